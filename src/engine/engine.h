@@ -1,0 +1,114 @@
+/*
+ * engine: courses, lessons and steps, and a student's session through them.
+ * Knows nothing of ncurses: the TUI and the batch front end both drive it.
+ *
+ * A course is a folder of Lua lessons (or one lesson file). Loading runs the
+ * lesson scripts in a restricted Lua state; a lesson returns a table of
+ * steps: text, code, run and quiz. Worker functions never run in this
+ * process: engine_run hands them to the runner (src/run).
+ */
+#ifndef PARLAB_ENGINE_H
+#define PARLAB_ENGINE_H
+#include "run/run.h"
+#include "trace/trace.h"
+#include "util/loop.h"
+
+typedef enum { STEP_TEXT, STEP_CODE, STEP_RUN, STEP_QUIZ } step_kind;
+
+typedef struct {
+	step_kind kind;
+	const char *file;     /* lesson file it was defined in */
+	int line;             /* line of the constructor call */
+	char *title;          /* code: file name; run: run title; may be NULL */
+	char *body;           /* text, code source, or the question */
+	/* code */
+	char *lang;           /* "python", "lua", "text" */
+	/* run */
+	run_kind rkind;
+	int nworkers;
+	char **argv;          /* command, NULL-terminated */
+	char **python;        /* Python modules the command needs, or NULL */
+	int timeout_ms;
+	char *note;           /* shown after the run */
+	/* quiz */
+	char **choices;       /* NULL-terminated */
+	int nchoices;
+	int answer;           /* 1-based */
+	char *explain;
+	char **hints;         /* NULL-terminated */
+	int nhints;
+	int ref;              /* private: Lua registry reference */
+} step;
+
+typedef struct {
+	char *title;
+	char *file;
+	step *steps;
+	int nsteps;
+} lesson;
+
+typedef struct course course;
+
+/* Loads a course folder or a single lesson file. On error returns NULL and
+ * sets *err to "file:line: message" (caller frees). */
+course *course_load(const char *path, char **err);
+void course_free(course *c);
+const char *course_title(const course *c);
+const char *course_dir(const course *c);
+int course_nlessons(const course *c);
+const lesson *course_lesson(const course *c, int i);
+
+/* Where bundled courses live: $PARLAB_LESSONS, next to the binary, or the
+ * source tree it was built from. NULL if none found. */
+const char *course_bundled_dir(void);
+/* The default course path (Module 14), freshly allocated, or NULL. */
+char *course_default_path(void);
+
+/* ---- a session ---------------------------------------------------------- */
+
+typedef struct engine engine;
+
+engine *engine_new(course *c, loop *l);
+void engine_free(engine *e);
+course *engine_course(engine *e);
+
+int engine_lesson_index(const engine *e);
+int engine_step_index(const engine *e);
+const lesson *engine_lesson(const engine *e);
+const step *engine_step(const engine *e);
+/* Moves one step; crosses lessons. 0 when moved, -1 at either end. */
+int engine_next(engine *e);
+int engine_back(engine *e);
+int engine_goto(engine *e, int lesson, int step);
+/* Steps counted over the whole course, for "step 7/31". */
+int engine_position(const engine *e, int *total);
+
+/* Starts the current step's run; its trace is engine_trace afterwards.
+ * The events are the front end's (redraw on update, go on when done). */
+int engine_run(engine *e, const run_events *ev, char **err);
+void engine_stop(engine *e, const char *why);
+int engine_running(const engine *e);
+/* The trace of the last run of the current step, or NULL. */
+trace *engine_trace(engine *e);
+/* The last run's exit status (0 ok). */
+int engine_run_failed(const engine *e);
+
+typedef struct {
+	int correct;
+	int choice;           /* 1-based choice the input meant */
+	const char *explain;  /* the step's explanation (may be NULL) */
+} quiz_result;
+
+/* Judges an answer to the current quiz step: a choice number or the text
+ * of a choice (case-insensitive, surrounding space ignored). -1 when the
+ * input names no choice. */
+int engine_answer(engine *e, const char *input, quiz_result *res);
+/* Next hint for the current quiz (NULL when none are left). */
+const char *engine_hint(engine *e);
+/* Right answers / questions asked so far in this session. */
+void engine_score(const engine *e, int *right, int *asked);
+
+/* Number of online CPUs, as lessons see it. */
+int engine_ncpu(void);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * run: one run of a lesson's workers, kept out of the screen process.
+ *
+ * run_start forks a runner into its own process group with resource limits.
+ * The runner creates the workers (processes, threads, or an exec'd command
+ * and its whole tree) and reports on a control pipe; each worker's stdout
+ * and stderr come back on pipes of their own. The screen side reads them
+ * from the event loop into the trace, and the capture backend fills in the
+ * scheduling. On stop, crash or timeout the group is killed and reaped.
+ */
+#ifndef PARLAB_RUN_H
+#define PARLAB_RUN_H
+#include "trace/trace.h"
+#include "util/loop.h"
+
+typedef enum { RUN_PROCESSES, RUN_THREADS, RUN_COMMAND } run_kind;
+
+typedef struct {
+	int id, n;          /* worker id 0..n-1, and n */
+	int out_fd, err_fd; /* this worker's own output pipes */
+	int64_t start_ns;   /* CLOCK_MONOTONIC at the run's start */
+} run_worker;
+
+typedef struct {
+	run_kind kind;
+	int nworkers;                /* processes or threads */
+	char **argv;                 /* RUN_COMMAND */
+	const char *cwd;             /* runner's working directory, or NULL */
+	int timeout_ms;              /* 0: none */
+	const char *capture;         /* backend name or NULL for the default */
+	void *ctx;
+	/* Runner side, before any worker starts. May replace *argv (e.g. to pick
+	 * the Python interpreter). Nonzero skips the run; say why on err_fd. */
+	int (*prepare)(void *ctx, char ***argv, int out_fd, int err_fd);
+	/* In each worker, a child process or a thread. Returns its exit code. */
+	int (*work)(void *ctx, const run_worker *w);
+} run_spec;
+
+typedef struct run run;
+
+typedef struct {
+	void (*update)(run *r, void *arg);   /* trace changed (output, tasks) */
+	void (*done)(run *r, void *arg);     /* everything reaped; trace final */
+	void *arg;
+} run_events;
+
+/* Starts a run recording into t (which the caller owns). NULL and *err on
+ * failure to start. */
+run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, char **err);
+/* Kills the whole group; the reason ends up in the trace's outcome. */
+void run_stop(run *r, const char *why);
+int run_live(const run *r);
+/* Exit status of the run: 0 when every worker exited 0. */
+int run_failed(const run *r);
+/* Stops if live, waits for the reaping to finish, frees. */
+void run_free(run *r);
+
+/* The loop's SIGCHLD handler for runs: reaps without blocking. */
+void run_reap_all(void);
+
+#endif

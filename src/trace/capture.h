@@ -1,0 +1,53 @@
+/*
+ * capture: where a trace's scheduling slices come from. A backend watches
+ * the tasks of one run (the runner's whole process tree) and writes state
+ * slices into the trace. It lives in the screen process and is driven by
+ * the event loop (timers, fds); it never blocks.
+ *
+ * Backends: "proc" samples /proc/<pid>/task/<tid>/{schedstat,stat} with
+ * kept-open descriptors (capture_proc.c). A precise perf_event backend can
+ * slot in behind the same ops table.
+ */
+#ifndef PARLAB_CAPTURE_H
+#define PARLAB_CAPTURE_H
+#include <sys/types.h>
+#include "trace/trace.h"
+#include "util/loop.h"
+
+typedef struct capture capture;
+
+typedef struct capture_ops {
+	const char *name;
+	/* Begins watching root and everything it spawns. */
+	int (*start)(capture *c, pid_t root);
+	/* A task the runner announced (pid, tid): watch it now, don't wait
+	 * for discovery. */
+	void (*hint)(capture *c, pid_t pid, pid_t tid);
+	/* The run is over: take a last sample, close every slice at end
+	 * (relative ns) and release descriptors. */
+	void (*stop)(capture *c, int64_t end);
+	/* Human-readable description of the live backend, e.g.
+	 * "/proc sampler, 2 ms". */
+	const char *(*describe)(capture *c);
+	void (*free)(capture *c);
+} capture_ops;
+
+/* Base struct: backends embed it first. */
+struct capture {
+	const capture_ops *ops;
+	trace *t;
+	loop *l;
+};
+
+/* The /proc sampler. interval_ms <= 0 picks the default (PARLAB_SAMPLE_MS
+ * or 2 ms). */
+capture *capture_proc_new(trace *t, loop *l, int interval_ms);
+
+/* Helpers over the ops table. */
+static inline int capture_start(capture *c, pid_t root) { return c->ops->start(c, root); }
+static inline void capture_hint(capture *c, pid_t pid, pid_t tid) { if (c->ops->hint) c->ops->hint(c, pid, tid); }
+static inline void capture_stop(capture *c, int64_t end) { c->ops->stop(c, end); }
+static inline const char *capture_describe(capture *c) { return c->ops->describe(c); }
+static inline void capture_free(capture *c) { if (c) c->ops->free(c); }
+
+#endif

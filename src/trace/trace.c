@@ -1,0 +1,274 @@
+#include "trace/trace.h"
+#include "util/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	trace_task info;
+	trace_slice *slices;
+	size_t nslices, capslices;
+} task_rec;
+
+struct trace {
+	char *title, *backend, *outcome;
+	int64_t start, end, last;
+	int ncpu;
+	task_rec *tasks;
+	size_t ntasks, captasks;
+	trace_line *lines;
+	size_t nlines, caplines, dropped;
+	trace_mark *marks;
+	size_t nmarks, capmarks;
+	unsigned long version;
+};
+
+static const char *state_names[TS_NSTATES] = {
+	"unknown", "running", "runnable", "sleeping", "blocked", "exited",
+};
+
+const char *trace_state_name(trace_state s)
+{
+	return (s >= 0 && s < TS_NSTATES) ? state_names[s] : "?";
+}
+
+trace *trace_new(const char *title, int64_t start_ns)
+{
+	trace *t = xcalloc(1, sizeof *t);
+	t->title = xstrdup(title ? title : "run");
+	t->backend = xstrdup("none");
+	t->start = start_ns;
+	t->end = -1;
+	t->ncpu = 1;
+	return t;
+}
+
+void trace_free(trace *t)
+{
+	if (!t) return;
+	for (size_t i = 0; i < t->ntasks; i++) free(t->tasks[i].slices);
+	for (size_t i = 0; i < t->nlines; i++) free(t->lines[i].text);
+	for (size_t i = 0; i < t->nmarks; i++) free(t->marks[i].text);
+	free(t->tasks);
+	free(t->lines);
+	free(t->marks);
+	free(t->title);
+	free(t->backend);
+	free(t->outcome);
+	free(t);
+}
+
+static void touch(trace *t, int64_t at)
+{
+	t->version++;
+	if (at > t->last) t->last = at;
+}
+
+const char *trace_title(const trace *t) { return t->title; }
+int64_t trace_start_ns(const trace *t) { return t->start; }
+int64_t trace_rel(const trace *t, int64_t abs_ns) { return abs_ns - t->start; }
+void trace_set_ncpu(trace *t, int ncpu) { t->ncpu = ncpu > 0 ? ncpu : 1; t->version++; }
+int trace_ncpu(const trace *t) { return t->ncpu; }
+const char *trace_backend(const trace *t) { return t->backend; }
+int64_t trace_end(const trace *t) { return t->end; }
+int64_t trace_last(const trace *t) { return t->end >= 0 ? t->end : t->last; }
+const char *trace_outcome(const trace *t) { return t->outcome; }
+unsigned long trace_version(const trace *t) { return t->version; }
+
+void trace_set_backend(trace *t, const char *name)
+{
+	free(t->backend);
+	t->backend = xstrdup(name);
+	t->version++;
+}
+
+void trace_finish(trace *t, int64_t end, const char *outcome)
+{
+	if (end < t->last) end = t->last;
+	t->end = end;
+	free(t->outcome);
+	t->outcome = outcome ? xstrdup(outcome) : NULL;
+	t->version++;
+}
+
+int trace_task_add(trace *t, pid_t pid, pid_t tid, pid_t ppid, int worker, const char *label)
+{
+	t->tasks = xgrow(t->tasks, &t->captasks, t->ntasks + 1, sizeof *t->tasks);
+	task_rec *r = &t->tasks[t->ntasks];
+	memset(r, 0, sizeof *r);
+	trace_task *k = &r->info;
+	k->pid = pid;
+	k->tid = tid;
+	k->ppid = ppid;
+	k->worker = worker;
+	k->is_thread = pid != tid;
+	k->born = k->died = -1;
+	k->exit_status = -1;
+	k->last_cpu = -1;
+	if (label && *label)
+		snprintf(k->label, sizeof k->label, "%s", label);
+	else
+		snprintf(k->label, sizeof k->label, "%s%d", k->is_thread ? "T" : "P", (int)tid);
+	t->version++;
+	return (int)t->ntasks++;
+}
+
+int trace_task_find(const trace *t, pid_t tid)
+{
+	/* Newest first: a recycled tid belongs to the latest task. */
+	for (size_t i = t->ntasks; i-- > 0;)
+		if (t->tasks[i].info.tid == tid) return (int)i;
+	return -1;
+}
+
+int trace_ntasks(const trace *t) { return (int)t->ntasks; }
+
+trace_task *trace_task_get(trace *t, int id)
+{
+	if (id < 0 || (size_t)id >= t->ntasks) return NULL;
+	t->version++;   /* the caller may change it */
+	return &t->tasks[id].info;
+}
+
+const trace_task *trace_task_at(const trace *t, int id)
+{
+	if (id < 0 || (size_t)id >= t->ntasks) return NULL;
+	return &t->tasks[id].info;
+}
+
+void trace_slice_add(trace *t, int task, int64_t t0, int64_t t1, trace_state st, int cpu)
+{
+	if (task < 0 || (size_t)task >= t->ntasks || t1 < t0) return;
+	task_rec *r = &t->tasks[task];
+	if (st != TS_RUNNING) cpu = -1;
+	if (st == TS_RUNNING && cpu >= 0 && cpu < 64) r->info.cpus |= 1ULL << cpu;
+	if (r->nslices) {
+		trace_slice *p = &r->slices[r->nslices - 1];
+		if (t0 < p->t1) t0 = p->t1;   /* slices of a task never overlap */
+		if (t1 < t0) return;
+		if (p->state == st && p->cpu == cpu && t0 == p->t1) {
+			p->t1 = t1;
+			touch(t, t1);
+			return;
+		}
+	}
+	r->slices = xgrow(r->slices, &r->capslices, r->nslices + 1, sizeof *r->slices);
+	r->slices[r->nslices++] = (trace_slice){ t0, t1, st, cpu };
+	touch(t, t1);
+}
+
+const trace_slice *trace_slices(const trace *t, int task, size_t *n)
+{
+	if (task < 0 || (size_t)task >= t->ntasks) { *n = 0; return NULL; }
+	*n = t->tasks[task].nslices;
+	return t->tasks[task].slices;
+}
+
+trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu)
+{
+	size_t n;
+	const trace_slice *s = trace_slices(t, task, &n);
+	if (cpu) *cpu = -1;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {   /* first slice with t1 > at */
+		size_t mid = (lo + hi) / 2;
+		if (s[mid].t1 <= at) lo = mid + 1; else hi = mid;
+	}
+	if (lo < n && s[lo].t0 <= at) {
+		if (cpu) *cpu = s[lo].cpu;
+		return s[lo].state;
+	}
+	const trace_task *k = &t->tasks[task].info;
+	if (k->died >= 0 && at >= k->died) return TS_EXITED;
+	return TS_UNKNOWN;
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	if (s[0] < 0x80) return 1;
+	else if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2) len = 2;
+	else if ((s[0] & 0xF0) == 0xE0) len = 3;
+	else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4) len = 4;
+	else return 0;
+	if (len > n) return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80) return 0;
+	if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;   /* overlong */
+	if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;  /* surrogate */
+	if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
+	if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
+	/* C1 controls (U+0080..U+009F) can drive terminals too. */
+	if (len == 2 && s[0] == 0xC2 && s[1] < 0xA0) return 0;
+	return len;
+}
+
+size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0;
+	if (!cap) return 0;
+	while (i < len && o + 4 < cap) {
+		unsigned char c = s[i];
+		if (c == 0x1b) {   /* skip an escape sequence: ESC [ ... final */
+			i++;
+			if (i < len && (s[i] == '[' || s[i] == ']')) {
+				int osc = s[i] == ']';
+				i++;
+				while (i < len) {
+					unsigned char d = s[i++];
+					if (osc ? (d == 0x07) : (d >= 0x40 && d <= 0x7e)) break;
+					if (osc && d == 0x1b) { if (i < len) i++; break; }
+				}
+			} else if (i < len) {
+				i++;
+			}
+			continue;
+		}
+		if (c == '\t') {
+			do dst[o++] = ' '; while (o % 4 && o + 4 < cap);
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) { i++; continue; }   /* \r, \b, bells... */
+		size_t n = utf8_len(s + i, len - i);
+		if (!n) {   /* U+FFFD */
+			dst[o++] = (char)0xEF; dst[o++] = (char)0xBF; dst[o++] = (char)0xBD;
+			i++;
+			continue;
+		}
+		memcpy(dst + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+void trace_line_add(trace *t, int task, int64_t at, int stream, const char *buf, size_t len)
+{
+	size_t cap = len * 3 + 8;   /* a bad byte may become 3 */
+	char *text = xmalloc(cap);
+	size_t n = trace_sanitize(text, cap, buf, len);
+	text = xrealloc(text, n + 1);
+	t->lines = xgrow(t->lines, &t->caplines, t->nlines + 1, sizeof *t->lines);
+	t->lines[t->nlines++] = (trace_line){ task, at, stream, text };
+	touch(t, at);
+}
+
+size_t trace_nlines(const trace *t) { return t->nlines; }
+const trace_line *trace_line_at(const trace *t, size_t i) { return i < t->nlines ? &t->lines[i] : NULL; }
+void trace_lines_dropped(trace *t, size_t n) { t->dropped += n; t->version++; }
+size_t trace_ndropped(const trace *t) { return t->dropped; }
+
+void trace_mark_add(trace *t, int64_t at, const char *text)
+{
+	t->marks = xgrow(t->marks, &t->capmarks, t->nmarks + 1, sizeof *t->marks);
+	t->marks[t->nmarks++] = (trace_mark){ at, xstrdup(text) };
+	touch(t, at);
+}
+
+size_t trace_nmarks(const trace *t) { return t->nmarks; }
+const trace_mark *trace_mark_at(const trace *t, size_t i) { return i < t->nmarks ? &t->marks[i] : NULL; }

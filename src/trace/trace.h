@@ -1,0 +1,112 @@
+/*
+ * trace: the one data model behind the live view, batch transcripts and
+ * statistics. A trace holds the tasks of one run (processes and threads),
+ * each task's state slices over time, the output lines the tasks wrote, and
+ * marks. Times are nanoseconds since the trace's start (CLOCK_MONOTONIC).
+ * Capture backends and the runner write a trace; front ends only read it.
+ */
+#ifndef PARLAB_TRACE_H
+#define PARLAB_TRACE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum {
+	TS_UNKNOWN = 0,   /* alive, not yet observed */
+	TS_RUNNING,       /* on a CPU (slice.cpu) */
+	TS_RUNNABLE,      /* ready, waiting for a CPU */
+	TS_SLEEPING,      /* voluntarily off CPU (S) */
+	TS_BLOCKED,       /* uninterruptible wait, usually I/O (D) */
+	TS_EXITED,
+	TS_NSTATES
+} trace_state;
+
+typedef struct {
+	int64_t t0, t1;
+	trace_state state;
+	int cpu;          /* for TS_RUNNING; -1 otherwise */
+} trace_slice;
+
+typedef struct {
+	pid_t pid, tid, ppid;
+	int worker;       /* worker id given by the lesson, or -1 */
+	int is_thread;    /* tid != pid */
+	char label[24];   /* short lane name: "w3", "python3", "T12345" */
+	char comm[20];
+	int64_t born, died;   /* -1 when unknown / still alive */
+	int exit_status;  /* wait(2) status, -1 when unknown */
+	int64_t cpu_ns, wait_ns;  /* totals from the kernel's schedstat */
+	uint64_t cpus;    /* bit c set: seen running on CPU c (c < 64) */
+	int last_cpu;
+} trace_task;
+
+typedef struct {
+	int task;         /* index into tasks, -1: the run itself */
+	int64_t t;
+	int stream;       /* 1 stdout, 2 stderr, 0 parlab's own message */
+	char *text;       /* one line, sanitized, no newline */
+} trace_line;
+
+typedef struct {
+	int64_t t;
+	char *text;
+} trace_mark;
+
+typedef struct trace trace;
+
+trace *trace_new(const char *title, int64_t start_ns);
+void trace_free(trace *t);
+
+const char *trace_title(const trace *t);
+int64_t trace_start_ns(const trace *t);
+/* Nanoseconds since start for a CLOCK_MONOTONIC time. */
+int64_t trace_rel(const trace *t, int64_t abs_ns);
+
+void trace_set_ncpu(trace *t, int ncpu);
+int trace_ncpu(const trace *t);
+void trace_set_backend(trace *t, const char *name);
+const char *trace_backend(const trace *t);
+
+/* Ends the trace at time t (relative); -1 while live. */
+void trace_finish(trace *t, int64_t end, const char *outcome);
+int64_t trace_end(const trace *t);
+/* Latest time anything was recorded: the live "now". */
+int64_t trace_last(const trace *t);
+const char *trace_outcome(const trace *t);
+
+int trace_task_add(trace *t, pid_t pid, pid_t tid, pid_t ppid, int worker, const char *label);
+int trace_task_find(const trace *t, pid_t tid);
+int trace_ntasks(const trace *t);
+trace_task *trace_task_get(trace *t, int id);
+const trace_task *trace_task_at(const trace *t, int id);
+
+/* Appends a slice to a task, merging it with the previous one if it
+ * continues it in the same state on the same CPU. */
+void trace_slice_add(trace *t, int task, int64_t t0, int64_t t1, trace_state st, int cpu);
+const trace_slice *trace_slices(const trace *t, int task, size_t *n);
+/* State of a task at time at (TS_UNKNOWN before its first slice). */
+trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu);
+
+/* Adds one line of output (len bytes, no newline). Control characters are
+ * replaced so that a worker cannot drive the terminal. */
+void trace_line_add(trace *t, int task, int64_t at, int stream, const char *buf, size_t len);
+size_t trace_nlines(const trace *t);
+const trace_line *trace_line_at(const trace *t, size_t i);
+/* Lines refused after the output cap; counted, never silently lost. */
+void trace_lines_dropped(trace *t, size_t n);
+size_t trace_ndropped(const trace *t);
+
+void trace_mark_add(trace *t, int64_t at, const char *text);
+size_t trace_nmarks(const trace *t);
+const trace_mark *trace_mark_at(const trace *t, size_t i);
+
+/* Bumped on every change: front ends redraw only when it moves. */
+unsigned long trace_version(const trace *t);
+
+const char *trace_state_name(trace_state s);
+
+/* Copies text into dst (cap bytes) with control characters and escape
+ * sequences removed and invalid UTF-8 replaced; returns the length. */
+size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len);
+
+#endif
