@@ -9,6 +9,7 @@
  */
 #ifndef PARLAB_ENGINE_H
 #define PARLAB_ENGINE_H
+#include <stdio.h>
 #include "run/run.h"
 #include "trace/trace.h"
 #include "util/loop.h"
@@ -30,6 +31,11 @@ typedef struct {
 	char **python;        /* Python modules the command needs, or NULL */
 	int timeout_ms;
 	char *note;           /* shown after the run */
+	char **files;         /* course files copied next to the command */
+	char *csv_file;       /* a CSV to generate before the run, or NULL */
+	char *csv_column;
+	int csv_rows;
+	double csv_mean;
 	/* quiz */
 	char **choices;       /* NULL-terminated */
 	int nchoices;
@@ -37,7 +43,8 @@ typedef struct {
 	char *explain;
 	char **hints;         /* NULL-terminated */
 	int nhints;
-	int ref;              /* private: Lua registry reference */
+	int ref;              /* private: worker function in the registry */
+	int index;            /* private: 1-based position in the lesson table */
 } step;
 
 typedef struct {
@@ -53,6 +60,9 @@ typedef struct course course;
  * sets *err to "file:line: message" (caller frees). */
 course *course_load(const char *path, char **err);
 void course_free(course *c);
+/* Loads every lesson of a course folder or file without running anything,
+ * printing each error as "file:line: message" to out. Returns the count. */
+int course_check(const char *path, FILE *out);
 const char *course_title(const course *c);
 const char *course_dir(const course *c);
 int course_nlessons(const course *c);

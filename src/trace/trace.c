@@ -272,3 +272,31 @@ void trace_mark_add(trace *t, int64_t at, const char *text)
 
 size_t trace_nmarks(const trace *t) { return t->nmarks; }
 const trace_mark *trace_mark_at(const trace *t, size_t i) { return i < t->nmarks ? &t->marks[i] : NULL; }
+
+char *trace_fmt_ns(char *buf, size_t cap, int64_t ns)
+{
+	double v = (double)ns;
+	if (ns < 0) snprintf(buf, cap, "-");
+	else if (ns < 1000000) snprintf(buf, cap, "%.0fus", v / 1e3);
+	else if (ns < 10000000) snprintf(buf, cap, "%.2fms", v / 1e6);
+	else if (ns < 1000000000) snprintf(buf, cap, "%.1fms", v / 1e6);
+	else if (ns < 100000000000LL) snprintf(buf, cap, "%.2fs", v / 1e9);
+	else snprintf(buf, cap, "%.0fs", v / 1e9);
+	return buf;
+}
+
+char *trace_fmt_cpus(char *buf, size_t cap, uint64_t mask)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int c = 0; c < 64 && o + 8 < cap; c++) {
+		if (!(mask >> c & 1)) continue;
+		int e = c;
+		while (e + 1 < 64 && (mask >> (e + 1) & 1)) e++;
+		o += (size_t)snprintf(buf + o, cap - o, o ? ",%d" : "%d", c);
+		if (e > c) o += (size_t)snprintf(buf + o, cap - o, e == c + 1 ? ",%d" : "-%d", e);
+		c = e;
+	}
+	if (!o) snprintf(buf, cap, "-");
+	return buf;
+}

@@ -105,6 +105,11 @@ unsigned long trace_version(const trace *t);
 
 const char *trace_state_name(trace_state s);
 
+/* "12.3ms", "1.25s", "850us": a duration in about 6 characters. */
+char *trace_fmt_ns(char *buf, size_t cap, int64_t ns);
+/* "0,1" or "0-3": the CPUs in a mask. */
+char *trace_fmt_cpus(char *buf, size_t cap, uint64_t mask);
+
 /* Copies text into dst (cap bytes) with control characters and escape
  * sequences removed and invalid UTF-8 replaced; returns the length. */
 size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len);

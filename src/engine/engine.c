@@ -1,0 +1,269 @@
+/*
+ * engine.c: a student's session through a course: position, runs, answers.
+ * Runs are handed to src/run with callbacks that execute on the runner's
+ * side; nothing of a lesson's work happens in this process.
+ */
+#include "engine/engine.h"
+#include "engine/lua_api.h"
+#include "engine/prepare.h"
+#include "util/xmalloc.h"
+
+#include <ctype.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+struct engine {
+	course *c;
+	loop *l;
+	int li, si;           /* lesson, step */
+	run *r;
+	trace *t;             /* last run's trace */
+	const step *t_step;   /* the step that trace belongs to */
+	int run_failed;
+	char *scratch;
+	int hint_next;
+	int right, asked;
+	const step *answered;  /* last quiz step judged (for score) */
+	run_events user_ev;
+};
+
+int engine_ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+engine *engine_new(course *c, loop *l)
+{
+	engine *e = xcalloc(1, sizeof *e);
+	e->c = c;
+	e->l = l;
+	return e;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void drop_scratch(engine *e)
+{
+	if (!e->scratch) return;
+	nftw(e->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(e->scratch);
+	e->scratch = NULL;
+}
+
+static void drop_run(engine *e)
+{
+	if (e->r) { run_free(e->r); e->r = NULL; }
+	drop_scratch(e);
+}
+
+void engine_free(engine *e)
+{
+	if (!e) return;
+	drop_run(e);
+	trace_free(e->t);
+	free(e);
+}
+
+course *engine_course(engine *e) { return e->c; }
+int engine_lesson_index(const engine *e) { return e->li; }
+int engine_step_index(const engine *e) { return e->si; }
+const lesson *engine_lesson(const engine *e) { return course_lesson(e->c, e->li); }
+
+const step *engine_step(const engine *e)
+{
+	const lesson *l = engine_lesson(e);
+	return (l && e->si < l->nsteps) ? &l->steps[e->si] : NULL;
+}
+
+int engine_goto(engine *e, int li, int si)
+{
+	const lesson *l = course_lesson(e->c, li);
+	if (!l || si < 0 || si >= l->nsteps) return -1;
+	e->li = li;
+	e->si = si;
+	e->hint_next = 0;
+	return 0;
+}
+
+int engine_next(engine *e)
+{
+	const lesson *l = engine_lesson(e);
+	if (e->si + 1 < l->nsteps) return engine_goto(e, e->li, e->si + 1);
+	return engine_goto(e, e->li + 1, 0);
+}
+
+int engine_back(engine *e)
+{
+	if (e->si > 0) return engine_goto(e, e->li, e->si - 1);
+	const lesson *prev = course_lesson(e->c, e->li - 1);
+	return prev ? engine_goto(e, e->li - 1, prev->nsteps - 1) : -1;
+}
+
+int engine_position(const engine *e, int *total)
+{
+	int pos = 0, n = 0;
+	for (int i = 0; i < course_nlessons(e->c); i++) {
+		if (i == e->li) pos = n + e->si;
+		n += course_lesson(e->c, i)->nsteps;
+	}
+	if (total) *total = n;
+	return pos + 1;
+}
+
+/* ---- runs ------------------------------------------------------------------- */
+
+typedef struct {
+	engine *e;
+	const step *s;
+} run_ctx;
+
+static run_ctx the_ctx;   /* the runner's copy is what its children read */
+
+/* Runner side. */
+static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
+{
+	(void)err_fd;
+	run_ctx *rc = ctx;
+	const step *s = rc->s;
+	FILE *msg = fdopen(dup(out_fd), "w");
+	if (!msg) return 1;
+	setvbuf(msg, NULL, _IOLBF, 0);
+	int rc_ = 0;
+	if (prepare_files(course_dir(rc->e->c), s->files, msg) < 0) rc_ = 1;
+	if (!rc_ && s->csv_file &&
+	    prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
+	if (!rc_ && s->rkind == RUN_COMMAND && *argv &&
+	    (!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"))) {
+		const char *py = prepare_python(s->python, msg);
+		if (!py) rc_ = 1;
+		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */
+	}
+	fclose(msg);
+	return rc_;
+}
+
+/* Worker side: a child process of the runner, or a thread. */
+static int work_cb(void *ctx, const run_worker *w)
+{
+	run_ctx *rc = ctx;
+	if (rc->s->rkind == RUN_THREADS)
+		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w);
+	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w);
+}
+
+static void on_update(run *r, void *arg)
+{
+	(void)r;
+	engine *e = arg;
+	if (e->user_ev.update) e->user_ev.update(r, e->user_ev.arg);
+}
+
+static void on_done(run *r, void *arg)
+{
+	engine *e = arg;
+	e->run_failed = run_failed(r);
+	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
+}
+
+static char *make_scratch(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/parlab-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(tmpl)) { free(tmpl); return NULL; }
+	return tmpl;
+}
+
+int engine_run(engine *e, const run_events *ev, char **err)
+{
+	const step *s = engine_step(e);
+	*err = NULL;
+	if (!s || s->kind != STEP_RUN) { *err = xstrdup("this step has nothing to run"); return -1; }
+	if (engine_running(e)) { *err = xstrdup("a run is already going (type stop to end it)"); return -1; }
+	drop_run(e);
+	trace_free(e->t);
+	e->scratch = make_scratch();
+	e->t = trace_new(s->title, loop_now_ns());
+	trace_set_ncpu(e->t, engine_ncpu());
+	e->t_step = s;
+	e->user_ev = ev ? *ev : (run_events){ 0 };
+	the_ctx = (run_ctx){ e, s };
+	run_spec spec = {
+		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = e->scratch,
+		.timeout_ms = s->timeout_ms, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+	};
+	run_events mine = { on_update, on_done, e };
+	e->r = run_start(e->l, &spec, e->t, &mine, err);
+	if (!e->r) { drop_scratch(e); return -1; }
+	return 0;
+}
+
+void engine_stop(engine *e, const char *why)
+{
+	if (e->r) run_stop(e->r, why);
+}
+
+int engine_running(const engine *e) { return e->r && run_live(e->r); }
+trace *engine_trace(engine *e) { return e->t_step == engine_step(e) ? e->t : NULL; }
+int engine_run_failed(const engine *e) { return e->run_failed; }
+
+/* ---- quizzes ------------------------------------------------------------------ */
+
+/* Copies s trimmed of surrounding space and trailing punctuation. */
+static void trim(char *dst, size_t cap, const char *s)
+{
+	while (isspace((unsigned char)*s)) s++;
+	size_t n = strlen(s);
+	while (n && (isspace((unsigned char)s[n - 1]) || strchr(".!?", s[n - 1]))) n--;
+	if (n >= cap) n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+int engine_answer(engine *e, const char *input, quiz_result *res)
+{
+	const step *s = engine_step(e);
+	if (!s || s->kind != STEP_QUIZ || !input) return -1;
+	char in[512], ch[512];
+	trim(in, sizeof in, input);
+	if (!*in) return -1;
+	int choice = 0;
+	char *end;
+	long n = strtol(in, &end, 10);
+	if (!*end && n >= 1 && n <= s->nchoices) choice = (int)n;
+	for (int i = 0; !choice && i < s->nchoices; i++) {
+		trim(ch, sizeof ch, s->choices[i]);
+		if (!strcasecmp(in, ch)) choice = i + 1;
+	}
+	if (!choice) return -1;
+	res->choice = choice;
+	res->correct = choice == s->answer;
+	res->explain = s->explain;
+	if (e->answered != s) {   /* the first answer to a question counts */
+		e->answered = s;
+		e->asked++;
+		if (res->correct) e->right++;
+	}
+	return 0;
+}
+
+const char *engine_hint(engine *e)
+{
+	const step *s = engine_step(e);
+	if (!s || s->kind != STEP_QUIZ || e->hint_next >= s->nhints) return NULL;
+	return s->hints[e->hint_next++];
+}
+
+void engine_score(const engine *e, int *right, int *asked)
+{
+	*right = e->right;
+	*asked = e->asked;
+}

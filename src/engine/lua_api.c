@@ -1,0 +1,592 @@
+/*
+ * lua_api.c: lessons as Lua. Lesson files run in a sandbox (text chunks
+ * only, a small safe library, a memory cap and a time budget) and call the
+ * step constructors below, which validate their fields on the spot so that
+ * an error names the lesson's own file:line.
+ */
+#include "engine/lua_api.h"
+#include "util/loop.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOAD_BUDGET_NS (3LL * 1000000000LL)   /* per lesson file */
+#define MAX_WORKERS 256
+
+typedef struct { size_t used, cap; } mem_cap;
+
+static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	mem_cap *m = ud;
+	if (!ptr) osize = 0;
+	if (nsize == 0) {
+		m->used -= osize;
+		free(ptr);
+		return NULL;
+	}
+	if (m->cap && nsize > osize && m->used + (nsize - osize) > m->cap) return NULL;
+	void *p = realloc(ptr, nsize);
+	if (p) m->used = m->used - osize + nsize;
+	return p;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int caller_line(lua_State *L)
+{
+	lua_Debug ar;
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) return ar.currentline;
+	return 0;
+}
+
+/* Errors on any string key of table idx not in allowed. */
+static void check_fields(lua_State *L, int idx, const char *ctor, const char *const *allowed)
+{
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING) continue;
+		const char *k = lua_tostring(L, -1);
+		int ok = 0;
+		for (const char *const *a = allowed; *a; a++)
+			if (!strcmp(*a, k)) ok = 1;
+		if (!ok) {
+			luaL_Buffer b;
+			luaL_buffinit(L, &b);
+			for (const char *const *a = allowed; *a; a++) {
+				if (a != allowed) luaL_addstring(&b, ", ");
+				luaL_addstring(&b, *a);
+			}
+			luaL_pushresult(&b);
+			luaL_error(L, "%s{}: unknown field '%s' (known: %s)", ctor, k, lua_tostring(L, -1));
+		}
+	}
+}
+
+static const char *opt_string(lua_State *L, int idx, const char *field, const char *ctor)
+{
+	lua_getfield(L, idx, field);
+	int t = lua_type(L, -1);
+	lua_pop(L, 1);
+	if (t == LUA_TNIL) return NULL;
+	if (t != LUA_TSTRING) luaL_error(L, "%s{}: '%s' must be a string, not %s", ctor, field, lua_typename(L, t));
+	lua_getfield(L, idx, field);
+	const char *s = lua_tostring(L, -1);
+	lua_pop(L, 1);   /* still referenced by the table */
+	return s;
+}
+
+static int opt_int(lua_State *L, int idx, const char *field, const char *ctor, int lo, int hi, int *out)
+{
+	lua_getfield(L, idx, field);
+	if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
+	int isnum;
+	lua_Integer v = lua_tointegerx(L, -1, &isnum);
+	lua_pop(L, 1);
+	if (!isnum || v < lo || v > hi)
+		luaL_error(L, "%s{}: '%s' must be a whole number from %d to %d", ctor, field, lo, hi);
+	*out = (int)v;
+	return 1;
+}
+
+/* Errors unless field is nil or an array of strings (min..max items). */
+static int check_string_list(lua_State *L, int idx, const char *field, const char *ctor, int min, int max)
+{
+	lua_getfield(L, idx, field);
+	if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
+	if (!lua_istable(L, -1)) luaL_error(L, "%s{}: '%s' must be a list of strings", ctor, field);
+	int n = (int)luaL_len(L, -1);
+	if (n < min || n > max) luaL_error(L, "%s{}: '%s' needs %d to %d items, has %d", ctor, field, min, max, n);
+	for (int i = 1; i <= n; i++) {
+		if (lua_geti(L, -1, i) != LUA_TSTRING)
+			luaL_error(L, "%s{}: '%s'[%d] must be a string", ctor, field, i);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return n;
+}
+
+/* Starts the step table: {kind=kind, line=caller's line}. */
+static void new_step(lua_State *L, const char *kind)
+{
+	lua_newtable(L);
+	lua_pushstring(L, kind);
+	lua_setfield(L, -2, "kind");
+	lua_pushinteger(L, caller_line(L));
+	lua_setfield(L, -2, "line");
+}
+
+/* Copies field from table src to the table on top of the stack. */
+static void copy_field(lua_State *L, int src, const char *field)
+{
+	lua_getfield(L, src, field);
+	lua_setfield(L, -2, field);
+}
+
+static const char *lesson_dir(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.dir");
+	const char *d = lua_tostring(L, -1);
+	lua_pop(L, 1);
+	return d ? d : ".";
+}
+
+/* Reads a course file; pushes its text. */
+static void push_file(lua_State *L, const char *name, const char *ctor)
+{
+	if (strstr(name, "..") || name[0] == '/')
+		luaL_error(L, "%s{}: file '%s' must be a name inside the course folder", ctor, name);
+	char *path = xasprintf("%s/%s", lesson_dir(L), name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		lua_pushfstring(L, "%s{}: cannot read '%s': %s", ctor, name, strerror(errno));
+		free(path);
+		luaL_where(L, 1);
+		lua_insert(L, -2);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
+	free(path);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) luaL_addlstring(&b, buf, n);
+	fclose(f);
+	luaL_pushresult(&b);
+}
+
+/* ---- constructors -------------------------------------------------------- */
+
+static int l_text(lua_State *L)
+{
+	static const char *const fields[] = { "title", "body", NULL };
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		new_step(L, "text");
+		lua_pushvalue(L, 1);
+		lua_setfield(L, -2, "body");
+		return 1;
+	}
+	luaL_argexpected(L, lua_istable(L, 1), 1, "string or table");
+	check_fields(L, 1, "text", fields);
+	opt_string(L, 1, "title", "text");
+	if (!opt_string(L, 1, "body", "text")) luaL_error(L, "text{}: 'body' is missing");
+	new_step(L, "text");
+	copy_field(L, 1, "title");
+	copy_field(L, 1, "body");
+	return 1;
+}
+
+static const char *lang_of(const char *name)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	if (!dot) return "text";
+	if (!strcmp(dot, ".py")) return "python";
+	if (!strcmp(dot, ".lua")) return "lua";
+	if (!strcmp(dot, ".c") || !strcmp(dot, ".h")) return "c";
+	if (!strcmp(dot, ".sh")) return "sh";
+	return "text";
+}
+
+static int l_code(lua_State *L)
+{
+	static const char *const fields[] = { "file", "src", "title", "lang", NULL };
+	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
+	check_fields(L, 1, "code", fields);
+	const char *file = opt_string(L, 1, "file", "code");
+	const char *src = opt_string(L, 1, "src", "code");
+	const char *title = opt_string(L, 1, "title", "code");
+	const char *lang = opt_string(L, 1, "lang", "code");
+	if (!file == !src) luaL_error(L, "code{}: give exactly one of 'file' or 'src'");
+	new_step(L, "code");
+	if (file) push_file(L, file, "code");
+	else lua_pushstring(L, src);
+	lua_setfield(L, -2, "body");
+	lua_pushstring(L, title ? title : file ? file : "listing");
+	lua_setfield(L, -2, "title");
+	lua_pushstring(L, lang ? lang : lang_of(file ? file : title));
+	lua_setfield(L, -2, "lang");
+	if (file) {
+		lua_pushstring(L, file);
+		lua_setfield(L, -2, "file");
+	}
+	return 1;
+}
+
+static void check_csv(lua_State *L, int idx)
+{
+	static const char *const fields[] = { "file", "rows", "column", "mean", NULL };
+	lua_getfield(L, idx, "csv");
+	if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+	if (!lua_istable(L, -1)) luaL_error(L, "run{}: 'csv' must be a table");
+	int t = lua_gettop(L);
+	check_fields(L, t, "run.csv", fields);
+	const char *f = opt_string(L, t, "file", "run.csv");
+	if (!f || strchr(f, '/')) luaL_error(L, "run.csv{}: 'file' must be a plain file name");
+	int rows = 0;
+	if (!opt_int(L, t, "rows", "run.csv", 2, 50000000, &rows)) luaL_error(L, "run.csv{}: 'rows' is missing");
+	if (!opt_string(L, t, "column", "run.csv")) luaL_error(L, "run.csv{}: 'column' is missing");
+	lua_getfield(L, t, "mean");
+	if (!lua_isnumber(L, -1)) luaL_error(L, "run.csv{}: 'mean' must be a number");
+	lua_pop(L, 2);
+}
+
+static int l_run(lua_State *L)
+{
+	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
+		"timeout", "note", "files", "python", "csv", NULL };
+	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
+	check_fields(L, 1, "run", fields);
+	opt_string(L, 1, "title", "run");
+	opt_string(L, 1, "note", "run");
+	int np = 0, nt = 0;
+	int has_p = opt_int(L, 1, "processes", "run", 1, MAX_WORKERS, &np);
+	int has_t = opt_int(L, 1, "threads", "run", 1, MAX_WORKERS, &nt);
+	int has_c = check_string_list(L, 1, "command", "run", 1, 64) > 0;
+	if (has_p + has_t + has_c != 1)
+		luaL_error(L, "run{}: give exactly one of 'processes', 'threads' or 'command'");
+	lua_getfield(L, 1, "worker");
+	int has_w = lua_isfunction(L, -1);
+	if (!lua_isnil(L, -1) && !has_w) luaL_error(L, "run{}: 'worker' must be a function");
+	lua_pop(L, 1);
+	if ((has_p || has_t) && !has_w) luaL_error(L, "run{}: 'worker' function is missing");
+	if (has_c && has_w) luaL_error(L, "run{}: a 'command' run takes no 'worker'");
+	lua_getfield(L, 1, "timeout");
+	if (!lua_isnil(L, -1) && (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0 || lua_tonumber(L, -1) > 3600))
+		luaL_error(L, "run{}: 'timeout' must be seconds, more than 0 and at most 3600");
+	lua_pop(L, 1);
+	check_string_list(L, 1, "files", "run", 0, 64);
+	check_string_list(L, 1, "python", "run", 0, 32);
+	check_csv(L, 1);
+	new_step(L, "run");
+	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
+	return 1;
+}
+
+static int l_quiz(lua_State *L)
+{
+	static const char *const fields[] = { "q", "choices", "answer", "explain", "hints", NULL };
+	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
+	check_fields(L, 1, "quiz", fields);
+	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
+	opt_string(L, 1, "explain", "quiz");
+	int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
+	if (!n) luaL_error(L, "quiz{}: 'choices' is missing");
+	int a = 0;
+	if (!opt_int(L, 1, "answer", "quiz", 1, n, &a))
+		luaL_error(L, "quiz{}: 'answer' (the number of the right choice) is missing");
+	check_string_list(L, 1, "hints", "quiz", 0, 9);
+	new_step(L, "quiz");
+	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
+	return 1;
+}
+
+static int l_lesson(lua_State *L)
+{
+	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
+	static const char *const fields[] = { "title", NULL };
+	check_fields(L, 1, "lesson", fields);
+	if (!opt_string(L, 1, "title", "lesson")) luaL_error(L, "lesson{}: 'title' is missing");
+	int n = (int)luaL_len(L, 1);
+	if (n == 0) luaL_error(L, "lesson{}: it has no steps (text, code, run or quiz)");
+	for (int i = 1; i <= n; i++) {
+		int ok = lua_geti(L, 1, i) == LUA_TTABLE;
+		if (ok) {
+			lua_getfield(L, -1, "kind");
+			ok = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "lesson");
+			lua_pop(L, 1);
+		}
+		if (!ok) luaL_error(L, "lesson{}: item %d is not a step (use text, code, run or quiz)", i);
+		lua_pop(L, 1);
+	}
+	lua_pushstring(L, "lesson");
+	lua_setfield(L, 1, "kind");
+	lua_settop(L, 1);
+	return 1;
+}
+
+static int l_course(lua_State *L)
+{
+	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
+	static const char *const fields[] = { "title", "lessons", NULL };
+	check_fields(L, 1, "course", fields);
+	if (!opt_string(L, 1, "title", "course")) luaL_error(L, "course{}: 'title' is missing");
+	if (!check_string_list(L, 1, "lessons", "course", 1, 200)) luaL_error(L, "course{}: 'lessons' is missing");
+	lua_pushstring(L, "course");
+	lua_setfield(L, 1, "kind");
+	lua_settop(L, 1);
+	return 1;
+}
+
+/* ---- sandbox -------------------------------------------------------------- */
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_Integer deadline = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (deadline && loop_now_ns() > deadline) {
+		luaL_where(L, 0);   /* in a hook, level 0 is the running lesson code */
+		lua_pushstring(L, "the lesson took too long to load (an endless loop?)");
+		lua_concat(L, 2);
+		lua_error(L);
+	}
+}
+
+lua_State *lapi_newstate(size_t cap)
+{
+	mem_cap *m = xcalloc(1, sizeof *m);   /* freed by lapi_close */
+	m->cap = cap;
+	lua_State *L = lua_newstate(cap_alloc, m);
+	if (!L) { free(m); return NULL; }
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+	lua_settop(L, 0);
+	return L;
+}
+
+/* Pushes the environment lesson chunks run in: a copy of the safe globals
+ * plus the constructors. Kept in the registry and shared by all lessons. */
+static void push_env(lua_State *L)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, "parlab.env") == LUA_TTABLE) return;
+	lua_pop(L, 1);
+	static const char *const safe[] = { "assert", "error", "ipairs", "next", "pairs", "pcall",
+		"rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "getmetatable",
+		"tonumber", "tostring", "type", "xpcall", "string", "table", "math", "utf8", NULL };
+	static const luaL_Reg ctors[] = { { "text", l_text }, { "code", l_code }, { "run", l_run },
+		{ "quiz", l_quiz }, { "lesson", l_lesson }, { "course", l_course }, { NULL, NULL } };
+	lua_newtable(L);
+	lua_pushglobaltable(L);
+	for (const char *const *s = safe; *s; s++) {
+		lua_getfield(L, -1, *s);
+		lua_setfield(L, -3, *s);
+	}
+	lua_pop(L, 1);
+	luaL_setfuncs(L, ctors, 0);
+	lua_pushinteger(L, engine_ncpu());
+	lua_setfield(L, -2, "ncpu");
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.env");
+}
+
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg) msg = luaL_tolstring(L, 1, NULL);
+	lua_pushstring(L, msg);
+	return 1;
+}
+
+/* Runs a text chunk from path in the lesson env; one result on the stack. */
+static int load_chunk(lua_State *L, const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash) *slash = '\0'; else strcpy(dir, ".");
+	lua_pushstring(L, dir);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.dir");
+	free(dir);
+
+	lua_pushcfunction(L, traceback);
+	int h = lua_gettop(L);
+	int rc = luaL_loadfilex(L, path, "t");
+	if (rc != LUA_OK) {
+		lua_remove(L, h);
+		if (rc == LUA_ERRFILE) {
+			lua_pushfstring(L, "%s:0: cannot read the file: %s", path, strerror(errno));
+			lua_remove(L, -2);
+		}
+		return -1;
+	}
+	push_env(L);
+	lua_setupvalue(L, -2, 1);
+	lua_pushinteger(L, loop_now_ns() + LOAD_BUDGET_NS);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 10000);
+	rc = lua_pcall(L, 0, 1, h);
+	lua_sethook(L, NULL, 0, 0);
+	lua_remove(L, h);
+	if (rc != LUA_OK) {
+		if (rc == LUA_ERRMEM) {
+			lua_pop(L, 1);
+			lua_pushfstring(L, "%s:0: the lesson used too much memory while loading", path);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static int expect_kind(lua_State *L, const char *path, const char *kind)
+{
+	int ok = lua_istable(L, -1);
+	if (ok) {
+		lua_getfield(L, -1, "kind");
+		ok = lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), kind);
+		lua_pop(L, 1);
+	}
+	if (ok) return 0;
+	lua_pop(L, 1);
+	lua_pushfstring(L, "%s:0: the file must end with 'return %s { ... }'", path, kind);
+	return -1;
+}
+
+int lapi_load_lesson(lua_State *L, const char *path)
+{
+	if (load_chunk(L, path) < 0) return -1;
+	return expect_kind(L, path, "lesson");
+}
+
+int lapi_load_course(lua_State *L, const char *path, char **title, char ***files)
+{
+	if (load_chunk(L, path) < 0 || expect_kind(L, path, "course") < 0) return -1;
+	lua_getfield(L, -1, "title");
+	*title = xstrdup(lua_tostring(L, -1));
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "lessons");
+	int n = (int)luaL_len(L, -1);
+	*files = xcalloc((size_t)n + 1, sizeof **files);
+	for (int i = 1; i <= n; i++) {
+		lua_geti(L, -1, i);
+		(*files)[i - 1] = xstrdup(lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 2);
+	return 0;
+}
+
+/* ---- lesson table to C --------------------------------------------------- */
+
+static char *field_dup(lua_State *L, int idx, const char *field)
+{
+	lua_getfield(L, idx, field);
+	char *s = lua_isstring(L, -1) ? xstrdup(lua_tostring(L, -1)) : NULL;
+	lua_pop(L, 1);
+	return s;
+}
+
+static char **field_list(lua_State *L, int idx, const char *field, int *count)
+{
+	lua_getfield(L, idx, field);
+	if (!lua_istable(L, -1)) { lua_pop(L, 1); if (count) *count = 0; return NULL; }
+	int n = (int)luaL_len(L, -1);
+	char **v = xcalloc((size_t)n + 1, sizeof *v);
+	for (int i = 1; i <= n; i++) {
+		lua_geti(L, -1, i);
+		v[i - 1] = xstrdup(lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (count) *count = n;
+	return v;
+}
+
+static int field_int(lua_State *L, int idx, const char *field, int dflt)
+{
+	lua_getfield(L, idx, field);
+	int v = lua_isnumber(L, -1) ? (int)lua_tointeger(L, -1) : dflt;
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Replaces ${ncpu} in s (freed) with this machine's CPU count. */
+static char *expand(char *s)
+{
+	if (!s) return s;
+	const char *key = "${ncpu}";
+	char num[16];
+	snprintf(num, sizeof num, "%d", engine_ncpu());
+	char *p;
+	while ((p = strstr(s, key))) {
+		*p = '\0';
+		char *t = xasprintf("%s%s%s", s, num, p + strlen(key));
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static void run_to_c(lua_State *L, int t, step *s)
+{
+	if (!s->title) s->title = xstrdup("Run");
+	s->note = expand(field_dup(L, t, "note"));
+	s->timeout_ms = 30000;
+	lua_getfield(L, t, "timeout");
+	if (lua_isnumber(L, -1)) s->timeout_ms = (int)(lua_tonumber(L, -1) * 1000);
+	lua_pop(L, 1);
+	if ((s->nworkers = field_int(L, t, "processes", 0)) > 0) s->rkind = RUN_PROCESSES;
+	else if ((s->nworkers = field_int(L, t, "threads", 0)) > 0) s->rkind = RUN_THREADS;
+	else { s->rkind = RUN_COMMAND; s->nworkers = 1; }
+	s->argv = field_list(L, t, "command", NULL);
+	s->python = field_list(L, t, "python", NULL);
+	s->files = field_list(L, t, "files", NULL);
+	lua_getfield(L, t, "worker");
+	s->ref = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
+	lua_getfield(L, t, "csv");
+	if (lua_istable(L, -1)) {
+		int c = lua_gettop(L);
+		s->csv_file = field_dup(L, c, "file");
+		s->csv_column = field_dup(L, c, "column");
+		s->csv_rows = field_int(L, c, "rows", 0);
+		lua_getfield(L, c, "mean");
+		s->csv_mean = lua_tonumber(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
+{
+	int t = lua_gettop(L);
+	memset(l, 0, sizeof *l);
+	l->file = xstrdup(path);
+	l->title = field_dup(L, t, "title");
+	l->nsteps = (int)luaL_len(L, t);
+	l->steps = xcalloc((size_t)l->nsteps, sizeof *l->steps);
+	for (int i = 0; i < l->nsteps; i++) {
+		step *s = &l->steps[i];
+		lua_geti(L, t, i + 1);
+		int st = lua_gettop(L);
+		char *kind = field_dup(L, st, "kind");
+		s->kind = !strcmp(kind, "text") ? STEP_TEXT : !strcmp(kind, "code") ? STEP_CODE
+			: !strcmp(kind, "run") ? STEP_RUN : STEP_QUIZ;
+		free(kind);
+		s->file = l->file;
+		s->line = field_int(L, st, "line", 0);
+		s->index = i + 1;
+		s->ref = LUA_NOREF;
+		s->title = expand(field_dup(L, st, "title"));
+		s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
+		s->lang = field_dup(L, st, "lang");
+		if (s->kind == STEP_RUN) run_to_c(L, st, s);
+		if (s->kind == STEP_QUIZ) {
+			s->choices = field_list(L, st, "choices", &s->nchoices);
+			s->hints = field_list(L, st, "hints", &s->nhints);
+			s->answer = field_int(L, st, "answer", 1);
+			s->explain = expand(field_dup(L, st, "explain"));
+		}
+		lua_settop(L, t);
+	}
+	lua_settop(L, t - 1);
+	return 0;
+}
+
+void lapi_close(lua_State *L)
+{
+	if (!L) return;
+	void *ud;
+	lua_getallocf(L, &ud);
+	lua_close(L);
+	free(ud);
+}

@@ -1,0 +1,38 @@
+/* lua_api: the Lua side of lessons (internal to the engine). Loading lesson
+ * files in a sandbox, the step constructors, and the worker environment. */
+#ifndef PARLAB_LUA_API_H
+#define PARLAB_LUA_API_H
+#include <lua.h>
+#include "engine/engine.h"
+
+/* A Lua state for loading lessons, with a memory cap (bytes). */
+lua_State *lapi_newstate(size_t mem_cap);
+
+/* Loads one lesson file; the lesson table is left on the stack.
+ * On error returns -1 with the message ("file:line: ...") on the stack. */
+int lapi_load_lesson(lua_State *L, const char *path);
+
+/* Loads a course.lua; fills *title and a NULL-terminated list of lesson
+ * file names. -1 with the message on the stack on error. */
+int lapi_load_course(lua_State *L, const char *path, char **title, char ***files);
+
+/* Turns the lesson table on top of the stack into l (popping it); worker
+ * functions are kept in the registry (step.ref). -1 with message on stack. */
+int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l);
+
+/* Worker side: installs print, busy, sleep... for worker w and calls the
+ * worker function at registry ref. Returns the exit code. */
+int lapi_run_worker(lua_State *L, int ref, const run_worker *w);
+
+/* Thread side: a fresh state, the lesson loaded again, step index's worker
+ * called. Returns the exit code. */
+int lapi_run_worker_fresh(const char *path, int index, const run_worker *w);
+
+
+
+/* The course's shared Lua state (worker functions live in it). */
+lua_State *course_lua(course *c);
+
+/* Closes a state made by lapi_newstate and its allocator record. */
+void lapi_close(lua_State *L);
+#endif

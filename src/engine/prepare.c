@@ -1,0 +1,142 @@
+/*
+ * prepare.c: what a run step needs before its workers start, done inside
+ * the runner (never on the screen): course files copied into the scratch
+ * folder, a CSV with a known mean, and a Python interpreter that has the
+ * modules the step needs.
+ */
+#include "engine/prepare.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int copy_file(const char *from, const char *to, FILE *msg)
+{
+	FILE *in = fopen(from, "rb");
+	if (!in) { fprintf(msg, "parlab: cannot read %s: %s\n", from, strerror(errno)); return -1; }
+	FILE *out = fopen(to, "wb");
+	if (!out) { fprintf(msg, "parlab: cannot write %s: %s\n", to, strerror(errno)); fclose(in); return -1; }
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
+	fclose(in);
+	return fclose(out) == 0 ? 0 : -1;
+}
+
+int prepare_files(const char *course_dir, char **files, FILE *msg)
+{
+	for (char **f = files; f && *f; f++) {
+		char *from = xasprintf("%s/%s", course_dir, *f);
+		const char *base = strrchr(*f, '/') ? strrchr(*f, '/') + 1 : *f;
+		int rc = copy_file(from, base, msg);
+		free(from);
+		if (rc < 0) return -1;
+	}
+	return 0;
+}
+
+/* Row i's value: pairs (2k, 2k+1) sit at mean±d_k, d_k a multiple of 0.5,
+ * so the column's sum is exact in binary floating point and its mean is
+ * exactly the mean asked for. */
+static double csv_value(double mean, long i)
+{
+	long k = i / 2;
+	double d = (double)((k * 7919) % 81 - 40) * 0.5;
+	return (i % 2) ? mean - d : mean + d;
+}
+
+int prepare_csv(const char *file, const char *column, long rows, double mean, FILE *msg)
+{
+	if (rows % 2) rows++;   /* pairs keep the mean exact */
+	FILE *f = fopen(file, "w");
+	if (!f) { fprintf(msg, "parlab: cannot write %s: %s\n", file, strerror(errno)); return -1; }
+	static const char *const groups[] = { "north", "south", "east", "west" };
+	fprintf(f, "id,%s,group\n", column);
+	for (long i = 0; i < rows; i++)
+		fprintf(f, "%ld,%.1f,%s\n", i, csv_value(mean, i), groups[(i / 2) % 4]);
+	long size = ftell(f);
+	if (fclose(f) != 0) { fprintf(msg, "parlab: cannot write %s\n", file); return -1; }
+	fprintf(msg, "generated %s: %ld rows, %.1f MB; the mean of %s is %g\n",
+		file, rows, size / 1e6, column, mean);
+	return 0;
+}
+
+/* Exit status of argv run with output discarded, -1 if it cannot run. */
+static int quiet_status(char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid < 0) return -1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Does python have every module (checked without importing them)? */
+static int python_has(const char *python, char **mods)
+{
+	const char *probe = "import importlib.util, sys\n"
+		"sys.exit(0 if all(importlib.util.find_spec(m.split('.')[0]) for m in sys.argv[1:]) else 3)";
+	size_t n = 0;
+	while (mods && mods[n]) n++;
+	char **argv = xcalloc(n + 4, sizeof *argv);
+	argv[0] = (char *)python;
+	argv[1] = "-c";
+	argv[2] = (char *)probe;
+	for (size_t i = 0; i < n; i++) argv[3 + i] = mods[i];
+	int st = quiet_status(argv);
+	free(argv);
+	return st == 0;
+}
+
+static void join_list(char *dst, size_t cap, char **v, const char *sep, const char *pre, int top_only)
+{
+	dst[0] = '\0';
+	for (char **p = v; p && *p; p++) {
+		char item[96];
+		snprintf(item, sizeof item, "%s%s", pre, *p);
+		if (top_only) item[strcspn(item, ".")] = '\0';
+		if (strstr(dst, item)) continue;
+		size_t len = strlen(dst);
+		snprintf(dst + len, cap - len, "%s%s", len ? sep : "", item);
+	}
+}
+
+const char *prepare_python(char **mods, FILE *msg)
+{
+	static const char *const candidates[] = { "python3", "/usr/bin/python3", NULL };
+	const char *env = getenv("PARLAB_PYTHON");
+	const char *const only[] = { env, NULL };
+	const char *const *cands = (env && *env) ? only : candidates;
+	char names[256], pkgs[256];
+	join_list(names, sizeof names, mods, ", ", "", 0);
+	for (const char *const *c = cands; *c; c++) {
+		char *probe_argv[] = { (char *)*c, "-c", "", NULL };
+		if (quiet_status(probe_argv) != 0) continue;
+		if (mods && !python_has(*c, mods)) continue;
+		if (mods && mods[0]) fprintf(msg, "using %s (it has %s)\n", *c, names);
+		return *c;
+	}
+	join_list(pkgs, sizeof pkgs, mods, " ", "python3-", 1);
+	if (env && *env)
+		fprintf(msg, "PARLAB_PYTHON=%s cannot run%s%s.\n", env, mods ? " or lacks " : "", mods ? names : "");
+	else if (mods && mods[0])
+		fprintf(msg, "This step needs Python 3 with %s, and no python3 here has it.\n", names);
+	else
+		fprintf(msg, "This step needs Python 3, and none was found.\n");
+	fprintf(msg, "Install on Debian/Ubuntu: sudo apt-get install python3 %s\n", (mods && mods[0]) ? pkgs : "");
+	fprintf(msg, "(scripts/run installs it for you; PARLAB_PYTHON=/path/to/python3 picks another one.)\n");
+	return NULL;
+}

@@ -1,0 +1,497 @@
+/*
+ * run.c: the screen side of a run. Creates the pipes, forks the runner,
+ * arms capture, and turns what comes back (control lines, output bytes,
+ * SIGCHLD) into the trace, all from the event loop without blocking.
+ */
+#include "run/run.h"
+#include "run/runner.h"
+#include "trace/capture.h"
+#include "util/xmalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LINE_MAX_BYTES 4096       /* longer lines are split */
+#define RUN_MAX_LINES  200000     /* then lines are counted, not kept */
+#define READ_CHUNK     65536      /* per callback: keeps the loop fair */
+#define GRACE_MS       300        /* after the runner: wait for stray pipes */
+
+typedef struct {
+	run *r;
+	int fd;
+	int worker;      /* -1: the runner's own messages */
+	int stream;      /* 1, 2; 0 for ctl */
+	char *buf;
+	size_t len, cap;
+} pipe_in;
+
+struct run {
+	loop *l;
+	trace *t;
+	run_events ev;
+	run_spec spec;
+	pid_t pid;
+	int runner_status, runner_reaped;
+	pipe_in *pipes;
+	int npipes, open_pipes;
+	int *worker_task;   /* task index per worker id, -1 unknown */
+	int nworkers;
+	capture *cap;
+	long timeout_timer, grace_timer;
+	char *stop_why;
+	char *crash;
+	int ended, failed_workers, done, killed;
+	char failures[160];
+};
+
+static run *active;   /* one live run per process */
+
+/* ---- reaping ------------------------------------------------------------- */
+
+static void finish_if_done(run *r);
+
+void run_reap_all(void)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (active && pid == active->pid) {
+			active->runner_status = status;
+			active->runner_reaped = 1;
+		}
+	}
+}
+
+static void on_sigchld(loop *l, int sig, void *arg)
+{
+	(void)l; (void)sig; (void)arg;
+	run *r = active;
+	run_reap_all();
+	if (r && r->runner_reaped) finish_if_done(r);
+}
+
+/* Kills processes re-parented to us (we are a subreaper): they can only
+ * have come from a run whose runner died first. */
+static void kill_orphans(void)
+{
+	DIR *d = opendir("/proc");
+	if (!d) return;
+	pid_t self = getpid();
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0) continue;
+		char path[64], buf[512];
+		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) continue;
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0) continue;
+		buf[n] = '\0';
+		char *p = strrchr(buf, ')');
+		int ppid;
+		char st;
+		if (p && sscanf(p + 1, " %c %d", &st, &ppid) == 2 && ppid == self)
+			kill((pid_t)pid, SIGKILL);
+	}
+	closedir(d);
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static int worker_task(run *r, int worker);
+
+static void emit_line(pipe_in *p, const char *s, size_t len)
+{
+	run *r = p->r;
+	if (trace_nlines(r->t) >= RUN_MAX_LINES) {
+		trace_lines_dropped(r->t, 1);
+		return;
+	}
+	int task = p->worker >= 0 ? worker_task(r, p->worker) : -1;
+	int stream = p->worker >= 0 ? p->stream : 0;
+	trace_line_add(r->t, task, trace_rel(r->t, loop_now_ns()), stream, s, len);
+}
+
+static void handle_ctl_line(run *r, char *line);
+
+/* Splits buffered bytes into lines; with flush, the tail too. */
+static void split_lines(pipe_in *p, int flush)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < p->len; i++) {
+		if (p->buf[i] == '\n' || i - start >= LINE_MAX_BYTES) {
+			size_t end = i;
+			if (p->buf[i] == '\n') {
+				if (p->stream == 0) {
+					p->buf[i] = '\0';
+					handle_ctl_line(p->r, p->buf + start);
+				} else {
+					emit_line(p, p->buf + start, end - start);
+				}
+				start = i + 1;
+			} else {
+				emit_line(p, p->buf + start, end - start);
+				start = i;
+			}
+		}
+	}
+	if (flush && start < p->len) {
+		if (p->stream == 0) {
+			p->buf[p->len] = '\0';
+			handle_ctl_line(p->r, p->buf + start);
+		} else {
+			emit_line(p, p->buf + start, p->len - start);
+		}
+		start = p->len;
+	}
+	memmove(p->buf, p->buf + start, p->len - start);
+	p->len -= start;
+}
+
+static void pipe_close(pipe_in *p)
+{
+	if (p->fd < 0) return;
+	split_lines(p, 1);
+	loop_fd_del(p->r->l, p->fd);
+	close(p->fd);
+	p->fd = -1;
+	p->r->open_pipes--;
+}
+
+/* 0: got bytes, -1: nothing there now, 1: EOF or error. */
+static int pipe_read(pipe_in *p)
+{
+	p->buf = xgrow(p->buf, &p->cap, p->len + READ_CHUNK + 1, 1);
+	ssize_t n = read(p->fd, p->buf + p->len, READ_CHUNK);
+	if (n < 0) return (errno == EAGAIN || errno == EINTR) ? -1 : 1;
+	if (n == 0) return 1;
+	p->len += (size_t)n;
+	split_lines(p, 0);
+	return 0;
+}
+
+static void on_pipe(loop *l, int fd, int events, void *arg)
+{
+	(void)l; (void)fd;
+	pipe_in *p = arg;
+	run *r = p->r;
+	int eof = 0;
+	if (events & LOOP_READ) eof = pipe_read(p) == 1;
+	else if (events & LOOP_HUP) eof = 1;
+	if (eof) pipe_close(p);
+	if (r->ev.update) r->ev.update(r, r->ev.arg);
+	finish_if_done(r);
+}
+
+/* ---- control lines --------------------------------------------------------- */
+
+static void drain_ctl(run *r)
+{
+	pipe_in *c = &r->pipes[0];
+	int rc = 0;
+	while (c->fd >= 0 && rc == 0)
+		if ((rc = pipe_read(c)) == 1) pipe_close(c);
+}
+
+static int worker_task(run *r, int worker)
+{
+	if (worker < 0 || worker >= r->nworkers) return -1;
+	if (r->worker_task[worker] < 0) drain_ctl(r);   /* its S line is there */
+	return r->worker_task[worker];
+}
+
+static int task_for(run *r, int worker, pid_t pid, pid_t tid)
+{
+	int task = trace_task_find(r->t, tid);
+	if (task < 0) {
+		char label[24] = "";
+		if (worker >= 0 && r->spec.kind != RUN_COMMAND) snprintf(label, sizeof label, "w%d", worker);
+		task = trace_task_add(r->t, pid, tid, getpid(), worker, label);
+	} else if (worker >= 0 && r->spec.kind != RUN_COMMAND) {
+		trace_task *k = trace_task_get(r->t, task);
+		k->worker = worker;
+		snprintf(k->label, sizeof k->label, "w%d", worker);
+	}
+	if (worker >= 0 && worker < r->nworkers) r->worker_task[worker] = task;
+	return task;
+}
+
+static void note_failure(run *r, const trace_task *k, int status)
+{
+	char one[48];
+	if (WIFSIGNALED(status))
+		snprintf(one, sizeof one, "%s killed by %s", k->label, strsignal(WTERMSIG(status)));
+	else
+		snprintf(one, sizeof one, "%s exit %d", k->label, WEXITSTATUS(status));
+	r->failed_workers++;
+	size_t len = strlen(r->failures);
+	if (len + strlen(one) + 3 < sizeof r->failures)
+		snprintf(r->failures + len, sizeof r->failures - len, "%s%s", len ? ", " : "", one);
+}
+
+static void handle_end(run *r, int id, int pid, int tid, int status, long long cpu,
+		       long long wait, int lastcpu, long long at)
+{
+	int task = task_for(r, id < r->nworkers ? id : -1, pid, tid);
+	trace_task *k = trace_task_get(r->t, task);
+	int64_t t = trace_rel(r->t, at);
+	k->died = t;
+	k->exit_status = status;
+	if (cpu > k->cpu_ns) k->cpu_ns = cpu;
+	if (wait > k->wait_ns) k->wait_ns = wait;
+	if (lastcpu >= 0) {
+		k->last_cpu = lastcpu;
+		if (lastcpu < 64 && cpu > 0) k->cpus |= 1ULL << lastcpu;
+	}
+	if (id < 0) return;   /* an adopted orphan: shown, not judged */
+	r->ended++;
+	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!ok) note_failure(r, k, status);
+	/* A crash (not our own kill) takes the whole run down. */
+	if (WIFSIGNALED(status) && !r->killed && !r->crash) {
+		r->crash = xasprintf("%s crashed (%s)", k->label, strsignal(WTERMSIG(status)));
+		run_stop(r, r->crash);
+	}
+}
+
+static void handle_ctl_line(run *r, char *line)
+{
+	int id, pid, tid, status, lastcpu;
+	long long at, cpu, wait;
+	if (sscanf(line, "S %d %d %d %lld", &id, &pid, &tid, &at) == 4) {
+		int task = task_for(r, id, pid, tid);
+		trace_task *k = trace_task_get(r->t, task);
+		k->born = trace_rel(r->t, at);
+		if (k->born < 0) k->born = 0;
+		if (r->cap) capture_hint(r->cap, pid, tid);
+	} else if (sscanf(line, "E %d %d %d %d %lld %lld %d %lld", &id, &pid, &tid, &status,
+			  &cpu, &wait, &lastcpu, &at) == 8) {
+		handle_end(r, id, pid, tid, status, cpu, wait, lastcpu, at);
+	}
+}
+
+/* ---- lifecycle --------------------------------------------------------------- */
+
+static void outcome(run *r, char *buf, size_t cap)
+{
+	int st = r->runner_status;
+	if (r->stop_why && r->crash && r->stop_why == r->crash)
+		snprintf(buf, cap, "%s: the run was stopped; every task killed and reaped", r->crash);
+	else if (r->stop_why)
+		snprintf(buf, cap, "%s: every task killed and reaped", r->stop_why);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == RUNNER_NOT_RUN)
+		snprintf(buf, cap, "not run (see the message above)");
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		snprintf(buf, cap, "the runner failed (status %d); every task killed and reaped", st);
+	else if (r->failed_workers && r->spec.kind == RUN_COMMAND)
+		snprintf(buf, cap, "%s", r->failures);
+	else if (r->failed_workers)
+		snprintf(buf, cap, "%d of %d workers failed: %s", r->failed_workers, r->ended, r->failures);
+	else if (r->spec.kind == RUN_COMMAND)
+		snprintf(buf, cap, "finished: exit 0");
+	else
+		snprintf(buf, cap, "finished: all %d workers exited 0", r->ended);
+}
+
+static void finish(run *r)
+{
+	char why[320];
+	r->done = 1;
+	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);
+	if (r->grace_timer) loop_timer_del(r->l, r->grace_timer);
+	r->timeout_timer = r->grace_timer = 0;
+	int64_t end = trace_rel(r->t, loop_now_ns());
+	if (r->cap) capture_stop(r->cap, end);
+	/* Tasks that never reported an end died with the run. */
+	for (int i = 0; i < trace_ntasks(r->t); i++) {
+		const trace_task *k = trace_task_at(r->t, i);
+		if (k->died < 0) trace_task_get(r->t, i)->died = end;
+	}
+	outcome(r, why, sizeof why);
+	trace_finish(r->t, end, why);
+	if (active == r) active = NULL;
+	if (r->ev.done) r->ev.done(r, r->ev.arg);
+}
+
+static void on_grace(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	run *r = arg;
+	r->grace_timer = 0;
+	/* Something outside the runner still holds a pipe: a stray. */
+	kill_orphans();
+	for (int i = 0; i < r->npipes; i++) pipe_close(&r->pipes[i]);
+	run_reap_all();
+	finish_if_done(r);
+}
+
+static void finish_if_done(run *r)
+{
+	if (r->done || !r->runner_reaped) return;
+	if (r->open_pipes == 0) { finish(r); return; }
+	if (!r->grace_timer) r->grace_timer = loop_timer_add(r->l, GRACE_MS, 0, on_grace, r);
+}
+
+static void on_timeout(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	run *r = arg;
+	r->timeout_timer = 0;
+	char why[64];
+	snprintf(why, sizeof why, "timed out after %.1f s", r->spec.timeout_ms / 1000.0);
+	run_stop(r, why);
+}
+
+void run_stop(run *r, const char *why)
+{
+	if (!r || r->done || r->killed) return;
+	r->killed = 1;
+	if (r->stop_why != r->crash) free(r->stop_why);
+	r->stop_why = (why == r->crash) ? r->crash : xstrdup(why ? why : "stopped");
+	kill(-r->pid, SIGKILL);
+	kill(r->pid, SIGKILL);
+	kill_orphans();
+	if (r->ev.update) r->ev.update(r, r->ev.arg);
+}
+
+int run_live(const run *r) { return r && !r->done; }
+
+int run_failed(const run *r)
+{
+	if (!r->done) return 0;
+	if (WIFEXITED(r->runner_status) && WEXITSTATUS(r->runner_status) == RUNNER_NOT_RUN)
+		return 0;   /* a missing prerequisite, said on screen: not a failure */
+	return r->killed || r->failed_workers || !WIFEXITED(r->runner_status) ||
+	       WEXITSTATUS(r->runner_status) != 0;
+}
+
+/* ---- start ----------------------------------------------------------------- */
+
+static int make_pipe(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC);
+}
+
+static void add_pipe(run *r, int fd, int worker, int stream)
+{
+	pipe_in *p = &r->pipes[r->npipes++];
+	*p = (pipe_in){ r, fd, worker, stream, NULL, 0, 0 };
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	loop_fd_add(r->l, fd, LOOP_READ, on_pipe, p);
+	r->open_pipes++;
+}
+
+static void close_all(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0) close(fds[i]);
+}
+
+run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, char **err)
+{
+	if (active) { *err = xstrdup("a run is already live"); return NULL; }
+	int n = spec->kind == RUN_COMMAND ? 1 : spec->nworkers;
+	if (n < 1 || n > 256) { *err = xasprintf("cannot run %d workers (1..256)", n); return NULL; }
+	static int subreaper;
+	if (!subreaper++) prctl(PR_SET_CHILD_SUBREAPER, 1);   /* strays come back to us */
+	loop_signal(l, SIGCHLD, on_sigchld, NULL);
+
+	/* fds: [0,1] ctl, [2,3] msg, [4,5] go, then out/err pairs per worker */
+	int nfd = 6 + 4 * n;
+	int *fds = xmalloc(sizeof(int) * (size_t)nfd);
+	for (int i = 0; i < nfd; i++) fds[i] = -1;
+	for (int i = 0; i < nfd; i += 2)
+		if (make_pipe(fds + i) < 0) {
+			*err = xasprintf("cannot create pipes: %s", strerror(errno));
+			close_all(fds, nfd);
+			free(fds);
+			return NULL;
+		}
+
+	run *r = xcalloc(1, sizeof *r);
+	r->l = l;
+	r->t = t;
+	r->spec = *spec;
+	if (ev) r->ev = *ev;
+	r->nworkers = n;
+	r->worker_task = xmalloc(sizeof(int) * (size_t)n);
+	for (int i = 0; i < n; i++) r->worker_task[i] = -1;
+
+	int *outs = xmalloc(sizeof(int) * (size_t)n), *errs = xmalloc(sizeof(int) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		outs[i] = fds[6 + 4 * i + 1];
+		errs[i] = fds[6 + 4 * i + 3];
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		*err = xasprintf("cannot fork the runner: %s", strerror(errno));
+		close_all(fds, nfd);
+		free(fds); free(outs); free(errs); free(r->worker_task); free(r);
+		return NULL;
+	}
+	if (pid == 0) {
+		for (int i = 0; i < nfd; i += 2)   /* read ends belong to the screen */
+			if (i != 4) close(fds[i]);
+		close(fds[5]);
+		runner_ctx ctx = { spec, spec->argv, n, outs, errs, fds[1], fds[3], fds[4], 0 };
+		runner_main(&ctx);
+	}
+	setpgid(pid, pid);   /* both sides set it: no race with kill(-pgid) */
+	r->pid = pid;
+	active = r;
+	for (int i = 0; i < nfd; i += 2)
+		if (i != 4) close(fds[i + 1]);
+	close(fds[4]);
+	free(outs);
+	free(errs);
+
+	r->pipes = xcalloc((size_t)(2 + 2 * n), sizeof *r->pipes);
+	add_pipe(r, fds[0], -1, 0);   /* pipes[0] is ctl */
+	add_pipe(r, fds[2], -1, 2);
+	for (int i = 0; i < n; i++) {
+		add_pipe(r, fds[6 + 4 * i], i, 1);
+		add_pipe(r, fds[6 + 4 * i + 2], i, 2);
+	}
+	int go = fds[5];
+	free(fds);
+
+	r->cap = capture_proc_new(t, l, 0);
+	if (r->cap && capture_start(r->cap, pid) < 0) {
+		capture_free(r->cap);
+		r->cap = NULL;
+	}
+	if (!r->cap) trace_set_backend(t, "none (capture unavailable)");
+	if (spec->timeout_ms > 0)
+		r->timeout_timer = loop_timer_add(l, spec->timeout_ms, 0, on_timeout, r);
+	if (write(go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }
+	close(go);
+	return r;
+}
+
+void run_free(run *r)
+{
+	if (!r) return;
+	if (!r->done) {
+		run_stop(r, "parlab is closing");
+		while (!r->done) loop_once(r->l, 50);
+	}
+	for (int i = 0; i < r->npipes; i++) free(r->pipes[i].buf);
+	free(r->pipes);
+	free(r->worker_task);
+	if (r->stop_why != r->crash) free(r->stop_why);
+	free(r->crash);
+	capture_free(r->cap);
+	free(r);
+}

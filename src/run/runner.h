@@ -1,0 +1,26 @@
+/* runner: the process between the screen and the workers (internal to run). */
+#ifndef PARLAB_RUNNER_H
+#define PARLAB_RUNNER_H
+#include <stdint.h>
+#include "run/run.h"
+
+/* Runner exit code: the run never started (prepare or chdir said why). */
+#define RUNNER_NOT_RUN 3
+
+typedef struct {
+	const run_spec *spec;
+	char **argv;
+	int n;               /* worker pipes */
+	int *outs, *errs;    /* write ends, one pair per worker */
+	int ctl;             /* control lines to the screen */
+	int msg;             /* the runner's own stdout/stderr */
+	int go;              /* read end: one byte starts the run */
+	int64_t start_ns;
+} runner_ctx;
+
+/* Never returns. */
+void runner_main(runner_ctx *ctx) __attribute__((noreturn));
+/* One line on fd, in a single write. */
+void runner_msg(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * batch.c: the course as a plain-text transcript. Everything comes from the
+ * engine and, for runs, from the trace: the same data the TUI draws.
+ */
+#include "ui/batch.h"
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define WIDTH 78
+
+typedef struct {
+	FILE *out;
+	int done;
+} batch_state;
+
+/* Prints one paragraph re-wrapped to WIDTH, with a prefix on each line. */
+static void wrap(FILE *out, const char *text, size_t len, const char *first, const char *rest)
+{
+	const char *pre = first;
+	size_t col = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && (text[i] == ' ' || text[i] == '\n')) i++;
+		size_t j = i;
+		while (j < len && text[j] != ' ' && text[j] != '\n') j++;
+		if (j == i) break;
+		size_t w = j - i;
+		if (col && col + 1 + w > WIDTH) { fputc('\n', out); col = 0; }
+		if (!col) { fputs(pre, out); col = strlen(pre); pre = rest; }
+		else { fputc(' ', out); col++; }
+		fwrite(text + i, 1, w, out);
+		col += w;
+		i = j;
+	}
+	if (col) fputc('\n', out);
+}
+
+/* Text steps: paragraphs, "# " headings, "- " items, indented verbatim. */
+static void print_text(FILE *out, const char *body)
+{
+	const char *p = body;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len == 0) { p += eol ? 1 : 0; if (!eol) break; continue; }
+		if (!strncmp(p, "  ", 2)) {
+			fprintf(out, "%.*s\n", (int)len, p);
+			p += len + (eol != NULL);
+			continue;
+		}
+		if (!strncmp(p, "# ", 2)) {
+			fprintf(out, "\n%.*s\n", (int)len - 2, p + 2);
+			p += len + (eol != NULL);
+			continue;
+		}
+		/* A paragraph (or list item) runs to a blank, verbatim or item line. */
+		int item = !strncmp(p, "- ", 2);
+		const char *q = p + len + (eol != NULL);
+		while (*q && *q != '\n' && strncmp(q, "  ", 2) && strncmp(q, "- ", 2) && strncmp(q, "# ", 2)) {
+			const char *e2 = strchr(q, '\n');
+			q = e2 ? e2 + 1 : q + strlen(q);
+		}
+		if (item) wrap(out, p + 2, (size_t)(q - p - 2), "  - ", "    ");
+		else { wrap(out, p, (size_t)(q - p), "", ""); fputc('\n', out); }
+		p = q;
+	}
+}
+
+static void print_code(FILE *out, const step *s)
+{
+	fprintf(out, "--- %s (%s) ---\n", s->title, s->lang ? s->lang : "text");
+	int n = 1;
+	for (const char *p = s->body; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		fprintf(out, "%4d | %.*s\n", n++, (int)len, p);
+		if (!eol) break;
+		p = eol + 1;
+	}
+	fputs("---\n\n", out);
+}
+
+static const char *status_text(char *buf, size_t cap, int st)
+{
+	if (st < 0) snprintf(buf, cap, "-");
+	else if (WIFSIGNALED(st)) snprintf(buf, cap, "killed: %s", strsignal(WTERMSIG(st)));
+	else snprintf(buf, cap, "exit %d", WEXITSTATUS(st));
+	return buf;
+}
+
+static void print_lines(FILE *out, const trace *t)
+{
+	char ts[24];
+	for (size_t i = 0; i < trace_nlines(t); i++) {
+		const trace_line *l = trace_line_at(t, i);
+		const trace_task *k = trace_task_at(t, l->task);
+		const char *who = k ? k->label : "parlab";
+		fprintf(out, "%9s  %-8s %s %s\n", trace_fmt_ns(ts, sizeof ts, l->t), who,
+			l->stream == 2 ? "!" : "|", l->text);
+	}
+	if (trace_ndropped(t))
+		fprintf(out, "           (%zu more lines were not kept: output cap)\n", trace_ndropped(t));
+}
+
+static void print_summary(FILE *out, const trace *t)
+{
+	char a[24], b[24], c[64], d[48];
+	fprintf(out, "\n  %-10s %7s %7s %10s %10s  %-8s %s\n", "task", "pid", "tid", "cpu time", "waited", "cpus", "status");
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		const trace_task *k = trace_task_at(t, i);
+		fprintf(out, "  %-10s %7d %7d %10s %10s  %-8s %s\n", k->label, (int)k->pid, (int)k->tid,
+			trace_fmt_ns(a, sizeof a, k->cpu_ns), trace_fmt_ns(b, sizeof b, k->wait_ns),
+			trace_fmt_cpus(c, sizeof c, k->cpus),
+			k->is_thread && k->exit_status < 0 ? "thread" : status_text(d, sizeof d, k->exit_status));
+	}
+}
+
+static void on_done(run *r, void *arg)
+{
+	(void)r;
+	((batch_state *)arg)->done = 1;
+}
+
+static int do_run(engine *e, loop *l, const step *s, FILE *out)
+{
+	const char *kind = s->rkind == RUN_PROCESSES ? "processes" : s->rkind == RUN_THREADS ? "threads" : "command";
+	fprintf(out, "--- run: %s (", s->title);
+	if (s->rkind == RUN_COMMAND)
+		for (char **a = s->argv; a && *a; a++) fprintf(out, "%s%s", a == s->argv ? "" : " ", *a);
+	else
+		fprintf(out, "%d %s", s->nworkers, kind);
+	fprintf(out, ") ---\n");
+	fflush(out);
+	batch_state st = { out, 0 };
+	run_events ev = { NULL, on_done, &st };
+	char *err = NULL;
+	if (engine_run(e, &ev, &err) < 0) {
+		fprintf(out, "parlab: cannot start the run: %s\n", err);
+		free(err);
+		return 1;
+	}
+	while (!st.done) loop_once(l, 1000);
+	trace *t = engine_trace(e);
+	char w[24];
+	print_lines(out, t);
+	fprintf(out, "\nrun %s after %s: %s\ncapture: %s, %d CPUs\n", s->title,
+		trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t), trace_backend(t), trace_ncpu(t));
+	print_summary(out, t);
+	if (s->note) { fputc('\n', out); print_text(out, s->note); }
+	fputc('\n', out);
+	return engine_run_failed(e);
+}
+
+static void do_quiz(engine *e, const step *s, FILE *in, FILE *out, int *qno)
+{
+	fprintf(out, "--- question %d ---\n", ++*qno);
+	wrap(out, s->body, strlen(s->body), "", "");
+	for (int i = 0; i < s->nchoices; i++) {
+		char num[16];
+		snprintf(num, sizeof num, "  %d) ", i + 1);
+		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
+	}
+	char line[512];
+	fputs("answer> ", out);
+	fflush(out);
+	if (!in || !fgets(line, sizeof line, in)) {
+		fputs("(no answer: skipped)\n", out);
+		fprintf(out, "The answer is %d) %s\n", s->answer, s->choices[s->answer - 1]);
+	} else {
+		line[strcspn(line, "\n")] = '\0';
+		fprintf(out, "%s\n", line);
+		quiz_result res;
+		if (engine_answer(e, line, &res) < 0)
+			fprintf(out, "'%s' is not one of the choices. The answer is %d) %s\n", line, s->answer,
+				s->choices[s->answer - 1]);
+		else if (res.correct)
+			fprintf(out, "Right: %d) %s\n", res.choice, s->choices[res.choice - 1]);
+		else
+			fprintf(out, "Not quite: you chose %d); the answer is %d) %s\n", res.choice, s->answer,
+				s->choices[s->answer - 1]);
+	}
+	if (s->explain) print_text(out, s->explain);
+	fputc('\n', out);
+}
+
+int batch_main(engine *e, loop *l, FILE *in, FILE *out)
+{
+	course *c = engine_course(e);
+	int failed = 0, qno = 0, last_lesson = -1;
+	fprintf(out, "=== %s ===\n", course_title(c));
+	engine_goto(e, 0, 0);
+	do {
+		const step *s = engine_step(e);
+		int li = engine_lesson_index(e);
+		if (li != last_lesson) {
+			fprintf(out, "\n== Lesson %d/%d: %s ==\n\n", li + 1, course_nlessons(c), engine_lesson(e)->title);
+			last_lesson = li;
+		}
+		switch (s->kind) {
+		case STEP_TEXT:
+			if (s->title) fprintf(out, "# %s\n\n", s->title);
+			print_text(out, s->body);
+			break;
+		case STEP_CODE: print_code(out, s); break;
+		case STEP_RUN: failed |= do_run(e, l, s, out); break;
+		case STEP_QUIZ: do_quiz(e, s, in, out, &qno); break;
+		}
+		fflush(out);
+	} while (engine_next(e) == 0);
+	int right, asked;
+	engine_score(e, &right, &asked);
+	fprintf(out, "=== end of %s: %d of %d questions answered right ===\n", course_title(c), right, qno);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,2 @@
+-- expect: empty.lua:2: lesson{}: it has no steps
+return lesson { title = "Empty" }

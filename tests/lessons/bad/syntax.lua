@@ -1,0 +1,6 @@
+-- expect: syntax.lua:5:
+return lesson {
+  title = "Broken",
+  text [[ unclosed ]]
+  text "x" (
+}
