@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <lauxlib.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -85,6 +86,15 @@ static int l_sleep(lua_State *L)
 	return 0;
 }
 
+/* crash(): a real crash (SIGSEGV), to show what happens to the run. In a
+ * thread it takes the whole process down, which is the lesson. */
+static int l_crash(lua_State *L)
+{
+	(void)L;
+	raise(SIGSEGV);
+	return 0;
+}
+
 static int l_now(lua_State *L)
 {
 	lua_pushnumber(L, (double)(loop_now_ns() - worker_of(L)->start_ns) / 1e6);
@@ -102,7 +112,7 @@ static int msgh(lua_State *L)
 static int call_worker(lua_State *L, const run_worker *w)
 {
 	static const luaL_Reg api[] = { { "print", l_print }, { "eprint", l_eprint },
-		{ "busy", l_busy }, { "sleep", l_sleep }, { "now", l_now }, { NULL, NULL } };
+		{ "busy", l_busy }, { "sleep", l_sleep }, { "now", l_now }, { "crash", l_crash }, { NULL, NULL } };
 	lua_pushlightuserdata(L, (void *)w);
 	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.worker");
 	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.env");

@@ -316,7 +316,10 @@ static void finish(run *r)
 	/* Tasks that never reported an end died with the run. */
 	for (int i = 0; i < trace_ntasks(r->t); i++) {
 		const trace_task *k = trace_task_at(r->t, i);
-		if (k->died < 0) trace_task_get(r->t, i)->died = end;
+		if (k->died >= 0 && k->exit_status >= 0) continue;
+		trace_task *m = trace_task_get(r->t, i);
+		if (m->died < 0) m->died = end;
+		if (r->killed && !m->is_thread && m->exit_status < 0) m->exit_status = SIGKILL;
 	}
 	outcome(r, why, sizeof why);
 	trace_finish(r->t, end, why);

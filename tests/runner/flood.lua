@@ -1,0 +1,23 @@
+-- A worker that floods its output: every line arrives in order, none is
+-- merged with another, and a runaway flood is capped, counted and killed.
+return lesson {
+  title = "Flood",
+  run {
+    title = "Counted flood",
+    processes = 4,
+    worker = function(w)
+      for i = 1, 20000 do print(string.format("w%d line %06d %s", w.id, i, string.rep("x", 40))) end
+    end,
+  },
+  run {
+    title = "Endless flood",
+    processes = 1,
+    worker = function(w) while true do print("flood flood flood flood flood flood") end end,
+    timeout = 3,
+  },
+  run {
+    title = "Lua error",
+    threads = 2,
+    worker = function(w) if w.id == 1 then local t = nil; print(t.field) end print("fine " .. w.id) end,
+  },
+}

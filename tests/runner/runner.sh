@@ -1,0 +1,51 @@
+#!/bin/bash
+# Runner tests through the real binary: a crashing worker, hanging workers,
+# floods and a Lua error. Each must end with a clear message, every task
+# killed and reaped: no orphan, no zombie, no stray process left behind.
+set -u
+parlab=$1
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# Processes of ours still around: anything whose command line mentions the
+# lesson, or a parlab-runner / w<N> worker whose parent is gone.
+leftovers() {
+	sleep 0.3
+	ps -eo pid,ppid,stat,comm,args | awk '$4 ~ /^(parlab-runner|w[0-9]+)$/ || $3 ~ /^Z/' | grep -v awk || true
+}
+
+start=$(date +%s)
+timeout 60 "$parlab" --batch "$here/crash.lua" </dev/null >"$tmp/crash.out" 2>&1; rc=$?
+[ $rc -eq 1 ] || bad "crash: exit $rc, want 1"
+grep -q "w1 crashed (Segmentation fault): the run was stopped; every task killed and reaped" "$tmp/crash.out" || bad "crash: no crash message"
+grep -q "start 2" "$tmp/crash.out" || bad "crash: output lost"
+[ $(( $(date +%s) - start )) -lt 15 ] || bad "crash: the run was not stopped at the crash"
+l=$(leftovers); [ -z "$l" ] || bad "crash: left behind: $l"
+
+timeout 60 "$parlab" --batch "$here/hang.lua" </dev/null >"$tmp/hang.out" 2>&1; rc=$?
+[ $rc -eq 1 ] || bad "hang: exit $rc, want 1"
+[ "$(grep -c 'timed out after 1.0 s: every task killed and reaped' "$tmp/hang.out")" -eq 2 ] || bad "hang: want two timeout messages"
+grep -q "hanging 1" "$tmp/hang.out" && grep -q "sleeping 2" "$tmp/hang.out" || bad "hang: output lost"
+l=$(leftovers); [ -z "$l" ] || bad "hang: left behind: $l"
+
+timeout 120 "$parlab" --batch "$here/flood.lua" </dev/null >"$tmp/flood.out" 2>&1; rc=$?
+[ $rc -eq 1 ] || bad "flood: exit $rc, want 1 (the endless flood times out)"
+for w in 0 1 2 3; do
+	n=$(grep -cE "^ +[0-9.]+(us|ms|s) +w$w +\| w$w line [0-9]{6} x{40}$" "$tmp/flood.out")
+	[ "$n" -eq 20000 ] || bad "flood: worker $w has $n whole lines, want 20000"
+	grep -E "\| w$w line" "$tmp/flood.out" | awk '{print $5}' | sort -c 2>/dev/null || bad "flood: worker $w lines out of order"
+done
+grep -qE "\(([0-9]+) more lines were not kept: output cap\)" "$tmp/flood.out" || bad "flood: no dropped-lines count"
+grep -q "timed out after 3.0 s" "$tmp/flood.out" || bad "flood: endless flood not stopped"
+grep -qE "w1 +! error: .*flood.lua:[0-9]+: attempt to index a nil value" "$tmp/flood.out" || bad "flood: Lua error not shown with file:line"
+grep -q "fine 0" "$tmp/flood.out" || bad "flood: the other thread did not go on"
+grep -q "1 of 2 workers failed: w1 exit 1" "$tmp/flood.out" || bad "flood: failure not summarised"
+l=$(leftovers); [ -z "$l" ] || bad "flood: left behind: $l"
+
+if [ $fail -ne 0 ]; then
+	for f in "$tmp"/*.out; do echo "== $f"; grep -v " line " "$f" | head -60; done
+fi
+exit $fail
