@@ -216,7 +216,12 @@ static int task_for(run *r, int worker, pid_t pid, pid_t tid)
 	int task = trace_task_find(r->t, tid);
 	if (task < 0) {
 		char label[24] = "";
-		if (worker >= 0 && r->spec.kind != RUN_COMMAND) snprintf(label, sizeof label, "w%d", worker);
+		if (worker >= 0 && r->spec.kind != RUN_COMMAND) {
+			snprintf(label, sizeof label, "w%d", worker);
+		} else if (worker == 0 && r->spec.argv && r->spec.argv[0]) {
+			const char *base = strrchr(r->spec.argv[0], '/');
+			snprintf(label, sizeof label, "%s", base ? base + 1 : r->spec.argv[0]);
+		}
 		task = trace_task_add(r->t, pid, tid, getpid(), worker, label);
 	} else if (worker >= 0 && r->spec.kind != RUN_COMMAND) {
 		trace_task *k = trace_task_get(r->t, task);

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Batch transcript of the whole Module 14 with answers piped in: both seed
+# questions, every Worker: N line of the example, the real Dask mean, exit 0,
+# and nothing of the runs left behind.
+set -u
+parlab=$1
+src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# Enough answer lines for every question; "2" or wrong ones are fine: the
+# transcript must show right/wrong and the explanation either way.
+yes 1 | head -n 50 | timeout 600 "$parlab" --batch "$src/lessons/module14" >"$out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || bad "exit $rc, want 0"
+
+grep -qF "What is the primary advantage of using parallel computing in AI development?" "$out" || bad "question 1 missing"
+grep -qF "Which library is commonly used for distributed computing in Python?" "$out" || bad "question 2 missing"
+for n in 0 1 2 3 4; do
+	grep -qE "^ +[0-9.]+(us|ms|s) +w$n +\| Worker: $n$" "$out" || bad "parlab's own worker $n: no 'Worker: $n' line"
+	grep -qE "\| Worker: $n$" <(grep -vE " w$n +\|" "$out") || bad "python example1: no 'Worker: $n' line"
+done
+grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
+grep -qF "the mean of column_name is 42.5" "$out" || bad "the generated CSV was not announced"
+grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
+grep -qF "Tip: When using distributed computing, ensure that your network bandwidth and storage I/O are not bottlenecks" "$out" || bad "the tip is missing"
+grep -qE "capture: /proc sampler" "$out" || bad "the capture backend is not named"
+
+sleep 0.3
+left=$(ps -eo pid,ppid,stat,comm,args | awk '$4 ~ /^(parlab-runner|w[0-9]+)$/ || $3 ~ /^Z/ || /example[12]\.py/' | grep -v awk || true)
+[ -z "$left" ] || bad "left behind: $left"
+
+[ $fail -eq 0 ] || { echo "--- transcript ---"; cat "$out"; }
+exit $fail
