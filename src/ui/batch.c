@@ -52,7 +52,7 @@ static void print_text(FILE *out, const char *body)
 			continue;
 		}
 		if (!strncmp(p, "# ", 2)) {
-			fprintf(out, "\n%.*s\n", (int)len - 2, p + 2);
+			fprintf(out, "%.*s\n\n", (int)len - 2, p + 2);
 			p += len + (eol != NULL);
 			continue;
 		}
@@ -105,17 +105,35 @@ static void print_lines(FILE *out, const trace *t)
 		fprintf(out, "           (%zu more lines were not kept: output cap)\n", trace_ndropped(t));
 }
 
+static const trace *sort_trace;
+
+/* Workers by id first, then the other tasks in order of discovery. */
+static int by_worker(const void *a, const void *b)
+{
+	int i = *(const int *)a, j = *(const int *)b;
+	int wi = trace_task_at(sort_trace, i)->worker, wj = trace_task_at(sort_trace, j)->worker;
+	if ((wi < 0) != (wj < 0)) return wi < 0 ? 1 : -1;
+	if (wi != wj) return wi - wj;
+	return i - j;
+}
+
 static void print_summary(FILE *out, const trace *t)
 {
 	char a[24], b[24], c[64], d[48];
+	int n = trace_ntasks(t);
+	int *order = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) order[i] = i;
+	sort_trace = t;
+	qsort(order, (size_t)n, sizeof *order, by_worker);
 	fprintf(out, "\n  %-10s %7s %7s %10s %10s  %-8s %s\n", "task", "pid", "tid", "cpu time", "waited", "cpus", "status");
-	for (int i = 0; i < trace_ntasks(t); i++) {
-		const trace_task *k = trace_task_at(t, i);
+	for (int o = 0; o < n; o++) {
+		const trace_task *k = trace_task_at(t, order[o]);
 		fprintf(out, "  %-10s %7d %7d %10s %10s  %-8s %s\n", k->label, (int)k->pid, (int)k->tid,
 			trace_fmt_ns(a, sizeof a, k->cpu_ns), trace_fmt_ns(b, sizeof b, k->wait_ns),
 			trace_fmt_cpus(c, sizeof c, k->cpus),
 			k->is_thread && k->exit_status < 0 ? "thread" : status_text(d, sizeof d, k->exit_status));
 	}
+	free(order);
 }
 
 static void on_done(run *r, void *arg)
