@@ -475,12 +475,14 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	int go = fds[5];
 	free(fds);
 
-	r->cap = capture_proc_new(t, l, 0);
+	const char *which = spec->capture ? spec->capture : getenv("PARLAB_CAPTURE");
+	if (which && !strcmp(which, "none")) trace_set_backend(t, "none (PARLAB_CAPTURE=none)");
+	else r->cap = capture_proc_new(t, l, 0);
 	if (r->cap && capture_start(r->cap, pid) < 0) {
 		capture_free(r->cap);
 		r->cap = NULL;
 	}
-	if (!r->cap) trace_set_backend(t, "none (capture unavailable)");
+	if (!r->cap && !(which && !strcmp(which, "none"))) trace_set_backend(t, "none (capture unavailable)");
 	if (spec->timeout_ms > 0)
 		r->timeout_timer = loop_timer_add(l, spec->timeout_ms, 0, on_timeout, r);
 	if (write(go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }

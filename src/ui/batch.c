@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #define WIDTH 78
@@ -231,5 +232,11 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 	int right, asked;
 	engine_score(e, &right, &asked);
 	fprintf(out, "=== end of %s: %d of %d questions answered right ===\n", course_title(c), right, qno);
+	if (getenv("PARLAB_SELF_STATS")) {   /* for scripts/bench: the screen side's own cost */
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "parlab-self-cpu-us %ld\n",
+			(long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	}
 	return failed ? 1 : 0;
 }
