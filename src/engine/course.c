@@ -201,7 +201,7 @@ const char *course_bundled_dir(void)
 	static char found[PATH_MAX];
 	if (found[0]) return found;
 	const char *env = getenv("PARLAB_LESSONS");
-	if (env && is_dir(env)) return strncpy(found, env, sizeof found - 1);
+	if (env && is_dir(env)) { snprintf(found, sizeof found, "%s", env); return found; }
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
@@ -213,11 +213,11 @@ const char *course_bundled_dir(void)
 			char cand[PATH_MAX + 32];
 			snprintf(cand, sizeof cand, "%s/%s", exe, rel[i]);
 			char real[PATH_MAX];
-			if (is_dir(cand) && realpath(cand, real)) return strncpy(found, real, sizeof found - 1);
+			if (is_dir(cand) && realpath(cand, real)) { snprintf(found, sizeof found, "%s", real); return found; }
 		}
 	}
-	if (is_dir(PARLAB_SOURCE_LESSONS)) return strncpy(found, PARLAB_SOURCE_LESSONS, sizeof found - 1);
-	if (is_dir(PARLAB_INSTALL_LESSONS)) return strncpy(found, PARLAB_INSTALL_LESSONS, sizeof found - 1);
+	if (is_dir(PARLAB_SOURCE_LESSONS)) { snprintf(found, sizeof found, "%s", PARLAB_SOURCE_LESSONS); return found; }
+	if (is_dir(PARLAB_INSTALL_LESSONS)) { snprintf(found, sizeof found, "%s", PARLAB_INSTALL_LESSONS); return found; }
 	return NULL;
 }
 

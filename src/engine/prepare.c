@@ -114,6 +114,32 @@ static void join_list(char *dst, size_t cap, char **v, const char *sep, const ch
 	}
 }
 
+/* The interpreter behind a launcher (a pyenv shim is a shell script): exec
+ * it directly so the trace shows Python, not the shim's helpers. */
+static const char *real_python(const char *python)
+{
+	static char path[4096];
+	int fds[2];
+	if (pipe(fds) < 0) return python;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) dup2(fd, 2);
+		execlp(python, python, "-c", "import sys; print(sys.executable)", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	ssize_t n = pid > 0 ? read(fds[0], path, sizeof path - 1) : -1;
+	close(fds[0]);
+	if (pid > 0) while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+	if (n <= 1 || path[0] != '/') return python;
+	path[n] = '\0';
+	path[strcspn(path, "\n")] = '\0';
+	return access(path, X_OK) == 0 ? path : python;
+}
+
 const char *prepare_python(char **mods, FILE *msg)
 {
 	static const char *const candidates[] = { "python3", "/usr/bin/python3", NULL };
@@ -126,8 +152,9 @@ const char *prepare_python(char **mods, FILE *msg)
 		char *probe_argv[] = { (char *)*c, "-c", "", NULL };
 		if (quiet_status(probe_argv) != 0) continue;
 		if (mods && !python_has(*c, mods)) continue;
-		if (mods && mods[0]) fprintf(msg, "using %s (it has %s)\n", *c, names);
-		return *c;
+		const char *real = real_python(*c);
+		if (mods && mods[0]) fprintf(msg, "using %s (it has %s)\n", real, names);
+		return real;
 	}
 	join_list(pkgs, sizeof pkgs, mods, " ", "python3-", 1);
 	if (env && *env)

@@ -46,6 +46,7 @@ struct run {
 	int nworkers;
 	capture *cap;
 	long timeout_timer, grace_timer;
+	int go;             /* write end: released once capture is armed */
 	char *stop_why;
 	char *crash;
 	int ended, failed_workers, done, killed;
@@ -270,11 +271,34 @@ static void handle_end(run *r, int id, int pid, int tid, int status, long long c
 	}
 }
 
+/* The runner has prepared: the run starts now. Arm capture, then let the
+ * runner create the workers. */
+static void start_workers(run *r)
+{
+	if (r->go < 0) return;
+	trace *t = r->t;
+	trace_restart(t, loop_now_ns());
+	const char *which = r->spec.capture ? r->spec.capture : getenv("PARLAB_CAPTURE");
+	int none = which && !strcmp(which, "none");
+	if (none) trace_set_backend(t, "none (PARLAB_CAPTURE=none)");
+	else r->cap = capture_proc_new(t, r->l, 0);
+	if (r->cap && capture_start(r->cap, r->pid) < 0) {
+		capture_free(r->cap);
+		r->cap = NULL;
+	}
+	if (!r->cap && !none) trace_set_backend(t, "none (capture unavailable)");
+	if (write(r->go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }
+	close(r->go);
+	r->go = -1;
+}
+
 static void handle_ctl_line(run *r, char *line)
 {
 	int id, pid, tid, status, lastcpu;
 	long long at, cpu, wait;
-	if (sscanf(line, "S %d %d %d %lld", &id, &pid, &tid, &at) == 4) {
+	if (!strcmp(line, "R")) {
+		start_workers(r);
+	} else if (sscanf(line, "S %d %d %d %lld", &id, &pid, &tid, &at) == 4) {
 		int task = task_for(r, id, pid, tid);
 		trace_task *k = trace_task_get(r->t, task);
 		k->born = trace_rel(r->t, at);
@@ -313,6 +337,7 @@ static void finish(run *r)
 {
 	char why[320];
 	r->done = 1;
+	if (r->go >= 0) { close(r->go); r->go = -1; }
 	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);
 	if (r->grace_timer) loop_timer_del(r->l, r->grace_timer);
 	r->timeout_timer = r->grace_timer = 0;
@@ -472,21 +497,10 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 		add_pipe(r, fds[6 + 4 * i], i, 1);
 		add_pipe(r, fds[6 + 4 * i + 2], i, 2);
 	}
-	int go = fds[5];
+	r->go = fds[5];
 	free(fds);
-
-	const char *which = spec->capture ? spec->capture : getenv("PARLAB_CAPTURE");
-	if (which && !strcmp(which, "none")) trace_set_backend(t, "none (PARLAB_CAPTURE=none)");
-	else r->cap = capture_proc_new(t, l, 0);
-	if (r->cap && capture_start(r->cap, pid) < 0) {
-		capture_free(r->cap);
-		r->cap = NULL;
-	}
-	if (!r->cap && !(which && !strcmp(which, "none"))) trace_set_backend(t, "none (capture unavailable)");
 	if (spec->timeout_ms > 0)
 		r->timeout_timer = loop_timer_add(l, spec->timeout_ms, 0, on_timeout, r);
-	if (write(go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }
-	close(go);
 	return r;
 }
 

@@ -2,8 +2,8 @@
  * runner.c: the runner process, forked by run_start. Everything here runs
  * outside the screen process, in the run's own process group.
  *
- * It waits for the "go" byte (so that capture can be armed before any
- * worker exists), prepares, spawns the workers, reports each start and end
+ * It prepares, says "R" (ready), waits for the "go" byte (so that capture
+ * can be armed before any * worker exists), prepares, spawns the workers, reports each start and end
  * on the control pipe as one short line (a single write, so lines from
  * threads never interleave), reaps every child including re-parented
  * orphans (it is a child subreaper), and exits when none are left.
@@ -182,10 +182,6 @@ void runner_main(runner_ctx *ctx)
 	dup2(R->msg, 1);
 	dup2(R->msg, 2);
 
-	char b;
-	while (read(R->go, &b, 1) < 0 && errno == EINTR) {}
-	close(R->go);
-
 	if (R->spec->cwd && chdir(R->spec->cwd) < 0) {
 		printf("parlab: cannot enter %s: %s\n", R->spec->cwd, strerror(errno));
 		fflush(stdout);
@@ -197,6 +193,12 @@ void runner_main(runner_ctx *ctx)
 		_exit(RUNNER_NOT_RUN);
 	}
 	fflush(NULL);
+	/* Ready: the screen arms capture now, so that what prepare ran (Python
+	 * probes) is not traced and every worker is. */
+	runner_msg(R->ctl, "R");
+	char b;
+	while (read(R->go, &b, 1) < 0 && errno == EINTR) {}
+	close(R->go);
 	R->start_ns = loop_now_ns();
 
 	int n = R->spec->kind == RUN_COMMAND ? 1 : R->n;

@@ -66,6 +66,16 @@ static void touch(trace *t, int64_t at)
 }
 
 const char *trace_title(const trace *t) { return t->title; }
+
+void trace_restart(trace *t, int64_t start_ns)
+{
+	int64_t d = start_ns - t->start;
+	t->start = start_ns;
+	for (size_t i = 0; i < t->nlines; i++) t->lines[i].t = t->lines[i].t > d ? t->lines[i].t - d : 0;
+	for (size_t i = 0; i < t->nmarks; i++) t->marks[i].t = t->marks[i].t > d ? t->marks[i].t - d : 0;
+	t->last = t->last > d ? t->last - d : 0;
+	t->version++;
+}
 int64_t trace_start_ns(const trace *t) { return t->start; }
 int64_t trace_rel(const trace *t, int64_t abs_ns) { return abs_ns - t->start; }
 void trace_set_ncpu(trace *t, int ncpu) { t->ncpu = ncpu > 0 ? ncpu : 1; t->version++; }

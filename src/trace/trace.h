@@ -58,6 +58,9 @@ trace *trace_new(const char *title, int64_t start_ns);
 void trace_free(trace *t);
 
 const char *trace_title(const trace *t);
+/* Moves the start to start_ns (the run really began then); what was
+ * recorded before is kept, at time 0. */
+void trace_restart(trace *t, int64_t start_ns);
 int64_t trace_start_ns(const trace *t);
 /* Nanoseconds since start for a CLOCK_MONOTONIC time. */
 int64_t trace_rel(const trace *t, int64_t abs_ns);

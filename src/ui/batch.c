@@ -50,6 +50,7 @@ static void print_text(FILE *out, const char *body)
 		if (!strncmp(p, "  ", 2)) {
 			fprintf(out, "%.*s\n", (int)len, p);
 			p += len + (eol != NULL);
+			if (*p && *p != '\n' && strncmp(p, "  ", 2)) fputc('\n', out);
 			continue;
 		}
 		if (!strncmp(p, "# ", 2)) {
@@ -64,7 +65,10 @@ static void print_text(FILE *out, const char *body)
 			const char *e2 = strchr(q, '\n');
 			q = e2 ? e2 + 1 : q + strlen(q);
 		}
-		if (item) wrap(out, p + 2, (size_t)(q - p - 2), "  - ", "    ");
+		if (item) {
+			wrap(out, p + 2, (size_t)(q - p - 2), "  - ", "    ");
+			if (*q && *q != '\n' && strncmp(q, "- ", 2) && strncmp(q, "  ", 2)) fputc('\n', out);
+		}
 		else { wrap(out, p, (size_t)(q - p), "", ""); fputc('\n', out); }
 		p = q;
 	}
@@ -84,9 +88,11 @@ static void print_code(FILE *out, const step *s)
 	fputs("---\n\n", out);
 }
 
-static const char *status_text(char *buf, size_t cap, int st)
+static const char *status_text(char *buf, size_t cap, const trace_task *k)
 {
-	if (st < 0) snprintf(buf, cap, "-");
+	int st = k->exit_status;
+	if (k->is_thread && st < 0) snprintf(buf, cap, "thread");
+	else if (st < 0) snprintf(buf, cap, k->died >= 0 ? "exited" : "-");
 	else if (WIFSIGNALED(st)) snprintf(buf, cap, "killed: %s", strsignal(WTERMSIG(st)));
 	else snprintf(buf, cap, "exit %d", WEXITSTATUS(st));
 	return buf;
@@ -126,13 +132,13 @@ static void print_summary(FILE *out, const trace *t)
 	for (int i = 0; i < n; i++) order[i] = i;
 	sort_trace = t;
 	qsort(order, (size_t)n, sizeof *order, by_worker);
-	fprintf(out, "\n  %-10s %7s %7s %10s %10s  %-8s %s\n", "task", "pid", "tid", "cpu time", "waited", "cpus", "status");
+	fprintf(out, "\n  %-14s %7s %7s %10s %10s  %-8s %s\n", "task", "pid", "tid", "cpu time", "waited", "cpus", "status");
 	for (int o = 0; o < n; o++) {
 		const trace_task *k = trace_task_at(t, order[o]);
-		fprintf(out, "  %-10s %7d %7d %10s %10s  %-8s %s\n", k->label, (int)k->pid, (int)k->tid,
+		fprintf(out, "  %-14s %7d %7d %10s %10s  %-8s %s\n", k->label, (int)k->pid, (int)k->tid,
 			trace_fmt_ns(a, sizeof a, k->cpu_ns), trace_fmt_ns(b, sizeof b, k->wait_ns),
 			trace_fmt_cpus(c, sizeof c, k->cpus),
-			k->is_thread && k->exit_status < 0 ? "thread" : status_text(d, sizeof d, k->exit_status));
+			status_text(d, sizeof d, k));
 	}
 	free(order);
 }

@@ -25,7 +25,13 @@ done
 grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
 grep -qF "the mean of column_name is 42.5" "$out" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
-grep -qF "Tip: When using distributed computing, ensure that your network bandwidth and storage I/O are not bottlenecks" "$out" || bad "the tip is missing"
+# Paragraphs are re-wrapped: look for the seed's sentences with lines joined.
+flat=$(tr '\n' ' ' <"$out" | tr -s ' ')
+for sentence in "Tip: When using distributed computing, ensure that your network bandwidth and storage I/O are not bottlenecks, as these can significantly impact performance." \
+	"Parallel computing involves breaking down a task into smaller subtasks that can be executed simultaneously." \
+	"Libraries such as Dask and Ray are designed to handle distributed computing tasks"; do
+	[[ "$flat" == *"$sentence"* ]] || bad "seed text missing: $sentence"
+done
 grep -qE "capture: /proc sampler" "$out" || bad "the capture backend is not named"
 
 sleep 0.3

@@ -1,0 +1,91 @@
+-- Lesson 3: example1.py run twice (parlab's own five worker processes, then
+-- the real Python program), the seed's output listing, and why the order of
+-- the lines is the scheduler's choice.
+return lesson {
+  title = "Five worker processes",
+
+  text [[
+# Five workers, as parlab's own processes
+
+First, the idea of example1.py without Python: parlab starts five worker processes, numbered 0 to 4, and each one prints "Worker: " and its number. That is all.
+
+Type next, then run, and watch the timeline: five lanes appear, one per process. Each one is born, runs for a moment on one of the ${ncpu} CPUs, prints its line and exits. The output pane shows the lines as they arrive.
+]],
+
+  run {
+    title = "Five worker processes (parlab's own)",
+    processes = 5,
+    worker = function(w) print("Worker: " .. w.id) end,
+    note = [[
+Five real processes were started, ran and exited. Now compare the order of the "Worker: N" lines with your guess. The output is ordered by the time each line arrived (the time stamp in front of it), not by worker number. Type next.
+]],
+  },
+
+  text [[
+# The real example1.py
+
+Now the program itself: python3 example1.py. parlab follows its whole process tree, the Python parent and every child it starts.
+
+Type next, then run. In the timeline, look for the parent's lane and, under it, the five children. Look at the time stamps too: starting a Python process costs more than starting one of parlab's small workers.
+]],
+
+  run {
+    title = "python3 example1.py",
+    command = { "python3", "example1.py" },
+    files = { "example1.py" },
+    note = [[
+The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the ${ncpu} CPUs, each printing one line. The parent's lane stays alive to the end: that is job.join(), waiting for its children. Type next.
+]],
+  },
+
+  text [[
+# The listing in the module
+
+The module shows this output for example1.py:
+
+  Worker: 0
+  Worker: 1
+  Worker: 2
+  Worker: 3
+  Worker: 4
+
+That is one possible run, not a promise. p.start() only asks the operating system for a new process. When each process gets a CPU, and so when it prints, is decided by the kernel's scheduler. With ${ncpu} CPUs, at most ${ncpu} tasks can run at the same instant; the rest wait their turn.
+
+Nothing in example1.py says "worker 0 prints first". The parent starts the workers in order, so a tidy 0, 1, 2, 3, 4 is one possible result, and some runs give exactly that. But any worker that gets a CPU sooner prints sooner.
+
+In the timeline, find the moment each worker's lane first turns to █: that is when it got a CPU. The order of those moments is the order of the lines.
+
+Type next, then run it again and compare.
+]],
+
+  run {
+    title = "Run it again",
+    processes = 5,
+    worker = function(w) print("Worker: " .. w.id) end,
+    note = [[
+Same program, a second time. Did the lines come out in the same order as the first run? Type run a few more times and watch the lanes: the moments at which the workers start running shift a little every time, and now and then two lines swap. Type next.
+]],
+  },
+
+  text [[
+# Give the workers some work
+
+When each worker has real work to do before it prints, the order gets much less tidy. In the next run, each of the five workers burns 50 ms of CPU time (busy(50)), then prints its line and when it finished.
+
+All five want a CPU at once, and this machine has ${ncpu}. The scheduler hands out the CPUs in short turns. Who finishes first is its decision.
+
+Type next, then run, and watch the lanes: where a lane shows ░, that worker was ready to run but had no CPU.
+]],
+
+  run {
+    title = "Five workers, 50 ms of work each",
+    processes = 5,
+    worker = function(w)
+      busy(50)
+      print(string.format("Worker: %d (finished at %.0f ms)", w.id, now()))
+    end,
+    note = [[
+The lines come out in the order the workers finished, and the scheduler decided that order. Every worker had the same work, so any worker could have been first. Run it again (type run) and the order will likely change. Type next.
+]],
+  },
+}

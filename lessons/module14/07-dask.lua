@@ -1,0 +1,41 @@
+-- Lesson 7: example2.py, run for real on a generated CSV whose mean is
+-- known in advance (42.5), so the printed "Mean value:" can be checked.
+return lesson {
+  title = "Dask on a large CSV file",
+
+  text [[
+# example2.py
+
+The module's second example uses Dask to compute the mean of one column of a large CSV file. Read it, then type next.
+]],
+
+  code { file = "example2.py" },
+
+  text [[
+# Reading example2.py
+
+- dd.read_csv('large_dataset.csv') does not read the file yet. It plans: the file is cut into partitions (blocks of up to 64 MB by default), each one a small pandas DataFrame.
+- ddf['column_name'].mean() does not compute anything yet either. It builds a task graph: a sum and a count for every partition, then one task that combines them into the mean.
+- .compute() runs the graph. On one machine, Dask's default scheduler for a dataframe is a pool of threads, one per CPU.
+
+The module does not come with a large_dataset.csv, so parlab generates one in the run's folder before the program starts: 200000 rows, with a column named column_name whose values are chosen so that their mean is exactly 42.5.
+
+So you know the right answer before Dask computes it: the program should print Mean value: 42.5. parlab's first output line says what it generated.
+
+Type next, then run. This one takes a few seconds: most of it is Python importing pandas and Dask. Watch the lanes of the python3 process: Dask's worker threads appear under it.
+]],
+
+  run {
+    title = "python3 example2.py (Dask)",
+    command = { "python3", "example2.py" },
+    files = { "example2.py" },
+    python = { "dask.dataframe", "pandas" },
+    csv = { file = "large_dataset.csv", rows = 200000, column = "column_name", mean = 42.5 },
+    timeout = 120,
+    note = [[
+Check the last line: Mean value: 42.5, exactly the mean parlab built into the file. Dask read the CSV, computed a sum and a count per partition, and combined them.
+
+In the timeline, the python3 process has several thread lanes: that is Dask's thread pool. This file is only a few MB, so Dask read it as one partition and one thread did most of the work. A file of many gigabytes would be cut into many partitions, and the threads (or, with a Dask cluster, the machines) would each take some. The code would stay exactly the same. Type next.
+]],
+  },
+}

@@ -1,0 +1,200 @@
+/*
+ * tui_int.h: what the files of the TUI share (tui.c: screen, loop, prompt,
+ * commands; tui_text.c: theme, glyphs, width-aware drawing and wrapped
+ * documents; tui_lesson.c: the lesson pane; tui_trace.c: timeline and
+ * output panes). Nothing here is seen outside src/ui/tui*.c.
+ */
+#ifndef PARLAB_TUI_INT_H
+#define PARLAB_TUI_INT_H
+#include <stddef.h>
+/* curses.h declares a debugging function named trace(), which would clash
+ * with parlab's trace type: rename it out of the way. */
+#define trace parlab_curses_trace
+#include <curses.h>
+#undef trace
+
+#include "engine/engine.h"
+#include "util/loop.h"
+
+/* ---- theme: semantic roles, mapped to colours or (NO_COLOR) attributes ---- */
+
+#define TUI_NWCOL 6   /* worker colours, cycled by worker id */
+
+enum {
+	R_TEXT, R_DIM, R_BOLD, R_HEAD, R_CODE, R_LINENO, R_KW, R_STR, R_COMMENT, R_NUM,
+	R_BOX, R_BOXTITLE, R_OK, R_ERR, R_KEY, R_HEADER, R_HEADER_DIM, R_STATUS, R_PROMPT,
+	R_PARLAB, R_HINT, R_SEP, R_IDLE, R_RULE, R_RULE_TITLE, R_CUR,
+	R_WORKER, /* R_WORKER + 0 .. TUI_NWCOL-1 */
+	R_NROLES = R_WORKER + TUI_NWCOL
+};
+
+void tui_theme_init(int colour);
+attr_t tui_attr(int role);
+int tui_colour(void);   /* colours are in use */
+/* The role of a task's colour (worker id, else its index). */
+int tui_task_role(const trace_task *k, int index);
+
+/* Glyphs: UTF-8 where the locale has it, ASCII otherwise. */
+typedef struct {
+	const char *run, *wait, *sleep, *blocked, *idle, *vline, *hline, *ellipsis,
+		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl;
+	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
+} tui_glyphs;
+extern tui_glyphs G;
+void tui_glyphs_init(int utf8);
+
+/* ---- width-aware text --------------------------------------------------- */
+
+/* Display width of the character at s (n bytes left); *adv gets its length.
+ * Invalid bytes count as one column (drawn as '?'). */
+int u8_char(const char *s, size_t n, size_t *adv);
+int u8_width(const char *s, size_t n);
+/* Bytes of s that fit in w columns. */
+size_t u8_fit(const char *s, size_t n, int w);
+
+/* Draws up to maxw columns of s at (y, x); returns the columns drawn. */
+int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n);
+int tui_puts(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
+/* Like tui_puts, ending in an ellipsis when s does not fit. */
+int tui_puts_ell(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
+/* Repeats a glyph n times. */
+void tui_fill(WINDOW *w, int y, int x, int n, attr_t a, const char *glyph);
+
+/* ---- documents: styled lines, wrapped to a width ------------------------ */
+
+typedef struct {
+	unsigned char role;
+	int off, len;     /* bytes in the line's buffer */
+} tspan;
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	tspan *sp;
+	size_t nsp, capsp;
+	int tag;          /* the step a line belongs to (lesson pane) */
+} tline;
+
+typedef struct {
+	tline *v;
+	size_t n, cap;
+	int width;
+	int tag;          /* tag of lines added from now on */
+	int focus;        /* line the reader should see first (feedback), -1 none */
+} tdoc;
+
+void doc_init(tdoc *d, int width);
+void doc_free(tdoc *d);
+void doc_reset(tdoc *d, int width);
+/* A fresh empty line; the pointer holds until the next doc_line. */
+tline *doc_line(tdoc *d);
+void line_add(tline *l, int role, const char *s, size_t n);
+void line_adds(tline *l, int role, const char *s);
+void line_addf(tline *l, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int line_width(const tline *l);
+void line_clear(tline *l);
+void line_free(tline *l);
+/* Flows a logical line into the document, breaking at spaces (words) or
+ * anywhere (chars) to the document's width. pre1 starts the first line,
+ * pre2 every continuation (either may be NULL). */
+void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, int words);
+/* Prose: word-wrapped paragraph with optional prefixes (plain strings). */
+void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, const char *pre2, int prerole);
+void doc_blank(tdoc *d);
+/* Draws lines [top, top+h) of d into w at rows y0.. */
+void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top);
+
+/* Rich prose of a text step: paragraphs, "# " headings, "- " items,
+ * two-space verbatim lines. */
+void doc_text(tdoc *d, const char *body);
+/* A highlighted code listing with line numbers. */
+void doc_code(tdoc *d, const char *title, const char *lang, const char *src);
+
+/* ---- the lesson pane ------------------------------------------------------ */
+
+typedef struct {
+	const step *s;
+	int tries;        /* answers given */
+	int chosen;       /* last choice (1-based), 0 none */
+	int correct;      /* last answer was right */
+	int revealed;     /* the answer and explanation are shown */
+	const char *hints[8];
+	int nhints;
+} quiz_state;
+
+typedef struct {
+	const step *s;
+	int state;        /* 0 never run, 1 live, 2 done */
+	int failed;
+	char *outcome;
+} run_state;
+
+/* ---- the screen ------------------------------------------------------------ */
+
+enum {
+	D_HDR = 1, D_LESSON = 2, D_DOC = 4, D_TL = 8, D_OUT = 16, D_STATUS = 32,
+	D_PROMPT = 64, D_FRAME = 128, D_ALL = 255
+};
+
+enum { OV_NONE, OV_HELP, OV_LESSONS };
+
+typedef struct tui {
+	engine *e;
+	loop *l;
+	int open;             /* the screen is up */
+	int rc;
+	int cols, rows, small;
+	int dirty;
+	WINDOW *hdr, *lesson, *sep, *tl, *rule, *out, *status, *prompt, *full;
+	int lw;               /* lesson pane width */
+	int tlh;              /* timeline rows */
+	/* lesson pane */
+	tdoc doc;
+	int overlay;
+	tdoc ov;
+	int lesson_top, lesson_follow;
+	int last_li, last_si;
+	quiz_state *quiz;
+	size_t nquiz, capquiz;
+	run_state *runs;
+	size_t nruns, capruns;
+	/* trace panes */
+	trace *tr;            /* what the timeline shows (may be a previous step's) */
+	const step *tr_step;
+	unsigned long tl_ver, out_ver;
+	int64_t tl_now;
+	long anim;            /* redraw timer while a run is live, 0 none */
+	int lane_top;
+	long out_anchor;      /* last visible output line, -1: follow the tail */
+	int out_page;         /* rows of the output pane */
+	/* status line */
+	char msg[512];
+	int msg_role;
+	/* input */
+	unsigned char in[4096];
+	size_t inlen, inpos;
+	int quitting;
+} tui;
+
+extern tui T;
+
+/* tui_lesson.c */
+void lesson_build(tui *t);                 /* rebuilds t->doc */
+void lesson_draw(tui *t);
+void lesson_scroll(tui *t, int rows);
+int lesson_more_below(tui *t);             /* the pane hides lines below */
+quiz_state *lesson_quiz(tui *t, const step *s);
+run_state *lesson_run(tui *t, const step *s);
+void lesson_help(tui *t);                  /* fills t->ov */
+void lesson_list(tui *t);
+
+/* tui_trace.c */
+int timeline_rows_wanted(tui *t);
+void timeline_draw(tui *t);
+void output_draw(tui *t);
+void output_scroll(tui *t, int rows);
+void lanes_scroll(tui *t, int rows);
+/* A short status for a wait(2) status: "exit 0", "SIGSEGV". */
+const char *tui_status_str(char *buf, size_t cap, int st);
+
+#endif

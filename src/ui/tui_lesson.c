@@ -1,0 +1,401 @@
+/*
+ * tui_lesson.c: the lesson pane. The current lesson's steps, from its first
+ * up to the current one, become one wrapped document (each line tagged with
+ * its step); the pane follows the current step unless the student scrolled.
+ * Help and the lesson list are documents shown in the same place.
+ */
+#include "ui/tui_int.h"
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- per-step state the engine does not keep ------------------------------ */
+
+quiz_state *lesson_quiz(tui *t, const step *s)
+{
+	for (size_t i = 0; i < t->nquiz; i++)
+		if (t->quiz[i].s == s) return &t->quiz[i];
+	t->quiz = xgrow(t->quiz, &t->capquiz, t->nquiz + 1, sizeof *t->quiz);
+	quiz_state *q = &t->quiz[t->nquiz++];
+	memset(q, 0, sizeof *q);
+	q->s = s;
+	return q;
+}
+
+run_state *lesson_run(tui *t, const step *s)
+{
+	for (size_t i = 0; i < t->nruns; i++)
+		if (t->runs[i].s == s) return &t->runs[i];
+	t->runs = xgrow(t->runs, &t->capruns, t->nruns + 1, sizeof *t->runs);
+	run_state *r = &t->runs[t->nruns++];
+	memset(r, 0, sizeof *r);
+	r->s = s;
+	return r;
+}
+
+/* ---- steps -------------------------------------------------------------------- */
+
+/* Lines of inner (width d->width - 2) behind a "│ " bar: boxes are open
+ * on the right, where the pane's own separator runs. */
+static void box_body(tdoc *d, const tdoc *inner)
+{
+	for (size_t i = 0; i < inner->n; i++) {
+		tline *l = doc_line(d);
+		const tline *s = &inner->v[i];
+		line_adds(l, R_BOX, G.vline);
+		line_adds(l, R_BOX, " ");
+		for (size_t k = 0; k < s->nsp; k++)
+			line_add(l, s->sp[k].role, s->buf + s->sp[k].off, (size_t)s->sp[k].len);
+	}
+}
+
+static void box_rule(tdoc *d, const char *left, const char *title)
+{
+	tline *l = doc_line(d);
+	line_adds(l, R_BOX, left);
+	if (title) {
+		line_adds(l, R_BOX, G.hline);
+		line_adds(l, R_BOX, " ");
+		int room = d->width - 5;
+		size_t fit = u8_fit(title, strlen(title), room);
+		line_add(l, R_BOXTITLE, title, fit);
+		line_adds(l, R_BOX, " ");
+	}
+	for (int w = line_width(l); w < d->width; w++) line_adds(l, R_BOX, G.hline);
+}
+
+static void step_run(tui *t, tdoc *d, const step *s, int current)
+{
+	char *title = xasprintf("Run: %s", s->title ? s->title : "Run");
+	box_rule(d, G.tl, title);
+	free(title);
+	tdoc in;
+	doc_init(&in, d->width - 2);
+	char buf[256];
+	if (s->rkind == RUN_COMMAND) {
+		tline src = { 0 };
+		line_adds(&src, R_DIM, "$ ");
+		for (char **a = s->argv; a && *a; a++) {
+			if (a != s->argv) line_adds(&src, R_CODE, " ");
+			for (const char *c = *a; *c; c++) {   /* a multi-line argument */
+				if (*c == '\n') line_adds(&src, R_DIM, G.nl);
+				else line_add(&src, R_CODE, c, 1);
+			}
+		}
+		doc_flow(&in, &src, NULL, NULL, 0);
+		line_free(&src);
+		if (s->python && s->python[0]) {
+			size_t o = 0;
+			buf[0] = '\0';
+			for (char **m = s->python; *m && o + 2 < sizeof buf; m++)
+				o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", m == s->python ? "" : ", ", *m);
+			char *msg = xasprintf("needs Python with %s", buf);
+			doc_para(&in, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+			free(msg);
+		}
+	} else {
+		if (s->rkind == RUN_THREADS)
+			snprintf(buf, sizeof buf, "%d thread%s in one process, running the lesson's worker",
+				 s->nworkers, s->nworkers == 1 ? "" : "s");
+		else
+			snprintf(buf, sizeof buf, "%d worker process%s (fork), running the lesson's worker",
+				 s->nworkers, s->nworkers == 1 ? "" : "es");
+		doc_para(&in, R_TEXT, buf, strlen(buf), NULL, NULL, R_TEXT);
+	}
+	if (s->csv_file) {
+		snprintf(buf, sizeof buf, "first generates %s (%d rows)", s->csv_file, s->csv_rows);
+		doc_para(&in, R_DIM, buf, strlen(buf), NULL, NULL, R_DIM);
+	}
+	run_state *rs = lesson_run(t, s);
+	tline src = { 0 };
+	if (rs->state == 1) {
+		line_adds(&src, R_BOLD, "Running");
+		line_adds(&src, R_TEXT, G.ellipsis);
+		line_adds(&src, R_TEXT, " type ");
+		line_adds(&src, R_KEY, "stop");
+		line_adds(&src, R_TEXT, " to end it.");
+		doc_flow(&in, &src, NULL, NULL, 1);
+	} else if (rs->state == 2) {
+		d->focus = (int)d->n - 1;   /* the box's title: outcome and note below */
+		/* "not run": a missing prerequisite, said in the output; not a failure */
+		int notrun = rs->outcome && !strncmp(rs->outcome, "not run", 7);
+		int role = notrun ? R_HINT : rs->failed ? R_ERR : R_OK;
+		char mark[16];
+		snprintf(mark, sizeof mark, "%s ", notrun ? "!" : rs->failed ? G.bad : G.ok);
+		line_adds(&src, role, mark);
+		line_adds(&src, role, rs->outcome ? rs->outcome : "finished");
+		doc_flow(&in, &src, NULL, NULL, 1);
+		if (current) {
+			line_clear(&src);
+			line_adds(&src, R_TEXT, "Type ");
+			line_adds(&src, R_KEY, "run");
+			line_adds(&src, R_TEXT, " to run it again, Enter to go on.");
+			doc_flow(&in, &src, NULL, NULL, 1);
+		}
+	} else if (!current) {
+		line_adds(&src, R_DIM, "(not run)");
+		doc_flow(&in, &src, NULL, NULL, 1);
+	} else {
+		line_adds(&src, R_TEXT, "Type ");
+		line_adds(&src, R_KEY, "run");
+		line_adds(&src, R_TEXT, " to start it.");
+		if (s->timeout_ms > 0) {
+			char tb[64];
+			snprintf(tb, sizeof tb, " (stopped after %g s)", s->timeout_ms / 1000.0);
+			line_adds(&src, R_DIM, tb);
+		}
+		doc_flow(&in, &src, NULL, NULL, 1);
+	}
+	line_free(&src);
+	box_body(d, &in);
+	doc_free(&in);
+	box_rule(d, G.bl, NULL);
+	if (rs->state == 2 && s->note && !(rs->outcome && !strncmp(rs->outcome, "not run", 7))) {
+		doc_blank(d);
+		doc_text(d, s->note);
+	}
+}
+
+static void step_quiz(tui *t, tdoc *d, const step *s)
+{
+	quiz_state *q = lesson_quiz(t, s);
+	tline *h = doc_line(d);
+	line_adds(h, R_HEAD, s->title ? s->title : "Question");
+	doc_para(d, R_BOLD, s->body, strlen(s->body), NULL, NULL, R_BOLD);
+	doc_blank(d);
+	int show_answer = q->correct || q->revealed;
+	for (int i = 0; i < s->nchoices; i++) {
+		char pre[32];
+		int role = R_KEY;
+		const char *mark = " ";
+		if (show_answer && i + 1 == s->answer) { mark = G.ok; role = R_OK; }
+		else if (q->chosen == i + 1 && !q->correct) { mark = G.bad; role = R_ERR; }
+		snprintf(pre, sizeof pre, " %s %d) ", mark, i + 1);
+		int text_role = role == R_KEY ? R_TEXT : role;
+		doc_para(d, text_role, s->choices[i], strlen(s->choices[i]), pre, "      ", role);
+	}
+	for (int i = 0; i < q->nhints; i++) {
+		doc_blank(d);
+		d->focus = (int)d->n;
+		doc_para(d, R_HINT, q->hints[i], strlen(q->hints[i]), "Hint: ", "      ", R_HINT);
+	}
+	if (!q->tries) return;
+	doc_blank(d);
+	d->focus = (int)d->n;
+	char *msg;
+	int role = q->correct ? R_OK : R_ERR;
+	if (q->correct)
+		msg = xasprintf("%s Right: %d) %s", G.ok, q->chosen, s->choices[q->chosen - 1]);
+	else if (q->revealed)
+		msg = xasprintf("%s Not quite. The answer is %d) %s", G.bad, s->answer, s->choices[s->answer - 1]);
+	else
+		msg = xasprintf("%s Not quite: %d) is not it. Try again, or type hint.", G.bad, q->chosen);
+	doc_para(d, role, msg, strlen(msg), NULL, "  ", role);
+	free(msg);
+	if (show_answer && s->explain) {
+		doc_blank(d);
+		doc_text(d, s->explain);
+	}
+}
+
+void lesson_build(tui *t)
+{
+	tdoc *d = &t->doc;
+	doc_reset(d, t->lw - 2);
+	const lesson *L = engine_lesson(t->e);
+	if (!L) return;
+	int cur = engine_step_index(t->e);
+	for (int i = 0; i <= cur && i < L->nsteps; i++) {
+		const step *s = &L->steps[i];
+		d->tag = i;
+		if (i > 0) doc_blank(d);
+		switch (s->kind) {
+		case STEP_TEXT:
+			if (s->title) {
+				tline *h = doc_line(d);
+				line_adds(h, R_HEAD, s->title);
+				doc_blank(d);
+			}
+			doc_text(d, s->body);
+			break;
+		case STEP_CODE: doc_code(d, s->title, s->lang, s->body); break;
+		case STEP_RUN: step_run(t, d, s, i == cur); break;
+		case STEP_QUIZ: step_quiz(t, d, s); break;
+		}
+	}
+	if (cur == L->nsteps - 1) {
+		d->tag = cur;
+		doc_blank(d);
+		course *c = engine_course(t->e);
+		int li = engine_lesson_index(t->e), n = course_nlessons(c);
+		char *msg;
+		if (li + 1 < n)
+			msg = xasprintf("End of lesson %d. Enter: lesson %d, %s", li + 1, li + 2,
+					course_lesson(c, li + 1)->title);
+		else
+			msg = xasprintf("End of the course. Type lessons to pick one again, or quit.");
+		doc_para(d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+		free(msg);
+	}
+}
+
+/* ---- drawing and scrolling --------------------------------------------------------- */
+
+static int pane_rows(tui *t)
+{
+	int h, w;
+	getmaxyx(t->lesson, h, w);
+	(void)w;
+	return h;
+}
+
+static int max_top(tui *t, const tdoc *d)
+{
+	int h = pane_rows(t), m = (int)d->n - h;
+	return m > 0 ? m : 0;
+}
+
+/* The first line that shows the current step as fully as the pane allows. */
+static int follow_top(tui *t)
+{
+	const tdoc *d = &t->doc;
+	int h = pane_rows(t), cur = engine_step_index(t->e);
+	int cs = (int)d->n;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].tag == cur) { cs = (int)i; break; }
+	int ce = (int)d->n;
+	if (ce - cs <= h) return ce - h > 0 ? ce - h : 0;
+	if (d->focus > cs) {   /* feedback: show it, with a little context above */
+		int top = d->focus - 2 < ce - h ? d->focus - 2 : ce - h;
+		return top > cs ? top : cs;
+	}
+	return cs;
+}
+
+void lesson_draw(tui *t)
+{
+	if (!t->lesson) return;
+	const tdoc *d = t->overlay ? &t->ov : &t->doc;
+	int h = pane_rows(t);
+	if (!t->overlay && t->lesson_follow) t->lesson_top = follow_top(t);
+	if (t->lesson_top > max_top(t, d)) t->lesson_top = max_top(t, d);
+	if (t->lesson_top < 0) t->lesson_top = 0;
+	werase(t->lesson);
+	doc_draw(d, t->lesson, 0, h, t->lesson_top);
+	wnoutrefresh(t->lesson);
+	/* The separator doubles as the lesson's scroll bar. */
+	if (t->sep) {
+		int sh = getmaxy(t->sep);
+		for (int y = 0; y < sh; y++) tui_puts(t->sep, y, 0, 1, tui_attr(R_SEP), G.vline);
+		if (t->lesson_top > 0) tui_puts(t->sep, 0, 0, 1, tui_attr(R_KEY), G.up);
+		if (t->lesson_top + h < (int)d->n) tui_puts(t->sep, sh - 1 < h - 1 ? sh - 1 : h - 1, 0, 1, tui_attr(R_KEY), G.down);
+		wnoutrefresh(t->sep);
+	}
+}
+
+int lesson_more_below(tui *t)
+{
+	if (!t->lesson) return 0;
+	const tdoc *d = t->overlay ? &t->ov : &t->doc;
+	int top = !t->overlay && t->lesson_follow ? follow_top(t) : t->lesson_top;
+	return top + pane_rows(t) < (int)d->n;
+}
+
+void lesson_scroll(tui *t, int rows)
+{
+	const tdoc *d = t->overlay ? &t->ov : &t->doc;
+	if (!t->overlay && t->lesson_follow) t->lesson_top = follow_top(t);
+	t->lesson_top += rows;
+	if (t->lesson_top > max_top(t, d)) t->lesson_top = max_top(t, d);
+	if (t->lesson_top < 0) t->lesson_top = 0;
+	t->lesson_follow = 0;
+	t->dirty |= D_LESSON;
+}
+
+/* ---- help and the lesson list ------------------------------------------------------- */
+
+static void kv(tdoc *d, const char *k, const char *v)
+{
+	tline src = { 0 }, pre = { 0 };
+	line_adds(&src, R_KEY, k);
+	for (int w = u8_width(k, strlen(k)); w < 13; w++) line_adds(&src, R_TEXT, " ");
+	line_adds(&src, R_TEXT, v);
+	line_adds(&pre, R_TEXT, "               ");
+	tline p1 = { 0 };
+	line_adds(&p1, R_TEXT, "  ");
+	doc_flow(d, &src, &p1, &pre, 1);
+	line_free(&src);
+	line_free(&pre);
+	line_free(&p1);
+}
+
+void lesson_help(tui *t)
+{
+	tdoc *d = &t->ov;
+	doc_reset(d, t->lw - 2);
+	tline *h = doc_line(d);
+	line_adds(h, R_HEAD, "Commands");
+	kv(d, "Enter", "read on when the step is longer than the pane, else the next step");
+	kv(d, "next", "the next step (then the next lesson)");
+	kv(d, "back", "the step before");
+	kv(d, "run", "start this step's run; again to rerun it");
+	kv(d, "stop", "stop the live run (Ctrl-C too)");
+	kv(d, "1 2 3 ...", "answer the question (or type the text of a choice)");
+	kv(d, "hint", "a hint for the question");
+	kv(d, "lessons", "the list of lessons");
+	kv(d, "lessons N", "open lesson N");
+	kv(d, "help", "this page (Enter closes it)");
+	kv(d, "quit, exit", "leave parlab (Ctrl-D too)");
+	doc_blank(d);
+	h = doc_line(d);
+	line_adds(h, R_HEAD, "Keys");
+	kv(d, "PgUp PgDn", "scroll the lesson");
+	kv(d, "Ctrl-Up/Down", "scroll the output (or Alt-PgUp/PgDn, F7/F8); at the bottom it follows new lines again");
+	kv(d, "Alt-Up/Down", "scroll the timeline's lanes when they do not all fit (or F5/F6)");
+	kv(d, "Up Down", "command history");
+	kv(d, "Tab", "complete a command");
+	kv(d, "Ctrl-L", "redraw the screen");
+	kv(d, "Ctrl-C", "stop a live run; with none, quit");
+	doc_blank(d);
+	h = doc_line(d);
+	line_adds(h, R_HEAD, "Timeline");
+	char *s = xasprintf("One lane per CPU: which task ran there when (%s idle or another program). "
+			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
+			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
+			    "Each worker keeps its colour in the lanes and in the output.",
+			    G.idle, G.run, G.wait, G.sleep, G.blocked);
+	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
+	free(s);
+	doc_blank(d);
+	doc_para(d, R_DIM, "Press Enter to go back to the lesson.", 37, NULL, NULL, R_DIM);
+}
+
+void lesson_list(tui *t)
+{
+	tdoc *d = &t->ov;
+	doc_reset(d, t->lw - 2);
+	course *c = engine_course(t->e);
+	tline *h = doc_line(d);
+	line_adds(h, R_HEAD, "Lessons");
+	doc_para(d, R_DIM, course_title(c), strlen(course_title(c)), NULL, NULL, R_DIM);
+	doc_blank(d);
+	int cur = engine_lesson_index(t->e);
+	for (int i = 0; i < course_nlessons(c); i++) {
+		const lesson *L = course_lesson(c, i);
+		char pre[32];
+		snprintf(pre, sizeof pre, "%s%3d. ", i == cur ? G.play : " ", i + 1);
+		int role = i == cur ? R_OK : R_TEXT;
+		char *txt = i == cur ? xasprintf("%s  (here: step %d of %d)", L->title, engine_step_index(t->e) + 1, L->nsteps)
+				     : xasprintf("%s  (%d steps)", L->title, L->nsteps);
+		doc_para(d, role, txt, strlen(txt), pre, "      ", role);
+		free(txt);
+	}
+	doc_blank(d);
+	tline src = { 0 };
+	line_adds(&src, R_TEXT, "Type ");
+	line_adds(&src, R_KEY, "lessons N");
+	line_adds(&src, R_TEXT, " to open lesson N, Enter to go back.");
+	doc_flow(d, &src, NULL, NULL, 1);
+	line_free(&src);
+}
