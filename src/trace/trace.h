@@ -59,7 +59,8 @@ void trace_free(trace *t);
 
 const char *trace_title(const trace *t);
 /* Moves the start to start_ns (the run really began then); what was
- * recorded before is kept, at time 0. */
+ * recorded before is kept, at time 0. Call it before a capture backend
+ * starts: backends keep cursors in the trace's time base. */
 void trace_restart(trace *t, int64_t start_ns);
 int64_t trace_start_ns(const trace *t);
 /* Nanoseconds since start for a CLOCK_MONOTONIC time. */

@@ -428,6 +428,7 @@ static void on_run_done(run *r, void *arg)
 		rs->outcome = xstrdup(t->tr && trace_outcome(t->tr) ? trace_outcome(t->tr) : "finished");
 	}
 	live_step = NULL;
+	if (t->msg_run) t->msg[0] = '\0';   /* "Stopping the run..." is over */
 	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
 	render(t);
 }
@@ -440,6 +441,7 @@ static void msg(tui *t, int role, const char *fmt, ...)
 	vsnprintf(t->msg, sizeof t->msg, fmt, ap);
 	va_end(ap);
 	t->msg_role = role;
+	t->msg_run = 0;
 	t->dirty |= D_STATUS;
 }
 
@@ -552,6 +554,7 @@ static void command(tui *t, char *line)
 		if (engine_running(t->e)) {
 			engine_stop(t->e, "stopped by you");
 			msg(t, R_DIM, "Stopping the run...");
+			t->msg_run = 1;
 		} else msg(t, R_DIM, "Nothing is running.");
 	} else if (is_cmd(word, "hint", NULL)) {
 		if (!s || s->kind != STEP_QUIZ) { msg(t, R_DIM, "Hints are for questions; this step has none."); return; }
@@ -772,6 +775,7 @@ static void on_signal(loop *l, int sig, void *arg)
 		if (engine_running(t->e)) {
 			engine_stop(t->e, "stopped by you (Ctrl-C)");
 			msg(t, R_DIM, "Stopping the run... (Ctrl-C with no run quits)");
+			t->msg_run = 1;
 		} else {
 			quit(t, 130);
 		}

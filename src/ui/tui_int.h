@@ -170,6 +170,7 @@ typedef struct tui {
 	/* status line */
 	char msg[512];
 	int msg_role;
+	int msg_run;          /* the message lasts only while the run does */
 	/* input */
 	unsigned char in[4096];
 	size_t inlen, inpos;

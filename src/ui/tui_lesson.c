@@ -68,10 +68,12 @@ static void box_rule(tdoc *d, const char *left, const char *title)
 static void step_run(tui *t, tdoc *d, const step *s, int current)
 {
 	char *title = xasprintf("Run: %s", s->title ? s->title : "Run");
-	box_rule(d, G.tl, title);
+	int long_title = u8_width(title, strlen(title)) > d->width - 5;
+	box_rule(d, G.tl, long_title ? "Run" : title);
 	free(title);
 	tdoc in;
 	doc_init(&in, d->width - 2);
+	if (long_title) doc_para(&in, R_BOXTITLE, s->title, strlen(s->title), NULL, NULL, R_BOXTITLE);
 	char buf[256];
 	if (s->rkind == RUN_COMMAND) {
 		tline src = { 0 };
@@ -142,7 +144,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		line_adds(&src, R_TEXT, " to start it.");
 		if (s->timeout_ms > 0) {
 			char tb[64];
-			snprintf(tb, sizeof tb, " (stopped after %g s)", s->timeout_ms / 1000.0);
+			snprintf(tb, sizeof tb, " (time limit %g s)", s->timeout_ms / 1000.0);
 			line_adds(&src, R_DIM, tb);
 		}
 		doc_flow(&in, &src, NULL, NULL, 1);

@@ -231,7 +231,7 @@ static void draw_task_lane(tui *t, const trace *tr, int task, int y, int x0, int
 /* A CPU lane: per column the task that ran there longest, drawn as a bar
  * as high as the share of the column the CPU spent on the run's tasks. */
 static void draw_cpu_lane(tui *t, const trace *tr, int cpu, int y, int x0, int lw, double scale,
-			  int64_t *best_ns, int *best_task, int64_t *tmp, int64_t *tot)
+			  int64_t *best_ns, int *best_task, int64_t *tmp, int64_t *tot, int64_t known)
 {
 	WINDOW *w = t->tl;
 	for (int c = 0; c < lw; c++) { best_ns[c] = 0; best_task[c] = -1; tmp[c] = 0; tot[c] = 0; }
@@ -262,9 +262,8 @@ static void draw_cpu_lane(tui *t, const trace *tr, int cpu, int y, int x0, int l
 	for (int c = 0; c < lw;) {
 		int task = best_task[c], e = c, full = 1;
 		while (e < lw && best_task[e] == task) { if (lvl[e] < 5) full = 0; e++; }
-		if (task < 0) {
-			tui_fill(w, -1, 0, e - c, tui_attr(R_IDLE), G.level[0]);
-			c = e;
+		if (task < 0) {   /* idle, as far as the capture has looked */
+			for (; c < e; c++) tui_puts(w, -1, 0, 1, tui_attr(R_IDLE), c * scale < known ? G.level[0] : " ");
 			continue;
 		}
 		const trace_task *k = trace_task_at(tr, task);
@@ -285,7 +284,7 @@ static void draw_cpu_lane(tui *t, const trace *tr, int cpu, int y, int x0, int l
 
 /* The end of a task lane: "exit 0", "SIGSEGV", "done", or while live its
  * state ("cpu1", "wait", "sleep"). */
-static const char *task_status(const trace *tr, int task, int live, int64_t now, char *buf, size_t cap, int *role)
+static const char *task_status(const trace *tr, int task, int live, char *buf, size_t cap, int *role)
 {
 	const trace_task *k = trace_task_at(tr, task);
 	int r = R_DIM;
@@ -295,11 +294,11 @@ static const char *task_status(const trace *tr, int task, int live, int64_t now,
 		if (!WIFEXITED(k->exit_status) || WEXITSTATUS(k->exit_status)) r = R_ERR;
 	} else if (k->died >= 0) {
 		snprintf(buf, cap, "done");
-	} else if (live) {
-		int cpu;
-		trace_state st = trace_state_at(tr, task, now - 1, &cpu);
-		if (st == TS_RUNNING && cpu >= 0) snprintf(buf, cap, "cpu%d", cpu);
-		else snprintf(buf, cap, "%s", state_short(st));
+	} else if (live) {   /* the latest state the capture saw */
+		size_t n;
+		const trace_slice *s = trace_slices(tr, task, &n);
+		if (n && s[n - 1].state == TS_RUNNING && s[n - 1].cpu >= 0) snprintf(buf, cap, "cpu%d", s[n - 1].cpu);
+		else if (n) snprintf(buf, cap, "%s", state_short(s[n - 1].state));
 		r = R_TEXT;
 	}
 	if (role) *role = r;
@@ -370,7 +369,13 @@ void timeline_draw(tui *t)
 
 	/* Lanes: CPUs, then tasks (workers by id). */
 	int cpus[64];
-	int nc = cpu_lanes(tr, cpus, 64), ntask = trace_ntasks(tr);
+	int nc = cpu_lanes(tr, cpus, 64), ntask = trace_ntasks(tr), observed = 0;
+	for (int i = 0; i < ntask && !observed; i++) {
+		size_t n;
+		trace_slices(tr, i, &n);
+		observed = n > 0;
+	}
+	if (!observed && ntask) nc = 0;   /* no capture: CPU lanes would claim "idle" */
 	int *order = task_order(tr);
 	int nl = nc + ntask;
 	int foot = footer_rows(tr, W);
@@ -405,7 +410,7 @@ void timeline_draw(tui *t)
 		int li = vis[v];
 		if (li < nc) continue;
 		int task = order[li - nc];
-		int n_ = (int)strlen(task_status(tr, task, live, now, buf, sizeof buf, NULL));
+		int n_ = (int)strlen(task_status(tr, task, live, buf, sizeof buf, NULL));
 		if (n_ + 1 > sw) sw = n_ + 1;
 	}
 	int x0 = labw + 1;
@@ -427,7 +432,7 @@ void timeline_draw(tui *t)
 		if (li < nc) {
 			snprintf(buf, sizeof buf, "CPU%d", cpus[li]);
 			tui_puts(w, y, 0, labw, tui_attr(R_DIM), buf);
-			draw_cpu_lane(t, tr, cpus[li], y, x0, lw, scale, bns, btask, tmp, tot);
+			draw_cpu_lane(t, tr, cpus[li], y, x0, lw, scale, bns, btask, tmp, tot, live ? trace_last(tr) : now);
 			continue;
 		}
 		int task = order[li - nc];
@@ -436,7 +441,7 @@ void timeline_draw(tui *t)
 		draw_task_lane(t, tr, task, y, x0, lw, scale, now, acc);
 		if (!sw) continue;
 		int role;
-		task_status(tr, task, live, now, buf, sizeof buf, &role);
+		task_status(tr, task, live, buf, sizeof buf, &role);
 		tui_puts(w, y, W - sw + 1, sw - 1, tui_attr(role), buf);
 	}
 	free(acc);
@@ -474,7 +479,8 @@ void timeline_draw(tui *t)
 	}
 	if (foot >= 2) {
 		tline l = { 0 };
-		legend(&l);
+		if (observed || !ntask) legend(&l);
+		else line_adds(&l, R_DIM, "- alive (states not captured)");
 		int x = 0;
 		for (size_t k = 0; k < l.nsp; k++)
 			x += tui_put(w, ay + 1, x, W - x, tui_attr(l.sp[k].role), l.buf + l.sp[k].off, (size_t)l.sp[k].len);

@@ -175,7 +175,10 @@ static void fire_timers(loop *l)
 		loop_timer_fn *fn = t->fn;
 		void *arg = t->arg;
 		long id = t->id;
-		if (t->every) t->due = now + t->every;
+		if (t->every) {   /* keep the cadence; skip beats only if far behind */
+			t->due += t->every;
+			if (t->due < now) t->due = now + t->every;
+		}
 		else t->fn = NULL;
 		fn(l, id, arg);
 		t = NULL;   /* the array may have moved */
