@@ -14,7 +14,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 # lesson, or a parlab-runner / w<N> worker whose parent is gone.
 leftovers() {
 	sleep 0.3
-	ps -eo pid,ppid,stat,comm,args | awk '$4 ~ /^(parlab-runner|w[0-9]+)$/ || $3 ~ /^Z/' | grep -v awk || true
+	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ '$4 ~ /^(parlab-runner|w[0-9]+)$/ || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
 }
 
 start=$(date +%s)
