@@ -22,7 +22,7 @@ struct engine {
 	run *r;
 	trace *t;             /* last run's trace */
 	const step *t_step;   /* the step that trace belongs to */
-	int run_failed;
+	int run_failed, run_skipped;
 	char *scratch;
 	int hint_next;
 	int right, asked;
@@ -171,6 +171,7 @@ static void on_done(run *r, void *arg)
 {
 	engine *e = arg;
 	e->run_failed = run_failed(r);
+	e->run_skipped = run_skipped(r);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
 }
 
@@ -214,6 +215,13 @@ void engine_stop(engine *e, const char *why)
 int engine_running(const engine *e) { return e->r && run_live(e->r); }
 trace *engine_trace(engine *e) { return e->t_step == engine_step(e) ? e->t : NULL; }
 int engine_run_failed(const engine *e) { return e->run_failed; }
+int engine_run_skipped(const engine *e) { return e->run_skipped; }
+
+trace *engine_last_trace(engine *e, const step **s)
+{
+	if (s) *s = e->t ? e->t_step : NULL;
+	return e->t;
+}
 
 /* ---- quizzes ------------------------------------------------------------------ */
 

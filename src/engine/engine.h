@@ -102,6 +102,11 @@ int engine_running(const engine *e);
 trace *engine_trace(engine *e);
 /* The last run's exit status (0 ok). */
 int engine_run_failed(const engine *e);
+/* The last run was skipped: its prerequisites were missing. */
+int engine_run_skipped(const engine *e);
+/* The last run's trace, whatever the current step (NULL if none), and the
+ * step it belongs to. Valid until the next engine_run or engine_free. */
+trace *engine_last_trace(engine *e, const step **s);
 
 typedef struct {
 	int correct;

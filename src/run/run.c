@@ -156,7 +156,7 @@ static void split_lines(pipe_in *p, int flush)
 		}
 		start = p->len;
 	}
-	memmove(p->buf, p->buf + start, p->len - start);
+	if (start && p->len > start) memmove(p->buf, p->buf + start, p->len - start);
 	p->len -= start;
 }
 
@@ -223,7 +223,7 @@ static int task_for(run *r, int worker, pid_t pid, pid_t tid)
 			const char *base = strrchr(r->spec.argv[0], '/');
 			snprintf(label, sizeof label, "%s", base ? base + 1 : r->spec.argv[0]);
 		}
-		task = trace_task_add(r->t, pid, tid, getpid(), worker, label);
+		task = trace_task_add(r->t, pid, tid, r->pid, worker, label);
 	} else if (worker >= 0 && r->spec.kind != RUN_COMMAND) {
 		trace_task *k = trace_task_get(r->t, task);
 		k->worker = worker;
@@ -330,7 +330,7 @@ static void outcome(run *r, char *buf, size_t cap)
 	else if (r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "finished: exit 0");
 	else
-		snprintf(buf, cap, "finished: all %d workers exited 0", r->ended);
+		snprintf(buf, cap, r->ended == 1 ? "finished: the worker exited 0" : "finished: all %d workers exited 0", r->ended);
 }
 
 static void finish(run *r)
@@ -399,6 +399,12 @@ void run_stop(run *r, const char *why)
 }
 
 int run_live(const run *r) { return r && !r->done; }
+
+int run_skipped(const run *r)
+{
+	return r->done && !r->killed && WIFEXITED(r->runner_status) &&
+	       WEXITSTATUS(r->runner_status) == RUNNER_NOT_RUN;
+}
 
 int run_failed(const run *r)
 {

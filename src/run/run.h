@@ -50,8 +50,11 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 /* Kills the whole group; the reason ends up in the trace's outcome. */
 void run_stop(run *r, const char *why);
 int run_live(const run *r);
-/* Exit status of the run: 0 when every worker exited 0. */
+/* Exit status of the run: 0 when every worker exited 0 (or it was
+ * skipped). */
 int run_failed(const run *r);
+/* The run never started: a prerequisite was missing (said in the trace). */
+int run_skipped(const run *r);
 /* Stops if live, waits for the reaping to finish, frees. */
 void run_free(run *r);
 

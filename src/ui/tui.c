@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -217,7 +218,11 @@ static void draw_header(tui *t)
 /* Appends "key text · " pieces to the status line. */
 static int hint(WINDOW *w, int x, int W, const char *key, const char *text)
 {
-	if (x > 1) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " · ");
+	if (x > 1) {
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), G.dot);
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
+	}
 	x += tui_puts(w, 0, x, W - x, tui_attr(R_KEY), key);
 	if (text) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), text);
 	return x;
@@ -691,7 +696,6 @@ static void readline_init(void)
 	rl_instream = stdin;
 	rl_initialize();
 	rl_variable_bind("bell-style", "none");
-	rl_variable_bind("horizontal-scroll-mode", "on");
 	static const struct { const char *seq; rl_command_func_t *fn; } keys[] = {
 		{ "\\e[5~", key_lesson_up }, { "\\e[6~", key_lesson_down },
 		{ "\\e[1;5A", key_out_up }, { "\\e[1;5B", key_out_down },
@@ -823,6 +827,7 @@ int tui_main(engine *e, loop *l)
 		fputs("parlab: the interactive screen needs a terminal (use --batch)\n", stderr);
 		return 2;
 	}
+	setlocale(LC_ALL, "");   /* main does too; the screen depends on it */
 	const char *cs = nl_langinfo(CODESET);
 	tui_glyphs_init(cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8")));
 	const char *nc = getenv("NO_COLOR");

@@ -37,7 +37,7 @@ int tui_task_role(const trace_task *k, int index);
 /* Glyphs: UTF-8 where the locale has it, ASCII otherwise. */
 typedef struct {
 	const char *run, *wait, *sleep, *blocked, *idle, *vline, *hline, *ellipsis,
-		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl;
+		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says;
 	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
 } tui_glyphs;
 extern tui_glyphs G;

@@ -4,9 +4,10 @@
  * Timeline: time runs left to right and the whole run is fitted to the
  * pane's width (while the run is live the scale grows in steps, so lanes
  * stretch rather than crawl). Each column stands for a slice of time; a
- * task lane shows the state that task spent most of that slice in (being on
- * a CPU weighs double, so short bursts stay visible) and a CPU lane shows
- * the task that ran there longest. Runs of one task in a CPU lane carry its
+ * task lane shows the state that task spent most of that slice in (so at
+ * any column no more lanes show running than there are CPUs, give or take
+ * sampling) and a CPU lane shows the task that ran there longest, as a bar
+ * as high as the CPU was busy with the run. Runs of one task in a CPU lane carry its
  * label, so the picture reads without colour too.
  *
  * Output: the trace's lines in arrival order, "12.3ms w1 Worker: 1", each
@@ -214,8 +215,7 @@ static void draw_task_lane(tui *t, const trace *tr, int task, int y, int x0, int
 		int best = TS_UNKNOWN;
 		int64_t bv = 0;
 		for (int st = TS_RUNNING; st <= TS_BLOCKED; st++) {
-			int64_t v = st == TS_RUNNING ? 2 * a[st] : a[st];
-			if (v > bv) { bv = v; best = st; }
+			if (a[st] > bv) { bv = a[st]; best = st; }
 		}
 		double cs = c * scale;
 		if (best == TS_UNKNOWN && !n && k->born >= 0 && cs >= k->born &&
@@ -228,40 +228,66 @@ static void draw_task_lane(tui *t, const trace *tr, int task, int y, int x0, int
 	}
 }
 
-/* A CPU lane: per column the task that ran there longest, drawn as a bar
- * as high as the share of the column the CPU spent on the run's tasks. */
-static void draw_cpu_lane(tui *t, const trace *tr, int cpu, int y, int x0, int lw, double scale,
-			  int64_t *best_ns, int *best_task, int64_t *tmp, int64_t *tot, int64_t known)
+/* The CPU lanes of one frame, computed in one pass over the slices: per
+ * lane and column, the task that ran there longest (-1 none) and a bar
+ * height 0..8 for the share of the column the CPU spent on the run. */
+typedef struct {
+	int *task;
+	unsigned char *lvl;
+} cpu_cols;
+
+static cpu_cols cpu_lanes_scan(const trace *tr, const int *cpus, int nc, int lw, double scale)
 {
-	WINDOW *w = t->tl;
-	for (int c = 0; c < lw; c++) { best_ns[c] = 0; best_task[c] = -1; tmp[c] = 0; tot[c] = 0; }
+	size_t cells = (size_t)(nc ? nc : 1) * (size_t)lw;
+	cpu_cols cc = { xmalloc(sizeof(int) * cells), xcalloc(cells, 1) };
+	int64_t *best = xcalloc(cells, sizeof(int64_t)), *tot = xcalloc(cells, sizeof(int64_t));
+	int64_t *tmp = xcalloc(cells, sizeof(int64_t));
+	int lane_of[64];
+	for (int c = 0; c < 64; c++) lane_of[c] = -1;
+	for (int l = 0; l < nc; l++)
+		if (cpus[l] >= 0 && cpus[l] < 64) lane_of[cpus[l]] = l;
+	for (size_t i = 0; i < cells; i++) cc.task[i] = -1;
 	for (int i = 0; i < trace_ntasks(tr); i++) {
-		if (cpu < 64 && !(trace_task_at(tr, i)->cpus >> cpu & 1)) continue;
 		size_t n;
 		const trace_slice *s = trace_slices(tr, i, &n);
-		int any = 0;
-		for (size_t j = 0; j < n; j++)
-			if (s[j].state == TS_RUNNING && s[j].cpu == cpu) {
-				spread(tmp, 1, 0, lw, scale, s[j].t0, s[j].t1);
-				any = 1;
+		uint64_t touched = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (s[j].state != TS_RUNNING || s[j].cpu < 0 || s[j].cpu >= 64 || lane_of[s[j].cpu] < 0) continue;
+			int l = lane_of[s[j].cpu];
+			spread(tmp + (size_t)l * (size_t)lw, 1, 0, lw, scale, s[j].t0, s[j].t1);
+			touched |= 1ULL << l;
+		}
+		for (int l = 0; l < nc; l++) {
+			if (!(touched >> l & 1)) continue;
+			for (int c = 0; c < lw; c++) {
+				size_t k = (size_t)l * (size_t)lw + (size_t)c;
+				tot[k] += tmp[k];
+				if (tmp[k] > best[k]) { best[k] = tmp[k]; cc.task[k] = i; }
+				tmp[k] = 0;
 			}
-		if (!any) continue;
-		for (int c = 0; c < lw; c++) {
-			tot[c] += tmp[c];
-			if (tmp[c] > best_ns[c]) { best_ns[c] = tmp[c]; best_task[c] = i; }
-			tmp[c] = 0;
 		}
 	}
-	int *lvl = (int *)tmp;   /* reused: bar height per column */
-	for (int c = 0; c < lw; c++) {
-		double occ = scale > 0 ? (double)tot[c] / scale : 0;
-		int l = (int)ceil(occ * 8 - 0.01);
-		lvl[c] = best_task[c] < 0 ? 0 : l < 1 ? 1 : l > 8 ? 8 : l;
+	for (size_t k = 0; k < cells; k++) {
+		double occ = scale > 0 ? (double)tot[k] / scale : 0;
+		int h = (int)ceil(occ * 8 - 0.01);
+		cc.lvl[k] = (unsigned char)(cc.task[k] < 0 ? 0 : h < 1 ? 1 : h > 8 ? 8 : h);
 	}
+	free(best);
+	free(tot);
+	free(tmp);
+	return cc;
+}
+
+/* A CPU lane: bars in the colour of the task that ran most in each column;
+ * a long enough run of one task carries its label. */
+static void draw_cpu_lane(tui *t, const trace *tr, const int *task_of, const unsigned char *lvl, int y, int x0,
+			  int lw, double scale, int64_t known)
+{
+	WINDOW *w = t->tl;
 	wmove(w, y, x0);
 	for (int c = 0; c < lw;) {
-		int task = best_task[c], e = c, full = 1;
-		while (e < lw && best_task[e] == task) { if (lvl[e] < 5) full = 0; e++; }
+		int task = task_of[c], e = c, full = 1;
+		while (e < lw && task_of[e] == task) { if (lvl[e] < 5) full = 0; e++; }
 		if (task < 0) {   /* idle, as far as the capture has looked */
 			for (; c < e; c++) tui_puts(w, -1, 0, 1, tui_attr(R_IDLE), c * scale < known ? G.level[0] : " ");
 			continue;
@@ -424,20 +450,19 @@ void timeline_draw(tui *t)
 	timeline_title(t, tr, W, now, live);
 
 	int64_t *acc = xmalloc(sizeof(int64_t) * (size_t)lw * TS_NSTATES);
-	int64_t *bns = xmalloc(sizeof(int64_t) * (size_t)lw), *tmp = xmalloc(sizeof(int64_t) * (size_t)lw);
-	int64_t *tot = xmalloc(sizeof(int64_t) * (size_t)lw);
-	int *btask = xmalloc(sizeof(int) * (size_t)lw);
+	cpu_cols cc = cpu_lanes_scan(tr, cpus, nc, lw, scale);
 	for (int v = 0; v < nv; v++) {
 		int li = vis[v], y = 1 + v;
 		if (li < nc) {
 			snprintf(buf, sizeof buf, "CPU%d", cpus[li]);
 			tui_puts(w, y, 0, labw, tui_attr(R_DIM), buf);
-			draw_cpu_lane(t, tr, cpus[li], y, x0, lw, scale, bns, btask, tmp, tot, live ? trace_last(tr) : now);
+			draw_cpu_lane(t, tr, cc.task + (size_t)li * (size_t)lw, cc.lvl + (size_t)li * (size_t)lw, y, x0, lw,
+				      scale, live ? trace_last(tr) : now);
 			continue;
 		}
 		int task = order[li - nc];
 		const trace_task *k = trace_task_at(tr, task);
-		tui_puts(w, y, 0, labw, tui_attr(tui_task_role(k, task)) | A_BOLD, k->label);
+		tui_puts_ell(w, y, 0, labw, tui_attr(tui_task_role(k, task)) | A_BOLD, k->label);
 		draw_task_lane(t, tr, task, y, x0, lw, scale, now, acc);
 		if (!sw) continue;
 		int role;
@@ -445,10 +470,8 @@ void timeline_draw(tui *t)
 		tui_puts(w, y, W - sw + 1, sw - 1, tui_attr(role), buf);
 	}
 	free(acc);
-	free(bns);
-	free(tmp);
-	free(tot);
-	free(btask);
+	free(cc.task);
+	free(cc.lvl);
 	free(order);
 	if (!nl) tui_puts(w, 1, 1, W - 1, tui_attr(R_DIM), "starting...");
 
@@ -520,7 +543,8 @@ static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline 
 	const trace_task *k = l->task >= 0 ? trace_task_at(tr, l->task) : NULL;
 	int indent = f->tw + 1;
 	if (!k || l->stream == 0) {
-		line_adds(src, R_PARLAB, "» ");
+		line_adds(src, R_PARLAB, G.says);
+		line_adds(src, R_PARLAB, " ");
 		line_adds(src, R_PARLAB, l->text);
 		indent += 2;
 	} else {

@@ -129,7 +129,7 @@ check_exit() {
 		[ -z "$left" ] && break
 		sleep 0.1
 	done
-	[ -z "$left" ] || fail "$what: processes of the run left behind: $(for p in $left; do tr '\0' ' ' </proc/$p/cmdline; echo; done)"
+	[ -z "$left" ] || fail "$what: processes of the run left behind: $(for p in $left; do tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline"; echo; done)"
 	echo "ok - $what"
 }
 
