@@ -505,6 +505,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	}
 	r->go = fds[5];
 	free(fds);
+	trace_set_backend(t, "starting (preparing the run)");
 	if (spec->timeout_ms > 0)
 		r->timeout_timer = loop_timer_add(l, spec->timeout_ms, 0, on_timeout, r);
 	return r;
