@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 4096       /* longer lines are split */
@@ -106,6 +107,22 @@ static void kill_orphans(void)
 			kill((pid_t)pid, SIGKILL);
 	}
 	closedir(d);
+}
+
+/* Kills and reaps every child left to us, in rounds: a killed stray's own
+ * children are adopted by us in turn. Bounded, so a task stuck in the
+ * kernel cannot hang the screen. */
+static void reap_strays(void)
+{
+	for (int round = 0; round < 100; round++) {
+		kill_orphans();
+		pid_t pid;
+		int st;
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {}
+		if (pid < 0 && errno == ECHILD) return;
+		struct timespec ts = { 0, 2000000 };
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -337,12 +354,20 @@ static void finish(run *r)
 {
 	char why[320];
 	r->done = 1;
-	if (r->go >= 0) { close(r->go); r->go = -1; }
+	if (r->go >= 0) {   /* never got to start */
+		close(r->go);
+		r->go = -1;
+		trace_set_backend(r->t, "none (the run did not start)");
+	}
 	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);
 	if (r->grace_timer) loop_timer_del(r->l, r->grace_timer);
 	r->timeout_timer = r->grace_timer = 0;
 	int64_t end = trace_rel(r->t, loop_now_ns());
 	if (r->cap) capture_stop(r->cap, end);
+	/* The runner is gone, so any child of ours left is a stray of this run
+	 * (adopted: we are a subreaper): kill it and reap it now, so nothing
+	 * outlives the run, not even a zombie. */
+	reap_strays();
 	/* Tasks that never reported an end died with the run. */
 	for (int i = 0; i < trace_ntasks(r->t); i++) {
 		const trace_task *k = trace_task_at(r->t, i);

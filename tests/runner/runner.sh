@@ -10,11 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
-# Processes of ours still around: anything whose command line mentions the
-# lesson, or a parlab-runner / w<N> worker whose parent is gone.
+# Processes of ours still around: a parlab-runner or w<N> worker forked
+# from a parlab running these lessons (their command line names them), or
+# a zombie child of this script.
 leftovers() {
 	sleep 0.3
-	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ '$4 ~ /^(parlab-runner|w[0-9]+)$/ || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
+	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$here" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && index($0, here)) || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
 }
 
 start=$(date +%s)
@@ -44,6 +45,12 @@ grep -qE "w1 +! error: .*flood.lua:[0-9]+: attempt to index a nil value" "$tmp/f
 grep -q "fine 0" "$tmp/flood.out" || bad "flood: the other thread did not go on"
 grep -q "1 of 2 workers failed: w1 exit 1" "$tmp/flood.out" || bad "flood: failure not summarised"
 l=$(leftovers); [ -z "$l" ] || bad "flood: left behind: $l"
+
+PARLAB_PYTHON=/nonexistent/python3 timeout 60 "$parlab" --batch "$here/nopython.lua" </dev/null >"$tmp/nopython.out" 2>&1; rc=$?
+[ $rc -eq 0 ] || bad "nopython: exit $rc, want 0 (a missing prerequisite is not a failure)"
+grep -q "sudo apt-get install python3 python3-dask python3-pandas" "$tmp/nopython.out" || bad "nopython: does not say what to install"
+grep -q "not run (see the message above)" "$tmp/nopython.out" || bad "nopython: not marked as not run"
+grep -q "^after$" "$tmp/nopython.out" || bad "nopython: the course did not go on"
 
 if [ $fail -ne 0 ]; then
 	for f in "$tmp"/*.out; do echo "== $f"; grep -v " line " "$f" | head -60; done
