@@ -35,7 +35,7 @@ done
 grep -qE "capture: /proc sampler" "$out" || bad "the capture backend is not named"
 
 sleep 0.3
-left=$(ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$src/lessons/module14" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && index($0, here)) || ($3 ~ /^Z/ && $2 == me) || /parlab-run-.*example[12]\.py|[ ]example[12]\.py/' | grep -v awk || true)
+left=$(ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$src/lessons/module14" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me) || /parlab-run-.*example[12]\.py|[ ]example[12]\.py/' | grep -v awk || true)
 [ -z "$left" ] || bad "left behind: $left"
 
 [ $fail -eq 0 ] || { echo "--- transcript ---"; cat "$out"; }

@@ -15,7 +15,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 # a zombie child of this script.
 leftovers() {
 	sleep 0.3
-	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$here" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && index($0, here)) || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
+	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$here" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
 }
 
 start=$(date +%s)
