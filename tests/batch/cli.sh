@@ -1,0 +1,28 @@
+#!/bin/bash
+# The command line: help, version, bad options, list from any directory,
+# batch chosen when stdout is not a terminal, answers by number and by text.
+set -u
+parlab=$(realpath "$1")
+src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+out=$("$parlab" --help) && [[ "$out" == *"Usage: parlab"* && "$out" == *"check PATH"* ]] || bad "--help"
+out=$("$parlab" --version) && [[ "$out" =~ ^parlab\ [0-9]+\.[0-9]+ ]] || bad "--version: $out"
+out=$("$parlab" --bogus 2>&1); [ $? -eq 2 ] && [[ "$out" == *"Usage"* ]] || bad "unknown option must exit 2 with usage"
+out=$("$parlab" a b 2>&1); [ $? -eq 2 ] || bad "two paths must exit 2"
+out=$(cd / && "$parlab" list) || bad "list from / failed"
+[[ "$out" == *"Module 14"* && "$out" == *"01-introduction.lua"* ]] || bad "list: $out"
+out=$(cd / && "$parlab" /no/such/course 2>&1); [ $? -eq 1 ] && [[ "$out" == *"/no/such/course: no such course folder or lesson file"* ]] || bad "missing course: $out"
+
+# Not a terminal: batch without --batch; answers by text, case and space aside.
+mini="$src/tests/lessons/good/mini.lua"
+out=$(echo "  THREE " | "$parlab" "$mini" | cat)
+[[ "$out" == *"Right: 2) three"* ]] || bad "answer by text: $out"
+out=$(echo "1" | "$parlab" "$mini" | cat)
+[[ "$out" == *"Not quite: you chose 1); the answer is 2) three"* && "$out" == *"Three worker processes were forked."* ]] || bad "wrong answer feedback"
+out=$("$parlab" --batch "$mini" </dev/null)
+[[ "$out" == *"(no answer: skipped)"* ]] || bad "EOF must skip"
+out=$(echo "seven" | "$parlab" --batch "$mini")
+[[ "$out" == *"'seven' is not one of the choices"* ]] || bad "bad answer text"
+exit $fail
