@@ -161,12 +161,6 @@ int course_check(const char *path, FILE *out)
 	return errors;
 }
 
-static void free_strv(char **v)
-{
-	for (char **p = v; p && *p; p++) free(*p);
-	free(v);
-}
-
 void course_free(course *c)
 {
 	if (!c) return;
@@ -176,8 +170,8 @@ void course_free(course *c)
 			step *s = &l->steps[j];
 			free(s->title); free(s->body); free(s->lang); free(s->note);
 			free(s->explain); free(s->csv_file); free(s->csv_column);
-			free_strv(s->argv); free_strv(s->python); free_strv(s->files);
-			free_strv(s->choices); free_strv(s->hints);
+			free_list(s->argv); free_list(s->python); free_list(s->files);
+			free_list(s->choices); free_list(s->hints);
 		}
 		free(l->steps);
 		free(l->title);

@@ -6,6 +6,7 @@
 #include "run/run.h"
 #include "run/runner.h"
 #include "trace/capture.h"
+#include "util/procfs.h"
 #include "util/xmalloc.h"
 
 #include <dirent.h>
@@ -92,18 +93,11 @@ static void kill_orphans(void)
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0) continue;
-		char path[64], buf[512];
-		snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) continue;
-		ssize_t n = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n <= 0) continue;
-		buf[n] = '\0';
-		char *p = strrchr(buf, ')');
+		char buf[512];
+		const char *p = procfs_stat((pid_t)pid, 0, buf, sizeof buf);
 		int ppid;
 		char st;
-		if (p && sscanf(p + 1, " %c %d", &st, &ppid) == 2 && ppid == self)
+		if (p && sscanf(p, "%c %d", &st, &ppid) == 2 && ppid == self)
 			kill((pid_t)pid, SIGKILL);
 	}
 	closedir(d);

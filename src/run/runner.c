@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "util/loop.h"
+#include "util/procfs.h"
 
 static runner_ctx *R;   /* the runner's one context (per runner process) */
 
@@ -52,17 +53,10 @@ static void task_stats(pid_t pid, pid_t tid, long long *cpu, long long *wait, in
 		if (fscanf(f, "%lld %lld", cpu, wait) != 2) *cpu = *wait = 0;
 		fclose(f);
 	}
-	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) return;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0) return;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	/* field 39 (processor) is the 37th after the comm */
-	for (int field = 2; p && field < 39; field++) p = strchr(p + 1, ' ');
-	if (p) *lastcpu = atoi(p + 1);
+	char *p = procfs_stat(pid, tid, buf, sizeof buf);
+	/* field 39 (processor) is the 36th after the state (field 3) */
+	for (int field = 3; p && field < 39; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+	if (p) *lastcpu = atoi(p);
 }
 
 static void report_start(int id, pid_t pid, pid_t tid)
