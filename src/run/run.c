@@ -289,15 +289,12 @@ static void start_workers(run *r)
 	if (r->go < 0) return;
 	trace *t = r->t;
 	trace_restart(t, loop_now_ns());
-	const char *which = r->spec.capture ? r->spec.capture : getenv("PARLAB_CAPTURE");
-	int none = which && !strcmp(which, "none");
-	if (none) trace_set_backend(t, "none (PARLAB_CAPTURE=none)");
-	else r->cap = capture_proc_new(t, r->l, 0);
+	r->cap = capture_open(t, r->l, r->spec.capture);
 	if (r->cap && capture_start(r->cap, r->pid) < 0) {
 		capture_free(r->cap);
 		r->cap = NULL;
+		trace_set_backend(t, "none (capture could not start)");
 	}
-	if (!r->cap && !none) trace_set_backend(t, "none (capture unavailable)");
 	if (write(r->go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }
 	close(r->go);
 	r->go = -1;

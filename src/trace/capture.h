@@ -43,6 +43,12 @@ struct capture {
  * or 2 ms). */
 capture *capture_proc_new(trace *t, loop *l, int interval_ms);
 
+/* The backend for a run: which is "perf", "proc", "none" or NULL (the
+ * default: $PARLAB_CAPTURE, else the best that works here). Falls back to
+ * the /proc sampler and records why in the trace's backend name. NULL
+ * for "none" (the trace says so). */
+capture *capture_open(trace *t, loop *l, const char *which);
+
 /* Helpers over the ops table. */
 static inline int capture_start(capture *c, pid_t root) { return c->ops->start(c, root); }
 static inline void capture_hint(capture *c, pid_t pid, pid_t tid) { if (c->ops->hint) c->ops->hint(c, pid, tid); }

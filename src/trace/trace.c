@@ -21,7 +21,7 @@ struct trace {
 	size_t nlines, caplines, dropped;
 	trace_mark *marks;
 	size_t nmarks, capmarks;
-	unsigned long version;
+	unsigned long version, lost;
 };
 
 static const char *state_names[TS_NSTATES] = {
@@ -93,6 +93,9 @@ void trace_set_backend(trace *t, const char *name)
 	t->version++;
 }
 
+void trace_set_lost(trace *t, unsigned long lost) { t->lost = lost; t->version++; }
+unsigned long trace_lost(const trace *t) { return t->lost; }
+
 void trace_finish(trace *t, int64_t end, const char *outcome)
 {
 	if (end < t->last) end = t->last;
@@ -116,6 +119,7 @@ int trace_task_add(trace *t, pid_t pid, pid_t tid, pid_t ppid, int worker, const
 	k->born = k->died = -1;
 	k->exit_status = -1;
 	k->last_cpu = -1;
+	k->nvcsw = k->nivcsw = k->migrations = -1;
 	if (label && *label)
 		snprintf(k->label, sizeof k->label, "%s", label);
 	else

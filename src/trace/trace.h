@@ -38,6 +38,8 @@ typedef struct {
 	int64_t cpu_ns, wait_ns;  /* totals from the kernel's schedstat */
 	uint64_t cpus;    /* bit c set: seen running on CPU c (c < 64) */
 	int last_cpu;
+	long nvcsw, nivcsw;   /* context switches: voluntary, preempted; -1 unknown */
+	long migrations;      /* moves between CPUs; -1 unknown */
 } trace_task;
 
 typedef struct {
@@ -69,6 +71,9 @@ int64_t trace_rel(const trace *t, int64_t abs_ns);
 void trace_set_ncpu(trace *t, int ncpu);
 int trace_ncpu(const trace *t);
 void trace_set_backend(trace *t, const char *name);
+/* Records the capture backend lost (dropped); shown, never hidden. */
+void trace_set_lost(trace *t, unsigned long lost);
+unsigned long trace_lost(const trace *t);
 const char *trace_backend(const trace *t);
 
 /* Ends the trace at time t (relative); -1 while live. */
