@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "trace/export.h"
+#include "trace/trace_file.h"
 #include "ui/batch.h"
 #include "ui/tui.h"
 #include "util/loop.h"
@@ -20,12 +23,17 @@ static void usage(FILE *f)
 	      "       parlab --batch [PATH] < answers  the course as a plain transcript\n"
 	      "       parlab check PATH...             load lessons without running them\n"
 	      "       parlab list                      the bundled courses and lessons\n"
+	      "       parlab export FILE --perfetto OUT.json\n"
+	      "                                        a saved trace as Chrome/Perfetto JSON\n"
+	      "       parlab replay FILE [--speed X]   play a saved trace back in the TUI\n"
 	      "\n"
-	      "PATH is a course folder or a single lesson file.\n"
+	      "PATH is a course folder or a single lesson file. FILE is a trace saved with\n"
+	      "--save-trace or the TUI's save command (format: docs/trace-format.md).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -b, --batch     plain-text mode (the default when stdout is not a terminal);\n"
 	      "                  one answer per question is read from stdin\n"
+	      "  --save-trace DIR  (batch) save each run's trace as DIR/NN-<run>.trace\n"
 	      "  -h, --help      this help\n"
 	      "  -V, --version   the version\n"
 	      "\n"
@@ -68,6 +76,100 @@ static int cmd_list(void)
 	return 0;
 }
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val (NULL when the
+ * value is missing) if it is that option, else 0. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n)) return 0;
+	if (argv[*i][n] == '=') { *val = argv[*i] + n + 1; return 1; }
+	if (argv[*i][n]) return 0;
+	*val = *i + 1 < argc ? argv[++*i] : NULL;
+	return 1;
+}
+
+/* The arguments of export and replay: one FILE and one option. 0 when
+ * fine, else the exit code (help: 0 through *done). */
+static int sub_args(const char *cmd, const char *opt, int argc, char **argv, const char **file,
+		    const char **val, int *done)
+{
+	*file = *val = NULL;
+	*done = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (opt_value(argc, argv, &i, opt, val)) {
+			if (!*val || !**val) { fprintf(stderr, "parlab %s: %s needs a value\n", cmd, opt); return 2; }
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			*done = 1;
+			return 0;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "parlab %s: unknown option '%s'\n", cmd, a);
+			return 2;
+		} else if (*file) {
+			fprintf(stderr, "parlab %s: one trace file at a time (got '%s' and '%s')\n", cmd, *file, a);
+			return 2;
+		} else {
+			*file = a;
+		}
+	}
+	if (!*file) { fprintf(stderr, "parlab %s: name a trace file\n", cmd); return 2; }
+	return 0;
+}
+
+static trace *load_or_say(const char *cmd, const char *file)
+{
+	char *err = NULL;
+	trace *t = trace_load(file, &err);
+	if (!t) fprintf(stderr, "parlab %s: %s\n", cmd, err);
+	free(err);
+	return t;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const char use[] = "Usage: parlab export FILE --perfetto OUT.json   (OUT.json may be - for stdout)\n";
+	const char *file, *out;
+	int done, rc = sub_args("export", "--perfetto", argc, argv, &file, &out, &done);
+	if (done) { fputs(use, stdout); return 0; }
+	if (!rc && !out) { fputs("parlab export: say what to write: --perfetto OUT.json\n", stderr); rc = 2; }
+	if (rc) { fputs(use, stderr); return rc; }
+	trace *t = load_or_say("export", file);
+	if (!t) return 1;
+	char *err = NULL;
+	int n = export_perfetto(t, out, &err);
+	if (n < 0) fprintf(stderr, "parlab export: %s\n", err);
+	else if (strcmp(out, "-"))
+		printf("%s: %d events (Chrome trace JSON: open it in the Perfetto UI or chrome://tracing)\n", out, n);
+	free(err);
+	trace_free(t);
+	return n < 0 ? 1 : 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	static const char use[] = "Usage: parlab replay FILE [--speed X]   (X from 0.01 to 1000; 2 is twice as fast)\n";
+	const char *file, *sp;
+	int done, rc = sub_args("replay", "--speed", argc, argv, &file, &sp, &done);
+	if (done) { fputs(use, stdout); return 0; }
+	if (rc) { fputs(use, stderr); return rc; }
+	double speed = 1.0;
+	if (sp) {
+		char *end;
+		errno = 0;
+		speed = strtod(sp, &end);
+		/* The TUI's own "speed X" takes the same range. */
+		if (*end || end == sp || errno || !isfinite(speed) || speed < 0.01 || speed > 1000) {
+			fprintf(stderr, "parlab replay: --speed wants a number from 0.01 to 1000 (got '%s')\n", sp);
+			return 2;
+		}
+	}
+	trace *t = load_or_say("replay", file);
+	if (!t) return 1;
+	rc = tui_replay(t, speed);   /* t stays ours */
+	trace_free(t);
+	return rc;
+}
+
 /* Capture keeps two descriptors open per watched task: allow many. */
 static void raise_nofile(void)
 {
@@ -84,26 +186,45 @@ int main(int argc, char **argv)
 	raise_nofile();
 	static const struct option opts[] = {
 		{ "batch", no_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' }, { "save-trace", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int batch = !isatty(STDOUT_FILENO), c;
+	const char *save_dir = NULL;
 	while ((c = getopt_long(argc, argv, "+bhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': batch = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("parlab %s\n", PARLAB_VERSION); return 0;
+		case 'S': save_dir = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	static const char *const subs[] = { "check", "list", "export", "replay" };
+	for (size_t i = 0; save_dir && argc && i < sizeof subs / sizeof *subs; i++)
+		if (!strcmp(argv[0], subs[i])) { fprintf(stderr, "parlab: --save-trace is for running a course, not %s\n", subs[i]); return 2; }
 	if (argc >= 1 && !strcmp(argv[0], "check")) return cmd_check(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "list")) return cmd_list();
+	if (argc >= 1 && !strcmp(argv[0], "export")) return cmd_export(argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "replay")) return cmd_replay(argc - 1, argv + 1);
+	if (save_dir && !*save_dir) { fputs("parlab: --save-trace needs a folder name\n", stderr); return 2; }
+	if (save_dir && !batch) {
+		fputs("parlab: --save-trace goes with --batch (in the TUI, type save)\n", stderr);
+		return 2;
+	}
 	if (argc > 1) { fprintf(stderr, "parlab: one course at a time (got %d paths)\n", argc); usage(stderr); return 2; }
 
 	char *path = argc ? xstrdup(argv[0]) : course_default_path();
 	if (!path) { fputs("parlab: no bundled lessons found (set PARLAB_LESSONS)\n", stderr); return 1; }
 	char *err = NULL;
+	if (save_dir && batch_save_traces(save_dir, &err) < 0) {
+		fprintf(stderr, "parlab: cannot save traces in %s\n", err);
+		free(err);
+		free(path);
+		return 1;
+	}
 	course *co = course_load(path, &err);
 	if (!co) {
 		fprintf(stderr, "%s\n", err);

@@ -3,11 +3,16 @@
  * engine and, for runs, from the trace: the same data the TUI draws.
  */
 #include "ui/batch.h"
+#include "trace/trace_file.h"
+#include "trace/trace_stats.h"
 #include "util/xmalloc.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #define WIDTH 78
@@ -143,6 +148,73 @@ static void print_summary(FILE *out, const trace *t)
 	free(order);
 }
 
+/* ---- saved traces --------------------------------------------------------- */
+
+static char *save_dir;    /* --save-trace DIR, or NULL */
+static int nsaved;        /* runs saved so far: the NN of DIR/NN-slug.trace */
+
+/* mkdir -p: every missing folder of dir; errno set on failure. */
+static int make_dirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *q = p + 1; !rc; q++) {
+		int last = !*q;
+		if (*q != '/' && !last) continue;
+		*q = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) rc = -1;
+		if (last) break;
+		*q = '/';
+	}
+	struct stat st;
+	if (!rc && stat(p, &st) < 0) rc = -1;
+	else if (!rc && !S_ISDIR(st.st_mode)) { rc = -1; errno = ENOTDIR; }
+	free(p);
+	return rc;
+}
+
+/* Saves every run of the session into dir (created if missing). main.c
+ * declares it (batch.h is not this change's to edit). */
+int batch_save_traces(const char *dir, char **err)
+{
+	*err = NULL;
+	if (!*dir) { *err = xstrdup("\"\": an empty folder name"); return -1; }
+	if (make_dirs(dir) < 0) { *err = xasprintf("%s: %s", dir, strerror(errno)); return -1; }
+	free(save_dir);
+	save_dir = xstrdup(dir);
+	nsaved = 0;
+	return 0;
+}
+
+/* "Two threads!" -> "two-threads": lower-case letters and digits only. */
+static void slugify(char *dst, size_t cap, const char *title)
+{
+	size_t o = 0;
+	for (const char *p = title ? title : ""; *p && o + 1 < cap; p++) {
+		if (isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80)) dst[o++] = (char)tolower((unsigned char)*p);
+		else if (o && dst[o - 1] != '-') dst[o++] = '-';
+	}
+	while (o && dst[o - 1] == '-') o--;
+	if (!o) o = (size_t)snprintf(dst, cap, "run");
+	dst[o] = '\0';
+}
+
+/* Saves the run's trace as save_dir/NN-slug.trace; 1 if that failed. */
+static int save_run(const trace *t, const step *s, FILE *out)
+{
+	char slug[48], *err = NULL;
+	slugify(slug, sizeof slug, s->title);
+	size_t len = strlen(save_dir);
+	const char *sep = len && save_dir[len - 1] == '/' ? "" : "/";
+	char *path = xasprintf("%s%s%02d-%s.trace", save_dir, sep, ++nsaved, slug);
+	int bad = trace_save(t, path, &err) < 0;
+	if (bad) fprintf(out, "parlab: cannot save the trace: %s\n", err);
+	else fprintf(out, "trace saved: %s\n", path);
+	free(err);
+	free(path);
+	return bad;
+}
+
 static void on_done(run *r, void *arg)
 {
 	(void)r;
@@ -174,9 +246,13 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	fprintf(out, "\nrun %s after %s: %s\ncapture: %s, %d CPUs\n", s->title,
 		trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t), trace_backend(t), trace_ncpu(t));
 	print_summary(out, t);
+	fputc('\n', out);
+	trace_stats_print(t, out);
+	int unsaved = 0;
+	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
 	if (s->note) { fputc('\n', out); print_text(out, s->note); }
 	fputc('\n', out);
-	return engine_run_failed(e);
+	return engine_run_failed(e) || unsaved;
 }
 
 static void do_quiz(engine *e, const step *s, FILE *in, FILE *out, int *qno)

@@ -11,4 +11,8 @@
  * lesson or parlab itself failed. */
 int batch_main(engine *e, loop *l, FILE *in, FILE *out);
 
+/* Saves every run's trace as dir/NN-<run>.trace (dir created if missing).
+ * 0, or -1 with *err = "dir: reason" (caller frees). */
+int batch_save_traces(const char *dir, char **err);
+
 #endif

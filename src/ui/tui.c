@@ -2,8 +2,9 @@
  * tui.c: the interactive front end. ncurses draws the panes, GNU readline
  * (callback interface) edits the prompt, and both live inside the one event
  * loop of the screen process: stdin is a loop watch, signals come through
- * the loop's self-pipe, and a redraw timer exists only while a run is live,
- * so an idle screen sleeps in poll(2).
+ * the loop's self-pipe, and a redraw timer exists only while a run is live
+ * (or a replay plays), so an idle screen sleeps in poll(2). tui_replay uses
+ * the same screen with no engine: t->e is NULL and t->replay is set.
  *
  *  ┌ header: course · lesson n/N · step k/K ─────────────────────────────┐
  *  │ lesson pane               │ timeline: CPU lanes, task lanes, axis  │
@@ -25,9 +26,11 @@
  * restore the terminal with async-signal-safe writes before dying.
  */
 #include "ui/tui.h"
+#include "trace/trace_file.h"
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -41,6 +44,7 @@
 #include <sys/ioctl.h>
 #include <term.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -182,6 +186,7 @@ static void resize(tui *t)
 
 static void draw_header(tui *t)
 {
+	if (t->replay) { replay_header(t); return; }
 	WINDOW *w = t->hdr;
 	int W = getmaxx(w);
 	werase(w);
@@ -216,7 +221,7 @@ static void draw_header(tui *t)
 }
 
 /* Appends "key text · " pieces to the status line. */
-static int hint(WINDOW *w, int x, int W, const char *key, const char *text)
+int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 {
 	if (x > 1) {
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
@@ -239,54 +244,63 @@ static void draw_status(tui *t)
 		wnoutrefresh(w);
 		return;
 	}
+	if (t->replay) { replay_status(t); return; }
 	const step *s = engine_step(t->e);
 	const lesson *L = engine_lesson(t->e);
 	if (!t->overlay && lesson_more_below(t)) {
-		x = hint(w, x, W, "Enter", ": read on");
-		x = hint(w, x, W, "PgUp/PgDn", ": scroll");
-		if (engine_running(t->e)) x = hint(w, x, W, "stop", ": end the run");
-		x = hint(w, x, W, "next", ": skip ahead");
-		x = hint(w, x, W, "help", NULL);
+		x = tui_hint(w, x, W, "Enter", ": read on");
+		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
+		if (engine_running(t->e)) x = tui_hint(w, x, W, "stop", ": end the run");
+		x = tui_hint(w, x, W, "next", ": skip ahead");
+		x = tui_hint(w, x, W, "help", NULL);
 		wnoutrefresh(w);
 		return;
 	}
 	int last = L && engine_step_index(t->e) == L->nsteps - 1 &&
 		   engine_lesson_index(t->e) == course_nlessons(engine_course(t->e)) - 1;
-	if (t->out_anchor >= 0) x = hint(w, x, W, "Ctrl-Down", ": follow the output");
+	if (t->out_anchor >= 0) x = tui_hint(w, x, W, "Ctrl-Down", ": follow the output");
 	if (engine_running(t->e)) {
-		x = hint(w, x, W, "stop", ": end the run");
-		x = hint(w, x, W, "Enter", ": next");
-		x = hint(w, x, W, "Ctrl-Up/Down", ": scroll output");
-		x = hint(w, x, W, "help", NULL);
+		x = tui_hint(w, x, W, "stop", ": end the run");
+		x = tui_hint(w, x, W, "Enter", ": next");
+		x = tui_hint(w, x, W, "Ctrl-Up/Down", ": scroll output");
+		x = tui_hint(w, x, W, "help", NULL);
 	} else if (t->overlay) {
-		x = hint(w, x, W, "Enter", ": back to the lesson");
-		if (t->overlay == OV_LESSONS) x = hint(w, x, W, "lessons N", ": open lesson N");
-		x = hint(w, x, W, "PgUp/PgDn", ": scroll");
+		x = tui_hint(w, x, W, "Enter", ": back to the lesson");
+		if (t->overlay == OV_LESSONS) x = tui_hint(w, x, W, "lessons N", ": open lesson N");
+		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
 	} else if (s && s->kind == STEP_QUIZ && !lesson_quiz(t, s)->correct && !lesson_quiz(t, s)->revealed) {
 		char k[32];
 		snprintf(k, sizeof k, "1-%d", s->nchoices);
-		x = hint(w, x, W, k, ": answer");
-		if (s->nhints) x = hint(w, x, W, "hint", NULL);
-		x = hint(w, x, W, "Enter", ": skip");
-		x = hint(w, x, W, "back", NULL);
-		x = hint(w, x, W, "help", NULL);
+		x = tui_hint(w, x, W, k, ": answer");
+		if (s->nhints) x = tui_hint(w, x, W, "hint", NULL);
+		x = tui_hint(w, x, W, "Enter", ": skip");
+		x = tui_hint(w, x, W, "back", NULL);
+		x = tui_hint(w, x, W, "help", NULL);
 	} else if (s && s->kind == STEP_RUN && lesson_run(t, s)->state == 0) {
-		x = hint(w, x, W, "run", ": start it");
-		x = hint(w, x, W, "Enter", ": next");
-		x = hint(w, x, W, "back", NULL);
-		x = hint(w, x, W, "help", NULL);
+		x = tui_hint(w, x, W, "run", ": start it");
+		x = tui_hint(w, x, W, "Enter", ": next");
+		x = tui_hint(w, x, W, "back", NULL);
+		x = tui_hint(w, x, W, "help", NULL);
 	} else if (last) {
-		x = hint(w, x, W, "back", NULL);
-		x = hint(w, x, W, "lessons", NULL);
-		if (s && s->kind == STEP_RUN) x = hint(w, x, W, "run", ": again");
-		x = hint(w, x, W, "quit", NULL);
+		x = tui_hint(w, x, W, "back", NULL);
+		x = tui_hint(w, x, W, "lessons", NULL);
+		if (s && s->kind == STEP_RUN) x = tui_hint(w, x, W, "run", ": again");
+		if (t->tr) x = tui_hint(w, x, W, "stats", NULL);
+		x = tui_hint(w, x, W, "quit", NULL);
+	} else if (t->cursor >= 0 || t->vspan) {   /* looking closely at the timeline */
+		x = tui_hint(w, x, W, "Enter", ": next");
+		if (t->cursor >= 0) x = tui_hint(w, x, W, "Shift-Left/Right", ": cursor");
+		if (t->vspan) x = tui_hint(w, x, W, "Alt-Left/Right", ": pan");
+		x = tui_hint(w, x, W, t->vspan ? "zoom fit" : "at off", NULL);
+		x = tui_hint(w, x, W, "help", NULL);
 	} else {
-		x = hint(w, x, W, "Enter", ": next");
-		if (s && s->kind == STEP_RUN) x = hint(w, x, W, "run", ": again");
-		x = hint(w, x, W, "back", NULL);
-		x = hint(w, x, W, "lessons", NULL);
-		x = hint(w, x, W, "help", NULL);
-		x = hint(w, x, W, "quit", NULL);
+		x = tui_hint(w, x, W, "Enter", ": next");
+		if (s && s->kind == STEP_RUN) x = tui_hint(w, x, W, "run", ": again");
+		if (s && s->kind == STEP_RUN && t->tr) x = tui_hint(w, x, W, "stats", NULL);
+		x = tui_hint(w, x, W, "back", NULL);
+		x = tui_hint(w, x, W, "lessons", NULL);
+		x = tui_hint(w, x, W, "help", NULL);
+		x = tui_hint(w, x, W, "quit", NULL);
 	}
 	(void)x;
 	wnoutrefresh(w);
@@ -344,30 +358,40 @@ static void draw_small(tui *t)
 
 /* ---- the trace being shown ----------------------------------------------------------- */
 
-static unsigned long out_sig(const trace *tr)
+static unsigned long out_sig(tui *t, const trace *tr)
 {
-	return (unsigned long)trace_nlines(tr) * 131 + trace_ndropped(tr) * 7 + (trace_end(tr) >= 0) +
+	return (unsigned long)output_count(t, tr) * 131 + trace_ndropped(tr) * 7 + (trace_end(tr) >= 0) +
 	       (unsigned long)trace_ntasks(tr) * 1000003;
 }
 
 /* The current step's trace, or the last one shown while in the same lesson. */
 static void track_trace(tui *t)
 {
-	trace *cur = engine_trace(t->e);
+	trace *cur = t->e ? engine_trace(t->e) : NULL;
 	if (cur && cur != t->tr) {
 		t->tr = cur;
 		t->tr_step = engine_step(t->e);
 		t->lane_top = 0;
 		t->out_anchor = -1;
+		view_reset(t);
 		t->dirty |= D_TL | D_OUT;
 	}
 	if (!t->tr) return;
-	unsigned long v = trace_version(t->tr), o = out_sig(t->tr);
+	unsigned long v = trace_version(t->tr), o = out_sig(t, t->tr);
 	if (v != t->tl_ver) { t->tl_ver = v; t->dirty |= D_TL; }
 	if (o != t->out_ver) { t->out_ver = o; t->dirty |= D_OUT; }
 }
 
 /* ---- rendering -------------------------------------------------------------------------- */
+
+/* The stats panel: the shown trace's numbers up to the instant shown. */
+static void stats_panel(tui *t)
+{
+	doc_reset(&t->ov, t->lw - 2);
+	stats_doc(&t->ov, t->tr, tui_now(t, t->tr, NULL));
+	doc_blank(&t->ov);
+	doc_para(&t->ov, R_DIM, "Press Enter to go back.", 23, NULL, NULL, R_DIM);
+}
 
 static void render(tui *t)
 {
@@ -377,7 +401,8 @@ static void render(tui *t)
 		if (t->dirty & ~D_PROMPT) draw_small(t);
 	} else {
 		if (timeline_rows(t, t->rows - 3) != t->tlh) layout(t, 0);
-		if (t->dirty & D_DOC) { lesson_build(t); t->dirty |= D_LESSON; }
+		if (t->dirty & D_DOC) { t->replay ? replay_build(t) : lesson_build(t); t->dirty |= D_LESSON; }
+		if (t->overlay == OV_STATS && t->tr && (t->dirty & D_TL)) { stats_panel(t); t->dirty |= D_LESSON; }
 		if (t->dirty & D_HDR) draw_header(t);
 		if (t->dirty & D_LESSON) { lesson_draw(t); t->dirty |= D_STATUS; }
 		if (t->dirty & D_TL) timeline_draw(t);
@@ -391,6 +416,8 @@ static void render(tui *t)
 	doupdate();
 	t->dirty = 0;
 }
+
+void tui_render(tui *t) { render(t); }
 
 /* ---- runs ------------------------------------------------------------------------------- */
 
@@ -438,8 +465,7 @@ static void on_run_done(run *r, void *arg)
 	render(t);
 }
 
-static void msg(tui *t, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void msg(tui *t, int role, const char *fmt, ...)
+void tui_msg(tui *t, int role, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -462,9 +488,9 @@ static void do_run(tui *t)
 	char *err = NULL;
 	if (engine_run(t->e, &ev, &err) < 0) {
 		if (s && s->kind != STEP_RUN)
-			msg(t, R_ERR, "Nothing to run on this step: run steps have a box with \"Type run\".");
+			tui_msg(t, R_ERR, "Nothing to run on this step: run steps have a box with \"Type run\".");
 		else
-			msg(t, R_ERR, "%s", err ? err : "the run could not start");
+			tui_msg(t, R_ERR, "%s", err ? err : "the run could not start");
 		free(err);
 		return;
 	}
@@ -474,6 +500,7 @@ static void do_run(tui *t)
 	rs->failed = 0;
 	t->lane_top = 0;
 	t->out_anchor = -1;
+	view_reset(t);
 	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
 	if (!t->anim) t->anim = loop_timer_add(t->l, ANIM_MS, 1, on_anim, t);
 	if (!engine_running(t->e)) on_run_done(NULL, t);   /* over already */
@@ -482,7 +509,10 @@ static void do_run(tui *t)
 /* ---- commands --------------------------------------------------------------------------- */
 
 static const char *commands[] = {
-	"next", "back", "run", "stop", "hint", "lessons", "help", "quit", "exit", NULL,
+	"next", "back", "run", "stop", "hint", "lessons", "stats", "zoom", "pan", "at", "save", "help", "quit", "exit", NULL,
+};
+static const char *replay_commands[] = {
+	"pause", "play", "step", "seek", "speed", "restart", "stats", "zoom", "pan", "at", "save", "help", "quit", "exit", NULL,
 };
 
 static void moved(tui *t)
@@ -508,7 +538,7 @@ static void do_answer(tui *t, const step *s, const char *input)
 {
 	quiz_result res;
 	if (engine_answer(t->e, input, &res) < 0) {
-		msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
+		tui_msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
 		    input, s->nchoices);
 		return;
 	}
@@ -520,6 +550,96 @@ static void do_answer(tui *t, const step *s, const char *input)
 	t->lesson_follow = 1;
 	t->dirty |= D_DOC | D_HDR | D_STATUS;
 }
+
+/* ---- the timeline's commands and save ------------------------------------------------- */
+
+static void cmd_zoom(tui *t, const char *arg)
+{
+	int64_t ns;
+	if (!*arg || !strcasecmp(arg, "in")) view_zoom(t, 2);
+	else if (!strcasecmp(arg, "out")) view_zoom(t, 0.5);
+	else if (!strcasecmp(arg, "fit") || !strcasecmp(arg, "all")) view_zoom(t, 0);
+	else if (!tui_parse_ns(arg, &ns) && ns > 0) view_zoom_span(t, ns);
+	else tui_msg(t, R_ERR, "zoom in, zoom out, zoom fit, or zoom TIME (e.g. zoom 5ms): not \"%s\"", arg);
+}
+
+static void cmd_pan(tui *t, const char *arg)
+{
+	if (!strcasecmp(arg, "left") || !strcasecmp(arg, "l") || !strcasecmp(arg, "earlier")) view_pan(t, -1);
+	else if (!strcasecmp(arg, "right") || !strcasecmp(arg, "r") || !strcasecmp(arg, "later")) view_pan(t, 1);
+	else tui_msg(t, R_ERR, "pan left or pan right (or Alt-Left/Right)");
+}
+
+static void cmd_at(tui *t, const char *arg)
+{
+	int64_t ns;
+	if (!*arg || !strcasecmp(arg, "off") || !strcasecmp(arg, "none")) view_cursor(t, -1);
+	else if (!tui_parse_ns(arg, &ns)) view_cursor(t, ns);
+	else tui_msg(t, R_ERR, "at TIME puts the cursor there (e.g. at 12.5ms, at 300us); at off removes it");
+}
+
+/* ./parlab-five-worker-processes-20250101-120000.trace */
+static char *save_name(const trace *tr)
+{
+	char slug[40], when[32];
+	size_t o = 0;
+	for (const char *p = trace_title(tr); *p && o + 1 < sizeof slug; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x80 && isalnum(c)) slug[o++] = (char)tolower(c);
+		else if (o && slug[o - 1] != '-') slug[o++] = '-';
+	}
+	while (o && slug[o - 1] == '-') o--;
+	slug[o] = '\0';
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y%m%d-%H%M%S", localtime(&now));
+	return xasprintf("parlab-%s%s%s.trace", slug, o ? "-" : "", when);
+}
+
+static void cmd_save(tui *t, const char *arg)
+{
+	if (!t->tr) { tui_msg(t, R_DIM, "No run to save yet: type run first."); return; }
+	if (trace_end(t->tr) < 0) { tui_msg(t, R_DIM, "The run is still going: save it once it has ended."); return; }
+	if (!*arg && t->replay) { tui_msg(t, R_DIM, "save FILE: name the copy."); return; }
+	const char *home = getenv("HOME");
+	char *path = !*arg ? save_name(t->tr)
+		     : arg[0] == '~' && arg[1] == '/' && home ? xasprintf("%s%s", home, arg + 1) : xstrdup(arg);
+	char *err = NULL, cwd[4096];
+	if (trace_save(t->tr, path, &err) < 0) {
+		tui_msg(t, R_ERR, "Not saved: %s", err ? err : path);
+	} else {
+		char *full = path[0] != '/' && getcwd(cwd, sizeof cwd) ? xasprintf("%s/%s", cwd, path) : xstrdup(path);
+		tui_msg(t, R_OK, "Saved: %s (parlab replay FILE plays it back)", full);
+		free(full);
+	}
+	free(err);
+	free(path);
+}
+
+/* Commands of both the lesson and the replay: 1 when word was one. */
+static int common_command(tui *t, const char *word, const char *arg)
+{
+	if (is_cmd(word, "zoom", "z")) cmd_zoom(t, arg);
+	else if (is_cmd(word, "pan", NULL)) cmd_pan(t, arg);
+	else if (is_cmd(word, "at", "cursor")) cmd_at(t, arg);
+	else if (is_cmd(word, "save", NULL)) cmd_save(t, arg);
+	else if (is_cmd(word, "stats", "statistics")) {
+		if (t->replay) { tui_msg(t, R_DIM, "The statistics are on the left, up to the replay's clock."); return 1; }
+		if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return 1; }
+		t->overlay = OV_STATS;
+		t->lesson_top = 0;
+		t->dirty |= D_TL | D_LESSON;   /* the panel is built with the timeline */
+	} else if (is_cmd(word, "help", "?") || is_cmd(word, "h", NULL)) {
+		lesson_help(t);
+		t->overlay = OV_HELP;
+		t->lesson_top = 0;
+		t->dirty |= D_LESSON;
+	} else if (is_cmd(word, "quit", "exit") || is_cmd(word, "q", NULL)) {
+		quit(t, 0);
+	} else return 0;
+	return 1;
+}
+
+/* ---- commands of the lesson ------------------------------------------------------------ */
 
 static void command(tui *t, char *line)
 {
@@ -535,37 +655,46 @@ static void command(tui *t, char *line)
 
 	t->msg[0] = '\0';
 	t->dirty |= D_STATUS;
-	if (t->overlay && !is_cmd(word, "help", "?") && !is_cmd(word, "lessons", "lesson")) {
+	/* The stats panel stays open for zoom, pan and the cursor: the numbers
+	 * beside the picture they describe. */
+	int keep = t->overlay == OV_STATS && (is_cmd(word, "zoom", "pan") || is_cmd(word, "at", "stats"));
+	if (t->overlay && !keep && !is_cmd(word, "help", "?") && !is_cmd(word, "lessons", "lesson")) {
 		t->overlay = OV_NONE;
-		t->lesson_follow = 1;
+		t->lesson_follow = !t->replay;
 		t->dirty |= D_LESSON | D_STATUS;
 		if (!*p) return;   /* Enter just closes it */
 	}
+	if (t->replay) {
+		if (!replay_command(t, word, arg) && !common_command(t, word, arg))
+			tui_msg(t, R_ERR, "Unknown command \"%s\" in a replay. Type help for the commands.", word);
+		return;
+	}
+	if (common_command(t, word, arg)) return;
 	const step *s = engine_step(t->e);
 	if (!*p && !t->small && lesson_more_below(t)) {   /* Enter reads on before moving on */
 		lesson_scroll(t, getmaxy(t->lesson) - 2);
 		return;
 	}
 	if (!*p || is_cmd(word, "next", "n")) {
-		if (*arg) { msg(t, R_ERR, "next takes no argument"); return; }
-		if (engine_next(t->e) < 0) msg(t, R_DIM, "This is the last step of the course: type lessons to pick one, or quit.");
+		if (*arg) { tui_msg(t, R_ERR, "next takes no argument"); return; }
+		if (engine_next(t->e) < 0) tui_msg(t, R_DIM, "This is the last step of the course: type lessons to pick one, or quit.");
 		else moved(t);
 	} else if (is_cmd(word, "back", "b") || is_cmd(word, "prev", NULL)) {
-		if (engine_back(t->e) < 0) msg(t, R_DIM, "This is the first step of the course.");
+		if (engine_back(t->e) < 0) tui_msg(t, R_DIM, "This is the first step of the course.");
 		else moved(t);
 	} else if (is_cmd(word, "run", "r")) {
 		do_run(t);
 	} else if (is_cmd(word, "stop", NULL)) {
 		if (engine_running(t->e)) {
 			engine_stop(t->e, "stopped by you");
-			msg(t, R_DIM, "Stopping the run...");
+			tui_msg(t, R_DIM, "Stopping the run...");
 			t->msg_run = 1;
-		} else msg(t, R_DIM, "Nothing is running.");
+		} else tui_msg(t, R_DIM, "Nothing is running.");
 	} else if (is_cmd(word, "hint", NULL)) {
-		if (!s || s->kind != STEP_QUIZ) { msg(t, R_DIM, "Hints are for questions; this step has none."); return; }
+		if (!s || s->kind != STEP_QUIZ) { tui_msg(t, R_DIM, "Hints are for questions; this step has none."); return; }
 		const char *h = engine_hint(t->e);
 		quiz_state *q = lesson_quiz(t, s);
-		if (!h) { msg(t, R_DIM, q->nhints ? "No more hints." : "This question has no hints."); return; }
+		if (!h) { tui_msg(t, R_DIM, q->nhints ? "No more hints." : "This question has no hints."); return; }
 		if (q->nhints < (int)(sizeof q->hints / sizeof *q->hints)) q->hints[q->nhints++] = h;
 		t->lesson_follow = 1;
 		t->dirty |= D_DOC;
@@ -575,7 +704,7 @@ static void command(tui *t, char *line)
 			long k = strtol(arg, &end, 10);
 			int nl = course_nlessons(engine_course(t->e));
 			if (*end || engine_goto(t->e, (int)k - 1, 0) < 0) {
-				msg(t, R_ERR, "There is no lesson \"%s\": lessons are numbered 1-%d.", arg, nl);
+				tui_msg(t, R_ERR, "There is no lesson \"%s\": lessons are numbered 1-%d.", arg, nl);
 				return;
 			}
 			moved(t);
@@ -585,20 +714,13 @@ static void command(tui *t, char *line)
 		t->overlay = OV_LESSONS;
 		t->lesson_top = 0;
 		t->dirty |= D_LESSON;
-	} else if (is_cmd(word, "help", "?") || is_cmd(word, "h", NULL)) {
-		lesson_help(t);
-		t->overlay = OV_HELP;
-		t->lesson_top = 0;
-		t->dirty |= D_LESSON;
-	} else if (is_cmd(word, "quit", "exit") || is_cmd(word, "q", NULL)) {
-		quit(t, 0);
 	} else if (s && s->kind == STEP_QUIZ) {
 		do_answer(t, s, p);
 	} else {
 		char *end;
 		strtol(p, &end, 10);
-		if (!*end) msg(t, R_ERR, "There is no question on this step to answer.");
-		else msg(t, R_ERR, "Unknown command \"%s\". Type help for the commands.", word);
+		if (!*end) tui_msg(t, R_ERR, "There is no question on this step to answer.");
+		else tui_msg(t, R_ERR, "Unknown command \"%s\". Type help for the commands.", word);
 	}
 }
 
@@ -645,8 +767,9 @@ static char *cmd_gen(const char *text, int state)
 	static int i;
 	static size_t len;
 	if (!state) { i = 0; len = strlen(text); }
-	while (commands[i]) {
-		const char *c = commands[i++];
+	const char **cmds = T.replay ? replay_commands : commands;
+	while (cmds[i]) {
+		const char *c = cmds[i++];
 		if (!strncasecmp(c, text, len)) return xstrdup(c);
 	}
 	return NULL;
@@ -667,7 +790,7 @@ static void show_matches(char **matches, int num, int maxlen)
 	size_t o = strlen(buf);
 	for (int i = 1; i <= num && o + 2 < sizeof buf; i++)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, " %s", matches[i]);
-	msg(&T, R_DIM, "%s", buf);
+	tui_msg(&T, R_DIM, "%s", buf);
 }
 
 static int key_lesson_up(int c, int k) { (void)c; (void)k; lesson_scroll(&T, -(T.lesson ? getmaxy(T.lesson) - 2 : 10)); return 0; }
@@ -677,6 +800,21 @@ static int key_out_down(int c, int k) { (void)c; (void)k; output_scroll(&T, T.ou
 static int key_lanes_up(int c, int k) { (void)c; (void)k; lanes_scroll(&T, -3); return 0; }
 static int key_lanes_down(int c, int k) { (void)c; (void)k; lanes_scroll(&T, 3); return 0; }
 static int key_redraw(int c, int k) { (void)c; (void)k; clearok(curscr, TRUE); T.dirty |= D_ALL; return 0; }
+/* The timeline's keys: a message they leave replaces the last one. */
+static int key_view(int (*fn)(tui *, int), int arg)
+{
+	T.msg[0] = '\0';
+	fn(&T, arg);
+	T.dirty |= D_STATUS;
+	return 0;
+}
+static int zoom_by(tui *t, int in) { return view_zoom(t, in ? 2 : 0.5); }
+static int key_pan_left(int c, int k) { (void)c; (void)k; return key_view(view_pan, -1); }
+static int key_pan_right(int c, int k) { (void)c; (void)k; return key_view(view_pan, 1); }
+static int key_zoom_in(int c, int k) { (void)c; (void)k; return key_view(zoom_by, 1); }
+static int key_zoom_out(int c, int k) { (void)c; (void)k; return key_view(zoom_by, 0); }
+static int key_cur_left(int c, int k) { (void)c; (void)k; return key_view(view_cursor_step, -1); }
+static int key_cur_right(int c, int k) { (void)c; (void)k; return key_view(view_cursor_step, 1); }
 
 static void readline_init(void)
 {
@@ -703,6 +841,10 @@ static void readline_init(void)
 		{ "\\e[18~", key_out_up }, { "\\e[19~", key_out_down },
 		{ "\\e[1;3A", key_lanes_up }, { "\\e[1;3B", key_lanes_down },
 		{ "\\e[15~", key_lanes_up }, { "\\e[17~", key_lanes_down },
+		{ "\\e[1;3D", key_pan_left }, { "\\e[1;3C", key_pan_right },
+		{ "\\e[20~", key_zoom_out }, { "\\e[21~", key_zoom_in },
+		{ "\\e-", key_zoom_out }, { "\\e=", key_zoom_in }, { "\\e+", key_zoom_in },
+		{ "\\e[1;2D", key_cur_left }, { "\\e[1;2C", key_cur_right },
 		{ "\\C-l", key_redraw },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) rl_bind_keyseq(keys[i].seq, keys[i].fn);
@@ -776,9 +918,9 @@ static void on_signal(loop *l, int sig, void *arg)
 		resize(t);
 		break;
 	case SIGINT:
-		if (engine_running(t->e)) {
+		if (t->e && engine_running(t->e)) {
 			engine_stop(t->e, "stopped by you (Ctrl-C)");
-			msg(t, R_DIM, "Stopping the run... (Ctrl-C with no run quits)");
+			tui_msg(t, R_DIM, "Stopping the run... (Ctrl-C with no run quits)");
 			t->msg_run = 1;
 		} else {
 			quit(t, 130);
@@ -814,15 +956,23 @@ static void teardown(tui *t)
 	t->nruns = t->nquiz = 0;
 }
 
-int tui_main(engine *e, loop *l)
+static void tui_init(tui *t, engine *e, loop *l)
 {
-	tui *t = &T;
 	memset(t, 0, sizeof *t);
 	t->e = e;
 	t->l = l;
 	t->out_anchor = -1;
 	t->lesson_follow = 1;
-	t->last_li = engine_lesson_index(e);
+	t->clock = -1;
+	t->cursor = -1;
+	if (e) t->last_li = engine_lesson_index(e);
+}
+
+/* Brings the screen up (terminal, readline, the loop's watches); 0, or the
+ * exit code when it cannot. */
+static int screen_open(tui *t)
+{
+	loop *l = t->l;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("parlab: the interactive screen needs a terminal (use --batch)\n", stderr);
 		return 2;
@@ -871,16 +1021,49 @@ int tui_main(engine *e, loop *l)
 	rl_callback_handler_install("parlab> ", on_line);
 	layout(t, 1);
 	render(t);
+	return 0;
+}
+
+int tui_main(engine *e, loop *l)
+{
+	tui *t = &T;
+	tui_init(t, e, l);
+	int rc = screen_open(t);
+	if (rc) return rc;
 	loop_run(l);
 
 	/* A live run is stopped and reaped while the screen still says so. */
 	if (engine_running(e)) {
 		engine_stop(e, "parlab is closing");
-		msg(t, R_DIM, "Stopping the run...");
+		tui_msg(t, R_DIM, "Stopping the run...");
 		render(t);
 		int64_t until = loop_now_ns() + 5000000000LL;
 		while (engine_running(e) && loop_now_ns() < until) loop_once(l, 100);
 	}
 	teardown(t);
 	return t->rc;
+}
+
+int tui_replay(trace *tr, double speed)
+{
+	tui *t = &T;
+	loop *l = loop_new();
+	tui_init(t, NULL, l);
+	t->replay = 1;
+	t->tr = tr;
+	t->clock = 0;
+	t->speed = speed < REPLAY_MIN_SPEED ? REPLAY_MIN_SPEED : speed > REPLAY_MAX_SPEED ? REPLAY_MAX_SPEED : speed;
+	t->lesson_follow = 0;
+	t->dirty = D_DOC;
+	int rc = screen_open(t);
+	if (!rc) {
+		replay_command(t, "play", "");
+		render(t);
+		loop_run(l);
+		replay_stop(t);
+		teardown(t);
+		rc = t->rc;
+	}
+	loop_free(l);
+	return rc;
 }

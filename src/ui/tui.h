@@ -8,4 +8,11 @@
  * every exit path. Returns the process exit code. */
 int tui_main(engine *e, loop *l);
 
+/* Plays a saved trace back on the same screen, on a clock running at speed
+ * times real time (0.01: slow motion, up to 1000): the timeline and the
+ * output show only what had happened by the clock's time; the student can
+ * pause, step, seek, change the speed, zoom and put a cursor. Returns the
+ * process exit code once the student quits; t stays the caller's. */
+int tui_replay(trace *t, double speed);
+
 #endif

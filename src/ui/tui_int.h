@@ -2,7 +2,9 @@
  * tui_int.h: what the files of the TUI share (tui.c: screen, loop, prompt,
  * commands; tui_text.c: theme, glyphs, width-aware drawing and wrapped
  * documents; tui_lesson.c: the lesson pane; tui_trace.c: timeline and
- * output panes). Nothing here is seen outside src/ui/tui*.c.
+ * output panes, zoom, pan and cursor; tui_stats.c: run statistics;
+ * tui_replay.c: a saved trace played back on a clock). Nothing here is
+ * seen outside src/ui/tui*.c.
  */
 #ifndef PARLAB_TUI_INT_H
 #define PARLAB_TUI_INT_H
@@ -136,10 +138,10 @@ enum {
 	D_PROMPT = 64, D_FRAME = 128, D_ALL = 255
 };
 
-enum { OV_NONE, OV_HELP, OV_LESSONS };
+enum { OV_NONE, OV_HELP, OV_LESSONS, OV_STATS };
 
 typedef struct tui {
-	engine *e;
+	engine *e;            /* NULL in a replay */
 	loop *l;
 	int open;             /* the screen is up */
 	int rc;
@@ -164,6 +166,17 @@ typedef struct tui {
 	unsigned long tl_ver, out_ver;
 	int64_t tl_now;
 	long anim;            /* redraw timer while a run is live, 0 none */
+	/* timeline view: zoom, pan, cursor */
+	int64_t view0, vspan; /* zoomed: the window [view0, view0 + vspan); vspan 0: all of it */
+	int64_t cursor;       /* the instant the lanes' status column shows, -1 none */
+	double tl_fit;        /* the last frame's whole-run span (ns) and lane */
+	int tl_lw;            /* columns, 0 before the first: keys move by columns */
+	/* replay (tui_replay.c) */
+	int replay;
+	int64_t clock;        /* the replay's instant; -1: the live view */
+	double speed;
+	long play;            /* the replay clock's timer while playing, 0 paused */
+	int64_t play_wall, play_from;   /* the clock was play_from at play_wall */
 	int lane_top;
 	long out_anchor;      /* last visible output line, -1: follow the tail */
 	int out_page;         /* rows of the output pane */
@@ -189,13 +202,62 @@ run_state *lesson_run(tui *t, const step *s);
 void lesson_help(tui *t);                  /* fills t->ov */
 void lesson_list(tui *t);
 
+/* tui.c */
+void tui_msg(tui *t, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tui_render(tui *t);   /* draws what is dirty, now */
+/* Appends "key text" to a status line at x (with a separator); returns
+ * the next x. */
+int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text);
+
 /* tui_trace.c */
+/* The instant the trace panes show: the replay clock, the live now, or the
+ * end. *growing (may be NULL): more is still to come. */
+int64_t tui_now(tui *t, const trace *tr, int *growing);
+/* Output lines shown at that instant (a prefix of the trace's lines). */
+size_t output_count(tui *t, const trace *tr);
 int timeline_rows_wanted(tui *t);
+/* Task indices in lane order: each worker by id with what it started under
+ * it, then the rest as a tree (caller frees). */
+int *lane_order(const trace *tr);
 void timeline_draw(tui *t);
 void output_draw(tui *t);
 void output_scroll(tui *t, int rows);
 void lanes_scroll(tui *t, int rows);
+/* A new trace (or none): the whole of it, no cursor. */
+void view_reset(tui *t);
+/* zoom: factor > 1 in, < 1 out, 0 fit. pan: a quarter of the window per
+ * step (negative: earlier). cursor_step: by columns; starts in the middle.
+ * Each returns 0, or -1 with a message said. */
+int view_zoom(tui *t, double factor);
+int view_zoom_span(tui *t, int64_t span);
+int view_pan(tui *t, int quarters);
+int view_cursor(tui *t, int64_t at);   /* -1: off */
+int view_cursor_step(tui *t, int cols);
+/* The time one timeline column stands for (ns), 0 before the first frame. */
+double view_col_ns(tui *t);
+/* "12.5ms", "300us", "1.2s", "12.5" (ms): 0 and *ns, else -1. */
+int tui_parse_ns(const char *s, int64_t *ns);
 /* A short status for a wait(2) status: "exit 0", "SIGSEGV". */
 const char *tui_status_str(char *buf, size_t cap, int st);
+/* The run ended badly: a task died of a signal or exited non-zero. */
+int trace_failed(const trace *tr);
+
+/* tui_stats.c */
+/* The statistics of tr up to until, as a document (the stats panel and
+ * the replay's info pane). */
+void stats_doc(tdoc *d, const trace *tr, int64_t until);
+/* One line for the Run box after a run: wall, parallelism, "type stats". */
+void stats_summary(tline *l, const trace *tr);
+
+/* tui_replay.c */
+#define REPLAY_MIN_SPEED 0.01
+#define REPLAY_MAX_SPEED 1000.0
+void replay_build(tui *t);                 /* the info pane into t->doc */
+void replay_header(tui *t);
+void replay_status(tui *t);
+/* The replay's own commands; 1 when word was one of them. */
+int replay_command(tui *t, const char *word, const char *arg);
+void replay_pause(tui *t);
+void replay_stop(tui *t);                  /* timers off, before the screen closes */
 
 #endif

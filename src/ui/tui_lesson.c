@@ -128,6 +128,11 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		line_adds(&src, role, mark);
 		line_adds(&src, role, rs->outcome ? rs->outcome : "finished");
 		doc_flow(&in, &src, NULL, NULL, 1);
+		if (!notrun && t->tr && t->tr_step == s && trace_end(t->tr) >= 0) {   /* this run's numbers */
+			line_clear(&src);
+			stats_summary(&src, t->tr);
+			doc_flow(&in, &src, NULL, NULL, 1);
+		}
 		if (current) {
 			line_clear(&src);
 			line_adds(&src, R_TEXT, "Type ");
@@ -262,6 +267,7 @@ static int max_top(tui *t, const tdoc *d)
 static int follow_top(tui *t)
 {
 	const tdoc *d = &t->doc;
+	if (!t->e) return t->lesson_top;   /* a replay's pane scrolls only by hand */
 	int h = pane_rows(t), cur = engine_step_index(t->e);
 	int cs = (int)d->n;
 	for (size_t i = 0; i < d->n; i++)
@@ -321,7 +327,8 @@ static void kv(tdoc *d, const char *k, const char *v)
 {
 	tline src = { 0 }, pre = { 0 };
 	line_adds(&src, R_KEY, k);
-	for (int w = u8_width(k, strlen(k)); w < 13; w++) line_adds(&src, R_TEXT, " ");
+	int kw = u8_width(k, strlen(k));
+	for (int w = kw; w < 13 || w == kw; w++) line_adds(&src, R_TEXT, " ");
 	line_adds(&src, R_TEXT, v);
 	line_adds(&pre, R_TEXT, "               ");
 	tline p1 = { 0 };
@@ -332,12 +339,8 @@ static void kv(tdoc *d, const char *k, const char *v)
 	line_free(&p1);
 }
 
-void lesson_help(tui *t)
+static void help_lesson_commands(tdoc *d)
 {
-	tdoc *d = &t->ov;
-	doc_reset(d, t->lw - 2);
-	tline *h = doc_line(d);
-	line_adds(h, R_HEAD, "Commands");
 	kv(d, "Enter", "read on when the step is longer than the pane, else the next step");
 	kv(d, "next", "the next step (then the next lesson)");
 	kv(d, "back", "the step before");
@@ -347,21 +350,60 @@ void lesson_help(tui *t)
 	kv(d, "hint", "a hint for the question");
 	kv(d, "lessons", "the list of lessons");
 	kv(d, "lessons N", "open lesson N");
+	kv(d, "stats", "the run's numbers: wall time, tasks running at once, CPU use, per task");
+	kv(d, "save [FILE]", "save the run's trace; parlab replay FILE plays it back");
+}
+
+static void help_replay_commands(tdoc *d)
+{
+	kv(d, "Enter", "pause, or play on");
+	kv(d, "pause, play", "stop or start the replay clock");
+	kv(d, "step [TIME]", "pause and move the clock one timeline column on (or by TIME, e.g. step 1ms)");
+	kv(d, "seek TIME", "pause with the clock at TIME");
+	kv(d, "speed X", "play X times as fast: 0.01 (slow motion) to 1000; 1 is real time");
+	kv(d, "restart", "play again from the start");
+	kv(d, "save FILE", "save the trace again, elsewhere");
+}
+
+static void help_timeline(tdoc *d)
+{
+	kv(d, "zoom in/out", "show half / twice as much time (around the cursor, else the middle)");
+	kv(d, "zoom TIME", "show TIME's worth, e.g. zoom 5ms; zoom fit shows the whole run");
+	kv(d, "pan left", "earlier, by a quarter of the window (pan right: later)");
+	kv(d, "at TIME", "a cursor at TIME (12.5ms, 300us, 1.2s; a bare number is ms): each lane's right-hand "
+		     "column says what it was doing then; at off removes it");
+}
+
+void lesson_help(tui *t)
+{
+	tdoc *d = &t->ov;
+	doc_reset(d, t->lw - 2);
+	tline *h = doc_line(d);
+	line_adds(h, R_HEAD, "Commands");
+	if (t->replay) help_replay_commands(d);
+	else help_lesson_commands(d);
 	kv(d, "help", "this page (Enter closes it)");
 	kv(d, "quit, exit", "leave parlab (Ctrl-D too)");
 	doc_blank(d);
 	h = doc_line(d);
+	line_adds(h, R_HEAD, "Timeline");
+	help_timeline(d);
+	doc_blank(d);
+	h = doc_line(d);
 	line_adds(h, R_HEAD, "Keys");
-	kv(d, "PgUp PgDn", "scroll the lesson");
+	kv(d, "PgUp PgDn", t->replay ? "scroll the left pane" : "scroll the lesson");
 	kv(d, "Ctrl-Up/Down", "scroll the output (or Alt-PgUp/PgDn, F7/F8); at the bottom it follows new lines again");
 	kv(d, "Alt-Up/Down", "scroll the timeline's lanes when they do not all fit (or F5/F6)");
+	kv(d, "Alt-Left/Right", "pan the timeline (zoomed in)");
+	kv(d, "F9 F10", "zoom out, in (or Alt-minus, Alt-=)");
+	kv(d, "Shift-Left/Right", "move the timeline's cursor a column (it appears in the middle)");
 	kv(d, "Up Down", "command history");
 	kv(d, "Tab", "complete a command");
 	kv(d, "Ctrl-L", "redraw the screen");
-	kv(d, "Ctrl-C", "stop a live run; with none, quit");
+	kv(d, "Ctrl-C", t->replay ? "quit" : "stop a live run; with none, quit");
 	doc_blank(d);
 	h = doc_line(d);
-	line_adds(h, R_HEAD, "Timeline");
+	line_adds(h, R_HEAD, "Reading the timeline");
 	char *s = xasprintf("One lane per CPU: which task ran there when (%s idle or another program). "
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
@@ -370,7 +412,7 @@ void lesson_help(tui *t)
 	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);
-	doc_para(d, R_DIM, "Press Enter to go back to the lesson.", 37, NULL, NULL, R_DIM);
+	doc_para(d, R_DIM, "Press Enter to go back.", 23, NULL, NULL, R_DIM);
 }
 
 void lesson_list(tui *t)

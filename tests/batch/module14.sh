@@ -32,7 +32,7 @@ for sentence in "Tip: When using distributed computing, ensure that your network
 	"Libraries such as Dask and Ray are designed to handle distributed computing tasks"; do
 	[[ "$flat" == *"$sentence"* ]] || bad "seed text missing: $sentence"
 done
-grep -qE "capture: /proc sampler" "$out" || bad "the capture backend is not named"
+grep -qE "capture: (/proc sampler|perf_event)" "$out" || bad "the capture backend is not named"
 
 sleep 0.3
 left=$(ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$src/lessons/module14" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me) || /parlab-run-.*example[12]\.py|[ ]example[12]\.py/' | grep -v awk || true)

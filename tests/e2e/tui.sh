@@ -4,13 +4,17 @@
 #   tests/e2e/tui.sh BUILD/parlab [COURSE]
 #
 # Drives tests/e2e/mini.lua as a student would: steps with Enter, an unknown
-# command, run (waits for "Worker: 2" and the outcome), help, a hint, the
-# right answer, a resize below 80x24 and back, quit. Then: Ctrl-C stops a
-# live run and a second one quits; SIGTERM during a run; a fatal signal
-# (SIGSEGV); Ctrl-D; NO_COLOR. After each: the exit status, the alternate
-# screen gone, the tty modes as they were (stty -g before = after), and no
-# process of the run left. Finally a smoke walk through COURSE (default:
-# lessons/module14 when it exists): every step, every run, every question.
+# command, run (waits for "Worker: 2" and the outcome, then the run's
+# statistics in the Run box and the stats panel; zoom, pan and the cursor
+# change the axis labels and the lanes' status column; save writes the
+# trace), help, a hint, the right answer, a resize below 80x24 and back,
+# quit. Then: Ctrl-C stops a live run and a second one quits; SIGTERM during
+# a run; a fatal signal (SIGSEGV); Ctrl-D; NO_COLOR; the saved trace played
+# back by parlab replay (skipped while the command line does not offer it).
+# After each: the exit status, the alternate screen gone, the tty modes as
+# they were (stty -g before = after), and no process of the run left.
+# Finally a smoke walk through COURSE (default: lessons/module14 when it
+# exists): every step, every run, every question.
 set -euo pipefail
 
 BIN=${1:?usage: tui.sh PATH/TO/parlab [COURSE]}
@@ -88,17 +92,38 @@ key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
 
 status_line() { cap | sed -n 23p; }
 
+# The timeline pane: right of the lesson pane (at 80x24, after 46 columns;
+# counted in characters, so in a UTF-8 locale).
+tl_rows() { cap | sed -n 2,12p | LC_ALL=C.UTF-8 sed -E 's/^.{46}//'; }
+# The axis: the timeline row just above the legend ("█run ░wait ...").
+axis_line() { tl_rows | LC_ALL=C.UTF-8 awk '/run .*wait/ { print prev; exit } { prev = $0 }'; }
+# A lane's status column, e.g. "exit 0", "cpu1", "wait".
+lane_status() {
+	tl_rows | grep -a "^$1 " | grep -aoE " (exit [0-9]+|done|SIG[A-Z0-9]+|cpu[0-9]+|wait|sleep|I/O|-|idle)$" | sed 's/^ //'
+}
+
+# Presses PgDn until $1 shows (the lesson pane or an overlay).
+page_until() {
+	local i
+	for ((i = 0; i < 6; i++)); do
+		cap | grep -qF -- "$1" && return 0
+		key NPage
+		sleep 0.2
+	done
+	fail "paged down 6 times and never saw \"$1\""
+}
+
 # Starts parlab in a fresh tmux server at 80x24. The wrapper records the tty
 # modes before and after, then the exit status, then keeps the pane open.
 start() {
-	local lesson=$1 env=${2:-}
+	local lesson=$1 env=${2:-} args=${3:-}
 	"${T[@]}" kill-server >/dev/null 2>&1 || true
 	sleep 0.2
 	cat >"$WORK/run.sh" <<EOF
 trap : INT
 ulimit -c 0
 stty -g >"$WORK/stty.before"
-env $env TMPDIR="$LDIR/tmp" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$lesson"
+env $env TMPDIR="$LDIR/tmp" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" $args "$lesson"
 rc=\$?
 stty -g >"$WORK/stty.after"
 echo "PARLAB-EXITED \$rc"
@@ -106,7 +131,16 @@ exec sleep 3600
 EOF
 	rm -f "$WORK/stty.before" "$WORK/stty.after"
 	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
-	wait_for "parlab>" 15
+	wait_for_any "parlab>" "PARLAB-EXITED" 15
+}
+
+wait_for_any() {
+	local a=$1 b=$2 secs=${3:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		cap | grep -qF -e "$a" -e "$b" && return 0
+		sleep 0.1
+	done
+	fail "waited ${secs}s for \"$a\" or \"$b\""
 }
 
 parlab_pid() { pgrep -o -f -- "$BIN .*$MARK" || true; }
@@ -153,9 +187,66 @@ wait_for "finished: all 3 workers exited 0" 30
 for lane in CPU0 w0 w1 w2 "exit 0" "capture:" "Output"; do expect "$lane"; done
 cap | grep -qE 'w[0-2] +Worker: [0-2]' || fail "output lines should read \"TIME wN Worker: N\""
 expect "Each worker printed once"   # the run's note
+
+# statistics: a summary in the Run box, the whole of them with stats
+expect "tasks running on"
+expect "type stats for more"
+type_line "stats"
+wait_for "Run statistics"
+for s in "wall time" "at once" "Tasks running at once" "CPU busy with the run"; do expect "$s"; done
+page_until "Per task"
+expect "switches"
+key Enter
+wait_gone "Run statistics"
+
+# zoom, pan: the axis labels change; the cursor: the lanes' status column
+axis0=$(axis_line)
+[ -n "$axis0" ] || fail "no axis under the lanes"
+type_line "zoom in"
+wait_for "zoom 2.0x"
+axis1=$(axis_line)
+[ "$axis1" != "$axis0" ] || fail "zoom in did not change the axis labels: \"$axis0\""
+type_line "pan left"
+sleep 0.3
+axis2=$(axis_line)
+[ "$axis2" != "$axis1" ] || fail "pan left did not change the axis labels: \"$axis1\""
+for ((i = 0; i < 5; i++)); do   # on to the start
+	type_line "pan left"
+	sleep 0.2
+	cap | grep -qF "This is the start of the run." && break
+done
+expect "This is the start of the run."
+type_line "zoom fit"
+wait_gone "zoom 2.0x"
+[ "$(axis_line)" = "$axis0" ] || fail "zoom fit should give the first axis back: \"$axis0\" / \"$(axis_line)\""
+for w in w0 w1 w2; do [ "$(lane_status $w)" = "exit 0" ] || fail "$w's status should be exit 0"; done
+type_line "at 1ms"
+wait_for "at 1.00ms"
+for w in w0 w1 w2; do
+	st=$(lane_status $w)
+	[[ $st =~ ^(cpu[0-9]+|wait|sleep|I/O|-)$ ]] || fail "at 1ms, $w's status should be its state then, not \"$st\""
+done
+tl_rows | grep -aE "^CPU0 " | grep -aqE "(idle|w[0-2]|parlab…?)$" || fail "at 1ms, CPU0's status should name its task or idle"
+key S-Right   # the cursor moves a column
+wait_gone "at 1.00ms"
+type_line "at off"
+wait_for "exit 0"
+key F10       # zoom in by key
+wait_for "zoom 2.0x"
+key F9
+wait_gone "zoom 2.0x"
+type_line "at 10s"
+wait_for "is past"
+type_line "save $WORK/mini.trace"
+wait_for "Saved: $WORK/mini.trace"
+grep -q "^parlab-trace " "$WORK/mini.trace" || fail "the saved file is not a trace"
+
 type_line "help"
 wait_for "Commands"
-expect "PgUp PgDn"
+expect "stats"
+page_until "zoom in/out"
+page_until "PgUp PgDn"
+expect "Shift-Left/Right"
 key Enter
 wait_gone "Commands"
 key Enter
@@ -228,7 +319,34 @@ fi
 type_line "quit"
 check_exit 0 "NO_COLOR"
 
-# ---- 7. smoke: the whole course, every step --------------------------------------
+# ---- 7. replay of the trace saved in 1 ---------------------------------------------
+start "$WORK/mini.trace" "" "replay --speed 0.02"
+if cap | grep -qE "PARLAB-EXITED|not available|unknown|Usage"; then
+	echo "skip - replay: this parlab's command line does not play traces back yet"
+else
+	wait_for "parlab replay"
+	wait_for "playing at 0.02x"
+	expect "Run statistics"
+	type_line "pause"
+	wait_for "Paused at"
+	type_line "seek 0"
+	wait_for "(no output yet)"
+	expect "0 lines"
+	type_line "step 10s"   # to the end
+	wait_for "the end"
+	wait_for "finished: all 3 workers exited 0"
+	expect "3 lines"
+	cap | grep -qE 'w[0-2] +Worker: [0-2]' || fail "replay: the output lines should be there at the end"
+	type_line "at 1ms"
+	wait_for "at 1.00ms"
+	type_line "speed 50"
+	type_line "restart"
+	wait_for "the end" 10
+	type_line "quit"
+	check_exit 0 "replay: pause, seek, step, cursor, speed, restart"
+fi
+
+# ---- 8. smoke: the whole course, every step --------------------------------------
 if [ -n "$COURSE" ]; then
 	rm -rf "$LDIR/course"
 	cp -r "$COURSE" "$LDIR/course"

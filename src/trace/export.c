@@ -1,0 +1,301 @@
+/*
+ * export.c: a trace as Chrome Trace Event JSON, built with jansson. Every
+ * task is a thread under its real pid and tid, its state slices are
+ * complete ("X") events, a synthetic "CPUs" process has one thread per CPU
+ * showing which task ran there, and output lines and marks are instant
+ * ("i") events. docs/trace-format.md describes the mapping.
+ */
+#include "trace/export.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* CPUs that get a fixed thread id EXPORT_CPU_PID + 1 + cpu; overlap lanes
+ * and anything beyond are numbered after them. */
+#define EX_MAXCPU 8192
+
+/* jansson fails only when out of memory (strings are made valid UTF-8
+ * first): like xmalloc, give up. */
+static json_t *ex_chk(json_t *v)
+{
+	if (!v) abort();
+	return v;
+}
+
+static void ex_set(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, ex_chk(v)) < 0) abort();
+}
+
+static void ex_push(json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, ex_chk(v)) < 0) abort();
+}
+
+/* Any text as a JSON string: jansson takes valid UTF-8 only, and names
+ * are better without control characters anyway. */
+static json_t *ex_str(const char *s)
+{
+	size_t len = strlen(s), cap = len * 3 + 8;
+	char *buf = xmalloc(cap);
+	trace_sanitize(buf, cap, s, len);
+	json_t *v = ex_chk(json_string(buf));
+	free(buf);
+	return v;
+}
+
+/* Nanoseconds as Chrome's microseconds. Perfetto reads them back as
+ * (int64)(us * 1000.0), truncating: where ns / 1000.0 would come back one
+ * short, half a nanosecond is added, so every slice keeps its exact
+ * bounds and slices that touch never overlap. */
+static json_t *ex_us(int64_t ns)
+{
+	double us = (double)ns / 1000.0;
+	if ((int64_t)(us * 1000.0) != ns) us = ((double)ns + 0.5) / 1000.0;
+	return ex_chk(json_real(us));
+}
+
+static json_t *ex_event(const char *ph, json_t *name, const char *cat, long pid, long tid)
+{
+	json_t *e = ex_chk(json_object());
+	ex_set(e, "name", name);
+	ex_set(e, "ph", json_string(ph));
+	if (cat) ex_set(e, "cat", json_string(cat));
+	ex_set(e, "pid", json_integer(pid));
+	ex_set(e, "tid", json_integer(tid));
+	return e;
+}
+
+/* A metadata event: process_name, thread_name, *_sort_index. */
+static void ex_meta(json_t *evs, const char *what, long pid, long tid, const char *key, json_t *value)
+{
+	json_t *e = ex_event("M", json_string(what), NULL, pid, tid);
+	json_t *args = ex_chk(json_object());
+	ex_set(args, key, value);
+	ex_set(e, "args", args);
+	ex_push(evs, e);
+}
+
+static void ex_name_thread(json_t *evs, long pid, long tid, const char *name, long sort)
+{
+	ex_meta(evs, "thread_name", pid, tid, "name", ex_str(name));
+	ex_meta(evs, "thread_sort_index", pid, tid, "sort_index", json_integer(sort));
+}
+
+static json_t *ex_complete(json_t *name, const char *cat, long pid, long tid, int64_t t0, int64_t t1)
+{
+	json_t *e = ex_event("X", name, cat, pid, tid);
+	ex_set(e, "ts", ex_us(t0));
+	ex_set(e, "dur", ex_us(t1 - t0));
+	return e;
+}
+
+static json_t *ex_instant(json_t *name, const char *cat, const char *scope, long pid, long tid, int64_t t)
+{
+	json_t *e = ex_event("i", name, cat, pid, tid);
+	ex_set(e, "ts", ex_us(t));
+	ex_set(e, "s", json_string(scope));
+	return e;
+}
+
+/* ---- tasks ---------------------------------------------------------------- */
+
+/* One process_name per pid, named after its leader task if the trace has
+ * it. */
+static void ex_processes(json_t *evs, const trace *t)
+{
+	int n = trace_ntasks(t);
+	for (int i = 0; i < n; i++) {
+		pid_t pid = trace_task_at(t, i)->pid;
+		int seen = 0, lead = -1;
+		for (int j = 0; j < i && !seen; j++) seen = trace_task_at(t, j)->pid == pid;
+		if (seen) continue;
+		for (int j = i; j < n && lead < 0; j++)
+			if (trace_task_at(t, j)->tid == pid) lead = j;
+		char *name = lead >= 0 ? xasprintf("%s", trace_task_at(t, lead)->label) : xasprintf("pid %d", (int)pid);
+		ex_meta(evs, "process_name", pid, pid, "name", ex_str(name));
+		ex_meta(evs, "process_sort_index", pid, pid, "sort_index", json_integer(i + 1));
+		free(name);
+	}
+}
+
+/* A task's thread name and its state slices, CPU in args when running. */
+static void ex_task(json_t *evs, const trace *t, int id)
+{
+	const trace_task *k = trace_task_at(t, id);
+	ex_name_thread(evs, k->pid, k->tid, k->label, k->worker >= 0 ? k->worker : 1000 + id);
+	size_t n;
+	const trace_slice *s = trace_slices(t, id, &n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = ex_complete(json_string(trace_state_name(s[i].state)), "state", k->pid, k->tid,
+					s[i].t0, s[i].t1);
+		json_t *args = ex_chk(json_object());
+		if (s[i].cpu >= 0) ex_set(args, "cpu", json_integer(s[i].cpu));
+		ex_set(e, "args", args);
+		ex_push(evs, e);
+	}
+}
+
+/* ---- CPUs ----------------------------------------------------------------- */
+
+typedef struct {
+	int64_t t0, t1;
+	int cpu, task;
+} ex_run;
+
+typedef struct {
+	int64_t end;
+	long tid;
+} ex_lane;
+
+static int ex_by_cpu(const void *a, const void *b)
+{
+	const ex_run *x = a, *y = b;
+	if (x->cpu != y->cpu) return x->cpu < y->cpu ? -1 : 1;
+	if (x->t0 != y->t0) return x->t0 < y->t0 ? -1 : 1;
+	if (x->t1 != y->t1) return x->t1 < y->t1 ? -1 : 1;
+	return x->task - y->task;
+}
+
+/* Every running slice of every task, by CPU and time. */
+static ex_run *ex_collect_runs(const trace *t, size_t *nruns)
+{
+	ex_run *runs = NULL;
+	size_t nr = 0, cap = 0;
+	for (int id = 0; id < trace_ntasks(t); id++) {
+		size_t n;
+		const trace_slice *s = trace_slices(t, id, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (s[i].state != TS_RUNNING || s[i].cpu < 0) continue;
+			runs = xgrow(runs, &cap, nr + 1, sizeof *runs);
+			runs[nr++] = (ex_run){ s[i].t0, s[i].t1, s[i].cpu, id };
+		}
+	}
+	if (nr) qsort(runs, nr, sizeof *runs, ex_by_cpu);
+	*nruns = nr;
+	return runs;
+}
+
+static void ex_cpu_slice(json_t *evs, const trace *t, const ex_run *r, long tid)
+{
+	const trace_task *k = trace_task_at(t, r->task);
+	json_t *e = ex_complete(ex_str(k->label), "cpu", EXPORT_CPU_PID, tid, r->t0, r->t1);
+	json_t *args = ex_chk(json_object());
+	ex_set(args, "pid", json_integer(k->pid));
+	ex_set(args, "tid", json_integer(k->tid));
+	ex_set(e, "args", args);
+	ex_push(evs, e);
+}
+
+/* One thread per CPU. The /proc sampler can place two tasks on one CPU
+ * at once; such a slice goes to an extra "overlap" lane of that CPU, since
+ * slices of one thread must nest. */
+static void ex_cpus(json_t *evs, const trace *t)
+{
+	ex_meta(evs, "process_name", EXPORT_CPU_PID, EXPORT_CPU_PID, "name", json_string("CPUs"));
+	ex_meta(evs, "process_sort_index", EXPORT_CPU_PID, EXPORT_CPU_PID, "sort_index", json_integer(0));
+	for (int c = 0; c < trace_ncpu(t) && c < EX_MAXCPU; c++) {
+		char name[32];
+		snprintf(name, sizeof name, "CPU %d", c);
+		ex_name_thread(evs, EXPORT_CPU_PID, EXPORT_CPU_PID + 1 + c, name, (long)c * 256);
+	}
+	size_t nr, nl = 0, cap = 0;
+	ex_run *runs = ex_collect_runs(t, &nr);
+	ex_lane *lanes = NULL;
+	long extra = EXPORT_CPU_PID + 1 + EX_MAXCPU;
+	for (size_t i = 0; i < nr; i++) {
+		const ex_run *r = &runs[i];
+		if (i && r->cpu != runs[i - 1].cpu) nl = 0;
+		size_t j = 0;
+		while (j < nl && lanes[j].end > r->t0) j++;
+		if (j == nl) {   /* a new lane for this CPU */
+			lanes = xgrow(lanes, &cap, nl + 1, sizeof *lanes);
+			lanes[nl++].tid = !j && r->cpu < EX_MAXCPU ? EXPORT_CPU_PID + 1 + r->cpu : extra++;
+			char name[48];
+			snprintf(name, sizeof name, j ? "CPU %d (overlap %zu)" : "CPU %d", r->cpu, j);
+			if (j || r->cpu >= trace_ncpu(t))
+				ex_name_thread(evs, EXPORT_CPU_PID, lanes[j].tid, name, (long)r->cpu * 256 + (long)(j < 255 ? j : 255));
+		}
+		lanes[j].end = r->t1;
+		ex_cpu_slice(evs, t, r, lanes[j].tid);
+	}
+	free(lanes);
+	free(runs);
+}
+
+/* ---- lines and marks ------------------------------------------------------ */
+
+/* A task's lines on its own thread; parlab's own (task -1) and marks are
+ * global. */
+static void ex_lines(json_t *evs, const trace *t)
+{
+	static const char *const streams[] = { "parlab", "stdout", "stderr" };
+	for (size_t i = 0; i < trace_nlines(t); i++) {
+		const trace_line *l = trace_line_at(t, i);
+		const trace_task *k = trace_task_at(t, l->task);
+		json_t *e = k ? ex_instant(ex_str(l->text), "output", "t", k->pid, k->tid, l->t)
+			      : ex_instant(ex_str(l->text), "output", "g", EXPORT_CPU_PID, EXPORT_CPU_PID, l->t);
+		json_t *args = ex_chk(json_object());
+		ex_set(args, "stream", json_string(l->stream >= 0 && l->stream <= 2 ? streams[l->stream] : "?"));
+		ex_set(args, "task", ex_str(k ? k->label : "parlab"));
+		ex_set(e, "args", args);
+		ex_push(evs, e);
+	}
+	for (size_t i = 0; i < trace_nmarks(t); i++) {
+		const trace_mark *m = trace_mark_at(t, i);
+		ex_push(evs, ex_instant(ex_str(m->text), "mark", "g", EXPORT_CPU_PID, EXPORT_CPU_PID, m->t));
+	}
+}
+
+/* What the trace says about itself, in Chrome's otherData. */
+static json_t *ex_other(const trace *t)
+{
+	json_t *o = ex_chk(json_object());
+	ex_set(o, "generator", json_string("parlab " PARLAB_VERSION));
+	ex_set(o, "title", ex_str(trace_title(t)));
+	ex_set(o, "backend", ex_str(trace_backend(t)));
+	ex_set(o, "ncpu", json_integer(trace_ncpu(t)));
+	ex_set(o, "end_ns", json_integer(trace_end(t)));
+	ex_set(o, "outcome", trace_outcome(t) ? ex_str(trace_outcome(t)) : json_null());
+	ex_set(o, "lost", json_integer((json_int_t)trace_lost(t)));
+	ex_set(o, "dropped_lines", json_integer((json_int_t)trace_ndropped(t)));
+	return o;
+}
+
+static json_t *ex_build(const trace *t)
+{
+	json_t *evs = ex_chk(json_array());
+	ex_cpus(evs, t);
+	ex_processes(evs, t);
+	for (int i = 0; i < trace_ntasks(t); i++) ex_task(evs, t, i);
+	ex_lines(evs, t);
+	json_t *root = ex_chk(json_object());
+	ex_set(root, "traceEvents", evs);
+	ex_set(root, "displayTimeUnit", json_string("ms"));
+	ex_set(root, "otherData", ex_other(t));
+	return root;
+}
+
+int export_perfetto(const trace *t, const char *path, char **err)
+{
+	*err = NULL;
+	json_t *root = ex_build(t);
+	int n = (int)json_array_size(json_object_get(root, "traceEvents"));
+	int to_stdout = !strcmp(path, "-");
+	FILE *f = to_stdout ? stdout : fopen(path, "w");
+	int bad = !f, e = errno;
+	/* 15 digits keep every nanosecond of a day-long trace. */
+	if (f && json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15)) < 0) { bad = 1; e = errno; }
+	if (f && !bad && (fputc('\n', f) == EOF || fflush(f) != 0)) { bad = 1; e = errno; }
+	if (f && !to_stdout && fclose(f) != 0 && !bad) { bad = 1; e = errno; }
+	json_decref(root);
+	if (bad) {
+		*err = xasprintf("%s: %s", to_stdout ? "(stdout)" : path, strerror(e ? e : EIO));
+		return -1;
+	}
+	return n;
+}

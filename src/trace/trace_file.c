@@ -1,0 +1,541 @@
+/*
+ * trace_file.c: saving a trace as text and reading it back with every
+ * record checked. The format is described in docs/trace-format.md; the
+ * reader goes through trace.h's public API only, so a loaded trace is
+ * built exactly as a live one is.
+ */
+#include "trace/trace_file.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid or a
+ * C1 control: those bytes are written as \xHH, so a trace file is valid
+ * UTF-8 and safe to print on a terminal. */
+static size_t tf_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2) len = 2;
+	else if ((s[0] & 0xF0) == 0xE0) len = 3;
+	else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4) len = 4;
+	else return 0;
+	if (len > n) return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80) return 0;
+	if (len == 2 && s[0] == 0xC2 && s[1] < 0xA0) return 0;   /* C1 */
+	if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;   /* overlong */
+	if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;  /* surrogate */
+	if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
+	if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
+	return len;
+}
+
+/* A string field: " \"...\"" with escapes, or " -" for none (NULL). */
+static void tf_put_str(FILE *f, const char *s)
+{
+	if (!s) { fputs(" -", f); return; }
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	fputs(" \"", f);
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t k = c >= 0x80 ? tf_utf8_len(p + i, n - i) : 0;
+		if (k) { fwrite(p + i, 1, k, f); i += k; continue; }
+		if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+		else if (c == '\n') fputs("\\n", f);
+		else if (c == '\t') fputs("\\t", f);
+		else if (c == '\r') fputs("\\r", f);
+		else if (c < 0x20 || c >= 0x7f) fprintf(f, "\\x%02x", c);
+		else fputc(c, f);
+		i++;
+	}
+	fputc('"', f);
+}
+
+static void tf_write_task(FILE *f, const trace *t, int id)
+{
+	const trace_task *k = trace_task_at(t, id);
+	fprintf(f, "task %d %d %d %d %d", id, (int)k->pid, (int)k->tid, (int)k->ppid, k->worker);
+	tf_put_str(f, k->label);
+	fprintf(f, " %" PRId64 " %" PRId64 " %d %" PRId64 " %" PRId64 " 0x%" PRIx64 " %d %ld %ld %ld",
+		k->born, k->died, k->exit_status, k->cpu_ns, k->wait_ns, k->cpus, k->last_cpu,
+		k->nvcsw, k->nivcsw, k->migrations);
+	tf_put_str(f, k->comm);
+	fputc('\n', f);
+	size_t n;
+	const trace_slice *s = trace_slices(t, id, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "slice %d %" PRId64 " %" PRId64 " %s %d\n", id, s[i].t0, s[i].t1,
+			trace_state_name(s[i].state), s[i].cpu);
+}
+
+static void tf_write(FILE *f, const trace *t)
+{
+	fprintf(f, "%s %d\n", TRACE_FILE_MAGIC, TRACE_FILE_VERSION);
+	fputs("meta title", f);
+	tf_put_str(f, trace_title(t));
+	fputs("\nmeta backend", f);
+	tf_put_str(f, trace_backend(t));
+	fprintf(f, "\nmeta start_ns %" PRId64 "\n", trace_start_ns(t));
+	fprintf(f, "meta ncpu %d\nmeta lost %lu\nmeta dropped %zu\n", trace_ncpu(t), trace_lost(t),
+		trace_ndropped(t));
+	for (int i = 0; i < trace_ntasks(t); i++) tf_write_task(f, t, i);
+	for (size_t i = 0; i < trace_nlines(t); i++) {
+		const trace_line *l = trace_line_at(t, i);
+		fprintf(f, "line %d %" PRId64 " %d", l->task, l->t, l->stream);
+		tf_put_str(f, l->text);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < trace_nmarks(t); i++) {
+		const trace_mark *m = trace_mark_at(t, i);
+		fprintf(f, "mark %" PRId64, m->t);
+		tf_put_str(f, m->text);
+		fputc('\n', f);
+	}
+	fprintf(f, "end %" PRId64, trace_end(t));
+	tf_put_str(f, trace_outcome(t));
+	fputc('\n', f);
+}
+
+int trace_save(const trace *t, const char *path, char **err)
+{
+	*err = NULL;
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	int bad = !f, e = errno;
+	if (f) {
+		tf_write(f, t);
+		bad = fflush(f) != 0 || ferror(f);
+		e = errno;
+		if (fclose(f) != 0 && !bad) { bad = 1; e = errno; }
+		if (!bad && rename(tmp, path) != 0) { bad = 1; e = errno; }
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (bad) {
+		if (fd >= 0) unlink(tmp);
+		*err = xasprintf("%s: %s", path, strerror(e));
+	}
+	free(tmp);
+	return bad ? -1 : 0;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+#define TF_MAXTOK 20
+
+typedef struct {
+	char *s;          /* the bare word, or the decoded string */
+	int quoted;
+} tf_tok;
+
+enum { TF_TITLE, TF_BACKEND, TF_START, TF_NCPU, TF_LOST, TF_DROPPED, TF_NMETA };
+static const char *const tf_meta_keys[TF_NMETA] = {
+	"title", "backend", "start_ns", "ncpu", "lost", "dropped",
+};
+
+typedef struct {
+	const char *path;
+	long line;
+	const char *kind;     /* record being read, for messages; NULL: none */
+	char *err;
+	trace *t;             /* made at the first record that is not meta */
+	char *title, *backend;
+	int64_t num[TF_NMETA];
+	unsigned seen;        /* bit per meta key read */
+	int ended;
+} tf_reader;
+
+static int tf_fail(tf_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first error as "path:line: kind: message"; returns -1. */
+static int tf_fail(tf_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(r->err);
+	if (r->kind) r->err = xasprintf("%s:%ld: %s: %s", r->path, r->line, r->kind, msg);
+	else r->err = xasprintf("%s:%ld: %s", r->path, r->line, msg);
+	free(msg);
+	return -1;
+}
+
+/* A short, printable copy of a word from the file, for messages. */
+static const char *tf_word(char *dst, size_t cap, const char *src, size_t n)
+{
+	size_t o = 0, i = 0;
+	for (; i < n && o + 4 < cap; i++)
+		dst[o++] = src[i] > 0x20 && src[i] < 0x7f ? src[i] : '?';
+	if (i < n) { memcpy(dst + o, "...", 3); o += 3; }
+	dst[o] = '\0';
+	return dst;
+}
+
+static int tf_hex(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes the string starting at the quote p, in place (it only shrinks).
+ * *end is set past the closing quote. */
+static int tf_unquote(tf_reader *r, char *p, char **end)
+{
+	char *src = p + 1, *dst = p;
+	for (;;) {
+		unsigned char c = (unsigned char)*src++;
+		if (!c) return tf_fail(r, "a string has no closing quote");
+		if (c == '"') break;
+		if (c < 0x20 || c == 0x7f) return tf_fail(r, "control character 0x%02x in a string (write it as \\x%02x)", c, c);
+		if (c != '\\') { *dst++ = (char)c; continue; }
+		c = (unsigned char)*src++;
+		if (c == 'n') *dst++ = '\n';
+		else if (c == 't') *dst++ = '\t';
+		else if (c == 'r') *dst++ = '\r';
+		else if (c == '"' || c == '\\') *dst++ = (char)c;
+		else if (c == 'x' && tf_hex(src[0]) >= 0 && tf_hex(src[1]) >= 0) {
+			int v = tf_hex(src[0]) * 16 + tf_hex(src[1]);
+			if (!v) return tf_fail(r, "a string cannot hold \\x00");
+			*dst++ = (char)v;
+			src += 2;
+		} else {
+			return tf_fail(r, "bad escape in a string (\\n, \\t, \\r, \\\", \\\\ and \\xHH are known)");
+		}
+	}
+	if (*src && *src != ' ') return tf_fail(r, "text right after a closing quote");
+	*dst = '\0';
+	*end = src;
+	return 0;
+}
+
+/* Splits the fields of a record in place into bare words and strings. */
+static int tf_split(tf_reader *r, char *p, tf_tok *tok, int *ntok)
+{
+	int n = 0;
+	while (*p) {
+		if (*p == ' ') { p++; continue; }
+		if (n == TF_MAXTOK) return tf_fail(r, "too many fields");
+		tok[n].s = p;
+		tok[n].quoted = *p == '"';
+		if (tok[n++].quoted) {
+			if (tf_unquote(r, p, &p) < 0) return -1;
+			continue;
+		}
+		while (*p && *p != ' ') {
+			if (*p == '"') return tf_fail(r, "a quote inside a word");
+			p++;
+		}
+		if (*p) *p++ = '\0';
+	}
+	*ntok = n;
+	return 0;
+}
+
+/* An integer field in [lo, hi]: decimal, optional minus, nothing else. */
+static int tf_int(tf_reader *r, const tf_tok *k, const char *what, int64_t lo, int64_t hi, int64_t *out)
+{
+	char w[32];
+	const char *s = k->s;
+	const char *d = *s == '-' ? s + 1 : s;
+	if (k->quoted || *d < '0' || *d > '9')
+		return tf_fail(r, "%s '%s' is not a number", what, tf_word(w, sizeof w, s, strlen(s)));
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (*end) return tf_fail(r, "%s '%s' is not a number", what, tf_word(w, sizeof w, s, strlen(s)));
+	if (errno == ERANGE || v < lo || v > hi) {
+		if (hi == INT64_MAX)
+			return tf_fail(r, "%s %s is out of range (at least %" PRId64 ")", what, tf_word(w, sizeof w, s, strlen(s)), lo);
+		return tf_fail(r, "%s %s is out of range (%" PRId64 "..%" PRId64 ")", what,
+			       tf_word(w, sizeof w, s, strlen(s)), lo, hi);
+	}
+	*out = v;
+	return 0;
+}
+
+/* A string field of at most max bytes; "-" gives NULL where none is allowed. */
+static int tf_str(tf_reader *r, const tf_tok *k, const char *what, size_t max, int none, const char **out)
+{
+	if (none && !k->quoted && !strcmp(k->s, "-")) { *out = NULL; return 0; }
+	if (!k->quoted) return tf_fail(r, "%s must be a quoted string", what);
+	if (strlen(k->s) > max) return tf_fail(r, "%s is longer than %zu bytes", what, max);
+	*out = k->s;
+	return 0;
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+/* The trace itself is made once the meta records (they come first) are
+ * read: trace.h sets the title and start only at trace_new. */
+static void tf_ensure(tf_reader *r)
+{
+	if (r->t) return;
+	r->t = trace_new(r->title ? r->title : "run", r->num[TF_START]);
+	if (r->backend) trace_set_backend(r->t, r->backend);
+	if (r->seen & 1u << TF_NCPU) trace_set_ncpu(r->t, (int)r->num[TF_NCPU]);
+	trace_set_lost(r->t, (unsigned long)r->num[TF_LOST]);
+	if (r->num[TF_DROPPED]) trace_lines_dropped(r->t, (size_t)r->num[TF_DROPPED]);
+}
+
+static int tf_meta(tf_reader *r, tf_tok *tok)
+{
+	static const int64_t hi[TF_NMETA] = { 0, 0, INT64_MAX, TRACE_FILE_MAX_CPU, INT64_MAX, INT64_MAX };
+	static const int64_t lo[TF_NMETA] = { 0, 0, INT64_MIN, 1, 0, 0 };
+	char w[32];
+	int key = 0;
+	while (key < TF_NMETA && (tok[0].quoted || strcmp(tok[0].s, tf_meta_keys[key]))) key++;
+	if (key == TF_NMETA) return tf_fail(r, "unknown key '%s'", tf_word(w, sizeof w, tok[0].s, strlen(tok[0].s)));
+	if (r->t) return tf_fail(r, "%s: meta records come before the first task, slice, line or mark", tf_meta_keys[key]);
+	if (r->seen & 1u << key) return tf_fail(r, "%s is given twice", tf_meta_keys[key]);
+	r->seen |= 1u << key;
+	if (key == TF_TITLE || key == TF_BACKEND) {
+		const char *s = NULL;
+		if (tf_str(r, &tok[1], tf_meta_keys[key], 4096, 0, &s) < 0) return -1;
+		*(key == TF_TITLE ? &r->title : &r->backend) = xstrdup(s);
+		return 0;
+	}
+	return tf_int(r, &tok[1], tf_meta_keys[key], lo[key], hi[key], &r->num[key]);
+}
+
+/* The numeric fields of a task record: position, name, range. */
+static const struct {
+	int at;
+	const char *name;
+	int64_t lo, hi;
+} tf_task_nums[] = {
+	{ 0, "id", 0, INT_MAX }, { 1, "pid", 1, INT_MAX }, { 2, "tid", 1, INT_MAX },
+	{ 3, "ppid", 0, INT_MAX }, { 4, "worker", -1, INT_MAX }, { 6, "born", -1, INT64_MAX },
+	{ 7, "died", -1, INT64_MAX }, { 8, "exit_status", -1, 0xffff }, { 9, "cpu_ns", 0, INT64_MAX },
+	{ 10, "wait_ns", 0, INT64_MAX }, { 12, "last_cpu", -1, TRACE_FILE_MAX_CPU - 1 },
+	{ 13, "nvcsw", -1, LONG_MAX }, { 14, "nivcsw", -1, LONG_MAX }, { 15, "migrations", -1, LONG_MAX },
+};
+
+static int tf_mask(tf_reader *r, const tf_tok *k, uint64_t *out)
+{
+	char w[32];
+	const char *s = k->s;
+	size_t n = strlen(s);
+	int ok = !k->quoted && n > 2 && n <= 18 && s[0] == '0' && s[1] == 'x';
+	for (size_t i = 2; ok && i < n; i++) ok = tf_hex(s[i]) >= 0;
+	if (!ok) return tf_fail(r, "cpus '%s' is not a CPU mask (0x and up to 16 hex digits)", tf_word(w, sizeof w, s, n));
+	*out = strtoull(s + 2, NULL, 16);
+	return 0;
+}
+
+static int tf_task(tf_reader *r, tf_tok *tok)
+{
+	int64_t v[17] = { 0 };
+	const char *label = NULL, *comm = NULL;
+	uint64_t cpus = 0;
+	for (size_t i = 0; i < sizeof tf_task_nums / sizeof *tf_task_nums; i++)
+		if (tf_int(r, &tok[tf_task_nums[i].at], tf_task_nums[i].name, tf_task_nums[i].lo,
+			   tf_task_nums[i].hi, &v[tf_task_nums[i].at]) < 0) return -1;
+	if (v[0] != trace_ntasks(r->t))
+		return tf_fail(r, "id %" PRId64 ", expected %d (tasks are numbered from 0, in order)", v[0], trace_ntasks(r->t));
+	if (tf_str(r, &tok[5], "label", sizeof ((trace_task *)0)->label - 1, 0, &label) < 0 ||
+	    tf_str(r, &tok[16], "comm", sizeof ((trace_task *)0)->comm - 1, 0, &comm) < 0 ||
+	    tf_mask(r, &tok[11], &cpus) < 0) return -1;
+	int id = trace_task_add(r->t, (pid_t)v[1], (pid_t)v[2], (pid_t)v[3], (int)v[4], label);
+	trace_task *k = trace_task_get(r->t, id);
+	snprintf(k->label, sizeof k->label, "%s", label);   /* even "": no made-up name */
+	snprintf(k->comm, sizeof k->comm, "%s", comm);
+	k->born = v[6];
+	k->died = v[7];
+	k->exit_status = (int)v[8];
+	k->cpu_ns = v[9];
+	k->wait_ns = v[10];
+	k->cpus = cpus;
+	k->last_cpu = (int)v[12];
+	k->nvcsw = (long)v[13];
+	k->nivcsw = (long)v[14];
+	k->migrations = (long)v[15];
+	return 0;
+}
+
+/* A task reference: -1 (the run itself) only where allowed. */
+static int tf_task_ref(tf_reader *r, const tf_tok *k, int run_ok, int *out)
+{
+	int64_t v;
+	if (tf_int(r, k, "task", run_ok ? -1 : 0, INT_MAX, &v) < 0) return -1;
+	if (v >= trace_ntasks(r->t)) return tf_fail(r, "task %" PRId64 " does not exist", v);
+	*out = (int)v;
+	return 0;
+}
+
+static int tf_state(tf_reader *r, const tf_tok *k, trace_state *out)
+{
+	char w[32];
+	for (int s = 0; s < TS_NSTATES; s++)
+		if (!k->quoted && !strcmp(k->s, trace_state_name((trace_state)s))) { *out = (trace_state)s; return 0; }
+	return tf_fail(r, "unknown state '%s' (running, runnable, sleeping, blocked, unknown or exited)",
+		       tf_word(w, sizeof w, k->s, strlen(k->s)));
+}
+
+/* Slices of a task come in time order, never overlap, and never continue
+ * the previous one unchanged (trace.c would merge them: write one). */
+static int tf_slice(tf_reader *r, tf_tok *tok)
+{
+	int task = 0;
+	int64_t t0 = 0, t1 = 0, cpu = -1;
+	trace_state st = TS_UNKNOWN;
+	if (tf_task_ref(r, &tok[0], 0, &task) < 0 || tf_int(r, &tok[1], "t0", 0, INT64_MAX, &t0) < 0 ||
+	    tf_int(r, &tok[2], "t1", 0, INT64_MAX, &t1) < 0 || tf_state(r, &tok[3], &st) < 0 ||
+	    tf_int(r, &tok[4], "cpu", -1, TRACE_FILE_MAX_CPU - 1, &cpu) < 0) return -1;
+	if (t1 < t0) return tf_fail(r, "ends (%" PRId64 ") before it starts (%" PRId64 ")", t1, t0);
+	if (st != TS_RUNNING && cpu != -1)
+		return tf_fail(r, "a %s slice has no CPU (got %" PRId64 ", write -1)", trace_state_name(st), cpu);
+	const trace_task *k = trace_task_at(r->t, task);
+	if (cpu >= 0 && cpu < 64 && !(k->cpus >> cpu & 1))
+		return tf_fail(r, "CPU %" PRId64 " is not in task %d's cpus (0x%" PRIx64 ")", cpu, task, k->cpus);
+	size_t n;
+	const trace_slice *s = trace_slices(r->t, task, &n);
+	if (n && t0 < s[n - 1].t1)
+		return tf_fail(r, "starts at %" PRId64 ", before the previous slice of task %d ends (%" PRId64 ")",
+			       t0, task, s[n - 1].t1);
+	if (n && t0 == s[n - 1].t1 && st == s[n - 1].state && cpu == s[n - 1].cpu)
+		return tf_fail(r, "continues the previous slice of task %d in the same state (write one slice)", task);
+	trace_slice_add(r->t, task, t0, t1, st, (int)cpu);
+	return 0;
+}
+
+/* Output lines are kept sanitized (trace_line_add): a line that would
+ * change on the way in is not one parlab wrote. */
+static int tf_line(tf_reader *r, tf_tok *tok)
+{
+	int task = 0;
+	int64_t t = 0, stream = 0;
+	const char *text = NULL;
+	if (tf_task_ref(r, &tok[0], 1, &task) < 0 || tf_int(r, &tok[1], "t", 0, INT64_MAX, &t) < 0 ||
+	    tf_int(r, &tok[2], "stream", 0, 2, &stream) < 0 || tf_str(r, &tok[3], "text", SIZE_MAX, 0, &text) < 0)
+		return -1;
+	size_t len = strlen(text), cap = len * 3 + 8;
+	char *clean = xmalloc(cap);
+	size_t n = trace_sanitize(clean, cap, text, len);
+	int same = n == len && !memcmp(clean, text, len);
+	free(clean);
+	if (!same) return tf_fail(r, "text has control characters or invalid UTF-8");
+	trace_line_add(r->t, task, t, (int)stream, text, len);
+	return 0;
+}
+
+static int tf_mark(tf_reader *r, tf_tok *tok)
+{
+	int64_t t = 0;
+	const char *text = NULL;
+	if (tf_int(r, &tok[0], "t", 0, INT64_MAX, &t) < 0 || tf_str(r, &tok[1], "text", SIZE_MAX, 0, &text) < 0)
+		return -1;
+	trace_mark_add(r->t, t, text);
+	return 0;
+}
+
+static int tf_end(tf_reader *r, tf_tok *tok)
+{
+	int64_t end = 0;
+	const char *outcome = NULL;
+	if (tf_int(r, &tok[0], "t", -1, INT64_MAX, &end) < 0 || tf_str(r, &tok[1], "outcome", 4096, 1, &outcome) < 0)
+		return -1;
+	if (end < 0 && outcome) return tf_fail(r, "a live trace (end -1) has no outcome (write -)");
+	if (end >= 0 && end < trace_last(r->t))
+		return tf_fail(r, "%" PRId64 " is before the last recorded time (%" PRId64 ")", end, trace_last(r->t));
+	if (end >= 0) trace_finish(r->t, end, outcome);
+	r->ended = 1;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int nfields;
+	int (*read)(tf_reader *r, tf_tok *tok);
+} tf_records[] = {
+	{ "meta", 2, tf_meta }, { "task", 17, tf_task }, { "slice", 5, tf_slice },
+	{ "line", 4, tf_line }, { "mark", 2, tf_mark }, { "end", 2, tf_end },
+};
+
+static int tf_header(tf_reader *r, char *line)
+{
+	size_t m = strlen(TRACE_FILE_MAGIC);
+	if (strncmp(line, TRACE_FILE_MAGIC, m) || line[m] != ' ')
+		return tf_fail(r, "not a parlab trace (the first line must be '%s %d')", TRACE_FILE_MAGIC, TRACE_FILE_VERSION);
+	tf_tok v = { line + m + 1, 0 };
+	int64_t version;
+	if (tf_int(r, &v, "version", 0, INT_MAX, &version) < 0) return -1;
+	if (version != TRACE_FILE_VERSION)
+		return tf_fail(r, "trace format version %" PRId64 " is not supported (this parlab reads version %d)",
+			       version, TRACE_FILE_VERSION);
+	return 0;
+}
+
+static int tf_record(tf_reader *r, char *line)
+{
+	char w[32];
+	size_t k = strcspn(line, " ");
+	size_t i = 0, nrec = sizeof tf_records / sizeof *tf_records;
+	if (r->ended) return tf_fail(r, "a record after the end record");
+	if (!k) return tf_fail(r, "an empty record");
+	while (i < nrec && (strlen(tf_records[i].name) != k || memcmp(tf_records[i].name, line, k))) i++;
+	if (i == nrec) return tf_fail(r, "unknown record '%s'", tf_word(w, sizeof w, line, k));
+	r->kind = tf_records[i].name;
+	tf_tok tok[TF_MAXTOK];
+	int n = 0;
+	if (tf_split(r, line + k, tok, &n) < 0) return -1;
+	if (n != tf_records[i].nfields) return tf_fail(r, "expected %d fields, got %d", tf_records[i].nfields, n);
+	if (tf_records[i].read != tf_meta) tf_ensure(r);
+	return tf_records[i].read(r, tok);
+}
+
+/* Reads records until the end or the first error. */
+static void tf_read_all(tf_reader *r, FILE *f)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&buf, &cap, f)) >= 0) {
+		r->line++;
+		r->kind = NULL;
+		int nl = len > 0 && buf[len - 1] == '\n';
+		if (nl) buf[--len] = '\0';
+		if (r->line == 1 && tf_header(r, buf) < 0) break;
+		if (strlen(buf) != (size_t)len) { tf_fail(r, "a NUL byte in the record"); break; }
+		if (!nl) { tf_fail(r, "truncated (the last line has no newline)"); break; }
+		if (len && buf[len - 1] == '\r') { tf_fail(r, "a carriage return ends the line (DOS line ends?)"); break; }
+		if (r->line > 1 && tf_record(r, buf) < 0) break;
+	}
+	if (!r->err && ferror(f)) r->err = xasprintf("%s: %s", r->path, strerror(errno));
+	else if (!r->err && r->line == 0) r->err = xasprintf("%s: empty file (not a parlab trace)", r->path);
+	else if (!r->err && !r->ended)
+		r->err = xasprintf("%s: truncated after line %ld (no end record)", r->path, r->line);
+	free(buf);
+}
+
+trace *trace_load(const char *path, char **err)
+{
+	*err = NULL;
+	FILE *f = fopen(path, "r");
+	if (!f) { *err = xasprintf("%s: %s", path, strerror(errno)); return NULL; }
+	tf_reader r = { .path = path };
+	tf_read_all(&r, f);
+	fclose(f);
+	free(r.title);
+	free(r.backend);
+	if (r.err) {
+		trace_free(r.t);
+		*err = r.err;
+		return NULL;
+	}
+	return r.t;
+}

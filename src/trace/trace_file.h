@@ -1,0 +1,25 @@
+/*
+ * trace_file: a trace saved to disk and read back. The format is a
+ * versioned, line-oriented text file (docs/trace-format.md): one record a
+ * line, strings in double quotes with C-like escapes. Reading validates
+ * every record; a saved and reloaded trace is identical to the original.
+ */
+#ifndef PARLAB_TRACE_FILE_H
+#define PARLAB_TRACE_FILE_H
+#include "trace/trace.h"
+
+#define TRACE_FILE_MAGIC "parlab-trace"
+#define TRACE_FILE_VERSION 1
+/* CPU numbers a file may name (the kernel's NR_CPUS limit). */
+#define TRACE_FILE_MAX_CPU 8192
+
+/* Writes t to path (through a temporary file renamed into place, so a
+ * reader never sees half a trace). 0 on success; -1 with *err set to
+ * "path: reason" (caller frees). */
+int trace_save(const trace *t, const char *path, char **err);
+
+/* Reads a trace written by trace_save. NULL on error, with *err set to
+ * "path:line: record: reason" (or "path: reason"; caller frees). */
+trace *trace_load(const char *path, char **err);
+
+#endif

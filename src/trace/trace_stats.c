@@ -1,0 +1,237 @@
+/*
+ * trace_stats.c: run statistics from a trace (see trace_stats.h). One pass
+ * over each task's slices gives its totals, switches and migrations and the
+ * per-CPU busy time; parallelism is a sweep over the start (+1) and end
+ * (-1) of every running slice in time order.
+ */
+#include "trace/trace_stats.h"
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	int64_t t;
+	int d;   /* +1 a running slice starts, -1 it ends */
+} par_ev;
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const par_ev *x = a, *y = b;
+	return x->t < y->t ? -1 : x->t > y->t ? 1 : x->d - y->d;
+}
+
+/* One task's totals from its slices cut at until; running slices become
+ * parallelism events and per-CPU busy time. */
+static void task_slices(const trace *t, int i, int64_t until, trace_stats *s, par_ev *ev, size_t *nev)
+{
+	trace_task_stats *ts = &s->task[i];
+	size_t n;
+	const trace_slice *sl = trace_slices(t, i, &n);
+	int last_cpu = -1;
+	for (size_t j = 0; j < n && sl[j].t0 < until; j++) {
+		int64_t a = sl[j].t0 > 0 ? sl[j].t0 : 0, b = sl[j].t1 < until ? sl[j].t1 : until;
+		int64_t len = b > a ? b - a : 0;
+		if (j > 0 && sl[j - 1].state == TS_RUNNING) {   /* it left the CPU: how? */
+			if (sl[j].state == TS_SLEEPING || sl[j].state == TS_BLOCKED) ts->vol++;
+			else if (sl[j].state == TS_RUNNABLE) ts->invol++;
+		}
+		switch (sl[j].state) {
+		case TS_RUNNING:
+			ts->cpu_ns += len;
+			if (sl[j].cpu >= 0) {
+				if (last_cpu >= 0 && sl[j].cpu != last_cpu) ts->migrations++;
+				last_cpu = sl[j].cpu;
+				if (sl[j].cpu < s->ncpu) s->cpu_busy_ns[sl[j].cpu] += len;
+			}
+			if (len > 0) {
+				ev[(*nev)++] = (par_ev){ a, 1 };
+				ev[(*nev)++] = (par_ev){ b, -1 };
+			}
+			s->run_ns += len;
+			break;
+		case TS_RUNNABLE: ts->wait_ns += len; break;
+		case TS_SLEEPING: ts->sleep_ns += len; break;
+		case TS_BLOCKED: ts->blocked_ns += len; break;
+		default: break;
+		}
+	}
+}
+
+/* The kernel's counters replace the counted ones when they cover the same
+ * span as the figures: the whole trace. */
+static void task_kernel(const trace_task *k, trace_task_stats *ts)
+{
+	if (k->cpu_ns > 0) {
+		ts->cpu_ns = k->cpu_ns;
+		ts->wait_ns = k->wait_ns;
+		ts->kernel |= TSS_K_CPU | TSS_K_WAIT;
+	}
+	if (k->nvcsw >= 0 && k->nivcsw >= 0) {
+		ts->vol = k->nvcsw;
+		ts->invol = k->nivcsw;
+		ts->kernel |= TSS_K_SWITCH;
+	}
+	if (k->migrations >= 0) {
+		ts->migrations = k->migrations;
+		ts->kernel |= TSS_K_MIGR;
+	}
+}
+
+/* Sizes for the arrays: running slices before until, highest CPU + 1. */
+static size_t count_running(const trace *t, int64_t until, int *ncpu, int *observed)
+{
+	size_t nrun = 0;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		size_t n;
+		const trace_slice *sl = trace_slices(t, i, &n);
+		if (n) *observed = 1;
+		for (size_t j = 0; j < n && sl[j].t0 < until; j++) {
+			if (sl[j].state != TS_RUNNING) continue;
+			nrun++;
+			if (sl[j].cpu >= *ncpu && sl[j].cpu < 1 << 16) *ncpu = sl[j].cpu + 1;
+		}
+	}
+	return nrun;
+}
+
+/* Time with k tasks running, from the events in time order. */
+static void sweep(trace_stats *s, par_ev *ev, size_t n, int cap)
+{
+	qsort(ev, n, sizeof *ev, ev_cmp);
+	int cur = 0;
+	int64_t prev = 0;
+	for (size_t i = 0; i <= n;) {
+		int64_t at = i < n ? ev[i].t : s->until;
+		if (at > prev) {
+			int k = cur < 0 ? 0 : cur > cap ? cap : cur;
+			s->par_ns[k] += at - prev;
+			if (k > s->par_max) s->par_max = k;
+			prev = at;
+		}
+		if (i == n) break;
+		while (i < n && ev[i].t == at) cur += ev[i++].d;
+	}
+}
+
+void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	if (until < 0) until = 0;
+	s->until = s->wall_ns = until;
+	s->ntasks = trace_ntasks(t);
+	s->ncpu = trace_ncpu(t);
+	size_t nrun = count_running(t, until, &s->ncpu, &s->observed);
+	s->task = xcalloc((size_t)(s->ntasks ? s->ntasks : 1), sizeof *s->task);
+	s->cpu_busy_ns = xcalloc((size_t)s->ncpu, sizeof *s->cpu_busy_ns);
+	s->par_ns = xcalloc((size_t)s->ntasks + 1, sizeof *s->par_ns);
+	par_ev *ev = xmalloc(sizeof *ev * (2 * nrun + 1));
+	size_t nev = 0;
+	int full = until >= trace_last(t);
+	for (int i = 0; i < s->ntasks; i++) {
+		s->task[i].task = i;
+		task_slices(t, i, until, s, ev, &nev);
+		if (full) task_kernel(trace_task_at(t, i), &s->task[i]);
+		s->cpu_ns += s->task[i].cpu_ns;
+		s->wait_ns += s->task[i].wait_ns;
+		s->vol += s->task[i].vol;
+		s->invol += s->task[i].invol;
+		s->migrations += s->task[i].migrations;
+	}
+	sweep(s, ev, nev, s->ntasks);
+	free(ev);
+	s->par_avg = s->wall_ns > 0 ? (double)s->run_ns / (double)s->wall_ns : 0;
+}
+
+void trace_stats_compute(const trace *t, trace_stats *s)
+{
+	trace_stats_until(t, trace_last(t), s);
+}
+
+void trace_stats_free(trace_stats *s)
+{
+	free(s->task);
+	free(s->cpu_busy_ns);
+	free(s->par_ns);
+	memset(s, 0, sizeof *s);
+}
+
+double trace_stats_share(const trace_stats *s, int64_t ns)
+{
+	return s->wall_ns > 0 ? (double)ns / (double)s->wall_ns : 0;
+}
+
+double trace_stats_speedup(const trace *one, const trace *many)
+{
+	int64_t a = trace_last(one), b = trace_last(many);
+	return a > 0 && b > 0 ? (double)a / (double)b : 0;
+}
+
+/* ---- the plain-text block ------------------------------------------------ */
+
+/* Workers by id first, then the other tasks in trace order. */
+static int *print_order(const trace *t, int n)
+{
+	int *o = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		int w = trace_task_at(t, i)->worker, j = i;
+		for (; j > 0; j--) {
+			int v = trace_task_at(t, o[j - 1])->worker;
+			if (w < 0 || (v >= 0 && v <= w)) break;
+			o[j] = o[j - 1];
+		}
+		o[j] = i;
+	}
+	return o;
+}
+
+static void print_cpus(const trace_stats *s, FILE *out)
+{
+	char a[24];
+	int shown = 0;
+	for (int c = 0; c < s->ncpu; c++) {
+		if (s->ncpu > 8 && !s->cpu_busy_ns[c]) continue;   /* big machine: the CPUs used */
+		fprintf(out, "%s CPU%d %s %.0f%%", shown % 4 ? " |" : shown ? "\n           " : "  CPU busy:",
+			c, trace_fmt_ns(a, sizeof a, s->cpu_busy_ns[c]), 100 * trace_stats_share(s, s->cpu_busy_ns[c]));
+		shown++;
+	}
+	fputs(shown ? "\n" : "  CPU busy: none seen\n", out);
+}
+
+static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
+{
+	char a[24], b[24], sw[48], mg[24];
+	int approx = 0, *o = print_order(t, s->ntasks);
+	fprintf(out, "  %-14s %10s %10s  %-18s %s\n", "task", "cpu time", "waited", "switches vol+pre", "migrations");
+	for (int i = 0; i < s->ntasks; i++) {
+		const trace_task_stats *ts = &s->task[o[i]];
+		int ksw = ts->kernel & TSS_K_SWITCH, kmg = ts->kernel & TSS_K_MIGR;
+		approx |= !ksw || !kmg;
+		snprintf(sw, sizeof sw, "%s%ld+%ld", ksw ? "" : "~", ts->vol, ts->invol);
+		snprintf(mg, sizeof mg, "%s%ld", kmg ? "" : "~", ts->migrations);
+		fprintf(out, "  %-14s %10s %10s  %-18s %s\n", trace_task_at(t, o[i])->label,
+			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, mg);
+	}
+	if (approx && s->ntasks) fputs("  (~ counted from the sampled timeline: at least that many)\n", out);
+	free(o);
+}
+
+void trace_stats_print(const trace *t, FILE *out)
+{
+	trace_stats s;
+	char a[24];
+	trace_stats_compute(t, &s);
+	fprintf(out, "  statistics: wall %s", trace_fmt_ns(a, sizeof a, s.wall_ns));
+	if (!s.observed) {
+		fprintf(out, "; no scheduling was captured (capture: %s)\n", trace_backend(t));
+	} else {
+		fprintf(out, ", tasks running at once: %.2f on average, at most %d\n", s.par_avg, s.par_max);
+		fputs("  share of the wall time with k running:", out);
+		for (int k = 0; k <= s.par_max; k++)
+			fprintf(out, "%s k=%d %.0f%%", k ? " |" : "", k, 100 * trace_stats_share(&s, s.par_ns[k]));
+		fputc('\n', out);
+		print_cpus(&s, out);
+	}
+	print_tasks(t, &s, out);
+	trace_stats_free(&s);
+}

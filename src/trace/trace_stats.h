@@ -1,0 +1,69 @@
+/*
+ * trace_stats: the numbers behind a run, as a pure function of its trace.
+ * Wall time, per task CPU / wait / sleep time, context switches and
+ * migrations, how many tasks were running at once over time (parallelism),
+ * and how busy each CPU was. The TUI's stats panel, the replay's info pane
+ * and the batch transcript all print these.
+ *
+ * Sources: time-resolved figures (parallelism, per-CPU busy time, sleep)
+ * come from the state slices. Per-task totals come from the kernel's
+ * counters in trace_task when they are known and the whole trace is
+ * asked for; otherwise they are counted from the slices, which a sampling
+ * capture makes a lower bound (a switch inside one sample is not seen).
+ */
+#ifndef PARLAB_TRACE_STATS_H
+#define PARLAB_TRACE_STATS_H
+#include <stdint.h>
+#include <stdio.h>
+#include "trace/trace.h"
+
+/* trace_task_stats.kernel: which figures are the kernel's own counters. */
+enum { TSS_K_CPU = 1, TSS_K_WAIT = 2, TSS_K_SWITCH = 4, TSS_K_MIGR = 8 };
+
+typedef struct {
+	int task;             /* index in the trace */
+	int64_t cpu_ns;       /* on a CPU */
+	int64_t wait_ns;      /* runnable: ready, waiting for a CPU */
+	int64_t sleep_ns;     /* sleeping (from the slices) */
+	int64_t blocked_ns;   /* uninterruptible, usually I/O (from the slices) */
+	long vol, invol;      /* context switches: gave the CPU up (slept,
+			       * blocked) / was preempted (became runnable) */
+	long migrations;      /* moved to another CPU */
+	unsigned kernel;      /* TSS_K_* */
+} trace_task_stats;
+
+typedef struct {
+	int64_t until;        /* the instant the figures run up to */
+	int64_t wall_ns;      /* 0 .. until: the run's wall-clock time */
+	int observed;         /* the capture recorded any state slice */
+	int ntasks;
+	trace_task_stats *task;   /* ntasks entries, in trace order */
+	int ncpu;             /* entries in cpu_busy_ns (at least the trace's ncpu) */
+	int64_t *cpu_busy_ns; /* per CPU: time some task of the run ran there */
+	int64_t run_ns;       /* running time of all tasks, from the slices */
+	int par_max;          /* most tasks running at once (for a while) */
+	double par_avg;       /* run_ns / wall_ns: tasks running on average */
+	int64_t *par_ns;      /* par_max + 1 entries: time with exactly k running */
+	int64_t cpu_ns, wait_ns;      /* sums over the tasks */
+	long vol, invol, migrations;  /* sums over the tasks */
+} trace_stats;
+
+/* The whole trace: up to its end (or, while live, its latest record). */
+void trace_stats_compute(const trace *t, trace_stats *s);
+/* Only what happened before until (a replay's clock): slices are cut
+ * there, and the kernel's totals, which include the future, are not used. */
+void trace_stats_until(const trace *t, int64_t until, trace_stats *s);
+void trace_stats_free(trace_stats *s);
+
+/* ns as a share (0..1) of the wall time; 0 when the wall is 0. */
+double trace_stats_share(const trace_stats *s, int64_t ns);
+
+/* A compact plain-text block (for batch transcripts): wall, parallelism
+ * and its histogram, per-CPU busy time, per task CPU / wait / switches /
+ * migrations. Each line starts with two spaces. */
+void trace_stats_print(const trace *t, FILE *out);
+
+/* Speedup of many over one: wall(one) / wall(many); 0 when either is 0. */
+double trace_stats_speedup(const trace *one, const trace *many);
+
+#endif

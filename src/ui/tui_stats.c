@@ -1,0 +1,146 @@
+/*
+ * tui_stats.c: a run's statistics (trace_stats) as the TUI shows them: a
+ * document for the stats panel and the replay's info pane (wall time,
+ * parallelism and its histogram, per-CPU busy time, a per-task table that
+ * gains columns when the pane is wide), and a one-line summary for the Run
+ * box after a run.
+ */
+#include "trace/trace_stats.h"
+#include "ui/tui_int.h"
+#include "util/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIDE 70   /* from this pane width on, the task table shows more */
+
+static void heading(tdoc *d, const char *s)
+{
+	doc_blank(d);
+	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
+}
+
+/* "  name  ████████──────  54%  14.0ms": a share as a bar. */
+static void bar_row(tdoc *d, const char *name, int namew, int role, double share, int64_t ns)
+{
+	char num[48], dur[24];
+	snprintf(num, sizeof num, " %3.0f%% %7s", 100 * share, trace_fmt_ns(dur, sizeof dur, ns));
+	int bw = d->width - 2 - namew - 1 - (int)strlen(num);
+	if (bw > 40) bw = 40;
+	if (bw < 4) bw = 4;
+	int full = (int)(share * bw + 0.5);
+	if (full > bw) full = bw;
+	tline *l = doc_line(d);
+	line_addf(l, role, "  %-*s ", namew, name);
+	for (int i = 0; i < bw; i++) line_adds(l, i < full ? R_HEAD : R_IDLE, i < full ? G.run : G.idle);
+	line_adds(l, R_TEXT, num);
+}
+
+static void parallelism(tdoc *d, const trace_stats *s, int ncpu)
+{
+	char buf[160], w[24];
+	tline *l = doc_line(d);
+	line_adds(l, R_DIM, "wall time    ");
+	line_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s->wall_ns));
+	if (!s->observed) {
+		doc_para(d, R_DIM, "The capture recorded no scheduling: no parallelism to show.", 59, NULL, NULL, R_DIM);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%.2f tasks running on average, at most %d (%d CPU%s)", s->par_avg, s->par_max, ncpu,
+		 ncpu == 1 ? "" : "s");
+	doc_para(d, R_TEXT, buf, strlen(buf), "at once      ", "             ", R_DIM);
+	heading(d, "Tasks running at once (share of the wall time)");
+	for (int k = 0; k <= s->par_max; k++) {
+		snprintf(buf, sizeof buf, "%d", k);
+		bar_row(d, buf, s->par_max >= 10 ? 2 : 1, R_TEXT, trace_stats_share(s, s->par_ns[k]), s->par_ns[k]);
+	}
+	heading(d, "CPU busy with the run");
+	for (int c = 0; c < s->ncpu; c++) {
+		if (s->ncpu > 8 && !s->cpu_busy_ns[c]) continue;   /* big machine: the CPUs used */
+		snprintf(buf, sizeof buf, "CPU%d", c);
+		bar_row(d, buf, s->ncpu > 10 ? 5 : 4, R_DIM, trace_stats_share(s, s->cpu_busy_ns[c]), s->cpu_busy_ns[c]);
+	}
+}
+
+/* One row of the task table; wide adds sleep, I/O and the CPUs used. */
+static void task_row(tdoc *d, const trace *tr, const trace_task_stats *ts, int labw, int wide)
+{
+	const trace_task *k = trace_task_at(tr, ts->task);
+	char a[24], b[24], c[24], e[24], sw[40], mg[24], cpus[64];
+	snprintf(sw, sizeof sw, "%s%ld+%ld", ts->kernel & TSS_K_SWITCH ? "" : "~", ts->vol, ts->invol);
+	snprintf(mg, sizeof mg, "%s%ld", ts->kernel & TSS_K_MIGR ? "" : "~", ts->migrations);
+	tline *l = doc_line(d);
+	char lab[32];
+	snprintf(lab, sizeof lab, " %-*.*s", labw, labw, k->label);
+	line_adds(l, tui_task_role(k, ts->task), lab);
+	line_addf(l, R_TEXT, " %7s %7s %8s %6s", trace_fmt_ns(a, sizeof a, ts->cpu_ns),
+		  trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, mg);
+	if (wide)
+		line_addf(l, R_DIM, " %7s %7s  %s", trace_fmt_ns(c, sizeof c, ts->sleep_ns),
+			  trace_fmt_ns(e, sizeof e, ts->blocked_ns), trace_fmt_cpus(cpus, sizeof cpus, k->cpus));
+}
+
+static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
+{
+	int wide = d->width >= WIDE, labw = 4, approx = 0;
+	for (int i = 0; i < s->ntasks; i++) {
+		int n = (int)strlen(trace_task_at(tr, i)->label);
+		if (n > labw) labw = n;
+		approx |= (s->task[i].kernel & (TSS_K_SWITCH | TSS_K_MIGR)) != (TSS_K_SWITCH | TSS_K_MIGR);
+	}
+	if (labw > (wide ? 14 : 8)) labw = wide ? 14 : 8;
+	heading(d, "Per task");
+	tline *l = doc_line(d);
+	line_addf(l, R_DIM, " %-*s %7s %7s %8s %6s", labw, "task", "cpu", "wait", "switches", "moves");
+	if (wide) line_addf(l, R_DIM, " %7s %7s  %s", "sleep", "I/O", "CPUs");
+	int *order = lane_order(tr);
+	for (int i = 0; i < s->ntasks; i++) task_row(d, tr, &s->task[order[i]], labw, wide);
+	free(order);
+	doc_blank(d);
+	const char *key = "cpu: time on a CPU; wait: ready but waiting for one; switches: gave the CPU up "
+			  "(slept, blocked) + preempted; moves: to another CPU.";
+	doc_para(d, R_DIM, key, strlen(key), NULL, NULL, R_DIM);
+	if (approx) {
+		const char *ap = "~ counted from the sampled timeline: at least that many (a switch inside one "
+				 "sample is not seen).";
+		doc_para(d, R_DIM, ap, strlen(ap), NULL, NULL, R_DIM);
+	}
+}
+
+void stats_doc(tdoc *d, const trace *tr, int64_t until)
+{
+	trace_stats s;
+	char buf[256], at[24];
+	trace_stats_until(tr, until, &s);
+	line_adds(doc_line(d), R_HEAD, "Run statistics");
+	int partial = until < trace_last(tr);
+	snprintf(buf, sizeof buf, "%s%s%s", trace_title(tr), partial ? ", up to " : "",
+		 partial ? trace_fmt_ns(at, sizeof at, until) : "");
+	doc_para(d, R_DIM, buf, strlen(buf), NULL, NULL, R_DIM);
+	doc_blank(d);
+	parallelism(d, &s, trace_ncpu(tr));
+	tasks(d, tr, &s);
+	trace_stats_free(&s);
+}
+
+void stats_summary(tline *l, const trace *tr)
+{
+	trace_stats s;
+	char w[24];
+	trace_stats_compute(tr, &s);
+	line_adds(l, R_DIM, "wall ");
+	line_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s.wall_ns));
+	if (s.observed) {
+		line_adds(l, R_DIM, " ");
+		line_adds(l, R_DIM, G.dot);
+		line_addf(l, R_BOLD, " %.2f", s.par_avg);
+		line_addf(l, R_DIM, " tasks running on average, at most %d", s.par_max);
+	}
+	line_adds(l, R_DIM, " ");
+	line_adds(l, R_DIM, G.dot);
+	line_adds(l, R_DIM, " type ");
+	line_adds(l, R_KEY, "stats");
+	line_adds(l, R_DIM, " for more");
+	trace_stats_free(&s);
+}

@@ -1,0 +1,70 @@
+#!/bin/bash
+# Capture selection through the real binary: the default is the perf_event
+# backend where the kernel allows it (also for an unprivileged user, at
+# perf_event_paranoid <= 2), PARLAB_CAPTURE=proc and =perf pick a backend,
+# both show the same lanes, nothing is lost. Where perf_event_open is not
+# permitted, the default must say so and fall back to the /proc sampler.
+set -u
+parlab=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+cat >"$tmp/fidelity.lua" <<'LUA'
+return lesson {
+  title = "Fidelity",
+  run { title = "procs", processes = 3, worker = function(w) busy(150); sleep(20); busy(50) end },
+  run { title = "threads", threads = 3, worker = function(w) for i = 1, 10 do busy(10); sleep(5) end end },
+}
+LUA
+
+# CAPTURE [runuser...] -> transcript in $tmp/CAPTURE.out
+run() {
+	local cap=$1; shift
+	PARLAB_CAPTURE=$cap timeout 60 "$@" "$parlab" --batch "$tmp/fidelity.lua" </dev/null >"$tmp/${cap:-default}.out" 2>&1 ||
+		bad "${cap:-default}: exit $?"
+}
+
+# The task labels of each run's summary, one run a line.
+lanes() {
+	awk '/^  task +pid +tid/ {on = 1; row = ""; next} on && NF == 0 {print row; on = 0; next}
+	     on {row = row " " $1}' "$tmp/$1.out" | sed 's/^ //'
+}
+
+run ""
+run proc
+grep -qE "^capture: /proc sampler, 2 ms, [0-9]+ CPUs$" "$tmp/proc.out" || bad "PARLAB_CAPTURE=proc: not the /proc sampler"
+if grep -q "perf_event unavailable" "$tmp/default.out"; then
+	why=$(grep -m1 -o "perf_event unavailable: [^)]*" "$tmp/default.out")
+	echo "SKIP: perf unavailable: ${why#perf_event unavailable: }"
+	grep -qE "^capture: /proc sampler, [0-9]+ ms \(perf_event unavailable: .+\), [0-9]+ CPUs$" "$tmp/default.out" ||
+		bad "fallback: the reason is not named"
+	run perf
+	grep -qE "^capture: none \(perf unavailable: .+\), [0-9]+ CPUs$" "$tmp/perf.out" || bad "PARLAB_CAPTURE=perf: no reason given"
+	[ $fail -eq 0 ] || cat "$tmp"/*.out
+	exit $fail
+fi
+
+[ "$(grep -c "^capture: perf_event context switches ([0-9]* CPUs\?, 0 lost), [0-9]* CPUs$" "$tmp/default.out")" -eq 2 ] ||
+	bad "default: not the perf_event backend with 0 lost, for both runs"
+[ "$(lanes default)" = "$(lanes proc)" ] || bad "lanes differ: perf '$(lanes default)' vs proc '$(lanes proc)'"
+[ "$(lanes default | head -1)" = "w0 w1 w2 parlab-runner" ] || bad "procs lanes: '$(lanes default | head -1)'"
+run perf
+grep -q "^capture: perf_event context switches" "$tmp/perf.out" || bad "PARLAB_CAPTURE=perf: not the perf_event backend"
+
+# Unprivileged: the same backend (needs root to switch users, and setpriv).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	cp "$parlab" "$tmp/parlab" && chmod 755 "$tmp/parlab"
+	parlab=$tmp/parlab
+	chmod 777 "$tmp"
+	run "" setpriv --reuid=nobody --regid=nogroup --clear-groups
+	grep -q "^capture: perf_event context switches ([0-9]* CPUs\?, 0 lost)" "$tmp/default.out" ||
+		bad "unprivileged: $(grep '^capture:' "$tmp/default.out" | head -1)"
+else
+	echo "unprivileged run not tested (needs root and setpriv)"
+fi
+
+[ $fail -eq 0 ] || { for f in "$tmp"/*.out; do echo "== $f"; cat "$f"; done; }
+exit $fail

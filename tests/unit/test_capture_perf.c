@@ -1,0 +1,493 @@
+/* Unit test of the perf_event backend against the kernel's own accounting.
+ *
+ * Fidelity: a root process blocks on a pipe while capture opens, is
+ * released, and starts N workers (threads or processes) that spin ~200 ms
+ * of CPU each: plainly, in slices with short sleeps, or yielding. Right
+ * before it exits, each worker sleeps 1 ms (so that schedstat is current),
+ * reads its own schedstat and status between two clock readings, and sends
+ * them over a pipe. The trace must match: running time within 1 % of
+ * schedstat for every task that ran 50 ms or more (a run where outside load
+ * spoils that is tried again), and the switches the trace shows up to the
+ * first clock reading <= the kernel's counts <= those up to the second. No
+ * record may be lost.
+ *
+ * Also: the default picks perf here, PARLAB_CAPTURE=proc gives the same
+ * lanes, and with perf_event_open refused (a seccomp filter) the default
+ * falls back to /proc and says why, while "perf" gives no capture.
+ *
+ * Where perf_event_open is not permitted at all, prints "SKIP: ..." and
+ * passes. */
+#include "trace/capture.h"
+#include "util/loop.h"
+#include "util/xmalloc.h"
+#include "check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MS 1000000LL
+
+typedef struct {
+	int32_t kind;          /* 'S' started, 'E' about to end */
+	int32_t worker, pid, tid;
+	int64_t run_ns;        /* schedstat */
+	int64_t nvcsw, nivcsw; /* status */
+	int64_t t_a, t_b;      /* CLOCK_MONOTONIC around those reads */
+} report;
+
+/* ---- the workers -------------------------------------------------------------- */
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static volatile unsigned long sink;
+
+/* Burns ms of this thread's CPU time; yields every ~1 ms if asked. */
+static void spin_cpu(int ms, int yield)
+{
+	int64_t end = clock_ns(CLOCK_THREAD_CPUTIME_ID) + ms * MS, next = 0;
+	for (int64_t now; (now = clock_ns(CLOCK_THREAD_CPUTIME_ID)) < end;) {
+		for (int i = 0; i < 10000; i++) sink += (unsigned long)i;
+		if (yield && now >= next) {
+			sched_yield();
+			next = now + MS;
+		}
+	}
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { 0, ms * MS };
+	nanosleep(&ts, NULL);
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+static int64_t field(const char *buf, const char *name)
+{
+	const char *p = strstr(buf, name);
+	return p ? strtoll(p + strlen(name), NULL, 10) : -1;
+}
+
+static void send_report(int fd, const report *r)
+{
+	if (write(fd, r, sizeof *r) != (ssize_t)sizeof *r) _exit(9);
+}
+
+/* The kernel's counts, read by the task itself just before its end. */
+static void worker_end(int w, int rep)
+{
+	char path[64], buf[4096];
+	report r = { 'E', w, (int32_t)getpid(), (int32_t)gettid(), 0, 0, 0, 0, 0 };
+	sleep_ms(1);   /* a switch brings schedstat's run time up to date */
+	r.t_a = clock_ns(CLOCK_MONOTONIC);
+	snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", (int)r.tid);
+	if (read_file(path, buf, sizeof buf) > 0) r.run_ns = strtoll(buf, NULL, 10);
+	snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)r.tid);
+	if (read_file(path, buf, sizeof buf) > 0) {
+		r.nvcsw = field(buf, "\nvoluntary_ctxt_switches:");
+		r.nivcsw = field(buf, "\nnonvoluntary_ctxt_switches:");
+	}
+	r.t_b = clock_ns(CLOCK_MONOTONIC);
+	send_report(rep, &r);
+}
+
+static int rep_fd;
+
+static void worker(int w)
+{
+	char name[16];
+	snprintf(name, sizeof name, "spin%d", w);
+	prctl(PR_SET_NAME, name);   /* a COMM record: comm changes, the label stays */
+	report s = { 'S', w, (int32_t)getpid(), (int32_t)gettid(), 0, 0, 0, 0, 0 };
+	send_report(rep_fd, &s);
+	if (w % 3 == 0) {
+		spin_cpu(200, 0);
+	} else if (w % 3 == 1) {
+		for (int i = 0; i < 20; i++) {
+			spin_cpu(10, 0);
+			sleep_ms(1);
+		}
+	} else {
+		spin_cpu(200, 1);
+	}
+	worker_end(w, rep_fd);
+}
+
+static void *worker_thread(void *arg)
+{
+	worker((int)(intptr_t)arg);
+	return NULL;
+}
+
+/* The "runner": blocked on go while capture opens, then n workers. */
+static void root_main(int go, int n, int threads)
+{
+	char b;
+	if (read(go, &b, 1) != 1) _exit(2);
+	pthread_t th[64];
+	pid_t pids[64];
+	for (int i = 0; i < n; i++) {
+		if (threads) {
+			if (pthread_create(&th[i], NULL, worker_thread, (void *)(intptr_t)i)) _exit(3);
+		} else if ((pids[i] = fork()) == 0) {
+			worker(i);
+			_exit(0);
+		} else if (pids[i] < 0) {
+			_exit(3);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		int st;
+		if (threads) pthread_join(th[i], NULL);
+		else if (waitpid(pids[i], &st, 0) != pids[i] || !WIFEXITED(st) || WEXITSTATUS(st)) _exit(4);
+	}
+	_exit(0);
+}
+
+/* ---- the screen side ------------------------------------------------------------- */
+
+typedef struct {
+	trace *t;
+	capture *c;
+	pid_t root;
+	int root_status, reaped, eof;
+	report *reps;
+	size_t nreps, cap;
+} harness;
+
+/* What run.c does with an S line: label the task wN, hint the backend. */
+static void announce(harness *h, const report *r)
+{
+	char label[24];
+	snprintf(label, sizeof label, "w%d", (int)r->worker);
+	int id = trace_task_find(h->t, r->tid);
+	if (id < 0) {
+		id = trace_task_add(h->t, r->pid, r->tid, h->root, r->worker, label);
+	} else {
+		trace_task *k = trace_task_get(h->t, id);
+		k->worker = r->worker;
+		snprintf(k->label, sizeof k->label, "%s", label);
+	}
+	if (h->c) capture_hint(h->c, r->pid, r->tid);
+}
+
+static void on_reports(loop *l, int fd, int events, void *arg)
+{
+	harness *h = arg;
+	report r;
+	ssize_t n;
+	while ((n = read(fd, &r, sizeof r)) == (ssize_t)sizeof r) {
+		h->reps = xgrow(h->reps, &h->cap, h->nreps + 1, sizeof r);
+		h->reps[h->nreps++] = r;
+		if (r.kind == 'S') announce(h, &r);
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || ((events & LOOP_HUP) && n <= 0)) {
+		loop_fd_del(l, fd);
+		h->eof = 1;
+	}
+}
+
+static void on_reap(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	harness *h = arg;
+	if (!h->reaped && waitpid(h->root, &h->root_status, WNOHANG) == h->root) h->reaped = 1;
+}
+
+/* Runs n workers under capture `which`; h->c is NULL when it gave none. */
+static void run_tree(harness *h, loop *l, const char *which, int n, int threads)
+{
+	int go[2], rep[2];
+	memset(h, 0, sizeof *h);
+	CHECK(pipe(go) == 0 && pipe(rep) == 0);
+	fflush(stdout);
+	h->root = fork();
+	if (h->root == 0) {
+		close(go[1]);
+		close(rep[0]);
+		rep_fd = rep[1];
+		root_main(go[0], n, threads);
+	}
+	close(go[0]);
+	close(rep[1]);
+	fcntl(rep[0], F_SETFL, O_NONBLOCK);
+	h->t = trace_new("perf", loop_now_ns());
+	trace_restart(h->t, loop_now_ns());   /* as run.c: the run starts now */
+	h->c = capture_open(h->t, l, which);
+	if (h->c) CHECK(capture_start(h->c, h->root) == 0);
+	CHECK(write(go[1], "g", 1) == 1);
+	close(go[1]);
+	loop_fd_add(l, rep[0], LOOP_READ, on_reports, h);
+	long timer = loop_timer_add(l, 5, 1, on_reap, h);
+	int64_t deadline = loop_now_ns() + 60000 * MS;
+	while ((!h->reaped || !h->eof) && loop_now_ns() < deadline) loop_once(l, 100);
+	loop_timer_del(l, timer);
+	if (!h->eof) loop_fd_del(l, rep[0]);
+	close(rep[0]);
+	if (!h->reaped) {
+		kill(h->root, SIGKILL);
+		waitpid(h->root, &h->root_status, 0);
+	}
+	CHECK(h->reaped && WIFEXITED(h->root_status) && WEXITSTATUS(h->root_status) == 0);
+	if (h->c) capture_stop(h->c, trace_rel(h->t, loop_now_ns()));
+}
+
+static void harness_free(harness *h)
+{
+	capture_free(h->c);
+	trace_free(h->t);
+	free(h->reps);
+}
+
+/* ---- reading the trace -------------------------------------------------------------- */
+
+static int64_t running_until(const trace *t, int task, int64_t until)
+{
+	size_t n;
+	const trace_slice *s = trace_slices(t, task, &n);
+	int64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].state == TS_RUNNING && s[i].t0 < until)
+			sum += (s[i].t1 < until ? s[i].t1 : until) - s[i].t0;
+	return sum;
+}
+
+/* Switch-outs into state `to` (runnable: preempted; sleeping: voluntary)
+ * at or before until. */
+static long switches_until(const trace *t, int task, int64_t until, trace_state to)
+{
+	size_t n;
+	const trace_slice *s = trace_slices(t, task, &n);
+	long sw = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i].state == TS_RUNNING && s[i + 1].state == to && s[i].t1 <= until) sw++;
+	return sw;
+}
+
+static double load_avg(void)
+{
+	char buf[64];
+	return read_file("/proc/loadavg", buf, sizeof buf) > 0 ? strtod(buf, NULL) : -1;
+}
+
+static int slices_sane(const trace *t, int task, const trace_task *k)
+{
+	size_t n;
+	const trace_slice *s = trace_slices(t, task, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].t0 < k->born || s[i].t1 < s[i].t0 || (i && s[i].t0 < s[i - 1].t1)) return 0;
+		if ((s[i].state == TS_RUNNING) != (s[i].cpu >= 0)) return 0;
+	}
+	return n && (k->died < 0 || s[n - 1].t1 == k->died);
+}
+
+/* One worker's trace against what it read of its own accounting. Returns
+ * 1 when its running time is off by more than 1 % (the rest must hold). */
+static int check_worker(const trace *t, const report *r)
+{
+	int id = trace_task_find(t, r->tid);
+	const trace_task *k = trace_task_at(t, id);
+	CHECK(k != NULL);
+	if (!k) return 0;
+	int64_t a = trace_rel(t, r->t_a), b = trace_rel(t, r->t_b);
+	int64_t run = running_until(t, id, b), diff = llabs(run - r->run_ns);
+	long vlo = switches_until(t, id, a, TS_SLEEPING), vhi = switches_until(t, id, b, TS_SLEEPING);
+	long ilo = switches_until(t, id, a, TS_RUNNABLE), ihi = switches_until(t, id, b, TS_RUNNABLE);
+	int off = r->run_ns >= 50 * MS && diff * 100 > r->run_ns;
+	printf("  %-4s %-7s tid %6d  schedstat %7.2f ms  trace %7.2f ms  (%+.3f%%)  vol %3lld [%ld,%ld]"
+	       "  invol %3lld [%ld,%ld]  migr %ld%s\n", k->label, k->comm, (int)r->tid, r->run_ns / 1e6,
+	       run / 1e6, r->run_ns ? 100.0 * (double)(run - r->run_ns) / (double)r->run_ns : 0,
+	       (long long)r->nvcsw, vlo, vhi, (long long)r->nivcsw, ilo, ihi, k->migrations,
+	       off ? "  OVER 1%" : "");
+	CHECK(vlo <= r->nvcsw && r->nvcsw <= vhi);
+	CHECK(ilo <= r->nivcsw && r->nivcsw <= ihi);
+	CHECK(k->nvcsw >= r->nvcsw && k->nivcsw >= r->nivcsw && k->migrations >= 0);
+	char want[24];
+	snprintf(want, sizeof want, "w%d", (int)r->worker);
+	CHECK_STR(k->label, want);
+	snprintf(want, sizeof want, "spin%d", (int)r->worker);
+	CHECK_STR(k->comm, want);
+	CHECK(k->worker == r->worker);
+	CHECK(k->born >= 0 && k->died > k->born && k->died >= b);
+	CHECK(k->cpus != 0 && k->cpu_ns >= run);
+	CHECK(slices_sane(t, id, k));
+	return off;
+}
+
+/* One run of n workers; returns how many were off by more than 1 %. */
+static int fidelity_run(loop *l, int n, int threads)
+{
+	harness h;
+	run_tree(&h, l, "perf", n, threads);
+	CHECK(h.c != NULL);
+	CHECK_CONTAINS(trace_backend(h.t), "perf_event context switches (");
+	CHECK_CONTAINS(trace_backend(h.t), ", 0 lost)");
+	CHECK(trace_lost(h.t) == 0);
+	int ends = 0, off = 0;
+	for (size_t i = 0; i < h.nreps; i++)
+		if (h.reps[i].kind == 'E') { off += check_worker(h.t, &h.reps[i]); ends++; }
+	CHECK(ends == n);
+	CHECK(trace_ntasks(h.t) == n + 1);   /* the workers and the root */
+	int ri = trace_task_find(h.t, h.root);
+	const trace_task *root = trace_task_at(h.t, ri);
+	CHECK(root && root->worker < 0 && root->born == 0 && root->died > 0);
+	if (root) {
+		char comm[32];
+		if (read_file("/proc/self/comm", comm, sizeof comm) > 0) comm[strcspn(comm, "\n")] = '\0';
+		CHECK_STR(root->label, comm);   /* the root is a fork of this process: its comm */
+		CHECK(running_until(h.t, ri, INT64_MAX) > 0 && slices_sane(h.t, ri, root));
+		CHECK(root->nvcsw >= 1);   /* it waited for its workers */
+	}
+	harness_free(&h);
+	return off;
+}
+
+/* The kernel charges a context switch to the task switched in; after a
+ * task the capture cannot see (another program's), that start is unknown
+ * to it, so heavy outside load can push a busy switcher past 1 %: such a
+ * run is tried again, up to 5 times. Everything else must hold each time. */
+static void test_fidelity(loop *l, int n, int threads)
+{
+	int off = 0;
+	for (int attempt = 1; attempt <= 5; attempt++) {
+		printf("%d %s%s:\n", n, threads ? "threads" : "processes", attempt > 1 ? ", again" : "");
+		if (!(off = fidelity_run(l, n, threads))) break;
+		printf("  %d over 1 %% (is the machine busy? %.2f load)\n", off, load_avg());
+	}
+	CHECK(off == 0);
+}
+
+/* ---- selection and fallback ------------------------------------------------------------ */
+
+static int worker_lanes(const trace *t, int n)
+{
+	int ok = trace_ntasks(t) == n + 1;
+	for (int w = 0; w < n; w++) {
+		int found = 0;
+		for (int i = 0; i < trace_ntasks(t); i++)
+			if (trace_task_at(t, i)->worker == w && running_until(t, i, INT64_MAX) > 50 * MS) found++;
+		ok &= found == 1;
+	}
+	return ok;
+}
+
+/* The same run under both backends: the same lanes, each running. */
+static void test_same_lanes(loop *l)
+{
+	harness p, f;
+	unsetenv("PARLAB_CAPTURE");
+	run_tree(&f, l, NULL, 4, 1);
+	setenv("PARLAB_CAPTURE", "proc", 1);
+	run_tree(&p, l, NULL, 4, 1);
+	unsetenv("PARLAB_CAPTURE");
+	printf("default: %s\nPARLAB_CAPTURE=proc: %s\n", trace_backend(f.t), trace_backend(p.t));
+	CHECK(f.c && !strcmp(f.c->ops->name, "perf"));
+	CHECK(!strncmp(trace_backend(f.t), "perf", 4));
+	CHECK(p.c && !strcmp(p.c->ops->name, "proc"));
+	CHECK(!strncmp(trace_backend(p.t), "/proc sampler", 13));
+	CHECK(worker_lanes(f.t, 4));
+	CHECK(worker_lanes(p.t, 4));
+	harness_free(&p);
+	harness_free(&f);
+	trace *t = trace_new("none", 0);
+	setenv("PARLAB_CAPTURE", "none", 1);
+	CHECK(capture_open(t, l, NULL) == NULL);
+	CHECK_STR(trace_backend(t), "none (PARLAB_CAPTURE=none)");
+	unsetenv("PARLAB_CAPTURE");
+	trace_free(t);
+}
+
+/* Makes perf_event_open fail with EPERM in this process, as a container's
+ * seccomp profile would. */
+static int refuse_perf(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_perf_event_open, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+static void test_fallback(void)
+{
+	fflush(stdout);
+	pid_t p = fork();
+	if (p == 0) {
+		check_failures = check_count = 0;
+		if (refuse_perf() < 0) { printf("fallback: no seccomp here, not tested\n"); _exit(0); }
+		loop *l = loop_new();
+		harness h;
+		run_tree(&h, l, NULL, 2, 0);
+		printf("perf refused: %s\n", trace_backend(h.t));
+		CHECK(h.c && worker_lanes(h.t, 2));
+		CHECK_STR(trace_backend(h.t), "/proc sampler, 2 ms (perf_event unavailable: "
+			  "perf_event_open: Operation not permitted)");
+		harness_free(&h);
+		trace *t = trace_new("perf only", 0);
+		CHECK(capture_open(t, l, "perf") == NULL);
+		CHECK_STR(trace_backend(t), "none (perf unavailable: perf_event_open: Operation not permitted)");
+		trace_free(t);
+		loop_free(l);
+		fflush(stdout);
+		_exit(check_failures ? 1 : 0);
+	}
+	int st;
+	CHECK(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	unsetenv("PARLAB_SAMPLE_MS");
+	loop *l = loop_new();
+	trace *t = trace_new("probe", 0);
+	capture *c = capture_open(t, l, "perf");
+	if (!c) {
+		const char *why = strstr(trace_backend(t), "unavailable: ");
+		why = why ? why + 13 : trace_backend(t);
+		printf("SKIP: perf unavailable: %.*s\n", (int)strcspn(why, ")"), why);
+		trace_free(t);
+		loop_free(l);
+		return 0;
+	}
+	capture_free(c);
+	trace_free(t);
+	test_fidelity(l, 1, 0);
+	test_fidelity(l, 4, 1);
+	test_fidelity(l, 4, 0);
+	test_fidelity(l, 16, 1);
+	test_fidelity(l, 16, 0);
+	test_same_lanes(l);
+	test_fallback();
+	loop_free(l);
+	return CHECK_DONE();
+}

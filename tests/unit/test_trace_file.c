@@ -1,0 +1,439 @@
+/* Unit tests of trace files: a hand-built trace with every kind of record
+ * survives save and load field by field; corrupt, truncated and empty
+ * files are rejected with the message expected; the Perfetto export holds
+ * every task, slice, line and mark. */
+#include "trace/export.h"
+#include "trace/trace_file.h"
+#include "check.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/parlab-test-trace-XXXXXX";
+
+static char *tmp_path(const char *name)
+{
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%s/%s", dir, name);
+	return buf;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f) { perror(path); exit(1); }
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+/* Every record kind, with UTF-8, quotes, backslashes, control characters
+ * and invalid bytes where the model allows them. */
+static trace *sample(void)
+{
+	trace *t = trace_new("T\xc3\xaftle \"q\" \\ new\nline\ttab", 123456789);
+	trace_set_backend(t, "/proc sampler, 2 ms \xe2\x9c\x93");
+	trace_set_ncpu(t, 8);
+	trace_set_lost(t, 42);
+	trace_lines_dropped(t, 7);
+	int a = trace_task_add(t, 100, 100, 1, 0, "w\xc3\xb6rker 0");
+	int b = trace_task_add(t, 100, 101, 1, -1, NULL);
+	int c = trace_task_add(t, 200, 200, 100, 2, "py\"3\\");
+	trace_task *k = trace_task_get(t, a);
+	k->born = 5; k->died = 900; k->exit_status = 9 << 8; k->cpu_ns = 500; k->wait_ns = 60;
+	k->nvcsw = 12; k->nivcsw = 3; k->migrations = 2; k->last_cpu = 3;
+	snprintf(k->comm, sizeof k->comm, "lua 5.4 \xe2\x9c\x93");
+	k = trace_task_get(t, c);
+	k->label[0] = '\0';   /* no label at all: must stay empty */
+	k->exit_status = 9;   /* killed by SIGKILL */
+	k->cpus = 1ULL << 63 | 1ULL << 5;   /* bits no slice set */
+	k->born = 0;
+	k->died = 1500;
+	snprintf(k->comm, sizeof k->comm, "%s", "0123456789abcdefghi");   /* 19 bytes: the most */
+
+	trace_slice_add(t, a, 5, 100, TS_RUNNING, 1);
+	trace_slice_add(t, a, 100, 150, TS_RUNNABLE, -1);
+	trace_slice_add(t, a, 150, 150, TS_RUNNING, 3);   /* zero length */
+	trace_slice_add(t, a, 150, 300, TS_SLEEPING, -1);
+	trace_slice_add(t, a, 300, 400, TS_BLOCKED, -1);
+	trace_slice_add(t, a, 400, 500, TS_UNKNOWN, -1);
+	trace_slice_add(t, a, 600, 900, TS_RUNNING, -1);  /* running, CPU unknown; a gap before */
+	trace_slice_add(t, a, 900, 950, TS_EXITED, -1);
+	trace_slice_add(t, b, 10, 20, TS_RUNNING, 63);
+	trace_slice_add(t, b, 20, 1000, TS_RUNNING, 100); /* beyond the mask */
+	trace_slice_add(t, c, 0, 1500, TS_RUNNING, 1);
+
+	const char *utf8 = "Worker: 0 \xe2\x80\x94 \xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xf0\x9f\x9a\x80";
+	trace_line_add(t, a, 50, 1, utf8, strlen(utf8));
+	const char *odd = "quote \" backslash \\ percent %41 % \\x41 \\n";
+	trace_line_add(t, b, 60, 2, odd, strlen(odd));
+	trace_line_add(t, -1, 70, 0, "parlab says hi", 14);
+	trace_line_add(t, c, 80, 1, "", 0);
+	const char *raw = "tab\there \x1b[31mred\x1b[0m bad\xff c1\xc2\x85";   /* sanitized on the way in */
+	trace_line_add(t, c, 80, 1, raw, strlen(raw));
+	trace_mark_add(t, 10, "mark \n newline \x01 control \x7f del \xff" " bad \"quoted\" \\");
+	trace_mark_add(t, 20, "");
+	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
+	trace_finish(t, 2000, "finished: \xe2\x9c\x93 \"ok\"\n");
+	return t;
+}
+
+static void compare_tasks(const trace *a, const trace *b)
+{
+	CHECK(trace_ntasks(a) == trace_ntasks(b));
+	for (int i = 0; i < trace_ntasks(a) && i < trace_ntasks(b); i++) {
+		const trace_task *x = trace_task_at(a, i), *y = trace_task_at(b, i);
+		CHECK(x->pid == y->pid && x->tid == y->tid && x->ppid == y->ppid);
+		CHECK(x->worker == y->worker && x->is_thread == y->is_thread);
+		CHECK_STR(x->label, y->label);
+		CHECK_STR(x->comm, y->comm);
+		CHECK(x->born == y->born && x->died == y->died && x->exit_status == y->exit_status);
+		CHECK(x->cpu_ns == y->cpu_ns && x->wait_ns == y->wait_ns);
+		CHECK(x->cpus == y->cpus && x->last_cpu == y->last_cpu);
+		CHECK(x->nvcsw == y->nvcsw && x->nivcsw == y->nivcsw && x->migrations == y->migrations);
+		size_t nx, ny;
+		const trace_slice *sx = trace_slices(a, i, &nx), *sy = trace_slices(b, i, &ny);
+		CHECK(nx == ny);
+		for (size_t j = 0; j < nx && j < ny; j++)
+			CHECK(sx[j].t0 == sy[j].t0 && sx[j].t1 == sy[j].t1 && sx[j].state == sy[j].state &&
+			      sx[j].cpu == sy[j].cpu);
+	}
+}
+
+static void compare(const trace *a, const trace *b)
+{
+	CHECK_STR(trace_title(a), trace_title(b));
+	CHECK_STR(trace_backend(a), trace_backend(b));
+	CHECK((trace_outcome(a) == NULL) == (trace_outcome(b) == NULL));
+	if (trace_outcome(a)) CHECK_STR(trace_outcome(a), trace_outcome(b));
+	CHECK(trace_start_ns(a) == trace_start_ns(b));
+	CHECK(trace_ncpu(a) == trace_ncpu(b));
+	CHECK(trace_lost(a) == trace_lost(b));
+	CHECK(trace_ndropped(a) == trace_ndropped(b));
+	CHECK(trace_end(a) == trace_end(b));
+	CHECK(trace_last(a) == trace_last(b));
+	compare_tasks(a, b);
+	CHECK(trace_nlines(a) == trace_nlines(b));
+	for (size_t i = 0; i < trace_nlines(a) && i < trace_nlines(b); i++) {
+		const trace_line *x = trace_line_at(a, i), *y = trace_line_at(b, i);
+		CHECK(x->task == y->task && x->t == y->t && x->stream == y->stream);
+		CHECK_STR(x->text, y->text);
+	}
+	CHECK(trace_nmarks(a) == trace_nmarks(b));
+	for (size_t i = 0; i < trace_nmarks(a) && i < trace_nmarks(b); i++) {
+		CHECK(trace_mark_at(a, i)->t == trace_mark_at(b, i)->t);
+		CHECK_STR(trace_mark_at(a, i)->text, trace_mark_at(b, i)->text);
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	char *buf = malloc(*len + 1);
+	if (fread(buf, 1, *len, f) != *len) *len = 0;
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void test_round_trip(void)
+{
+	trace *t = sample();
+	char *err = NULL;
+	const char *path = tmp_path("sample.trace");
+	CHECK(trace_save(t, path, &err) == 0 && !err);
+	trace *u = trace_load(path, &err);
+	CHECK(u != NULL);
+	if (!u) { fprintf(stderr, "load: %s\n", err); free(err); trace_free(t); return; }
+	compare(t, u);
+	CHECK_STR(trace_task_at(u, 1)->label, "T101");
+	CHECK_STR(trace_task_at(u, 2)->label, "");
+	CHECK(trace_task_at(u, 1)->died == -1);
+	/* Saving the loaded trace gives the same bytes: nothing drifts. */
+	CHECK(trace_save(u, tmp_path("again.trace"), &err) == 0);
+	size_t n1 = 0, n2 = 0;
+	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
+	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
+	CHECK(!strncmp(b1, "parlab-trace 1\n", 15));
+	/* Strings are escaped: one record a line, the file valid UTF-8. */
+	CHECK_CONTAINS(b1, "meta title \"T\xc3\xaftle \\\"q\\\" \\\\ new\\nline\\ttab\"\n");
+	CHECK_CONTAINS(b1, "\\x01 control \\x7f del \\xff bad");
+	CHECK_CONTAINS(b1, "C1 \\xc2\\x85 and \xe2\x82\xac");
+	free(b1);
+	free(b2);
+	trace_free(u);
+
+	/* A live trace: no end, no outcome. */
+	trace *live = trace_new("live", 0);
+	int k = trace_task_add(live, 7, 7, 1, -1, "x");
+	trace_slice_add(live, k, 0, 10, TS_RUNNING, 0);
+	CHECK(trace_save(live, tmp_path("live.trace"), &err) == 0);
+	u = trace_load(tmp_path("live.trace"), &err);
+	CHECK(u && trace_end(u) == -1 && trace_outcome(u) == NULL);
+	if (u) compare(live, u);
+	trace_free(u);
+	trace_free(live);
+
+	/* Saving where it cannot. */
+	CHECK(trace_save(t, "/nonexistent-dir/x.trace", &err) < 0);
+	CHECK_CONTAINS(err, "/nonexistent-dir/x.trace: No such file or directory");
+	free(err);
+	trace_free(t);
+}
+
+/* Every prefix of a good file is rejected (the end record comes last). */
+static void test_truncated(void)
+{
+	size_t len = 0;
+	char *full = slurp(tmp_path("sample.trace"), &len);
+	CHECK(full && len > 100);
+	int rejected = 0;
+	const char *path = tmp_path("cut.trace");
+	for (size_t n = 0; n < len; n++) {
+		write_file(path, full, n);
+		char *err = NULL;
+		trace *t = trace_load(path, &err);
+		if (!t && err) rejected++;
+		if (t) fprintf(stderr, "a %zu-byte prefix loaded\n", n);
+		trace_free(t);
+		free(err);
+	}
+	CHECK(rejected == (int)len);
+	char *err = NULL;
+	write_file(path, full, len - 1);
+	CHECK(!trace_load(path, &err));
+	CHECK_CONTAINS(err, "cut.trace:");
+	CHECK_CONTAINS(err, "truncated (the last line has no newline)");
+	free(err);
+	free(full);
+}
+
+#define HDR "parlab-trace 1\n"
+#define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
+
+static const struct {
+	const char *data;
+	const char *expect;
+} bad_files[] = {
+	{ "", "empty file (not a parlab trace)" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 1')" },
+	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
+	{ "parlab-trace\n", ":1: not a parlab trace" },
+	{ "parlab-trace 2\nend -1 -\n", ":1: trace format version 2 is not supported (this parlab reads version 1)" },
+	{ "parlab-trace x\n", ":1: version 'x' is not a number" },
+	{ HDR, "truncated after line 1 (no end record)" },
+	{ HDR TASK0, "truncated after line 2 (no end record)" },
+	{ HDR "end 5 \"x\"", ":2: truncated (the last line has no newline)" },
+	{ HDR "bogus 1 2\nend -1 -\n", ":2: unknown record 'bogus'" },
+	{ HDR "abcdefghijklmnopqrstuvwxyz0123456789 1\nend -1 -\n", "unknown record 'abcdefghijklmnopqrstuvwxyz01...'" },
+	{ HDR "end -1 -\r\n", ":2: a carriage return ends the line" },
+	{ HDR "\nend -1 -\n", ":2: an empty record" },
+	{ HDR "slice 9 0 1 running 0\nend -1 -\n", ":2: slice: task 9 does not exist" },
+	{ HDR TASK0 "slice 0 100 200 running 0\nslice 0 50 60 sleeping -1\nend -1 -\n",
+	  ":4: slice: starts at 50, before the previous slice of task 0 ends (200)" },
+	{ HDR TASK0 "slice 0 100 200 running 0\nslice 0 150 300 sleeping -1\nend -1 -\n",
+	  "slice: starts at 150, before the previous slice of task 0 ends (200)" },
+	{ HDR TASK0 "slice 0 100 200 running 0\nslice 0 200 300 running 0\nend -1 -\n",
+	  "slice: continues the previous slice of task 0 in the same state" },
+	{ HDR TASK0 "slice 0 20 10 running 0\nend -1 -\n", "slice: ends (10) before it starts (20)" },
+	{ HDR TASK0 "slice 0 abc 1 running 0\nend -1 -\n", "slice: t0 'abc' is not a number" },
+	{ HDR TASK0 "slice 0 -5 1 running 0\nend -1 -\n", "slice: t0 -5 is out of range (at least 0)" },
+	{ HDR TASK0 "slice 0 99999999999999999999 1 running 0\nend -1 -\n", "slice: t0 99999999999999999999 is out of range" },
+	{ HDR TASK0 "slice 0 0 1 dancing 0\nend -1 -\n", "slice: unknown state 'dancing'" },
+	{ HDR TASK0 "slice 0 0 1 sleeping 0\nend -1 -\n", "slice: a sleeping slice has no CPU (got 0, write -1)" },
+	{ HDR TASK0 "slice 0 0 1 running 1\nend -1 -\n", "slice: CPU 1 is not in task 0's cpus (0x1)" },
+	{ HDR TASK0 "slice 0 0 1 running 9000\nend -1 -\n", "slice: cpu 9000 is out of range (-1..8191)" },
+	{ HDR TASK0 "slice 0 1 2\nend -1 -\n", ":3: slice: expected 5 fields, got 3" },
+	{ HDR "task 0 0 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\nend -1 -\n", "task: pid 0 is out of range (1..2147483647)" },
+	{ HDR "task 1 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\nend -1 -\n",
+	  "task: id 1, expected 0 (tasks are numbered from 0, in order)" },
+	{ HDR "task 0 10 10 1 0 \"0123456789abcdefghijklmn\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"\"\nend -1 -\n",
+	  "task: label is longer than 23 bytes" },
+	{ HDR "task 0 10 10 1 0 w0 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\nend -1 -\n", "task: label must be a quoted string" },
+	{ HDR "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0xZZ -1 -1 -1 -1 \"w0\"\nend -1 -\n", "task: cpus '0xZZ' is not a CPU mask" },
+	{ HDR "task 0 10 10 1 0 \"w0\" 0 -1 70000 0 0 0x1 -1 -1 -1 -1 \"w0\"\nend -1 -\n", "task: exit_status 70000 is out of range" },
+	{ HDR TASK0 "line 0 1 1 \"a\\qb\"\nend -1 -\n", ":3: line: bad escape in a string" },
+	{ HDR TASK0 "line 0 1 1 \"open\nend -1 -\n", ":3: line: a string has no closing quote" },
+	{ HDR TASK0 "line 0 1 1 \"a\tb\"\nend -1 -\n", "line: control character 0x09 in a string (write it as \\x09)" },
+	{ HDR TASK0 "line 0 1 1 \"a\\tb\"\nend -1 -\n", "line: text has control characters or invalid UTF-8" },
+	{ HDR TASK0 "line 0 1 1 \"bad\\xff\"\nend -1 -\n", "line: text has control characters or invalid UTF-8" },
+	{ HDR TASK0 "line 0 1 1 \"nul\\x00\"\nend -1 -\n", "line: a string cannot hold \\x00" },
+	{ HDR TASK0 "line 0 1 1 \"a\"b\nend -1 -\n", "line: text right after a closing quote" },
+	{ HDR TASK0 "line 0 1 1 a\"b\nend -1 -\n", "line: a quote inside a word" },
+	{ HDR TASK0 "line 3 1 1 \"x\"\nend -1 -\n", "line: task 3 does not exist" },
+	{ HDR TASK0 "line 0 1 3 \"x\"\nend -1 -\n", "line: stream 3 is out of range (0..2)" },
+	{ HDR TASK0 "line -2 1 1 \"x\"\nend -1 -\n", "line: task -2 is out of range" },
+	{ HDR "mark 5\nend -1 -\n", "mark: expected 2 fields, got 1" },
+	{ HDR "end -1 -\nmark 5 \"late\"\n", ":3: a record after the end record" },
+	{ HDR TASK0 "slice 0 0 500 running 0\nend 100 \"done\"\n", ":4: end: 100 is before the last recorded time (500)" },
+	{ HDR "end -1 \"done\"\n", "end: a live trace (end -1) has no outcome (write -)" },
+	{ HDR "end 5 done\n", "end: outcome must be a quoted string" },
+	{ HDR TASK0 "meta ncpu 4\nend -1 -\n", ":3: meta: ncpu: meta records come before the first task" },
+	{ HDR "meta ncpu 4\nmeta ncpu 2\nend -1 -\n", ":3: meta: ncpu is given twice" },
+	{ HDR "meta ncpu 0\nend -1 -\n", "meta: ncpu 0 is out of range (1..8192)" },
+	{ HDR "meta colour \"red\"\nend -1 -\n", "meta: unknown key 'colour'" },
+};
+
+static void test_corrupt(void)
+{
+	const char *path = tmp_path("bad.trace");
+	for (size_t i = 0; i < sizeof bad_files / sizeof *bad_files; i++) {
+		write_file(path, bad_files[i].data, strlen(bad_files[i].data));
+		char *err = NULL;
+		trace *t = trace_load(path, &err);
+		CHECK(!t);
+		CHECK_CONTAINS(err, bad_files[i].expect);
+		if (err && !strstr(err, bad_files[i].expect)) fprintf(stderr, "  (case %zu)\n", i);
+		CHECK(err && !strncmp(err, path, strlen(path)));   /* names the file */
+		trace_free(t);
+		free(err);
+	}
+	/* A NUL byte inside a record. */
+	static const char nul[] = HDR "end -1 -\0x\n";
+	write_file(path, nul, sizeof nul - 1);
+	char *err = NULL;
+	CHECK(!trace_load(path, &err));
+	CHECK_CONTAINS(err, ":2: a NUL byte in the record");
+	free(err);
+	CHECK(!trace_load(tmp_path("missing.trace"), &err));
+	CHECK_CONTAINS(err, "missing.trace: No such file or directory");
+	free(err);
+	CHECK(!trace_load(dir, &err));
+	CHECK_CONTAINS(err, ": Is a directory");
+	free(err);
+	/* The smallest good file, and one a person might write. */
+	write_file(path, HDR "end -1 -\n", strlen(HDR "end -1 -\n"));
+	trace *t = trace_load(path, &err);
+	CHECK(t && trace_ntasks(t) == 0 && !strcmp(trace_title(t), "run"));
+	trace_free(t);
+	static const char ok[] = HDR "meta title  \"hand made\"\n" TASK0 "slice 0 0 10 running 0\nline 0 5 1 \"hi\"\nend 10 -\n";
+	write_file(path, ok, strlen(ok));
+	t = trace_load(path, &err);
+	CHECK(t && trace_ntasks(t) == 1 && trace_nlines(t) == 1 && trace_end(t) == 10 && !trace_outcome(t));
+	if (t) CHECK_STR(trace_title(t), "hand made");
+	if (!t) { fprintf(stderr, "%s\n", err); free(err); }
+	trace_free(t);
+}
+
+/* Counts events of a phase and category; checks ts/dur of state slices
+ * come back as the exact nanoseconds the way Perfetto reads them. */
+static int count_events(json_t *evs, const char *ph, const char *cat, const char *name)
+{
+	int n = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(evs, i, e) {
+		const char *p = json_string_value(json_object_get(e, "ph"));
+		const char *c = json_string_value(json_object_get(e, "cat"));
+		const char *nm = json_string_value(json_object_get(e, "name"));
+		if (strcmp(p, ph) || (cat && (!c || strcmp(c, cat))) || (name && strcmp(nm, name))) continue;
+		n++;
+	}
+	return n;
+}
+
+static void test_export(void)
+{
+	trace *t = sample();
+	char *err = NULL;
+	const char *path = tmp_path("sample.json");
+	int n = export_perfetto(t, path, &err);
+	CHECK(n > 0 && !err);
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	CHECK(root != NULL);
+	if (!root) { fprintf(stderr, "%s: %s\n", path, je.text); trace_free(t); return; }
+	json_t *evs = json_object_get(root, "traceEvents");
+	CHECK((int)json_array_size(evs) == n);
+	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
+	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
+	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
+	size_t slices = 0, running = 0;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		size_t ns;
+		const trace_slice *s = trace_slices(t, i, &ns);
+		slices += ns;
+		for (size_t j = 0; j < ns; j++) running += s[j].state == TS_RUNNING && s[j].cpu >= 0;
+	}
+	CHECK(count_events(evs, "X", "state", NULL) == (int)slices);
+	CHECK(count_events(evs, "X", "cpu", NULL) == (int)running);
+	CHECK(count_events(evs, "i", "output", NULL) == (int)trace_nlines(t));
+	CHECK(count_events(evs, "i", "mark", NULL) == (int)trace_nmarks(t));
+	/* Task 0's slices, in order: exact nanoseconds after (int64)(us * 1000). */
+	size_t ns, k = 0, i;
+	const trace_slice *s = trace_slices(t, 0, &ns);
+	json_t *e;
+	json_array_foreach(evs, i, e) {
+		const char *c = json_string_value(json_object_get(e, "cat"));
+		if (!c || strcmp(c, "state") || json_integer_value(json_object_get(e, "tid")) != 100 || k >= ns) continue;
+		int64_t ts = (int64_t)(json_number_value(json_object_get(e, "ts")) * 1000.0);
+		int64_t dur = (int64_t)(json_number_value(json_object_get(e, "dur")) * 1000.0);
+		CHECK(ts == s[k].t0 && ts + dur == s[k].t1);
+		k++;
+	}
+	CHECK(k == ns);
+	json_decref(root);
+	CHECK(export_perfetto(t, "/nonexistent-dir/x.json", &err) < 0);
+	CHECK_CONTAINS(err, "/nonexistent-dir/x.json: No such file or directory");
+	free(err);
+	trace_free(t);
+}
+
+/* Nanosecond values whose microseconds Perfetto would truncate one short. */
+static void test_export_times(void)
+{
+	trace *t = trace_new("times", 0);
+	int k = trace_task_add(t, 5, 5, 1, -1, "x");
+	int64_t at = 0;
+	for (int i = 1; i < 2000; i++) {
+		trace_slice_add(t, k, at, at + i * 7 + 1, i % 2 ? TS_RUNNING : TS_SLEEPING, i % 2 ? 0 : -1);
+		at += i * 7 + 1;
+	}
+	trace_task_get(t, k)->cpus = 1;
+	char *err = NULL;
+	const char *path = tmp_path("times.json");
+	CHECK(export_perfetto(t, path, &err) > 0);
+	json_t *root = json_load_file(path, 0, NULL);
+	CHECK(root != NULL);
+	size_t ns, j = 0, i;
+	const trace_slice *s = trace_slices(t, k, &ns);
+	json_t *e;
+	int exact = 0;
+	json_array_foreach(json_object_get(root, "traceEvents"), i, e) {
+		const char *c = json_string_value(json_object_get(e, "cat"));
+		if (!c || strcmp(c, "state") || j >= ns) continue;
+		int64_t ts = (int64_t)(json_number_value(json_object_get(e, "ts")) * 1000.0);
+		int64_t dur = (int64_t)(json_number_value(json_object_get(e, "dur")) * 1000.0);
+		exact += ts == s[j].t0 && ts + dur == s[j].t1;
+		j++;
+	}
+	CHECK(j == ns && exact == (int)ns);
+	json_decref(root);
+	trace_free(t);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+	test_round_trip();
+	test_truncated();
+	test_corrupt();
+	test_export();
+	test_export_times();
+	int rc = CHECK_DONE();
+	if (!rc) {   /* leave the files to look at when something failed */
+		char *cmd = NULL;
+		size_t len = strlen(dir) + 16;
+		cmd = malloc(len);
+		snprintf(cmd, len, "rm -rf '%s'", dir);
+		if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+		free(cmd);
+	}
+	return rc;
+}
