@@ -143,6 +143,10 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 	    prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
 	if (!rc_ && s->rkind == RUN_COMMAND && *argv &&
 	    (!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"))) {
+		/* Unbuffered, a print becomes two writes (text, newline) and lines of
+		 * processes sharing the pipe can interleave mid-line; buffered, each
+		 * line leaves whole, as from a terminal's line buffering. */
+		unsetenv("PYTHONUNBUFFERED");
 		const char *py = prepare_python(s->python, msg);
 		if (!py) rc_ = 1;
 		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */

@@ -293,7 +293,8 @@ static void start_workers(run *r)
 	if (r->cap && capture_start(r->cap, r->pid) < 0) {
 		capture_free(r->cap);
 		r->cap = NULL;
-		trace_set_backend(t, "none (capture could not start)");
+		if (strncmp(trace_backend(t), "none (", 6))   /* keep the backend's own reason */
+			trace_set_backend(t, "none (capture could not start)");
 	}
 	if (write(r->go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }
 	close(r->go);

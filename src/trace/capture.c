@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* capture_perf.c (these two belong in capture.h). */
-capture *capture_perf_new(trace *t, loop *l, int may_fall_back);
-int capture_perf_probe(char *why, size_t cap);
-
 /* "none": no capture; "proc": the /proc sampler; "perf": context-switch
  * records or nothing; anything else: perf, and the /proc sampler where
  * perf cannot start (its start() hands over and names the reason). */

@@ -4,9 +4,10 @@
  * slices into the trace. It lives in the screen process and is driven by
  * the event loop (timers, fds); it never blocks.
  *
- * Backends: "proc" samples /proc/<pid>/task/<tid>/{schedstat,stat} with
- * kept-open descriptors (capture_proc.c). A precise perf_event backend can
- * slot in behind the same ops table.
+ * Backends: "perf" (the default, capture_perf.c) reads the kernel's own
+ * context-switch records from one perf_event ring per CPU; "proc"
+ * (capture_proc.c) samples /proc/<pid>/task/<tid>/{schedstat,stat} with
+ * kept-open descriptors, and is the fallback wherever perf is refused.
  */
 #ifndef PARLAB_CAPTURE_H
 #define PARLAB_CAPTURE_H
@@ -42,6 +43,13 @@ struct capture {
 /* The /proc sampler. interval_ms <= 0 picks the default (PARLAB_SAMPLE_MS
  * or 2 ms). */
 capture *capture_proc_new(trace *t, loop *l, int interval_ms);
+
+/* The perf_event backend; with may_fall_back, start() hands over to an
+ * embedded /proc sampler if perf cannot be used, and the backend name
+ * says why. */
+capture *capture_perf_new(trace *t, loop *l, int may_fall_back);
+/* 0 if perf_event context-switch capture can work here; else -1 and why. */
+int capture_perf_probe(char *why, size_t cap);
 
 /* The backend for a run: which is "perf", "proc", "none" or NULL (the
  * default: $PARLAB_CAPTURE, else the best that works here). Falls back to

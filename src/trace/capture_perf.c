@@ -55,7 +55,7 @@
 
 #define PF_TICK_MS    25               /* drain at least this often */
 #define PF_SLACK_NS   10000000LL       /* newer records wait for the next drain */
-#define PF_RING_MAX   (4u << 20)       /* data bytes per CPU, at most */
+#define PF_RING_MAX   (2u << 20)       /* per CPU: ~30 ms of the worst switch storm */
 #define PF_MIN_PAGES  4                /* smaller rings are not worth it */
 #define PF_REC_MAX    256              /* longer records (none asked for) are skipped */
 #define PF_ID_BYTES   24               /* sample_id: pid, tid, time, cpu, res */
@@ -77,7 +77,7 @@ typedef struct {
 } pf_last;
 
 typedef struct {
-	int fd, cpu, watched;
+	int fd, watched;
 	void *map;
 	struct perf_event_mmap_page *meta;
 	const unsigned char *data;
@@ -102,7 +102,6 @@ typedef struct {
 	capture base;
 	capture *fb;           /* the /proc sampler, when perf could not start */
 	int may_fall_back, started, stopped;
-	pid_t root;
 	pf_ring *rings;
 	int nrings, ncpu, ntraced;   /* rings open now; CPUs traced */
 	size_t map_bytes;
@@ -232,7 +231,6 @@ static int pf_try_rings(pf *c, pid_t pid, const int *cpus, int n, size_t pages)
 	c->nrings = n;
 	for (int i = 0; i < n; i++) {
 		pf_ring *r = &c->rings[i];
-		r->cpu = cpus[i];
 		r->fd = pf_open_event(pid, cpus[i], (uint32_t)(pages * page / 4));
 		if (r->fd < 0) {
 			pf_explain(c->why, sizeof c->why, "perf_event_open", errno);
@@ -658,7 +656,6 @@ static int pf_start(capture *base, pid_t root)
 	if (c->started || c->fb || root <= 0) return -1;
 	if (pf_open(c, root) == 0) {
 		c->started = 1;
-		c->root = root;
 		c->ntraced = c->nrings;
 		trace_set_ncpu(c->base.t, c->ncpu);
 		pf_add_root(c, root);
