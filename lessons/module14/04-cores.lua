@@ -37,6 +37,7 @@ One lane, solid for about 300 ms. That is the time of one piece of work on one C
 
   run {
     title = "2 busy workers",
+    baseline = "1 busy worker",
     processes = 2,
     worker = work,
     note = [[
@@ -46,6 +47,7 @@ Twice the work. With 2 or more CPUs (this machine has ${ncpu}), both lanes are s
 
   run {
     title = "8 busy workers",
+    baseline = "1 busy worker",
     processes = 8,
     worker = work,
     note = [[
@@ -55,6 +57,7 @@ Eight pieces of work on ${ncpu} CPUs. At any moment at most ${ncpu} lanes can be
 
   run {
     title = "32 busy workers",
+    baseline = "1 busy worker",
     processes = 32,
     worker = work,
     note = [[

@@ -28,6 +28,8 @@ struct engine {
 	int right, asked;
 	const step *answered;  /* last quiz step judged (for score) */
 	run_events user_ev;
+	struct figures { const step *s; int64_t wall, work; } *figs;
+	size_t nfigs, capfigs;
 };
 
 int engine_ncpu(void)
@@ -70,6 +72,7 @@ void engine_free(engine *e)
 	if (!e) return;
 	drop_run(e);
 	trace_free(e->t);
+	free(e->figs);
 	free(e);
 }
 
@@ -171,11 +174,66 @@ static void on_update(run *r, void *arg)
 	if (e->user_ev.update) e->user_ev.update(r, e->user_ev.arg);
 }
 
+/* Wall time and CPU work (the workers' CPU time) of a finished trace. */
+static void figures_of(const trace *t, int64_t *wall, int64_t *work)
+{
+	*wall = trace_end(t);
+	*work = 0;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		const trace_task *k = trace_task_at(t, i);
+		if (k->worker >= 0) *work += k->cpu_ns;
+	}
+}
+
+static struct figures *figures_for(engine *e, const step *s)
+{
+	for (size_t i = 0; i < e->nfigs; i++)
+		if (e->figs[i].s == s) return &e->figs[i];
+	return NULL;
+}
+
+static const step *find_run(const lesson *l, const char *title)
+{
+	for (int i = 0; l && i < l->nsteps; i++)
+		if (l->steps[i].kind == STEP_RUN && l->steps[i].title && !strcmp(l->steps[i].title, title))
+			return &l->steps[i];
+	return NULL;
+}
+
+/* Keeps this run's figures and, if the step names a baseline run that has
+ * been run, says how the two compare, as a line of the trace (so the TUI's
+ * output pane and the batch transcript both show it). Speedup is work done
+ * per second of wall time, relative to the baseline's. */
+static void compare(engine *e, const step *s, trace *t)
+{
+	int64_t wall, work;
+	figures_of(t, &wall, &work);
+	struct figures *f = figures_for(e, s);
+	if (!f) {
+		e->figs = xgrow(e->figs, &e->capfigs, e->nfigs + 1, sizeof *e->figs);
+		f = &e->figs[e->nfigs++];
+	}
+	*f = (struct figures){ s, wall, work };
+	if (!s->baseline || e->run_failed || e->run_skipped) return;
+	const struct figures *b = figures_for(e, find_run(engine_lesson(e), s->baseline));
+	char msg[256], w1[24], w2[24];
+	if (!b || b->wall <= 0 || b->work <= 0 || wall <= 0) {
+		snprintf(msg, sizeof msg, "run \"%s\" too, to compare this run with it", s->baseline);
+	} else {
+		double time_ratio = (double)wall / (double)b->wall, work_ratio = (double)work / (double)b->work;
+		snprintf(msg, sizeof msg, "vs \"%s\": %.2fx the CPU work in %.2fx the wall time (%s vs %s): speedup %.2fx",
+			 s->baseline, work_ratio, time_ratio, trace_fmt_ns(w1, sizeof w1, wall),
+			 trace_fmt_ns(w2, sizeof w2, b->wall), work_ratio / time_ratio);
+	}
+	trace_line_add(t, -1, trace_end(t), 0, msg, strlen(msg));
+}
+
 static void on_done(run *r, void *arg)
 {
 	engine *e = arg;
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
+	compare(e, e->t_step, e->t);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
 }
 

@@ -32,6 +32,7 @@ typedef struct {
 	int timeout_ms;
 	char *note;           /* shown after the run */
 	char **files;         /* course files copied next to the command */
+	char *baseline;       /* title of an earlier run to compare with */
 	char *csv_file;       /* a CSV to generate before the run, or NULL */
 	char *csv_column;
 	int csv_rows;

@@ -241,9 +241,10 @@ static void check_csv(lua_State *L, int idx)
 static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
-		"timeout", "note", "files", "python", "csv", NULL };
+		"timeout", "note", "files", "python", "csv", "baseline", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
+	opt_string(L, 1, "baseline", "run");
 	opt_string(L, 1, "title", "run");
 	opt_string(L, 1, "note", "run");
 	int np = 0, nt = 0;
@@ -288,6 +289,32 @@ static int l_quiz(lua_State *L)
 	return 1;
 }
 
+/* A run's baseline must name an earlier run step of the same lesson. */
+static void check_baseline(lua_State *L, int i)
+{
+	lua_getfield(L, -1, "baseline");
+	const char *b = lua_tostring(L, -1);
+	for (int j = 1; b && j < i; j++) {
+		lua_geti(L, 1, j);
+		lua_getfield(L, -1, "kind");
+		lua_getfield(L, -2, "title");
+		int found = !strcmp(lua_tostring(L, -2), "run") && lua_isstring(L, -1) &&
+			    !strcmp(lua_tostring(L, -1), b);
+		lua_pop(L, 3);
+		if (found) b = NULL;
+	}
+	if (b) {
+		lua_geti(L, 1, i);
+		lua_getfield(L, -1, "line");
+		lua_Integer line = lua_tointeger(L, -1);
+		luaL_where(L, 1);
+		lua_pushfstring(L, "run{} at line %d: baseline '%s' is not the title of an earlier run", (int)line, b);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
+	lua_pop(L, 1);
+}
+
 static int l_lesson(lua_State *L)
 {
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
@@ -304,6 +331,7 @@ static int l_lesson(lua_State *L)
 			lua_pop(L, 1);
 		}
 		if (!ok) luaL_error(L, "lesson{}: item %d is not a step (use text, code, run or quiz)", i);
+		check_baseline(L, i);
 		lua_pop(L, 1);
 	}
 	lua_pushstring(L, "lesson");
@@ -531,6 +559,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 	s->argv = field_list(L, t, "command", NULL);
 	s->python = field_list(L, t, "python", NULL);
 	s->files = field_list(L, t, "files", NULL);
+	s->baseline = field_dup(L, t, "baseline");
 	lua_getfield(L, t, "worker");
 	s->ref = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
 	lua_getfield(L, t, "csv");

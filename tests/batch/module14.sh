@@ -22,6 +22,7 @@ for n in 0 1 2 3 4; do
 	grep -qE "^ +[0-9.]+(us|ms|s) +w$n +\| Worker: $n$" "$out" || bad "parlab's own worker $n: no 'Worker: $n' line"
 	grep -qE "\| Worker: $n$" <(grep -vE " w$n +\|" "$out") || bad "python example1: no 'Worker: $n' line"
 done
+grep -qE 'parlab +\| vs "1 busy worker": [0-9.]+x the CPU work in [0-9.]+x the wall time .*: speedup [0-9.]+x' "$out" || bad "no speedup against the one-worker run"
 grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
 grep -qF "the mean of column_name is 42.5" "$out" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"

@@ -1,0 +1,6 @@
+-- expect: baseline.lua:2: run{} at line 5: baseline 'nothing' is not the title of an earlier run
+return lesson {
+  title = "Bad baseline",
+  text "x",
+  run { title = "two", processes = 2, baseline = "nothing", worker = function(w) end },
+}
