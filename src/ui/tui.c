@@ -622,6 +622,8 @@ static int common_command(tui *t, const char *word, const char *arg)
 	else if (is_cmd(word, "pan", NULL)) cmd_pan(t, arg);
 	else if (is_cmd(word, "at", "cursor")) cmd_at(t, arg);
 	else if (is_cmd(word, "save", NULL)) cmd_save(t, arg);
+	else if (is_cmd(word, "trace", NULL) && !strncmp(arg, "save", 4) && (!arg[4] || arg[4] == ' '))
+		cmd_save(t, arg[4] ? arg + 5 : "");   /* "trace save [FILE]", as the docs also call it */
 	else if (is_cmd(word, "stats", "statistics")) {
 		if (t->replay) { tui_msg(t, R_DIM, "The statistics are on the left, up to the replay's clock."); return 1; }
 		if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return 1; }
