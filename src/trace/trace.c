@@ -198,9 +198,9 @@ trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu)
 	return TS_UNKNOWN;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t trace_utf8_len(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t len;
 	if (s[0] < 0x80) return 1;
 	else if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2) len = 2;
@@ -247,7 +247,7 @@ size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) { i++; continue; }   /* \r, \b, bells... */
-		size_t n = utf8_len(s + i, len - i);
+		size_t n = trace_utf8_len(src + i, len - i);
 		if (!n) {   /* U+FFFD */
 			dst[o++] = (char)0xEF; dst[o++] = (char)0xBF; dst[o++] = (char)0xBD;
 			i++;

@@ -19,27 +19,6 @@
 
 /* ---- writing -------------------------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid or a
- * C1 control: those bytes are written as \xHH, so a trace file is valid
- * UTF-8 and safe to print on a terminal. */
-static size_t tf_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2) len = 2;
-	else if ((s[0] & 0xF0) == 0xE0) len = 3;
-	else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4) len = 4;
-	else return 0;
-	if (len > n) return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80) return 0;
-	if (len == 2 && s[0] == 0xC2 && s[1] < 0xA0) return 0;   /* C1 */
-	if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;   /* overlong */
-	if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;  /* surrogate */
-	if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
-	if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
-	return len;
-}
-
 /* A string field: " \"...\"" with escapes, or " -" for none (NULL). */
 static void tf_put_str(FILE *f, const char *s)
 {
@@ -49,7 +28,7 @@ static void tf_put_str(FILE *f, const char *s)
 	fputs(" \"", f);
 	while (i < n) {
 		unsigned char c = p[i];
-		size_t k = c >= 0x80 ? tf_utf8_len(p + i, n - i) : 0;
+		size_t k = c >= 0x80 ? trace_utf8_len((const char *)p + i, n - i) : 0;
 		if (k) { fwrite(p + i, 1, k, f); i += k; continue; }
 		if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
 		else if (c == '\n') fputs("\\n", f);
