@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/progress.h"
 #include "trace/export.h"
 #include "trace/trace_file.h"
 #include "ui/batch.h"
@@ -26,6 +28,8 @@ static void usage(FILE *f)
 	      "       parlab export FILE --perfetto OUT.json\n"
 	      "                                        a saved trace as Chrome/Perfetto JSON\n"
 	      "       parlab replay FILE [--speed X]   play a saved trace back in the TUI\n"
+	      "       parlab progress [--reset [COURSE] | --export FILE | --import FILE]\n"
+	      "                                        your progress per course and lesson\n"
 	      "\n"
 	      "PATH is a course folder or a single lesson file. FILE is a trace saved with\n"
 	      "--save-trace or the TUI's save command (format: docs/trace-format.md).\n"
@@ -34,10 +38,14 @@ static void usage(FILE *f)
 	      "  -b, --batch     plain-text mode (the default when stdout is not a terminal);\n"
 	      "                  one answer per question is read from stdin\n"
 	      "  --save-trace DIR  (batch) save each run's trace as DIR/NN-<run>.trace\n"
+	      "  --state DIR     keep progress in DIR/progress.db (batch records only\n"
+	      "                  with --state or PARLAB_STATE; it never resumes);\n"
+	      "                  --state off keeps nothing\n"
 	      "  -h, --help      this help\n"
 	      "  -V, --version   the version\n"
 	      "\n"
-	      "Environment: PARLAB_LESSONS (bundled lessons folder), PARLAB_PYTHON (the\n"
+	      "Environment: PARLAB_STATE (progress folder; else $XDG_STATE_HOME/parlab or\n"
+	      "~/.local/state/parlab), PARLAB_LESSONS (bundled lessons folder), PARLAB_PYTHON (the\n"
 	      "Python for command runs), PARLAB_SAMPLE_MS (/proc sampling interval),\n"
 	      "NO_COLOR (no colours).\n", f);
 }
@@ -170,6 +178,66 @@ static int cmd_replay(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_progress(const char *state, int argc, char **argv)
+{
+	static const char use[] =
+		"Usage: parlab [--state DIR] progress                 the report per course and lesson\n"
+		"       parlab [--state DIR] progress --reset [COURSE]  forget one course (or all)\n"
+		"       parlab [--state DIR] progress --export FILE     .json or .csv by the name\n"
+		"       parlab [--state DIR] progress --import FILE     merge an export (twice: no change)\n";
+	const char *exp = NULL, *imp = NULL, *course = NULL;
+	int reset = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *v;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { fputs(use, stdout); return 0; }
+		if (!strcmp(argv[i], "--reset")) { reset = 1; continue; }
+		int o = opt_value(argc, argv, &i, "--export", &v) ? 1 : opt_value(argc, argv, &i, "--import", &v) ? 2
+			: opt_value(argc, argv, &i, "--state", &v) ? 3 : 0;
+		if (o && (!v || !*v)) { fprintf(stderr, "parlab progress: %s needs a value\n", o == 1 ? "--export" : o == 2 ? "--import" : "--state"); return 2; }
+		if (o == 1) exp = v;
+		else if (o == 2) imp = v;
+		else if (o == 3) state = v;
+		else if (reset && !course && argv[i][0] != '-') course = argv[i];
+		else { fprintf(stderr, "parlab progress: unexpected '%s'\n", argv[i]); fputs(use, stderr); return 2; }
+	}
+	if (reset + !!exp + !!imp > 1) { fputs("parlab progress: one of --reset, --export, --import at a time\n", stderr); return 2; }
+	if (progress_off(state)) { fputs("parlab progress: keeping progress is off (--state off or PARLAB_STATE=off)\n", stderr); return 1; }
+	progress *p = progress_open(state, stderr);
+	if (!p) return 1;
+	int rc = 0;
+	char *err = NULL;
+	if (reset) {
+		int n = progress_reset(p, course);
+		if (n < 0) rc = 1;
+		else if (course) printf("%s: progress forgotten (%d records)\n", course, n);
+		else printf("all progress forgotten (%d records)\n", n);
+	} else if (exp || imp) {
+		int n = exp ? progress_export(p, exp, &err) : progress_import(p, imp, &err);
+		if (n < 0) { fprintf(stderr, "parlab progress: %s\n", err); rc = 1; }
+		else printf("%s: %d records %s\n", exp ? exp : imp, n, exp ? "exported" : "merged");
+	} else {
+		rc = progress_report(p, stdout) < 0;
+	}
+	free(err);
+	progress_close(p);
+	return rc;
+}
+
+/* The course's id in the progress store: its folder's name, or for a
+ * single lesson file its title. */
+static char *course_id(const char *path, course *c)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char *real = realpath(path, NULL);
+		const char *b = real ? strrchr(real, '/') : NULL;
+		char *id = xstrdup(b && b[1] ? b + 1 : course_title(c));
+		free(real);
+		return id;
+	}
+	return xstrdup(course_title(c));
+}
+
 /* Capture keeps two descriptors open per watched task: allow many. */
 static void raise_nofile(void)
 {
@@ -187,28 +255,32 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "batch", no_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { "save-trace", required_argument, NULL, 'S' },
+		{ "state", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int batch = !isatty(STDOUT_FILENO), c;
-	const char *save_dir = NULL;
+	const char *save_dir = NULL, *state = NULL;
 	while ((c = getopt_long(argc, argv, "+bhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': batch = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("parlab %s\n", PARLAB_VERSION); return 0;
 		case 'S': save_dir = optarg; break;
+		case 'P': state = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	static const char *const subs[] = { "check", "list", "export", "replay" };
+	static const char *const subs[] = { "check", "list", "export", "replay", "progress" };
 	for (size_t i = 0; save_dir && argc && i < sizeof subs / sizeof *subs; i++)
 		if (!strcmp(argv[0], subs[i])) { fprintf(stderr, "parlab: --save-trace is for running a course, not %s\n", subs[i]); return 2; }
 	if (argc >= 1 && !strcmp(argv[0], "check")) return cmd_check(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "list")) return cmd_list();
 	if (argc >= 1 && !strcmp(argv[0], "export")) return cmd_export(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "replay")) return cmd_replay(argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "progress")) return cmd_progress(state, argc - 1, argv + 1);
+	if (state && !*state) { fputs("parlab: --state needs a folder name\n", stderr); return 2; }
 	if (save_dir && !*save_dir) { fputs("parlab: --save-trace needs a folder name\n", stderr); return 2; }
 	if (save_dir && !batch) {
 		fputs("parlab: --save-trace goes with --batch (in the TUI, type save)\n", stderr);
@@ -234,8 +306,27 @@ int main(int argc, char **argv)
 	}
 	loop *l = loop_new();
 	engine *e = engine_new(co, l);
+	/* The TUI keeps progress always and resumes; batch (scripts, CI) keeps
+	 * it only when asked (--state, PARLAB_STATE) and always starts at the
+	 * beginning. */
+	const char *env_state = getenv("PARLAB_STATE");
+	progress *prog = !batch || state || (env_state && *env_state) ? progress_open(state, stderr) : NULL;
+	char *id = prog ? course_id(path, co) : NULL;
+	if (prog && !batch) {
+		int li, si;
+		if (progress_get_position(prog, id, &li, &si) == 1 && (li || si) && engine_goto(e, li, si) == 0) {
+			char *hello = xasprintf("Welcome back: resuming at lesson %d, step %d (type lessons to choose another)",
+						li + 1, si + 1);
+			tui_welcome(hello);
+			free(hello);
+		}
+	}
+	if (prog) engine_set_progress(e, prog, id);
+	if (prog && !batch) progress_set_msg(prog, NULL);   /* stderr would scribble on the screen */
 	int rc = batch ? batch_main(e, l, stdin, stdout) : tui_main(e, l);
 	engine_free(e);
+	progress_close(prog);
+	free(id);
 	course_free(co);
 	loop_free(l);
 	free(path);

@@ -172,6 +172,7 @@ void course_free(course *c)
 			free(s->explain); free(s->csv_file); free(s->csv_column); free(s->baseline);
 			free_list(s->argv); free_list(s->python); free_list(s->files);
 			free_list(s->choices); free_list(s->hints);
+			free(s->answers); free_list(s->accept); free_list(s->patterns);
 		}
 		free(l->steps);
 		free(l->title);

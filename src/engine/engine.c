@@ -6,10 +6,14 @@
 #include "engine/engine.h"
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
+#include "engine/progress.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
 #include <ftw.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,6 +34,10 @@ struct engine {
 	run_events user_ev;
 	struct figures { const step *s; int64_t wall, work; } *figs;
 	size_t nfigs, capfigs;
+	progress *prog;       /* where progress is kept, or NULL */
+	char *prog_course;    /* the course's id there */
+	int prog_li;          /* the lesson whose time is being counted */
+	int64_t prog_since;   /* since when (loop_now_ns) */
 };
 
 int engine_ncpu(void)
@@ -70,6 +78,7 @@ static void drop_run(engine *e)
 void engine_free(engine *e)
 {
 	if (!e) return;
+	engine_set_progress(e, NULL, NULL);
 	drop_run(e);
 	trace_free(e->t);
 	free(e->figs);
@@ -87,13 +96,67 @@ const step *engine_step(const engine *e)
 	return (l && e->si < l->nsteps) ? &l->steps[e->si] : NULL;
 }
 
+/* ---- progress --------------------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+/* Adds the time since prog_since to lesson prog_li. */
+static void note_time(engine *e)
+{
+	const lesson *l = course_lesson(e->c, e->prog_li);
+	int64_t now = loop_now_ns();
+	if (l && now > e->prog_since)
+		progress_add_time(e->prog, e->prog_course, base_name(l->file), (double)(now - e->prog_since) / 1e9);
+	e->prog_since = now;
+	e->prog_li = e->li;
+}
+
+static void note_move(engine *e, int old_li)
+{
+	if (!e->prog) return;
+	if (old_li != e->li) note_time(e);
+	progress_set_position(e->prog, e->prog_course, base_name(engine_lesson(e)->file), e->li, e->si);
+}
+
+static void note_answer(engine *e, const step *s, const char *input, int correct)
+{
+	if (!e->prog) return;
+	progress_answer(e->prog, e->prog_course, base_name(s->file), e->si, s->body, input, correct);
+}
+
+void engine_set_progress(engine *e, progress *p, const char *course_id)
+{
+	if (e->prog) {
+		note_time(e);
+		free(e->prog_course);
+		e->prog = NULL;
+		e->prog_course = NULL;
+	}
+	if (!p || !course_id) return;
+	e->prog = p;
+	e->prog_course = xstrdup(course_id);
+	for (int i = 0; i < course_nlessons(e->c); i++) {
+		const lesson *l = course_lesson(e->c, i);
+		progress_lesson(p, course_id, base_name(l->file), i, l->title, l->nsteps);
+	}
+	e->prog_li = e->li;
+	e->prog_since = loop_now_ns();
+	note_move(e, e->li);
+}
+
 int engine_goto(engine *e, int li, int si)
 {
 	const lesson *l = course_lesson(e->c, li);
 	if (!l || si < 0 || si >= l->nsteps) return -1;
+	int old = e->li;
 	e->li = li;
 	e->si = si;
 	e->hint_next = 0;
+	note_move(e, old);
 	return 0;
 }
 
@@ -298,31 +361,216 @@ static void trim(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
-int engine_answer(engine *e, const char *input, quiz_result *res)
+/* Text answers: lower case, no surrounding space or punctuation, inner
+ * runs of space as one space. */
+static void normalize(char *dst, size_t cap, const char *s)
 {
-	const step *s = engine_step(e);
-	if (!s || s->kind != STEP_QUIZ || !input) return -1;
+	static const char punct[] = ".,!?;:'\"";
+	while (*s && (isspace((unsigned char)*s) || strchr(punct, *s))) s++;
+	size_t o = 0;
+	int space = 0;
+	for (; *s && o + 1 < cap; s++) {
+		if (isspace((unsigned char)*s)) { space = 1; continue; }
+		if (space && o) dst[o++] = ' ';
+		space = 0;
+		if (o + 1 < cap) dst[o++] = (char)tolower((unsigned char)*s);
+	}
+	while (o && strchr(punct, dst[o - 1])) o--;
+	while (o && dst[o - 1] == ' ') o--;
+	dst[o] = '\0';
+}
+
+/* The first number in s ("~2 CPUs" -> 2), locale-independent: digits with
+ * an optional '.' fraction and a sign right before them. 0 if none. */
+static int first_number(const char *s, double *out)
+{
+	for (const char *p = s; *p; p++) {
+		int neg = 0;
+		const char *q = p;
+		if (*q == '-' || *q == '+') { neg = *q == '-'; q++; }
+		if (!isdigit((unsigned char)*q) && !(*q == '.' && isdigit((unsigned char)q[1]))) continue;
+		double v = 0, scale = 1;
+		while (isdigit((unsigned char)*q)) v = v * 10 + (*q++ - '0');
+		if (*q == '.')
+			for (q++; isdigit((unsigned char)*q); q++) { scale /= 10; v += (*q - '0') * scale; }
+		if ((*q == 'e' || *q == 'E') && (isdigit((unsigned char)q[1]) ||
+		    ((q[1] == '-' || q[1] == '+') && isdigit((unsigned char)q[2])))) {
+			int eneg = q[1] == '-', ex = 0;
+			q += 1 + (q[1] == '-' || q[1] == '+');
+			while (isdigit((unsigned char)*q)) { if (ex < 400) ex = ex * 10 + (*q - '0'); q++; }
+			for (int i = 0; i < ex; i++) v = eneg ? v / 10 : v * 10;
+		}
+		*out = neg ? -v : v;
+		return 1;
+	}
+	return 0;
+}
+
+/* Numbers separated by spaces or commas, each 1..max; -1 otherwise. */
+static int parse_numbers(const char *s, int max, int *v, int cap)
+{
+	int n = 0;
+	while (*s) {
+		if (isspace((unsigned char)*s) || *s == ',' || *s == ';') { s++; continue; }
+		char *end;
+		long x = strtol(s, &end, 10);
+		if (end == s || x < 1 || x > max || n == cap) return -1;
+		if (*end && !isspace((unsigned char)*end) && *end != ',' && *end != ';' && *end != '.') return -1;
+		v[n++] = (int)x;
+		s = *end == '.' ? end + 1 : end;
+	}
+	return n;
+}
+
+static int judge_choice(const step *s, const char *input, quiz_result *res)
+{
 	char in[512], ch[512];
 	trim(in, sizeof in, input);
-	if (!*in) return -1;
 	int choice = 0;
 	char *end;
 	long n = strtol(in, &end, 10);
-	if (!*end && n >= 1 && n <= s->nchoices) choice = (int)n;
-	for (int i = 0; !choice && i < s->nchoices; i++) {
+	if (*in && !*end && n >= 1 && n <= s->nchoices) choice = (int)n;
+	for (int i = 0; *in && !choice && i < s->nchoices; i++) {
 		trim(ch, sizeof ch, s->choices[i]);
 		if (!strcasecmp(in, ch)) choice = i + 1;
 	}
 	if (!choice) return -1;
 	res->choice = choice;
 	res->correct = choice == s->answer;
+	return 0;
+}
+
+static int judge(engine *e, const step *s, const char *input, quiz_result *res)
+{
+	int v[64];
+	switch (s->qtype) {
+	case QUIZ_CHOICE: return judge_choice(s, input, res);
+	case QUIZ_MULTI: {
+		int n = parse_numbers(input, s->nchoices, v, 64);
+		if (n <= 0) return -1;
+		int set[10] = { 0 }, want[10] = { 0 };
+		for (int i = 0; i < n; i++) set[v[i]] = 1;
+		for (int i = 0; i < s->nanswers; i++) want[s->answers[i]] = 1;
+		res->correct = !memcmp(set, want, sizeof set);
+		return 0;
+	}
+	case QUIZ_ORDER: {
+		int n = parse_numbers(input, s->nchoices, v, 64);
+		if (n != s->nchoices) return -1;
+		int seen[10] = { 0 };
+		for (int i = 0; i < n; i++)
+			if (seen[v[i]]++) return -1;
+		res->correct = 1;
+		for (int i = 0; i < n; i++)
+			if (v[i] != s->answers[i]) res->correct = 0;
+		return 0;
+	}
+	case QUIZ_NUMBER: {
+		double x;
+		if (!first_number(input, &x)) return -1;
+		double slack = 1e-9 * (fabs(s->number) > 1 ? fabs(s->number) : 1);
+		res->correct = fabs(x - s->number) <= s->tolerance + slack;
+		return 0;
+	}
+	case QUIZ_TEXT: {
+		char in[512], ac[512];
+		normalize(in, sizeof in, input);
+		if (!*in) return -1;
+		for (char **a = s->accept; a && *a && !res->correct; a++) {
+			normalize(ac, sizeof ac, *a);
+			res->correct = !strcmp(in, ac);
+		}
+		for (char **p = s->patterns; p && *p && !res->correct; p++)
+			res->correct = lapi_find(course_lua(e->c), in, *p) == 1;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+const char *engine_quiz_prompt(const step *s)
+{
+	switch (s->qtype) {
+	case QUIZ_MULTI: return "(type the numbers of every right choice, e.g. 1 3)";
+	case QUIZ_TEXT: return "(type your answer)";
+	case QUIZ_NUMBER: return "(type a number)";
+	case QUIZ_ORDER: return "(type the items' numbers in order, e.g. 2 3 1)";
+	case QUIZ_CHOICE: break;
+	}
+	return "(type the number of a choice)";
+}
+
+static const char *why_not(const step *s)
+{
+	switch (s->qtype) {
+	case QUIZ_MULTI: return "type the numbers of every right choice, e.g. 1 3";
+	case QUIZ_TEXT: return "type your answer in words";
+	case QUIZ_NUMBER: return "type a number";
+	case QUIZ_ORDER: return "type every item's number once, in the right order";
+	case QUIZ_CHOICE: break;
+	}
+	return "type the number or the text of a choice";
+}
+
+int engine_answer(engine *e, const char *input, quiz_result *res)
+{
+	const step *s = engine_step(e);
+	if (!s || s->kind != STEP_QUIZ || !input) return -1;
+	res->correct = 0;
+	res->choice = 0;
 	res->explain = s->explain;
+	res->why = why_not(s);
+	if (judge(e, s, input, res) < 0) return -1;
+	note_answer(e, s, input, res->correct);
 	if (e->answered != s) {   /* the first answer to a question counts */
 		e->answered = s;
 		e->asked++;
 		if (res->correct) e->right++;
 	}
 	return 0;
+}
+
+/* Appends to an allocated string. */
+static void cat(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cat(char **buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *piece = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *t = xasprintf("%s%s", *buf ? *buf : "", piece);
+	free(piece);
+	free(*buf);
+	*buf = t;
+}
+
+char *engine_right_answer(const step *s)
+{
+	char *out = NULL;
+	if (!s || s->kind != STEP_QUIZ) return xstrdup("");
+	switch (s->qtype) {
+	case QUIZ_CHOICE:
+		if (s->answer >= 1 && s->answer <= s->nchoices) cat(&out, "%d) %s", s->answer, s->choices[s->answer - 1]);
+		break;
+	case QUIZ_MULTI:
+		for (int i = 0; i < s->nanswers; i++)
+			cat(&out, "%s%d) %s", i ? ", " : "", s->answers[i], s->choices[s->answers[i] - 1]);
+		break;
+	case QUIZ_ORDER:
+		for (int i = 0; i < s->nanswers; i++) cat(&out, "%s%d", i ? ", " : "", s->answers[i]);
+		cat(&out, ":");
+		for (int i = 0; i < s->nanswers; i++) cat(&out, "%s %s", i ? "," : "", s->choices[s->answers[i] - 1]);
+		break;
+	case QUIZ_NUMBER:
+		cat(&out, "%g", s->number);
+		if (s->tolerance > 0) cat(&out, " (\xc2\xb1%g)", s->tolerance);
+		break;
+	case QUIZ_TEXT:
+		if (s->accept && s->accept[0]) cat(&out, "%s", s->accept[0]);
+		else if (s->patterns && s->patterns[0]) cat(&out, "a text matching the pattern %s", s->patterns[0]);
+		break;
+	}
+	return out ? out : xstrdup("");
 }
 
 const char *engine_hint(engine *e)

@@ -16,6 +16,9 @@
 
 typedef enum { STEP_TEXT, STEP_CODE, STEP_RUN, STEP_QUIZ } step_kind;
 
+/* Question types (quiz{ type = ... }). */
+typedef enum { QUIZ_CHOICE, QUIZ_MULTI, QUIZ_TEXT, QUIZ_NUMBER, QUIZ_ORDER } quiz_type;
+
 typedef struct {
 	step_kind kind;
 	const char *file;     /* lesson file it was defined in */
@@ -38,9 +41,18 @@ typedef struct {
 	int csv_rows;
 	double csv_mean;
 	/* quiz */
-	char **choices;       /* NULL-terminated */
+	quiz_type qtype;
+	char **choices;       /* NULL-terminated; order: the items, as shown */
 	int nchoices;
-	int answer;           /* 1-based */
+	int answer;           /* choice: 1-based; other types 0 */
+	int *answers;         /* multi: the right choices (ascending); order: the
+	                         right sequence of item numbers */
+	int nanswers;
+	char **accept;        /* text: equivalent right answers, NULL-terminated */
+	char **patterns;      /* text: Lua patterns matched against the normalized input */
+	double number;        /* number: the right value */
+	double tolerance;     /* number: absolute, >= 0 */
+	int retries;          /* wrong answers before the answer is revealed (default 2) */
 	char *explain;
 	char **hints;         /* NULL-terminated */
 	int nhints;
@@ -111,18 +123,36 @@ trace *engine_last_trace(engine *e, const step **s);
 
 typedef struct {
 	int correct;
-	int choice;           /* 1-based choice the input meant */
+	int choice;           /* choice type: 1-based choice the input meant; else 0 */
 	const char *explain;  /* the step's explanation (may be NULL) */
+	const char *why;      /* on -1: what an answer to this question looks like */
 } quiz_result;
 
-/* Judges an answer to the current quiz step: a choice number or the text
- * of a choice (case-insensitive, surrounding space ignored). -1 when the
- * input names no choice. */
+/* Judges an answer to the current quiz step, by its type:
+ *  choice: a choice number or the text of a choice (case-insensitive,
+ *          surrounding space ignored);
+ *  multi:  the numbers of every right choice, any order ("1,3", "3 1");
+ *  text:   any text, normalized (case, surrounding space and punctuation,
+ *          inner runs of space) and compared with accept / patterns;
+ *  number: the first number in the input, within the tolerance;
+ *  order:  every item's number once, in the right sequence ("2 3 1").
+ * -1 when the input is no answer of that shape (res->why says what is). */
 int engine_answer(engine *e, const char *input, quiz_result *res);
+/* The right answer in a human-readable form, e.g. "2) three", "1) a, 3) c",
+ * "Dask", "2 (±0.5)", "2, 3, 1: run, exit, fork". Caller frees. */
+char *engine_right_answer(const step *s);
+/* What the student types for this question, e.g. "(type a number)". */
+const char *engine_quiz_prompt(const step *s);
 /* Next hint for the current quiz (NULL when none are left). */
 const char *engine_hint(engine *e);
 /* Right answers / questions asked so far in this session. */
 void engine_score(const engine *e, int *right, int *asked);
+
+/* Keeps the session's progress in p (see engine/progress.h) under the
+ * course id: every move (position, steps seen, time per lesson) and every
+ * answer. p stays the caller's; NULL stops keeping (as engine_free does). */
+struct progress;
+void engine_set_progress(engine *e, struct progress *p, const char *course_id);
 
 /* Number of online CPUs, as lessons see it. */
 int engine_ncpu(void);

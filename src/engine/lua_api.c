@@ -271,18 +271,140 @@ static int l_run(lua_State *L)
 	return 1;
 }
 
+/* string.find(s, pattern) in L, protected: 1 match, 0 none, -1 malformed. */
+int lapi_find(lua_State *L, const char *s, const char *pattern)
+{
+	int top = lua_gettop(L);
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_getfield(L, -1, LUA_STRLIBNAME);
+	int rc = -1;
+	if (lua_istable(L, -1) && lua_getfield(L, -1, "find") == LUA_TFUNCTION) {
+		lua_pushstring(L, s);
+		lua_pushstring(L, pattern);
+		if (lua_pcall(L, 2, 1, 0) == LUA_OK) rc = !lua_isnil(L, -1);
+	}
+	lua_settop(L, top);
+	return rc;
+}
+
+/* Errors unless field is a list of n whole numbers from 1 to max; fills v. */
+static void int_list(lua_State *L, int idx, const char *field, int max, int *v, int *n, const char *what)
+{
+	lua_getfield(L, idx, field);
+	if (!lua_istable(L, -1))
+		luaL_error(L, "quiz{}: '%s' must be a list of %s, like {1, 3}", field, what);
+	int k = (int)luaL_len(L, -1);
+	if (k < 1 || k > max) luaL_error(L, "quiz{}: '%s' needs 1 to %d %s, has %d", field, max, what, k);
+	for (int i = 1; i <= k; i++) {
+		lua_geti(L, -1, i);
+		int isnum;
+		lua_Integer x = lua_tointegerx(L, -1, &isnum);
+		lua_pop(L, 1);
+		if (!isnum || x < 1 || x > max)
+			luaL_error(L, "quiz{}: '%s'[%d] must be a whole number from 1 to %d", field, i, max);
+		v[i - 1] = (int)x;
+	}
+	lua_pop(L, 1);
+	*n = k;
+}
+
 static int l_quiz(lua_State *L)
 {
-	static const char *const fields[] = { "q", "choices", "answer", "explain", "hints", NULL };
+	static const char *const fields[] = { "q", "type", "choices", "items", "answer", "accept",
+		"patterns", "tolerance", "retries", "explain", "hints", NULL };
+	static const char *const types[] = { "choice", "multi", "text", "number", "order", NULL };
+	/* fields each type takes beyond q, type, retries, explain, hints */
+	static const char *const takes[] = { "choices answer", "choices answer", "accept patterns",
+		"answer tolerance", "items answer" };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "quiz", fields);
 	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
 	opt_string(L, 1, "explain", "quiz");
-	int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
-	if (!n) luaL_error(L, "quiz{}: 'choices' is missing");
-	int a = 0;
-	if (!opt_int(L, 1, "answer", "quiz", 1, n, &a))
-		luaL_error(L, "quiz{}: 'answer' (the number of the right choice) is missing");
+	const char *type = opt_string(L, 1, "type", "quiz");
+	int ti = 0;
+	if (type) {
+		for (ti = 0; types[ti] && strcmp(types[ti], type); ti++) {}
+		if (!types[ti])
+			luaL_error(L, "quiz{}: unknown type '%s' (known: choice, multi, text, number, order)", type);
+	}
+	static const char *const typed[] = { "choices", "items", "answer", "accept", "patterns", "tolerance", NULL };
+	for (const char *const *f = typed; *f; f++) {
+		lua_getfield(L, 1, *f);
+		int given = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+		const char *t = strstr(takes[ti], *f);
+		size_t fl = strlen(*f);
+		int ok = t && (t[fl] == ' ' || t[fl] == '\0');
+		if (given && !ok) luaL_error(L, "quiz{}: a '%s' question takes no '%s'", types[ti], *f);
+	}
+	int v[9], nv = 0, r = 0;
+	opt_int(L, 1, "retries", "quiz", 1, 20, &r);
+	switch (ti) {
+	case 0: {   /* choice */
+		int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
+		if (!n) luaL_error(L, "quiz{}: 'choices' is missing");
+		int a = 0;
+		if (!opt_int(L, 1, "answer", "quiz", 1, n, &a))
+			luaL_error(L, "quiz{}: 'answer' (the number of the right choice) is missing");
+		break;
+	}
+	case 1: {   /* multi */
+		int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
+		if (!n) luaL_error(L, "quiz{}: 'choices' is missing");
+		lua_getfield(L, 1, "answer");
+		int missing = lua_isnil(L, -1);
+		lua_pop(L, 1);
+		if (missing) luaL_error(L, "quiz{}: 'answer' (the list of right choice numbers) is missing");
+		int_list(L, 1, "answer", n, v, &nv, "choice numbers");
+		for (int i = 0; i < nv; i++)
+			for (int j = 0; j < i; j++)
+				if (v[i] == v[j]) luaL_error(L, "quiz{}: 'answer' names choice %d twice", v[i]);
+		break;
+	}
+	case 2: {   /* text */
+		int na = check_string_list(L, 1, "accept", "quiz", 1, 20);
+		int np = check_string_list(L, 1, "patterns", "quiz", 1, 20);
+		if (!na && !np) luaL_error(L, "quiz{}: a 'text' question needs 'accept' or 'patterns'");
+		for (int i = 1; i <= np; i++) {
+			lua_getfield(L, 1, "patterns");
+			lua_geti(L, -1, i);
+			const char *pat = lua_tostring(L, -1);
+			int bad = lapi_find(L, "", pat) < 0;
+			lua_pop(L, 2);
+			if (bad) luaL_error(L, "quiz{}: 'patterns'[%d] is not a valid Lua pattern", i);
+		}
+		break;
+	}
+	case 3: {   /* number */
+		lua_getfield(L, 1, "answer");
+		int t = lua_type(L, -1);
+		lua_pop(L, 1);
+		if (t == LUA_TNIL) luaL_error(L, "quiz{}: 'answer' (the right number) is missing");
+		if (t != LUA_TNUMBER) luaL_error(L, "quiz{}: 'answer' must be a number, not %s", lua_typename(L, t));
+		lua_getfield(L, 1, "tolerance");
+		t = lua_type(L, -1);
+		double tol = lua_tonumber(L, -1);
+		lua_pop(L, 1);
+		if (t != LUA_TNIL && (t != LUA_TNUMBER || !(tol >= 0)))
+			luaL_error(L, "quiz{}: 'tolerance' must be a number, 0 or more");
+		break;
+	}
+	case 4: {   /* order */
+		int n = check_string_list(L, 1, "items", "quiz", 2, 9);
+		if (!n) luaL_error(L, "quiz{}: 'items' is missing");
+		lua_getfield(L, 1, "answer");
+		int missing = lua_isnil(L, -1);
+		lua_pop(L, 1);
+		if (missing) luaL_error(L, "quiz{}: 'answer' (the right sequence of item numbers) is missing");
+		int_list(L, 1, "answer", n, v, &nv, "item numbers");
+		int seen[10] = { 0 };
+		for (int i = 0; i < nv; i++) seen[v[i]]++;
+		for (int i = 1; i <= n; i++)
+			if (nv != n || seen[i] != 1)
+				luaL_error(L, "quiz{}: 'answer' must list each item number 1 to %d exactly once", n);
+		break;
+	}
+	}
 	check_string_list(L, 1, "hints", "quiz", 0, 9);
 	new_step(L, "quiz");
 	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
@@ -575,6 +697,50 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_pop(L, 1);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void quiz_to_c(lua_State *L, int st, step *s)
+{
+	char *type = field_dup(L, st, "type");
+	s->qtype = !type || !strcmp(type, "choice") ? QUIZ_CHOICE : !strcmp(type, "multi") ? QUIZ_MULTI
+		: !strcmp(type, "text") ? QUIZ_TEXT : !strcmp(type, "number") ? QUIZ_NUMBER : QUIZ_ORDER;
+	free(type);
+	s->choices = field_list(L, st, s->qtype == QUIZ_ORDER ? "items" : "choices", &s->nchoices);
+	s->hints = field_list(L, st, "hints", &s->nhints);
+	s->explain = expand(field_dup(L, st, "explain"));
+	s->retries = field_int(L, st, "retries", 2);
+	switch (s->qtype) {
+	case QUIZ_CHOICE: s->answer = field_int(L, st, "answer", 1); break;
+	case QUIZ_MULTI:
+	case QUIZ_ORDER:
+		lua_getfield(L, st, "answer");
+		s->nanswers = (int)luaL_len(L, -1);
+		s->answers = xcalloc((size_t)s->nanswers + 1, sizeof *s->answers);
+		for (int i = 0; i < s->nanswers; i++) {
+			lua_geti(L, -1, i + 1);
+			s->answers[i] = (int)lua_tointeger(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		if (s->qtype == QUIZ_MULTI) qsort(s->answers, (size_t)s->nanswers, sizeof *s->answers, cmp_int);
+		break;
+	case QUIZ_TEXT:
+		s->accept = field_list(L, st, "accept", NULL);
+		s->patterns = field_list(L, st, "patterns", NULL);
+		break;
+	case QUIZ_NUMBER:
+		lua_getfield(L, st, "answer");
+		s->number = lua_tonumber(L, -1);
+		lua_getfield(L, st, "tolerance");
+		s->tolerance = lua_tonumber(L, -1);
+		lua_pop(L, 2);
+		break;
+	}
+}
+
 int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 {
 	int t = lua_gettop(L);
@@ -600,10 +766,7 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		s->lang = field_dup(L, st, "lang");
 		if (s->kind == STEP_RUN) run_to_c(L, st, s);
 		if (s->kind == STEP_QUIZ) {
-			s->choices = field_list(L, st, "choices", &s->nchoices);
-			s->hints = field_list(L, st, "hints", &s->nhints);
-			s->answer = field_int(L, st, "answer", 1);
-			s->explain = expand(field_dup(L, st, "explain"));
+			quiz_to_c(L, st, s);
 		}
 		lua_settop(L, t);
 	}

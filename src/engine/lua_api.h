@@ -33,6 +33,10 @@ int lapi_run_worker_fresh(const char *path, int index, const run_worker *w);
 /* The course's shared Lua state (worker functions live in it). */
 lua_State *course_lua(course *c);
 
+/* string.find(s, pattern) in L: 1 when it matches, 0 when not, -1 when
+ * the pattern is malformed. */
+int lapi_find(lua_State *L, const char *s, const char *pattern);
+
 /* Closes a state made by lapi_newstate and its allocator record. */
 void lapi_close(lua_State *L);
 #endif

@@ -74,6 +74,7 @@ static int l_busy(lua_State *L)
 	volatile unsigned long x = 0;
 	while (thread_cpu_ns() < until)
 		for (int i = 0; i < 20000; i++) x += (unsigned long)i * 2654435761u;
+	(void)x;
 	return 0;
 }
 

@@ -264,25 +264,36 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out, int *qno)
 		snprintf(num, sizeof num, "  %d) ", i + 1);
 		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
 	}
+	if (s->qtype != QUIZ_CHOICE) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
+	char *right = engine_right_answer(s);
 	fputs("answer> ", out);
 	fflush(out);
 	if (!in || !fgets(line, sizeof line, in)) {
 		fputs("(no answer: skipped)\n", out);
-		fprintf(out, "The answer is %d) %s\n", s->answer, s->choices[s->answer - 1]);
+		fprintf(out, "The answer is %s\n", right);
 	} else {
 		line[strcspn(line, "\n")] = '\0';
 		fprintf(out, "%s\n", line);
 		quiz_result res;
-		if (engine_answer(e, line, &res) < 0)
-			fprintf(out, "'%s' is not one of the choices. The answer is %d) %s\n", line, s->answer,
-				s->choices[s->answer - 1]);
+		if (engine_answer(e, line, &res) < 0) {
+			if (s->qtype == QUIZ_CHOICE)
+				fprintf(out, "'%s' is not one of the choices. The answer is %s\n", line, right);
+			else
+				fprintf(out, "'%s' is no answer here (%s). The answer is %s\n", line, res.why, right);
+		} else if (s->qtype == QUIZ_CHOICE) {
+			if (res.correct)
+				fprintf(out, "Right: %d) %s\n", res.choice, s->choices[res.choice - 1]);
+			else
+				fprintf(out, "Not quite: you chose %d); the answer is %s\n", res.choice, right);
+		} else if (res.correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
+			fprintf(out, "Right.\n");
 		else if (res.correct)
-			fprintf(out, "Right: %d) %s\n", res.choice, s->choices[res.choice - 1]);
+			fprintf(out, "Right: %s\n", right);
 		else
-			fprintf(out, "Not quite: you chose %d); the answer is %d) %s\n", res.choice, s->answer,
-				s->choices[s->answer - 1]);
+			fprintf(out, "Not quite: the answer is %s\n", right);
 	}
+	free(right);
 	if (s->explain) print_text(out, s->explain);
 	fputc('\n', out);
 }

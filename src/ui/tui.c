@@ -270,7 +270,13 @@ static void draw_status(tui *t)
 		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
 	} else if (s && s->kind == STEP_QUIZ && !lesson_quiz(t, s)->correct && !lesson_quiz(t, s)->revealed) {
 		char k[32];
-		snprintf(k, sizeof k, "1-%d", s->nchoices);
+		switch (s->qtype) {
+		case QUIZ_CHOICE: snprintf(k, sizeof k, "1-%d", s->nchoices); break;
+		case QUIZ_MULTI: snprintf(k, sizeof k, "numbers, e.g. 1 3"); break;
+		case QUIZ_ORDER: snprintf(k, sizeof k, "numbers in order"); break;
+		case QUIZ_NUMBER: snprintf(k, sizeof k, "a number"); break;
+		case QUIZ_TEXT: snprintf(k, sizeof k, "words"); break;
+		}
 		x = tui_hint(w, x, W, k, ": answer");
 		if (s->nhints) x = tui_hint(w, x, W, "hint", NULL);
 		x = tui_hint(w, x, W, "Enter", ": skip");
@@ -538,15 +544,20 @@ static void do_answer(tui *t, const step *s, const char *input)
 {
 	quiz_result res;
 	if (engine_answer(t->e, input, &res) < 0) {
-		tui_msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
-		    input, s->nchoices);
+		if (s->qtype == QUIZ_CHOICE)
+			tui_msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
+			    input, s->nchoices);
+		else
+			tui_msg(t, R_ERR, "\"%s\" is no answer here (%s) nor a command; type help for the commands.",
+			    input, res.why);
 		return;
 	}
 	quiz_state *q = lesson_quiz(t, s);
 	q->tries++;
 	q->chosen = res.choice;
+	snprintf(q->input, sizeof q->input, "%s", input);
 	q->correct = res.correct;
-	if (!res.correct && q->tries >= 2) q->revealed = 1;
+	if (!res.correct && q->tries >= (s->retries > 0 ? s->retries : 2)) q->revealed = 1;
 	t->lesson_follow = 1;
 	t->dirty |= D_DOC | D_HDR | D_STATUS;
 }
@@ -1026,12 +1037,24 @@ static int screen_open(tui *t)
 	return 0;
 }
 
+static char *welcome;
+
+void tui_welcome(const char *msg)
+{
+	free(welcome);
+	welcome = msg ? xstrdup(msg) : NULL;
+}
+
 int tui_main(engine *e, loop *l)
 {
 	tui *t = &T;
 	tui_init(t, e, l);
 	int rc = screen_open(t);
 	if (rc) return rc;
+	if (welcome) {
+		tui_msg(t, R_OK, "%s", welcome);
+		render(t);
+	}
 	loop_run(l);
 
 	/* A live run is stopped and reaped while the screen still says so. */

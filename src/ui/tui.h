@@ -8,6 +8,9 @@
  * every exit path. Returns the process exit code. */
 int tui_main(engine *e, loop *l);
 
+/* A line to greet the student with when the screen opens (copied). */
+void tui_welcome(const char *msg);
+
 /* Plays a saved trace back on the same screen, on a clock running at speed
  * times real time (0.01: slow motion, up to 1000): the timeline and the
  * output show only what had happened by the clock's time; the student can

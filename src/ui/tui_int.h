@@ -117,7 +117,8 @@ void doc_code(tdoc *d, const char *title, const char *lang, const char *src);
 typedef struct {
 	const step *s;
 	int tries;        /* answers given */
-	int chosen;       /* last choice (1-based), 0 none */
+	int chosen;       /* last choice (1-based; choice questions only), 0 none */
+	char input[96];   /* last answer as typed (other question types) */
 	int correct;      /* last answer was right */
 	int revealed;     /* the answer and explanation are shown */
 	const char *hints[8];

@@ -164,23 +164,39 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	}
 }
 
+/* Is choice i (1-based) one of the right ones? */
+static int is_right_choice(const step *s, int i)
+{
+	if (s->qtype == QUIZ_CHOICE) return i == s->answer;
+	if (s->qtype != QUIZ_MULTI) return 0;
+	for (int k = 0; k < s->nanswers; k++)
+		if (s->answers[k] == i) return 1;
+	return 0;
+}
+
 static void step_quiz(tui *t, tdoc *d, const step *s)
 {
 	quiz_state *q = lesson_quiz(t, s);
 	tline *h = doc_line(d);
 	line_adds(h, R_HEAD, s->title ? s->title : "Question");
 	doc_para(d, R_BOLD, s->body, strlen(s->body), NULL, NULL, R_BOLD);
-	doc_blank(d);
 	int show_answer = q->correct || q->revealed;
+	if (s->nchoices || !show_answer) doc_blank(d);
+	int chosen = s->qtype == QUIZ_CHOICE && q->chosen >= 1 && q->chosen <= s->nchoices ? q->chosen : 0;
 	for (int i = 0; i < s->nchoices; i++) {
 		char pre[32];
 		int role = R_KEY;
 		const char *mark = " ";
-		if (show_answer && i + 1 == s->answer) { mark = G.ok; role = R_OK; }
-		else if (q->chosen == i + 1 && !q->correct) { mark = G.bad; role = R_ERR; }
+		if (show_answer && is_right_choice(s, i + 1)) { mark = G.ok; role = R_OK; }
+		else if (chosen == i + 1 && !q->correct) { mark = G.bad; role = R_ERR; }
 		snprintf(pre, sizeof pre, " %s %d) ", mark, i + 1);
 		int text_role = role == R_KEY ? R_TEXT : role;
 		doc_para(d, text_role, s->choices[i], strlen(s->choices[i]), pre, "      ", role);
+	}
+	if (s->qtype != QUIZ_CHOICE && !show_answer) {
+		const char *p = engine_quiz_prompt(s);
+		if (s->nchoices) doc_blank(d);   /* below the items */
+		doc_para(d, R_DIM, p, strlen(p), NULL, NULL, R_DIM);
 	}
 	for (int i = 0; i < q->nhints; i++) {
 		doc_blank(d);
@@ -190,14 +206,24 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 	if (!q->tries) return;
 	doc_blank(d);
 	d->focus = (int)d->n;
-	char *msg;
+	char *msg, *right = engine_right_answer(s);
 	int role = q->correct ? R_OK : R_ERR;
-	if (q->correct)
-		msg = xasprintf("%s Right: %d) %s", G.ok, q->chosen, s->choices[q->chosen - 1]);
+	int left = (s->retries > 0 ? s->retries : 2) - q->tries;
+	if (q->correct && chosen)
+		msg = xasprintf("%s Right: %d) %s", G.ok, chosen, s->choices[chosen - 1]);
+	else if (q->correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
+		msg = xasprintf("%s Right: \"%s\"", G.ok, q->input);
+	else if (q->correct)
+		msg = xasprintf("%s Right: %s", G.ok, right);
 	else if (q->revealed)
-		msg = xasprintf("%s Not quite. The answer is %d) %s", G.bad, s->answer, s->choices[s->answer - 1]);
+		msg = xasprintf("%s Not quite. The answer is %s", G.bad, right);
+	else if (chosen)
+		msg = xasprintf("%s Not quite: %d) is not it. Try again (%d %s left), or type hint.", G.bad, chosen,
+				left, left == 1 ? "try" : "tries");
 	else
-		msg = xasprintf("%s Not quite: %d) is not it. Try again, or type hint.", G.bad, q->chosen);
+		msg = xasprintf("%s Not quite: \"%s\" is not it. Try again (%d %s left), or type hint.", G.bad,
+				q->input, left, left == 1 ? "try" : "tries");
+	free(right);
 	doc_para(d, role, msg, strlen(msg), NULL, "  ", role);
 	free(msg);
 	if (show_answer && s->explain) {

@@ -1,0 +1,682 @@
+/*
+ * progress.c: the student's progress in SQLite (see progress.h).
+ */
+#include "engine/progress.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SCHEMA_VERSION 1
+
+struct progress {
+	sqlite3 *db;
+	char *path;
+	FILE *msg;
+	int said;             /* a write failed and that was said */
+};
+
+/* The tables as export and import see them; conflict: how an imported row
+ * merges with one already there (idempotent). */
+static const struct table {
+	const char *name;
+	const char *cols[9];
+	const char *merge;
+} tables[] = {
+	{ "lessons", { "course", "file", "idx", "title", "nsteps" },
+	  "ON CONFLICT(course, file) DO UPDATE SET idx = excluded.idx, title = excluded.title, nsteps = excluded.nsteps" },
+	{ "position", { "course", "lesson", "step", "updated" },
+	  "ON CONFLICT(course) DO UPDATE SET lesson = excluded.lesson, step = excluded.step, updated = excluded.updated"
+	  " WHERE excluded.updated > position.updated" },
+	{ "seen", { "course", "file", "step", "first" }, "ON CONFLICT DO NOTHING" },
+	{ "answers", { "course", "file", "step", "question", "attempt", "answer", "correct", "time" },
+	  "ON CONFLICT DO NOTHING" },
+	{ "time_spent", { "course", "file", "seconds" },
+	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)" },
+};
+#define NTABLES (sizeof tables / sizeof *tables)
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS lessons(course TEXT NOT NULL, file TEXT NOT NULL, idx INTEGER,"
+	" title TEXT, nsteps INTEGER, PRIMARY KEY(course, file));"
+	"CREATE TABLE IF NOT EXISTS position(course TEXT PRIMARY KEY, lesson INTEGER NOT NULL,"
+	" step INTEGER NOT NULL, updated INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS seen(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+	" first INTEGER, PRIMARY KEY(course, file, step));"
+	"CREATE TABLE IF NOT EXISTS answers(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+	" question TEXT, attempt INTEGER NOT NULL, answer TEXT, correct INTEGER, time INTEGER,"
+	" PRIMARY KEY(course, file, step, attempt));"
+	"CREATE TABLE IF NOT EXISTS time_spent(course TEXT NOT NULL, file TEXT NOT NULL, seconds REAL NOT NULL,"
+	" PRIMARY KEY(course, file));";
+
+/* ---- where ------------------------------------------------------------------ */
+
+char *progress_state_dir(const char *dir)
+{
+	if (dir && *dir) return xstrdup(dir);
+	const char *s = getenv("PARLAB_STATE");
+	if (s && *s) return xstrdup(s);
+	s = getenv("XDG_STATE_HOME");
+	if (s && *s == '/') return xasprintf("%s/parlab", s);
+	s = getenv("HOME");
+	if (s && *s) return xasprintf("%s/.local/state/parlab", s);
+	return NULL;
+}
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int make_dirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *q = p + 1; !rc; q++) {
+		int last = !*q;
+		if (*q != '/' && !last) continue;
+		*q = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) rc = -1;
+		if (last) break;
+		*q = '/';
+	}
+	struct stat st;
+	if (!rc && stat(p, &st) < 0) rc = -1;
+	else if (!rc && !S_ISDIR(st.st_mode)) { rc = -1; errno = ENOTDIR; }
+	free(p);
+	return rc;
+}
+
+/* ---- statements --------------------------------------------------------------- */
+
+/* Binds args by fmt: s text, i int, I int64, d double, n NULL. */
+static int bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	for (int i = 1; *fmt; fmt++, i++) {
+		int rc = SQLITE_OK;
+		switch (*fmt) {
+		case 's': { const char *v = va_arg(ap, const char *);
+			rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i); break; }
+		case 'i': rc = sqlite3_bind_int(st, i, va_arg(ap, int)); break;
+		case 'I': rc = sqlite3_bind_int64(st, i, va_arg(ap, sqlite3_int64)); break;
+		case 'd': rc = sqlite3_bind_double(st, i, va_arg(ap, double)); break;
+		default: rc = sqlite3_bind_null(st, i); break;
+		}
+		if (rc != SQLITE_OK) return rc;
+	}
+	return SQLITE_OK;
+}
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = bindv(st, fmt, ap);
+	va_end(ap);
+	if (rc != SQLITE_OK) { sqlite3_finalize(st); return NULL; }
+	return st;
+}
+
+/* Runs one statement to its end. */
+static int exec1(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = bindv(st, fmt, ap);
+	va_end(ap);
+	if (rc == SQLITE_OK) while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int begin(progress *p) { return sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1; }
+
+/* Commits when ok, else rolls back and says so (once). */
+static int end(progress *p, int ok)
+{
+	if (ok && sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return 0;
+	if (!sqlite3_get_autocommit(p->db)) sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!p->said && p->msg) {
+		fprintf(p->msg, "parlab: could not save progress in %s: %s\n", p->path, sqlite3_errmsg(p->db));
+		p->said = 1;
+	}
+	return -1;
+}
+
+/* ---- opening ------------------------------------------------------------------ */
+
+/* Opens path and makes sure it is a readable parlab database; NULL and
+ * *why (caller frees) when not. *newer: made by a newer parlab. */
+static sqlite3 *try_open(const char *path, char **why, int *newer)
+{
+	sqlite3 *db = NULL;
+	*newer = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) goto bad;
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_extended_result_codes(db, 1);
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK) goto bad;
+	sqlite3_stmt *st = prep(db, "PRAGMA quick_check", "");
+	if (!st) goto bad;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok")) {
+		*why = rc == SQLITE_ROW ? xasprintf("integrity check: %s", sqlite3_column_text(st, 0))
+					: xstrdup(sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) goto bad;
+	st = prep(db, "PRAGMA user_version", "");
+	int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (v > SCHEMA_VERSION) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		*why = xasprintf("made by a newer parlab (schema version %d; this one knows %d)", v, SCHEMA_VERSION);
+		*newer = 1;
+		sqlite3_close(db);
+		return NULL;
+	}
+	char *sql = xasprintf("%s PRAGMA user_version = %d;", schema, SCHEMA_VERSION);
+	rc = v < 0 ? SQLITE_ERROR : sqlite3_exec(db, sql, NULL, NULL, NULL);
+	free(sql);
+	if (rc != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		*why = xstrdup(sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+bad:
+	*why = xstrdup(db ? sqlite3_errmsg(db) : "out of memory");
+	sqlite3_close(db);
+	return NULL;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int progress_off(const char *dir_opt)
+{
+	const char *s = dir_opt && *dir_opt ? dir_opt : getenv("PARLAB_STATE");
+	return s && !strcmp(s, "off");
+}
+
+progress *progress_open(const char *dir_opt, FILE *msg)
+{
+	if (progress_off(dir_opt)) return NULL;
+	char *dir = progress_state_dir(dir_opt);
+	if (!dir) {
+		if (msg) fputs("parlab: no HOME nor PARLAB_STATE: progress is not saved this time\n", msg);
+		return NULL;
+	}
+	if (make_dirs(dir) < 0) {
+		if (msg) fprintf(msg, "parlab: cannot make %s (%s): progress is not saved this time\n", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	char *path = xasprintf("%s/progress.db", dir);
+	free(dir);
+	char *why = NULL;
+	int newer;
+	sqlite3 *db = try_open(path, &why, &newer);
+	if (!db && !newer && exists(path)) {
+		char stamp[32], *aside;
+		time_t now = time(NULL);
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+		aside = xasprintf("%s.broken-%s", path, stamp);
+		for (int i = 2; exists(aside); i++) {   /* never over an earlier one */
+			free(aside);
+			aside = xasprintf("%s.broken-%s-%d", path, stamp, i);
+		}
+		if (msg)
+			fprintf(msg, "parlab: progress database %s is unreadable: %s; keeping it as %s and starting fresh\n",
+				path, why, aside);
+		if (rename(path, aside) == 0) {
+			static const char *const side[] = { "-wal", "-shm", "-journal" };
+			for (size_t i = 0; i < 3; i++) {   /* its journal files go with it */
+				char *a = xasprintf("%s%s", path, side[i]), *b = xasprintf("%s%s", aside, side[i]);
+				if (exists(a)) rename(a, b);
+				free(a);
+				free(b);
+			}
+			free(why);
+			why = NULL;
+			db = try_open(path, &why, &newer);
+		} else if (msg) {
+			free(why);
+			why = xasprintf("cannot rename it: %s", strerror(errno));
+		}
+		free(aside);
+	}
+	if (!db) {
+		if (msg) fprintf(msg, "parlab: cannot use %s (%s): progress is not saved this time\n", path, why);
+		free(why);
+		free(path);
+		return NULL;
+	}
+	free(why);
+	progress *p = xcalloc(1, sizeof *p);
+	p->db = db;
+	p->path = path;
+	p->msg = msg;
+	return p;
+}
+
+void progress_close(progress *p)
+{
+	if (!p) return;
+	sqlite3_close(p->db);
+	free(p->path);
+	free(p);
+}
+
+const char *progress_path(const progress *p) { return p->path; }
+void progress_set_msg(progress *p, FILE *msg) { if (p) p->msg = msg; }
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+int progress_lesson(progress *p, const char *course, const char *file, int index, const char *title, int nsteps)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	return end(p, !exec1(p->db, "INSERT INTO lessons VALUES(?, ?, ?, ?, ?) ON CONFLICT(course, file) DO UPDATE"
+				    " SET idx = excluded.idx, title = excluded.title, nsteps = excluded.nsteps",
+			     "ssisi", course, file, index, title, nsteps));
+}
+
+int progress_set_position(progress *p, const char *course, const char *file, int lesson, int step)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	sqlite3_int64 now = (sqlite3_int64)time(NULL);
+	int ok = !exec1(p->db, "INSERT OR REPLACE INTO position VALUES(?, ?, ?, ?)", "siiI", course, lesson, step, now) &&
+		 !exec1(p->db, "INSERT OR IGNORE INTO seen VALUES(?, ?, ?, ?)", "ssiI", course, file, step, now);
+	return end(p, ok);
+}
+
+int progress_get_position(progress *p, const char *course, int *lesson, int *step)
+{
+	if (!p) return -1;
+	sqlite3_stmt *st = prep(p->db, "SELECT lesson, step FROM position WHERE course = ?", "s", course);
+	if (!st) return -1;
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		*lesson = sqlite3_column_int(st, 0);
+		*step = sqlite3_column_int(st, 1);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+int progress_answer(progress *p, const char *course, const char *file, int step, const char *question,
+		    const char *answer, int correct)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	return end(p, !exec1(p->db,
+			     "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, COALESCE(MAX(attempt), 0) + 1, ?5, ?6, ?7"
+			     " FROM answers WHERE course = ?1 AND file = ?2 AND step = ?3",
+			     "ssissiI", course, file, step, question, answer, correct, (sqlite3_int64)time(NULL)));
+}
+
+int progress_add_time(progress *p, const char *course, const char *file, double seconds)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	return end(p, !exec1(p->db, "INSERT INTO time_spent VALUES(?, ?, ?)"
+				    " ON CONFLICT(course, file) DO UPDATE SET seconds = seconds + excluded.seconds",
+			     "ssd", course, file, seconds));
+}
+
+/* ---- reading -------------------------------------------------------------------------- */
+
+static void fmt_time(char *buf, size_t cap, double s)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600) snprintf(buf, cap, "%ldh%02ldm", t / 3600, t / 60 % 60);
+	else snprintf(buf, cap, "%ldm%02lds", t / 60, t % 60);
+}
+
+int progress_report(progress *p, FILE *out)
+{
+	static const char courses[] =
+		"SELECT course FROM lessons UNION SELECT course FROM position UNION SELECT course FROM answers"
+		" UNION SELECT course FROM seen UNION SELECT course FROM time_spent ORDER BY 1";
+	/* Lessons of a course: the known ones in order, then any others met. */
+	static const char lessons[] =
+		"WITH f(file) AS (SELECT file FROM lessons WHERE course = ?1 UNION SELECT file FROM seen WHERE course = ?1"
+		" UNION SELECT file FROM answers WHERE course = ?1 UNION SELECT file FROM time_spent WHERE course = ?1)"
+		" SELECT f.file, l.idx, l.title, l.nsteps,"
+		" (SELECT COUNT(*) FROM seen s WHERE s.course = ?1 AND s.file = f.file),"
+		" (SELECT COUNT(*) FROM answers a WHERE a.course = ?1 AND a.file = f.file AND a.attempt = 1 AND a.correct),"
+		" (SELECT COUNT(*) FROM answers a WHERE a.course = ?1 AND a.file = f.file AND a.attempt = 1),"
+		" (SELECT seconds FROM time_spent t WHERE t.course = ?1 AND t.file = f.file)"
+		" FROM f LEFT JOIN lessons l ON l.course = ?1 AND l.file = f.file ORDER BY l.idx IS NULL, l.idx, f.file";
+	sqlite3_stmt *cs = prep(p->db, courses, "");
+	if (!cs) { fprintf(stderr, "parlab progress: %s\n", sqlite3_errmsg(p->db)); return -1; }
+	int n = 0;
+	fprintf(out, "Progress (%s):\n", p->path);
+	while (sqlite3_step(cs) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(cs, 0);
+		int li, si;
+		n++;
+		fprintf(out, "\n%s", c);
+		if (progress_get_position(p, c, &li, &si) == 1) fprintf(out, ": at lesson %d, step %d", li + 1, si + 1);
+		fputc('\n', out);
+		sqlite3_stmt *ls = prep(p->db, lessons, "s", c);
+		int seen = 0, total = 0, right = 0, asked = 0;
+		double secs = 0;
+		while (ls && sqlite3_step(ls) == SQLITE_ROW) {
+			const char *file = (const char *)sqlite3_column_text(ls, 0);
+			const char *title = (const char *)sqlite3_column_text(ls, 2);
+			int ns = sqlite3_column_int(ls, 3), sn = sqlite3_column_int(ls, 4);
+			int r = sqlite3_column_int(ls, 5), a = sqlite3_column_int(ls, 6);
+			double t = sqlite3_column_double(ls, 7);
+			char num[16], tm[32], steps[32], qs[48];
+			if (sqlite3_column_type(ls, 1) == SQLITE_NULL) snprintf(num, sizeof num, "  -");
+			else snprintf(num, sizeof num, "%3d.", sqlite3_column_int(ls, 1) + 1);
+			if (sqlite3_column_type(ls, 3) == SQLITE_NULL) snprintf(steps, sizeof steps, "%d steps seen", sn);
+			else snprintf(steps, sizeof steps, "%d/%d steps", sn, ns);
+			if (a) snprintf(qs, sizeof qs, "%d/%d right", r, a);
+			else snprintf(qs, sizeof qs, "no questions answered");
+			fmt_time(tm, sizeof tm, t);
+			fprintf(out, "  %s %-34.34s %-14s %-22s %s\n", num, title ? title : file, steps, qs, tm);
+			seen += sn; total += ns; right += r; asked += a; secs += t;
+		}
+		sqlite3_finalize(ls);
+		char tm[32];
+		fmt_time(tm, sizeof tm, secs);
+		fprintf(out, "  total: %d/%d steps seen, %d/%d questions right at the first try, %s spent\n", seen, total,
+			right, asked, tm);
+	}
+	sqlite3_finalize(cs);
+	if (!n) fputs("\nNothing yet: open a course (parlab) and your progress is kept here.\n", out);
+	return 0;
+}
+
+int progress_reset(progress *p, const char *course)
+{
+	if (begin(p) < 0) return end(p, 0);
+	int ok = 1, n = 0;
+	for (size_t i = 0; ok && i < NTABLES; i++) {
+		char *sql = xasprintf("DELETE FROM %s%s", tables[i].name, course ? " WHERE course = ?" : "");
+		ok = !exec1(p->db, sql, course ? "s" : "", course);
+		n += sqlite3_changes(p->db);
+		free(sql);
+	}
+	return end(p, ok) < 0 ? -1 : n;
+}
+
+/* ---- export and import ------------------------------------------------------------------ */
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcasecmp(s + a - b, suf);
+}
+
+static char *select_sql(const struct table *t)
+{
+	size_t cap = 256;
+	char *sql = xmalloc(cap);
+	strcpy(sql, "SELECT ");
+	for (int c = 0; t->cols[c]; c++) {
+		if (c) strcat(sql, ", ");
+		strcat(sql, t->cols[c]);
+	}
+	strcat(sql, " FROM ");
+	strcat(sql, t->name);
+	return sql;
+}
+
+/* Every column that any table has, for CSV: "table" first. */
+static const char *const csv_cols[] = { "table", "course", "file", "idx", "title", "nsteps", "lesson", "step",
+					 "updated", "first", "question", "attempt", "answer", "correct", "time",
+					 "seconds", NULL };
+
+static void csv_field(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"') fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+int progress_export(progress *p, const char *file, char **err)
+{
+	*err = NULL;
+	int csv = ends_with(file, ".csv");
+	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
+	FILE *f = fopen(file, "w");
+	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return -1; }
+	json_t *root = json_object();
+	json_object_set_new(root, "parlab_progress", json_integer(SCHEMA_VERSION));
+	if (csv)
+		for (int c = 0; csv_cols[c]; c++) fprintf(f, "%s%s", c ? "," : "", csv_cols[c]);
+	if (csv) fputc('\n', f);
+	int rows = 0, rc = 0;
+	/* One read transaction: a consistent snapshot. */
+	sqlite3_exec(p->db, "BEGIN", NULL, NULL, NULL);
+	for (size_t i = 0; i < NTABLES && !rc; i++) {
+		const struct table *t = &tables[i];
+		char *sql = select_sql(t);
+		sqlite3_stmt *st = prep(p->db, sql, "");
+		free(sql);
+		if (!st) { rc = -1; break; }
+		json_t *arr = json_array();
+		int s;
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			for (int c = 0; t->cols[c]; c++) {
+				json_t *v;
+				switch (sqlite3_column_type(st, c)) {
+				case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
+				case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, c)); break;
+				case SQLITE_NULL: v = json_null(); break;
+				default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+				}
+				json_object_set_new(o, t->cols[c], v ? v : json_null());
+			}
+			if (csv) {
+				for (int k = 0; csv_cols[k]; k++) {
+					if (k) fputc(',', f);
+					if (!k) { csv_field(f, t->name); continue; }
+					json_t *v = json_object_get(o, csv_cols[k]);
+					if (json_is_string(v)) csv_field(f, json_string_value(v));
+					else if (json_is_integer(v)) fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+					else if (json_is_real(v)) fprintf(f, "%.17g", json_real_value(v));
+				}
+				fputc('\n', f);
+				json_decref(o);
+			} else {
+				json_array_append_new(arr, o);
+			}
+			rows++;
+		}
+		if (s != SQLITE_DONE) rc = -1;
+		sqlite3_finalize(st);
+		json_object_set_new(root, t->name, arr);
+	}
+	if (rc) *err = xasprintf("%s: %s", p->path, sqlite3_errmsg(p->db));
+	sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
+	if (!rc && !csv && json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0) rc = -1;
+	if (!csv) fputc('\n', f);
+	json_decref(root);
+	if (fclose(f) != 0 && !rc) rc = -1;
+	if (rc && !*err) *err = xasprintf("%s: %s", file, strerror(errno));
+	return rc ? -1 : rows;
+}
+
+static const struct table *table_named(const char *name)
+{
+	for (size_t i = 0; i < NTABLES; i++)
+		if (!strcmp(tables[i].name, name)) return &tables[i];
+	return NULL;
+}
+
+static char *insert_sql(const struct table *t)
+{
+	char cols[256] = "", qs[64] = "";
+	for (int c = 0; t->cols[c]; c++) {
+		strcat(cols, c ? ", " : "");
+		strcat(cols, t->cols[c]);
+		strcat(qs, c ? ", ?" : "?");
+	}
+	return xasprintf("INSERT INTO %s(%s) VALUES(%s) %s", t->name, cols, qs, t->merge);
+}
+
+/* Reads one CSV record (RFC 4180 quoting) from *pos: fields into f[] (at
+ * most max). Returns the count, 0 at the end. Fields point into buf. */
+static int csv_record(char **pos, char **f, int max, int *quoted)
+{
+	char *s = *pos;
+	if (!*s) return 0;
+	int n = 0;
+	for (;;) {
+		char *o = s, *start = s;
+		int q = 0;
+		if (*s == '"') {
+			q = 1;
+			s++;
+			for (;;) {
+				if (!*s) break;
+				if (*s == '"' && s[1] == '"') { *o++ = '"'; s += 2; continue; }
+				if (*s == '"') { s++; break; }
+				*o++ = *s++;
+			}
+			while (*s && *s != ',' && *s != '\n' && *s != '\r') s++;
+		} else {
+			while (*s && *s != ',' && *s != '\n' && *s != '\r') *o++ = *s++;
+		}
+		char sep = *s;
+		if (n < max) { f[n] = start; quoted[n] = q; n++; }
+		*o = '\0';
+		if (sep == ',') { s++; continue; }
+		if (sep == '\r') { s++; if (*s == '\n') s++; }
+		else if (sep == '\n') s++;
+		break;
+	}
+	*pos = s;
+	return n;
+}
+
+static char *slurp(const char *file, char **err)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return NULL; }
+	size_t cap = 4096, len = 0;
+	char *buf = xmalloc(cap);
+	size_t k;
+	while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += k;
+		if (cap - len < 2) buf = xrealloc(buf, cap *= 2);
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+static int import_csv(progress *p, const char *file, char **err)
+{
+	char *buf = slurp(file, err), *pos;
+	if (!buf) return -1;
+	pos = buf;
+	char *head[32], *f[32];
+	int hq[32], q[32];
+	int nh = csv_record(&pos, head, 32, hq), rows = 0, line = 1;
+	if (nh < 2 || strcmp(head[0], "table")) {
+		*err = xasprintf("%s: not a parlab progress CSV (its first column must be \"table\")", file);
+		free(buf);
+		return -1;
+	}
+	int n;
+	while (!*err && (n = csv_record(&pos, f, 32, q)) > 0) {
+		line++;
+		if (n == 1 && !*f[0]) continue;
+		const struct table *t = table_named(f[0]);
+		if (!t) { *err = xasprintf("%s:%d: no table \"%s\"", file, line, f[0]); break; }
+		char *sql = insert_sql(t);
+		sqlite3_stmt *st = prep(p->db, sql, "");
+		free(sql);
+		for (int c = 0; st && t->cols[c]; c++)
+			for (int h = 1; h < nh && h < n; h++)
+				if (!strcmp(head[h], t->cols[c])) {
+					if (*f[h] || q[h]) sqlite3_bind_text(st, c + 1, f[h], -1, SQLITE_TRANSIENT);
+					break;
+				}
+		if (!st || sqlite3_step(st) != SQLITE_DONE)
+			*err = xasprintf("%s:%d: %s", file, line, sqlite3_errmsg(p->db));
+		else rows++;
+		sqlite3_finalize(st);
+	}
+	free(buf);
+	return *err ? -1 : rows;
+}
+
+static int import_json(progress *p, const char *file, char **err)
+{
+	json_error_t je;
+	json_t *root = json_load_file(file, 0, &je);
+	if (!root) { *err = xasprintf("%s:%d: %s", file, je.line, je.text); return -1; }
+	if (!json_is_object(root) || !json_object_get(root, "parlab_progress")) {
+		*err = xasprintf("%s: not a parlab progress export", file);
+		json_decref(root);
+		return -1;
+	}
+	int rows = 0;
+	for (size_t i = 0; i < NTABLES && !*err; i++) {
+		const struct table *t = &tables[i];
+		json_t *arr = json_object_get(root, t->name), *o;
+		size_t k;
+		char *sql = insert_sql(t);
+		json_array_foreach(arr, k, o) {
+			sqlite3_stmt *st = prep(p->db, sql, "");
+			for (int c = 0; st && t->cols[c]; c++) {
+				json_t *v = json_object_get(o, t->cols[c]);
+				if (json_is_integer(v)) sqlite3_bind_int64(st, c + 1, json_integer_value(v));
+				else if (json_is_real(v)) sqlite3_bind_double(st, c + 1, json_real_value(v));
+				else if (json_is_string(v)) sqlite3_bind_text(st, c + 1, json_string_value(v), -1, SQLITE_TRANSIENT);
+			}
+			if (!st || sqlite3_step(st) != SQLITE_DONE) {
+				*err = xasprintf("%s: %s[%zu]: %s", file, t->name, k, sqlite3_errmsg(p->db));
+				sqlite3_finalize(st);
+				break;
+			}
+			sqlite3_finalize(st);
+			rows++;
+		}
+		free(sql);
+	}
+	json_decref(root);
+	return *err ? -1 : rows;
+}
+
+int progress_import(progress *p, const char *file, char **err)
+{
+	*err = NULL;
+	int csv = ends_with(file, ".csv");
+	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
+	if (begin(p) < 0) { *err = xasprintf("%s: %s", p->path, sqlite3_errmsg(p->db)); return -1; }
+	int n = csv ? import_csv(p, file, err) : import_json(p, file, err);
+	if (n < 0) {
+		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		*err = xasprintf("%s: %s", p->path, sqlite3_errmsg(p->db));
+		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return n;
+}

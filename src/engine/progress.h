@@ -1,0 +1,55 @@
+/*
+ * progress: what a student has done, kept across sessions in SQLite:
+ * the position per course, every answer, the steps seen and the time spent
+ * per lesson. The database is $PARLAB_STATE/progress.db, else
+ * $XDG_STATE_HOME/parlab/progress.db, else ~/.local/state/parlab/progress.db
+ * (WAL, a busy timeout: two parlab at once are fine). Every write is one
+ * transaction. A database that cannot be read is renamed aside
+ * (X.broken-<time>), never deleted, and a fresh one started.
+ */
+#ifndef PARLAB_PROGRESS_H
+#define PARLAB_PROGRESS_H
+#include <stdio.h>
+
+typedef struct progress progress;
+
+/* The folder the database goes in: dir if given, else from the
+ * environment as above. Freshly allocated, or NULL (no HOME). */
+char *progress_state_dir(const char *dir);
+
+/* The folder is "off" (--state off, PARLAB_STATE=off): keep nothing. */
+int progress_off(const char *dir);
+
+/* Opens (creating folders 0700 and the schema) dir/progress.db. Problems
+ * are said on msg; NULL when even a fresh database could not be had (the
+ * caller runs without saving); NULL, silently, when progress_off. */
+progress *progress_open(const char *dir, FILE *msg);
+void progress_close(progress *p);
+/* Where a failed write is said (once); NULL: nowhere (under the TUI). */
+void progress_set_msg(progress *p, FILE *msg);
+const char *progress_path(const progress *p);
+
+/* A lesson of a course (its file's basename, 0-based index, title, steps),
+ * so reports can say "3/7 steps". */
+int progress_lesson(progress *p, const char *course, const char *file, int index, const char *title, int nsteps);
+/* The current position (0-based) and that this step was seen. */
+int progress_set_position(progress *p, const char *course, const char *file, int lesson, int step);
+/* 1 and the saved position when there is one, 0 when none, -1 on error. */
+int progress_get_position(progress *p, const char *course, int *lesson, int *step);
+/* An answer; the attempt number is counted here (1 for the first). */
+int progress_answer(progress *p, const char *course, const char *file, int step, const char *question,
+		    const char *answer, int correct);
+/* Adds seconds spent on a lesson. */
+int progress_add_time(progress *p, const char *course, const char *file, double seconds);
+
+/* Per course and lesson: steps seen/total, questions right/asked (first
+ * attempts), time spent. */
+int progress_report(progress *p, FILE *out);
+/* Forgets one course (or all when course is NULL). Returns rows removed. */
+int progress_reset(progress *p, const char *course);
+/* .json or .csv by the file's extension. -1 with *err (caller frees). */
+int progress_export(progress *p, const char *file, char **err);
+/* Merges a .json or .csv export; importing twice changes nothing more. */
+int progress_import(progress *p, const char *file, char **err);
+
+#endif

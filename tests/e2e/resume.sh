@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Resume: the TUI keeps the position; quit at step 3, start again, and it
+# says "Welcome back: resuming at lesson 1, step 3" and shows step 3.
+#
+#   tests/e2e/resume.sh BUILD/parlab
+set -euo pipefail
+BIN=${1:?usage: resume.sh PATH/TO/parlab}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/resume-e2e.XXXXXX")
+SOCK=parlab-resume-$$
+T=(tmux -L "$SOCK" -f /dev/null)
+PANE=resume
+cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cap() { "${T[@]}" capture-pane -p -t "$PANE" 2>/dev/null || true; }
+fail() {
+	echo "FAIL: $*"
+	cap | sed 's/^/| /'
+	exit 1
+}
+wait_for() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		cap | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	fail "waited ${2:-10}s for \"$1\""
+}
+key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
+type_line() { key -l -- "$1"; key Enter; }
+
+start() {
+	"${T[@]}" kill-server >/dev/null 2>&1 || true
+	sleep 0.2
+	cat >"$WORK/run.sh" <<EOS
+env PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$HERE/mini.lua"
+echo "PARLAB-EXITED \$?"
+exec sleep 3600
+EOS
+	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+	wait_for "parlab>" 15
+}
+
+start
+wait_for "step 1/4"
+cap | grep -qF "Welcome back" && fail "a first start must not say welcome back"
+key Enter
+wait_for "step 2/4"
+key Enter
+wait_for "step 3/4"
+type_line "quit"
+wait_for "PARLAB-EXITED 0"
+echo "ok - quit at step 3"
+
+start
+wait_for "Welcome back: resuming at lesson 1, step 3"
+wait_for "step 3/4"
+echo "ok - resumed at step 3"
+type_line "back"
+wait_for "step 2/4"
+type_line "quit"
+wait_for "PARLAB-EXITED 0"
+
+out=$(PARLAB_STATE="$WORK/state" "$BIN" progress)
+[[ "$out" == *"at lesson 1, step 2"* && "$out" == *"3/4 steps"* ]] || { echo "FAIL: report: $out"; exit 1; }
+echo "ok - the report has the position and the steps seen"

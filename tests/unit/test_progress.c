@@ -1,0 +1,226 @@
+/* test_progress: the progress store: positions and answers read back, two
+ * processes writing at once, a writer killed mid-way, a corrupt file. */
+#include "check.h"
+#include "engine/progress.h"
+#include "util/xmalloc.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *fresh_dir(const char *base, const char *name)
+{
+	char *d = xasprintf("%s/%s", base, name);
+	return d;
+}
+
+/* A number from one SQL query on the database in dir. */
+static long long query(const char *dir, const char *sql)
+{
+	char *path = xasprintf("%s/progress.db", dir);
+	sqlite3 *db;
+	long long v = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 5000);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	free(path);
+	return v;
+}
+
+static int integrity_ok(const char *dir)
+{
+	char *path = xasprintf("%s/progress.db", dir);
+	sqlite3 *db;
+	int ok = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 5000);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			ok = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	free(path);
+	return ok;
+}
+
+static void test_roundtrip(const char *base)
+{
+	char *dir = fresh_dir(base, "a/b/state");   /* folders made as needed */
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	if (!p) { free(dir); return; }
+	int li = -1, si = -1;
+	CHECK(progress_get_position(p, "course", &li, &si) == 0);
+	CHECK(progress_lesson(p, "course", "01-a.lua", 0, "First", 4) == 0);
+	CHECK(progress_set_position(p, "course", "01-a.lua", 0, 1) == 0);
+	CHECK(progress_set_position(p, "course", "01-a.lua", 0, 2) == 0);
+	CHECK(progress_get_position(p, "course", &li, &si) == 1);
+	CHECK(li == 0 && si == 2);
+	CHECK(progress_answer(p, "course", "01-a.lua", 2, "Q?", "1", 0) == 0);
+	CHECK(progress_answer(p, "course", "01-a.lua", 2, "Q?", "2", 1) == 0);
+	CHECK(progress_add_time(p, "course", "01-a.lua", 1.5) == 0);
+	CHECK(progress_add_time(p, "course", "01-a.lua", 2.0) == 0);
+	progress_close(p);
+
+	CHECK(query(dir, "SELECT COUNT(*) FROM answers") == 2);
+	CHECK(query(dir, "SELECT MAX(attempt) FROM answers") == 2);
+	CHECK(query(dir, "SELECT correct FROM answers WHERE attempt = 1") == 0);
+	CHECK(query(dir, "SELECT COUNT(*) FROM seen") == 2);
+	CHECK(query(dir, "SELECT seconds * 10 FROM time_spent") == 35);
+	CHECK(query(dir, "PRAGMA user_version") == 1);
+
+	p = progress_open(dir, stderr);
+	CHECK(p && progress_get_position(p, "course", &li, &si) == 1 && li == 0 && si == 2);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (p) progress_report(p, m);
+	fclose(m);
+	CHECK_CONTAINS(buf, "course: at lesson 1, step 3");
+	CHECK_CONTAINS(buf, "2/4 steps");
+	CHECK_CONTAINS(buf, "0/1 right");
+	free(buf);
+	CHECK(p && progress_reset(p, "nothing") == 0);
+	CHECK(p && progress_reset(p, "course") > 0);
+	CHECK(p && progress_get_position(p, "course", &li, &si) == 0);
+	progress_close(p);
+	free(dir);
+}
+
+#define WRITES 400
+
+static void writer(const char *dir, int id, int forever)
+{
+	progress *p = progress_open(dir, stderr);
+	if (!p) _exit(3);
+	int bad = 0;
+	for (int i = 0; forever || i < WRITES; i++) {
+		char ans[32];
+		snprintf(ans, sizeof ans, "%d-%d", id, i);
+		bad += progress_answer(p, "c", "l.lua", 0, "Q", ans, i % 2) < 0;
+		bad += progress_set_position(p, "c", "l.lua", id, i % 7) < 0;
+	}
+	progress_close(p);
+	_exit(bad ? 1 : 0);
+}
+
+static void test_two_writers(const char *base)
+{
+	char *dir = fresh_dir(base, "two");
+	progress *p = progress_open(dir, stderr);   /* the schema first, as parlab would */
+	CHECK(p != NULL);
+	progress_close(p);
+	pid_t a = fork();
+	if (a == 0) writer(dir, 1, 0);
+	pid_t b = fork();
+	if (b == 0) writer(dir, 2, 0);
+	int sa = -1, sb = -1;
+	waitpid(a, &sa, 0);
+	waitpid(b, &sb, 0);
+	CHECK(WIFEXITED(sa) && WEXITSTATUS(sa) == 0);
+	CHECK(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+	CHECK(query(dir, "SELECT COUNT(*) FROM answers") == 2 * WRITES);
+	/* Attempts were counted inside each transaction: 1..N, none twice. */
+	CHECK(query(dir, "SELECT COUNT(DISTINCT attempt) FROM answers") == 2 * WRITES);
+	CHECK(query(dir, "SELECT MAX(attempt) FROM answers") == 2 * WRITES);
+	CHECK(query(dir, "SELECT COUNT(*) FROM position") == 1);
+	CHECK(integrity_ok(dir));
+	free(dir);
+}
+
+static void test_killed_writer(const char *base)
+{
+	char *dir = fresh_dir(base, "killed");
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	progress_close(p);
+	pid_t a = fork();
+	if (a == 0) writer(dir, 1, 1);
+	/* Let it get going, then kill it wherever it is. */
+	for (int i = 0; i < 200 && query(dir, "SELECT COUNT(*) FROM answers") < 50; i++) usleep(10000);
+	kill(a, SIGKILL);
+	int st;
+	waitpid(a, &st, 0);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	CHECK(p && progress_answer(p, "c", "l.lua", 0, "Q", "after", 1) == 0);
+	progress_close(p);
+	CHECK(integrity_ok(dir));
+	long long n = query(dir, "SELECT COUNT(*) FROM answers");
+	CHECK(n >= 50);
+	CHECK(query(dir, "SELECT MAX(attempt) FROM answers") == n);
+	free(dir);
+}
+
+static int count_broken(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, "progress.db.broken-", 19) && !strchr(de->d_name + 19, 'w')) n++;
+	if (d) closedir(d);
+	return n;
+}
+
+static void test_corrupt(const char *base)
+{
+	char *dir = fresh_dir(base, "corrupt");
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	progress_close(p);
+	char *path = xasprintf("%s/progress.db", dir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	for (int i = 0; f && i < 8192; i++) fputc((i * 7919) % 251, f);
+	if (f) fclose(f);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	p = progress_open(dir, m);
+	fclose(m);
+	CHECK(p != NULL);
+	char *want = xasprintf("progress database %s is unreadable: ", path);
+	CHECK_CONTAINS(buf, want);
+	CHECK_CONTAINS(buf, "; keeping it as ");
+	CHECK_CONTAINS(buf, "and starting fresh");
+	CHECK(count_broken(dir) == 1);
+	CHECK(p && progress_set_position(p, "c", "l.lua", 0, 1) == 0);
+	int li, si;
+	CHECK(p && progress_get_position(p, "c", &li, &si) == 1 && si == 1);
+	progress_close(p);
+	CHECK(integrity_ok(dir));
+	free(want);
+	free(buf);
+	free(path);
+	free(dir);
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *base = xasprintf("%s/test-progress-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(base)) { perror(base); return 1; }
+	test_roundtrip(base);
+	test_two_writers(base);
+	test_killed_writer(base);
+	test_corrupt(base);
+	char *cmd = xasprintf("rm -rf '%s'", base);
+	if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
+	free(cmd);
+	free(base);
+	return CHECK_DONE();
+}
