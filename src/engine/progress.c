@@ -2,6 +2,7 @@
  * progress.c: the student's progress in SQLite (see progress.h).
  */
 #include "engine/progress.h"
+#include "util/fs.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -71,25 +72,6 @@ char *progress_state_dir(const char *dir)
 	return NULL;
 }
 
-/* mkdir -p with mode 0700 for what it creates. */
-static int make_dirs(const char *dir)
-{
-	char *p = xstrdup(dir);
-	int rc = 0;
-	for (char *q = p + 1; !rc; q++) {
-		int last = !*q;
-		if (*q != '/' && !last) continue;
-		*q = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) rc = -1;
-		if (last) break;
-		*q = '/';
-	}
-	struct stat st;
-	if (!rc && stat(p, &st) < 0) rc = -1;
-	else if (!rc && !S_ISDIR(st.st_mode)) { rc = -1; errno = ENOTDIR; }
-	free(p);
-	return rc;
-}
 
 /* ---- statements --------------------------------------------------------------- */
 
@@ -221,7 +203,7 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 		if (msg) fputs("parlab: no HOME nor PARLAB_STATE: progress is not saved this time\n", msg);
 		return NULL;
 	}
-	if (make_dirs(dir) < 0) {
+	if (fs_mkdirs(dir, 0700) < 0) {
 		if (msg) fprintf(msg, "parlab: cannot make %s (%s): progress is not saved this time\n", dir, strerror(errno));
 		free(dir);
 		return NULL;

@@ -5,6 +5,7 @@
 #include "ui/batch.h"
 #include "trace/trace_file.h"
 #include "trace/trace_stats.h"
+#include "util/fs.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
@@ -153,25 +154,6 @@ static void print_summary(FILE *out, const trace *t)
 static char *save_dir;    /* --save-trace DIR, or NULL */
 static int nsaved;        /* runs saved so far: the NN of DIR/NN-slug.trace */
 
-/* mkdir -p: every missing folder of dir; errno set on failure. */
-static int make_dirs(const char *dir)
-{
-	char *p = xstrdup(dir);
-	int rc = 0;
-	for (char *q = p + 1; !rc; q++) {
-		int last = !*q;
-		if (*q != '/' && !last) continue;
-		*q = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) rc = -1;
-		if (last) break;
-		*q = '/';
-	}
-	struct stat st;
-	if (!rc && stat(p, &st) < 0) rc = -1;
-	else if (!rc && !S_ISDIR(st.st_mode)) { rc = -1; errno = ENOTDIR; }
-	free(p);
-	return rc;
-}
 
 /* Saves every run of the session into dir (created if missing). main.c
  * declares it (batch.h is not this change's to edit). */
@@ -179,7 +161,7 @@ int batch_save_traces(const char *dir, char **err)
 {
 	*err = NULL;
 	if (!*dir) { *err = xstrdup("\"\": an empty folder name"); return -1; }
-	if (make_dirs(dir) < 0) { *err = xasprintf("%s: %s", dir, strerror(errno)); return -1; }
+	if (fs_mkdirs(dir, 0777) < 0) { *err = xasprintf("%s: %s", dir, strerror(errno)); return -1; }
 	free(save_dir);
 	save_dir = xstrdup(dir);
 	nsaved = 0;

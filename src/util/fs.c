@@ -1,0 +1,25 @@
+#include "util/fs.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+int fs_mkdirs(const char *dir, mode_t mode)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *q = p + 1; !rc; q++) {
+		int last = !*q;
+		if (*q != '/' && !last) continue;
+		*q = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) rc = -1;
+		if (last) break;
+		*q = '/';
+	}
+	struct stat st;
+	if (!rc && stat(p, &st) < 0) rc = -1;
+	else if (!rc && !S_ISDIR(st.st_mode)) { rc = -1; errno = ENOTDIR; }
+	free(p);
+	return rc;
+}
