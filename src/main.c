@@ -22,7 +22,8 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: parlab [OPTIONS] [PATH]        open a course (default: Module 14)\n"
-	      "       parlab --batch [PATH] < answers  the course as a plain transcript\n"
+	      "       parlab --batch [PATH] [--answers FILE]\n"
+	      "                                        the course as a plain transcript\n"
 	      "       parlab check PATH...             load lessons without running them\n"
 	      "       parlab list                      the bundled courses and lessons\n"
 	      "       parlab export FILE --perfetto OUT.json\n"
@@ -37,6 +38,8 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "  -b, --batch     plain-text mode (the default when stdout is not a terminal);\n"
 	      "                  one answer per question is read from stdin\n"
+	      "  --answers FILE  (batch) read the answers from FILE: one line per question,\n"
+	      "                  in order; \"-\" or an empty line skips one, # starts a comment\n"
 	      "  --save-trace DIR  (batch) save each run's trace as DIR/NN-<run>.trace\n"
 	      "  --state DIR     keep progress in DIR/progress.db (batch records only\n"
 	      "                  with --state or PARLAB_STATE; it never resumes);\n"
@@ -248,6 +251,27 @@ static void raise_nofile(void)
 	}
 }
 
+/* The TUI goes on where the student left off; where a lesson does not let
+ * them skip a question, at that question. */
+static void resume(engine *e, progress *prog, const char *id)
+{
+	int li, si;
+	if (progress_get_position(prog, id, &li, &si) != 1 || (!li && !si) || engine_goto(e, li, si) == -1) {
+		engine_goto(e, 0, 0);   /* records the first step as seen */
+		return;
+	}
+	const step *b = engine_blocker(e, li, si);
+	if (b) {
+		engine_goto(e, 0, 0);
+		si = engine_locate(e, b, &li);
+		engine_goto(e, li, si);
+	}
+	char *hello = xasprintf("Welcome back: resuming at lesson %d, step %d%s (type lessons to choose another)",
+				li + 1, si + 1, b ? ", a question this lesson asks you to answer" : "");
+	tui_welcome(hello);
+	free(hello);
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
@@ -255,11 +279,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "batch", no_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { "save-trace", required_argument, NULL, 'S' },
-		{ "state", required_argument, NULL, 'P' },
+		{ "state", required_argument, NULL, 'P' }, { "answers", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int batch = !isatty(STDOUT_FILENO), c;
-	const char *save_dir = NULL, *state = NULL;
+	const char *save_dir = NULL, *state = NULL, *answers = NULL;
 	while ((c = getopt_long(argc, argv, "+bhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': batch = 1; break;
@@ -267,6 +291,7 @@ int main(int argc, char **argv)
 		case 'V': printf("parlab %s\n", PARLAB_VERSION); return 0;
 		case 'S': save_dir = optarg; break;
 		case 'P': state = optarg; break;
+		case 'A': answers = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -284,6 +309,10 @@ int main(int argc, char **argv)
 	if (save_dir && !*save_dir) { fputs("parlab: --save-trace needs a folder name\n", stderr); return 2; }
 	if (save_dir && !batch) {
 		fputs("parlab: --save-trace goes with --batch (in the TUI, type save)\n", stderr);
+		return 2;
+	}
+	if (answers && !batch) {
+		fputs("parlab: --answers goes with --batch (in the TUI, type the answers)\n", stderr);
 		return 2;
 	}
 	if (argc > 1) { fprintf(stderr, "parlab: one course at a time (got %d paths)\n", argc); usage(stderr); return 2; }
@@ -312,18 +341,14 @@ int main(int argc, char **argv)
 	const char *env_state = getenv("PARLAB_STATE");
 	progress *prog = !batch || state || (env_state && *env_state) ? progress_open(state, stderr) : NULL;
 	char *id = prog ? course_id(path, co) : NULL;
-	if (prog && !batch) {
-		int li, si;
-		if (progress_get_position(prog, id, &li, &si) == 1 && (li || si) && engine_goto(e, li, si) == 0) {
-			char *hello = xasprintf("Welcome back: resuming at lesson %d, step %d (type lessons to choose another)",
-						li + 1, si + 1);
-			tui_welcome(hello);
-			free(hello);
-		}
-	}
 	if (prog) engine_set_progress(e, prog, id);
+	if (prog && !batch) resume(e, prog, id);
 	if (prog && !batch) progress_set_msg(prog, NULL);   /* stderr would scribble on the screen */
-	int rc = batch ? batch_main(e, l, stdin, stdout) : tui_main(e, l);
+	FILE *in = answers ? fopen(answers, "r") : stdin;
+	int rc = 1;
+	if (!in) fprintf(stderr, "parlab: --answers %s: %s\n", answers, strerror(errno));
+	else rc = batch ? batch_main(e, l, in, stdout) : tui_main(e, l);
+	if (in && in != stdin) fclose(in);
 	engine_free(e);
 	progress_close(prog);
 	free(id);

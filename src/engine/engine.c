@@ -9,6 +9,8 @@
 #include "engine/progress.h"
 #include "util/xmalloc.h"
 
+#include <lauxlib.h>
+
 #include <ctype.h>
 #include <ftw.h>
 #include <math.h>
@@ -29,8 +31,18 @@ struct engine {
 	int run_failed, run_skipped;
 	char *scratch;
 	int hint_next;
-	int right, asked;
-	const step *answered;  /* last quiz step judged (for score) */
+	int *loff;            /* each lesson's first step in sstate */
+	struct sstate {
+		unsigned seen : 1, saved_seen : 1, first_right : 1, right : 1;
+		int tries;        /* answers judged (predictions: verdicts) */
+		int saved_tries;  /* answers in the saved progress */
+		int saved_first_right, saved_right;
+		char *prediction; /* predict questions: the student's, as typed */
+		int pred_judged;  /* a run has judged this prediction */
+		int sum_ref, prev_ref;   /* run steps: summaries of the last two runs */
+	} *ss;
+	engine_verdict *verd; /* the last run's verdicts on predictions */
+	int nverd;
 	run_events user_ev;
 	struct figures { const step *s; int64_t wall, work; } *figs;
 	size_t nfigs, capfigs;
@@ -51,7 +63,47 @@ engine *engine_new(course *c, loop *l)
 	engine *e = xcalloc(1, sizeof *e);
 	e->c = c;
 	e->l = l;
+	int n = course_nlessons(c), total = 0;
+	e->loff = xcalloc((size_t)n + 1, sizeof *e->loff);
+	for (int i = 0; i < n; i++) {
+		e->loff[i] = total;
+		total += course_lesson(c, i)->nsteps;
+	}
+	e->loff[n] = total;
+	e->ss = xcalloc((size_t)(total ? total : 1), sizeof *e->ss);
+	for (int i = 0; i < total; i++) e->ss[i].sum_ref = e->ss[i].prev_ref = LUA_NOREF;
 	return e;
+}
+
+int engine_locate(const engine *e, const step *s, int *li)
+{
+	for (int i = 0; i < course_nlessons(e->c); i++) {
+		const lesson *l = course_lesson(e->c, i);
+		if (s >= l->steps && s < l->steps + l->nsteps) {
+			if (li) *li = i;
+			return (int)(s - l->steps);
+		}
+	}
+	return -1;   /* not reached: every step is in a lesson */
+}
+
+static struct sstate *sst(const engine *e, const step *s)
+{
+	int li, si = engine_locate(e, s, &li);
+	return &e->ss[e->loff[li] + si];
+}
+
+static void free_verdicts(engine *e)
+{
+	for (int i = 0; i < e->nverd; i++) {
+		free(e->verd[i].prediction);
+		free(e->verd[i].observed);
+		free(e->verd[i].note);
+		free(e->verd[i].error);
+	}
+	free(e->verd);
+	e->verd = NULL;
+	e->nverd = 0;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -82,6 +134,14 @@ void engine_free(engine *e)
 	drop_run(e);
 	trace_free(e->t);
 	free(e->figs);
+	free_verdicts(e);
+	for (int i = 0; i < e->loff[course_nlessons(e->c)]; i++) {
+		free(e->ss[i].prediction);
+		lapi_unref(course_lua(e->c), e->ss[i].sum_ref);
+		lapi_unref(course_lua(e->c), e->ss[i].prev_ref);
+	}
+	free(e->ss);
+	free(e->loff);
 	free(e);
 }
 
@@ -117,15 +177,35 @@ static void note_time(engine *e)
 
 static void note_move(engine *e, int old_li)
 {
+	e->ss[e->loff[e->li] + e->si].seen = 1;
 	if (!e->prog) return;
 	if (old_li != e->li) note_time(e);
 	progress_set_position(e->prog, e->prog_course, base_name(engine_lesson(e)->file), e->li, e->si);
 }
 
+/* One more judged answer to s (for a predict question: a verdict). */
 static void note_answer(engine *e, const step *s, const char *input, int correct)
 {
+	struct sstate *x = sst(e, s);
+	if (!x->tries++) x->first_right = correct;
+	if (correct) x->right = 1;
 	if (!e->prog) return;
-	progress_answer(e->prog, e->prog_course, base_name(s->file), e->si, s->body, input, correct);
+	progress_answer(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), s->body, input, correct);
+}
+
+/* The saved progress of one step (progress_steps). */
+static void load_step(void *arg, const char *file, int si, int seen, int answers, int first_right, int any_right)
+{
+	engine *e = arg;
+	for (int i = 0; i < course_nlessons(e->c); i++) {
+		const lesson *l = course_lesson(e->c, i);
+		if (strcmp(base_name(l->file), file) || si < 0 || si >= l->nsteps) continue;
+		struct sstate *x = &e->ss[e->loff[i] + si];
+		x->saved_seen = seen != 0;
+		x->saved_tries = answers;
+		x->saved_first_right = first_right;
+		x->saved_right = any_right;
+	}
 }
 
 void engine_set_progress(engine *e, progress *p, const char *course_id)
@@ -139,19 +219,20 @@ void engine_set_progress(engine *e, progress *p, const char *course_id)
 	if (!p || !course_id) return;
 	e->prog = p;
 	e->prog_course = xstrdup(course_id);
+	progress_steps(p, course_id, load_step, e);
 	for (int i = 0; i < course_nlessons(e->c); i++) {
 		const lesson *l = course_lesson(e->c, i);
 		progress_lesson(p, course_id, base_name(l->file), i, l->title, l->nsteps);
 	}
 	e->prog_li = e->li;
 	e->prog_since = loop_now_ns();
-	note_move(e, e->li);
 }
 
 int engine_goto(engine *e, int li, int si)
 {
 	const lesson *l = course_lesson(e->c, li);
 	if (!l || si < 0 || si >= l->nsteps) return -1;
+	if (engine_blocker(e, li, si)) return -2;
 	int old = e->li;
 	e->li = li;
 	e->si = si;
@@ -165,6 +246,45 @@ int engine_next(engine *e)
 	const lesson *l = engine_lesson(e);
 	if (e->si + 1 < l->nsteps) return engine_goto(e, e->li, e->si + 1);
 	return engine_goto(e, e->li + 1, 0);
+}
+
+int engine_settled(const engine *e, const step *q)
+{
+	if (!q || q->kind != STEP_QUIZ) return 0;
+	const struct sstate *x = sst(e, q);
+	if (q->predict) return x->prediction || x->saved_tries;
+	int tries = q->retries > 0 ? q->retries : 2;
+	return x->right || x->saved_right || x->tries >= tries || x->saved_tries >= tries;
+}
+
+const step *engine_blocker(const engine *e, int li, int si)
+{
+	int from = e->loff[e->li] + e->si, to = e->loff[li] + si;
+	for (int g = from, i = e->li; g < to; g++) {
+		while (g >= e->loff[i + 1]) i++;
+		const lesson *l = course_lesson(e->c, i);
+		const step *s = &l->steps[g - e->loff[i]];
+		if (l->must_answer && s->kind == STEP_QUIZ && !engine_settled(e, s)) return s;
+	}
+	return NULL;
+}
+
+void engine_lesson_status(const engine *e, int li, lesson_status *st)
+{
+	memset(st, 0, sizeof *st);
+	const lesson *l = course_lesson(e->c, li);
+	if (!l) return;
+	st->nsteps = l->nsteps;
+	for (int i = 0; i < l->nsteps; i++) {
+		const struct sstate *x = &e->ss[e->loff[li] + i];
+		st->seen += x->seen || x->saved_seen;
+		if (l->steps[i].kind != STEP_QUIZ) continue;
+		st->questions++;
+		st->settled += engine_settled(e, &l->steps[i]);
+		if (x->saved_tries) { st->asked++; st->right += x->saved_first_right; }
+		else if (x->tries) { st->asked++; st->right += x->first_right; }
+	}
+	st->done = st->seen == st->nsteps && st->settled == st->questions;
 }
 
 int engine_back(engine *e)
@@ -186,6 +306,8 @@ int engine_position(const engine *e, int *total)
 }
 
 /* ---- runs ------------------------------------------------------------------- */
+
+static void observe_run(engine *e, const step *r);
 
 typedef struct {
 	engine *e;
@@ -297,6 +419,7 @@ static void on_done(run *r, void *arg)
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
 	compare(e, e->t_step, e->t);
+	observe_run(e, e->t_step);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
 }
 
@@ -316,6 +439,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	if (engine_running(e)) { *err = xstrdup("a run is already going (type stop to end it)"); return -1; }
 	drop_run(e);
 	trace_free(e->t);
+	free_verdicts(e);
 	e->scratch = make_scratch();
 	e->t = trace_new(s->title, loop_now_ns());
 	trace_set_ncpu(e->t, engine_ncpu());
@@ -462,7 +586,7 @@ static int judge(engine *e, const step *s, const char *input, quiz_result *res)
 			if (seen[v[i]]++) return -1;
 		res->correct = 1;
 		for (int i = 0; i < n; i++)
-			if (v[i] != s->answers[i]) res->correct = 0;
+			if (i >= s->nanswers || v[i] != s->answers[i]) res->correct = 0;
 		return 0;
 	}
 	case QUIZ_NUMBER: {
@@ -515,18 +639,21 @@ static const char *why_not(const step *s)
 int engine_answer(engine *e, const char *input, quiz_result *res)
 {
 	const step *s = engine_step(e);
+	memset(res, 0, sizeof *res);
 	if (!s || s->kind != STEP_QUIZ || !input) return -1;
-	res->correct = 0;
-	res->choice = 0;
 	res->explain = s->explain;
 	res->why = why_not(s);
 	if (judge(e, s, input, res) < 0) return -1;
-	note_answer(e, s, input, res->correct);
-	if (e->answered != s) {   /* the first answer to a question counts */
-		e->answered = s;
-		e->asked++;
-		if (res->correct) e->right++;
+	if (s->predict) {   /* kept; the run judges it */
+		struct sstate *x = sst(e, s);
+		free(x->prediction);
+		x->prediction = xstrdup(input);
+		x->pred_judged = 0;
+		res->predicted = 1;
+		res->correct = 0;
+		return 0;
 	}
+	note_answer(e, s, input, res->correct);
 	return 0;
 }
 
@@ -582,6 +709,162 @@ const char *engine_hint(engine *e)
 
 void engine_score(const engine *e, int *right, int *asked)
 {
-	*right = e->right;
-	*asked = e->asked;
+	*right = *asked = 0;
+	for (int i = 0; i < e->loff[course_nlessons(e->c)]; i++)
+		if (e->ss[i].tries) {
+			++*asked;
+			*right += e->ss[i].first_right;
+		}
+}
+
+char *engine_accepted(const step *s)
+{
+	if (!s || s->kind != STEP_QUIZ || s->qtype != QUIZ_TEXT) return engine_right_answer(s);
+	char *out = NULL;
+	for (char **a = s->accept; a && *a; a++) cat(&out, "%s%s", out ? " / " : "", *a);
+	for (char **p = s->patterns; p && *p; p++) cat(&out, "%sa text matching the pattern %s", out ? " / " : "", *p);
+	return out ? out : xstrdup("");
+}
+
+/* ---- predict, then observe ---------------------------------------------------- */
+
+const char *engine_prediction(const engine *e, const step *q)
+{
+	return q && q->kind == STEP_QUIZ ? sst(e, q)->prediction : NULL;
+}
+
+int engine_unpredicted(const engine *e, const step *r)
+{
+	int li, n = 0;
+	if (!r || engine_locate(e, r, &li) < 0) return 0;
+	const lesson *l = course_lesson(e->c, li);
+	for (int i = 0; i < l->nsteps; i++)
+		if (l->steps[i].predicts == r && !sst(e, &l->steps[i])->prediction) n++;
+	return n;
+}
+
+int engine_verdicts(engine *e, const step *r, const engine_verdict **v)
+{
+	*v = r && r == e->t_step ? e->verd : NULL;
+	return *v ? e->nverd : 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* q with the answer the run gave (o) in place of its own; acc and ans hold
+ * what s points to. NULL, or why o is no answer to q. */
+static const char *observed_step(engine *e, const step *q, const lapi_observed *o, step *s, char **acc, int *ans)
+{
+	static const char *const tname[] = { "choice", "multi", "text", "number", "order" };
+	static char why[160];
+	quiz_result r = { 0 };
+	*s = *q;
+	s->predict = NULL;
+	s->patterns = NULL;
+	switch (o->type) {
+	case LUA_TNUMBER:
+		if (q->qtype == QUIZ_NUMBER) { s->number = o->number; return NULL; }
+		if (q->qtype == QUIZ_CHOICE && o->number == (int)o->number && o->number >= 1 && o->number <= q->nchoices) {
+			s->answer = (int)o->number;
+			return NULL;
+		}
+		break;
+	case LUA_TSTRING:
+		if (q->qtype == QUIZ_TEXT) { acc[0] = o->string; acc[1] = NULL; s->accept = acc; return NULL; }
+		if (q->qtype == QUIZ_CHOICE && !judge_choice(q, o->string, &r)) { s->answer = r.choice; return NULL; }
+		if (q->qtype == QUIZ_NUMBER && first_number(o->string, &s->number)) return NULL;
+		break;
+	case LUA_TTABLE: {
+		if (q->qtype != QUIZ_MULTI && q->qtype != QUIZ_ORDER) break;
+		int ok = o->nlist > 0 && (q->qtype == QUIZ_MULTI || o->nlist == q->nchoices);
+		for (int i = 0; i < o->nlist; i++) {
+			ok = ok && o->list[i] >= 1 && o->list[i] <= q->nchoices;
+			for (int j = 0; j < i; j++) ok = ok && o->list[i] != o->list[j];
+			ans[i] = o->list[i];
+		}
+		if (!ok) break;
+		s->answers = ans;
+		s->nanswers = o->nlist;
+		if (q->qtype == QUIZ_MULTI) qsort(ans, (size_t)o->nlist, sizeof *ans, cmp_int);
+		return NULL;
+	}
+	}
+	static const char *const lname[] = { [LUA_TNUMBER] = "number", [LUA_TSTRING] = "string",
+		[LUA_TTABLE] = "list", [LUA_TFUNCTION] = "function" };
+	const char *what = o->type >= 0 && o->type < (int)(sizeof lname / sizeof *lname) && lname[o->type]
+			   ? lname[o->type] : "value";
+	snprintf(why, sizeof why, "%s:%d: observe returned a %s that is no answer to this %s question",
+		 q->file, q->line, what, tname[q->qtype]);
+	(void)e;
+	return why;
+}
+
+/* Judges the prediction on q by what observe said (o). */
+static void verdict_of(engine *e, const step *q, const lapi_observed *o, engine_verdict *v)
+{
+	v->note = o->note ? xstrdup(o->note) : NULL;
+	if (o->type == LUA_TNIL) return;   /* the run could not tell (yet) */
+	if (o->type == LUA_TBOOLEAN) {
+		v->judged = v->prediction != NULL;
+		v->correct = o->boolean;
+		return;
+	}
+	step s;
+	char *acc[2];
+	int ans[LAPI_MAX_LIST];
+	const char *why = observed_step(e, q, o, &s, acc, ans);
+	if (why) { v->error = xstrdup(why); return; }
+	v->observed = engine_right_answer(&s);
+	quiz_result r = { 0 };
+	if (v->prediction && judge(e, &s, v->prediction, &r) == 0) {
+		v->judged = 1;
+		v->correct = r.correct;
+	}
+}
+
+/* After run r: its summary, and a verdict for each prediction on it. */
+static void observe_run(engine *e, const step *r)
+{
+	lua_State *L = course_lua(e->c);
+	struct sstate *x = sst(e, r);
+	free_verdicts(e);
+	if (e->run_skipped) return;
+	lapi_unref(L, x->prev_ref);
+	x->prev_ref = x->sum_ref;
+	x->sum_ref = lapi_summary(L, e->t, e->run_failed, x->prev_ref);
+	int li;
+	engine_locate(e, r, &li);
+	const lesson *l = course_lesson(e->c, li);
+	const char **titles = xcalloc((size_t)l->nsteps, sizeof *titles);
+	int *refs = xcalloc((size_t)l->nsteps, sizeof *refs), nr = 0;
+	for (int i = 0; i < l->nsteps; i++) {
+		const struct sstate *y = &e->ss[e->loff[li] + i];
+		if (l->steps[i].kind == STEP_RUN && y->sum_ref != LUA_NOREF) {
+			titles[nr] = l->steps[i].title;
+			refs[nr++] = y->sum_ref;
+		}
+	}
+	for (int i = 0; i < l->nsteps; i++) {
+		const step *q = &l->steps[i];
+		if (q->predicts != r) continue;
+		struct sstate *qs = sst(e, q);
+		e->verd = xrealloc(e->verd, sizeof *e->verd * (size_t)(e->nverd + 1));
+		engine_verdict *v = &e->verd[e->nverd++];
+		*v = (engine_verdict){ .q = q, .prediction = qs->prediction ? xstrdup(qs->prediction) : NULL };
+		lapi_observed o;
+		if (lapi_observe(L, q->observe, x->sum_ref, v->prediction, titles, refs, nr, &o) < 0)
+			v->error = xstrdup(o.error);
+		else
+			verdict_of(e, q, &o, v);
+		lapi_observed_free(&o);
+		if (v->judged && !qs->pred_judged) {   /* a prediction is scored once */
+			qs->pred_judged = 1;
+			note_answer(e, q, v->prediction, v->correct);
+		}
+	}
+	free(titles);
+	free(refs);
 }

@@ -19,7 +19,7 @@ typedef enum { STEP_TEXT, STEP_CODE, STEP_RUN, STEP_QUIZ } step_kind;
 /* Question types (quiz{ type = ... }). */
 typedef enum { QUIZ_CHOICE, QUIZ_MULTI, QUIZ_TEXT, QUIZ_NUMBER, QUIZ_ORDER } quiz_type;
 
-typedef struct {
+typedef struct step {
 	step_kind kind;
 	const char *file;     /* lesson file it was defined in */
 	int line;             /* line of the constructor call */
@@ -53,6 +53,10 @@ typedef struct {
 	double number;        /* number: the right value */
 	double tolerance;     /* number: absolute, >= 0 */
 	int retries;          /* wrong answers before the answer is revealed (default 2) */
+	char *predict;        /* predict-then-observe: title of the later run step
+	                         whose run judges the answer, else NULL */
+	const struct step *predicts;   /* that run step */
+	int observe;          /* private: the observe function in the registry */
 	char *explain;
 	char **hints;         /* NULL-terminated */
 	int nhints;
@@ -65,6 +69,7 @@ typedef struct {
 	char *file;
 	step *steps;
 	int nsteps;
+	int must_answer;      /* its questions cannot be skipped */
 } lesson;
 
 typedef struct course course;
@@ -103,6 +108,12 @@ const step *engine_step(const engine *e);
 int engine_next(engine *e);
 int engine_back(engine *e);
 int engine_goto(engine *e, int lesson, int step);
+/* next and goto return -2 (not moving) when a lesson with must_answer has
+ * a question before the target that is not settled yet; this says which
+ * (NULL when the way to lesson li, step si is free). */
+const step *engine_blocker(const engine *e, int li, int si);
+/* Where step s is: its index in its lesson, *li the lesson's (may be NULL). */
+int engine_locate(const engine *e, const step *s, int *li);
 /* Steps counted over the whole course, for "step 7/31". */
 int engine_position(const engine *e, int *total);
 
@@ -123,6 +134,8 @@ trace *engine_last_trace(engine *e, const step **s);
 
 typedef struct {
 	int correct;
+	int predicted;        /* a predict question: the answer was kept as the
+	                         prediction, to be judged by the run */
 	int choice;           /* choice type: 1-based choice the input meant; else 0 */
 	const char *explain;  /* the step's explanation (may be NULL) */
 	const char *why;      /* on -1: what an answer to this question looks like */
@@ -143,14 +156,59 @@ int engine_answer(engine *e, const char *input, quiz_result *res);
 char *engine_right_answer(const step *s);
 /* What the student types for this question, e.g. "(type a number)". */
 const char *engine_quiz_prompt(const step *s);
+/* The right answer for choice/text questions in full: every accepted
+ * form of a text question ("Dask / dask.dataframe / ..."), else as
+ * engine_right_answer. For "you can see the accepted answers". */
+char *engine_accepted(const step *s);
+
+/* ---- predict, then observe ---------------------------------------------------
+ * A quiz with predict = "Run title" is asked before that run: its answer is
+ * kept as the prediction. When the run ends, the quiz's observe function
+ * gets a summary of the run's trace and says what happened, in the shape
+ * of an answer (a choice, a number, a list, a text) or as a verdict
+ * (true/false); the prediction is judged against that. */
+typedef struct {
+	const step *q;        /* the question */
+	char *prediction;     /* as typed; NULL when none was made */
+	int judged;           /* 1: correct holds the verdict; 0: none (no
+	                         prediction, or the run could not tell yet) */
+	int correct;
+	char *observed;       /* what the run showed, as an answer ("2", "2) No"),
+	                         or NULL */
+	char *note;           /* the lesson's words on it, or NULL */
+	char *error;          /* observe failed: "file:line: message", or NULL */
+} engine_verdict;
+/* The verdicts on run step r's last run (one per predict question on it). */
+int engine_verdicts(engine *e, const step *r, const engine_verdict **v);
+/* The prediction kept for question q, or NULL. */
+const char *engine_prediction(const engine *e, const step *q);
+/* Predict questions on run step r still without a prediction: how many. */
+int engine_unpredicted(const engine *e, const step *r);
+
 /* Next hint for the current quiz (NULL when none are left). */
 const char *engine_hint(engine *e);
 /* Right answers / questions asked so far in this session. */
 void engine_score(const engine *e, int *right, int *asked);
 
+/* Where a student stands in a lesson, from this session and the saved
+ * progress together (for menus and scores). A question is settled when
+ * it was answered right, ran out of tries, or (predict) was predicted. */
+typedef struct {
+	int nsteps, seen;     /* steps, steps seen */
+	int questions;        /* quiz steps */
+	int settled;          /* questions settled */
+	int asked, right;     /* answered at least once / right at the first try */
+	int done;             /* every step seen and every question settled */
+} lesson_status;
+void engine_lesson_status(const engine *e, int li, lesson_status *st);
+/* The current question is settled (see above); 0 for other steps. */
+int engine_settled(const engine *e, const step *q);
+
 /* Keeps the session's progress in p (see engine/progress.h) under the
  * course id: every move (position, steps seen, time per lesson) and every
- * answer. p stays the caller's; NULL stops keeping (as engine_free does). */
+ * answer; what p holds already counts for settled questions and scores.
+ * Records nothing by itself: the next move (engine_goto) does. p stays
+ * the caller's; NULL stops keeping (as engine_free does). */
 struct progress;
 void engine_set_progress(engine *e, struct progress *p, const char *course_id);
 

@@ -287,6 +287,33 @@ int lapi_find(lua_State *L, const char *s, const char *pattern)
 	return rc;
 }
 
+/* predict and observe come together; the run gives the answer, so a
+ * predict question has none of its own. 1 when it is one. */
+static int check_predict(lua_State *L, int ti)
+{
+	const char *run = opt_string(L, 1, "predict", "quiz");
+	lua_getfield(L, 1, "observe");
+	int obs = lua_type(L, -1);
+	lua_pop(L, 1);
+	if (obs != LUA_TNIL && obs != LUA_TFUNCTION)
+		luaL_error(L, "quiz{}: 'observe' must be a function(run, prediction, runs), not %s", lua_typename(L, obs));
+	if (!run && obs == LUA_TNIL) return 0;
+	if (!run) luaL_error(L, "quiz{}: 'observe' goes with 'predict', the title of the run that judges the answer");
+	if (obs == LUA_TNIL)
+		luaL_error(L, "quiz{}: a 'predict' question needs 'observe', a function that says what the run showed");
+	static const char *const none[] = { "answer", "accept", "patterns", NULL };
+	for (const char *const *f = none; *f; f++) {
+		lua_getfield(L, 1, *f);
+		int given = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+		if (given) luaL_error(L, "quiz{}: a 'predict' question takes no '%s': its run gives the answer", *f);
+	}
+	const char *list = ti == 4 ? "items" : "choices";
+	if ((ti <= 1 || ti == 4) && !check_string_list(L, 1, list, "quiz", 2, 9))
+		luaL_error(L, "quiz{}: '%s' is missing", list);
+	return 1;
+}
+
 /* Errors unless field is a list of n whole numbers from 1 to max; fills v. */
 static void int_list(lua_State *L, int idx, const char *field, int max, int *v, int *n, const char *what)
 {
@@ -311,7 +338,7 @@ static void int_list(lua_State *L, int idx, const char *field, int max, int *v, 
 static int l_quiz(lua_State *L)
 {
 	static const char *const fields[] = { "q", "type", "choices", "items", "answer", "accept",
-		"patterns", "tolerance", "retries", "explain", "hints", NULL };
+		"patterns", "tolerance", "retries", "explain", "hints", "predict", "observe", NULL };
 	static const char *const types[] = { "choice", "multi", "text", "number", "order", NULL };
 	/* fields each type takes beyond q, type, retries, explain, hints */
 	static const char *const takes[] = { "choices answer", "choices answer", "accept patterns",
@@ -339,6 +366,7 @@ static int l_quiz(lua_State *L)
 	}
 	int v[9], nv = 0, r = 0;
 	opt_int(L, 1, "retries", "quiz", 1, 20, &r);
+	if (check_predict(L, ti)) ti = -1;   /* the run gives the answer: no checks of one */
 	switch (ti) {
 	case 0: {   /* choice */
 		int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
@@ -437,11 +465,44 @@ static void check_baseline(lua_State *L, int i)
 	lua_pop(L, 1);
 }
 
+/* A predict question must name a later run step of the same lesson. */
+static void check_predicted(lua_State *L, int i, int n)
+{
+	lua_getfield(L, -1, "predict");
+	const char *p = lua_tostring(L, -1);
+	for (int j = i + 1; p && j <= n; j++) {
+		lua_geti(L, 1, j);
+		int found = 0;
+		if (lua_istable(L, -1)) {
+			lua_getfield(L, -1, "kind");
+			lua_getfield(L, -2, "title");
+			found = lua_isstring(L, -2) && !strcmp(lua_tostring(L, -2), "run") && lua_isstring(L, -1) &&
+				!strcmp(lua_tostring(L, -1), p);
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+		if (found) p = NULL;
+	}
+	if (p) {
+		lua_getfield(L, -2, "line");
+		int line = (int)lua_tointeger(L, -1);
+		luaL_where(L, 1);
+		lua_pushfstring(L, "quiz{} at line %d: predict '%s' is not the title of a later run in this lesson", line, p);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
+	lua_pop(L, 1);
+}
+
 static int l_lesson(lua_State *L)
 {
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
-	static const char *const fields[] = { "title", NULL };
+	static const char *const fields[] = { "title", "must_answer", NULL };
 	check_fields(L, 1, "lesson", fields);
+	lua_getfield(L, 1, "must_answer");
+	int ma = lua_type(L, -1);
+	lua_pop(L, 1);
+	if (ma != LUA_TNIL && ma != LUA_TBOOLEAN) luaL_error(L, "lesson{}: 'must_answer' must be true or false");
 	if (!opt_string(L, 1, "title", "lesson")) luaL_error(L, "lesson{}: 'title' is missing");
 	int n = (int)luaL_len(L, 1);
 	if (n == 0) luaL_error(L, "lesson{}: it has no steps (text, code, run or quiz)");
@@ -454,6 +515,7 @@ static int l_lesson(lua_State *L)
 		}
 		if (!ok) luaL_error(L, "lesson{}: item %d is not a step (use text, code, run or quiz)", i);
 		check_baseline(L, i);
+		check_predicted(L, i, n);
 		lua_pop(L, 1);
 	}
 	lua_pushstring(L, "lesson");
@@ -712,6 +774,10 @@ static void quiz_to_c(lua_State *L, int st, step *s)
 	s->hints = field_list(L, st, "hints", &s->nhints);
 	s->explain = expand(field_dup(L, st, "explain"));
 	s->retries = field_int(L, st, "retries", 2);
+	s->predict = expand(field_dup(L, st, "predict"));
+	lua_getfield(L, st, "observe");
+	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
+	if (s->predict) return;   /* its answer comes from the run */
 	switch (s->qtype) {
 	case QUIZ_CHOICE: s->answer = field_int(L, st, "answer", 1); break;
 	case QUIZ_MULTI:
@@ -760,7 +826,7 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		s->file = l->file;
 		s->line = field_int(L, st, "line", 0);
 		s->index = i + 1;
-		s->ref = LUA_NOREF;
+		s->ref = s->observe = LUA_NOREF;
 		s->title = expand(field_dup(L, st, "title"));
 		s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
 		s->lang = field_dup(L, st, "lang");
@@ -770,6 +836,15 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		}
 		lua_settop(L, t);
 	}
+	for (int i = 0; i < l->nsteps; i++) {
+		step *q = &l->steps[i];
+		for (int j = i + 1; q->predict && !q->predicts && j < l->nsteps; j++)
+			if (l->steps[j].kind == STEP_RUN && l->steps[j].title && !strcmp(l->steps[j].title, q->predict))
+				q->predicts = &l->steps[j];
+	}
+	lua_getfield(L, t, "must_answer");
+	l->must_answer = lua_toboolean(L, -1);
+	lua_pop(L, 1);
 	lua_settop(L, t - 1);
 	return 0;
 }

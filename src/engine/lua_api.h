@@ -37,6 +37,32 @@ lua_State *course_lua(course *c);
  * the pattern is malformed. */
 int lapi_find(lua_State *L, const char *s, const char *pattern);
 
+/* ---- predict-then-observe (lua_observe.c) ---- */
+
+/* A summary table of a finished run's trace, in the registry (the ref);
+ * prev_ref (or LUA_NOREF): the step's previous summary, as run.previous. */
+int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref);
+void lapi_unref(lua_State *L, int ref);
+
+#define LAPI_MAX_LIST 16
+/* What an observe function returned. type: a LUA_T* of the first result,
+ * LUA_TNONE when it was of no usable kind (a function, a list with holes
+ * or non-numbers). */
+typedef struct {
+	int type;
+	int boolean;
+	double number;
+	char *string;
+	int list[LAPI_MAX_LIST], nlist;
+	char *note;           /* the second result, when a string */
+	char *error;          /* it raised an error: "file:line: message" */
+} lapi_observed;
+/* Calls observe(run, prediction, runs): run from run_ref, runs a table of
+ * this lesson's latest run summaries by title. -1 with out->error. */
+int lapi_observe(lua_State *L, int fn, int run_ref, const char *prediction, const char *const *titles,
+		 const int *refs, int nruns, lapi_observed *out);
+void lapi_observed_free(lapi_observed *o);
+
 /* Closes a state made by lapi_newstate and its allocator record. */
 void lapi_close(lua_State *L);
 #endif

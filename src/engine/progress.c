@@ -321,6 +321,29 @@ int progress_add_time(progress *p, const char *course, const char *file, double 
 
 /* ---- reading -------------------------------------------------------------------------- */
 
+int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *arg)
+{
+	static const char sql[] =
+		"WITH k(file, step) AS (SELECT file, step FROM seen WHERE course = ?1"
+		" UNION SELECT file, step FROM answers WHERE course = ?1)"
+		" SELECT k.file, k.step,"
+		" EXISTS(SELECT 1 FROM seen s WHERE s.course = ?1 AND s.file = k.file AND s.step = k.step),"
+		" (SELECT COUNT(*) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step),"
+		" (SELECT correct FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step"
+		"  ORDER BY attempt LIMIT 1),"
+		" (SELECT MAX(correct) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step)"
+		" FROM k";
+	if (!p) return -1;
+	sqlite3_stmt *st = prep(p->db, sql, "s", course);
+	if (!st) return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+		   sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static void fmt_time(char *buf, size_t cap, double s)
 {
 	long t = (long)(s + 0.5);

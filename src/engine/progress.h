@@ -42,6 +42,13 @@ int progress_answer(progress *p, const char *course, const char *file, int step,
 /* Adds seconds spent on a lesson. */
 int progress_add_time(progress *p, const char *course, const char *file, double seconds);
 
+/* Every step of a course the database knows something about: seen, and
+ * for questions the answers given, whether the first was right and
+ * whether any was. Calls fn once per (file, step). */
+typedef void progress_step_fn(void *arg, const char *file, int step, int seen, int answers, int first_right,
+			      int any_right);
+int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *arg);
+
 /* Per course and lesson: steps seen/total, questions right/asked (first
  * attempts), time spent. */
 int progress_report(progress *p, FILE *out);

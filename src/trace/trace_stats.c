@@ -23,7 +23,8 @@ static int ev_cmp(const void *a, const void *b)
 
 /* One task's totals from its slices cut at until; running slices become
  * parallelism events and per-CPU busy time. */
-static void task_slices(const trace *t, int i, int64_t until, trace_stats *s, par_ev *ev, size_t *nev)
+static void task_slices(const trace *t, int i, int64_t until, trace_stats *s, par_ev *ev, size_t *nev,
+			par_ev *wev, size_t *nwev)
 {
 	trace_task_stats *ts = &s->task[i];
 	size_t n;
@@ -47,6 +48,10 @@ static void task_slices(const trace *t, int i, int64_t until, trace_stats *s, pa
 			if (len > 0) {
 				ev[(*nev)++] = (par_ev){ a, 1 };
 				ev[(*nev)++] = (par_ev){ b, -1 };
+				if (trace_task_at(t, i)->worker >= 0) {
+					wev[(*nwev)++] = (par_ev){ a, 1 };
+					wev[(*nwev)++] = (par_ev){ b, -1 };
+				}
 			}
 			s->run_ns += len;
 			break;
@@ -95,23 +100,25 @@ static size_t count_running(const trace *t, int64_t until, int *ncpu, int *obser
 	return nrun;
 }
 
-/* Time with k tasks running, from the events in time order. */
-static void sweep(trace_stats *s, par_ev *ev, size_t n, int cap)
+/* Time with k tasks running (par_ns, may be NULL), from the events in
+ * time order; returns the most running at once. */
+static int sweep(par_ev *ev, size_t n, int64_t until, int cap, int64_t *par_ns)
 {
 	qsort(ev, n, sizeof *ev, ev_cmp);
-	int cur = 0;
+	int cur = 0, max = 0;
 	int64_t prev = 0;
 	for (size_t i = 0; i <= n;) {
-		int64_t at = i < n ? ev[i].t : s->until;
+		int64_t at = i < n ? ev[i].t : until;
 		if (at > prev) {
 			int k = cur < 0 ? 0 : cur > cap ? cap : cur;
-			s->par_ns[k] += at - prev;
-			if (k > s->par_max) s->par_max = k;
+			if (par_ns) par_ns[k] += at - prev;
+			if (k > max) max = k;
 			prev = at;
 		}
 		if (i == n) break;
 		while (i < n && ev[i].t == at) cur += ev[i++].d;
 	}
+	return max;
 }
 
 void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
@@ -125,12 +132,12 @@ void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
 	s->task = xcalloc((size_t)(s->ntasks ? s->ntasks : 1), sizeof *s->task);
 	s->cpu_busy_ns = xcalloc((size_t)s->ncpu, sizeof *s->cpu_busy_ns);
 	s->par_ns = xcalloc((size_t)s->ntasks + 1, sizeof *s->par_ns);
-	par_ev *ev = xmalloc(sizeof *ev * (2 * nrun + 1));
-	size_t nev = 0;
+	par_ev *ev = xmalloc(sizeof *ev * (2 * nrun + 1)), *wev = xmalloc(sizeof *wev * (2 * nrun + 1));
+	size_t nev = 0, nwev = 0;
 	int full = until >= trace_last(t);
 	for (int i = 0; i < s->ntasks; i++) {
 		s->task[i].task = i;
-		task_slices(t, i, until, s, ev, &nev);
+		task_slices(t, i, until, s, ev, &nev, wev, &nwev);
 		if (full) task_kernel(trace_task_at(t, i), &s->task[i]);
 		s->cpu_ns += s->task[i].cpu_ns;
 		s->wait_ns += s->task[i].wait_ns;
@@ -138,8 +145,10 @@ void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
 		s->invol += s->task[i].invol;
 		s->migrations += s->task[i].migrations;
 	}
-	sweep(s, ev, nev, s->ntasks);
+	s->par_max = sweep(ev, nev, s->until, s->ntasks, s->par_ns);
+	s->workers_max = sweep(wev, nwev, s->until, s->ntasks, NULL);
 	free(ev);
+	free(wev);
 	s->par_avg = s->wall_ns > 0 ? (double)s->run_ns / (double)s->wall_ns : 0;
 }
 

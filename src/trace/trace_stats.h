@@ -43,7 +43,8 @@ typedef struct {
 	int64_t run_ns;       /* running time of all tasks, from the slices */
 	int par_max;          /* most tasks running at once (for a while) */
 	double par_avg;       /* run_ns / wall_ns: tasks running on average */
-	int64_t *par_ns;      /* par_max + 1 entries: time with exactly k running */
+	int64_t *par_ns;      /* ntasks + 1 entries: time with exactly k running */
+	int workers_max;      /* most of the lesson's workers running at once */
 	int64_t cpu_ns, wait_ns;      /* sums over the tasks */
 	long vol, invol, migrations;  /* sums over the tasks */
 } trace_stats;

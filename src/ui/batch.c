@@ -197,6 +197,41 @@ static int save_run(const trace *t, const step *s, FILE *out)
 	return bad;
 }
 
+/* Question numbers in the transcript, for predictions judged later. */
+static const step **numbered;
+static size_t nnumbered, capnumbered;
+
+static int question_no(const step *q)
+{
+	for (size_t i = 0; i < nnumbered; i++)
+		if (numbered[i] == q) return (int)i + 1;
+	return 0;
+}
+
+/* The verdicts on this run's predictions, each beside what was observed. */
+static void print_verdicts(engine *e, const step *r, FILE *out)
+{
+	const engine_verdict *v;
+	int n = engine_verdicts(e, r, &v);
+	for (int i = 0; i < n; i++) {
+		fprintf(out, "\n--- your prediction (question %d) ---\n", question_no(v[i].q));
+		wrap(out, v[i].q->body, strlen(v[i].q->body), "", "");
+		fprintf(out, "You predicted: %s\n", v[i].prediction ? v[i].prediction : "(nothing: skipped)");
+		if (v[i].error) fprintf(out, "parlab: the lesson could not judge it: %s\n", v[i].error);
+		if (v[i].observed || v[i].note) {
+			char *o = xasprintf("Observed: %s%s%s%s", v[i].observed ? v[i].observed : "",
+					    v[i].observed && v[i].note ? " (" : "", v[i].note ? v[i].note : "",
+					    v[i].observed && v[i].note ? ")" : "");
+			wrap(out, o, strlen(o), "", "  ");
+			free(o);
+		}
+		if (v[i].judged) fputs(v[i].correct ? "Right: your machine did what you predicted.\n"
+					     : "Not quite: your machine did otherwise.\n", out);
+		else if (!v[i].error && v[i].prediction) fputs("Not judged yet: run it again.\n", out);
+		if (v[i].q->explain) print_text(out, v[i].q->explain);
+	}
+}
+
 static void on_done(run *r, void *arg)
 {
 	(void)r;
@@ -233,13 +268,41 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
 	if (s->note) { fputc('\n', out); print_text(out, s->note); }
+	print_verdicts(e, s, out);
 	fputc('\n', out);
 	return engine_run_failed(e) || unsaved;
 }
 
-static void do_quiz(engine *e, const step *s, FILE *in, FILE *out, int *qno)
+/* Says how an answer was judged; the right answer (and for text, every
+ * accepted form) when it was not right. */
+static void print_judged(const step *s, const char *line, int rc, const quiz_result *res, FILE *out)
 {
-	fprintf(out, "--- question %d ---\n", ++*qno);
+	char *right = engine_right_answer(s), *all = engine_accepted(s);
+	const char *also = strcmp(all, right) ? all : NULL;
+	if (rc < 0 && s->qtype == QUIZ_CHOICE)
+		fprintf(out, "'%s' is not one of the choices. The answer is %s\n", line, right);
+	else if (rc < 0)
+		fprintf(out, "'%s' is no answer here (%s). The answer is %s\n", line, res->why, right);
+	else if (s->qtype == QUIZ_CHOICE && res->correct)
+		fprintf(out, "Right: %d) %s\n", res->choice, s->choices[res->choice - 1]);
+	else if (s->qtype == QUIZ_CHOICE)
+		fprintf(out, "Not quite: you chose %d); the answer is %s\n", res->choice, right);
+	else if (res->correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
+		fprintf(out, "Right.\n");
+	else if (res->correct)
+		fprintf(out, "Right: %s\n", right);
+	else
+		fprintf(out, "Not quite: the answer is %s\n", right);
+	if ((rc < 0 || !res->correct) && also) fprintf(out, "Accepted answers: %s\n", also);
+	free(right);
+	free(all);
+}
+
+static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
+{
+	numbered = xgrow(numbered, &capnumbered, nnumbered + 1, sizeof *numbered);
+	numbered[nnumbered++] = s;
+	fprintf(out, "--- question %zu%s ---\n", nnumbered, s->predict ? " (predict, then observe)" : "");
 	wrap(out, s->body, strlen(s->body), "", "");
 	for (int i = 0; i < s->nchoices; i++) {
 		char num[16];
@@ -248,34 +311,34 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out, int *qno)
 	}
 	if (s->qtype != QUIZ_CHOICE) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
-	char *right = engine_right_answer(s);
 	fputs("answer> ", out);
 	fflush(out);
-	if (!in || !fgets(line, sizeof line, in)) {
+	/* An answers file may hold comments; "-" or an empty line skips. */
+	int got;
+	while ((got = in && fgets(line, sizeof line, in) != NULL) && line[0] == '#') {}
+	if (got) line[strcspn(line, "\r\n")] = '\0';
+	if (!got || !strcmp(line, "-") || !*line) {
+		char *right = engine_right_answer(s);
 		fputs("(no answer: skipped)\n", out);
-		fprintf(out, "The answer is %s\n", right);
-	} else {
-		line[strcspn(line, "\n")] = '\0';
-		fprintf(out, "%s\n", line);
-		quiz_result res;
-		if (engine_answer(e, line, &res) < 0) {
-			if (s->qtype == QUIZ_CHOICE)
-				fprintf(out, "'%s' is not one of the choices. The answer is %s\n", line, right);
-			else
-				fprintf(out, "'%s' is no answer here (%s). The answer is %s\n", line, res.why, right);
-		} else if (s->qtype == QUIZ_CHOICE) {
-			if (res.correct)
-				fprintf(out, "Right: %d) %s\n", res.choice, s->choices[res.choice - 1]);
-			else
-				fprintf(out, "Not quite: you chose %d); the answer is %s\n", res.choice, right);
-		} else if (res.correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
-			fprintf(out, "Right.\n");
-		else if (res.correct)
-			fprintf(out, "Right: %s\n", right);
-		else
-			fprintf(out, "Not quite: the answer is %s\n", right);
+		if (s->predict) fprintf(out, "The run \"%s\" will show what happens.\n\n", s->predict);
+		else fprintf(out, "The answer is %s\n", right);
+		free(right);
+		if (!s->predict && s->explain) print_text(out, s->explain);
+		if (!s->predict) fputc('\n', out);
+		return;
 	}
-	free(right);
+	fprintf(out, "%s\n", line);
+	quiz_result res;
+	int rc = engine_answer(e, line, &res);
+	if (rc == 0 && res.predicted) {
+		fprintf(out, "Prediction kept. The run \"%s\" will judge it.\n\n", s->predict);
+		return;
+	}
+	if (rc < 0 && s->predict) {
+		fprintf(out, "'%s' is no answer here (%s): no prediction kept.\n\n", line, res.why);
+		return;
+	}
+	print_judged(s, line, rc, &res, out);
 	if (s->explain) print_text(out, s->explain);
 	fputc('\n', out);
 }
@@ -283,7 +346,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out, int *qno)
 int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 {
 	course *c = engine_course(e);
-	int failed = 0, qno = 0, last_lesson = -1;
+	int failed = 0, last_lesson = -1, moved;
 	fprintf(out, "=== %s ===\n", course_title(c));
 	engine_goto(e, 0, 0);
 	do {
@@ -300,13 +363,20 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 			break;
 		case STEP_CODE: print_code(out, s); break;
 		case STEP_RUN: failed |= do_run(e, l, s, out); break;
-		case STEP_QUIZ: do_quiz(e, s, in, out, &qno); break;
+		case STEP_QUIZ: do_quiz(e, s, in, out); break;
 		}
 		fflush(out);
-	} while (engine_next(e) == 0);
+	} while ((moved = engine_next(e)) == 0);
+	if (moved == -2) {
+		const step *b = engine_blocker(e, engine_lesson_index(e), engine_step_index(e) + 1);
+		fprintf(out, "parlab: stopped: lesson %d does not let you skip its questions, and question %d "
+			"(%s:%d) has no answer yet. Give answers on stdin or with --answers FILE.\n",
+			engine_lesson_index(e) + 1, question_no(b), b->file, b->line);
+		failed = 1;
+	}
 	int right, asked;
 	engine_score(e, &right, &asked);
-	fprintf(out, "=== end of %s: %d of %d questions answered right ===\n", course_title(c), right, qno);
+	fprintf(out, "=== end of %s: %d of %zu questions answered right ===\n", course_title(c), right, nnumbered);
 	if (getenv("PARLAB_SELF_STATS")) {   /* for scripts/bench: the screen side's own cost */
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);

@@ -1,0 +1,267 @@
+/*
+ * lua_observe.c: predict-then-observe on the Lua side. A finished run's
+ * trace becomes a summary table (per run and per worker) kept in the
+ * registry; a question's observe function reads it and says what the run
+ * showed. It runs in the screen process, but only reads tables: it has the
+ * lesson sandbox's libraries (no io, no os) and an instruction budget.
+ */
+#include "engine/lua_api.h"
+#include "trace/trace_stats.h"
+#include "util/loop.h"
+#include "util/xmalloc.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define OBSERVE_BUDGET_NS (1000LL * 1000000LL)
+
+static void set_ms(lua_State *L, const char *k, int64_t ns)
+{
+	if (ns < 0) return;   /* unknown: the field stays nil */
+	lua_pushnumber(L, (double)ns / 1e6);
+	lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, long v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* What one worker did, over every task with its id. */
+typedef struct {
+	int id, seen;
+	int64_t first_out, last_out, born, died;
+	int64_t cpu, wait, sleep;
+	long lines, switches, migrations;
+	uint64_t cpus;
+	int status;
+} wsum;
+
+static void worker_fields(lua_State *L, const wsum *w)
+{
+	lua_createtable(L, 0, 16);
+	set_int(L, "id", w->id);
+	set_ms(L, "first_output_ms", w->first_out);
+	set_ms(L, "last_output_ms", w->last_out);
+	set_int(L, "lines", w->lines);
+	set_ms(L, "start_ms", w->born);
+	set_ms(L, "end_ms", w->died);
+	set_ms(L, "cpu_ms", w->cpu);
+	set_ms(L, "wait_ms", w->wait);
+	set_ms(L, "sleep_ms", w->sleep);
+	set_int(L, "switches", w->switches);
+	set_int(L, "migrations", w->migrations);
+	lua_newtable(L);
+	int n = 0;
+	for (int c = 0; c < 64; c++)
+		if (w->cpus >> c & 1) { lua_pushinteger(L, c); lua_rawseti(L, -2, ++n); }
+	lua_setfield(L, -2, "cpus");
+	set_int(L, "ncpus", n);
+	if (w->status >= 0 && WIFEXITED(w->status)) set_int(L, "exit", WEXITSTATUS(w->status));
+	if (w->status >= 0 && WIFSIGNALED(w->status)) set_int(L, "signal", WTERMSIG(w->status));
+}
+
+/* The workers' summaries, indexed by id; *n gets the highest id + 1. */
+static wsum *workers_of(const trace *t, const trace_stats *st, int *n)
+{
+	int max = -1;
+	for (int i = 0; i < trace_ntasks(t); i++)
+		if (trace_task_at(t, i)->worker > max) max = trace_task_at(t, i)->worker;
+	*n = max + 1;
+	wsum *w = xcalloc((size_t)(*n ? *n : 1), sizeof *w);
+	for (int id = 0; id < *n; id++)
+		w[id] = (wsum){ .id = id, .first_out = -1, .last_out = -1, .born = -1, .died = -1, .status = -1 };
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		const trace_task *k = trace_task_at(t, i);
+		if (k->worker < 0) continue;
+		wsum *x = &w[k->worker];
+		const trace_task_stats *ts = &st->task[i];
+		x->seen = 1;
+		if (k->born >= 0 && (x->born < 0 || k->born < x->born)) x->born = k->born;
+		if (k->died > x->died) x->died = k->died;
+		x->cpu += ts->cpu_ns;
+		x->wait += ts->wait_ns;
+		x->sleep += ts->sleep_ns;
+		x->switches += ts->vol + ts->invol;
+		x->migrations += ts->migrations;
+		x->cpus |= k->cpus;
+		if (!k->is_thread && k->exit_status >= 0) x->status = k->exit_status;
+	}
+	for (size_t i = 0; i < trace_nlines(t); i++) {
+		const trace_line *l = trace_line_at(t, i);
+		const trace_task *k = l->task >= 0 ? trace_task_at(t, l->task) : NULL;
+		if (!k || k->worker < 0 || l->stream == 0) continue;
+		wsum *x = &w[k->worker];
+		if (x->first_out < 0 || l->t < x->first_out) x->first_out = l->t;
+		if (l->t > x->last_out) x->last_out = l->t;
+		x->lines++;
+	}
+	return w;
+}
+
+static const wsum *order_base;
+static int by_first(const void *a, const void *b)
+{
+	const wsum *x = &order_base[*(const int *)a], *y = &order_base[*(const int *)b];
+	return x->first_out != y->first_out ? (x->first_out < y->first_out ? -1 : 1) : x->id - y->id;
+}
+static int by_end(const void *a, const void *b)
+{
+	const wsum *x = &order_base[*(const int *)a], *y = &order_base[*(const int *)b];
+	return x->died != y->died ? (x->died < y->died ? -1 : 1) : x->id - y->id;
+}
+
+/* A list of worker ids sorted by cmp, only those with key >= 0. */
+static void id_list(lua_State *L, const wsum *w, int n, int (*cmp)(const void *, const void *), int by_output)
+{
+	int *ids = xmalloc(sizeof(int) * (size_t)(n ? n : 1)), k = 0;
+	for (int i = 0; i < n; i++)
+		if (w[i].seen && (by_output ? w[i].first_out : w[i].died) >= 0) ids[k++] = i;
+	order_base = w;
+	qsort(ids, (size_t)k, sizeof *ids, cmp);
+	lua_createtable(L, k, 0);
+	for (int i = 0; i < k; i++) { lua_pushinteger(L, ids[i]); lua_rawseti(L, -2, i + 1); }
+	free(ids);
+}
+
+int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref)
+{
+	trace_stats st;
+	trace_stats_compute(t, &st);
+	int n;
+	wsum *w = workers_of(t, &st, &n);
+	lua_createtable(L, 0, 20);
+	lua_pushstring(L, trace_title(t));
+	lua_setfield(L, -2, "title");
+	set_ms(L, "wall_ms", trace_end(t) >= 0 ? trace_end(t) : trace_last(t));
+	set_int(L, "ncpu", trace_ncpu(t));
+	set_int(L, "max_running", st.workers_max);
+	set_int(L, "max_tasks_running", st.par_max);
+	lua_pushnumber(L, st.par_avg);
+	lua_setfield(L, -2, "avg_running");
+	lua_pushboolean(L, failed);
+	lua_setfield(L, -2, "failed");
+	lua_pushstring(L, trace_outcome(t) ? trace_outcome(t) : "");
+	lua_setfield(L, -2, "outcome");
+	int64_t cpu = 0;
+	int nw = 0;
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		if (!w[i].seen) continue;
+		cpu += w[i].cpu;
+		worker_fields(L, &w[i]);
+		lua_rawseti(L, -2, ++nw);
+	}
+	lua_setfield(L, -2, "workers");
+	set_int(L, "nworkers", nw);
+	set_ms(L, "cpu_ms", cpu);
+	id_list(L, w, n, by_first, 1);
+	lua_setfield(L, -2, "order");
+	id_list(L, w, n, by_end, 0);
+	lua_setfield(L, -2, "finish_order");
+	lua_getfield(L, -1, "order");
+	lua_geti(L, -1, 1);
+	lua_setfield(L, -3, "first");
+	lua_pop(L, 1);
+	if (prev_ref != LUA_NOREF && prev_ref != LUA_REFNIL) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, prev_ref);
+		lua_pushnil(L);
+		lua_setfield(L, -2, "previous");   /* one run back is enough: no chains */
+		lua_setfield(L, -2, "previous");
+	}
+	free(w);
+	trace_stats_free(&st);
+	return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void lapi_unref(lua_State *L, int ref)
+{
+	if (ref != LUA_NOREF && ref != LUA_REFNIL) luaL_unref(L, LUA_REGISTRYINDEX, ref);
+}
+
+/* ---- calling observe ------------------------------------------------------ */
+
+static void observe_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_Integer deadline = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (deadline && loop_now_ns() > deadline) luaL_error(L, "observe took too long (an endless loop?)");
+}
+
+static int msg_handler(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	lua_pushstring(L, msg ? msg : luaL_tolstring(L, 1, NULL));
+	return 1;
+}
+
+/* The value on top of the stack as out's answer; pops it. */
+static void take_value(lua_State *L, lapi_observed *out)
+{
+	out->type = lua_type(L, -1);
+	switch (out->type) {
+	case LUA_TBOOLEAN: out->boolean = lua_toboolean(L, -1); break;
+	case LUA_TNUMBER: out->number = lua_tonumber(L, -1); break;
+	case LUA_TSTRING: out->string = xstrdup(lua_tostring(L, -1)); break;
+	case LUA_TTABLE:
+		for (lua_Integer i = 1; out->nlist < LAPI_MAX_LIST; i++) {
+			int ty = lua_geti(L, -1, i);
+			int isnum;
+			lua_Integer v = lua_tointegerx(L, -1, &isnum);
+			lua_pop(L, 1);
+			if (ty == LUA_TNIL) break;
+			if (!isnum) { out->type = LUA_TNONE; break; }   /* not a list of whole numbers */
+			out->list[out->nlist++] = (int)v;
+		}
+		break;
+	case LUA_TNIL: break;
+	default: out->type = LUA_TNONE; break;
+	}
+	lua_pop(L, 1);
+}
+
+int lapi_observe(lua_State *L, int fn, int run_ref, const char *prediction, const char *const *titles,
+		 const int *refs, int nruns, lapi_observed *out)
+{
+	memset(out, 0, sizeof *out);
+	int top = lua_gettop(L);
+	lua_pushcfunction(L, msg_handler);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, run_ref);
+	if (prediction) lua_pushstring(L, prediction);
+	else lua_pushnil(L);
+	lua_createtable(L, 0, nruns);
+	for (int i = 0; i < nruns; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, refs[i]);
+		lua_setfield(L, -2, titles[i]);
+	}
+	lua_pushinteger(L, loop_now_ns() + OBSERVE_BUDGET_NS);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_sethook(L, observe_hook, LUA_MASKCOUNT, 10000);
+	int rc = lua_pcall(L, 3, 2, top + 1);
+	lua_sethook(L, NULL, 0, 0);
+	if (rc != LUA_OK) {
+		const char *m = lua_tostring(L, -1);
+		out->error = xstrdup(rc == LUA_ERRMEM ? "observe used too much memory" : m ? m : "observe failed");
+		lua_settop(L, top);
+		return -1;
+	}
+	if (lua_type(L, -1) == LUA_TSTRING) out->note = xstrdup(lua_tostring(L, -1));
+	lua_pop(L, 1);
+	take_value(L, out);
+	lua_settop(L, top);
+	return 0;
+}
+
+void lapi_observed_free(lapi_observed *o)
+{
+	free(o->string);
+	free(o->note);
+	free(o->error);
+	memset(o, 0, sizeof *o);
+}
