@@ -1,6 +1,16 @@
 -- Lesson 3: example1.py run twice (parlab's own five worker processes, then
 -- the real Python program), the seed's output listing, and why the order of
--- the lines is the scheduler's choice.
+-- the lines is the scheduler's choice. Three predictions are judged by the
+-- runs: who prints first, whether that holds a second time, and how many
+-- workers run at once.
+
+local FIRST = "Five worker processes (parlab's own)"
+
+-- "0 1 2 3 4": worker ids in the order their lines arrived.
+local function order_of(run)
+  return table.concat(run.order, " ")
+end
+
 return lesson {
   title = "Five worker processes",
 
@@ -9,11 +19,29 @@ return lesson {
 
 First, the idea of example1.py without Python: parlab starts five worker processes, numbered 0 to 4, and each one prints "Worker: " and its number. That is all.
 
+Before you run it, commit to a guess: the next question asks you to predict, and the run itself will judge your answer.
+]],
+
+  quiz {
+    type = "number",
+    q = "Five workers, numbered 0 to 4, are started in that order. Which worker will print its line first?",
+    predict = FIRST,
+    observe = function(run)
+      if not run.first then return nil, "no worker printed anything" end
+      return run.first, "the lines arrived in the order " .. order_of(run)
+    end,
+    explain = [[
+The worker that got a CPU first printed first. Worker 0 is started first, so it often wins; but starting a process is only a request to the kernel, and a worker started a moment later can be given a CPU sooner. In the timeline, find the moment each worker's lane first turns to █.
+]],
+    hints = { "Type a worker number, 0 to 4. The run after this question decides." },
+  },
+
+  text [[
 Type next, then run, and watch the timeline: five lanes appear, one per process. Each one is born, runs for a moment on one of the ${ncpu} CPUs, prints its line and exits. The output pane shows the lines as they arrive.
 ]],
 
   run {
-    title = "Five worker processes (parlab's own)",
+    title = FIRST,
     processes = 5,
     worker = function(w) print("Worker: " .. w.id) end,
     note = [[
@@ -55,8 +83,26 @@ Nothing in example1.py says "worker 0 prints first". The parent starts the worke
 
 In the timeline, find the moment each worker's lane first turns to █: that is when it got a CPU. The order of those moments is the order of the lines.
 
-Type next, then run it again and compare.
+Type next: before you run it again, predict what changes.
 ]],
+
+  quiz {
+    q = "Same program, second run: will the same worker print first as in your first run?",
+    choices = { "Yes: the same worker prints first", "No: another worker prints first" },
+    predict = "Run it again",
+    observe = function(run, _, runs)
+      local before = runs[FIRST]
+      if not before or not before.first then
+        return nil, "run \"" .. FIRST .. "\" too, to compare the two"
+      end
+      if not run.first then return nil, "no worker printed anything" end
+      local note = ("first run: %s; this run: %s"):format(order_of(before), order_of(run))
+      return before.first == run.first and 1 or 2, note
+    end,
+    explain = [[
+Either can happen, and your machine has just shown you one of them. Nothing in the program fixes the order: each run, the kernel hands out the CPUs anew, and a few microseconds of difference in when a worker gets one decide who prints first. Type run a few more times and watch the first line.
+]],
+  },
 
   run {
     title = "Run it again",
@@ -74,6 +120,24 @@ When each worker has real work to do before it prints, the order gets much less 
 
 All five want a CPU at once, and this machine has ${ncpu}. The scheduler hands out the CPUs in short turns. Who finishes first is its decision.
 
+Type next, then predict how many of them will be running at the same moment.
+]],
+
+  quiz {
+    type = "number",
+    q = "Five workers each need 50 ms of CPU time. At most how many of them will be running at the same moment on this machine?",
+    predict = "Five workers, 50 ms of work each",
+    observe = function(run)
+      return run.max_running, ("at most %d of the %d workers ran at once, on %d CPUs"):format(
+        run.max_running, run.nworkers, run.ncpu)
+    end,
+    explain = [[
+A CPU runs one task at a time, so at most ${ncpu} workers (one per CPU) can be running at any instant on this machine; the others are ready but wait, shown as ░. If another program was busy too, fewer of yours ran at once. More workers than CPUs means taking turns, not more at once.
+]],
+    hints = { "Count the CPU lanes at the top of the timeline." },
+  },
+
+  text [[
 Type next, then run, and watch the lanes: where a lane shows ░, that worker was ready to run but had no CPU.
 ]],
 

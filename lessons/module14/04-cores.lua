@@ -1,6 +1,7 @@
 -- Lesson 4: more workers than cores. The same 300 ms of CPU work per
--- worker with 1, 2, 8 and 32 workers: the wall time stays flat up to the
--- number of CPUs, then grows with the number of workers.
+-- worker with 1, 2, 4, 8 and 32 workers: the wall time stays flat up to the
+-- number of CPUs, then grows with the number of workers. The student
+-- predicts the 4-worker time before running it.
 
 -- Every worker in this lesson: 300 ms of CPU work, then when it finished.
 local function work(w)
@@ -14,9 +15,9 @@ return lesson {
   text [[
 # More workers than cores
 
-This machine has ${ncpu} CPUs. In the next four runs every worker does exactly the same thing: busy(300), 300 ms of pure CPU work, then it prints the time at which it finished.
+This machine has ${ncpu} CPUs. In the next five runs every worker does exactly the same thing: busy(300), 300 ms of pure CPU work, then it prints the time at which it finished.
 
-One worker needs about 300 ms, plus a few ms to start. What about 2, 8 or 32 workers? Before each run, predict when the last worker will finish. Type next, then run, and compare.
+One worker needs about 300 ms, plus a few ms to start. What about 2, 4, 8 or 32 workers? Before each run, predict when the last worker will finish. Type next, then run, and compare.
 
 Look at two things each time:
 
@@ -45,6 +46,40 @@ Twice the work. With 2 or more CPUs (this machine has ${ncpu}), both lanes are s
 ]],
   },
 
+  quiz {
+    q = "One busy worker took about 300 ms. How long will 4 busy workers take on this machine, start to finish?",
+    choices = {
+      "About as long as one worker: they all run at the same time",
+      "About twice as long",
+      "About four times as long: one after another",
+      "Less time than one worker",
+    },
+    predict = "4 busy workers",
+    observe = function(run, _, runs)
+      local one = runs["1 busy worker"]
+      if not one or one.wall_ms <= 0 then return nil, "run \"1 busy worker\" too, to compare" end
+      local r = run.wall_ms / one.wall_ms
+      local note = ("4 workers took %.0f ms, %.1fx the %.0f ms of one, on %d CPUs"):format(
+        run.wall_ms, r, one.wall_ms, run.ncpu)
+      if r < 0.8 then return 4, note elseif r < 1.5 then return 1, note elseif r < 3 then return 2, note end
+      return 3, note
+    end,
+    explain = [[
+Four pieces of 300 ms of work on ${ncpu} CPUs: with 4 or more CPUs, all four run at once and finish in about 300 ms; with 2, two run while two wait, then the other two, about 600 ms; with 1, one after another, about 1.2 s. The time is roughly the work divided by the CPUs, never less than one piece.
+]],
+    hints = { "How many of the four can be running at the same moment with ${ncpu} CPUs?" },
+  },
+
+  run {
+    title = "4 busy workers",
+    baseline = "1 busy worker",
+    processes = 4,
+    worker = work,
+    note = [[
+Four times the work of one worker. With ${ncpu} CPUs, at most ${ncpu} lanes are █ at once; compare the wall time with the one-worker run (the speedup line in the output). Type next.
+]],
+  },
+
   run {
     title = "8 busy workers",
     baseline = "1 busy worker",
@@ -66,9 +101,9 @@ Eight pieces of work on ${ncpu} CPUs. At any moment at most ${ncpu} lanes can be
   },
 
   text [[
-# What the four runs show
+# What the five runs show
 
-Put your four wall times side by side (the last finish time of each run). With ${ncpu} CPUs:
+Put your five wall times side by side (the last finish time of each run). With ${ncpu} CPUs:
 
 - Up to ${ncpu} workers, adding workers adds work but not time: that is the speed-up.
 - Beyond ${ncpu} workers, the CPUs are all busy. Every extra worker waits its turn, and the time grows with the amount of work.

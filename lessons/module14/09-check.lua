@@ -2,6 +2,7 @@
 -- point back at the student's own runs.
 return lesson {
   title = "Check your understanding",
+  must_answer = true,   -- the module ends on these two: no skipping
 
   text [[
 # Two questions

@@ -12,7 +12,7 @@ return lesson {
 - Distributed computing takes the same idea to many machines. Dask turned a mean over a CSV file into tasks over partitions and ran them on its workers; the printed mean, 42.5, matched the one built into the file.
 - When data movement is the bottleneck, the CPUs sit idle: 4 and 8 threads waiting on the same slow link both needed about 1.6 s.
 
-Look back at your own numbers: the finish times of the 1, 2, 8 and 32 worker runs, and the 1.6 s of the threads waiting for data. They are this machine's answer to "how much faster can parallel make it?"
+Look back at your own numbers: the finish times of the 1, 2, 4, 8 and 32 worker runs, and the 1.6 s of the threads waiting for data. They are this machine's answer to "how much faster can parallel make it?"
 
 # Where next
 

@@ -33,7 +33,7 @@ struct engine {
 	int hint_next;
 	int *loff;            /* each lesson's first step in sstate */
 	struct sstate {
-		unsigned seen : 1, saved_seen : 1, first_right : 1, right : 1;
+		unsigned seen : 1, saved_seen : 1, first_right : 1, right : 1, revealed : 1;
 		int tries;        /* answers judged (predictions: verdicts) */
 		int saved_tries;  /* answers in the saved progress */
 		int saved_first_right, saved_right;
@@ -254,7 +254,12 @@ int engine_settled(const engine *e, const step *q)
 	const struct sstate *x = sst(e, q);
 	if (q->predict) return x->prediction || x->saved_tries;
 	int tries = q->retries > 0 ? q->retries : 2;
-	return x->right || x->saved_right || x->tries >= tries || x->saved_tries >= tries;
+	return x->right || x->saved_right || (x->revealed && x->tries) || x->tries >= tries || x->saved_tries >= tries;
+}
+
+void engine_reveal(engine *e, const step *q)
+{
+	if (q && q->kind == STEP_QUIZ) sst(e, q)->revealed = 1;
 }
 
 const step *engine_blocker(const engine *e, int li, int si)
@@ -731,6 +736,13 @@ char *engine_accepted(const step *s)
 const char *engine_prediction(const engine *e, const step *q)
 {
 	return q && q->kind == STEP_QUIZ ? sst(e, q)->prediction : NULL;
+}
+
+char *engine_answer_text(const step *q, const char *input)
+{
+	quiz_result r = { 0 };
+	if (q->qtype == QUIZ_CHOICE && !judge_choice(q, input, &r)) return xasprintf("%d) %s", r.choice, q->choices[r.choice - 1]);
+	return xstrdup(input);
 }
 
 int engine_unpredicted(const engine *e, const step *r)

@@ -180,6 +180,9 @@ typedef struct {
 } engine_verdict;
 /* The verdicts on run step r's last run (one per predict question on it). */
 int engine_verdicts(engine *e, const step *r, const engine_verdict **v);
+/* An answer as typed, spelled out: "2" to a choice question is "2) No".
+ * Caller frees. */
+char *engine_answer_text(const step *q, const char *input);
 /* The prediction kept for question q, or NULL. */
 const char *engine_prediction(const engine *e, const step *q);
 /* Predict questions on run step r still without a prediction: how many. */
@@ -201,6 +204,9 @@ typedef struct {
 	int done;             /* every step seen and every question settled */
 } lesson_status;
 void engine_lesson_status(const engine *e, int li, lesson_status *st);
+/* The right answer to q was shown (batch shows it after one answer):
+ * q counts as settled from now on. */
+void engine_reveal(engine *e, const step *q);
 /* The current question is settled (see above); 0 for other steps. */
 int engine_settled(const engine *e, const step *q);
 

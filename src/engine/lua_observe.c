@@ -127,6 +127,27 @@ static void id_list(lua_State *L, const wsum *w, int n, int (*cmp)(const void *,
 	free(ids);
 }
 
+/* The output lines: { id = worker or nil, ms = arrival, text = the line,
+ * stderr = true for error output }, in order, up to MAX_OUTPUT. */
+#define MAX_OUTPUT 1000
+static void output_list(lua_State *L, const trace *t)
+{
+	lua_newtable(L);
+	int n = 0;
+	for (size_t i = 0; i < trace_nlines(t) && n < MAX_OUTPUT; i++) {
+		const trace_line *l = trace_line_at(t, i);
+		const trace_task *k = l->task >= 0 ? trace_task_at(t, l->task) : NULL;
+		if (l->stream == 0) continue;   /* parlab's own words */
+		lua_createtable(L, 0, 4);
+		if (k && k->worker >= 0) set_int(L, "id", k->worker);
+		set_ms(L, "ms", l->t);
+		lua_pushstring(L, l->text);
+		lua_setfield(L, -2, "text");
+		if (l->stream == 2) { lua_pushboolean(L, 1); lua_setfield(L, -2, "stderr"); }
+		lua_rawseti(L, -2, ++n);
+	}
+}
+
 int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref)
 {
 	trace_stats st;
@@ -158,6 +179,8 @@ int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref)
 	lua_setfield(L, -2, "workers");
 	set_int(L, "nworkers", nw);
 	set_ms(L, "cpu_ms", cpu);
+	output_list(L, t);
+	lua_setfield(L, -2, "output");
 	id_list(L, w, n, by_first, 1);
 	lua_setfield(L, -2, "order");
 	id_list(L, w, n, by_end, 0);

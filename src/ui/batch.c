@@ -216,7 +216,9 @@ static void print_verdicts(engine *e, const step *r, FILE *out)
 	for (int i = 0; i < n; i++) {
 		fprintf(out, "\n--- your prediction (question %d) ---\n", question_no(v[i].q));
 		wrap(out, v[i].q->body, strlen(v[i].q->body), "", "");
-		fprintf(out, "You predicted: %s\n", v[i].prediction ? v[i].prediction : "(nothing: skipped)");
+		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("(nothing: skipped)");
+		fprintf(out, "You predicted: %s\n", said);
+		free(said);
 		if (v[i].error) fprintf(out, "parlab: the lesson could not judge it: %s\n", v[i].error);
 		if (v[i].observed || v[i].note) {
 			char *o = xasprintf("Observed: %s%s%s%s", v[i].observed ? v[i].observed : "",
@@ -240,7 +242,9 @@ static void on_done(run *r, void *arg)
 
 static int do_run(engine *e, loop *l, const step *s, FILE *out)
 {
-	const char *kind = s->rkind == RUN_PROCESSES ? "processes" : s->rkind == RUN_THREADS ? "threads" : "command";
+	int one = s->nworkers == 1;
+	const char *kind = s->rkind == RUN_PROCESSES ? (one ? "process" : "processes")
+			   : s->rkind == RUN_THREADS ? (one ? "thread" : "threads") : "command";
 	fprintf(out, "--- run: %s (", s->title);
 	if (s->rkind == RUN_COMMAND)
 		for (char **a = s->argv; a && *a; a++) fprintf(out, "%s%s", a == s->argv ? "" : " ", *a);
@@ -339,6 +343,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		return;
 	}
 	print_judged(s, line, rc, &res, out);
+	engine_reveal(e, s);   /* the answer is on the page now */
 	if (s->explain) print_text(out, s->explain);
 	fputc('\n', out);
 }
