@@ -266,8 +266,8 @@ static void resume(engine *e, progress *prog, const char *id)
 		si = engine_locate(e, b, &li);
 		engine_goto(e, li, si);
 	}
-	char *hello = xasprintf("Welcome back: resuming at lesson %d, step %d%s (type lessons to choose another)",
-				li + 1, si + 1, b ? ", a question this lesson asks you to answer" : "");
+	char *hello = xasprintf("Welcome back: resuming at lesson %d, step %d%s", li + 1, si + 1,
+				b ? ": answer this question first" : " (type lessons to choose another)");
 	tui_welcome(hello);
 	free(hello);
 }
