@@ -49,7 +49,8 @@ struct engine {
 	progress *prog;       /* where progress is kept, or NULL */
 	char *prog_course;    /* the course's id there */
 	int prog_li;          /* the lesson whose time is being counted */
-	int64_t prog_since;   /* since when (loop_now_ns) */
+	int64_t prog_since;   /* the last sign of life (loop_now_ns) */
+	int64_t prog_active;  /* time counted for prog_li, not yet written */
 };
 
 int engine_ncpu(void)
@@ -164,14 +165,36 @@ static const char *base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
-/* Adds the time since prog_since to lesson prog_li. */
+/* A student away longer than this between two signs of life (a key, a
+ * move, an answer, a run) was not studying: count this much of the gap. */
+#define AWAY_NS (5LL * 60 * 1000000000LL)
+
+/* The time since the last sign of life counts for lesson prog_li. */
+static void tick(engine *e)
+{
+	int64_t now = loop_now_ns(), gap = now - e->prog_since;
+	if (gap > 0) e->prog_active += gap < AWAY_NS ? gap : AWAY_NS;
+	e->prog_since = now;
+}
+
+char *engine_progress_problem(engine *e)
+{
+	return progress_take_problem(e->prog);
+}
+
+void engine_touch(engine *e)
+{
+	if (e->prog) tick(e);
+}
+
+/* Writes the time counted for lesson prog_li; lesson li counts from now. */
 static void note_time(engine *e)
 {
 	const lesson *l = course_lesson(e->c, e->prog_li);
-	int64_t now = loop_now_ns();
-	if (l && now > e->prog_since)
-		progress_add_time(e->prog, e->prog_course, base_name(l->file), (double)(now - e->prog_since) / 1e9);
-	e->prog_since = now;
+	tick(e);
+	if (l && e->prog_active > 0)
+		progress_add_time(e->prog, e->prog_course, base_name(l->file), (double)e->prog_active / 1e9);
+	e->prog_active = 0;
 	e->prog_li = e->li;
 }
 
@@ -180,6 +203,7 @@ static void note_move(engine *e, int old_li)
 	e->ss[e->loff[e->li] + e->si].seen = 1;
 	if (!e->prog) return;
 	if (old_li != e->li) note_time(e);
+	else tick(e);
 	progress_set_position(e->prog, e->prog_course, base_name(engine_lesson(e)->file), e->li, e->si);
 }
 
@@ -190,6 +214,7 @@ static void note_answer(engine *e, const step *s, const char *input, int correct
 	if (!x->tries++) x->first_right = correct;
 	if (correct) x->right = 1;
 	if (!e->prog) return;
+	tick(e);
 	progress_answer(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), s->body, input, correct);
 }
 
@@ -226,6 +251,7 @@ void engine_set_progress(engine *e, progress *p, const char *course_id)
 	}
 	e->prog_li = e->li;
 	e->prog_since = loop_now_ns();
+	e->prog_active = 0;
 }
 
 int engine_goto(engine *e, int li, int si)
@@ -423,6 +449,7 @@ static void on_done(run *r, void *arg)
 	engine *e = arg;
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
+	engine_touch(e);
 	compare(e, e->t_step, e->t);
 	observe_run(e, e->t_step);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
@@ -442,6 +469,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	*err = NULL;
 	if (!s || s->kind != STEP_RUN) { *err = xstrdup("this step has nothing to run"); return -1; }
 	if (engine_running(e)) { *err = xstrdup("a run is already going (type stop to end it)"); return -1; }
+	engine_touch(e);
 	drop_run(e);
 	trace_free(e->t);
 	free_verdicts(e);

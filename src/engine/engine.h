@@ -218,6 +218,15 @@ int engine_settled(const engine *e, const step *q);
 struct progress;
 void engine_set_progress(engine *e, struct progress *p, const char *course_id);
 
+/* A failed progress write not yet said (see progress_take_problem), once;
+ * caller frees. NULL when none. */
+char *engine_progress_problem(engine *e);
+
+/* A sign of life from the student (a key): time per lesson counts from one
+ * sign of life to the next, gaps capped at 5 minutes (away, not studying).
+ * Moves, answers and runs are signs of life by themselves. */
+void engine_touch(engine *e);
+
 /* Number of online CPUs, as lessons see it. */
 int engine_ncpu(void);
 

@@ -23,7 +23,15 @@ struct progress {
 	char *path;
 	FILE *msg;
 	int said;             /* a write failed and that was said */
+	char *unsaid;         /* ... or is waiting to be said (no msg stream) */
 };
+
+char *progress_take_problem(progress *p)
+{
+	char *m = p ? p->unsaid : NULL;
+	if (p) p->unsaid = NULL;
+	return m;
+}
 
 /* The tables as export and import see them; conflict: how an imported row
  * merges with one already there (idempotent). */
@@ -125,11 +133,14 @@ static int begin(progress *p) { return sqlite3_exec(p->db, "BEGIN IMMEDIATE", NU
 static int end(progress *p, int ok)
 {
 	if (ok && sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return 0;
+	char *why = xstrdup(sqlite3_errmsg(p->db));   /* before ROLLBACK resets it */
 	if (!sqlite3_get_autocommit(p->db)) sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
-	if (!p->said && p->msg) {
-		fprintf(p->msg, "parlab: could not save progress in %s: %s\n", p->path, sqlite3_errmsg(p->db));
+	if (!p->said) {
+		if (p->msg) fprintf(p->msg, "parlab: could not save progress in %s: %s\n", p->path, why);
+		else p->unsaid = xasprintf("could not save progress in %s: %s", p->path, why);
 		p->said = 1;
 	}
+	free(why);
 	return -1;
 }
 
@@ -261,6 +272,7 @@ void progress_close(progress *p)
 	if (!p) return;
 	sqlite3_close(p->db);
 	free(p->path);
+	free(p->unsaid);
 	free(p);
 }
 

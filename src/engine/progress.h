@@ -28,6 +28,9 @@ void progress_close(progress *p);
 /* Where a failed write is said (once); NULL: nowhere (under the TUI). */
 void progress_set_msg(progress *p, FILE *msg);
 const char *progress_path(const progress *p);
+/* With no msg stream: the first failed write's message, once (caller
+ * frees), for the screen to show; NULL when there is none. */
+char *progress_take_problem(progress *p);
 
 /* A lesson of a course (its file's basename, 0-based index, title, steps),
  * so reports can say "3/7 steps". */

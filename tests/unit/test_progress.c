@@ -209,6 +209,51 @@ static void test_corrupt(const char *base)
 	free(dir);
 }
 
+/* progress_steps' rows: how many, and what step 2 had. */
+typedef struct { int n, answers, first, any; } step_rows;
+
+static void count_step(void *arg, const char *file, int step, int seen, int answers, int first, int any)
+{
+	step_rows *g = arg;
+	(void)file; (void)seen;
+	g->n++;
+	if (step == 2) { g->answers = answers; g->first = first; g->any = any; }
+}
+
+/* The steps read back for scores; a write that fails under the TUI (no
+ * message stream) is kept to be said, once. */
+static void test_failed_write(const char *base)
+{
+	char *dir = fresh_dir(base, "failing");
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	if (!p) { free(dir); return; }
+	progress_set_msg(p, NULL);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "a", 0) == 0);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "b", 1) == 0);
+	CHECK(progress_set_position(p, "c", "l1.lua", 0, 3) == 0);
+	step_rows got = { 0 };
+	CHECK(progress_steps(p, "c", count_step, &got) == 0);
+	CHECK(got.n == 2 && got.answers == 2 && got.first == 0 && got.any == 1);
+	CHECK(progress_take_problem(p) == NULL);
+	char *path = xasprintf("%s/progress.db", dir);
+	sqlite3 *db;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "CREATE TRIGGER full BEFORE INSERT ON answers BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "c", 1) < 0);
+	char *m = progress_take_problem(p);
+	CHECK_CONTAINS(m, "could not save progress in ");
+	CHECK_CONTAINS(m, "disk full (test)");
+	free(m);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "d", 1) < 0);
+	CHECK(progress_take_problem(p) == NULL);   /* said once */
+	progress_close(p);
+	free(path);
+	free(dir);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -218,6 +263,7 @@ int main(void)
 	test_two_writers(base);
 	test_killed_writer(base);
 	test_corrupt(base);
+	test_failed_write(base);
 	char *cmd = xasprintf("rm -rf '%s'", base);
 	if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
 	free(cmd);
