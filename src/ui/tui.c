@@ -197,15 +197,17 @@ static void draw_header(tui *t)
 	int li = engine_lesson_index(t->e), si = engine_step_index(t->e);
 	char right[96], mid[256];
 	int right_n = snprintf(right, sizeof right, "step %d/%d ", si + 1, L ? L->nsteps : 0);
-	int ok, asked;
-	engine_score(t->e, &ok, &asked);
-	if (asked && right_n > 0 && (size_t)right_n < sizeof right)
-		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", ok, asked);
+	lesson_status st;   /* this lesson's score, saved answers included */
+	engine_lesson_status(t->e, li, &st);
+	if (st.asked && right_n > 0 && (size_t)right_n < sizeof right)
+		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", st.right, st.asked);
 	snprintf(mid, sizeof mid, " %s %d/%d %s ", G.hline, li + 1, course_nlessons(c), L ? L->title : "");
+	const char *pz = view_paused(t) ? " || paused " : "";   /* the live view stands still */
+	int pw = u8_width(pz, strlen(pz));
 	int rw = u8_width(right, strlen(right)), mw = u8_width(mid, strlen(mid));
 	const char *ct = course_title(c);
 	int cw = u8_width(ct, strlen(ct));
-	int room = W - rw - 2;
+	int room = W - rw - pw - 2;
 	int x = tui_puts(w, 0, 0, 1, tui_attr(R_HEADER), " ");
 	if (cw + mw > room) {
 		int keep = room - mw - 1;
@@ -215,14 +217,18 @@ static void draw_header(tui *t)
 			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), G.ellipsis);
 		} else x += tui_puts(w, 0, x, keep, tui_attr(R_HEADER), ct);
 	} else x += tui_puts(w, 0, x, cw, tui_attr(R_HEADER), ct);
-	x += tui_puts(w, 0, x, W - rw - x, tui_attr(R_HEADER), mid);
+	x += tui_puts(w, 0, x, W - rw - pw - x, tui_attr(R_HEADER), mid);
+	if (pw) tui_puts(w, 0, W - rw - pw, pw, tui_attr(R_FOCUS), pz);
 	tui_puts(w, 0, W - rw, rw, tui_attr(R_HEADER_DIM), right);
 	wnoutrefresh(w);
 }
 
-/* Appends "key text · " pieces to the status line. */
+/* Appends "key text · " pieces to the status line; a piece that does not
+ * fit whole is left out, and so is every one after it. */
 int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 {
+	int need = u8_width(key, strlen(key)) + (text ? u8_width(text, strlen(text)) : 0) + (x > 1 ? 3 : 0);
+	if (x + need > W) return W;
 	if (x > 1) {
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), G.dot);
@@ -231,6 +237,37 @@ int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 	x += tui_puts(w, 0, x, W - x, tui_attr(R_KEY), key);
 	if (text) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), text);
 	return x;
+}
+
+static const char *const pane_names[F_NPANES] = { "lesson", "timeline", "output" };
+
+/* "Tab focus: output" at the right end of the status line; returns the
+ * columns it took (0 when the line is too narrow to spare them). */
+static int focus_hint(tui *t, WINDOW *w, int W)
+{
+	const char *name = pane_names[t->focus];
+	int need = (int)strlen("Tab focus: ") + (int)strlen(name) + 1;
+	if (W < 60) return 0;
+	int x = W - need;
+	x += tui_puts(w, 0, x, 3, tui_attr(R_KEY), "Tab");
+	x += tui_puts(w, 0, x, 8, tui_attr(R_DIM), " focus: ");
+	tui_puts(w, 0, x, W - x, tui_attr(R_FOCUS_RULE), name);
+	return need + 2;
+}
+
+/* The live view is paused: say so, and that the run goes on. */
+static void paused_status(tui *t, WINDOW *w, int W)
+{
+	char b[24], what[64];
+	snprintf(what, sizeof what, "|| paused at %s", trace_fmt_ns(b, sizeof b, t->clock));
+	int x = 1 + tui_puts(w, 0, 1, W - 1, tui_attr(R_HINT), what);
+	if (engine_running(t->e)) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run goes on");
+	else if (t->tr && trace_end(t->tr) > t->clock) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
+	x = tui_hint(w, x, W, "resume", ": live again");
+	if (engine_running(t->e)) x = tui_hint(w, x, W, "stop", NULL);
+	x = tui_hint(w, x, W, "zoom in", NULL);
+	x = tui_hint(w, x, W, "help", NULL);
+	(void)x;
 }
 
 static void draw_status(tui *t)
@@ -244,9 +281,15 @@ static void draw_status(tui *t)
 		wnoutrefresh(w);
 		return;
 	}
-	if (t->replay) { replay_status(t); return; }
+	W -= focus_hint(t, w, W);
+	if (t->replay) { replay_status(t, W); return; }
 	const step *s = engine_step(t->e);
 	const lesson *L = engine_lesson(t->e);
+	if (view_paused(t) && !t->overlay) {
+		paused_status(t, w, W);
+		wnoutrefresh(w);
+		return;
+	}
 	if (!t->overlay && lesson_more_below(t)) {
 		x = tui_hint(w, x, W, "Enter", ": read on");
 		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
@@ -259,14 +302,19 @@ static void draw_status(tui *t)
 	int last = L && engine_step_index(t->e) == L->nsteps - 1 &&
 		   engine_lesson_index(t->e) == course_nlessons(engine_course(t->e)) - 1;
 	if (t->out_anchor >= 0) x = tui_hint(w, x, W, "Ctrl-Down", ": follow the output");
-	if (engine_running(t->e)) {
+	if (t->overlay == OV_LESSONS) {
+		x = tui_hint(w, x, W, "Up/Down", ": choose");
+		x = tui_hint(w, x, W, "Enter", ": open");
+		x = tui_hint(w, x, W, "Esc", ": back");
+		x = tui_hint(w, x, W, "lessons N", NULL);
+	} else if (engine_running(t->e)) {
 		x = tui_hint(w, x, W, "stop", ": end the run");
+		x = tui_hint(w, x, W, "pause", NULL);
 		x = tui_hint(w, x, W, "Enter", ": next");
-		x = tui_hint(w, x, W, "Ctrl-Up/Down", ": scroll output");
 		x = tui_hint(w, x, W, "help", NULL);
+		x = tui_hint(w, x, W, "Ctrl-Up/Down", ": scroll output");
 	} else if (t->overlay) {
-		x = tui_hint(w, x, W, "Enter", ": back to the lesson");
-		if (t->overlay == OV_LESSONS) x = tui_hint(w, x, W, "lessons N", ": open lesson N");
+		x = tui_hint(w, x, W, "Esc", ": back to the lesson");
 		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
 	} else if (s && s->kind == STEP_QUIZ && !lesson_quiz(t, s)->correct && !lesson_quiz(t, s)->revealed) {
 		char k[32];
@@ -367,7 +415,8 @@ static void draw_small(tui *t)
 static unsigned long out_sig(tui *t, const trace *tr)
 {
 	return (unsigned long)output_count(t, tr) * 131 + trace_ndropped(tr) * 7 + (trace_end(tr) >= 0) +
-	       (unsigned long)trace_ntasks(tr) * 1000003;
+	       (unsigned long)trace_ntasks(tr) * 1000003 +
+	       (view_paused(t) ? trace_nlines(tr) * 17 : 0);   /* paused: the rule counts what came since */
 }
 
 /* The current step's trace, or the last one shown while in the same lesson. */
@@ -375,6 +424,7 @@ static void track_trace(tui *t)
 {
 	trace *cur = t->e ? engine_trace(t->e) : NULL;
 	if (cur && cur != t->tr) {
+		view_live(t);   /* a pause was of the trace shown before */
 		t->tr = cur;
 		t->tr_step = engine_step(t->e);
 		t->lane_top = 0;
@@ -396,7 +446,15 @@ static void stats_panel(tui *t)
 	doc_reset(&t->ov, t->lw - 2);
 	stats_doc(&t->ov, t->tr, tui_now(t, t->tr, NULL));
 	doc_blank(&t->ov);
-	doc_para(&t->ov, R_DIM, "Press Enter to go back.", 23, NULL, NULL, R_DIM);
+	doc_para(&t->ov, R_DIM, "Esc or Enter goes back.", 23, NULL, NULL, R_DIM);
+}
+
+/* Help and the menu are built at the pane's width: again after a resize. */
+static void overlay_fit(tui *t)
+{
+	if (t->ov.width == t->lw - 2) return;
+	if (t->overlay == OV_HELP) lesson_help(t);
+	else if (t->overlay == OV_LESSONS) lesson_list(t);
 }
 
 static void render(tui *t)
@@ -408,6 +466,7 @@ static void render(tui *t)
 	} else {
 		if (timeline_rows(t, t->rows - 3) != t->tlh) layout(t, 0);
 		if (t->dirty & D_DOC) { t->replay ? replay_build(t) : lesson_build(t); t->dirty |= D_LESSON; }
+		if (t->dirty & D_LESSON) overlay_fit(t);
 		if (t->overlay == OV_STATS && t->tr && (t->dirty & D_TL)) { stats_panel(t); t->dirty |= D_LESSON; }
 		if (t->dirty & D_HDR) draw_header(t);
 		if (t->dirty & D_LESSON) { lesson_draw(t); t->dirty |= D_STATUS; }
@@ -432,7 +491,7 @@ static void on_anim(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	tui *t = arg;
 	if (!t->open) return;
-	t->dirty |= D_TL;
+	if (!view_paused(t)) t->dirty |= D_TL;   /* paused: the same picture */
 	render(t);
 }
 
@@ -467,7 +526,7 @@ static void on_run_done(run *r, void *arg)
 	}
 	live_step = NULL;
 	if (t->msg_run) t->msg[0] = '\0';   /* "Stopping the run..." is over */
-	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
+	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS | D_HDR;   /* predictions judged: the score moved */
 	render(t);
 }
 
@@ -515,10 +574,12 @@ static void do_run(tui *t)
 /* ---- commands --------------------------------------------------------------------------- */
 
 static const char *commands[] = {
-	"next", "back", "run", "stop", "hint", "lessons", "stats", "zoom", "pan", "at", "save", "help", "quit", "exit", NULL,
+	"next", "back", "run", "stop", "pause", "resume", "play", "hint", "lessons", "stats", "zoom", "pan", "at", "focus",
+	"save", "help", "quit", "exit", NULL,
 };
 static const char *replay_commands[] = {
-	"pause", "play", "step", "seek", "speed", "restart", "stats", "zoom", "pan", "at", "save", "help", "quit", "exit", NULL,
+	"pause", "play", "resume", "step", "seek", "speed", "restart", "stats", "zoom", "pan", "at", "focus", "save", "help",
+	"quit", "exit", NULL,
 };
 
 static void moved(tui *t)
@@ -527,12 +588,26 @@ static void moved(tui *t)
 	if (li != t->last_li && !engine_trace(t->e) && !engine_running(t->e)) {
 		t->tr = NULL;   /* another lesson: the old run's picture would confuse */
 		t->tr_step = NULL;
+		view_live(t);
 	}
 	t->last_li = li;
 	t->last_si = engine_step_index(t->e);
 	t->lesson_follow = 1;
 	t->overlay = OV_NONE;
 	t->dirty |= D_DOC | D_HDR | D_STATUS | D_TL | D_OUT;
+}
+
+void tui_moved(tui *t) { moved(t); }
+
+/* A lesson that does not let the student skip its questions held them. */
+static void blocked(tui *t, const step *q)
+{
+	int li = 0, si = q ? engine_locate(t->e, q, &li) : 0;
+	if (q && li == engine_lesson_index(t->e) && si == engine_step_index(t->e))
+		tui_msg(t, R_HINT, "This lesson asks you to answer its questions: answer this one first (hint can help).");
+	else
+		tui_msg(t, R_HINT, "Lesson %d asks you to answer its questions: step %d has one still open (lessons %d).",
+			li + 1, si + 1, li + 1);
 }
 
 static int is_cmd(const char *w, const char *a, const char *b)
@@ -550,6 +625,12 @@ static void do_answer(tui *t, const step *s, const char *input)
 		else
 			tui_msg(t, R_ERR, "\"%s\" is no answer here (%s) nor a command; type help for the commands.",
 			    input, res.why);
+		return;
+	}
+	if (res.predicted) {
+		tui_msg(t, R_OK, "Prediction kept. Type next, then run: the run \"%s\" will judge it.", s->predict);
+		t->lesson_follow = 1;
+		t->dirty |= D_DOC | D_STATUS;
 		return;
 	}
 	quiz_state *q = lesson_quiz(t, s);
@@ -626,10 +707,56 @@ static void cmd_save(tui *t, const char *arg)
 	free(path);
 }
 
+/* ---- focus, pause, overlays: commands and keys share these ---------------------------- */
+
+static void focus_set(tui *t, int f)
+{
+	t->focus = (f % F_NPANES + F_NPANES) % F_NPANES;
+	t->dirty |= D_LESSON | D_TL | D_OUT | D_STATUS;   /* titles, rule and separator */
+}
+
+static void cmd_focus(tui *t, const char *arg)
+{
+	for (int f = 0; f < F_NPANES; f++)
+		if (*arg && !strncasecmp(arg, pane_names[f], strlen(arg))) { focus_set(t, f); return; }
+	if (!strcasecmp(arg, "tl") || !strcasecmp(arg, "lanes")) { focus_set(t, F_TIMELINE); return; }
+	tui_msg(t, R_ERR, "focus lesson, focus timeline or focus output (Tab on an empty prompt cycles)");
+}
+
+/* pause / resume of the live picture (the replay has its own clock). */
+static void set_paused(tui *t, int on)
+{
+	if (t->replay) {
+		replay_command(t, on ? "pause" : "play", "");
+		return;
+	}
+	if (on) view_pause(t);
+	else if (view_paused(t)) view_live(t);
+	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
+}
+
+static void ov_close(tui *t)
+{
+	t->overlay = OV_NONE;
+	t->lesson_follow = !t->replay;
+	t->dirty |= D_LESSON | D_STATUS;
+}
+
+static void ov_help(tui *t)
+{
+	lesson_help(t);
+	t->overlay = OV_HELP;
+	t->lesson_top = 0;
+	focus_set(t, F_LESSON);   /* PgUp/PgDn should move the page */
+}
+
 /* Commands of both the lesson and the replay: 1 when word was one. */
 static int common_command(tui *t, const char *word, const char *arg)
 {
 	if (is_cmd(word, "zoom", "z")) cmd_zoom(t, arg);
+	else if (is_cmd(word, "focus", NULL)) cmd_focus(t, arg);
+	else if (is_cmd(word, "pause", NULL)) set_paused(t, 1);
+	else if (is_cmd(word, "resume", "play") || is_cmd(word, "live", NULL)) set_paused(t, 0);
 	else if (is_cmd(word, "pan", NULL)) cmd_pan(t, arg);
 	else if (is_cmd(word, "at", "cursor")) cmd_at(t, arg);
 	else if (is_cmd(word, "save", NULL)) cmd_save(t, arg);
@@ -640,12 +767,10 @@ static int common_command(tui *t, const char *word, const char *arg)
 		if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return 1; }
 		t->overlay = OV_STATS;
 		t->lesson_top = 0;
+		focus_set(t, F_LESSON);
 		t->dirty |= D_TL | D_LESSON;   /* the panel is built with the timeline */
 	} else if (is_cmd(word, "help", "?") || is_cmd(word, "h", NULL)) {
-		lesson_help(t);
-		t->overlay = OV_HELP;
-		t->lesson_top = 0;
-		t->dirty |= D_LESSON;
+		ov_help(t);
 	} else if (is_cmd(word, "quit", "exit") || is_cmd(word, "q", NULL)) {
 		quit(t, 0);
 	} else return 0;
@@ -670,11 +795,14 @@ static void command(tui *t, char *line)
 	t->dirty |= D_STATUS;
 	/* The stats panel stays open for zoom, pan and the cursor: the numbers
 	 * beside the picture they describe. */
-	int keep = t->overlay == OV_STATS && (is_cmd(word, "zoom", "pan") || is_cmd(word, "at", "stats"));
+	int keep = t->overlay == OV_STATS && (is_cmd(word, "zoom", "pan") || is_cmd(word, "at", "stats") ||
+					      is_cmd(word, "pause", "resume") || is_cmd(word, "focus", "play"));
+	if (t->overlay == OV_LESSONS && !*p && !t->replay) {   /* Enter opens the lesson chosen */
+		menu_open(t);
+		return;
+	}
 	if (t->overlay && !keep && !is_cmd(word, "help", "?") && !is_cmd(word, "lessons", "lesson")) {
-		t->overlay = OV_NONE;
-		t->lesson_follow = !t->replay;
-		t->dirty |= D_LESSON | D_STATUS;
+		ov_close(t);
 		if (!*p) return;   /* Enter just closes it */
 	}
 	if (t->replay) {
@@ -690,7 +818,9 @@ static void command(tui *t, char *line)
 	}
 	if (!*p || is_cmd(word, "next", "n")) {
 		if (*arg) { tui_msg(t, R_ERR, "next takes no argument"); return; }
-		if (engine_next(t->e) < 0) tui_msg(t, R_DIM, "This is the last step of the course: type lessons to pick one, or quit.");
+		int rc = engine_next(t->e);
+		if (rc == -2) blocked(t, engine_blocker(t->e, engine_lesson_index(t->e), engine_step_index(t->e) + 1));
+		else if (rc < 0) tui_msg(t, R_DIM, "This is the last step of the course: type lessons to pick one, or quit.");
 		else moved(t);
 	} else if (is_cmd(word, "back", "b") || is_cmd(word, "prev", NULL)) {
 		if (engine_back(t->e) < 0) tui_msg(t, R_DIM, "This is the first step of the course.");
@@ -716,7 +846,12 @@ static void command(tui *t, char *line)
 			char *end;
 			long k = strtol(arg, &end, 10);
 			int nl = course_nlessons(engine_course(t->e));
-			if (*end || engine_goto(t->e, (int)k - 1, 0) < 0) {
+			int rc = *end ? -1 : engine_goto(t->e, (int)k - 1, 0);
+			if (rc == -2) {
+				blocked(t, engine_blocker(t->e, (int)k - 1, 0));
+				return;
+			}
+			if (rc < 0) {
 				tui_msg(t, R_ERR, "There is no lesson \"%s\": lessons are numbered 1-%d.", arg, nl);
 				return;
 			}
@@ -750,6 +885,9 @@ static void on_line(char *line)
 	}
 	command(t, line);
 	free(line);
+	char *problem = t->e ? engine_progress_problem(t->e) : NULL;   /* said once, not hidden */
+	if (problem) tui_msg(t, R_ERR, "parlab: %s", problem);
+	free(problem);
 	t->dirty |= D_PROMPT;
 }
 
@@ -806,8 +944,80 @@ static void show_matches(char **matches, int num, int maxlen)
 	tui_msg(&T, R_DIM, "%s", buf);
 }
 
-static int key_lesson_up(int c, int k) { (void)c; (void)k; lesson_scroll(&T, -(T.lesson ? getmaxy(T.lesson) - 2 : 10)); return 0; }
-static int key_lesson_down(int c, int k) { (void)c; (void)k; lesson_scroll(&T, T.lesson ? getmaxy(T.lesson) - 2 : 10); return 0; }
+/* PgUp/PgDn (whole: Home/End) move the focused pane by a page. */
+static void pane_move(tui *t, int dir, int whole)
+{
+	enum { ALL = 1 << 20 };   /* clamped by each pane */
+	if (t->small) return;
+	if (t->focus == F_LESSON) {
+		lesson_scroll(t, dir * (whole ? ALL : getmaxy(t->lesson) - 2));
+	} else if (t->focus == F_TIMELINE) {
+		lanes_scroll(t, dir * (whole ? ALL : t->lane_page > 1 ? t->lane_page - 1 : 1));
+	} else if (whole && dir > 0) {   /* the bottom of the output: follow it again */
+		t->out_anchor = -1;
+		t->dirty |= D_OUT;
+	} else {
+		output_scroll(t, dir * (whole ? ALL : t->out_page > 2 ? t->out_page - 1 : 1));
+	}
+	t->dirty |= D_STATUS;
+}
+
+/* Keys that mean something else on an empty prompt than in a typed line:
+ * there, ?, Tab, q, Home/End and Up/Down act on the screen. */
+static int key_page_up(int c, int k) { (void)c; (void)k; pane_move(&T, -1, 0); return 0; }
+static int key_page_down(int c, int k) { (void)c; (void)k; pane_move(&T, 1, 0); return 0; }
+static int key_top(int c, int k)
+{
+	if (rl_end) return rl_beg_of_line(c, k);
+	pane_move(&T, -1, 1);
+	return 0;
+}
+static int key_bottom(int c, int k)
+{
+	if (rl_end) return rl_end_of_line(c, k);
+	pane_move(&T, 1, 1);
+	return 0;
+}
+static int key_tab(int c, int k)
+{
+	if (rl_end) return rl_complete(c, k);
+	T.msg[0] = '\0';
+	focus_set(&T, T.focus + 1);
+	return 0;
+}
+static int key_backtab(int c, int k) { (void)c; (void)k; T.msg[0] = '\0'; focus_set(&T, T.focus - 1); return 0; }
+static int key_open_help(int c, int k)
+{
+	(void)c; (void)k;
+	T.msg[0] = '\0';
+	if (T.overlay == OV_HELP) ov_close(&T);
+	else ov_help(&T);
+	return 0;
+}
+static int key_question(int c, int k) { return rl_end ? rl_insert(c, k) : key_open_help(c, k); }
+static int key_q(int c, int k)
+{
+	if (rl_end || !T.overlay) return rl_insert(c, k);
+	ov_close(&T);
+	return 0;
+}
+/* Up/Down over an open page: the menu's selection, else a line. */
+static int overlay_line(int delta)
+{
+	if (T.overlay == OV_LESSONS && !T.replay) menu_move(&T, delta);
+	else lesson_scroll(&T, delta);
+	return 0;
+}
+static int key_hist_prev(int c, int k) { return rl_end || !T.overlay || T.small ? rl_get_previous_history(c, k) : overlay_line(-1); }
+static int key_hist_next(int c, int k) { return rl_end || !T.overlay || T.small ? rl_get_next_history(c, k) : overlay_line(1); }
+static int key_pause(int c, int k)
+{
+	(void)c; (void)k;
+	T.msg[0] = '\0';
+	set_paused(&T, T.replay ? T.play != 0 : !view_paused(&T));
+	T.dirty |= D_STATUS;
+	return 0;
+}
 static int key_out_up(int c, int k) { (void)c; (void)k; output_scroll(&T, -(T.out_page > 2 ? T.out_page / 2 : 1)); T.dirty |= D_STATUS; return 0; }
 static int key_out_down(int c, int k) { (void)c; (void)k; output_scroll(&T, T.out_page > 2 ? T.out_page / 2 : 1); T.dirty |= D_STATUS; return 0; }
 static int key_lanes_up(int c, int k) { (void)c; (void)k; lanes_scroll(&T, -3); return 0; }
@@ -848,7 +1058,12 @@ static void readline_init(void)
 	rl_initialize();
 	rl_variable_bind("bell-style", "none");
 	static const struct { const char *seq; rl_command_func_t *fn; } keys[] = {
-		{ "\\e[5~", key_lesson_up }, { "\\e[6~", key_lesson_down },
+		{ "\\e[5~", key_page_up }, { "\\e[6~", key_page_down },
+		{ "\\e[1~", key_top }, { "\\e[7~", key_top }, { "\\e[H", key_top }, { "\\eOH", key_top },
+		{ "\\e[4~", key_bottom }, { "\\e[8~", key_bottom }, { "\\e[F", key_bottom }, { "\\eOF", key_bottom },
+		{ "\\e[A", key_hist_prev }, { "\\eOA", key_hist_prev }, { "\\e[B", key_hist_next }, { "\\eOB", key_hist_next },
+		{ "\\t", key_tab }, { "\\e[Z", key_backtab }, { "?", key_question }, { "q", key_q },
+		{ "\\eOP", key_open_help }, { "\\e[11~", key_open_help }, { "\\e[24~", key_pause },
 		{ "\\e[1;5A", key_out_up }, { "\\e[1;5B", key_out_down },
 		{ "\\e[5;3~", key_out_up }, { "\\e[6;3~", key_out_down },
 		{ "\\e[18~", key_out_up }, { "\\e[19~", key_out_down },
@@ -863,6 +1078,13 @@ static void readline_init(void)
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) rl_bind_keyseq(keys[i].seq, keys[i].fn);
 	using_history();
 	stifle_history(500);
+}
+
+/* Esc closes what is open over the lesson pane, else the message. */
+static void key_escape(tui *t)
+{
+	if (t->overlay) ov_close(t);
+	else if (t->msg[0]) { t->msg[0] = '\0'; t->dirty |= D_STATUS; }
 }
 
 /* ---- input ------------------------------------------------------------------------------------- */
@@ -896,15 +1118,27 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
 	static int empty_wakeups;
 	if (!t->open) return;
 	WINDOW *in = t->prompt ? t->prompt : t->full;
-	int got = 0, c;
-	while (in && !t->quitting && (c = wgetch(in)) != ERR) {
-		got = 1;
-		if (c == KEY_RESIZE) { layout(t, 1); in = t->prompt ? t->prompt : t->full; continue; }
-		if (c < 0 || c > 255) continue;
-		t->in[t->inlen++] = (unsigned char)c;
-		if (t->inlen == sizeof t->in) feed(t);
+	int got = 0, c, esc = 0;
+	for (;;) {
+		while (in && !t->quitting && (c = wgetch(in)) != ERR) {
+			got = 1;
+			if (c == KEY_RESIZE) { layout(t, 1); in = t->prompt ? t->prompt : t->full; continue; }
+			if (c < 0 || c > 255) continue;
+			t->in[t->inlen++] = (unsigned char)c;
+			if (t->inlen == sizeof t->in) feed(t);
+		}
+		if (!t->inlen || t->in[t->inlen - 1] != 27 || t->quitting) break;
+		/* Esc on its own is a key here; readline would wait for the rest
+		 * of a sequence. A key's sequence arrives at once: wait briefly. */
+		struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
+		if (poll(&pf, 1, 25) > 0) continue;
+		while (t->inlen > t->inpos && t->in[t->inlen - 1] == 27) t->inlen--;
+		esc = 1;
+		break;
 	}
+	if (got && t->e) engine_touch(t->e);   /* the student is here: time counts */
 	feed(t);
+	if (esc && !t->quitting) key_escape(t);
 	/* Readable but nothing to read, again and again: the terminal is gone. */
 	if (!got && ((events & LOOP_HUP) || ++empty_wakeups > 50)) quit(t, 129);
 	if (got) empty_wakeups = 0;
@@ -1049,6 +1283,9 @@ int tui_main(engine *e, loop *l)
 {
 	tui *t = &T;
 	tui_init(t, e, l);
+	/* The step on screen first counts as seen (a move records that; with
+	 * no saved progress to resume, nothing moved yet). */
+	engine_goto(e, engine_lesson_index(e), engine_step_index(e));
 	int rc = screen_open(t);
 	if (rc) return rc;
 	if (welcome) {

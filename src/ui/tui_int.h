@@ -2,9 +2,10 @@
  * tui_int.h: what the files of the TUI share (tui.c: screen, loop, prompt,
  * commands; tui_text.c: theme, glyphs, width-aware drawing and wrapped
  * documents; tui_lesson.c: the lesson pane; tui_trace.c: timeline and
- * output panes, zoom, pan and cursor; tui_stats.c: run statistics;
- * tui_replay.c: a saved trace played back on a clock). Nothing here is
- * seen outside src/ui/tui*.c.
+ * output panes, zoom, pan, cursor and the live pause; tui_stats.c: run
+ * statistics; tui_replay.c: a saved trace played back on a clock;
+ * tui_menu.c: the help page and the course menu). Nothing here is seen
+ * outside src/ui/tui*.c.
  */
 #ifndef PARLAB_TUI_INT_H
 #define PARLAB_TUI_INT_H
@@ -26,6 +27,8 @@ enum {
 	R_TEXT, R_DIM, R_BOLD, R_HEAD, R_CODE, R_LINENO, R_KW, R_STR, R_COMMENT, R_NUM,
 	R_BOX, R_BOXTITLE, R_OK, R_ERR, R_KEY, R_HEADER, R_HEADER_DIM, R_STATUS, R_PROMPT,
 	R_PARLAB, R_HINT, R_SEP, R_IDLE, R_RULE, R_RULE_TITLE, R_CUR,
+	R_FOCUS,      /* the focused pane's title */
+	R_FOCUS_RULE, /* the focused pane's rule or separator */
 	R_WORKER, /* R_WORKER + 0 .. TUI_NWCOL-1 */
 	R_NROLES = R_WORKER + TUI_NWCOL
 };
@@ -141,6 +144,9 @@ enum {
 
 enum { OV_NONE, OV_HELP, OV_LESSONS, OV_STATS };
 
+/* The pane PgUp/PgDn and Home/End move (Tab on an empty prompt cycles). */
+enum { F_LESSON, F_TIMELINE, F_OUTPUT, F_NPANES };
+
 typedef struct tui {
 	engine *e;            /* NULL in a replay */
 	loop *l;
@@ -151,12 +157,15 @@ typedef struct tui {
 	WINDOW *hdr, *lesson, *sep, *tl, *rule, *out, *status, *prompt, *full;
 	int lw;               /* lesson pane width */
 	int tlh;              /* timeline rows */
+	int focus;            /* F_LESSON, F_TIMELINE or F_OUTPUT */
 	/* lesson pane */
 	tdoc doc;
 	int overlay;
 	tdoc ov;
 	int lesson_top, lesson_follow;
 	int last_li, last_si;
+	int menu_sel;         /* the course menu's selected lesson */
+	int menu_show;        /* scroll the menu so the selection shows */
 	quiz_state *quiz;
 	size_t nquiz, capquiz;
 	run_state *runs;
@@ -174,11 +183,13 @@ typedef struct tui {
 	int tl_lw;            /* columns, 0 before the first: keys move by columns */
 	/* replay (tui_replay.c) */
 	int replay;
-	int64_t clock;        /* the replay's instant; -1: the live view */
+	int64_t clock;        /* the replay's instant, or where a live view is
+	                         paused (see view_pause); -1: the live view */
 	double speed;
 	long play;            /* the replay clock's timer while playing, 0 paused */
 	int64_t play_wall, play_from;   /* the clock was play_from at play_wall */
 	int lane_top;
+	int lane_page;        /* task lanes on screen (last frame) */
 	long out_anchor;      /* last visible output line, -1: follow the tail */
 	int out_page;         /* rows of the output pane */
 	/* status line */
@@ -200,12 +211,22 @@ void lesson_scroll(tui *t, int rows);
 int lesson_more_below(tui *t);             /* the pane hides lines below */
 quiz_state *lesson_quiz(tui *t, const step *s);
 run_state *lesson_run(tui *t, const step *s);
+
+/* tui_menu.c */
 void lesson_help(tui *t);                  /* fills t->ov */
+/* The course menu into t->ov: per lesson done, here, steps seen, score.
+ * Selects the current lesson when the menu was not open yet. */
 void lesson_list(tui *t);
+void menu_move(tui *t, int delta);         /* moves the selection */
+void menu_open(tui *t);                    /* opens the selected lesson */
+/* Keeps the selection on screen after a move or a rebuild (lesson_draw). */
+void menu_reveal(tui *t, int rows);
 
 /* tui.c */
 void tui_msg(tui *t, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_render(tui *t);   /* draws what is dirty, now */
+/* After the engine moved: the lesson pane follows, overlays close. */
+void tui_moved(tui *t);
 /* Appends "key text" to a status line at x (with a separator); returns
  * the next x. */
 int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text);
@@ -226,6 +247,12 @@ void output_scroll(tui *t, int rows);
 void lanes_scroll(tui *t, int rows);
 /* A new trace (or none): the whole of it, no cursor. */
 void view_reset(tui *t);
+/* The live pause: the trace panes stay at the instant of the pause while
+ * the run goes on underneath (t->clock holds it; not in a replay).
+ * view_pause returns 0, or -1 with a message said when nothing moves. */
+int view_pause(tui *t);
+void view_live(tui *t);                    /* back to live; no-op if not paused */
+int view_paused(const tui *t);
 /* zoom: factor > 1 in, < 1 out, 0 fit. pan: a quarter of the window per
  * step (negative: earlier). cursor_step: by columns; starts in the middle.
  * Each returns 0, or -1 with a message said. */
@@ -255,7 +282,7 @@ void stats_summary(tline *l, const trace *tr);
 #define REPLAY_MAX_SPEED 1000.0
 void replay_build(tui *t);                 /* the info pane into t->doc */
 void replay_header(tui *t);
-void replay_status(tui *t);
+void replay_status(tui *t, int W);        /* hints up to column W */
 /* The replay's own commands; 1 when word was one of them. */
 int replay_command(tui *t, const char *word, const char *arg);
 void replay_pause(tui *t);

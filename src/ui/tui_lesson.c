@@ -2,7 +2,8 @@
  * tui_lesson.c: the lesson pane. The current lesson's steps, from its first
  * up to the current one, become one wrapped document (each line tagged with
  * its step); the pane follows the current step unless the student scrolled.
- * Help and the lesson list are documents shown in the same place.
+ * Help and the course menu (tui_menu.c) are documents shown in the same
+ * place.
  */
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
@@ -63,6 +64,42 @@ static void box_rule(tdoc *d, const char *left, const char *title)
 		line_adds(l, R_BOX, " ");
 	}
 	for (int w = line_width(l); w < d->width; w++) line_adds(l, R_BOX, G.hline);
+}
+
+/* Each prediction on run s beside what the run showed. */
+static void verdicts(tui *t, tdoc *d, const step *s)
+{
+	const engine_verdict *v;
+	int n = engine_verdicts(t->e, s, &v);
+	for (int i = 0; i < n; i++) {
+		doc_blank(d);
+		if (!i) d->focus = (int)d->n;
+		int role = v[i].judged ? (v[i].correct ? R_OK : R_ERR) : R_HINT;
+		tline *h = doc_line(d);
+		line_adds(h, role, v[i].judged ? (v[i].correct ? G.ok : G.bad) : "?");
+		line_adds(h, R_HEAD, " Your prediction");
+		doc_para(d, R_BOLD, v[i].q->body, strlen(v[i].q->body), "  ", "  ", R_BOLD);
+		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("nothing (skipped)");
+		char *msg = xasprintf("%s", said);
+		doc_para(d, R_TEXT, msg, strlen(msg), "  You predicted: ", "    ", R_DIM);
+		free(msg);
+		free(said);
+		if (v[i].observed || v[i].note) {
+			msg = xasprintf("%s%s%s%s", v[i].observed ? v[i].observed : "", v[i].observed && v[i].note ? " (" : "",
+					v[i].note ? v[i].note : "", v[i].observed && v[i].note ? ")" : "");
+			doc_para(d, R_TEXT, msg, strlen(msg), "  Observed:      ", "    ", R_DIM);
+			free(msg);
+		}
+		const char *verdict = v[i].error ? v[i].error
+				      : v[i].judged ? (v[i].correct ? "Right: your machine did what you predicted."
+								    : "Not quite: your machine did otherwise.")
+				      : v[i].prediction ? "Not judged yet: run it again." : "Predict first (type back) to be judged.";
+		doc_para(d, v[i].error ? R_ERR : role, verdict, strlen(verdict), "  ", "  ", role);
+		if (v[i].q->explain && (v[i].judged || !v[i].prediction)) {
+			doc_blank(d);
+			doc_text(d, v[i].q->explain);
+		}
+	}
 }
 
 static void step_run(tui *t, tdoc *d, const step *s, int current)
@@ -144,6 +181,13 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		line_adds(&src, R_DIM, "(not run)");
 		doc_flow(&in, &src, NULL, NULL, 1);
 	} else {
+		int np = engine_unpredicted(t->e, s);
+		if (np) {
+			char *m = xasprintf("%d question%s above ask%s you to predict this run first (type back).", np,
+					    np == 1 ? "" : "s", np == 1 ? "s" : "");
+			doc_para(&in, R_HINT, m, strlen(m), NULL, NULL, R_HINT);
+			free(m);
+		}
 		line_adds(&src, R_TEXT, "Type ");
 		line_adds(&src, R_KEY, "run");
 		line_adds(&src, R_TEXT, " to start it.");
@@ -162,6 +206,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		doc_blank(d);
 		doc_text(d, s->note);
 	}
+	if (rs->state == 2) verdicts(t, d, s);
 }
 
 /* Is choice i (1-based) one of the right ones? */
@@ -174,12 +219,43 @@ static int is_right_choice(const step *s, int i)
 	return 0;
 }
 
+/* A predict question: the choices, and the prediction kept; the verdict
+ * comes below the run (step_run). */
+static void step_predict(tui *t, tdoc *d, const step *s)
+{
+	const char *p = engine_prediction(t->e, s);
+	char *say = xasprintf("Predict, then observe: the run \"%s\" on this machine judges your answer.", s->predict);
+	doc_para(d, R_DIM, say, strlen(say), NULL, NULL, R_DIM);
+	free(say);
+	doc_blank(d);
+	for (int i = 0; i < s->nchoices; i++) {
+		char pre[32];
+		snprintf(pre, sizeof pre, "   %d) ", i + 1);
+		doc_para(d, R_TEXT, s->choices[i], strlen(s->choices[i]), pre, "      ", R_KEY);
+	}
+	if (!p) {
+		const char *how = engine_quiz_prompt(s);
+		if (s->nchoices) doc_blank(d);
+		doc_para(d, R_DIM, how, strlen(how), NULL, NULL, R_DIM);
+		return;
+	}
+	doc_blank(d);
+	d->focus = (int)d->n;
+	char *said = engine_answer_text(s, p);
+	char *msg = xasprintf("Your prediction: %s. Type next, then run: the run will judge it "
+			      "(type another answer to change it).", said);
+	doc_para(d, R_HINT, msg, strlen(msg), NULL, "  ", R_HINT);
+	free(msg);
+	free(said);
+}
+
 static void step_quiz(tui *t, tdoc *d, const step *s)
 {
 	quiz_state *q = lesson_quiz(t, s);
 	tline *h = doc_line(d);
-	line_adds(h, R_HEAD, s->title ? s->title : "Question");
+	line_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
 	doc_para(d, R_BOLD, s->body, strlen(s->body), NULL, NULL, R_BOLD);
+	if (s->predict) { step_predict(t, d, s); return; }
 	int show_answer = q->correct || q->revealed;
 	if (s->nchoices || !show_answer) doc_blank(d);
 	int chosen = s->qtype == QUIZ_CHOICE && q->chosen >= 1 && q->chosen <= s->nchoices ? q->chosen : 0;
@@ -215,7 +291,11 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 		msg = xasprintf("%s Right: \"%s\"", G.ok, q->input);
 	else if (q->correct)
 		msg = xasprintf("%s Right: %s", G.ok, right);
-	else if (q->revealed)
+	else if (q->revealed && s->qtype == QUIZ_TEXT) {
+		char *all = engine_accepted(s);
+		msg = xasprintf("%s Not quite. Accepted answers: %s", G.bad, all);
+		free(all);
+	} else if (q->revealed)
 		msg = xasprintf("%s Not quite. The answer is %s", G.bad, right);
 	else if (chosen)
 		msg = xasprintf("%s Not quite: %d) is not it. Try again (%d %s left), or type hint.", G.bad, chosen,
@@ -313,15 +393,18 @@ void lesson_draw(tui *t)
 	const tdoc *d = t->overlay ? &t->ov : &t->doc;
 	int h = pane_rows(t);
 	if (!t->overlay && t->lesson_follow) t->lesson_top = follow_top(t);
+	menu_reveal(t, h);
 	if (t->lesson_top > max_top(t, d)) t->lesson_top = max_top(t, d);
 	if (t->lesson_top < 0) t->lesson_top = 0;
 	werase(t->lesson);
 	doc_draw(d, t->lesson, 0, h, t->lesson_top);
 	wnoutrefresh(t->lesson);
-	/* The separator doubles as the lesson's scroll bar. */
+	/* The separator doubles as the lesson's scroll bar, lit when the
+	 * lesson pane has the focus. */
 	if (t->sep) {
 		int sh = getmaxy(t->sep);
-		for (int y = 0; y < sh; y++) tui_puts(t->sep, y, 0, 1, tui_attr(R_SEP), G.vline);
+		attr_t a = tui_attr(t->focus == F_LESSON ? R_FOCUS_RULE : R_SEP);
+		for (int y = 0; y < sh; y++) tui_puts(t->sep, y, 0, 1, a, G.vline);
 		if (t->lesson_top > 0) tui_puts(t->sep, 0, 0, 1, tui_attr(R_KEY), G.up);
 		if (t->lesson_top + h < (int)d->n) tui_puts(t->sep, sh - 1 < h - 1 ? sh - 1 : h - 1, 0, 1, tui_attr(R_KEY), G.down);
 		wnoutrefresh(t->sep);
@@ -345,127 +428,4 @@ void lesson_scroll(tui *t, int rows)
 	if (t->lesson_top < 0) t->lesson_top = 0;
 	t->lesson_follow = 0;
 	t->dirty |= D_LESSON;
-}
-
-/* ---- help and the lesson list ------------------------------------------------------- */
-
-static void kv(tdoc *d, const char *k, const char *v)
-{
-	tline src = { 0 }, pre = { 0 };
-	line_adds(&src, R_KEY, k);
-	int kw = u8_width(k, strlen(k));
-	for (int w = kw; w < 13 || w == kw; w++) line_adds(&src, R_TEXT, " ");
-	line_adds(&src, R_TEXT, v);
-	line_adds(&pre, R_TEXT, "               ");
-	tline p1 = { 0 };
-	line_adds(&p1, R_TEXT, "  ");
-	doc_flow(d, &src, &p1, &pre, 1);
-	line_free(&src);
-	line_free(&pre);
-	line_free(&p1);
-}
-
-static void help_lesson_commands(tdoc *d)
-{
-	kv(d, "Enter", "read on when the step is longer than the pane, else the next step");
-	kv(d, "next", "the next step (then the next lesson)");
-	kv(d, "back", "the step before");
-	kv(d, "run", "start this step's run; again to rerun it");
-	kv(d, "stop", "stop the live run (Ctrl-C too)");
-	kv(d, "1 2 3 ...", "answer the question (or type the text of a choice)");
-	kv(d, "hint", "a hint for the question");
-	kv(d, "lessons", "the list of lessons");
-	kv(d, "lessons N", "open lesson N");
-	kv(d, "stats", "the run's numbers: wall time, tasks running at once, CPU use, per task");
-	kv(d, "save [FILE]", "save the run's trace; parlab replay FILE plays it back");
-}
-
-static void help_replay_commands(tdoc *d)
-{
-	kv(d, "Enter", "pause, or play on");
-	kv(d, "pause, play", "stop or start the replay clock");
-	kv(d, "step [TIME]", "pause and move the clock one timeline column on (or by TIME, e.g. step 1ms)");
-	kv(d, "seek TIME", "pause with the clock at TIME");
-	kv(d, "speed X", "play X times as fast: 0.01 (slow motion) to 1000; 1 is real time");
-	kv(d, "restart", "play again from the start");
-	kv(d, "save FILE", "save the trace again, elsewhere");
-}
-
-static void help_timeline(tdoc *d)
-{
-	kv(d, "zoom in/out", "show half / twice as much time (around the cursor, else the middle)");
-	kv(d, "zoom TIME", "show TIME's worth, e.g. zoom 5ms; zoom fit shows the whole run");
-	kv(d, "pan left", "earlier, by a quarter of the window (pan right: later)");
-	kv(d, "at TIME", "a cursor at TIME (12.5ms, 300us, 1.2s; a bare number is ms): each lane's right-hand "
-		     "column says what it was doing then; at off removes it");
-}
-
-void lesson_help(tui *t)
-{
-	tdoc *d = &t->ov;
-	doc_reset(d, t->lw - 2);
-	tline *h = doc_line(d);
-	line_adds(h, R_HEAD, "Commands");
-	if (t->replay) help_replay_commands(d);
-	else help_lesson_commands(d);
-	kv(d, "help", "this page (Enter closes it)");
-	kv(d, "quit, exit", "leave parlab (Ctrl-D too)");
-	doc_blank(d);
-	h = doc_line(d);
-	line_adds(h, R_HEAD, "Timeline");
-	help_timeline(d);
-	doc_blank(d);
-	h = doc_line(d);
-	line_adds(h, R_HEAD, "Keys");
-	kv(d, "PgUp PgDn", t->replay ? "scroll the left pane" : "scroll the lesson");
-	kv(d, "Ctrl-Up/Down", "scroll the output (or Alt-PgUp/PgDn, F7/F8); at the bottom it follows new lines again");
-	kv(d, "Alt-Up/Down", "scroll the timeline's lanes when they do not all fit (or F5/F6)");
-	kv(d, "Alt-Left/Right", "pan the timeline (zoomed in)");
-	kv(d, "F9 F10", "zoom out, in (or Alt-minus, Alt-=)");
-	kv(d, "Shift-Left/Right", "move the timeline's cursor a column (it appears in the middle)");
-	kv(d, "Up Down", "command history");
-	kv(d, "Tab", "complete a command");
-	kv(d, "Ctrl-L", "redraw the screen");
-	kv(d, "Ctrl-C", t->replay ? "quit" : "stop a live run; with none, quit");
-	doc_blank(d);
-	h = doc_line(d);
-	line_adds(h, R_HEAD, "Reading the timeline");
-	char *s = xasprintf("One lane per CPU: which task ran there when (%s idle or another program). "
-			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
-			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
-			    "Each worker keeps its colour in the lanes and in the output.",
-			    G.idle, G.run, G.wait, G.sleep, G.blocked);
-	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
-	free(s);
-	doc_blank(d);
-	doc_para(d, R_DIM, "Press Enter to go back.", 23, NULL, NULL, R_DIM);
-}
-
-void lesson_list(tui *t)
-{
-	tdoc *d = &t->ov;
-	doc_reset(d, t->lw - 2);
-	course *c = engine_course(t->e);
-	tline *h = doc_line(d);
-	line_adds(h, R_HEAD, "Lessons");
-	doc_para(d, R_DIM, course_title(c), strlen(course_title(c)), NULL, NULL, R_DIM);
-	doc_blank(d);
-	int cur = engine_lesson_index(t->e);
-	for (int i = 0; i < course_nlessons(c); i++) {
-		const lesson *L = course_lesson(c, i);
-		char pre[32];
-		snprintf(pre, sizeof pre, "%s%3d. ", i == cur ? G.play : " ", i + 1);
-		int role = i == cur ? R_OK : R_TEXT;
-		char *txt = i == cur ? xasprintf("%s  (here: step %d of %d)", L->title, engine_step_index(t->e) + 1, L->nsteps)
-				     : xasprintf("%s  (%d steps)", L->title, L->nsteps);
-		doc_para(d, role, txt, strlen(txt), pre, "      ", role);
-		free(txt);
-	}
-	doc_blank(d);
-	tline src = { 0 };
-	line_adds(&src, R_TEXT, "Type ");
-	line_adds(&src, R_KEY, "lessons N");
-	line_adds(&src, R_TEXT, " to open lesson N, Enter to go back.");
-	doc_flow(d, &src, NULL, NULL, 1);
-	line_free(&src);
 }

@@ -175,12 +175,12 @@ void replay_header(tui *t)
 	wnoutrefresh(w);
 }
 
-void replay_status(tui *t)
+void replay_status(tui *t, int W)
 {
 	WINDOW *w = t->status;
-	int W = getmaxx(w), x = 1;
+	int x = 1;
 	if (t->overlay) {
-		x = tui_hint(w, x, W, "Enter", ": back to the replay");
+		x = tui_hint(w, x, W, "Esc", ": back to the replay");
 		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
 	} else if (t->play) {
 		x = tui_hint(w, x, W, "Enter", ": pause");

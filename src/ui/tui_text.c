@@ -59,6 +59,8 @@ void tui_theme_init(int colour)
 		roles[R_PROMPT] = A_BOLD;
 		roles[R_HINT] = A_UNDERLINE;
 		roles[R_CUR] = A_BOLD | A_REVERSE;
+		roles[R_FOCUS] = A_BOLD | A_REVERSE;
+		roles[R_FOCUS_RULE] = A_BOLD;
 		for (int i = 0; i < TUI_NWCOL; i++) roles[R_WORKER + i] = A_NORMAL;
 		return;
 	}
@@ -90,6 +92,8 @@ void tui_theme_init(int colour)
 	roles[R_SEP] = pair(n++, COLOR_BLUE, bg);
 	roles[R_RULE] = roles[R_SEP];
 	roles[R_RULE_TITLE] = pair(n++, COLOR_WHITE, bg) | A_BOLD;
+	roles[R_FOCUS] = pair(n++, COLOR_BLACK, COLOR_CYAN) | A_BOLD;
+	roles[R_FOCUS_RULE] = pair(n++, COLOR_CYAN, bg) | A_BOLD;
 }
 
 attr_t tui_attr(int role)

@@ -145,7 +145,11 @@ int64_t tui_now(tui *t, const trace *tr, int *growing)
 {
 	int64_t last = trace_last(tr), now;
 	int g;
-	if (t->clock >= 0) {   /* a replay: its clock, up to the end */
+	if (t->clock >= 0 && !t->replay) {   /* paused live: the instant of the pause */
+		int64_t end = trace_end(tr);
+		now = end >= 0 && end < t->clock ? end : t->clock;
+		g = end < 0 || now < end;
+	} else if (t->clock >= 0) {   /* a replay: its clock, up to the end */
 		now = t->clock < last ? t->clock : last;
 		g = t->clock < last;
 	} else {
@@ -479,7 +483,8 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 {
 	WINDOW *w = t->tl;
 	char right[96], dur[24], at[24];
-	int x = tui_puts(w, 0, 0, W, tui_attr(R_RULE_TITLE), "Timeline");
+	int x = t->focus == F_TIMELINE ? tui_puts(w, 0, 0, W, tui_attr(R_FOCUS), " Timeline ")
+				       : tui_puts(w, 0, 0, W, tui_attr(R_RULE_TITLE), "Timeline");
 	if (!v) {
 		tui_fill(w, 0, x, W - x, tui_attr(R_RULE), " ");
 		return;
@@ -492,6 +497,9 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 	if (v->at >= 0) {
 		snprintf(right, sizeof right, " at %s", trace_fmt_ns(at, sizeof at, v->at));
 		role = R_KEY;
+	} else if (view_paused(t)) {
+		snprintf(right, sizeof right, " || paused at %s", dur);
+		role = R_HINT;
 	} else if (v->zoomed) {
 		snprintf(right, sizeof right, " zoom %.*fx %s", zoom < 10 ? 1 : 0, zoom, dur);
 	} else if (v->growing && t->clock < 0) snprintf(right, sizeof right, " live %s", dur);
@@ -584,6 +592,7 @@ static int visible_lanes(tui *t, int nc, int nl, int rows, int *vis, int *above,
 	*above = *below = 0;
 	if (nl <= rows) {
 		t->lane_top = 0;
+		t->lane_page = rows;
 		for (int li = 0; li < nl; li++) vis[nv++] = li;
 		return nv;
 	}
@@ -592,6 +601,7 @@ static int visible_lanes(tui *t, int nc, int nl, int rows, int *vis, int *above,
 	if (t->lane_top < 0) t->lane_top = 0;
 	for (int li = 0; li < pin; li++) vis[nv++] = li;
 	for (int i = 0; i < trows; i++) vis[nv++] = pin + t->lane_top + i;
+	t->lane_page = trows;
 	*above = t->lane_top;
 	*below = scrollable - trows - t->lane_top;
 	return nv;
@@ -731,6 +741,45 @@ void view_reset(tui *t)
 	t->cursor = -1;
 	t->tl_fit = 0;
 	t->tl_lw = 0;
+}
+
+/* ---- the live pause ----------------------------------------------------------------
+ * A paused live view is a replay clock that stands still: tui_now gives
+ * the instant of the pause, so both panes keep that picture while the
+ * trace grows underneath. */
+
+int view_paused(const tui *t)
+{
+	return !t->replay && t->clock >= 0;
+}
+
+int view_pause(tui *t)
+{
+	char b[24];
+	if (view_paused(t)) {
+		tui_msg(t, R_DIM, "Paused already, at %s: resume goes back to live.", trace_fmt_ns(b, sizeof b, t->clock));
+		return -1;
+	}
+	if (!t->tr) {
+		tui_msg(t, R_DIM, "Nothing to pause: no run is shown. Type run to start one, then pause.");
+		return -1;
+	}
+	int growing;
+	int64_t now = tui_now(t, t->tr, &growing);
+	if (!growing) {
+		tui_msg(t, R_DIM, "Nothing to pause: the run shown has ended (zoom in or at TIME look closer).");
+		return -1;
+	}
+	t->clock = now;
+	t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
+	return 0;
+}
+
+void view_live(tui *t)
+{
+	if (!view_paused(t)) return;
+	t->clock = -1;
+	t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
 }
 
 /* The window the next frame draws: the zoomed one kept inside the run, or
@@ -1040,8 +1089,13 @@ void output_draw(tui *t)
 		doc_draw(&d, w, 0, H, top > 0 ? top : 0);
 		doc_free(&d);
 		if (n == 0 && growing) tui_puts(w, 0, 1, W - 1, tui_attr(R_DIM), "(no output yet)");
+		size_t later = view_paused(t) ? trace_nlines(tr) - n : 0;   /* arrived since the pause */
 		if (!follow) snprintf(info, sizeof info, " %s %ld/%zu ", G.up, end + 1, n);
 		else snprintf(info, sizeof info, " %zu line%s ", n, n == 1 ? "" : "s");
+		char more[160];
+		snprintf(more, sizeof more, "%s%s %zu new ", info, G.dot, later);
+		if (follow && later && t->rule && u8_width(more, strlen(more)) <= getmaxx(t->rule) - 12)
+			snprintf(info, sizeof info, "%s", more);
 	}
 	wnoutrefresh(w);
 
@@ -1050,15 +1104,18 @@ void output_draw(tui *t)
 		WINDOW *r = t->rule;
 		int rw = getmaxx(r);
 		werase(r);
-		int x = tui_puts(r, 0, 0, rw, tui_attr(R_RULE), G.hline);
-		x += tui_puts(r, 0, x, rw - x, tui_attr(R_RULE_TITLE), " Output ");
+		int focused = t->focus == F_OUTPUT;
+		attr_t ra = tui_attr(focused ? R_FOCUS_RULE : R_RULE);
+		int x = tui_puts(r, 0, 0, rw, ra, G.hline);
+		x += tui_puts(r, 0, x, rw - x, tui_attr(focused ? R_FOCUS : R_RULE_TITLE), " Output ");
 		int iw = u8_width(info, strlen(info));
 		int fill = rw - x - iw - 1;
 		if (fill < 1) { iw = 0; fill = rw - x; }
-		tui_fill(r, 0, x, fill, tui_attr(R_RULE), G.hline);
+		tui_fill(r, 0, x, fill, ra, G.hline);
 		if (iw) {
-			tui_puts(r, 0, x + fill, iw, tui_attr(t->out_anchor >= 0 ? R_KEY : R_DIM), info);
-			tui_fill(r, 0, x + fill + iw, rw - x - fill - iw, tui_attr(R_RULE), G.hline);
+			int role = t->out_anchor >= 0 ? R_KEY : view_paused(t) ? R_HINT : R_DIM;
+			tui_puts(r, 0, x + fill, iw, tui_attr(role), info);
+			tui_fill(r, 0, x + fill + iw, rw - x - fill - iw, ra, G.hline);
 		}
 		wnoutrefresh(r);
 	}

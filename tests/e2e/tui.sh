@@ -246,7 +246,7 @@ wait_for "Commands"
 expect "stats"
 page_until "zoom in/out"
 page_until "PgUp PgDn"
-expect "Shift-Left/Right"
+page_until "Shift-Left/Right"   # the keys section is longer than a page
 key Enter
 wait_gone "Commands"
 key Enter

@@ -1,0 +1,301 @@
+/*
+ * tui_menu.c: the two pages shown over the lesson pane that are not the
+ * lesson: help (every command and key) and the course menu (each lesson
+ * with its progress; Up/Down choose, Enter opens). Both are documents
+ * rebuilt at the pane's width; the menu tags each lesson's lines with the
+ * lesson's index so that the selection can be kept on screen.
+ */
+#include "ui/tui_int.h"
+#include "util/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- help -------------------------------------------------------------------------- */
+
+static void kv(tdoc *d, const char *k, const char *v)
+{
+	tline src = { 0 }, pre = { 0 };
+	line_adds(&src, R_KEY, k);
+	int kw = u8_width(k, strlen(k));
+	for (int w = kw; w < 13 || w == kw; w++) line_adds(&src, R_TEXT, " ");
+	line_adds(&src, R_TEXT, v);
+	line_adds(&pre, R_TEXT, "               ");
+	tline p1 = { 0 };
+	line_adds(&p1, R_TEXT, "  ");
+	doc_flow(d, &src, &p1, &pre, 1);
+	line_free(&src);
+	line_free(&pre);
+	line_free(&p1);
+}
+
+static void heading(tdoc *d, const char *s)
+{
+	doc_blank(d);
+	line_adds(doc_line(d), R_HEAD, s);
+}
+
+static void help_lesson_commands(tdoc *d)
+{
+	kv(d, "Enter", "read on when the step is longer than the pane, else the next step");
+	kv(d, "next", "the next step (then the next lesson)");
+	kv(d, "back", "the step before");
+	kv(d, "run", "start this step's run; again to rerun it");
+	kv(d, "stop", "stop the live run (Ctrl-C too)");
+	kv(d, "1 2 3 ...", "answer the question (or type the text of a choice)");
+	kv(d, "hint", "a hint for the question");
+	kv(d, "lessons", "the course menu: what is done, where you are, your score");
+	kv(d, "lessons N", "open lesson N");
+	kv(d, "stats", "the run's numbers: wall time, tasks running at once, CPU use, per task");
+	kv(d, "save [FILE]", "save the run's trace; parlab replay FILE plays it back");
+	kv(d, "pause", "freeze the timeline and the output at this instant; the run goes on underneath (F12)");
+	kv(d, "resume, play", "back to the live picture (F12)");
+}
+
+static void help_replay_commands(tdoc *d)
+{
+	kv(d, "Enter", "pause, or play on");
+	kv(d, "pause, play", "stop or start the replay clock (F12; resume is play)");
+	kv(d, "step [TIME]", "pause and move the clock one timeline column on (or by TIME, e.g. step 1ms)");
+	kv(d, "seek TIME", "pause with the clock at TIME");
+	kv(d, "speed X", "play X times as fast: 0.01 (slow motion) to 1000; 1 is real time");
+	kv(d, "restart", "play again from the start");
+	kv(d, "save FILE", "save the trace again, elsewhere");
+}
+
+static void help_timeline(tdoc *d)
+{
+	kv(d, "zoom in/out", "show half / twice as much time (around the cursor, else the middle)");
+	kv(d, "zoom TIME", "show TIME's worth, e.g. zoom 5ms; zoom fit shows the whole run");
+	kv(d, "pan left", "earlier, by a quarter of the window (pan right: later)");
+	kv(d, "at TIME", "a cursor at TIME (12.5ms, 300us, 1.2s; a bare number is ms): each lane's right-hand "
+		     "column says what it was doing then; at off removes it");
+}
+
+static void help_keys(tui *t, tdoc *d)
+{
+	kv(d, "F1 or ?", "this page (? on an empty prompt; elsewhere it is just a character)");
+	kv(d, "Esc", "close this page, the menu or the statistics (Enter too; q on an empty prompt)");
+	kv(d, "Tab", "on an empty prompt: focus the next pane, lesson, timeline, output (Shift-Tab: back); "
+		     "after a word: complete a command");
+	kv(d, "PgUp PgDn", "scroll the focused pane: the lesson by a page, the timeline's lanes, the output");
+	kv(d, "Home End", "on an empty prompt: the top, the bottom of the focused pane");
+	kv(d, "Up Down", t->replay ? "command history; on this page: scroll"
+				   : "command history; in the course menu: choose a lesson (Enter opens it)");
+	kv(d, "F12", t->replay ? "pause or play" : "pause the live picture, or resume it");
+	kv(d, "Ctrl-Up/Down", "scroll the output (or Alt-PgUp/PgDn, F7/F8); at the bottom it follows new lines again");
+	kv(d, "Alt-Up/Down", "scroll the timeline's lanes when they do not all fit (or F5/F6)");
+	kv(d, "Alt-Left/Right", "pan the timeline (zoomed in)");
+	kv(d, "F9 F10", "zoom out, in (or Alt-minus, Alt-=)");
+	kv(d, "Shift-Left/Right", "move the timeline's cursor a column (it appears in the middle)");
+	kv(d, "Ctrl-L", "redraw the screen");
+	kv(d, "Ctrl-C", t->replay ? "quit" : "stop a live run; with none, quit");
+	kv(d, "Ctrl-D", "quit (on an empty prompt)");
+}
+
+void lesson_help(tui *t)
+{
+	tdoc *d = &t->ov;
+	doc_reset(d, t->lw - 2);
+	d->tag = -1;
+	line_adds(doc_line(d), R_HEAD, "Commands");
+	if (t->replay) help_replay_commands(d);
+	else help_lesson_commands(d);
+	kv(d, "focus PANE", "focus lesson, timeline or output (what PgUp/PgDn move)");
+	kv(d, "help", "this page (F1 or ? too)");
+	kv(d, "quit, exit", "leave parlab (Ctrl-D too)");
+	heading(d, "Timeline");
+	help_timeline(d);
+	heading(d, "Keys");
+	help_keys(t, d);
+	heading(d, "Reading the timeline");
+	char *s = xasprintf("One lane per CPU: which task ran there when (%s idle or another program). "
+			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
+			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
+			    "Each worker keeps its colour in the lanes and in the output.",
+			    G.idle, G.run, G.wait, G.sleep, G.blocked);
+	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
+	free(s);
+	doc_blank(d);
+	doc_para(d, R_DIM, "Esc or Enter goes back.", 23, NULL, NULL, R_DIM);
+}
+
+/* ---- the course menu ------------------------------------------------------------------ */
+
+/* "here · 5/7 seen · score 1/2" */
+static void entry_details(tui *t, int li, const lesson_status *st, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "%s%d/%d seen", li == engine_lesson_index(t->e) ? "here · " : "", st->seen, st->nsteps);
+	size_t o = n > 0 && (size_t)n < cap ? (size_t)n : 0;
+	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", G.dot, st->right, st->asked);
+	else if (st->questions)
+		snprintf(buf + o, cap - o, " %s %d question%s", G.dot, st->questions, st->questions == 1 ? "" : "s");
+}
+
+/* Pads the lines from first on to the full width: the selection's bar. */
+static void bar(tdoc *d, size_t first)
+{
+	for (size_t i = first; i < d->n; i++)
+		for (int w = line_width(&d->v[i]); w < d->width; w++) line_adds(&d->v[i], R_CUR, " ");
+}
+
+enum { MENU_PRE = 8 };   /* "▶ ✓ 12. " */
+
+/* The column the details start at when every lesson fits on one line
+ * (a table), else 0: each lesson's details go on a line of their own. */
+static int details_col(tui *t, int width)
+{
+	int n = course_nlessons(engine_course(t->e)), tw = 0, dw = 0;
+	char det[160];
+	for (int i = 0; i < n; i++) {
+		const char *title = course_lesson(engine_course(t->e), i)->title;
+		lesson_status st;
+		engine_lesson_status(t->e, i, &st);
+		entry_details(t, i, &st, det, sizeof det);
+		int a = u8_width(title, strlen(title)), b = u8_width(det, strlen(det));
+		if (a > tw) tw = a;
+		if (b > dw) dw = b;
+	}
+	int col = MENU_PRE + tw + 2;
+	return col + dw <= width ? col : 0;
+}
+
+/* One lesson: "▶ ✓  3. Title   details". */
+static void menu_entry(tui *t, tdoc *d, int li, int col)
+{
+	const lesson *L = course_lesson(engine_course(t->e), li);
+	lesson_status st;
+	engine_lesson_status(t->e, li, &st);
+	int sel = li == t->menu_sel, here = li == engine_lesson_index(t->e);
+	char num[16], det[160];
+	snprintf(num, sizeof num, " %2d. ", li + 1);
+	entry_details(t, li, &st, det, sizeof det);
+	tline src = { 0 }, p1 = { 0 }, p2 = { 0 }, dl = { 0 };
+	line_adds(&p1, sel ? R_CUR : R_KEY, sel ? G.play : " ");
+	line_adds(&p1, sel ? R_CUR : R_TEXT, " ");
+	line_adds(&p1, sel ? R_CUR : R_OK, st.done ? G.ok : " ");
+	line_adds(&p1, sel ? R_CUR : R_KEY, num);
+	for (int i = 0; i < MENU_PRE; i++) line_adds(&p2, sel ? R_CUR : R_TEXT, " ");
+	line_adds(&src, sel ? R_CUR : here ? R_BOLD : R_TEXT, L->title);
+	line_adds(&dl, sel ? R_CUR : here ? R_OK : R_DIM, det);
+	size_t first = d->n;
+	d->tag = li;   /* menu_reveal finds the entry by it */
+	if (col) {
+		for (int w = MENU_PRE + line_width(&src); w < col; w++) line_adds(&src, sel ? R_CUR : R_TEXT, " ");
+		line_add(&src, dl.sp[0].role, dl.buf, dl.len);
+		doc_flow(d, &src, &p1, &p2, 1);
+	} else {
+		doc_flow(d, &src, &p1, &p2, 1);
+		doc_flow(d, &dl, &p2, &p2, 1);
+	}
+	if (sel) bar(d, first);
+	d->tag = -1;
+	line_free(&src);
+	line_free(&p1);
+	line_free(&p2);
+	line_free(&dl);
+}
+
+/* "2 of 10 lessons done · 14/52 steps seen · score 3/4" */
+static void menu_summary(tui *t, tdoc *d)
+{
+	int n = course_nlessons(engine_course(t->e)), done = 0, seen = 0, steps = 0, right = 0, asked = 0;
+	for (int i = 0; i < n; i++) {
+		lesson_status st;
+		engine_lesson_status(t->e, i, &st);
+		done += st.done;
+		seen += st.seen;
+		steps += st.nsteps;
+		right += st.right;
+		asked += st.asked;
+	}
+	char score[48] = "";
+	if (asked) snprintf(score, sizeof score, " %s score %d/%d", G.dot, right, asked);
+	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, G.dot, seen, steps, score);
+	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
+	free(s);
+}
+
+void lesson_list(tui *t)
+{
+	tdoc *d = &t->ov;
+	course *c = engine_course(t->e);
+	int n = course_nlessons(c);
+	if (t->overlay != OV_LESSONS || t->menu_sel < 0 || t->menu_sel >= n) {   /* opening */
+		t->menu_sel = engine_lesson_index(t->e);
+		t->focus = F_LESSON;   /* PgUp/PgDn should move the menu */
+		t->dirty |= D_TL | D_OUT;   /* their titles lose the focus */
+	}
+	t->menu_show = 1;
+	doc_reset(d, t->lw - 2);
+	d->tag = -1;
+	line_adds(doc_line(d), R_HEAD, "Lessons");
+	doc_para(d, R_DIM, course_title(c), strlen(course_title(c)), NULL, NULL, R_DIM);
+	menu_summary(t, d);
+	doc_blank(d);
+	int col = details_col(t, d->width);
+	for (int i = 0; i < n; i++) menu_entry(t, d, i, col);
+	doc_blank(d);
+	tline src = { 0 };
+	line_adds(&src, R_KEY, "Up/Down");
+	line_adds(&src, R_TEXT, " choose, ");
+	line_adds(&src, R_KEY, "Enter");
+	line_adds(&src, R_TEXT, " opens it (or type ");
+	line_adds(&src, R_KEY, "lessons N");
+	line_adds(&src, R_TEXT, "), ");
+	line_adds(&src, R_KEY, "Esc");
+	line_adds(&src, R_TEXT, " goes back. ");
+	line_adds(&src, R_OK, G.ok);
+	line_adds(&src, R_TEXT, ": every step seen and every question settled.");
+	doc_flow(d, &src, NULL, NULL, 1);
+	line_free(&src);
+}
+
+void menu_move(tui *t, int delta)
+{
+	int n = course_nlessons(engine_course(t->e)), sel = t->menu_sel + delta;
+	t->menu_sel = sel < 0 ? 0 : sel >= n ? n - 1 : sel;
+	lesson_list(t);
+	t->dirty |= D_LESSON | D_STATUS;
+}
+
+void menu_reveal(tui *t, int rows)
+{
+	if (!t->menu_show || t->overlay != OV_LESSONS) return;
+	t->menu_show = 0;
+	int first = -1, last = -1;
+	for (size_t i = 0; i < t->ov.n; i++)
+		if (t->ov.v[i].tag == t->menu_sel) {
+			if (first < 0) first = (int)i;
+			last = (int)i;
+		}
+	if (first < 0) return;
+	if (t->menu_sel == 0) first = 0;   /* the first lesson: the summary above it too */
+	if (first < t->lesson_top) t->lesson_top = first;
+	else if (last >= t->lesson_top + rows) t->lesson_top = last - rows + 1;
+}
+
+void menu_open(tui *t)
+{
+	int li = t->menu_sel;
+	if (li == engine_lesson_index(t->e)) {   /* here already: just back to it */
+		t->overlay = OV_NONE;
+		t->lesson_follow = 1;
+		t->dirty |= D_LESSON | D_STATUS;
+		return;
+	}
+	int rc = engine_goto(t->e, li, 0);
+	if (rc == -2) {
+		int bl = 0;
+		const step *q = engine_blocker(t->e, li, 0);
+		int bs = q ? engine_locate(t->e, q, &bl) : 0;
+		tui_msg(t, R_HINT, "Answer the question in lesson %d first (step %d): it cannot be skipped.", bl + 1, bs + 1);
+		return;
+	}
+	if (rc < 0) {
+		tui_msg(t, R_ERR, "Lesson %d cannot be opened.", li + 1);
+		return;
+	}
+	tui_moved(t);
+}
