@@ -30,6 +30,8 @@ cp -r "$HERE/keys" "$LDIR/course"
 SOCK=parlab-keys-$$
 T=(tmux -L "$SOCK" -f /dev/null)
 PANE=keys
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
 
 leftovers() {
 	local re="${MARK%k-*}[k]-${MARK##*-}"   # a regex that does not match its own argv
@@ -44,43 +46,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cap() { "${T[@]}" capture-pane -p -t "$PANE" 2>/dev/null || true; }
-
-fail() {
-	echo "FAIL: $*"
-	echo "---- the screen (tmux capture-pane) ----"
-	cap | sed 's/^/| /'
-	echo "----------------------------------------"
-	exit 1
-}
-
-wait_for() {
-	local text=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 10; i++)); do
-		cap | grep -qF -- "$text" && return 0
-		sleep 0.1
-	done
-	fail "waited ${secs}s for \"$text\""
-}
-
-wait_gone() {
-	local text=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 10; i++)); do
-		cap | grep -qF -- "$text" || return 0
-		sleep 0.1
-	done
-	fail "waited ${secs}s for \"$text\" to go away"
-}
-
-expect() { cap | grep -qF -- "$1" || fail "expected \"$1\" on the screen"; }
-expect_not() { cap | grep -qF -- "$1" && fail "did not expect \"$1\" on the screen"; return 0; }
-
-type_line() {
-	"${T[@]}" send-keys -t "$PANE" -l -- "$1"
-	"${T[@]}" send-keys -t "$PANE" Enter
-}
-
-key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
 text() { "${T[@]}" send-keys -t "$PANE" -l -- "$1"; }
 
 header() { cap | sed -n 1p; }

@@ -13,25 +13,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/resume-e2e.XXXXXX")
 SOCK=parlab-resume-$$
 T=(tmux -L "$SOCK" -f /dev/null)
 PANE=resume
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
 cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-
-cap() { "${T[@]}" capture-pane -p -t "$PANE" 2>/dev/null || true; }
-fail() {
-	echo "FAIL: $*"
-	cap | sed 's/^/| /'
-	exit 1
-}
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		cap | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "waited ${2:-10}s for \"$1\""
-}
-key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
-type_line() { key -l -- "$1"; key Enter; }
 
 start() {
 	"${T[@]}" kill-server >/dev/null 2>&1 || true

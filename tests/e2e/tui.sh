@@ -37,6 +37,8 @@ cp "$HERE/mini.lua" "$HERE/long.lua" "$LDIR/"
 SOCK=parlab-test-$$
 T=(tmux -L "$SOCK" -f /dev/null)
 PANE=e2e
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
 
 leftovers() {   # pids of anything of ours still alive: argv or cwd has the marker
 	local re="${MARK%k-*}[k]-${MARK##*-}"   # a regex that does not match its own argv
@@ -51,44 +53,6 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-cap() { "${T[@]}" capture-pane -p -t "$PANE" 2>/dev/null || true; }
-
-fail() {
-	echo "FAIL: $*"
-	echo "---- the screen (tmux capture-pane) ----"
-	cap | sed 's/^/| /'
-	echo "----------------------------------------"
-	exit 1
-}
-
-# Polls the screen until it shows $1 (fixed string), for $2 seconds.
-wait_for() {
-	local text=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 10; i++)); do
-		cap | grep -qF -- "$text" && return 0
-		sleep 0.1
-	done
-	fail "waited ${secs}s for \"$text\""
-}
-
-wait_gone() {
-	local text=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 10; i++)); do
-		cap | grep -qF -- "$text" || return 0
-		sleep 0.1
-	done
-	fail "waited ${secs}s for \"$text\" to go away"
-}
-
-expect() { cap | grep -qF -- "$1" || fail "expected \"$1\" on the screen"; }
-
-type_line() {
-	"${T[@]}" send-keys -t "$PANE" -l -- "$1"
-	"${T[@]}" send-keys -t "$PANE" Enter
-}
-
-key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
 
 status_line() { cap | sed -n 23p; }
 

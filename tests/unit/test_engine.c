@@ -5,14 +5,6 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
-static char *fixture(const char *rel)
-{
-	const char *dir = getenv("PARLAB_TEST_DIR");
-	static char buf[1024];
-	snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests", rel);
-	return buf;
-}
-
 static int done;
 static void on_done(run *r, void *arg) { (void)r; (void)arg; done = 1; }
 

@@ -5,14 +5,6 @@
 #include "check.h"
 #include <stdlib.h>
 
-static char *fixture(const char *rel)
-{
-	const char *dir = getenv("PARLAB_TEST_DIR");
-	static char buf[1024];
-	snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests", rel);
-	return buf;
-}
-
 static engine *E;
 
 /* 1 right, 0 wrong, -1 no answer of that shape. */

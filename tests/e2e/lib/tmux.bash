@@ -1,0 +1,38 @@
+# Helpers the tmux tests share (sourced, not a test: ctest runs e2e/*.sh).
+# The caller sets T=(tmux -L SOCKET -f /dev/null) and PANE before use.
+
+# The screen as text.
+cap() { "${T[@]}" capture-pane -p -t "$PANE" 2>/dev/null || true; }
+
+fail() {
+	echo "FAIL: $*"
+	echo "---- the screen (tmux capture-pane) ----"
+	cap | sed 's/^/| /'
+	echo "----------------------------------------"
+	exit 1
+}
+
+# Polls the screen until it shows $1 (fixed string), for $2 seconds.
+wait_for() {
+	local text=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		cap | grep -qF -- "$text" && return 0
+		sleep 0.1
+	done
+	fail "waited ${secs}s for \"$text\""
+}
+
+wait_gone() {
+	local text=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		cap | grep -qF -- "$text" || return 0
+		sleep 0.1
+	done
+	fail "waited ${secs}s for \"$text\" to go away"
+}
+
+expect() { cap | grep -qF -- "$1" || fail "expected \"$1\" on the screen"; }
+expect_not() { cap | grep -qF -- "$1" && fail "did not expect \"$1\" on the screen"; return 0; }
+
+key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
+type_line() { key -l -- "$1"; key Enter; }
