@@ -302,6 +302,23 @@ static void print_judged(const step *s, const char *line, int rc, const quiz_res
 	free(all);
 }
 
+/* The next answer line: comments (#) passed over, the newline dropped, a
+ * line longer than cap cut there (the rest is not the next answer). */
+static int read_answer(FILE *in, char *line, size_t cap)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t len = -1;
+	if (in)
+		while ((len = getline(&buf, &n, in)) >= 0 && buf[0] == '#') {}
+	if (len >= 0) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		snprintf(line, cap, "%s", buf);
+	}
+	free(buf);
+	return len >= 0;
+}
+
 static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 {
 	numbered = xgrow(numbered, &capnumbered, nnumbered + 1, sizeof *numbered);
@@ -317,10 +334,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	char line[512];
 	fputs("answer> ", out);
 	fflush(out);
-	/* An answers file may hold comments; "-" or an empty line skips. */
-	int got;
-	while ((got = in && fgets(line, sizeof line, in) != NULL) && line[0] == '#') {}
-	if (got) line[strcspn(line, "\r\n")] = '\0';
+	int got = read_answer(in, line, sizeof line);
 	if (!got || !strcmp(line, "-") || !*line) {
 		char *right = engine_right_answer(s);
 		fputs("(no answer: skipped)\n", out);

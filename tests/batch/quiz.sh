@@ -41,4 +41,8 @@ has "answer> (no answer: skipped)"$'\n'"The answer is Dask" "an empty line skips
 has "'two' is no answer here (type a number). The answer is 2 (±0.5)" "no number"
 has "'1 2' is no answer here (type every item's number once, in the right order)" "order incomplete"
 has "(no answer: skipped)"$'\n'"The answer is a text matching the pattern ^ray" "EOF skips"
+# A 5000-character line is one answer (cut), not several.
+long=$(head -c 5000 /dev/zero | tr '\0' x)
+out=$(printf '%s\n' 2 "$long" 3 | "$parlab" --batch "$lesson")
+has "answer> 3"$'\n'"Not quite: the answer is Dask" "a very long line is one answer"
 exit $fail
