@@ -219,7 +219,8 @@ static void note_answer(engine *e, const step *s, const char *input, int correct
 }
 
 /* The saved progress of one step (progress_steps). */
-static void load_step(void *arg, const char *file, int si, int seen, int answers, int first_right, int any_right)
+static void load_step(void *arg, const char *file, int si, int seen, int answers, int first_right, int any_right,
+		      const char *prediction)
 {
 	engine *e = arg;
 	for (int i = 0; i < course_nlessons(e->c); i++) {
@@ -230,6 +231,10 @@ static void load_step(void *arg, const char *file, int si, int seen, int answers
 		x->saved_tries = answers;
 		x->saved_first_right = first_right;
 		x->saved_right = any_right;
+		if (prediction && !x->prediction && l->steps[si].predict) {
+			x->prediction = xstrdup(prediction);
+			x->pred_judged = answers > 0;   /* its verdict is saved already */
+		}
 	}
 }
 
@@ -682,6 +687,7 @@ int engine_answer(engine *e, const char *input, quiz_result *res)
 		free(x->prediction);
 		x->prediction = xstrdup(input);
 		x->pred_judged = 0;
+		if (e->prog) progress_predict(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), input);
 		res->predicted = 1;
 		res->correct = 0;
 		return 0;
@@ -806,8 +812,8 @@ static const char *observed_step(engine *e, const step *q, const lapi_observed *
 	s->patterns = NULL;
 	switch (o->type) {
 	case LUA_TNUMBER:
-		if (q->qtype == QUIZ_NUMBER) { s->number = o->number; return NULL; }
-		if (q->qtype == QUIZ_CHOICE && o->number == (int)o->number && o->number >= 1 && o->number <= q->nchoices) {
+		if (q->qtype == QUIZ_NUMBER && isfinite(o->number)) { s->number = o->number; return NULL; }
+		if (q->qtype == QUIZ_CHOICE && o->number >= 1 && o->number <= q->nchoices && o->number == (int)o->number) {
 			s->answer = (int)o->number;
 			return NULL;
 		}
@@ -874,7 +880,8 @@ static void observe_run(engine *e, const step *r)
 	if (e->run_skipped) return;
 	lapi_unref(L, x->prev_ref);
 	x->prev_ref = x->sum_ref;
-	x->sum_ref = lapi_summary(L, e->t, e->run_failed, x->prev_ref);
+	char *why = NULL;
+	x->sum_ref = lapi_summary(L, e->t, e->run_failed, x->prev_ref, &why);
 	int li;
 	engine_locate(e, r, &li);
 	const lesson *l = course_lesson(e->c, li);
@@ -895,11 +902,13 @@ static void observe_run(engine *e, const step *r)
 		engine_verdict *v = &e->verd[e->nverd++];
 		*v = (engine_verdict){ .q = q, .prediction = qs->prediction ? xstrdup(qs->prediction) : NULL };
 		lapi_observed o;
-		if (lapi_observe(L, q->observe, x->sum_ref, v->prediction, titles, refs, nr, &o) < 0)
+		if (x->sum_ref == LUA_NOREF)
+			v->error = xasprintf("%s:%d: no summary of the run to judge by: %s", q->file, q->line, why);
+		else if (lapi_observe(L, q->observe, x->sum_ref, v->prediction, titles, refs, nr, &o) < 0)
 			v->error = xstrdup(o.error);
 		else
 			verdict_of(e, q, &o, v);
-		lapi_observed_free(&o);
+		if (x->sum_ref != LUA_NOREF) lapi_observed_free(&o);
 		if (v->judged && !qs->pred_judged) {   /* a prediction is scored once */
 			qs->pred_judged = 1;
 			note_answer(e, q, v->prediction, v->correct);
@@ -907,4 +916,5 @@ static void observe_run(engine *e, const step *r)
 	}
 	free(titles);
 	free(refs);
+	free(why);
 }

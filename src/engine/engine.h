@@ -204,8 +204,9 @@ typedef struct {
 	int done;             /* every step seen and every question settled */
 } lesson_status;
 void engine_lesson_status(const engine *e, int li, lesson_status *st);
-/* The right answer to q was shown (batch shows it after one answer):
- * q counts as settled from now on. */
+/* The right answer to q was shown (batch shows it after one answer): once
+ * q has been answered (a judged answer, right or wrong), it counts as
+ * settled. Input of no answer's shape does not settle it. */
 void engine_reveal(engine *e, const step *q);
 /* The current question is settled (see above); 0 for other steps. */
 int engine_settled(const engine *e, const step *q);

@@ -287,6 +287,16 @@ int lapi_find(lua_State *L, const char *s, const char *pattern)
 	return rc;
 }
 
+static void check_tolerance(lua_State *L)
+{
+	lua_getfield(L, 1, "tolerance");
+	int t = lua_type(L, -1);
+	double tol = lua_tonumber(L, -1);
+	lua_pop(L, 1);
+	if (t != LUA_TNIL && (t != LUA_TNUMBER || !(tol >= 0)))
+		luaL_error(L, "quiz{}: 'tolerance' must be a number, 0 or more");
+}
+
 /* predict and observe come together; the run gives the answer, so a
  * predict question has none of its own. 1 when it is one. */
 static int check_predict(lua_State *L, int ti)
@@ -308,6 +318,7 @@ static int check_predict(lua_State *L, int ti)
 		lua_pop(L, 1);
 		if (given) luaL_error(L, "quiz{}: a 'predict' question takes no '%s': its run gives the answer", *f);
 	}
+	if (ti == 3) check_tolerance(L);
 	const char *list = ti == 4 ? "items" : "choices";
 	if ((ti <= 1 || ti == 4) && !check_string_list(L, 1, list, "quiz", 2, 9))
 		luaL_error(L, "quiz{}: '%s' is missing", list);
@@ -409,12 +420,7 @@ static int l_quiz(lua_State *L)
 		lua_pop(L, 1);
 		if (t == LUA_TNIL) luaL_error(L, "quiz{}: 'answer' (the right number) is missing");
 		if (t != LUA_TNUMBER) luaL_error(L, "quiz{}: 'answer' must be a number, not %s", lua_typename(L, t));
-		lua_getfield(L, 1, "tolerance");
-		t = lua_type(L, -1);
-		double tol = lua_tonumber(L, -1);
-		lua_pop(L, 1);
-		if (t != LUA_TNIL && (t != LUA_TNUMBER || !(tol >= 0)))
-			luaL_error(L, "quiz{}: 'tolerance' must be a number, 0 or more");
+		check_tolerance(L);
 		break;
 	}
 	case 4: {   /* order */
@@ -546,6 +552,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	lua_Integer deadline = lua_tointeger(L, -1);
 	lua_pop(L, 1);
 	if (deadline && loop_now_ns() > deadline) {
+		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);   /* every instruction fails now: pcall cannot save it */
 		luaL_where(L, 0);   /* in a hook, level 0 is the running lesson code */
 		lua_pushstring(L, "the lesson took too long to load (an endless loop?)");
 		lua_concat(L, 2);
@@ -568,6 +575,25 @@ lua_State *lapi_newstate(size_t cap)
 	return L;
 }
 
+/* setmetatable without __gc: Lua runs finalizers with hooks off, so a
+ * finalizer could loop forever past every time budget. */
+static int l_setmetatable(lua_State *L)
+{
+	int t = lua_type(L, 2);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		int gc = lua_rawget(L, 2) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (gc) return luaL_error(L, "setmetatable: lessons cannot use __gc finalizers");
+	}
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
 /* Pushes the environment lesson chunks run in: a copy of the safe globals
  * plus the constructors. Kept in the registry and shared by all lessons. */
 static void push_env(lua_State *L)
@@ -587,6 +613,8 @@ static void push_env(lua_State *L)
 	}
 	lua_pop(L, 1);
 	luaL_setfuncs(L, ctors, 0);
+	lua_pushcfunction(L, l_setmetatable);
+	lua_setfield(L, -2, "setmetatable");
 	lua_pushinteger(L, engine_ncpu());
 	lua_setfield(L, -2, "ncpu");
 	lua_pushvalue(L, -1);
@@ -777,6 +805,9 @@ static void quiz_to_c(lua_State *L, int st, step *s)
 	s->predict = expand(field_dup(L, st, "predict"));
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
+	lua_getfield(L, st, "tolerance");
+	s->tolerance = lua_tonumber(L, -1);
+	lua_pop(L, 1);
 	if (s->predict) return;   /* its answer comes from the run */
 	switch (s->qtype) {
 	case QUIZ_CHOICE: s->answer = field_int(L, st, "answer", 1); break;
@@ -800,9 +831,7 @@ static void quiz_to_c(lua_State *L, int st, step *s)
 	case QUIZ_NUMBER:
 		lua_getfield(L, st, "answer");
 		s->number = lua_tonumber(L, -1);
-		lua_getfield(L, st, "tolerance");
-		s->tolerance = lua_tonumber(L, -1);
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 		break;
 	}
 }

@@ -40,8 +40,9 @@ int lapi_find(lua_State *L, const char *s, const char *pattern);
 /* ---- predict-then-observe (lua_observe.c) ---- */
 
 /* A summary table of a finished run's trace, in the registry (the ref);
- * prev_ref (or LUA_NOREF): the step's previous summary, as run.previous. */
-int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref);
+ * prev_ref (or LUA_NOREF): the step's previous summary, as run.previous.
+ * LUA_NOREF and *err (caller frees) when Lua could not build it (memory). */
+int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref, char **err);
 void lapi_unref(lua_State *L, int ref);
 
 #define LAPI_MAX_LIST 16

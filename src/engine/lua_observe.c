@@ -11,6 +11,7 @@
 #include "util/xmalloc.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -148,32 +149,40 @@ static void output_list(lua_State *L, const trace *t)
 	}
 }
 
-int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref)
+/* What summary_p builds the table from (computed in C beforehand, so that
+ * nothing of C's leaks when Lua raises an error). */
+typedef struct {
+	const trace *t;
+	const trace_stats *st;
+	const wsum *w;
+	int n, failed, prev_ref, ref;
+} sum_args;
+
+/* Builds the summary table, in protected mode (memory may run out). */
+static int summary_p(lua_State *L)
 {
-	trace_stats st;
-	trace_stats_compute(t, &st);
-	int n;
-	wsum *w = workers_of(t, &st, &n);
+	const sum_args *a = lua_touserdata(L, 1);
+	const trace *t = a->t;
 	lua_createtable(L, 0, 20);
 	lua_pushstring(L, trace_title(t));
 	lua_setfield(L, -2, "title");
 	set_ms(L, "wall_ms", trace_end(t) >= 0 ? trace_end(t) : trace_last(t));
 	set_int(L, "ncpu", trace_ncpu(t));
-	set_int(L, "max_running", st.workers_max);
-	set_int(L, "max_tasks_running", st.par_max);
-	lua_pushnumber(L, st.par_avg);
+	set_int(L, "max_running", a->st->workers_max);
+	set_int(L, "max_tasks_running", a->st->par_max);
+	lua_pushnumber(L, a->st->par_avg);
 	lua_setfield(L, -2, "avg_running");
-	lua_pushboolean(L, failed);
+	lua_pushboolean(L, a->failed);
 	lua_setfield(L, -2, "failed");
 	lua_pushstring(L, trace_outcome(t) ? trace_outcome(t) : "");
 	lua_setfield(L, -2, "outcome");
 	int64_t cpu = 0;
 	int nw = 0;
-	lua_createtable(L, n, 0);
-	for (int i = 0; i < n; i++) {
-		if (!w[i].seen) continue;
-		cpu += w[i].cpu;
-		worker_fields(L, &w[i]);
+	lua_createtable(L, a->n, 0);
+	for (int i = 0; i < a->n; i++) {
+		if (!a->w[i].seen) continue;
+		cpu += a->w[i].cpu;
+		worker_fields(L, &a->w[i]);
 		lua_rawseti(L, -2, ++nw);
 	}
 	lua_setfield(L, -2, "workers");
@@ -181,23 +190,61 @@ int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref)
 	set_ms(L, "cpu_ms", cpu);
 	output_list(L, t);
 	lua_setfield(L, -2, "output");
-	id_list(L, w, n, by_first, 1);
-	lua_setfield(L, -2, "order");
-	id_list(L, w, n, by_end, 0);
-	lua_setfield(L, -2, "finish_order");
-	lua_getfield(L, -1, "order");
-	lua_geti(L, -1, 1);
+	id_list(L, a->w, a->n, by_first, 1);
+	lua_rawgeti(L, -1, 1);
 	lua_setfield(L, -3, "first");
-	lua_pop(L, 1);
-	if (prev_ref != LUA_NOREF && prev_ref != LUA_REFNIL) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, prev_ref);
+	lua_setfield(L, -2, "order");
+	id_list(L, a->w, a->n, by_end, 0);
+	lua_setfield(L, -2, "finish_order");
+	if (a->prev_ref != LUA_NOREF && a->prev_ref != LUA_REFNIL) {
+		/* raw: observe had that table and may have given it a metatable */
+		lua_rawgeti(L, LUA_REGISTRYINDEX, a->prev_ref);
+		lua_pushliteral(L, "previous");
 		lua_pushnil(L);
-		lua_setfield(L, -2, "previous");   /* one run back is enough: no chains */
-		lua_setfield(L, -2, "previous");
+		lua_rawset(L, -3);   /* one run back is enough: no chains */
+		lua_pushliteral(L, "previous");
+		lua_insert(L, -2);
+		lua_rawset(L, -3);
 	}
+	((sum_args *)lua_touserdata(L, 1))->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
+static int msg_handler(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	lua_pushstring(L, msg ? msg : luaL_tolstring(L, 1, NULL));
+	return 1;
+}
+
+/* Runs fn(arg) in protected mode; 0, or -1 with *err (caller frees). */
+static int protect(lua_State *L, lua_CFunction fn, void *arg, char **err)
+{
+	int top = lua_gettop(L);
+	lua_pushcfunction(L, msg_handler);
+	lua_pushcfunction(L, fn);
+	lua_pushlightuserdata(L, arg);
+	int rc = lua_pcall(L, 1, 0, top + 1);
+	if (rc != LUA_OK && err) {
+		const char *m = rc == LUA_ERRMEM ? "the lesson's Lua ran out of memory" : lua_tostring(L, -1);
+		*err = xstrdup(m ? m : "error in the lesson's Lua");
+	}
+	lua_settop(L, top);
+	return rc == LUA_OK ? 0 : -1;
+}
+
+int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref, char **err)
+{
+	trace_stats st;
+	trace_stats_compute(t, &st);
+	int n;
+	wsum *w = workers_of(t, &st, &n);
+	sum_args a = { t, &st, w, n, failed, prev_ref, LUA_NOREF };
+	if (err) *err = NULL;
+	protect(L, summary_p, &a, err);
 	free(w);
 	trace_stats_free(&st);
-	return luaL_ref(L, LUA_REGISTRYINDEX);
+	return a.ref;
 }
 
 void lapi_unref(lua_State *L, int ref)
@@ -213,14 +260,12 @@ static void observe_hook(lua_State *L, lua_Debug *ar)
 	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
 	lua_Integer deadline = lua_tointeger(L, -1);
 	lua_pop(L, 1);
-	if (deadline && loop_now_ns() > deadline) luaL_error(L, "observe took too long (an endless loop?)");
-}
-
-static int msg_handler(lua_State *L)
-{
-	const char *msg = lua_tostring(L, 1);
-	lua_pushstring(L, msg ? msg : luaL_tolstring(L, 1, NULL));
-	return 1;
+	if (deadline && loop_now_ns() > deadline) {
+		/* from now on every instruction fails: a pcall in the lesson
+		 * cannot catch this and carry on */
+		lua_sethook(L, observe_hook, LUA_MASKCOUNT, 1);
+		luaL_error(L, "observe took too long (an endless loop?)");
+	}
 }
 
 /* The value on top of the stack as out's answer; pops it. */
@@ -233,12 +278,12 @@ static void take_value(lua_State *L, lapi_observed *out)
 	case LUA_TSTRING: out->string = xstrdup(lua_tostring(L, -1)); break;
 	case LUA_TTABLE:
 		for (lua_Integer i = 1; out->nlist < LAPI_MAX_LIST; i++) {
-			int ty = lua_geti(L, -1, i);
+			int ty = lua_rawgeti(L, -1, i);   /* raw: no metamethod runs here */
 			int isnum;
 			lua_Integer v = lua_tointegerx(L, -1, &isnum);
 			lua_pop(L, 1);
 			if (ty == LUA_TNIL) break;
-			if (!isnum) { out->type = LUA_TNONE; break; }   /* not a list of whole numbers */
+			if (!isnum || v < INT_MIN || v > INT_MAX) { out->type = LUA_TNONE; break; }   /* not a list of numbers */
 			out->list[out->nlist++] = (int)v;
 		}
 		break;
@@ -248,37 +293,54 @@ static void take_value(lua_State *L, lapi_observed *out)
 	lua_pop(L, 1);
 }
 
+typedef struct {
+	int fn, run_ref;
+	const char *prediction;
+	const char *const *titles;
+	const int *refs;
+	int nruns;
+	lapi_observed *out;
+} obs_args;
+
+/* observe(run, prediction, runs) and its results, in protected mode and
+ * under the budget hook. */
+static int observe_p(lua_State *L)
+{
+	const obs_args *a = lua_touserdata(L, 1);
+	lua_pushinteger(L, loop_now_ns() + OBSERVE_BUDGET_NS);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, a->fn);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, a->run_ref);
+	if (a->prediction) lua_pushstring(L, a->prediction);
+	else lua_pushnil(L);
+	lua_createtable(L, 0, a->nruns);
+	for (int i = 0; i < a->nruns; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, a->refs[i]);
+		lua_setfield(L, -2, a->titles[i]);
+	}
+	lua_call(L, 3, 2);
+	if (lua_type(L, -1) == LUA_TSTRING) a->out->note = xstrdup(lua_tostring(L, -1));
+	lua_pop(L, 1);
+	take_value(L, a->out);
+	return 0;
+}
+
 int lapi_observe(lua_State *L, int fn, int run_ref, const char *prediction, const char *const *titles,
 		 const int *refs, int nruns, lapi_observed *out)
 {
 	memset(out, 0, sizeof *out);
-	int top = lua_gettop(L);
-	lua_pushcfunction(L, msg_handler);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, run_ref);
-	if (prediction) lua_pushstring(L, prediction);
-	else lua_pushnil(L);
-	lua_createtable(L, 0, nruns);
-	for (int i = 0; i < nruns; i++) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, refs[i]);
-		lua_setfield(L, -2, titles[i]);
-	}
-	lua_pushinteger(L, loop_now_ns() + OBSERVE_BUDGET_NS);
-	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	obs_args a = { fn, run_ref, prediction, titles, refs, nruns, out };
 	lua_sethook(L, observe_hook, LUA_MASKCOUNT, 10000);
-	int rc = lua_pcall(L, 3, 2, top + 1);
+	char *err = NULL;
+	int rc = protect(L, observe_p, &a, &err);
 	lua_sethook(L, NULL, 0, 0);
-	if (rc != LUA_OK) {
-		const char *m = lua_tostring(L, -1);
-		out->error = xstrdup(rc == LUA_ERRMEM ? "observe used too much memory" : m ? m : "observe failed");
-		lua_settop(L, top);
-		return -1;
+	if (rc < 0) {
+		free(out->note);
+		free(out->string);
+		memset(out, 0, sizeof *out);
+		out->error = err;
 	}
-	if (lua_type(L, -1) == LUA_TSTRING) out->note = xstrdup(lua_tostring(L, -1));
-	lua_pop(L, 1);
-	take_value(L, out);
-	lua_settop(L, top);
-	return 0;
+	return rc;
 }
 
 void lapi_observed_free(lapi_observed *o)

@@ -50,6 +50,9 @@ static const struct table {
 	  "ON CONFLICT DO NOTHING" },
 	{ "time_spent", { "course", "file", "seconds" },
 	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)" },
+	{ "predictions", { "course", "file", "step", "prediction", "time" },
+	  "ON CONFLICT(course, file, step) DO UPDATE SET prediction = excluded.prediction, time = excluded.time"
+	  " WHERE excluded.time >= predictions.time" },
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -64,7 +67,11 @@ static const char schema[] =
 	" question TEXT, attempt INTEGER NOT NULL, answer TEXT, correct INTEGER, time INTEGER,"
 	" PRIMARY KEY(course, file, step, attempt));"
 	"CREATE TABLE IF NOT EXISTS time_spent(course TEXT NOT NULL, file TEXT NOT NULL, seconds REAL NOT NULL,"
-	" PRIMARY KEY(course, file));";
+	" PRIMARY KEY(course, file));"
+	/* a predict question's latest prediction: kept until a run judges it,
+	 * and after (added in place: older databases simply gain the table) */
+	"CREATE TABLE IF NOT EXISTS predictions(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+	" prediction TEXT, time INTEGER, PRIMARY KEY(course, file, step));";
 
 /* ---- where ------------------------------------------------------------------ */
 
@@ -323,6 +330,13 @@ int progress_answer(progress *p, const char *course, const char *file, int step,
 			     "ssissiI", course, file, step, question, answer, correct, (sqlite3_int64)time(NULL)));
 }
 
+int progress_predict(progress *p, const char *course, const char *file, int step, const char *prediction)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	return end(p, !exec1(p->db, "INSERT OR REPLACE INTO predictions VALUES(?, ?, ?, ?, ?)", "ssisI", course, file,
+			     step, prediction, (sqlite3_int64)time(NULL)));
+}
+
 int progress_add_time(progress *p, const char *course, const char *file, double seconds)
 {
 	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
@@ -337,13 +351,15 @@ int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *
 {
 	static const char sql[] =
 		"WITH k(file, step) AS (SELECT file, step FROM seen WHERE course = ?1"
-		" UNION SELECT file, step FROM answers WHERE course = ?1)"
+		" UNION SELECT file, step FROM answers WHERE course = ?1"
+		" UNION SELECT file, step FROM predictions WHERE course = ?1)"
 		" SELECT k.file, k.step,"
 		" EXISTS(SELECT 1 FROM seen s WHERE s.course = ?1 AND s.file = k.file AND s.step = k.step),"
 		" (SELECT COUNT(*) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step),"
 		" (SELECT correct FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step"
 		"  ORDER BY attempt LIMIT 1),"
-		" (SELECT MAX(correct) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step)"
+		" (SELECT MAX(correct) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step),"
+		" (SELECT prediction FROM predictions r WHERE r.course = ?1 AND r.file = k.file AND r.step = k.step)"
 		" FROM k";
 	if (!p) return -1;
 	sqlite3_stmt *st = prep(p->db, sql, "s", course);
@@ -351,7 +367,8 @@ int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
-		   sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5));
+		   sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+		   (const char *)sqlite3_column_text(st, 6));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -458,7 +475,7 @@ static char *select_sql(const struct table *t)
 /* Every column that any table has, for CSV: "table" first. */
 static const char *const csv_cols[] = { "table", "course", "file", "idx", "title", "nsteps", "lesson", "step",
 					 "updated", "first", "question", "attempt", "answer", "correct", "time",
-					 "seconds", NULL };
+					 "seconds", "prediction", NULL };
 
 static void csv_field(FILE *f, const char *s)
 {

@@ -45,11 +45,15 @@ int progress_answer(progress *p, const char *course, const char *file, int step,
 /* Adds seconds spent on a lesson. */
 int progress_add_time(progress *p, const char *course, const char *file, double seconds);
 
+/* A predict question's prediction (the latest one counts). */
+int progress_predict(progress *p, const char *course, const char *file, int step, const char *prediction);
+
 /* Every step of a course the database knows something about: seen, and
- * for questions the answers given, whether the first was right and
- * whether any was. Calls fn once per (file, step). */
+ * for questions the answers given, whether the first was right, whether
+ * any was, and the latest prediction (NULL: none). Calls fn once per
+ * (file, step). */
 typedef void progress_step_fn(void *arg, const char *file, int step, int seen, int answers, int first_right,
-			      int any_right);
+			      int any_right, const char *prediction);
 int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *arg);
 
 /* Per course and lesson: steps seen/total, questions right/asked (first

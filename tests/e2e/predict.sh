@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Predict-then-observe and must_answer in the real TUI (tmux, 80x24), with
 # tests/lessons/good/predict.lua: next is refused at an open question; the
-# predictions are kept and shown; run judges them below the run box by what
-# the workers did; quitting before the run and starting again lands on the
-# first open question; after the verdicts, on the one a second run would
-# judge.
+# predictions are kept and shown; quitting before the run and starting
+# again lands on the run with the predictions kept; run judges them below
+# the run box by what the workers did.
 #
 #   tests/e2e/predict.sh BUILD/parlab
 set -euo pipefail
@@ -36,17 +35,6 @@ EOS
 	wait_for "parlab>" 15
 }
 
-# Answers the six predictions on "Speakers" and moves to its run step.
-predict_all() {
-	local a
-	for a in 2 no "3" 99 yes "Hello from two!"; do
-		type_line "$a"
-		wait_for "Your prediction: "
-		type_line next
-	done
-	wait_for "step 7/10"
-}
-
 start
 wait_for "step 1/10"
 wait_for "Predict, then observe: the run \"Speakers\""
@@ -72,16 +60,15 @@ wait_for "step 7/10"
 cap | grep -qF "predict this run first" && fail "every prediction was made, yet the run box asks for one"
 echo "ok - predictions kept; next refused at an open question"
 
-# Quit before the run: the predictions were never judged, so nothing of
-# them is saved, and the lesson sends the student back to its first one.
+# Quit before the run: the predictions are saved; coming back lands on the
+# run, and the run judges them.
 type_line quit
 wait_for "PARLAB-EXITED 0"
 start
-wait_for "Welcome back: resuming at lesson 1, step 1: answer this question first"
-wait_for "step 1/10"
-echo "ok - resume lands on the open question"
+wait_for "Welcome back: resuming at lesson 1, step 7 (type lessons"
+cap | grep -qF "predict this run first" && fail "the saved predictions were not restored"
+echo "ok - predictions are saved: resume at the run"
 
-predict_all
 type_line run
 wait_for "Observed:" 20
 wait_for "Your prediction"
@@ -100,9 +87,24 @@ echo "ok - the run judged the predictions"
 type_line quit
 wait_for "PARLAB-EXITED 0"
 start
-# Judged predictions are saved; the one that needs a second run is not.
-wait_for "Welcome back: resuming at lesson 1, step 5: answer this question first"
-echo "ok - judged predictions are saved: resume at the one still open"
+wait_for "Welcome back: resuming at lesson 1, step 7 (type lessons"
+echo "ok - after the verdicts, resume at the run again"
+
+# A question the database knows nothing of (a lesson grew one; progress
+# from elsewhere) before the saved position: resume lands on it.
+type_line quit
+wait_for "PARLAB-EXITED 0"
+python3 - "$WORK/state/progress.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM predictions WHERE step = 3")
+db.execute("DELETE FROM answers WHERE step = 3")
+db.commit()
+PY
+start
+wait_for "Welcome back: resuming at lesson 1, step 4: answer this question first"
+wait_for "step 4/10"
+echo "ok - resume lands on an open question before the saved position"
 type_line quit
 wait_for "PARLAB-EXITED 0"
 echo "PASS"

@@ -136,6 +136,53 @@ static void test_observe_errors(const lesson *l)
 	CHECK(engine_verdicts(E, &l->steps[6], &v) == 0);   /* the last run's only */
 }
 
+/* observe functions that raise from metamethods, loop past the budget
+ * inside pcall, set __gc finalizers, poison run.previous, return inf, fill
+ * memory: each gives an error in its verdict, in bounded time, and the
+ * session goes on. */
+static void test_hostile(void)
+{
+	char *err = NULL;
+	course *c = course_load(fixture("lessons/good/observe_hostile.lua"), &err);
+	CHECK(c != NULL);
+	if (!c) { fprintf(stderr, "%s\n", err); free(err); return; }
+	engine *keep = E;
+	E = engine_new(c, L);
+	const lesson *l = engine_lesson(E);
+	for (int i = 0; i <= 4; i++) CHECK(predict(i, i ? "1" : "1 2") == 0);
+	int64_t t0 = loop_now_ns();
+	CHECK(run_at(5) == 0);
+	CHECK(loop_now_ns() - t0 < 10000000000LL);   /* the budget held: seconds, not forever */
+	const engine_verdict *v = verdict(&l->steps[0]);
+	CHECK(v && !v->judged && v->error);
+	CHECK_CONTAINS(v->error, "observe returned a list that is no answer");
+	v = verdict(&l->steps[1]);
+	CHECK(v && !v->judged && v->error);
+	CHECK_CONTAINS(v->error, "observe took too long");
+	v = verdict(&l->steps[2]);
+	CHECK(v && v->error);
+	CHECK_CONTAINS(v->error, "lessons cannot use __gc finalizers");
+	v = verdict(&l->steps[3]);
+	CHECK(v && v->judged && !v->error);
+	v = verdict(&l->steps[4]);
+	CHECK(v && !v->judged && v->error);
+	CHECK_CONTAINS(v->error, "observe returned a number that is no answer");
+	CHECK(run_at(5) == 0);   /* run.previous is set raw: the trap does not fire */
+	v = verdict(&l->steps[3]);
+	CHECK(v && v->judged && !v->error);
+	CHECK(predict(6, "1") == 0);
+	CHECK(run_at(7) == 0);
+	v = verdict(&l->steps[6]);
+	CHECK(v && !v->judged && v->error);
+	CHECK_CONTAINS(v->error, "out of memory");
+	CHECK(run_at(7) == 0);   /* the memory is still held: said, not an abort */
+	v = verdict(&l->steps[6]);
+	CHECK(v && !v->judged && v->error);
+	engine_free(E);
+	course_free(c);
+	E = keep;
+}
+
 int main(void)
 {
 	char *err = NULL;
@@ -149,6 +196,7 @@ int main(void)
 	test_first_run(l);
 	test_second_run(l);
 	test_observe_errors(l);
+	test_hostile();
 	engine_free(E);
 	course_free(c);
 	loop_free(L);

@@ -210,14 +210,16 @@ static void test_corrupt(const char *base)
 }
 
 /* progress_steps' rows: how many, and what step 2 had. */
-typedef struct { int n, answers, first, any; } step_rows;
+typedef struct { int n, answers, first, any; char predicted[32]; } step_rows;
 
-static void count_step(void *arg, const char *file, int step, int seen, int answers, int first, int any)
+static void count_step(void *arg, const char *file, int step, int seen, int answers, int first, int any,
+		       const char *prediction)
 {
 	step_rows *g = arg;
 	(void)file; (void)seen;
 	g->n++;
 	if (step == 2) { g->answers = answers; g->first = first; g->any = any; }
+	if (step == 5 && prediction) snprintf(g->predicted, sizeof g->predicted, "%s", prediction);
 }
 
 /* The steps read back for scores; a write that fails under the TUI (no
@@ -232,9 +234,12 @@ static void test_failed_write(const char *base)
 	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "a", 0) == 0);
 	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "b", 1) == 0);
 	CHECK(progress_set_position(p, "c", "l1.lua", 0, 3) == 0);
+	CHECK(progress_predict(p, "c", "l1.lua", 5, "three") == 0);
+	CHECK(progress_predict(p, "c", "l1.lua", 5, "four") == 0);   /* the latest counts */
 	step_rows got = { 0 };
 	CHECK(progress_steps(p, "c", count_step, &got) == 0);
-	CHECK(got.n == 2 && got.answers == 2 && got.first == 0 && got.any == 1);
+	CHECK(got.n == 3 && got.answers == 2 && got.first == 0 && got.any == 1);
+	CHECK_STR(got.predicted, "four");
 	CHECK(progress_take_problem(p) == NULL);
 	char *path = xasprintf("%s/progress.db", dir);
 	sqlite3 *db;
