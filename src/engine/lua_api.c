@@ -554,10 +554,24 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	if (deadline && loop_now_ns() > deadline) {
 		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);   /* every instruction fails now: pcall cannot save it */
 		luaL_where(L, 0);   /* in a hook, level 0 is the running lesson code */
-		lua_pushstring(L, "the lesson took too long to load (an endless loop?)");
+		lua_getfield(L, LUA_REGISTRYINDEX, "parlab.overtime");
 		lua_concat(L, 2);
 		lua_error(L);
 	}
+}
+
+void lapi_budget(lua_State *L, int64_t ns, const char *what)
+{
+	lua_pushinteger(L, loop_now_ns() + ns);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_pushstring(L, what);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.overtime");
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 10000);
+}
+
+void lapi_budget_off(lua_State *L)
+{
+	lua_sethook(L, NULL, 0, 0);
 }
 
 lua_State *lapi_newstate(size_t cap)
@@ -652,11 +666,9 @@ static int load_chunk(lua_State *L, const char *path)
 	}
 	push_env(L);
 	lua_setupvalue(L, -2, 1);
-	lua_pushinteger(L, loop_now_ns() + LOAD_BUDGET_NS);
-	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
-	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 10000);
+	lapi_budget(L, LOAD_BUDGET_NS, "the lesson took too long to load (an endless loop?)");
 	rc = lua_pcall(L, 0, 1, h);
-	lua_sethook(L, NULL, 0, 0);
+	lapi_budget_off(L);
 	lua_remove(L, h);
 	if (rc != LUA_OK) {
 		if (rc == LUA_ERRMEM) {

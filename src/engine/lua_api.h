@@ -3,6 +3,7 @@
 #ifndef PARLAB_LUA_API_H
 #define PARLAB_LUA_API_H
 #include <lua.h>
+#include <stdint.h>
 #include "engine/engine.h"
 
 /* A Lua state for loading lessons, with a memory cap (bytes). */
@@ -36,6 +37,12 @@ lua_State *course_lua(course *c);
 /* string.find(s, pattern) in L: 1 when it matches, 0 when not, -1 when
  * the pattern is malformed. */
 int lapi_find(lua_State *L, const char *s, const char *pattern);
+
+/* A time budget for lesson code in L: past ns from now, every instruction
+ * raises "file:line: what" (so a pcall in the lesson cannot carry on). Arm
+ * it where an error is caught; lapi_budget_off disarms it. */
+void lapi_budget(lua_State *L, int64_t ns, const char *what);
+void lapi_budget_off(lua_State *L);
 
 /* ---- predict-then-observe (lua_observe.c) ---- */
 

@@ -7,7 +7,6 @@
  */
 #include "engine/lua_api.h"
 #include "trace/trace_stats.h"
-#include "util/loop.h"
 #include "util/xmalloc.h"
 
 #include <lauxlib.h>
@@ -254,20 +253,6 @@ void lapi_unref(lua_State *L, int ref)
 
 /* ---- calling observe ------------------------------------------------------ */
 
-static void observe_hook(lua_State *L, lua_Debug *ar)
-{
-	(void)ar;
-	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
-	lua_Integer deadline = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	if (deadline && loop_now_ns() > deadline) {
-		/* from now on every instruction fails: a pcall in the lesson
-		 * cannot catch this and carry on */
-		lua_sethook(L, observe_hook, LUA_MASKCOUNT, 1);
-		luaL_error(L, "observe took too long (an endless loop?)");
-	}
-}
-
 /* The value on top of the stack as out's answer; pops it. */
 static void take_value(lua_State *L, lapi_observed *out)
 {
@@ -307,8 +292,7 @@ typedef struct {
 static int observe_p(lua_State *L)
 {
 	const obs_args *a = lua_touserdata(L, 1);
-	lua_pushinteger(L, loop_now_ns() + OBSERVE_BUDGET_NS);
-	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lapi_budget(L, OBSERVE_BUDGET_NS, "observe took too long (an endless loop?)");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, a->fn);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, a->run_ref);
 	if (a->prediction) lua_pushstring(L, a->prediction);
@@ -330,10 +314,9 @@ int lapi_observe(lua_State *L, int fn, int run_ref, const char *prediction, cons
 {
 	memset(out, 0, sizeof *out);
 	obs_args a = { fn, run_ref, prediction, titles, refs, nruns, out };
-	lua_sethook(L, observe_hook, LUA_MASKCOUNT, 10000);
 	char *err = NULL;
 	int rc = protect(L, observe_p, &a, &err);
-	lua_sethook(L, NULL, 0, 0);
+	lapi_budget_off(L);
 	if (rc < 0) {
 		free(out->note);
 		free(out->string);

@@ -23,17 +23,7 @@ PANE=predict
 cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-start() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	sleep 0.2
-	cat >"$WORK/run.sh" <<EOS
-env PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$WORK/predict.lua"
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
-	wait_for "parlab>" 15
-}
+start() { start_parlab "$WORK/predict.lua"; }
 
 start
 wait_for "step 1/10"

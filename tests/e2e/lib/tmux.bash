@@ -36,3 +36,17 @@ expect_not() { cap | grep -qF -- "$1" && fail "did not expect \"$1\" on the scre
 
 key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
 type_line() { key -l -- "$1"; key Enter; }
+
+# Starts (again) parlab on lesson $1 at 80x24, progress kept in
+# $WORK/state; the pane stays after it exits and says PARLAB-EXITED <rc>.
+start_parlab() {
+	"${T[@]}" kill-server >/dev/null 2>&1 || true
+	sleep 0.2
+	cat >"$WORK/run.sh" <<EOS
+env PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$1"
+echo "PARLAB-EXITED \$?"
+exec sleep 3600
+EOS
+	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+	wait_for "parlab>" 15
+}
