@@ -40,12 +40,11 @@ struct engine {
 		char *prediction; /* predict questions: the student's, as typed */
 		int pred_judged;  /* a run has judged this prediction */
 		int sum_ref, prev_ref;   /* run steps: summaries of the last two runs */
+		int64_t wall, work;      /* run steps: the last run's wall and CPU time, 0 never run */
 	} *ss;
 	engine_verdict *verd; /* the last run's verdicts on predictions */
 	int nverd;
 	run_events user_ev;
-	struct figures { const step *s; int64_t wall, work; } *figs;
-	size_t nfigs, capfigs;
 	progress *prog;       /* where progress is kept, or NULL */
 	char *prog_course;    /* the course's id there */
 	int prog_li;          /* the lesson whose time is being counted */
@@ -134,7 +133,6 @@ void engine_free(engine *e)
 	engine_set_progress(e, NULL, NULL);
 	drop_run(e);
 	trace_free(e->t);
-	free(e->figs);
 	free_verdicts(e);
 	for (int i = 0; i < e->loff[course_nlessons(e->c)]; i++) {
 		free(e->ss[i].prediction);
@@ -406,13 +404,6 @@ static void figures_of(const trace *t, int64_t *wall, int64_t *work)
 	}
 }
 
-static struct figures *figures_for(engine *e, const step *s)
-{
-	for (size_t i = 0; i < e->nfigs; i++)
-		if (e->figs[i].s == s) return &e->figs[i];
-	return NULL;
-}
-
 static const step *find_run(const lesson *l, const char *title)
 {
 	for (int i = 0; l && i < l->nsteps; i++)
@@ -427,16 +418,12 @@ static const step *find_run(const lesson *l, const char *title)
  * per second of wall time, relative to the baseline's. */
 static void compare(engine *e, const step *s, trace *t)
 {
-	int64_t wall, work;
-	figures_of(t, &wall, &work);
-	struct figures *f = figures_for(e, s);
-	if (!f) {
-		e->figs = xgrow(e->figs, &e->capfigs, e->nfigs + 1, sizeof *e->figs);
-		f = &e->figs[e->nfigs++];
-	}
-	*f = (struct figures){ s, wall, work };
+	struct sstate *x = sst(e, s);
+	figures_of(t, &x->wall, &x->work);
+	int64_t wall = x->wall, work = x->work;
 	if (!s->baseline || e->run_failed || e->run_skipped) return;
-	const struct figures *b = figures_for(e, find_run(engine_lesson(e), s->baseline));
+	const step *base = find_run(engine_lesson(e), s->baseline);
+	const struct sstate *b = base ? sst(e, base) : NULL;
 	char msg[256], w1[24], w2[24];
 	if (!b || b->wall <= 0 || b->work <= 0 || wall <= 0) {
 		snprintf(msg, sizeof msg, "run \"%s\" too, to compare this run with it", s->baseline);
@@ -787,6 +774,19 @@ int engine_unpredicted(const engine *e, const step *r)
 	for (int i = 0; i < l->nsteps; i++)
 		if (l->steps[i].predicts == r && !sst(e, &l->steps[i])->prediction) n++;
 	return n;
+}
+
+char *engine_verdict_seen(const engine_verdict *v)
+{
+	if (v->observed && v->note) return xasprintf("%s (%s)", v->observed, v->note);
+	return v->observed || v->note ? xstrdup(v->observed ? v->observed : v->note) : NULL;
+}
+
+const char *engine_verdict_says(const engine_verdict *v)
+{
+	if (v->error) return v->error;
+	if (v->judged) return v->correct ? "Right: your machine did what you predicted." : "Not quite: your machine did otherwise.";
+	return v->prediction ? "Not judged yet: run it again." : "Nothing was predicted, so nothing is judged.";
 }
 
 int engine_verdicts(engine *e, const step *r, const engine_verdict **v)

@@ -178,6 +178,12 @@ typedef struct {
 	char *note;           /* the lesson's words on it, or NULL */
 	char *error;          /* observe failed: "file:line: message", or NULL */
 } engine_verdict;
+/* What v says was observed, with the lesson's note: "2 (at most 2 ran at
+ * once)", or either alone; NULL when neither. Caller frees. */
+char *engine_verdict_seen(const engine_verdict *v);
+/* The verdict in words ("Right: your machine did what you predicted."),
+ * or the lesson's error when observe failed. */
+const char *engine_verdict_says(const engine_verdict *v);
 /* The verdicts on run step r's last run (one per predict question on it). */
 int engine_verdicts(engine *e, const step *r, const engine_verdict **v);
 /* An answer as typed, spelled out: "2" to a choice question is "2) No".

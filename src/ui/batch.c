@@ -220,16 +220,14 @@ static void print_verdicts(engine *e, const step *r, FILE *out)
 		fprintf(out, "You predicted: %s\n", said);
 		free(said);
 		if (v[i].error) fprintf(out, "parlab: the lesson could not judge it: %s\n", v[i].error);
-		if (v[i].observed || v[i].note) {
-			char *o = xasprintf("Observed: %s%s%s%s", v[i].observed ? v[i].observed : "",
-					    v[i].observed && v[i].note ? " (" : "", v[i].note ? v[i].note : "",
-					    v[i].observed && v[i].note ? ")" : "");
+		char *seen = engine_verdict_seen(&v[i]);
+		if (seen) {
+			char *o = xasprintf("Observed: %s", seen);
 			wrap(out, o, strlen(o), "", "  ");
 			free(o);
+			free(seen);
 		}
-		if (v[i].judged) fputs(v[i].correct ? "Right: your machine did what you predicted.\n"
-					     : "Not quite: your machine did otherwise.\n", out);
-		else if (!v[i].error && v[i].prediction) fputs("Not judged yet: run it again.\n", out);
+		if (!v[i].error) fprintf(out, "%s\n", engine_verdict_says(&v[i]));
 		if (v[i].q->explain) print_text(out, v[i].q->explain);
 	}
 }

@@ -80,20 +80,12 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 		line_adds(h, R_HEAD, " Your prediction");
 		doc_para(d, R_BOLD, v[i].q->body, strlen(v[i].q->body), "  ", "  ", R_BOLD);
 		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("nothing (skipped)");
-		char *msg = xasprintf("%s", said);
-		doc_para(d, R_TEXT, msg, strlen(msg), "  You predicted: ", "    ", R_DIM);
-		free(msg);
+		doc_para(d, R_TEXT, said, strlen(said), "  You predicted: ", "    ", R_DIM);
 		free(said);
-		if (v[i].observed || v[i].note) {
-			msg = xasprintf("%s%s%s%s", v[i].observed ? v[i].observed : "", v[i].observed && v[i].note ? " (" : "",
-					v[i].note ? v[i].note : "", v[i].observed && v[i].note ? ")" : "");
-			doc_para(d, R_TEXT, msg, strlen(msg), "  Observed:      ", "    ", R_DIM);
-			free(msg);
-		}
-		const char *verdict = v[i].error ? v[i].error
-				      : v[i].judged ? (v[i].correct ? "Right: your machine did what you predicted."
-								    : "Not quite: your machine did otherwise.")
-				      : v[i].prediction ? "Not judged yet: run it again." : "Predict first (type back) to be judged.";
+		char *seen = engine_verdict_seen(&v[i]);
+		if (seen) doc_para(d, R_TEXT, seen, strlen(seen), "  Observed:      ", "    ", R_DIM);
+		free(seen);
+		const char *verdict = engine_verdict_says(&v[i]);
 		doc_para(d, v[i].error ? R_ERR : role, verdict, strlen(verdict), "  ", "  ", role);
 		if (v[i].q->explain && (v[i].judged || !v[i].prediction)) {
 			doc_blank(d);
