@@ -33,18 +33,7 @@ PANE=keys
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
 
-leftovers() {
-	local re="${MARK%k-*}[k]-${MARK##*-}"   # a regex that does not match its own argv
-	grep -lsE -- "$re" /proc/[0-9]*/cmdline | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx "$$" | sort -u || true
-}
-
-cleanup() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	local p
-	for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_marked EXIT
 
 text() { "${T[@]}" send-keys -t "$PANE" -l -- "$1"; }
 

@@ -40,19 +40,7 @@ PANE=e2e
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
 
-leftovers() {   # pids of anything of ours still alive: argv or cwd has the marker
-	local re="${MARK%k-*}[k]-${MARK##*-}"   # a regex that does not match its own argv
-	{ grep -lsE -- "$re" /proc/[0-9]*/cmdline; find /proc/[0-9]*/cwd -maxdepth 0 -lname "*$MARK*" 2>/dev/null; } |
-		sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx "$$" | sort -u || true
-}
-
-cleanup() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	local p
-	for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_marked EXIT
 
 status_line() { cap | sed -n 23p; }
 

@@ -50,3 +50,19 @@ EOS
 	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
 	wait_for "parlab>" 15
 }
+
+# For tests that put a marker ($MARK) in the lesson's path and in TMPDIR:
+# pids of anything of theirs still alive (argv or cwd has the marker).
+leftovers() {
+	local re="${MARK%k-*}[k]-${MARK##*-}"   # a regex that does not match its own argv
+	{ grep -lsE -- "$re" /proc/[0-9]*/cmdline; find /proc/[0-9]*/cwd -maxdepth 0 -lname "*$MARK*" 2>/dev/null; } |
+		sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | grep -vx "$$" | sort -u || true
+}
+
+# The tmux server, anything marked still alive, and $WORK: gone.
+cleanup_marked() {
+	"${T[@]}" kill-server >/dev/null 2>&1 || true
+	local p
+	for p in $(leftovers); do kill -KILL "$p" 2>/dev/null || true; done
+	rm -rf "$WORK"
+}
