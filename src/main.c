@@ -47,10 +47,18 @@ static void usage(FILE *f)
 	      "  -h, --help      this help\n"
 	      "  -V, --version   the version\n"
 	      "\n"
-	      "Environment: PARLAB_STATE (progress folder; else $XDG_STATE_HOME/parlab or\n"
-	      "~/.local/state/parlab), PARLAB_LESSONS (bundled lessons folder), PARLAB_PYTHON (the\n"
-	      "Python for command runs), PARLAB_SAMPLE_MS (/proc sampling interval),\n"
-	      "NO_COLOR (no colours).\n", f);
+	      "Environment:\n"
+	      "  PARLAB_STATE    progress folder (else $XDG_STATE_HOME/parlab or\n"
+	      "                  ~/.local/state/parlab); \"off\" keeps nothing\n"
+	      "  PARLAB_LESSONS  the bundled lessons folder\n"
+	      "  PARLAB_CAPTURE  how runs are captured: perf (kernel context switches),\n"
+	      "                  proc (the /proc sampler) or none; default perf, else proc\n"
+	      "  PARLAB_SAMPLE_MS  the /proc sampler's interval in ms\n"
+	      "  PARLAB_PYTHON   the Python for command runs\n"
+	      "  TMPDIR          where runs get their scratch folders\n"
+	      "  NO_COLOR        no colours\n"
+	      "\n"
+	      "More: man parlab.\n", f);
 }
 
 static int cmd_check(int argc, char **argv)

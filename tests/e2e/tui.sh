@@ -10,7 +10,7 @@
 # trace), help, a hint, the right answer, a resize below 80x24 and back,
 # quit. Then: Ctrl-C stops a live run and a second one quits; SIGTERM during
 # a run; a fatal signal (SIGSEGV); Ctrl-D; NO_COLOR; the saved trace played
-# back by parlab replay (skipped while the command line does not offer it).
+# back by parlab replay.
 # After each: the exit status, the alternate screen gone, the tty modes as
 # they were (stty -g before = after), and no process of the run left.
 # Finally a smoke walk through COURSE (default: lessons/module14 when it
@@ -273,30 +273,26 @@ check_exit 0 "NO_COLOR"
 
 # ---- 7. replay of the trace saved in 1 ---------------------------------------------
 start "$WORK/mini.trace" "" "replay --speed 0.02"
-if cap | grep -qE "PARLAB-EXITED|not available|unknown|Usage"; then
-	echo "skip - replay: this parlab's command line does not play traces back yet"
-else
-	wait_for "parlab replay"
-	wait_for "playing at 0.02x"
-	expect "Run statistics"
-	type_line "pause"
-	wait_for "Paused at"
-	type_line "seek 0"
-	wait_for "(no output yet)"
-	expect "0 lines"
-	type_line "step 10s"   # to the end
-	wait_for "the end"
-	wait_for "finished: all 3 workers exited 0"
-	expect "3 lines"
-	cap | grep -qE 'w[0-2] +Worker: [0-2]' || fail "replay: the output lines should be there at the end"
-	type_line "at 1ms"
-	wait_for "at 1.00ms"
-	type_line "speed 50"
-	type_line "restart"
-	wait_for "the end" 10
-	type_line "quit"
-	check_exit 0 "replay: pause, seek, step, cursor, speed, restart"
-fi
+wait_for "parlab replay"
+wait_for "playing at 0.02x"
+expect "Run statistics"
+type_line "pause"
+wait_for "Paused at"
+type_line "seek 0"
+wait_for "(no output yet)"
+expect "0 lines"
+type_line "step 10s"   # to the end
+wait_for "the end"
+wait_for "finished: all 3 workers exited 0"
+expect "3 lines"
+cap | grep -qE 'w[0-2] +Worker: [0-2]' || fail "replay: the output lines should be there at the end"
+type_line "at 1ms"
+wait_for "at 1.00ms"
+type_line "speed 50"
+type_line "restart"
+wait_for "the end" 10
+type_line "quit"
+check_exit 0 "replay: pause, seek, step, cursor, speed, restart"
 
 # ---- 8. smoke: the whole course, every step --------------------------------------
 if [ -n "$COURSE" ]; then

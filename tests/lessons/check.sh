@@ -14,6 +14,8 @@ fi
 
 for f in "$here"/bad/*.lua; do
 	want=$(sed -n '1s/^-- expect: //p' "$f")
+	# An empty expectation would match any output: each bad lesson must name its error.
+	if [ -z "${want// /}" ]; then echo "FAIL: $f: its first line must be '-- expect: <the error>'"; fail=1; continue; fi
 	out=$("$parlab" check "$f" 2>&1); rc=$?
 	if [ $rc -ne 1 ]; then echo "FAIL: $f: check exited $rc, want 1"; fail=1; fi
 	case "$out" in
