@@ -4,6 +4,7 @@
  * SIGCHLD) into the trace, all from the event loop without blocking.
  */
 #include "run/run.h"
+#include "run/proto.h"
 #include "run/runner.h"
 #include "trace/capture.h"
 #include "util/procfs.h"
@@ -257,22 +258,23 @@ static void note_failure(run *r, const trace_task *k, int status)
 		snprintf(r->failures + len, sizeof r->failures - len, "%s%s", len ? ", " : "", one);
 }
 
-static void handle_end(run *r, int id, int pid, int tid, int status, long long cpu,
-		       long long wait, int lastcpu, long long at)
+/* An "E" line: the task's end, totals and last CPU; a worker's failure is
+ * noted, and a crash stops the run. */
+static void handle_end(run *r, const proto_end *m)
 {
-	int task = task_for(r, id < r->nworkers ? id : -1, pid, tid);
+	int task = task_for(r, m->id < r->nworkers ? m->id : -1, m->pid, m->tid);
 	trace_task *k = trace_task_get(r->t, task);
-	int64_t t = trace_rel(r->t, at);
-	k->died = t;
-	k->exit_status = status;
-	if (cpu > k->cpu_ns) k->cpu_ns = cpu;
-	if (wait > k->wait_ns) k->wait_ns = wait;
-	if (lastcpu >= 0) {
-		k->last_cpu = lastcpu;
-		if (lastcpu < 64 && cpu > 0) k->cpus |= 1ULL << lastcpu;
+	k->died = trace_rel(r->t, m->at);
+	k->exit_status = m->status;
+	if (m->cpu_ns > k->cpu_ns) k->cpu_ns = m->cpu_ns;
+	if (m->wait_ns > k->wait_ns) k->wait_ns = m->wait_ns;
+	if (m->last_cpu >= 0) {
+		k->last_cpu = m->last_cpu;
+		if (m->last_cpu < 64 && m->cpu_ns > 0) k->cpus |= 1ULL << m->last_cpu;
 	}
-	if (id < 0) return;   /* an adopted orphan: shown, not judged */
+	if (m->id < 0) return;   /* an adopted orphan: shown, not judged */
 	r->ended++;
+	int status = m->status;
 	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (!ok) note_failure(r, k, status);
 	/* A crash (not our own kill) takes the whole run down. */
@@ -301,21 +303,25 @@ static void start_workers(run *r)
 	r->go = -1;
 }
 
+/* An "S" line: the worker's task, born now; capture may watch it early. */
+static void handle_start(run *r, const proto_start *m)
+{
+	int task = task_for(r, m->id, m->pid, m->tid);
+	trace_task *k = trace_task_get(r->t, task);
+	k->born = trace_rel(r->t, m->at);
+	if (k->born < 0) k->born = 0;
+	if (r->cap) capture_hint(r->cap, m->pid, m->tid);
+}
+
+/* One control line from the runner (run/proto.h); anything else is ignored. */
 static void handle_ctl_line(run *r, char *line)
 {
-	int id, pid, tid, status, lastcpu;
-	long long at, cpu, wait;
-	if (!strcmp(line, "R")) {
-		start_workers(r);
-	} else if (sscanf(line, "S %d %d %d %lld", &id, &pid, &tid, &at) == 4) {
-		int task = task_for(r, id, pid, tid);
-		trace_task *k = trace_task_get(r->t, task);
-		k->born = trace_rel(r->t, at);
-		if (k->born < 0) k->born = 0;
-		if (r->cap) capture_hint(r->cap, pid, tid);
-	} else if (sscanf(line, "E %d %d %d %d %lld %lld %d %lld", &id, &pid, &tid, &status,
-			  &cpu, &wait, &lastcpu, &at) == 8) {
-		handle_end(r, id, pid, tid, status, cpu, wait, lastcpu, at);
+	proto_msg m;
+	switch (proto_parse(line, &m)) {
+	case PROTO_READY: start_workers(r); break;
+	case PROTO_START: handle_start(r, &m.start); break;
+	case PROTO_END: handle_end(r, &m.end); break;
+	case PROTO_BAD: break;
 	}
 }
 

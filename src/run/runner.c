@@ -14,7 +14,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,26 +23,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/proto.h"
 #include "util/loop.h"
 #include "util/procfs.h"
 
 static runner_ctx *R;   /* the runner's one context (per runner process) */
 
-void runner_msg(int fd, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0) return;
-	if ((size_t)n > sizeof buf - 2) n = sizeof buf - 2;
-	buf[n++] = '\n';
-	if (write(fd, buf, (size_t)n) < 0) { /* screen gone: nothing to tell */ }
-}
-
 /* schedstat totals and last CPU of a task, from /proc; zeros when gone. */
-static void task_stats(pid_t pid, pid_t tid, long long *cpu, long long *wait, int *lastcpu)
+static void task_stats(pid_t pid, pid_t tid, int64_t *cpu, int64_t *wait, int *lastcpu)
 {
 	char path[64], buf[1024];
 	*cpu = *wait = 0;
@@ -50,7 +38,7 @@ static void task_stats(pid_t pid, pid_t tid, long long *cpu, long long *wait, in
 	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
 	FILE *f = fopen(path, "re");
 	if (f) {
-		if (fscanf(f, "%lld %lld", cpu, wait) != 2) *cpu = *wait = 0;
+		if (fscanf(f, "%" SCNd64 " %" SCNd64, cpu, wait) != 2) *cpu = *wait = 0;
 		fclose(f);
 	}
 	char *p = procfs_stat(pid, tid, buf, sizeof buf);
@@ -59,18 +47,21 @@ static void task_stats(pid_t pid, pid_t tid, long long *cpu, long long *wait, in
 	if (p) *lastcpu = atoi(p);
 }
 
+/* A worker's "S" line; a write error means the screen is gone: nothing to tell. */
 static void report_start(int id, pid_t pid, pid_t tid)
 {
-	runner_msg(R->ctl, "S %d %d %d %lld", id, (int)pid, (int)tid, (long long)loop_now_ns());
+	proto_start m = { id, pid, tid, loop_now_ns() };
+	(void)proto_write_start(R->ctl, &m);
 }
 
+/* An "E" line for a task that ended with status; stats must still be
+ * readable (a thread before it returns, a zombie not yet reaped). */
 static void report_end(int id, pid_t pid, pid_t tid, int status)
 {
-	long long cpu, wait;
-	int lastcpu;
-	task_stats(pid, tid, &cpu, &wait, &lastcpu);
-	runner_msg(R->ctl, "E %d %d %d %d %lld %lld %d %lld", id, (int)pid, (int)tid, status,
-		   cpu, wait, lastcpu, (long long)loop_now_ns());
+	proto_end m = { id, pid, tid, status, 0, 0, -1, 0 };
+	task_stats(pid, tid, &m.cpu_ns, &m.wait_ns, &m.last_cpu);
+	m.at = loop_now_ns();
+	(void)proto_write_end(R->ctl, &m);
 }
 
 /* Keeps only the fds a worker needs: its two pipes as 1 and 2, and ctl. */
@@ -141,12 +132,11 @@ static void reap_children(pid_t *pids, int n)
 		int id = -1;
 		for (int i = 0; i < n; i++)
 			if (pids[i] == pid) id = i;
-		long long cpu, wait;
-		int lastcpu, status = 0;
-		task_stats(pid, pid, &cpu, &wait, &lastcpu);
-		if (waitpid(pid, &status, 0) < 0) continue;
-		runner_msg(R->ctl, "E %d %d %d %d %lld %lld %d %lld", id, (int)pid, (int)pid, status,
-			   cpu, wait, lastcpu, (long long)loop_now_ns());
+		proto_end m = { id, pid, pid, 0, 0, 0, -1, 0 };
+		task_stats(pid, pid, &m.cpu_ns, &m.wait_ns, &m.last_cpu);
+		if (waitpid(pid, &m.status, 0) < 0) continue;
+		m.at = loop_now_ns();
+		(void)proto_write_end(R->ctl, &m);
 	}
 }
 
@@ -189,7 +179,7 @@ void runner_main(runner_ctx *ctx)
 	fflush(NULL);
 	/* Ready: the screen arms capture now, so that what prepare ran (Python
 	 * probes) is not traced and every worker is. */
-	runner_msg(R->ctl, "R");
+	(void)proto_write_ready(R->ctl);
 	char b;
 	while (read(R->go, &b, 1) < 0 && errno == EINTR) {}
 	close(R->go);
