@@ -53,6 +53,7 @@ struct run {
 	char *stop_why;
 	char *crash;
 	int ended, failed_workers, done, killed;
+	int timed_out;      /* the stop was the time limit's */
 	char failures[160];
 };
 
@@ -327,25 +328,36 @@ static void handle_ctl_line(run *r, char *line)
 
 /* ---- lifecycle --------------------------------------------------------------- */
 
-static void outcome(run *r, char *buf, size_t cap)
+/* How the run ended, as a kind and in words for the trace. */
+static trace_end_kind outcome(run *r, char *buf, size_t cap)
 {
 	int st = r->runner_status;
-	if (r->stop_why && r->crash && r->stop_why == r->crash)
+	if (r->stop_why && r->crash && r->stop_why == r->crash) {
 		snprintf(buf, cap, "%s: the run was stopped; every task killed and reaped", r->crash);
-	else if (r->stop_why)
+		return TRACE_CRASHED;
+	}
+	if (r->stop_why) {
 		snprintf(buf, cap, "%s: every task killed and reaped", r->stop_why);
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == RUNNER_NOT_RUN)
+		return r->timed_out ? TRACE_TIMED_OUT : TRACE_STOPPED;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == RUNNER_NOT_RUN) {
 		snprintf(buf, cap, "not run (see the message above)");
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return TRACE_NOT_RUN;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		snprintf(buf, cap, "the runner failed (status %d); every task killed and reaped", st);
-	else if (r->failed_workers && r->spec.kind == RUN_COMMAND)
+		return TRACE_RUNNER_FAILED;
+	}
+	if (r->failed_workers && r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "%s", r->failures);
 	else if (r->failed_workers)
 		snprintf(buf, cap, "%d of %d workers failed: %s", r->failed_workers, r->ended, r->failures);
-	else if (r->spec.kind == RUN_COMMAND)
+	if (r->failed_workers) return TRACE_FAILED;
+	if (r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "finished: exit 0");
 	else
 		snprintf(buf, cap, r->ended == 1 ? "finished: the worker exited 0" : "finished: all %d workers exited 0", r->ended);
+	return TRACE_FINISHED;
 }
 
 static void finish(run *r)
@@ -374,8 +386,8 @@ static void finish(run *r)
 		if (m->died < 0) m->died = end;
 		if (r->killed && !m->is_thread && m->exit_status < 0) m->exit_status = SIGKILL;
 	}
-	outcome(r, why, sizeof why);
-	trace_finish(r->t, end, why);
+	trace_end_kind kind = outcome(r, why, sizeof why);
+	trace_finish_as(r->t, end, kind, why);
 	if (active == r) active = NULL;
 	if (r->ev.done) r->ev.done(r, r->ev.arg);
 }
@@ -406,6 +418,7 @@ static void on_timeout(loop *l, long id, void *arg)
 	r->timeout_timer = 0;
 	char why[64];
 	snprintf(why, sizeof why, "timed out after %.1f s", r->spec.timeout_ms / 1000.0);
+	r->timed_out = !r->killed;   /* an earlier stop keeps its own reason */
 	run_stop(r, why);
 }
 
