@@ -3,6 +3,7 @@
  * output lines (sanitized on the way in), marks, and how the run ended.
  */
 #include "trace/trace.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 #include <stdio.h>
@@ -262,27 +263,6 @@ trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu)
 	return TS_UNKNOWN;
 }
 
-size_t trace_utf8_len(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t len;
-	if (s[0] < 0x80) return 1;
-	else if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2) len = 2;
-	else if ((s[0] & 0xF0) == 0xE0) len = 3;
-	else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4) len = 4;
-	else return 0;
-	if (len > n) return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80) return 0;
-	if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;   /* overlong */
-	if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;  /* surrogate */
-	if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
-	if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
-	/* C1 controls (U+0080..U+009F) can drive terminals too. */
-	if (len == 2 && s[0] == 0xC2 && s[1] < 0xA0) return 0;
-	return len;
-}
-
 size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -311,7 +291,7 @@ size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) { i++; continue; }   /* \r, \b, bells... */
-		size_t n = trace_utf8_len(src + i, len - i);
+		size_t n = utf8_safe_len(src + i, len - i);
 		if (!n) {   /* U+FFFD */
 			dst[o++] = (char)0xEF; dst[o++] = (char)0xBF; dst[o++] = (char)0xBD;
 			i++;

@@ -153,12 +153,9 @@ char *trace_fmt_ns(char *buf, size_t cap, int64_t ns);
 /* "0,1" or "0-3": the CPUs in a mask. */
 char *trace_fmt_cpus(char *buf, size_t cap, uint64_t mask);
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if it is
- * invalid or a C1 control (which can drive terminals too). */
-size_t trace_utf8_len(const char *s, size_t n);
-
-/* Copies text into dst (cap bytes) with control characters and escape
- * sequences removed and invalid UTF-8 replaced; returns the length. */
+/* Copies text into dst (cap bytes) with control characters (C1 too) and
+ * escape sequences removed, tabs expanded and invalid UTF-8 replaced by
+ * U+FFFD (util/utf8.h decides what is valid); returns the length. */
 size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len);
 
 #endif

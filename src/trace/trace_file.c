@@ -5,6 +5,7 @@
  * built exactly as a live one is.
  */
 #include "trace/trace_file.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ static void tf_put_str(FILE *f, const char *s)
 	fputs(" \"", f);
 	while (i < n) {
 		unsigned char c = p[i];
-		size_t k = c >= 0x80 ? trace_utf8_len((const char *)p + i, n - i) : 0;
+		size_t k = c >= 0x80 ? utf8_safe_len((const char *)p + i, n - i) : 0;
 		if (k) { fwrite(p + i, 1, k, f); i += k; continue; }
 		if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
 		else if (c == '\n') fputs("\\n", f);
