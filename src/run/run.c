@@ -96,10 +96,9 @@ static void kill_orphans(void)
 		long pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0) continue;
 		char buf[512];
-		const char *p = procfs_stat((pid_t)pid, 0, buf, sizeof buf);
-		int ppid;
-		char st;
-		if (p && sscanf(p, "%c %d", &st, &ppid) == 2 && ppid == self)
+		long long ppid;
+		if (procfs_stat((pid_t)pid, 0, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PPID, &ppid) == 0 &&
+		    ppid == self)
 			kill((pid_t)pid, SIGKILL);
 	}
 	closedir(d);

@@ -41,10 +41,9 @@ static void task_stats(pid_t pid, pid_t tid, int64_t *cpu, int64_t *wait, int *l
 		if (fscanf(f, "%" SCNd64 " %" SCNd64, cpu, wait) != 2) *cpu = *wait = 0;
 		fclose(f);
 	}
-	char *p = procfs_stat(pid, tid, buf, sizeof buf);
-	/* field 39 (processor) is the 36th after the state (field 3) */
-	for (int field = 3; p && field < 39; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
-	if (p) *lastcpu = atoi(p);
+	long long cpu_nr;
+	if (procfs_stat(pid, tid, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PROCESSOR, &cpu_nr) == 0)
+		*lastcpu = (int)cpu_nr;
 }
 
 /* A worker's "S" line; a write error means the screen is gone: nothing to tell. */
