@@ -1,7 +1,9 @@
 /*
  * run.c: the screen side of a run. Creates the pipes, forks the runner,
- * arms capture, and turns what comes back (control lines, output bytes,
- * SIGCHLD) into the trace, all from the event loop without blocking.
+ * arms capture when the runner says it is ready, and turns what comes back
+ * (control lines, see run/proto.h; output bytes; SIGCHLD) into the trace,
+ * from the event loop without blocking it (only run_free waits, for a run
+ * it has to end).
  */
 #include "run/run.h"
 #include "run/proto.h"
@@ -75,6 +77,7 @@ void run_reap_all(void)
 	}
 }
 
+/* SIGCHLD, through the loop: reap, and end the run once all is in. */
 static void on_sigchld(loop *l, int sig, void *arg)
 {
 	(void)l; (void)sig; (void)arg;
@@ -124,6 +127,8 @@ static void reap_strays(void)
 
 static int worker_task(run *r, int worker);
 
+/* One line of a worker's (or the runner's) output into the trace, or
+ * counted once the run has RUN_MAX_LINES. */
 static void emit_line(pipe_in *p, const char *s, size_t len)
 {
 	run *r = p->r;
@@ -172,6 +177,7 @@ static void split_lines(pipe_in *p, int flush)
 	p->len -= start;
 }
 
+/* At EOF: the last partial line, then the fd leaves the loop. */
 static void pipe_close(pipe_in *p)
 {
 	if (p->fd < 0) return;
@@ -194,6 +200,7 @@ static int pipe_read(pipe_in *p)
 	return 0;
 }
 
+/* A pipe is readable or hung up: read a chunk, tell the front end. */
 static void on_pipe(loop *l, int fd, int events, void *arg)
 {
 	(void)l; (void)fd;
@@ -209,6 +216,7 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 
 /* ---- control lines --------------------------------------------------------- */
 
+/* Reads every control line there is now. */
 static void drain_ctl(run *r)
 {
 	pipe_in *c = &r->pipes[0];
@@ -217,6 +225,7 @@ static void drain_ctl(run *r)
 		if ((rc = pipe_read(c)) == 1) pipe_close(c);
 }
 
+/* The trace task of a worker id; -1 before its "S" line. */
 static int worker_task(run *r, int worker)
 {
 	if (worker < 0 || worker >= r->nworkers) return -1;
@@ -224,6 +233,7 @@ static int worker_task(run *r, int worker)
 	return r->worker_task[worker];
 }
 
+/* The task of tid, added (and labelled w<id> or by the command) if new. */
 static int task_for(run *r, int worker, pid_t pid, pid_t tid)
 {
 	int task = trace_task_find(r->t, tid);
@@ -245,6 +255,7 @@ static int task_for(run *r, int worker, pid_t pid, pid_t tid)
 	return task;
 }
 
+/* Adds "w1 exit 3" or "w1 killed by ..." to the run's failures. */
 static void note_failure(run *r, const trace_task *k, int status)
 {
 	char one[48];
@@ -359,6 +370,7 @@ static trace_end_kind outcome(run *r, char *buf, size_t cap)
 	return TRACE_FINISHED;
 }
 
+/* Everything is in: stop capture, kill strays, close the trace with its outcome. */
 static void finish(run *r)
 {
 	char why[320];
@@ -403,6 +415,8 @@ static void on_grace(loop *l, long id, void *arg)
 	finish_if_done(r);
 }
 
+/* Finishes once the runner is reaped and every pipe is at EOF; waits
+ * GRACE_MS for pipes a stray still holds. */
 static void finish_if_done(run *r)
 {
 	if (r->done || !r->runner_reaped) return;
@@ -410,6 +424,7 @@ static void finish_if_done(run *r)
 	if (!r->grace_timer) r->grace_timer = loop_timer_add(r->l, GRACE_MS, 0, on_grace, r);
 }
 
+/* The run's time limit. */
 static void on_timeout(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;
@@ -452,11 +467,13 @@ int run_failed(const run *r)
 
 /* ---- start ----------------------------------------------------------------- */
 
+/* Every pipe of a run is close-on-exec: a command inherits only its 1 and 2. */
 static int make_pipe(int fds[2])
 {
 	return pipe2(fds, O_CLOEXEC);
 }
 
+/* A read end the loop watches; stream 0 is the control pipe. */
 static void add_pipe(run *r, int fd, int worker, int stream)
 {
 	pipe_in *p = &r->pipes[r->npipes++];
