@@ -1,9 +1,12 @@
 /*
  * run.c: the screen side of a run. Creates the pipes, forks the runner,
- * arms capture, and turns what comes back (control lines, output bytes,
- * SIGCHLD) into the trace, all from the event loop without blocking.
+ * arms capture when the runner says it is ready, and turns what comes back
+ * (control lines, see run/proto.h; output bytes; SIGCHLD) into the trace,
+ * from the event loop without blocking it (only run_free waits, for a run
+ * it has to end).
  */
 #include "run/run.h"
+#include "run/proto.h"
 #include "run/runner.h"
 #include "trace/capture.h"
 #include "util/procfs.h"
@@ -52,6 +55,7 @@ struct run {
 	char *stop_why;
 	char *crash;
 	int ended, failed_workers, done, killed;
+	int timed_out;      /* the stop was the time limit's */
 	char failures[160];
 };
 
@@ -73,6 +77,7 @@ void run_reap_all(void)
 	}
 }
 
+/* SIGCHLD, through the loop: reap, and end the run once all is in. */
 static void on_sigchld(loop *l, int sig, void *arg)
 {
 	(void)l; (void)sig; (void)arg;
@@ -94,10 +99,9 @@ static void kill_orphans(void)
 		long pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0) continue;
 		char buf[512];
-		const char *p = procfs_stat((pid_t)pid, 0, buf, sizeof buf);
-		int ppid;
-		char st;
-		if (p && sscanf(p, "%c %d", &st, &ppid) == 2 && ppid == self)
+		long long ppid;
+		if (procfs_stat((pid_t)pid, 0, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PPID, &ppid) == 0 &&
+		    ppid == self)
 			kill((pid_t)pid, SIGKILL);
 	}
 	closedir(d);
@@ -123,6 +127,8 @@ static void reap_strays(void)
 
 static int worker_task(run *r, int worker);
 
+/* One line of a worker's (or the runner's) output into the trace, or
+ * counted once the run has RUN_MAX_LINES. */
 static void emit_line(pipe_in *p, const char *s, size_t len)
 {
 	run *r = p->r;
@@ -171,6 +177,7 @@ static void split_lines(pipe_in *p, int flush)
 	p->len -= start;
 }
 
+/* At EOF: the last partial line, then the fd leaves the loop. */
 static void pipe_close(pipe_in *p)
 {
 	if (p->fd < 0) return;
@@ -193,6 +200,7 @@ static int pipe_read(pipe_in *p)
 	return 0;
 }
 
+/* A pipe is readable or hung up: read a chunk, tell the front end. */
 static void on_pipe(loop *l, int fd, int events, void *arg)
 {
 	(void)l; (void)fd;
@@ -208,6 +216,7 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 
 /* ---- control lines --------------------------------------------------------- */
 
+/* Reads every control line there is now. */
 static void drain_ctl(run *r)
 {
 	pipe_in *c = &r->pipes[0];
@@ -216,6 +225,7 @@ static void drain_ctl(run *r)
 		if ((rc = pipe_read(c)) == 1) pipe_close(c);
 }
 
+/* The trace task of a worker id; -1 before its "S" line. */
 static int worker_task(run *r, int worker)
 {
 	if (worker < 0 || worker >= r->nworkers) return -1;
@@ -223,6 +233,7 @@ static int worker_task(run *r, int worker)
 	return r->worker_task[worker];
 }
 
+/* The task of tid, added (and labelled w<id> or by the command) if new. */
 static int task_for(run *r, int worker, pid_t pid, pid_t tid)
 {
 	int task = trace_task_find(r->t, tid);
@@ -244,6 +255,7 @@ static int task_for(run *r, int worker, pid_t pid, pid_t tid)
 	return task;
 }
 
+/* Adds "w1 exit 3" or "w1 killed by ..." to the run's failures. */
 static void note_failure(run *r, const trace_task *k, int status)
 {
 	char one[48];
@@ -257,22 +269,23 @@ static void note_failure(run *r, const trace_task *k, int status)
 		snprintf(r->failures + len, sizeof r->failures - len, "%s%s", len ? ", " : "", one);
 }
 
-static void handle_end(run *r, int id, int pid, int tid, int status, long long cpu,
-		       long long wait, int lastcpu, long long at)
+/* An "E" line: the task's end, totals and last CPU; a worker's failure is
+ * noted, and a crash stops the run. */
+static void handle_end(run *r, const proto_end *m)
 {
-	int task = task_for(r, id < r->nworkers ? id : -1, pid, tid);
+	int task = task_for(r, m->id < r->nworkers ? m->id : -1, m->pid, m->tid);
 	trace_task *k = trace_task_get(r->t, task);
-	int64_t t = trace_rel(r->t, at);
-	k->died = t;
-	k->exit_status = status;
-	if (cpu > k->cpu_ns) k->cpu_ns = cpu;
-	if (wait > k->wait_ns) k->wait_ns = wait;
-	if (lastcpu >= 0) {
-		k->last_cpu = lastcpu;
-		if (lastcpu < 64 && cpu > 0) k->cpus |= 1ULL << lastcpu;
+	k->died = trace_rel(r->t, m->at);
+	k->exit_status = m->status;
+	if (m->cpu_ns > k->cpu_ns) k->cpu_ns = m->cpu_ns;
+	if (m->wait_ns > k->wait_ns) k->wait_ns = m->wait_ns;
+	if (m->last_cpu >= 0) {
+		k->last_cpu = m->last_cpu;
+		if (m->last_cpu < 64 && m->cpu_ns > 0) k->cpus |= 1ULL << m->last_cpu;
 	}
-	if (id < 0) return;   /* an adopted orphan: shown, not judged */
+	if (m->id < 0) return;   /* an adopted orphan: shown, not judged */
 	r->ended++;
+	int status = m->status;
 	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (!ok) note_failure(r, k, status);
 	/* A crash (not our own kill) takes the whole run down. */
@@ -301,47 +314,63 @@ static void start_workers(run *r)
 	r->go = -1;
 }
 
+/* An "S" line: the worker's task, born now; capture may watch it early. */
+static void handle_start(run *r, const proto_start *m)
+{
+	int task = task_for(r, m->id, m->pid, m->tid);
+	trace_task *k = trace_task_get(r->t, task);
+	k->born = trace_rel(r->t, m->at);
+	if (k->born < 0) k->born = 0;
+	if (r->cap) capture_hint(r->cap, m->pid, m->tid);
+}
+
+/* One control line from the runner (run/proto.h); anything else is ignored. */
 static void handle_ctl_line(run *r, char *line)
 {
-	int id, pid, tid, status, lastcpu;
-	long long at, cpu, wait;
-	if (!strcmp(line, "R")) {
-		start_workers(r);
-	} else if (sscanf(line, "S %d %d %d %lld", &id, &pid, &tid, &at) == 4) {
-		int task = task_for(r, id, pid, tid);
-		trace_task *k = trace_task_get(r->t, task);
-		k->born = trace_rel(r->t, at);
-		if (k->born < 0) k->born = 0;
-		if (r->cap) capture_hint(r->cap, pid, tid);
-	} else if (sscanf(line, "E %d %d %d %d %lld %lld %d %lld", &id, &pid, &tid, &status,
-			  &cpu, &wait, &lastcpu, &at) == 8) {
-		handle_end(r, id, pid, tid, status, cpu, wait, lastcpu, at);
+	proto_msg m;
+	switch (proto_parse(line, &m)) {
+	case PROTO_READY: start_workers(r); break;
+	case PROTO_START: handle_start(r, &m.start); break;
+	case PROTO_END: handle_end(r, &m.end); break;
+	case PROTO_BAD: break;
 	}
 }
 
 /* ---- lifecycle --------------------------------------------------------------- */
 
-static void outcome(run *r, char *buf, size_t cap)
+/* How the run ended, as a kind and in words for the trace. */
+static trace_end_kind outcome(run *r, char *buf, size_t cap)
 {
 	int st = r->runner_status;
-	if (r->stop_why && r->crash && r->stop_why == r->crash)
+	if (r->stop_why && r->crash && r->stop_why == r->crash) {
 		snprintf(buf, cap, "%s: the run was stopped; every task killed and reaped", r->crash);
-	else if (r->stop_why)
+		return TRACE_CRASHED;
+	}
+	if (r->stop_why) {
 		snprintf(buf, cap, "%s: every task killed and reaped", r->stop_why);
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == RUNNER_NOT_RUN)
+		return r->timed_out ? TRACE_TIMED_OUT : TRACE_STOPPED;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == RUNNER_NOT_RUN) {
 		snprintf(buf, cap, "not run (see the message above)");
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return TRACE_NOT_RUN;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		snprintf(buf, cap, "the runner failed (status %d); every task killed and reaped", st);
-	else if (r->failed_workers && r->spec.kind == RUN_COMMAND)
+		return TRACE_RUNNER_FAILED;
+	}
+	if (r->failed_workers && r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "%s", r->failures);
 	else if (r->failed_workers)
 		snprintf(buf, cap, "%d of %d workers failed: %s", r->failed_workers, r->ended, r->failures);
-	else if (r->spec.kind == RUN_COMMAND)
+	if (r->failed_workers) return TRACE_FAILED;
+	if (r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "finished: exit 0");
 	else
 		snprintf(buf, cap, r->ended == 1 ? "finished: the worker exited 0" : "finished: all %d workers exited 0", r->ended);
+	return TRACE_FINISHED;
 }
 
+/* Everything is in: stop capture, kill strays, close the trace with its outcome. */
 static void finish(run *r)
 {
 	char why[320];
@@ -368,8 +397,8 @@ static void finish(run *r)
 		if (m->died < 0) m->died = end;
 		if (r->killed && !m->is_thread && m->exit_status < 0) m->exit_status = SIGKILL;
 	}
-	outcome(r, why, sizeof why);
-	trace_finish(r->t, end, why);
+	trace_end_kind kind = outcome(r, why, sizeof why);
+	trace_finish_as(r->t, end, kind, why);
 	if (active == r) active = NULL;
 	if (r->ev.done) r->ev.done(r, r->ev.arg);
 }
@@ -386,6 +415,8 @@ static void on_grace(loop *l, long id, void *arg)
 	finish_if_done(r);
 }
 
+/* Finishes once the runner is reaped and every pipe is at EOF; waits
+ * GRACE_MS for pipes a stray still holds. */
 static void finish_if_done(run *r)
 {
 	if (r->done || !r->runner_reaped) return;
@@ -393,6 +424,7 @@ static void finish_if_done(run *r)
 	if (!r->grace_timer) r->grace_timer = loop_timer_add(r->l, GRACE_MS, 0, on_grace, r);
 }
 
+/* The run's time limit. */
 static void on_timeout(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;
@@ -400,6 +432,7 @@ static void on_timeout(loop *l, long id, void *arg)
 	r->timeout_timer = 0;
 	char why[64];
 	snprintf(why, sizeof why, "timed out after %.1f s", r->spec.timeout_ms / 1000.0);
+	r->timed_out = !r->killed;   /* an earlier stop keeps its own reason */
 	run_stop(r, why);
 }
 
@@ -434,11 +467,13 @@ int run_failed(const run *r)
 
 /* ---- start ----------------------------------------------------------------- */
 
+/* Every pipe of a run is close-on-exec: a command inherits only its 1 and 2. */
 static int make_pipe(int fds[2])
 {
 	return pipe2(fds, O_CLOEXEC);
 }
 
+/* A read end the loop watches; stream 0 is the control pipe. */
 static void add_pipe(run *r, int fd, int worker, int stream)
 {
 	pipe_in *p = &r->pipes[r->npipes++];

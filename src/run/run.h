@@ -2,9 +2,10 @@
  * run: one run of a lesson's workers, kept out of the screen process.
  *
  * run_start forks a runner into its own process group with resource limits.
- * The runner creates the workers (processes, threads, or an exec'd command
- * and its whole tree) and reports on a control pipe; each worker's stdout
- * and stderr come back on pipes of their own. The screen side reads them
+ * The runner prepares, waits until the screen has armed capture, creates
+ * the workers (processes, threads, or an exec'd command and its whole tree)
+ * and reports on a control pipe (run/proto.h); each worker's stdout and
+ * stderr come back on pipes of their own. The screen side reads them
  * from the event loop into the trace, and the capture backend fills in the
  * scheduling. On stop, crash or timeout the group is killed and reaped.
  */
@@ -29,8 +30,9 @@ typedef struct {
 	int timeout_ms;              /* 0: none */
 	const char *capture;         /* backend name or NULL for the default */
 	void *ctx;
-	/* Runner side, before any worker starts. May replace *argv (e.g. to pick
-	 * the Python interpreter). Nonzero skips the run; say why on err_fd. */
+	/* Runner side, in the run's folder, before capture is armed and any
+	 * worker starts. May replace *argv (e.g. to pick the Python
+	 * interpreter). Nonzero skips the run ("not run"); say why on err_fd. */
 	int (*prepare)(void *ctx, char ***argv, int out_fd, int err_fd);
 	/* In each worker, a child process or a thread. Returns its exit code. */
 	int (*work)(void *ctx, const run_worker *w);
@@ -47,11 +49,12 @@ typedef struct {
 /* Starts a run recording into t (which the caller owns). NULL and *err on
  * failure to start. */
 run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, char **err);
-/* Kills the whole group; the reason ends up in the trace's outcome. */
+/* Kills the whole group; the reason ends up in the trace's outcome (kind
+ * TRACE_STOPPED; a worker's crash and the run's timeout have their own). */
 void run_stop(run *r, const char *why);
 int run_live(const run *r);
-/* Exit status of the run: 0 when every worker exited 0 (or it was
- * skipped). */
+/* Once done: nonzero when the run was stopped, a worker failed or the
+ * runner did; 0 when every worker exited 0, and for a skipped run. */
 int run_failed(const run *r);
 /* The run never started: a prerequisite was missing (said in the trace). */
 int run_skipped(const run *r);

@@ -2,19 +2,24 @@
  * runner.c: the runner process, forked by run_start. Everything here runs
  * outside the screen process, in the run's own process group.
  *
- * It prepares, says "R" (ready), waits for the "go" byte (so that capture
- * can be armed before any * worker exists), prepares, spawns the workers, reports each start and end
- * on the control pipe as one short line (a single write, so lines from
- * threads never interleave), reaps every child including re-parented
- * orphans (it is a child subreaper), and exits when none are left.
+ * It sets itself up (own group, limits, signals back to default, output to
+ * the message pipe), prepares (enters the run's folder; the lesson copies
+ * files, generates data, picks Python), says it is ready ("R"), and waits
+ * for the "go" byte, so that capture is armed after what prepare ran and
+ * before any worker exists. Then it starts the workers: threads here, or
+ * forked processes (a command is exec'd in one). Each worker reports its
+ * start and the runner each end on the control pipe (run/proto.h), one
+ * write per line so that lines from threads never interleave. It reaps
+ * every child, re-parented orphans too (it is a child subreaper), and exits
+ * when none is left.
  */
 #include "run/runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,26 +28,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/proto.h"
 #include "util/loop.h"
 #include "util/procfs.h"
+#include "util/xmalloc.h"
 
 static runner_ctx *R;   /* the runner's one context (per runner process) */
 
-void runner_msg(int fd, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0) return;
-	if ((size_t)n > sizeof buf - 2) n = sizeof buf - 2;
-	buf[n++] = '\n';
-	if (write(fd, buf, (size_t)n) < 0) { /* screen gone: nothing to tell */ }
-}
-
 /* schedstat totals and last CPU of a task, from /proc; zeros when gone. */
-static void task_stats(pid_t pid, pid_t tid, long long *cpu, long long *wait, int *lastcpu)
+static void task_stats(pid_t pid, pid_t tid, int64_t *cpu, int64_t *wait, int *lastcpu)
 {
 	char path[64], buf[1024];
 	*cpu = *wait = 0;
@@ -50,30 +44,35 @@ static void task_stats(pid_t pid, pid_t tid, long long *cpu, long long *wait, in
 	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
 	FILE *f = fopen(path, "re");
 	if (f) {
-		if (fscanf(f, "%lld %lld", cpu, wait) != 2) *cpu = *wait = 0;
+		if (fscanf(f, "%" SCNd64 " %" SCNd64, cpu, wait) != 2) *cpu = *wait = 0;
 		fclose(f);
 	}
-	char *p = procfs_stat(pid, tid, buf, sizeof buf);
-	/* field 39 (processor) is the 36th after the state (field 3) */
-	for (int field = 3; p && field < 39; field++) p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
-	if (p) *lastcpu = atoi(p);
+	long long cpu_nr;
+	if (procfs_stat(pid, tid, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PROCESSOR, &cpu_nr) == 0)
+		*lastcpu = (int)cpu_nr;
 }
 
+/* A worker's "S" line; a write error means the screen is gone: nothing to tell. */
 static void report_start(int id, pid_t pid, pid_t tid)
 {
-	runner_msg(R->ctl, "S %d %d %d %lld", id, (int)pid, (int)tid, (long long)loop_now_ns());
+	proto_start m = { id, pid, tid, loop_now_ns() };
+	(void)proto_write_start(R->ctl, &m);
 }
 
+/* An "E" line for a task that ended with status; stats must still be
+ * readable (a thread before it returns, a zombie not yet reaped). */
 static void report_end(int id, pid_t pid, pid_t tid, int status)
 {
-	long long cpu, wait;
-	int lastcpu;
-	task_stats(pid, tid, &cpu, &wait, &lastcpu);
-	runner_msg(R->ctl, "E %d %d %d %d %lld %lld %d %lld", id, (int)pid, (int)tid, status,
-		   cpu, wait, lastcpu, (long long)loop_now_ns());
+	proto_end m = { id, pid, tid, status, 0, 0, -1, 0 };
+	task_stats(pid, tid, &m.cpu_ns, &m.wait_ns, &m.last_cpu);
+	m.at = loop_now_ns();
+	(void)proto_write_end(R->ctl, &m);
 }
 
-/* Keeps only the fds a worker needs: its two pipes as 1 and 2, and ctl. */
+/* In a forked worker: its own two pipes become stdout and stderr, and every
+ * worker's pipe fds besides are closed. The control pipe stays open for a
+ * Lua worker (the runner, not the worker, reports its end); like every
+ * pipe of the run it is close-on-exec, so a command never inherits it. */
 static void worker_fds(int i)
 {
 	dup2(R->outs[i], 1);
@@ -84,12 +83,15 @@ static void worker_fds(int i)
 	}
 }
 
+/* Runs the lesson's work for worker i; returns its exit code. */
 static int call_work(int i, int out_fd, int err_fd)
 {
 	run_worker w = { i, R->n, out_fd, err_fd, R->start_ns };
 	return R->spec->work(R->spec->ctx, &w);
 }
 
+/* A worker thread: named w<i>, reports its start, works, closes its pipes
+ * (EOF for the screen) and reports its end while /proc still has it. */
 static void *thread_main(void *arg)
 {
 	int i = (int)(intptr_t)arg;
@@ -105,6 +107,8 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* Forks worker i (the command is exec'd in worker 0); the child reports its
+ * own start. Returns the pid, or -1 (errno set) when fork failed. */
 static pid_t spawn_process(int i)
 {
 	pid_t pid = fork();
@@ -141,15 +145,15 @@ static void reap_children(pid_t *pids, int n)
 		int id = -1;
 		for (int i = 0; i < n; i++)
 			if (pids[i] == pid) id = i;
-		long long cpu, wait;
-		int lastcpu, status = 0;
-		task_stats(pid, pid, &cpu, &wait, &lastcpu);
-		if (waitpid(pid, &status, 0) < 0) continue;
-		runner_msg(R->ctl, "E %d %d %d %d %lld %lld %d %lld", id, (int)pid, (int)pid, status,
-			   cpu, wait, lastcpu, (long long)loop_now_ns());
+		proto_end m = { id, pid, pid, 0, 0, 0, -1, 0 };
+		task_stats(pid, pid, &m.cpu_ns, &m.wait_ns, &m.last_cpu);
+		if (waitpid(pid, &m.status, 0) < 0) continue;
+		m.at = loop_now_ns();
+		(void)proto_write_end(R->ctl, &m);
 	}
 }
 
+/* No core files, no file bigger than 1 GiB, for every worker. */
 static void set_limits(void)
 {
 	struct rlimit rl = { 0, 0 };
@@ -158,9 +162,11 @@ static void set_limits(void)
 	setrlimit(RLIMIT_FSIZE, &rl);  /* a worker cannot fill the disk */
 }
 
-void runner_main(runner_ctx *ctx)
+/* Leaves the screen's signal setup behind: own process group, limits, a
+ * death signal with the screen, orphans adopted, stdout and stderr to the
+ * message pipe. */
+static void runner_setup(void)
 {
-	R = ctx;
 	for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
 	sigset_t none;
 	sigemptyset(&none);
@@ -170,12 +176,16 @@ void runner_main(runner_ctx *ctx)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_NAME, "parlab-runner");
 	set_limits();
-
 	int devnull = open("/dev/null", O_RDWR);
 	if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
 	dup2(R->msg, 1);
 	dup2(R->msg, 2);
+}
 
+/* Enters the run's folder and lets the lesson prepare (files, data, the
+ * Python to use); on failure, says why and exits as "not run". */
+static void runner_prepare(void)
+{
 	if (R->spec->cwd && chdir(R->spec->cwd) < 0) {
 		printf("parlab: cannot enter %s: %s\n", R->spec->cwd, strerror(errno));
 		fflush(stdout);
@@ -187,38 +197,57 @@ void runner_main(runner_ctx *ctx)
 		_exit(RUNNER_NOT_RUN);
 	}
 	fflush(NULL);
+}
+
+/* n worker threads in this process; returns once every started one has. */
+static void start_threads(int n)
+{
+	pthread_t *th = xcalloc((size_t)n, sizeof *th);
+	int started = 0;
+	for (int i = 0; i < n; i++) {
+		int rc = pthread_create(&th[i], NULL, thread_main, (void *)(intptr_t)i);
+		if (rc != 0) {   /* pthread_create returns its error; errno is not set */
+			printf("parlab: could not start thread %d: %s\n", i, strerror(rc));
+			break;
+		}
+		started++;
+	}
+	for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+	free(th);
+}
+
+/* n worker processes (or the command), their pids into pids. */
+static void start_processes(pid_t *pids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		pids[i] = spawn_process(i);
+		if (pids[i] < 0) {
+			printf("parlab: could not start worker %d: %s\n", i, strerror(errno));
+			break;
+		}
+		close(R->outs[i]);   /* the worker's now: EOF when it is done */
+		close(R->errs[i]);
+	}
+}
+
+/* The runner's life, in order (see the top of this file). */
+void runner_main(runner_ctx *ctx)
+{
+	R = ctx;
+	runner_setup();
+	runner_prepare();
 	/* Ready: the screen arms capture now, so that what prepare ran (Python
 	 * probes) is not traced and every worker is. */
-	runner_msg(R->ctl, "R");
+	(void)proto_write_ready(R->ctl);
 	char b;
 	while (read(R->go, &b, 1) < 0 && errno == EINTR) {}
 	close(R->go);
 	R->start_ns = loop_now_ns();
 
 	int n = R->spec->kind == RUN_COMMAND ? 1 : R->n;
-	pid_t *pids = calloc((size_t)n, sizeof *pids);
-	if (R->spec->kind == RUN_THREADS) {
-		pthread_t *th = calloc((size_t)n, sizeof *th);
-		int started = 0;
-		for (int i = 0; i < n; i++) {
-			if (pthread_create(&th[i], NULL, thread_main, (void *)(intptr_t)i) != 0) {
-				printf("parlab: could not start thread %d: %s\n", i, strerror(errno));
-				break;
-			}
-			started++;
-		}
-		for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
-	} else {
-		for (int i = 0; i < n; i++) {
-			pids[i] = spawn_process(i);
-			if (pids[i] < 0) {
-				printf("parlab: could not start worker %d: %s\n", i, strerror(errno));
-				break;
-			}
-			close(R->outs[i]);
-			close(R->errs[i]);
-		}
-	}
+	pid_t *pids = xcalloc((size_t)n, sizeof *pids);
+	if (R->spec->kind == RUN_THREADS) start_threads(n);
+	else start_processes(pids, n);
 	fflush(NULL);
 	reap_children(pids, n);
 	_exit(0);

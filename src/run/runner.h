@@ -12,7 +12,7 @@ typedef struct {
 	char **argv;
 	int n;               /* worker pipes */
 	int *outs, *errs;    /* write ends, one pair per worker */
-	int ctl;             /* control lines to the screen */
+	int ctl;             /* control lines to the screen (run/proto.h) */
 	int msg;             /* the runner's own stdout/stderr */
 	int go;              /* read end: one byte starts the run */
 	int64_t start_ns;
@@ -20,7 +20,5 @@ typedef struct {
 
 /* Never returns. */
 void runner_main(runner_ctx *ctx) __attribute__((noreturn));
-/* One line on fd, in a single write. */
-void runner_msg(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

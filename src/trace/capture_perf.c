@@ -627,10 +627,11 @@ static void pf_on_ring(loop *l, int fd, int events, void *arg)
 static void pf_add_root(pf *c, pid_t root)
 {
 	char buf[1024], comm[20] = "";
-	char *rest = procfs_stat(root, 0, buf, sizeof buf), *open = strchr(buf, '(');
-	int ppid = 0;
-	if (rest && open && rest - open >= 3) snprintf(comm, sizeof comm, "%.*s", (int)(rest - open - 3), open + 1);
-	if (rest && sscanf(rest, "%*c %d", &ppid) != 1) ppid = 0;
+	long long ppid = 0;
+	if (procfs_stat(root, 0, buf, sizeof buf)) {
+		procfs_stat_comm(buf, comm, sizeof comm);
+		if (procfs_stat_field(buf, PROCFS_PPID, &ppid) < 0) ppid = 0;
+	}
 	int64_t now = trace_rel(c->base.t, loop_now_ns());
 	pf_task *k = pf_task_new(c, root, root, ppid, now, comm);
 	trace_task_get(c->base.t, k->id)->born = 0;   /* older than the run */

@@ -26,6 +26,7 @@
  * or fork churn, cannot make the screen process expensive.
  */
 #include "trace/capture.h"
+#include "util/procfs.h"
 #include "util/xmalloc.h"
 
 #include <dirent.h>
@@ -128,30 +129,19 @@ static int cp_parse_sched(const char *buf, int64_t *run, int64_t *wait, long *sw
 	return (e1 == buf || e2 == e1 || e3 == e2) ? -1 : 0;
 }
 
-/* A stat line: the fields after comm are read past the LAST ')', since
- * comm may hold spaces and parentheses. */
+/* A stat line (util/procfs): state, parents and group are needed; the
+ * thread count and CPU are 0 and -1 when the line stops short of them. */
 static int cp_parse_stat(const char *buf, cp_stat *s)
 {
-	const char *open = strchr(buf, '('), *close = strrchr(buf, ')');
-	if (!open || !close || close < open) return -1;
-	size_t n = (size_t)(close - open - 1);
-	if (n >= sizeof s->comm) n = sizeof s->comm - 1;
-	memcpy(s->comm, open + 1, n);
-	s->comm[n] = '\0';
-	s->ppid = s->pgrp = 0;
-	s->nthreads = 0;
-	s->cpu = -1;
-	const char *p = close + 1;
-	for (int field = 3; field <= 39; field++) {
-		while (*p == ' ') p++;
-		if (!*p || *p == '\n') return field > 5 ? 0 : -1;
-		if (field == 3) s->state = *p;
-		else if (field == 4) s->ppid = (pid_t)strtol(p, NULL, 10);
-		else if (field == 5) s->pgrp = (pid_t)strtol(p, NULL, 10);
-		else if (field == 20) s->nthreads = (int)strtol(p, NULL, 10);
-		else if (field == 39) s->cpu = (int)strtol(p, NULL, 10);
-		while (*p && *p != ' ') p++;
-	}
+	static const int fields[] = { PROCFS_STATE, PROCFS_PPID, PROCFS_PGRP, PROCFS_NUM_THREADS, PROCFS_PROCESSOR };
+	long long v[5] = { 0, 0, 0, 0, -1 };
+	if (procfs_stat_fields(buf, fields, v, 5) < 3 || procfs_stat_comm(buf, s->comm, sizeof s->comm) < 0)
+		return -1;
+	s->state = (char)v[0];
+	s->ppid = (pid_t)v[1];
+	s->pgrp = (pid_t)v[2];
+	s->nthreads = (int)v[3];
+	s->cpu = (int)v[4];
 	return 0;
 }
 

@@ -261,6 +261,7 @@ static json_t *ex_other(const trace *t)
 	ex_set(o, "ncpu", json_integer(trace_ncpu(t)));
 	ex_set(o, "end_ns", json_integer(trace_end(t)));
 	ex_set(o, "outcome", trace_outcome(t) ? ex_str(trace_outcome(t)) : json_null());
+	ex_set(o, "outcome_kind", json_string(trace_end_kind_name(trace_outcome_kind(t))));
 	ex_set(o, "lost", json_integer((json_int_t)trace_lost(t)));
 	ex_set(o, "dropped_lines", json_integer((json_int_t)trace_ndropped(t)));
 	return o;

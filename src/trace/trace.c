@@ -1,9 +1,15 @@
+/*
+ * trace.c: the trace data model (trace.h): tasks and their state slices,
+ * output lines (sanitized on the way in), marks, and how the run ended.
+ */
 #include "trace/trace.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 typedef struct {
 	trace_task info;
@@ -13,6 +19,7 @@ typedef struct {
 
 struct trace {
 	char *title, *backend, *outcome;
+	trace_end_kind end_kind;
 	int64_t start, end, last;
 	int ncpu;
 	task_rec *tasks;
@@ -96,13 +103,71 @@ void trace_set_backend(trace *t, const char *name)
 void trace_set_lost(trace *t, unsigned long lost) { t->lost = lost; t->version++; }
 unsigned long trace_lost(const trace *t) { return t->lost; }
 
-void trace_finish(trace *t, int64_t end, const char *outcome)
+void trace_finish_as(trace *t, int64_t end, trace_end_kind kind, const char *outcome)
 {
 	if (end < t->last) end = t->last;
 	t->end = end;
+	t->end_kind = kind > TRACE_RUNNING && kind < TRACE_NEND_KINDS ? kind : TRACE_ENDED;
 	free(t->outcome);
 	t->outcome = outcome ? xstrdup(outcome) : NULL;
 	t->version++;
+}
+
+void trace_finish(trace *t, int64_t end, const char *outcome)
+{
+	trace_finish_as(t, end, trace_end_kind_infer(outcome), outcome);
+}
+
+trace_end_kind trace_outcome_kind(const trace *t) { return t->end_kind; }
+
+int trace_run_failed(const trace *t)
+{
+	for (size_t i = 0; i < t->ntasks; i++) {
+		int st = t->tasks[i].info.exit_status;
+		if (st >= 0 && (!WIFEXITED(st) || WEXITSTATUS(st))) return 1;
+	}
+	return 0;
+}
+
+/* ---- outcome kinds ---------------------------------------------------------- */
+
+static const char *const end_kind_names[TRACE_NEND_KINDS] = {
+	"running", "finished", "failed", "crashed", "timed_out", "stopped", "not_run", "runner_failed", "ended",
+};
+
+const char *trace_end_kind_name(trace_end_kind k)
+{
+	return k >= 0 && k < TRACE_NEND_KINDS ? end_kind_names[k] : "?";
+}
+
+int trace_end_kind_from_name(const char *name)
+{
+	for (int k = 0; k < TRACE_NEND_KINDS; k++)
+		if (!strcmp(name, end_kind_names[k])) return k;
+	return -1;
+}
+
+static int starts(const char *s, const char *prefix) { return !strncmp(s, prefix, strlen(prefix)); }
+
+static int ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Follows run.c's wording (outcome()), which has not changed since trace
+ * files exist: order matters, a stop's reason is free text. */
+trace_end_kind trace_end_kind_infer(const char *s)
+{
+	if (!s) return TRACE_RUNNING;
+	if (starts(s, "finished: ")) return TRACE_FINISHED;
+	if (starts(s, "not run")) return TRACE_NOT_RUN;
+	if (starts(s, "the runner failed (")) return TRACE_RUNNER_FAILED;
+	if (ends(s, ": the run was stopped; every task killed and reaped")) return TRACE_CRASHED;
+	if (starts(s, "timed out after ") && ends(s, ": every task killed and reaped")) return TRACE_TIMED_OUT;
+	if (ends(s, ": every task killed and reaped")) return TRACE_STOPPED;
+	if (strstr(s, " workers failed: ") || strstr(s, " exit ") || strstr(s, " killed by ")) return TRACE_FAILED;
+	return TRACE_ENDED;
 }
 
 int trace_task_add(trace *t, pid_t pid, pid_t tid, pid_t ppid, int worker, const char *label)
@@ -198,27 +263,6 @@ trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu)
 	return TS_UNKNOWN;
 }
 
-size_t trace_utf8_len(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t len;
-	if (s[0] < 0x80) return 1;
-	else if ((s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2) len = 2;
-	else if ((s[0] & 0xF0) == 0xE0) len = 3;
-	else if ((s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4) len = 4;
-	else return 0;
-	if (len > n) return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80) return 0;
-	if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;   /* overlong */
-	if (len == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;  /* surrogate */
-	if (len == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;
-	if (len == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;
-	/* C1 controls (U+0080..U+009F) can drive terminals too. */
-	if (len == 2 && s[0] == 0xC2 && s[1] < 0xA0) return 0;
-	return len;
-}
-
 size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -247,7 +291,7 @@ size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) { i++; continue; }   /* \r, \b, bells... */
-		size_t n = trace_utf8_len(src + i, len - i);
+		size_t n = utf8_safe_len(src + i, len - i);
 		if (!n) {   /* U+FFFD */
 			dst[o++] = (char)0xEF; dst[o++] = (char)0xBF; dst[o++] = (char)0xBD;
 			i++;

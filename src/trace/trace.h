@@ -76,12 +76,46 @@ void trace_set_lost(trace *t, unsigned long lost);
 unsigned long trace_lost(const trace *t);
 const char *trace_backend(const trace *t);
 
-/* Ends the trace at time t (relative); -1 while live. */
+/* How a run ended. The wording for people is the outcome text beside it. */
+typedef enum {
+	TRACE_RUNNING = 0,     /* no outcome yet: live, or saved while live */
+	TRACE_FINISHED,        /* every worker (or the command) exited 0 */
+	TRACE_FAILED,          /* a worker (or the command) exited non-zero */
+	TRACE_CRASHED,         /* a worker died of a signal, which stopped the run */
+	TRACE_TIMED_OUT,       /* the run's time limit stopped it */
+	TRACE_STOPPED,         /* stopped by the student, or by parlab closing */
+	TRACE_NOT_RUN,         /* never started: a prerequisite was missing */
+	TRACE_RUNNER_FAILED,   /* the runner itself failed */
+	TRACE_ENDED,           /* ended, how is not known (an old file's unknown wording) */
+	TRACE_NEND_KINDS
+} trace_end_kind;
+
+/* "finished", "timed_out", "not_run"...: the kind's name in trace files. */
+const char *trace_end_kind_name(trace_end_kind k);
+/* The kind named name, or -1. */
+int trace_end_kind_from_name(const char *name);
+/* The kind an outcome text of parlab's says (for files saved before kinds
+ * were stored); NULL is TRACE_RUNNING, wording it does not know TRACE_ENDED. */
+trace_end_kind trace_end_kind_infer(const char *outcome);
+
+/* Ends the trace at time end (relative; never before the last record) with
+ * how it ended and the outcome text (may be NULL). TRACE_RUNNING is not an
+ * end: it is taken as TRACE_ENDED. */
+void trace_finish_as(trace *t, int64_t end, trace_end_kind kind, const char *outcome);
+/* trace_finish_as with the kind read from the words (trace_end_kind_infer),
+ * for traces made by hand that have only words. */
 void trace_finish(trace *t, int64_t end, const char *outcome);
+/* The end, or -1 while live. */
 int64_t trace_end(const trace *t);
 /* Latest time anything was recorded: the live "now". */
 int64_t trace_last(const trace *t);
+/* The outcome text ("finished: all 5 workers exited 0"), NULL while live. */
 const char *trace_outcome(const trace *t);
+/* How the run ended; TRACE_RUNNING while live. */
+trace_end_kind trace_outcome_kind(const trace *t);
+/* The run failed: one of its tasks died of a signal or exited non-zero.
+ * (A run that was not run has no such task.) */
+int trace_run_failed(const trace *t);
 
 int trace_task_add(trace *t, pid_t pid, pid_t tid, pid_t ppid, int worker, const char *label);
 int trace_task_find(const trace *t, pid_t tid);
@@ -119,12 +153,9 @@ char *trace_fmt_ns(char *buf, size_t cap, int64_t ns);
 /* "0,1" or "0-3": the CPUs in a mask. */
 char *trace_fmt_cpus(char *buf, size_t cap, uint64_t mask);
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if it is
- * invalid or a C1 control (which can drive terminals too). */
-size_t trace_utf8_len(const char *s, size_t n);
-
-/* Copies text into dst (cap bytes) with control characters and escape
- * sequences removed and invalid UTF-8 replaced; returns the length. */
+/* Copies text into dst (cap bytes) with control characters (C1 too) and
+ * escape sequences removed, tabs expanded and invalid UTF-8 replaced by
+ * U+FFFD (util/utf8.h decides what is valid); returns the length. */
 size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
  * built exactly as a live one is.
  */
 #include "trace/trace_file.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ static void tf_put_str(FILE *f, const char *s)
 	fputs(" \"", f);
 	while (i < n) {
 		unsigned char c = p[i];
-		size_t k = c >= 0x80 ? trace_utf8_len((const char *)p + i, n - i) : 0;
+		size_t k = c >= 0x80 ? utf8_safe_len((const char *)p + i, n - i) : 0;
 		if (k) { fwrite(p + i, 1, k, f); i += k; continue; }
 		if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
 		else if (c == '\n') fputs("\\n", f);
@@ -81,7 +82,7 @@ static void tf_write(FILE *f, const trace *t)
 		tf_put_str(f, m->text);
 		fputc('\n', f);
 	}
-	fprintf(f, "end %" PRId64, trace_end(t));
+	fprintf(f, "end %" PRId64 " %s", trace_end(t), trace_end_kind_name(trace_outcome_kind(t)));
 	tf_put_str(f, trace_outcome(t));
 	fputc('\n', f);
 }
@@ -133,6 +134,7 @@ typedef struct {
 	char *title, *backend;
 	int64_t num[TF_NMETA];
 	unsigned seen;        /* bit per meta key read */
+	int version;          /* the file's format version */
 	int ended;
 } tf_reader;
 
@@ -422,27 +424,47 @@ static int tf_mark(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* How the run ended, by name (version 2 on). */
+static int tf_end_kind(tf_reader *r, const tf_tok *k, trace_end_kind *out)
+{
+	char w[32];
+	int kind = k->quoted ? -1 : trace_end_kind_from_name(k->s);
+	if (kind < 0)
+		return tf_fail(r, "unknown kind '%s' (running, finished, failed, crashed, timed_out, stopped, "
+			       "not_run, runner_failed or ended)", tf_word(w, sizeof w, k->s, strlen(k->s)));
+	*out = (trace_end_kind)kind;
+	return 0;
+}
+
+/* "end T KIND OUTCOME"; version 1 has no KIND: it is read from the words. */
 static int tf_end(tf_reader *r, tf_tok *tok)
 {
 	int64_t end = 0;
 	const char *outcome = NULL;
-	if (tf_int(r, &tok[0], "t", -1, INT64_MAX, &end) < 0 || tf_str(r, &tok[1], "outcome", 4096, 1, &outcome) < 0)
+	trace_end_kind kind = TRACE_RUNNING;
+	int v1 = r->version == 1;
+	if (tf_int(r, &tok[0], "t", -1, INT64_MAX, &end) < 0 || (!v1 && tf_end_kind(r, &tok[1], &kind) < 0) ||
+	    tf_str(r, &tok[v1 ? 1 : 2], "outcome", 4096, 1, &outcome) < 0)
 		return -1;
 	if (end < 0 && outcome) return tf_fail(r, "a live trace (end -1) has no outcome (write -)");
+	if (!v1 && end < 0 && kind != TRACE_RUNNING) return tf_fail(r, "a live trace (end -1) is of kind running");
+	if (!v1 && end >= 0 && kind == TRACE_RUNNING)
+		return tf_fail(r, "a trace that ended (at %" PRId64 ") is not of kind running", end);
 	if (end >= 0 && end < trace_last(r->t))
 		return tf_fail(r, "%" PRId64 " is before the last recorded time (%" PRId64 ")", end, trace_last(r->t));
-	if (end >= 0) trace_finish(r->t, end, outcome);
+	if (end >= 0 && v1) trace_finish(r->t, end, outcome);   /* the kind from the words */
+	else if (end >= 0) trace_finish_as(r->t, end, kind, outcome);
 	r->ended = 1;
 	return 0;
 }
 
 static const struct {
 	const char *name;
-	int nfields;
+	int nfields, nfields_v1;   /* in this version; in version 1 */
 	int (*read)(tf_reader *r, tf_tok *tok);
 } tf_records[] = {
-	{ "meta", 2, tf_meta }, { "task", 17, tf_task }, { "slice", 5, tf_slice },
-	{ "line", 4, tf_line }, { "mark", 2, tf_mark }, { "end", 2, tf_end },
+	{ "meta", 2, 2, tf_meta }, { "task", 17, 17, tf_task }, { "slice", 5, 5, tf_slice },
+	{ "line", 4, 4, tf_line }, { "mark", 2, 2, tf_mark }, { "end", 3, 2, tf_end },
 };
 
 static int tf_header(tf_reader *r, char *line)
@@ -453,9 +475,10 @@ static int tf_header(tf_reader *r, char *line)
 	tf_tok v = { line + m + 1, 0 };
 	int64_t version;
 	if (tf_int(r, &v, "version", 0, INT_MAX, &version) < 0) return -1;
-	if (version != TRACE_FILE_VERSION)
-		return tf_fail(r, "trace format version %" PRId64 " is not supported (this parlab reads version %d)",
+	if (version < 1 || version > TRACE_FILE_VERSION)
+		return tf_fail(r, "trace format version %" PRId64 " is not supported (this parlab reads versions 1 to %d)",
 			       version, TRACE_FILE_VERSION);
+	r->version = (int)version;
 	return 0;
 }
 
@@ -472,7 +495,8 @@ static int tf_record(tf_reader *r, char *line)
 	tf_tok tok[TF_MAXTOK];
 	int n = 0;
 	if (tf_split(r, line + k, tok, &n) < 0) return -1;
-	if (n != tf_records[i].nfields) return tf_fail(r, "expected %d fields, got %d", tf_records[i].nfields, n);
+	int want = r->version == 1 ? tf_records[i].nfields_v1 : tf_records[i].nfields;
+	if (n != want) return tf_fail(r, "expected %d fields, got %d", want, n);
 	if (tf_records[i].read != tf_meta) tf_ensure(r);
 	return tf_records[i].read(r, tok);
 }

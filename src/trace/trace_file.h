@@ -9,7 +9,8 @@
 #include "trace/trace.h"
 
 #define TRACE_FILE_MAGIC "parlab-trace"
-#define TRACE_FILE_VERSION 1
+/* The version written; versions 1 (no end kind) to this one are read. */
+#define TRACE_FILE_VERSION 2
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 

@@ -1,12 +1,40 @@
-/* procfs: small readers of /proc files shared by the runner and run. */
+/*
+ * procfs: reading /proc/<pid>/stat lines, the one place that walks their
+ * fields. A stat line is "pid (comm) state ppid pgrp ...": the comm may
+ * hold spaces and parentheses, so the fields after it are found from the
+ * LAST ')'. Field numbers are proc(5)'s, from 1.
+ */
 #ifndef PARLAB_PROCFS_H
 #define PARLAB_PROCFS_H
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The fields parlab reads, numbered as in proc(5). */
+enum {
+	PROCFS_PID = 1,
+	PROCFS_COMM = 2,          /* text: procfs_stat_comm */
+	PROCFS_STATE = 3,         /* a letter: its character code */
+	PROCFS_PPID = 4,
+	PROCFS_PGRP = 5,
+	PROCFS_NUM_THREADS = 20,
+	PROCFS_PROCESSOR = 39,    /* the CPU it last ran on */
+};
+
 /* Reads /proc/<pid>/task/<tid>/stat (tid <= 0: /proc/<pid>/stat) into buf
- * and returns the fields after the comm (state first), or NULL. The comm
- * may hold spaces and parentheses, hence the last ')'. */
+ * and returns buf, the whole line; NULL when the task is gone or it is no
+ * stat line. */
 char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap);
+
+/* Reads several fields of a stat line in one pass: fields ascending (not
+ * PROCFS_COMM), each value into out. Returns how many were found, in order
+ * (a short line has fewer fields: the rest of out is untouched), or -1 when
+ * the line has no "(comm)", the fields are not ascending, or a field asked
+ * for is no integer (that fits a long long). */
+int procfs_stat_fields(const char *line, const int *fields, long long *out, int n);
+/* One field: 0, or -1 (missing or malformed). */
+int procfs_stat_field(const char *line, int field, long long *out);
+/* The comm (between the first '(' and the last ')'), cut to fit cap bytes
+ * with its NUL: 0, or -1 when there is none. */
+int procfs_stat_comm(const char *line, char *buf, size_t cap);
 
 #endif

@@ -18,21 +18,28 @@ leftovers() {
 	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$here" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
 }
 
+# The kinds of the end records of the traces saved in folder $1, in run order.
+end_kinds() {
+	for f in "$1"/*.trace; do awk '$1 == "end" { print $3 }' "$f"; done | paste -sd' '
+}
+
 start=$(date +%s)
-timeout 60 "$parlab" --batch "$here/crash.lua" </dev/null >"$tmp/crash.out" 2>&1; rc=$?
+timeout 60 "$parlab" --batch --save-trace "$tmp/crash" "$here/crash.lua" </dev/null >"$tmp/crash.out" 2>&1; rc=$?
 [ $rc -eq 1 ] || bad "crash: exit $rc, want 1"
 grep -q "w1 crashed (Segmentation fault): the run was stopped; every task killed and reaped" "$tmp/crash.out" || bad "crash: no crash message"
 grep -q "start 2" "$tmp/crash.out" || bad "crash: output lost"
 [ $(( $(date +%s) - start )) -lt 15 ] || bad "crash: the run was not stopped at the crash"
+[ "$(end_kinds "$tmp/crash")" = "crashed" ] || bad "crash: trace kinds '$(end_kinds "$tmp/crash")', want crashed"
 l=$(leftovers); [ -z "$l" ] || bad "crash: left behind: $l"
 
-timeout 60 "$parlab" --batch "$here/hang.lua" </dev/null >"$tmp/hang.out" 2>&1; rc=$?
+timeout 60 "$parlab" --batch --save-trace "$tmp/hang" "$here/hang.lua" </dev/null >"$tmp/hang.out" 2>&1; rc=$?
 [ $rc -eq 1 ] || bad "hang: exit $rc, want 1"
 [ "$(grep -c 'timed out after 1.0 s: every task killed and reaped' "$tmp/hang.out")" -eq 2 ] || bad "hang: want two timeout messages"
 grep -q "hanging 1" "$tmp/hang.out" && grep -q "sleeping 2" "$tmp/hang.out" || bad "hang: output lost"
+[ "$(end_kinds "$tmp/hang")" = "timed_out timed_out" ] || bad "hang: trace kinds '$(end_kinds "$tmp/hang")', want timed_out twice"
 l=$(leftovers); [ -z "$l" ] || bad "hang: left behind: $l"
 
-timeout 120 "$parlab" --batch "$here/flood.lua" </dev/null >"$tmp/flood.out" 2>&1; rc=$?
+timeout 120 "$parlab" --batch --save-trace "$tmp/flood" "$here/flood.lua" </dev/null >"$tmp/flood.out" 2>&1; rc=$?
 [ $rc -eq 1 ] || bad "flood: exit $rc, want 1 (the endless flood times out)"
 for w in 0 1 2 3; do
 	n=$(grep -cE "^ +[0-9.]+(us|ms|s) +w$w +\| w$w line [0-9]{6} x{40}$" "$tmp/flood.out")
@@ -44,13 +51,15 @@ grep -q "timed out after 3.0 s" "$tmp/flood.out" || bad "flood: endless flood no
 grep -qE "w1 +! error: .*flood.lua:[0-9]+: attempt to index a nil value" "$tmp/flood.out" || bad "flood: Lua error not shown with file:line"
 grep -q "fine 0" "$tmp/flood.out" || bad "flood: the other thread did not go on"
 grep -q "1 of 2 workers failed: w1 exit 1" "$tmp/flood.out" || bad "flood: failure not summarised"
+[ "$(end_kinds "$tmp/flood")" = "finished timed_out failed" ] || bad "flood: trace kinds '$(end_kinds "$tmp/flood")', want finished timed_out failed"
 l=$(leftovers); [ -z "$l" ] || bad "flood: left behind: $l"
 
-PARLAB_PYTHON=/nonexistent/python3 timeout 60 "$parlab" --batch "$here/nopython.lua" </dev/null >"$tmp/nopython.out" 2>&1; rc=$?
+PARLAB_PYTHON=/nonexistent/python3 timeout 60 "$parlab" --batch --save-trace "$tmp/nopython" "$here/nopython.lua" </dev/null >"$tmp/nopython.out" 2>&1; rc=$?
 [ $rc -eq 0 ] || bad "nopython: exit $rc, want 0 (a missing prerequisite is not a failure)"
 grep -q "sudo apt-get install python3 python3-dask python3-pandas" "$tmp/nopython.out" || bad "nopython: does not say what to install"
 grep -q "not run (see the message above)" "$tmp/nopython.out" || bad "nopython: not marked as not run"
 grep -q "^after$" "$tmp/nopython.out" || bad "nopython: the course did not go on"
+[ "$(end_kinds "$tmp/nopython")" = "not_run" ] || bad "nopython: trace kinds '$(end_kinds "$tmp/nopython")', want not_run"
 
 if [ $fail -ne 0 ]; then
 	for f in "$tmp"/*.out; do echo "== $f"; grep -v " line " "$f" | head -60; done

@@ -33,9 +33,11 @@ static void test_slices(void)
 	trace_task_get(t, a)->died = 400;
 	CHECK(trace_state_at(t, a, 500, NULL) == TS_EXITED);
 	CHECK(trace_last(t) == 400);
+	CHECK(trace_outcome_kind(t) == TRACE_RUNNING);
 	trace_finish(t, 450, "done");
 	CHECK(trace_end(t) == 450);
 	CHECK_STR(trace_outcome(t), "done");
+	CHECK(trace_outcome_kind(t) == TRACE_ENDED);   /* words parlab does not write */
 	trace_free(t);
 }
 
@@ -86,9 +88,92 @@ static void test_format(void)
 	CHECK_STR(trace_fmt_cpus(b, sizeof b, 0xf | 0x40), "0-3,6");
 }
 
+/* Every kind is kept as given, named, and found again by its name. */
+static void test_outcome_kinds(void)
+{
+	int seen[TRACE_NEND_KINDS] = { 0 };
+	for (int k = 0; k < TRACE_NEND_KINDS; k++) {
+		const char *name = trace_end_kind_name((trace_end_kind)k);
+		CHECK(name && strcmp(name, "?") && !strchr(name, ' '));
+		CHECK(trace_end_kind_from_name(name) == k);
+		seen[k]++;
+		trace *t = trace_new("t", 0);
+		unsigned long v = trace_version(t);
+		trace_finish_as(t, 10, (trace_end_kind)k, "words");
+		CHECK(trace_version(t) != v && trace_end(t) == 10);
+		/* Finishing as "running" is no end: it is taken as ended, how unknown. */
+		CHECK(trace_outcome_kind(t) == (k == TRACE_RUNNING ? TRACE_ENDED : (trace_end_kind)k));
+		CHECK_STR(trace_outcome(t), "words");
+		trace_free(t);
+	}
+	CHECK(trace_end_kind_from_name("timed out") == -1 && trace_end_kind_from_name("") == -1);
+	CHECK(trace_end_kind_from_name("Finished") == -1);
+	CHECK_STR(trace_end_kind_name(TRACE_NEND_KINDS), "?");
+	CHECK_STR(trace_end_kind_name(TRACE_TIMED_OUT), "timed_out");
+	CHECK_STR(trace_end_kind_name(TRACE_NOT_RUN), "not_run");
+	trace *t = trace_new("t", 0);
+	trace_finish_as(t, 5, TRACE_FINISHED, NULL);
+	CHECK(trace_outcome(t) == NULL && trace_outcome_kind(t) == TRACE_FINISHED);
+	trace_free(t);
+}
+
+/* Each wording of run.c's outcome() maps to its kind. */
+static void test_outcome_infer(void)
+{
+	static const struct { const char *text; trace_end_kind kind; } cases[] = {
+		{ NULL, TRACE_RUNNING },
+		{ "finished: all 5 workers exited 0", TRACE_FINISHED },
+		{ "finished: the worker exited 0", TRACE_FINISHED },
+		{ "finished: exit 0", TRACE_FINISHED },
+		{ "not run (see the message above)", TRACE_NOT_RUN },
+		{ "the runner failed (status 9); every task killed and reaped", TRACE_RUNNER_FAILED },
+		{ "w1 crashed (Segmentation fault): the run was stopped; every task killed and reaped", TRACE_CRASHED },
+		{ "timed out after 2.0 s: every task killed and reaped", TRACE_TIMED_OUT },
+		{ "stopped by you: every task killed and reaped", TRACE_STOPPED },
+		{ "stopped by you (Ctrl-C): every task killed and reaped", TRACE_STOPPED },
+		{ "parlab is closing: every task killed and reaped", TRACE_STOPPED },
+		{ "2 of 5 workers failed: w1 exit 3, w4 exit 1", TRACE_FAILED },
+		{ "python3 exit 1", TRACE_FAILED },
+		{ "python3 killed by Killed", TRACE_FAILED },
+		{ "done", TRACE_ENDED },
+		{ "finished", TRACE_ENDED },    /* not run.c's wording: no colon */
+		{ "", TRACE_ENDED },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		trace_end_kind k = trace_end_kind_infer(cases[i].text);
+		if (k != cases[i].kind)
+			fprintf(stderr, "\"%s\": %s, expected %s\n", cases[i].text ? cases[i].text : "(null)",
+				trace_end_kind_name(k), trace_end_kind_name(cases[i].kind));
+		CHECK(k == cases[i].kind);
+	}
+}
+
+/* A run failed when a task died of a signal or exited non-zero. */
+static void test_run_failed(void)
+{
+	trace *t = trace_new("t", 0);
+	CHECK(!trace_run_failed(t));   /* no task: nothing failed (not run) */
+	int a = trace_task_add(t, 10, 10, 1, 0, "w0");
+	int b = trace_task_add(t, 11, 11, 1, 1, "w1");
+	CHECK(!trace_run_failed(t));   /* still running: exit unknown */
+	trace_task_get(t, a)->exit_status = 0;
+	trace_task_get(t, b)->exit_status = 0;
+	CHECK(!trace_run_failed(t));
+	trace_task_get(t, b)->exit_status = 3 << 8;   /* exit 3 */
+	CHECK(trace_run_failed(t));
+	trace_task_get(t, b)->exit_status = 11;       /* SIGSEGV */
+	CHECK(trace_run_failed(t));
+	trace_task_get(t, b)->exit_status = -1;       /* never seen to end */
+	CHECK(!trace_run_failed(t));
+	trace_free(t);
+}
+
 int main(void)
 {
 	test_slices();
+	test_outcome_kinds();
+	test_outcome_infer();
+	test_run_failed();
 	test_sanitize();
 	test_lines();
 	test_format();

@@ -76,7 +76,7 @@ static trace *sample(void)
 	trace_mark_add(t, 10, "mark \n newline \x01 control \x7f del \xff" " bad \"quoted\" \\");
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
-	trace_finish(t, 2000, "finished: \xe2\x9c\x93 \"ok\"\n");
+	trace_finish_as(t, 2000, TRACE_TIMED_OUT, "finished: \xe2\x9c\x93 \"ok\"\n");   /* the kind, not the words */
 	return t;
 }
 
@@ -107,6 +107,7 @@ static void compare(const trace *a, const trace *b)
 	CHECK_STR(trace_title(a), trace_title(b));
 	CHECK_STR(trace_backend(a), trace_backend(b));
 	CHECK((trace_outcome(a) == NULL) == (trace_outcome(b) == NULL));
+	CHECK(trace_outcome_kind(a) == trace_outcome_kind(b));
 	if (trace_outcome(a)) CHECK_STR(trace_outcome(a), trace_outcome(b));
 	CHECK(trace_start_ns(a) == trace_start_ns(b));
 	CHECK(trace_ncpu(a) == trace_ncpu(b));
@@ -160,7 +161,8 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 1\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 2\n", 15));
+	CHECK_CONTAINS(b1, "\nend 2000 timed_out \"finished: ");
 	/* Strings are escaped: one record a line, the file valid UTF-8. */
 	CHECK_CONTAINS(b1, "meta title \"T\xc3\xaftle \\\"q\\\" \\\\ new\\nline\\ttab\"\n");
 	CHECK_CONTAINS(b1, "\\x01 control \\x7f del \\xff bad");
@@ -175,7 +177,7 @@ static void test_round_trip(void)
 	trace_slice_add(live, k, 0, 10, TS_RUNNING, 0);
 	CHECK(trace_save(live, tmp_path("live.trace"), &err) == 0);
 	u = trace_load(tmp_path("live.trace"), &err);
-	CHECK(u && trace_end(u) == -1 && trace_outcome(u) == NULL);
+	CHECK(u && trace_end(u) == -1 && trace_outcome(u) == NULL && trace_outcome_kind(u) == TRACE_RUNNING);
 	if (u) compare(live, u);
 	trace_free(u);
 	trace_free(live);
@@ -214,7 +216,8 @@ static void test_truncated(void)
 	free(full);
 }
 
-#define HDR "parlab-trace 1\n"
+#define HDR "parlab-trace 1\n"    /* most cases: version 1 files must still load */
+#define HDR2 "parlab-trace 2\n"
 #define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
 
 static const struct {
@@ -222,10 +225,19 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 1')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 2')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 2\nend -1 -\n", ":1: trace format version 2 is not supported (this parlab reads version 1)" },
+	{ "parlab-trace 3\nend -1 running -\n", ":1: trace format version 3 is not supported (this parlab reads versions 1 to 2)" },
+	{ "parlab-trace 0\nend -1 -\n", ":1: trace format version 0 is not supported" },
+	{ HDR2 "end -1 -\n", ":2: end: expected 3 fields, got 2" },          /* a version-1 end in version 2 */
+	{ HDR "end -1 running -\n", ":2: end: expected 2 fields, got 3" },    /* and the other way */
+	{ HDR2 "end 5 done \"x\"\n", ":2: end: unknown kind 'done' (running, finished," },
+	{ HDR2 "end 5 \"finished\" \"x\"\n", ":2: end: unknown kind 'finished'" },
+	{ HDR2 "end 5 Finished -\n", ":2: end: unknown kind 'Finished'" },
+	{ HDR2 "end -1 finished -\n", ":2: end: a live trace (end -1) is of kind running" },
+	{ HDR2 "end 5 running \"x\"\n", ":2: end: a trace that ended (at 5) is not of kind running" },
+	{ HDR2 "end -1 running \"x\"\n", ":2: end: a live trace (end -1) has no outcome (write -)" },
 	{ "parlab-trace x\n", ":1: version 'x' is not a number" },
 	{ HDR, "truncated after line 1 (no end record)" },
 	{ HDR TASK0, "truncated after line 2 (no end record)" },
@@ -279,6 +291,72 @@ static const struct {
 	{ HDR "meta ncpu 0\nend -1 -\n", "meta: ncpu 0 is out of range (1..8192)" },
 	{ HDR "meta colour \"red\"\nend -1 -\n", "meta: unknown key 'colour'" },
 };
+
+/* Every kind survives save and load; a file is identical saved again. */
+static void test_kinds_round_trip(void)
+{
+	for (int k = 0; k < TRACE_NEND_KINDS; k++) {
+		trace *t = trace_new("kinds", 0);
+		int id = trace_task_add(t, 7, 7, 1, 0, "w0");
+		trace_slice_add(t, id, 0, 10, TS_RUNNING, 0);
+		if (k != TRACE_RUNNING) trace_finish_as(t, 20, (trace_end_kind)k, k % 2 ? NULL : "some words");
+		char *err = NULL;
+		const char *path = tmp_path("kind.trace");
+		CHECK(trace_save(t, path, &err) == 0);
+		trace *u = trace_load(path, &err);
+		CHECK(u != NULL);
+		if (!u) { fprintf(stderr, "kind %s: %s\n", trace_end_kind_name((trace_end_kind)k), err); free(err); }
+		if (u) {
+			CHECK(trace_outcome_kind(u) == (trace_end_kind)k);
+			compare(t, u);
+		}
+		size_t len = 0;
+		char *b = slurp(path, &len);
+		char want[64];
+		snprintf(want, sizeof want, "\nend %d %s ", k == TRACE_RUNNING ? -1 : 20, trace_end_kind_name((trace_end_kind)k));
+		CHECK_CONTAINS(b, want);
+		free(b);
+		trace_free(u);
+		trace_free(t);
+	}
+}
+
+/* A version-1 file (no kind) loads; the kind is read from run.c's words. */
+static void test_version1(void)
+{
+	static const struct { const char *end; trace_end_kind kind; const char *outcome; } v1[] = {
+		{ "end -1 -\n", TRACE_RUNNING, NULL },
+		{ "end 10 -\n", TRACE_ENDED, NULL },
+		{ "end 10 \"finished: all 2 workers exited 0\"\n", TRACE_FINISHED, "finished: all 2 workers exited 0" },
+		{ "end 10 \"1 of 2 workers failed: w1 exit 3\"\n", TRACE_FAILED, "1 of 2 workers failed: w1 exit 3" },
+		{ "end 10 \"w0 crashed (Segmentation fault): the run was stopped; every task killed and reaped\"\n",
+		  TRACE_CRASHED, NULL },
+		{ "end 10 \"timed out after 1.0 s: every task killed and reaped\"\n", TRACE_TIMED_OUT, NULL },
+		{ "end 10 \"stopped by you: every task killed and reaped\"\n", TRACE_STOPPED, NULL },
+		{ "end 10 \"not run (see the message above)\"\n", TRACE_NOT_RUN, "not run (see the message above)" },
+		{ "end 10 \"the runner failed (status 9); every task killed and reaped\"\n", TRACE_RUNNER_FAILED, NULL },
+		{ "end 10 \"a hand-written ending\"\n", TRACE_ENDED, "a hand-written ending" },
+	};
+	const char *path = tmp_path("v1.trace");
+	for (size_t i = 0; i < sizeof v1 / sizeof *v1; i++) {
+		char data[512];
+		snprintf(data, sizeof data, "%s%s", HDR TASK0 "slice 0 0 10 running 0\n", v1[i].end);
+		write_file(path, data, strlen(data));
+		char *err = NULL;
+		trace *t = trace_load(path, &err);
+		CHECK(t != NULL);
+		if (!t) { fprintf(stderr, "%s", data); fprintf(stderr, "-> %s\n", err); free(err); continue; }
+		CHECK(trace_outcome_kind(t) == v1[i].kind);
+		if (v1[i].outcome) CHECK_STR(trace_outcome(t), v1[i].outcome);
+		/* Saved again, it is a version-2 file that keeps the kind. */
+		CHECK(trace_save(t, tmp_path("v2.trace"), &err) == 0);
+		trace *u = trace_load(tmp_path("v2.trace"), &err);
+		CHECK(u && trace_outcome_kind(u) == v1[i].kind);
+		if (u) compare(t, u);
+		trace_free(u);
+		trace_free(t);
+	}
+}
 
 static void test_corrupt(void)
 {
@@ -351,6 +429,9 @@ static void test_export(void)
 	if (!root) { fprintf(stderr, "%s: %s\n", path, je.text); trace_free(t); return; }
 	json_t *evs = json_object_get(root, "traceEvents");
 	CHECK((int)json_array_size(evs) == n);
+	json_t *other = json_object_get(root, "otherData");
+	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "timed_out");
+	CHECK_CONTAINS(json_string_value(json_object_get(other, "outcome")), "finished: ");
 	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
 	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
 	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
@@ -423,6 +504,8 @@ int main(void)
 	if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
 	test_round_trip();
 	test_truncated();
+	test_kinds_round_trip();
+	test_version1();
 	test_corrupt();
 	test_export();
 	test_export_times();

@@ -1,0 +1,63 @@
+/*
+ * proto: the control lines the runner sends the screen on the control pipe.
+ * One writer and one parser per kind of line, so the format lives here only.
+ *
+ *   R                                               ready: prepared, waiting for "go"
+ *   S id pid tid at                                 a worker starts (before its work)
+ *   E id pid tid status cpu_ns wait_ns last_cpu at  a task ended (id -1: an adopted orphan)
+ *
+ * Fields are decimal integers separated by one space; `at` is CLOCK_MONOTONIC
+ * nanoseconds, `status` a wait(2) status, cpu_ns and wait_ns the task's
+ * schedstat totals, last_cpu the CPU it last ran on (-1 unknown). Every line
+ * is one write(2) of less than PIPE_BUF bytes, so lines written at once from
+ * several threads or processes never interleave.
+ */
+#ifndef PARLAB_PROTO_H
+#define PARLAB_PROTO_H
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum {
+	PROTO_BAD = 0,    /* not a control line: malformed, truncated, unknown */
+	PROTO_READY,
+	PROTO_START,
+	PROTO_END,
+} proto_kind;
+
+typedef struct {
+	int id;           /* worker id, >= 0 */
+	pid_t pid, tid;
+	int64_t at;       /* CLOCK_MONOTONIC ns */
+} proto_start;
+
+typedef struct {
+	int id;           /* worker id, or -1 for a task that is no worker */
+	pid_t pid, tid;
+	int status;       /* wait(2) status */
+	int64_t cpu_ns, wait_ns;
+	int last_cpu;     /* -1: unknown */
+	int64_t at;
+} proto_end;
+
+typedef struct {
+	proto_kind kind;
+	union {
+		proto_start start;
+		proto_end end;
+	};
+} proto_msg;
+
+/* Longest line a writer makes, newline included (well below PIPE_BUF). */
+#define PROTO_LINE_MAX 200
+
+/* Each writes one line to fd in a single write: 0, or -1 (errno set; a
+ * short write is EPIPE). */
+int proto_write_ready(int fd);
+int proto_write_start(int fd, const proto_start *m);
+int proto_write_end(int fd, const proto_end *m);
+
+/* Parses one line (without its newline) into *out and returns its kind;
+ * PROTO_BAD (out untouched) for anything a writer here does not make. */
+proto_kind proto_parse(const char *line, proto_msg *out);
+
+#endif

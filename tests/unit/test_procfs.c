@@ -1,0 +1,133 @@
+/* Unit tests of util/procfs: stat lines whose comm holds spaces and
+ * parentheses ("a) b (c"), short and malformed lines, and the real
+ * /proc/self/stat of this process and of a thread renamed to such a comm. */
+#include "util/procfs.h"
+#include "check.h"
+
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+/* A stat line as Linux 6 writes it (52 fields), with a hostile comm. */
+static const char line[] =
+	"4242 (a) b (c) S 17 4242 4242 0 -1 4194560 120 0 0 0 3 1 0 0 20 0 3 0 "
+	"1234567 12345678 456 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 5 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+
+static void test_fields(void)
+{
+	long long v = 0;
+	CHECK(procfs_stat_field(line, PROCFS_PID, &v) == 0 && v == 4242);
+	CHECK(procfs_stat_field(line, PROCFS_STATE, &v) == 0 && v == 'S');
+	CHECK(procfs_stat_field(line, PROCFS_PPID, &v) == 0 && v == 17);
+	CHECK(procfs_stat_field(line, PROCFS_PGRP, &v) == 0 && v == 4242);
+	CHECK(procfs_stat_field(line, 7, &v) == 0 && v == 0);          /* tty_nr */
+	CHECK(procfs_stat_field(line, 8, &v) == 0 && v == -1);         /* tpgid: negative */
+	CHECK(procfs_stat_field(line, 14, &v) == 0 && v == 3);         /* utime */
+	CHECK(procfs_stat_field(line, PROCFS_NUM_THREADS, &v) == 0 && v == 3);
+	CHECK(procfs_stat_field(line, 22, &v) == 0 && v == 1234567);   /* starttime */
+	CHECK(procfs_stat_field(line, 38, &v) == 0 && v == 17);        /* exit_signal */
+	CHECK(procfs_stat_field(line, PROCFS_PROCESSOR, &v) == 0 && v == 5);
+	CHECK(procfs_stat_field(line, 52, &v) == 0 && v == 0);         /* the last one */
+	v = 99;
+	CHECK(procfs_stat_field(line, 53, &v) == -1 && v == 99);       /* beyond the line */
+	CHECK(procfs_stat_field(line, 25, &v) == -1);                  /* rsslim: beyond long long */
+	CHECK(procfs_stat_field(line, PROCFS_COMM, &v) == -1);         /* text, not a number */
+	CHECK(procfs_stat_field(line, 0, &v) == -1);
+
+	char comm[32];
+	CHECK(procfs_stat_comm(line, comm, sizeof comm) == 0);
+	CHECK_STR(comm, "a) b (c");
+	CHECK(procfs_stat_comm(line, comm, 4) == 0);
+	CHECK_STR(comm, "a) ");                                         /* cut to fit */
+	CHECK(procfs_stat_comm("1 () R 0", comm, sizeof comm) == 0);
+	CHECK_STR(comm, "");
+
+	/* Several at once, in one pass. */
+	static const int want[] = { PROCFS_PID, PROCFS_STATE, PROCFS_PPID, PROCFS_NUM_THREADS, PROCFS_PROCESSOR };
+	long long out[5] = { 0 };
+	CHECK(procfs_stat_fields(line, want, out, 5) == 5);
+	CHECK(out[0] == 4242 && out[1] == 'S' && out[2] == 17 && out[3] == 3 && out[4] == 5);
+	static const int backwards[] = { PROCFS_PPID, PROCFS_STATE };
+	CHECK(procfs_stat_fields(line, backwards, out, 2) == -1);
+	static const int with_comm[] = { PROCFS_PID, PROCFS_COMM };
+	CHECK(procfs_stat_fields(line, with_comm, out, 2) == -1);
+	CHECK(procfs_stat_fields(line, want, out, 0) == 0);
+}
+
+static void test_short_and_bad(void)
+{
+	/* An old kernel's shorter line: the fields there are read, the rest counted out. */
+	static const int want[] = { PROCFS_STATE, PROCFS_PPID, PROCFS_PGRP, PROCFS_NUM_THREADS, PROCFS_PROCESSOR };
+	long long out[5] = { 0, 0, 0, 77, 88 };
+	CHECK(procfs_stat_fields("9 (x y) R 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 2\n", want, out, 5) == 4);
+	CHECK(out[0] == 'R' && out[1] == 1 && out[2] == 9 && out[3] == 2 && out[4] == 88);
+	CHECK(procfs_stat_fields("9 (x) Z\n", want, out, 5) == 1 && out[0] == 'Z');
+	CHECK(procfs_stat_fields("9 (x)", want, out, 5) == 0);
+
+	long long v = 5;
+	CHECK(procfs_stat_field("", PROCFS_STATE, &v) == -1);
+	CHECK(procfs_stat_field("9 x R 1", PROCFS_PPID, &v) == -1);         /* no parentheses */
+	CHECK(procfs_stat_field("9 (x R 1", PROCFS_PPID, &v) == -1);
+	CHECK(procfs_stat_field("9 )x( R 1", PROCFS_PPID, &v) == -1);       /* the wrong way round */
+	CHECK(procfs_stat_field("9 (x) R one 2", PROCFS_PPID, &v) == -1);   /* no number */
+	CHECK(procfs_stat_field("9 (x) R 1x 2", PROCFS_PPID, &v) == -1);
+	CHECK(procfs_stat_field("nine (x) R 1", PROCFS_PID, &v) == -1);
+	CHECK(v == 5);
+	/* Read from the last ')': a comm that looks like fields does not shift them. */
+	CHECK(procfs_stat_field("9 (x) R 1 2) S 3 4", PROCFS_PPID, &v) == 0 && v == 3);
+	CHECK(procfs_stat_field("9 (x)  R  1", PROCFS_PPID, &v) == 0 && v == 1);   /* extra spaces */
+}
+
+static volatile int renamed, done_reading;
+static volatile pid_t thread_tid;
+
+static void *renamed_thread(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "a) b (c");
+	thread_tid = gettid();
+	renamed = 1;
+	while (!done_reading) usleep(1000);
+	return NULL;
+}
+
+/* This process and a thread of it, as the kernel writes them. */
+static void test_real(void)
+{
+	char buf[1024], comm[32];
+	long long v;
+	CHECK(procfs_stat(getpid(), 0, buf, sizeof buf) == buf);
+	CHECK(procfs_stat_field(buf, PROCFS_PID, &v) == 0 && v == getpid());
+	CHECK(procfs_stat_field(buf, PROCFS_STATE, &v) == 0 && v == 'R');   /* it is reading */
+	CHECK(procfs_stat_field(buf, PROCFS_PPID, &v) == 0 && v == getppid());
+	CHECK(procfs_stat_field(buf, PROCFS_PGRP, &v) == 0 && v == getpgrp());
+	CHECK(procfs_stat_field(buf, PROCFS_NUM_THREADS, &v) == 0 && v == 1);
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	CHECK(procfs_stat_field(buf, PROCFS_PROCESSOR, &v) == 0 && v >= 0 && v < ncpu);
+
+	pthread_t th;
+	CHECK(pthread_create(&th, NULL, renamed_thread, NULL) == 0);
+	while (!renamed) usleep(1000);
+	pid_t tid = thread_tid;
+	CHECK(tid > 0 && tid != getpid());
+	CHECK(procfs_stat(getpid(), tid, buf, sizeof buf) == buf);
+	CHECK(procfs_stat_comm(buf, comm, sizeof comm) == 0);
+	CHECK_STR(comm, "a) b (c");
+	CHECK(procfs_stat_field(buf, PROCFS_PID, &v) == 0 && v == tid);
+	CHECK(procfs_stat_field(buf, PROCFS_STATE, &v) == 0 && (v == 'S' || v == 'R'));
+	CHECK(procfs_stat_field(buf, PROCFS_PPID, &v) == 0 && v == getppid());
+	CHECK(procfs_stat_field(buf, PROCFS_NUM_THREADS, &v) == 0 && v == 2);
+	CHECK(procfs_stat(getpid(), 0, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_NUM_THREADS, &v) == 0 && v == 2);
+	done_reading = 1;
+	pthread_join(th, NULL);
+
+	CHECK(procfs_stat(999999999, 0, buf, sizeof buf) == NULL);   /* no such process */
+}
+
+int main(void)
+{
+	test_fields();
+	test_short_and_bad();
+	test_real();
+	return CHECK_DONE();
+}

@@ -1,0 +1,191 @@
+/* Unit tests of the runner's control lines (run/proto.h): every kind goes
+ * through a real pipe and comes back equal; lines written at once from
+ * several threads arrive whole; malformed, truncated and out-of-range lines
+ * are refused. */
+#include "run/proto.h"
+#include "check.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <unistd.h>
+
+/* Reads the pipe to EOF and splits it into lines (newlines dropped). */
+static int read_lines(int fd, char lines[][PROTO_LINE_MAX + 8], int max)
+{
+	static char buf[1 << 20];
+	size_t len = 0;
+	ssize_t n;
+	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0) len += (size_t)n;
+	buf[len] = '\0';
+	int got = 0;
+	for (char *p = buf, *nl; (nl = strchr(p, '\n')) && got < max; p = nl + 1) {
+		size_t k = (size_t)(nl - p) < PROTO_LINE_MAX + 7 ? (size_t)(nl - p) : PROTO_LINE_MAX + 7;
+		memcpy(lines[got], p, k);
+		lines[got++][k] = '\0';
+	}
+	return got;
+}
+
+static int same_start(const proto_start *a, const proto_start *b)
+{
+	return a->id == b->id && a->pid == b->pid && a->tid == b->tid && a->at == b->at;
+}
+
+static int same_end(const proto_end *a, const proto_end *b)
+{
+	return a->id == b->id && a->pid == b->pid && a->tid == b->tid && a->status == b->status &&
+	       a->cpu_ns == b->cpu_ns && a->wait_ns == b->wait_ns && a->last_cpu == b->last_cpu && a->at == b->at;
+}
+
+static void test_round_trip(void)
+{
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	proto_start s1 = { 0, 1, 1, 0 };
+	proto_start s2 = { INT_MAX, INT_MAX, INT_MAX - 1, INT64_MAX };
+	proto_end e1 = { -1, 42, 43, 0, 0, 0, -1, 0 };                   /* an orphan, nothing known */
+	proto_end e2 = { 7, 1234, 1240, 0xffff, INT64_MAX, INT64_MAX - 5, 8191, INT64_MAX };
+	proto_end e3 = { 3, 99, 99, 11, 123456789, 987654, 2, 4750552894455LL };   /* SIGSEGV */
+	CHECK(proto_write_ready(fds[1]) == 0);
+	CHECK(proto_write_start(fds[1], &s1) == 0);
+	CHECK(proto_write_start(fds[1], &s2) == 0);
+	CHECK(proto_write_end(fds[1], &e1) == 0);
+	CHECK(proto_write_end(fds[1], &e2) == 0);
+	CHECK(proto_write_end(fds[1], &e3) == 0);
+	close(fds[1]);
+	char lines[8][PROTO_LINE_MAX + 8];
+	int n = read_lines(fds[0], lines, 8);
+	close(fds[0]);
+	CHECK(n == 6);
+	if (n != 6) return;
+	for (int i = 0; i < n; i++) CHECK(strlen(lines[i]) + 1 <= PROTO_LINE_MAX);
+
+	proto_msg m;
+	CHECK(proto_parse(lines[0], &m) == PROTO_READY && m.kind == PROTO_READY);
+	CHECK(proto_parse(lines[1], &m) == PROTO_START && same_start(&m.start, &s1));
+	CHECK(proto_parse(lines[2], &m) == PROTO_START && same_start(&m.start, &s2));
+	CHECK(proto_parse(lines[3], &m) == PROTO_END && same_end(&m.end, &e1));
+	CHECK(proto_parse(lines[4], &m) == PROTO_END && same_end(&m.end, &e2));
+	CHECK(proto_parse(lines[5], &m) == PROTO_END && same_end(&m.end, &e3));
+	CHECK_STR(lines[5], "E 3 99 99 11 123456789 987654 2 4750552894455");
+}
+
+#define WRITERS 8
+#define PER_WRITER 2000
+
+static int wfd;
+
+static void *writer(void *arg)
+{
+	int w = (int)(intptr_t)arg;
+	for (int i = 0; i < PER_WRITER; i++) {
+		proto_end e = { w, 1000 + w, 2000 + i, i & 0xff, (int64_t)i * 1000003, i, w, INT64_MAX - i };
+		if (proto_write_end(wfd, &e) < 0) break;
+	}
+	return NULL;
+}
+
+/* Eight threads write at once into one pipe: every line parses, and each
+ * writer's lines arrive complete and in its order. */
+static void test_no_interleaving(void)
+{
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	wfd = fds[1];
+	pthread_t th[WRITERS];
+	for (int w = 0; w < WRITERS; w++) pthread_create(&th[w], NULL, writer, (void *)(intptr_t)w);
+	/* Read while they write: the pipe (64 KiB) holds fewer than all lines. */
+	static char buf[1 << 16];
+	char line[PROTO_LINE_MAX + 8];
+	size_t ll = 0;
+	int next[WRITERS] = { 0 }, bad = 0, total = 0;
+	ssize_t n = 1;
+	while (total + bad < WRITERS * PER_WRITER && (n = read(fds[0], buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') { if (ll < sizeof line - 1) line[ll++] = buf[i]; continue; }
+			line[ll] = '\0';
+			ll = 0;
+			proto_msg m;
+			if (proto_parse(line, &m) != PROTO_END || m.end.id < 0 || m.end.id >= WRITERS) { bad++; continue; }
+			int w = m.end.id, k = next[w]++;
+			if (m.end.tid != 2000 + k || m.end.cpu_ns != (int64_t)k * 1000003 || m.end.at != INT64_MAX - k) bad++;
+			total++;
+		}
+	}
+	for (int w = 0; w < WRITERS; w++) pthread_join(th[w], NULL);
+	close(fds[1]);
+	CHECK(read(fds[0], buf, sizeof buf) == 0 && ll == 0);   /* nothing more, no partial line */
+	close(fds[0]);
+	CHECK(bad == 0);
+	CHECK(total == WRITERS * PER_WRITER);
+}
+
+/* Lines no writer makes are refused, and the message is left untouched. */
+static void test_malformed(void)
+{
+	static const char *const bad[] = {
+		"", "R ", " R", "RR", "r", "X 1 2 3", "S", "S ", "E",
+		"S 1 2 3",                      /* truncated */
+		"S 1 2 3 4 5",                  /* one too many */
+		"S 1 2 3 4 ",                   /* trailing space */
+		"S  1 2 3 4",                   /* double space */
+		"S 1 2 3 4\n",                  /* the newline is not part of a line */
+		"S 1 2 3 x",
+		"S 1 2 3 4x",
+		"S +1 2 3 4",
+		"S 1 2 3 -",
+		"S -1 2 3 4",                   /* a start is always a worker's */
+		"S 1 0 3 4",                    /* pid 0 */
+		"S 1 2 3 -4",                   /* time before the clock's zero */
+		"S 2147483648 2 3 4",           /* id beyond int */
+		"S 1 2 3 9223372036854775808",  /* beyond int64 */
+		"E 1 2 3 0 5 6 0",              /* truncated: no time */
+		"E 1 2 3 0 5 6",
+		"E 1 2 3 65536 5 6 0 7",        /* status beyond wait(2)'s */
+		"E 1 2 3 0 -5 6 0 7",           /* negative CPU time */
+		"E 1 2 3 0 5 -6 0 7",
+		"E 1 2 3 0 5 6 -2 7",           /* last CPU below -1 */
+		"E -2 2 3 0 5 6 0 7",
+		"E 1 2 3 0 5 6 0 7 8",
+		"E\t1 2 3 0 5 6 0 7",
+		"E 1 2 3 0 5 6 0 7\r",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		proto_msg m = { .kind = PROTO_READY };
+		m.start.id = 12345;
+		proto_kind k = proto_parse(bad[i], &m);
+		if (k != PROTO_BAD) fprintf(stderr, "accepted: \"%s\"\n", bad[i]);
+		CHECK(k == PROTO_BAD);
+		CHECK(m.kind == PROTO_READY && m.start.id == 12345);
+	}
+	proto_msg m;
+	CHECK(proto_parse(NULL, &m) == PROTO_BAD);
+	/* The same lines whole are accepted: the refusals above are about form. */
+	CHECK(proto_parse("S 1 2 3 4", &m) == PROTO_START && m.start.at == 4);
+	CHECK(proto_parse("E -1 2 3 0 5 6 -1 7", &m) == PROTO_END && m.end.id == -1 && m.end.last_cpu == -1);
+}
+
+/* A write to a pipe nobody reads fails, and says so. */
+static void test_write_error(void)
+{
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	close(fds[0]);
+	signal(SIGPIPE, SIG_IGN);
+	proto_start s = { 1, 2, 3, 4 };
+	CHECK(proto_write_start(fds[1], &s) == -1);
+	close(fds[1]);
+	CHECK(proto_write_ready(fds[1]) == -1);   /* closed fd */
+}
+
+int main(void)
+{
+	test_round_trip();
+	test_no_interleaving();
+	test_malformed();
+	test_write_error();
+	return CHECK_DONE();
+}
