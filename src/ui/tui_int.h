@@ -225,11 +225,58 @@ void menu_reveal(tui *t, int rows);
 /* tui.c */
 void tui_msg(tui *t, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_render(tui *t);   /* draws what is dirty, now */
+/* Places every pane for the terminal's size; clear repaints it all. */
+void tui_layout(tui *t, int clear);
 /* After the engine moved: the lesson pane follows, overlays close. */
 void tui_moved(tui *t);
+/* Starts the current step's run (or says why not). */
+void tui_run(tui *t);
+/* Leaves the loop; the screen closes with exit code rc. */
+void tui_quit(tui *t, int rc);
+/* "lesson", "timeline", "output" for F_LESSON .. F_OUTPUT. */
+const char *tui_pane_name(int f);
 /* Appends "key text" to a status line at x (with a separator); returns
  * the next x. */
 int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text);
+
+/* tui_cmd.c: the command table */
+enum { CMD_LESSON = 1, CMD_REPLAY = 2, CMD_MENU = 4 };   /* where a command is valid */
+enum { CMD_KEEPS_OVERLAY = 1, CMD_KEEPS_STATS = 2 };     /* what it leaves open */
+enum { CMD_MAIN, CMD_TIMELINE };                         /* its part of the help page */
+#define CMD_MAXALIAS 3
+typedef struct {
+	const char *name;          /* the word typed; "": the empty line (Enter) */
+	const char *aliases[CMD_MAXALIAS];   /* other words for it (NULL ends) */
+	int shown;                 /* how many aliases help and Tab name, e.g. 1: "quit, exit" */
+	int where;                 /* CMD_LESSON, CMD_REPLAY, CMD_MENU (the course menu is open) */
+	int keeps;                 /* CMD_KEEPS_OVERLAY: runs over an open page; CMD_KEEPS_STATS:
+	                              the stats panel stays; else a page open closes first */
+	int part;                  /* CMD_MAIN or CMD_TIMELINE: its heading on the help page */
+	void (*fn)(tui *t, const char *arg);   /* NULL: a line of the help page only */
+	const char *args;          /* argument hint: "[FILE]", "TIME" */
+	const char *help;          /* one line for the help page; NULL: not listed */
+} tui_cmd;
+/* The table, in help order, and its length. */
+const tui_cmd *cmd_table(size_t *n);
+/* Where the screen is: CMD_LESSON or CMD_REPLAY, with CMD_MENU when the
+ * course menu is open. */
+int cmd_where(const tui *t);
+/* Runs a typed line: a command, else an answer to the step's question. */
+void cmd_line(tui *t, char *line);
+/* Tab: the next command name (or shown alias) valid here that starts with
+ * text; *state starts at 0. NULL when there are no more. */
+const char *cmd_complete(const tui *t, const char *text, size_t *state);
+/* What commands and keys share. */
+void cmd_focus(tui *t, int pane);          /* F_LESSON .. F_OUTPUT, cycled */
+void cmd_pause(tui *t, int on);            /* the live picture, or the replay clock */
+void cmd_close(tui *t);                    /* closes the page over the lesson pane */
+void cmd_help(tui *t);                     /* opens the help page */
+
+/* tui_input.c: readline and the keys */
+void input_init(void);                     /* readline, before the screen opens */
+void input_start(tui *t);                  /* reads the keyboard from the loop */
+void input_stop(tui *t);
+void input_done(void);                     /* readline may write to stdout again */
 
 /* tui_trace.c */
 /* The instant the trace panes show: the replay clock, the live now, or the
@@ -283,8 +330,13 @@ void stats_summary(tline *l, const trace *tr);
 void replay_build(tui *t);                 /* the info pane into t->doc */
 void replay_header(tui *t);
 void replay_status(tui *t, int W);        /* hints up to column W */
-/* The replay's own commands; 1 when word was one of them. */
-int replay_command(tui *t, const char *word, const char *arg);
+/* The replay's commands (rows of the command table). */
+void replay_play(tui *t, const char *arg);
+void replay_toggle(tui *t, const char *arg);   /* Enter: pause or play */
+void replay_step(tui *t, const char *arg);
+void replay_seek(tui *t, const char *arg);
+void replay_speed(tui *t, const char *arg);
+void replay_restart(tui *t, const char *arg);
 void replay_pause(tui *t);
 void replay_stop(tui *t);                  /* timers off, before the screen closes */
 

@@ -1,6 +1,6 @@
 /*
  * tui_menu.c: the two pages shown over the lesson pane that are not the
- * lesson: help (every command and key) and the course menu (each lesson
+ * lesson: help (every command, from the command table, and every key) and the course menu (each lesson
  * with its progress; Up/Down choose, Enter opens). Both are documents
  * rebuilt at the pane's width; the menu tags each lesson's lines with the
  * lesson's index so that the selection can be kept on screen.
@@ -36,41 +36,27 @@ static void heading(tdoc *d, const char *s)
 	line_adds(doc_line(d), R_HEAD, s);
 }
 
-static void help_lesson_commands(tdoc *d)
+/* "quit, exit", "save [FILE]", "Enter": how help names a command. */
+static void cmd_label(const tui_cmd *c, char *buf, size_t cap)
 {
-	kv(d, "Enter", "read on when the step is longer than the pane, else the next step");
-	kv(d, "next", "the next step (then the next lesson)");
-	kv(d, "back", "the step before");
-	kv(d, "run", "start this step's run; again to rerun it");
-	kv(d, "stop", "stop the live run (Ctrl-C too)");
-	kv(d, "1 2 3 ...", "answer the question (or type the text of a choice)");
-	kv(d, "hint", "a hint for the question");
-	kv(d, "lessons", "the course menu: what is done, where you are, your score");
-	kv(d, "lessons N", "open lesson N");
-	kv(d, "stats", "the run's numbers: wall time, tasks running at once, CPU use, per task");
-	kv(d, "save [FILE]", "save the run's trace; parlab replay FILE plays it back");
-	kv(d, "pause", "freeze the timeline and the output at this instant; the run goes on underneath (F12)");
-	kv(d, "resume, play", "back to the live picture (F12)");
+	size_t o = (size_t)snprintf(buf, cap, "%s", *c->name ? c->name : "Enter");
+	for (int k = 0; k < c->shown && k < CMD_MAXALIAS && c->aliases[k] && o < cap; k++)
+		o += (size_t)snprintf(buf + o, cap - o, ", %s", c->aliases[k]);
+	if (c->args && o < cap) snprintf(buf + o, cap - o, " %s", c->args);
 }
 
-static void help_replay_commands(tdoc *d)
+/* The rows of the command table valid here that belong to part. */
+static void help_commands(tui *t, tdoc *d, int part)
 {
-	kv(d, "Enter", "pause, or play on");
-	kv(d, "pause, play", "stop or start the replay clock (F12; resume is play)");
-	kv(d, "step [TIME]", "pause and move the clock one timeline column on (or by TIME, e.g. step 1ms)");
-	kv(d, "seek TIME", "pause with the clock at TIME");
-	kv(d, "speed X", "play X times as fast: 0.01 (slow motion) to 1000; 1 is real time");
-	kv(d, "restart", "play again from the start");
-	kv(d, "save FILE", "save the trace again, elsewhere");
-}
-
-static void help_timeline(tdoc *d)
-{
-	kv(d, "zoom in/out", "show half / twice as much time (around the cursor, else the middle)");
-	kv(d, "zoom TIME", "show TIME's worth, e.g. zoom 5ms; zoom fit shows the whole run");
-	kv(d, "pan left", "earlier, by a quarter of the window (pan right: later)");
-	kv(d, "at TIME", "a cursor at TIME (12.5ms, 300us, 1.2s; a bare number is ms): each lane's right-hand "
-		     "column says what it was doing then; at off removes it");
+	size_t n;
+	const tui_cmd *c = cmd_table(&n);
+	int where = cmd_where(t) & (CMD_LESSON | CMD_REPLAY);
+	char key[64];
+	for (size_t i = 0; i < n; i++) {
+		if (!c[i].help || !(c[i].where & where) || c[i].part != part) continue;
+		cmd_label(&c[i], key, sizeof key);
+		kv(d, key, c[i].help);
+	}
 }
 
 static void help_keys(tui *t, tdoc *d)
@@ -100,13 +86,9 @@ void lesson_help(tui *t)
 	doc_reset(d, t->lw - 2);
 	d->tag = -1;
 	line_adds(doc_line(d), R_HEAD, "Commands");
-	if (t->replay) help_replay_commands(d);
-	else help_lesson_commands(d);
-	kv(d, "focus PANE", "focus lesson, timeline or output (what PgUp/PgDn move)");
-	kv(d, "help", "this page (F1 or ? too)");
-	kv(d, "quit, exit", "leave parlab (Ctrl-D too)");
+	help_commands(t, d, CMD_MAIN);
 	heading(d, "Timeline");
-	help_timeline(d);
+	help_commands(t, d, CMD_TIMELINE);
 	heading(d, "Keys");
 	help_keys(t, d);
 	heading(d, "Reading the timeline");

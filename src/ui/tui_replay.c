@@ -60,9 +60,10 @@ static void tick(loop *l, long id, void *arg)
 	tui_render(t);
 }
 
-/* The clock runs from where it is (from the start again at the end). */
-static void play(tui *t)
+/* play: the clock runs from where it is (from the start again at the end). */
+void replay_play(tui *t, const char *arg)
 {
+	(void)arg;
 	if (t->clock >= end_of(t)) set_clock(t, 0);
 	t->play_wall = loop_now_ns();
 	t->play_from = t->clock;
@@ -70,7 +71,15 @@ static void play(tui *t)
 	t->dirty |= D_HDR | D_STATUS | D_DOC;
 }
 
-static void step_clock(tui *t, const char *arg)
+/* Enter: pause, or play on. */
+void replay_toggle(tui *t, const char *arg)
+{
+	if (t->play) replay_pause(t);
+	else replay_play(t, arg);
+}
+
+/* step [back|TIME]: pause and move the clock a column (or TIME). */
+void replay_step(tui *t, const char *arg)
 {
 	double col = view_col_ns(t);
 	int64_t d = col > 0 ? (int64_t)ceil(col) : 1000000;   /* a column, else 1 ms */
@@ -87,7 +96,7 @@ static void step_clock(tui *t, const char *arg)
 	set_clock(t, back ? t->clock - d : t->clock + d);
 }
 
-static void seek(tui *t, const char *arg)
+void replay_seek(tui *t, const char *arg)
 {
 	int64_t at;
 	if (tui_parse_ns(arg, &at) < 0) {
@@ -98,7 +107,7 @@ static void seek(tui *t, const char *arg)
 	set_clock(t, at);
 }
 
-static void set_speed(tui *t, const char *arg)
+void replay_speed(tui *t, const char *arg)
 {
 	char *end;
 	double v = strtod(arg, &end);
@@ -114,30 +123,10 @@ static void set_speed(tui *t, const char *arg)
 	t->dirty |= D_HDR | D_DOC;
 }
 
-int replay_command(tui *t, const char *word, const char *arg)
+void replay_restart(tui *t, const char *arg)
 {
-	if (!*word) {   /* Enter */
-		if (t->play) replay_pause(t);
-		else play(t);
-	} else if (word_is(word, "pause", NULL)) {
-		replay_pause(t);
-	} else if (word_is(word, "play", "resume")) {
-		play(t);
-	} else if (word_is(word, "step", "s")) {
-		step_clock(t, arg);
-	} else if (word_is(word, "seek", "goto")) {
-		seek(t, arg);
-	} else if (word_is(word, "speed", NULL)) {
-		set_speed(t, arg);
-	} else if (word_is(word, "restart", NULL)) {
-		set_clock(t, 0);
-		play(t);
-	} else if (word_is(word, "next", "back") || word_is(word, "run", "lessons") || word_is(word, "hint", "stop")) {
-		tui_msg(t, R_DIM, "This is a replay of a saved run: no lessons or runs here. Type help for its commands.");
-	} else {
-		return 0;
-	}
-	return 1;
+	set_clock(t, 0);
+	replay_play(t, arg);
 }
 
 /* ---- what it looks like -------------------------------------------------------------- */
