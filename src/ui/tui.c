@@ -200,7 +200,7 @@ static void draw_header(tui *t)
 	if (st.asked && right_n > 0 && (size_t)right_n < sizeof right)
 		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", st.right, st.asked);
 	snprintf(mid, sizeof mid, " %s %d/%d %s ", G.hline, li + 1, course_nlessons(c), L ? L->title : "");
-	const char *pz = view_paused(t) ? " || paused " : "";   /* the live view stands still */
+	const char *pz = view_paused(&t->view) ? " || paused " : "";   /* the live view stands still */
 	int pw = u8_width(pz, strlen(pz));
 	int rw = u8_width(right, strlen(right)), mw = u8_width(mid, strlen(mid));
 	const char *ct = course_title(c);
@@ -259,10 +259,10 @@ static int focus_hint(tui *t, WINDOW *w, int W)
 static void paused_status(tui *t, WINDOW *w, int W)
 {
 	char b[24], what[64];
-	snprintf(what, sizeof what, "|| paused at %s", trace_fmt_ns(b, sizeof b, t->clock));
+	snprintf(what, sizeof what, "|| paused at %s", trace_fmt_ns(b, sizeof b, t->view.pause));
 	int x = 1 + tui_puts(w, 0, 1, W - 1, tui_attr(R_HINT), what);
 	if (engine_running(t->e)) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run goes on");
-	else if (t->tr && trace_end(t->tr) > t->clock) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
+	else if (t->tr && trace_end(t->tr) > t->view.pause) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
 	x = tui_hint(w, x, W, "resume", ": live again");
 	if (engine_running(t->e)) x = tui_hint(w, x, W, "stop", NULL);
 	x = tui_hint(w, x, W, "zoom in", NULL);
@@ -285,7 +285,7 @@ static void draw_status(tui *t)
 	if (t->replay) { replay_status(t, W); return; }
 	const step *s = engine_step(t->e);
 	const lesson *L = engine_lesson(t->e);
-	if (view_paused(t) && !t->overlay) {
+	if (view_paused(&t->view) && !t->overlay) {
 		paused_status(t, w, W);
 		wnoutrefresh(w);
 		return;
@@ -341,11 +341,11 @@ static void draw_status(tui *t)
 		if (s && s->kind == STEP_RUN) x = tui_hint(w, x, W, "run", ": again");
 		if (t->tr) x = tui_hint(w, x, W, "stats", NULL);
 		x = tui_hint(w, x, W, "quit", NULL);
-	} else if (t->cursor >= 0 || t->vspan) {   /* looking closely at the timeline */
+	} else if (t->view.cursor >= 0 || t->view.span) {   /* looking closely at the timeline */
 		x = tui_hint(w, x, W, "Enter", ": next");
-		if (t->cursor >= 0) x = tui_hint(w, x, W, "Shift-Left/Right", ": cursor");
-		if (t->vspan) x = tui_hint(w, x, W, "Alt-Left/Right", ": pan");
-		x = tui_hint(w, x, W, t->vspan ? "zoom fit" : "at off", NULL);
+		if (t->view.cursor >= 0) x = tui_hint(w, x, W, "Shift-Left/Right", ": cursor");
+		if (t->view.span) x = tui_hint(w, x, W, "Alt-Left/Right", ": pan");
+		x = tui_hint(w, x, W, t->view.span ? "zoom fit" : "at off", NULL);
 		x = tui_hint(w, x, W, "help", NULL);
 	} else {
 		x = tui_hint(w, x, W, "Enter", ": next");
@@ -410,13 +410,50 @@ static void draw_small(tui *t)
 	wnoutrefresh(w);
 }
 
+/* ---- the instant shown ------------------------------------------------------------------ */
+
+int64_t tui_now(tui *t, const trace *tr, int *growing)
+{
+	return view_now(&t->view, tr, t->replay ? t->clock : -1, loop_now_ns(), growing);
+}
+
+int tui_clocked(const tui *t)
+{
+	return t->replay || view_paused(&t->view);
+}
+
+view_shown tui_shown(tui *t)
+{
+	view_shown s = { .now = -1 };
+	if (t->tr) s.now = tui_now(t, t->tr, &s.growing);
+	s.clocked = tui_clocked(t);
+	return s;
+}
+
+int tui_pause(tui *t)
+{
+	view_shown s = tui_shown(t);
+	view_msg m;
+	if (view_pause(&t->view, &s, &m) < 0) {
+		tui_msg(t, R_DIM, "%s", m.text);
+		return -1;
+	}
+	t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
+	return 0;
+}
+
+void tui_live(tui *t)
+{
+	if (view_live(&t->view)) t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
+}
+
 /* ---- the trace being shown ----------------------------------------------------------- */
 
 static unsigned long out_sig(tui *t, const trace *tr)
 {
 	return (unsigned long)output_count(t, tr) * 131 + trace_ndropped(tr) * 7 + (trace_end(tr) >= 0) +
 	       (unsigned long)trace_ntasks(tr) * 1000003 +
-	       (view_paused(t) ? trace_nlines(tr) * 17 : 0);   /* paused: the rule counts what came since */
+	       (view_paused(&t->view) ? trace_nlines(tr) * 17 : 0);   /* paused: the rule counts what came since */
 }
 
 /* The current step's trace, or the last one shown while in the same lesson. */
@@ -424,12 +461,12 @@ static void track_trace(tui *t)
 {
 	trace *cur = t->e ? engine_trace(t->e) : NULL;
 	if (cur && cur != t->tr) {
-		view_live(t);   /* a pause was of the trace shown before */
+		tui_live(t);   /* a pause was of the trace shown before */
 		t->tr = cur;
 		t->tr_step = engine_step(t->e);
 		t->lane_top = 0;
 		t->out_anchor = -1;
-		view_reset(t);
+		view_reset(&t->view);
 		t->dirty |= D_TL | D_OUT;
 	}
 	if (!t->tr) return;
@@ -491,7 +528,7 @@ static void on_anim(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	tui *t = arg;
 	if (!t->open) return;
-	if (!view_paused(t)) t->dirty |= D_TL;   /* paused: the same picture */
+	if (!view_paused(&t->view)) t->dirty |= D_TL;   /* paused: the same picture */
 	render(t);
 }
 
@@ -565,7 +602,7 @@ void tui_run(tui *t)
 	rs->failed = 0;
 	t->lane_top = 0;
 	t->out_anchor = -1;
-	view_reset(t);
+	view_reset(&t->view);
 	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
 	if (!t->anim) t->anim = loop_timer_add(t->l, ANIM_MS, 1, on_anim, t);
 	if (!engine_running(t->e)) on_run_done(NULL, t);   /* over already */
@@ -579,7 +616,7 @@ void tui_moved(tui *t)
 	if (li != t->last_li && !engine_trace(t->e) && !engine_running(t->e)) {
 		t->tr = NULL;   /* another lesson: the old run's picture would confuse */
 		t->tr_step = NULL;
-		view_live(t);
+		tui_live(t);
 	}
 	t->last_li = li;
 	t->last_si = engine_step_index(t->e);
@@ -654,7 +691,7 @@ static void tui_init(tui *t, engine *e, loop *l)
 	t->out_anchor = -1;
 	t->lesson_follow = 1;
 	t->clock = -1;
-	t->cursor = -1;
+	view_init(&t->view);
 	if (e) t->last_li = engine_lesson_index(e);
 }
 

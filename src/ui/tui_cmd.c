@@ -38,8 +38,8 @@ void cmd_pause(tui *t, int on)
 		else replay_play(t, "");
 		return;
 	}
-	if (on) view_pause(t);
-	else if (view_paused(t)) view_live(t);
+	if (on) tui_pause(t);
+	else if (view_paused(&t->view)) tui_live(t);
 	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
 }
 
@@ -191,25 +191,25 @@ static void do_answer(tui *t, const step *s, const char *input)
 static void do_zoom(tui *t, const char *arg)
 {
 	int64_t ns;
-	if (!*arg || !strcasecmp(arg, "in")) view_zoom(t, 2);
-	else if (!strcasecmp(arg, "out")) view_zoom(t, 0.5);
-	else if (!strcasecmp(arg, "fit") || !strcasecmp(arg, "all")) view_zoom(t, 0);
-	else if (!tui_parse_ns(arg, &ns) && ns > 0) view_zoom_span(t, ns);
+	if (!*arg || !strcasecmp(arg, "in")) timeline_zoom(t, 2);
+	else if (!strcasecmp(arg, "out")) timeline_zoom(t, 0.5);
+	else if (!strcasecmp(arg, "fit") || !strcasecmp(arg, "all")) timeline_zoom(t, 0);
+	else if (!view_parse_ns(arg, &ns) && ns > 0) timeline_zoom_span(t, ns);
 	else tui_msg(t, R_ERR, "zoom in, zoom out, zoom fit, or zoom TIME (e.g. zoom 5ms): not \"%s\"", arg);
 }
 
 static void do_pan(tui *t, const char *arg)
 {
-	if (!strcasecmp(arg, "left") || !strcasecmp(arg, "l") || !strcasecmp(arg, "earlier")) view_pan(t, -1);
-	else if (!strcasecmp(arg, "right") || !strcasecmp(arg, "r") || !strcasecmp(arg, "later")) view_pan(t, 1);
+	if (!strcasecmp(arg, "left") || !strcasecmp(arg, "l") || !strcasecmp(arg, "earlier")) timeline_pan(t, -1);
+	else if (!strcasecmp(arg, "right") || !strcasecmp(arg, "r") || !strcasecmp(arg, "later")) timeline_pan(t, 1);
 	else tui_msg(t, R_ERR, "pan left or pan right (or Alt-Left/Right)");
 }
 
 static void do_at(tui *t, const char *arg)
 {
 	int64_t ns;
-	if (!*arg || !strcasecmp(arg, "off") || !strcasecmp(arg, "none")) view_cursor(t, -1);
-	else if (!tui_parse_ns(arg, &ns)) view_cursor(t, ns);
+	if (!*arg || !strcasecmp(arg, "off") || !strcasecmp(arg, "none")) timeline_cursor(t, -1);
+	else if (!view_parse_ns(arg, &ns)) timeline_cursor(t, ns);
 	else tui_msg(t, R_ERR, "at TIME puts the cursor there (e.g. at 12.5ms, at 300us); at off removes it");
 }
 

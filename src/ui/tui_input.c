@@ -101,7 +101,7 @@ static void pane_move(tui *t, int dir, int whole)
 	if (t->focus == F_LESSON) {
 		lesson_scroll(t, dir * (whole ? ALL : getmaxy(t->lesson) - 2));
 	} else if (t->focus == F_TIMELINE) {
-		lanes_scroll(t, dir * (whole ? ALL : t->lane_page > 1 ? t->lane_page - 1 : 1));
+		timeline_scroll(t, dir * (whole ? ALL : t->lane_page > 1 ? t->lane_page - 1 : 1));
 	} else if (whole && dir > 0) {   /* the bottom of the output: follow it again */
 		t->out_anchor = -1;
 		t->dirty |= D_OUT;
@@ -168,14 +168,14 @@ static int key_pause(int c, int k)
 {
 	(void)c; (void)k;
 	T.msg[0] = '\0';
-	cmd_pause(&T, T.replay ? T.play != 0 : !view_paused(&T));
+	cmd_pause(&T, T.replay ? T.play != 0 : !view_paused(&T.view));
 	T.dirty |= D_STATUS;
 	return 0;
 }
 static int key_out_up(int c, int k) { (void)c; (void)k; output_scroll(&T, -(T.out_page > 2 ? T.out_page / 2 : 1)); T.dirty |= D_STATUS; return 0; }
 static int key_out_down(int c, int k) { (void)c; (void)k; output_scroll(&T, T.out_page > 2 ? T.out_page / 2 : 1); T.dirty |= D_STATUS; return 0; }
-static int key_lanes_up(int c, int k) { (void)c; (void)k; lanes_scroll(&T, -3); return 0; }
-static int key_lanes_down(int c, int k) { (void)c; (void)k; lanes_scroll(&T, 3); return 0; }
+static int key_lanes_up(int c, int k) { (void)c; (void)k; timeline_scroll(&T, -3); return 0; }
+static int key_lanes_down(int c, int k) { (void)c; (void)k; timeline_scroll(&T, 3); return 0; }
 static int key_redraw(int c, int k) { (void)c; (void)k; clearok(curscr, TRUE); T.dirty |= D_ALL; return 0; }
 /* The timeline's keys: a message they leave replaces the last one. */
 static int key_view(int (*fn)(tui *, int), int arg)
@@ -185,13 +185,13 @@ static int key_view(int (*fn)(tui *, int), int arg)
 	T.dirty |= D_STATUS;
 	return 0;
 }
-static int zoom_by(tui *t, int in) { return view_zoom(t, in ? 2 : 0.5); }
-static int key_pan_left(int c, int k) { (void)c; (void)k; return key_view(view_pan, -1); }
-static int key_pan_right(int c, int k) { (void)c; (void)k; return key_view(view_pan, 1); }
+static int zoom_by(tui *t, int in) { return timeline_zoom(t, in ? 2 : 0.5); }
+static int key_pan_left(int c, int k) { (void)c; (void)k; return key_view(timeline_pan, -1); }
+static int key_pan_right(int c, int k) { (void)c; (void)k; return key_view(timeline_pan, 1); }
 static int key_zoom_in(int c, int k) { (void)c; (void)k; return key_view(zoom_by, 1); }
 static int key_zoom_out(int c, int k) { (void)c; (void)k; return key_view(zoom_by, 0); }
-static int key_cur_left(int c, int k) { (void)c; (void)k; return key_view(view_cursor_step, -1); }
-static int key_cur_right(int c, int k) { (void)c; (void)k; return key_view(view_cursor_step, 1); }
+static int key_cur_left(int c, int k) { (void)c; (void)k; return key_view(timeline_cursor_step, -1); }
+static int key_cur_right(int c, int k) { (void)c; (void)k; return key_view(timeline_cursor_step, 1); }
 
 /* Readline set up to live inside the screen: no signals, no terminal, our keys. */
 void input_init(void)

@@ -17,6 +17,7 @@
 #undef trace
 
 #include "engine/engine.h"
+#include "ui/view.h"
 #include "util/loop.h"
 
 /* ---- theme: semantic roles, mapped to colours or (NO_COLOR) attributes ---- */
@@ -174,17 +175,11 @@ typedef struct tui {
 	trace *tr;            /* what the timeline shows (may be a previous step's) */
 	const step *tr_step;
 	unsigned long tl_ver, out_ver;
-	int64_t tl_now;
 	long anim;            /* redraw timer while a run is live, 0 none */
-	/* timeline view: zoom, pan, cursor */
-	int64_t view0, vspan; /* zoomed: the window [view0, view0 + vspan); vspan 0: all of it */
-	int64_t cursor;       /* the instant the lanes' status column shows, -1 none */
-	double tl_fit;        /* the last frame's whole-run span (ns) and lane */
-	int tl_lw;            /* columns, 0 before the first: keys move by columns */
+	view view;            /* the timeline's window, cursor and the live pause */
 	/* replay (tui_replay.c) */
 	int replay;
-	int64_t clock;        /* the replay's instant, or where a live view is
-	                         paused (see view_pause); -1: the live view */
+	int64_t clock;        /* the replay's instant; -1 outside a replay */
 	double speed;
 	long play;            /* the replay clock's timer while playing, 0 paused */
 	int64_t play_wall, play_from;   /* the clock was play_from at play_wall */
@@ -225,6 +220,19 @@ void menu_reveal(tui *t, int rows);
 /* tui.c */
 void tui_msg(tui *t, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_render(tui *t);   /* draws what is dirty, now */
+/* The instant the trace panes show: the replay clock, a pause, the live
+ * now, or the end. *growing (may be NULL): more is still to come. */
+int64_t tui_now(tui *t, const trace *tr, int *growing);
+/* The panes stand at a clock (a replay's or a pause), not the live now. */
+int tui_clocked(const tui *t);
+/* What the panes show, for the view's calls. */
+view_shown tui_shown(tui *t);
+/* The live pause: the trace panes stay at the instant of the pause while
+ * the run goes on underneath (not in a replay). tui_pause returns 0, or -1
+ * with a message said when nothing stops; tui_live goes back to live
+ * (nothing when not paused). */
+int tui_pause(tui *t);
+void tui_live(tui *t);
 /* Places every pane for the terminal's size; clear repaints it all. */
 void tui_layout(tui *t, int clear);
 /* After the engine moved: the lesson pane follows, overlays close. */
@@ -278,42 +286,28 @@ void input_start(tui *t);                  /* reads the keyboard from the loop *
 void input_stop(tui *t);
 void input_done(void);                     /* readline may write to stdout again */
 
-/* tui_trace.c */
-/* The instant the trace panes show: the replay clock, the live now, or the
- * end. *growing (may be NULL): more is still to come. */
-int64_t tui_now(tui *t, const trace *tr, int *growing);
-/* Output lines shown at that instant (a prefix of the trace's lines). */
-size_t output_count(tui *t, const trace *tr);
+/* tui_timeline.c */
 int timeline_rows_wanted(tui *t);
 /* Task indices in lane order: each worker by id with what it started under
  * it, then the rest as a tree (caller frees). */
-int *lane_order(const trace *tr);
+int *timeline_lane_order(const trace *tr);
 void timeline_draw(tui *t);
+void timeline_scroll(tui *t, int rows);    /* the task lanes, by lanes */
+/* The view's calls (view.h) on the screen's view: what they return to say
+ * goes to the status line. Each returns 0, or -1 when nothing moved. */
+int timeline_zoom(tui *t, double factor);
+int timeline_zoom_span(tui *t, int64_t span);
+int timeline_pan(tui *t, int quarters);
+int timeline_cursor(tui *t, int64_t at);   /* -1: off */
+int timeline_cursor_step(tui *t, int cols);
+/* The time one timeline column stands for (ns), 0 before the first frame. */
+double timeline_col_ns(tui *t);
+
+/* tui_output.c */
+/* Output lines shown at the instant shown (a prefix of the trace's lines). */
+size_t output_count(tui *t, const trace *tr);
 void output_draw(tui *t);
 void output_scroll(tui *t, int rows);
-void lanes_scroll(tui *t, int rows);
-/* A new trace (or none): the whole of it, no cursor. */
-void view_reset(tui *t);
-/* The live pause: the trace panes stay at the instant of the pause while
- * the run goes on underneath (t->clock holds it; not in a replay).
- * view_pause returns 0, or -1 with a message said when nothing moves. */
-int view_pause(tui *t);
-void view_live(tui *t);                    /* back to live; no-op if not paused */
-int view_paused(const tui *t);
-/* zoom: factor > 1 in, < 1 out, 0 fit. pan: a quarter of the window per
- * step (negative: earlier). cursor_step: by columns; starts in the middle.
- * Each returns 0, or -1 with a message said. */
-int view_zoom(tui *t, double factor);
-int view_zoom_span(tui *t, int64_t span);
-int view_pan(tui *t, int quarters);
-int view_cursor(tui *t, int64_t at);   /* -1: off */
-int view_cursor_step(tui *t, int cols);
-/* The time one timeline column stands for (ns), 0 before the first frame. */
-double view_col_ns(tui *t);
-/* "12.5ms", "300us", "1.2s", "12.5" (ms): 0 and *ns, else -1. */
-int tui_parse_ns(const char *s, int64_t *ns);
-/* A short status for a wait(2) status: "exit 0", "SIGSEGV". */
-const char *tui_status_str(char *buf, size_t cap, int st);
 /* The run ended badly: a task died of a signal or exited non-zero. */
 int trace_failed(const trace *tr);
 

@@ -2,10 +2,11 @@
  * tui_replay.c: a saved trace played back on the lesson screen. While it
  * plays, a loop timer moves a clock at speed times real time; paused, no
  * timer is left (an idle replay sleeps in poll like the lesson screen).
- * The trace panes draw what had happened by the clock (tui_now in
- * tui_trace.c: the same drawing as a live run, with a slower clock), and
- * the left pane says what the trace is and gives its statistics up to the
- * clock.
+ * The trace panes draw what had happened by the clock (tui_now: the
+ * same drawing as a live run, with a slower clock), and the left pane
+ * says what the trace is and gives its statistics up to the clock. Its
+ * commands (play, step, seek, speed, restart) are rows of the command
+ * table (tui_cmd.c) valid in a replay.
  */
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
@@ -33,8 +34,9 @@ static void set_clock(tui *t, int64_t c)
 {
 	int64_t end = end_of(t);
 	t->clock = c < 0 ? 0 : c > end ? end : c;
-	if (t->vspan && (t->clock > t->view0 + t->vspan || t->clock < t->view0))
-		t->view0 = t->clock - t->vspan / 10 > 0 ? t->clock - t->vspan / 10 : 0;
+	view *v = &t->view;
+	if (v->span && (t->clock > v->v0 + v->span || t->clock < v->v0))
+		v->v0 = t->clock - v->span / 10 > 0 ? t->clock - v->span / 10 : 0;
 	t->dirty |= D_TL | D_OUT | D_DOC | D_HDR;
 }
 
@@ -81,10 +83,10 @@ void replay_toggle(tui *t, const char *arg)
 /* step [back|TIME]: pause and move the clock a column (or TIME). */
 void replay_step(tui *t, const char *arg)
 {
-	double col = view_col_ns(t);
+	double col = timeline_col_ns(t);
 	int64_t d = col > 0 ? (int64_t)ceil(col) : 1000000;   /* a column, else 1 ms */
 	int back = word_is(arg, "back", "-");
-	if (*arg && !back && (tui_parse_ns(arg, &d) < 0 || d <= 0)) {
+	if (*arg && !back && (view_parse_ns(arg, &d) < 0 || d <= 0)) {
 		tui_msg(t, R_ERR, "step, step back, or step TIME (e.g. step 1ms): not \"%s\"", arg);
 		return;
 	}
@@ -99,7 +101,7 @@ void replay_step(tui *t, const char *arg)
 void replay_seek(tui *t, const char *arg)
 {
 	int64_t at;
-	if (tui_parse_ns(arg, &at) < 0) {
+	if (view_parse_ns(arg, &at) < 0) {
 		tui_msg(t, R_ERR, "seek TIME moves the clock there (e.g. seek 12.5ms)");
 		return;
 	}

@@ -94,7 +94,7 @@ static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 	tline *l = doc_line(d);
 	line_addf(l, R_DIM, " %-*s %7s %7s %8s %6s", labw, "task", "cpu", "wait", "switches", "moves");
 	if (wide) line_addf(l, R_DIM, " %7s %7s  %s", "sleep", "I/O", "CPUs");
-	int *order = lane_order(tr);
+	int *order = timeline_lane_order(tr);
 	for (int i = 0; i < s->ntasks; i++) task_row(d, tr, &s->task[order[i]], labw, wide);
 	free(order);
 	doc_blank(d);
