@@ -54,7 +54,7 @@
 #define MIN_ROWS 24
 #define ANIM_MS 40
 
-tui T;
+tui tui_screen;
 
 static SCREEN *scr;
 
@@ -199,7 +199,7 @@ static void draw_header(tui *t)
 	engine_lesson_status(t->e, li, &st);
 	if (st.asked && right_n > 0 && (size_t)right_n < sizeof right)
 		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", st.right, st.asked);
-	snprintf(mid, sizeof mid, " %s %d/%d %s ", G.hline, li + 1, course_nlessons(c), L ? L->title : "");
+	snprintf(mid, sizeof mid, " %s %d/%d %s ", tui_glyph.hline, li + 1, course_nlessons(c), L ? L->title : "");
 	const char *pz = view_paused(&t->view) ? " || paused " : "";   /* the live view stands still */
 	int pw = u8_width(pz, strlen(pz));
 	int rw = u8_width(right, strlen(right)), mw = u8_width(mid, strlen(mid));
@@ -212,7 +212,7 @@ static void draw_header(tui *t)
 		if (keep < 12) keep = room / 2;
 		if (keep < cw) {
 			x += tui_put(w, 0, x, keep, tui_attr(R_HEADER), ct, u8_fit(ct, strlen(ct), keep));
-			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), G.ellipsis);
+			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 		} else x += tui_puts(w, 0, x, keep, tui_attr(R_HEADER), ct);
 	} else x += tui_puts(w, 0, x, cw, tui_attr(R_HEADER), ct);
 	x += tui_puts(w, 0, x, W - rw - pw - x, tui_attr(R_HEADER), mid);
@@ -229,7 +229,7 @@ int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 	if (x + need > W) return W;
 	if (x > 1) {
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
-		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), G.dot);
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), tui_glyph.dot);
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
 	}
 	x += tui_puts(w, 0, x, W - x, tui_attr(R_KEY), key);
@@ -262,7 +262,8 @@ static void paused_status(tui *t, WINDOW *w, int W)
 	snprintf(what, sizeof what, "|| paused at %s", trace_fmt_ns(b, sizeof b, t->view.pause));
 	int x = 1 + tui_puts(w, 0, 1, W - 1, tui_attr(R_HINT), what);
 	if (engine_running(t->e)) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run goes on");
-	else if (t->tr && trace_end(t->tr) > t->view.pause) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
+	else if (t->tr && trace_end(t->tr) > t->view.pause)
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
 	x = tui_hint(w, x, W, "resume", ": live again");
 	if (engine_running(t->e)) x = tui_hint(w, x, W, "stop", NULL);
 	x = tui_hint(w, x, W, "zoom in", NULL);
@@ -378,7 +379,7 @@ static void draw_prompt(tui *t)
 		u8_char(line + start, end - start, &adv);
 		start += adv;
 	}
-	int pre = start ? tui_puts(w, 0, x, 1, tui_attr(R_DIM), G.ellipsis) : 0;
+	int pre = start ? tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis) : 0;
 	tui_put(w, 0, x + pre, avail - pre, tui_attr(R_TEXT), line + start, end - start);
 	int cx = x + pre + u8_width(line + start, point - start);
 	wmove(w, 0, cx < W ? cx : W - 1);
@@ -490,8 +491,8 @@ static void stats_panel(tui *t)
 static void overlay_fit(tui *t)
 {
 	if (t->ov.width == t->lw - 2) return;
-	if (t->overlay == OV_HELP) lesson_help(t);
-	else if (t->overlay == OV_LESSONS) lesson_list(t);
+	if (t->overlay == OV_HELP) menu_help(t);
+	else if (t->overlay == OV_LESSONS) menu_list(t);
 }
 
 static void render(tui *t)
@@ -759,7 +760,7 @@ void tui_welcome(const char *msg)
 
 int tui_main(engine *e, loop *l)
 {
-	tui *t = &T;
+	tui *t = &tui_screen;
 	tui_init(t, e, l);
 	/* The step on screen first counts as seen (a move records that; with
 	 * no saved progress to resume, nothing moved yet). */
@@ -786,7 +787,7 @@ int tui_main(engine *e, loop *l)
 
 int tui_replay(trace *tr, double speed)
 {
-	tui *t = &T;
+	tui *t = &tui_screen;
 	loop *l = loop_new();
 	tui_init(t, NULL, l);
 	t->replay = 1;

@@ -52,7 +52,7 @@ void cmd_close(tui *t)
 
 void cmd_help(tui *t)
 {
-	lesson_help(t);
+	menu_help(t);
 	t->overlay = OV_HELP;
 	t->lesson_top = 0;
 	cmd_focus(t, F_LESSON);   /* PgUp/PgDn should move the page */
@@ -145,7 +145,7 @@ static void do_lessons(tui *t, const char *arg)
 		tui_moved(t);
 		return;
 	}
-	lesson_list(t);
+	menu_list(t);
 	t->overlay = OV_LESSONS;
 	t->lesson_top = 0;
 	t->dirty |= D_LESSON;

@@ -27,7 +27,7 @@ static FILE *devnull;
 
 static void on_line(char *line)
 {
-	tui *t = &T;
+	tui *t = &tui_screen;
 	if (!line) {   /* Ctrl-D on an empty line */
 		tui_quit(t, 0);
 		return;
@@ -49,29 +49,29 @@ static void on_line(char *line)
 static int rl_getc_cb(FILE *f)
 {
 	(void)f;
-	if (T.inpos < T.inlen) return T.in[T.inpos++];
+	if (tui_screen.inpos < tui_screen.inlen) return tui_screen.in[tui_screen.inpos++];
 	/* Readline wants the rest of a sequence we have not seen: wait a bit. */
 	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
-	if (poll(&p, 1, 100) > 0 && T.prompt) {
-		nodelay(T.prompt, FALSE);
-		wtimeout(T.prompt, 50);
-		int c = wgetch(T.prompt);
-		nodelay(T.prompt, TRUE);
+	if (poll(&p, 1, 100) > 0 && tui_screen.prompt) {
+		nodelay(tui_screen.prompt, FALSE);
+		wtimeout(tui_screen.prompt, 50);
+		int c = wgetch(tui_screen.prompt);
+		nodelay(tui_screen.prompt, TRUE);
 		if (c != ERR && c >= 0 && c < 256) return c;
 	}
 	return 7;   /* ^G: abort the half-typed key sequence */
 }
 
-static int rl_avail_cb(void) { return T.inpos < T.inlen; }
+static int rl_avail_cb(void) { return tui_screen.inpos < tui_screen.inlen; }
 
-static void rl_redisplay_cb(void) { T.dirty |= D_PROMPT; }
+static void rl_redisplay_cb(void) { tui_screen.dirty |= D_PROMPT; }
 
 /* Tab completion: the commands valid here, from the command table. */
 static char *cmd_gen(const char *text, int state)
 {
 	static size_t i;
 	if (!state) i = 0;
-	const char *c = cmd_complete(&T, text, &i);
+	const char *c = cmd_complete(&tui_screen, text, &i);
 	return c ? xstrdup(c) : NULL;
 }
 
@@ -90,7 +90,7 @@ static void show_matches(char **matches, int num, int maxlen)
 	size_t o = strlen(buf);
 	for (int i = 1; i <= num && o + 2 < sizeof buf; i++)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, " %s", matches[i]);
-	tui_msg(&T, R_DIM, "%s", buf);
+	tui_msg(&tui_screen, R_DIM, "%s", buf);
 }
 
 /* PgUp/PgDn (whole: Home/End) move the focused pane by a page. */
@@ -113,76 +113,99 @@ static void pane_move(tui *t, int dir, int whole)
 
 /* Keys that mean something else on an empty prompt than in a typed line:
  * there, ?, Tab, q, Home/End and Up/Down act on the screen. */
-static int key_page_up(int c, int k) { (void)c; (void)k; pane_move(&T, -1, 0); return 0; }
-static int key_page_down(int c, int k) { (void)c; (void)k; pane_move(&T, 1, 0); return 0; }
+static int key_page_up(int c, int k) { (void)c; (void)k; pane_move(&tui_screen, -1, 0); return 0; }
+static int key_page_down(int c, int k) { (void)c; (void)k; pane_move(&tui_screen, 1, 0); return 0; }
 static int key_top(int c, int k)
 {
 	if (rl_end) return rl_beg_of_line(c, k);
-	pane_move(&T, -1, 1);
+	pane_move(&tui_screen, -1, 1);
 	return 0;
 }
 static int key_bottom(int c, int k)
 {
 	if (rl_end) return rl_end_of_line(c, k);
-	pane_move(&T, 1, 1);
+	pane_move(&tui_screen, 1, 1);
 	return 0;
 }
+/* Tab: completes a command in a typed line, else focuses the next pane. */
 static int key_tab(int c, int k)
 {
+	tui *t = &tui_screen;
 	if (rl_end) {
 		/* Readline lists the matches on a second Tab only when the last
 		 * key ran rl_complete itself: this one did, under another name. */
 		if (rl_last_func == key_tab) rl_last_func = rl_complete;
 		return rl_complete(c, k);
 	}
-	T.msg[0] = '\0';
-	cmd_focus(&T, T.focus + 1);
+	t->msg[0] = '\0';
+	cmd_focus(t, t->focus + 1);
 	return 0;
 }
-static int key_backtab(int c, int k) { (void)c; (void)k; T.msg[0] = '\0'; cmd_focus(&T, T.focus - 1); return 0; }
+static int key_backtab(int c, int k)
+{
+	tui *t = &tui_screen;
+	(void)c; (void)k;
+	t->msg[0] = '\0';
+	cmd_focus(t, t->focus - 1);
+	return 0;
+}
 static int key_open_help(int c, int k)
 {
+	tui *t = &tui_screen;
 	(void)c; (void)k;
-	T.msg[0] = '\0';
-	if (T.overlay == OV_HELP) cmd_close(&T);
-	else cmd_help(&T);
+	t->msg[0] = '\0';
+	if (t->overlay == OV_HELP) cmd_close(t);
+	else cmd_help(t);
 	return 0;
 }
 static int key_question(int c, int k) { return rl_end ? rl_insert(c, k) : key_open_help(c, k); }
 static int key_q(int c, int k)
 {
-	if (rl_end || !T.overlay) return rl_insert(c, k);
-	cmd_close(&T);
+	if (rl_end || !tui_screen.overlay) return rl_insert(c, k);
+	cmd_close(&tui_screen);
 	return 0;
 }
 /* Up/Down over an open page: the menu's selection, else a line. */
 static int overlay_line(int delta)
 {
-	if (T.overlay == OV_LESSONS && !T.replay) menu_move(&T, delta);
-	else lesson_scroll(&T, delta);
+	tui *t = &tui_screen;
+	if (t->overlay == OV_LESSONS && !t->replay) menu_move(t, delta);
+	else lesson_scroll(t, delta);
 	return 0;
 }
-static int key_hist_prev(int c, int k) { return rl_end || !T.overlay || T.small ? rl_get_previous_history(c, k) : overlay_line(-1); }
-static int key_hist_next(int c, int k) { return rl_end || !T.overlay || T.small ? rl_get_next_history(c, k) : overlay_line(1); }
+/* Up/Down: the history, unless a page over the lesson pane is open. */
+static int on_page(void) { return !rl_end && tui_screen.overlay && !tui_screen.small; }
+static int key_hist_prev(int c, int k) { return on_page() ? overlay_line(-1) : rl_get_previous_history(c, k); }
+static int key_hist_next(int c, int k) { return on_page() ? overlay_line(1) : rl_get_next_history(c, k); }
 static int key_pause(int c, int k)
 {
+	tui *t = &tui_screen;
 	(void)c; (void)k;
-	T.msg[0] = '\0';
-	cmd_pause(&T, T.replay ? T.play != 0 : !view_paused(&T.view));
-	T.dirty |= D_STATUS;
+	t->msg[0] = '\0';
+	cmd_pause(t, t->replay ? t->play != 0 : !view_paused(&t->view));
+	t->dirty |= D_STATUS;
 	return 0;
 }
-static int key_out_up(int c, int k) { (void)c; (void)k; output_scroll(&T, -(T.out_page > 2 ? T.out_page / 2 : 1)); T.dirty |= D_STATUS; return 0; }
-static int key_out_down(int c, int k) { (void)c; (void)k; output_scroll(&T, T.out_page > 2 ? T.out_page / 2 : 1); T.dirty |= D_STATUS; return 0; }
-static int key_lanes_up(int c, int k) { (void)c; (void)k; timeline_scroll(&T, -3); return 0; }
-static int key_lanes_down(int c, int k) { (void)c; (void)k; timeline_scroll(&T, 3); return 0; }
-static int key_redraw(int c, int k) { (void)c; (void)k; clearok(curscr, TRUE); T.dirty |= D_ALL; return 0; }
+/* Ctrl-Up/Down: the output by half a pane. */
+static int out_half(int dir)
+{
+	tui *t = &tui_screen;
+	output_scroll(t, dir * (t->out_page > 2 ? t->out_page / 2 : 1));
+	t->dirty |= D_STATUS;
+	return 0;
+}
+static int key_out_up(int c, int k) { (void)c; (void)k; return out_half(-1); }
+static int key_out_down(int c, int k) { (void)c; (void)k; return out_half(1); }
+static int key_lanes_up(int c, int k) { (void)c; (void)k; timeline_scroll(&tui_screen, -3); return 0; }
+static int key_lanes_down(int c, int k) { (void)c; (void)k; timeline_scroll(&tui_screen, 3); return 0; }
+static int key_redraw(int c, int k) { (void)c; (void)k; clearok(curscr, TRUE); tui_screen.dirty |= D_ALL; return 0; }
 /* The timeline's keys: a message they leave replaces the last one. */
 static int key_view(int (*fn)(tui *, int), int arg)
 {
-	T.msg[0] = '\0';
-	fn(&T, arg);
-	T.dirty |= D_STATUS;
+	tui *t = &tui_screen;
+	t->msg[0] = '\0';
+	fn(t, arg);
+	t->dirty |= D_STATUS;
 	return 0;
 }
 static int zoom_by(tui *t, int in) { return timeline_zoom(t, in ? 2 : 0.5); }

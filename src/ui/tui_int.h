@@ -46,7 +46,7 @@ typedef struct {
 		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says;
 	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
 } tui_glyphs;
-extern tui_glyphs G;
+extern tui_glyphs tui_glyph;
 void tui_glyphs_init(int utf8);
 
 /* ---- width-aware text --------------------------------------------------- */
@@ -197,7 +197,7 @@ typedef struct tui {
 	int quitting;
 } tui;
 
-extern tui T;
+extern tui tui_screen;
 
 /* tui_lesson.c */
 void lesson_build(tui *t);                 /* rebuilds t->doc */
@@ -208,10 +208,10 @@ quiz_state *lesson_quiz(tui *t, const step *s);
 run_state *lesson_run(tui *t, const step *s);
 
 /* tui_menu.c */
-void lesson_help(tui *t);                  /* fills t->ov */
+void menu_help(tui *t);                  /* fills t->ov */
 /* The course menu into t->ov: per lesson done, here, steps seen, score.
  * Selects the current lesson when the menu was not open yet. */
-void lesson_list(tui *t);
+void menu_list(tui *t);
 void menu_move(tui *t, int delta);         /* moves the selection */
 void menu_open(tui *t);                    /* opens the selected lesson */
 /* Keeps the selection on screen after a move or a rebuild (lesson_draw). */

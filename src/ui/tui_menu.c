@@ -80,7 +80,7 @@ static void help_keys(tui *t, tdoc *d)
 	kv(d, "Ctrl-D", "quit (on an empty prompt)");
 }
 
-void lesson_help(tui *t)
+void menu_help(tui *t)
 {
 	tdoc *d = &t->ov;
 	doc_reset(d, t->lw - 2);
@@ -96,7 +96,7 @@ void lesson_help(tui *t)
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
 			    "Each worker keeps its colour in the lanes and in the output.",
-			    G.idle, G.run, G.wait, G.sleep, G.blocked);
+			    tui_glyph.idle, tui_glyph.run, tui_glyph.wait, tui_glyph.sleep, tui_glyph.blocked);
 	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);
@@ -110,9 +110,9 @@ static void entry_details(tui *t, int li, const lesson_status *st, char *buf, si
 {
 	int n = snprintf(buf, cap, "%s%d/%d seen", li == engine_lesson_index(t->e) ? "here · " : "", st->seen, st->nsteps);
 	size_t o = n > 0 && (size_t)n < cap ? (size_t)n : 0;
-	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", G.dot, st->right, st->asked);
+	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", tui_glyph.dot, st->right, st->asked);
 	else if (st->questions)
-		snprintf(buf + o, cap - o, " %s %d question%s", G.dot, st->questions, st->questions == 1 ? "" : "s");
+		snprintf(buf + o, cap - o, " %s %d question%s", tui_glyph.dot, st->questions, st->questions == 1 ? "" : "s");
 }
 
 /* Pads the lines from first on to the full width: the selection's bar. */
@@ -154,9 +154,9 @@ static void menu_entry(tui *t, tdoc *d, int li, int col)
 	snprintf(num, sizeof num, " %2d. ", li + 1);
 	entry_details(t, li, &st, det, sizeof det);
 	tline src = { 0 }, p1 = { 0 }, p2 = { 0 }, dl = { 0 };
-	line_adds(&p1, sel ? R_CUR : R_KEY, sel ? G.play : " ");
+	line_adds(&p1, sel ? R_CUR : R_KEY, sel ? tui_glyph.play : " ");
 	line_adds(&p1, sel ? R_CUR : R_TEXT, " ");
-	line_adds(&p1, sel ? R_CUR : R_OK, st.done ? G.ok : " ");
+	line_adds(&p1, sel ? R_CUR : R_OK, st.done ? tui_glyph.ok : " ");
 	line_adds(&p1, sel ? R_CUR : R_KEY, num);
 	for (int i = 0; i < MENU_PRE; i++) line_adds(&p2, sel ? R_CUR : R_TEXT, " ");
 	line_adds(&src, sel ? R_CUR : here ? R_BOLD : R_TEXT, L->title);
@@ -193,13 +193,13 @@ static void menu_summary(tui *t, tdoc *d)
 		asked += st.asked;
 	}
 	char score[48] = "";
-	if (asked) snprintf(score, sizeof score, " %s score %d/%d", G.dot, right, asked);
-	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, G.dot, seen, steps, score);
+	if (asked) snprintf(score, sizeof score, " %s score %d/%d", tui_glyph.dot, right, asked);
+	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, tui_glyph.dot, seen, steps, score);
 	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
 	free(s);
 }
 
-void lesson_list(tui *t)
+void menu_list(tui *t)
 {
 	tdoc *d = &t->ov;
 	course *c = engine_course(t->e);
@@ -228,7 +228,7 @@ void lesson_list(tui *t)
 	line_adds(&src, R_TEXT, "), ");
 	line_adds(&src, R_KEY, "Esc");
 	line_adds(&src, R_TEXT, " goes back. ");
-	line_adds(&src, R_OK, G.ok);
+	line_adds(&src, R_OK, tui_glyph.ok);
 	line_adds(&src, R_TEXT, ": every step seen and every question settled.");
 	doc_flow(d, &src, NULL, NULL, 1);
 	line_free(&src);
@@ -238,7 +238,7 @@ void menu_move(tui *t, int delta)
 {
 	int n = course_nlessons(engine_course(t->e)), sel = t->menu_sel + delta;
 	t->menu_sel = sel < 0 ? 0 : sel >= n ? n - 1 : sel;
-	lesson_list(t);
+	menu_list(t);
 	t->dirty |= D_LESSON | D_STATUS;
 }
 

@@ -53,7 +53,7 @@ static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline 
 	const trace_task *k = l->task >= 0 ? trace_task_at(tr, l->task) : NULL;
 	int indent = f->tw + 1;
 	if (!k || l->stream == 0) {
-		line_adds(src, R_PARLAB, G.says);
+		line_adds(src, R_PARLAB, tui_glyph.says);
 		line_adds(src, R_PARLAB, " ");
 		line_adds(src, R_PARLAB, l->text);
 		indent += 2;
@@ -157,7 +157,7 @@ void output_draw(tui *t)
 			line_clear(&pre2);
 			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
 			line_addf(&src, R_DIM, "%*s ", f.tw, ts);
-			line_adds(&src, role, notrun ? "!" : role == R_ERR ? G.bad : G.ok);
+			line_adds(&src, role, notrun ? "!" : role == R_ERR ? tui_glyph.bad : tui_glyph.ok);
 			line_adds(&src, role, " ");
 			line_adds(&src, role, trace_outcome(tr));
 			for (int s = 0; s < f.tw + 3; s++) line_adds(&pre2, R_TEXT, " ");
@@ -170,10 +170,10 @@ void output_draw(tui *t)
 		doc_free(&d);
 		if (n == 0 && growing) tui_puts(w, 0, 1, W - 1, tui_attr(R_DIM), "(no output yet)");
 		size_t later = view_paused(&t->view) ? trace_nlines(tr) - n : 0;   /* arrived since the pause */
-		if (!follow) snprintf(info, sizeof info, " %s %ld/%zu ", G.up, end + 1, n);
+		if (!follow) snprintf(info, sizeof info, " %s %ld/%zu ", tui_glyph.up, end + 1, n);
 		else snprintf(info, sizeof info, " %zu line%s ", n, n == 1 ? "" : "s");
 		char more[160];
-		snprintf(more, sizeof more, "%s%s %zu new ", info, G.dot, later);
+		snprintf(more, sizeof more, "%s%s %zu new ", info, tui_glyph.dot, later);
 		if (follow && later && t->rule && u8_width(more, strlen(more)) <= getmaxx(t->rule) - 12)
 			snprintf(info, sizeof info, "%s", more);
 	}
@@ -186,16 +186,16 @@ void output_draw(tui *t)
 		werase(r);
 		int focused = t->focus == F_OUTPUT;
 		attr_t ra = tui_attr(focused ? R_FOCUS_RULE : R_RULE);
-		int x = tui_puts(r, 0, 0, rw, ra, G.hline);
+		int x = tui_puts(r, 0, 0, rw, ra, tui_glyph.hline);
 		x += tui_puts(r, 0, x, rw - x, tui_attr(focused ? R_FOCUS : R_RULE_TITLE), " Output ");
 		int iw = u8_width(info, strlen(info));
 		int fill = rw - x - iw - 1;
 		if (fill < 1) { iw = 0; fill = rw - x; }
-		tui_fill(r, 0, x, fill, ra, G.hline);
+		tui_fill(r, 0, x, fill, ra, tui_glyph.hline);
 		if (iw) {
 			int role = t->out_anchor >= 0 ? R_KEY : view_paused(&t->view) ? R_HINT : R_DIM;
 			tui_puts(r, 0, x + fill, iw, tui_attr(role), info);
-			tui_fill(r, 0, x + fill + iw, rw - x - fill - iw, ra, G.hline);
+			tui_fill(r, 0, x + fill + iw, rw - x - fill - iw, ra, tui_glyph.hline);
 		}
 		wnoutrefresh(r);
 	}

@@ -150,14 +150,14 @@ void replay_header(tui *t)
 	werase(w);
 	tui_fill(w, 0, 0, W, tui_attr(R_HEADER_DIM), " ");
 	clock_str(t, clk, sizeof clk);
-	snprintf(right, sizeof right, "%s %gx %s %s ", t->play ? G.play : "||", t->speed, G.dot, clk);
+	snprintf(right, sizeof right, "%s %gx %s %s ", t->play ? tui_glyph.play : "||", t->speed, tui_glyph.dot, clk);
 	int rw = u8_width(right, strlen(right));
 	int x = tui_puts(w, 0, 0, W - rw - 1, tui_attr(R_HEADER), " parlab replay ");
-	char *mid = xasprintf("%s %s", G.hline, trace_title(t->tr));
+	char *mid = xasprintf("%s %s", tui_glyph.hline, trace_title(t->tr));
 	int room = W - rw - 1 - x;
 	if (u8_width(mid, strlen(mid)) > room && room > 2) {
 		x += tui_put(w, 0, x, room - 1, tui_attr(R_HEADER), mid, u8_fit(mid, strlen(mid), room - 1));
-		tui_puts(w, 0, x, 1, tui_attr(R_HEADER), G.ellipsis);
+		tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 	} else {
 		tui_puts(w, 0, x, room, tui_attr(R_HEADER), mid);
 	}
@@ -212,13 +212,14 @@ static void info_box(tui *t, tdoc *d)
 	if (trace_outcome(tr)) {
 		int notrun = !strncmp(trace_outcome(tr), "not run", 7), bad = trace_failed(tr);
 		int role = notrun ? R_HINT : bad ? R_ERR : R_OK;
-		snprintf(buf, sizeof buf, "%s %s", notrun ? "!" : bad ? G.bad : G.ok, trace_outcome(tr));
+		snprintf(buf, sizeof buf, "%s %s", notrun ? "!" : bad ? tui_glyph.bad : tui_glyph.ok, trace_outcome(tr));
 		doc_para(d, role, buf, strlen(buf), NULL, "  ", role);
 	}
 	doc_blank(d);
 	clock_str(t, clk, sizeof clk);
-	if (t->play) snprintf(buf, sizeof buf, "%s playing at %gx: %s", G.play, t->speed, clk);
-	else if (t->clock >= end_of(t)) snprintf(buf, sizeof buf, "Played to the end (%gx). restart plays it again.", t->speed);
+	if (t->play) snprintf(buf, sizeof buf, "%s playing at %gx: %s", tui_glyph.play, t->speed, clk);
+	else if (t->clock >= end_of(t))
+		snprintf(buf, sizeof buf, "Played to the end (%gx). restart plays it again.", t->speed);
 	else snprintf(buf, sizeof buf, "Paused at %s (%gx). Enter plays on; step moves one column.", clk, t->speed);
 	doc_para(d, t->play ? R_OK : R_TEXT, buf, strlen(buf), NULL, NULL, t->play ? R_OK : R_TEXT);
 }

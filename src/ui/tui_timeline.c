@@ -107,15 +107,15 @@ int *timeline_lane_order(const trace *tr)
 
 static void legend(tline *l)
 {
-	line_adds(l, R_WORKER, G.run);
+	line_adds(l, R_WORKER, tui_glyph.run);
 	line_adds(l, R_DIM, "run ");
-	line_adds(l, R_WORKER, G.wait);
+	line_adds(l, R_WORKER, tui_glyph.wait);
 	line_adds(l, R_DIM, "wait ");
-	line_adds(l, R_DIM, G.sleep);
+	line_adds(l, R_DIM, tui_glyph.sleep);
 	line_adds(l, R_DIM, "sleep ");
-	line_adds(l, R_ERR, G.blocked);
+	line_adds(l, R_ERR, tui_glyph.blocked);
 	line_adds(l, R_DIM, "I/O ");
-	line_adds(l, R_IDLE, G.idle);
+	line_adds(l, R_IDLE, tui_glyph.idle);
 	line_adds(l, R_DIM, "idle/other");
 }
 
@@ -189,10 +189,10 @@ static void fmt_tick(char *buf, size_t cap, double ns, double step)
 static const char *state_glyph(int st)
 {
 	switch (st) {
-	case TS_RUNNING: return G.run;
-	case TS_RUNNABLE: return G.wait;
-	case TS_SLEEPING: return G.sleep;
-	case TS_BLOCKED: return G.blocked;
+	case TS_RUNNING: return tui_glyph.run;
+	case TS_RUNNABLE: return tui_glyph.wait;
+	case TS_SLEEPING: return tui_glyph.sleep;
+	case TS_BLOCKED: return tui_glyph.blocked;
 	default: return " ";
 	}
 }
@@ -361,7 +361,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 		if (task < 0) {   /* idle, as far as the capture has looked */
 			for (; c < e; c++)
 				tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)),
-					 v->v0 + c * v->scale < v->known ? G.level[0] : " ");
+					 v->v0 + c * v->scale < v->known ? tui_glyph.level[0] : " ");
 			continue;
 		}
 		const trace_task *k = trace_task_at(v->tr, task);
@@ -375,7 +375,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 				i += lab - 1;
 				continue;
 			}
-			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), G.level[lvl[c + i]]);
+			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
 		}
 		c = e;
 	}
@@ -444,7 +444,7 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 		return;
 	}
 	int old = t->e && t->tr_step != engine_step(t->e);
-	char *mid = xasprintf(" %s %s%s", G.hline, old ? "last run: " : "", trace_title(v->tr));
+	char *mid = xasprintf(" %s %s%s", tui_glyph.hline, old ? "last run: " : "", trace_title(v->tr));
 	trace_fmt_ns(dur, sizeof dur, v->now);
 	double zoom = (double)v->now / (v->scale * v->lw);
 	int role = v->growing ? R_OK : R_DIM;
@@ -462,7 +462,7 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 	int room = W - x - rw - 1, mw = u8_width(mid, strlen(mid));
 	if (mw > room && room > 1) {
 		x += tui_put(w, 0, x, room - 1, tui_attr(R_DIM), mid, u8_fit(mid, strlen(mid), room - 1));
-		x += tui_puts(w, 0, x, 1, tui_attr(R_DIM), G.ellipsis);
+		x += tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis);
 	} else {
 		x += tui_puts(w, 0, x, room, tui_attr(R_DIM), mid);
 	}
@@ -518,7 +518,7 @@ static void timeline_axis(tui *t, const tl_view *v, int ay, int x0, int W)
 		tui_puts(w, ay, x0 + c, bw, tui_attr(R_DIM), buf);
 		xe = x0 + c + bw;
 	}
-	if (v->cur >= 0) tui_puts(w, ay, x0 + v->cur, 1, tui_attr(R_KEY), G.up);
+	if (v->cur >= 0) tui_puts(w, ay, x0 + v->cur, 1, tui_attr(R_KEY), tui_glyph.up);
 }
 
 static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend_ok, int W)
@@ -671,7 +671,7 @@ void timeline_draw(tui *t)
 	int ay = 1 + rows;
 	if (above || below) {   /* lanes out of sight: how many, and where */
 		char more[32];
-		snprintf(more, sizeof more, "%s%s%d", above ? G.up : "", below ? G.down : "", below ? below : above);
+		snprintf(more, sizeof more, "%s%s%d", above ? tui_glyph.up : "", below ? tui_glyph.down : "", below ? below : above);
 		tui_puts(w, ay, 0, labw, tui_attr(R_KEY), more);
 	}
 	timeline_axis(t, &v, ay, labw + 1, W);
