@@ -24,6 +24,7 @@
 
 /* ---- focus, pause, overlays: commands and keys share these ---------------------------- */
 
+/* The pane PgUp/PgDn move; its title, rule or separator lights up. */
 void cmd_focus(tui *t, int f)
 {
 	t->focus = (f % F_NPANES + F_NPANES) % F_NPANES;
@@ -43,6 +44,7 @@ void cmd_pause(tui *t, int on)
 	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
 }
 
+/* Closes help, the menu or the stats panel: back to the lesson. */
 void cmd_close(tui *t)
 {
 	t->overlay = OV_NONE;
@@ -50,6 +52,7 @@ void cmd_close(tui *t)
 	t->dirty |= D_LESSON | D_STATUS;
 }
 
+/* Opens the help page over the lesson pane. */
 void cmd_help(tui *t)
 {
 	menu_help(t);
@@ -71,6 +74,7 @@ static void blocked(tui *t, const step *q)
 			li + 1, si + 1, li + 1);
 }
 
+/* next: the next step, unless the lesson holds an open question. */
 static void do_next(tui *t, const char *arg)
 {
 	if (*arg) { tui_msg(t, R_ERR, "next takes no argument"); return; }
@@ -90,6 +94,7 @@ static void do_enter(tui *t, const char *arg)
 	do_next(t, arg);
 }
 
+/* back: the step before. */
 static void do_back(tui *t, const char *arg)
 {
 	(void)arg;
@@ -97,12 +102,14 @@ static void do_back(tui *t, const char *arg)
 	else tui_moved(t);
 }
 
+/* run: this step's run (tui.c keeps the screen up to date with it). */
 static void do_run(tui *t, const char *arg)
 {
 	(void)arg;
 	tui_run(t);
 }
 
+/* stop: ends the live run; the screen says so when it has. */
 static void do_stop(tui *t, const char *arg)
 {
 	(void)arg;
@@ -113,6 +120,7 @@ static void do_stop(tui *t, const char *arg)
 	} else tui_msg(t, R_DIM, "Nothing is running.");
 }
 
+/* hint: the question's next hint, shown under it. */
 static void do_hint(tui *t, const char *arg)
 {
 	(void)arg;
@@ -158,6 +166,7 @@ static void do_menu_open(tui *t, const char *arg)
 	menu_open(t);
 }
 
+/* A line that is no command, on a question: the engine judges it. */
 static void do_answer(tui *t, const step *s, const char *input)
 {
 	quiz_result res;
@@ -188,6 +197,7 @@ static void do_answer(tui *t, const step *s, const char *input)
 
 /* ---- the timeline's commands and save ------------------------------------------------- */
 
+/* zoom in | out | fit | TIME */
 static void do_zoom(tui *t, const char *arg)
 {
 	int64_t ns;
@@ -198,6 +208,7 @@ static void do_zoom(tui *t, const char *arg)
 	else tui_msg(t, R_ERR, "zoom in, zoom out, zoom fit, or zoom TIME (e.g. zoom 5ms): not \"%s\"", arg);
 }
 
+/* pan left | right */
 static void do_pan(tui *t, const char *arg)
 {
 	if (!strcasecmp(arg, "left") || !strcasecmp(arg, "l") || !strcasecmp(arg, "earlier")) timeline_pan(t, -1);
@@ -205,6 +216,7 @@ static void do_pan(tui *t, const char *arg)
 	else tui_msg(t, R_ERR, "pan left or pan right (or Alt-Left/Right)");
 }
 
+/* at TIME | off: the timeline's cursor. */
 static void do_at(tui *t, const char *arg)
 {
 	int64_t ns;
@@ -230,6 +242,7 @@ static char *save_name(const trace *tr)
 	return xasprintf("parlab-%s%s%s.trace", slug, o ? "-" : "", when);
 }
 
+/* save [FILE]: the trace shown, once its run has ended. */
 static void do_save(tui *t, const char *arg)
 {
 	if (!t->tr) { tui_msg(t, R_DIM, "No run to save yet: type run first."); return; }
@@ -259,6 +272,7 @@ static void do_trace(tui *t, const char *arg)
 
 /* ---- what the screen shows ---------------------------------------------------------- */
 
+/* focus lesson | timeline | output (any prefix). */
 static void do_focus(tui *t, const char *arg)
 {
 	for (int f = 0; f < F_NPANES; f++)
@@ -273,6 +287,7 @@ static void do_help(tui *t, const char *arg) { (void)arg; cmd_help(t); }
 static void do_quit(tui *t, const char *arg) { (void)arg; tui_quit(t, 0); }
 static void do_replay_pause(tui *t, const char *arg) { (void)arg; replay_pause(t); }
 
+/* stats: the statistics panel over the lesson pane. */
 static void do_stats(tui *t, const char *arg)
 {
 	(void)arg;
@@ -350,12 +365,14 @@ static const tui_cmd table[] = {
 
 enum { NCMD = sizeof table / sizeof *table, MAXWORDS = 1 + CMD_MAXALIAS };
 
+/* The table, for the help page. */
 const tui_cmd *cmd_table(size_t *n)
 {
 	*n = NCMD;
 	return table;
 }
 
+/* Where the screen is, as a row's where flags. */
 int cmd_where(const tui *t)
 {
 	if (t->replay) return CMD_REPLAY;
@@ -381,6 +398,8 @@ static const tui_cmd *find(const char *word, int where)
 	return NULL;
 }
 
+/* Tab: the rows' names and shown aliases valid here, in table order;
+ * *state counts (row, word) pairs. */
 const char *cmd_complete(const tui *t, const char *text, size_t *state)
 {
 	size_t len = strlen(text);
@@ -397,6 +416,8 @@ const char *cmd_complete(const tui *t, const char *text, size_t *state)
 
 /* ---- a typed line ----------------------------------------------------------------------- */
 
+/* A typed line: its first word finds the row; an open page closes first
+ * unless the row keeps it; a line that names no command is an answer. */
 void cmd_line(tui *t, char *line)
 {
 	char *p = line;

@@ -25,6 +25,7 @@ static FILE *devnull;
 
 /* ---- a finished line ------------------------------------------------------------------ */
 
+/* A line typed (NULL: Ctrl-D): the history keeps it, the command table runs it. */
 static void on_line(char *line)
 {
 	tui *t = &tui_screen;
@@ -92,6 +93,8 @@ static void show_matches(char **matches, int num, int maxlen)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, " %s", matches[i]);
 	tui_msg(&tui_screen, R_DIM, "%s", buf);
 }
+
+/* ---- keys: paging, focus, pages, pause, the timeline --------------------------------- */
 
 /* PgUp/PgDn (whole: Home/End) move the focused pane by a page. */
 static void pane_move(tui *t, int dir, int whole)
@@ -265,7 +268,7 @@ static void key_escape(tui *t)
 	else if (t->msg[0]) { t->msg[0] = '\0'; t->dirty |= D_STATUS; }
 }
 
-/* ---- bytes from the terminal ------------------------------------------------------------------------------------- */
+/* ---- bytes from the terminal ------------------------------------------------------------ */
 
 /* Bytes at the end of buf that start an unfinished UTF-8 character. */
 static size_t partial_utf8(const unsigned char *buf, size_t n)
@@ -323,18 +326,21 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
 	tui_render(t);
 }
 
+/* stdin becomes a loop watch; readline prompts with "parlab> ". */
 void input_start(tui *t)
 {
 	loop_fd_add(t->l, STDIN_FILENO, LOOP_READ, on_stdin, t);
 	rl_callback_handler_install("parlab> ", on_line);
 }
 
+/* Before the screen closes: no more keys, no prompt. */
 void input_stop(tui *t)
 {
 	loop_fd_del(t->l, STDIN_FILENO);
 	rl_callback_handler_remove();
 }
 
+/* Readline writes to stdout again (it wrote to /dev/null). */
 void input_done(void)
 {
 	if (devnull) { rl_outstream = stdout; fclose(devnull); devnull = NULL; }

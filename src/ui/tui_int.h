@@ -1,11 +1,24 @@
 /*
- * tui_int.h: what the files of the TUI share (tui.c: screen, loop, prompt,
- * commands; tui_text.c: theme, glyphs, width-aware drawing and wrapped
- * documents; tui_lesson.c: the lesson pane; tui_trace.c: timeline and
- * output panes, zoom, pan, cursor and the live pause; tui_stats.c: run
- * statistics; tui_replay.c: a saved trace played back on a clock;
- * tui_menu.c: the help page and the course menu). Nothing here is seen
- * outside src/ui/tui*.c.
+ * tui_int.h: what the files of the TUI share. Nothing here is seen outside
+ * src/ui/tui*.c.
+ *
+ *   tui.c           the screen: lifecycle (terminal up and restored on every
+ *                   exit path, signals, quit) and render (layout, header,
+ *                   status line, prompt, damage-tracked redraw, runs' timer)
+ *   tui_cmd.c       the command table: every command typed at the prompt,
+ *                   its help line and Tab completion; answers to questions
+ *   tui_input.c     readline's callback interface, the key bindings, Tab
+ *                   focus, paging
+ *   tui_text.c      theme, glyphs, width-aware drawing, wrapped documents
+ *   tui_lesson.c    the lesson pane
+ *   tui_timeline.c  the timeline pane: lanes, axis, legend, lane order; says
+ *                   what the view's calls return
+ *   tui_output.c    the output pane
+ *   tui_stats.c     run statistics
+ *   tui_replay.c    a saved trace played back on a clock
+ *   tui_menu.c      the help page (from the command table), the course menu
+ *   view.c          (no curses, in the core library) the timeline's window,
+ *                   cursor, zoom, pan and the live pause: view.h
  */
 #ifndef PARLAB_TUI_INT_H
 #define PARLAB_TUI_INT_H

@@ -1,7 +1,8 @@
 /*
  * tui_menu.c: the two pages shown over the lesson pane that are not the
- * lesson: help (every command, from the command table, and every key) and the course menu (each lesson
- * with its progress; Up/Down choose, Enter opens). Both are documents
+ * lesson: help (every command, from the command table, and every key)
+ * and the course menu (each lesson with its progress; Up/Down choose,
+ * Enter opens). Both are documents
  * rebuilt at the pane's width; the menu tags each lesson's lines with the
  * lesson's index so that the selection can be kept on screen.
  */
