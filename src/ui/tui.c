@@ -579,6 +579,8 @@ void tui_msg(tui *t, int role, const char *fmt, ...)
 	t->dirty |= D_STATUS;
 }
 
+/* run: engine_run with this screen's callbacks; the redraw timer runs
+ * while the run is live. */
 void tui_run(tui *t)
 {
 	const step *s = engine_step(t->e);
@@ -625,7 +627,6 @@ void tui_moved(tui *t)
 	t->overlay = OV_NONE;
 	t->dirty |= D_DOC | D_HDR | D_STATUS | D_TL | D_OUT;
 }
-
 
 /* ---- signals and the way out --------------------------------------------------------------------- */
 
