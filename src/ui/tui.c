@@ -1,10 +1,14 @@
 /*
- * tui.c: the interactive front end. ncurses draws the panes, GNU readline
- * (callback interface) edits the prompt, and both live inside the one event
- * loop of the screen process: stdin is a loop watch, signals come through
- * the loop's self-pipe, and a redraw timer exists only while a run is live
- * (or a replay plays), so an idle screen sleeps in poll(2). tui_replay uses
- * the same screen with no engine: t->e is NULL and t->replay is set.
+ * tui.c: the interactive front end's screen: its lifecycle (the terminal
+ * brought up and restored on every exit path, signals, quit) and its
+ * render (layout, header, status line, prompt, damage-tracked redraw, the
+ * redraw timer of a live run). ncurses draws the panes, GNU readline
+ * (callback interface, tui_input.c) edits the prompt, and both live inside
+ * the one event loop of the screen process: stdin is a loop watch, signals
+ * come through the loop's self-pipe, and a redraw timer exists only while
+ * a run is live (or a replay plays), so an idle screen sleeps in poll(2).
+ * Typed lines go to the command table (tui_cmd.c). tui_replay uses the
+ * same screen with no engine: t->e is NULL and t->replay is set.
  *
  *  ┌ header: course · lesson n/N · step k/K ─────────────────────────────┐
  *  │ lesson pane               │ timeline: CPU lanes, task lanes, axis  │
@@ -16,25 +20,23 @@
  * Redraw is damage-tracked: each pane has a dirty bit, the trace panes
  * compare the trace's version, and one doupdate() ends every round.
  *
- * Readline inside ncurses (after ulfalizer/readline-and-ncurses): readline
- * never touches the terminal. It gets bytes from rl_getc_function (fed from
- * wgetch in nodelay mode), says what to show through rl_redisplay_function,
- * and has its own signal and terminal handling switched off.
+ * Readline inside ncurses (tui_input.c, after ulfalizer/readline-and-
+ * ncurses): readline never touches the terminal. It gets bytes from
+ * rl_getc_function (fed from wgetch in nodelay mode), says what to show
+ * through rl_redisplay_function, and has its own signal and terminal
+ * handling switched off.
  *
  * Exit paths: quit, Ctrl-D, SIGINT (stops a live run, else quits), SIGTERM,
  * SIGHUP and SIGQUIT (quit) all leave through teardown(); fatal signals
  * restore the terminal with async-signal-safe writes before dying.
  */
 #include "ui/tui.h"
-#include "trace/trace_file.h"
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,23 +46,19 @@
 #include <sys/ioctl.h>
 #include <term.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <readline/history.h>
 #include <readline/readline.h>
 
 #define MIN_COLS 80
 #define MIN_ROWS 24
 #define ANIM_MS 40
 
-tui T;
+tui tui_screen;
 
 static SCREEN *scr;
-static FILE *devnull;
 
 static void render(tui *t);
-static void quit(tui *t, int rc);
 
 /* ---- fatal signals: put the terminal back, then die as we would have ---- */
 
@@ -136,7 +134,7 @@ static int timeline_rows(tui *t, int body)
 }
 
 /* Places every pane for the current size; clear repaints the terminal. */
-static void layout(tui *t, int clear)
+void tui_layout(tui *t, int clear)
 {
 	getmaxyx(stdscr, t->rows, t->cols);
 	drop_windows(t);
@@ -179,7 +177,7 @@ static void resize(tui *t)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
 	    (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
-	layout(t, 1);
+	tui_layout(t, 1);
 }
 
 /* ---- header, status, prompt --------------------------------------------------------- */
@@ -201,8 +199,8 @@ static void draw_header(tui *t)
 	engine_lesson_status(t->e, li, &st);
 	if (st.asked && right_n > 0 && (size_t)right_n < sizeof right)
 		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", st.right, st.asked);
-	snprintf(mid, sizeof mid, " %s %d/%d %s ", G.hline, li + 1, course_nlessons(c), L ? L->title : "");
-	const char *pz = view_paused(t) ? " || paused " : "";   /* the live view stands still */
+	snprintf(mid, sizeof mid, " %s %d/%d %s ", tui_glyph.hline, li + 1, course_nlessons(c), L ? L->title : "");
+	const char *pz = view_paused(&t->view) ? " || paused " : "";   /* the live view stands still */
 	int pw = u8_width(pz, strlen(pz));
 	int rw = u8_width(right, strlen(right)), mw = u8_width(mid, strlen(mid));
 	const char *ct = course_title(c);
@@ -214,7 +212,7 @@ static void draw_header(tui *t)
 		if (keep < 12) keep = room / 2;
 		if (keep < cw) {
 			x += tui_put(w, 0, x, keep, tui_attr(R_HEADER), ct, u8_fit(ct, strlen(ct), keep));
-			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), G.ellipsis);
+			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 		} else x += tui_puts(w, 0, x, keep, tui_attr(R_HEADER), ct);
 	} else x += tui_puts(w, 0, x, cw, tui_attr(R_HEADER), ct);
 	x += tui_puts(w, 0, x, W - rw - pw - x, tui_attr(R_HEADER), mid);
@@ -231,7 +229,7 @@ int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 	if (x + need > W) return W;
 	if (x > 1) {
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
-		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), G.dot);
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), tui_glyph.dot);
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
 	}
 	x += tui_puts(w, 0, x, W - x, tui_attr(R_KEY), key);
@@ -240,6 +238,8 @@ int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 }
 
 static const char *const pane_names[F_NPANES] = { "lesson", "timeline", "output" };
+
+const char *tui_pane_name(int f) { return pane_names[f]; }
 
 /* "Tab focus: output" at the right end of the status line; returns the
  * columns it took (0 when the line is too narrow to spare them). */
@@ -259,10 +259,11 @@ static int focus_hint(tui *t, WINDOW *w, int W)
 static void paused_status(tui *t, WINDOW *w, int W)
 {
 	char b[24], what[64];
-	snprintf(what, sizeof what, "|| paused at %s", trace_fmt_ns(b, sizeof b, t->clock));
+	snprintf(what, sizeof what, "|| paused at %s", trace_fmt_ns(b, sizeof b, t->view.pause));
 	int x = 1 + tui_puts(w, 0, 1, W - 1, tui_attr(R_HINT), what);
 	if (engine_running(t->e)) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run goes on");
-	else if (t->tr && trace_end(t->tr) > t->clock) x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
+	else if (t->tr && trace_end(t->tr) > t->view.pause)
+		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), ", the run has ended since");
 	x = tui_hint(w, x, W, "resume", ": live again");
 	if (engine_running(t->e)) x = tui_hint(w, x, W, "stop", NULL);
 	x = tui_hint(w, x, W, "zoom in", NULL);
@@ -285,7 +286,7 @@ static void draw_status(tui *t)
 	if (t->replay) { replay_status(t, W); return; }
 	const step *s = engine_step(t->e);
 	const lesson *L = engine_lesson(t->e);
-	if (view_paused(t) && !t->overlay) {
+	if (view_paused(&t->view) && !t->overlay) {
 		paused_status(t, w, W);
 		wnoutrefresh(w);
 		return;
@@ -341,11 +342,11 @@ static void draw_status(tui *t)
 		if (s && s->kind == STEP_RUN) x = tui_hint(w, x, W, "run", ": again");
 		if (t->tr) x = tui_hint(w, x, W, "stats", NULL);
 		x = tui_hint(w, x, W, "quit", NULL);
-	} else if (t->cursor >= 0 || t->vspan) {   /* looking closely at the timeline */
+	} else if (t->view.cursor >= 0 || t->view.span) {   /* looking closely at the timeline */
 		x = tui_hint(w, x, W, "Enter", ": next");
-		if (t->cursor >= 0) x = tui_hint(w, x, W, "Shift-Left/Right", ": cursor");
-		if (t->vspan) x = tui_hint(w, x, W, "Alt-Left/Right", ": pan");
-		x = tui_hint(w, x, W, t->vspan ? "zoom fit" : "at off", NULL);
+		if (t->view.cursor >= 0) x = tui_hint(w, x, W, "Shift-Left/Right", ": cursor");
+		if (t->view.span) x = tui_hint(w, x, W, "Alt-Left/Right", ": pan");
+		x = tui_hint(w, x, W, t->view.span ? "zoom fit" : "at off", NULL);
 		x = tui_hint(w, x, W, "help", NULL);
 	} else {
 		x = tui_hint(w, x, W, "Enter", ": next");
@@ -378,7 +379,7 @@ static void draw_prompt(tui *t)
 		u8_char(line + start, end - start, &adv);
 		start += adv;
 	}
-	int pre = start ? tui_puts(w, 0, x, 1, tui_attr(R_DIM), G.ellipsis) : 0;
+	int pre = start ? tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis) : 0;
 	tui_put(w, 0, x + pre, avail - pre, tui_attr(R_TEXT), line + start, end - start);
 	int cx = x + pre + u8_width(line + start, point - start);
 	wmove(w, 0, cx < W ? cx : W - 1);
@@ -410,13 +411,50 @@ static void draw_small(tui *t)
 	wnoutrefresh(w);
 }
 
+/* ---- the instant shown ------------------------------------------------------------------ */
+
+int64_t tui_now(tui *t, const trace *tr, int *growing)
+{
+	return view_now(&t->view, tr, t->replay ? t->clock : -1, loop_now_ns(), growing);
+}
+
+int tui_clocked(const tui *t)
+{
+	return t->replay || view_paused(&t->view);
+}
+
+view_shown tui_shown(tui *t)
+{
+	view_shown s = { .now = -1 };
+	if (t->tr) s.now = tui_now(t, t->tr, &s.growing);
+	s.clocked = tui_clocked(t);
+	return s;
+}
+
+int tui_pause(tui *t)
+{
+	view_shown s = tui_shown(t);
+	view_msg m;
+	if (view_pause(&t->view, &s, &m) < 0) {
+		tui_msg(t, R_DIM, "%s", m.text);
+		return -1;
+	}
+	t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
+	return 0;
+}
+
+void tui_live(tui *t)
+{
+	if (view_live(&t->view)) t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
+}
+
 /* ---- the trace being shown ----------------------------------------------------------- */
 
 static unsigned long out_sig(tui *t, const trace *tr)
 {
 	return (unsigned long)output_count(t, tr) * 131 + trace_ndropped(tr) * 7 + (trace_end(tr) >= 0) +
 	       (unsigned long)trace_ntasks(tr) * 1000003 +
-	       (view_paused(t) ? trace_nlines(tr) * 17 : 0);   /* paused: the rule counts what came since */
+	       (view_paused(&t->view) ? trace_nlines(tr) * 17 : 0);   /* paused: the rule counts what came since */
 }
 
 /* The current step's trace, or the last one shown while in the same lesson. */
@@ -424,12 +462,12 @@ static void track_trace(tui *t)
 {
 	trace *cur = t->e ? engine_trace(t->e) : NULL;
 	if (cur && cur != t->tr) {
-		view_live(t);   /* a pause was of the trace shown before */
+		tui_live(t);   /* a pause was of the trace shown before */
 		t->tr = cur;
 		t->tr_step = engine_step(t->e);
 		t->lane_top = 0;
 		t->out_anchor = -1;
-		view_reset(t);
+		view_reset(&t->view);
 		t->dirty |= D_TL | D_OUT;
 	}
 	if (!t->tr) return;
@@ -453,8 +491,8 @@ static void stats_panel(tui *t)
 static void overlay_fit(tui *t)
 {
 	if (t->ov.width == t->lw - 2) return;
-	if (t->overlay == OV_HELP) lesson_help(t);
-	else if (t->overlay == OV_LESSONS) lesson_list(t);
+	if (t->overlay == OV_HELP) menu_help(t);
+	else if (t->overlay == OV_LESSONS) menu_list(t);
 }
 
 static void render(tui *t)
@@ -464,7 +502,7 @@ static void render(tui *t)
 	if (t->small) {
 		if (t->dirty & ~D_PROMPT) draw_small(t);
 	} else {
-		if (timeline_rows(t, t->rows - 3) != t->tlh) layout(t, 0);
+		if (timeline_rows(t, t->rows - 3) != t->tlh) tui_layout(t, 0);
 		if (t->dirty & D_DOC) { t->replay ? replay_build(t) : lesson_build(t); t->dirty |= D_LESSON; }
 		if (t->dirty & D_LESSON) overlay_fit(t);
 		if (t->overlay == OV_STATS && t->tr && (t->dirty & D_TL)) { stats_panel(t); t->dirty |= D_LESSON; }
@@ -491,7 +529,7 @@ static void on_anim(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	tui *t = arg;
 	if (!t->open) return;
-	if (!view_paused(t)) t->dirty |= D_TL;   /* paused: the same picture */
+	if (!view_paused(&t->view)) t->dirty |= D_TL;   /* paused: the same picture */
 	render(t);
 }
 
@@ -541,7 +579,9 @@ void tui_msg(tui *t, int role, const char *fmt, ...)
 	t->dirty |= D_STATUS;
 }
 
-static void do_run(tui *t)
+/* run: engine_run with this screen's callbacks; the redraw timer runs
+ * while the run is live. */
+void tui_run(tui *t)
 {
 	const step *s = engine_step(t->e);
 	if (s && s->kind == STEP_RUN && !engine_running(t->e)) {
@@ -565,30 +605,21 @@ static void do_run(tui *t)
 	rs->failed = 0;
 	t->lane_top = 0;
 	t->out_anchor = -1;
-	view_reset(t);
+	view_reset(&t->view);
 	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
 	if (!t->anim) t->anim = loop_timer_add(t->l, ANIM_MS, 1, on_anim, t);
 	if (!engine_running(t->e)) on_run_done(NULL, t);   /* over already */
 }
 
-/* ---- commands --------------------------------------------------------------------------- */
+/* ---- after the engine moved ---------------------------------------------------------- */
 
-static const char *commands[] = {
-	"next", "back", "run", "stop", "pause", "resume", "play", "hint", "lessons", "stats", "zoom", "pan", "at", "focus",
-	"save", "help", "quit", "exit", NULL,
-};
-static const char *replay_commands[] = {
-	"pause", "play", "resume", "step", "seek", "speed", "restart", "stats", "zoom", "pan", "at", "focus", "save", "help",
-	"quit", "exit", NULL,
-};
-
-static void moved(tui *t)
+void tui_moved(tui *t)
 {
 	int li = engine_lesson_index(t->e);
 	if (li != t->last_li && !engine_trace(t->e) && !engine_running(t->e)) {
 		t->tr = NULL;   /* another lesson: the old run's picture would confuse */
 		t->tr_step = NULL;
-		view_live(t);
+		tui_live(t);
 	}
 	t->last_li = li;
 	t->last_si = engine_step_index(t->e);
@@ -597,557 +628,9 @@ static void moved(tui *t)
 	t->dirty |= D_DOC | D_HDR | D_STATUS | D_TL | D_OUT;
 }
 
-void tui_moved(tui *t) { moved(t); }
-
-/* A lesson that does not let the student skip its questions held them. */
-static void blocked(tui *t, const step *q)
-{
-	int li = 0, si = q ? engine_locate(t->e, q, &li) : 0;
-	if (q && li == engine_lesson_index(t->e) && si == engine_step_index(t->e))
-		tui_msg(t, R_HINT, "This lesson asks you to answer its questions: answer this one first (hint can help).");
-	else
-		tui_msg(t, R_HINT, "Lesson %d asks you to answer its questions: step %d has one still open (lessons %d).",
-			li + 1, si + 1, li + 1);
-}
-
-static int is_cmd(const char *w, const char *a, const char *b)
-{
-	return !strcasecmp(w, a) || (b && !strcasecmp(w, b));
-}
-
-static void do_answer(tui *t, const step *s, const char *input)
-{
-	quiz_result res;
-	if (engine_answer(t->e, input, &res) < 0) {
-		if (s->qtype == QUIZ_CHOICE)
-			tui_msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
-			    input, s->nchoices);
-		else
-			tui_msg(t, R_ERR, "\"%s\" is no answer here (%s) nor a command; type help for the commands.",
-			    input, res.why);
-		return;
-	}
-	if (res.predicted) {
-		tui_msg(t, R_OK, "Prediction kept. Type next, then run: the run \"%s\" will judge it.", s->predict);
-		t->lesson_follow = 1;
-		t->dirty |= D_DOC | D_STATUS;
-		return;
-	}
-	quiz_state *q = lesson_quiz(t, s);
-	q->tries++;
-	q->chosen = res.choice;
-	snprintf(q->input, sizeof q->input, "%s", input);
-	q->correct = res.correct;
-	if (!res.correct && q->tries >= (s->retries > 0 ? s->retries : 2)) q->revealed = 1;
-	t->lesson_follow = 1;
-	t->dirty |= D_DOC | D_HDR | D_STATUS;
-}
-
-/* ---- the timeline's commands and save ------------------------------------------------- */
-
-static void cmd_zoom(tui *t, const char *arg)
-{
-	int64_t ns;
-	if (!*arg || !strcasecmp(arg, "in")) view_zoom(t, 2);
-	else if (!strcasecmp(arg, "out")) view_zoom(t, 0.5);
-	else if (!strcasecmp(arg, "fit") || !strcasecmp(arg, "all")) view_zoom(t, 0);
-	else if (!tui_parse_ns(arg, &ns) && ns > 0) view_zoom_span(t, ns);
-	else tui_msg(t, R_ERR, "zoom in, zoom out, zoom fit, or zoom TIME (e.g. zoom 5ms): not \"%s\"", arg);
-}
-
-static void cmd_pan(tui *t, const char *arg)
-{
-	if (!strcasecmp(arg, "left") || !strcasecmp(arg, "l") || !strcasecmp(arg, "earlier")) view_pan(t, -1);
-	else if (!strcasecmp(arg, "right") || !strcasecmp(arg, "r") || !strcasecmp(arg, "later")) view_pan(t, 1);
-	else tui_msg(t, R_ERR, "pan left or pan right (or Alt-Left/Right)");
-}
-
-static void cmd_at(tui *t, const char *arg)
-{
-	int64_t ns;
-	if (!*arg || !strcasecmp(arg, "off") || !strcasecmp(arg, "none")) view_cursor(t, -1);
-	else if (!tui_parse_ns(arg, &ns)) view_cursor(t, ns);
-	else tui_msg(t, R_ERR, "at TIME puts the cursor there (e.g. at 12.5ms, at 300us); at off removes it");
-}
-
-/* ./parlab-five-worker-processes-20250101-120000.trace */
-static char *save_name(const trace *tr)
-{
-	char slug[40], when[32];
-	size_t o = 0;
-	for (const char *p = trace_title(tr); *p && o + 1 < sizeof slug; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x80 && isalnum(c)) slug[o++] = (char)tolower(c);
-		else if (o && slug[o - 1] != '-') slug[o++] = '-';
-	}
-	while (o && slug[o - 1] == '-') o--;
-	slug[o] = '\0';
-	time_t now = time(NULL);
-	strftime(when, sizeof when, "%Y%m%d-%H%M%S", localtime(&now));
-	return xasprintf("parlab-%s%s%s.trace", slug, o ? "-" : "", when);
-}
-
-static void cmd_save(tui *t, const char *arg)
-{
-	if (!t->tr) { tui_msg(t, R_DIM, "No run to save yet: type run first."); return; }
-	if (trace_end(t->tr) < 0) { tui_msg(t, R_DIM, "The run is still going: save it once it has ended."); return; }
-	if (!*arg && t->replay) { tui_msg(t, R_DIM, "save FILE: name the copy."); return; }
-	const char *home = getenv("HOME");
-	char *path = !*arg ? save_name(t->tr)
-		     : arg[0] == '~' && arg[1] == '/' && home ? xasprintf("%s%s", home, arg + 1) : xstrdup(arg);
-	char *err = NULL, cwd[4096];
-	if (trace_save(t->tr, path, &err) < 0) {
-		tui_msg(t, R_ERR, "Not saved: %s", err ? err : path);
-	} else {
-		char *full = path[0] != '/' && getcwd(cwd, sizeof cwd) ? xasprintf("%s/%s", cwd, path) : xstrdup(path);
-		tui_msg(t, R_OK, "Saved: %s (parlab replay FILE plays it back)", full);
-		free(full);
-	}
-	free(err);
-	free(path);
-}
-
-/* ---- focus, pause, overlays: commands and keys share these ---------------------------- */
-
-static void focus_set(tui *t, int f)
-{
-	t->focus = (f % F_NPANES + F_NPANES) % F_NPANES;
-	t->dirty |= D_LESSON | D_TL | D_OUT | D_STATUS;   /* titles, rule and separator */
-}
-
-static void cmd_focus(tui *t, const char *arg)
-{
-	for (int f = 0; f < F_NPANES; f++)
-		if (*arg && !strncasecmp(arg, pane_names[f], strlen(arg))) { focus_set(t, f); return; }
-	if (!strcasecmp(arg, "tl") || !strcasecmp(arg, "lanes")) { focus_set(t, F_TIMELINE); return; }
-	tui_msg(t, R_ERR, "focus lesson, focus timeline or focus output (Tab on an empty prompt cycles)");
-}
-
-/* pause / resume of the live picture (the replay has its own clock). */
-static void set_paused(tui *t, int on)
-{
-	if (t->replay) {
-		replay_command(t, on ? "pause" : "play", "");
-		return;
-	}
-	if (on) view_pause(t);
-	else if (view_paused(t)) view_live(t);
-	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
-}
-
-static void ov_close(tui *t)
-{
-	t->overlay = OV_NONE;
-	t->lesson_follow = !t->replay;
-	t->dirty |= D_LESSON | D_STATUS;
-}
-
-static void ov_help(tui *t)
-{
-	lesson_help(t);
-	t->overlay = OV_HELP;
-	t->lesson_top = 0;
-	focus_set(t, F_LESSON);   /* PgUp/PgDn should move the page */
-}
-
-/* Commands of both the lesson and the replay: 1 when word was one. */
-static int common_command(tui *t, const char *word, const char *arg)
-{
-	if (is_cmd(word, "zoom", "z")) cmd_zoom(t, arg);
-	else if (is_cmd(word, "focus", NULL)) cmd_focus(t, arg);
-	else if (is_cmd(word, "pause", NULL)) set_paused(t, 1);
-	else if (is_cmd(word, "resume", "play") || is_cmd(word, "live", NULL)) set_paused(t, 0);
-	else if (is_cmd(word, "pan", NULL)) cmd_pan(t, arg);
-	else if (is_cmd(word, "at", "cursor")) cmd_at(t, arg);
-	else if (is_cmd(word, "save", NULL)) cmd_save(t, arg);
-	else if (is_cmd(word, "trace", NULL) && !strncmp(arg, "save", 4) && (!arg[4] || arg[4] == ' '))
-		cmd_save(t, arg[4] ? arg + 5 : "");   /* "trace save [FILE]", as the docs also call it */
-	else if (is_cmd(word, "stats", "statistics")) {
-		if (t->replay) { tui_msg(t, R_DIM, "The statistics are on the left, up to the replay's clock."); return 1; }
-		if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return 1; }
-		t->overlay = OV_STATS;
-		t->lesson_top = 0;
-		focus_set(t, F_LESSON);
-		t->dirty |= D_TL | D_LESSON;   /* the panel is built with the timeline */
-	} else if (is_cmd(word, "help", "?") || is_cmd(word, "h", NULL)) {
-		ov_help(t);
-	} else if (is_cmd(word, "quit", "exit") || is_cmd(word, "q", NULL)) {
-		quit(t, 0);
-	} else return 0;
-	return 1;
-}
-
-/* ---- commands of the lesson ------------------------------------------------------------ */
-
-static void command(tui *t, char *line)
-{
-	char *p = line;
-	while (*p == ' ' || *p == '\t') p++;
-	size_t n = strlen(p);
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) p[--n] = '\0';
-	char word[64] = "";
-	const char *arg = "";
-	sscanf(p, "%63s", word);
-	const char *sp = strpbrk(p, " \t");
-	if (sp) { arg = sp; while (*arg == ' ' || *arg == '\t') arg++; }
-
-	t->msg[0] = '\0';
-	t->dirty |= D_STATUS;
-	/* The stats panel stays open for zoom, pan and the cursor: the numbers
-	 * beside the picture they describe. */
-	int keep = t->overlay == OV_STATS && (is_cmd(word, "zoom", "pan") || is_cmd(word, "at", "stats") ||
-					      is_cmd(word, "pause", "resume") || is_cmd(word, "focus", "play"));
-	if (t->overlay == OV_LESSONS && !*p && !t->replay) {   /* Enter opens the lesson chosen */
-		menu_open(t);
-		return;
-	}
-	if (t->overlay && !keep && !is_cmd(word, "help", "?") && !is_cmd(word, "lessons", "lesson")) {
-		ov_close(t);
-		if (!*p) return;   /* Enter just closes it */
-	}
-	if (t->replay) {
-		if (!replay_command(t, word, arg) && !common_command(t, word, arg))
-			tui_msg(t, R_ERR, "Unknown command \"%s\" in a replay. Type help for the commands.", word);
-		return;
-	}
-	if (common_command(t, word, arg)) return;
-	const step *s = engine_step(t->e);
-	if (!*p && !t->small && lesson_more_below(t)) {   /* Enter reads on before moving on */
-		lesson_scroll(t, getmaxy(t->lesson) - 2);
-		return;
-	}
-	if (!*p || is_cmd(word, "next", "n")) {
-		if (*arg) { tui_msg(t, R_ERR, "next takes no argument"); return; }
-		int rc = engine_next(t->e);
-		if (rc == -2) blocked(t, engine_blocker(t->e, engine_lesson_index(t->e), engine_step_index(t->e) + 1));
-		else if (rc < 0) tui_msg(t, R_DIM, "This is the last step of the course: type lessons to pick one, or quit.");
-		else moved(t);
-	} else if (is_cmd(word, "back", "b") || is_cmd(word, "prev", NULL)) {
-		if (engine_back(t->e) < 0) tui_msg(t, R_DIM, "This is the first step of the course.");
-		else moved(t);
-	} else if (is_cmd(word, "run", "r")) {
-		do_run(t);
-	} else if (is_cmd(word, "stop", NULL)) {
-		if (engine_running(t->e)) {
-			engine_stop(t->e, "stopped by you");
-			tui_msg(t, R_DIM, "Stopping the run...");
-			t->msg_run = 1;
-		} else tui_msg(t, R_DIM, "Nothing is running.");
-	} else if (is_cmd(word, "hint", NULL)) {
-		if (!s || s->kind != STEP_QUIZ) { tui_msg(t, R_DIM, "Hints are for questions; this step has none."); return; }
-		const char *h = engine_hint(t->e);
-		quiz_state *q = lesson_quiz(t, s);
-		if (!h) { tui_msg(t, R_DIM, q->nhints ? "No more hints." : "This question has no hints."); return; }
-		if (q->nhints < (int)(sizeof q->hints / sizeof *q->hints)) q->hints[q->nhints++] = h;
-		t->lesson_follow = 1;
-		t->dirty |= D_DOC;
-	} else if (is_cmd(word, "lessons", "lesson") || is_cmd(word, "l", NULL)) {
-		if (*arg) {
-			char *end;
-			long k = strtol(arg, &end, 10);
-			int nl = course_nlessons(engine_course(t->e));
-			int rc = *end ? -1 : engine_goto(t->e, (int)k - 1, 0);
-			if (rc == -2) {
-				blocked(t, engine_blocker(t->e, (int)k - 1, 0));
-				return;
-			}
-			if (rc < 0) {
-				tui_msg(t, R_ERR, "There is no lesson \"%s\": lessons are numbered 1-%d.", arg, nl);
-				return;
-			}
-			moved(t);
-			return;
-		}
-		lesson_list(t);
-		t->overlay = OV_LESSONS;
-		t->lesson_top = 0;
-		t->dirty |= D_LESSON;
-	} else if (s && s->kind == STEP_QUIZ) {
-		do_answer(t, s, p);
-	} else {
-		char *end;
-		strtol(p, &end, 10);
-		if (!*end) tui_msg(t, R_ERR, "There is no question on this step to answer.");
-		else tui_msg(t, R_ERR, "Unknown command \"%s\". Type help for the commands.", word);
-	}
-}
-
-static void on_line(char *line)
-{
-	tui *t = &T;
-	if (!line) {   /* Ctrl-D on an empty line */
-		quit(t, 0);
-		return;
-	}
-	if (*line) {
-		HIST_ENTRY *h = history_length ? history_get(history_base + history_length - 1) : NULL;
-		if (!h || strcmp(h->line, line)) add_history(line);
-	}
-	command(t, line);
-	free(line);
-	char *problem = t->e ? engine_progress_problem(t->e) : NULL;   /* said once, not hidden */
-	if (problem) tui_msg(t, R_ERR, "parlab: %s", problem);
-	free(problem);
-	t->dirty |= D_PROMPT;
-}
-
-/* ---- readline hooks ------------------------------------------------------------------------- */
-
-static int rl_getc_cb(FILE *f)
-{
-	(void)f;
-	if (T.inpos < T.inlen) return T.in[T.inpos++];
-	/* Readline wants the rest of a sequence we have not seen: wait a bit. */
-	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
-	if (poll(&p, 1, 100) > 0 && T.prompt) {
-		nodelay(T.prompt, FALSE);
-		wtimeout(T.prompt, 50);
-		int c = wgetch(T.prompt);
-		nodelay(T.prompt, TRUE);
-		if (c != ERR && c >= 0 && c < 256) return c;
-	}
-	return 7;   /* ^G: abort the half-typed key sequence */
-}
-
-static int rl_avail_cb(void) { return T.inpos < T.inlen; }
-
-static void rl_redisplay_cb(void) { T.dirty |= D_PROMPT; }
-
-static char *cmd_gen(const char *text, int state)
-{
-	static int i;
-	static size_t len;
-	if (!state) { i = 0; len = strlen(text); }
-	const char **cmds = T.replay ? replay_commands : commands;
-	while (cmds[i]) {
-		const char *c = cmds[i++];
-		if (!strncasecmp(c, text, len)) return xstrdup(c);
-	}
-	return NULL;
-}
-
-static char **complete(const char *text, int start, int end)
-{
-	(void)end;
-	rl_attempted_completion_over = 1;   /* never file names */
-	return start == 0 ? rl_completion_matches(text, cmd_gen) : NULL;
-}
-
-/* Several completions: list them on the status line, not on the terminal. */
-static void show_matches(char **matches, int num, int maxlen)
-{
-	(void)maxlen;
-	char buf[256] = "Completions:";
-	size_t o = strlen(buf);
-	for (int i = 1; i <= num && o + 2 < sizeof buf; i++)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, " %s", matches[i]);
-	tui_msg(&T, R_DIM, "%s", buf);
-}
-
-/* PgUp/PgDn (whole: Home/End) move the focused pane by a page. */
-static void pane_move(tui *t, int dir, int whole)
-{
-	enum { ALL = 1 << 20 };   /* clamped by each pane */
-	if (t->small) return;
-	if (t->focus == F_LESSON) {
-		lesson_scroll(t, dir * (whole ? ALL : getmaxy(t->lesson) - 2));
-	} else if (t->focus == F_TIMELINE) {
-		lanes_scroll(t, dir * (whole ? ALL : t->lane_page > 1 ? t->lane_page - 1 : 1));
-	} else if (whole && dir > 0) {   /* the bottom of the output: follow it again */
-		t->out_anchor = -1;
-		t->dirty |= D_OUT;
-	} else {
-		output_scroll(t, dir * (whole ? ALL : t->out_page > 2 ? t->out_page - 1 : 1));
-	}
-	t->dirty |= D_STATUS;
-}
-
-/* Keys that mean something else on an empty prompt than in a typed line:
- * there, ?, Tab, q, Home/End and Up/Down act on the screen. */
-static int key_page_up(int c, int k) { (void)c; (void)k; pane_move(&T, -1, 0); return 0; }
-static int key_page_down(int c, int k) { (void)c; (void)k; pane_move(&T, 1, 0); return 0; }
-static int key_top(int c, int k)
-{
-	if (rl_end) return rl_beg_of_line(c, k);
-	pane_move(&T, -1, 1);
-	return 0;
-}
-static int key_bottom(int c, int k)
-{
-	if (rl_end) return rl_end_of_line(c, k);
-	pane_move(&T, 1, 1);
-	return 0;
-}
-static int key_tab(int c, int k)
-{
-	if (rl_end) return rl_complete(c, k);
-	T.msg[0] = '\0';
-	focus_set(&T, T.focus + 1);
-	return 0;
-}
-static int key_backtab(int c, int k) { (void)c; (void)k; T.msg[0] = '\0'; focus_set(&T, T.focus - 1); return 0; }
-static int key_open_help(int c, int k)
-{
-	(void)c; (void)k;
-	T.msg[0] = '\0';
-	if (T.overlay == OV_HELP) ov_close(&T);
-	else ov_help(&T);
-	return 0;
-}
-static int key_question(int c, int k) { return rl_end ? rl_insert(c, k) : key_open_help(c, k); }
-static int key_q(int c, int k)
-{
-	if (rl_end || !T.overlay) return rl_insert(c, k);
-	ov_close(&T);
-	return 0;
-}
-/* Up/Down over an open page: the menu's selection, else a line. */
-static int overlay_line(int delta)
-{
-	if (T.overlay == OV_LESSONS && !T.replay) menu_move(&T, delta);
-	else lesson_scroll(&T, delta);
-	return 0;
-}
-static int key_hist_prev(int c, int k) { return rl_end || !T.overlay || T.small ? rl_get_previous_history(c, k) : overlay_line(-1); }
-static int key_hist_next(int c, int k) { return rl_end || !T.overlay || T.small ? rl_get_next_history(c, k) : overlay_line(1); }
-static int key_pause(int c, int k)
-{
-	(void)c; (void)k;
-	T.msg[0] = '\0';
-	set_paused(&T, T.replay ? T.play != 0 : !view_paused(&T));
-	T.dirty |= D_STATUS;
-	return 0;
-}
-static int key_out_up(int c, int k) { (void)c; (void)k; output_scroll(&T, -(T.out_page > 2 ? T.out_page / 2 : 1)); T.dirty |= D_STATUS; return 0; }
-static int key_out_down(int c, int k) { (void)c; (void)k; output_scroll(&T, T.out_page > 2 ? T.out_page / 2 : 1); T.dirty |= D_STATUS; return 0; }
-static int key_lanes_up(int c, int k) { (void)c; (void)k; lanes_scroll(&T, -3); return 0; }
-static int key_lanes_down(int c, int k) { (void)c; (void)k; lanes_scroll(&T, 3); return 0; }
-static int key_redraw(int c, int k) { (void)c; (void)k; clearok(curscr, TRUE); T.dirty |= D_ALL; return 0; }
-/* The timeline's keys: a message they leave replaces the last one. */
-static int key_view(int (*fn)(tui *, int), int arg)
-{
-	T.msg[0] = '\0';
-	fn(&T, arg);
-	T.dirty |= D_STATUS;
-	return 0;
-}
-static int zoom_by(tui *t, int in) { return view_zoom(t, in ? 2 : 0.5); }
-static int key_pan_left(int c, int k) { (void)c; (void)k; return key_view(view_pan, -1); }
-static int key_pan_right(int c, int k) { (void)c; (void)k; return key_view(view_pan, 1); }
-static int key_zoom_in(int c, int k) { (void)c; (void)k; return key_view(zoom_by, 1); }
-static int key_zoom_out(int c, int k) { (void)c; (void)k; return key_view(zoom_by, 0); }
-static int key_cur_left(int c, int k) { (void)c; (void)k; return key_view(view_cursor_step, -1); }
-static int key_cur_right(int c, int k) { (void)c; (void)k; return key_view(view_cursor_step, 1); }
-
-static void readline_init(void)
-{
-	rl_readline_name = "parlab";
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
-	rl_change_environment = 0;   /* else LINES/COLUMNS get exported and ncurses stops resizing */
-	rl_prep_term_function = NULL;
-	rl_deprep_term_function = NULL;
-	rl_getc_function = rl_getc_cb;
-	rl_input_available_hook = rl_avail_cb;
-	rl_redisplay_function = rl_redisplay_cb;
-	rl_attempted_completion_function = complete;
-	rl_completion_display_matches_hook = show_matches;
-	devnull = fopen("/dev/null", "w");
-	rl_outstream = devnull ? devnull : stderr;   /* readline must never write to the screen */
-	rl_instream = stdin;
-	rl_initialize();
-	rl_variable_bind("bell-style", "none");
-	static const struct { const char *seq; rl_command_func_t *fn; } keys[] = {
-		{ "\\e[5~", key_page_up }, { "\\e[6~", key_page_down },
-		{ "\\e[1~", key_top }, { "\\e[7~", key_top }, { "\\e[H", key_top }, { "\\eOH", key_top },
-		{ "\\e[4~", key_bottom }, { "\\e[8~", key_bottom }, { "\\e[F", key_bottom }, { "\\eOF", key_bottom },
-		{ "\\e[A", key_hist_prev }, { "\\eOA", key_hist_prev }, { "\\e[B", key_hist_next }, { "\\eOB", key_hist_next },
-		{ "\\t", key_tab }, { "\\e[Z", key_backtab }, { "?", key_question }, { "q", key_q },
-		{ "\\eOP", key_open_help }, { "\\e[11~", key_open_help }, { "\\e[24~", key_pause },
-		{ "\\e[1;5A", key_out_up }, { "\\e[1;5B", key_out_down },
-		{ "\\e[5;3~", key_out_up }, { "\\e[6;3~", key_out_down },
-		{ "\\e[18~", key_out_up }, { "\\e[19~", key_out_down },
-		{ "\\e[1;3A", key_lanes_up }, { "\\e[1;3B", key_lanes_down },
-		{ "\\e[15~", key_lanes_up }, { "\\e[17~", key_lanes_down },
-		{ "\\e[1;3D", key_pan_left }, { "\\e[1;3C", key_pan_right },
-		{ "\\e[20~", key_zoom_out }, { "\\e[21~", key_zoom_in },
-		{ "\\e-", key_zoom_out }, { "\\e=", key_zoom_in }, { "\\e+", key_zoom_in },
-		{ "\\e[1;2D", key_cur_left }, { "\\e[1;2C", key_cur_right },
-		{ "\\C-l", key_redraw },
-	};
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) rl_bind_keyseq(keys[i].seq, keys[i].fn);
-	using_history();
-	stifle_history(500);
-}
-
-/* Esc closes what is open over the lesson pane, else the message. */
-static void key_escape(tui *t)
-{
-	if (t->overlay) ov_close(t);
-	else if (t->msg[0]) { t->msg[0] = '\0'; t->dirty |= D_STATUS; }
-}
-
-/* ---- input ------------------------------------------------------------------------------------- */
-
-/* Bytes at the end of buf that start an unfinished UTF-8 character. */
-static size_t partial_utf8(const unsigned char *buf, size_t n)
-{
-	for (size_t k = 1; k <= 3 && k <= n; k++) {
-		unsigned char c = buf[n - k];
-		if ((c & 0xC0) == 0x80) continue;   /* continuation: look further back */
-		size_t need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-		return need > k ? k : 0;
-	}
-	return 0;
-}
-
-static void feed(tui *t)
-{
-	size_t lim = t->inlen - partial_utf8(t->in, t->inlen);
-	while (t->inpos < lim && !t->quitting) rl_callback_read_char();
-	if (t->quitting) { t->inlen = t->inpos = 0; return; }
-	memmove(t->in, t->in + t->inpos, t->inlen - t->inpos);
-	t->inlen -= t->inpos;
-	t->inpos = 0;
-}
-
-static void on_stdin(loop *l, int fd, int events, void *arg)
-{
-	(void)l; (void)fd;
-	tui *t = arg;
-	static int empty_wakeups;
-	if (!t->open) return;
-	WINDOW *in = t->prompt ? t->prompt : t->full;
-	int got = 0, c, esc = 0;
-	for (;;) {
-		while (in && !t->quitting && (c = wgetch(in)) != ERR) {
-			got = 1;
-			if (c == KEY_RESIZE) { layout(t, 1); in = t->prompt ? t->prompt : t->full; continue; }
-			if (c < 0 || c > 255) continue;
-			t->in[t->inlen++] = (unsigned char)c;
-			if (t->inlen == sizeof t->in) feed(t);
-		}
-		if (!t->inlen || t->in[t->inlen - 1] != 27 || t->quitting) break;
-		/* Esc on its own is a key here; readline would wait for the rest
-		 * of a sequence. A key's sequence arrives at once: wait briefly. */
-		struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
-		if (poll(&pf, 1, 25) > 0) continue;
-		while (t->inlen > t->inpos && t->in[t->inlen - 1] == 27) t->inlen--;
-		esc = 1;
-		break;
-	}
-	if (got && t->e) engine_touch(t->e);   /* the student is here: time counts */
-	feed(t);
-	if (esc && !t->quitting) key_escape(t);
-	/* Readable but nothing to read, again and again: the terminal is gone. */
-	if (!got && ((events & LOOP_HUP) || ++empty_wakeups > 50)) quit(t, 129);
-	if (got) empty_wakeups = 0;
-	render(t);
-}
-
 /* ---- signals and the way out --------------------------------------------------------------------- */
 
-static void quit(tui *t, int rc)
+void tui_quit(tui *t, int rc)
 {
 	if (t->quitting) return;
 	t->quitting = 1;
@@ -1170,11 +653,11 @@ static void on_signal(loop *l, int sig, void *arg)
 			tui_msg(t, R_DIM, "Stopping the run... (Ctrl-C with no run quits)");
 			t->msg_run = 1;
 		} else {
-			quit(t, 130);
+			tui_quit(t, 130);
 		}
 		break;
 	default:   /* SIGTERM, SIGHUP, SIGQUIT */
-		quit(t, 128 + sig);
+		tui_quit(t, 128 + sig);
 		break;
 	}
 	render(t);
@@ -1184,15 +667,14 @@ static void teardown(tui *t)
 {
 	if (!t->open) return;
 	anim_stop(t);
-	loop_fd_del(t->l, STDIN_FILENO);
-	rl_callback_handler_remove();
+	input_stop(t);
 	drop_windows(t);
 	endwin();
 	screen_up = 0;
 	fatal_install(0);
 	if (scr) { delscreen(scr); scr = NULL; }
 	t->open = 0;
-	if (devnull) { rl_outstream = stdout; fclose(devnull); devnull = NULL; }
+	input_done();
 	doc_free(&t->doc);
 	doc_free(&t->ov);
 	for (size_t i = 0; i < t->nruns; i++) free(t->runs[i].outcome);
@@ -1211,7 +693,7 @@ static void tui_init(tui *t, engine *e, loop *l)
 	t->out_anchor = -1;
 	t->lesson_follow = 1;
 	t->clock = -1;
-	t->cursor = -1;
+	view_init(&t->view);
 	if (e) t->last_li = engine_lesson_index(e);
 }
 
@@ -1229,13 +711,13 @@ static int screen_open(tui *t)
 	tui_glyphs_init(cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8")));
 	const char *nc = getenv("NO_COLOR");
 
-	readline_init();
+	input_init();
 	saved_tio_ok = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		const char *term = getenv("TERM");
 		fprintf(stderr, "parlab: cannot drive terminal type '%s'; try --batch\n", term ? term : "(unset)");
-		if (devnull) { rl_outstream = stdout; fclose(devnull); devnull = NULL; }
+		input_done();
 		return 1;
 	}
 	set_term(scr);
@@ -1263,10 +745,8 @@ static int screen_open(tui *t)
 	loop_signal(l, SIGHUP, on_signal, t);
 	loop_signal(l, SIGQUIT, on_signal, t);
 	loop_signal(l, SIGWINCH, on_signal, t);   /* replaces ncurses' own handler */
-	loop_fd_add(l, STDIN_FILENO, LOOP_READ, on_stdin, t);
-
-	rl_callback_handler_install("parlab> ", on_line);
-	layout(t, 1);
+	input_start(t);
+	tui_layout(t, 1);
 	render(t);
 	return 0;
 }
@@ -1281,7 +761,7 @@ void tui_welcome(const char *msg)
 
 int tui_main(engine *e, loop *l)
 {
-	tui *t = &T;
+	tui *t = &tui_screen;
 	tui_init(t, e, l);
 	/* The step on screen first counts as seen (a move records that; with
 	 * no saved progress to resume, nothing moved yet). */
@@ -1308,7 +788,7 @@ int tui_main(engine *e, loop *l)
 
 int tui_replay(trace *tr, double speed)
 {
-	tui *t = &T;
+	tui *t = &tui_screen;
 	loop *l = loop_new();
 	tui_init(t, NULL, l);
 	t->replay = 1;
@@ -1319,7 +799,7 @@ int tui_replay(trace *tr, double speed)
 	t->dirty = D_DOC;
 	int rc = screen_open(t);
 	if (!rc) {
-		replay_command(t, "play", "");
+		replay_play(t, "");
 		render(t);
 		loop_run(l);
 		replay_stop(t);

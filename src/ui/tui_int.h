@@ -1,11 +1,24 @@
 /*
- * tui_int.h: what the files of the TUI share (tui.c: screen, loop, prompt,
- * commands; tui_text.c: theme, glyphs, width-aware drawing and wrapped
- * documents; tui_lesson.c: the lesson pane; tui_trace.c: timeline and
- * output panes, zoom, pan, cursor and the live pause; tui_stats.c: run
- * statistics; tui_replay.c: a saved trace played back on a clock;
- * tui_menu.c: the help page and the course menu). Nothing here is seen
- * outside src/ui/tui*.c.
+ * tui_int.h: what the files of the TUI share. Nothing here is seen outside
+ * src/ui/tui*.c.
+ *
+ *   tui.c           the screen: lifecycle (terminal up and restored on every
+ *                   exit path, signals, quit) and render (layout, header,
+ *                   status line, prompt, damage-tracked redraw, runs' timer)
+ *   tui_cmd.c       the command table: every command typed at the prompt,
+ *                   its help line and Tab completion; answers to questions
+ *   tui_input.c     readline's callback interface, the key bindings, Tab
+ *                   focus, paging
+ *   tui_text.c      theme, glyphs, width-aware drawing, wrapped documents
+ *   tui_lesson.c    the lesson pane
+ *   tui_timeline.c  the timeline pane: lanes, axis, legend, lane order; says
+ *                   what the view's calls return
+ *   tui_output.c    the output pane
+ *   tui_stats.c     run statistics
+ *   tui_replay.c    a saved trace played back on a clock
+ *   tui_menu.c      the help page (from the command table), the course menu
+ *   view.c          (no curses, in the core library) the timeline's window,
+ *                   cursor, zoom, pan and the live pause: view.h
  */
 #ifndef PARLAB_TUI_INT_H
 #define PARLAB_TUI_INT_H
@@ -17,6 +30,7 @@
 #undef trace
 
 #include "engine/engine.h"
+#include "ui/view.h"
 #include "util/loop.h"
 
 /* ---- theme: semantic roles, mapped to colours or (NO_COLOR) attributes ---- */
@@ -45,7 +59,7 @@ typedef struct {
 		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says;
 	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
 } tui_glyphs;
-extern tui_glyphs G;
+extern tui_glyphs tui_glyph;
 void tui_glyphs_init(int utf8);
 
 /* ---- width-aware text --------------------------------------------------- */
@@ -174,17 +188,11 @@ typedef struct tui {
 	trace *tr;            /* what the timeline shows (may be a previous step's) */
 	const step *tr_step;
 	unsigned long tl_ver, out_ver;
-	int64_t tl_now;
 	long anim;            /* redraw timer while a run is live, 0 none */
-	/* timeline view: zoom, pan, cursor */
-	int64_t view0, vspan; /* zoomed: the window [view0, view0 + vspan); vspan 0: all of it */
-	int64_t cursor;       /* the instant the lanes' status column shows, -1 none */
-	double tl_fit;        /* the last frame's whole-run span (ns) and lane */
-	int tl_lw;            /* columns, 0 before the first: keys move by columns */
+	view view;            /* the timeline's window, cursor and the live pause */
 	/* replay (tui_replay.c) */
 	int replay;
-	int64_t clock;        /* the replay's instant, or where a live view is
-	                         paused (see view_pause); -1: the live view */
+	int64_t clock;        /* the replay's instant; -1 outside a replay */
 	double speed;
 	long play;            /* the replay clock's timer while playing, 0 paused */
 	int64_t play_wall, play_from;   /* the clock was play_from at play_wall */
@@ -202,7 +210,7 @@ typedef struct tui {
 	int quitting;
 } tui;
 
-extern tui T;
+extern tui tui_screen;
 
 /* tui_lesson.c */
 void lesson_build(tui *t);                 /* rebuilds t->doc */
@@ -213,10 +221,10 @@ quiz_state *lesson_quiz(tui *t, const step *s);
 run_state *lesson_run(tui *t, const step *s);
 
 /* tui_menu.c */
-void lesson_help(tui *t);                  /* fills t->ov */
+void menu_help(tui *t);                  /* fills t->ov */
 /* The course menu into t->ov: per lesson done, here, steps seen, score.
  * Selects the current lesson when the menu was not open yet. */
-void lesson_list(tui *t);
+void menu_list(tui *t);
 void menu_move(tui *t, int delta);         /* moves the selection */
 void menu_open(tui *t);                    /* opens the selected lesson */
 /* Keeps the selection on screen after a move or a rebuild (lesson_draw). */
@@ -225,48 +233,94 @@ void menu_reveal(tui *t, int rows);
 /* tui.c */
 void tui_msg(tui *t, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tui_render(tui *t);   /* draws what is dirty, now */
+/* The instant the trace panes show: the replay clock, a pause, the live
+ * now, or the end. *growing (may be NULL): more is still to come. */
+int64_t tui_now(tui *t, const trace *tr, int *growing);
+/* The panes stand at a clock (a replay's or a pause), not the live now. */
+int tui_clocked(const tui *t);
+/* What the panes show, for the view's calls. */
+view_shown tui_shown(tui *t);
+/* The live pause: the trace panes stay at the instant of the pause while
+ * the run goes on underneath (not in a replay). tui_pause returns 0, or -1
+ * with a message said when nothing stops; tui_live goes back to live
+ * (nothing when not paused). */
+int tui_pause(tui *t);
+void tui_live(tui *t);
+/* Places every pane for the terminal's size; clear repaints it all. */
+void tui_layout(tui *t, int clear);
 /* After the engine moved: the lesson pane follows, overlays close. */
 void tui_moved(tui *t);
+/* Starts the current step's run (or says why not). */
+void tui_run(tui *t);
+/* Leaves the loop; the screen closes with exit code rc. */
+void tui_quit(tui *t, int rc);
+/* "lesson", "timeline", "output" for F_LESSON .. F_OUTPUT. */
+const char *tui_pane_name(int f);
 /* Appends "key text" to a status line at x (with a separator); returns
  * the next x. */
 int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text);
 
-/* tui_trace.c */
-/* The instant the trace panes show: the replay clock, the live now, or the
- * end. *growing (may be NULL): more is still to come. */
-int64_t tui_now(tui *t, const trace *tr, int *growing);
-/* Output lines shown at that instant (a prefix of the trace's lines). */
-size_t output_count(tui *t, const trace *tr);
+/* tui_cmd.c: the command table */
+enum { CMD_LESSON = 1, CMD_REPLAY = 2, CMD_MENU = 4 };   /* where a command is valid */
+enum { CMD_KEEPS_OVERLAY = 1, CMD_KEEPS_STATS = 2 };     /* what it leaves open */
+enum { CMD_MAIN, CMD_TIMELINE };                         /* its part of the help page */
+#define CMD_MAXALIAS 3
+typedef struct {
+	const char *name;          /* the word typed; "": the empty line (Enter) */
+	const char *aliases[CMD_MAXALIAS];   /* other words for it (NULL ends) */
+	int shown;                 /* how many aliases help and Tab name, e.g. 1: "quit, exit" */
+	int where;                 /* CMD_LESSON, CMD_REPLAY, CMD_MENU (the course menu is open) */
+	int keeps;                 /* CMD_KEEPS_OVERLAY: runs over an open page; CMD_KEEPS_STATS:
+	                              the stats panel stays; else a page open closes first */
+	int part;                  /* CMD_MAIN or CMD_TIMELINE: its heading on the help page */
+	void (*fn)(tui *t, const char *arg);   /* NULL: a line of the help page only */
+	const char *args;          /* argument hint: "[FILE]", "TIME" */
+	const char *help;          /* one line for the help page; NULL: not listed */
+} tui_cmd;
+/* The table, in help order, and its length. */
+const tui_cmd *cmd_table(size_t *n);
+/* Where the screen is: CMD_LESSON or CMD_REPLAY, with CMD_MENU when the
+ * course menu is open. */
+int cmd_where(const tui *t);
+/* Runs a typed line: a command, else an answer to the step's question. */
+void cmd_line(tui *t, char *line);
+/* Tab: the next command name (or shown alias) valid here that starts with
+ * text; *state starts at 0. NULL when there are no more. */
+const char *cmd_complete(const tui *t, const char *text, size_t *state);
+/* What commands and keys share. */
+void cmd_focus(tui *t, int pane);          /* F_LESSON .. F_OUTPUT, cycled */
+void cmd_pause(tui *t, int on);            /* the live picture, or the replay clock */
+void cmd_close(tui *t);                    /* closes the page over the lesson pane */
+void cmd_help(tui *t);                     /* opens the help page */
+
+/* tui_input.c: readline and the keys */
+void input_init(void);                     /* readline, before the screen opens */
+void input_start(tui *t);                  /* reads the keyboard from the loop */
+void input_stop(tui *t);
+void input_done(void);                     /* readline may write to stdout again */
+
+/* tui_timeline.c */
 int timeline_rows_wanted(tui *t);
 /* Task indices in lane order: each worker by id with what it started under
  * it, then the rest as a tree (caller frees). */
-int *lane_order(const trace *tr);
+int *timeline_lane_order(const trace *tr);
 void timeline_draw(tui *t);
+void timeline_scroll(tui *t, int rows);    /* the task lanes, by lanes */
+/* The view's calls (view.h) on the screen's view: what they return to say
+ * goes to the status line. Each returns 0, or -1 when nothing moved. */
+int timeline_zoom(tui *t, double factor);
+int timeline_zoom_span(tui *t, int64_t span);
+int timeline_pan(tui *t, int quarters);
+int timeline_cursor(tui *t, int64_t at);   /* -1: off */
+int timeline_cursor_step(tui *t, int cols);
+/* The time one timeline column stands for (ns), 0 before the first frame. */
+double timeline_col_ns(tui *t);
+
+/* tui_output.c */
+/* Output lines shown at the instant shown (a prefix of the trace's lines). */
+size_t output_count(tui *t, const trace *tr);
 void output_draw(tui *t);
 void output_scroll(tui *t, int rows);
-void lanes_scroll(tui *t, int rows);
-/* A new trace (or none): the whole of it, no cursor. */
-void view_reset(tui *t);
-/* The live pause: the trace panes stay at the instant of the pause while
- * the run goes on underneath (t->clock holds it; not in a replay).
- * view_pause returns 0, or -1 with a message said when nothing moves. */
-int view_pause(tui *t);
-void view_live(tui *t);                    /* back to live; no-op if not paused */
-int view_paused(const tui *t);
-/* zoom: factor > 1 in, < 1 out, 0 fit. pan: a quarter of the window per
- * step (negative: earlier). cursor_step: by columns; starts in the middle.
- * Each returns 0, or -1 with a message said. */
-int view_zoom(tui *t, double factor);
-int view_zoom_span(tui *t, int64_t span);
-int view_pan(tui *t, int quarters);
-int view_cursor(tui *t, int64_t at);   /* -1: off */
-int view_cursor_step(tui *t, int cols);
-/* The time one timeline column stands for (ns), 0 before the first frame. */
-double view_col_ns(tui *t);
-/* "12.5ms", "300us", "1.2s", "12.5" (ms): 0 and *ns, else -1. */
-int tui_parse_ns(const char *s, int64_t *ns);
-/* A short status for a wait(2) status: "exit 0", "SIGSEGV". */
-const char *tui_status_str(char *buf, size_t cap, int st);
 /* The run ended badly: a task died of a signal or exited non-zero. */
 int trace_failed(const trace *tr);
 
@@ -283,8 +337,13 @@ void stats_summary(tline *l, const trace *tr);
 void replay_build(tui *t);                 /* the info pane into t->doc */
 void replay_header(tui *t);
 void replay_status(tui *t, int W);        /* hints up to column W */
-/* The replay's own commands; 1 when word was one of them. */
-int replay_command(tui *t, const char *word, const char *arg);
+/* The replay's commands (rows of the command table). */
+void replay_play(tui *t, const char *arg);
+void replay_toggle(tui *t, const char *arg);   /* Enter: pause or play */
+void replay_step(tui *t, const char *arg);
+void replay_seek(tui *t, const char *arg);
+void replay_speed(tui *t, const char *arg);
+void replay_restart(tui *t, const char *arg);
 void replay_pause(tui *t);
 void replay_stop(tui *t);                  /* timers off, before the screen closes */
 

@@ -44,7 +44,7 @@ static void box_body(tdoc *d, const tdoc *inner)
 	for (size_t i = 0; i < inner->n; i++) {
 		tline *l = doc_line(d);
 		const tline *s = &inner->v[i];
-		line_adds(l, R_BOX, G.vline);
+		line_adds(l, R_BOX, tui_glyph.vline);
 		line_adds(l, R_BOX, " ");
 		for (size_t k = 0; k < s->nsp; k++)
 			line_add(l, s->sp[k].role, s->buf + s->sp[k].off, (size_t)s->sp[k].len);
@@ -56,14 +56,14 @@ static void box_rule(tdoc *d, const char *left, const char *title)
 	tline *l = doc_line(d);
 	line_adds(l, R_BOX, left);
 	if (title) {
-		line_adds(l, R_BOX, G.hline);
+		line_adds(l, R_BOX, tui_glyph.hline);
 		line_adds(l, R_BOX, " ");
 		int room = d->width - 5;
 		size_t fit = u8_fit(title, strlen(title), room);
 		line_add(l, R_BOXTITLE, title, fit);
 		line_adds(l, R_BOX, " ");
 	}
-	for (int w = line_width(l); w < d->width; w++) line_adds(l, R_BOX, G.hline);
+	for (int w = line_width(l); w < d->width; w++) line_adds(l, R_BOX, tui_glyph.hline);
 }
 
 /* Each prediction on run s beside what the run showed. */
@@ -76,7 +76,7 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 		if (!i) d->focus = (int)d->n;
 		int role = v[i].judged ? (v[i].correct ? R_OK : R_ERR) : R_HINT;
 		tline *h = doc_line(d);
-		line_adds(h, role, v[i].judged ? (v[i].correct ? G.ok : G.bad) : "?");
+		line_adds(h, role, v[i].judged ? (v[i].correct ? tui_glyph.ok : tui_glyph.bad) : "?");
 		line_adds(h, R_HEAD, " Your prediction");
 		doc_para(d, R_BOLD, v[i].q->body, strlen(v[i].q->body), "  ", "  ", R_BOLD);
 		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("nothing (skipped)");
@@ -98,7 +98,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 {
 	char *title = xasprintf("Run: %s", s->title ? s->title : "Run");
 	int long_title = u8_width(title, strlen(title)) > d->width - 5;
-	box_rule(d, G.tl, long_title ? "Run" : title);
+	box_rule(d, tui_glyph.tl, long_title ? "Run" : title);
 	free(title);
 	tdoc in;
 	doc_init(&in, d->width - 2);
@@ -110,7 +110,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		for (char **a = s->argv; a && *a; a++) {
 			if (a != s->argv) line_adds(&src, R_CODE, " ");
 			for (const char *c = *a; *c; c++) {   /* a multi-line argument */
-				if (*c == '\n') line_adds(&src, R_DIM, G.nl);
+				if (*c == '\n') line_adds(&src, R_DIM, tui_glyph.nl);
 				else line_add(&src, R_CODE, c, 1);
 			}
 		}
@@ -142,7 +142,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	tline src = { 0 };
 	if (rs->state == 1) {
 		line_adds(&src, R_BOLD, "Running");
-		line_adds(&src, R_TEXT, G.ellipsis);
+		line_adds(&src, R_TEXT, tui_glyph.ellipsis);
 		line_adds(&src, R_TEXT, " type ");
 		line_adds(&src, R_KEY, "stop");
 		line_adds(&src, R_TEXT, " to end it.");
@@ -153,7 +153,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		int notrun = rs->outcome && !strncmp(rs->outcome, "not run", 7);
 		int role = notrun ? R_HINT : rs->failed ? R_ERR : R_OK;
 		char mark[16];
-		snprintf(mark, sizeof mark, "%s ", notrun ? "!" : rs->failed ? G.bad : G.ok);
+		snprintf(mark, sizeof mark, "%s ", notrun ? "!" : rs->failed ? tui_glyph.bad : tui_glyph.ok);
 		line_adds(&src, role, mark);
 		line_adds(&src, role, rs->outcome ? rs->outcome : "finished");
 		doc_flow(&in, &src, NULL, NULL, 1);
@@ -193,7 +193,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	line_free(&src);
 	box_body(d, &in);
 	doc_free(&in);
-	box_rule(d, G.bl, NULL);
+	box_rule(d, tui_glyph.bl, NULL);
 	if (rs->state == 2 && s->note && !(rs->outcome && !strncmp(rs->outcome, "not run", 7))) {
 		doc_blank(d);
 		doc_text(d, s->note);
@@ -255,8 +255,8 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 		char pre[32];
 		int role = R_KEY;
 		const char *mark = " ";
-		if (show_answer && is_right_choice(s, i + 1)) { mark = G.ok; role = R_OK; }
-		else if (chosen == i + 1 && !q->correct) { mark = G.bad; role = R_ERR; }
+		if (show_answer && is_right_choice(s, i + 1)) { mark = tui_glyph.ok; role = R_OK; }
+		else if (chosen == i + 1 && !q->correct) { mark = tui_glyph.bad; role = R_ERR; }
 		snprintf(pre, sizeof pre, " %s %d) ", mark, i + 1);
 		int text_role = role == R_KEY ? R_TEXT : role;
 		doc_para(d, text_role, s->choices[i], strlen(s->choices[i]), pre, "      ", role);
@@ -278,22 +278,22 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 	int role = q->correct ? R_OK : R_ERR;
 	int left = (s->retries > 0 ? s->retries : 2) - q->tries;
 	if (q->correct && chosen)
-		msg = xasprintf("%s Right: %d) %s", G.ok, chosen, s->choices[chosen - 1]);
+		msg = xasprintf("%s Right: %d) %s", tui_glyph.ok, chosen, s->choices[chosen - 1]);
 	else if (q->correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
-		msg = xasprintf("%s Right: \"%s\"", G.ok, q->input);
+		msg = xasprintf("%s Right: \"%s\"", tui_glyph.ok, q->input);
 	else if (q->correct)
-		msg = xasprintf("%s Right: %s", G.ok, right);
+		msg = xasprintf("%s Right: %s", tui_glyph.ok, right);
 	else if (q->revealed && s->qtype == QUIZ_TEXT) {
 		char *all = engine_accepted(s);
-		msg = xasprintf("%s Not quite. Accepted answers: %s", G.bad, all);
+		msg = xasprintf("%s Not quite. Accepted answers: %s", tui_glyph.bad, all);
 		free(all);
 	} else if (q->revealed)
-		msg = xasprintf("%s Not quite. The answer is %s", G.bad, right);
+		msg = xasprintf("%s Not quite. The answer is %s", tui_glyph.bad, right);
 	else if (chosen)
-		msg = xasprintf("%s Not quite: %d) is not it. Try again (%d %s left), or type hint.", G.bad, chosen,
+		msg = xasprintf("%s Not quite: %d) is not it. Try again (%d %s left), or type hint.", tui_glyph.bad, chosen,
 				left, left == 1 ? "try" : "tries");
 	else
-		msg = xasprintf("%s Not quite: \"%s\" is not it. Try again (%d %s left), or type hint.", G.bad,
+		msg = xasprintf("%s Not quite: \"%s\" is not it. Try again (%d %s left), or type hint.", tui_glyph.bad,
 				q->input, left, left == 1 ? "try" : "tries");
 	free(right);
 	doc_para(d, role, msg, strlen(msg), NULL, "  ", role);
@@ -396,9 +396,10 @@ void lesson_draw(tui *t)
 	if (t->sep) {
 		int sh = getmaxy(t->sep);
 		attr_t a = tui_attr(t->focus == F_LESSON ? R_FOCUS_RULE : R_SEP);
-		for (int y = 0; y < sh; y++) tui_puts(t->sep, y, 0, 1, a, G.vline);
-		if (t->lesson_top > 0) tui_puts(t->sep, 0, 0, 1, tui_attr(R_KEY), G.up);
-		if (t->lesson_top + h < (int)d->n) tui_puts(t->sep, sh - 1 < h - 1 ? sh - 1 : h - 1, 0, 1, tui_attr(R_KEY), G.down);
+		for (int y = 0; y < sh; y++) tui_puts(t->sep, y, 0, 1, a, tui_glyph.vline);
+		if (t->lesson_top > 0) tui_puts(t->sep, 0, 0, 1, tui_attr(R_KEY), tui_glyph.up);
+		if (t->lesson_top + h < (int)d->n)
+			tui_puts(t->sep, sh - 1 < h - 1 ? sh - 1 : h - 1, 0, 1, tui_attr(R_KEY), tui_glyph.down);
 		wnoutrefresh(t->sep);
 	}
 }

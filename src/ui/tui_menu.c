@@ -1,7 +1,8 @@
 /*
  * tui_menu.c: the two pages shown over the lesson pane that are not the
- * lesson: help (every command and key) and the course menu (each lesson
- * with its progress; Up/Down choose, Enter opens). Both are documents
+ * lesson: help (every command, from the command table, and every key)
+ * and the course menu (each lesson with its progress; Up/Down choose,
+ * Enter opens). Both are documents
  * rebuilt at the pane's width; the menu tags each lesson's lines with the
  * lesson's index so that the selection can be kept on screen.
  */
@@ -36,41 +37,27 @@ static void heading(tdoc *d, const char *s)
 	line_adds(doc_line(d), R_HEAD, s);
 }
 
-static void help_lesson_commands(tdoc *d)
+/* "quit, exit", "save [FILE]", "Enter": how help names a command. */
+static void cmd_label(const tui_cmd *c, char *buf, size_t cap)
 {
-	kv(d, "Enter", "read on when the step is longer than the pane, else the next step");
-	kv(d, "next", "the next step (then the next lesson)");
-	kv(d, "back", "the step before");
-	kv(d, "run", "start this step's run; again to rerun it");
-	kv(d, "stop", "stop the live run (Ctrl-C too)");
-	kv(d, "1 2 3 ...", "answer the question (or type the text of a choice)");
-	kv(d, "hint", "a hint for the question");
-	kv(d, "lessons", "the course menu: what is done, where you are, your score");
-	kv(d, "lessons N", "open lesson N");
-	kv(d, "stats", "the run's numbers: wall time, tasks running at once, CPU use, per task");
-	kv(d, "save [FILE]", "save the run's trace; parlab replay FILE plays it back");
-	kv(d, "pause", "freeze the timeline and the output at this instant; the run goes on underneath (F12)");
-	kv(d, "resume, play", "back to the live picture (F12)");
+	size_t o = (size_t)snprintf(buf, cap, "%s", *c->name ? c->name : "Enter");
+	for (int k = 0; k < c->shown && k < CMD_MAXALIAS && c->aliases[k] && o < cap; k++)
+		o += (size_t)snprintf(buf + o, cap - o, ", %s", c->aliases[k]);
+	if (c->args && o < cap) snprintf(buf + o, cap - o, " %s", c->args);
 }
 
-static void help_replay_commands(tdoc *d)
+/* The rows of the command table valid here that belong to part. */
+static void help_commands(tui *t, tdoc *d, int part)
 {
-	kv(d, "Enter", "pause, or play on");
-	kv(d, "pause, play", "stop or start the replay clock (F12; resume is play)");
-	kv(d, "step [TIME]", "pause and move the clock one timeline column on (or by TIME, e.g. step 1ms)");
-	kv(d, "seek TIME", "pause with the clock at TIME");
-	kv(d, "speed X", "play X times as fast: 0.01 (slow motion) to 1000; 1 is real time");
-	kv(d, "restart", "play again from the start");
-	kv(d, "save FILE", "save the trace again, elsewhere");
-}
-
-static void help_timeline(tdoc *d)
-{
-	kv(d, "zoom in/out", "show half / twice as much time (around the cursor, else the middle)");
-	kv(d, "zoom TIME", "show TIME's worth, e.g. zoom 5ms; zoom fit shows the whole run");
-	kv(d, "pan left", "earlier, by a quarter of the window (pan right: later)");
-	kv(d, "at TIME", "a cursor at TIME (12.5ms, 300us, 1.2s; a bare number is ms): each lane's right-hand "
-		     "column says what it was doing then; at off removes it");
+	size_t n;
+	const tui_cmd *c = cmd_table(&n);
+	int where = cmd_where(t) & (CMD_LESSON | CMD_REPLAY);
+	char key[64];
+	for (size_t i = 0; i < n; i++) {
+		if (!c[i].help || !(c[i].where & where) || c[i].part != part) continue;
+		cmd_label(&c[i], key, sizeof key);
+		kv(d, key, c[i].help);
+	}
 }
 
 static void help_keys(tui *t, tdoc *d)
@@ -94,19 +81,15 @@ static void help_keys(tui *t, tdoc *d)
 	kv(d, "Ctrl-D", "quit (on an empty prompt)");
 }
 
-void lesson_help(tui *t)
+void menu_help(tui *t)
 {
 	tdoc *d = &t->ov;
 	doc_reset(d, t->lw - 2);
 	d->tag = -1;
 	line_adds(doc_line(d), R_HEAD, "Commands");
-	if (t->replay) help_replay_commands(d);
-	else help_lesson_commands(d);
-	kv(d, "focus PANE", "focus lesson, timeline or output (what PgUp/PgDn move)");
-	kv(d, "help", "this page (F1 or ? too)");
-	kv(d, "quit, exit", "leave parlab (Ctrl-D too)");
+	help_commands(t, d, CMD_MAIN);
 	heading(d, "Timeline");
-	help_timeline(d);
+	help_commands(t, d, CMD_TIMELINE);
 	heading(d, "Keys");
 	help_keys(t, d);
 	heading(d, "Reading the timeline");
@@ -114,7 +97,7 @@ void lesson_help(tui *t)
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
 			    "Each worker keeps its colour in the lanes and in the output.",
-			    G.idle, G.run, G.wait, G.sleep, G.blocked);
+			    tui_glyph.idle, tui_glyph.run, tui_glyph.wait, tui_glyph.sleep, tui_glyph.blocked);
 	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);
@@ -128,9 +111,9 @@ static void entry_details(tui *t, int li, const lesson_status *st, char *buf, si
 {
 	int n = snprintf(buf, cap, "%s%d/%d seen", li == engine_lesson_index(t->e) ? "here · " : "", st->seen, st->nsteps);
 	size_t o = n > 0 && (size_t)n < cap ? (size_t)n : 0;
-	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", G.dot, st->right, st->asked);
+	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", tui_glyph.dot, st->right, st->asked);
 	else if (st->questions)
-		snprintf(buf + o, cap - o, " %s %d question%s", G.dot, st->questions, st->questions == 1 ? "" : "s");
+		snprintf(buf + o, cap - o, " %s %d question%s", tui_glyph.dot, st->questions, st->questions == 1 ? "" : "s");
 }
 
 /* Pads the lines from first on to the full width: the selection's bar. */
@@ -172,9 +155,9 @@ static void menu_entry(tui *t, tdoc *d, int li, int col)
 	snprintf(num, sizeof num, " %2d. ", li + 1);
 	entry_details(t, li, &st, det, sizeof det);
 	tline src = { 0 }, p1 = { 0 }, p2 = { 0 }, dl = { 0 };
-	line_adds(&p1, sel ? R_CUR : R_KEY, sel ? G.play : " ");
+	line_adds(&p1, sel ? R_CUR : R_KEY, sel ? tui_glyph.play : " ");
 	line_adds(&p1, sel ? R_CUR : R_TEXT, " ");
-	line_adds(&p1, sel ? R_CUR : R_OK, st.done ? G.ok : " ");
+	line_adds(&p1, sel ? R_CUR : R_OK, st.done ? tui_glyph.ok : " ");
 	line_adds(&p1, sel ? R_CUR : R_KEY, num);
 	for (int i = 0; i < MENU_PRE; i++) line_adds(&p2, sel ? R_CUR : R_TEXT, " ");
 	line_adds(&src, sel ? R_CUR : here ? R_BOLD : R_TEXT, L->title);
@@ -211,13 +194,13 @@ static void menu_summary(tui *t, tdoc *d)
 		asked += st.asked;
 	}
 	char score[48] = "";
-	if (asked) snprintf(score, sizeof score, " %s score %d/%d", G.dot, right, asked);
-	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, G.dot, seen, steps, score);
+	if (asked) snprintf(score, sizeof score, " %s score %d/%d", tui_glyph.dot, right, asked);
+	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, tui_glyph.dot, seen, steps, score);
 	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
 	free(s);
 }
 
-void lesson_list(tui *t)
+void menu_list(tui *t)
 {
 	tdoc *d = &t->ov;
 	course *c = engine_course(t->e);
@@ -246,7 +229,7 @@ void lesson_list(tui *t)
 	line_adds(&src, R_TEXT, "), ");
 	line_adds(&src, R_KEY, "Esc");
 	line_adds(&src, R_TEXT, " goes back. ");
-	line_adds(&src, R_OK, G.ok);
+	line_adds(&src, R_OK, tui_glyph.ok);
 	line_adds(&src, R_TEXT, ": every step seen and every question settled.");
 	doc_flow(d, &src, NULL, NULL, 1);
 	line_free(&src);
@@ -256,7 +239,7 @@ void menu_move(tui *t, int delta)
 {
 	int n = course_nlessons(engine_course(t->e)), sel = t->menu_sel + delta;
 	t->menu_sel = sel < 0 ? 0 : sel >= n ? n - 1 : sel;
-	lesson_list(t);
+	menu_list(t);
 	t->dirty |= D_LESSON | D_STATUS;
 }
 

@@ -2,10 +2,11 @@
  * tui_replay.c: a saved trace played back on the lesson screen. While it
  * plays, a loop timer moves a clock at speed times real time; paused, no
  * timer is left (an idle replay sleeps in poll like the lesson screen).
- * The trace panes draw what had happened by the clock (tui_now in
- * tui_trace.c: the same drawing as a live run, with a slower clock), and
- * the left pane says what the trace is and gives its statistics up to the
- * clock.
+ * The trace panes draw what had happened by the clock (tui_now: the
+ * same drawing as a live run, with a slower clock), and the left pane
+ * says what the trace is and gives its statistics up to the clock. Its
+ * commands (play, step, seek, speed, restart) are rows of the command
+ * table (tui_cmd.c) valid in a replay.
  */
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
@@ -33,8 +34,9 @@ static void set_clock(tui *t, int64_t c)
 {
 	int64_t end = end_of(t);
 	t->clock = c < 0 ? 0 : c > end ? end : c;
-	if (t->vspan && (t->clock > t->view0 + t->vspan || t->clock < t->view0))
-		t->view0 = t->clock - t->vspan / 10 > 0 ? t->clock - t->vspan / 10 : 0;
+	view *v = &t->view;
+	if (v->span && (t->clock > v->v0 + v->span || t->clock < v->v0))
+		v->v0 = t->clock - v->span / 10 > 0 ? t->clock - v->span / 10 : 0;
 	t->dirty |= D_TL | D_OUT | D_DOC | D_HDR;
 }
 
@@ -60,9 +62,10 @@ static void tick(loop *l, long id, void *arg)
 	tui_render(t);
 }
 
-/* The clock runs from where it is (from the start again at the end). */
-static void play(tui *t)
+/* play: the clock runs from where it is (from the start again at the end). */
+void replay_play(tui *t, const char *arg)
 {
+	(void)arg;
 	if (t->clock >= end_of(t)) set_clock(t, 0);
 	t->play_wall = loop_now_ns();
 	t->play_from = t->clock;
@@ -70,12 +73,20 @@ static void play(tui *t)
 	t->dirty |= D_HDR | D_STATUS | D_DOC;
 }
 
-static void step_clock(tui *t, const char *arg)
+/* Enter: pause, or play on. */
+void replay_toggle(tui *t, const char *arg)
 {
-	double col = view_col_ns(t);
+	if (t->play) replay_pause(t);
+	else replay_play(t, arg);
+}
+
+/* step [back|TIME]: pause and move the clock a column (or TIME). */
+void replay_step(tui *t, const char *arg)
+{
+	double col = timeline_col_ns(t);
 	int64_t d = col > 0 ? (int64_t)ceil(col) : 1000000;   /* a column, else 1 ms */
 	int back = word_is(arg, "back", "-");
-	if (*arg && !back && (tui_parse_ns(arg, &d) < 0 || d <= 0)) {
+	if (*arg && !back && (view_parse_ns(arg, &d) < 0 || d <= 0)) {
 		tui_msg(t, R_ERR, "step, step back, or step TIME (e.g. step 1ms): not \"%s\"", arg);
 		return;
 	}
@@ -87,10 +98,10 @@ static void step_clock(tui *t, const char *arg)
 	set_clock(t, back ? t->clock - d : t->clock + d);
 }
 
-static void seek(tui *t, const char *arg)
+void replay_seek(tui *t, const char *arg)
 {
 	int64_t at;
-	if (tui_parse_ns(arg, &at) < 0) {
+	if (view_parse_ns(arg, &at) < 0) {
 		tui_msg(t, R_ERR, "seek TIME moves the clock there (e.g. seek 12.5ms)");
 		return;
 	}
@@ -98,7 +109,7 @@ static void seek(tui *t, const char *arg)
 	set_clock(t, at);
 }
 
-static void set_speed(tui *t, const char *arg)
+void replay_speed(tui *t, const char *arg)
 {
 	char *end;
 	double v = strtod(arg, &end);
@@ -114,30 +125,10 @@ static void set_speed(tui *t, const char *arg)
 	t->dirty |= D_HDR | D_DOC;
 }
 
-int replay_command(tui *t, const char *word, const char *arg)
+void replay_restart(tui *t, const char *arg)
 {
-	if (!*word) {   /* Enter */
-		if (t->play) replay_pause(t);
-		else play(t);
-	} else if (word_is(word, "pause", NULL)) {
-		replay_pause(t);
-	} else if (word_is(word, "play", "resume")) {
-		play(t);
-	} else if (word_is(word, "step", "s")) {
-		step_clock(t, arg);
-	} else if (word_is(word, "seek", "goto")) {
-		seek(t, arg);
-	} else if (word_is(word, "speed", NULL)) {
-		set_speed(t, arg);
-	} else if (word_is(word, "restart", NULL)) {
-		set_clock(t, 0);
-		play(t);
-	} else if (word_is(word, "next", "back") || word_is(word, "run", "lessons") || word_is(word, "hint", "stop")) {
-		tui_msg(t, R_DIM, "This is a replay of a saved run: no lessons or runs here. Type help for its commands.");
-	} else {
-		return 0;
-	}
-	return 1;
+	set_clock(t, 0);
+	replay_play(t, arg);
 }
 
 /* ---- what it looks like -------------------------------------------------------------- */
@@ -159,14 +150,14 @@ void replay_header(tui *t)
 	werase(w);
 	tui_fill(w, 0, 0, W, tui_attr(R_HEADER_DIM), " ");
 	clock_str(t, clk, sizeof clk);
-	snprintf(right, sizeof right, "%s %gx %s %s ", t->play ? G.play : "||", t->speed, G.dot, clk);
+	snprintf(right, sizeof right, "%s %gx %s %s ", t->play ? tui_glyph.play : "||", t->speed, tui_glyph.dot, clk);
 	int rw = u8_width(right, strlen(right));
 	int x = tui_puts(w, 0, 0, W - rw - 1, tui_attr(R_HEADER), " parlab replay ");
-	char *mid = xasprintf("%s %s", G.hline, trace_title(t->tr));
+	char *mid = xasprintf("%s %s", tui_glyph.hline, trace_title(t->tr));
 	int room = W - rw - 1 - x;
 	if (u8_width(mid, strlen(mid)) > room && room > 2) {
 		x += tui_put(w, 0, x, room - 1, tui_attr(R_HEADER), mid, u8_fit(mid, strlen(mid), room - 1));
-		tui_puts(w, 0, x, 1, tui_attr(R_HEADER), G.ellipsis);
+		tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 	} else {
 		tui_puts(w, 0, x, room, tui_attr(R_HEADER), mid);
 	}
@@ -221,13 +212,14 @@ static void info_box(tui *t, tdoc *d)
 	if (trace_outcome(tr)) {
 		int notrun = !strncmp(trace_outcome(tr), "not run", 7), bad = trace_failed(tr);
 		int role = notrun ? R_HINT : bad ? R_ERR : R_OK;
-		snprintf(buf, sizeof buf, "%s %s", notrun ? "!" : bad ? G.bad : G.ok, trace_outcome(tr));
+		snprintf(buf, sizeof buf, "%s %s", notrun ? "!" : bad ? tui_glyph.bad : tui_glyph.ok, trace_outcome(tr));
 		doc_para(d, role, buf, strlen(buf), NULL, "  ", role);
 	}
 	doc_blank(d);
 	clock_str(t, clk, sizeof clk);
-	if (t->play) snprintf(buf, sizeof buf, "%s playing at %gx: %s", G.play, t->speed, clk);
-	else if (t->clock >= end_of(t)) snprintf(buf, sizeof buf, "Played to the end (%gx). restart plays it again.", t->speed);
+	if (t->play) snprintf(buf, sizeof buf, "%s playing at %gx: %s", tui_glyph.play, t->speed, clk);
+	else if (t->clock >= end_of(t))
+		snprintf(buf, sizeof buf, "Played to the end (%gx). restart plays it again.", t->speed);
 	else snprintf(buf, sizeof buf, "Paused at %s (%gx). Enter plays on; step moves one column.", clk, t->speed);
 	doc_para(d, t->play ? R_OK : R_TEXT, buf, strlen(buf), NULL, NULL, t->play ? R_OK : R_TEXT);
 }

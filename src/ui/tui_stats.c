@@ -33,7 +33,7 @@ static void bar_row(tdoc *d, const char *name, int namew, int role, double share
 	if (full > bw) full = bw;
 	tline *l = doc_line(d);
 	line_addf(l, role, "  %-*s ", namew, name);
-	for (int i = 0; i < bw; i++) line_adds(l, i < full ? R_HEAD : R_IDLE, i < full ? G.run : G.idle);
+	for (int i = 0; i < bw; i++) line_adds(l, i < full ? R_HEAD : R_IDLE, i < full ? tui_glyph.run : tui_glyph.idle);
 	line_adds(l, R_TEXT, num);
 }
 
@@ -94,7 +94,7 @@ static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 	tline *l = doc_line(d);
 	line_addf(l, R_DIM, " %-*s %7s %7s %8s %6s", labw, "task", "cpu", "wait", "switches", "moves");
 	if (wide) line_addf(l, R_DIM, " %7s %7s  %s", "sleep", "I/O", "CPUs");
-	int *order = lane_order(tr);
+	int *order = timeline_lane_order(tr);
 	for (int i = 0; i < s->ntasks; i++) task_row(d, tr, &s->task[order[i]], labw, wide);
 	free(order);
 	doc_blank(d);
@@ -133,12 +133,12 @@ void stats_summary(tline *l, const trace *tr)
 	line_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s.wall_ns));
 	if (s.observed) {
 		line_adds(l, R_DIM, " ");
-		line_adds(l, R_DIM, G.dot);
+		line_adds(l, R_DIM, tui_glyph.dot);
 		line_addf(l, R_BOLD, " %.2f", s.par_avg);
 		line_addf(l, R_DIM, " tasks running on average, at most %d", s.par_max);
 	}
 	line_adds(l, R_DIM, " ");
-	line_adds(l, R_DIM, G.dot);
+	line_adds(l, R_DIM, tui_glyph.dot);
 	line_adds(l, R_DIM, " type ");
 	line_adds(l, R_KEY, "stats");
 	line_adds(l, R_DIM, " for more");

@@ -110,16 +110,16 @@ int tui_task_role(const trace_task *k, int index)
 
 /* ---- glyphs ------------------------------------------------------------------ */
 
-tui_glyphs G;
+tui_glyphs tui_glyph;
 
 void tui_glyphs_init(int utf8)
 {
 	if (utf8)
-		G = (tui_glyphs){ "█", "░", "·", "×", "─", "│", "─", "…", "▲", "▼", "✓", "✗", "•",
+		tui_glyph = (tui_glyphs){ "█", "░", "·", "×", "─", "│", "─", "…", "▲", "▼", "✓", "✗", "•",
 				  "┌", "┐", "└", "┘", "↪", "▶", "↵", "·", "»",
 				  { "─", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" } };
 	else
-		G = (tui_glyphs){ "#", "+", ".", "x", "-", "|", "-", "~", "^", "v", "+", "x", "*",
+		tui_glyph = (tui_glyphs){ "#", "+", ".", "x", "-", "|", "-", "~", "^", "v", "+", "x", "*",
 				  "+", "+", "+", "+", ">", ">", "/", "-", ">",
 				  { "-", "_", "_", "=", "=", "#", "#", "#", "#" } };
 }
@@ -209,7 +209,7 @@ int tui_puts_ell(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 	size_t n = strlen(s);
 	if (u8_width(s, n) <= maxw || maxw < 2) return tui_put(w, y, x, maxw, a, s, n);
 	int used = tui_put(w, y, x, maxw - 1, a, s, u8_fit(s, n, maxw - 1));
-	return used + tui_puts(w, -1, 0, 1, a, G.ellipsis);
+	return used + tui_puts(w, -1, 0, 1, a, tui_glyph.ellipsis);
 }
 
 void tui_fill(WINDOW *w, int y, int x, int n, attr_t a, const char *glyph)
@@ -480,7 +480,7 @@ void doc_text(tdoc *d, const char *body)
 		}
 		block_gap(d, &last, item ? B_ITEM : B_PARA);
 		char bullet[16];
-		snprintf(bullet, sizeof bullet, " %s ", G.bullet);
+		snprintf(bullet, sizeof bullet, " %s ", tui_glyph.bullet);
 		if (item) doc_para(d, R_TEXT, p + 2, (size_t)(q - p - 2), bullet, "   ", R_BOX);
 		else doc_para(d, R_TEXT, p, (size_t)(q - p), NULL, NULL, R_TEXT);
 		p = q;
@@ -656,12 +656,12 @@ void doc_code(tdoc *d, const char *title, const char *lang, const char *src)
 
 	/* ── example1.py · python ──────── */
 	tline *h = doc_line(d);
-	line_adds(h, R_BOX, G.hline);
+	line_adds(h, R_BOX, tui_glyph.hline);
 	line_adds(h, R_BOX, " ");
 	line_adds(h, R_BOXTITLE, title ? title : "listing");
 	if (lang && strcmp(lang, "text")) line_addf(h, R_DIM, " (%s)", lang);
 	line_adds(h, R_BOX, " ");
-	for (int w = line_width(h); w < d->width; w++) line_adds(h, R_BOX, G.hline);
+	for (int w = line_width(h); w < d->width; w++) line_adds(h, R_BOX, tui_glyph.hline);
 
 	hl_state st = { 0, 0, 0 };
 	int no = 1;
@@ -673,11 +673,11 @@ void doc_code(tdoc *d, const char *title, const char *lang, const char *src)
 		line_clear(&pre2);
 		line_clear(&body);
 		line_addf(&pre1, R_LINENO, "%*d ", nd, no++);
-		line_adds(&pre1, R_SEP, G.vline);
+		line_adds(&pre1, R_SEP, tui_glyph.vline);
 		line_adds(&pre1, R_CODE, " ");
 		line_addf(&pre2, R_LINENO, "%*s ", nd, "");
-		line_adds(&pre2, R_SEP, G.vline);
-		line_adds(&pre2, R_LINENO, G.cont);
+		line_adds(&pre2, R_SEP, tui_glyph.vline);
+		line_adds(&pre2, R_LINENO, tui_glyph.cont);
 		/* Tabs become four spaces before highlighting. */
 		char *exp = xmalloc(len * 4 + 1);
 		size_t o = 0;
@@ -696,5 +696,5 @@ void doc_code(tdoc *d, const char *title, const char *lang, const char *src)
 	line_free(&pre2);
 	line_free(&body);
 	tline *f = doc_line(d);
-	for (int w = 0; w < d->width; w++) line_adds(f, R_BOX, G.hline);
+	for (int w = 0; w < d->width; w++) line_adds(f, R_BOX, tui_glyph.hline);
 }

@@ -1,23 +1,21 @@
 /*
- * tui_trace.c: the two panes that read a run's trace.
+ * tui_timeline.c: the timeline pane. Time runs left to right and the whole
+ * run is fitted to the pane's width (while the run is live the scale grows
+ * in steps, so lanes stretch rather than crawl). Each column stands for a
+ * slice of time; a task lane shows the state that task spent most of that
+ * slice in (so at any column no more lanes show running than there are
+ * CPUs, give or take sampling) and a CPU lane shows the task that ran
+ * there longest, as a bar as high as the CPU was busy with the run. Runs
+ * of one task in a CPU lane carry its label, so the picture reads without
+ * colour too. Zoomed in, the lanes show a window of the run that pans; a
+ * cursor column makes each lane's status column say what it was doing at
+ * that instant.
  *
- * Timeline: time runs left to right and the whole run is fitted to the
- * pane's width (while the run is live the scale grows in steps, so lanes
- * stretch rather than crawl). Each column stands for a slice of time; a
- * task lane shows the state that task spent most of that slice in (so at
- * any column no more lanes show running than there are CPUs, give or take
- * sampling) and a CPU lane shows the task that ran there longest, as a bar
- * as high as the CPU was busy with the run. Runs of one task in a CPU lane carry its
- * label, so the picture reads without colour too. Zoomed in, the lanes show
- * a window of the run that pans; a cursor column makes each lane's status
- * column say what it was doing at that instant.
- *
- * Output: the trace's lines in arrival order, "12.3ms w1 Worker: 1", each
- * label in its worker's lane colour, wrapped to the pane; it follows the
- * tail unless scrolled.
- *
- * Both panes draw what happened before one instant, tui_now(): the live
- * now, the end, or a replay's clock. Replay is a trace with a slower clock.
+ * It owns the lanes (which CPUs, the lane order of the tasks), the axis,
+ * the legend and the title; the window's arithmetic is the view's
+ * (view.c), and the timeline says what the view's calls return. It draws
+ * what happened before one instant, tui_now(): the live now, the end, a
+ * pause or a replay's clock.
  */
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
@@ -27,10 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/wait.h>
 
-const char *tui_status_str(char *buf, size_t cap, int st)
+
+/* A short status for a wait(2) status: "exit 0", "SIGSEGV". */
+static const char *status_str(char *buf, size_t cap, int st)
 {
 	if (st < 0) snprintf(buf, cap, "-");
 	else if (WIFSIGNALED(st)) {
@@ -81,7 +80,7 @@ static void tree_add(const trace *tr, int i, const int *par, char *seen, int *o,
 /* Lane order: each worker by id with everything it started (threads and
  * children) under it, then the other tasks (the runner and its helpers) as
  * a tree in order of discovery. */
-int *lane_order(const trace *tr)
+int *timeline_lane_order(const trace *tr)
 {
 	int n = trace_ntasks(tr), k = 0;
 	int *o = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
@@ -108,15 +107,15 @@ int *lane_order(const trace *tr)
 
 static void legend(tline *l)
 {
-	line_adds(l, R_WORKER, G.run);
+	line_adds(l, R_WORKER, tui_glyph.run);
 	line_adds(l, R_DIM, "run ");
-	line_adds(l, R_WORKER, G.wait);
+	line_adds(l, R_WORKER, tui_glyph.wait);
 	line_adds(l, R_DIM, "wait ");
-	line_adds(l, R_DIM, G.sleep);
+	line_adds(l, R_DIM, tui_glyph.sleep);
 	line_adds(l, R_DIM, "sleep ");
-	line_adds(l, R_ERR, G.blocked);
+	line_adds(l, R_ERR, tui_glyph.blocked);
 	line_adds(l, R_DIM, "I/O ");
-	line_adds(l, R_IDLE, G.idle);
+	line_adds(l, R_IDLE, tui_glyph.idle);
 	line_adds(l, R_DIM, "idle/other");
 }
 
@@ -139,27 +138,8 @@ static int footer_rows(const trace *tr, int W)
 	return need > W ? 3 : 2;
 }
 
-/* ---- the instant shown --------------------------------------------------------- */
 
-int64_t tui_now(tui *t, const trace *tr, int *growing)
-{
-	int64_t last = trace_last(tr), now;
-	int g;
-	if (t->clock >= 0 && !t->replay) {   /* paused live: the instant of the pause */
-		int64_t end = trace_end(tr);
-		now = end >= 0 && end < t->clock ? end : t->clock;
-		g = end < 0 || now < end;
-	} else if (t->clock >= 0) {   /* a replay: its clock, up to the end */
-		now = t->clock < last ? t->clock : last;
-		g = t->clock < last;
-	} else {
-		g = trace_end(tr) < 0;
-		now = g ? trace_rel(tr, loop_now_ns()) : trace_end(tr);
-		if (now < last) now = last;
-	}
-	if (growing) *growing = g;
-	return now > 0 ? now : 0;
-}
+/* ---- the instant shown --------------------------------------------------------- */
 
 /* When a task's lane appears: its birth, else its first slice. */
 static int64_t task_appears(const trace *tr, int i)
@@ -175,7 +155,7 @@ static int64_t task_appears(const trace *tr, int i)
  * unborn); returns how many. */
 static int shown_tasks(const trace *tr, int64_t now, int **out)
 {
-	int *o = lane_order(tr), n = 0;
+	int *o = timeline_lane_order(tr), n = 0;
 	for (int i = 0; i < trace_ntasks(tr); i++)
 		if (task_appears(tr, o[i]) <= now) o[n++] = o[i];
 	*out = o;
@@ -195,16 +175,6 @@ int timeline_rows_wanted(tui *t)
 	return 1 + cpu_lanes(t->tr, cpus, 64) + n + footer_rows(t->tr, W);
 }
 
-/* A "nice" span at least v: 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten. */
-static double nice_ceil(double v)
-{
-	static const double m[] = { 1, 1.5, 2, 3, 4, 5, 6, 8, 10 };
-	double p = pow(10, floor(log10(v)));
-	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
-		if (m[i] * p >= v) return m[i] * p;
-	return 10 * p;
-}
-
 /* "0", "250us", "10ms", "12.35ms", "1.5s": an axis label with as many
  * decimals as the tick step needs (zoomed in, ticks are close). */
 static void fmt_tick(char *buf, size_t cap, double ns, double step)
@@ -219,10 +189,10 @@ static void fmt_tick(char *buf, size_t cap, double ns, double step)
 static const char *state_glyph(int st)
 {
 	switch (st) {
-	case TS_RUNNING: return G.run;
-	case TS_RUNNABLE: return G.wait;
-	case TS_SLEEPING: return G.sleep;
-	case TS_BLOCKED: return G.blocked;
+	case TS_RUNNING: return tui_glyph.run;
+	case TS_RUNNABLE: return tui_glyph.wait;
+	case TS_SLEEPING: return tui_glyph.sleep;
+	case TS_BLOCKED: return tui_glyph.blocked;
 	default: return " ";
 	}
 }
@@ -258,31 +228,15 @@ typedef struct {
 	int zoomed;       /* the window is part of the run */
 } tl_view;
 
-/* The time window: the whole run (while it grows, a span that grows in
- * steps, so lanes stretch rather than crawl), or the zoomed window, kept
- * inside the run. Remembers it for the keys that move by columns. */
-static void view_window(tui *t, tl_view *v)
+/* The time window of this frame (the view's arithmetic), for the lanes. */
+static void frame_window(tui *t, tl_view *v)
 {
-	double now = (double)(v->now > 0 ? v->now : 1);
-	double span = v->growing ? nice_ceil(now * 1.1) : now;
-	if (span < 1e6) span = v->growing ? 1e7 : 1e6;
-	t->tl_fit = span;
-	t->tl_lw = v->lw;
-	v->v0 = 0;
-	if (t->vspan > 0 && (double)t->vspan < span) {
-		int64_t hi = v->now > t->vspan ? v->now - t->vspan : 0;
-		if (t->view0 > hi) t->view0 = hi;
-		if (t->view0 < 0) t->view0 = 0;
-		v->v0 = t->view0;
-		span = (double)t->vspan;
-		v->zoomed = 1;
-	}
-	v->scale = span / v->lw;
-	v->cur = -1;
-	if (v->at >= 0) {
-		double c = (double)(v->at - v->v0) / v->scale;
-		if (c >= 0 && c < v->lw) v->cur = (int)c;
-	}
+	view_win w;
+	view_frame(&t->view, v->now, v->growing, v->lw, v->at, &w);
+	v->v0 = w.v0;
+	v->scale = w.scale;
+	v->cur = w.cur;
+	v->zoomed = w.zoomed;
 }
 
 /* Adds the overlap of [a, b) (cut at now and to the window) with each
@@ -407,7 +361,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 		if (task < 0) {   /* idle, as far as the capture has looked */
 			for (; c < e; c++)
 				tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)),
-					 v->v0 + c * v->scale < v->known ? G.level[0] : " ");
+					 v->v0 + c * v->scale < v->known ? tui_glyph.level[0] : " ");
 			continue;
 		}
 		const trace_task *k = trace_task_at(v->tr, task);
@@ -421,7 +375,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 				i += lab - 1;
 				continue;
 			}
-			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), G.level[lvl[c + i]]);
+			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
 		}
 		c = e;
 	}
@@ -440,7 +394,7 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 	buf[0] = '\0';
 	if (k->died >= 0 && k->died <= at) {
 		if (k->exit_status >= 0) {
-			tui_status_str(buf, cap, k->exit_status);
+			status_str(buf, cap, k->exit_status);
 			if (!WIFEXITED(k->exit_status) || WEXITSTATUS(k->exit_status)) r = R_ERR;
 		} else snprintf(buf, cap, "done");
 	} else if (v->at >= 0) {   /* exactly at the cursor */
@@ -490,25 +444,25 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 		return;
 	}
 	int old = t->e && t->tr_step != engine_step(t->e);
-	char *mid = xasprintf(" %s %s%s", G.hline, old ? "last run: " : "", trace_title(v->tr));
+	char *mid = xasprintf(" %s %s%s", tui_glyph.hline, old ? "last run: " : "", trace_title(v->tr));
 	trace_fmt_ns(dur, sizeof dur, v->now);
 	double zoom = (double)v->now / (v->scale * v->lw);
 	int role = v->growing ? R_OK : R_DIM;
 	if (v->at >= 0) {
 		snprintf(right, sizeof right, " at %s", trace_fmt_ns(at, sizeof at, v->at));
 		role = R_KEY;
-	} else if (view_paused(t)) {
+	} else if (view_paused(&t->view)) {
 		snprintf(right, sizeof right, " || paused at %s", dur);
 		role = R_HINT;
 	} else if (v->zoomed) {
 		snprintf(right, sizeof right, " zoom %.*fx %s", zoom < 10 ? 1 : 0, zoom, dur);
-	} else if (v->growing && t->clock < 0) snprintf(right, sizeof right, " live %s", dur);
+	} else if (v->growing && !tui_clocked(t)) snprintf(right, sizeof right, " live %s", dur);
 	else snprintf(right, sizeof right, " %s", dur);
 	int rw = u8_width(right, strlen(right));
 	int room = W - x - rw - 1, mw = u8_width(mid, strlen(mid));
 	if (mw > room && room > 1) {
 		x += tui_put(w, 0, x, room - 1, tui_attr(R_DIM), mid, u8_fit(mid, strlen(mid), room - 1));
-		x += tui_puts(w, 0, x, 1, tui_attr(R_DIM), G.ellipsis);
+		x += tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis);
 	} else {
 		x += tui_puts(w, 0, x, room, tui_attr(R_DIM), mid);
 	}
@@ -564,7 +518,7 @@ static void timeline_axis(tui *t, const tl_view *v, int ay, int x0, int W)
 		tui_puts(w, ay, x0 + c, bw, tui_attr(R_DIM), buf);
 		xe = x0 + c + bw;
 	}
-	if (v->cur >= 0) tui_puts(w, ay, x0 + v->cur, 1, tui_attr(R_KEY), G.up);
+	if (v->cur >= 0) tui_puts(w, ay, x0 + v->cur, 1, tui_attr(R_KEY), tui_glyph.up);
 }
 
 static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend_ok, int W)
@@ -684,9 +638,8 @@ void timeline_draw(tui *t)
 	}
 	tl_view v = { .tr = tr, .at = -1 };
 	v.now = tui_now(t, tr, &v.growing);
-	t->tl_now = v.now;
-	v.known = v.growing && t->clock < 0 ? trace_last(tr) : v.now;
-	if (t->cursor >= 0 && t->cursor <= v.now) v.at = t->cursor;
+	v.known = v.growing && !tui_clocked(t) ? trace_last(tr) : v.now;
+	if (t->view.cursor >= 0 && t->view.cursor <= v.now) v.at = t->view.cursor;
 
 	/* Lanes: CPUs, then tasks (workers by id). */
 	int cpus[64], *order;
@@ -708,7 +661,7 @@ void timeline_draw(tui *t)
 	lane_columns(&v, W, nc, cpus, order, vis, nv, &labw, &sw);
 	v.lw = W - labw - 1 - sw;
 	if (v.lw < 1) v.lw = 1;
-	view_window(t, &v);
+	frame_window(t, &v);
 	timeline_title(t, &v, W);
 	draw_lanes(t, &v, vis, nv, nc, cpus, order, labw, sw, W);
 	free(order);
@@ -718,7 +671,7 @@ void timeline_draw(tui *t)
 	int ay = 1 + rows;
 	if (above || below) {   /* lanes out of sight: how many, and where */
 		char more[32];
-		snprintf(more, sizeof more, "%s%s%d", above ? G.up : "", below ? G.down : "", below ? below : above);
+		snprintf(more, sizeof more, "%s%s%d", above ? tui_glyph.up : "", below ? tui_glyph.down : "", below ? below : above);
 		tui_puts(w, ay, 0, labw, tui_attr(R_KEY), more);
 	}
 	timeline_axis(t, &v, ay, labw + 1, W);
@@ -726,411 +679,60 @@ void timeline_draw(tui *t)
 	wnoutrefresh(w);
 }
 
-void lanes_scroll(tui *t, int rows)
+void timeline_scroll(tui *t, int rows)
 {
 	t->lane_top += rows;
 	if (t->lane_top < 0) t->lane_top = 0;
 	t->dirty |= D_TL;   /* clamped when drawn */
 }
 
-/* ---- zoom, pan, cursor ------------------------------------------------------------- */
+/* ---- the view's calls, said on the status line ---------------------------------------- */
 
-void view_reset(tui *t)
+/* What a view call had to say goes to the status line; the lanes redraw. */
+static int said(tui *t, int rc, const view_msg *m)
 {
-	t->vspan = t->view0 = 0;
-	t->cursor = -1;
-	t->tl_fit = 0;
-	t->tl_lw = 0;
-}
-
-/* ---- the live pause ----------------------------------------------------------------
- * A paused live view is a replay clock that stands still: tui_now gives
- * the instant of the pause, so both panes keep that picture while the
- * trace grows underneath. */
-
-int view_paused(const tui *t)
-{
-	return !t->replay && t->clock >= 0;
-}
-
-int view_pause(tui *t)
-{
-	char b[24];
-	if (view_paused(t)) {
-		tui_msg(t, R_DIM, "Paused already, at %s: resume goes back to live.", trace_fmt_ns(b, sizeof b, t->clock));
-		return -1;
-	}
-	if (!t->tr) {
-		tui_msg(t, R_DIM, "Nothing to pause: no run is shown. Type run to start one, then pause.");
-		return -1;
-	}
-	int growing;
-	int64_t now = tui_now(t, t->tr, &growing);
-	if (!growing) {
-		tui_msg(t, R_DIM, "Nothing to pause: the run shown has ended (zoom in or at TIME look closer).");
-		return -1;
-	}
-	t->clock = now;
-	t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
-	return 0;
-}
-
-void view_live(tui *t)
-{
-	if (!view_paused(t)) return;
-	t->clock = -1;
-	t->dirty |= D_HDR | D_TL | D_OUT | D_STATUS;
-}
-
-/* The window the next frame draws: the zoomed one kept inside the run, or
- * the whole run. From the requested state, not the last frame, so that
- * commands typed in one go add up. */
-static void window(tui *t, int64_t *v0, double *span)
-{
-	int64_t total = tui_now(t, t->tr, NULL);
-	*v0 = 0;
-	*span = t->tl_fit > 0 ? t->tl_fit : (double)(total > 0 ? total : 1);
-	if (t->vspan > 0 && (double)t->vspan < *span) {
-		int64_t hi = total > t->vspan ? total - t->vspan : 0;
-		*v0 = t->view0 < 0 ? 0 : t->view0 > hi ? hi : t->view0;
-		*span = (double)t->vspan;
-	}
-}
-
-double view_col_ns(tui *t)
-{
-	int64_t v0;
-	double span;
-	if (!t->tr || t->tl_lw <= 0) return 0;
-	window(t, &v0, &span);
-	return span / t->tl_lw;
-}
-
-static int need_frame(tui *t)
-{
-	if (t->tr && t->tl_lw > 0) return 0;
-	tui_msg(t, R_DIM, "Nothing on the timeline yet: type run first.");
-	return -1;
-}
-
-int view_zoom_span(tui *t, int64_t span)
-{
-	if (need_frame(t) < 0) return -1;
-	int64_t total = tui_now(t, t->tr, NULL), min = (int64_t)t->tl_lw * 1000;   /* 1us a column */
-	int64_t v0;
-	double old;
-	window(t, &v0, &old);
-	if (span >= total) {
-		if (!t->vspan) tui_msg(t, R_DIM, "The whole run is in view already.");
-		t->vspan = t->view0 = 0;
-		t->dirty |= D_TL;
-		return 0;
-	}
-	if (span < min) {
-		if (t->vspan == min) { tui_msg(t, R_DIM, "That is as close as it goes: 1us a column."); return -1; }
-		span = min;
-	}
-	/* The cursor (else the middle) stays where it is on the screen. */
-	int64_t anchor = t->cursor >= v0 && t->cursor < v0 + old ? t->cursor : v0 + (int64_t)(old / 2);
-	double frac = (double)(anchor - v0) / old;
-	t->view0 = anchor - (int64_t)(frac * (double)span);
-	if (t->view0 < 0) t->view0 = 0;
-	t->vspan = span;
+	if (m->level != VIEW_QUIET) tui_msg(t, m->level == VIEW_ERROR ? R_ERR : R_DIM, "%s", m->text);
 	t->dirty |= D_TL;
-	return 0;
+	return rc;
 }
 
-int view_zoom(tui *t, double factor)
+int timeline_zoom(tui *t, double factor)
 {
-	if (need_frame(t) < 0) return -1;
-	if (factor <= 0) {
-		t->vspan = t->view0 = 0;
-		t->dirty |= D_TL;
-		return 0;
-	}
-	int64_t v0;
-	double span;
-	window(t, &v0, &span);
-	return view_zoom_span(t, (int64_t)(span / factor));
+	view_shown s = tui_shown(t);
+	view_msg m;
+	return said(t, view_zoom(&t->view, &s, factor, &m), &m);
 }
 
-int view_pan(tui *t, int quarters)
+int timeline_zoom_span(tui *t, int64_t span)
 {
-	if (need_frame(t) < 0) return -1;
-	if (!t->vspan) { tui_msg(t, R_DIM, "The whole run is in view: zoom in first (zoom in, F10, Alt-=)."); return -1; }
-	int64_t total = tui_now(t, t->tr, NULL), hi = total > t->vspan ? total - t->vspan : 0, v0;
-	double span;
-	window(t, &v0, &span);
-	int64_t to = v0 + quarters * (t->vspan / 4);
-	if (to < t->vspan / 64) to = 0;   /* rounding: the start is the start */
-	if (to > hi) to = hi;
-	if (to == v0) tui_msg(t, R_DIM, quarters < 0 ? "This is the start of the run." : "This is the end of the run.");
-	t->view0 = to;
-	t->dirty |= D_TL;
-	return 0;
+	view_shown s = tui_shown(t);
+	view_msg m;
+	return said(t, view_zoom_span(&t->view, &s, span, &m), &m);
 }
 
-/* Zoomed in and the cursor out of the window: centre the window on it. */
-static void follow_cursor(tui *t)
+int timeline_pan(tui *t, int quarters)
 {
-	int64_t v0;
-	double span;
-	window(t, &v0, &span);
-	if (t->vspan && (t->cursor < v0 || (double)t->cursor >= (double)v0 + span)) {
-		t->view0 = t->cursor - t->vspan / 2;
-		if (t->view0 < 0) t->view0 = 0;
-	}
+	view_shown s = tui_shown(t);
+	view_msg m;
+	return said(t, view_pan(&t->view, &s, quarters, &m), &m);
 }
 
-int view_cursor(tui *t, int64_t at)
+int timeline_cursor(tui *t, int64_t at)
 {
-	t->dirty |= D_TL;
-	if (at < 0) { t->cursor = -1; return 0; }
-	if (need_frame(t) < 0) return -1;
-	char a[24], b[24];
-	int64_t total = tui_now(t, t->tr, NULL);
-	if (at > total) {
-		tui_msg(t, R_ERR, "%s is past %s: the timeline ends there%s.", trace_fmt_ns(a, sizeof a, at),
-			trace_fmt_ns(b, sizeof b, total), t->clock >= 0 ? " so far" : "");
-		return -1;
-	}
-	t->cursor = at;
-	follow_cursor(t);
-	return 0;
+	view_shown s = tui_shown(t);
+	view_msg m;
+	return said(t, view_cursor(&t->view, &s, at, &m), &m);
 }
 
-int view_cursor_step(tui *t, int cols)
+int timeline_cursor_step(tui *t, int cols)
 {
-	if (need_frame(t) < 0) return -1;
-	int64_t total = tui_now(t, t->tr, NULL), v0;
-	double span, scale, col;
-	window(t, &v0, &span);
-	scale = span / t->tl_lw;
-	if (t->cursor < 0 || t->cursor > total) col = t->tl_lw / 2;   /* it starts in the middle */
-	else col = floor((double)(t->cursor - v0) / scale) + cols;
-	int64_t at = v0 + (int64_t)((col + 0.5) * scale);
-	t->cursor = at < 0 ? 0 : at > total ? total : at;
-	follow_cursor(t);
-	t->dirty |= D_TL;
-	return 0;
+	view_shown s = tui_shown(t);
+	view_msg m;
+	return said(t, view_cursor_step(&t->view, &s, cols, &m), &m);
 }
 
-int tui_parse_ns(const char *s, int64_t *ns)
+double timeline_col_ns(tui *t)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || !isfinite(v) || v < 0) return -1;
-	while (*end == ' ') end++;
-	double mul = 1e6;   /* bare numbers are milliseconds */
-	if (!strcasecmp(end, "s")) mul = 1e9;
-	else if (!strcasecmp(end, "ms") || !*end) mul = 1e6;
-	else if (!strcasecmp(end, "us") || !strcmp(end, "µs")) mul = 1e3;
-	else if (!strcasecmp(end, "ns")) mul = 1;
-	else return -1;
-	if (v * mul > 1e18) return -1;
-	*ns = (int64_t)(v * mul + 0.5);
-	return 0;
-}
-
-/* ---- output ------------------------------------------------------------------------ */
-
-size_t output_count(tui *t, const trace *tr)
-{
-	size_t n = trace_nlines(tr);
-	if (t->clock < 0) return n;
-	int64_t now = tui_now(t, tr, NULL);
-	size_t lo = 0, hi = n;
-	while (lo < hi) {   /* lines are in arrival order: the first one after now */
-		size_t mid = (lo + hi) / 2;
-		if (trace_line_at(tr, mid)->t <= now) lo = mid + 1; else hi = mid;
-	}
-	return lo;
-}
-
-int trace_failed(const trace *tr)
-{
-	for (int i = 0; i < trace_ntasks(tr); i++) {
-		int st = trace_task_at(tr, i)->exit_status;
-		if (st >= 0 && (!WIFEXITED(st) || WEXITSTATUS(st))) return 1;
-	}
-	return 0;
-}
-
-typedef struct {
-	int tw, labw, W;
-} out_fmt;
-
-/* One output line as a styled logical line plus its continuation prefix. */
-static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
-{
-	(void)t;
-	const trace_line *l = trace_line_at(tr, i);
-	char ts[24];
-	line_clear(src);
-	line_clear(pre2);
-	trace_fmt_ns(ts, sizeof ts, l->t);
-	line_addf(src, R_DIM, "%*s ", f->tw, ts);
-	const trace_task *k = l->task >= 0 ? trace_task_at(tr, l->task) : NULL;
-	int indent = f->tw + 1;
-	if (!k || l->stream == 0) {
-		line_adds(src, R_PARLAB, G.says);
-		line_adds(src, R_PARLAB, " ");
-		line_adds(src, R_PARLAB, l->text);
-		indent += 2;
-	} else {
-		char lab[32];
-		snprintf(lab, sizeof lab, "%-*.*s ", f->labw, f->labw, k->label);
-		line_adds(src, tui_task_role(k, l->task), lab);
-		indent += f->labw + 1;
-		if (l->stream == 2) {
-			line_adds(src, R_ERR, "! ");
-			indent += 2;
-		}
-		line_adds(src, l->stream == 2 ? R_ERR : R_TEXT, l->text);
-	}
-	if (indent > f->W / 2) indent = 2;
-	for (int s = 0; s < indent; s++) line_adds(pre2, R_TEXT, " ");
-}
-
-static int out_rows(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
-{
-	out_line(t, tr, i, f, src, pre2);
-	if (line_width(src) <= f->W) return 1;
-	tdoc d;
-	doc_init(&d, f->W);
-	doc_flow(&d, src, NULL, pre2, 1);
-	int n = (int)d.n;
-	doc_free(&d);
-	return n;
-}
-
-void output_draw(tui *t)
-{
-	WINDOW *w = t->out;
-	if (!w) return;
-	int H, W;
-	getmaxyx(w, H, W);
-	t->out_page = H;
-	werase(w);
-	trace *tr = t->tr;
-	size_t n = tr ? output_count(t, tr) : 0;
-	int growing = 1;
-	if (tr) tui_now(t, tr, &growing);
-	int ended = tr && !growing && trace_end(tr) >= 0;   /* the outcome shows */
-	int drops = tr && trace_ndropped(tr) && (t->clock < 0 || ended);
-	char info[128] = "";
-
-	if (!tr) {
-		const char *msg = "Output of a run shows here as it arrives: the time, the task that wrote it, the line.";
-		tdoc d;
-		doc_init(&d, W - 2);
-		doc_para(&d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
-		for (size_t i = 0; i < d.n && (int)i + 1 < H; i++) {
-			const tline *l = &d.v[i];
-			int x = 1;
-			for (size_t k = 0; k < l->nsp; k++)
-				x += tui_put(w, 1 + (int)i, x, W - x, tui_attr(l->sp[k].role), l->buf + l->sp[k].off,
-					     (size_t)l->sp[k].len);
-		}
-		doc_free(&d);
-	} else {
-		out_fmt f = { 5, 2, W };
-		char ts[24];
-		trace_fmt_ns(ts, sizeof ts, n ? trace_line_at(tr, n - 1)->t : 0);
-		if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
-		if (ended) {
-			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
-			if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
-		}
-		for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
-			const trace_task *k = trace_task_at(tr, i);
-			int lw_ = (int)strlen(k->label);
-			if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
-		}
-		if (f.labw > 10) f.labw = 10;
-		if (t->out_anchor >= (long)n) t->out_anchor = -1;
-		long end = t->out_anchor < 0 ? (long)n - 1 : t->out_anchor;
-		int follow = t->out_anchor < 0;
-		tdoc d;
-		doc_init(&d, W);
-		tline src = { 0 }, pre2 = { 0 };
-		/* Back from the last visible line until the pane is full. */
-		long first = end + 1;
-		int need = H - (follow && ended ? 1 : 0) - (follow && drops ? 1 : 0), got = 0;
-		while (first > 0 && got < need) {
-			first--;
-			got += out_rows(t, tr, (size_t)first, &f, &src, &pre2);
-		}
-		for (long i = first; i <= end; i++) {
-			out_line(t, tr, (size_t)i, &f, &src, &pre2);
-			doc_flow(&d, &src, NULL, &pre2, 1);
-		}
-		if (follow && drops) {
-			tline *l = doc_line(&d);
-			line_addf(l, R_ERR, "(%zu more lines were not kept: output cap)", trace_ndropped(tr));
-		}
-		if (follow && ended && trace_outcome(tr)) {
-			int failed = t->e ? lesson_run(t, t->tr_step)->failed : trace_failed(tr);
-			int notrun = !strncmp(trace_outcome(tr), "not run", 7);
-			int role = notrun ? R_HINT : failed ? R_ERR : R_OK;
-			line_clear(&src);
-			line_clear(&pre2);
-			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
-			line_addf(&src, R_DIM, "%*s ", f.tw, ts);
-			line_adds(&src, role, notrun ? "!" : role == R_ERR ? G.bad : G.ok);
-			line_adds(&src, role, " ");
-			line_adds(&src, role, trace_outcome(tr));
-			for (int s = 0; s < f.tw + 3; s++) line_adds(&pre2, R_TEXT, " ");
-			doc_flow(&d, &src, NULL, &pre2, 1);
-		}
-		line_free(&src);
-		line_free(&pre2);
-		int top = (int)d.n - H;
-		doc_draw(&d, w, 0, H, top > 0 ? top : 0);
-		doc_free(&d);
-		if (n == 0 && growing) tui_puts(w, 0, 1, W - 1, tui_attr(R_DIM), "(no output yet)");
-		size_t later = view_paused(t) ? trace_nlines(tr) - n : 0;   /* arrived since the pause */
-		if (!follow) snprintf(info, sizeof info, " %s %ld/%zu ", G.up, end + 1, n);
-		else snprintf(info, sizeof info, " %zu line%s ", n, n == 1 ? "" : "s");
-		char more[160];
-		snprintf(more, sizeof more, "%s%s %zu new ", info, G.dot, later);
-		if (follow && later && t->rule && u8_width(more, strlen(more)) <= getmaxx(t->rule) - 12)
-			snprintf(info, sizeof info, "%s", more);
-	}
-	wnoutrefresh(w);
-
-	/* The rule above the pane is its title. */
-	if (t->rule) {
-		WINDOW *r = t->rule;
-		int rw = getmaxx(r);
-		werase(r);
-		int focused = t->focus == F_OUTPUT;
-		attr_t ra = tui_attr(focused ? R_FOCUS_RULE : R_RULE);
-		int x = tui_puts(r, 0, 0, rw, ra, G.hline);
-		x += tui_puts(r, 0, x, rw - x, tui_attr(focused ? R_FOCUS : R_RULE_TITLE), " Output ");
-		int iw = u8_width(info, strlen(info));
-		int fill = rw - x - iw - 1;
-		if (fill < 1) { iw = 0; fill = rw - x; }
-		tui_fill(r, 0, x, fill, ra, G.hline);
-		if (iw) {
-			int role = t->out_anchor >= 0 ? R_KEY : view_paused(t) ? R_HINT : R_DIM;
-			tui_puts(r, 0, x + fill, iw, tui_attr(role), info);
-			tui_fill(r, 0, x + fill + iw, rw - x - fill - iw, ra, G.hline);
-		}
-		wnoutrefresh(r);
-	}
-}
-
-void output_scroll(tui *t, int rows)
-{
-	if (!t->tr) return;
-	long n = (long)output_count(t, t->tr);
-	if (!n) return;
-	long a = t->out_anchor < 0 ? n - 1 : t->out_anchor;
-	a += rows;
-	if (a < 0) a = 0;
-	/* Never scroll back past a pane's worth of the start. */
-	if (a < t->out_page - 1 && a < n - 1) a = t->out_page - 1 < n - 1 ? t->out_page - 1 : n - 1;
-	t->out_anchor = a >= n - 1 ? -1 : a;
-	t->dirty |= D_OUT;
+	view_shown s = tui_shown(t);
+	return view_col_ns(&t->view, &s);
 }

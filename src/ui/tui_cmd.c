@@ -1,0 +1,462 @@
+/*
+ * tui_cmd.c: the commands typed at the prompt, as one table. A row names a
+ * command and its other words, says where it is valid (the lesson screen,
+ * a replay, the open course menu) and what it keeps open, and gives its
+ * function, its argument hint and its line on the help page. The help
+ * page (menu_help), Tab completion (tui_input.c) and the running of a
+ * typed line all read the table: a new command is one row plus its
+ * function. A line that names no command answers the step's question.
+ *
+ * Also here: the actions that commands and keys share (focus, the pages
+ * over the lesson pane, pause and resume).
+ */
+#include "trace/trace_file.h"
+#include "ui/tui_int.h"
+#include "util/xmalloc.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- focus, pause, overlays: commands and keys share these ---------------------------- */
+
+/* The pane PgUp/PgDn move; its title, rule or separator lights up. */
+void cmd_focus(tui *t, int f)
+{
+	t->focus = (f % F_NPANES + F_NPANES) % F_NPANES;
+	t->dirty |= D_LESSON | D_TL | D_OUT | D_STATUS;   /* titles, rule and separator */
+}
+
+/* pause / resume of the live picture (the replay has its own clock). */
+void cmd_pause(tui *t, int on)
+{
+	if (t->replay) {
+		if (on) replay_pause(t);
+		else replay_play(t, "");
+		return;
+	}
+	if (on) tui_pause(t);
+	else if (view_paused(&t->view)) tui_live(t);
+	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
+}
+
+/* Closes help, the menu or the stats panel: back to the lesson. */
+void cmd_close(tui *t)
+{
+	t->overlay = OV_NONE;
+	t->lesson_follow = !t->replay;
+	t->dirty |= D_LESSON | D_STATUS;
+}
+
+/* Opens the help page over the lesson pane. */
+void cmd_help(tui *t)
+{
+	menu_help(t);
+	t->overlay = OV_HELP;
+	t->lesson_top = 0;
+	cmd_focus(t, F_LESSON);   /* PgUp/PgDn should move the page */
+}
+
+/* ---- moving through the lesson ------------------------------------------------------ */
+
+/* A lesson that does not let the student skip its questions held them. */
+static void blocked(tui *t, const step *q)
+{
+	int li = 0, si = q ? engine_locate(t->e, q, &li) : 0;
+	if (q && li == engine_lesson_index(t->e) && si == engine_step_index(t->e))
+		tui_msg(t, R_HINT, "This lesson asks you to answer its questions: answer this one first (hint can help).");
+	else
+		tui_msg(t, R_HINT, "Lesson %d asks you to answer its questions: step %d has one still open (lessons %d).",
+			li + 1, si + 1, li + 1);
+}
+
+/* next: the next step, unless the lesson holds an open question. */
+static void do_next(tui *t, const char *arg)
+{
+	if (*arg) { tui_msg(t, R_ERR, "next takes no argument"); return; }
+	int rc = engine_next(t->e);
+	if (rc == -2) blocked(t, engine_blocker(t->e, engine_lesson_index(t->e), engine_step_index(t->e) + 1));
+	else if (rc < 0) tui_msg(t, R_DIM, "This is the last step of the course: type lessons to pick one, or quit.");
+	else tui_moved(t);
+}
+
+/* Enter reads on before moving on. */
+static void do_enter(tui *t, const char *arg)
+{
+	if (!t->small && lesson_more_below(t)) {
+		lesson_scroll(t, getmaxy(t->lesson) - 2);
+		return;
+	}
+	do_next(t, arg);
+}
+
+/* back: the step before. */
+static void do_back(tui *t, const char *arg)
+{
+	(void)arg;
+	if (engine_back(t->e) < 0) tui_msg(t, R_DIM, "This is the first step of the course.");
+	else tui_moved(t);
+}
+
+/* run: this step's run (tui.c keeps the screen up to date with it). */
+static void do_run(tui *t, const char *arg)
+{
+	(void)arg;
+	tui_run(t);
+}
+
+/* stop: ends the live run; the screen says so when it has. */
+static void do_stop(tui *t, const char *arg)
+{
+	(void)arg;
+	if (engine_running(t->e)) {
+		engine_stop(t->e, "stopped by you");
+		tui_msg(t, R_DIM, "Stopping the run...");
+		t->msg_run = 1;
+	} else tui_msg(t, R_DIM, "Nothing is running.");
+}
+
+/* hint: the question's next hint, shown under it. */
+static void do_hint(tui *t, const char *arg)
+{
+	(void)arg;
+	const step *s = engine_step(t->e);
+	if (!s || s->kind != STEP_QUIZ) { tui_msg(t, R_DIM, "Hints are for questions; this step has none."); return; }
+	const char *h = engine_hint(t->e);
+	quiz_state *q = lesson_quiz(t, s);
+	if (!h) { tui_msg(t, R_DIM, q->nhints ? "No more hints." : "This question has no hints."); return; }
+	if (q->nhints < (int)(sizeof q->hints / sizeof *q->hints)) q->hints[q->nhints++] = h;
+	t->lesson_follow = 1;
+	t->dirty |= D_DOC;
+}
+
+/* lessons: the course menu; lessons N: open lesson N. */
+static void do_lessons(tui *t, const char *arg)
+{
+	if (*arg) {
+		char *end;
+		long k = strtol(arg, &end, 10);
+		int nl = course_nlessons(engine_course(t->e));
+		int rc = *end ? -1 : engine_goto(t->e, (int)k - 1, 0);
+		if (rc == -2) {
+			blocked(t, engine_blocker(t->e, (int)k - 1, 0));
+			return;
+		}
+		if (rc < 0) {
+			tui_msg(t, R_ERR, "There is no lesson \"%s\": lessons are numbered 1-%d.", arg, nl);
+			return;
+		}
+		tui_moved(t);
+		return;
+	}
+	menu_list(t);
+	t->overlay = OV_LESSONS;
+	t->lesson_top = 0;
+	t->dirty |= D_LESSON;
+}
+
+/* Enter in the course menu opens the lesson chosen. */
+static void do_menu_open(tui *t, const char *arg)
+{
+	(void)arg;
+	menu_open(t);
+}
+
+/* A line that is no command, on a question: the engine judges it. */
+static void do_answer(tui *t, const step *s, const char *input)
+{
+	quiz_result res;
+	if (engine_answer(t->e, input, &res) < 0) {
+		if (s->qtype == QUIZ_CHOICE)
+			tui_msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
+			    input, s->nchoices);
+		else
+			tui_msg(t, R_ERR, "\"%s\" is no answer here (%s) nor a command; type help for the commands.",
+			    input, res.why);
+		return;
+	}
+	if (res.predicted) {
+		tui_msg(t, R_OK, "Prediction kept. Type next, then run: the run \"%s\" will judge it.", s->predict);
+		t->lesson_follow = 1;
+		t->dirty |= D_DOC | D_STATUS;
+		return;
+	}
+	quiz_state *q = lesson_quiz(t, s);
+	q->tries++;
+	q->chosen = res.choice;
+	snprintf(q->input, sizeof q->input, "%s", input);
+	q->correct = res.correct;
+	if (!res.correct && q->tries >= (s->retries > 0 ? s->retries : 2)) q->revealed = 1;
+	t->lesson_follow = 1;
+	t->dirty |= D_DOC | D_HDR | D_STATUS;
+}
+
+/* ---- the timeline's commands and save ------------------------------------------------- */
+
+/* zoom in | out | fit | TIME */
+static void do_zoom(tui *t, const char *arg)
+{
+	int64_t ns;
+	if (!*arg || !strcasecmp(arg, "in")) timeline_zoom(t, 2);
+	else if (!strcasecmp(arg, "out")) timeline_zoom(t, 0.5);
+	else if (!strcasecmp(arg, "fit") || !strcasecmp(arg, "all")) timeline_zoom(t, 0);
+	else if (!view_parse_ns(arg, &ns) && ns > 0) timeline_zoom_span(t, ns);
+	else tui_msg(t, R_ERR, "zoom in, zoom out, zoom fit, or zoom TIME (e.g. zoom 5ms): not \"%s\"", arg);
+}
+
+/* pan left | right */
+static void do_pan(tui *t, const char *arg)
+{
+	if (!strcasecmp(arg, "left") || !strcasecmp(arg, "l") || !strcasecmp(arg, "earlier")) timeline_pan(t, -1);
+	else if (!strcasecmp(arg, "right") || !strcasecmp(arg, "r") || !strcasecmp(arg, "later")) timeline_pan(t, 1);
+	else tui_msg(t, R_ERR, "pan left or pan right (or Alt-Left/Right)");
+}
+
+/* at TIME | off: the timeline's cursor. */
+static void do_at(tui *t, const char *arg)
+{
+	int64_t ns;
+	if (!*arg || !strcasecmp(arg, "off") || !strcasecmp(arg, "none")) timeline_cursor(t, -1);
+	else if (!view_parse_ns(arg, &ns)) timeline_cursor(t, ns);
+	else tui_msg(t, R_ERR, "at TIME puts the cursor there (e.g. at 12.5ms, at 300us); at off removes it");
+}
+
+/* ./parlab-five-worker-processes-20250101-120000.trace */
+static char *save_name(const trace *tr)
+{
+	char slug[40], when[32];
+	size_t o = 0;
+	for (const char *p = trace_title(tr); *p && o + 1 < sizeof slug; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x80 && isalnum(c)) slug[o++] = (char)tolower(c);
+		else if (o && slug[o - 1] != '-') slug[o++] = '-';
+	}
+	while (o && slug[o - 1] == '-') o--;
+	slug[o] = '\0';
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y%m%d-%H%M%S", localtime(&now));
+	return xasprintf("parlab-%s%s%s.trace", slug, o ? "-" : "", when);
+}
+
+/* save [FILE]: the trace shown, once its run has ended. */
+static void do_save(tui *t, const char *arg)
+{
+	if (!t->tr) { tui_msg(t, R_DIM, "No run to save yet: type run first."); return; }
+	if (trace_end(t->tr) < 0) { tui_msg(t, R_DIM, "The run is still going: save it once it has ended."); return; }
+	if (!*arg && t->replay) { tui_msg(t, R_DIM, "save FILE: name the copy."); return; }
+	const char *home = getenv("HOME");
+	char *path = !*arg ? save_name(t->tr)
+		     : arg[0] == '~' && arg[1] == '/' && home ? xasprintf("%s%s", home, arg + 1) : xstrdup(arg);
+	char *err = NULL, cwd[4096];
+	if (trace_save(t->tr, path, &err) < 0) {
+		tui_msg(t, R_ERR, "Not saved: %s", err ? err : path);
+	} else {
+		char *full = path[0] != '/' && getcwd(cwd, sizeof cwd) ? xasprintf("%s/%s", cwd, path) : xstrdup(path);
+		tui_msg(t, R_OK, "Saved: %s (parlab replay FILE plays it back)", full);
+		free(full);
+	}
+	free(err);
+	free(path);
+}
+
+/* "trace save [FILE]", as the docs also call it. */
+static void do_trace(tui *t, const char *arg)
+{
+	if (!strncmp(arg, "save", 4) && (!arg[4] || arg[4] == ' ')) do_save(t, arg[4] ? arg + 5 : "");
+	else tui_msg(t, R_ERR, "trace save [FILE] saves the run's trace; type help for the commands.");
+}
+
+/* ---- what the screen shows ---------------------------------------------------------- */
+
+/* focus lesson | timeline | output (any prefix). */
+static void do_focus(tui *t, const char *arg)
+{
+	for (int f = 0; f < F_NPANES; f++)
+		if (*arg && !strncasecmp(arg, tui_pane_name(f), strlen(arg))) { cmd_focus(t, f); return; }
+	if (!strcasecmp(arg, "tl") || !strcasecmp(arg, "lanes")) { cmd_focus(t, F_TIMELINE); return; }
+	tui_msg(t, R_ERR, "focus lesson, focus timeline or focus output (Tab on an empty prompt cycles)");
+}
+
+static void do_pause(tui *t, const char *arg) { (void)arg; cmd_pause(t, 1); }
+static void do_resume(tui *t, const char *arg) { (void)arg; cmd_pause(t, 0); }
+static void do_help(tui *t, const char *arg) { (void)arg; cmd_help(t); }
+static void do_quit(tui *t, const char *arg) { (void)arg; tui_quit(t, 0); }
+static void do_replay_pause(tui *t, const char *arg) { (void)arg; replay_pause(t); }
+
+/* stats: the statistics panel over the lesson pane. */
+static void do_stats(tui *t, const char *arg)
+{
+	(void)arg;
+	if (t->replay) { tui_msg(t, R_DIM, "The statistics are on the left, up to the replay's clock."); return; }
+	if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return; }
+	t->overlay = OV_STATS;
+	t->lesson_top = 0;
+	cmd_focus(t, F_LESSON);
+	t->dirty |= D_TL | D_LESSON;   /* the panel is built with the timeline */
+}
+
+/* ---- the table ------------------------------------------------------------------------ */
+
+enum { L = CMD_LESSON, R = CMD_REPLAY, LR = CMD_LESSON | CMD_REPLAY };
+/* The stats panel stays open for zoom, pan and the cursor: the numbers
+ * beside the picture they describe. */
+enum { STATS = CMD_KEEPS_STATS, OVERLAY = CMD_KEEPS_OVERLAY };
+
+/* The first row that matches a word where the screen is wins (so the
+ * menu's Enter comes before the lesson's); the help page lists the rows
+ * in this order. Rows without a function are lines of help only. */
+static const tui_cmd table[] = {
+	{ .name = "", .where = CMD_MENU, .keeps = OVERLAY, .fn = do_menu_open },
+	{ .name = "", .where = L, .fn = do_enter,
+	  .help = "read on when the step is longer than the pane, else the next step" },
+	{ .name = "", .where = R, .fn = replay_toggle, .help = "pause, or play on" },
+	{ .name = "next", .aliases = { "n" }, .where = L, .fn = do_next, .help = "the next step (then the next lesson)" },
+	{ .name = "back", .aliases = { "b", "prev" }, .where = L, .fn = do_back, .help = "the step before" },
+	{ .name = "run", .aliases = { "r" }, .where = L, .fn = do_run, .help = "start this step's run; again to rerun it" },
+	{ .name = "stop", .where = L, .fn = do_stop, .help = "stop the live run (Ctrl-C too)" },
+	{ .name = "1 2 3 ...", .where = L, .help = "answer the question (or type the text of a choice)" },
+	{ .name = "hint", .where = L, .fn = do_hint, .help = "a hint for the question" },
+	{ .name = "lessons", .aliases = { "lesson", "l" }, .where = L, .keeps = OVERLAY, .fn = do_lessons,
+	  .help = "the course menu: what is done, where you are, your score" },
+	{ .name = "lessons", .args = "N", .where = L, .help = "open lesson N" },
+	{ .name = "pause", .where = R, .keeps = STATS, .fn = do_replay_pause, .help = "stop the replay clock (F12)" },
+	{ .name = "play", .aliases = { "resume", "live" }, .shown = 1, .where = R, .keeps = STATS, .fn = replay_play,
+	  .help = "start the replay clock from where it stands (F12)" },
+	{ .name = "step", .aliases = { "s" }, .args = "[TIME]", .where = R, .fn = replay_step,
+	  .help = "pause and move the clock one timeline column on (or by TIME, e.g. step 1ms)" },
+	{ .name = "seek", .aliases = { "goto" }, .args = "TIME", .where = R, .fn = replay_seek,
+	  .help = "pause with the clock at TIME" },
+	{ .name = "speed", .args = "X", .where = R, .fn = replay_speed,
+	  .help = "play X times as fast: 0.01 (slow motion) to 1000; 1 is real time" },
+	{ .name = "restart", .where = R, .fn = replay_restart, .help = "play again from the start" },
+	{ .name = "stats", .aliases = { "statistics" }, .where = L, .keeps = STATS, .fn = do_stats,
+	  .help = "the run's numbers: wall time, tasks running at once, CPU use, per task" },
+	{ .name = "stats", .aliases = { "statistics" }, .where = R, .keeps = STATS, .fn = do_stats,
+	  .help = "the run's numbers: on the left, up to the replay's clock" },
+	{ .name = "save", .args = "[FILE]", .where = L, .fn = do_save,
+	  .help = "save the run's trace; parlab replay FILE plays it back" },
+	{ .name = "save", .args = "FILE", .where = R, .fn = do_save, .help = "save the trace again, elsewhere" },
+	{ .name = "pause", .where = L, .keeps = STATS, .fn = do_pause,
+	  .help = "freeze the timeline and the output at this instant; the run goes on underneath (F12)" },
+	{ .name = "resume", .aliases = { "play", "live" }, .shown = 1, .where = L, .keeps = STATS, .fn = do_resume,
+	  .help = "back to the live picture (F12)" },
+	{ .name = "focus", .args = "PANE", .where = LR, .keeps = STATS, .fn = do_focus,
+	  .help = "focus lesson, timeline or output (what PgUp/PgDn move)" },
+	{ .name = "help", .aliases = { "?", "h" }, .where = LR, .keeps = OVERLAY, .fn = do_help,
+	  .help = "this page (F1 or ? too)" },
+	{ .name = "quit", .aliases = { "exit", "q" }, .shown = 1, .where = LR, .fn = do_quit,
+	  .help = "leave parlab (Ctrl-D too)" },
+	{ .name = "trace", .args = "save [FILE]", .where = LR, .fn = do_trace },   /* the docs' name for save */
+	{ .name = "zoom", .aliases = { "z" }, .args = "in/out", .where = LR, .keeps = STATS, .part = CMD_TIMELINE,
+	  .fn = do_zoom, .help = "show half / twice as much time (around the cursor, else the middle)" },
+	{ .name = "zoom", .args = "TIME", .where = LR, .part = CMD_TIMELINE,
+	  .help = "show TIME's worth, e.g. zoom 5ms; zoom fit shows the whole run" },
+	{ .name = "pan", .args = "left", .where = LR, .keeps = STATS, .part = CMD_TIMELINE, .fn = do_pan,
+	  .help = "earlier, by a quarter of the window (pan right: later)" },
+	{ .name = "at", .aliases = { "cursor" }, .args = "TIME", .where = LR, .keeps = STATS, .part = CMD_TIMELINE,
+	  .fn = do_at,
+	  .help = "a cursor at TIME (12.5ms, 300us, 1.2s; a bare number is ms): each lane's right-hand "
+		  "column says what it was doing then; at off removes it" },
+};
+
+enum { NCMD = sizeof table / sizeof *table, MAXWORDS = 1 + CMD_MAXALIAS };
+
+/* The table, for the help page. */
+const tui_cmd *cmd_table(size_t *n)
+{
+	*n = NCMD;
+	return table;
+}
+
+/* Where the screen is, as a row's where flags. */
+int cmd_where(const tui *t)
+{
+	if (t->replay) return CMD_REPLAY;
+	return CMD_LESSON | (t->overlay == OV_LESSONS ? CMD_MENU : 0);
+}
+
+/* The k-th word of a row: its name, then its aliases; NULL past them. */
+static const char *word_of(const tui_cmd *c, int k)
+{
+	if (k == 0) return c->name;
+	return k <= CMD_MAXALIAS ? c->aliases[k - 1] : NULL;
+}
+
+/* The command a word names where the screen is, or NULL. */
+static const tui_cmd *find(const char *word, int where)
+{
+	for (size_t i = 0; i < NCMD; i++) {
+		const tui_cmd *c = &table[i];
+		if (!c->fn || !(c->where & where)) continue;
+		for (int k = 0; word_of(c, k); k++)
+			if (!strcasecmp(word, word_of(c, k))) return c;
+	}
+	return NULL;
+}
+
+/* Tab: the rows' names and shown aliases valid here, in table order;
+ * *state counts (row, word) pairs. */
+const char *cmd_complete(const tui *t, const char *text, size_t *state)
+{
+	size_t len = strlen(text);
+	int where = cmd_where(t) & (CMD_LESSON | CMD_REPLAY);
+	while (*state < NCMD * MAXWORDS) {
+		const tui_cmd *c = &table[*state / MAXWORDS];
+		int k = (int)(*state % MAXWORDS);
+		++*state;
+		const char *w = k <= c->shown ? word_of(c, k) : NULL;
+		if (w && *w && c->fn && c->help && (c->where & where) && !strncasecmp(w, text, len)) return w;
+	}
+	return NULL;
+}
+
+/* ---- a typed line ----------------------------------------------------------------------- */
+
+/* A typed line: its first word finds the row; an open page closes first
+ * unless the row keeps it; a line that names no command is an answer. */
+void cmd_line(tui *t, char *line)
+{
+	char *p = line;
+	while (*p == ' ' || *p == '\t') p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) p[--n] = '\0';
+	char word[64] = "";
+	const char *arg = "";
+	sscanf(p, "%63s", word);
+	const char *sp = strpbrk(p, " \t");
+	if (sp) { arg = sp; while (*arg == ' ' || *arg == '\t') arg++; }
+
+	t->msg[0] = '\0';
+	t->dirty |= D_STATUS;
+	const tui_cmd *c = find(word, cmd_where(t));
+	int keeps = c ? c->keeps : 0;
+	if (t->overlay == OV_STATS && (keeps & CMD_KEEPS_STATS)) keeps |= CMD_KEEPS_OVERLAY;
+	if (t->overlay && !(keeps & CMD_KEEPS_OVERLAY)) {
+		cmd_close(t);
+		if (!*p) return;   /* Enter just closes it */
+	}
+	if (c) {
+		c->fn(t, arg);
+		return;
+	}
+	if (t->replay) {
+		if (find(word, CMD_LESSON))
+			tui_msg(t, R_DIM, "This is a replay of a saved run: no lessons or runs here. Type help for its commands.");
+		else
+			tui_msg(t, R_ERR, "Unknown command \"%s\" in a replay. Type help for the commands.", word);
+		return;
+	}
+	const step *s = engine_step(t->e);
+	if (s && s->kind == STEP_QUIZ) {
+		do_answer(t, s, p);
+	} else {
+		char *end;
+		strtol(p, &end, 10);
+		if (!*end) tui_msg(t, R_ERR, "There is no question on this step to answer.");
+		else tui_msg(t, R_ERR, "Unknown command \"%s\". Type help for the commands.", word);
+	}
+}

@@ -1,0 +1,216 @@
+/*
+ * tui_output.c: the output pane. The trace's lines in arrival order,
+ * "12.3ms w1 Worker: 1", each label in its worker's lane colour, wrapped
+ * to the pane; it follows the tail unless scrolled, and ends with the
+ * run's outcome. Like the timeline it shows what had arrived by one
+ * instant, tui_now(): the live now, the end, a pause or a replay's clock.
+ * The rule above the pane is its title (line count, new lines since a
+ * pause).
+ */
+#include "ui/tui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+size_t output_count(tui *t, const trace *tr)
+{
+	size_t n = trace_nlines(tr);
+	if (!tui_clocked(t)) return n;
+	int64_t now = tui_now(t, tr, NULL);
+	size_t lo = 0, hi = n;
+	while (lo < hi) {   /* lines are in arrival order: the first one after now */
+		size_t mid = (lo + hi) / 2;
+		if (trace_line_at(tr, mid)->t <= now) lo = mid + 1; else hi = mid;
+	}
+	return lo;
+}
+
+int trace_failed(const trace *tr)
+{
+	for (int i = 0; i < trace_ntasks(tr); i++) {
+		int st = trace_task_at(tr, i)->exit_status;
+		if (st >= 0 && (!WIFEXITED(st) || WEXITSTATUS(st))) return 1;
+	}
+	return 0;
+}
+
+typedef struct {
+	int tw, labw, W;
+} out_fmt;
+
+/* One output line as a styled logical line plus its continuation prefix. */
+static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
+{
+	(void)t;
+	const trace_line *l = trace_line_at(tr, i);
+	char ts[24];
+	line_clear(src);
+	line_clear(pre2);
+	trace_fmt_ns(ts, sizeof ts, l->t);
+	line_addf(src, R_DIM, "%*s ", f->tw, ts);
+	const trace_task *k = l->task >= 0 ? trace_task_at(tr, l->task) : NULL;
+	int indent = f->tw + 1;
+	if (!k || l->stream == 0) {
+		line_adds(src, R_PARLAB, tui_glyph.says);
+		line_adds(src, R_PARLAB, " ");
+		line_adds(src, R_PARLAB, l->text);
+		indent += 2;
+	} else {
+		char lab[32];
+		snprintf(lab, sizeof lab, "%-*.*s ", f->labw, f->labw, k->label);
+		line_adds(src, tui_task_role(k, l->task), lab);
+		indent += f->labw + 1;
+		if (l->stream == 2) {
+			line_adds(src, R_ERR, "! ");
+			indent += 2;
+		}
+		line_adds(src, l->stream == 2 ? R_ERR : R_TEXT, l->text);
+	}
+	if (indent > f->W / 2) indent = 2;
+	for (int s = 0; s < indent; s++) line_adds(pre2, R_TEXT, " ");
+}
+
+static int out_rows(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
+{
+	out_line(t, tr, i, f, src, pre2);
+	if (line_width(src) <= f->W) return 1;
+	tdoc d;
+	doc_init(&d, f->W);
+	doc_flow(&d, src, NULL, pre2, 1);
+	int n = (int)d.n;
+	doc_free(&d);
+	return n;
+}
+
+void output_draw(tui *t)
+{
+	WINDOW *w = t->out;
+	if (!w) return;
+	int H, W;
+	getmaxyx(w, H, W);
+	t->out_page = H;
+	werase(w);
+	trace *tr = t->tr;
+	size_t n = tr ? output_count(t, tr) : 0;
+	int growing = 1;
+	if (tr) tui_now(t, tr, &growing);
+	int ended = tr && !growing && trace_end(tr) >= 0;   /* the outcome shows */
+	int drops = tr && trace_ndropped(tr) && (!tui_clocked(t) || ended);
+	char info[128] = "";
+
+	if (!tr) {
+		const char *msg = "Output of a run shows here as it arrives: the time, the task that wrote it, the line.";
+		tdoc d;
+		doc_init(&d, W - 2);
+		doc_para(&d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+		for (size_t i = 0; i < d.n && (int)i + 1 < H; i++) {
+			const tline *l = &d.v[i];
+			int x = 1;
+			for (size_t k = 0; k < l->nsp; k++)
+				x += tui_put(w, 1 + (int)i, x, W - x, tui_attr(l->sp[k].role), l->buf + l->sp[k].off,
+					     (size_t)l->sp[k].len);
+		}
+		doc_free(&d);
+	} else {
+		out_fmt f = { 5, 2, W };
+		char ts[24];
+		trace_fmt_ns(ts, sizeof ts, n ? trace_line_at(tr, n - 1)->t : 0);
+		if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
+		if (ended) {
+			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
+			if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
+		}
+		for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
+			const trace_task *k = trace_task_at(tr, i);
+			int lw_ = (int)strlen(k->label);
+			if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
+		}
+		if (f.labw > 10) f.labw = 10;
+		if (t->out_anchor >= (long)n) t->out_anchor = -1;
+		long end = t->out_anchor < 0 ? (long)n - 1 : t->out_anchor;
+		int follow = t->out_anchor < 0;
+		tdoc d;
+		doc_init(&d, W);
+		tline src = { 0 }, pre2 = { 0 };
+		/* Back from the last visible line until the pane is full. */
+		long first = end + 1;
+		int need = H - (follow && ended ? 1 : 0) - (follow && drops ? 1 : 0), got = 0;
+		while (first > 0 && got < need) {
+			first--;
+			got += out_rows(t, tr, (size_t)first, &f, &src, &pre2);
+		}
+		for (long i = first; i <= end; i++) {
+			out_line(t, tr, (size_t)i, &f, &src, &pre2);
+			doc_flow(&d, &src, NULL, &pre2, 1);
+		}
+		if (follow && drops) {
+			tline *l = doc_line(&d);
+			line_addf(l, R_ERR, "(%zu more lines were not kept: output cap)", trace_ndropped(tr));
+		}
+		if (follow && ended && trace_outcome(tr)) {
+			int failed = t->e ? lesson_run(t, t->tr_step)->failed : trace_failed(tr);
+			int notrun = !strncmp(trace_outcome(tr), "not run", 7);
+			int role = notrun ? R_HINT : failed ? R_ERR : R_OK;
+			line_clear(&src);
+			line_clear(&pre2);
+			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
+			line_addf(&src, R_DIM, "%*s ", f.tw, ts);
+			line_adds(&src, role, notrun ? "!" : role == R_ERR ? tui_glyph.bad : tui_glyph.ok);
+			line_adds(&src, role, " ");
+			line_adds(&src, role, trace_outcome(tr));
+			for (int s = 0; s < f.tw + 3; s++) line_adds(&pre2, R_TEXT, " ");
+			doc_flow(&d, &src, NULL, &pre2, 1);
+		}
+		line_free(&src);
+		line_free(&pre2);
+		int top = (int)d.n - H;
+		doc_draw(&d, w, 0, H, top > 0 ? top : 0);
+		doc_free(&d);
+		if (n == 0 && growing) tui_puts(w, 0, 1, W - 1, tui_attr(R_DIM), "(no output yet)");
+		size_t later = view_paused(&t->view) ? trace_nlines(tr) - n : 0;   /* arrived since the pause */
+		if (!follow) snprintf(info, sizeof info, " %s %ld/%zu ", tui_glyph.up, end + 1, n);
+		else snprintf(info, sizeof info, " %zu line%s ", n, n == 1 ? "" : "s");
+		char more[160];
+		snprintf(more, sizeof more, "%s%s %zu new ", info, tui_glyph.dot, later);
+		if (follow && later && t->rule && u8_width(more, strlen(more)) <= getmaxx(t->rule) - 12)
+			snprintf(info, sizeof info, "%s", more);
+	}
+	wnoutrefresh(w);
+
+	/* The rule above the pane is its title. */
+	if (t->rule) {
+		WINDOW *r = t->rule;
+		int rw = getmaxx(r);
+		werase(r);
+		int focused = t->focus == F_OUTPUT;
+		attr_t ra = tui_attr(focused ? R_FOCUS_RULE : R_RULE);
+		int x = tui_puts(r, 0, 0, rw, ra, tui_glyph.hline);
+		x += tui_puts(r, 0, x, rw - x, tui_attr(focused ? R_FOCUS : R_RULE_TITLE), " Output ");
+		int iw = u8_width(info, strlen(info));
+		int fill = rw - x - iw - 1;
+		if (fill < 1) { iw = 0; fill = rw - x; }
+		tui_fill(r, 0, x, fill, ra, tui_glyph.hline);
+		if (iw) {
+			int role = t->out_anchor >= 0 ? R_KEY : view_paused(&t->view) ? R_HINT : R_DIM;
+			tui_puts(r, 0, x + fill, iw, tui_attr(role), info);
+			tui_fill(r, 0, x + fill + iw, rw - x - fill - iw, ra, tui_glyph.hline);
+		}
+		wnoutrefresh(r);
+	}
+}
+
+void output_scroll(tui *t, int rows)
+{
+	if (!t->tr) return;
+	long n = (long)output_count(t, t->tr);
+	if (!n) return;
+	long a = t->out_anchor < 0 ? n - 1 : t->out_anchor;
+	a += rows;
+	if (a < 0) a = 0;
+	/* Never scroll back past a pane's worth of the start. */
+	if (a < t->out_page - 1 && a < n - 1) a = t->out_page - 1 < n - 1 ? t->out_page - 1 : n - 1;
+	t->out_anchor = a >= n - 1 ? -1 : a;
+	t->dirty |= D_OUT;
+}

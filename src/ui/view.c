@@ -1,0 +1,304 @@
+/*
+ * view.c: the timeline's time window and the live pause, without curses.
+ * It owns the arithmetic of zoom (around the cursor, else the middle; at
+ * most 1us a column), pan (a quarter of the window, clamped to the run),
+ * the cursor (an instant; steps by columns of the last frame drawn), the
+ * window a frame draws, the instant the panes show, and the parsing of
+ * times typed at the prompt. Calls return what to say; the screen says it
+ * (tui_timeline.c) and redraws.
+ *
+ * A paused live view is a replay clock that stands still: view_now gives
+ * the instant of the pause, so both panes keep that picture while the
+ * trace grows underneath.
+ */
+#include "ui/view.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Fills m (if any) with what to say. */
+static void say(view_msg *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(view_msg *m, int level, const char *fmt, ...)
+{
+	if (!m) return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m->text, sizeof m->text, fmt, ap);
+	va_end(ap);
+	m->level = level;
+}
+
+/* Nothing to say yet. */
+static void quiet(view_msg *m)
+{
+	if (m) { m->level = VIEW_QUIET; m->text[0] = '\0'; }
+}
+
+void view_init(view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->cursor = -1;
+	v->pause = -1;
+}
+
+void view_reset(view *v)
+{
+	v->span = v->v0 = 0;
+	v->cursor = -1;
+	v->fit = 0;
+	v->cols = 0;
+}
+
+/* ---- the instant shown ------------------------------------------------------ */
+
+int64_t view_now(const view *v, const trace *tr, int64_t clock, int64_t wall, int *growing)
+{
+	int64_t last = trace_last(tr), now;
+	int g;
+	if (v->pause >= 0) {   /* paused live: the instant of the pause */
+		int64_t end = trace_end(tr);
+		now = end >= 0 && end < v->pause ? end : v->pause;
+		g = end < 0 || now < end;
+	} else if (clock >= 0) {   /* a replay: its clock, up to the end */
+		now = clock < last ? clock : last;
+		g = clock < last;
+	} else {
+		g = trace_end(tr) < 0;
+		now = g ? trace_rel(tr, wall) : trace_end(tr);
+		if (now < last) now = last;
+	}
+	if (growing) *growing = g;
+	return now > 0 ? now : 0;
+}
+
+/* ---- one frame's window ------------------------------------------------------ */
+
+/* A "nice" span at least v: 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten. */
+static double nice_ceil(double v)
+{
+	static const double m[] = { 1, 1.5, 2, 3, 4, 5, 6, 8, 10 };
+	double p = pow(10, floor(log10(v)));
+	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+		if (m[i] * p >= v) return m[i] * p;
+	return 10 * p;
+}
+
+void view_frame(view *v, int64_t now_ns, int growing, int cols, int64_t at, view_win *w)
+{
+	double now = (double)(now_ns > 0 ? now_ns : 1);
+	double span = growing ? nice_ceil(now * 1.1) : now;
+	if (span < 1e6) span = growing ? 1e7 : 1e6;
+	v->fit = span;
+	v->cols = cols;
+	w->v0 = 0;
+	w->zoomed = 0;
+	if (v->span > 0 && (double)v->span < span) {
+		int64_t hi = now_ns > v->span ? now_ns - v->span : 0;
+		if (v->v0 > hi) v->v0 = hi;
+		if (v->v0 < 0) v->v0 = 0;
+		w->v0 = v->v0;
+		span = (double)v->span;
+		w->zoomed = 1;
+	}
+	w->scale = span / cols;
+	w->cur = -1;
+	if (at >= 0) {
+		double c = (double)(at - w->v0) / w->scale;
+		if (c >= 0 && c < cols) w->cur = (int)c;
+	}
+}
+
+/* The window the next frame draws: the zoomed one kept inside the run, or
+ * the whole run. From the requested state, not the last frame, so that
+ * commands typed in one go add up. */
+static void window(const view *v, const view_shown *s, int64_t *v0, double *span)
+{
+	int64_t total = s->now;
+	*v0 = 0;
+	*span = v->fit > 0 ? v->fit : (double)(total > 0 ? total : 1);
+	if (v->span > 0 && (double)v->span < *span) {
+		int64_t hi = total > v->span ? total - v->span : 0;
+		*v0 = v->v0 < 0 ? 0 : v->v0 > hi ? hi : v->v0;
+		*span = (double)v->span;
+	}
+}
+
+double view_col_ns(const view *v, const view_shown *s)
+{
+	int64_t v0;
+	double span;
+	if (s->now < 0 || v->cols <= 0) return 0;
+	window(v, s, &v0, &span);
+	return span / v->cols;
+}
+
+/* The calls that move by columns need a frame drawn of a trace. */
+static int need_frame(const view *v, const view_shown *s, view_msg *m)
+{
+	if (s->now >= 0 && v->cols > 0) return 0;
+	say(m, VIEW_NOTE, "Nothing on the timeline yet: type run first.");
+	return -1;
+}
+
+/* ---- zoom, pan, cursor --------------------------------------------------------- */
+
+int view_zoom_span(view *v, const view_shown *s, int64_t span, view_msg *m)
+{
+	quiet(m);
+	if (need_frame(v, s, m) < 0) return -1;
+	int64_t total = s->now, min = (int64_t)v->cols * 1000;   /* 1us a column */
+	int64_t v0;
+	double old;
+	window(v, s, &v0, &old);
+	if (span >= total) {
+		if (!v->span) say(m, VIEW_NOTE, "The whole run is in view already.");
+		v->span = v->v0 = 0;
+		return 0;
+	}
+	if (span < min) {
+		if (v->span == min) { say(m, VIEW_NOTE, "That is as close as it goes: 1us a column."); return -1; }
+		span = min;
+	}
+	/* The cursor (else the middle) stays where it is on the screen. */
+	int64_t anchor = v->cursor >= v0 && v->cursor < v0 + old ? v->cursor : v0 + (int64_t)(old / 2);
+	double frac = (double)(anchor - v0) / old;
+	v->v0 = anchor - (int64_t)(frac * (double)span);
+	if (v->v0 < 0) v->v0 = 0;
+	v->span = span;
+	return 0;
+}
+
+int view_zoom(view *v, const view_shown *s, double factor, view_msg *m)
+{
+	quiet(m);
+	if (need_frame(v, s, m) < 0) return -1;
+	if (factor <= 0) {
+		v->span = v->v0 = 0;
+		return 0;
+	}
+	int64_t v0;
+	double span;
+	window(v, s, &v0, &span);
+	return view_zoom_span(v, s, (int64_t)(span / factor), m);
+}
+
+int view_pan(view *v, const view_shown *s, int quarters, view_msg *m)
+{
+	quiet(m);
+	if (need_frame(v, s, m) < 0) return -1;
+	if (!v->span) {
+		say(m, VIEW_NOTE, "The whole run is in view: zoom in first (zoom in, F10, Alt-=).");
+		return -1;
+	}
+	int64_t total = s->now, hi = total > v->span ? total - v->span : 0, v0;
+	double span;
+	window(v, s, &v0, &span);
+	int64_t to = v0 + quarters * (v->span / 4);
+	if (to < v->span / 64) to = 0;   /* rounding: the start is the start */
+	if (to > hi) to = hi;
+	if (to == v0) say(m, VIEW_NOTE, quarters < 0 ? "This is the start of the run." : "This is the end of the run.");
+	v->v0 = to;
+	return 0;
+}
+
+/* Zoomed in and the cursor out of the window: centre the window on it. */
+static void follow_cursor(view *v, const view_shown *s)
+{
+	int64_t v0;
+	double span;
+	window(v, s, &v0, &span);
+	if (v->span && (v->cursor < v0 || (double)v->cursor >= (double)v0 + span)) {
+		v->v0 = v->cursor - v->span / 2;
+		if (v->v0 < 0) v->v0 = 0;
+	}
+}
+
+int view_cursor(view *v, const view_shown *s, int64_t at, view_msg *m)
+{
+	quiet(m);
+	if (at < 0) { v->cursor = -1; return 0; }
+	if (need_frame(v, s, m) < 0) return -1;
+	char a[24], b[24];
+	int64_t total = s->now;
+	if (at > total) {
+		say(m, VIEW_ERROR, "%s is past %s: the timeline ends there%s.", trace_fmt_ns(a, sizeof a, at),
+		    trace_fmt_ns(b, sizeof b, total), s->clocked ? " so far" : "");
+		return -1;
+	}
+	v->cursor = at;
+	follow_cursor(v, s);
+	return 0;
+}
+
+int view_cursor_step(view *v, const view_shown *s, int cols, view_msg *m)
+{
+	quiet(m);
+	if (need_frame(v, s, m) < 0) return -1;
+	int64_t total = s->now, v0;
+	double span, scale, col;
+	window(v, s, &v0, &span);
+	scale = span / v->cols;
+	if (v->cursor < 0 || v->cursor > total) col = v->cols / 2;   /* it starts in the middle */
+	else col = floor((double)(v->cursor - v0) / scale) + cols;
+	int64_t at = v0 + (int64_t)((col + 0.5) * scale);
+	v->cursor = at < 0 ? 0 : at > total ? total : at;
+	follow_cursor(v, s);
+	return 0;
+}
+
+/* ---- the live pause ------------------------------------------------------------ */
+
+int view_paused(const view *v)
+{
+	return v->pause >= 0;
+}
+
+int view_pause(view *v, const view_shown *s, view_msg *m)
+{
+	char b[24];
+	quiet(m);
+	if (view_paused(v)) {
+		say(m, VIEW_NOTE, "Paused already, at %s: resume goes back to live.", trace_fmt_ns(b, sizeof b, v->pause));
+		return -1;
+	}
+	if (s->now < 0) {
+		say(m, VIEW_NOTE, "Nothing to pause: no run is shown. Type run to start one, then pause.");
+		return -1;
+	}
+	if (!s->growing) {
+		say(m, VIEW_NOTE, "Nothing to pause: the run shown has ended (zoom in or at TIME look closer).");
+		return -1;
+	}
+	v->pause = s->now;
+	return 0;
+}
+
+int view_live(view *v)
+{
+	if (!view_paused(v)) return 0;
+	v->pause = -1;
+	return 1;
+}
+
+/* ---- times typed ---------------------------------------------------------------- */
+
+int view_parse_ns(const char *s, int64_t *ns)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || !isfinite(v) || v < 0) return -1;
+	while (*end == ' ') end++;
+	double mul = 1e6;   /* bare numbers are milliseconds */
+	if (!strcasecmp(end, "s")) mul = 1e9;
+	else if (!strcasecmp(end, "ms") || !*end) mul = 1e6;
+	else if (!strcasecmp(end, "us") || !strcmp(end, "µs")) mul = 1e3;
+	else if (!strcasecmp(end, "ns")) mul = 1;
+	else return -1;
+	if (v * mul > 1e18) return -1;
+	*ns = (int64_t)(v * mul + 0.5);
+	return 0;
+}

@@ -1,0 +1,278 @@
+/* Unit tests of the timeline's view (src/ui/view.c), with no screen: the
+ * window a frame draws, zoom in/out/fit and its bounds, zoom to a span
+ * around the cursor, pan clamped at both ends of the run, the cursor
+ * stepping by columns and following a zoomed window, the instant shown
+ * (live, replay clock, pause, end), the live pause, and times typed at the
+ * prompt. Every number below is worked out in the comment beside it. */
+#include "ui/view.h"
+#include "check.h"
+
+#define US 1000LL
+#define MS 1000000LL
+
+/* A finished run of 100 ms drawn once, 100 columns wide: 1 ms a column. */
+static void drawn(view *v, view_shown *s)
+{
+	view_win w;
+	view_init(v);
+	*s = (view_shown){ .now = 100 * MS, .growing = 0, .clocked = 0 };
+	view_frame(v, s->now, s->growing, 100, -1, &w);
+	CHECK(w.v0 == 0 && !w.zoomed && w.cur == -1);
+	CHECK(w.scale == 1e6);
+}
+
+static void test_frame(void)
+{
+	view v;
+	view_win w;
+	view_init(&v);
+	CHECK(v.cursor == -1 && v.pause == -1 && v.span == 0 && v.cols == 0);
+	/* Growing: the span is a "nice" number above 1.1 x now (3.3 ms -> 4 ms). */
+	view_frame(&v, 3 * MS, 1, 100, 2 * MS, &w);
+	CHECK(v.fit == 4e6 && v.cols == 100);
+	CHECK(w.scale == 4e4 && w.cur == 50);   /* 2 ms / 40 us */
+	/* Short runs: at least 10 ms while growing, 1 ms once ended. */
+	view_frame(&v, 500 * US, 1, 100, -1, &w);
+	CHECK(v.fit == 1e7);
+	view_frame(&v, 500 * US, 0, 100, -1, &w);
+	CHECK(v.fit == 1e6);
+	/* A zoomed window past the end is pulled back inside the run. */
+	v.span = 1 * MS;
+	v.v0 = 10 * MS;
+	view_frame(&v, 3 * MS, 0, 100, 9 * MS, &w);
+	CHECK(w.zoomed && w.v0 == 2 * MS && v.v0 == 2 * MS);
+	CHECK(w.scale == 1e4);
+	CHECK(w.cur == -1);   /* the cursor at 9 ms is outside [2 ms, 3 ms) */
+}
+
+static void test_need_frame(void)
+{
+	view v;
+	view_msg m;
+	view_init(&v);
+	view_shown none = { .now = -1 }, some = { .now = 100 * MS };
+	CHECK(view_zoom(&v, &some, 2, &m) == -1);   /* no frame drawn yet */
+	CHECK(m.level == VIEW_NOTE);
+	CHECK_CONTAINS(m.text, "type run first");
+	CHECK(view_pan(&v, &none, 1, &m) == -1);
+	CHECK(view_cursor_step(&v, &none, 1, &m) == -1);
+	CHECK(view_col_ns(&v, &some) == 0);
+	CHECK(v.span == 0 && v.cursor == -1);
+}
+
+static void test_zoom(void)
+{
+	view v;
+	view_shown s;
+	view_msg m;
+	view_win w;
+	drawn(&v, &s);
+	CHECK(view_col_ns(&v, &s) == 1e6);
+	/* In: half of 100 ms around the middle: [25, 75) ms. */
+	CHECK(view_zoom(&v, &s, 2, &m) == 0 && m.level == VIEW_QUIET);
+	CHECK(v.span == 50 * MS && v.v0 == 25 * MS);
+	CHECK(view_col_ns(&v, &s) == 5e5);
+	view_frame(&v, s.now, 0, 100, -1, &w);
+	CHECK(w.zoomed && w.v0 == 25 * MS && w.scale == 5e5);
+	/* In again, still around the middle (50 ms): [37.5, 62.5) ms. */
+	CHECK(view_zoom(&v, &s, 2, &m) == 0);
+	CHECK(v.span == 25 * MS && v.v0 == 37500 * US);
+	/* Out: back to [25, 75) ms, then the whole run, silently. */
+	CHECK(view_zoom(&v, &s, 0.5, &m) == 0);
+	CHECK(v.span == 50 * MS && v.v0 == 25 * MS);
+	CHECK(view_zoom(&v, &s, 0.5, &m) == 0 && m.level == VIEW_QUIET);
+	CHECK(v.span == 0 && v.v0 == 0);
+	/* Out again: nothing changes, and it says so. */
+	CHECK(view_zoom(&v, &s, 0.5, &m) == 0);
+	CHECK(m.level == VIEW_NOTE);
+	CHECK_CONTAINS(m.text, "whole run is in view already");
+	CHECK(v.span == 0);
+	/* Fit from anywhere. */
+	CHECK(view_zoom(&v, &s, 8, &m) == 0 && v.span == 12500 * US);
+	CHECK(view_zoom(&v, &s, 0, &m) == 0 && v.span == 0 && v.v0 == 0);
+}
+
+static void test_zoom_bounds(void)
+{
+	view v;
+	view_shown s;
+	view_msg m;
+	drawn(&v, &s);
+	/* 1 us asked for: the closest is 1 us a column, 100 us for 100 columns. */
+	CHECK(view_zoom_span(&v, &s, 1 * US, &m) == 0);
+	CHECK(v.span == 100 * US);
+	CHECK(v.v0 == 50 * MS - 50 * US);   /* still around the middle */
+	CHECK(view_zoom_span(&v, &s, 1 * US, &m) == -1);
+	CHECK(m.level == VIEW_NOTE);
+	CHECK_CONTAINS(m.text, "as close as it goes");
+	CHECK(view_zoom(&v, &s, 2, &m) == -1 && v.span == 100 * US);
+	/* A span as long as the run (or longer) is the whole run. */
+	CHECK(view_zoom_span(&v, &s, 100 * MS, &m) == 0 && v.span == 0);
+	CHECK(view_zoom_span(&v, &s, 5000 * MS, &m) == 0 && v.span == 0);
+}
+
+static void test_zoom_span_at_cursor(void)
+{
+	view v;
+	view_shown s;
+	view_msg m;
+	drawn(&v, &s);
+	CHECK(view_cursor(&v, &s, 80 * MS, &m) == 0 && v.cursor == 80 * MS);
+	/* The cursor keeps its place on the screen: 80 % of 10 ms before it. */
+	CHECK(view_zoom_span(&v, &s, 10 * MS, &m) == 0);
+	CHECK(v.span == 10 * MS && v.v0 == 72 * MS);
+	/* The cursor near the start: the window cannot start before 0. */
+	drawn(&v, &s);
+	v.cursor = 1 * MS;
+	CHECK(view_zoom_span(&v, &s, 50 * MS, &m) == 0);
+	CHECK(v.v0 == 500 * US);   /* 1 ms - 1 % of 50 ms */
+}
+
+static void test_pan(void)
+{
+	view v;
+	view_shown s;
+	view_msg m;
+	drawn(&v, &s);
+	CHECK(view_pan(&v, &s, 1, &m) == -1);   /* not zoomed */
+	CHECK_CONTAINS(m.text, "zoom in first");
+	v.span = 10 * MS;
+	v.v0 = 72 * MS;
+	CHECK(view_pan(&v, &s, 1, &m) == 0 && m.level == VIEW_QUIET);
+	CHECK(v.v0 == 74500 * US);   /* a quarter of 10 ms later */
+	/* Clamped at the end: the window's end is the run's end. */
+	CHECK(view_pan(&v, &s, 40, &m) == 0 && v.v0 == 90 * MS && m.level == VIEW_QUIET);
+	CHECK(view_pan(&v, &s, 1, &m) == 0 && v.v0 == 90 * MS);
+	CHECK(m.level == VIEW_NOTE);
+	CHECK_CONTAINS(m.text, "end of the run");
+	/* Clamped at the start. */
+	CHECK(view_pan(&v, &s, -1, &m) == 0 && v.v0 == 87500 * US);
+	CHECK(view_pan(&v, &s, -40, &m) == 0 && v.v0 == 0 && m.level == VIEW_QUIET);
+	CHECK(view_pan(&v, &s, -1, &m) == 0 && v.v0 == 0);
+	CHECK_CONTAINS(m.text, "start of the run");
+	/* Within 1/64 of the window of the start is the start. */
+	v.v0 = 2500 * US + 100 * US;
+	CHECK(view_pan(&v, &s, -1, &m) == 0 && v.v0 == 0);
+}
+
+static void test_cursor(void)
+{
+	view v;
+	view_shown s;
+	view_msg m;
+	drawn(&v, &s);
+	/* The first step puts it in the middle of column 50, then by columns. */
+	CHECK(view_cursor_step(&v, &s, 1, &m) == 0 && v.cursor == 50500 * US);
+	CHECK(view_cursor_step(&v, &s, 1, &m) == 0 && v.cursor == 51500 * US);
+	CHECK(view_cursor_step(&v, &s, -3, &m) == 0 && v.cursor == 48500 * US);
+	/* It stops at both ends of the run. */
+	CHECK(view_cursor_step(&v, &s, 100, &m) == 0 && v.cursor == 100 * MS);
+	CHECK(view_cursor_step(&v, &s, -1000, &m) == 0 && v.cursor == 0);
+	/* Zoomed in, a column is smaller: 10 ms over 100 columns. */
+	v.span = 10 * MS;
+	v.v0 = 20 * MS;
+	v.cursor = 25 * MS;
+	CHECK(view_cursor_step(&v, &s, 1, &m) == 0 && v.cursor == 25150 * US);
+	/* A cursor outside the zoomed window brings the window to it. */
+	CHECK(view_cursor(&v, &s, 50 * MS, &m) == 0);
+	CHECK(v.cursor == 50 * MS && v.v0 == 45 * MS);
+	/* Past the end: an error; "so far" when the picture stands at a clock. */
+	CHECK(view_cursor(&v, &s, 200 * MS, &m) == -1 && v.cursor == 50 * MS);
+	CHECK(m.level == VIEW_ERROR);
+	CHECK_CONTAINS(m.text, "is past");
+	CHECK(!strstr(m.text, "so far"));
+	s.clocked = 1;
+	CHECK(view_cursor(&v, &s, 200 * MS, &m) == -1);
+	CHECK_CONTAINS(m.text, "so far");
+	/* Off. */
+	CHECK(view_cursor(&v, &s, -1, &m) == 0 && v.cursor == -1 && m.level == VIEW_QUIET);
+}
+
+static void test_pause(void)
+{
+	view v;
+	view_msg m;
+	view_init(&v);
+	view_shown live = { .now = 30 * MS, .growing = 1 }, ended = { .now = 30 * MS }, none = { .now = -1 };
+	CHECK(!view_paused(&v));
+	CHECK(view_pause(&v, &none, &m) == -1 && !view_paused(&v));
+	CHECK_CONTAINS(m.text, "no run is shown");
+	CHECK(view_pause(&v, &ended, &m) == -1 && !view_paused(&v));
+	CHECK_CONTAINS(m.text, "has ended");
+	CHECK(view_pause(&v, &live, &m) == 0 && m.level == VIEW_QUIET);
+	CHECK(view_paused(&v) && v.pause == 30 * MS);
+	live.now = 45 * MS;
+	CHECK(view_pause(&v, &live, &m) == -1 && v.pause == 30 * MS);
+	CHECK_CONTAINS(m.text, "Paused already");
+	CHECK(view_live(&v) == 1 && !view_paused(&v));
+	CHECK(view_live(&v) == 0);
+	/* A new trace keeps the pause as it is (the screen resumes it). */
+	v.pause = 5 * MS;
+	view_reset(&v);
+	CHECK(view_paused(&v) && v.cursor == -1 && v.cols == 0);
+}
+
+static void test_now(void)
+{
+	view v;
+	int g = -1;
+	view_init(&v);
+	trace *tr = trace_new("now", 0);
+	int k = trace_task_add(tr, 10, 10, 1, 0, "w0");
+	trace_slice_add(tr, k, 0, 40 * MS, TS_RUNNING, 0);
+	CHECK(trace_last(tr) == 40 * MS);
+	/* Live: the wall clock, never before what was recorded. */
+	CHECK(view_now(&v, tr, -1, 60 * MS, &g) == 60 * MS && g == 1);
+	CHECK(view_now(&v, tr, -1, 30 * MS, &g) == 40 * MS);
+	/* A replay's clock, up to the last record. */
+	CHECK(view_now(&v, tr, 10 * MS, 60 * MS, &g) == 10 * MS && g == 1);
+	CHECK(view_now(&v, tr, 50 * MS, 60 * MS, &g) == 40 * MS && g == 0);
+	/* Paused: the instant of the pause while the run goes on. */
+	v.pause = 20 * MS;
+	CHECK(view_now(&v, tr, -1, 60 * MS, &g) == 20 * MS && g == 1);
+	trace_finish(tr, 80 * MS, "finished");
+	CHECK(view_now(&v, tr, -1, 90 * MS, &g) == 20 * MS && g == 1);   /* the end is still to come */
+	v.pause = 90 * MS;
+	CHECK(view_now(&v, tr, -1, 90 * MS, &g) == 80 * MS && g == 0);
+	/* Ended and live: the end. */
+	v.pause = -1;
+	CHECK(view_now(&v, tr, -1, 500 * MS, &g) == 80 * MS && g == 0);
+	CHECK(view_now(&v, tr, -1, 500 * MS, NULL) == 80 * MS);
+	trace_free(tr);
+}
+
+static void test_parse(void)
+{
+	int64_t ns = -1;
+	CHECK(view_parse_ns("12.5ms", &ns) == 0 && ns == 12500 * US);
+	CHECK(view_parse_ns("300us", &ns) == 0 && ns == 300 * US);
+	CHECK(view_parse_ns("1.2s", &ns) == 0 && ns == 1200 * MS);
+	CHECK(view_parse_ns("12.5", &ns) == 0 && ns == 12500 * US);   /* bare: ms */
+	CHECK(view_parse_ns("7ns", &ns) == 0 && ns == 7);
+	CHECK(view_parse_ns("2 MS", &ns) == 0 && ns == 2 * MS);
+	CHECK(view_parse_ns("5µs", &ns) == 0 && ns == 5 * US);
+	CHECK(view_parse_ns("0", &ns) == 0 && ns == 0);
+	ns = 42;
+	CHECK(view_parse_ns("", &ns) == -1);
+	CHECK(view_parse_ns("ms", &ns) == -1);
+	CHECK(view_parse_ns("12x", &ns) == -1);
+	CHECK(view_parse_ns("-1ms", &ns) == -1);
+	CHECK(view_parse_ns("nan", &ns) == -1);
+	CHECK(view_parse_ns("1e30s", &ns) == -1);
+	CHECK(ns == 42);   /* untouched on failure */
+}
+
+int main(void)
+{
+	test_frame();
+	test_need_frame();
+	test_zoom();
+	test_zoom_bounds();
+	test_zoom_span_at_cursor();
+	test_pan();
+	test_cursor();
+	test_pause();
+	test_now();
+	test_parse();
+	return CHECK_DONE();
+}
