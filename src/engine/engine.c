@@ -7,6 +7,7 @@
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
 #include "engine/progress.h"
+#include "engine/quiz.h"
 #include "util/xmalloc.h"
 
 #include <lauxlib.h>
@@ -499,167 +500,7 @@ trace *engine_last_trace(engine *e, const step **s)
 
 /* ---- quizzes ------------------------------------------------------------------ */
 
-/* Copies s trimmed of surrounding space and trailing punctuation. */
-static void trim(char *dst, size_t cap, const char *s)
-{
-	while (isspace((unsigned char)*s)) s++;
-	size_t n = strlen(s);
-	while (n && (isspace((unsigned char)s[n - 1]) || strchr(".!?", s[n - 1]))) n--;
-	if (n >= cap) n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-/* Text answers: lower case, no surrounding space or punctuation, inner
- * runs of space as one space. */
-static void normalize(char *dst, size_t cap, const char *s)
-{
-	static const char punct[] = ".,!?;:'\"";
-	while (*s && (isspace((unsigned char)*s) || strchr(punct, *s))) s++;
-	size_t o = 0;
-	int space = 0;
-	for (; *s && o + 1 < cap; s++) {
-		if (isspace((unsigned char)*s)) { space = 1; continue; }
-		if (space && o) dst[o++] = ' ';
-		space = 0;
-		if (o + 1 < cap) dst[o++] = (char)tolower((unsigned char)*s);
-	}
-	while (o && strchr(punct, dst[o - 1])) o--;
-	while (o && dst[o - 1] == ' ') o--;
-	dst[o] = '\0';
-}
-
-/* The first number in s ("~2 CPUs" -> 2), locale-independent: digits with
- * an optional '.' fraction and a sign right before them. 0 if none. */
-static int first_number(const char *s, double *out)
-{
-	for (const char *p = s; *p; p++) {
-		int neg = 0;
-		const char *q = p;
-		if (*q == '-' || *q == '+') { neg = *q == '-'; q++; }
-		if (!isdigit((unsigned char)*q) && !(*q == '.' && isdigit((unsigned char)q[1]))) continue;
-		double v = 0, scale = 1;
-		while (isdigit((unsigned char)*q)) v = v * 10 + (*q++ - '0');
-		if (*q == '.')
-			for (q++; isdigit((unsigned char)*q); q++) { scale /= 10; v += (*q - '0') * scale; }
-		if ((*q == 'e' || *q == 'E') && (isdigit((unsigned char)q[1]) ||
-		    ((q[1] == '-' || q[1] == '+') && isdigit((unsigned char)q[2])))) {
-			int eneg = q[1] == '-', ex = 0;
-			q += 1 + (q[1] == '-' || q[1] == '+');
-			while (isdigit((unsigned char)*q)) { if (ex < 400) ex = ex * 10 + (*q - '0'); q++; }
-			for (int i = 0; i < ex; i++) v = eneg ? v / 10 : v * 10;
-		}
-		*out = neg ? -v : v;
-		return 1;
-	}
-	return 0;
-}
-
-/* Numbers separated by spaces or commas, each 1..max; -1 otherwise. */
-static int parse_numbers(const char *s, int max, int *v, int cap)
-{
-	int n = 0;
-	while (*s) {
-		if (isspace((unsigned char)*s) || *s == ',' || *s == ';') { s++; continue; }
-		char *end;
-		long x = strtol(s, &end, 10);
-		if (end == s || x < 1 || x > max || n == cap) return -1;
-		if (*end && !isspace((unsigned char)*end) && *end != ',' && *end != ';' && *end != '.') return -1;
-		v[n++] = (int)x;
-		s = *end == '.' ? end + 1 : end;
-	}
-	return n;
-}
-
-static int judge_choice(const step *s, const char *input, quiz_result *res)
-{
-	char in[512], ch[512];
-	trim(in, sizeof in, input);
-	int choice = 0;
-	char *end;
-	long n = strtol(in, &end, 10);
-	if (*in && !*end && n >= 1 && n <= s->nchoices) choice = (int)n;
-	for (int i = 0; *in && !choice && i < s->nchoices; i++) {
-		trim(ch, sizeof ch, s->choices[i]);
-		if (!strcasecmp(in, ch)) choice = i + 1;
-	}
-	if (!choice) return -1;
-	res->choice = choice;
-	res->correct = choice == s->answer;
-	return 0;
-}
-
-static int judge(engine *e, const step *s, const char *input, quiz_result *res)
-{
-	int v[64];
-	switch (s->qtype) {
-	case QUIZ_CHOICE: return judge_choice(s, input, res);
-	case QUIZ_MULTI: {
-		int n = parse_numbers(input, s->nchoices, v, 64);
-		if (n <= 0) return -1;
-		int set[10] = { 0 }, want[10] = { 0 };
-		for (int i = 0; i < n; i++) set[v[i]] = 1;
-		for (int i = 0; i < s->nanswers; i++) want[s->answers[i]] = 1;
-		res->correct = !memcmp(set, want, sizeof set);
-		return 0;
-	}
-	case QUIZ_ORDER: {
-		int n = parse_numbers(input, s->nchoices, v, 64);
-		if (n != s->nchoices) return -1;
-		int seen[10] = { 0 };
-		for (int i = 0; i < n; i++)
-			if (seen[v[i]]++) return -1;
-		res->correct = 1;
-		for (int i = 0; i < n; i++)
-			if (i >= s->nanswers || v[i] != s->answers[i]) res->correct = 0;
-		return 0;
-	}
-	case QUIZ_NUMBER: {
-		double x;
-		if (!first_number(input, &x)) return -1;
-		double slack = 1e-9 * (fabs(s->number) > 1 ? fabs(s->number) : 1);
-		res->correct = fabs(x - s->number) <= s->tolerance + slack;
-		return 0;
-	}
-	case QUIZ_TEXT: {
-		char in[512], ac[512];
-		normalize(in, sizeof in, input);
-		if (!*in) return -1;
-		for (char **a = s->accept; a && *a && !res->correct; a++) {
-			normalize(ac, sizeof ac, *a);
-			res->correct = !strcmp(in, ac);
-		}
-		for (char **p = s->patterns; p && *p && !res->correct; p++)
-			res->correct = lapi_find(course_lua(e->c), in, *p) == 1;
-		return 0;
-	}
-	}
-	return -1;
-}
-
-const char *engine_quiz_prompt(const step *s)
-{
-	switch (s->qtype) {
-	case QUIZ_MULTI: return "(type the numbers of every right choice, e.g. 1 3)";
-	case QUIZ_TEXT: return "(type your answer)";
-	case QUIZ_NUMBER: return "(type a number)";
-	case QUIZ_ORDER: return "(type the items' numbers in order, e.g. 2 3 1)";
-	case QUIZ_CHOICE: break;
-	}
-	return "(type the number of a choice)";
-}
-
-static const char *why_not(const step *s)
-{
-	switch (s->qtype) {
-	case QUIZ_MULTI: return "type the numbers of every right choice, e.g. 1 3";
-	case QUIZ_TEXT: return "type your answer in words";
-	case QUIZ_NUMBER: return "type a number";
-	case QUIZ_ORDER: return "type every item's number once, in the right order";
-	case QUIZ_CHOICE: break;
-	}
-	return "type the number or the text of a choice";
-}
+const char *engine_quiz_prompt(const step *s) { return quiz_prompt(s); }
 
 int engine_answer(engine *e, const char *input, quiz_result *res)
 {
@@ -667,8 +508,8 @@ int engine_answer(engine *e, const char *input, quiz_result *res)
 	memset(res, 0, sizeof *res);
 	if (!s || s->kind != STEP_QUIZ || !input) return -1;
 	res->explain = s->explain;
-	res->why = why_not(s);
-	if (judge(e, s, input, res) < 0) return -1;
+	res->why = quiz_why(s);
+	if (quiz_judge(course_lua(e->c), s, input, res) < 0) return -1;
 	if (s->predict) {   /* kept; the run judges it */
 		struct sstate *x = sst(e, s);
 		free(x->prediction);
@@ -683,47 +524,9 @@ int engine_answer(engine *e, const char *input, quiz_result *res)
 	return 0;
 }
 
-/* Appends to an allocated string. */
-static void cat(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void cat(char **buf, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *piece = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *t = xasprintf("%s%s", *buf ? *buf : "", piece);
-	free(piece);
-	free(*buf);
-	*buf = t;
-}
-
 char *engine_right_answer(const step *s)
 {
-	char *out = NULL;
-	if (!s || s->kind != STEP_QUIZ) return xstrdup("");
-	switch (s->qtype) {
-	case QUIZ_CHOICE:
-		if (s->answer >= 1 && s->answer <= s->nchoices) cat(&out, "%d) %s", s->answer, s->choices[s->answer - 1]);
-		break;
-	case QUIZ_MULTI:
-		for (int i = 0; i < s->nanswers; i++)
-			cat(&out, "%s%d) %s", i ? ", " : "", s->answers[i], s->choices[s->answers[i] - 1]);
-		break;
-	case QUIZ_ORDER:
-		for (int i = 0; i < s->nanswers; i++) cat(&out, "%s%d", i ? ", " : "", s->answers[i]);
-		cat(&out, ":");
-		for (int i = 0; i < s->nanswers; i++) cat(&out, "%s %s", i ? "," : "", s->choices[s->answers[i] - 1]);
-		break;
-	case QUIZ_NUMBER:
-		cat(&out, "%g", s->number);
-		if (s->tolerance > 0) cat(&out, " (\xc2\xb1%g)", s->tolerance);
-		break;
-	case QUIZ_TEXT:
-		if (s->accept && s->accept[0]) cat(&out, "%s", s->accept[0]);
-		else if (s->patterns && s->patterns[0]) cat(&out, "a text matching the pattern %s", s->patterns[0]);
-		break;
-	}
-	return out ? out : xstrdup("");
+	return s && s->kind == STEP_QUIZ ? quiz_right_answer(s) : xstrdup("");
 }
 
 const char *engine_hint(engine *e)
@@ -745,11 +548,7 @@ void engine_score(const engine *e, int *right, int *asked)
 
 char *engine_accepted(const step *s)
 {
-	if (!s || s->kind != STEP_QUIZ || s->qtype != QUIZ_TEXT) return engine_right_answer(s);
-	char *out = NULL;
-	for (char **a = s->accept; a && *a; a++) cat(&out, "%s%s", out ? " / " : "", *a);
-	for (char **p = s->patterns; p && *p; p++) cat(&out, "%sa text matching the pattern %s", out ? " / " : "", *p);
-	return out ? out : xstrdup("");
+	return s && s->kind == STEP_QUIZ ? quiz_accepted(s) : xstrdup("");
 }
 
 /* ---- predict, then observe ---------------------------------------------------- */
@@ -761,9 +560,7 @@ const char *engine_prediction(const engine *e, const step *q)
 
 char *engine_answer_text(const step *q, const char *input)
 {
-	quiz_result r = { 0 };
-	if (q->qtype == QUIZ_CHOICE && !judge_choice(q, input, &r)) return xasprintf("%d) %s", r.choice, q->choices[r.choice - 1]);
-	return xstrdup(input);
+	return quiz_spell(q, input);
 }
 
 int engine_unpredicted(const engine *e, const step *r)
@@ -795,57 +592,15 @@ int engine_verdicts(engine *e, const step *r, const engine_verdict **v)
 	return *v ? e->nverd : 0;
 }
 
-static int cmp_int(const void *a, const void *b)
+/* Why o, what observe returned, is no answer to q (caller frees). */
+static char *not_observed(const step *q, const lapi_observed *o)
 {
-	return *(const int *)a - *(const int *)b;
-}
-
-/* q with the answer the run gave (o) in place of its own; acc and ans hold
- * what s points to. NULL, or why o is no answer to q. */
-static const char *observed_step(engine *e, const step *q, const lapi_observed *o, step *s, char **acc, int *ans)
-{
-	static const char *const tname[] = { "choice", "multi", "text", "number", "order" };
-	static char why[160];
-	quiz_result r = { 0 };
-	*s = *q;
-	s->predict = NULL;
-	s->patterns = NULL;
-	switch (o->type) {
-	case LUA_TNUMBER:
-		if (q->qtype == QUIZ_NUMBER && isfinite(o->number)) { s->number = o->number; return NULL; }
-		if (q->qtype == QUIZ_CHOICE && o->number >= 1 && o->number <= q->nchoices && o->number == (int)o->number) {
-			s->answer = (int)o->number;
-			return NULL;
-		}
-		break;
-	case LUA_TSTRING:
-		if (q->qtype == QUIZ_TEXT) { acc[0] = o->string; acc[1] = NULL; s->accept = acc; return NULL; }
-		if (q->qtype == QUIZ_CHOICE && !judge_choice(q, o->string, &r)) { s->answer = r.choice; return NULL; }
-		if (q->qtype == QUIZ_NUMBER && first_number(o->string, &s->number)) return NULL;
-		break;
-	case LUA_TTABLE: {
-		if (q->qtype != QUIZ_MULTI && q->qtype != QUIZ_ORDER) break;
-		int ok = o->nlist > 0 && (q->qtype == QUIZ_MULTI || o->nlist == q->nchoices);
-		for (int i = 0; i < o->nlist; i++) {
-			ok = ok && o->list[i] >= 1 && o->list[i] <= q->nchoices;
-			for (int j = 0; j < i; j++) ok = ok && o->list[i] != o->list[j];
-			ans[i] = o->list[i];
-		}
-		if (!ok) break;
-		s->answers = ans;
-		s->nanswers = o->nlist;
-		if (q->qtype == QUIZ_MULTI) qsort(ans, (size_t)o->nlist, sizeof *ans, cmp_int);
-		return NULL;
-	}
-	}
 	static const char *const lname[] = { [LUA_TNUMBER] = "number", [LUA_TSTRING] = "string",
 		[LUA_TTABLE] = "list", [LUA_TFUNCTION] = "function" };
 	const char *what = o->type >= 0 && o->type < (int)(sizeof lname / sizeof *lname) && lname[o->type]
 			   ? lname[o->type] : "value";
-	snprintf(why, sizeof why, "%s:%d: observe returned a %s that is no answer to this %s question",
-		 q->file, q->line, what, tname[q->qtype]);
-	(void)e;
-	return why;
+	return xasprintf("%s:%d: observe returned a %s that is no answer to this %s question",
+			 q->file, q->line, what, quiz_name(q->qtype));
 }
 
 /* Judges the prediction on q by what observe said (o). */
@@ -861,11 +616,10 @@ static void verdict_of(engine *e, const step *q, const lapi_observed *o, engine_
 	step s;
 	char *acc[2];
 	int ans[LAPI_MAX_LIST];
-	const char *why = observed_step(e, q, o, &s, acc, ans);
-	if (why) { v->error = xstrdup(why); return; }
+	if (quiz_observed(q, o, &s, acc, ans) < 0) { v->error = not_observed(q, o); return; }
 	v->observed = engine_right_answer(&s);
 	quiz_result r = { 0 };
-	if (v->prediction && judge(e, &s, v->prediction, &r) == 0) {
+	if (v->prediction && quiz_judge(course_lua(e->c), &s, v->prediction, &r) == 0) {
 		v->judged = 1;
 		v->correct = r.correct;
 	}

@@ -3,6 +3,7 @@
  * engine and, for runs, from the trace: the same data the TUI draws.
  */
 #include "ui/batch.h"
+#include "engine/quiz.h"
 #include "trace/trace_file.h"
 #include "trace/trace_stats.h"
 #include "util/fs.h"
@@ -328,7 +329,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		snprintf(num, sizeof num, "  %d) ", i + 1);
 		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
 	}
-	if (s->qtype != QUIZ_CHOICE) fprintf(out, "%s\n", engine_quiz_prompt(s));
+	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
 	fputs("answer> ", out);
 	fflush(out);
