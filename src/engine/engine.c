@@ -31,11 +31,14 @@ struct engine {
 	const step *t_step;   /* the step that trace belongs to */
 	int run_failed, run_skipped;
 	char *scratch;
-	int hint_next;
 	int *loff;            /* each lesson's first step in sstate */
 	struct sstate {
 		unsigned seen : 1, saved_seen : 1, first_right : 1, right : 1, revealed : 1;
+		unsigned last_right : 1, predicted_now : 1;
 		int tries;        /* answers judged (predictions: verdicts) */
+		int last_choice;  /* choice questions: the last answer's choice */
+		char *last_input; /* the last judged answer, as typed */
+		int hints_shown;
 		int saved_tries;  /* answers in the saved progress */
 		int saved_first_right, saved_right;
 		char *prediction; /* predict questions: the student's, as typed */
@@ -137,6 +140,7 @@ void engine_free(engine *e)
 	free_verdicts(e);
 	for (int i = 0; i < e->loff[course_nlessons(e->c)]; i++) {
 		free(e->ss[i].prediction);
+		free(e->ss[i].last_input);
 		lapi_unref(course_lua(e->c), e->ss[i].sum_ref);
 		lapi_unref(course_lua(e->c), e->ss[i].prev_ref);
 	}
@@ -206,12 +210,17 @@ static void note_move(engine *e, int old_li)
 	progress_set_position(e->prog, e->prog_course, base_name(engine_lesson(e)->file), e->li, e->si);
 }
 
-/* One more judged answer to s (for a predict question: a verdict). */
-static void note_answer(engine *e, const step *s, const char *input, int correct)
+/* One more judged answer to s (for a predict question: a verdict); choice:
+ * the choice it meant, else 0. */
+static void note_answer(engine *e, const step *s, const char *input, int correct, int choice)
 {
 	struct sstate *x = sst(e, s);
 	if (!x->tries++) x->first_right = correct;
 	if (correct) x->right = 1;
+	x->last_right = correct != 0;
+	x->last_choice = choice;
+	free(x->last_input);
+	x->last_input = xstrdup(input ? input : "");
 	if (!e->prog) return;
 	tick(e);
 	progress_answer(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), s->body, input, correct);
@@ -266,7 +275,6 @@ int engine_goto(engine *e, int li, int si)
 	int old = e->li;
 	e->li = li;
 	e->si = si;
-	e->hint_next = 0;
 	note_move(e, old);
 	return 0;
 }
@@ -515,12 +523,13 @@ int engine_answer(engine *e, const char *input, quiz_result *res)
 		free(x->prediction);
 		x->prediction = xstrdup(input);
 		x->pred_judged = 0;
+		x->predicted_now = 1;
 		if (e->prog) progress_predict(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), input);
 		res->predicted = 1;
 		res->correct = 0;
 		return 0;
 	}
-	note_answer(e, s, input, res->correct);
+	note_answer(e, s, input, res->correct, res->choice);
 	return 0;
 }
 
@@ -532,8 +541,84 @@ char *engine_right_answer(const step *s)
 const char *engine_hint(engine *e)
 {
 	const step *s = engine_step(e);
-	if (!s || s->kind != STEP_QUIZ || e->hint_next >= s->nhints) return NULL;
-	return s->hints[e->hint_next++];
+	if (!s || s->kind != STEP_QUIZ) return NULL;
+	struct sstate *x = sst(e, s);
+	return x->hints_shown < s->nhints ? s->hints[x->hints_shown++] : NULL;
+}
+
+const char *engine_hint_at(const engine *e, const step *q, int i)
+{
+	if (!q || q->kind != STEP_QUIZ || i < 0 || i >= sst(e, q)->hints_shown) return NULL;
+	return q->hints[i];
+}
+
+void engine_quiz_state(const engine *e, const step *q, engine_quiz_view *v)
+{
+	memset(v, 0, sizeof *v);
+	if (!q || q->kind != STEP_QUIZ) return;
+	const struct sstate *x = sst(e, q);
+	int retries = q->retries > 0 ? q->retries : 2;
+	v->tries = x->tries;
+	v->settled = engine_settled(e, q);
+	v->earlier = v->settled && !x->tries && !x->predicted_now;
+	v->correct = x->tries ? x->last_right : v->settled && x->saved_right;
+	v->revealed = v->settled && !v->correct;
+	v->tries_left = v->settled || x->tries >= retries ? 0 : retries - x->tries;
+	v->chosen = x->last_choice;
+	v->last_input = x->last_input;
+	v->nhints = x->hints_shown;
+}
+
+/* The words for an answer given in this session that was not right and
+ * left tries: what was not it, and how many tries are left. */
+static char *try_again(const engine_quiz_view *v)
+{
+	const char *tries = v->tries_left == 1 ? "try" : "tries";
+	if (v->chosen)
+		return xasprintf("Not quite: %d) is not it. Try again (%d %s left), or type hint.", v->chosen,
+				 v->tries_left, tries);
+	return xasprintf("Not quite: \"%s\" is not it. Try again (%d %s left), or type hint.",
+			 v->last_input ? v->last_input : "", v->tries_left, tries);
+}
+
+void engine_feedback_of(const engine *e, const step *q, engine_feedback *fb)
+{
+	engine_quiz_view v;
+	memset(fb, 0, sizeof *fb);
+	engine_quiz_state(e, q, &v);
+	if (!q || q->kind != STEP_QUIZ || q->predict || (!v.tries && !v.settled)) return;
+	fb->said = 1;
+	fb->right = v.correct;
+	fb->shown = v.correct || v.revealed;
+	char *shown = quiz_answer_shown(q);
+	if (v.earlier) {
+		fb->text = xasprintf("Answered %sin an earlier session. %s", v.correct ? "right " : "", shown);
+	} else if (v.correct) {
+		char *said = quiz_praise(q, v.last_input);
+		fb->text = xasprintf("Right: %s", said);
+		free(said);
+	} else if (v.revealed) {
+		fb->text = xasprintf("Not quite. %s", shown);
+	} else {
+		fb->text = try_again(&v);
+	}
+	free(shown);
+}
+
+void engine_feedback_free(engine_feedback *fb)
+{
+	free(fb->text);
+	fb->text = NULL;
+}
+
+char *engine_not_an_answer(const step *q, const char *input)
+{
+	return quiz_refusal(q, input ? input : "");
+}
+
+char *engine_answer_shown(const step *q)
+{
+	return q && q->kind == STEP_QUIZ ? quiz_answer_shown(q) : xstrdup("");
 }
 
 void engine_score(const engine *e, int *right, int *asked)
@@ -665,7 +750,7 @@ static void observe_run(engine *e, const step *r)
 		if (x->sum_ref != LUA_NOREF) lapi_observed_free(&o);
 		if (v->judged && !qs->pred_judged) {   /* a prediction is scored once */
 			qs->pred_judged = 1;
-			note_answer(e, q, v->prediction, v->correct);
+			note_answer(e, q, v->prediction, v->correct, 0);
 		}
 	}
 	free(titles);

@@ -43,6 +43,8 @@ typedef struct {
 	char *(*right)(const step *s);
 	char *(*accepted)(const step *s);             /* NULL: as right */
 	char *(*spell)(const step *s, const char *input);   /* NULL: as typed */
+	char *(*praise)(const step *s, const char *input);  /* after "Right: "; NULL: the right answer */
+	char *(*refuse)(const step *s, const char *input);  /* input of no answer's shape; NULL: generic */
 	int (*is_right)(const step *s, int i);        /* NULL: no choice is */
 	int (*observed)(const step *q, const struct lapi_observed *o, step *s, char **acc, int *ans);
 } quiz_row;
@@ -273,6 +275,11 @@ static char *choice_spell(const step *s, const char *input)
 	return xasprintf("%d) %s", r.choice, s->choices[r.choice - 1]);
 }
 
+static char *choice_refuse(const step *s, const char *input)
+{
+	return xasprintf("\"%s\" is not one of the choices (1-%d)", input, s->nchoices);
+}
+
 static int choice_is_right(const step *s, int i)
 {
 	return i == s->answer;
@@ -413,6 +420,13 @@ static char *text_accepted(const step *s)
 	return out ? out : xstrdup("");
 }
 
+/* A right answer by pattern is said back as typed: the pattern is no answer. */
+static char *text_praise(const step *s, const char *input)
+{
+	if (s->accept && s->accept[0]) return xstrdup(s->accept[0]);
+	return xasprintf("\"%s\"", input ? input : "");
+}
+
 static int text_observed(const step *q, const struct lapi_observed *o, step *s, char **acc, int *ans)
 {
 	(void)q; (void)ans;
@@ -535,7 +549,8 @@ static const quiz_row rows[] = {
 	  .prompt = "(type the number of a choice)",
 	  .why = "type the number or the text of a choice",
 	  .check = choice_check, .to_c = choice_to_c, .judge = choice_judge, .key_hint = choice_key_hint,
-	  .right = choice_right, .spell = choice_spell, .is_right = choice_is_right, .observed = choice_observed },
+	  .right = choice_right, .spell = choice_spell, .refuse = choice_refuse, .is_right = choice_is_right,
+	  .observed = choice_observed },
 	{ .type = QUIZ_MULTI, .name = "multi", .takes = { "choices", "answer" }, .list = "choices",
 	  .prompt = "(type the numbers of every right choice, e.g. 1 3)",
 	  .why = "type the numbers of every right choice, e.g. 1 3",
@@ -545,7 +560,7 @@ static const quiz_row rows[] = {
 	  .prompt = "(type your answer)",
 	  .why = "type your answer in words",
 	  .check = text_check, .to_c = text_to_c, .judge = text_judge, .key_hint = text_key_hint,
-	  .right = text_right, .accepted = text_accepted, .observed = text_observed },
+	  .right = text_right, .accepted = text_accepted, .praise = text_praise, .observed = text_observed },
 	{ .type = QUIZ_NUMBER, .name = "number", .takes = { "answer", "tolerance" },
 	  .prompt = "(type a number)",
 	  .why = "type a number",
@@ -664,6 +679,27 @@ char *quiz_spell(const step *s, const char *input)
 	const quiz_row *r = row_of(s->qtype);
 	char *said = r->spell ? r->spell(s, input) : NULL;
 	return said ? said : xstrdup(input);
+}
+
+char *quiz_praise(const step *s, const char *input)
+{
+	const quiz_row *r = row_of(s->qtype);
+	return r->praise ? r->praise(s, input) : r->right(s);
+}
+
+char *quiz_answer_shown(const step *s)
+{
+	const quiz_row *r = row_of(s->qtype);
+	char *a = quiz_accepted(s);
+	char *out = xasprintf(r->accepted ? "Accepted answers: %s" : "The answer is %s", a);
+	free(a);
+	return out;
+}
+
+char *quiz_refusal(const step *s, const char *input)
+{
+	const quiz_row *r = row_of(s->qtype);
+	return r->refuse ? r->refuse(s, input) : xasprintf("\"%s\" is no answer here (%s)", input, r->why);
 }
 
 int quiz_observed(const step *q, const struct lapi_observed *o, step *s, char **acc, int *ans)

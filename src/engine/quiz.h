@@ -60,6 +60,20 @@ char *quiz_accepted(const step *s);
 /* An answer spelled out ("2" to a choice question: "2) No"). Caller frees. */
 char *quiz_spell(const step *s, const char *input);
 
+/* ---- feedback words (engine_feedback_of puts them together) ---- */
+
+/* What follows "Right: " for the right answer input: the right answer
+ * ("2) three", "Dask"), or the input quoted when only a pattern said it
+ * was right ("\"Ray\""). Caller frees. */
+char *quiz_praise(const step *s, const char *input);
+/* The right answer as a sentence: "The answer is 2) three"; for types
+ * with several accepted forms, "Accepted answers: Dask / dask.distributed".
+ * Caller frees. */
+char *quiz_answer_shown(const step *s);
+/* Input of no answer's shape, in words: "\"9\" is not one of the choices
+ * (1-3)", "\"two\" is no answer here (type a number)". Caller frees. */
+char *quiz_refusal(const step *s, const char *input);
+
 /* ---- predict, then observe ---- */
 
 /* s: q with what observe returned (o) as its right answer; acc (2 slots)

@@ -276,29 +276,21 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	return engine_run_failed(e) || unsaved;
 }
 
-/* Says how an answer was judged; the right answer (and for text, every
- * accepted form) when it was not right. */
-static void print_judged(const step *s, const char *line, int rc, const quiz_result *res, FILE *out)
+/* Says how an answer was judged, in the engine's words (the TUI's too);
+ * input of no answer's shape, and the right answer after it. */
+static void print_judged(engine *e, const step *s, const char *line, int rc, FILE *out)
 {
-	char *right = engine_right_answer(s), *all = engine_accepted(s);
-	const char *also = strcmp(all, right) ? all : NULL;
-	if (rc < 0 && s->qtype == QUIZ_CHOICE)
-		fprintf(out, "'%s' is not one of the choices. The answer is %s\n", line, right);
-	else if (rc < 0)
-		fprintf(out, "'%s' is no answer here (%s). The answer is %s\n", line, res->why, right);
-	else if (s->qtype == QUIZ_CHOICE && res->correct)
-		fprintf(out, "Right: %d) %s\n", res->choice, s->choices[res->choice - 1]);
-	else if (s->qtype == QUIZ_CHOICE)
-		fprintf(out, "Not quite: you chose %d); the answer is %s\n", res->choice, right);
-	else if (res->correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
-		fprintf(out, "Right.\n");
-	else if (res->correct)
-		fprintf(out, "Right: %s\n", right);
-	else
-		fprintf(out, "Not quite: the answer is %s\n", right);
-	if ((rc < 0 || !res->correct) && also) fprintf(out, "Accepted answers: %s\n", also);
-	free(right);
-	free(all);
+	if (rc < 0) {
+		char *no = engine_not_an_answer(s, line), *shown = engine_answer_shown(s);
+		fprintf(out, "%s. %s\n", no, shown);
+		free(no);
+		free(shown);
+		return;
+	}
+	engine_feedback fb;
+	engine_feedback_of(e, s, &fb);
+	if (fb.said) fprintf(out, "%s\n", fb.text);
+	engine_feedback_free(&fb);
 }
 
 /* The next answer line: comments (#) passed over, the newline dropped, a
@@ -352,11 +344,13 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		return;
 	}
 	if (rc < 0 && s->predict) {
-		fprintf(out, "'%s' is no answer here (%s): no prediction kept.\n\n", line, res.why);
+		char *no = engine_not_an_answer(s, line);
+		fprintf(out, "%s: no prediction kept.\n\n", no);
+		free(no);
 		return;
 	}
-	print_judged(s, line, rc, &res, out);
-	engine_reveal(e, s);   /* the answer is on the page now */
+	engine_reveal(e, s);   /* the answer goes on the page now */
+	print_judged(e, s, line, rc, out);
 	if (s->explain) print_text(out, s->explain);
 	fputc('\n', out);
 }

@@ -274,6 +274,56 @@ static void test_observed(void)
 	CHECK(quiz_judge(NULL, &s, "3 1 2", &r) == 0 && r.correct);
 }
 
+/* Answers to step i of engine f; the feedback on it afterwards. */
+static void said(engine *f, int i, const char *input, const char *want, int right, int shown)
+{
+	quiz_result res;
+	engine_goto(f, 0, i);
+	if (input) engine_answer(f, input, &res);
+	engine_feedback fb;
+	engine_feedback_of(f, engine_step(f), &fb);
+	CHECK(fb.said == (want != NULL));
+	if (want) CHECK_STR(fb.text, want);
+	CHECK(fb.right == right && fb.shown == shown);
+	engine_feedback_free(&fb);
+}
+
+/* The feedback words, as the TUI says them (and batch after engine_reveal). */
+static void test_feedback(void)
+{
+	engine *f = engine_new(engine_course(E), NULL);
+	said(f, 0, NULL, NULL, 0, 0);   /* nothing to say before an answer */
+	said(f, 0, "1", "Not quite: 1) is not it. Try again (1 try left), or type hint.", 0, 0);
+	said(f, 0, "3", "Not quite. The answer is 2) three", 0, 1);   /* out of tries (2) */
+	said(f, 0, "three", "Right: 2) three", 1, 1);
+	said(f, 1, "1", "Not quite: \"1\" is not it. Try again (2 tries left), or type hint.", 0, 0);
+	said(f, 2, "dask.distributed", "Right: Dask", 1, 1);
+	said(f, 3, "3", "Not quite: \"3\" is not it. Try again (1 try left), or type hint.", 0, 0);
+	engine_reveal(f, engine_step(f));   /* batch: the answer is on the page */
+	said(f, 3, NULL, "Not quite. The answer is 2 (\xc2\xb1" "0.5)", 0, 1);
+	said(f, 5, "pyspark", "Not quite. Accepted answers: a text matching the pattern ^ray / "
+	     "a text matching the pattern ^spark$", 0, 1);   /* retries = 1 */
+	said(f, 5, "ray serve", "Right: \"ray serve\"", 1, 1);   /* a pattern: said back as typed */
+	said(f, 6, "1 2 3", "Not quite: \"1 2 3\" is not it. Try again (1 try left), or type hint.", 0, 0);
+	engine_goto(f, 0, 2);
+	quiz_result res;
+	engine_answer(f, "spark", &res);
+	engine_answer(f, "ray", &res);
+	said(f, 2, NULL, "Not quite. Accepted answers: Dask / dask.distributed", 0, 1);
+	/* input of no answer's shape */
+	const step *st = engine_lesson(f)->steps;
+	char *no = engine_not_an_answer(&st[0], "9");
+	CHECK_STR(no, "\"9\" is not one of the choices (1-3)");
+	free(no);
+	no = engine_not_an_answer(&st[3], "two");
+	CHECK_STR(no, "\"two\" is no answer here (type a number)");
+	free(no);
+	no = engine_answer_shown(&st[5]);
+	CHECK_STR(no, "Accepted answers: a text matching the pattern ^ray / a text matching the pattern ^spark$");
+	free(no);
+	engine_free(f);
+}
+
 int main(void)
 {
 	char *err = NULL;
@@ -293,6 +343,7 @@ int main(void)
 	test_rows();
 	test_right();
 	test_observed();
+	test_feedback();
 	engine_free(E);
 	course_free(c);
 	loop_free(l);
