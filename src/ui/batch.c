@@ -3,6 +3,7 @@
  * engine and, for runs, from the trace: the same data the TUI draws.
  */
 #include "ui/batch.h"
+#include "engine/markup.h"
 #include "engine/quiz.h"
 #include "trace/trace_file.h"
 #include "trace/trace_stats.h"
@@ -46,39 +47,39 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
 	if (col) fputc('\n', out);
 }
 
-/* Text steps: paragraphs, "# " headings, "- " items, indented verbatim. */
+/* Does block b leave an empty line before next (may be NULL)? Headings
+ * and paragraphs always do (print_text puts it after them); a run of items
+ * or verbatim lines stays together unless a blank line parts it. */
+static int gap_after(const markup_block *b, const markup_block *next)
+{
+	if (!next) return 0;
+	switch (b->kind) {
+	case MARKUP_ITEM: return next->kind == MARKUP_PARAGRAPH || next->kind == MARKUP_HEADING;
+	case MARKUP_VERBATIM: return next->kind != MARKUP_VERBATIM && next->kind != MARKUP_BLANK;
+	default: return 0;
+	}
+}
+
+/* Text steps, notes and explanations: the engine's blocks (markup.h) as
+ * plain text: headings and paragraphs re-wrapped with an empty line after,
+ * "  - " items, verbatim lines as written. */
 static void print_text(FILE *out, const char *body)
 {
-	const char *p = body;
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		if (len == 0) { p += eol ? 1 : 0; if (!eol) break; continue; }
-		if (!strncmp(p, "  ", 2)) {
-			fprintf(out, "%.*s\n", (int)len, p);
-			p += len + (eol != NULL);
-			if (*p && *p != '\n' && strncmp(p, "  ", 2)) fputc('\n', out);
-			continue;
+	markup *m = markup_parse(body);
+	for (int i = 0; i < markup_count(m); i++) {
+		const markup_block *b = markup_at(m, i), *prev = markup_at(m, i - 1), *next = markup_at(m, i + 1);
+		switch (b->kind) {
+		case MARKUP_HEADING: fprintf(out, "%s\n\n", b->text); break;
+		case MARKUP_PARAGRAPH: wrap(out, b->text, strlen(b->text), "", ""); fputc('\n', out); break;
+		case MARKUP_ITEM: wrap(out, b->text, strlen(b->text), "  - ", "    "); break;
+		case MARKUP_VERBATIM: fprintf(out, "%s\n", b->text); break;
+		case MARKUP_BLANK:   /* the author parted a run of items or verbatim lines */
+			if (prev->kind == MARKUP_ITEM || prev->kind == MARKUP_VERBATIM) fputc('\n', out);
+			break;
 		}
-		if (!strncmp(p, "# ", 2)) {
-			fprintf(out, "%.*s\n\n", (int)len - 2, p + 2);
-			p += len + (eol != NULL);
-			continue;
-		}
-		/* A paragraph (or list item) runs to a blank, verbatim or item line. */
-		int item = !strncmp(p, "- ", 2);
-		const char *q = p + len + (eol != NULL);
-		while (*q && *q != '\n' && strncmp(q, "  ", 2) && strncmp(q, "- ", 2) && strncmp(q, "# ", 2)) {
-			const char *e2 = strchr(q, '\n');
-			q = e2 ? e2 + 1 : q + strlen(q);
-		}
-		if (item) {
-			wrap(out, p + 2, (size_t)(q - p - 2), "  - ", "    ");
-			if (*q && *q != '\n' && strncmp(q, "- ", 2) && strncmp(q, "  ", 2)) fputc('\n', out);
-		}
-		else { wrap(out, p, (size_t)(q - p), "", ""); fputc('\n', out); }
-		p = q;
+		if (gap_after(b, next)) fputc('\n', out);
 	}
+	markup_free(m);
 }
 
 static void print_code(FILE *out, const step *s)
