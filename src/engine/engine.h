@@ -117,8 +117,12 @@ int engine_locate(const engine *e, const step *s, int *li);
 /* Steps counted over the whole course, for "step 7/31". */
 int engine_position(const engine *e, int *total);
 
-/* Starts the current step's run; its trace is engine_trace afterwards.
- * The events are the front end's (redraw on update, go on when done). */
+/* Starts the current step's run in a scratch folder of its own (made in
+ * $TMPDIR, else /tmp; removed with the run); its trace is engine_trace
+ * afterwards. The events are the front end's (redraw on update, go on when
+ * done). -1 and *err (caller frees) when it cannot start: not a run step,
+ * a run going, no scratch folder (the path and why); the last run's trace
+ * is kept then. */
 int engine_run(engine *e, const run_events *ev, char **err);
 void engine_stop(engine *e, const char *why);
 int engine_running(const engine *e);

@@ -11,6 +11,7 @@
 #include "engine/prepare.h"
 #include "util/xmalloc.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,20 @@ static void drop_scratch(engine *e)
 	nftw(e->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(e->scratch);
 	e->scratch = NULL;
+}
+
+/* A fresh scratch folder in $TMPDIR (or /tmp), or NULL and *err: a run
+ * without one must not start, or it would work in (and litter) the
+ * current folder. */
+static char *make_scratch(char **err)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *dir = tmp && *tmp ? tmp : "/tmp";
+	char *tmpl = xasprintf("%s/parlab-run-XXXXXX", dir);
+	if (mkdtemp(tmpl)) return tmpl;
+	*err = xasprintf("cannot make a scratch folder for the run in %s: %s", dir, strerror(errno));
+	free(tmpl);
+	return NULL;
 }
 
 /* Ends the run (if any) and removes its scratch folder. */
@@ -151,25 +166,19 @@ static void on_done(run *r, void *arg)
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
 }
 
-static char *make_scratch(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *tmpl = xasprintf("%s/parlab-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(tmpl)) { free(tmpl); return NULL; }
-	return tmpl;
-}
-
 int engine_run(engine *e, const run_events *ev, char **err)
 {
 	const step *s = engine_step(e);
 	*err = NULL;
 	if (!s || s->kind != STEP_RUN) { *err = xstrdup("this step has nothing to run"); return -1; }
 	if (engine_running(e)) { *err = xstrdup("a run is already going (type stop to end it)"); return -1; }
+	char *scratch = make_scratch(err);
+	if (!scratch) return -1;   /* nothing of the last run is dropped */
 	engine_touch(e);
 	eng_drop_run(e);
 	trace_free(e->t);
 	eng_free_verdicts(e);
-	e->scratch = make_scratch();
+	e->scratch = scratch;
 	e->t = trace_new(s->title, loop_now_ns());
 	trace_set_ncpu(e->t, engine_ncpu());
 	e->t_step = s;
