@@ -7,6 +7,9 @@
 #include "util/xmalloc.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -261,6 +264,85 @@ static void test_failed_write(const char *base)
 	free(dir);
 }
 
+/* Files in dir whose name starts with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix))) n++;
+	if (d) closedir(d);
+	return n;
+}
+
+/* The first bytes of a file (up to cap - 1), or "" when unreadable. */
+static void slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	buf[n] = '\0';
+	if (f) fclose(f);
+}
+
+/* Child: exports to target with files capped at 4 KiB (SIGXFSZ ignored, so
+ * a write past it fails with EFBIG). Exits 0 when the export said so. */
+static void capped_export(const char *dir, const char *target)
+{
+	progress *p = progress_open(dir, stderr);
+	if (!p) _exit(2);
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = { 4096, 4096 };
+	setrlimit(RLIMIT_FSIZE, &rl);
+	char *err = NULL;
+	int rc = progress_export(p, target, &err);
+	if (err) fprintf(stderr, "capped export: %s\n", err);
+	_exit(rc == -1 && err && strstr(err, target) && strstr(err, strerror(EFBIG)) ? 0 : 1);
+}
+
+/* A failed export leaves the file it was to replace as it was, and no
+ * temporary file; a good one replaces it. */
+static void test_export_fails(const char *base)
+{
+	char *dir = fresh_dir(base, "export");
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	if (!p) { free(dir); return; }
+	for (int i = 0; i < 200; i++)   /* an export of some 40 KB */
+		progress_answer(p, "course", "01-a.lua", i % 5, "A question long enough to fill the export", "an answer", i % 2);
+	progress_close(p);
+	char *target = xasprintf("%s/out.json", dir), buf[64];
+	FILE *f = fopen(target, "w");
+	if (f) { fputs("the last export\n", f); fclose(f); }
+	pid_t c = fork();
+	if (c == 0) capped_export(dir, target);
+	int st = -1;
+	waitpid(c, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	slurp(target, buf, sizeof buf);
+	CHECK_STR(buf, "the last export\n");
+	CHECK(count_prefixed(dir, "out.json.tmp-") == 0);
+	/* FILE a folder: refused, the folder as it was, no temporary file */
+	char *folder = xasprintf("%s/folder.csv", dir), *err = NULL;
+	CHECK(mkdir(folder, 0700) == 0);
+	p = progress_open(dir, stderr);
+	CHECK(p && progress_export(p, folder, &err) == -1);
+	CHECK_CONTAINS(err, "folder.csv: Is a directory");
+	free(err);
+	CHECK(count_prefixed(dir, "folder.csv.tmp-") == 0 && count_prefixed(folder, "") == 2);   /* . and .. */
+	/* and a good export replaces the file */
+	err = NULL;
+	CHECK(p && progress_export(p, target, &err) == 200);
+	free(err);
+	slurp(target, buf, sizeof buf);
+	CHECK(buf[0] == '{');
+	CHECK(count_prefixed(dir, "out.json.tmp-") == 0);
+	progress_close(p);
+	free(folder);
+	free(target);
+	free(dir);
+}
+
 /* One session on mini.lua's question (lesson 1, step 5) with progress kept
  * in dir: the answers given, then the engine and the store closed. */
 static void session(const char *dir, const char *const *answers)
@@ -378,6 +460,7 @@ int main(void)
 	test_killed_writer(base);
 	test_corrupt(base);
 	test_failed_write(base);
+	test_export_fails(base);
 	test_resume_settled(base);
 	test_view();
 	char *cmd = xasprintf("rm -rf '%s'", base);
