@@ -1,6 +1,7 @@
 /*
  * batch.c: the course as a plain-text transcript. Everything comes from the
- * engine and, for runs, from the trace: the same data the TUI draws.
+ * engine and, for runs, from the trace: the same data the TUI draws, and
+ * the same words (answer feedback, verdicts) and text blocks (markup.c).
  */
 #include "ui/batch.h"
 #include "engine/markup.h"
@@ -156,9 +157,7 @@ static void print_summary(FILE *out, const trace *t)
 static char *save_dir;    /* --save-trace DIR, or NULL */
 static int nsaved;        /* runs saved so far: the NN of DIR/NN-slug.trace */
 
-
-/* Saves every run of the session into dir (created if missing). main.c
- * declares it (batch.h is not this change's to edit). */
+/* Saves every run of the session into dir (created if missing); see batch.h. */
 int batch_save_traces(const char *dir, char **err)
 {
 	*err = NULL;
