@@ -16,7 +16,7 @@
 
 typedef enum { STEP_TEXT, STEP_CODE, STEP_RUN, STEP_QUIZ } step_kind;
 
-/* Question types (quiz{ type = ... }). */
+/* Question types (quiz{ type = ... }): one row each in quiz.c's table. */
 typedef enum { QUIZ_CHOICE, QUIZ_MULTI, QUIZ_TEXT, QUIZ_NUMBER, QUIZ_ORDER } quiz_type;
 
 typedef struct step {
@@ -241,7 +241,8 @@ const char *engine_prediction(const engine *e, const step *q);
 /* Predict questions on run step r still without a prediction: how many. */
 int engine_unpredicted(const engine *e, const step *r);
 
-/* Next hint for the current quiz (NULL when none are left). */
+/* Next hint for the current quiz (NULL when none are left). Hints shown
+ * stay with the question for the session (engine_hint_at). */
 const char *engine_hint(engine *e);
 /* Right answers / questions asked so far in this session. */
 void engine_score(const engine *e, int *right, int *asked);
