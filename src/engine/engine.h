@@ -16,7 +16,7 @@
 
 typedef enum { STEP_TEXT, STEP_CODE, STEP_RUN, STEP_QUIZ } step_kind;
 
-/* Question types (quiz{ type = ... }). */
+/* Question types (quiz{ type = ... }): one row each in quiz.c's table. */
 typedef enum { QUIZ_CHOICE, QUIZ_MULTI, QUIZ_TEXT, QUIZ_NUMBER, QUIZ_ORDER } quiz_type;
 
 typedef struct step {
@@ -117,8 +117,12 @@ int engine_locate(const engine *e, const step *s, int *li);
 /* Steps counted over the whole course, for "step 7/31". */
 int engine_position(const engine *e, int *total);
 
-/* Starts the current step's run; its trace is engine_trace afterwards.
- * The events are the front end's (redraw on update, go on when done). */
+/* Starts the current step's run in a scratch folder of its own (made in
+ * $TMPDIR, else /tmp; removed with the run); its trace is engine_trace
+ * afterwards. The events are the front end's (redraw on update, go on when
+ * done). -1 and *err (caller frees) when it cannot start: not a run step,
+ * a run going, no scratch folder (the path and why); the last run's trace
+ * is kept then. */
 int engine_run(engine *e, const run_events *ev, char **err);
 void engine_stop(engine *e, const char *why);
 int engine_running(const engine *e);
@@ -161,6 +165,49 @@ const char *engine_quiz_prompt(const step *s);
  * engine_right_answer. For "you can see the accepted answers". */
 char *engine_accepted(const step *s);
 
+/* ---- a question's state and the words on it -----------------------------------
+ * The engine keeps, per question, the answers given in this session and
+ * what the saved progress says; front ends read it here and keep no copy. */
+typedef struct {
+	int tries;            /* answers judged in this session */
+	int tries_left;       /* wrong answers left before the answer is shown (0 once settled) */
+	int correct;          /* the last answer was right; with no answer in this
+	                         session, a right answer in the saved progress */
+	int revealed;         /* the answer is shown, not having been given: settled
+	                         and the last answer not right */
+	int settled;          /* as engine_settled: counts for must_answer and scores */
+	int earlier;          /* settled by an earlier session (no answer in this one) */
+	int chosen;           /* choice questions: the last choice (1-based), else 0 */
+	const char *last_input;   /* the last answer as typed, NULL when none */
+	int nhints;           /* hints shown so far (engine_hint_at) */
+} engine_quiz_view;
+/* Question q's state (zeros for other steps). Valid until the next answer. */
+void engine_quiz_state(const engine *e, const step *q, engine_quiz_view *v);
+/* The i-th hint shown on q (0-based, i < nhints of its view), or NULL. */
+const char *engine_hint_at(const engine *e, const step *q, int i);
+
+/* What to say about the answers to q so far, in the same words for every
+ * front end (the TUI adds its mark, ✓ or ✗, before text). */
+typedef struct {
+	int said;             /* 0: nothing to say yet (no answer); text is NULL */
+	int right;            /* the words are of a right answer */
+	int shown;            /* the answer is on the page: show the explanation */
+	char *text;           /* "Right: 2) three", "Right: \"Ray\"",
+	                         "Not quite. The answer is 2) three",
+	                         "Not quite. Accepted answers: Dask / dask.distributed",
+	                         "Not quite: 1) is not it. Try again (1 try left), or type hint.",
+	                         "Answered in an earlier session. The answer is 2) three" */
+} engine_feedback;
+void engine_feedback_of(const engine *e, const step *q, engine_feedback *fb);
+void engine_feedback_free(engine_feedback *fb);
+/* Input of no answer's shape (engine_answer gave -1), in words:
+ * "\"9\" is not one of the choices (1-3)", "\"two\" is no answer here
+ * (type a number)". Caller frees. */
+char *engine_not_an_answer(const step *q, const char *input);
+/* The right answer as a sentence: "The answer is 2) three", or for text
+ * questions "Accepted answers: Dask / dask.distributed". Caller frees. */
+char *engine_answer_shown(const step *q);
+
 /* ---- predict, then observe ---------------------------------------------------
  * A quiz with predict = "Run title" is asked before that run: its answer is
  * kept as the prediction. When the run ends, the quiz's observe function
@@ -194,7 +241,8 @@ const char *engine_prediction(const engine *e, const step *q);
 /* Predict questions on run step r still without a prediction: how many. */
 int engine_unpredicted(const engine *e, const step *r);
 
-/* Next hint for the current quiz (NULL when none are left). */
+/* Next hint for the current quiz (NULL when none are left). Hints shown
+ * stay with the question for the session (engine_hint_at). */
 const char *engine_hint(engine *e);
 /* Right answers / questions asked so far in this session. */
 void engine_score(const engine *e, int *right, int *asked);

@@ -5,6 +5,7 @@
  * an error names the lesson's own file:line.
  */
 #include "engine/lua_api.h"
+#include "engine/quiz.h"
 #include "util/loop.h"
 #include "util/xmalloc.h"
 
@@ -83,7 +84,7 @@ static const char *opt_string(lua_State *L, int idx, const char *field, const ch
 	return s;
 }
 
-static int opt_int(lua_State *L, int idx, const char *field, const char *ctor, int lo, int hi, int *out)
+int lapi_opt_int(lua_State *L, int idx, const char *field, const char *ctor, int lo, int hi, int *out)
 {
 	lua_getfield(L, idx, field);
 	if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
@@ -97,7 +98,7 @@ static int opt_int(lua_State *L, int idx, const char *field, const char *ctor, i
 }
 
 /* Errors unless field is nil or an array of strings (min..max items). */
-static int check_string_list(lua_State *L, int idx, const char *field, const char *ctor, int min, int max)
+int lapi_check_list(lua_State *L, int idx, const char *field, const char *ctor, int min, int max)
 {
 	lua_getfield(L, idx, field);
 	if (lua_isnil(L, -1)) { lua_pop(L, 1); return 0; }
@@ -231,7 +232,7 @@ static void check_csv(lua_State *L, int idx)
 	const char *f = opt_string(L, t, "file", "run.csv");
 	if (!f || strchr(f, '/')) luaL_error(L, "run.csv{}: 'file' must be a plain file name");
 	int rows = 0;
-	if (!opt_int(L, t, "rows", "run.csv", 2, 50000000, &rows)) luaL_error(L, "run.csv{}: 'rows' is missing");
+	if (!lapi_opt_int(L, t, "rows", "run.csv", 2, 50000000, &rows)) luaL_error(L, "run.csv{}: 'rows' is missing");
 	if (!opt_string(L, t, "column", "run.csv")) luaL_error(L, "run.csv{}: 'column' is missing");
 	lua_getfield(L, t, "mean");
 	if (!lua_isnumber(L, -1)) luaL_error(L, "run.csv{}: 'mean' must be a number");
@@ -248,9 +249,9 @@ static int l_run(lua_State *L)
 	opt_string(L, 1, "title", "run");
 	opt_string(L, 1, "note", "run");
 	int np = 0, nt = 0;
-	int has_p = opt_int(L, 1, "processes", "run", 1, MAX_WORKERS, &np);
-	int has_t = opt_int(L, 1, "threads", "run", 1, MAX_WORKERS, &nt);
-	int has_c = check_string_list(L, 1, "command", "run", 1, 64) > 0;
+	int has_p = lapi_opt_int(L, 1, "processes", "run", 1, MAX_WORKERS, &np);
+	int has_t = lapi_opt_int(L, 1, "threads", "run", 1, MAX_WORKERS, &nt);
+	int has_c = lapi_check_list(L, 1, "command", "run", 1, 64) > 0;
 	if (has_p + has_t + has_c != 1)
 		luaL_error(L, "run{}: give exactly one of 'processes', 'threads' or 'command'");
 	lua_getfield(L, 1, "worker");
@@ -263,8 +264,8 @@ static int l_run(lua_State *L)
 	if (!lua_isnil(L, -1) && (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0 || lua_tonumber(L, -1) > 3600))
 		luaL_error(L, "run{}: 'timeout' must be seconds, more than 0 and at most 3600");
 	lua_pop(L, 1);
-	check_string_list(L, 1, "files", "run", 0, 64);
-	check_string_list(L, 1, "python", "run", 0, 32);
+	lapi_check_list(L, 1, "files", "run", 0, 64);
+	lapi_check_list(L, 1, "python", "run", 0, 32);
 	check_csv(L, 1);
 	new_step(L, "run");
 	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
@@ -287,19 +288,9 @@ int lapi_find(lua_State *L, const char *s, const char *pattern)
 	return rc;
 }
 
-static void check_tolerance(lua_State *L)
-{
-	lua_getfield(L, 1, "tolerance");
-	int t = lua_type(L, -1);
-	double tol = lua_tonumber(L, -1);
-	lua_pop(L, 1);
-	if (t != LUA_TNIL && (t != LUA_TNUMBER || !(tol >= 0)))
-		luaL_error(L, "quiz{}: 'tolerance' must be a number, 0 or more");
-}
-
 /* predict and observe come together; the run gives the answer, so a
  * predict question has none of its own. 1 when it is one. */
-static int check_predict(lua_State *L, int ti)
+static int check_predict(lua_State *L, quiz_type t)
 {
 	const char *run = opt_string(L, 1, "predict", "quiz");
 	lua_getfield(L, 1, "observe");
@@ -318,128 +309,29 @@ static int check_predict(lua_State *L, int ti)
 		lua_pop(L, 1);
 		if (given) luaL_error(L, "quiz{}: a 'predict' question takes no '%s': its run gives the answer", *f);
 	}
-	if (ti == 3) check_tolerance(L);
-	const char *list = ti == 4 ? "items" : "choices";
-	if ((ti <= 1 || ti == 4) && !check_string_list(L, 1, list, "quiz", 2, 9))
-		luaL_error(L, "quiz{}: '%s' is missing", list);
+	quiz_check_predict(L, t);
 	return 1;
 }
 
-/* Errors unless field is a list of n whole numbers from 1 to max; fills v. */
-static void int_list(lua_State *L, int idx, const char *field, int max, int *v, int *n, const char *what)
-{
-	lua_getfield(L, idx, field);
-	if (!lua_istable(L, -1))
-		luaL_error(L, "quiz{}: '%s' must be a list of %s, like {1, 3}", field, what);
-	int k = (int)luaL_len(L, -1);
-	if (k < 1 || k > max) luaL_error(L, "quiz{}: '%s' needs 1 to %d %s, has %d", field, max, what, k);
-	for (int i = 1; i <= k; i++) {
-		lua_geti(L, -1, i);
-		int isnum;
-		lua_Integer x = lua_tointegerx(L, -1, &isnum);
-		lua_pop(L, 1);
-		if (!isnum || x < 1 || x > max)
-			luaL_error(L, "quiz{}: '%s'[%d] must be a whole number from 1 to %d", field, i, max);
-		v[i - 1] = (int)x;
-	}
-	lua_pop(L, 1);
-	*n = k;
-}
-
+/* quiz{}: the fields every question has here; its type's own fields
+ * through the question-type table (quiz.c). */
 static int l_quiz(lua_State *L)
 {
 	static const char *const fields[] = { "q", "type", "choices", "items", "answer", "accept",
 		"patterns", "tolerance", "retries", "explain", "hints", "predict", "observe", NULL };
-	static const char *const types[] = { "choice", "multi", "text", "number", "order", NULL };
-	/* fields each type takes beyond q, type, retries, explain, hints */
-	static const char *const takes[] = { "choices answer", "choices answer", "accept patterns",
-		"answer tolerance", "items answer" };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "quiz", fields);
 	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
 	opt_string(L, 1, "explain", "quiz");
 	const char *type = opt_string(L, 1, "type", "quiz");
-	int ti = 0;
-	if (type) {
-		for (ti = 0; types[ti] && strcmp(types[ti], type); ti++) {}
-		if (!types[ti])
-			luaL_error(L, "quiz{}: unknown type '%s' (known: choice, multi, text, number, order)", type);
-	}
-	static const char *const typed[] = { "choices", "items", "answer", "accept", "patterns", "tolerance", NULL };
-	for (const char *const *f = typed; *f; f++) {
-		lua_getfield(L, 1, *f);
-		int given = !lua_isnil(L, -1);
-		lua_pop(L, 1);
-		const char *t = strstr(takes[ti], *f);
-		size_t fl = strlen(*f);
-		int ok = t && (t[fl] == ' ' || t[fl] == '\0');
-		if (given && !ok) luaL_error(L, "quiz{}: a '%s' question takes no '%s'", types[ti], *f);
-	}
-	int v[9], nv = 0, r = 0;
-	opt_int(L, 1, "retries", "quiz", 1, 20, &r);
-	if (check_predict(L, ti)) ti = -1;   /* the run gives the answer: no checks of one */
-	switch (ti) {
-	case 0: {   /* choice */
-		int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
-		if (!n) luaL_error(L, "quiz{}: 'choices' is missing");
-		int a = 0;
-		if (!opt_int(L, 1, "answer", "quiz", 1, n, &a))
-			luaL_error(L, "quiz{}: 'answer' (the number of the right choice) is missing");
-		break;
-	}
-	case 1: {   /* multi */
-		int n = check_string_list(L, 1, "choices", "quiz", 2, 9);
-		if (!n) luaL_error(L, "quiz{}: 'choices' is missing");
-		lua_getfield(L, 1, "answer");
-		int missing = lua_isnil(L, -1);
-		lua_pop(L, 1);
-		if (missing) luaL_error(L, "quiz{}: 'answer' (the list of right choice numbers) is missing");
-		int_list(L, 1, "answer", n, v, &nv, "choice numbers");
-		for (int i = 0; i < nv; i++)
-			for (int j = 0; j < i; j++)
-				if (v[i] == v[j]) luaL_error(L, "quiz{}: 'answer' names choice %d twice", v[i]);
-		break;
-	}
-	case 2: {   /* text */
-		int na = check_string_list(L, 1, "accept", "quiz", 1, 20);
-		int np = check_string_list(L, 1, "patterns", "quiz", 1, 20);
-		if (!na && !np) luaL_error(L, "quiz{}: a 'text' question needs 'accept' or 'patterns'");
-		for (int i = 1; i <= np; i++) {
-			lua_getfield(L, 1, "patterns");
-			lua_geti(L, -1, i);
-			const char *pat = lua_tostring(L, -1);
-			int bad = lapi_find(L, "", pat) < 0;
-			lua_pop(L, 2);
-			if (bad) luaL_error(L, "quiz{}: 'patterns'[%d] is not a valid Lua pattern", i);
-		}
-		break;
-	}
-	case 3: {   /* number */
-		lua_getfield(L, 1, "answer");
-		int t = lua_type(L, -1);
-		lua_pop(L, 1);
-		if (t == LUA_TNIL) luaL_error(L, "quiz{}: 'answer' (the right number) is missing");
-		if (t != LUA_TNUMBER) luaL_error(L, "quiz{}: 'answer' must be a number, not %s", lua_typename(L, t));
-		check_tolerance(L);
-		break;
-	}
-	case 4: {   /* order */
-		int n = check_string_list(L, 1, "items", "quiz", 2, 9);
-		if (!n) luaL_error(L, "quiz{}: 'items' is missing");
-		lua_getfield(L, 1, "answer");
-		int missing = lua_isnil(L, -1);
-		lua_pop(L, 1);
-		if (missing) luaL_error(L, "quiz{}: 'answer' (the right sequence of item numbers) is missing");
-		int_list(L, 1, "answer", n, v, &nv, "item numbers");
-		int seen[10] = { 0 };
-		for (int i = 0; i < nv; i++) seen[v[i]]++;
-		for (int i = 1; i <= n; i++)
-			if (nv != n || seen[i] != 1)
-				luaL_error(L, "quiz{}: 'answer' must list each item number 1 to %d exactly once", n);
-		break;
-	}
-	}
-	check_string_list(L, 1, "hints", "quiz", 0, 9);
+	quiz_type t;
+	if (quiz_lookup(type, &t) < 0)
+		luaL_error(L, "quiz{}: unknown type '%s' (known: %s)", type, quiz_names());
+	quiz_check_fields(L, t);
+	int r = 0;
+	lapi_opt_int(L, 1, "retries", "quiz", 1, 20, &r);
+	if (!check_predict(L, t)) quiz_check_answer(L, t);
+	lapi_check_list(L, 1, "hints", "quiz", 0, 9);
 	new_step(L, "quiz");
 	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
 	return 1;
@@ -536,7 +428,7 @@ static int l_course(lua_State *L)
 	static const char *const fields[] = { "title", "lessons", NULL };
 	check_fields(L, 1, "course", fields);
 	if (!opt_string(L, 1, "title", "course")) luaL_error(L, "course{}: 'title' is missing");
-	if (!check_string_list(L, 1, "lessons", "course", 1, 200)) luaL_error(L, "course{}: 'lessons' is missing");
+	if (!lapi_check_list(L, 1, "lessons", "course", 1, 200)) luaL_error(L, "course{}: 'lessons' is missing");
 	lua_pushstring(L, "course");
 	lua_setfield(L, 1, "kind");
 	lua_settop(L, 1);
@@ -728,7 +620,7 @@ static char *field_dup(lua_State *L, int idx, const char *field)
 	return s;
 }
 
-static char **field_list(lua_State *L, int idx, const char *field, int *count)
+char **lapi_field_list(lua_State *L, int idx, const char *field, int *count)
 {
 	lua_getfield(L, idx, field);
 	if (!lua_istable(L, -1)) { lua_pop(L, 1); if (count) *count = 0; return NULL; }
@@ -744,7 +636,7 @@ static char **field_list(lua_State *L, int idx, const char *field, int *count)
 	return v;
 }
 
-static int field_int(lua_State *L, int idx, const char *field, int dflt)
+int lapi_field_int(lua_State *L, int idx, const char *field, int dflt)
 {
 	lua_getfield(L, idx, field);
 	int v = lua_isnumber(L, -1) ? (int)lua_tointeger(L, -1) : dflt;
@@ -777,12 +669,12 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_getfield(L, t, "timeout");
 	if (lua_isnumber(L, -1)) s->timeout_ms = (int)(lua_tonumber(L, -1) * 1000);
 	lua_pop(L, 1);
-	if ((s->nworkers = field_int(L, t, "processes", 0)) > 0) s->rkind = RUN_PROCESSES;
-	else if ((s->nworkers = field_int(L, t, "threads", 0)) > 0) s->rkind = RUN_THREADS;
+	if ((s->nworkers = lapi_field_int(L, t, "processes", 0)) > 0) s->rkind = RUN_PROCESSES;
+	else if ((s->nworkers = lapi_field_int(L, t, "threads", 0)) > 0) s->rkind = RUN_THREADS;
 	else { s->rkind = RUN_COMMAND; s->nworkers = 1; }
-	s->argv = field_list(L, t, "command", NULL);
-	s->python = field_list(L, t, "python", NULL);
-	s->files = field_list(L, t, "files", NULL);
+	s->argv = lapi_field_list(L, t, "command", NULL);
+	s->python = lapi_field_list(L, t, "python", NULL);
+	s->files = lapi_field_list(L, t, "files", NULL);
 	s->baseline = field_dup(L, t, "baseline");
 	lua_getfield(L, t, "worker");
 	s->ref = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
@@ -791,7 +683,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 		int c = lua_gettop(L);
 		s->csv_file = field_dup(L, c, "file");
 		s->csv_column = field_dup(L, c, "column");
-		s->csv_rows = field_int(L, c, "rows", 0);
+		s->csv_rows = lapi_field_int(L, c, "rows", 0);
 		lua_getfield(L, c, "mean");
 		s->csv_mean = lua_tonumber(L, -1);
 		lua_pop(L, 1);
@@ -799,53 +691,22 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_pop(L, 1);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-static void quiz_to_c(lua_State *L, int st, step *s)
+/* The fields every question has; quiz_to_c adds its type's own. */
+static void quiz_step_to_c(lua_State *L, int st, step *s)
 {
 	char *type = field_dup(L, st, "type");
-	s->qtype = !type || !strcmp(type, "choice") ? QUIZ_CHOICE : !strcmp(type, "multi") ? QUIZ_MULTI
-		: !strcmp(type, "text") ? QUIZ_TEXT : !strcmp(type, "number") ? QUIZ_NUMBER : QUIZ_ORDER;
+	quiz_lookup(type, &s->qtype);   /* checked at the call */
 	free(type);
-	s->choices = field_list(L, st, s->qtype == QUIZ_ORDER ? "items" : "choices", &s->nchoices);
-	s->hints = field_list(L, st, "hints", &s->nhints);
+	s->hints = lapi_field_list(L, st, "hints", &s->nhints);
 	s->explain = expand(field_dup(L, st, "explain"));
-	s->retries = field_int(L, st, "retries", 2);
+	s->retries = lapi_field_int(L, st, "retries", 2);
 	s->predict = expand(field_dup(L, st, "predict"));
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
 	lua_getfield(L, st, "tolerance");
 	s->tolerance = lua_tonumber(L, -1);
 	lua_pop(L, 1);
-	if (s->predict) return;   /* its answer comes from the run */
-	switch (s->qtype) {
-	case QUIZ_CHOICE: s->answer = field_int(L, st, "answer", 1); break;
-	case QUIZ_MULTI:
-	case QUIZ_ORDER:
-		lua_getfield(L, st, "answer");
-		s->nanswers = (int)luaL_len(L, -1);
-		s->answers = xcalloc((size_t)s->nanswers + 1, sizeof *s->answers);
-		for (int i = 0; i < s->nanswers; i++) {
-			lua_geti(L, -1, i + 1);
-			s->answers[i] = (int)lua_tointeger(L, -1);
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-		if (s->qtype == QUIZ_MULTI) qsort(s->answers, (size_t)s->nanswers, sizeof *s->answers, cmp_int);
-		break;
-	case QUIZ_TEXT:
-		s->accept = field_list(L, st, "accept", NULL);
-		s->patterns = field_list(L, st, "patterns", NULL);
-		break;
-	case QUIZ_NUMBER:
-		lua_getfield(L, st, "answer");
-		s->number = lua_tonumber(L, -1);
-		lua_pop(L, 1);
-		break;
-	}
+	quiz_to_c(L, st, s);
 }
 
 int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
@@ -865,16 +726,14 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 			: !strcmp(kind, "run") ? STEP_RUN : STEP_QUIZ;
 		free(kind);
 		s->file = l->file;
-		s->line = field_int(L, st, "line", 0);
+		s->line = lapi_field_int(L, st, "line", 0);
 		s->index = i + 1;
 		s->ref = s->observe = LUA_NOREF;
 		s->title = expand(field_dup(L, st, "title"));
 		s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
 		s->lang = field_dup(L, st, "lang");
 		if (s->kind == STEP_RUN) run_to_c(L, st, s);
-		if (s->kind == STEP_QUIZ) {
-			quiz_to_c(L, st, s);
-		}
+		if (s->kind == STEP_QUIZ) quiz_step_to_c(L, st, s);
 		lua_settop(L, t);
 	}
 	for (int i = 0; i < l->nsteps; i++) {

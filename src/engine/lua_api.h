@@ -31,6 +31,17 @@ int lapi_run_worker_fresh(const char *path, int index, const run_worker *w);
 
 
 
+/* ---- field helpers for the constructors (the quiz table uses them) ---- */
+
+/* Integer field of table idx from lo to hi: 1 and *out, 0 when nil; else
+ * raises "ctor{}: 'field' must be a whole number from lo to hi". */
+int lapi_opt_int(lua_State *L, int idx, const char *field, const char *ctor, int lo, int hi, int *out);
+/* Raises unless field is nil or a list of min..max strings; its length. */
+int lapi_check_list(lua_State *L, int idx, const char *field, const char *ctor, int min, int max);
+/* A checked list of strings, copied (NULL-terminated; NULL when absent). */
+char **lapi_field_list(lua_State *L, int idx, const char *field, int *count);
+int lapi_field_int(lua_State *L, int idx, const char *field, int dflt);
+
 /* The course's shared Lua state (worker functions live in it). */
 lua_State *course_lua(course *c);
 
@@ -56,7 +67,7 @@ void lapi_unref(lua_State *L, int ref);
 /* What an observe function returned. type: a LUA_T* of the first result,
  * LUA_TNONE when it was of no usable kind (a function, a list with holes
  * or non-numbers). */
-typedef struct {
+typedef struct lapi_observed {
 	int type;
 	int boolean;
 	double number;

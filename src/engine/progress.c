@@ -6,6 +6,7 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -487,17 +488,44 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-int progress_export(progress *p, const char *file, char **err)
+/* The row st is on, as a JSON object of table t's columns. */
+static json_t *row_object(sqlite3_stmt *st, const struct table *t)
 {
-	*err = NULL;
-	int csv = ends_with(file, ".csv");
-	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
-	FILE *f = fopen(file, "w");
-	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return -1; }
+	json_t *o = json_object();
+	for (int c = 0; t->cols[c]; c++) {
+		json_t *v;
+		switch (sqlite3_column_type(st, c)) {
+		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
+		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, c)); break;
+		case SQLITE_NULL: v = json_null(); break;
+		default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+		}
+		json_object_set_new(o, t->cols[c], v ? v : json_null());
+	}
+	return o;
+}
+
+/* One CSV line: the table's name, then row o's value of every csv_cols. */
+static void csv_row(FILE *f, const struct table *t, json_t *o)
+{
+	csv_field(f, t->name);
+	for (int k = 1; csv_cols[k]; k++) {
+		fputc(',', f);
+		json_t *v = json_object_get(o, csv_cols[k]);
+		if (json_is_string(v)) csv_field(f, json_string_value(v));
+		else if (json_is_integer(v)) fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		else if (json_is_real(v)) fprintf(f, "%.17g", json_real_value(v));
+	}
+	fputc('\n', f);
+}
+
+/* Writes every table to f, as CSV lines or one JSON object. The number of
+ * rows, or -1: *err on a database error, else a write error (errno). */
+static int export_to(progress *p, FILE *f, int csv, char **err)
+{
 	json_t *root = json_object();
 	json_object_set_new(root, "parlab_progress", json_integer(SCHEMA_VERSION));
-	if (csv)
-		for (int c = 0; csv_cols[c]; c++) fprintf(f, "%s%s", c ? "," : "", csv_cols[c]);
+	for (int c = 0; csv && csv_cols[c]; c++) fprintf(f, "%s%s", c ? "," : "", csv_cols[c]);
 	if (csv) fputc('\n', f);
 	int rows = 0, rc = 0;
 	/* One read transaction: a consistent snapshot. */
@@ -510,33 +538,10 @@ int progress_export(progress *p, const char *file, char **err)
 		if (!st) { rc = -1; break; }
 		json_t *arr = json_array();
 		int s;
-		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-			json_t *o = json_object();
-			for (int c = 0; t->cols[c]; c++) {
-				json_t *v;
-				switch (sqlite3_column_type(st, c)) {
-				case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
-				case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, c)); break;
-				case SQLITE_NULL: v = json_null(); break;
-				default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
-				}
-				json_object_set_new(o, t->cols[c], v ? v : json_null());
-			}
-			if (csv) {
-				for (int k = 0; csv_cols[k]; k++) {
-					if (k) fputc(',', f);
-					if (!k) { csv_field(f, t->name); continue; }
-					json_t *v = json_object_get(o, csv_cols[k]);
-					if (json_is_string(v)) csv_field(f, json_string_value(v));
-					else if (json_is_integer(v)) fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-					else if (json_is_real(v)) fprintf(f, "%.17g", json_real_value(v));
-				}
-				fputc('\n', f);
-				json_decref(o);
-			} else {
-				json_array_append_new(arr, o);
-			}
-			rows++;
+		for (; (s = sqlite3_step(st)) == SQLITE_ROW; rows++) {
+			json_t *o = row_object(st, t);
+			if (csv) { csv_row(f, t, o); json_decref(o); }
+			else json_array_append_new(arr, o);
 		}
 		if (s != SQLITE_DONE) rc = -1;
 		sqlite3_finalize(st);
@@ -544,12 +549,39 @@ int progress_export(progress *p, const char *file, char **err)
 	}
 	if (rc) *err = xasprintf("%s: %s", p->path, sqlite3_errmsg(p->db));
 	sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
-	if (!rc && !csv && json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0) rc = -1;
-	if (!csv) fputc('\n', f);
+	if (!rc && !csv && json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0) rc = -1;   /* errno says why */
+	if (!rc && !csv) fputc('\n', f);
 	json_decref(root);
-	if (fclose(f) != 0 && !rc) rc = -1;
-	if (rc && !*err) *err = xasprintf("%s: %s", file, strerror(errno));
 	return rc ? -1 : rows;
+}
+
+/* The export is written to FILE.tmp-PID in FILE's folder and renamed over
+ * FILE at the end (as trace_save does): an export that fails (a full disk,
+ * a file size limit, FILE a folder) leaves FILE as it was, and no
+ * temporary file behind. */
+int progress_export(progress *p, const char *file, char **err)
+{
+	*err = NULL;
+	int csv = ends_with(file, ".csv");
+	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
+	char *tmp = xasprintf("%s.tmp-%ld", file, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	int e = errno, rows = -1, bad = !f;
+	if (f) {
+		errno = 0;
+		rows = export_to(p, f, csv, err);
+		bad = rows < 0 || fflush(f) != 0 || ferror(f);
+		e = errno ? errno : EIO;
+		if (fclose(f) != 0 && !bad) { bad = 1; e = errno; }
+		if (!bad && rename(tmp, file) != 0) { bad = 1; e = errno; }
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (bad && fd >= 0) unlink(tmp);
+	if (bad && !*err) *err = xasprintf("%s: %s", file, strerror(e));
+	free(tmp);
+	return bad ? -1 : rows;
 }
 
 static const struct table *table_named(const char *name)

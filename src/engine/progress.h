@@ -61,7 +61,9 @@ int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *
 int progress_report(progress *p, FILE *out);
 /* Forgets one course (or all when course is NULL). Returns rows removed. */
 int progress_reset(progress *p, const char *course);
-/* .json or .csv by the file's extension. -1 with *err (caller frees). */
+/* .json or .csv by the file's extension; written to FILE.tmp-PID and
+ * renamed over file, so a failed export leaves file as it was. The rows
+ * exported, or -1 with *err (caller frees). */
 int progress_export(progress *p, const char *file, char **err);
 /* Merges a .json or .csv export; importing twice changes nothing more. */
 int progress_import(progress *p, const char *file, char **err);

@@ -1,8 +1,11 @@
 /*
  * batch.c: the course as a plain-text transcript. Everything comes from the
- * engine and, for runs, from the trace: the same data the TUI draws.
+ * engine and, for runs, from the trace: the same data the TUI draws, and
+ * the same words (answer feedback, verdicts) and text blocks (markup.c).
  */
 #include "ui/batch.h"
+#include "engine/markup.h"
+#include "engine/quiz.h"
 #include "trace/trace_file.h"
 #include "trace/trace_stats.h"
 #include "util/fs.h"
@@ -45,39 +48,39 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
 	if (col) fputc('\n', out);
 }
 
-/* Text steps: paragraphs, "# " headings, "- " items, indented verbatim. */
+/* Does block b leave an empty line before next (may be NULL)? Headings
+ * and paragraphs always do (print_text puts it after them); a run of items
+ * or verbatim lines stays together unless a blank line parts it. */
+static int gap_after(const markup_block *b, const markup_block *next)
+{
+	if (!next) return 0;
+	switch (b->kind) {
+	case MARKUP_ITEM: return next->kind == MARKUP_PARAGRAPH || next->kind == MARKUP_HEADING;
+	case MARKUP_VERBATIM: return next->kind != MARKUP_VERBATIM && next->kind != MARKUP_BLANK;
+	default: return 0;
+	}
+}
+
+/* Text steps, notes and explanations: the engine's blocks (markup.h) as
+ * plain text: headings and paragraphs re-wrapped with an empty line after,
+ * "  - " items, verbatim lines as written. */
 static void print_text(FILE *out, const char *body)
 {
-	const char *p = body;
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		if (len == 0) { p += eol ? 1 : 0; if (!eol) break; continue; }
-		if (!strncmp(p, "  ", 2)) {
-			fprintf(out, "%.*s\n", (int)len, p);
-			p += len + (eol != NULL);
-			if (*p && *p != '\n' && strncmp(p, "  ", 2)) fputc('\n', out);
-			continue;
+	markup *m = markup_parse(body);
+	for (int i = 0; i < markup_count(m); i++) {
+		const markup_block *b = markup_at(m, i), *prev = markup_at(m, i - 1), *next = markup_at(m, i + 1);
+		switch (b->kind) {
+		case MARKUP_HEADING: fprintf(out, "%s\n\n", b->text); break;
+		case MARKUP_PARAGRAPH: wrap(out, b->text, strlen(b->text), "", ""); fputc('\n', out); break;
+		case MARKUP_ITEM: wrap(out, b->text, strlen(b->text), "  - ", "    "); break;
+		case MARKUP_VERBATIM: fprintf(out, "%s\n", b->text); break;
+		case MARKUP_BLANK:   /* the author parted a run of items or verbatim lines */
+			if (prev->kind == MARKUP_ITEM || prev->kind == MARKUP_VERBATIM) fputc('\n', out);
+			break;
 		}
-		if (!strncmp(p, "# ", 2)) {
-			fprintf(out, "%.*s\n\n", (int)len - 2, p + 2);
-			p += len + (eol != NULL);
-			continue;
-		}
-		/* A paragraph (or list item) runs to a blank, verbatim or item line. */
-		int item = !strncmp(p, "- ", 2);
-		const char *q = p + len + (eol != NULL);
-		while (*q && *q != '\n' && strncmp(q, "  ", 2) && strncmp(q, "- ", 2) && strncmp(q, "# ", 2)) {
-			const char *e2 = strchr(q, '\n');
-			q = e2 ? e2 + 1 : q + strlen(q);
-		}
-		if (item) {
-			wrap(out, p + 2, (size_t)(q - p - 2), "  - ", "    ");
-			if (*q && *q != '\n' && strncmp(q, "- ", 2) && strncmp(q, "  ", 2)) fputc('\n', out);
-		}
-		else { wrap(out, p, (size_t)(q - p), "", ""); fputc('\n', out); }
-		p = q;
+		if (gap_after(b, next)) fputc('\n', out);
 	}
+	markup_free(m);
 }
 
 static void print_code(FILE *out, const step *s)
@@ -154,9 +157,7 @@ static void print_summary(FILE *out, const trace *t)
 static char *save_dir;    /* --save-trace DIR, or NULL */
 static int nsaved;        /* runs saved so far: the NN of DIR/NN-slug.trace */
 
-
-/* Saves every run of the session into dir (created if missing). main.c
- * declares it (batch.h is not this change's to edit). */
+/* Saves every run of the session into dir (created if missing); see batch.h. */
 int batch_save_traces(const char *dir, char **err)
 {
 	*err = NULL;
@@ -275,29 +276,21 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	return engine_run_failed(e) || unsaved;
 }
 
-/* Says how an answer was judged; the right answer (and for text, every
- * accepted form) when it was not right. */
-static void print_judged(const step *s, const char *line, int rc, const quiz_result *res, FILE *out)
+/* Says how an answer was judged, in the engine's words (the TUI's too);
+ * input of no answer's shape, and the right answer after it. */
+static void print_judged(engine *e, const step *s, const char *line, int rc, FILE *out)
 {
-	char *right = engine_right_answer(s), *all = engine_accepted(s);
-	const char *also = strcmp(all, right) ? all : NULL;
-	if (rc < 0 && s->qtype == QUIZ_CHOICE)
-		fprintf(out, "'%s' is not one of the choices. The answer is %s\n", line, right);
-	else if (rc < 0)
-		fprintf(out, "'%s' is no answer here (%s). The answer is %s\n", line, res->why, right);
-	else if (s->qtype == QUIZ_CHOICE && res->correct)
-		fprintf(out, "Right: %d) %s\n", res->choice, s->choices[res->choice - 1]);
-	else if (s->qtype == QUIZ_CHOICE)
-		fprintf(out, "Not quite: you chose %d); the answer is %s\n", res->choice, right);
-	else if (res->correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
-		fprintf(out, "Right.\n");
-	else if (res->correct)
-		fprintf(out, "Right: %s\n", right);
-	else
-		fprintf(out, "Not quite: the answer is %s\n", right);
-	if ((rc < 0 || !res->correct) && also) fprintf(out, "Accepted answers: %s\n", also);
-	free(right);
-	free(all);
+	if (rc < 0) {
+		char *no = engine_not_an_answer(s, line), *shown = engine_answer_shown(s);
+		fprintf(out, "%s. %s\n", no, shown);
+		free(no);
+		free(shown);
+		return;
+	}
+	engine_feedback fb;
+	engine_feedback_of(e, s, &fb);
+	if (fb.said) fprintf(out, "%s\n", fb.text);
+	engine_feedback_free(&fb);
 }
 
 /* The next answer line: comments (#) passed over, the newline dropped, a
@@ -328,7 +321,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		snprintf(num, sizeof num, "  %d) ", i + 1);
 		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
 	}
-	if (s->qtype != QUIZ_CHOICE) fprintf(out, "%s\n", engine_quiz_prompt(s));
+	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
 	fputs("answer> ", out);
 	fflush(out);
@@ -351,11 +344,13 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		return;
 	}
 	if (rc < 0 && s->predict) {
-		fprintf(out, "'%s' is no answer here (%s): no prediction kept.\n\n", line, res.why);
+		char *no = engine_not_an_answer(s, line);
+		fprintf(out, "%s: no prediction kept.\n\n", no);
+		free(no);
 		return;
 	}
-	print_judged(s, line, rc, &res, out);
-	engine_reveal(e, s);   /* the answer is on the page now */
+	engine_reveal(e, s);   /* the answer goes on the page now */
+	print_judged(e, s, line, rc, out);
 	if (s->explain) print_text(out, s->explain);
 	fputc('\n', out);
 }

@@ -20,9 +20,9 @@ mini="$src/tests/lessons/good/mini.lua"
 out=$(echo "  THREE " | "$parlab" "$mini" | cat)
 [[ "$out" == *"Right: 2) three"* ]] || bad "answer by text: $out"
 out=$(echo "1" | "$parlab" "$mini" | cat)
-[[ "$out" == *"Not quite: you chose 1); the answer is 2) three"* && "$out" == *"Three worker processes were forked."* ]] || bad "wrong answer feedback"
+[[ "$out" == *"Not quite. The answer is 2) three"* && "$out" == *"Three worker processes were forked."* ]] || bad "wrong answer feedback"
 out=$("$parlab" --batch "$mini" </dev/null)
 [[ "$out" == *"(no answer: skipped)"* ]] || bad "EOF must skip"
 out=$(echo "seven" | "$parlab" --batch "$mini")
-[[ "$out" == *"'seven' is not one of the choices"* ]] || bad "bad answer text"
+[[ "$out" == *'"seven" is not one of the choices (1-3). The answer is 2) three'* ]] || bad "bad answer text"
 exit $fail

@@ -1,10 +1,15 @@
 /* test_progress: the progress store: positions and answers read back, two
- * processes writing at once, a writer killed mid-way, a corrupt file. */
+ * processes writing at once, a writer killed mid-way, a corrupt file; a
+ * question settled in one session reads as settled in the next (resume). */
 #include "check.h"
+#include "engine/engine.h"
 #include "engine/progress.h"
 #include "util/xmalloc.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -259,6 +264,192 @@ static void test_failed_write(const char *base)
 	free(dir);
 }
 
+/* Files in dir whose name starts with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix))) n++;
+	if (d) closedir(d);
+	return n;
+}
+
+/* The first bytes of a file (up to cap - 1), or "" when unreadable. */
+static void slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	buf[n] = '\0';
+	if (f) fclose(f);
+}
+
+/* Child: exports to target with files capped at 4 KiB (SIGXFSZ ignored, so
+ * a write past it fails with EFBIG). Exits 0 when the export said so. */
+static void capped_export(const char *dir, const char *target)
+{
+	progress *p = progress_open(dir, stderr);
+	if (!p) _exit(2);
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = { 4096, 4096 };
+	setrlimit(RLIMIT_FSIZE, &rl);
+	char *err = NULL;
+	int rc = progress_export(p, target, &err);
+	if (err) fprintf(stderr, "capped export: %s\n", err);
+	_exit(rc == -1 && err && strstr(err, target) && strstr(err, strerror(EFBIG)) ? 0 : 1);
+}
+
+/* A failed export leaves the file it was to replace as it was, and no
+ * temporary file; a good one replaces it. */
+static void test_export_fails(const char *base)
+{
+	char *dir = fresh_dir(base, "export");
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	if (!p) { free(dir); return; }
+	for (int i = 0; i < 200; i++)   /* an export of some 40 KB */
+		progress_answer(p, "course", "01-a.lua", i % 5, "A question long enough to fill the export", "an answer", i % 2);
+	progress_close(p);
+	char *target = xasprintf("%s/out.json", dir), buf[64];
+	FILE *f = fopen(target, "w");
+	if (f) { fputs("the last export\n", f); fclose(f); }
+	pid_t c = fork();
+	if (c == 0) capped_export(dir, target);
+	int st = -1;
+	waitpid(c, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	slurp(target, buf, sizeof buf);
+	CHECK_STR(buf, "the last export\n");
+	CHECK(count_prefixed(dir, "out.json.tmp-") == 0);
+	/* FILE a folder: refused, the folder as it was, no temporary file */
+	char *folder = xasprintf("%s/folder.csv", dir), *err = NULL;
+	CHECK(mkdir(folder, 0700) == 0);
+	p = progress_open(dir, stderr);
+	CHECK(p && progress_export(p, folder, &err) == -1);
+	CHECK_CONTAINS(err, "folder.csv: Is a directory");
+	free(err);
+	CHECK(count_prefixed(dir, "folder.csv.tmp-") == 0 && count_prefixed(folder, "") == 2);   /* . and .. */
+	/* and a good export replaces the file */
+	err = NULL;
+	CHECK(p && progress_export(p, target, &err) == 200);
+	free(err);
+	slurp(target, buf, sizeof buf);
+	CHECK(buf[0] == '{');
+	CHECK(count_prefixed(dir, "out.json.tmp-") == 0);
+	progress_close(p);
+	free(folder);
+	free(target);
+	free(dir);
+}
+
+/* One session on mini.lua's question (lesson 1, step 5) with progress kept
+ * in dir: the answers given, then the engine and the store closed. */
+static void session(const char *dir, const char *const *answers)
+{
+	char *err = NULL;
+	course *c = course_load(fixture("lessons/good/mini.lua"), &err);
+	progress *p = progress_open(dir, stderr);
+	CHECK(c && p);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); return; }
+	engine *e = engine_new(c, NULL);
+	engine_set_progress(e, p, "mini");
+	engine_goto(e, 0, 4);
+	quiz_result res;
+	for (const char *const *a = answers; *a; a++) CHECK(engine_answer(e, *a, &res) == 0);
+	CHECK(engine_hint(e) != NULL);
+	engine_free(e);
+	progress_close(p);
+	course_free(c);
+}
+
+/* The state of that question in a fresh session on dir; the view, the
+ * feedback, engine_settled and the lesson's status must agree. */
+static void resumed(const char *dir, int settled, int correct, const char *said)
+{
+	char *err = NULL;
+	course *c = course_load(fixture("lessons/good/mini.lua"), &err);
+	progress *p = progress_open(dir, stderr);
+	CHECK(c && p);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); return; }
+	engine *e = engine_new(c, NULL);
+	engine_set_progress(e, p, "mini");
+	const step *q = &course_lesson(c, 0)->steps[4];
+	engine_quiz_view v;
+	engine_quiz_state(e, q, &v);
+	CHECK(v.tries == 0 && v.nhints == 0 && v.last_input == NULL);
+	CHECK(v.settled == settled && engine_settled(e, q) == settled);
+	CHECK(v.earlier == settled);
+	CHECK(v.correct == correct);
+	CHECK(v.revealed == (settled && !correct));
+	CHECK(v.tries_left == (settled ? 0 : 2));
+	lesson_status st;
+	engine_lesson_status(e, 0, &st);
+	CHECK(st.questions == 1 && st.settled == settled && st.asked == 1 && st.right == correct);
+	engine_feedback fb;
+	engine_feedback_of(e, q, &fb);
+	CHECK(fb.said == (said != NULL) && fb.shown == settled && fb.right == correct);
+	if (said) CHECK_STR(fb.text, said);
+	engine_feedback_free(&fb);
+	CHECK(engine_hint_at(e, q, 0) == NULL);   /* hints are this session's */
+	engine_free(e);
+	progress_close(p);
+	course_free(c);
+}
+
+static void test_resume_settled(const char *base)
+{
+	static const char *const right[] = { "2", NULL }, *const out[] = { "1", "3", NULL }, *const one[] = { "1", NULL };
+	char *dir = fresh_dir(base, "resume-right");
+	session(dir, right);
+	resumed(dir, 1, 1, "Answered right in an earlier session. The answer is 2) three");
+	free(dir);
+	dir = fresh_dir(base, "resume-out");   /* out of tries: settled, the answer shown */
+	session(dir, out);
+	resumed(dir, 1, 0, "Answered in an earlier session. The answer is 2) three");
+	free(dir);
+	dir = fresh_dir(base, "resume-open");  /* one wrong answer: still open */
+	session(dir, one);
+	resumed(dir, 0, 0, NULL);
+	free(dir);
+}
+
+/* The view within one session: tries, the last answer, hints shown. */
+static void test_view(void)
+{
+	char *err = NULL;
+	course *c = course_load(fixture("lessons/good/mini.lua"), &err);
+	CHECK(c != NULL);
+	if (!c) { free(err); return; }
+	engine *e = engine_new(c, NULL);
+	engine_goto(e, 0, 4);
+	const step *q = engine_step(e);
+	engine_quiz_view v;
+	quiz_result res;
+	engine_quiz_state(e, q, &v);
+	CHECK(!v.tries && !v.settled && v.tries_left == 2 && !v.chosen);
+	CHECK(engine_answer(e, "one", &res) == 0);
+	engine_quiz_state(e, q, &v);
+	CHECK(v.tries == 1 && v.chosen == 1 && !v.correct && !v.revealed && v.tries_left == 1 && !v.earlier);
+	CHECK_STR(v.last_input, "one");
+	CHECK_STR(engine_hint(e), "Count the lanes.");
+	engine_goto(e, 0, 0);
+	engine_goto(e, 0, 4);   /* hints shown stay with the question */
+	CHECK_STR(engine_hint(e), "It is more than two.");
+	CHECK(engine_hint(e) == NULL);
+	engine_quiz_state(e, q, &v);
+	CHECK(v.nhints == 2);
+	CHECK_STR(engine_hint_at(e, q, 1), "It is more than two.");
+	CHECK(engine_hint_at(e, q, 2) == NULL);
+	CHECK(engine_answer(e, "2", &res) == 0);
+	engine_quiz_state(e, q, &v);
+	CHECK(v.tries == 2 && v.correct && v.settled && !v.revealed && v.tries_left == 0 && v.chosen == 2);
+	engine_quiz_state(e, &course_lesson(c, 0)->steps[0], &v);   /* not a question */
+	CHECK(!v.tries && !v.settled);
+	engine_free(e);
+	course_free(c);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -269,6 +460,9 @@ int main(void)
 	test_killed_writer(base);
 	test_corrupt(base);
 	test_failed_write(base);
+	test_export_fails(base);
+	test_resume_settled(base);
+	test_view();
 	char *cmd = xasprintf("rm -rf '%s'", base);
 	if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
 	free(cmd);

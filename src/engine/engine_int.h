@@ -1,0 +1,77 @@
+/* engine_int: what the files of a session share (private to src/engine).
+ * The session is split by concern:
+ *   engine.c           the session: course position, moves, settled
+ *                      questions, lesson status and scores
+ *   engine_progress.c  keeping it in the progress database: moves, answers,
+ *                      predictions, time per lesson; resuming from it
+ *   engine_run.c       runs: the scratch folder, the runner's callbacks,
+ *                      the comparison with a baseline run
+ *   engine_answer.c    answers: judging (through quiz.c), hints, the
+ *                      per-question view and the feedback words
+ *   engine_predict.c   predictions, the observe calls after a run, verdicts
+ * Shared internal functions carry the eng_ prefix; exported ones engine_. */
+#ifndef PARLAB_ENGINE_INT_H
+#define PARLAB_ENGINE_INT_H
+#include "engine/engine.h"
+#include "engine/progress.h"
+
+/* What the engine keeps per step (of every lesson), this session's and
+ * what the saved progress says. */
+struct sstate {
+	unsigned seen : 1, saved_seen : 1, first_right : 1, right : 1, revealed : 1;
+	unsigned last_right : 1;      /* the last judged answer was right */
+	unsigned predicted_now : 1;   /* a prediction was made in this session */
+	int tries;            /* answers judged (predictions: verdicts) */
+	int last_choice;      /* choice questions: the last answer's choice */
+	char *last_input;     /* the last judged answer, as typed */
+	int hints_shown;      /* hints shown, in order */
+	int saved_tries;      /* answers in the saved progress */
+	int saved_first_right, saved_right;
+	char *prediction;     /* predict questions: the student's, as typed */
+	int pred_judged;      /* a run has judged this prediction */
+	int sum_ref, prev_ref;    /* run steps: summaries of the last two runs */
+	int64_t wall, work;       /* run steps: the last run's wall and CPU time, 0 never run */
+};
+
+struct engine {
+	course *c;
+	loop *l;
+	int li, si;           /* lesson, step */
+	run *r;
+	trace *t;             /* last run's trace */
+	const step *t_step;   /* the step that trace belongs to */
+	int run_failed, run_skipped;
+	char *scratch;        /* the run's scratch folder, or NULL */
+	int *loff;            /* each lesson's first step in ss */
+	struct sstate *ss;
+	engine_verdict *verd; /* the last run's verdicts on predictions */
+	int nverd;
+	run_events user_ev;
+	progress *prog;       /* where progress is kept, or NULL */
+	char *prog_course;    /* the course's id there */
+	int prog_li;          /* the lesson whose time is being counted */
+	int64_t prog_since;   /* the last sign of life (loop_now_ns) */
+	int64_t prog_active;  /* time counted for prog_li, not yet written */
+};
+
+/* engine.c: the state of step s (any step of the course). */
+struct sstate *eng_sst(const engine *e, const step *s);
+
+/* engine_progress.c */
+/* The student moved (from lesson old_li): the step is seen, and kept. */
+void eng_note_move(engine *e, int old_li);
+/* One more judged answer to s (predict questions: a verdict); choice: the
+ * choice it meant, else 0. */
+void eng_note_answer(engine *e, const step *s, const char *input, int correct, int choice);
+/* A prediction on s, kept until its run judges it. */
+void eng_note_prediction(engine *e, const step *s, const char *input);
+
+/* engine_run.c: ends the run and removes its scratch folder. */
+void eng_drop_run(engine *e);
+
+/* engine_predict.c */
+/* After run r: its summary, and a verdict for each prediction on it. */
+void eng_observe_run(engine *e, const step *r);
+void eng_free_verdicts(engine *e);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * engine_predict.c: predict, then observe. A predict question's answer is
+ * kept as the prediction; when the run it names ends, the engine builds
+ * the run's summary (lua_observe.c), calls each question's observe with
+ * it, turns what observe returned into the question's right answer for
+ * this run (quiz_observed) and judges the prediction by its type's rules.
+ * The verdicts belong to that run until the next one.
+ */
+#include "engine/engine_int.h"
+#include "engine/lua_api.h"
+#include "engine/quiz.h"
+#include "util/xmalloc.h"
+
+#include <lauxlib.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Forgets the last run's verdicts. */
+void eng_free_verdicts(engine *e)
+{
+	for (int i = 0; i < e->nverd; i++) {
+		free(e->verd[i].prediction);
+		free(e->verd[i].observed);
+		free(e->verd[i].note);
+		free(e->verd[i].error);
+	}
+	free(e->verd);
+	e->verd = NULL;
+	e->nverd = 0;
+}
+
+const char *engine_prediction(const engine *e, const step *q)
+{
+	return q && q->kind == STEP_QUIZ ? eng_sst(e, q)->prediction : NULL;
+}
+
+char *engine_answer_text(const step *q, const char *input)
+{
+	return quiz_spell(q, input);
+}
+
+int engine_unpredicted(const engine *e, const step *r)
+{
+	int li, n = 0;
+	if (!r || engine_locate(e, r, &li) < 0) return 0;
+	const lesson *l = course_lesson(e->c, li);
+	for (int i = 0; i < l->nsteps; i++)
+		if (l->steps[i].predicts == r && !eng_sst(e, &l->steps[i])->prediction) n++;
+	return n;
+}
+
+char *engine_verdict_seen(const engine_verdict *v)
+{
+	if (v->observed && v->note) return xasprintf("%s (%s)", v->observed, v->note);
+	return v->observed || v->note ? xstrdup(v->observed ? v->observed : v->note) : NULL;
+}
+
+const char *engine_verdict_says(const engine_verdict *v)
+{
+	if (v->error) return v->error;
+	if (v->judged) return v->correct ? "Right: your machine did what you predicted." : "Not quite: your machine did otherwise.";
+	return v->prediction ? "Not judged yet: run it again." : "Nothing was predicted, so nothing is judged.";
+}
+
+int engine_verdicts(engine *e, const step *r, const engine_verdict **v)
+{
+	*v = r && r == e->t_step ? e->verd : NULL;
+	return *v ? e->nverd : 0;
+}
+
+/* Why o, what observe returned, is no answer to q (caller frees). */
+static char *not_observed(const step *q, const lapi_observed *o)
+{
+	static const char *const lname[] = { [LUA_TNUMBER] = "number", [LUA_TSTRING] = "string",
+		[LUA_TTABLE] = "list", [LUA_TFUNCTION] = "function" };
+	const char *what = o->type >= 0 && o->type < (int)(sizeof lname / sizeof *lname) && lname[o->type]
+			   ? lname[o->type] : "value";
+	return xasprintf("%s:%d: observe returned a %s that is no answer to this %s question",
+			 q->file, q->line, what, quiz_name(q->qtype));
+}
+
+/* Judges the prediction on q by what observe said (o). */
+static void verdict_of(engine *e, const step *q, const lapi_observed *o, engine_verdict *v)
+{
+	v->note = o->note ? xstrdup(o->note) : NULL;
+	if (o->type == LUA_TNIL) return;   /* the run could not tell (yet) */
+	if (o->type == LUA_TBOOLEAN) {
+		v->judged = v->prediction != NULL;
+		v->correct = o->boolean;
+		return;
+	}
+	step s;
+	char *acc[2];
+	int ans[LAPI_MAX_LIST];
+	if (quiz_observed(q, o, &s, acc, ans) < 0) { v->error = not_observed(q, o); return; }
+	v->observed = engine_right_answer(&s);
+	quiz_result r = { 0 };
+	if (v->prediction && quiz_judge(course_lua(e->c), &s, v->prediction, &r) == 0) {
+		v->judged = 1;
+		v->correct = r.correct;
+	}
+}
+
+/* After run r: its summary, and a verdict for each prediction on it. */
+void eng_observe_run(engine *e, const step *r)
+{
+	lua_State *L = course_lua(e->c);
+	struct sstate *x = eng_sst(e, r);
+	eng_free_verdicts(e);
+	if (e->run_skipped) return;
+	lapi_unref(L, x->prev_ref);
+	x->prev_ref = x->sum_ref;
+	char *why = NULL;
+	x->sum_ref = lapi_summary(L, e->t, e->run_failed, x->prev_ref, &why);
+	int li;
+	engine_locate(e, r, &li);
+	const lesson *l = course_lesson(e->c, li);
+	const char **titles = xcalloc((size_t)l->nsteps, sizeof *titles);
+	int *refs = xcalloc((size_t)l->nsteps, sizeof *refs), nr = 0;
+	for (int i = 0; i < l->nsteps; i++) {
+		const struct sstate *y = &e->ss[e->loff[li] + i];
+		if (l->steps[i].kind == STEP_RUN && y->sum_ref != LUA_NOREF) {
+			titles[nr] = l->steps[i].title;
+			refs[nr++] = y->sum_ref;
+		}
+	}
+	for (int i = 0; i < l->nsteps; i++) {
+		const step *q = &l->steps[i];
+		if (q->predicts != r) continue;
+		struct sstate *qs = eng_sst(e, q);
+		e->verd = xrealloc(e->verd, sizeof *e->verd * (size_t)(e->nverd + 1));
+		engine_verdict *v = &e->verd[e->nverd++];
+		*v = (engine_verdict){ .q = q, .prediction = qs->prediction ? xstrdup(qs->prediction) : NULL };
+		lapi_observed o;
+		if (x->sum_ref == LUA_NOREF)
+			v->error = xasprintf("%s:%d: no summary of the run to judge by: %s", q->file, q->line, why);
+		else if (lapi_observe(L, q->observe, x->sum_ref, v->prediction, titles, refs, nr, &o) < 0)
+			v->error = xstrdup(o.error);
+		else
+			verdict_of(e, q, &o, v);
+		if (x->sum_ref != LUA_NOREF) lapi_observed_free(&o);
+		if (v->judged && !qs->pred_judged) {   /* a prediction is scored once */
+			qs->pred_judged = 1;
+			eng_note_answer(e, q, v->prediction, v->correct, 0);
+		}
+	}
+	free(titles);
+	free(refs);
+	free(why);
+}

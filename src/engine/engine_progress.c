@@ -1,0 +1,128 @@
+/*
+ * engine_progress.c: a session kept in the progress database (progress.c):
+ * every move, answer and prediction as it happens, time per lesson from
+ * the student's signs of life, and on engine_set_progress what an earlier
+ * session left (steps seen, answers, predictions) read back in.
+ */
+#include "engine/engine_int.h"
+#include "util/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A lesson file as the database knows it: its name without the folder. */
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+/* A student away longer than this between two signs of life (a key, a
+ * move, an answer, a run) was not studying: count this much of the gap. */
+#define AWAY_NS (5LL * 60 * 1000000000LL)
+
+/* The time since the last sign of life counts for lesson prog_li. */
+static void tick(engine *e)
+{
+	int64_t now = loop_now_ns(), gap = now - e->prog_since;
+	if (gap > 0) e->prog_active += gap < AWAY_NS ? gap : AWAY_NS;
+	e->prog_since = now;
+}
+
+char *engine_progress_problem(engine *e)
+{
+	return progress_take_problem(e->prog);
+}
+
+void engine_touch(engine *e)
+{
+	if (e->prog) tick(e);
+}
+
+/* Writes the time counted for lesson prog_li; lesson li counts from now. */
+static void note_time(engine *e)
+{
+	const lesson *l = course_lesson(e->c, e->prog_li);
+	tick(e);
+	if (l && e->prog_active > 0)
+		progress_add_time(e->prog, e->prog_course, base_name(l->file), (double)e->prog_active / 1e9);
+	e->prog_active = 0;
+	e->prog_li = e->li;
+}
+
+void eng_note_move(engine *e, int old_li)
+{
+	e->ss[e->loff[e->li] + e->si].seen = 1;
+	if (!e->prog) return;
+	if (old_li != e->li) note_time(e);
+	else tick(e);
+	progress_set_position(e->prog, e->prog_course, base_name(engine_lesson(e)->file), e->li, e->si);
+}
+
+/* One more judged answer to s (for a predict question: a verdict). */
+void eng_note_answer(engine *e, const step *s, const char *input, int correct, int choice)
+{
+	struct sstate *x = eng_sst(e, s);
+	if (!x->tries++) x->first_right = correct;
+	if (correct) x->right = 1;
+	x->last_right = correct != 0;
+	x->last_choice = choice;
+	free(x->last_input);
+	x->last_input = xstrdup(input ? input : "");
+	if (!e->prog) return;
+	tick(e);
+	progress_answer(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), s->body, input, correct);
+}
+
+/* A prediction on s: kept (the run judges it), and saved. */
+void eng_note_prediction(engine *e, const step *s, const char *input)
+{
+	struct sstate *x = eng_sst(e, s);
+	free(x->prediction);
+	x->prediction = xstrdup(input);
+	x->pred_judged = 0;
+	x->predicted_now = 1;
+	if (e->prog) progress_predict(e->prog, e->prog_course, base_name(s->file), engine_locate(e, s, NULL), input);
+}
+
+/* The saved progress of one step (progress_steps). */
+static void load_step(void *arg, const char *file, int si, int seen, int answers, int first_right, int any_right,
+		      const char *prediction)
+{
+	engine *e = arg;
+	for (int i = 0; i < course_nlessons(e->c); i++) {
+		const lesson *l = course_lesson(e->c, i);
+		if (strcmp(base_name(l->file), file) || si < 0 || si >= l->nsteps) continue;
+		struct sstate *x = &e->ss[e->loff[i] + si];
+		x->saved_seen = seen != 0;
+		x->saved_tries = answers;
+		x->saved_first_right = first_right;
+		x->saved_right = any_right;
+		if (prediction && !x->prediction && l->steps[si].predict) {
+			x->prediction = xstrdup(prediction);
+			x->pred_judged = answers > 0;   /* its verdict is saved already */
+		}
+	}
+}
+
+void engine_set_progress(engine *e, progress *p, const char *course_id)
+{
+	if (e->prog) {
+		note_time(e);
+		free(e->prog_course);
+		e->prog = NULL;
+		e->prog_course = NULL;
+	}
+	if (!p || !course_id) return;
+	e->prog = p;
+	e->prog_course = xstrdup(course_id);
+	progress_steps(p, course_id, load_step, e);
+	for (int i = 0; i < course_nlessons(e->c); i++) {
+		const lesson *l = course_lesson(e->c, i);
+		progress_lesson(p, course_id, base_name(l->file), i, l->title, l->nsteps);
+	}
+	e->prog_li = e->li;
+	e->prog_since = loop_now_ns();
+	e->prog_active = 0;
+}
+

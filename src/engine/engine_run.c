@@ -1,0 +1,212 @@
+/*
+ * engine_run.c: running the current run step. A run gets a scratch folder
+ * of its own (the runner works in it; it is removed with the run) and is
+ * handed to src/run with callbacks that execute on the runner's side:
+ * nothing of a lesson's work happens in this process. When it ends, its
+ * figures are kept for the runs that name it as their baseline, and the
+ * predictions on it are judged (engine_predict.c).
+ */
+#include "engine/engine_int.h"
+#include "engine/lua_api.h"
+#include "engine/prepare.h"
+#include "util/xmalloc.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the scratch folder ---------------------------------------------------------- */
+
+/* nftw: removes each entry, the folder's contents before the folder. */
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Removes the scratch folder and whatever the run left in it. */
+static void drop_scratch(engine *e)
+{
+	if (!e->scratch) return;
+	nftw(e->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(e->scratch);
+	e->scratch = NULL;
+}
+
+/* A fresh scratch folder in $TMPDIR (or /tmp), or NULL and *err: a run
+ * without one must not start, or it would work in (and litter) the
+ * current folder. */
+static char *make_scratch(char **err)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *dir = tmp && *tmp ? tmp : "/tmp";
+	char *tmpl = xasprintf("%s/parlab-run-XXXXXX", dir);
+	if (mkdtemp(tmpl)) return tmpl;
+	*err = xasprintf("cannot make a scratch folder for the run in %s: %s", dir, strerror(errno));
+	free(tmpl);
+	return NULL;
+}
+
+/* Ends the run (if any) and removes its scratch folder. */
+void eng_drop_run(engine *e)
+{
+	if (e->r) { run_free(e->r); e->r = NULL; }
+	drop_scratch(e);
+}
+
+/* ---- the runner's side ------------------------------------------------------------ */
+
+typedef struct {
+	engine *e;
+	const step *s;
+} run_ctx;
+
+static run_ctx the_ctx;   /* the runner's copy is what its children read */
+
+/* Runner side. */
+static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
+{
+	(void)err_fd;
+	run_ctx *rc = ctx;
+	const step *s = rc->s;
+	FILE *msg = fdopen(dup(out_fd), "w");
+	if (!msg) return 1;
+	setvbuf(msg, NULL, _IOLBF, 0);
+	int rc_ = 0;
+	if (prepare_files(course_dir(rc->e->c), s->files, msg) < 0) rc_ = 1;
+	if (!rc_ && s->csv_file &&
+	    prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
+	if (!rc_ && s->rkind == RUN_COMMAND && *argv &&
+	    (!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"))) {
+		/* Unbuffered, a print becomes two writes (text, newline) and lines of
+		 * processes sharing the pipe can interleave mid-line; buffered, each
+		 * line leaves whole, as from a terminal's line buffering. */
+		unsetenv("PYTHONUNBUFFERED");
+		const char *py = prepare_python(s->python, msg);
+		if (!py) rc_ = 1;
+		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */
+	}
+	fclose(msg);
+	return rc_;
+}
+
+/* Worker side: a child process of the runner, or a thread. */
+static int work_cb(void *ctx, const run_worker *w)
+{
+	run_ctx *rc = ctx;
+	if (rc->s->rkind == RUN_THREADS)
+		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w);
+	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w);
+}
+
+/* Screen side: the trace grew; the front end redraws. */
+static void on_update(run *r, void *arg)
+{
+	(void)r;
+	engine *e = arg;
+	if (e->user_ev.update) e->user_ev.update(r, e->user_ev.arg);
+}
+
+/* Wall time and CPU work (the workers' CPU time) of a finished trace. */
+static void figures_of(const trace *t, int64_t *wall, int64_t *work)
+{
+	*wall = trace_end(t);
+	*work = 0;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		const trace_task *k = trace_task_at(t, i);
+		if (k->worker >= 0) *work += k->cpu_ns;
+	}
+}
+
+static const step *find_run(const lesson *l, const char *title)
+{
+	for (int i = 0; l && i < l->nsteps; i++)
+		if (l->steps[i].kind == STEP_RUN && l->steps[i].title && !strcmp(l->steps[i].title, title))
+			return &l->steps[i];
+	return NULL;
+}
+
+/* Keeps this run's figures and, if the step names a baseline run that has
+ * been run, says how the two compare, as a line of the trace (so the TUI's
+ * output pane and the batch transcript both show it). Speedup is work done
+ * per second of wall time, relative to the baseline's. */
+static void compare(engine *e, const step *s, trace *t)
+{
+	struct sstate *x = eng_sst(e, s);
+	figures_of(t, &x->wall, &x->work);
+	int64_t wall = x->wall, work = x->work;
+	if (!s->baseline || e->run_failed || e->run_skipped) return;
+	const step *base = find_run(engine_lesson(e), s->baseline);
+	const struct sstate *b = base ? eng_sst(e, base) : NULL;
+	char msg[256], w1[24], w2[24];
+	if (!b || b->wall <= 0 || b->work <= 0 || wall <= 0) {
+		snprintf(msg, sizeof msg, "run \"%s\" too, to compare this run with it", s->baseline);
+	} else {
+		double time_ratio = (double)wall / (double)b->wall, work_ratio = (double)work / (double)b->work;
+		snprintf(msg, sizeof msg, "vs \"%s\": %.2fx the CPU work in %.2fx the wall time (%s vs %s): speedup %.2fx",
+			 s->baseline, work_ratio, time_ratio, trace_fmt_ns(w1, sizeof w1, wall),
+			 trace_fmt_ns(w2, sizeof w2, b->wall), work_ratio / time_ratio);
+	}
+	trace_line_add(t, -1, trace_end(t), 0, msg, strlen(msg));
+}
+
+/* Screen side: the run ended: its figures, the baseline line, the verdicts. */
+static void on_done(run *r, void *arg)
+{
+	engine *e = arg;
+	e->run_failed = run_failed(r);
+	e->run_skipped = run_skipped(r);
+	engine_touch(e);
+	compare(e, e->t_step, e->t);
+	eng_observe_run(e, e->t_step);
+	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
+}
+
+int engine_run(engine *e, const run_events *ev, char **err)
+{
+	const step *s = engine_step(e);
+	*err = NULL;
+	if (!s || s->kind != STEP_RUN) { *err = xstrdup("this step has nothing to run"); return -1; }
+	if (engine_running(e)) { *err = xstrdup("a run is already going (type stop to end it)"); return -1; }
+	char *scratch = make_scratch(err);
+	if (!scratch) return -1;   /* nothing of the last run is dropped */
+	engine_touch(e);
+	eng_drop_run(e);
+	trace_free(e->t);
+	eng_free_verdicts(e);
+	e->scratch = scratch;
+	e->t = trace_new(s->title, loop_now_ns());
+	trace_set_ncpu(e->t, engine_ncpu());
+	e->t_step = s;
+	e->user_ev = ev ? *ev : (run_events){ 0 };
+	the_ctx = (run_ctx){ e, s };
+	run_spec spec = {
+		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = e->scratch,
+		.timeout_ms = s->timeout_ms, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+	};
+	run_events mine = { on_update, on_done, e };
+	e->r = run_start(e->l, &spec, e->t, &mine, err);
+	if (!e->r) { drop_scratch(e); return -1; }
+	return 0;
+}
+
+void engine_stop(engine *e, const char *why)
+{
+	if (e->r) run_stop(e->r, why);
+}
+
+int engine_running(const engine *e) { return e->r && run_live(e->r); }
+trace *engine_trace(engine *e) { return e->t_step == engine_step(e) ? e->t : NULL; }
+int engine_run_failed(const engine *e) { return e->run_failed; }
+int engine_run_skipped(const engine *e) { return e->run_skipped; }
+
+trace *engine_last_trace(engine *e, const step **s)
+{
+	if (s) *s = e->t ? e->t_step : NULL;
+	return e->t;
+}
+
