@@ -120,8 +120,14 @@ void trace_finish(trace *t, int64_t end, const char *outcome)
 
 trace_end_kind trace_outcome_kind(const trace *t) { return t->end_kind; }
 
-int trace_run_failed(const trace *t)
+int trace_failed(const trace *t)
 {
+	switch (t->end_kind) {
+	case TRACE_FINISHED: case TRACE_NOT_RUN: return 0;
+	case TRACE_FAILED: case TRACE_CRASHED: case TRACE_TIMED_OUT: case TRACE_STOPPED: case TRACE_RUNNER_FAILED:
+		return 1;
+	case TRACE_RUNNING: case TRACE_ENDED: case TRACE_NEND_KINDS: break;
+	}
 	for (size_t i = 0; i < t->ntasks; i++) {
 		int st = t->tasks[i].info.exit_status;
 		if (st >= 0 && (!WIFEXITED(st) || WEXITSTATUS(st))) return 1;

@@ -113,9 +113,11 @@ int64_t trace_last(const trace *t);
 const char *trace_outcome(const trace *t);
 /* How the run ended; TRACE_RUNNING while live. */
 trace_end_kind trace_outcome_kind(const trace *t);
-/* The run failed: one of its tasks died of a signal or exited non-zero.
- * (A run that was not run has no such task.) */
-int trace_run_failed(const trace *t);
+/* The run did not end well: by its kind (failed, crashed, timed out,
+ * stopped, runner failed; finished and not run did not fail), and where
+ * the kind does not say (live, or an old file's unknown words), when one
+ * of its tasks died of a signal or exited non-zero. */
+int trace_failed(const trace *t);
 
 int trace_task_add(trace *t, pid_t pid, pid_t tid, pid_t ppid, int worker, const char *label);
 int trace_task_find(const trace *t, pid_t tid);

@@ -30,6 +30,7 @@
  * SIGHUP and SIGQUIT (quit) all leave through teardown(); fatal signals
  * restore the terminal with async-signal-safe writes before dying.
  */
+#include "engine/quiz.h"
 #include "ui/tui.h"
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
@@ -317,15 +318,9 @@ static void draw_status(tui *t)
 	} else if (t->overlay) {
 		x = tui_hint(w, x, W, "Esc", ": back to the lesson");
 		x = tui_hint(w, x, W, "PgUp/PgDn", ": scroll");
-	} else if (s && s->kind == STEP_QUIZ && !lesson_quiz(t, s)->correct && !lesson_quiz(t, s)->revealed) {
+	} else if (s && s->kind == STEP_QUIZ && (s->predict || !engine_settled(t->e, s))) {
 		char k[32];
-		switch (s->qtype) {
-		case QUIZ_CHOICE: snprintf(k, sizeof k, "1-%d", s->nchoices); break;
-		case QUIZ_MULTI: snprintf(k, sizeof k, "numbers, e.g. 1 3"); break;
-		case QUIZ_ORDER: snprintf(k, sizeof k, "numbers in order"); break;
-		case QUIZ_NUMBER: snprintf(k, sizeof k, "a number"); break;
-		case QUIZ_TEXT: snprintf(k, sizeof k, "words"); break;
-		}
+		quiz_key_hint(s, k, sizeof k);
 		x = tui_hint(w, x, W, k, ": answer");
 		if (s->nhints) x = tui_hint(w, x, W, "hint", NULL);
 		x = tui_hint(w, x, W, "Enter", ": skip");
@@ -558,9 +553,11 @@ static void on_run_done(run *r, void *arg)
 	if (live_step) {
 		run_state *rs = lesson_run(t, live_step);
 		rs->state = 2;
-		rs->failed = engine_run_failed(t->e);
+		trace *tr = engine_last_trace(t->e, NULL);   /* live_step's, wherever the student is now */
+		rs->kind = tr ? trace_outcome_kind(tr) : TRACE_ENDED;
+		rs->failed = tr ? trace_failed(tr) : engine_run_failed(t->e);
 		free(rs->outcome);
-		rs->outcome = xstrdup(t->tr && trace_outcome(t->tr) ? trace_outcome(t->tr) : "finished");
+		rs->outcome = xstrdup(tr && trace_outcome(tr) ? trace_outcome(tr) : "finished");
 	}
 	live_step = NULL;
 	if (t->msg_run) t->msg[0] = '\0';   /* "Stopping the run..." is over */
@@ -679,10 +676,8 @@ static void teardown(tui *t)
 	doc_free(&t->ov);
 	for (size_t i = 0; i < t->nruns; i++) free(t->runs[i].outcome);
 	free(t->runs);
-	free(t->quiz);
 	t->runs = NULL;
-	t->quiz = NULL;
-	t->nruns = t->nquiz = 0;
+	t->nruns = 0;
 }
 
 static void tui_init(tui *t, engine *e, loop *l)

@@ -126,10 +126,7 @@ static void do_hint(tui *t, const char *arg)
 	(void)arg;
 	const step *s = engine_step(t->e);
 	if (!s || s->kind != STEP_QUIZ) { tui_msg(t, R_DIM, "Hints are for questions; this step has none."); return; }
-	const char *h = engine_hint(t->e);
-	quiz_state *q = lesson_quiz(t, s);
-	if (!h) { tui_msg(t, R_DIM, q->nhints ? "No more hints." : "This question has no hints."); return; }
-	if (q->nhints < (int)(sizeof q->hints / sizeof *q->hints)) q->hints[q->nhints++] = h;
+	if (!engine_hint(t->e)) { tui_msg(t, R_DIM, s->nhints ? "No more hints." : "This question has no hints."); return; }
 	t->lesson_follow = 1;
 	t->dirty |= D_DOC;
 }
@@ -171,12 +168,9 @@ static void do_answer(tui *t, const step *s, const char *input)
 {
 	quiz_result res;
 	if (engine_answer(t->e, input, &res) < 0) {
-		if (s->qtype == QUIZ_CHOICE)
-			tui_msg(t, R_ERR, "\"%s\" is not one of the choices (1-%d) nor a command; type help for the commands.",
-			    input, s->nchoices);
-		else
-			tui_msg(t, R_ERR, "\"%s\" is no answer here (%s) nor a command; type help for the commands.",
-			    input, res.why);
+		char *no = engine_not_an_answer(s, input);
+		tui_msg(t, R_ERR, "%s nor a command; type help for the commands.", no);
+		free(no);
 		return;
 	}
 	if (res.predicted) {
@@ -185,13 +179,7 @@ static void do_answer(tui *t, const step *s, const char *input)
 		t->dirty |= D_DOC | D_STATUS;
 		return;
 	}
-	quiz_state *q = lesson_quiz(t, s);
-	q->tries++;
-	q->chosen = res.choice;
-	snprintf(q->input, sizeof q->input, "%s", input);
-	q->correct = res.correct;
-	if (!res.correct && q->tries >= (s->retries > 0 ? s->retries : 2)) q->revealed = 1;
-	t->lesson_follow = 1;
+	t->lesson_follow = 1;   /* the engine keeps the answer; the pane shows its feedback */
 	t->dirty |= D_DOC | D_HDR | D_STATUS;
 }
 

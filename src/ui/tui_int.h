@@ -133,20 +133,10 @@ void doc_code(tdoc *d, const char *title, const char *lang, const char *src);
 
 typedef struct {
 	const step *s;
-	int tries;        /* answers given */
-	int chosen;       /* last choice (1-based; choice questions only), 0 none */
-	char input[96];   /* last answer as typed (other question types) */
-	int correct;      /* last answer was right */
-	int revealed;     /* the answer and explanation are shown */
-	const char *hints[8];
-	int nhints;
-} quiz_state;
-
-typedef struct {
-	const step *s;
 	int state;        /* 0 never run, 1 live, 2 done */
-	int failed;
-	char *outcome;
+	trace_end_kind kind;  /* how the last run ended */
+	int failed;           /* trace_failed */
+	char *outcome;        /* trace_outcome's words */
 } run_state;
 
 /* ---- the screen ------------------------------------------------------------ */
@@ -180,8 +170,6 @@ typedef struct tui {
 	int last_li, last_si;
 	int menu_sel;         /* the course menu's selected lesson */
 	int menu_show;        /* scroll the menu so the selection shows */
-	quiz_state *quiz;
-	size_t nquiz, capquiz;
 	run_state *runs;
 	size_t nruns, capruns;
 	/* trace panes */
@@ -217,7 +205,6 @@ void lesson_build(tui *t);                 /* rebuilds t->doc */
 void lesson_draw(tui *t);
 void lesson_scroll(tui *t, int rows);
 int lesson_more_below(tui *t);             /* the pane hides lines below */
-quiz_state *lesson_quiz(tui *t, const step *s);
 run_state *lesson_run(tui *t, const step *s);
 
 /* tui_menu.c */
@@ -321,8 +308,9 @@ double timeline_col_ns(tui *t);
 size_t output_count(tui *t, const trace *tr);
 void output_draw(tui *t);
 void output_scroll(tui *t, int rows);
-/* The run ended badly: a task died of a signal or exited non-zero. */
-int trace_failed(const trace *tr);
+/* The mark and role of how a run ended: "!" for not run (a missing
+ * prerequisite, said in the output: not a failure), ✗ failed, ✓ well. */
+const char *outcome_mark(trace_end_kind kind, int failed, int *role);
 
 /* tui_stats.c */
 /* The statistics of tr up to until, as a document (the stats panel and

@@ -5,24 +5,14 @@
  * Help and the course menu (tui_menu.c) are documents shown in the same
  * place.
  */
+#include "engine/quiz.h"
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- per-step state the engine does not keep ------------------------------ */
-
-quiz_state *lesson_quiz(tui *t, const step *s)
-{
-	for (size_t i = 0; i < t->nquiz; i++)
-		if (t->quiz[i].s == s) return &t->quiz[i];
-	t->quiz = xgrow(t->quiz, &t->capquiz, t->nquiz + 1, sizeof *t->quiz);
-	quiz_state *q = &t->quiz[t->nquiz++];
-	memset(q, 0, sizeof *q);
-	q->s = s;
-	return q;
-}
+/* ---- per-run state of the screen (live, done, its outcome) ------------------ */
 
 run_state *lesson_run(tui *t, const step *s)
 {
@@ -149,15 +139,13 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		doc_flow(&in, &src, NULL, NULL, 1);
 	} else if (rs->state == 2) {
 		d->focus = (int)d->n - 1;   /* the box's title: outcome and note below */
-		/* "not run": a missing prerequisite, said in the output; not a failure */
-		int notrun = rs->outcome && !strncmp(rs->outcome, "not run", 7);
-		int role = notrun ? R_HINT : rs->failed ? R_ERR : R_OK;
-		char mark[16];
-		snprintf(mark, sizeof mark, "%s ", notrun ? "!" : rs->failed ? tui_glyph.bad : tui_glyph.ok);
+		int role;
+		const char *mark = outcome_mark(rs->kind, rs->failed, &role);
 		line_adds(&src, role, mark);
+		line_adds(&src, role, " ");
 		line_adds(&src, role, rs->outcome ? rs->outcome : "finished");
 		doc_flow(&in, &src, NULL, NULL, 1);
-		if (!notrun && t->tr && t->tr_step == s && trace_end(t->tr) >= 0) {   /* this run's numbers */
+		if (rs->kind != TRACE_NOT_RUN && t->tr && t->tr_step == s && trace_end(t->tr) >= 0) {   /* this run's numbers */
 			line_clear(&src);
 			stats_summary(&src, t->tr);
 			doc_flow(&in, &src, NULL, NULL, 1);
@@ -194,21 +182,11 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	box_body(d, &in);
 	doc_free(&in);
 	box_rule(d, tui_glyph.bl, NULL);
-	if (rs->state == 2 && s->note && !(rs->outcome && !strncmp(rs->outcome, "not run", 7))) {
+	if (rs->state == 2 && s->note && rs->kind != TRACE_NOT_RUN) {
 		doc_blank(d);
 		doc_text(d, s->note);
 	}
 	if (rs->state == 2) verdicts(t, d, s);
-}
-
-/* Is choice i (1-based) one of the right ones? */
-static int is_right_choice(const step *s, int i)
-{
-	if (s->qtype == QUIZ_CHOICE) return i == s->answer;
-	if (s->qtype != QUIZ_MULTI) return 0;
-	for (int k = 0; k < s->nanswers; k++)
-		if (s->answers[k] == i) return 1;
-	return 0;
 }
 
 /* A predict question: the choices, and the prediction kept; the verdict
@@ -241,67 +219,55 @@ static void step_predict(tui *t, tdoc *d, const step *s)
 	free(said);
 }
 
+/* A question: the choices marked as the engine's state says (right ones
+ * once the answer is on the page, the last wrong choice), hints shown,
+ * and the engine's words on the answers so far. */
 static void step_quiz(tui *t, tdoc *d, const step *s)
 {
-	quiz_state *q = lesson_quiz(t, s);
+	engine_quiz_view q;
+	engine_feedback fb;
+	engine_quiz_state(t->e, s, &q);
 	tline *h = doc_line(d);
 	line_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
 	doc_para(d, R_BOLD, s->body, strlen(s->body), NULL, NULL, R_BOLD);
 	if (s->predict) { step_predict(t, d, s); return; }
-	int show_answer = q->correct || q->revealed;
-	if (s->nchoices || !show_answer) doc_blank(d);
-	int chosen = s->qtype == QUIZ_CHOICE && q->chosen >= 1 && q->chosen <= s->nchoices ? q->chosen : 0;
+	engine_feedback_of(t->e, s, &fb);
+	if (s->nchoices || !fb.shown) doc_blank(d);
+	int chosen = q.chosen >= 1 && q.chosen <= s->nchoices ? q.chosen : 0;
 	for (int i = 0; i < s->nchoices; i++) {
 		char pre[32];
 		int role = R_KEY;
 		const char *mark = " ";
-		if (show_answer && is_right_choice(s, i + 1)) { mark = tui_glyph.ok; role = R_OK; }
-		else if (chosen == i + 1 && !q->correct) { mark = tui_glyph.bad; role = R_ERR; }
+		if (fb.shown && quiz_choice_is_right(s, i + 1)) { mark = tui_glyph.ok; role = R_OK; }
+		else if (chosen == i + 1 && !q.correct) { mark = tui_glyph.bad; role = R_ERR; }
 		snprintf(pre, sizeof pre, " %s %d) ", mark, i + 1);
 		int text_role = role == R_KEY ? R_TEXT : role;
 		doc_para(d, text_role, s->choices[i], strlen(s->choices[i]), pre, "      ", role);
 	}
-	if (s->qtype != QUIZ_CHOICE && !show_answer) {
+	if (quiz_shows_prompt(s) && !fb.shown) {
 		const char *p = engine_quiz_prompt(s);
 		if (s->nchoices) doc_blank(d);   /* below the items */
 		doc_para(d, R_DIM, p, strlen(p), NULL, NULL, R_DIM);
 	}
-	for (int i = 0; i < q->nhints; i++) {
+	for (int i = 0; i < q.nhints; i++) {
+		const char *hint = engine_hint_at(t->e, s, i);
 		doc_blank(d);
 		d->focus = (int)d->n;
-		doc_para(d, R_HINT, q->hints[i], strlen(q->hints[i]), "Hint: ", "      ", R_HINT);
+		doc_para(d, R_HINT, hint, strlen(hint), "Hint: ", "      ", R_HINT);
 	}
-	if (!q->tries) return;
-	doc_blank(d);
-	d->focus = (int)d->n;
-	char *msg, *right = engine_right_answer(s);
-	int role = q->correct ? R_OK : R_ERR;
-	int left = (s->retries > 0 ? s->retries : 2) - q->tries;
-	if (q->correct && chosen)
-		msg = xasprintf("%s Right: %d) %s", tui_glyph.ok, chosen, s->choices[chosen - 1]);
-	else if (q->correct && s->qtype == QUIZ_TEXT && !(s->accept && s->accept[0]))
-		msg = xasprintf("%s Right: \"%s\"", tui_glyph.ok, q->input);
-	else if (q->correct)
-		msg = xasprintf("%s Right: %s", tui_glyph.ok, right);
-	else if (q->revealed && s->qtype == QUIZ_TEXT) {
-		char *all = engine_accepted(s);
-		msg = xasprintf("%s Not quite. Accepted answers: %s", tui_glyph.bad, all);
-		free(all);
-	} else if (q->revealed)
-		msg = xasprintf("%s Not quite. The answer is %s", tui_glyph.bad, right);
-	else if (chosen)
-		msg = xasprintf("%s Not quite: %d) is not it. Try again (%d %s left), or type hint.", tui_glyph.bad, chosen,
-				left, left == 1 ? "try" : "tries");
-	else
-		msg = xasprintf("%s Not quite: \"%s\" is not it. Try again (%d %s left), or type hint.", tui_glyph.bad,
-				q->input, left, left == 1 ? "try" : "tries");
-	free(right);
-	doc_para(d, role, msg, strlen(msg), NULL, "  ", role);
-	free(msg);
-	if (show_answer && s->explain) {
+	if (fb.said) {
+		int role = fb.right ? R_OK : fb.shown && !q.tries ? R_HINT : R_ERR;
+		char *msg = xasprintf("%s %s", fb.right ? tui_glyph.ok : q.tries ? tui_glyph.bad : tui_glyph.bullet, fb.text);
+		doc_blank(d);
+		d->focus = (int)d->n;
+		doc_para(d, role, msg, strlen(msg), NULL, "  ", role);
+		free(msg);
+	}
+	if (fb.shown && s->explain) {
 		doc_blank(d);
 		doc_text(d, s->explain);
 	}
+	engine_feedback_free(&fb);
 }
 
 void lesson_build(tui *t)

@@ -27,13 +27,11 @@ size_t output_count(tui *t, const trace *tr)
 	return lo;
 }
 
-int trace_failed(const trace *tr)
+const char *outcome_mark(trace_end_kind kind, int failed, int *role)
 {
-	for (int i = 0; i < trace_ntasks(tr); i++) {
-		int st = trace_task_at(tr, i)->exit_status;
-		if (st >= 0 && (!WIFEXITED(st) || WEXITSTATUS(st))) return 1;
-	}
-	return 0;
+	if (kind == TRACE_NOT_RUN) { *role = R_HINT; return "!"; }
+	*role = failed ? R_ERR : R_OK;
+	return failed ? tui_glyph.bad : tui_glyph.ok;
 }
 
 typedef struct {
@@ -150,14 +148,13 @@ void output_draw(tui *t)
 			line_addf(l, R_ERR, "(%zu more lines were not kept: output cap)", trace_ndropped(tr));
 		}
 		if (follow && ended && trace_outcome(tr)) {
-			int failed = t->e ? lesson_run(t, t->tr_step)->failed : trace_failed(tr);
-			int notrun = !strncmp(trace_outcome(tr), "not run", 7);
-			int role = notrun ? R_HINT : failed ? R_ERR : R_OK;
+			int role;
+			const char *mark = outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
 			line_clear(&src);
 			line_clear(&pre2);
 			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
 			line_addf(&src, R_DIM, "%*s ", f.tw, ts);
-			line_adds(&src, role, notrun ? "!" : role == R_ERR ? tui_glyph.bad : tui_glyph.ok);
+			line_adds(&src, role, mark);
 			line_adds(&src, role, " ");
 			line_adds(&src, role, trace_outcome(tr));
 			for (int s = 0; s < f.tw + 3; s++) line_adds(&pre2, R_TEXT, " ");

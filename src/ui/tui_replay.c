@@ -210,9 +210,9 @@ static void info_box(tui *t, tdoc *d)
 		doc_para(d, R_ERR, buf, strlen(buf), NULL, NULL, R_ERR);
 	}
 	if (trace_outcome(tr)) {
-		int notrun = !strncmp(trace_outcome(tr), "not run", 7), bad = trace_failed(tr);
-		int role = notrun ? R_HINT : bad ? R_ERR : R_OK;
-		snprintf(buf, sizeof buf, "%s %s", notrun ? "!" : bad ? tui_glyph.bad : tui_glyph.ok, trace_outcome(tr));
+		int role;
+		const char *mark = outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
+		snprintf(buf, sizeof buf, "%s %s", mark, trace_outcome(tr));
 		doc_para(d, role, buf, strlen(buf), NULL, "  ", role);
 	}
 	doc_blank(d);

@@ -99,7 +99,7 @@ static void test_ends(loop *l)
 	trace *t = run_it(l, &spec);
 	if (t) {
 		CHECK(trace_ntasks(t) == 2);
-		CHECK(trace_outcome_kind(t) == TRACE_FINISHED && !trace_run_failed(t));
+		CHECK(trace_outcome_kind(t) == TRACE_FINISHED && !trace_failed(t));
 		CHECK_STR(trace_outcome(t), "finished: all 2 workers exited 0");
 		for (int i = 0; i < trace_ntasks(t); i++) {
 			const trace_task *k = trace_task_at(t, i);
@@ -113,7 +113,7 @@ static void test_ends(loop *l)
 	t = run_it(l, &spec);
 	if (t) {
 		CHECK(trace_ntasks(t) == 3);
-		CHECK(trace_outcome_kind(t) == TRACE_FAILED && trace_run_failed(t));
+		CHECK(trace_outcome_kind(t) == TRACE_FAILED && trace_failed(t));
 		CHECK_STR(trace_outcome(t), "1 of 3 workers failed: w2 exit 3");
 		for (int i = 0; i < trace_ntasks(t); i++) {
 			const trace_task *k = trace_task_at(t, i);

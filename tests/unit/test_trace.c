@@ -148,23 +148,38 @@ static void test_outcome_infer(void)
 	}
 }
 
-/* A run failed when a task died of a signal or exited non-zero. */
+/* A run failed by its end kind; live or of unknown kind, when a task died
+ * of a signal or exited non-zero. */
 static void test_run_failed(void)
 {
 	trace *t = trace_new("t", 0);
-	CHECK(!trace_run_failed(t));   /* no task: nothing failed (not run) */
+	CHECK(!trace_failed(t));   /* no task: nothing failed (not run) */
 	int a = trace_task_add(t, 10, 10, 1, 0, "w0");
 	int b = trace_task_add(t, 11, 11, 1, 1, "w1");
-	CHECK(!trace_run_failed(t));   /* still running: exit unknown */
+	CHECK(!trace_failed(t));   /* still running: exit unknown */
 	trace_task_get(t, a)->exit_status = 0;
 	trace_task_get(t, b)->exit_status = 0;
-	CHECK(!trace_run_failed(t));
+	CHECK(!trace_failed(t));
 	trace_task_get(t, b)->exit_status = 3 << 8;   /* exit 3 */
-	CHECK(trace_run_failed(t));
+	CHECK(trace_failed(t));
 	trace_task_get(t, b)->exit_status = 11;       /* SIGSEGV */
-	CHECK(trace_run_failed(t));
+	CHECK(trace_failed(t));
 	trace_task_get(t, b)->exit_status = -1;       /* never seen to end */
-	CHECK(!trace_run_failed(t));
+	CHECK(!trace_failed(t));
+	/* Once it has ended, its kind decides, whatever the tasks said. */
+	static const struct { trace_end_kind kind; int failed; } by_kind[] = {
+		{ TRACE_FINISHED, 0 }, { TRACE_NOT_RUN, 0 }, { TRACE_FAILED, 1 }, { TRACE_CRASHED, 1 },
+		{ TRACE_TIMED_OUT, 1 }, { TRACE_STOPPED, 1 }, { TRACE_RUNNER_FAILED, 1 },
+	};
+	for (size_t i = 0; i < sizeof by_kind / sizeof *by_kind; i++) {
+		trace *u = trace_new("u", 0);
+		trace_finish_as(u, 5, by_kind[i].kind, "words");
+		CHECK(trace_failed(u) == by_kind[i].failed);
+		trace_free(u);
+	}
+	trace_task_get(t, b)->exit_status = 11;
+	trace_finish_as(t, 5, TRACE_ENDED, "ended somehow");   /* an old file's unknown words: the tasks say */
+	CHECK(trace_failed(t));
 	trace_free(t);
 }
 
