@@ -132,7 +132,8 @@ int engine_settled(const engine *e, const step *q)
 	const struct sstate *x = eng_sst(e, q);
 	if (q->predict) return x->prediction || x->saved_tries;
 	int tries = q->retries > 0 ? q->retries : 2;
-	return x->right || x->saved_right || (x->revealed && x->tries) || x->tries >= tries || x->saved_tries >= tries;
+	/* tries count across sessions: the saved ones and this session's */
+	return x->right || x->saved_right || (x->revealed && x->tries) || x->tries + x->saved_tries >= tries;
 }
 
 void engine_reveal(engine *e, const step *q)

@@ -64,7 +64,7 @@ void engine_quiz_state(const engine *e, const step *q, engine_quiz_view *v)
 	v->earlier = v->settled && !x->tries && !x->predicted_now;
 	v->correct = x->tries ? x->last_right : v->settled && x->saved_right;
 	v->revealed = v->settled && !v->correct;
-	v->tries_left = v->settled || x->tries >= retries ? 0 : retries - x->tries;
+	v->tries_left = v->settled || x->tries + x->saved_tries >= retries ? 0 : retries - x->tries - x->saved_tries;
 	v->chosen = x->last_choice;
 	v->last_input = x->last_input;
 	v->nhints = x->hints_shown;

@@ -365,7 +365,7 @@ static void session(const char *dir, const char *const *answers)
 
 /* The state of that question in a fresh session on dir; the view, the
  * feedback, engine_settled and the lesson's status must agree. */
-static void resumed(const char *dir, int settled, int correct, const char *said)
+static void resumed(const char *dir, int settled, int correct, const char *said, int left)
 {
 	char *err = NULL;
 	course *c = course_load(fixture("lessons/good/mini.lua"), &err);
@@ -382,7 +382,7 @@ static void resumed(const char *dir, int settled, int correct, const char *said)
 	CHECK(v.earlier == settled);
 	CHECK(v.correct == correct);
 	CHECK(v.revealed == (settled && !correct));
-	CHECK(v.tries_left == (settled ? 0 : 2));
+	CHECK(v.tries_left == left);
 	lesson_status st;
 	engine_lesson_status(e, 0, &st);
 	CHECK(st.questions == 1 && st.settled == settled && st.asked == 1 && st.right == correct);
@@ -402,15 +402,17 @@ static void test_resume_settled(const char *base)
 	static const char *const right[] = { "2", NULL }, *const out[] = { "1", "3", NULL }, *const one[] = { "1", NULL };
 	char *dir = fresh_dir(base, "resume-right");
 	session(dir, right);
-	resumed(dir, 1, 1, "Answered right in an earlier session. The answer is 2) three");
+	resumed(dir, 1, 1, "Answered right in an earlier session. The answer is 2) three", 0);
 	free(dir);
 	dir = fresh_dir(base, "resume-out");   /* out of tries: settled, the answer shown */
 	session(dir, out);
-	resumed(dir, 1, 0, "Answered in an earlier session. The answer is 2) three");
+	resumed(dir, 1, 0, "Answered in an earlier session. The answer is 2) three", 0);
 	free(dir);
-	dir = fresh_dir(base, "resume-open");  /* one wrong answer: still open */
+	dir = fresh_dir(base, "resume-open");  /* one wrong answer: still open, one try left */
 	session(dir, one);
-	resumed(dir, 0, 0, NULL);
+	resumed(dir, 0, 0, NULL, 1);
+	session(dir, one);                     /* and one more in the next session: out of tries */
+	resumed(dir, 1, 0, "Answered in an earlier session. The answer is 2) three", 0);
 	free(dir);
 }
 
