@@ -201,17 +201,17 @@ static void draw_header(tui *t)
 		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", st.right, st.asked);
 	snprintf(mid, sizeof mid, " %s %d/%d %s ", tui_glyph.hline, li + 1, course_nlessons(c), L ? L->title : "");
 	const char *pz = view_paused(&t->view) ? " || paused " : "";   /* the live view stands still */
-	int pw = u8_width(pz, strlen(pz));
-	int rw = u8_width(right, strlen(right)), mw = u8_width(mid, strlen(mid));
+	int pw = utf8_width(pz, strlen(pz));
+	int rw = utf8_width(right, strlen(right)), mw = utf8_width(mid, strlen(mid));
 	const char *ct = course_title(c);
-	int cw = u8_width(ct, strlen(ct));
+	int cw = utf8_width(ct, strlen(ct));
 	int room = W - rw - pw - 2;
 	int x = tui_puts(w, 0, 0, 1, tui_attr(R_HEADER), " ");
 	if (cw + mw > room) {
 		int keep = room - mw - 1;
 		if (keep < 12) keep = room / 2;
 		if (keep < cw) {
-			x += tui_put(w, 0, x, keep, tui_attr(R_HEADER), ct, u8_fit(ct, strlen(ct), keep));
+			x += tui_put(w, 0, x, keep, tui_attr(R_HEADER), ct, utf8_fit(ct, strlen(ct), keep));
 			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 		} else x += tui_puts(w, 0, x, keep, tui_attr(R_HEADER), ct);
 	} else x += tui_puts(w, 0, x, cw, tui_attr(R_HEADER), ct);
@@ -225,7 +225,7 @@ static void draw_header(tui *t)
  * fit whole is left out, and so is every one after it. */
 int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 {
-	int need = u8_width(key, strlen(key)) + (text ? u8_width(text, strlen(text)) : 0) + (x > 1 ? 3 : 0);
+	int need = utf8_width(key, strlen(key)) + (text ? utf8_width(text, strlen(text)) : 0) + (x > 1 ? 3 : 0);
 	if (x + need > W) return W;
 	if (x > 1) {
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
@@ -375,13 +375,13 @@ static void draw_prompt(tui *t)
 	if (point > end) point = end;
 	int avail = W - x - 1;
 	size_t start = 0, adv;
-	while (u8_width(line + start, point - start) > avail && start < point) {
-		u8_char(line + start, end - start, &adv);
+	while (utf8_width(line + start, point - start) > avail && start < point) {
+		utf8_char(line + start, end - start, &adv);
 		start += adv;
 	}
 	int pre = start ? tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis) : 0;
 	tui_put(w, 0, x + pre, avail - pre, tui_attr(R_TEXT), line + start, end - start);
-	int cx = x + pre + u8_width(line + start, point - start);
+	int cx = x + pre + utf8_width(line + start, point - start);
 	wmove(w, 0, cx < W ? cx : W - 1);
 }
 

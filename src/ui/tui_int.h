@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "ui/view.h"
 #include "util/loop.h"
+#include "util/utf8.h"
 
 /* ---- theme: semantic roles, mapped to colours or (NO_COLOR) attributes ---- */
 
@@ -62,14 +63,7 @@ typedef struct {
 extern tui_glyphs tui_glyph;
 void tui_glyphs_init(int utf8);
 
-/* ---- width-aware text --------------------------------------------------- */
-
-/* Display width of the character at s (n bytes left); *adv gets its length.
- * Invalid bytes count as one column (drawn as '?'). */
-int u8_char(const char *s, size_t n, size_t *adv);
-int u8_width(const char *s, size_t n);
-/* Bytes of s that fit in w columns. */
-size_t u8_fit(const char *s, size_t n, int w);
+/* ---- width-aware text: measured with utf8_width/utf8_fit (util/utf8.h) -- */
 
 /* Draws up to maxw columns of s at (y, x); returns the columns drawn. */
 int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n);

@@ -19,7 +19,7 @@ static void kv(tdoc *d, const char *k, const char *v)
 {
 	tline src = { 0 }, pre = { 0 };
 	line_adds(&src, R_KEY, k);
-	int kw = u8_width(k, strlen(k));
+	int kw = utf8_width(k, strlen(k));
 	for (int w = kw; w < 13 || w == kw; w++) line_adds(&src, R_TEXT, " ");
 	line_adds(&src, R_TEXT, v);
 	line_adds(&pre, R_TEXT, "               ");
@@ -136,7 +136,7 @@ static int details_col(tui *t, int width)
 		lesson_status st;
 		engine_lesson_status(t->e, i, &st);
 		entry_details(t, i, &st, det, sizeof det);
-		int a = u8_width(title, strlen(title)), b = u8_width(det, strlen(det));
+		int a = utf8_width(title, strlen(title)), b = utf8_width(det, strlen(det));
 		if (a > tw) tw = a;
 		if (b > dw) dw = b;
 	}

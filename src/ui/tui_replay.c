@@ -151,12 +151,12 @@ void replay_header(tui *t)
 	tui_fill(w, 0, 0, W, tui_attr(R_HEADER_DIM), " ");
 	clock_str(t, clk, sizeof clk);
 	snprintf(right, sizeof right, "%s %gx %s %s ", t->play ? tui_glyph.play : "||", t->speed, tui_glyph.dot, clk);
-	int rw = u8_width(right, strlen(right));
+	int rw = utf8_width(right, strlen(right));
 	int x = tui_puts(w, 0, 0, W - rw - 1, tui_attr(R_HEADER), " parlab replay ");
 	char *mid = xasprintf("%s %s", tui_glyph.hline, trace_title(t->tr));
 	int room = W - rw - 1 - x;
-	if (u8_width(mid, strlen(mid)) > room && room > 2) {
-		x += tui_put(w, 0, x, room - 1, tui_attr(R_HEADER), mid, u8_fit(mid, strlen(mid), room - 1));
+	if (utf8_width(mid, strlen(mid)) > room && room > 2) {
+		x += tui_put(w, 0, x, room - 1, tui_attr(R_HEADER), mid, utf8_fit(mid, strlen(mid), room - 1));
 		tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 	} else {
 		tui_puts(w, 0, x, room, tui_attr(R_HEADER), mid);

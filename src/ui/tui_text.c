@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 /* ---- theme ---------------------------------------------------------------- */
 
@@ -126,60 +125,8 @@ void tui_glyphs_init(int utf8)
 
 /* ---- width-aware text ---------------------------------------------------------- */
 
-int u8_char(const char *s, size_t n, size_t *adv)
-{
-	if (!n) { *adv = 0; return 0; }
-	unsigned char c = (unsigned char)s[0];
-	if (c < 0x80) {   /* controls are drawn as '?': one column */
-		*adv = 1;
-		return 1;
-	}
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	wchar_t wc;
-	size_t r = mbrtowc(&wc, s, n, &st);
-	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) { *adv = 1; return 1; }
-	*adv = r;
-	int w = wcwidth(wc);
-	return w < 0 ? 1 : w;
-}
-
-int u8_width(const char *s, size_t n)
-{
-	int w = 0;
-	size_t i = 0, adv;
-	while (i < n) {
-		w += u8_char(s + i, n - i, &adv);
-		i += adv;
-	}
-	return w;
-}
-
-size_t u8_fit(const char *s, size_t n, int w)
-{
-	size_t i = 0, adv;
-	int used = 0;
-	while (i < n) {
-		int cw = u8_char(s + i, n - i, &adv);
-		if (used + cw > w) break;
-		used += cw;
-		i += adv;
-	}
-	return i;
-}
-
-/* True when the bytes at s form one printable character. */
-static int printable(const char *s, size_t adv)
-{
-	unsigned char c = (unsigned char)s[0];
-	if (adv == 1) return c >= 0x20 && c < 0x7f;
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	wchar_t wc;
-	size_t r = mbrtowc(&wc, s, adv, &st);
-	return r == adv && wcwidth(wc) >= 0;
-}
-
+/* Measured by util/utf8; what cannot be drawn as it is (a control, an
+ * invalid byte: one column each) is drawn as '?'. */
 int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n)
 {
 	if (!w || maxw <= 0) return 0;
@@ -188,9 +135,9 @@ int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n
 	int used = 0;
 	size_t i = 0, adv;
 	while (i < n) {
-		int cw = u8_char(s + i, n - i, &adv);
+		int cw = utf8_char(s + i, n - i, &adv);
 		if (used + cw > maxw) break;
-		if (printable(s + i, adv)) waddnstr(w, s + i, (int)adv);
+		if (utf8_printable(s + i, adv)) waddnstr(w, s + i, (int)adv);
 		else waddch(w, '?');
 		used += cw;
 		i += adv;
@@ -207,8 +154,8 @@ int tui_puts(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 int tui_puts_ell(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 {
 	size_t n = strlen(s);
-	if (u8_width(s, n) <= maxw || maxw < 2) return tui_put(w, y, x, maxw, a, s, n);
-	int used = tui_put(w, y, x, maxw - 1, a, s, u8_fit(s, n, maxw - 1));
+	if (utf8_width(s, n) <= maxw || maxw < 2) return tui_put(w, y, x, maxw, a, s, n);
+	int used = tui_put(w, y, x, maxw - 1, a, s, utf8_fit(s, n, maxw - 1));
 	return used + tui_puts(w, -1, 0, 1, a, tui_glyph.ellipsis);
 }
 
@@ -310,7 +257,7 @@ void line_addf(tline *l, int role, const char *fmt, ...)
 	free(s);
 }
 
-int line_width(const tline *l) { return u8_width(l->buf ? l->buf : "", l->len); }
+int line_width(const tline *l) { return utf8_width(l->buf ? l->buf : "", l->len); }
 
 static void line_copy(tline *dst, const tline *src)
 {
@@ -354,7 +301,7 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 		size_t n = (size_t)src->sp[si].len, i = 0, adv;
 		int role = src->sp[si].role;
 		while (i < n) {
-			int cw = u8_char(s + i, n - i, &adv);
+			int cw = utf8_char(s + i, n - i, &adv);
 			int space = words && s[i] == ' ';
 			if (space) {
 				if (col == precol && !first) { i += adv; continue; }   /* no leading blanks */
