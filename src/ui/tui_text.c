@@ -9,6 +9,7 @@
  * just picking a first line.
  */
 #include "ui/tui_int.h"
+#include "engine/markup.h"
 #include "util/xmalloc.h"
 
 #include <stdarg.h>
@@ -375,63 +376,58 @@ void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top)
 
 /* ---- prose ----------------------------------------------------------------------------- */
 
-enum { B_NONE, B_PARA, B_ITEM, B_VERB, B_HEAD };
-
-static void block_gap(tdoc *d, int *last, int kind)
+/* An empty line before block i, as batch has it: none after a heading,
+ * none inside a run of items or verbatim lines the author did not part
+ * with a blank line. */
+static int gap_before(const markup *m, int i)
 {
-	if (*last != B_NONE && *last != B_HEAD && !(*last == kind && (kind == B_ITEM || kind == B_VERB)))
-		doc_blank(d);
-	*last = kind;
+	const markup_block *b = markup_at(m, i), *p = markup_at(m, i - 1);
+	int parted = p && p->kind == MARKUP_BLANK;
+	if (parted) p = markup_at(m, i - 2);
+	if (!p || p->kind == MARKUP_HEADING) return 0;
+	return parted || p->kind != b->kind || (b->kind != MARKUP_ITEM && b->kind != MARKUP_VERBATIM);
 }
 
-static int starts(const char *p, const char *pre) { return !strncmp(p, pre, strlen(pre)); }
+/* Verbatim: kept as written (tabs as four spaces), broken only at the edge. */
+static void verbatim(tdoc *d, const char *text)
+{
+	tline src = { 0 }, pre = { 0 };
+	for (const char *c = text; *c; c++) {
+		if (*c == '\t') line_adds(&src, R_CODE, "    ");
+		else line_add(&src, R_CODE, c, 1);
+	}
+	line_adds(&pre, R_DIM, "  ");
+	doc_flow(d, &src, NULL, &pre, 0);
+	line_free(&src);
+	line_free(&pre);
+}
+
+/* One block of a text body, without the space around it. */
+static void text_block(tdoc *d, const markup_block *b)
+{
+	char bullet[16];
+	switch (b->kind) {
+	case MARKUP_VERBATIM: verbatim(d, b->text); break;
+	case MARKUP_HEADING: doc_para(d, R_HEAD, b->text, strlen(b->text), NULL, NULL, R_HEAD); break;
+	case MARKUP_ITEM:
+		snprintf(bullet, sizeof bullet, " %s ", tui_glyph.bullet);
+		doc_para(d, R_TEXT, b->text, strlen(b->text), bullet, "   ", R_BOX);
+		break;
+	case MARKUP_PARAGRAPH: doc_para(d, R_TEXT, b->text, strlen(b->text), NULL, NULL, R_TEXT); break;
+	case MARKUP_BLANK: break;   /* gap_before spaces the blocks */
+	}
+}
 
 void doc_text(tdoc *d, const char *body)
 {
-	int last = B_NONE;
-	const char *p = body ? body : "";
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		const char *next = p + len + (eol != NULL);
-		size_t k = 0;
-		while (k < len && (p[k] == ' ' || p[k] == '\t')) k++;
-		if (k == len) { p = next; if (last == B_VERB || last == B_ITEM) last = B_PARA; continue; }
-		if (starts(p, "  ")) {
-			block_gap(d, &last, B_VERB);
-			tline src = { 0 }, pre = { 0 };
-			/* Verbatim: kept as written (tabs as spaces), broken only at the edge. */
-			for (size_t i = 0; i < len; i++) {
-				if (p[i] == '\t') line_adds(&src, R_CODE, "    ");
-				else line_add(&src, R_CODE, p + i, 1);
-			}
-			line_adds(&pre, R_DIM, "  ");
-			doc_flow(d, &src, NULL, &pre, 0);
-			line_free(&src);
-			line_free(&pre);
-			p = next;
-			continue;
-		}
-		if (starts(p, "# ")) {
-			block_gap(d, &last, B_HEAD);
-			doc_para(d, R_HEAD, p + 2, len - 2, NULL, NULL, R_HEAD);
-			p = next;
-			continue;
-		}
-		/* A paragraph or item runs to a blank, verbatim, item or heading line. */
-		int item = starts(p, "- ");
-		const char *q = next;
-		while (*q && *q != '\n' && !starts(q, "  ") && !starts(q, "- ") && !starts(q, "# ")) {
-			const char *e2 = strchr(q, '\n');
-			q = e2 ? e2 + 1 : q + strlen(q);
-		}
-		block_gap(d, &last, item ? B_ITEM : B_PARA);
-		char bullet[16];
-		snprintf(bullet, sizeof bullet, " %s ", tui_glyph.bullet);
-		if (item) doc_para(d, R_TEXT, p + 2, (size_t)(q - p - 2), bullet, "   ", R_BOX);
-		else doc_para(d, R_TEXT, p, (size_t)(q - p), NULL, NULL, R_TEXT);
-		p = q;
+	markup *m = markup_parse(body);
+	for (int i = 0; i < markup_count(m); i++) {
+		const markup_block *b = markup_at(m, i);
+		if (b->kind == MARKUP_BLANK) continue;
+		if (gap_before(m, i)) doc_blank(d);
+		text_block(d, b);
 	}
+	markup_free(m);
 }
 
 /* ---- code ------------------------------------------------------------------------------- */
