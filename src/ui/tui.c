@@ -395,8 +395,8 @@ static void draw_small(tui *t)
 	int ph = t->prompt ? 1 : 0;
 	tdoc d;
 	doc_init(&d, t->cols > 2 ? t->cols - 2 : 1);
-	doc_para(&d, R_BOLD, msg, strlen(msg), NULL, NULL, R_BOLD);
-	doc_para(&d, R_DIM, sub, strlen(sub), NULL, NULL, R_DIM);
+	doc_paras(&d, R_BOLD, msg, NULL, NULL, R_BOLD);
+	doc_paras(&d, R_DIM, sub, NULL, NULL, R_DIM);
 	int y0 = (t->rows - ph - (int)d.n) / 2;
 	if (y0 < 0) y0 = 0;
 	for (size_t i = 0; i < d.n; i++) {
@@ -484,7 +484,7 @@ static void stats_panel(tui *t)
 	doc_reset(&t->ov, t->lw - 2);
 	stats_doc(&t->ov, t->tr, tui_now(t, t->tr, NULL));
 	doc_blank(&t->ov);
-	doc_para(&t->ov, R_DIM, "Esc or Enter goes back.", 23, NULL, NULL, R_DIM);
+	doc_paras(&t->ov, R_DIM, "Esc or Enter goes back.", NULL, NULL, R_DIM);
 }
 
 /* Help and the menu are built at the pane's width: again after a resize. */

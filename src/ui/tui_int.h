@@ -111,7 +111,11 @@ void line_free(tline *l);
  * anywhere (chars) to the document's width. pre1 starts the first line,
  * pre2 every continuation (either may be NULL). */
 void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, int words);
-/* Prose: word-wrapped paragraph with optional prefixes (plain strings). */
+/* Prose: the paragraph s, word-wrapped, its blanks and newlines collapsed
+ * to single spaces; pre1 (or NULL) starts its first line, pre2 (or NULL)
+ * the others, both drawn in prerole. */
+void doc_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole);
+/* doc_paras on the n bytes at s (s need not end there). */
 void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, const char *pre2, int prerole);
 void doc_blank(tdoc *d);
 /* Draws lines [top, top+h) of d into w at rows y0.. */

@@ -98,10 +98,10 @@ void menu_help(tui *t)
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
 			    "Each worker keeps its colour in the lanes and in the output.",
 			    tui_glyph.idle, tui_glyph.run, tui_glyph.wait, tui_glyph.sleep, tui_glyph.blocked);
-	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
+	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);
-	doc_para(d, R_DIM, "Esc or Enter goes back.", 23, NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, "Esc or Enter goes back.", NULL, NULL, R_DIM);
 }
 
 /* ---- the course menu ------------------------------------------------------------------ */
@@ -196,7 +196,7 @@ static void menu_summary(tui *t, tdoc *d)
 	char score[48] = "";
 	if (asked) snprintf(score, sizeof score, " %s score %d/%d", tui_glyph.dot, right, asked);
 	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, tui_glyph.dot, seen, steps, score);
-	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
+	doc_paras(d, R_BOLD, s, NULL, NULL, R_BOLD);
 	free(s);
 }
 
@@ -214,7 +214,7 @@ void menu_list(tui *t)
 	doc_reset(d, t->lw - 2);
 	d->tag = -1;
 	line_adds(doc_line(d), R_HEAD, "Lessons");
-	doc_para(d, R_DIM, course_title(c), strlen(course_title(c)), NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, course_title(c), NULL, NULL, R_DIM);
 	menu_summary(t, d);
 	doc_blank(d);
 	int col = details_col(t, d->width);

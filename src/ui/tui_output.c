@@ -104,7 +104,7 @@ void output_draw(tui *t)
 		const char *msg = "Output of a run shows here as it arrives: the time, the task that wrote it, the line.";
 		tdoc d;
 		doc_init(&d, W - 2);
-		doc_para(&d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+		doc_paras(&d, R_DIM, msg, NULL, NULL, R_DIM);
 		for (size_t i = 0; i < d.n && (int)i + 1 < H; i++) {
 			const tline *l = &d.v[i];
 			int x = 1;

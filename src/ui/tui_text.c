@@ -337,6 +337,7 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 	doc_push(d, &out);
 }
 
+/* A paragraph from a slice of text (tui_int.h); doc_paras for a C string. */
 void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, const char *pre2, int prerole)
 {
 	tline src = { 0 }, p1 = { 0 }, p2 = { 0 };
@@ -357,6 +358,12 @@ void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, cons
 	line_free(&src);
 	line_free(&p1);
 	line_free(&p2);
+}
+
+/* A paragraph from a C string: no caller counts its bytes. */
+void doc_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole)
+{
+	doc_para(d, role, s, strlen(s), pre1, pre2, prerole);
 }
 
 void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top)
@@ -408,16 +415,18 @@ static void text_block(tdoc *d, const markup_block *b)
 	char bullet[16];
 	switch (b->kind) {
 	case MARKUP_VERBATIM: verbatim(d, b->text); break;
-	case MARKUP_HEADING: doc_para(d, R_HEAD, b->text, strlen(b->text), NULL, NULL, R_HEAD); break;
+	case MARKUP_HEADING: doc_paras(d, R_HEAD, b->text, NULL, NULL, R_HEAD); break;
 	case MARKUP_ITEM:
 		snprintf(bullet, sizeof bullet, " %s ", tui_glyph.bullet);
-		doc_para(d, R_TEXT, b->text, strlen(b->text), bullet, "   ", R_BOX);
+		doc_paras(d, R_TEXT, b->text, bullet, "   ", R_BOX);
 		break;
-	case MARKUP_PARAGRAPH: doc_para(d, R_TEXT, b->text, strlen(b->text), NULL, NULL, R_TEXT); break;
+	case MARKUP_PARAGRAPH: doc_paras(d, R_TEXT, b->text, NULL, NULL, R_TEXT); break;
 	case MARKUP_BLANK: break;   /* gap_before spaces the blocks */
 	}
 }
 
+/* A text body (a text step, a run's note, an explanation) as the engine's
+ * markup blocks lay it out. */
 void doc_text(tdoc *d, const char *body)
 {
 	markup *m = markup_parse(body);

@@ -481,7 +481,7 @@ static void timeline_empty(tui *t, int H, int W)
 		: "Runs show here: a lane per CPU and per task.";
 	tdoc d;
 	doc_init(&d, W - 2);
-	doc_para(&d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+	doc_paras(&d, R_DIM, msg, NULL, NULL, R_DIM);
 	for (size_t i = 0; i < d.n && (int)i + 2 < H; i++) {
 		const tline *l = &d.v[i];
 		int x = 1;
