@@ -1,12 +1,18 @@
 /*
- * tui_text.c: the TUI's drawing vocabulary. A theme maps semantic roles to
- * colours (or, under NO_COLOR, to attributes only); glyphs fall back to
- * ASCII outside UTF-8 locales; every string is measured with wcwidth so
- * that wrapping and truncation are right for wide and combining characters.
- *
- * A "document" is a list of styled lines already wrapped to a width: the
- * lesson pane, the help and the lesson list are documents, so scrolling is
- * just picking a first line.
+ * tui_text.c: the TUI's drawing vocabulary. It owns
+ *   - the theme: semantic roles (R_*) mapped to colours, or under NO_COLOR
+ *     to attributes only (tui_theme_init, tui_attr, tui_task_role);
+ *   - the glyphs, with ASCII stand-ins outside UTF-8 locales (tui_glyph);
+ *   - width-aware drawing (tui_put, tui_puts, tui_puts_ell, tui_fill),
+ *     measured by util/utf8.c so that wide and combining characters wrap
+ *     and truncate right, and what cannot be drawn shows as '?';
+ *   - documents (doc_*, line_*): lists of styled lines already wrapped to a
+ *     width. The lesson pane, the help and the lesson list are documents,
+ *     so scrolling is just picking a first line. Prose comes in as
+ *     paragraphs (doc_paras) or as a text body laid out from the engine's
+ *     markup blocks (doc_text, engine/markup.h); code as a highlighted
+ *     listing (doc_code: Python and Lua).
+ * The doc_* and line_* names predate the module prefixes; they stay for now.
  */
 #include "ui/tui_int.h"
 #include "engine/markup.h"
