@@ -202,17 +202,17 @@ static void draw_header(tui *t)
 		snprintf(right + right_n, sizeof right - (size_t)right_n, " score %d/%d ", st.right, st.asked);
 	snprintf(mid, sizeof mid, " %s %d/%d %s ", tui_glyph.hline, li + 1, course_nlessons(c), L ? L->title : "");
 	const char *pz = view_paused(&t->view) ? " || paused " : "";   /* the live view stands still */
-	int pw = u8_width(pz, strlen(pz));
-	int rw = u8_width(right, strlen(right)), mw = u8_width(mid, strlen(mid));
+	int pw = utf8_width(pz, strlen(pz));
+	int rw = utf8_width(right, strlen(right)), mw = utf8_width(mid, strlen(mid));
 	const char *ct = course_title(c);
-	int cw = u8_width(ct, strlen(ct));
+	int cw = utf8_width(ct, strlen(ct));
 	int room = W - rw - pw - 2;
 	int x = tui_puts(w, 0, 0, 1, tui_attr(R_HEADER), " ");
 	if (cw + mw > room) {
 		int keep = room - mw - 1;
 		if (keep < 12) keep = room / 2;
 		if (keep < cw) {
-			x += tui_put(w, 0, x, keep, tui_attr(R_HEADER), ct, u8_fit(ct, strlen(ct), keep));
+			x += tui_put(w, 0, x, keep, tui_attr(R_HEADER), ct, utf8_fit(ct, strlen(ct), keep));
 			x += tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 		} else x += tui_puts(w, 0, x, keep, tui_attr(R_HEADER), ct);
 	} else x += tui_puts(w, 0, x, cw, tui_attr(R_HEADER), ct);
@@ -226,7 +226,7 @@ static void draw_header(tui *t)
  * fit whole is left out, and so is every one after it. */
 int tui_hint(WINDOW *w, int x, int W, const char *key, const char *text)
 {
-	int need = u8_width(key, strlen(key)) + (text ? u8_width(text, strlen(text)) : 0) + (x > 1 ? 3 : 0);
+	int need = utf8_width(key, strlen(key)) + (text ? utf8_width(text, strlen(text)) : 0) + (x > 1 ? 3 : 0);
 	if (x + need > W) return W;
 	if (x > 1) {
 		x += tui_puts(w, 0, x, W - x, tui_attr(R_DIM), " ");
@@ -370,13 +370,13 @@ static void draw_prompt(tui *t)
 	if (point > end) point = end;
 	int avail = W - x - 1;
 	size_t start = 0, adv;
-	while (u8_width(line + start, point - start) > avail && start < point) {
-		u8_char(line + start, end - start, &adv);
+	while (utf8_width(line + start, point - start) > avail && start < point) {
+		utf8_char(line + start, end - start, &adv);
 		start += adv;
 	}
 	int pre = start ? tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis) : 0;
 	tui_put(w, 0, x + pre, avail - pre, tui_attr(R_TEXT), line + start, end - start);
-	int cx = x + pre + u8_width(line + start, point - start);
+	int cx = x + pre + utf8_width(line + start, point - start);
 	wmove(w, 0, cx < W ? cx : W - 1);
 }
 
@@ -390,8 +390,8 @@ static void draw_small(tui *t)
 	int ph = t->prompt ? 1 : 0;
 	tdoc d;
 	doc_init(&d, t->cols > 2 ? t->cols - 2 : 1);
-	doc_para(&d, R_BOLD, msg, strlen(msg), NULL, NULL, R_BOLD);
-	doc_para(&d, R_DIM, sub, strlen(sub), NULL, NULL, R_DIM);
+	doc_paras(&d, R_BOLD, msg, NULL, NULL, R_BOLD);
+	doc_paras(&d, R_DIM, sub, NULL, NULL, R_DIM);
 	int y0 = (t->rows - ph - (int)d.n) / 2;
 	if (y0 < 0) y0 = 0;
 	for (size_t i = 0; i < d.n; i++) {
@@ -479,7 +479,7 @@ static void stats_panel(tui *t)
 	doc_reset(&t->ov, t->lw - 2);
 	stats_doc(&t->ov, t->tr, tui_now(t, t->tr, NULL));
 	doc_blank(&t->ov);
-	doc_para(&t->ov, R_DIM, "Esc or Enter goes back.", 23, NULL, NULL, R_DIM);
+	doc_paras(&t->ov, R_DIM, "Esc or Enter goes back.", NULL, NULL, R_DIM);
 }
 
 /* Help and the menu are built at the pane's width: again after a resize. */

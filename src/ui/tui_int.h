@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "ui/view.h"
 #include "util/loop.h"
+#include "util/utf8.h"
 
 /* ---- theme: semantic roles, mapped to colours or (NO_COLOR) attributes ---- */
 
@@ -62,14 +63,7 @@ typedef struct {
 extern tui_glyphs tui_glyph;
 void tui_glyphs_init(int utf8);
 
-/* ---- width-aware text --------------------------------------------------- */
-
-/* Display width of the character at s (n bytes left); *adv gets its length.
- * Invalid bytes count as one column (drawn as '?'). */
-int u8_char(const char *s, size_t n, size_t *adv);
-int u8_width(const char *s, size_t n);
-/* Bytes of s that fit in w columns. */
-size_t u8_fit(const char *s, size_t n, int w);
+/* ---- width-aware text: measured with utf8_width/utf8_fit (util/utf8.h) -- */
 
 /* Draws up to maxw columns of s at (y, x); returns the columns drawn. */
 int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n);
@@ -117,8 +111,10 @@ void line_free(tline *l);
  * anywhere (chars) to the document's width. pre1 starts the first line,
  * pre2 every continuation (either may be NULL). */
 void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, int words);
-/* Prose: word-wrapped paragraph with optional prefixes (plain strings). */
-void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, const char *pre2, int prerole);
+/* Prose: the paragraph s, word-wrapped, its blanks and newlines collapsed
+ * to single spaces; pre1 (or NULL) starts its first line, pre2 (or NULL)
+ * the others, both drawn in prerole. */
+void doc_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole);
 void doc_blank(tdoc *d);
 /* Draws lines [top, top+h) of d into w at rows y0.. */
 void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top);

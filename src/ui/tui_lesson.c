@@ -49,7 +49,7 @@ static void box_rule(tdoc *d, const char *left, const char *title)
 		line_adds(l, R_BOX, tui_glyph.hline);
 		line_adds(l, R_BOX, " ");
 		int room = d->width - 5;
-		size_t fit = u8_fit(title, strlen(title), room);
+		size_t fit = utf8_fit(title, strlen(title), room);
 		line_add(l, R_BOXTITLE, title, fit);
 		line_adds(l, R_BOX, " ");
 	}
@@ -68,15 +68,15 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 		tline *h = doc_line(d);
 		line_adds(h, role, v[i].judged ? (v[i].correct ? tui_glyph.ok : tui_glyph.bad) : "?");
 		line_adds(h, R_HEAD, " Your prediction");
-		doc_para(d, R_BOLD, v[i].q->body, strlen(v[i].q->body), "  ", "  ", R_BOLD);
+		doc_paras(d, R_BOLD, v[i].q->body, "  ", "  ", R_BOLD);
 		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("nothing (skipped)");
-		doc_para(d, R_TEXT, said, strlen(said), "  You predicted: ", "    ", R_DIM);
+		doc_paras(d, R_TEXT, said, "  You predicted: ", "    ", R_DIM);
 		free(said);
 		char *seen = engine_verdict_seen(&v[i]);
-		if (seen) doc_para(d, R_TEXT, seen, strlen(seen), "  Observed:      ", "    ", R_DIM);
+		if (seen) doc_paras(d, R_TEXT, seen, "  Observed:      ", "    ", R_DIM);
 		free(seen);
 		const char *verdict = engine_verdict_says(&v[i]);
-		doc_para(d, v[i].error ? R_ERR : role, verdict, strlen(verdict), "  ", "  ", role);
+		doc_paras(d, v[i].error ? R_ERR : role, verdict, "  ", "  ", role);
 		if (v[i].q->explain && (v[i].judged || !v[i].prediction)) {
 			doc_blank(d);
 			doc_text(d, v[i].q->explain);
@@ -87,12 +87,12 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 static void step_run(tui *t, tdoc *d, const step *s, int current)
 {
 	char *title = xasprintf("Run: %s", s->title ? s->title : "Run");
-	int long_title = u8_width(title, strlen(title)) > d->width - 5;
+	int long_title = utf8_width(title, strlen(title)) > d->width - 5;
 	box_rule(d, tui_glyph.tl, long_title ? "Run" : title);
 	free(title);
 	tdoc in;
 	doc_init(&in, d->width - 2);
-	if (long_title) doc_para(&in, R_BOXTITLE, s->title, strlen(s->title), NULL, NULL, R_BOXTITLE);
+	if (long_title) doc_paras(&in, R_BOXTITLE, s->title, NULL, NULL, R_BOXTITLE);
 	char buf[256];
 	if (s->rkind == RUN_COMMAND) {
 		tline src = { 0 };
@@ -112,7 +112,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 			for (char **m = s->python; *m && o + 2 < sizeof buf; m++)
 				o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", m == s->python ? "" : ", ", *m);
 			char *msg = xasprintf("needs Python with %s", buf);
-			doc_para(&in, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+			doc_paras(&in, R_DIM, msg, NULL, NULL, R_DIM);
 			free(msg);
 		}
 	} else {
@@ -122,11 +122,11 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		else
 			snprintf(buf, sizeof buf, "%d worker process%s (fork), running the lesson's worker",
 				 s->nworkers, s->nworkers == 1 ? "" : "es");
-		doc_para(&in, R_TEXT, buf, strlen(buf), NULL, NULL, R_TEXT);
+		doc_paras(&in, R_TEXT, buf, NULL, NULL, R_TEXT);
 	}
 	if (s->csv_file) {
 		snprintf(buf, sizeof buf, "first generates %s (%d rows)", s->csv_file, s->csv_rows);
-		doc_para(&in, R_DIM, buf, strlen(buf), NULL, NULL, R_DIM);
+		doc_paras(&in, R_DIM, buf, NULL, NULL, R_DIM);
 	}
 	run_state *rs = lesson_run(t, s);
 	tline src = { 0 };
@@ -165,7 +165,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		if (np) {
 			char *m = xasprintf("%d question%s above ask%s you to predict this run first (type back).", np,
 					    np == 1 ? "" : "s", np == 1 ? "s" : "");
-			doc_para(&in, R_HINT, m, strlen(m), NULL, NULL, R_HINT);
+			doc_paras(&in, R_HINT, m, NULL, NULL, R_HINT);
 			free(m);
 		}
 		line_adds(&src, R_TEXT, "Type ");
@@ -195,18 +195,18 @@ static void step_predict(tui *t, tdoc *d, const step *s)
 {
 	const char *p = engine_prediction(t->e, s);
 	char *say = xasprintf("Predict, then observe: the run \"%s\" on this machine judges your answer.", s->predict);
-	doc_para(d, R_DIM, say, strlen(say), NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, say, NULL, NULL, R_DIM);
 	free(say);
 	doc_blank(d);
 	for (int i = 0; i < s->nchoices; i++) {
 		char pre[32];
 		snprintf(pre, sizeof pre, "   %d) ", i + 1);
-		doc_para(d, R_TEXT, s->choices[i], strlen(s->choices[i]), pre, "      ", R_KEY);
+		doc_paras(d, R_TEXT, s->choices[i], pre, "      ", R_KEY);
 	}
 	if (!p) {
 		const char *how = engine_quiz_prompt(s);
 		if (s->nchoices) doc_blank(d);
-		doc_para(d, R_DIM, how, strlen(how), NULL, NULL, R_DIM);
+		doc_paras(d, R_DIM, how, NULL, NULL, R_DIM);
 		return;
 	}
 	doc_blank(d);
@@ -214,7 +214,7 @@ static void step_predict(tui *t, tdoc *d, const step *s)
 	char *said = engine_answer_text(s, p);
 	char *msg = xasprintf("Your prediction: %s. Type next, then run: the run will judge it "
 			      "(type another answer to change it).", said);
-	doc_para(d, R_HINT, msg, strlen(msg), NULL, "  ", R_HINT);
+	doc_paras(d, R_HINT, msg, NULL, "  ", R_HINT);
 	free(msg);
 	free(said);
 }
@@ -229,7 +229,7 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 	engine_quiz_state(t->e, s, &q);
 	tline *h = doc_line(d);
 	line_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
-	doc_para(d, R_BOLD, s->body, strlen(s->body), NULL, NULL, R_BOLD);
+	doc_paras(d, R_BOLD, s->body, NULL, NULL, R_BOLD);
 	if (s->predict) { step_predict(t, d, s); return; }
 	engine_feedback_of(t->e, s, &fb);
 	if (s->nchoices || !fb.shown) doc_blank(d);
@@ -242,25 +242,25 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 		else if (chosen == i + 1 && !q.correct) { mark = tui_glyph.bad; role = R_ERR; }
 		snprintf(pre, sizeof pre, " %s %d) ", mark, i + 1);
 		int text_role = role == R_KEY ? R_TEXT : role;
-		doc_para(d, text_role, s->choices[i], strlen(s->choices[i]), pre, "      ", role);
+		doc_paras(d, text_role, s->choices[i], pre, "      ", role);
 	}
 	if (quiz_shows_prompt(s) && !fb.shown) {
 		const char *p = engine_quiz_prompt(s);
 		if (s->nchoices) doc_blank(d);   /* below the items */
-		doc_para(d, R_DIM, p, strlen(p), NULL, NULL, R_DIM);
+		doc_paras(d, R_DIM, p, NULL, NULL, R_DIM);
 	}
 	for (int i = 0; i < q.nhints; i++) {
 		const char *hint = engine_hint_at(t->e, s, i);
 		doc_blank(d);
 		d->focus = (int)d->n;
-		doc_para(d, R_HINT, hint, strlen(hint), "Hint: ", "      ", R_HINT);
+		doc_paras(d, R_HINT, hint, "Hint: ", "      ", R_HINT);
 	}
 	if (fb.said) {
 		int role = fb.right ? R_OK : fb.shown && !q.tries ? R_HINT : R_ERR;
 		char *msg = xasprintf("%s %s", fb.right ? tui_glyph.ok : q.tries ? tui_glyph.bad : tui_glyph.bullet, fb.text);
 		doc_blank(d);
 		d->focus = (int)d->n;
-		doc_para(d, role, msg, strlen(msg), NULL, "  ", role);
+		doc_paras(d, role, msg, NULL, "  ", role);
 		free(msg);
 	}
 	if (fb.shown && s->explain) {
@@ -306,7 +306,7 @@ void lesson_build(tui *t)
 					course_lesson(c, li + 1)->title);
 		else
 			msg = xasprintf("End of the course. Type lessons to pick one again, or quit.");
-		doc_para(d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+		doc_paras(d, R_DIM, msg, NULL, NULL, R_DIM);
 		free(msg);
 	}
 }

@@ -19,7 +19,7 @@ static void kv(tdoc *d, const char *k, const char *v)
 {
 	tline src = { 0 }, pre = { 0 };
 	line_adds(&src, R_KEY, k);
-	int kw = u8_width(k, strlen(k));
+	int kw = utf8_width(k, strlen(k));
 	for (int w = kw; w < 13 || w == kw; w++) line_adds(&src, R_TEXT, " ");
 	line_adds(&src, R_TEXT, v);
 	line_adds(&pre, R_TEXT, "               ");
@@ -98,10 +98,10 @@ void menu_help(tui *t)
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited. "
 			    "Each worker keeps its colour in the lanes and in the output.",
 			    tui_glyph.idle, tui_glyph.run, tui_glyph.wait, tui_glyph.sleep, tui_glyph.blocked);
-	doc_para(d, R_TEXT, s, strlen(s), NULL, NULL, R_TEXT);
+	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);
-	doc_para(d, R_DIM, "Esc or Enter goes back.", 23, NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, "Esc or Enter goes back.", NULL, NULL, R_DIM);
 }
 
 /* ---- the course menu ------------------------------------------------------------------ */
@@ -136,7 +136,7 @@ static int details_col(tui *t, int width)
 		lesson_status st;
 		engine_lesson_status(t->e, i, &st);
 		entry_details(t, i, &st, det, sizeof det);
-		int a = u8_width(title, strlen(title)), b = u8_width(det, strlen(det));
+		int a = utf8_width(title, strlen(title)), b = utf8_width(det, strlen(det));
 		if (a > tw) tw = a;
 		if (b > dw) dw = b;
 	}
@@ -196,7 +196,7 @@ static void menu_summary(tui *t, tdoc *d)
 	char score[48] = "";
 	if (asked) snprintf(score, sizeof score, " %s score %d/%d", tui_glyph.dot, right, asked);
 	char *s = xasprintf("%d of %d lessons done %s %d/%d steps seen%s", done, n, tui_glyph.dot, seen, steps, score);
-	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
+	doc_paras(d, R_BOLD, s, NULL, NULL, R_BOLD);
 	free(s);
 }
 
@@ -214,7 +214,7 @@ void menu_list(tui *t)
 	doc_reset(d, t->lw - 2);
 	d->tag = -1;
 	line_adds(doc_line(d), R_HEAD, "Lessons");
-	doc_para(d, R_DIM, course_title(c), strlen(course_title(c)), NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, course_title(c), NULL, NULL, R_DIM);
 	menu_summary(t, d);
 	doc_blank(d);
 	int col = details_col(t, d->width);

@@ -102,7 +102,7 @@ void output_draw(tui *t)
 		const char *msg = "Output of a run shows here as it arrives: the time, the task that wrote it, the line.";
 		tdoc d;
 		doc_init(&d, W - 2);
-		doc_para(&d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+		doc_paras(&d, R_DIM, msg, NULL, NULL, R_DIM);
 		for (size_t i = 0; i < d.n && (int)i + 1 < H; i++) {
 			const tline *l = &d.v[i];
 			int x = 1;
@@ -171,7 +171,7 @@ void output_draw(tui *t)
 		else snprintf(info, sizeof info, " %zu line%s ", n, n == 1 ? "" : "s");
 		char more[160];
 		snprintf(more, sizeof more, "%s%s %zu new ", info, tui_glyph.dot, later);
-		if (follow && later && t->rule && u8_width(more, strlen(more)) <= getmaxx(t->rule) - 12)
+		if (follow && later && t->rule && utf8_width(more, strlen(more)) <= getmaxx(t->rule) - 12)
 			snprintf(info, sizeof info, "%s", more);
 	}
 	wnoutrefresh(w);
@@ -185,7 +185,7 @@ void output_draw(tui *t)
 		attr_t ra = tui_attr(focused ? R_FOCUS_RULE : R_RULE);
 		int x = tui_puts(r, 0, 0, rw, ra, tui_glyph.hline);
 		x += tui_puts(r, 0, x, rw - x, tui_attr(focused ? R_FOCUS : R_RULE_TITLE), " Output ");
-		int iw = u8_width(info, strlen(info));
+		int iw = utf8_width(info, strlen(info));
 		int fill = rw - x - iw - 1;
 		if (fill < 1) { iw = 0; fill = rw - x; }
 		tui_fill(r, 0, x, fill, ra, tui_glyph.hline);

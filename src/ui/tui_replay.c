@@ -151,12 +151,12 @@ void replay_header(tui *t)
 	tui_fill(w, 0, 0, W, tui_attr(R_HEADER_DIM), " ");
 	clock_str(t, clk, sizeof clk);
 	snprintf(right, sizeof right, "%s %gx %s %s ", t->play ? tui_glyph.play : "||", t->speed, tui_glyph.dot, clk);
-	int rw = u8_width(right, strlen(right));
+	int rw = utf8_width(right, strlen(right));
 	int x = tui_puts(w, 0, 0, W - rw - 1, tui_attr(R_HEADER), " parlab replay ");
 	char *mid = xasprintf("%s %s", tui_glyph.hline, trace_title(t->tr));
 	int room = W - rw - 1 - x;
-	if (u8_width(mid, strlen(mid)) > room && room > 2) {
-		x += tui_put(w, 0, x, room - 1, tui_attr(R_HEADER), mid, u8_fit(mid, strlen(mid), room - 1));
+	if (utf8_width(mid, strlen(mid)) > room && room > 2) {
+		x += tui_put(w, 0, x, room - 1, tui_attr(R_HEADER), mid, utf8_fit(mid, strlen(mid), room - 1));
 		tui_puts(w, 0, x, 1, tui_attr(R_HEADER), tui_glyph.ellipsis);
 	} else {
 		tui_puts(w, 0, x, room, tui_attr(R_HEADER), mid);
@@ -201,19 +201,19 @@ static void info_box(tui *t, tdoc *d)
 	char buf[320], clk[64];
 	int n = trace_ntasks(tr), ncpu = trace_ncpu(tr);
 	size_t nl = trace_nlines(tr);
-	doc_para(d, R_BOLD, trace_title(tr), strlen(trace_title(tr)), NULL, NULL, R_BOLD);
+	doc_paras(d, R_BOLD, trace_title(tr), NULL, NULL, R_BOLD);
 	snprintf(buf, sizeof buf, "%d CPU%s, %d task%s, %zu line%s of output; capture: %s", ncpu, ncpu == 1 ? "" : "s",
 		 n, n == 1 ? "" : "s", nl, nl == 1 ? "" : "s", trace_backend(tr));
-	doc_para(d, R_DIM, buf, strlen(buf), NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, buf, NULL, NULL, R_DIM);
 	if (trace_lost(tr)) {
 		snprintf(buf, sizeof buf, "the capture lost %lu records: gaps are possible", trace_lost(tr));
-		doc_para(d, R_ERR, buf, strlen(buf), NULL, NULL, R_ERR);
+		doc_paras(d, R_ERR, buf, NULL, NULL, R_ERR);
 	}
 	if (trace_outcome(tr)) {
 		int role;
 		const char *mark = outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
 		snprintf(buf, sizeof buf, "%s %s", mark, trace_outcome(tr));
-		doc_para(d, role, buf, strlen(buf), NULL, "  ", role);
+		doc_paras(d, role, buf, NULL, "  ", role);
 	}
 	doc_blank(d);
 	clock_str(t, clk, sizeof clk);
@@ -221,7 +221,7 @@ static void info_box(tui *t, tdoc *d)
 	else if (t->clock >= end_of(t))
 		snprintf(buf, sizeof buf, "Played to the end (%gx). restart plays it again.", t->speed);
 	else snprintf(buf, sizeof buf, "Paused at %s (%gx). Enter plays on; step moves one column.", clk, t->speed);
-	doc_para(d, t->play ? R_OK : R_TEXT, buf, strlen(buf), NULL, NULL, t->play ? R_OK : R_TEXT);
+	doc_paras(d, t->play ? R_OK : R_TEXT, buf, NULL, NULL, t->play ? R_OK : R_TEXT);
 }
 
 void replay_build(tui *t)

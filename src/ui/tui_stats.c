@@ -18,7 +18,7 @@
 static void heading(tdoc *d, const char *s)
 {
 	doc_blank(d);
-	doc_para(d, R_BOLD, s, strlen(s), NULL, NULL, R_BOLD);
+	doc_paras(d, R_BOLD, s, NULL, NULL, R_BOLD);
 }
 
 /* "  name  ████████──────  54%  14.0ms": a share as a bar. */
@@ -44,12 +44,12 @@ static void parallelism(tdoc *d, const trace_stats *s, int ncpu)
 	line_adds(l, R_DIM, "wall time    ");
 	line_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s->wall_ns));
 	if (!s->observed) {
-		doc_para(d, R_DIM, "The capture recorded no scheduling: no parallelism to show.", 59, NULL, NULL, R_DIM);
+		doc_paras(d, R_DIM, "The capture recorded no scheduling: no parallelism to show.", NULL, NULL, R_DIM);
 		return;
 	}
 	snprintf(buf, sizeof buf, "%.2f tasks running on average, at most %d (%d CPU%s)", s->par_avg, s->par_max, ncpu,
 		 ncpu == 1 ? "" : "s");
-	doc_para(d, R_TEXT, buf, strlen(buf), "at once      ", "             ", R_DIM);
+	doc_paras(d, R_TEXT, buf, "at once      ", "             ", R_DIM);
 	heading(d, "Tasks running at once (share of the wall time)");
 	for (int k = 0; k <= s->par_max; k++) {
 		snprintf(buf, sizeof buf, "%d", k);
@@ -100,11 +100,11 @@ static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 	doc_blank(d);
 	const char *key = "cpu: time on a CPU; wait: ready but waiting for one; switches: gave the CPU up "
 			  "(slept, blocked) + preempted; moves: to another CPU.";
-	doc_para(d, R_DIM, key, strlen(key), NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, key, NULL, NULL, R_DIM);
 	if (approx) {
 		const char *ap = "~ counted from the sampled timeline: at least that many (a switch inside one "
 				 "sample is not seen).";
-		doc_para(d, R_DIM, ap, strlen(ap), NULL, NULL, R_DIM);
+		doc_paras(d, R_DIM, ap, NULL, NULL, R_DIM);
 	}
 }
 
@@ -117,7 +117,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 	int partial = until < trace_last(tr);
 	snprintf(buf, sizeof buf, "%s%s%s", trace_title(tr), partial ? ", up to " : "",
 		 partial ? trace_fmt_ns(at, sizeof at, until) : "");
-	doc_para(d, R_DIM, buf, strlen(buf), NULL, NULL, R_DIM);
+	doc_paras(d, R_DIM, buf, NULL, NULL, R_DIM);
 	doc_blank(d);
 	parallelism(d, &s, trace_ncpu(tr));
 	tasks(d, tr, &s);

@@ -1,21 +1,27 @@
 /*
- * tui_text.c: the TUI's drawing vocabulary. A theme maps semantic roles to
- * colours (or, under NO_COLOR, to attributes only); glyphs fall back to
- * ASCII outside UTF-8 locales; every string is measured with wcwidth so
- * that wrapping and truncation are right for wide and combining characters.
- *
- * A "document" is a list of styled lines already wrapped to a width: the
- * lesson pane, the help and the lesson list are documents, so scrolling is
- * just picking a first line.
+ * tui_text.c: the TUI's drawing vocabulary. It owns
+ *   - the theme: semantic roles (R_*) mapped to colours, or under NO_COLOR
+ *     to attributes only (tui_theme_init, tui_attr, tui_task_role);
+ *   - the glyphs, with ASCII stand-ins outside UTF-8 locales (tui_glyph);
+ *   - width-aware drawing (tui_put, tui_puts, tui_puts_ell, tui_fill),
+ *     measured by util/utf8.c so that wide and combining characters wrap
+ *     and truncate right, and what cannot be drawn shows as '?';
+ *   - documents (doc_*, line_*): lists of styled lines already wrapped to a
+ *     width. The lesson pane, the help and the lesson list are documents,
+ *     so scrolling is just picking a first line. Prose comes in as
+ *     paragraphs (doc_paras) or as a text body laid out from the engine's
+ *     markup blocks (doc_text, engine/markup.h); code as a highlighted
+ *     listing (doc_code: Python and Lua).
+ * The doc_* and line_* names predate the module prefixes; they stay for now.
  */
 #include "ui/tui_int.h"
+#include "engine/markup.h"
 #include "util/xmalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 /* ---- theme ---------------------------------------------------------------- */
 
@@ -126,60 +132,8 @@ void tui_glyphs_init(int utf8)
 
 /* ---- width-aware text ---------------------------------------------------------- */
 
-int u8_char(const char *s, size_t n, size_t *adv)
-{
-	if (!n) { *adv = 0; return 0; }
-	unsigned char c = (unsigned char)s[0];
-	if (c < 0x80) {   /* controls are drawn as '?': one column */
-		*adv = 1;
-		return 1;
-	}
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	wchar_t wc;
-	size_t r = mbrtowc(&wc, s, n, &st);
-	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) { *adv = 1; return 1; }
-	*adv = r;
-	int w = wcwidth(wc);
-	return w < 0 ? 1 : w;
-}
-
-int u8_width(const char *s, size_t n)
-{
-	int w = 0;
-	size_t i = 0, adv;
-	while (i < n) {
-		w += u8_char(s + i, n - i, &adv);
-		i += adv;
-	}
-	return w;
-}
-
-size_t u8_fit(const char *s, size_t n, int w)
-{
-	size_t i = 0, adv;
-	int used = 0;
-	while (i < n) {
-		int cw = u8_char(s + i, n - i, &adv);
-		if (used + cw > w) break;
-		used += cw;
-		i += adv;
-	}
-	return i;
-}
-
-/* True when the bytes at s form one printable character. */
-static int printable(const char *s, size_t adv)
-{
-	unsigned char c = (unsigned char)s[0];
-	if (adv == 1) return c >= 0x20 && c < 0x7f;
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	wchar_t wc;
-	size_t r = mbrtowc(&wc, s, adv, &st);
-	return r == adv && wcwidth(wc) >= 0;
-}
-
+/* Measured by util/utf8; what cannot be drawn as it is (a control, an
+ * invalid byte: one column each) is drawn as '?'. */
 int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n)
 {
 	if (!w || maxw <= 0) return 0;
@@ -188,9 +142,9 @@ int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n
 	int used = 0;
 	size_t i = 0, adv;
 	while (i < n) {
-		int cw = u8_char(s + i, n - i, &adv);
+		int cw = utf8_char(s + i, n - i, &adv);
 		if (used + cw > maxw) break;
-		if (printable(s + i, adv)) waddnstr(w, s + i, (int)adv);
+		if (utf8_printable(s + i, adv)) waddnstr(w, s + i, (int)adv);
 		else waddch(w, '?');
 		used += cw;
 		i += adv;
@@ -207,8 +161,8 @@ int tui_puts(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 int tui_puts_ell(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 {
 	size_t n = strlen(s);
-	if (u8_width(s, n) <= maxw || maxw < 2) return tui_put(w, y, x, maxw, a, s, n);
-	int used = tui_put(w, y, x, maxw - 1, a, s, u8_fit(s, n, maxw - 1));
+	if (utf8_width(s, n) <= maxw || maxw < 2) return tui_put(w, y, x, maxw, a, s, n);
+	int used = tui_put(w, y, x, maxw - 1, a, s, utf8_fit(s, n, maxw - 1));
 	return used + tui_puts(w, -1, 0, 1, a, tui_glyph.ellipsis);
 }
 
@@ -310,7 +264,7 @@ void line_addf(tline *l, int role, const char *fmt, ...)
 	free(s);
 }
 
-int line_width(const tline *l) { return u8_width(l->buf ? l->buf : "", l->len); }
+int line_width(const tline *l) { return utf8_width(l->buf ? l->buf : "", l->len); }
 
 static void line_copy(tline *dst, const tline *src)
 {
@@ -354,7 +308,7 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 		size_t n = (size_t)src->sp[si].len, i = 0, adv;
 		int role = src->sp[si].role;
 		while (i < n) {
-			int cw = u8_char(s + i, n - i, &adv);
+			int cw = utf8_char(s + i, n - i, &adv);
 			int space = words && s[i] == ' ';
 			if (space) {
 				if (col == precol && !first) { i += adv; continue; }   /* no leading blanks */
@@ -389,8 +343,10 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 	doc_push(d, &out);
 }
 
-void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, const char *pre2, int prerole)
+/* A paragraph from a C string: no caller counts its bytes. */
+void doc_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole)
 {
+	size_t n = strlen(s);
 	tline src = { 0 }, p1 = { 0 }, p2 = { 0 };
 	/* Newlines inside a paragraph are spaces; runs of blanks collapse. */
 	char *tmp = xmalloc(n + 1);
@@ -411,6 +367,7 @@ void doc_para(tdoc *d, int role, const char *s, size_t n, const char *pre1, cons
 	line_free(&p2);
 }
 
+
 void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top)
 {
 	for (int r = 0; r < h; r++) {
@@ -428,63 +385,60 @@ void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top)
 
 /* ---- prose ----------------------------------------------------------------------------- */
 
-enum { B_NONE, B_PARA, B_ITEM, B_VERB, B_HEAD };
-
-static void block_gap(tdoc *d, int *last, int kind)
+/* An empty line before block i, as batch has it: none after a heading,
+ * none inside a run of items or verbatim lines the author did not part
+ * with a blank line. */
+static int gap_before(const markup *m, int i)
 {
-	if (*last != B_NONE && *last != B_HEAD && !(*last == kind && (kind == B_ITEM || kind == B_VERB)))
-		doc_blank(d);
-	*last = kind;
+	const markup_block *b = markup_at(m, i), *p = markup_at(m, i - 1);
+	int parted = p && p->kind == MARKUP_BLANK;
+	if (parted) p = markup_at(m, i - 2);
+	if (!p || p->kind == MARKUP_HEADING) return 0;
+	return parted || p->kind != b->kind || (b->kind != MARKUP_ITEM && b->kind != MARKUP_VERBATIM);
 }
 
-static int starts(const char *p, const char *pre) { return !strncmp(p, pre, strlen(pre)); }
+/* Verbatim: kept as written (tabs as four spaces), broken only at the edge. */
+static void verbatim(tdoc *d, const char *text)
+{
+	tline src = { 0 }, pre = { 0 };
+	for (const char *c = text; *c; c++) {
+		if (*c == '\t') line_adds(&src, R_CODE, "    ");
+		else line_add(&src, R_CODE, c, 1);
+	}
+	line_adds(&pre, R_DIM, "  ");
+	doc_flow(d, &src, NULL, &pre, 0);
+	line_free(&src);
+	line_free(&pre);
+}
 
+/* One block of a text body, without the space around it. */
+static void text_block(tdoc *d, const markup_block *b)
+{
+	char bullet[16];
+	switch (b->kind) {
+	case MARKUP_VERBATIM: verbatim(d, b->text); break;
+	case MARKUP_HEADING: doc_paras(d, R_HEAD, b->text, NULL, NULL, R_HEAD); break;
+	case MARKUP_ITEM:
+		snprintf(bullet, sizeof bullet, " %s ", tui_glyph.bullet);
+		doc_paras(d, R_TEXT, b->text, bullet, "   ", R_BOX);
+		break;
+	case MARKUP_PARAGRAPH: doc_paras(d, R_TEXT, b->text, NULL, NULL, R_TEXT); break;
+	case MARKUP_BLANK: break;   /* gap_before spaces the blocks */
+	}
+}
+
+/* A text body (a text step, a run's note, an explanation) as the engine's
+ * markup blocks lay it out. */
 void doc_text(tdoc *d, const char *body)
 {
-	int last = B_NONE;
-	const char *p = body ? body : "";
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		const char *next = p + len + (eol != NULL);
-		size_t k = 0;
-		while (k < len && (p[k] == ' ' || p[k] == '\t')) k++;
-		if (k == len) { p = next; if (last == B_VERB || last == B_ITEM) last = B_PARA; continue; }
-		if (starts(p, "  ")) {
-			block_gap(d, &last, B_VERB);
-			tline src = { 0 }, pre = { 0 };
-			/* Verbatim: kept as written (tabs as spaces), broken only at the edge. */
-			for (size_t i = 0; i < len; i++) {
-				if (p[i] == '\t') line_adds(&src, R_CODE, "    ");
-				else line_add(&src, R_CODE, p + i, 1);
-			}
-			line_adds(&pre, R_DIM, "  ");
-			doc_flow(d, &src, NULL, &pre, 0);
-			line_free(&src);
-			line_free(&pre);
-			p = next;
-			continue;
-		}
-		if (starts(p, "# ")) {
-			block_gap(d, &last, B_HEAD);
-			doc_para(d, R_HEAD, p + 2, len - 2, NULL, NULL, R_HEAD);
-			p = next;
-			continue;
-		}
-		/* A paragraph or item runs to a blank, verbatim, item or heading line. */
-		int item = starts(p, "- ");
-		const char *q = next;
-		while (*q && *q != '\n' && !starts(q, "  ") && !starts(q, "- ") && !starts(q, "# ")) {
-			const char *e2 = strchr(q, '\n');
-			q = e2 ? e2 + 1 : q + strlen(q);
-		}
-		block_gap(d, &last, item ? B_ITEM : B_PARA);
-		char bullet[16];
-		snprintf(bullet, sizeof bullet, " %s ", tui_glyph.bullet);
-		if (item) doc_para(d, R_TEXT, p + 2, (size_t)(q - p - 2), bullet, "   ", R_BOX);
-		else doc_para(d, R_TEXT, p, (size_t)(q - p), NULL, NULL, R_TEXT);
-		p = q;
+	markup *m = markup_parse(body);
+	for (int i = 0; i < markup_count(m); i++) {
+		const markup_block *b = markup_at(m, i);
+		if (b->kind == MARKUP_BLANK) continue;
+		if (gap_before(m, i)) doc_blank(d);
+		text_block(d, b);
 	}
+	markup_free(m);
 }
 
 /* ---- code ------------------------------------------------------------------------------- */

@@ -132,7 +132,7 @@ static int footer_rows(const trace *tr, int W)
 	tline l = { 0 };
 	legend(&l);
 	char *be = backend_str(tr);
-	int need = line_width(&l) + 2 + u8_width(be, strlen(be));
+	int need = line_width(&l) + 2 + utf8_width(be, strlen(be));
 	line_free(&l);
 	free(be);
 	return need > W ? 3 : 2;
@@ -458,10 +458,10 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 		snprintf(right, sizeof right, " zoom %.*fx %s", zoom < 10 ? 1 : 0, zoom, dur);
 	} else if (v->growing && !tui_clocked(t)) snprintf(right, sizeof right, " live %s", dur);
 	else snprintf(right, sizeof right, " %s", dur);
-	int rw = u8_width(right, strlen(right));
-	int room = W - x - rw - 1, mw = u8_width(mid, strlen(mid));
+	int rw = utf8_width(right, strlen(right));
+	int room = W - x - rw - 1, mw = utf8_width(mid, strlen(mid));
 	if (mw > room && room > 1) {
-		x += tui_put(w, 0, x, room - 1, tui_attr(R_DIM), mid, u8_fit(mid, strlen(mid), room - 1));
+		x += tui_put(w, 0, x, room - 1, tui_attr(R_DIM), mid, utf8_fit(mid, strlen(mid), room - 1));
 		x += tui_puts(w, 0, x, 1, tui_attr(R_DIM), tui_glyph.ellipsis);
 	} else {
 		x += tui_puts(w, 0, x, room, tui_attr(R_DIM), mid);
@@ -481,7 +481,7 @@ static void timeline_empty(tui *t, int H, int W)
 		: "Runs show here: a lane per CPU and per task.";
 	tdoc d;
 	doc_init(&d, W - 2);
-	doc_para(&d, R_DIM, msg, strlen(msg), NULL, NULL, R_DIM);
+	doc_paras(&d, R_DIM, msg, NULL, NULL, R_DIM);
 	for (size_t i = 0; i < d.n && (int)i + 2 < H; i++) {
 		const tline *l = &d.v[i];
 		int x = 1;
@@ -532,7 +532,7 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 		x += tui_put(w, y, x, W - x, tui_attr(l.sp[k].role), l.buf + l.sp[k].off, (size_t)l.sp[k].len);
 	line_free(&l);
 	char *be = backend_str(tr);
-	int bw = u8_width(be, strlen(be));
+	int bw = utf8_width(be, strlen(be));
 	if (foot == 2 && x + 2 + bw <= W) tui_puts(w, y, W - bw, bw, tui_attr(R_DIM), be);
 	else if (foot == 3) tui_puts_ell(w, y + 1, 0, W, tui_attr(R_DIM), be);
 	free(be);
@@ -586,7 +586,7 @@ static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const
 	*sw = 0;
 	for (int i = 0; i < nv; i++) {
 		lane_status(v, vis[i], nc, cpus, order, buf, sizeof buf, NULL);
-		int n = u8_width(buf, strlen(buf));
+		int n = utf8_width(buf, strlen(buf));
 		if (n > 10) n = 10;
 		if (n + 1 > *sw) *sw = n + 1;
 	}
