@@ -110,6 +110,16 @@ const markup_block *markup_at(const markup *m, int i)
 	return i >= 0 && (size_t)i < m->n ? &m->v[i] : NULL;
 }
 
+int markup_gap_before(const markup *m, int i)
+{
+	const markup_block *b = markup_at(m, i), *p = markup_at(m, i - 1);
+	if (!b || b->kind == MARKUP_BLANK) return 0;
+	int parted = p && p->kind == MARKUP_BLANK;
+	if (parted) p = markup_at(m, i - 2);
+	if (!p || p->kind == MARKUP_HEADING) return 0;
+	return parted || p->kind != b->kind || (b->kind != MARKUP_ITEM && b->kind != MARKUP_VERBATIM);
+}
+
 void markup_free(markup *m)
 {
 	if (!m) return;

@@ -8,7 +8,8 @@
  * an item or paragraph runs to the next blank, verbatim, heading or item
  * line. A run of blank lines between two blocks is one blank block; blank
  * lines before the first block or after the last give none. Front ends
- * lay the blocks out their own way (docs/lessons.md). */
+ * draw the blocks their own way, spaced by one rule (markup_gap_before;
+ * docs/lessons.md). */
 #ifndef PARLAB_MARKUP_H
 #define PARLAB_MARKUP_H
 
@@ -30,6 +31,11 @@ markup *markup_parse(const char *body);
 int markup_count(const markup *m);
 /* Block i (0-based), or NULL past the end. */
 const markup_block *markup_at(const markup *m, int i);
+/* Does an empty line go before block i? Not before the first, nor right
+ * after a heading, nor inside a run of items or of verbatim lines that no
+ * blank line parts; before every other block, yes. Blank blocks are not
+ * drawn: 0. */
+int markup_gap_before(const markup *m, int i);
 void markup_free(markup *m);
 
 #endif

@@ -48,38 +48,25 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
 	if (col) fputc('\n', out);
 }
 
-/* Does block b leave an empty line before next (may be NULL)? Headings
- * and paragraphs always do (print_text puts it after them); a run of items
- * or verbatim lines stays together unless a blank line parts it. */
-static int gap_after(const markup_block *b, const markup_block *next)
-{
-	if (!next) return 0;
-	switch (b->kind) {
-	case MARKUP_ITEM: return next->kind == MARKUP_PARAGRAPH || next->kind == MARKUP_HEADING;
-	case MARKUP_VERBATIM: return next->kind != MARKUP_VERBATIM && next->kind != MARKUP_BLANK;
-	default: return 0;
-	}
-}
-
-/* Text steps, notes and explanations: the engine's blocks (markup.h) as
- * plain text: headings and paragraphs re-wrapped with an empty line after,
- * "  - " items, verbatim lines as written. */
+/* Text steps, notes and explanations: the engine's blocks (markup.h),
+ * spaced as on screen (markup_gap_before): paragraphs and headings
+ * re-wrapped, "  - " items, verbatim lines as written; an empty line
+ * after the body parts it from what follows. */
 static void print_text(FILE *out, const char *body)
 {
 	markup *m = markup_parse(body);
 	for (int i = 0; i < markup_count(m); i++) {
-		const markup_block *b = markup_at(m, i), *prev = markup_at(m, i - 1), *next = markup_at(m, i + 1);
+		const markup_block *b = markup_at(m, i);
+		if (markup_gap_before(m, i)) fputc('\n', out);
 		switch (b->kind) {
-		case MARKUP_HEADING: fprintf(out, "%s\n\n", b->text); break;
-		case MARKUP_PARAGRAPH: wrap(out, b->text, strlen(b->text), "", ""); fputc('\n', out); break;
+		case MARKUP_HEADING: fprintf(out, "%s\n", b->text); break;
+		case MARKUP_PARAGRAPH: wrap(out, b->text, strlen(b->text), "", ""); break;
 		case MARKUP_ITEM: wrap(out, b->text, strlen(b->text), "  - ", "    "); break;
 		case MARKUP_VERBATIM: fprintf(out, "%s\n", b->text); break;
-		case MARKUP_BLANK:   /* the author parted a run of items or verbatim lines */
-			if (prev->kind == MARKUP_ITEM || prev->kind == MARKUP_VERBATIM) fputc('\n', out);
-			break;
+		case MARKUP_BLANK: break;   /* markup_gap_before spaces the blocks */
 		}
-		if (gap_after(b, next)) fputc('\n', out);
 	}
+	if (markup_count(m)) fputc('\n', out);
 	markup_free(m);
 }
 

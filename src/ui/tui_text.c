@@ -385,18 +385,6 @@ void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top)
 
 /* ---- prose ----------------------------------------------------------------------------- */
 
-/* An empty line before block i, as batch has it: none after a heading,
- * none inside a run of items or verbatim lines the author did not part
- * with a blank line. */
-static int gap_before(const markup *m, int i)
-{
-	const markup_block *b = markup_at(m, i), *p = markup_at(m, i - 1);
-	int parted = p && p->kind == MARKUP_BLANK;
-	if (parted) p = markup_at(m, i - 2);
-	if (!p || p->kind == MARKUP_HEADING) return 0;
-	return parted || p->kind != b->kind || (b->kind != MARKUP_ITEM && b->kind != MARKUP_VERBATIM);
-}
-
 /* Verbatim: kept as written (tabs as four spaces), broken only at the edge. */
 static void verbatim(tdoc *d, const char *text)
 {
@@ -435,7 +423,7 @@ void doc_text(tdoc *d, const char *body)
 	for (int i = 0; i < markup_count(m); i++) {
 		const markup_block *b = markup_at(m, i);
 		if (b->kind == MARKUP_BLANK) continue;
-		if (gap_before(m, i)) doc_blank(d);
+		if (markup_gap_before(m, i)) doc_blank(d);
 		text_block(d, b);
 	}
 	markup_free(m);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Text markup in batch: the engine's blocks (engine/markup.c) laid out as
-# plain text. A line of spaces is a blank line (not verbatim), and a blank
-# line between items or after verbatim lines leaves an empty line, as in
-# the TUI.
+# plain text, spaced by the one rule the TUI uses too (markup_gap_before):
+# a line of spaces is a blank line (not verbatim); none after a heading;
+# a run of items stays together unless a blank line parts it; an item and
+# a verbatim line are two blocks.
 set -u
 parlab=$(realpath "$1")
 src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -10,13 +11,13 @@ out=$("$parlab" --batch --state off "$src/tests/lessons/good/markup.lua" </dev/n
 want='== Lesson 1/1: Markup ==
 
 Blocks
-
 A paragraph over two lines.
 
   - an item
   - another item
 
   - an item after a blank line
+
   verbatim after an item
 
   verbatim after a blank line

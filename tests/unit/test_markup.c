@@ -61,10 +61,29 @@ static void test_lines(void)
 	markup_free(m);
 }
 
+/* The one spacing rule both front ends draw by. */
+static void test_gaps(void)
+{
+	/* heading, para, item, item, blank, item, verbatim, verbatim, blank, verbatim, para */
+	markup *m = markup_parse("# H\nPara\n- a\n- b\n\n- c\n  v1\n  v2\n\n  v3\nEnd\n");
+	static const int want[] = { 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 1 };
+	CHECK(markup_count(m) == 11);
+	for (int i = 0; i < markup_count(m) && i < 11; i++) {
+		if (markup_gap_before(m, i) != want[i]) fprintf(stderr, "block %d: gap %d, want %d\n", i, markup_gap_before(m, i), want[i]);
+		CHECK(markup_gap_before(m, i) == want[i]);
+	}
+	CHECK(markup_gap_before(m, 11) == 0 && markup_gap_before(m, -1) == 0);
+	markup_free(m);
+	m = markup_parse("# H\n\nPara\n");   /* a blank after a heading: still no gap */
+	CHECK(markup_count(m) == 3 && markup_gap_before(m, 2) == 0);
+	markup_free(m);
+}
+
 int main(void)
 {
 	test_kinds();
 	test_blank();
 	test_lines();
+	test_gaps();
 	return CHECK_DONE();
 }
