@@ -181,7 +181,8 @@ typedef struct {
 	const char *last_input;   /* the last answer as typed, NULL when none */
 	int nhints;           /* hints shown so far (engine_hint_at) */
 } engine_quiz_view;
-/* Question q's state (zeros for other steps). Valid until the next answer. */
+/* Question q's state (zeros for other steps). last_input holds until the
+ * next answer, the end of a run (it may judge a prediction) or engine_free. */
 void engine_quiz_state(const engine *e, const step *q, engine_quiz_view *v);
 /* The i-th hint shown on q (0-based, i < nhints of its view), or NULL. */
 const char *engine_hint_at(const engine *e, const step *q, int i);
@@ -229,8 +230,15 @@ typedef struct {
  * once)", or either alone; NULL when neither. Caller frees. */
 char *engine_verdict_seen(const engine_verdict *v);
 /* The verdict in words ("Right: your machine did what you predicted."),
- * or the lesson's error when observe failed. */
-const char *engine_verdict_says(const engine_verdict *v);
+ * or, when observe failed, "The lesson could not judge it: file:line:
+ * message". Caller frees. */
+char *engine_verdict_says(const engine_verdict *v);
+/* What was predicted, spelled out ("2) No"), or "nothing (skipped)".
+ * Caller frees. */
+char *engine_verdict_predicted(const engine_verdict *v);
+/* Said when a prediction is kept: "Prediction kept: the run \"T\" will
+ * judge it." Caller frees. */
+char *engine_prediction_kept(const step *q);
 /* The verdicts on run step r's last run (one per predict question on it). */
 int engine_verdicts(engine *e, const step *r, const engine_verdict **v);
 /* An answer as typed, spelled out: "2" to a choice question is "2) No".

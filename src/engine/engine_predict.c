@@ -56,11 +56,23 @@ char *engine_verdict_seen(const engine_verdict *v)
 	return v->observed || v->note ? xstrdup(v->observed ? v->observed : v->note) : NULL;
 }
 
-const char *engine_verdict_says(const engine_verdict *v)
+char *engine_verdict_says(const engine_verdict *v)
 {
-	if (v->error) return v->error;
-	if (v->judged) return v->correct ? "Right: your machine did what you predicted." : "Not quite: your machine did otherwise.";
-	return v->prediction ? "Not judged yet: run it again." : "Nothing was predicted, so nothing is judged.";
+	if (v->error) return xasprintf("The lesson could not judge it: %s", v->error);
+	if (v->judged)
+		return xstrdup(v->correct ? "Right: your machine did what you predicted."
+					  : "Not quite: your machine did otherwise.");
+	return xstrdup(v->prediction ? "Not judged yet: run it again." : "Nothing was predicted, so nothing is judged.");
+}
+
+char *engine_verdict_predicted(const engine_verdict *v)
+{
+	return v->prediction ? engine_answer_text(v->q, v->prediction) : xstrdup("nothing (skipped)");
+}
+
+char *engine_prediction_kept(const step *q)
+{
+	return xasprintf("Prediction kept: the run \"%s\" will judge it.", q->predict ? q->predict : "");
 }
 
 int engine_verdicts(engine *e, const step *r, const engine_verdict **v)

@@ -692,7 +692,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 }
 
 /* The fields every question has; quiz_to_c adds its type's own. */
-static void quiz_step_to_c(lua_State *L, int st, step *s)
+static void question_to_c(lua_State *L, int st, step *s)
 {
 	char *type = field_dup(L, st, "type");
 	quiz_lookup(type, &s->qtype);   /* checked at the call */
@@ -733,7 +733,7 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
 		s->lang = field_dup(L, st, "lang");
 		if (s->kind == STEP_RUN) run_to_c(L, st, s);
-		if (s->kind == STEP_QUIZ) quiz_step_to_c(L, st, s);
+		if (s->kind == STEP_QUIZ) question_to_c(L, st, s);
 		lua_settop(L, t);
 	}
 	for (int i = 0; i < l->nsteps; i++) {

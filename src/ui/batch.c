@@ -204,10 +204,9 @@ static void print_verdicts(engine *e, const step *r, FILE *out)
 	for (int i = 0; i < n; i++) {
 		fprintf(out, "\n--- your prediction (question %d) ---\n", question_no(v[i].q));
 		wrap(out, v[i].q->body, strlen(v[i].q->body), "", "");
-		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("(nothing: skipped)");
+		char *said = engine_verdict_predicted(&v[i]);
 		fprintf(out, "You predicted: %s\n", said);
 		free(said);
-		if (v[i].error) fprintf(out, "parlab: the lesson could not judge it: %s\n", v[i].error);
 		char *seen = engine_verdict_seen(&v[i]);
 		if (seen) {
 			char *o = xasprintf("Observed: %s", seen);
@@ -215,7 +214,9 @@ static void print_verdicts(engine *e, const step *r, FILE *out)
 			free(o);
 			free(seen);
 		}
-		if (!v[i].error) fprintf(out, "%s\n", engine_verdict_says(&v[i]));
+		char *says = engine_verdict_says(&v[i]);
+		fprintf(out, "%s\n", says);
+		free(says);
 		if (v[i].q->explain) print_text(out, v[i].q->explain);
 	}
 }
@@ -314,11 +315,13 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	fflush(out);
 	int got = read_answer(in, line, sizeof line);
 	if (!got || !strcmp(line, "-") || !*line) {
-		char *right = engine_right_answer(s);
 		fputs("(no answer: skipped)\n", out);
 		if (s->predict) fprintf(out, "The run \"%s\" will show what happens.\n\n", s->predict);
-		else fprintf(out, "The answer is %s\n", right);
-		free(right);
+		else {
+			char *shown = engine_answer_shown(s);
+			fprintf(out, "%s\n", shown);
+			free(shown);
+		}
 		if (!s->predict && s->explain) print_text(out, s->explain);
 		if (!s->predict) fputc('\n', out);
 		return;
@@ -327,7 +330,9 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	quiz_result res;
 	int rc = engine_answer(e, line, &res);
 	if (rc == 0 && res.predicted) {
-		fprintf(out, "Prediction kept. The run \"%s\" will judge it.\n\n", s->predict);
+		char *kept = engine_prediction_kept(s);
+		fprintf(out, "%s\n\n", kept);
+		free(kept);
 		return;
 	}
 	if (rc < 0 && s->predict) {

@@ -174,7 +174,9 @@ static void do_answer(tui *t, const step *s, const char *input)
 		return;
 	}
 	if (res.predicted) {
-		tui_msg(t, R_OK, "Prediction kept. Type next, then run: the run \"%s\" will judge it.", s->predict);
+		char *kept = engine_prediction_kept(s);
+		tui_msg(t, R_OK, "%s Type next, then run.", kept);
+		free(kept);
 		t->lesson_follow = 1;
 		t->dirty |= D_DOC | D_STATUS;
 		return;

@@ -306,7 +306,7 @@ void output_draw(tui *t);
 void output_scroll(tui *t, int rows);
 /* The mark and role of how a run ended: "!" for not run (a missing
  * prerequisite, said in the output: not a failure), ✗ failed, ✓ well. */
-const char *outcome_mark(trace_end_kind kind, int failed, int *role);
+const char *output_outcome_mark(trace_end_kind kind, int failed, int *role);
 
 /* tui_stats.c */
 /* The statistics of tr up to until, as a document (the stats panel and

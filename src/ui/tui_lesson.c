@@ -69,14 +69,15 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 		line_adds(h, role, v[i].judged ? (v[i].correct ? tui_glyph.ok : tui_glyph.bad) : "?");
 		line_adds(h, R_HEAD, " Your prediction");
 		doc_paras(d, R_BOLD, v[i].q->body, "  ", "  ", R_BOLD);
-		char *said = v[i].prediction ? engine_answer_text(v[i].q, v[i].prediction) : xstrdup("nothing (skipped)");
+		char *said = engine_verdict_predicted(&v[i]);
 		doc_paras(d, R_TEXT, said, "  You predicted: ", "    ", R_DIM);
 		free(said);
 		char *seen = engine_verdict_seen(&v[i]);
 		if (seen) doc_paras(d, R_TEXT, seen, "  Observed:      ", "    ", R_DIM);
 		free(seen);
-		const char *verdict = engine_verdict_says(&v[i]);
+		char *verdict = engine_verdict_says(&v[i]);
 		doc_paras(d, v[i].error ? R_ERR : role, verdict, "  ", "  ", role);
+		free(verdict);
 		if (v[i].q->explain && (v[i].judged || !v[i].prediction)) {
 			doc_blank(d);
 			doc_text(d, v[i].q->explain);
@@ -140,7 +141,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	} else if (rs->state == 2) {
 		d->focus = (int)d->n - 1;   /* the box's title: outcome and note below */
 		int role;
-		const char *mark = outcome_mark(rs->kind, rs->failed, &role);
+		const char *mark = output_outcome_mark(rs->kind, rs->failed, &role);
 		line_adds(&src, role, mark);
 		line_adds(&src, role, " ");
 		line_adds(&src, role, rs->outcome ? rs->outcome : "finished");

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 size_t output_count(tui *t, const trace *tr)
 {
@@ -27,7 +26,7 @@ size_t output_count(tui *t, const trace *tr)
 	return lo;
 }
 
-const char *outcome_mark(trace_end_kind kind, int failed, int *role)
+const char *output_outcome_mark(trace_end_kind kind, int failed, int *role)
 {
 	if (kind == TRACE_NOT_RUN) { *role = R_HINT; return "!"; }
 	*role = failed ? R_ERR : R_OK;
@@ -149,7 +148,7 @@ void output_draw(tui *t)
 		}
 		if (follow && ended && trace_outcome(tr)) {
 			int role;
-			const char *mark = outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
+			const char *mark = output_outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
 			line_clear(&src);
 			line_clear(&pre2);
 			trace_fmt_ns(ts, sizeof ts, trace_end(tr));

@@ -211,7 +211,7 @@ static void info_box(tui *t, tdoc *d)
 	}
 	if (trace_outcome(tr)) {
 		int role;
-		const char *mark = outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
+		const char *mark = output_outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
 		snprintf(buf, sizeof buf, "%s %s", mark, trace_outcome(tr));
 		doc_paras(d, role, buf, NULL, "  ", role);
 	}

@@ -1,3 +1,4 @@
+/* fs.c: small file-system helpers (mkdir -p); see fs.h. */
 #include "util/fs.h"
 #include "util/xmalloc.h"
 

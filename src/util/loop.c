@@ -1,3 +1,5 @@
+/* loop.c: the screen process's one poll(2) loop: fds, timers, signals through a
+ * self-pipe (the design is in loop.h). */
 #include "util/loop.h"
 #include "util/xmalloc.h"
 

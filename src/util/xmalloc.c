@@ -1,3 +1,4 @@
+/* xmalloc.c: allocation that aborts with a message instead of returning NULL. */
 #include "util/xmalloc.h"
 
 #include <stdio.h>

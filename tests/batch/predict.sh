@@ -29,7 +29,7 @@ HELLO from two.
 A
 out=$("$parlab" --batch --state off --answers "$tmp/answers" "$lesson" 2>&1)
 has "--- question 1 (predict, then observe) ---" "a predict question says so"
-has "answer> 2"$'\n'"Prediction kept. The run \"Speakers\" will judge it." "prediction kept"
+has "answer> 2"$'\n'"Prediction kept: the run \"Speakers\" will judge it." "prediction kept"
 has "You predicted: 2"$'\n'"Observed: 2 (lines in the order 2)"$'\n'"Right: your machine did what you predicted." "first printer judged right"
 has "Only worker 2 prints." "explanation after the verdict"
 has "You predicted: 2) no"$'\n'"Observed: 2) no (worker 3 was killed by signal 11)"$'\n'"Right:" "exit statuses observed"
@@ -40,7 +40,7 @@ cpus=$(nproc); cap=$(( cpus < 4 ? cpus : 4 ))
 [[ "$most" =~ ^[0-9]+$ ]] && [ "$most" -ge 1 ] && [ "$most" -le "$cap" ] || bad "at most $cap workers can run at once, observed '$most'"
 has "You predicted: 1) yes"$'\n'"Observed: run it twice to compare"$'\n'"Not judged yet: run it again." "judged only by a second run"
 has "You predicted: HELLO from two."$'\n'"Observed: hello from two"$'\n'"Right:" "text prediction, case aside"
-has "the lesson could not judge it: " "observe error said"
+has "The lesson could not judge it: " "observe error said"
 line=$(grep -n 'error("observe failed on purpose")' "$lesson" | cut -d: -f1)
 has "predict.lua:$line: observe failed on purpose" "observe error names the lesson line"
 has "observe returned a list that is no answer to this number question" "observe of the wrong shape"

@@ -37,10 +37,10 @@ has "0 of 7 questions answered right" "score none right"
 out=$(printf '%s\n' 9 "1 9" "" two "1 2" | "$parlab" --batch "$lesson")
 has "\"9\" is not one of the choices (1-3). The answer is 2) three" "choice out of range"
 has "\"1 9\" is no answer here (type the numbers of every right choice, e.g. 1 3). The answer is 1) processes, 3) threads" "multi out of range"
-has "answer> (no answer: skipped)"$'\n'"The answer is Dask" "an empty line skips"
+has "answer> (no answer: skipped)"$'\n'"Accepted answers: Dask / dask.distributed" "an empty line skips: every accepted form"
 has "\"two\" is no answer here (type a number). The answer is 2 (±0.5)" "no number"
 has "\"1 2\" is no answer here (type every item's number once, in the right order)" "order incomplete"
-has "(no answer: skipped)"$'\n'"The answer is a text matching the pattern ^ray" "EOF skips"
+has "(no answer: skipped)"$'\n'"Accepted answers: a text matching the pattern ^ray" "EOF skips"
 # A 5000-character line is one answer (cut), not several.
 long=$(head -c 5000 /dev/zero | tr '\0' x)
 out=$(printf '%s\n' 2 "$long" 3 | "$parlab" --batch "$lesson")

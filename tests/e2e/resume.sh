@@ -67,8 +67,11 @@ wait_for "Answered right in an earlier session."
 expect "The answer is 2) three"
 expect "Three worker processes were forked"   # the explanation, as after answering
 expect "score 0/1"                             # the same score as before quitting
-expect_not "1-3: answer"                       # nothing left to answer
 expect_not "Not quite"
+key Escape                                     # the welcome message gives way to the hints
+wait_gone "Welcome back"
+expect "back · lessons · quit"                  # the last step's hints
+expect_not "1-3: answer"                       # nothing left to answer
 type_line "quit"
 wait_for "PARLAB-EXITED 0"
 echo "ok - a question settled before quitting shows as settled after a resume"
