@@ -302,13 +302,6 @@ static int check_predict(lua_State *L, quiz_type t)
 	if (!run) luaL_error(L, "quiz{}: 'observe' goes with 'predict', the title of the run that judges the answer");
 	if (obs == LUA_TNIL)
 		luaL_error(L, "quiz{}: a 'predict' question needs 'observe', a function that says what the run showed");
-	static const char *const none[] = { "answer", "accept", "patterns", NULL };
-	for (const char *const *f = none; *f; f++) {
-		lua_getfield(L, 1, *f);
-		int given = !lua_isnil(L, -1);
-		lua_pop(L, 1);
-		if (given) luaL_error(L, "quiz{}: a 'predict' question takes no '%s': its run gives the answer", *f);
-	}
 	quiz_check_predict(L, t);
 	return 1;
 }
@@ -317,8 +310,12 @@ static int check_predict(lua_State *L, quiz_type t)
  * through the question-type table (quiz.c). */
 static int l_quiz(lua_State *L)
 {
-	static const char *const fields[] = { "q", "type", "choices", "items", "answer", "accept",
-		"patterns", "tolerance", "retries", "explain", "hints", "predict", "observe", NULL };
+	static const char *const common[] = { "q", "type", "retries", "explain", "hints", "predict", "observe" };
+	const char *fields[32];   /* common, then what the types take (quiz.c) */
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof common / sizeof *common; i++) fields[n++] = common[i];
+	for (const char *const *f = quiz_fields(); *f && n < sizeof fields / sizeof *fields - 1; f++) fields[n++] = *f;
+	fields[n] = NULL;
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "quiz", fields);
 	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
@@ -703,9 +700,6 @@ static void question_to_c(lua_State *L, int st, step *s)
 	s->predict = expand(field_dup(L, st, "predict"));
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
-	lua_getfield(L, st, "tolerance");
-	s->tolerance = lua_tonumber(L, -1);
-	lua_pop(L, 1);
 	quiz_to_c(L, st, s);
 }
 

@@ -631,15 +631,29 @@ void quiz_check_answer(lua_State *L, quiz_type t)
  * one; the answer fields come from the run. */
 void quiz_check_predict(lua_State *L, quiz_type t)
 {
+	static const char *const answers[] = { "answer", "accept", "patterns", NULL };   /* what a run gives */
+	for (const char *const *f = answers; *f; f++) {
+		lua_getfield(L, 1, *f);
+		int given = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+		if (given) luaL_error(L, "quiz{}: a 'predict' question takes no '%s': its run gives the answer", *f);
+	}
 	const quiz_row *r = row_of(t);
 	if (takes(r, "tolerance")) check_tolerance(L);
 	if (r->list) need_list(L, r->list);
 }
 
+const char *const *quiz_fields(void) { return typed_fields; }
+
 void quiz_to_c(lua_State *L, int idx, step *s)
 {
 	const quiz_row *r = row_of(s->qtype);
 	if (r->list) s->choices = lapi_field_list(L, idx, r->list, &s->nchoices);
+	if (takes(r, "tolerance")) {   /* predict questions too: the observed number is judged with it */
+		lua_getfield(L, idx, "tolerance");
+		s->tolerance = lua_tonumber(L, -1);
+		lua_pop(L, 1);
+	}
 	if (!s->predict) r->to_c(L, idx, s);   /* a predict question's answer comes from the run */
 }
 

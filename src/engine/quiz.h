@@ -22,6 +22,9 @@ int quiz_lookup(const char *name, quiz_type *t);
 const char *quiz_name(quiz_type t);
 /* Every type's name, for error messages: "choice, multi, text, number, order". */
 const char *quiz_names(void);
+/* Every field that some type takes (NULL-terminated): with the fields all
+ * questions have, what quiz{} accepts. */
+const char *const *quiz_fields(void);
 
 /* ---- load (lua_api.c, the table of quiz{} at stack index 1) ---- */
 
