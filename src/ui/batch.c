@@ -157,23 +157,11 @@ int batch_save_traces(const char *dir, char **err)
 }
 
 /* "Two threads!" -> "two-threads": lower-case letters and digits only. */
-static void slugify(char *dst, size_t cap, const char *title)
-{
-	size_t o = 0;
-	for (const char *p = title ? title : ""; *p && o + 1 < cap; p++) {
-		if (isalnum((unsigned char)*p) && !((unsigned char)*p & 0x80)) dst[o++] = (char)tolower((unsigned char)*p);
-		else if (o && dst[o - 1] != '-') dst[o++] = '-';
-	}
-	while (o && dst[o - 1] == '-') o--;
-	if (!o) o = (size_t)snprintf(dst, cap, "run");
-	dst[o] = '\0';
-}
-
 /* Saves the run's trace as save_dir/NN-slug.trace; 1 if that failed. */
 static int save_run(const trace *t, const step *s, FILE *out)
 {
 	char slug[48], *err = NULL;
-	slugify(slug, sizeof slug, s->title);
+	if (!fs_slug(slug, sizeof slug, s->title)) snprintf(slug, sizeof slug, "run");
 	size_t len = strlen(save_dir);
 	const char *sep = len && save_dir[len - 1] == '/' ? "" : "/";
 	char *path = xasprintf("%s%s%02d-%s.trace", save_dir, sep, ++nsaved, slug);

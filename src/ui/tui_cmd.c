@@ -12,6 +12,7 @@
  */
 #include "trace/trace_file.h"
 #include "ui/tui_int.h"
+#include "util/fs.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
@@ -219,14 +220,7 @@ static void do_at(tui *t, const char *arg)
 static char *save_name(const trace *tr)
 {
 	char slug[40], when[32];
-	size_t o = 0;
-	for (const char *p = trace_title(tr); *p && o + 1 < sizeof slug; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x80 && isalnum(c)) slug[o++] = (char)tolower(c);
-		else if (o && slug[o - 1] != '-') slug[o++] = '-';
-	}
-	while (o && slug[o - 1] == '-') o--;
-	slug[o] = '\0';
+	size_t o = fs_slug(slug, sizeof slug, trace_title(tr));
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y%m%d-%H%M%S", localtime(&now));
 	return xasprintf("parlab-%s%s%s.trace", slug, o ? "-" : "", when);

@@ -2,6 +2,7 @@
 #include "util/fs.h"
 #include "util/xmalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -23,4 +24,17 @@ int fs_mkdirs(const char *dir, mode_t mode)
 	else if (!rc && !S_ISDIR(st.st_mode)) { rc = -1; errno = ENOTDIR; }
 	free(p);
 	return rc;
+}
+
+size_t fs_slug(char *dst, size_t cap, const char *title)
+{
+	size_t o = 0;
+	for (const char *p = title ? title : ""; *p && o + 1 < cap; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x80 && isalnum(c)) dst[o++] = (char)tolower(c);
+		else if (o && dst[o - 1] != '-') dst[o++] = '-';
+	}
+	while (o && dst[o - 1] == '-') o--;
+	if (cap) dst[o] = '\0';
+	return o;
 }
