@@ -57,7 +57,8 @@ static void tick(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	tui *t = arg;
 	if (!t->open) return;
-	set_clock(t, t->play_from + (int64_t)((double)(loop_now_ns() - t->play_wall) * t->speed));
+	double ran = (double)(loop_now_ns() - t->play_wall) * t->speed;
+	set_clock(t, view_clock_add(t->play_from, ran, end_of(t)));   /* no overflow near INT64_MAX */
 	if (t->clock >= end_of(t)) replay_pause(t);
 	tui_render(t);
 }
@@ -95,7 +96,7 @@ void replay_step(tui *t, const char *arg)
 		tui_msg(t, R_DIM, "This is the end of the trace: restart, step back or seek TIME.");
 		return;
 	}
-	set_clock(t, back ? t->clock - d : t->clock + d);
+	set_clock(t, view_clock_add(t->clock, back ? -(double)d : (double)d, end_of(t)));
 }
 
 void replay_seek(tui *t, const char *arg)

@@ -74,6 +74,11 @@ int view_paused(const view *v);
 int view_pause(view *v, const view_shown *s, view_msg *m);
 int view_live(view *v);
 
+/* A replay's clock moved by d ns (negative: back; elapsed time times the
+ * speed, or a step), truncated to whole ns and kept inside [0, end]:
+ * saturating, so no d overflows however late the clock stands. */
+int64_t view_clock_add(int64_t clock, double d, int64_t end);
+
 /* "12.5ms", "300us", "1.2s", "12.5" (ms): 0 and *ns, else -1. */
 int view_parse_ns(const char *s, int64_t *ns);
 

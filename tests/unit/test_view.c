@@ -7,6 +7,9 @@
 #include "ui/view.h"
 #include "check.h"
 
+#include <float.h>
+#include <math.h>
+
 #define US 1000LL
 #define MS 1000000LL
 
@@ -241,6 +244,60 @@ static void test_now(void)
 	trace_free(tr);
 }
 
+/* Trace files take times up to INT64_MAX: nothing overflows, and out
+ * never turns into in (a span cast past INT64_MAX came back negative and
+ * zoomed to 1us a column). Run under -DPARLAB_UBSAN=ON to see the UB. */
+static void test_huge_times(void)
+{
+	static const int64_t big[] = { INT64_MAX / 2, INT64_MAX - 1, INT64_MAX };
+	for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+		view v;
+		view_msg m;
+		view_win w;
+		view_shown s = { .now = big[i] };
+		view_init(&v);
+		view_frame(&v, s.now, 0, 100, -1, &w);
+		/* Out from the whole run: still the whole run, and it says so. */
+		CHECK(view_zoom(&v, &s, 0.5, &m) == 0 && v.span == 0 && m.level == VIEW_NOTE);
+		/* In, then out: the whole run again, never closer. */
+		CHECK(view_zoom(&v, &s, 2, &m) == 0 && v.span > s.now / 4 && v.span < s.now);
+		CHECK(view_zoom(&v, &s, 0.5, &m) == 0 && v.span == 0 && v.v0 == 0 && m.level == VIEW_QUIET);
+		/* A factor that makes the span past any int64 is the whole run too. */
+		CHECK(view_zoom(&v, &s, 8, &m) == 0 && v.span > 0);
+		CHECK(view_zoom(&v, &s, DBL_MIN, &m) == 0 && v.span == 0);
+		/* Pan far: clamped at the ends, no overflow on the way. */
+		CHECK(view_zoom(&v, &s, 4, &m) == 0 && v.span > 0);
+		CHECK(view_pan(&v, &s, 40, &m) == 0 && v.v0 == s.now - v.span);
+		CHECK(view_pan(&v, &s, -40, &m) == 0 && v.v0 == 0);
+		/* The cursor at the very end steps no further. */
+		CHECK(view_zoom(&v, &s, 0, &m) == 0);
+		CHECK(view_cursor(&v, &s, s.now, &m) == 0 && v.cursor == s.now);
+		CHECK(view_cursor_step(&v, &s, 1, &m) == 0 && v.cursor == s.now);
+		CHECK(view_cursor_step(&v, &s, 1000, &m) == 0 && v.cursor == s.now);
+		CHECK(view_cursor_step(&v, &s, -1000, &m) == 0 && v.cursor == 0);
+	}
+}
+
+/* A replay's clock moved by any amount stays in [0, end], exactly. */
+static void test_clock_add(void)
+{
+	CHECK(view_clock_add(10 * MS, 5 * MS, 100 * MS) == 15 * MS);
+	CHECK(view_clock_add(10 * MS, -5 * MS, 100 * MS) == 5 * MS);
+	CHECK(view_clock_add(10 * MS, 2.5e6 + 0.9, 100 * MS) == 12500 * US);   /* whole ns, as before */
+	CHECK(view_clock_add(10 * MS, -20 * MS, 100 * MS) == 0);
+	CHECK(view_clock_add(10 * MS, 200 * MS, 100 * MS) == 100 * MS);
+	CHECK(view_clock_add(0, 0, 0) == 0);
+	/* Near INT64_MAX: up to the end, never past it, never wrapped. */
+	CHECK(view_clock_add(INT64_MAX - 10, 1e18, INT64_MAX) == INT64_MAX);
+	CHECK(view_clock_add(INT64_MAX - 10, 5, INT64_MAX) == INT64_MAX - 5);
+	CHECK(view_clock_add(INT64_MAX - 10, 1e18, INT64_MAX - 3) == INT64_MAX - 3);
+	CHECK(view_clock_add(INT64_MAX, 1e300, INT64_MAX) == INT64_MAX);
+	CHECK(view_clock_add(INT64_MAX, -1e300, INT64_MAX) == 0);
+	CHECK(view_clock_add(INT64_MAX, -1e18, INT64_MAX) == INT64_MAX - 1000000000000000000LL);
+	CHECK(view_clock_add(5, INFINITY, INT64_MAX) == INT64_MAX);
+	CHECK(view_clock_add(5, NAN, INT64_MAX) == 5);
+}
+
 static void test_parse(void)
 {
 	int64_t ns = -1;
@@ -273,6 +330,8 @@ int main(void)
 	test_cursor();
 	test_pause();
 	test_now();
+	test_huge_times();
+	test_clock_add();
 	test_parse();
 	return CHECK_DONE();
 }
