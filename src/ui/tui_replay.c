@@ -34,9 +34,7 @@ static void set_clock(tui *t, int64_t c)
 {
 	int64_t end = end_of(t);
 	t->clock = c < 0 ? 0 : c > end ? end : c;
-	view *v = &t->view;
-	if (v->span && (t->clock > v->v0 + v->span || t->clock < v->v0))
-		v->v0 = t->clock - v->span / 10 > 0 ? t->clock - v->span / 10 : 0;
+	view_follow(&t->view, t->clock);
 	t->dirty |= D_TL | D_OUT | D_DOC | D_HDR;
 }
 

@@ -3,8 +3,9 @@
  * It owns the arithmetic of zoom (around the cursor, else the middle; at
  * most 1us a column), pan (a quarter of the window, clamped to the run),
  * the cursor (an instant; steps by columns of the last frame drawn), the
- * window a frame draws, the instant the panes show, and the parsing of
- * times typed at the prompt. Calls return what to say; the screen says it
+ * window a frame draws, the instant the panes show, a replay's clock
+ * (moved without overflow, a zoomed window following it), and the parsing
+ * of times typed at the prompt. Calls return what to say; the screen says it
  * (tui_timeline.c) and redraws.
  *
  * A paused live view is a replay clock that stands still: view_now gives
@@ -295,6 +296,13 @@ int view_live(view *v)
 }
 
 /* ---- the replay's clock ---------------------------------------------------------- */
+
+void view_follow(view *v, int64_t at)
+{
+	/* at - v0, not v0 + span: both are >= 0, so no overflow near INT64_MAX. */
+	if (v->span && (at < v->v0 || at - v->v0 > v->span))
+		v->v0 = at - v->span / 10 > 0 ? at - v->span / 10 : 0;
+}
 
 int64_t view_clock_add(int64_t clock, double d, int64_t end)
 {

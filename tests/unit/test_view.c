@@ -2,8 +2,10 @@
  * window a frame draws, zoom in/out/fit and its bounds, zoom to a span
  * around the cursor, pan clamped at both ends of the run, the cursor
  * stepping by columns and following a zoomed window, the instant shown
- * (live, replay clock, pause, end), the live pause, and times typed at the
- * prompt. Every number below is worked out in the comment beside it. */
+ * (live, replay clock, pause, end), the live pause, times typed at the
+ * prompt, a replay's clock moved and followed by a zoomed window, and all
+ * of it with times near INT64_MAX (what trace files may hold). Every
+ * number below is worked out in the comment beside it. */
 #include "ui/view.h"
 #include "check.h"
 
@@ -278,6 +280,40 @@ static void test_huge_times(void)
 	}
 }
 
+/* A zoomed window follows the replay's clock: when the clock leaves it,
+ * the window starts a tenth of its span before the clock. */
+static void test_follow(void)
+{
+	view v;
+	view_init(&v);
+	v.v0 = 7 * MS;
+	view_follow(&v, 90 * MS);   /* not zoomed: the whole run, nothing moves */
+	CHECK(v.v0 == 7 * MS && v.span == 0);
+	v.span = 10 * MS;
+	v.v0 = 20 * MS;
+	view_follow(&v, 25 * MS);   /* inside [20, 30] ms: stays */
+	CHECK(v.v0 == 20 * MS);
+	view_follow(&v, 20 * MS);
+	CHECK(v.v0 == 20 * MS);
+	view_follow(&v, 30 * MS);   /* the window's end still shows it */
+	CHECK(v.v0 == 20 * MS);
+	view_follow(&v, 31 * MS);   /* past: 31 ms - 1 ms */
+	CHECK(v.v0 == 30 * MS && v.span == 10 * MS);
+	view_follow(&v, 5 * MS);    /* before: 5 ms - 1 ms */
+	CHECK(v.v0 == 4 * MS);
+	view_follow(&v, 500 * US);  /* never before 0 */
+	CHECK(v.v0 == 0);
+	/* Near INT64_MAX: v0 + span is past any int64, and nothing overflows. */
+	v.span = INT64_MAX / 2;
+	v.v0 = INT64_MAX - INT64_MAX / 20;
+	view_follow(&v, INT64_MAX);
+	CHECK(v.v0 == INT64_MAX - INT64_MAX / 20);
+	view_follow(&v, 0);
+	CHECK(v.v0 == 0);
+	view_follow(&v, INT64_MAX);
+	CHECK(v.v0 == INT64_MAX - INT64_MAX / 20);
+}
+
 /* A replay's clock moved by any amount stays in [0, end], exactly. */
 static void test_clock_add(void)
 {
@@ -332,6 +368,7 @@ int main(void)
 	test_now();
 	test_huge_times();
 	test_clock_add();
+	test_follow();
 	test_parse();
 	return CHECK_DONE();
 }
