@@ -283,6 +283,10 @@ static void resume(engine *e, progress *prog, const char *id)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Characters by the locale, numbers not: strtod and printf keep the
+	 * point ("12.5ms", --speed 0.5, progress exports) in a decimal-comma
+	 * locale too, as lessons, help and files write them. */
+	setlocale(LC_NUMERIC, "C");
 	raise_nofile();
 	static const struct option opts[] = {
 		{ "batch", no_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },

@@ -702,6 +702,7 @@ static int screen_open(tui *t)
 		return 2;
 	}
 	setlocale(LC_ALL, "");   /* main does too; the screen depends on it */
+	setlocale(LC_NUMERIC, "C");   /* as main: numbers keep the point (12.5ms) */
 	const char *cs = nl_langinfo(CODESET);
 	tui_glyphs_init(cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8")));
 	const char *nc = getenv("NO_COLOR");

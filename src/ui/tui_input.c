@@ -270,21 +270,10 @@ static void key_escape(tui *t)
 
 /* ---- bytes from the terminal ------------------------------------------------------------ */
 
-/* Bytes at the end of buf that start an unfinished UTF-8 character. */
-static size_t partial_utf8(const unsigned char *buf, size_t n)
-{
-	for (size_t k = 1; k <= 3 && k <= n; k++) {
-		unsigned char c = buf[n - k];
-		if ((c & 0xC0) == 0x80) continue;   /* continuation: look further back */
-		size_t need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-		return need > k ? k : 0;
-	}
-	return 0;
-}
-
 static void feed(tui *t)
 {
-	size_t lim = t->inlen - partial_utf8(t->in, t->inlen);
+	/* A character cut by the read waits for its other bytes. */
+	size_t lim = t->inlen - utf8_partial_tail((const char *)t->in, t->inlen);
 	while (t->inpos < lim && !t->quitting) rl_callback_read_char();
 	if (t->quitting) { t->inlen = t->inpos = 0; return; }
 	memmove(t->in, t->in + t->inpos, t->inlen - t->inpos);

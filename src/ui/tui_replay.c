@@ -34,9 +34,7 @@ static void set_clock(tui *t, int64_t c)
 {
 	int64_t end = end_of(t);
 	t->clock = c < 0 ? 0 : c > end ? end : c;
-	view *v = &t->view;
-	if (v->span && (t->clock > v->v0 + v->span || t->clock < v->v0))
-		v->v0 = t->clock - v->span / 10 > 0 ? t->clock - v->span / 10 : 0;
+	view_follow(&t->view, t->clock);
 	t->dirty |= D_TL | D_OUT | D_DOC | D_HDR;
 }
 
@@ -57,7 +55,8 @@ static void tick(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	tui *t = arg;
 	if (!t->open) return;
-	set_clock(t, t->play_from + (int64_t)((double)(loop_now_ns() - t->play_wall) * t->speed));
+	double ran = (double)(loop_now_ns() - t->play_wall) * t->speed;
+	set_clock(t, view_clock_add(t->play_from, ran, end_of(t)));   /* no overflow near INT64_MAX */
 	if (t->clock >= end_of(t)) replay_pause(t);
 	tui_render(t);
 }
@@ -95,7 +94,7 @@ void replay_step(tui *t, const char *arg)
 		tui_msg(t, R_DIM, "This is the end of the trace: restart, step back or seek TIME.");
 		return;
 	}
-	set_clock(t, back ? t->clock - d : t->clock + d);
+	set_clock(t, view_clock_add(t->clock, back ? -(double)d : (double)d, end_of(t)));
 }
 
 void replay_seek(tui *t, const char *arg)

@@ -3,8 +3,9 @@
  * It owns the arithmetic of zoom (around the cursor, else the middle; at
  * most 1us a column), pan (a quarter of the window, clamped to the run),
  * the cursor (an instant; steps by columns of the last frame drawn), the
- * window a frame draws, the instant the panes show, and the parsing of
- * times typed at the prompt. Calls return what to say; the screen says it
+ * window a frame draws, the instant the panes show, a replay's clock
+ * (moved without overflow, a zoomed window following it), and the parsing
+ * of times typed at the prompt. Calls return what to say; the screen says it
  * (tui_timeline.c) and redraws.
  *
  * A paused live view is a replay clock that stands still: view_now gives
@@ -183,7 +184,10 @@ int view_zoom(view *v, const view_shown *s, double factor, view_msg *m)
 	int64_t v0;
 	double span;
 	window(v, s, &v0, &span);
-	return view_zoom_span(v, s, (int64_t)(span / factor), m);
+	/* Compared before the cast: far out, span / factor is past any int64
+	 * (and NaN is no span); as wide as the run or wider is the whole run. */
+	double want = span / factor;
+	return view_zoom_span(v, s, want < (double)s->now ? (int64_t)want : s->now, m);
 }
 
 int view_pan(view *v, const view_shown *s, int quarters, view_msg *m)
@@ -197,7 +201,10 @@ int view_pan(view *v, const view_shown *s, int quarters, view_msg *m)
 	int64_t total = s->now, hi = total > v->span ? total - v->span : 0, v0;
 	double span;
 	window(v, s, &v0, &span);
-	int64_t to = v0 + quarters * (v->span / 4);
+	/* Saturating: many quarters of a long window overflow an int64. */
+	int64_t to;
+	if (__builtin_mul_overflow((int64_t)quarters, v->span / 4, &to) || __builtin_add_overflow(v0, to, &to))
+		to = quarters < 0 ? 0 : hi;
 	if (to < v->span / 64) to = 0;   /* rounding: the start is the start */
 	if (to > hi) to = hi;
 	if (to == v0) say(m, VIEW_NOTE, quarters < 0 ? "This is the start of the run." : "This is the end of the run.");
@@ -244,8 +251,12 @@ int view_cursor_step(view *v, const view_shown *s, int cols, view_msg *m)
 	scale = span / v->cols;
 	if (v->cursor < 0 || v->cursor > total) col = v->cols / 2;   /* it starts in the middle */
 	else col = floor((double)(v->cursor - v0) / scale) + cols;
-	int64_t at = v0 + (int64_t)((col + 0.5) * scale);
-	v->cursor = at < 0 ? 0 : at > total ? total : at;
+	/* Clamped in double first: a step past either end need not fit an int64. */
+	double at = (double)v0 + (col + 0.5) * scale;
+	int64_t c;
+	if (at <= 0) c = 0;
+	else if (at >= (double)total || __builtin_add_overflow(v0, (int64_t)((col + 0.5) * scale), &c)) c = total;
+	v->cursor = c < 0 ? 0 : c > total ? total : c;
 	follow_cursor(v, s);
 	return 0;
 }
@@ -282,6 +293,27 @@ int view_live(view *v)
 	if (!view_paused(v)) return 0;
 	v->pause = -1;
 	return 1;
+}
+
+/* ---- the replay's clock ---------------------------------------------------------- */
+
+void view_follow(view *v, int64_t at)
+{
+	/* at - v0, not v0 + span: both are >= 0, so no overflow near INT64_MAX. */
+	if (v->span && (at < v->v0 || at - v->v0 > v->span))
+		v->v0 = at - v->span / 10 > 0 ? at - v->span / 10 : 0;
+}
+
+int64_t view_clock_add(int64_t clock, double d, int64_t end)
+{
+	if (isnan(d)) return clock;
+	/* Beyond any int64 the clock (in [0, end]) lands on an end; inside,
+	 * the cast is defined and the sum saturates instead of wrapping. */
+	if (d >= 0x1p63) return end;
+	if (d <= -0x1p63) return 0;
+	int64_t sum;
+	if (__builtin_add_overflow(clock, (int64_t)d, &sum)) sum = d > 0 ? INT64_MAX : INT64_MIN;
+	return sum < 0 ? 0 : sum > end ? end : sum;
 }
 
 /* ---- times typed ---------------------------------------------------------------- */

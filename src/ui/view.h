@@ -74,6 +74,15 @@ int view_paused(const view *v);
 int view_pause(view *v, const view_shown *s, view_msg *m);
 int view_live(view *v);
 
+/* Zoomed in, the window follows a replay's clock at: when the clock has
+ * left it, the window starts a tenth of its span before the clock (or at
+ * 0). Not zoomed, the whole run shows the clock anyway: nothing moves. */
+void view_follow(view *v, int64_t at);
+/* A replay's clock moved by d ns (negative: back; elapsed time times the
+ * speed, or a step), truncated to whole ns and kept inside [0, end]:
+ * saturating, so no d overflows however late the clock stands. */
+int64_t view_clock_add(int64_t clock, double d, int64_t end);
+
 /* "12.5ms", "300us", "1.2s", "12.5" (ms): 0 and *ns, else -1. */
 int view_parse_ns(const char *s, int64_t *ns);
 

@@ -1,5 +1,6 @@
 /*
- * utf8.c: UTF-8 validation (by the bytes, RFC 3629) and display width (by
+ * utf8.c: UTF-8 validation (by the bytes, RFC 3629), the unfinished
+ * character at the end of input read so far, and display width (by
  * mbrtowc and wcwidth, so by the locale).
  */
 #include "util/utf8.h"
@@ -35,6 +36,18 @@ size_t utf8_safe_len(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	if (len == 2 && u[0] == 0xC2 && u[1] < 0xA0) return 0;   /* U+0080..U+009F */
 	return len;
+}
+
+size_t utf8_partial_tail(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = s[n - k];
+		if ((c & 0xC0) == 0x80) continue;   /* continuation: look further back */
+		size_t need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+		return need > k ? k : 0;
+	}
+	return 0;
 }
 
 /* ---- display width ------------------------------------------------------- */

@@ -15,6 +15,10 @@ size_t utf8_len(const char *s, size_t n);
 /* utf8_len, but 0 for the C1 controls (U+0080..U+009F) too: they can drive
  * a terminal like escape sequences do. */
 size_t utf8_safe_len(const char *s, size_t n);
+/* Bytes at the end of s (n bytes) that start a character not yet complete
+ * (1..3: its lead and the continuations so far), else 0. Input read in
+ * pieces keeps them for the next read. An invalid lead is not waited for. */
+size_t utf8_partial_tail(const char *s, size_t n);
 
 /* Display width of the character at s (n bytes left); *adv gets its length
  * in bytes. Invalid bytes and ASCII controls count as one column (a screen

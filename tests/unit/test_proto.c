@@ -1,7 +1,7 @@
 /* Unit tests of the runner's control lines (run/proto.h): every kind goes
  * through a real pipe and comes back equal; lines written at once from
- * several threads arrive whole; malformed, truncated and out-of-range lines
- * are refused. */
+ * several threads arrive whole (and a lost one fails the test at once);
+ * malformed, truncated and out-of-range lines are refused. */
 #include "run/proto.h"
 #include "check.h"
 
@@ -77,50 +77,86 @@ static void test_round_trip(void)
 #define PER_WRITER 2000
 
 static int wfd;
+static int lose = -1;   /* writer 0 drops its line of this number (-1: none) */
+static pthread_t th[WRITERS];
 
 static void *writer(void *arg)
 {
 	int w = (int)(intptr_t)arg;
 	for (int i = 0; i < PER_WRITER; i++) {
+		if (w == 0 && i == lose) continue;
 		proto_end e = { w, 1000 + w, 2000 + i, i & 0xff, (int64_t)i * 1000003, i, w, INT64_MAX - i };
 		if (proto_write_end(wfd, &e) < 0) break;
 	}
 	return NULL;
 }
 
-/* Eight threads write at once into one pipe: every line parses, and each
- * writer's lines arrive complete and in its order. */
-static void test_no_interleaving(void)
+/* Joins the writers, then closes the write end: the reader gets EOF when
+ * they are done, however many lines arrived (a lost one fails, not hangs). */
+static void *closer(void *arg)
+{
+	(void)arg;
+	for (int w = 0; w < WRITERS; w++) pthread_join(th[w], NULL);
+	close(wfd);
+	return NULL;
+}
+
+/* Eight threads write at once into one pipe, read here to EOF: *total
+ * lines parsed, *bad of them malformed or out of their writer's order,
+ * *partial bytes of a last line cut short. */
+static void write_and_read(int *total, int *bad, size_t *partial)
 {
 	int fds[2];
+	*total = *bad = 0;
+	*partial = 0;
 	CHECK(pipe(fds) == 0);
 	wfd = fds[1];
-	pthread_t th[WRITERS];
-	for (int w = 0; w < WRITERS; w++) pthread_create(&th[w], NULL, writer, (void *)(intptr_t)w);
+	for (int w = 0; w < WRITERS; w++) CHECK(pthread_create(&th[w], NULL, writer, (void *)(intptr_t)w) == 0);
+	pthread_t cl;
+	CHECK(pthread_create(&cl, NULL, closer, NULL) == 0);
 	/* Read while they write: the pipe (64 KiB) holds fewer than all lines. */
 	static char buf[1 << 16];
 	char line[PROTO_LINE_MAX + 8];
 	size_t ll = 0;
-	int next[WRITERS] = { 0 }, bad = 0, total = 0;
-	ssize_t n = 1;
-	while (total + bad < WRITERS * PER_WRITER && (n = read(fds[0], buf, sizeof buf)) > 0) {
+	int next[WRITERS] = { 0 };
+	ssize_t n;
+	while ((n = read(fds[0], buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] != '\n') { if (ll < sizeof line - 1) line[ll++] = buf[i]; continue; }
 			line[ll] = '\0';
 			ll = 0;
 			proto_msg m;
-			if (proto_parse(line, &m) != PROTO_END || m.end.id < 0 || m.end.id >= WRITERS) { bad++; continue; }
+			if (proto_parse(line, &m) != PROTO_END || m.end.id < 0 || m.end.id >= WRITERS) { (*bad)++; continue; }
 			int w = m.end.id, k = next[w]++;
-			if (m.end.tid != 2000 + k || m.end.cpu_ns != (int64_t)k * 1000003 || m.end.at != INT64_MAX - k) bad++;
-			total++;
+			if (m.end.tid != 2000 + k || m.end.cpu_ns != (int64_t)k * 1000003 || m.end.at != INT64_MAX - k) (*bad)++;
+			(*total)++;
 		}
 	}
-	for (int w = 0; w < WRITERS; w++) pthread_join(th[w], NULL);
-	close(fds[1]);
-	CHECK(read(fds[0], buf, sizeof buf) == 0 && ll == 0);   /* nothing more, no partial line */
+	pthread_join(cl, NULL);
 	close(fds[0]);
+	*partial = ll;
+}
+
+/* Every line parses, and each writer's lines arrive complete and in its
+ * order. Then the check itself: with a line lost it fails, at once. */
+static void test_no_interleaving(void)
+{
+	int total, bad;
+	size_t partial;
+	write_and_read(&total, &bad, &partial);
 	CHECK(bad == 0);
 	CHECK(total == WRITERS * PER_WRITER);
+	CHECK(partial == 0);   /* nothing more, no partial line */
+	/* The last line lost: every line read is good, only one is missing
+	 * (a read that stopped at a count waited for it for ever). */
+	lose = PER_WRITER - 1;
+	write_and_read(&total, &bad, &partial);
+	CHECK(total == WRITERS * PER_WRITER - 1 && bad == 0 && partial == 0);
+	/* An early line lost: writer 0's later lines are out of order. */
+	lose = 5;
+	write_and_read(&total, &bad, &partial);
+	CHECK(total == WRITERS * PER_WRITER - 1 && bad == PER_WRITER - 1 - 5 && partial == 0);
+	lose = -1;
 }
 
 /* Lines no writer makes are refused, and the message is left untouched. */
@@ -183,6 +219,7 @@ static void test_write_error(void)
 
 int main(void)
 {
+	alarm(60);   /* a read that waits for ever fails here, not at ctest's timeout */
 	test_round_trip();
 	test_no_interleaving();
 	test_malformed();

@@ -1,7 +1,8 @@
 /* Unit tests of util/utf8: validation of valid, invalid, overlong,
  * surrogate, out-of-range and truncated sequences (every code point, every
  * overlong form), C1 controls, and display width: ASCII, wide CJK (2),
- * combining marks (0), invalid bytes (1), and fitting at a boundary. */
+ * combining marks (0), invalid bytes (1), and fitting at a boundary; the
+ * unfinished character at the end of bytes read so far. */
 #include "util/utf8.h"
 #include "check.h"
 
@@ -158,11 +159,35 @@ static void test_width(void)
 	CHECK(L("\xe4\xb8\xad", 3) == 3);
 }
 
+/* Bytes read so far may end inside a character: what to keep for later. */
+static void test_partial_tail(void)
+{
+	CHECK(utf8_partial_tail("", 0) == 0);
+	CHECK(utf8_partial_tail("abc", 3) == 0);                      /* complete ASCII */
+	CHECK(utf8_partial_tail("a\xe2\x82\xac", 4) == 0);            /* a complete € */
+	CHECK(utf8_partial_tail("a\xe2", 2) == 1);                     /* 1 byte of 3 */
+	CHECK(utf8_partial_tail("a\xe2\x82", 3) == 2);                 /* 2 bytes of 3 */
+	CHECK(utf8_partial_tail("a\xe2\x82\xac", 3) == 2);            /* n bounds it */
+	CHECK(utf8_partial_tail("\xc3", 1) == 1);                      /* 1 byte of é */
+	CHECK(utf8_partial_tail("x\xc3\xa9", 3) == 0);
+	CHECK(utf8_partial_tail("\xf0", 1) == 1);                      /* a 4-byte char ... */
+	CHECK(utf8_partial_tail("\xf0\x9f", 2) == 2);
+	CHECK(utf8_partial_tail("ab\xf0\x9f\x98", 5) == 3);           /* ... missing one */
+	CHECK(utf8_partial_tail("\xf0\x9f\x98\x80", 4) == 0);         /* complete */
+	/* An invalid lead or stray continuations: nothing to wait for. */
+	CHECK(utf8_partial_tail("a\xff", 2) == 0);
+	CHECK(utf8_partial_tail("\xff\x80", 2) == 0);
+	CHECK(utf8_partial_tail("\xf8\x80\x80", 3) == 0);
+	CHECK(utf8_partial_tail("a\x80", 2) == 0);
+	CHECK(utf8_partial_tail("\x80\x80\x80", 3) == 0);
+}
+
 int main(void)
 {
 	test_valid();
 	test_invalid();
 	test_safe();
 	test_width();
+	test_partial_tail();
 	return CHECK_DONE();
 }

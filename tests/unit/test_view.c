@@ -2,10 +2,15 @@
  * window a frame draws, zoom in/out/fit and its bounds, zoom to a span
  * around the cursor, pan clamped at both ends of the run, the cursor
  * stepping by columns and following a zoomed window, the instant shown
- * (live, replay clock, pause, end), the live pause, and times typed at the
- * prompt. Every number below is worked out in the comment beside it. */
+ * (live, replay clock, pause, end), the live pause, times typed at the
+ * prompt, a replay's clock moved and followed by a zoomed window, and all
+ * of it with times near INT64_MAX (what trace files may hold). Every
+ * number below is worked out in the comment beside it. */
 #include "ui/view.h"
 #include "check.h"
+
+#include <float.h>
+#include <math.h>
 
 #define US 1000LL
 #define MS 1000000LL
@@ -241,6 +246,94 @@ static void test_now(void)
 	trace_free(tr);
 }
 
+/* Trace files take times up to INT64_MAX: nothing overflows, and out
+ * never turns into in (a span cast past INT64_MAX came back negative and
+ * zoomed to 1us a column). Run under -DPARLAB_UBSAN=ON to see the UB. */
+static void test_huge_times(void)
+{
+	static const int64_t big[] = { INT64_MAX / 2, INT64_MAX - 1, INT64_MAX };
+	for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+		view v;
+		view_msg m;
+		view_win w;
+		view_shown s = { .now = big[i] };
+		view_init(&v);
+		view_frame(&v, s.now, 0, 100, -1, &w);
+		/* Out from the whole run: still the whole run, and it says so. */
+		CHECK(view_zoom(&v, &s, 0.5, &m) == 0 && v.span == 0 && m.level == VIEW_NOTE);
+		/* In, then out: the whole run again, never closer. */
+		CHECK(view_zoom(&v, &s, 2, &m) == 0 && v.span > s.now / 4 && v.span < s.now);
+		CHECK(view_zoom(&v, &s, 0.5, &m) == 0 && v.span == 0 && v.v0 == 0 && m.level == VIEW_QUIET);
+		/* A factor that makes the span past any int64 is the whole run too. */
+		CHECK(view_zoom(&v, &s, 8, &m) == 0 && v.span > 0);
+		CHECK(view_zoom(&v, &s, DBL_MIN, &m) == 0 && v.span == 0);
+		/* Pan far: clamped at the ends, no overflow on the way. */
+		CHECK(view_zoom(&v, &s, 4, &m) == 0 && v.span > 0);
+		CHECK(view_pan(&v, &s, 40, &m) == 0 && v.v0 == s.now - v.span);
+		CHECK(view_pan(&v, &s, -40, &m) == 0 && v.v0 == 0);
+		/* The cursor at the very end steps no further. */
+		CHECK(view_zoom(&v, &s, 0, &m) == 0);
+		CHECK(view_cursor(&v, &s, s.now, &m) == 0 && v.cursor == s.now);
+		CHECK(view_cursor_step(&v, &s, 1, &m) == 0 && v.cursor == s.now);
+		CHECK(view_cursor_step(&v, &s, 1000, &m) == 0 && v.cursor == s.now);
+		CHECK(view_cursor_step(&v, &s, -1000, &m) == 0 && v.cursor == 0);
+	}
+}
+
+/* A zoomed window follows the replay's clock: when the clock leaves it,
+ * the window starts a tenth of its span before the clock. */
+static void test_follow(void)
+{
+	view v;
+	view_init(&v);
+	v.v0 = 7 * MS;
+	view_follow(&v, 90 * MS);   /* not zoomed: the whole run, nothing moves */
+	CHECK(v.v0 == 7 * MS && v.span == 0);
+	v.span = 10 * MS;
+	v.v0 = 20 * MS;
+	view_follow(&v, 25 * MS);   /* inside [20, 30] ms: stays */
+	CHECK(v.v0 == 20 * MS);
+	view_follow(&v, 20 * MS);
+	CHECK(v.v0 == 20 * MS);
+	view_follow(&v, 30 * MS);   /* the window's end still shows it */
+	CHECK(v.v0 == 20 * MS);
+	view_follow(&v, 31 * MS);   /* past: 31 ms - 1 ms */
+	CHECK(v.v0 == 30 * MS && v.span == 10 * MS);
+	view_follow(&v, 5 * MS);    /* before: 5 ms - 1 ms */
+	CHECK(v.v0 == 4 * MS);
+	view_follow(&v, 500 * US);  /* never before 0 */
+	CHECK(v.v0 == 0);
+	/* Near INT64_MAX: v0 + span is past any int64, and nothing overflows. */
+	v.span = INT64_MAX / 2;
+	v.v0 = INT64_MAX - INT64_MAX / 20;
+	view_follow(&v, INT64_MAX);
+	CHECK(v.v0 == INT64_MAX - INT64_MAX / 20);
+	view_follow(&v, 0);
+	CHECK(v.v0 == 0);
+	view_follow(&v, INT64_MAX);
+	CHECK(v.v0 == INT64_MAX - INT64_MAX / 20);
+}
+
+/* A replay's clock moved by any amount stays in [0, end], exactly. */
+static void test_clock_add(void)
+{
+	CHECK(view_clock_add(10 * MS, 5 * MS, 100 * MS) == 15 * MS);
+	CHECK(view_clock_add(10 * MS, -5 * MS, 100 * MS) == 5 * MS);
+	CHECK(view_clock_add(10 * MS, 2.5e6 + 0.9, 100 * MS) == 12500 * US);   /* whole ns, as before */
+	CHECK(view_clock_add(10 * MS, -20 * MS, 100 * MS) == 0);
+	CHECK(view_clock_add(10 * MS, 200 * MS, 100 * MS) == 100 * MS);
+	CHECK(view_clock_add(0, 0, 0) == 0);
+	/* Near INT64_MAX: up to the end, never past it, never wrapped. */
+	CHECK(view_clock_add(INT64_MAX - 10, 1e18, INT64_MAX) == INT64_MAX);
+	CHECK(view_clock_add(INT64_MAX - 10, 5, INT64_MAX) == INT64_MAX - 5);
+	CHECK(view_clock_add(INT64_MAX - 10, 1e18, INT64_MAX - 3) == INT64_MAX - 3);
+	CHECK(view_clock_add(INT64_MAX, 1e300, INT64_MAX) == INT64_MAX);
+	CHECK(view_clock_add(INT64_MAX, -1e300, INT64_MAX) == 0);
+	CHECK(view_clock_add(INT64_MAX, -1e18, INT64_MAX) == INT64_MAX - 1000000000000000000LL);
+	CHECK(view_clock_add(5, INFINITY, INT64_MAX) == INT64_MAX);
+	CHECK(view_clock_add(5, NAN, INT64_MAX) == 5);
+}
+
 static void test_parse(void)
 {
 	int64_t ns = -1;
@@ -273,6 +366,9 @@ int main(void)
 	test_cursor();
 	test_pause();
 	test_now();
+	test_huge_times();
+	test_clock_add();
+	test_follow();
 	test_parse();
 	return CHECK_DONE();
 }
