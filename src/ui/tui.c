@@ -396,7 +396,7 @@ static void draw_small(tui *t)
 	if (y0 < 0) y0 = 0;
 	for (size_t i = 0; i < d.n; i++) {
 		const tline *l = &d.v[i];
-		int lw = line_width(l), x = (t->cols - lw) / 2;
+		int lw = tline_width(l), x = (t->cols - lw) / 2;
 		if (x < 0) x = 0;
 		for (size_t k = 0; k < l->nsp; k++)
 			x += tui_put(w, y0 + (int)i, x, t->cols - x, tui_attr(l->sp[k].role), l->buf + l->sp[k].off,

@@ -9,7 +9,9 @@
  *                   its help line and Tab completion; answers to questions
  *   tui_input.c     readline's callback interface, the key bindings, Tab
  *                   focus, paging
- *   tui_text.c      theme, glyphs, width-aware drawing, wrapped documents
+ *   tui_text.c      theme, glyphs, width-aware drawing
+ *   tui_doc.c       documents: styled lines wrapped to a width (doc_*,
+ *                   tline_*), prose, text bodies, code listings
  *   tui_lesson.c    the lesson pane
  *   tui_timeline.c  the timeline pane: lanes, axis, legend, lane order; says
  *                   what the view's calls return
@@ -73,7 +75,7 @@ int tui_puts_ell(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
 /* Repeats a glyph n times. */
 void tui_fill(WINDOW *w, int y, int x, int n, attr_t a, const char *glyph);
 
-/* ---- documents: styled lines, wrapped to a width ------------------------ */
+/* ---- documents (tui_doc.c): styled lines, wrapped to a width ------------ */
 
 typedef struct {
 	unsigned char role;
@@ -101,12 +103,12 @@ void doc_free(tdoc *d);
 void doc_reset(tdoc *d, int width);
 /* A fresh empty line; the pointer holds until the next doc_line. */
 tline *doc_line(tdoc *d);
-void line_add(tline *l, int role, const char *s, size_t n);
-void line_adds(tline *l, int role, const char *s);
-void line_addf(tline *l, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int line_width(const tline *l);
-void line_clear(tline *l);
-void line_free(tline *l);
+void tline_add(tline *l, int role, const char *s, size_t n);
+void tline_adds(tline *l, int role, const char *s);
+void tline_addf(tline *l, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int tline_width(const tline *l);
+void tline_clear(tline *l);
+void tline_free(tline *l);
 /* Flows a logical line into the document, breaking at spaces (words) or
  * anywhere (chars) to the document's width. pre1 starts the first line,
  * pre2 every continuation (either may be NULL). */

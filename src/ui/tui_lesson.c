@@ -34,26 +34,26 @@ static void box_body(tdoc *d, const tdoc *inner)
 	for (size_t i = 0; i < inner->n; i++) {
 		tline *l = doc_line(d);
 		const tline *s = &inner->v[i];
-		line_adds(l, R_BOX, tui_glyph.vline);
-		line_adds(l, R_BOX, " ");
+		tline_adds(l, R_BOX, tui_glyph.vline);
+		tline_adds(l, R_BOX, " ");
 		for (size_t k = 0; k < s->nsp; k++)
-			line_add(l, s->sp[k].role, s->buf + s->sp[k].off, (size_t)s->sp[k].len);
+			tline_add(l, s->sp[k].role, s->buf + s->sp[k].off, (size_t)s->sp[k].len);
 	}
 }
 
 static void box_rule(tdoc *d, const char *left, const char *title)
 {
 	tline *l = doc_line(d);
-	line_adds(l, R_BOX, left);
+	tline_adds(l, R_BOX, left);
 	if (title) {
-		line_adds(l, R_BOX, tui_glyph.hline);
-		line_adds(l, R_BOX, " ");
+		tline_adds(l, R_BOX, tui_glyph.hline);
+		tline_adds(l, R_BOX, " ");
 		int room = d->width - 5;
 		size_t fit = utf8_fit(title, strlen(title), room);
-		line_add(l, R_BOXTITLE, title, fit);
-		line_adds(l, R_BOX, " ");
+		tline_add(l, R_BOXTITLE, title, fit);
+		tline_adds(l, R_BOX, " ");
 	}
-	for (int w = line_width(l); w < d->width; w++) line_adds(l, R_BOX, tui_glyph.hline);
+	for (int w = tline_width(l); w < d->width; w++) tline_adds(l, R_BOX, tui_glyph.hline);
 }
 
 /* Each prediction on run s beside what the run showed. */
@@ -66,8 +66,8 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 		if (!i) d->focus = (int)d->n;
 		int role = v[i].judged ? (v[i].correct ? R_OK : R_ERR) : R_HINT;
 		tline *h = doc_line(d);
-		line_adds(h, role, v[i].judged ? (v[i].correct ? tui_glyph.ok : tui_glyph.bad) : "?");
-		line_adds(h, R_HEAD, " Your prediction");
+		tline_adds(h, role, v[i].judged ? (v[i].correct ? tui_glyph.ok : tui_glyph.bad) : "?");
+		tline_adds(h, R_HEAD, " Your prediction");
 		doc_paras(d, R_BOLD, v[i].q->body, "  ", "  ", R_BOLD);
 		char *said = engine_verdict_predicted(&v[i]);
 		doc_paras(d, R_TEXT, said, "  You predicted: ", "    ", R_DIM);
@@ -97,16 +97,16 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	char buf[256];
 	if (s->rkind == RUN_COMMAND) {
 		tline src = { 0 };
-		line_adds(&src, R_DIM, "$ ");
+		tline_adds(&src, R_DIM, "$ ");
 		for (char **a = s->argv; a && *a; a++) {
-			if (a != s->argv) line_adds(&src, R_CODE, " ");
+			if (a != s->argv) tline_adds(&src, R_CODE, " ");
 			for (const char *c = *a; *c; c++) {   /* a multi-line argument */
-				if (*c == '\n') line_adds(&src, R_DIM, tui_glyph.nl);
-				else line_add(&src, R_CODE, c, 1);
+				if (*c == '\n') tline_adds(&src, R_DIM, tui_glyph.nl);
+				else tline_add(&src, R_CODE, c, 1);
 			}
 		}
 		doc_flow(&in, &src, NULL, NULL, 0);
-		line_free(&src);
+		tline_free(&src);
 		if (s->python && s->python[0]) {
 			size_t o = 0;
 			buf[0] = '\0';
@@ -132,34 +132,34 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	run_state *rs = lesson_run(t, s);
 	tline src = { 0 };
 	if (rs->state == 1) {
-		line_adds(&src, R_BOLD, "Running");
-		line_adds(&src, R_TEXT, tui_glyph.ellipsis);
-		line_adds(&src, R_TEXT, " type ");
-		line_adds(&src, R_KEY, "stop");
-		line_adds(&src, R_TEXT, " to end it.");
+		tline_adds(&src, R_BOLD, "Running");
+		tline_adds(&src, R_TEXT, tui_glyph.ellipsis);
+		tline_adds(&src, R_TEXT, " type ");
+		tline_adds(&src, R_KEY, "stop");
+		tline_adds(&src, R_TEXT, " to end it.");
 		doc_flow(&in, &src, NULL, NULL, 1);
 	} else if (rs->state == 2) {
 		d->focus = (int)d->n - 1;   /* the box's title: outcome and note below */
 		int role;
 		const char *mark = output_outcome_mark(rs->kind, rs->failed, &role);
-		line_adds(&src, role, mark);
-		line_adds(&src, role, " ");
-		line_adds(&src, role, rs->outcome ? rs->outcome : "finished");
+		tline_adds(&src, role, mark);
+		tline_adds(&src, role, " ");
+		tline_adds(&src, role, rs->outcome ? rs->outcome : "finished");
 		doc_flow(&in, &src, NULL, NULL, 1);
 		if (rs->kind != TRACE_NOT_RUN && t->tr && t->tr_step == s && trace_end(t->tr) >= 0) {   /* this run's numbers */
-			line_clear(&src);
+			tline_clear(&src);
 			stats_summary(&src, t->tr);
 			doc_flow(&in, &src, NULL, NULL, 1);
 		}
 		if (current) {
-			line_clear(&src);
-			line_adds(&src, R_TEXT, "Type ");
-			line_adds(&src, R_KEY, "run");
-			line_adds(&src, R_TEXT, " to run it again, Enter to go on.");
+			tline_clear(&src);
+			tline_adds(&src, R_TEXT, "Type ");
+			tline_adds(&src, R_KEY, "run");
+			tline_adds(&src, R_TEXT, " to run it again, Enter to go on.");
 			doc_flow(&in, &src, NULL, NULL, 1);
 		}
 	} else if (!current) {
-		line_adds(&src, R_DIM, "(not run)");
+		tline_adds(&src, R_DIM, "(not run)");
 		doc_flow(&in, &src, NULL, NULL, 1);
 	} else {
 		int np = engine_unpredicted(t->e, s);
@@ -169,17 +169,17 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 			doc_paras(&in, R_HINT, m, NULL, NULL, R_HINT);
 			free(m);
 		}
-		line_adds(&src, R_TEXT, "Type ");
-		line_adds(&src, R_KEY, "run");
-		line_adds(&src, R_TEXT, " to start it.");
+		tline_adds(&src, R_TEXT, "Type ");
+		tline_adds(&src, R_KEY, "run");
+		tline_adds(&src, R_TEXT, " to start it.");
 		if (s->timeout_ms > 0) {
 			char tb[64];
 			snprintf(tb, sizeof tb, " (time limit %g s)", s->timeout_ms / 1000.0);
-			line_adds(&src, R_DIM, tb);
+			tline_adds(&src, R_DIM, tb);
 		}
 		doc_flow(&in, &src, NULL, NULL, 1);
 	}
-	line_free(&src);
+	tline_free(&src);
 	box_body(d, &in);
 	doc_free(&in);
 	box_rule(d, tui_glyph.bl, NULL);
@@ -229,7 +229,7 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 	engine_feedback fb;
 	engine_quiz_state(t->e, s, &q);
 	tline *h = doc_line(d);
-	line_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
+	tline_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
 	doc_paras(d, R_BOLD, s->body, NULL, NULL, R_BOLD);
 	if (s->predict) { step_predict(t, d, s); return; }
 	engine_feedback_of(t->e, s, &fb);
@@ -286,7 +286,7 @@ void lesson_build(tui *t)
 		case STEP_TEXT:
 			if (s->title) {
 				tline *h = doc_line(d);
-				line_adds(h, R_HEAD, s->title);
+				tline_adds(h, R_HEAD, s->title);
 				doc_blank(d);
 			}
 			doc_text(d, s->body);

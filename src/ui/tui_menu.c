@@ -18,23 +18,23 @@
 static void kv(tdoc *d, const char *k, const char *v)
 {
 	tline src = { 0 }, pre = { 0 };
-	line_adds(&src, R_KEY, k);
+	tline_adds(&src, R_KEY, k);
 	int kw = utf8_width(k, strlen(k));
-	for (int w = kw; w < 13 || w == kw; w++) line_adds(&src, R_TEXT, " ");
-	line_adds(&src, R_TEXT, v);
-	line_adds(&pre, R_TEXT, "               ");
+	for (int w = kw; w < 13 || w == kw; w++) tline_adds(&src, R_TEXT, " ");
+	tline_adds(&src, R_TEXT, v);
+	tline_adds(&pre, R_TEXT, "               ");
 	tline p1 = { 0 };
-	line_adds(&p1, R_TEXT, "  ");
+	tline_adds(&p1, R_TEXT, "  ");
 	doc_flow(d, &src, &p1, &pre, 1);
-	line_free(&src);
-	line_free(&pre);
-	line_free(&p1);
+	tline_free(&src);
+	tline_free(&pre);
+	tline_free(&p1);
 }
 
 static void heading(tdoc *d, const char *s)
 {
 	doc_blank(d);
-	line_adds(doc_line(d), R_HEAD, s);
+	tline_adds(doc_line(d), R_HEAD, s);
 }
 
 /* "quit, exit", "save [FILE]", "Enter": how help names a command. */
@@ -86,7 +86,7 @@ void menu_help(tui *t)
 	tdoc *d = &t->ov;
 	doc_reset(d, t->lw - 2);
 	d->tag = -1;
-	line_adds(doc_line(d), R_HEAD, "Commands");
+	tline_adds(doc_line(d), R_HEAD, "Commands");
 	help_commands(t, d, CMD_MAIN);
 	heading(d, "Timeline");
 	help_commands(t, d, CMD_TIMELINE);
@@ -120,7 +120,7 @@ static void entry_details(tui *t, int li, const lesson_status *st, char *buf, si
 static void bar(tdoc *d, size_t first)
 {
 	for (size_t i = first; i < d->n; i++)
-		for (int w = line_width(&d->v[i]); w < d->width; w++) line_adds(&d->v[i], R_CUR, " ");
+		for (int w = tline_width(&d->v[i]); w < d->width; w++) tline_adds(&d->v[i], R_CUR, " ");
 }
 
 enum { MENU_PRE = 8 };   /* "▶ ✓ 12. " */
@@ -155,18 +155,18 @@ static void menu_entry(tui *t, tdoc *d, int li, int col)
 	snprintf(num, sizeof num, " %2d. ", li + 1);
 	entry_details(t, li, &st, det, sizeof det);
 	tline src = { 0 }, p1 = { 0 }, p2 = { 0 }, dl = { 0 };
-	line_adds(&p1, sel ? R_CUR : R_KEY, sel ? tui_glyph.play : " ");
-	line_adds(&p1, sel ? R_CUR : R_TEXT, " ");
-	line_adds(&p1, sel ? R_CUR : R_OK, st.done ? tui_glyph.ok : " ");
-	line_adds(&p1, sel ? R_CUR : R_KEY, num);
-	for (int i = 0; i < MENU_PRE; i++) line_adds(&p2, sel ? R_CUR : R_TEXT, " ");
-	line_adds(&src, sel ? R_CUR : here ? R_BOLD : R_TEXT, L->title);
-	line_adds(&dl, sel ? R_CUR : here ? R_OK : R_DIM, det);
+	tline_adds(&p1, sel ? R_CUR : R_KEY, sel ? tui_glyph.play : " ");
+	tline_adds(&p1, sel ? R_CUR : R_TEXT, " ");
+	tline_adds(&p1, sel ? R_CUR : R_OK, st.done ? tui_glyph.ok : " ");
+	tline_adds(&p1, sel ? R_CUR : R_KEY, num);
+	for (int i = 0; i < MENU_PRE; i++) tline_adds(&p2, sel ? R_CUR : R_TEXT, " ");
+	tline_adds(&src, sel ? R_CUR : here ? R_BOLD : R_TEXT, L->title);
+	tline_adds(&dl, sel ? R_CUR : here ? R_OK : R_DIM, det);
 	size_t first = d->n;
 	d->tag = li;   /* menu_reveal finds the entry by it */
 	if (col) {
-		for (int w = MENU_PRE + line_width(&src); w < col; w++) line_adds(&src, sel ? R_CUR : R_TEXT, " ");
-		line_add(&src, dl.sp[0].role, dl.buf, dl.len);
+		for (int w = MENU_PRE + tline_width(&src); w < col; w++) tline_adds(&src, sel ? R_CUR : R_TEXT, " ");
+		tline_add(&src, dl.sp[0].role, dl.buf, dl.len);
 		doc_flow(d, &src, &p1, &p2, 1);
 	} else {
 		doc_flow(d, &src, &p1, &p2, 1);
@@ -174,10 +174,10 @@ static void menu_entry(tui *t, tdoc *d, int li, int col)
 	}
 	if (sel) bar(d, first);
 	d->tag = -1;
-	line_free(&src);
-	line_free(&p1);
-	line_free(&p2);
-	line_free(&dl);
+	tline_free(&src);
+	tline_free(&p1);
+	tline_free(&p2);
+	tline_free(&dl);
 }
 
 /* "2 of 10 lessons done · 14/52 steps seen · score 3/4" */
@@ -213,7 +213,7 @@ void menu_list(tui *t)
 	t->menu_show = 1;
 	doc_reset(d, t->lw - 2);
 	d->tag = -1;
-	line_adds(doc_line(d), R_HEAD, "Lessons");
+	tline_adds(doc_line(d), R_HEAD, "Lessons");
 	doc_paras(d, R_DIM, course_title(c), NULL, NULL, R_DIM);
 	menu_summary(t, d);
 	doc_blank(d);
@@ -221,18 +221,18 @@ void menu_list(tui *t)
 	for (int i = 0; i < n; i++) menu_entry(t, d, i, col);
 	doc_blank(d);
 	tline src = { 0 };
-	line_adds(&src, R_KEY, "Up/Down");
-	line_adds(&src, R_TEXT, " choose, ");
-	line_adds(&src, R_KEY, "Enter");
-	line_adds(&src, R_TEXT, " opens it (or type ");
-	line_adds(&src, R_KEY, "lessons N");
-	line_adds(&src, R_TEXT, "), ");
-	line_adds(&src, R_KEY, "Esc");
-	line_adds(&src, R_TEXT, " goes back. ");
-	line_adds(&src, R_OK, tui_glyph.ok);
-	line_adds(&src, R_TEXT, ": every step seen and every question settled.");
+	tline_adds(&src, R_KEY, "Up/Down");
+	tline_adds(&src, R_TEXT, " choose, ");
+	tline_adds(&src, R_KEY, "Enter");
+	tline_adds(&src, R_TEXT, " opens it (or type ");
+	tline_adds(&src, R_KEY, "lessons N");
+	tline_adds(&src, R_TEXT, "), ");
+	tline_adds(&src, R_KEY, "Esc");
+	tline_adds(&src, R_TEXT, " goes back. ");
+	tline_adds(&src, R_OK, tui_glyph.ok);
+	tline_adds(&src, R_TEXT, ": every step seen and every question settled.");
 	doc_flow(d, &src, NULL, NULL, 1);
-	line_free(&src);
+	tline_free(&src);
 }
 
 void menu_move(tui *t, int delta)

@@ -43,36 +43,36 @@ static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline 
 	(void)t;
 	const trace_line *l = trace_line_at(tr, i);
 	char ts[24];
-	line_clear(src);
-	line_clear(pre2);
+	tline_clear(src);
+	tline_clear(pre2);
 	trace_fmt_ns(ts, sizeof ts, l->t);
-	line_addf(src, R_DIM, "%*s ", f->tw, ts);
+	tline_addf(src, R_DIM, "%*s ", f->tw, ts);
 	const trace_task *k = l->task >= 0 ? trace_task_at(tr, l->task) : NULL;
 	int indent = f->tw + 1;
 	if (!k || l->stream == 0) {
-		line_adds(src, R_PARLAB, tui_glyph.says);
-		line_adds(src, R_PARLAB, " ");
-		line_adds(src, R_PARLAB, l->text);
+		tline_adds(src, R_PARLAB, tui_glyph.says);
+		tline_adds(src, R_PARLAB, " ");
+		tline_adds(src, R_PARLAB, l->text);
 		indent += 2;
 	} else {
 		char lab[32];
 		snprintf(lab, sizeof lab, "%-*.*s ", f->labw, f->labw, k->label);
-		line_adds(src, tui_task_role(k, l->task), lab);
+		tline_adds(src, tui_task_role(k, l->task), lab);
 		indent += f->labw + 1;
 		if (l->stream == 2) {
-			line_adds(src, R_ERR, "! ");
+			tline_adds(src, R_ERR, "! ");
 			indent += 2;
 		}
-		line_adds(src, l->stream == 2 ? R_ERR : R_TEXT, l->text);
+		tline_adds(src, l->stream == 2 ? R_ERR : R_TEXT, l->text);
 	}
 	if (indent > f->W / 2) indent = 2;
-	for (int s = 0; s < indent; s++) line_adds(pre2, R_TEXT, " ");
+	for (int s = 0; s < indent; s++) tline_adds(pre2, R_TEXT, " ");
 }
 
 static int out_rows(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
 {
 	out_line(t, tr, i, f, src, pre2);
-	if (line_width(src) <= f->W) return 1;
+	if (tline_width(src) <= f->W) return 1;
 	tdoc d;
 	doc_init(&d, f->W);
 	doc_flow(&d, src, NULL, pre2, 1);
@@ -144,23 +144,23 @@ void output_draw(tui *t)
 		}
 		if (follow && drops) {
 			tline *l = doc_line(&d);
-			line_addf(l, R_ERR, "(%zu more lines were not kept: output cap)", trace_ndropped(tr));
+			tline_addf(l, R_ERR, "(%zu more lines were not kept: output cap)", trace_ndropped(tr));
 		}
 		if (follow && ended && trace_outcome(tr)) {
 			int role;
 			const char *mark = output_outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
-			line_clear(&src);
-			line_clear(&pre2);
+			tline_clear(&src);
+			tline_clear(&pre2);
 			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
-			line_addf(&src, R_DIM, "%*s ", f.tw, ts);
-			line_adds(&src, role, mark);
-			line_adds(&src, role, " ");
-			line_adds(&src, role, trace_outcome(tr));
-			for (int s = 0; s < f.tw + 3; s++) line_adds(&pre2, R_TEXT, " ");
+			tline_addf(&src, R_DIM, "%*s ", f.tw, ts);
+			tline_adds(&src, role, mark);
+			tline_adds(&src, role, " ");
+			tline_adds(&src, role, trace_outcome(tr));
+			for (int s = 0; s < f.tw + 3; s++) tline_adds(&pre2, R_TEXT, " ");
 			doc_flow(&d, &src, NULL, &pre2, 1);
 		}
-		line_free(&src);
-		line_free(&pre2);
+		tline_free(&src);
+		tline_free(&pre2);
 		int top = (int)d.n - H;
 		doc_draw(&d, w, 0, H, top > 0 ? top : 0);
 		doc_free(&d);

@@ -227,7 +227,7 @@ void replay_build(tui *t)
 {
 	tdoc *d = &t->doc;
 	doc_reset(d, t->lw - 2);
-	line_adds(doc_line(d), R_HEAD, "Replay of a saved run");
+	tline_adds(doc_line(d), R_HEAD, "Replay of a saved run");
 	info_box(t, d);
 	doc_blank(d);
 	stats_doc(d, t->tr, tui_now(t, t->tr, NULL));

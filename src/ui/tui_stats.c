@@ -32,17 +32,17 @@ static void bar_row(tdoc *d, const char *name, int namew, int role, double share
 	int full = (int)(share * bw + 0.5);
 	if (full > bw) full = bw;
 	tline *l = doc_line(d);
-	line_addf(l, role, "  %-*s ", namew, name);
-	for (int i = 0; i < bw; i++) line_adds(l, i < full ? R_HEAD : R_IDLE, i < full ? tui_glyph.run : tui_glyph.idle);
-	line_adds(l, R_TEXT, num);
+	tline_addf(l, role, "  %-*s ", namew, name);
+	for (int i = 0; i < bw; i++) tline_adds(l, i < full ? R_HEAD : R_IDLE, i < full ? tui_glyph.run : tui_glyph.idle);
+	tline_adds(l, R_TEXT, num);
 }
 
 static void parallelism(tdoc *d, const trace_stats *s, int ncpu)
 {
 	char buf[160], w[24];
 	tline *l = doc_line(d);
-	line_adds(l, R_DIM, "wall time    ");
-	line_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s->wall_ns));
+	tline_adds(l, R_DIM, "wall time    ");
+	tline_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s->wall_ns));
 	if (!s->observed) {
 		doc_paras(d, R_DIM, "The capture recorded no scheduling: no parallelism to show.", NULL, NULL, R_DIM);
 		return;
@@ -73,11 +73,11 @@ static void task_row(tdoc *d, const trace *tr, const trace_task_stats *ts, int l
 	tline *l = doc_line(d);
 	char lab[32];
 	snprintf(lab, sizeof lab, " %-*.*s", labw, labw, k->label);
-	line_adds(l, tui_task_role(k, ts->task), lab);
-	line_addf(l, R_TEXT, " %7s %7s %8s %6s", trace_fmt_ns(a, sizeof a, ts->cpu_ns),
+	tline_adds(l, tui_task_role(k, ts->task), lab);
+	tline_addf(l, R_TEXT, " %7s %7s %8s %6s", trace_fmt_ns(a, sizeof a, ts->cpu_ns),
 		  trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, mg);
 	if (wide)
-		line_addf(l, R_DIM, " %7s %7s  %s", trace_fmt_ns(c, sizeof c, ts->sleep_ns),
+		tline_addf(l, R_DIM, " %7s %7s  %s", trace_fmt_ns(c, sizeof c, ts->sleep_ns),
 			  trace_fmt_ns(e, sizeof e, ts->blocked_ns), trace_fmt_cpus(cpus, sizeof cpus, k->cpus));
 }
 
@@ -92,8 +92,8 @@ static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 	if (labw > (wide ? 14 : 8)) labw = wide ? 14 : 8;
 	heading(d, "Per task");
 	tline *l = doc_line(d);
-	line_addf(l, R_DIM, " %-*s %7s %7s %8s %6s", labw, "task", "cpu", "wait", "switches", "moves");
-	if (wide) line_addf(l, R_DIM, " %7s %7s  %s", "sleep", "I/O", "CPUs");
+	tline_addf(l, R_DIM, " %-*s %7s %7s %8s %6s", labw, "task", "cpu", "wait", "switches", "moves");
+	if (wide) tline_addf(l, R_DIM, " %7s %7s  %s", "sleep", "I/O", "CPUs");
 	int *order = timeline_lane_order(tr);
 	for (int i = 0; i < s->ntasks; i++) task_row(d, tr, &s->task[order[i]], labw, wide);
 	free(order);
@@ -113,7 +113,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 	trace_stats s;
 	char buf[256], at[24];
 	trace_stats_until(tr, until, &s);
-	line_adds(doc_line(d), R_HEAD, "Run statistics");
+	tline_adds(doc_line(d), R_HEAD, "Run statistics");
 	int partial = until < trace_last(tr);
 	snprintf(buf, sizeof buf, "%s%s%s", trace_title(tr), partial ? ", up to " : "",
 		 partial ? trace_fmt_ns(at, sizeof at, until) : "");
@@ -129,18 +129,18 @@ void stats_summary(tline *l, const trace *tr)
 	trace_stats s;
 	char w[24];
 	trace_stats_compute(tr, &s);
-	line_adds(l, R_DIM, "wall ");
-	line_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s.wall_ns));
+	tline_adds(l, R_DIM, "wall ");
+	tline_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s.wall_ns));
 	if (s.observed) {
-		line_adds(l, R_DIM, " ");
-		line_adds(l, R_DIM, tui_glyph.dot);
-		line_addf(l, R_BOLD, " %.2f", s.par_avg);
-		line_addf(l, R_DIM, " tasks running on average, at most %d", s.par_max);
+		tline_adds(l, R_DIM, " ");
+		tline_adds(l, R_DIM, tui_glyph.dot);
+		tline_addf(l, R_BOLD, " %.2f", s.par_avg);
+		tline_addf(l, R_DIM, " tasks running on average, at most %d", s.par_max);
 	}
-	line_adds(l, R_DIM, " ");
-	line_adds(l, R_DIM, tui_glyph.dot);
-	line_adds(l, R_DIM, " type ");
-	line_adds(l, R_KEY, "stats");
-	line_adds(l, R_DIM, " for more");
+	tline_adds(l, R_DIM, " ");
+	tline_adds(l, R_DIM, tui_glyph.dot);
+	tline_adds(l, R_DIM, " type ");
+	tline_adds(l, R_KEY, "stats");
+	tline_adds(l, R_DIM, " for more");
 	trace_stats_free(&s);
 }

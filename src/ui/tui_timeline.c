@@ -107,16 +107,16 @@ int *timeline_lane_order(const trace *tr)
 
 static void legend(tline *l)
 {
-	line_adds(l, R_WORKER, tui_glyph.run);
-	line_adds(l, R_DIM, "run ");
-	line_adds(l, R_WORKER, tui_glyph.wait);
-	line_adds(l, R_DIM, "wait ");
-	line_adds(l, R_DIM, tui_glyph.sleep);
-	line_adds(l, R_DIM, "sleep ");
-	line_adds(l, R_ERR, tui_glyph.blocked);
-	line_adds(l, R_DIM, "I/O ");
-	line_adds(l, R_IDLE, tui_glyph.idle);
-	line_adds(l, R_DIM, "idle/other");
+	tline_adds(l, R_WORKER, tui_glyph.run);
+	tline_adds(l, R_DIM, "run ");
+	tline_adds(l, R_WORKER, tui_glyph.wait);
+	tline_adds(l, R_DIM, "wait ");
+	tline_adds(l, R_DIM, tui_glyph.sleep);
+	tline_adds(l, R_DIM, "sleep ");
+	tline_adds(l, R_ERR, tui_glyph.blocked);
+	tline_adds(l, R_DIM, "I/O ");
+	tline_adds(l, R_IDLE, tui_glyph.idle);
+	tline_adds(l, R_DIM, "idle/other");
 }
 
 static char *backend_str(const trace *tr)
@@ -132,8 +132,8 @@ static int footer_rows(const trace *tr, int W)
 	tline l = { 0 };
 	legend(&l);
 	char *be = backend_str(tr);
-	int need = line_width(&l) + 2 + utf8_width(be, strlen(be));
-	line_free(&l);
+	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
+	tline_free(&l);
 	free(be);
 	return need > W ? 3 : 2;
 }
@@ -526,11 +526,11 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 	WINDOW *w = t->tl;
 	tline l = { 0 };
 	if (legend_ok) legend(&l);
-	else line_adds(&l, R_DIM, "- alive (states not captured)");
+	else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)
 		x += tui_put(w, y, x, W - x, tui_attr(l.sp[k].role), l.buf + l.sp[k].off, (size_t)l.sp[k].len);
-	line_free(&l);
+	tline_free(&l);
 	char *be = backend_str(tr);
 	int bw = utf8_width(be, strlen(be));
 	if (foot == 2 && x + 2 + bw <= W) tui_puts(w, y, W - bw, bw, tui_attr(R_DIM), be);
