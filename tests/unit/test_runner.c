@@ -1,7 +1,8 @@
 /* Unit tests of the runner through run_start, without lessons: a thread
  * that cannot be created is reported with pthread_create's own error (not
- * errno's, which it does not set); threads and processes that run report
- * their starts and ends with the kind of how the run ended. */
+ * errno's, which it does not set), and the run as failed, not finished; so
+ * is a run whose workers did not all report an end; threads and processes
+ * that run report their starts and ends with the kind of how the run ended. */
 #include "run/run.h"
 #include "check.h"
 
@@ -90,6 +91,31 @@ static void test_thread_create_fails(loop *l)
 	const char *said = message(t, "could not start thread");
 	CHECK_STR(said, want);
 	CHECK(trace_ntasks(t) == 0);   /* no worker ever started */
+	/* Not "finished: all 0 workers exited 0": the run failed, and says why. */
+	CHECK(trace_outcome_kind(t) == TRACE_FAILED && trace_failed(t));
+	snprintf(want, sizeof want, "failed: 2 of 2 workers could not start (%s)", strerror(rc));
+	CHECK_STR(trace_outcome(t), want);
+	trace_free(t);
+}
+
+/* Worker 1 ends the whole runner (exit 0) before it reports its end. */
+static int work_exit(void *ctx, const run_worker *w)
+{
+	(void)ctx;
+	if (w->id == 0) return 0;
+	usleep(300000);   /* worker 0 has reported its end by now */
+	_exit(0);
+}
+
+static void test_missing_end(loop *l)
+{
+	run_spec spec = { .kind = RUN_THREADS, .nworkers = 2, .capture = "none", .timeout_ms = 20000,
+			  .work = work_exit };
+	trace *t = run_it(l, &spec);
+	if (!t) return;
+	CHECK(trace_outcome_kind(t) == TRACE_FAILED && trace_failed(t));
+	CHECK_CONTAINS(trace_outcome(t), "failed: ");
+	CHECK_CONTAINS(trace_outcome(t), " of 2 workers did not report an end");
 	trace_free(t);
 }
 
@@ -130,6 +156,7 @@ int main(void)
 {
 	loop *l = loop_new();
 	test_thread_create_fails(l);
+	test_missing_end(l);
 	test_ends(l);
 	loop_free(l);
 	return CHECK_DONE();
