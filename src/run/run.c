@@ -484,19 +484,16 @@ void run_stop(run *r, const char *why)
 
 int run_live(const run *r) { return r && !r->done; }
 
+/* Both decide on the kind outcome() gave the trace: one rule for the run,
+ * its trace, the TUI and batch's exit code. */
 int run_skipped(const run *r)
 {
-	return r->done && !r->killed && WIFEXITED(r->runner_status) &&
-	       WEXITSTATUS(r->runner_status) == RUNNER_NOT_RUN;
+	return r->done && trace_outcome_kind(r->t) == TRACE_NOT_RUN;
 }
 
 int run_failed(const run *r)
 {
-	if (!r->done) return 0;
-	if (WIFEXITED(r->runner_status) && WEXITSTATUS(r->runner_status) == RUNNER_NOT_RUN)
-		return 0;   /* a missing prerequisite, said on screen: not a failure */
-	return r->killed || r->failed_workers || !WIFEXITED(r->runner_status) ||
-	       WEXITSTATUS(r->runner_status) != 0;
+	return r->done && trace_failed(r->t);
 }
 
 /* ---- start ----------------------------------------------------------------- */
