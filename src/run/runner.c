@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,15 +39,12 @@ static runner_ctx *R;   /* the runner's one context (per runner process) */
 /* schedstat totals and last CPU of a task, from /proc; zeros when gone. */
 static void task_stats(pid_t pid, pid_t tid, int64_t *cpu, int64_t *wait, int *lastcpu)
 {
-	char path[64], buf[1024];
-	*cpu = *wait = 0;
+	char buf[1024];
+	long long run_ns = 0, wait_ns = 0;
+	(void)procfs_schedstat(pid, tid, &run_ns, &wait_ns);   /* untouched when gone */
+	*cpu = run_ns;
+	*wait = wait_ns;
 	*lastcpu = -1;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	FILE *f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%" SCNd64 " %" SCNd64, cpu, wait) != 2) *cpu = *wait = 0;
-		fclose(f);
-	}
 	long long cpu_nr;
 	if (procfs_stat(pid, tid, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PROCESSOR, &cpu_nr) == 0)
 		*lastcpu = (int)cpu_nr;
