@@ -121,8 +121,10 @@ int engine_position(const engine *e, int *total);
  * $TMPDIR, else /tmp; removed with the run); its trace is engine_trace
  * afterwards. The events are the front end's (redraw on update, go on when
  * done). -1 and *err (caller frees) when it cannot start: not a run step,
- * a run going, no scratch folder (the path and why); the last run's trace
- * is kept then. */
+ * a run going, no scratch folder (the path and why), or the run itself
+ * could not start (no pipes, no fork); the last run's trace and verdicts
+ * are kept then as they were (ended; NULL if there was none): no trace is
+ * left without an end. */
 int engine_run(engine *e, const run_events *ev, char **err);
 void engine_stop(engine *e, const char *why);
 int engine_running(const engine *e);

@@ -28,12 +28,18 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
-/* Removes the scratch folder and whatever the run left in it. */
+/* Removes a scratch folder and whatever a run left in it; frees the path. */
+static void remove_scratch(char *path)
+{
+	if (!path) return;
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(path);
+}
+
+/* Removes the last run's scratch folder. */
 static void drop_scratch(engine *e)
 {
-	if (!e->scratch) return;
-	nftw(e->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(e->scratch);
+	remove_scratch(e->scratch);
 	e->scratch = NULL;
 }
 
@@ -166,6 +172,10 @@ static void on_done(run *r, void *arg)
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
 }
 
+/* The last run is not live (engine_run checked), so it is only dropped
+ * once the new one has started: a run that cannot start (no scratch
+ * folder, no pipes, no fork) leaves the last run's trace, verdicts and
+ * folder as they were, and no trace without an end that would look live. */
 int engine_run(engine *e, const run_events *ev, char **err)
 {
 	const step *s = engine_step(e);
@@ -173,24 +183,26 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	if (!s || s->kind != STEP_RUN) { *err = xstrdup("this step has nothing to run"); return -1; }
 	if (engine_running(e)) { *err = xstrdup("a run is already going (type stop to end it)"); return -1; }
 	char *scratch = make_scratch(err);
-	if (!scratch) return -1;   /* nothing of the last run is dropped */
+	if (!scratch) return -1;
+	trace *t = trace_new(s->title, loop_now_ns());
+	trace_set_ncpu(t, engine_ncpu());
+	the_ctx = (run_ctx){ e, s };   /* the runner forks with it */
+	run_spec spec = {
+		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
+		.timeout_ms = s->timeout_ms, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+	};
+	run_events mine = { on_update, on_done, e };
+	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
+	if (!r) { trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
 	trace_free(e->t);
 	eng_free_verdicts(e);
+	e->r = r;
 	e->scratch = scratch;
-	e->t = trace_new(s->title, loop_now_ns());
-	trace_set_ncpu(e->t, engine_ncpu());
+	e->t = t;
 	e->t_step = s;
 	e->user_ev = ev ? *ev : (run_events){ 0 };
-	the_ctx = (run_ctx){ e, s };
-	run_spec spec = {
-		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = e->scratch,
-		.timeout_ms = s->timeout_ms, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
-	};
-	run_events mine = { on_update, on_done, e };
-	e->r = run_start(e->l, &spec, e->t, &mine, err);
-	if (!e->r) { drop_scratch(e); return -1; }
 	return 0;
 }
 

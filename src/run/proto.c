@@ -54,6 +54,11 @@ int proto_write_end(int fd, const proto_end *m)
 			    (int)m->tid, m->status, m->cpu_ns, m->wait_ns, m->last_cpu, m->at);
 }
 
+int proto_write_not_started(int fd, const proto_not_started *m)
+{
+	return proto_writef(fd, "N %d %d", m->id, m->err);
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 /* A field's allowed range. */
@@ -88,6 +93,10 @@ static const proto_range proto_end_ranges[] = {
 	{ 0, INT64_MAX }, { 0, INT64_MAX }, { -1, INT_MAX }, { 0, INT64_MAX },
 };
 
+static const proto_range proto_not_started_ranges[] = {
+	{ 0, INT_MAX }, { 0, INT_MAX },
+};
+
 proto_kind proto_parse(const char *line, proto_msg *out)
 {
 	int64_t v[PROTO_MAX_FIELDS];
@@ -101,6 +110,9 @@ proto_kind proto_parse(const char *line, proto_msg *out)
 		out->kind = PROTO_END;
 		out->end = (proto_end){ (int)v[0], (pid_t)v[1], (pid_t)v[2], (int)v[3],
 					v[4], v[5], (int)v[6], v[7] };
+	} else if (line[0] == 'N' && proto_ints(line + 1, 2, proto_not_started_ranges, v) == 0) {
+		out->kind = PROTO_NOT_STARTED;
+		out->not_started = (proto_not_started){ (int)v[0], (int)v[1] };
 	} else {
 		return PROTO_BAD;
 	}

@@ -5,10 +5,13 @@
  *   R                                               ready: prepared, waiting for "go"
  *   S id pid tid at                                 a worker starts (before its work)
  *   E id pid tid status cpu_ns wait_ns last_cpu at  a task ended (id -1: an adopted orphan)
+ *   N id err                                        worker id, and every one after it, could
+ *                                                   not start (fork or pthread_create: err)
  *
  * Fields are decimal integers separated by one space; `at` is CLOCK_MONOTONIC
  * nanoseconds, `status` a wait(2) status, cpu_ns and wait_ns the task's
- * schedstat totals, last_cpu the CPU it last ran on (-1 unknown). Every line
+ * schedstat totals, last_cpu the CPU it last ran on (-1 unknown), err an
+ * errno value (0 unknown). Every line
  * is one write(2) of less than PIPE_BUF bytes, so lines written at once from
  * several threads or processes never interleave.
  */
@@ -22,6 +25,7 @@ typedef enum {
 	PROTO_READY,
 	PROTO_START,
 	PROTO_END,
+	PROTO_NOT_STARTED,
 } proto_kind;
 
 typedef struct {
@@ -39,11 +43,19 @@ typedef struct {
 	int64_t at;
 } proto_end;
 
+/* The runner gave up starting workers at worker id: it and the ones after
+ * it never ran. */
+typedef struct {
+	int id;           /* the first worker that could not start, >= 0 */
+	int err;          /* why: an errno value, 0 unknown */
+} proto_not_started;
+
 typedef struct {
 	proto_kind kind;
 	union {
 		proto_start start;
 		proto_end end;
+		proto_not_started not_started;
 	};
 } proto_msg;
 
@@ -55,6 +67,7 @@ typedef struct {
 int proto_write_ready(int fd);
 int proto_write_start(int fd, const proto_start *m);
 int proto_write_end(int fd, const proto_end *m);
+int proto_write_not_started(int fd, const proto_not_started *m);
 
 /* Parses one line (without its newline) into *out and returns its kind;
  * PROTO_BAD (out untouched) for anything a writer here does not make. */

@@ -56,6 +56,8 @@ struct run {
 	char *crash;
 	int ended, failed_workers, done, killed;
 	int timed_out;      /* the stop was the time limit's */
+	int not_started;    /* workers the runner could not start ("N" line) */
+	int not_started_err;   /* why, an errno value (0: not said) */
 	char failures[160];
 };
 
@@ -324,6 +326,14 @@ static void handle_start(run *r, const proto_start *m)
 	if (r->cap) capture_hint(r->cap, m->pid, m->tid);
 }
 
+/* An "N" line: worker id and the ones after it never started. */
+static void handle_not_started(run *r, const proto_not_started *m)
+{
+	if (m->id >= r->nworkers) return;
+	r->not_started = r->nworkers - m->id;
+	r->not_started_err = m->err;
+}
+
 /* One control line from the runner (run/proto.h); anything else is ignored. */
 static void handle_ctl_line(run *r, char *line)
 {
@@ -332,11 +342,29 @@ static void handle_ctl_line(run *r, char *line)
 	case PROTO_READY: start_workers(r); break;
 	case PROTO_START: handle_start(r, &m.start); break;
 	case PROTO_END: handle_end(r, &m.end); break;
+	case PROTO_NOT_STARTED: handle_not_started(r, &m.not_started); break;
 	case PROTO_BAD: break;
 	}
 }
 
 /* ---- lifecycle --------------------------------------------------------------- */
+
+/* Words for workers that never ran to an end although the runner exited
+ * 0: some could not start (the runner said why), or did not report one.
+ * Then the failures of those that did run, if any. */
+static void outcome_missing(run *r, char *buf, size_t cap)
+{
+	char why[80] = "";
+	if (r->not_started_err) snprintf(why, sizeof why, " (%s)", strerror(r->not_started_err));
+	int n = r->nworkers, k = r->not_started ? r->not_started : r->nworkers - r->ended;
+	const char *what = r->not_started ? "could not start" : "did not report an end";
+	if (r->spec.kind == RUN_COMMAND) snprintf(buf, cap, "failed: the command %s%s", what, why);
+	else if (n == 1) snprintf(buf, cap, "failed: the worker %s%s", what, why);
+	else snprintf(buf, cap, "failed: %d of %d workers %s%s", k, n, what, why);
+	size_t len = strlen(buf);
+	if (r->failed_workers && len < cap)
+		snprintf(buf + len, cap - len, "; %d of %d workers failed: %s", r->failed_workers, r->ended, r->failures);
+}
 
 /* How the run ended, as a kind and in words for the trace. */
 static trace_end_kind outcome(run *r, char *buf, size_t cap)
@@ -357,6 +385,10 @@ static trace_end_kind outcome(run *r, char *buf, size_t cap)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		snprintf(buf, cap, "the runner failed (status %d); every task killed and reaped", st);
 		return TRACE_RUNNER_FAILED;
+	}
+	if (r->not_started || r->ended < r->nworkers) {
+		outcome_missing(r, buf, cap);
+		return TRACE_FAILED;
 	}
 	if (r->failed_workers && r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "%s", r->failures);
@@ -408,7 +440,9 @@ static void on_grace(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	run *r = arg;
 	r->grace_timer = 0;
-	/* Something outside the runner still holds a pipe: a stray. */
+	/* Something outside the runner still holds a pipe: a stray. What the
+	 * control pipe holds still counts (the ends decide the outcome). */
+	drain_ctl(r);
 	kill_orphans();
 	for (int i = 0; i < r->npipes; i++) pipe_close(&r->pipes[i]);
 	run_reap_all();
@@ -450,19 +484,16 @@ void run_stop(run *r, const char *why)
 
 int run_live(const run *r) { return r && !r->done; }
 
+/* Both decide on the kind outcome() gave the trace: one rule for the run,
+ * its trace, the TUI and batch's exit code. */
 int run_skipped(const run *r)
 {
-	return r->done && !r->killed && WIFEXITED(r->runner_status) &&
-	       WEXITSTATUS(r->runner_status) == RUNNER_NOT_RUN;
+	return r->done && trace_outcome_kind(r->t) == TRACE_NOT_RUN;
 }
 
 int run_failed(const run *r)
 {
-	if (!r->done) return 0;
-	if (WIFEXITED(r->runner_status) && WEXITSTATUS(r->runner_status) == RUNNER_NOT_RUN)
-		return 0;   /* a missing prerequisite, said on screen: not a failure */
-	return r->killed || r->failed_workers || !WIFEXITED(r->runner_status) ||
-	       WEXITSTATUS(r->runner_status) != 0;
+	return r->done && trace_failed(r->t);
 }
 
 /* ---- start ----------------------------------------------------------------- */

@@ -53,10 +53,13 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
  * TRACE_STOPPED; a worker's crash and the run's timeout have their own). */
 void run_stop(run *r, const char *why);
 int run_live(const run *r);
-/* Once done: nonzero when the run was stopped, a worker failed or the
- * runner did; 0 when every worker exited 0, and for a skipped run. */
+/* Once done, trace_failed of its trace (which must still exist): nonzero
+ * when the run was stopped, timed out or crashed, a worker failed or could
+ * not start, or the runner failed; 0 when every worker exited 0, and for a
+ * skipped run (not run is no failure). 0 while live. */
 int run_failed(const run *r);
-/* The run never started: a prerequisite was missing (said in the trace). */
+/* The run never started: a prerequisite was missing (said in the trace;
+ * its kind is TRACE_NOT_RUN). */
 int run_skipped(const run *r);
 /* Stops if live, waits for the reaping to finish, frees. */
 void run_free(run *r);

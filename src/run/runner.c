@@ -9,7 +9,9 @@
  * before any worker exists. Then it starts the workers: threads here, or
  * forked processes (a command is exec'd in one). Each worker reports its
  * start and the runner each end on the control pipe (run/proto.h), one
- * write per line so that lines from threads never interleave. It reaps
+ * write per line so that lines from threads never interleave. A worker
+ * that cannot be started (fork or pthread_create failed) is said on the
+ * message pipe and in an "N" line, and no later one is started. It reaps
  * every child, re-parented orphans too (it is a child subreaper), and exits
  * when none is left.
  */
@@ -17,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,15 +39,12 @@ static runner_ctx *R;   /* the runner's one context (per runner process) */
 /* schedstat totals and last CPU of a task, from /proc; zeros when gone. */
 static void task_stats(pid_t pid, pid_t tid, int64_t *cpu, int64_t *wait, int *lastcpu)
 {
-	char path[64], buf[1024];
-	*cpu = *wait = 0;
+	char buf[1024];
+	long long run_ns = 0, wait_ns = 0;
+	(void)procfs_schedstat(pid, tid, &run_ns, &wait_ns);   /* untouched when gone */
+	*cpu = run_ns;
+	*wait = wait_ns;
 	*lastcpu = -1;
-	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	FILE *f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%" SCNd64 " %" SCNd64, cpu, wait) != 2) *cpu = *wait = 0;
-		fclose(f);
-	}
 	long long cpu_nr;
 	if (procfs_stat(pid, tid, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PROCESSOR, &cpu_nr) == 0)
 		*lastcpu = (int)cpu_nr;
@@ -199,6 +197,15 @@ static void runner_prepare(void)
 	fflush(NULL);
 }
 
+/* Worker id could not start (err, an errno value): an "N" line, so that the
+ * screen reports the run as failed, not finished; no later one starts. */
+static void not_started(int id, int err)
+{
+	fflush(stdout);   /* the message line first */
+	proto_not_started m = { id, err };
+	(void)proto_write_not_started(R->ctl, &m);
+}
+
 /* n worker threads in this process; returns once every started one has. */
 static void start_threads(int n)
 {
@@ -208,6 +215,7 @@ static void start_threads(int n)
 		int rc = pthread_create(&th[i], NULL, thread_main, (void *)(intptr_t)i);
 		if (rc != 0) {   /* pthread_create returns its error; errno is not set */
 			printf("parlab: could not start thread %d: %s\n", i, strerror(rc));
+			not_started(i, rc);
 			break;
 		}
 		started++;
@@ -222,7 +230,9 @@ static void start_processes(pid_t *pids, int n)
 	for (int i = 0; i < n; i++) {
 		pids[i] = spawn_process(i);
 		if (pids[i] < 0) {
-			printf("parlab: could not start worker %d: %s\n", i, strerror(errno));
+			int err = errno;
+			printf("parlab: could not start worker %d: %s\n", i, strerror(err));
+			not_started(i, err);
 			break;
 		}
 		close(R->outs[i]);   /* the worker's now: EOF when it is done */

@@ -120,13 +120,15 @@ static ssize_t cp_pread(int fd, char *buf, size_t cap)
 	return n;
 }
 
+/* A schedstat line (util/procfs) into a task's totals and switch count. */
 static int cp_parse_sched(const char *buf, int64_t *run, int64_t *wait, long *sw)
 {
-	char *e1, *e2, *e3;
-	*run = strtoll(buf, &e1, 10);
-	*wait = strtoll(e1, &e2, 10);
-	*sw = strtol(e2, &e3, 10);
-	return (e1 == buf || e2 == e1 || e3 == e2) ? -1 : 0;
+	long long r, w, s;
+	if (procfs_schedstat_parse(buf, &r, &w, &s) < 0) return -1;
+	*run = r;
+	*wait = w;
+	*sw = (long)s;
+	return 0;
 }
 
 /* A stat line (util/procfs): state, parents and group are needed; the

@@ -161,8 +161,9 @@ static int ends(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Follows run.c's wording (outcome()), which has not changed since trace
- * files exist: order matters, a stop's reason is free text. */
+/* Follows run.c's wording (outcome()), which has only grown since trace
+ * files exist ("failed: ...", for workers that could not start, came after
+ * version 1 files): order matters, a stop's reason is free text. */
 trace_end_kind trace_end_kind_infer(const char *s)
 {
 	if (!s) return TRACE_RUNNING;
@@ -172,7 +173,7 @@ trace_end_kind trace_end_kind_infer(const char *s)
 	if (ends(s, ": the run was stopped; every task killed and reaped")) return TRACE_CRASHED;
 	if (starts(s, "timed out after ") && ends(s, ": every task killed and reaped")) return TRACE_TIMED_OUT;
 	if (ends(s, ": every task killed and reaped")) return TRACE_STOPPED;
-	if (strstr(s, " workers failed: ") || strstr(s, " exit ") || strstr(s, " killed by ")) return TRACE_FAILED;
+	if (starts(s, "failed: ") || strstr(s, " workers failed: ") || strstr(s, " exit ") || strstr(s, " killed by ")) return TRACE_FAILED;
 	return TRACE_ENDED;
 }
 

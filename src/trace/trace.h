@@ -80,7 +80,7 @@ const char *trace_backend(const trace *t);
 typedef enum {
 	TRACE_RUNNING = 0,     /* no outcome yet: live, or saved while live */
 	TRACE_FINISHED,        /* every worker (or the command) exited 0 */
-	TRACE_FAILED,          /* a worker (or the command) exited non-zero */
+	TRACE_FAILED,          /* a worker (or the command) exited non-zero or could not start */
 	TRACE_CRASHED,         /* a worker died of a signal, which stopped the run */
 	TRACE_TIMED_OUT,       /* the run's time limit stopped it */
 	TRACE_STOPPED,         /* stopped by the student, or by parlab closing */

@@ -424,14 +424,29 @@ static int tf_mark(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* "running, finished, ... or ended": every kind's name, from trace.c's
+ * table, so that a new kind is listed without a second copy here. */
+static void tf_kind_names(char *buf, size_t cap)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int k = 0; k < TRACE_NEND_KINDS && len < cap; k++) {
+		const char *sep = k == 0 ? "" : k == TRACE_NEND_KINDS - 1 ? " or " : ", ";
+		int n = snprintf(buf + len, cap - len, "%s%s", sep, trace_end_kind_name((trace_end_kind)k));
+		if (n < 0) break;
+		len += (size_t)n;
+	}
+}
+
 /* How the run ended, by name (version 2 on). */
 static int tf_end_kind(tf_reader *r, const tf_tok *k, trace_end_kind *out)
 {
-	char w[32];
+	char w[32], names[160];
 	int kind = k->quoted ? -1 : trace_end_kind_from_name(k->s);
-	if (kind < 0)
-		return tf_fail(r, "unknown kind '%s' (running, finished, failed, crashed, timed_out, stopped, "
-			       "not_run, runner_failed or ended)", tf_word(w, sizeof w, k->s, strlen(k->s)));
+	if (kind < 0) {
+		tf_kind_names(names, sizeof names);
+		return tf_fail(r, "unknown kind '%s' (%s)", tf_word(w, sizeof w, k->s, strlen(k->s)), names);
+	}
 	*out = (trace_end_kind)kind;
 	return 0;
 }

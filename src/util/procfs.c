@@ -1,5 +1,6 @@
 /*
- * procfs.c: /proc/<pid>/stat, read and split into its fields (procfs.h).
+ * procfs.c: /proc/<pid>/stat and schedstat, read and split into their
+ * fields (procfs.h).
  */
 #include "util/procfs.h"
 
@@ -10,17 +11,25 @@
 #include <string.h>
 #include <unistd.h>
 
-char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap)
+/* Reads a task's /proc file (name: "stat", "schedstat") into buf, NUL
+ * ended; NULL when the task is gone. */
+static char *procfs_read(pid_t pid, pid_t tid, const char *name, char *buf, size_t cap)
 {
 	char path[64];
-	if (tid > 0) snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	else snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (tid > 0) snprintf(path, sizeof path, "/proc/%d/task/%d/%s", (int)pid, (int)tid, name);
+	else snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) return NULL;
 	ssize_t n = read(fd, buf, cap - 1);
 	close(fd);
 	if (n <= 0) return NULL;
 	buf[n] = '\0';
+	return buf;
+}
+
+char *procfs_stat(pid_t pid, pid_t tid, char *buf, size_t cap)
+{
+	if (!procfs_read(pid, tid, "stat", buf, cap)) return NULL;
 	return strchr(buf, '(') && strrchr(buf, ')') ? buf : NULL;
 }
 
@@ -62,6 +71,29 @@ int procfs_stat_fields(const char *line, const int *fields, long long *out, int 
 int procfs_stat_field(const char *line, int field, long long *out)
 {
 	return procfs_stat_fields(line, &field, out, 1) == 1 ? 0 : -1;
+}
+
+int procfs_schedstat_parse(const char *line, long long *run_ns, long long *wait_ns, long long *slices)
+{
+	long long v[3];
+	const char *p = line;
+	for (int i = 0; i < 3; i++) {
+		if (i > 0 && *p++ != ' ') return -1;
+		if (*p < '0' || *p > '9') return -1;   /* no sign, no space, not empty */
+		if (procfs_int(p, &v[i]) < 0) return -1;
+		while (*p >= '0' && *p <= '9') p++;
+	}
+	*run_ns = v[0];
+	*wait_ns = v[1];
+	if (slices) *slices = v[2];
+	return 0;
+}
+
+int procfs_schedstat(pid_t pid, pid_t tid, long long *run_ns, long long *wait_ns)
+{
+	char buf[128];
+	if (!procfs_read(pid, tid, "schedstat", buf, sizeof buf)) return -1;
+	return procfs_schedstat_parse(buf, run_ns, wait_ns, NULL);
 }
 
 int procfs_stat_comm(const char *line, char *buf, size_t cap)

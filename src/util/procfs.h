@@ -1,8 +1,10 @@
 /*
- * procfs: reading /proc/<pid>/stat lines, the one place that walks their
- * fields. A stat line is "pid (comm) state ppid pgrp ...": the comm may
- * hold spaces and parentheses, so the fields after it are found from the
- * LAST ')'. Field numbers are proc(5)'s, from 1.
+ * procfs: reading /proc/<pid>/stat and schedstat lines, the one place that
+ * walks their fields. A stat line is "pid (comm) state ppid pgrp ...": the
+ * comm may hold spaces and parentheses, so the fields after it are found
+ * from the LAST ')'. Field numbers are proc(5)'s, from 1. A schedstat line
+ * is "run_ns wait_ns timeslices": time on a CPU, time waiting for one, and
+ * how many times it got one.
  */
 #ifndef PARLAB_PROCFS_H
 #define PARLAB_PROCFS_H
@@ -36,5 +38,14 @@ int procfs_stat_field(const char *line, int field, long long *out);
 /* The comm (between the first '(' and the last ')'), cut to fit cap bytes
  * with its NUL: 0, or -1 when there is none. */
 int procfs_stat_comm(const char *line, char *buf, size_t cap);
+
+/* Splits a schedstat line: 0, or -1 (outputs untouched) when it does not
+ * start with three non-negative integers one space apart (what follows a
+ * space after them is ignored). slices may be NULL. */
+int procfs_schedstat_parse(const char *line, long long *run_ns, long long *wait_ns, long long *slices);
+/* Reads /proc/<pid>/task/<tid>/schedstat (tid <= 0: /proc/<pid>/schedstat)
+ * into its totals: 0, or -1 (outputs untouched) when the task is gone or
+ * the line is malformed. */
+int procfs_schedstat(pid_t pid, pid_t tid, long long *run_ns, long long *wait_ns);
 
 #endif

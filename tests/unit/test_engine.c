@@ -1,8 +1,10 @@
-/* Engine tests: loading, navigation, answers, and real runs through the
- * runner (real forks, real threads) read back from the trace. */
+/* Engine tests: loading, navigation, answers, real runs through the
+ * runner (real forks, real threads) read back from the trace, and a run
+ * that cannot start (no file descriptors left for its pipes). */
 #include "engine/engine.h"
 #include "check.h"
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 static int done;
@@ -117,6 +119,53 @@ static void test_runs(engine *e, loop *l)
 	CHECK(waitpid(-1, NULL, WNOHANG) <= 0);
 }
 
+/* engine_run with no file descriptor to spare: run_start cannot make its
+ * pipes. Returns what engine_run did and fills *err. */
+static int run_without_fds(engine *e, char **err)
+{
+	struct rlimit old, none;
+	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
+	none = old;
+	none.rlim_cur = 0;
+	CHECK(setrlimit(RLIMIT_NOFILE, &none) == 0);
+	run_events ev = { NULL, on_done, NULL };
+	*err = NULL;
+	int rc = engine_run(e, &ev, err);
+	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
+	return rc;
+}
+
+/* A run that cannot start leaves no trace that looks live: none on a step
+ * never run, the last (ended) one on a step that was. */
+static void test_run_cannot_start(course *c, loop *l, engine *e)
+{
+	engine *fresh = engine_new(c, l);
+	engine_goto(fresh, 0, 2);
+	char *err = NULL;
+	CHECK(run_without_fds(fresh, &err) == -1);
+	CHECK_CONTAINS(err, "cannot create pipes");
+	free(err);
+	CHECK(engine_trace(fresh) == NULL && engine_last_trace(fresh, NULL) == NULL);
+	CHECK(!engine_running(fresh));
+	engine_free(fresh);
+
+	engine_goto(e, 0, 3);   /* run by test_runs */
+	trace *last = engine_trace(e);
+	CHECK(last != NULL && trace_end(last) >= 0);
+	CHECK(run_without_fds(e, &err) == -1);
+	CHECK_CONTAINS(err, "cannot create pipes");
+	free(err);
+	CHECK(engine_trace(e) == last);   /* kept (else freed: not read below) */
+	if (engine_trace(e) == last) {
+		CHECK(trace_end(last) >= 0);
+		CHECK_CONTAINS(trace_outcome(last), "all 2 workers exited 0");
+	}
+	CHECK(!engine_running(e));
+	/* and the next run starts as usual */
+	trace *t = run_step(e, l);
+	CHECK(t != NULL && trace_end(t) >= 0 && !engine_run_failed(e));
+}
+
 int main(void)
 {
 	test_load_errors();
@@ -129,6 +178,7 @@ int main(void)
 	engine *e = engine_new(c, l);
 	test_session(e);
 	test_runs(e, l);
+	test_run_cannot_start(c, l, e);
 	engine_free(e);
 	course_free(c);
 	loop_free(l);

@@ -1,11 +1,13 @@
 /* Unit tests of util/procfs: stat lines whose comm holds spaces and
  * parentheses ("a) b (c"), short and malformed lines, and the real
- * /proc/self/stat of this process and of a thread renamed to such a comm. */
+ * /proc/self/stat of this process and of a thread renamed to such a comm;
+ * schedstat lines, and this thread's own schedstat against its CPU clock. */
 #include "util/procfs.h"
 #include "check.h"
 
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A stat line as Linux 6 writes it (52 fields), with a hostile comm. */
@@ -124,10 +126,49 @@ static void test_real(void)
 	CHECK(procfs_stat(999999999, 0, buf, sizeof buf) == NULL);   /* no such process */
 }
 
+static long long thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void test_schedstat(void)
+{
+	long long run = 1, wait = 2, slices = 3;
+	CHECK(procfs_schedstat_parse("123456789 987 42\n", &run, &wait, &slices) == 0);
+	CHECK(run == 123456789 && wait == 987 && slices == 42);
+	CHECK(procfs_schedstat_parse("0 0 0", &run, &wait, NULL) == 0 && run == 0 && wait == 0);
+	CHECK(procfs_schedstat_parse("9223372036854775807 1 2 7 8\n", &run, &wait, &slices) == 0);   /* later fields */
+	CHECK(run == 9223372036854775807LL && wait == 1 && slices == 2);
+	static const char *const bad[] = {
+		"", "\n", "1 2", "1 2\n", "1 2 ", "1  2 3", " 1 2 3", "-1 2 3", "1 -2 3", "+1 2 3",
+		"1 2 3x", "1 2 x", "a b c", "1\t2\t3", "9223372036854775808 1 2",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		run = wait = slices = 5;
+		int rc = procfs_schedstat_parse(bad[i], &run, &wait, &slices);
+		if (rc != -1) fprintf(stderr, "accepted: \"%s\"\n", bad[i]);
+		CHECK(rc == -1 && run == 5 && wait == 5 && slices == 5);
+	}
+
+	/* This thread's: at least the CPU it burnt, at most its CPU clock after. */
+	long long t0 = thread_cpu_ns();
+	while (thread_cpu_ns() - t0 < 20000000) {}
+	usleep(1000);   /* a switch brings schedstat's run time up to date */
+	CHECK(procfs_schedstat(getpid(), gettid(), &run, &wait) == 0);
+	long long t1 = thread_cpu_ns();
+	CHECK(run >= 20000000 && run <= t1 && wait >= 0);
+	CHECK(procfs_schedstat(getpid(), 0, &run, &wait) == 0 && run > 0);   /* /proc/<pid>/schedstat */
+	run = wait = 7;
+	CHECK(procfs_schedstat(999999999, 0, &run, &wait) == -1 && run == 7 && wait == 7);   /* gone */
+}
+
 int main(void)
 {
 	test_fields();
 	test_short_and_bad();
 	test_real();
+	test_schedstat();
 	return CHECK_DONE();
 }

@@ -49,18 +49,22 @@ static void test_round_trip(void)
 	proto_end e1 = { -1, 42, 43, 0, 0, 0, -1, 0 };                   /* an orphan, nothing known */
 	proto_end e2 = { 7, 1234, 1240, 0xffff, INT64_MAX, INT64_MAX - 5, 8191, INT64_MAX };
 	proto_end e3 = { 3, 99, 99, 11, 123456789, 987654, 2, 4750552894455LL };   /* SIGSEGV */
+	proto_not_started n1 = { 2, 11 };                                  /* EAGAIN */
+	proto_not_started n2 = { INT_MAX, 0 };                             /* no reason known */
 	CHECK(proto_write_ready(fds[1]) == 0);
 	CHECK(proto_write_start(fds[1], &s1) == 0);
 	CHECK(proto_write_start(fds[1], &s2) == 0);
 	CHECK(proto_write_end(fds[1], &e1) == 0);
 	CHECK(proto_write_end(fds[1], &e2) == 0);
 	CHECK(proto_write_end(fds[1], &e3) == 0);
+	CHECK(proto_write_not_started(fds[1], &n1) == 0);
+	CHECK(proto_write_not_started(fds[1], &n2) == 0);
 	close(fds[1]);
-	char lines[8][PROTO_LINE_MAX + 8];
-	int n = read_lines(fds[0], lines, 8);
+	char lines[10][PROTO_LINE_MAX + 8];
+	int n = read_lines(fds[0], lines, 10);
 	close(fds[0]);
-	CHECK(n == 6);
-	if (n != 6) return;
+	CHECK(n == 8);
+	if (n != 8) return;
 	for (int i = 0; i < n; i++) CHECK(strlen(lines[i]) + 1 <= PROTO_LINE_MAX);
 
 	proto_msg m;
@@ -71,6 +75,10 @@ static void test_round_trip(void)
 	CHECK(proto_parse(lines[4], &m) == PROTO_END && same_end(&m.end, &e2));
 	CHECK(proto_parse(lines[5], &m) == PROTO_END && same_end(&m.end, &e3));
 	CHECK_STR(lines[5], "E 3 99 99 11 123456789 987654 2 4750552894455");
+	CHECK(proto_parse(lines[6], &m) == PROTO_NOT_STARTED && m.not_started.id == 2 && m.not_started.err == 11);
+	CHECK_STR(lines[6], "N 2 11");
+	CHECK(proto_parse(lines[7], &m) == PROTO_NOT_STARTED && m.not_started.id == INT_MAX &&
+	      m.not_started.err == 0);
 }
 
 #define WRITERS 8
@@ -188,6 +196,12 @@ static void test_malformed(void)
 		"E 1 2 3 0 5 6 0 7 8",
 		"E\t1 2 3 0 5 6 0 7",
 		"E 1 2 3 0 5 6 0 7\r",
+		"N", "N ", "N 1",               /* truncated */
+		"N 1 2 3",
+		"N -1 2",                       /* a worker's id */
+		"N 1 -2",                       /* errno values are positive */
+		"N 1 2 ",
+		"N 2147483648 1",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		proto_msg m = { .kind = PROTO_READY };
@@ -202,6 +216,7 @@ static void test_malformed(void)
 	/* The same lines whole are accepted: the refusals above are about form. */
 	CHECK(proto_parse("S 1 2 3 4", &m) == PROTO_START && m.start.at == 4);
 	CHECK(proto_parse("E -1 2 3 0 5 6 -1 7", &m) == PROTO_END && m.end.id == -1 && m.end.last_cpu == -1);
+	CHECK(proto_parse("N 1 2", &m) == PROTO_NOT_STARTED && m.not_started.id == 1 && m.not_started.err == 2);
 }
 
 /* A write to a pipe nobody reads fails, and says so. */

@@ -135,6 +135,9 @@ static void test_outcome_infer(void)
 		{ "2 of 5 workers failed: w1 exit 3, w4 exit 1", TRACE_FAILED },
 		{ "python3 exit 1", TRACE_FAILED },
 		{ "python3 killed by Killed", TRACE_FAILED },
+		{ "failed: 2 of 4 workers could not start (Resource temporarily unavailable)", TRACE_FAILED },
+		{ "failed: the command could not start", TRACE_FAILED },
+		{ "failed: 1 of 2 workers did not report an end; 1 of 1 workers failed: w0 exit 1", TRACE_FAILED },
 		{ "done", TRACE_ENDED },
 		{ "finished", TRACE_ENDED },    /* not run.c's wording: no colon */
 		{ "", TRACE_ENDED },

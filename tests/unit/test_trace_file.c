@@ -321,6 +321,30 @@ static void test_kinds_round_trip(void)
 	}
 }
 
+/* An unknown kind's error lists every kind there is, each by its name in
+ * files, in order: the list is trace.c's, so it grows with a new kind. */
+static void test_unknown_kind(void)
+{
+	char want[512];
+	size_t len = (size_t)snprintf(want, sizeof want, ":2: end: unknown kind 'done' (");
+	for (int k = 0; k < TRACE_NEND_KINDS; k++) {
+		const char *sep = k == 0 ? "" : k == TRACE_NEND_KINDS - 1 ? " or " : ", ";
+		len += (size_t)snprintf(want + len, sizeof want - len, "%s%s", sep, trace_end_kind_name((trace_end_kind)k));
+	}
+	snprintf(want + len, sizeof want - len, ")");
+	CHECK_CONTAINS(want, "(running, finished, failed, crashed, timed_out, stopped, not_run, runner_failed or ended)");
+	const char *path = tmp_path("kind.trace");
+	static const char data[] = HDR2 "end 5 done \"x\"\n";
+	write_file(path, data, strlen(data));
+	char *err = NULL;
+	trace *t = trace_load(path, &err);
+	CHECK(!t);
+	CHECK(err && strlen(err) > strlen(want) && !strcmp(err + strlen(err) - strlen(want), want));
+	if (err && !strstr(err, want)) fprintf(stderr, "  got: %s\n  want: ...%s\n", err, want);
+	free(err);
+	trace_free(t);
+}
+
 /* A version-1 file (no kind) loads; the kind is read from run.c's words. */
 static void test_version1(void)
 {
@@ -507,6 +531,7 @@ int main(void)
 	test_kinds_round_trip();
 	test_version1();
 	test_corrupt();
+	test_unknown_kind();
 	test_export();
 	test_export_times();
 	int rc = CHECK_DONE();
