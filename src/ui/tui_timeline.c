@@ -105,18 +105,28 @@ int *timeline_lane_order(const trace *tr)
 	return o;
 }
 
-static void legend(tline *l)
+/* The glyphs' key, in W columns: the partial block ("ran part of that
+ * moment") only where it fits beside the rest (help explains it too). */
+static void legend(tline *l, int W)
 {
-	tline_adds(l, R_WORKER, tui_glyph.run);
-	tline_adds(l, R_DIM, "run ");
-	tline_adds(l, R_WORKER, tui_glyph.wait);
-	tline_adds(l, R_DIM, "wait ");
-	tline_adds(l, R_DIM, tui_glyph.sleep);
-	tline_adds(l, R_DIM, "sleep ");
-	tline_adds(l, R_ERR, tui_glyph.blocked);
-	tline_adds(l, R_DIM, "I/O ");
-	tline_adds(l, R_IDLE, tui_glyph.idle);
-	tline_adds(l, R_DIM, "idle/other");
+	for (int part = 1; part >= 0; part--) {
+		tline_clear(l);
+		tline_adds(l, R_WORKER, tui_glyph.run);
+		tline_adds(l, R_DIM, "run ");
+		if (part) {
+			tline_adds(l, R_WORKER, tui_glyph.level[3]);
+			tline_adds(l, R_DIM, "part ");
+		}
+		tline_adds(l, R_WORKER, tui_glyph.wait);
+		tline_adds(l, R_DIM, "wait ");
+		tline_adds(l, R_DIM, tui_glyph.sleep);
+		tline_adds(l, R_DIM, "sleep ");
+		tline_adds(l, R_ERR, tui_glyph.blocked);
+		tline_adds(l, R_DIM, "I/O ");
+		tline_adds(l, R_IDLE, tui_glyph.idle);
+		tline_adds(l, R_DIM, "idle/other");
+		if (tline_width(l) <= W) return;
+	}
 }
 
 static char *backend_str(const trace *tr)
@@ -130,7 +140,7 @@ static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l);
+	legend(&l, W);
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
@@ -263,6 +273,18 @@ static attr_t at_cur(const tl_view *v, int c, attr_t a)
 	return c == v->cur ? a ^ A_REVERSE : a;
 }
 
+/* How much of a column a task ran, as a bar height 1..8 (0: not at all).
+ * Any running shows, however short: a cell's other states must not hide
+ * that the task got a CPU (a task running 1 ms in 11 is not "waiting"). */
+static int run_level(int64_t ran, double span)
+{
+	if (ran <= 0 || span <= 0) return 0;
+	int lvl = (int)((double)ran / span * 8 + 0.5);
+	return lvl < 1 ? 1 : lvl > 8 ? 8 : lvl;
+}
+
+/* A task's lane: per column, the share it ran as a bar (full: █), else
+ * the state it spent most of the column in. */
 static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, int64_t *acc)
 {
 	WINDOW *w = t->tl;
@@ -287,6 +309,13 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_DIM)), "-");   /* alive, not observed */
 			continue;
 		}
+		double span = cs + v->scale <= (double)v->now ? v->scale : (double)v->now - cs;   /* the live edge */
+		int lvl = run_level(a[TS_RUNNING], span);
+		if (lvl && lvl < 8) {
+			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(role)), tui_glyph.level[lvl]);
+			continue;
+		}
+		if (lvl == 8) best = TS_RUNNING;
 		int r = best == TS_SLEEPING ? R_DIM : best == TS_BLOCKED ? R_ERR : role;
 		tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(r)), state_glyph(best));
 	}
@@ -525,7 +554,7 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 {
 	WINDOW *w = t->tl;
 	tline l = { 0 };
-	if (legend_ok) legend(&l);
+	if (legend_ok) legend(&l, W);
 	else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)

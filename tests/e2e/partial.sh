@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every running moment visible (tmux, 80x24): workers that run 1 ms in
+# every 11 spend most of each timeline cell asleep, yet their lanes must
+# show that they ran, as partial blocks (▁..▇) sized by the share they ran;
+# the legend names the partial block where it fits (200x60) and help
+# explains it.
+#
+#   tests/e2e/partial.sh BUILD/parlab
+set -euo pipefail
+BIN=${1:?usage: partial.sh PATH/TO/parlab}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/partial-e2e.XXXXXX")
+SOCK=parlab-partial-$$
+T=(tmux -L "$SOCK" -f /dev/null)
+PANE=partial
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
+cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+start_parlab "$HERE/duty.lua"
+type_line run
+wait_for "finished: all 3 workers exited 0" 30
+for w in w0 w1 w2; do
+	lane=$(cap | grep -E "│ $w +" | head -1 | sed "s/.*│ $w *//")
+	n=$(printf '%s' "$lane" | grep -o '[▁▂▃▄▅▆▇]' | wc -l)
+	[ "$n" -ge 5 ] || fail "$w's lane shows too little running ($n partial cells): '$lane'"
+done
+echo "ok - lanes of workers that run 1 ms in 11 show partial blocks"
+"${T[@]}" resize-window -t "$PANE" -x 200 -y 60
+wait_for "▃part"
+type_line help
+wait_for "ran part of that moment"
+key Escape
+wait_gone "ran part of that moment"
+type_line quit
+wait_for "PARLAB-EXITED 0"
+echo "ok - the legend and help explain the partial block"
