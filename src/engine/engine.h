@@ -33,7 +33,8 @@ typedef struct step {
 	char **argv;          /* command, NULL-terminated */
 	char **python;        /* Python modules the command needs, or NULL */
 	int timeout_ms;
-	char *note;           /* shown after the run */
+	char *note;           /* shown after the run (a fixed text), or NULL */
+	int note_fn;          /* private: note = function(run, runs) in the registry */
 	char **files;         /* course files copied next to the command */
 	char *baseline;       /* title of an earlier run to compare with */
 	char *csv_file;       /* a CSV to generate before the run, or NULL */
@@ -130,6 +131,10 @@ void engine_stop(engine *e, const char *why);
 int engine_running(const engine *e);
 /* The trace of the last run of the current step, or NULL. */
 trace *engine_trace(engine *e);
+/* What to say after run step r's last run: its fixed note, or what its
+ * note function said of that run (NULL before any run, or for none; an
+ * error in the function is said in its place). Caller frees. */
+char *engine_run_note(const engine *e, const step *r);
 /* The last run's exit status (0 ok). */
 int engine_run_failed(const engine *e);
 /* The last run was skipped: its prerequisites were missing. */

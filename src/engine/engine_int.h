@@ -30,6 +30,7 @@ struct sstate {
 	char *prediction;     /* predict questions: the student's, as typed */
 	int pred_judged;      /* a run has judged this prediction */
 	int sum_ref, prev_ref;    /* run steps: summaries of the last two runs */
+	char *note;               /* run steps: what note(run, runs) said of the last run */
 	int64_t wall, work;       /* run steps: the last run's wall and CPU time, 0 never run */
 };
 

@@ -114,7 +114,34 @@ static void verdict_of(engine *e, const step *q, const lapi_observed *o, engine_
 	}
 }
 
-/* After run r: its summary, and a verdict for each prediction on it. */
+/* What run r's note function says of this run (x->note), or the error in
+ * its place, with the run's file:line. */
+static void run_note(engine *e, const step *r, struct sstate *x, const char **titles, const int *refs, int nr,
+		     const char *why)
+{
+	free(x->note);
+	x->note = NULL;
+	if (r->note_fn == LUA_NOREF) return;
+	char *text = NULL, *err = NULL;
+	int rc = x->sum_ref == LUA_NOREF ? -3
+		 : lapi_note(course_lua(e->c), r->note_fn, x->sum_ref, titles, refs, nr, &text, &err);
+	if (rc == 0) x->note = text;
+	else if (rc == -1) x->note = xasprintf("parlab: the run's note failed: %s", err);
+	else if (rc == -2) x->note = xasprintf("parlab: %s:%d: %s", r->file, r->line, err);
+	else x->note = xasprintf("parlab: %s:%d: no summary of the run for its note: %s", r->file, r->line,
+				 why ? why : "unknown");
+	free(err);
+}
+
+char *engine_run_note(const engine *e, const step *r)
+{
+	if (!r || r->kind != STEP_RUN) return NULL;
+	if (r->note_fn == LUA_NOREF) return r->note ? xstrdup(r->note) : NULL;
+	const char *n = eng_sst(e, r)->note;
+	return n ? xstrdup(n) : NULL;
+}
+
+/* After run r: its summary, its note, and a verdict for each prediction on it. */
 void eng_observe_run(engine *e, const step *r)
 {
 	lua_State *L = course_lua(e->c);
@@ -137,6 +164,7 @@ void eng_observe_run(engine *e, const step *r)
 			refs[nr++] = y->sum_ref;
 		}
 	}
+	run_note(e, r, x, titles, refs, nr, why);
 	for (int i = 0; i < l->nsteps; i++) {
 		const step *q = &l->steps[i];
 		if (q->predicts != r) continue;

@@ -247,7 +247,12 @@ static int l_run(lua_State *L)
 	check_fields(L, 1, "run", fields);
 	opt_string(L, 1, "baseline", "run");
 	opt_string(L, 1, "title", "run");
-	opt_string(L, 1, "note", "run");
+	lua_getfield(L, 1, "note");
+	int nty = lua_type(L, -1);
+	lua_pop(L, 1);
+	if (nty != LUA_TNIL && nty != LUA_TSTRING && nty != LUA_TFUNCTION)
+		luaL_error(L, "run{}: 'note' must be a text or a function(run, runs) that returns one, not %s",
+			   lua_typename(L, nty));
 	int np = 0, nt = 0;
 	int has_p = lapi_opt_int(L, 1, "processes", "run", 1, MAX_WORKERS, &np);
 	int has_t = lapi_opt_int(L, 1, "threads", "run", 1, MAX_WORKERS, &nt);
@@ -661,7 +666,13 @@ static char *expand(char *s)
 static void run_to_c(lua_State *L, int t, step *s)
 {
 	if (!s->title) s->title = xstrdup("Run");
-	s->note = expand(field_dup(L, t, "note"));
+	lua_getfield(L, t, "note");
+	if (lua_isfunction(L, -1)) {
+		s->note_fn = luaL_ref(L, LUA_REGISTRYINDEX);
+	} else {
+		lua_pop(L, 1);
+		s->note = expand(field_dup(L, t, "note"));
+	}
 	s->timeout_ms = 30000;
 	lua_getfield(L, t, "timeout");
 	if (lua_isnumber(L, -1)) s->timeout_ms = (int)(lua_tonumber(L, -1) * 1000);
@@ -722,7 +733,7 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		s->file = l->file;
 		s->line = lapi_field_int(L, st, "line", 0);
 		s->index = i + 1;
-		s->ref = s->observe = LUA_NOREF;
+		s->ref = s->observe = s->note_fn = LUA_NOREF;
 		s->title = expand(field_dup(L, st, "title"));
 		s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
 		s->lang = field_dup(L, st, "lang");

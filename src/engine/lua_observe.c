@@ -333,3 +333,50 @@ void lapi_observed_free(lapi_observed *o)
 	free(o->error);
 	memset(o, 0, sizeof *o);
 }
+
+/* ---- a run's note, from its numbers ------------------------------------------ */
+
+typedef struct {
+	int fn, run_ref;
+	const char *const *titles;
+	const int *refs;
+	int nruns;
+	char *text;
+	int bad_type;     /* it returned neither a text nor nil */
+} note_args;
+
+/* note(run, runs), in protected mode and under the budget hook. */
+static int note_p(lua_State *L)
+{
+	note_args *a = lua_touserdata(L, 1);
+	lapi_budget(L, OBSERVE_BUDGET_NS, "the run's note took too long (an endless loop?)");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, a->fn);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, a->run_ref);
+	lua_createtable(L, 0, a->nruns);
+	for (int i = 0; i < a->nruns; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, a->refs[i]);
+		lua_setfield(L, -2, a->titles[i]);
+	}
+	lua_call(L, 2, 1);
+	int ty = lua_type(L, -1);
+	if (ty == LUA_TSTRING) a->text = xstrdup(lua_tostring(L, -1));   /* a string: no metamethod */
+	else if (ty != LUA_TNIL) a->bad_type = ty;
+	lua_pop(L, 1);
+	return 0;
+}
+
+int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, const int *refs, int nruns,
+	      char **text, char **err)
+{
+	note_args a = { fn, run_ref, titles, refs, nruns, NULL, 0 };
+	*text = *err = NULL;
+	int rc = protect(L, note_p, &a, err);
+	lapi_budget_off(L);
+	if (rc == 0 && a.bad_type) {   /* the caller puts the run's file:line in front */
+		*err = xasprintf("the run's note returned a %s, not a text (or nil)", lua_typename(L, a.bad_type));
+		return -2;
+	}
+	if (rc < 0) { free(a.text); return -1; }
+	*text = a.text;
+	return 0;
+}

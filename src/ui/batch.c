@@ -246,7 +246,9 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	trace_stats_print(t, out);
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
-	if (s->note) { fputc('\n', out); print_text(out, s->note); }
+	char *note = engine_run_note(e, s);
+	if (note) { fputc('\n', out); print_text(out, note); }
+	free(note);
 	print_verdicts(e, s, out);
 	fputc('\n', out);
 	return engine_run_failed(e) || unsaved;

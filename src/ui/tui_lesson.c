@@ -183,9 +183,11 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	box_body(d, &in);
 	doc_free(&in);
 	box_rule(d, tui_glyph.bl, NULL);
-	if (rs->state == 2 && s->note && rs->kind != TRACE_NOT_RUN) {
+	char *note = rs->state == 2 && rs->kind != TRACE_NOT_RUN ? engine_run_note(t->e, s) : NULL;
+	if (note) {
 		doc_blank(d);
-		doc_text(d, s->note);
+		doc_text(d, note);
+		free(note);
 	}
 	if (rs->state == 2) verdicts(t, d, s);
 }
