@@ -81,7 +81,7 @@ That is one possible run, not a promise. p.start() only asks the operating syste
 
 Nothing in example1.py says "worker 0 prints first". The parent starts the workers in order, so a tidy 0, 1, 2, 3, 4 is one possible result, and some runs give exactly that. But any worker that gets a CPU sooner prints sooner.
 
-In the timeline, find the moment each worker's lane first turns to █: that is when it got a CPU. The order of those moments is the order of the lines.
+What decides the order of the lines is the moment each worker reaches its print: the time stamp in front of each line in the output. A worker prints only once it has run far enough, so getting a CPU first is not the same as printing first: in the timeline, compare when each lane first turns to █ with the time stamp of its line.
 
 Type next: before you run it again, predict what changes.
 ]],

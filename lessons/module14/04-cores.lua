@@ -9,6 +9,38 @@ local function work(w)
   print(string.format("worker %d: 300 ms of work, finished at %.0f ms", w.id, now()))
 end
 
+-- The notes after the runs quote the student's own run: other programs may
+-- share the CPUs, so no note asserts a time or a picture.
+local function ms(x) return ("%.0f ms"):format(x) end
+
+-- How long the run's workers waited for a CPU (░), in all.
+local function waited(run)
+  local w = 0
+  for _, k in ipairs(run.workers) do w = w + k.wait_ms end
+  return w
+end
+
+-- "Your N workers did ... ; at most M ran at once", and what slowed them.
+local function measured(run, n)
+  local t = {}
+  t[#t + 1] = ("Your %d worker%s did %s of CPU work in %s of wall time; at most %d ran at the same moment, on %d CPU%s.")
+    :format(n, n == 1 and "" or "s", ms(run.cpu_ms), ms(run.wall_ms), run.max_running, run.ncpu,
+            run.ncpu == 1 and "" or "s")
+  if run.other_share and run.other_share >= 0.1 then
+    t[#t + 1] = ("Other programs used %.0f %% of the CPUs during this run, so your workers waited for them too.")
+      :format(run.other_share * 100)
+  end
+  return table.concat(t, " ")
+end
+
+-- The run against the one-worker run, when there is one.
+local function against_one(run, runs, n)
+  local one = runs["1 busy worker"]
+  if not one or one.wall_ms <= 0 then return "Run \"1 busy worker\" too, to compare." end
+  return ("One worker took %s; these %d took %.1f times as long for %d times the work.")
+    :format(ms(one.wall_ms), n, run.wall_ms / one.wall_ms, n)
+end
+
 return lesson {
   title = "More workers than cores",
 
@@ -24,16 +56,25 @@ Look at two things each time:
 - the finish times in the output, especially the last one (the wall time of the whole run);
 - the lanes: how many are █ (running) at the same moment, and how many show ░ (ready, but waiting for a CPU).
 
-Other programs on this machine share the CPUs too, so your times can come out somewhat higher than the round numbers in the notes after each run.
+Other programs on this machine share the CPUs too: the note after each run quotes your own times, and says when other programs slowed your workers down.
 ]],
 
   run {
     title = "1 busy worker",
     processes = 1,
     worker = work,
-    note = [[
-One lane, solid for about 300 ms. That is the time of one piece of work on one CPU. Remember this number. Type next.
-]],
+    note = function(run)
+      local t = { measured(run, 1) }
+      local w = waited(run)
+      if w >= 0.1 * run.cpu_ms then
+        t[#t + 1] = ("On a quiet machine its lane would be solid █; yours waited %s for a CPU (░): something else was running on it.")
+          :format(ms(w))
+      else
+        t[#t + 1] = "Its lane is almost solid █: one piece of work on one CPU."
+      end
+      t[#t + 1] = ("Remember %s: the time of one piece of work here. Type next."):format(ms(run.wall_ms))
+      return table.concat(t, " ")
+    end,
   },
 
   run {
@@ -41,9 +82,17 @@ One lane, solid for about 300 ms. That is the time of one piece of work on one C
     baseline = "1 busy worker",
     processes = 2,
     worker = work,
-    note = [[
-Twice the work. With 2 or more CPUs (this machine has ${ncpu}), both lanes are solid at the same time and the run still ends after about 300 ms: double the work in the same time. That is the speed-up parallel computing promises. (On a single CPU the two would take turns and need about 600 ms.) Type next.
-]],
+    note = function(run, runs)
+      local t = { measured(run, 2), against_one(run, runs, 2) }
+      if run.ncpu >= 2 and run.max_running >= 2 then
+        t[#t + 1] = "Where both lanes are █ at the same moment, double the work is being done in the same time: that is the speed-up parallel computing promises."
+      elseif run.ncpu >= 2 then
+        t[#t + 1] = "With 2 CPUs both could have run at once, but in your run they never did: other programs held a CPU, and your two took turns."
+      else
+        t[#t + 1] = "With one CPU the two take turns, so they need about twice as long as one."
+      end
+      return table.concat(t, " ") .. " Type next."
+    end,
   },
 
   quiz {
@@ -65,7 +114,7 @@ Twice the work. With 2 or more CPUs (this machine has ${ncpu}), both lanes are s
       return 3, note
     end,
     explain = [[
-Four pieces of 300 ms of work on ${ncpu} CPUs: with 4 or more CPUs, all four run at once and finish in about 300 ms; with 2, two run while two wait, then the other two, about 600 ms; with 1, one after another, about 1.2 s. The time is roughly the work divided by the CPUs, never less than one piece.
+Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 or more CPUs all four run at once and take about as long as one; with 2, two run while two wait, then the other two: about twice as long; with 1, one after another: about four times as long. The time is roughly the work divided by the CPUs you get, never less than one piece. Other programs take CPUs too: then your run comes out longer than that, as the observation above says.
 ]],
     hints = { "How many of the four can be running at the same moment with ${ncpu} CPUs?" },
   },
@@ -75,9 +124,10 @@ Four pieces of 300 ms of work on ${ncpu} CPUs: with 4 or more CPUs, all four run
     baseline = "1 busy worker",
     processes = 4,
     worker = work,
-    note = [[
-Four times the work of one worker. With ${ncpu} CPUs, at most ${ncpu} lanes are █ at once; compare the wall time with the one-worker run (the speedup line in the output). Type next.
-]],
+    note = function(run, runs)
+      return measured(run, 4) .. " " .. against_one(run, runs, 4)
+        .. (" With %d CPUs, at most %d lanes can be █ at once; the others wait (░). Type next."):format(run.ncpu, run.ncpu)
+    end,
   },
 
   run {
@@ -85,9 +135,11 @@ Four times the work of one worker. With ${ncpu} CPUs, at most ${ncpu} lanes are 
     baseline = "1 busy worker",
     processes = 8,
     worker = work,
-    note = [[
-Eight pieces of work on ${ncpu} CPUs. At any moment at most ${ncpu} lanes can be █. When there are more workers than CPUs, the others show ░, and the run takes about 8 × 300 ms ÷ ${ncpu}. Every worker still used only 300 ms of CPU time; the rest of its wall time was spent waiting for a CPU. (With 8 or more CPUs, all eight ran at once and finished after about 300 ms: the next run crowds such a machine too.) Type next.
-]],
+    note = function(run, runs)
+      return measured(run, 8) .. " " .. against_one(run, runs, 8)
+        .. (" At any moment at most %d lanes can be █; with more workers than CPUs the others show ░. Each worker still used only its 300 ms of CPU time: together your workers waited %s for a CPU. Type next.")
+          :format(run.ncpu, ms(waited(run)))
+    end,
   },
 
   run {
@@ -95,15 +147,16 @@ Eight pieces of work on ${ncpu} CPUs. At any moment at most ${ncpu} lanes can be
     baseline = "1 busy worker",
     processes = 32,
     worker = work,
-    note = [[
-32 pieces of work on ${ncpu} CPUs. With more workers than CPUs, the run takes about 32 × 300 ms ÷ ${ncpu}. Look at the finish times: the scheduler gave every worker short turns on the CPUs, so they crept forward together, and most of them finished only near the end. None of them got its answer sooner because there were more of them. Type next.
-]],
+    note = function(run, runs)
+      return measured(run, 32) .. " " .. against_one(run, runs, 32)
+        .. " Look at the finish times: the scheduler gave every worker short turns on the CPUs, so they crept forward together, and most of them finished only near the end. None of them got its answer sooner because there were more of them. Type next."
+    end,
   },
 
   text [[
 # What the five runs show
 
-Put your five wall times side by side (the last finish time of each run). With ${ncpu} CPUs:
+Put your five wall times side by side (the notes after the runs quote them). With ${ncpu} CPUs, on a machine nothing else is using:
 
 - Up to ${ncpu} workers, adding workers adds work but not time: that is the speed-up.
 - Beyond ${ncpu} workers, the CPUs are all busy. Every extra worker waits its turn, and the time grows with the amount of work.

@@ -41,9 +41,10 @@ Type next, then run. Watch how little of each lane is █ and how much is · (sl
     title = "4 threads waiting for data",
     threads = 4,
     worker = fetch_and_process,
-    note = [[
-The run took about 1.6 s: 16 blocks at one block every 100 ms. Yet the CPU work was only 16 × 20 ms = 320 ms in total. For most of the run the threads were sleeping, waiting for data, and the ${ncpu} CPUs were idle. Type next.
-]],
+    note = function(run)
+      return ("Your run took %.2f s: 16 blocks at one block every 100 ms make at least 1.6 s. Yet the CPU work was only %.0f ms in all (16 × 20 ms). For most of the run the threads were sleeping (·), waiting for data, and the %d CPUs had nothing of this run to do. Type next.")
+        :format(run.wall_ms / 1000, run.cpu_ms, run.ncpu)
+    end,
   },
 
   text [[
@@ -56,10 +57,16 @@ When a job is slow, the first idea is to add workers. The next run does the same
     title = "8 threads waiting for the same link",
     threads = 8,
     worker = fetch_and_process,
-    note = [[
-About 1.6 s again. Each thread processed fewer blocks, and the first ones were done early, but the last thread still finished at about 1.6 s: the link still delivers one block every 100 ms, and the extra threads simply wait for it. More threads, more CPUs or more machines cannot help when data movement is the bottleneck.
+    note = function(run, runs)
+      local four = runs["4 threads waiting for data"]
+      local t = { ("Your 8 threads took %.2f s"):format(run.wall_ms / 1000) }
+      if four then t[#t + 1] = (", the 4 threads %.2f s"):format(four.wall_ms / 1000) end
+      t[#t + 1] = ". Each thread processed fewer blocks, and the first ones were done early, but the last block still arrives after 1.6 s: the link delivers one block every 100 ms, however many threads ask, and the extra threads simply wait for it. More threads, more CPUs or more machines cannot help when data movement is the bottleneck."
+      return table.concat(t) .. [[
+
 
 What helps instead: a faster network or faster storage, moving less data (compress it, filter it early, read only the columns you need), or running the computation where the data already is. That is what the tip means for a Dask or Ray cluster: its machines are only as fast as the data reaching them. Type next.
-]],
+]]
+    end,
   },
 }

@@ -7,12 +7,12 @@ return lesson {
 
 - Parallel computing breaks a task into subtasks that run at the same time. example1.py started five real processes; the timeline showed each one born, running on one of this machine's ${ncpu} CPUs, and exiting.
 - The order of parallel output is the scheduler's choice, not the loop's. The module's tidy Worker: 0 to Worker: 4 listing is one possible run; with a little work per worker, the order could change from one run to the next.
-- Speed-up stops at the number of CPUs. With 300 ms of work per worker, 1 and 2 workers took about 300 ms; with more workers than ${ncpu} CPUs, the extra workers waited (░) and the wall time grew with the work.
+- Speed-up stops at the number of CPUs. With 300 ms of work per worker, up to ${ncpu} workers could run at the same moment; with more workers than ${ncpu} CPUs, the extra workers waited (░) and the wall time grew with the work. The notes after your runs in lesson 4 have your own times, and say where other programs slowed them.
 - A pool (concurrent.futures.ProcessPoolExecutor) starts a few worker processes once and gives them task after task.
 - Distributed computing takes the same idea to many machines. Dask turned a mean over a CSV file into tasks over partitions and ran them on its workers; the printed mean, 42.5, matched the one built into the file.
-- When data movement is the bottleneck, the CPUs sit idle: 4 and 8 threads waiting on the same slow link both needed about 1.6 s.
+- When data movement is the bottleneck, the CPUs sit idle: more threads waiting on the same slow link did not finish sooner.
 
-Look back at your own numbers: the finish times of the 1, 2, 4, 8 and 32 worker runs, and the 1.6 s of the threads waiting for data. They are this machine's answer to "how much faster can parallel make it?"
+Look back at your own numbers: the finish times of the 1, 2, 4, 8 and 32 worker runs, and of the threads waiting for data. They are this machine's answer to "how much faster can parallel make it?"
 
 # Where next
 
