@@ -42,6 +42,17 @@ for sentence in "Tip: When using distributed computing, ensure that your network
 	[[ "$flat" == *"$sentence"* ]] || bad "seed text missing: $sentence"
 done
 grep -qE "capture: (/proc sampler|perf_event)" "$out" || bad "the capture backend is not named"
+# Notes quote this run, not fixed numbers: each busy run's own figures.
+for n in 1 2 4 8 32; do
+	s=s; [ $n -eq 1 ] && s=
+	[[ "$flat" =~ "Your $n worker$s did "[0-9]+" ms of CPU work in "[0-9]+" ms of wall time; at most "[0-9]+" ran at the same moment, on "[0-9]+" CPU" ]] ||
+		bad "lesson 4: the note after $n busy worker(s) does not quote the run"
+done
+[[ "$flat" =~ "One worker took "[0-9]+" ms; these 32 took "[0-9.]+" times as long for 32 times the work." ]] || bad "lesson 4: no comparison with one worker"
+[[ "$flat" =~ "Your run took "[0-9.]+" s: 16 blocks at one block every 100 ms" ]] || bad "lesson 8: the note does not quote the run"
+for fixed in "solid for about 300 ms" "1 and 2 workers took about 300 ms" "both needed about 1.6 s"; do
+	[[ "$flat" != *"$fixed"* ]] || bad "a fixed number the run may not show: $fixed"
+done
 
 sleep 0.3
 left=$(ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$src/lessons/module14" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me) || /parlab-run-.*example[12]\.py|[ ]example[12]\.py/' | grep -v awk || true)
