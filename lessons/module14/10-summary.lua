@@ -1,4 +1,56 @@
--- Lesson 10: what the student saw, and where the next courses go.
+-- Lesson 10: what the student saw, and where the next courses go. The
+-- table of the student's own runs is written from those runs (a text
+-- body function), so it states no number the student did not measure.
+
+local BUSY = { 1, 2, 4, 8, 32 }
+
+local function ms(x) return x >= 1000 and ("%.2f s"):format(x / 1000) or ("%.0f ms"):format(x) end
+
+-- Work done per second of wall time, against one busy worker's.
+local function speedup(run, one)
+  if not one or one.wall_ms <= 0 or one.cpu_ms <= 0 or run.wall_ms <= 0 then return nil end
+  return (run.cpu_ms / run.wall_ms) / (one.cpu_ms / one.wall_ms)
+end
+
+-- Lesson 4's five runs as a table, and what they say.
+local function your_runs(runs)
+  local one = runs["1 busy worker"]
+  local t = { "# Your runs", "" }
+  local rows, best, ncpu, impossible = {}, 0, nil, false
+  for _, n in ipairs(BUSY) do
+    local r = runs[("%d busy worker%s"):format(n, n == 1 and "" or "s")]
+    if r then
+      ncpu = r.ncpu
+      local x = speedup(r, one)
+      if x and x > best then best = x end
+      if x and x > r.ncpu * 1.1 then impossible = true end
+      rows[#rows + 1] = ("  %7d  %9s  %7d  %7s"):format(n, ms(r.wall_ms), r.max_running, x and ("%.1fx"):format(x) or "-")
+    else
+      rows[#rows + 1] = ("  %7d  %9s"):format(n, "(not run)")
+    end
+  end
+  if not ncpu then
+    t[#t + 1] = "You have not run lesson 4's busy workers in this session: go back to lesson 4 (type lessons 4), run them, and this table fills with your own figures."
+    return table.concat(t, "\n")
+  end
+  t[#t + 1] = ("Lesson 4's busy workers, as your runs measured them on this machine's %d CPUs:"):format(ncpu)
+  t[#t + 1] = ""
+  t[#t + 1] = "  workers       wall  at once  speedup"
+  for _, row in ipairs(rows) do t[#t + 1] = row end
+  t[#t + 1] = ""
+  t[#t + 1] = ("Speedup is the work done per second of wall time, against one worker's. Yours went up to %.1fx; with %d CPUs it cannot go past %d, however many workers there are."):format(best, ncpu, ncpu)
+  if impossible then
+    t[#t + 1] = ""
+    t[#t + 1] = ("A speedup above %d on %d CPUs cannot be real: your one-worker run was itself slowed by other programs, so it is too low a yardstick. Run lesson 4 again when the machine is quieter."):format(ncpu, ncpu)
+  end
+  local four, eight = runs["4 threads waiting for data"], runs["8 threads waiting for the same link"]
+  if four and eight then
+    t[#t + 1] = ""
+    t[#t + 1] = ("And the threads waiting for data (lesson 8): 4 threads took %s, 8 threads %s. Twice the threads, no faster: the link was the limit."):format(ms(four.wall_ms), ms(eight.wall_ms))
+  end
+  return table.concat(t, "\n")
+end
+
 return lesson {
   title = "Summary",
 
@@ -12,8 +64,11 @@ return lesson {
 - Distributed computing takes the same idea to many machines. Dask turned a mean over a CSV file into tasks over partitions and ran them on its workers; the printed mean, 42.5, matched the one built into the file.
 - When data movement is the bottleneck, the CPUs sit idle: more threads waiting on the same slow link did not finish sooner.
 
-Look back at your own numbers: the finish times of the 1, 2, 4, 8 and 32 worker runs, and of the threads waiting for data. They are this machine's answer to "how much faster can parallel make it?"
+]],
 
+  text { body = your_runs },
+
+  text [[
 # Where next
 
 - Concurrency you can see: CPU-bound and I/O-bound work, speed-up and Amdahl's law measured, races and locks, deadlock, producer/consumer queues.

@@ -34,7 +34,8 @@ typedef struct step {
 	char **python;        /* Python modules the command needs, or NULL */
 	int timeout_ms;
 	char *note;           /* shown after the run (a fixed text), or NULL */
-	int note_fn;          /* private: note = function(run, runs) in the registry */
+	int note_fn;          /* private: a run's note = function(run, runs), or a
+	                         text step's body = function(runs), in the registry */
 	char **files;         /* course files copied next to the command */
 	char *baseline;       /* title of an earlier run to compare with */
 	char *csv_file;       /* a CSV to generate before the run, or NULL */
@@ -135,6 +136,10 @@ trace *engine_trace(engine *e);
  * note function said of that run (NULL before any run, or for none; an
  * error in the function is said in its place). Caller frees. */
 char *engine_run_note(const engine *e, const step *r);
+/* A text step's body: as written, or what its body function made of the
+ * course's latest runs (by title; written again after each run, an error
+ * said in its place). Caller frees. */
+char *engine_text_body(engine *e, const step *s);
 /* The last run's exit status (0 ok). */
 int engine_run_failed(const engine *e);
 /* The last run was skipped: its prerequisites were missing. */

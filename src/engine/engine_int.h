@@ -30,7 +30,9 @@ struct sstate {
 	char *prediction;     /* predict questions: the student's, as typed */
 	int pred_judged;      /* a run has judged this prediction */
 	int sum_ref, prev_ref;    /* run steps: summaries of the last two runs */
-	char *note;               /* run steps: what note(run, runs) said of the last run */
+	char *note;               /* run steps: what note(run, runs) said of the last run;
+	                             text steps: what body(runs) said, as of run_gen text_gen */
+	int text_gen;
 	int64_t wall, work;       /* run steps: the last run's wall and CPU time, 0 never run */
 };
 
@@ -53,6 +55,7 @@ struct engine {
 	int prog_li;          /* the lesson whose time is being counted */
 	int64_t prog_since;   /* the last sign of life (loop_now_ns) */
 	int64_t prog_active;  /* time counted for prog_li, not yet written */
+	int run_gen;          /* runs judged so far (text bodies' cache key) */
 };
 
 /* engine.c: the state of step s (any step of the course). */

@@ -127,7 +127,7 @@ static void run_note(engine *e, const step *r, struct sstate *x, const char **ti
 		 : lapi_note(course_lua(e->c), r->note_fn, x->sum_ref, titles, refs, nr, &text, &err);
 	if (rc == 0) x->note = text;
 	else if (rc == -1) x->note = xasprintf("parlab: the run's note failed: %s", err);
-	else if (rc == -2) x->note = xasprintf("parlab: %s:%d: %s", r->file, r->line, err);
+	else if (rc == -2) x->note = xasprintf("parlab: %s:%d: the run's note %s", r->file, r->line, err);
 	else x->note = xasprintf("parlab: %s:%d: no summary of the run for its note: %s", r->file, r->line,
 				 why ? why : "unknown");
 	free(err);
@@ -141,6 +141,37 @@ char *engine_run_note(const engine *e, const step *r)
 	return n ? xstrdup(n) : NULL;
 }
 
+char *engine_text_body(engine *e, const step *s)
+{
+	if (!s || s->kind != STEP_TEXT || s->note_fn == LUA_NOREF) return s && s->body ? xstrdup(s->body) : NULL;
+	struct sstate *x = eng_sst(e, s);
+	if (x->note && x->text_gen == e->run_gen) return xstrdup(x->note);
+	int n = 0;
+	for (int li = 0; li < course_nlessons(e->c); li++) n += course_lesson(e->c, li)->nsteps;
+	const char **titles = xcalloc((size_t)n + 1, sizeof *titles);
+	int *refs = xcalloc((size_t)n + 1, sizeof *refs), nr = 0;
+	for (int li = 0; li < course_nlessons(e->c); li++) {   /* the course's latest run of each title */
+		const lesson *l = course_lesson(e->c, li);
+		for (int i = 0; i < l->nsteps; i++) {
+			const struct sstate *y = &e->ss[e->loff[li] + i];
+			if (l->steps[i].kind != STEP_RUN || y->sum_ref == LUA_NOREF) continue;
+			titles[nr] = l->steps[i].title;
+			refs[nr++] = y->sum_ref;
+		}
+	}
+	char *text = NULL, *err = NULL;
+	int rc = lapi_note(course_lua(e->c), s->note_fn, LUA_NOREF, titles, refs, nr, &text, &err);
+	free(x->note);
+	if (rc == 0) x->note = text ? text : xstrdup("");
+	else if (rc == -1) x->note = xasprintf("parlab: the text failed: %s", err);
+	else x->note = xasprintf("parlab: %s:%d: the text's body %s", s->file, s->line, err);
+	x->text_gen = e->run_gen;
+	free(err);
+	free(titles);
+	free(refs);
+	return xstrdup(x->note);
+}
+
 /* After run r: its summary, its note, and a verdict for each prediction on it. */
 void eng_observe_run(engine *e, const step *r)
 {
@@ -149,6 +180,7 @@ void eng_observe_run(engine *e, const step *r)
 	eng_free_verdicts(e);
 	if (e->run_skipped) return;
 	lapi_unref(L, x->prev_ref);
+	e->run_gen++;   /* text bodies written from the runs are stale */
 	x->prev_ref = x->sum_ref;
 	char *why = NULL;
 	x->sum_ref = lapi_summary(L, e->t, e->run_failed, x->prev_ref, &why);

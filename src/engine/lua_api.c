@@ -178,7 +178,13 @@ static int l_text(lua_State *L)
 	luaL_argexpected(L, lua_istable(L, 1), 1, "string or table");
 	check_fields(L, 1, "text", fields);
 	opt_string(L, 1, "title", "text");
-	if (!opt_string(L, 1, "body", "text")) luaL_error(L, "text{}: 'body' is missing");
+	lua_getfield(L, 1, "body");
+	int bty = lua_type(L, -1);
+	lua_pop(L, 1);
+	if (bty == LUA_TNIL) luaL_error(L, "text{}: 'body' is missing");
+	if (bty != LUA_TSTRING && bty != LUA_TFUNCTION)
+		luaL_error(L, "text{}: 'body' must be a text or a function(runs) that returns one, not %s",
+			   lua_typename(L, bty));
 	new_step(L, "text");
 	copy_field(L, 1, "title");
 	copy_field(L, 1, "body");
@@ -735,7 +741,14 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		s->index = i + 1;
 		s->ref = s->observe = s->note_fn = LUA_NOREF;
 		s->title = expand(field_dup(L, st, "title"));
-		s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
+		lua_getfield(L, st, "body");
+		if (s->kind == STEP_TEXT && lua_isfunction(L, -1)) {
+			s->note_fn = luaL_ref(L, LUA_REGISTRYINDEX);   /* written from the runs when shown */
+			s->body = xstrdup("");
+		} else {
+			lua_pop(L, 1);
+			s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
+		}
 		s->lang = field_dup(L, st, "lang");
 		if (s->kind == STEP_RUN) run_to_c(L, st, s);
 		if (s->kind == STEP_QUIZ) question_to_c(L, st, s);

@@ -82,9 +82,10 @@ int lapi_observe(lua_State *L, int fn, int run_ref, const char *prediction, cons
 		 const int *refs, int nruns, lapi_observed *out);
 void lapi_observed_free(lapi_observed *o);
 /* A run's note function, note(run, runs), under the same budget as
- * observe: 0 and *text (NULL when it returned nil; caller frees); -1 and
- * *err, a Lua error ("file:line: message"); -2 and *err when it returned
- * neither a text nor nil (a message without a place). */
+ * observe (run_ref LUA_NOREF: a text step's body, fn(runs)): 0 and *text
+ * (NULL when it returned nil; caller frees); -1 and *err, a Lua error
+ * ("file:line: message"); -2 and *err when it returned neither a text
+ * nor nil (a message without a place). */
 int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, const int *refs, int nruns,
 	      char **text, char **err);
 

@@ -349,15 +349,16 @@ typedef struct {
 static int note_p(lua_State *L)
 {
 	note_args *a = lua_touserdata(L, 1);
-	lapi_budget(L, OBSERVE_BUDGET_NS, "the run's note took too long (an endless loop?)");
+	lapi_budget(L, OBSERVE_BUDGET_NS, "the lesson's function took too long (an endless loop?)");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, a->fn);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, a->run_ref);
+	int nargs = a->run_ref != LUA_NOREF;
+	if (nargs) lua_rawgeti(L, LUA_REGISTRYINDEX, a->run_ref);
 	lua_createtable(L, 0, a->nruns);
 	for (int i = 0; i < a->nruns; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, a->refs[i]);
 		lua_setfield(L, -2, a->titles[i]);
 	}
-	lua_call(L, 2, 1);
+	lua_call(L, nargs + 1, 1);
 	int ty = lua_type(L, -1);
 	if (ty == LUA_TSTRING) a->text = xstrdup(lua_tostring(L, -1));   /* a string: no metamethod */
 	else if (ty != LUA_TNIL) a->bad_type = ty;
@@ -373,7 +374,7 @@ int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, cons
 	int rc = protect(L, note_p, &a, err);
 	lapi_budget_off(L);
 	if (rc == 0 && a.bad_type) {   /* the caller puts the run's file:line in front */
-		*err = xasprintf("the run's note returned a %s, not a text (or nil)", lua_typename(L, a.bad_type));
+		*err = xasprintf("returned a %s, not a text (or nil)", lua_typename(L, a.bad_type));
 		return -2;
 	}
 	if (rc < 0) { free(a.text); return -1; }

@@ -353,7 +353,11 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 		switch (s->kind) {
 		case STEP_TEXT:
 			if (s->title) fprintf(out, "# %s\n\n", s->title);
-			print_text(out, s->body);
+			{
+				char *body = engine_text_body(e, s);
+				print_text(out, body);
+				free(body);
+			}
 			break;
 		case STEP_CODE: print_code(out, s); break;
 		case STEP_RUN: failed |= do_run(e, l, s, out); break;

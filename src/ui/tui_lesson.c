@@ -291,7 +291,11 @@ void lesson_build(tui *t)
 				tline_adds(h, R_HEAD, s->title);
 				doc_blank(d);
 			}
-			doc_text(d, s->body);
+			{
+				char *body = engine_text_body(t->e, s);
+				doc_text(d, body);
+				free(body);
+			}
 			break;
 		case STEP_CODE: doc_code(d, s->title, s->lang, s->body); break;
 		case STEP_RUN: step_run(t, d, s, i == cur); break;

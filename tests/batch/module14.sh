@@ -50,6 +50,11 @@ for n in 1 2 4 8 32; do
 done
 [[ "$flat" =~ "One worker took "[0-9]+" ms; these 32 took "[0-9.]+" times as long for 32 times the work." ]] || bad "lesson 4: no comparison with one worker"
 [[ "$flat" =~ "Your run took "[0-9.]+" s: 16 blocks at one block every 100 ms" ]] || bad "lesson 8: the note does not quote the run"
+# Lesson 10's table is the student's own runs: a row per busy run, with a speedup.
+for n in 1 2 4 8 32; do
+	grep -qE "^ +$n +[0-9.]+ (ms|s) +[0-9]+ +[0-9.]+x$" "$out" || bad "lesson 10: no row of the student's $n-worker run"
+done
+grep -qE "^And the threads waiting for data \(lesson 8\): 4 threads took [0-9.]+ (ms|s), 8 threads" "$out" || bad "lesson 10: no figures of lesson 8"
 for fixed in "solid for about 300 ms" "1 and 2 workers took about 300 ms" "both needed about 1.6 s"; do
 	[[ "$flat" != *"$fixed"* ]] || bad "a fixed number the run may not show: $fixed"
 done

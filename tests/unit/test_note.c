@@ -3,7 +3,9 @@
  * workers and threads), engine_run_note says what the function made of
  * that run's summary (and of the lesson's other runs), a fixed note stays
  * as written, and a function that returns no text, fails or never ends
- * is said in the note's place with its file:line, in bounded time. */
+ * is said in the note's place with its file:line, in bounded time. A text
+ * step's body function is written from the course's runs so far, again
+ * after each run. */
 #include "engine/engine.h"
 #include "check.h"
 #include <stdlib.h>
@@ -41,6 +43,9 @@ int main(void)
 	E = engine_new(c, L);
 	const lesson *l = course_lesson(c, 0);
 	CHECK(engine_run_note(E, &l->steps[0]) == NULL);   /* a note function before any run: nothing */
+	char *body = engine_text_body(E, &l->steps[7]);   /* a text body function before any run */
+	CHECK_STR(body, "# So far\n\nNothing run yet.");
+	free(body);
 	char *fixed = engine_run_note(E, &l->steps[6]);     /* a fixed note: as written, before a run too */
 	CHECK(fixed && strstr(fixed, "A fixed note on ") && !strstr(fixed, "${ncpu}"));
 	free(fixed);
@@ -77,6 +82,20 @@ int main(void)
 	n = run_note(5);
 	CHECK_CONTAINS(n, "took too long");
 	free(n);
+	body = engine_text_body(E, &l->steps[7]);   /* written again from the runs so far */
+	CHECK_STR(body, "# So far\n\n\"One\" printed 1 line; 6 runs so far.");
+	free(body);
+	free(run_note(6));
+	body = engine_text_body(E, &l->steps[7]);   /* a new run: written again */
+	CHECK_STR(body, "# So far\n\n\"One\" printed 1 line; 7 runs so far.");
+	free(body);
+	body = engine_text_body(E, &l->steps[8]);   /* no text returned: said, with file:line */
+	CHECK_CONTAINS(body, "note.lua:");
+	CHECK_CONTAINS(body, "the text's body returned a number, not a text (or nil)");
+	free(body);
+	body = engine_text_body(E, &l->steps[6]);   /* not a text step: NULL */
+	CHECK(body == NULL);
+	free(body);
 	engine_free(E);
 	course_free(c);
 	loop_free(L);

@@ -40,4 +40,13 @@ return lesson {
     title = "Fixed", processes = 1, worker = function(w) print("x") end,
     note = "A fixed note on ${ncpu} CPUs.",
   },
+  text {
+    body = function(runs)
+      local one = runs["One"]
+      if not one then return "# So far\n\nNothing run yet." end
+      return ("# So far\n\n\"One\" printed %d line; %d runs so far."):format(#one.output,
+        (function() local n = 0 for _ in pairs(runs) do n = n + 1 end return n end)())
+    end,
+  },
+  text { body = function(runs) return 7 end },
 }
