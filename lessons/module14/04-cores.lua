@@ -67,7 +67,7 @@ Other programs on this machine share the CPUs too: the note after each run quote
       local t = { measured(run, 1) }
       local w = waited(run)
       if w >= 0.1 * run.cpu_ms then
-        t[#t + 1] = ("On a quiet machine its lane would be solid █; yours waited %s for a CPU (░): something else was running on it.")
+        t[#t + 1] = ("On a quiet machine its lane would be solid █; yours waited %s for a CPU: where its lane shows ░, or a block lower than █, something else was running on its CPU.")
           :format(ms(w))
       else
         t[#t + 1] = "Its lane is almost solid █: one piece of work on one CPU."
@@ -96,7 +96,7 @@ Other programs on this machine share the CPUs too: the note after each run quote
   },
 
   quiz {
-    q = "One busy worker took about 300 ms. How long will 4 busy workers take on this machine, start to finish?",
+    q = "Each busy worker does 300 ms of CPU work. Compared with your run of one busy worker, how long will 4 busy workers take on this machine, start to finish?",
     choices = {
       "About as long as one worker: they all run at the same time",
       "About twice as long",
