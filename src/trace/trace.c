@@ -400,8 +400,7 @@ static int cpu_value(const trace *t, int cpu, int64_t x, double v[3])
 	return 0;
 }
 
-/* First and last sample time of cpu; 0, or -1 when it has fewer than two. */
-static int cpu_span(const trace *t, int cpu, int64_t *first, int64_t *last)
+int trace_cpu_sampled(const trace *t, int cpu, int64_t *first, int64_t *last)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->nsamples; i++)
@@ -417,7 +416,7 @@ int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_
 	if (busy) *busy = 0;
 	if (steal) *steal = 0;
 	if (idle) *idle = 0;
-	if (cpu_span(t, cpu, &first, &last) < 0) return -1;
+	if (trace_cpu_sampled(t, cpu, &first, &last) < 0) return -1;
 	if (a < first) a = first;
 	if (b > last) b = last;
 	if (b < a) return -1;

@@ -162,6 +162,9 @@ const trace_mark *trace_mark_at(const trace *t, size_t i);
 void trace_cpu_sample(trace *t, int64_t at, int cpu, int64_t busy_ns, int64_t steal_ns, int64_t idle_ns);
 size_t trace_ncpu_samples(const trace *t);
 const trace_cpusample *trace_cpu_sample_at(const trace *t, size_t i);
+/* The first and last sample time of CPU cpu: 0, or -1 when it has fewer
+ * than two samples apart (its counters say nothing then). */
+int trace_cpu_sampled(const trace *t, int cpu, int64_t *first, int64_t *last);
 /* CPU cpu's counters over [a, b], interpolated linearly between its
  * samples and cut to the span they cover: busy, steal and idle ns (each
  * may be NULL; a counter that went back counts 0). Returns the length of

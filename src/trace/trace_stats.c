@@ -176,6 +176,47 @@ double trace_stats_speedup(const trace *one, const trace *many)
 	return a > 0 && b > 0 ? (double)a / (double)b : 0;
 }
 
+/* ---- other programs ------------------------------------------------------ */
+
+/* First slice of a task that ends after a (slices are in time order). */
+static size_t first_after(const trace_slice *sl, size_t n, int64_t a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sl[mid].t1 <= a) lo = mid + 1; else hi = mid;
+	}
+	return lo;
+}
+
+int64_t trace_stats_cpu_own(const trace *t, int cpu, int64_t a, int64_t b)
+{
+	int64_t own = 0;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		size_t n;
+		const trace_slice *sl = trace_slices(t, i, &n);
+		for (size_t j = first_after(sl, n, a); j < n && sl[j].t0 < b; j++) {
+			if (sl[j].state != TS_RUNNING || sl[j].cpu != cpu) continue;
+			int64_t x = sl[j].t0 > a ? sl[j].t0 : a, y = sl[j].t1 < b ? sl[j].t1 : b;
+			if (y > x) own += y - x;
+		}
+	}
+	return own;
+}
+
+/* Busy time per the counters less own time: counters tick at 10 ms, so
+ * over a short span they may say less than the run's exact slices. */
+int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b)
+{
+	int64_t busy, first, last;
+	if (trace_cpu_counters(t, cpu, a, b, &busy, NULL, NULL) < 0 || trace_cpu_sampled(t, cpu, &first, &last) < 0)
+		return -1;
+	if (a < first) a = first;   /* own time over the part the counters cover */
+	if (b > last) b = last;
+	int64_t other = busy - trace_stats_cpu_own(t, cpu, a, b);
+	return other > 0 ? other : 0;
+}
+
 /* ---- the plain-text block ------------------------------------------------ */
 
 /* Workers by id first, then the other tasks in trace order. */

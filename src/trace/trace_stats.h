@@ -64,6 +64,15 @@ double trace_stats_share(const trace_stats *s, int64_t ns);
  * migrations. Each line starts with two spaces. */
 void trace_stats_print(const trace *t, FILE *out);
 
+/* The run's own running time on CPU cpu within [a, b], from the slices. */
+int64_t trace_stats_cpu_own(const trace *t, int cpu, int64_t a, int64_t b);
+/* Other programs' time on CPU cpu within [a, b]: the CPU's busy time from
+ * its counters (trace_cpu_counters) less the run's own time there, never
+ * below 0. -1 when the counters do not cover [a, b] (no samples); where
+ * they cover only part of it, that part. For drawing a CPU lane: divide by
+ * the cell's width for the share of it other programs took. */
+int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b);
+
 /* Speedup of many over one: wall(one) / wall(many); 0 when either is 0. */
 double trace_stats_speedup(const trace *one, const trace *many);
 
