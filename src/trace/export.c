@@ -304,6 +304,10 @@ static json_t *ex_other(const trace *t)
 	ex_set(o, "outcome_kind", json_string(trace_end_kind_name(trace_outcome_kind(t))));
 	ex_set(o, "lost", json_integer((json_int_t)trace_lost(t)));
 	ex_set(o, "dropped_lines", json_integer((json_int_t)trace_ndropped(t)));
+	trace_stats st;
+	trace_stats_compute(t, &st);
+	ex_set(o, "other_share", st.other_share >= 0 ? json_real(st.other_share) : json_null());
+	trace_stats_free(&st);
 	return o;
 }
 

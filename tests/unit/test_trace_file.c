@@ -494,6 +494,7 @@ static void test_export(void)
 	json_t *other = json_object_get(root, "otherData");
 	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "timed_out");
 	CHECK_CONTAINS(json_string_value(json_object_get(other, "outcome")), "finished: ");
+	CHECK(json_is_real(json_object_get(other, "other_share")));   /* CPUs 0 and 7 sampled */
 	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
 	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
 	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
