@@ -226,7 +226,8 @@ int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b)
 		return -1;
 	if (a < first) a = first;   /* own time over the part the counters cover */
 	if (b > last) b = last;
-	int64_t other = busy - trace_stats_cpu_own(t, cpu, a, b);
+	int64_t own = trace_stats_cpu_own(t, cpu, a, b), other = busy - own;
+	if (other > b - a - own) other = b - a - own;   /* ticks can say more than there was */
 	return other > 0 ? other : 0;
 }
 
@@ -252,6 +253,8 @@ static void other_programs(const trace *t, trace_stats *s)
 		s->cpu_span_ns[c] = span;
 		s->cpu_own_ns[c] = trace_stats_cpu_own(t, c, a, b);
 		s->cpu_other_ns[c] = busy > s->cpu_own_ns[c] ? busy - s->cpu_own_ns[c] : 0;
+		if (s->cpu_other_ns[c] > span - s->cpu_own_ns[c])   /* ticks can say more than there was */
+			s->cpu_other_ns[c] = span > s->cpu_own_ns[c] ? span - s->cpu_own_ns[c] : 0;
 		s->cpu_steal_ns[c] = steal < s->cpu_other_ns[c] ? steal : s->cpu_other_ns[c];
 		s->cpu_idle_ns[c] = idle;
 		s->span_ns += span;
@@ -260,7 +263,6 @@ static void other_programs(const trace *t, trace_stats *s)
 	}
 	s->other_share = s->span_ns > 0 ? (double)s->other_ns / (double)s->span_ns : -1;
 	s->steal_share = s->span_ns > 0 ? (double)s->steal_ns / (double)s->span_ns : -1;
-	if (s->other_share > 1) s->other_share = 1;
 }
 
 int trace_stats_other_noticeable(const trace_stats *s)

@@ -55,7 +55,8 @@ typedef struct {
 	 * 0 .. until at most; 0 and the rest -1 when unknown: no samples): */
 	int64_t *cpu_span_ns;   /* the time the counters cover */
 	int64_t *cpu_own_ns;    /* the run's own running time within that span */
-	int64_t *cpu_other_ns;  /* other programs: busy by the counters less own, >= 0 */
+	int64_t *cpu_other_ns;  /* other programs: busy by the counters less own, 0 ..
+				 * span less own (their ticks may say more) */
 	int64_t *cpu_steal_ns;  /* of the other programs' time, taken by a VM's host */
 	int64_t *cpu_idle_ns;   /* idle (and waiting for I/O) */
 	int64_t span_ns;        /* cpu_span_ns summed over the CPUs: CPU time covered */
@@ -86,7 +87,7 @@ void trace_stats_print(const trace *t, FILE *out);
 int64_t trace_stats_cpu_own(const trace *t, int cpu, int64_t a, int64_t b);
 /* Other programs' time on CPU cpu within [a, b]: the CPU's busy time from
  * its counters (trace_cpu_counters) less the run's own time there, never
- * below 0. -1 when the counters do not cover [a, b] (no samples); where
+ * below 0 nor above the time the run left free. -1 when the counters do not cover [a, b] (no samples); where
  * they cover only part of it, that part. For drawing a CPU lane: divide by
  * the cell's width for the share of it other programs took. */
 int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b);

@@ -248,13 +248,19 @@ static void test_other(void)
 	CHECK_STR(note, "other programs used 25 % of the CPUs during this run (of which the VM's host took 2 %): "
 		  "times are longer than on a quiet machine");
 	trace_stats_free(&s);
-	/* a window: [60, 120] on cpu0 is 70 busy, 20 of it the run's (w1) */
+	/* a window: [60, 120] on cpu0 is 70 busy by the ticks (more than its
+	 * 60 ms), 20 of it the run's (w1): the 40 ms the run left */
 	CHECK(trace_stats_cpu_own(t, 0, 60 * MS, 120 * MS) == 20 * MS);
-	CHECK(trace_stats_cpu_other(t, 0, 60 * MS, 120 * MS) == 50 * MS);
+	CHECK(trace_stats_cpu_other(t, 0, 60 * MS, 120 * MS) == 40 * MS);
+	CHECK(trace_stats_cpu_other(t, 0, 0, 60 * MS) == 0);   /* 50 busy, 60 own */
 	CHECK(trace_stats_cpu_other(t, 0, 30 * MS, 45 * MS) == 0);   /* 12.5 busy, 15 own: clamped */
 	/* cut at the last sample: 20 ms at 50 busy in 60, none of it the run's */
 	CHECK(llabs(trace_stats_cpu_other(t, 1, 100 * MS, 200 * MS) - 50 * MS / 3) <= 1);
 	CHECK(trace_stats_cpu_other(t, 1, 130 * MS, 200 * MS) == -1);
+	/* ticks that say more than there was: no more than the time the run left */
+	trace_cpu_sample(t, 180 * MS, 1, 1000000 * MS + 250 * MS, 0, 1000000 * MS + 30 * MS);
+	CHECK(trace_stats_cpu_other(t, 1, 120 * MS, 180 * MS) == 60 * MS);
+	CHECK(trace_stats_cpu_other(t, 1, 90 * MS, 180 * MS) == 90 * MS - 10 * MS);   /* w0 ran 90-100 */
 	/* up to 60 ms the counters say less than the run's own time: clamped at 0 */
 	trace_stats_until(t, 60 * MS, &s);
 	CHECK(s.cpu_span_ns[0] == 60 * MS && s.cpu_own_ns[0] == 60 * MS && s.cpu_other_ns[0] == 0);
