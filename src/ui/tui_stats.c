@@ -94,8 +94,9 @@ static void cpu_split(tdoc *d, const trace_stats *s)
 	doc_paras(d, R_DIM, "Other programs: the CPU's busy time by the kernel's counters (10 ms steps) less "
 		  "this run's own; the host: a virtual machine's CPU taken by its host.", NULL, NULL, R_DIM);
 	if (trace_stats_other_note(s, note, sizeof note)) {
-		note[0] = 'O';   /* a sentence of its own here */
-		doc_paras(d, R_HINT, note, NULL, NULL, R_HINT);
+		char *para = xasprintf("O%s.", note + 1);   /* a sentence of its own here */
+		doc_paras(d, R_HINT, para, NULL, NULL, R_HINT);
+		free(para);
 	}
 }
 
