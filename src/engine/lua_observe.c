@@ -1,7 +1,7 @@
 /*
  * lua_observe.c: predict-then-observe on the Lua side. A finished run's
- * trace becomes a summary table (per run and per worker) kept in the
- * registry; a question's observe function reads it and says what the run
+ * trace becomes a summary table (per run and per worker, and what other
+ * programs did with the CPUs meanwhile) kept in the registry; a question's observe function reads it and says what the run
  * showed. It runs in the screen process, but only reads tables: it has the
  * lesson sandbox's libraries (no io, no os) and an instruction budget.
  */
@@ -28,6 +28,28 @@ static void set_int(lua_State *L, const char *k, long v)
 {
 	lua_pushinteger(L, v);
 	lua_setfield(L, -2, k);
+}
+
+/* Other programs' share of the CPUs (nil when unknown: no CPU samples),
+ * the VM host's, and per CPU (cpus_other[i] is CPU i-1's share, nil for a
+ * CPU without counters). */
+static void other_fields(lua_State *L, const trace_stats *st)
+{
+	if (st->other_share < 0) return;
+	lua_pushnumber(L, st->other_share);
+	lua_setfield(L, -2, "other_share");
+	lua_pushnumber(L, st->steal_share);
+	lua_setfield(L, -2, "steal_share");
+	set_ms(L, "other_ms", st->other_ns);
+	lua_pushboolean(L, trace_stats_other_noticeable(st));
+	lua_setfield(L, -2, "others_noticeable");
+	lua_createtable(L, st->ncpu, 0);
+	for (int c = 0; c < st->ncpu; c++) {
+		if (st->cpu_span_ns[c] <= 0) continue;
+		lua_pushnumber(L, (double)st->cpu_other_ns[c] / (double)st->cpu_span_ns[c]);
+		lua_rawseti(L, -2, c + 1);
+	}
+	lua_setfield(L, -2, "cpus_other");
 }
 
 /* What one worker did, over every task with its id. */
@@ -175,6 +197,7 @@ static int summary_p(lua_State *L)
 	lua_setfield(L, -2, "failed");
 	lua_pushstring(L, trace_outcome(t) ? trace_outcome(t) : "");
 	lua_setfield(L, -2, "outcome");
+	other_fields(L, a->st);
 	int64_t cpu = 0;
 	int nw = 0;
 	lua_createtable(L, a->n, 0);

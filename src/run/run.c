@@ -2,7 +2,8 @@
  * run.c: the screen side of a run. Creates the pipes, forks the runner,
  * arms capture when the runner says it is ready, and turns what comes back
  * (control lines, see run/proto.h; output bytes; SIGCHLD) into the trace,
- * from the event loop without blocking it (only run_free waits, for a run
+ * with samples of every CPU's own counters while it is live (what other
+ * programs did), from the event loop without blocking it (only run_free waits, for a run
  * it has to end).
  */
 #include "run/run.h"
@@ -28,6 +29,8 @@
 #define RUN_MAX_LINES  200000     /* then lines are counted, not kept */
 #define READ_CHUNK     65536      /* per callback: keeps the loop fair */
 #define GRACE_MS       300        /* after the runner: wait for stray pipes */
+#define SAMPLE_MS      50         /* CPU counters: /proc/stat ticks are 10 ms */
+#define SAMPLE_CPUS    1024
 
 typedef struct {
 	run *r;
@@ -50,7 +53,7 @@ struct run {
 	int *worker_task;   /* task index per worker id, -1 unknown */
 	int nworkers;
 	capture *cap;
-	long timeout_timer, grace_timer;
+	long timeout_timer, grace_timer, sample_timer;
 	int go;             /* write end: released once capture is armed */
 	char *stop_why;
 	char *crash;
@@ -297,6 +300,22 @@ static void handle_end(run *r, const proto_end *m)
 	}
 }
 
+/* Every CPU's counters (/proc/stat) into the trace at time at: what the
+ * whole machine did, of which the run's own slices are a part. */
+static void sample_cpus(run *r, int64_t at)
+{
+	static procfs_cpu_time c[SAMPLE_CPUS];   /* the screen has one run at a time */
+	int n = procfs_cpu_times(c, SAMPLE_CPUS);
+	for (int i = 0; i < n; i++) trace_cpu_sample(r->t, at, c[i].cpu, c[i].busy_ns, c[i].steal_ns, c[i].idle_ns);
+}
+
+static void on_sample(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	run *r = arg;
+	sample_cpus(r, trace_rel(r->t, loop_now_ns()));
+}
+
 /* The runner has prepared: the run starts now. Arm capture, then let the
  * runner create the workers. */
 static void start_workers(run *r)
@@ -304,6 +323,8 @@ static void start_workers(run *r)
 	if (r->go < 0) return;
 	trace *t = r->t;
 	trace_restart(t, loop_now_ns());
+	sample_cpus(r, 0);
+	r->sample_timer = loop_timer_add(r->l, SAMPLE_MS, 1, on_sample, r);
 	r->cap = capture_open(t, r->l, r->spec.capture);
 	if (r->cap && capture_start(r->cap, r->pid) < 0) {
 		capture_free(r->cap);
@@ -414,9 +435,11 @@ static void finish(run *r)
 	}
 	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);
 	if (r->grace_timer) loop_timer_del(r->l, r->grace_timer);
-	r->timeout_timer = r->grace_timer = 0;
+	if (r->sample_timer) loop_timer_del(r->l, r->sample_timer);
+	r->timeout_timer = r->grace_timer = r->sample_timer = 0;
 	int64_t end = trace_rel(r->t, loop_now_ns());
 	if (r->cap) capture_stop(r->cap, end);
+	if (trace_ncpu_samples(r->t)) sample_cpus(r, end);   /* sampled from the start: the end too */
 	/* The runner is gone, so any child of ours left is a stray of this run
 	 * (adopted: we are a subreaper): kill it and reap it now, so nothing
 	 * outlives the run, not even a zombie. */

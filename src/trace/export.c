@@ -2,10 +2,12 @@
  * export.c: a trace as Chrome Trace Event JSON, built with jansson. Every
  * task is a thread under its real pid and tid, its state slices are
  * complete ("X") events, a synthetic "CPUs" process has one thread per CPU
- * showing which task ran there, and output lines and marks are instant
- * ("i") events. docs/trace-format.md describes the mapping.
+ * showing which task ran there and a counter ("C") of the share other
+ * programs took of it, and output lines and marks are instant ("i")
+ * events. docs/trace-format.md describes the mapping.
  */
 #include "trace/export.h"
+#include "trace/trace_stats.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -227,6 +229,44 @@ static void ex_cpus(json_t *evs, const trace *t)
 	free(runs);
 }
 
+/* One value of a counter track of the CPUs process, from time t on. */
+static void ex_counter(json_t *evs, const char *name, int64_t t, double value)
+{
+	json_t *e = ex_event("C", json_string(name), "cpu", EXPORT_CPU_PID, EXPORT_CPU_PID);
+	ex_set(e, "ts", ex_us(t));
+	json_t *args = ex_chk(json_object());
+	ex_set(args, "value", json_real(value));
+	ex_set(e, "args", args);
+	ex_push(evs, e);
+}
+
+/* A counter track per CPU, "CPU n: other programs %": from each sample of
+ * its counters to the next, the share of the CPU other programs took (its
+ * busy time less the run's); 0 after the last sample. */
+static void ex_other_counters(json_t *evs, const trace *t)
+{
+	int maxcpu = -1;
+	for (size_t i = 0; i < trace_ncpu_samples(t); i++)
+		if (trace_cpu_sample_at(t, i)->cpu > maxcpu) maxcpu = trace_cpu_sample_at(t, i)->cpu;
+	for (int c = 0; c <= maxcpu && c < EX_MAXCPU; c++) {
+		char name[48];
+		snprintf(name, sizeof name, "CPU %d: other programs %%", c);
+		const trace_cpusample *p = NULL;
+		for (size_t i = 0; i < trace_ncpu_samples(t); i++) {
+			const trace_cpusample *n = trace_cpu_sample_at(t, i);
+			if (n->cpu != c || (p && n->t <= p->t)) continue;
+			if (p) {
+				int64_t other = trace_stats_cpu_other(t, c, p->t, n->t);
+				double pct = other < 0 ? 0 : 100.0 * (double)other / (double)(n->t - p->t);
+				ex_counter(evs, name, p->t, pct > 100 ? 100 : pct);
+			}
+			p = n;
+		}
+		if (!p) continue;
+		ex_counter(evs, name, p->t, 0);
+	}
+}
+
 /* ---- lines and marks ------------------------------------------------------ */
 
 /* A task's lines on its own thread; parlab's own (task -1) and marks are
@@ -264,6 +304,10 @@ static json_t *ex_other(const trace *t)
 	ex_set(o, "outcome_kind", json_string(trace_end_kind_name(trace_outcome_kind(t))));
 	ex_set(o, "lost", json_integer((json_int_t)trace_lost(t)));
 	ex_set(o, "dropped_lines", json_integer((json_int_t)trace_ndropped(t)));
+	trace_stats st;
+	trace_stats_compute(t, &st);
+	ex_set(o, "other_share", st.other_share >= 0 ? json_real(st.other_share) : json_null());
+	trace_stats_free(&st);
 	return o;
 }
 
@@ -271,6 +315,7 @@ static json_t *ex_build(const trace *t)
 {
 	json_t *evs = ex_chk(json_array());
 	ex_cpus(evs, t);
+	ex_other_counters(evs, t);
 	ex_processes(evs, t);
 	for (int i = 0; i < trace_ntasks(t); i++) ex_task(evs, t, i);
 	ex_lines(evs, t);

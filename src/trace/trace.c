@@ -1,6 +1,7 @@
 /*
  * trace.c: the trace data model (trace.h): tasks and their state slices,
- * output lines (sanitized on the way in), marks, and how the run ended.
+ * output lines (sanitized on the way in), marks, CPU counter samples, and
+ * how the run ended.
  */
 #include "trace/trace.h"
 #include "util/utf8.h"
@@ -28,6 +29,8 @@ struct trace {
 	size_t nlines, caplines, dropped;
 	trace_mark *marks;
 	size_t nmarks, capmarks;
+	trace_cpusample *samples;   /* in time order */
+	size_t nsamples, capsamples;
 	unsigned long version, lost;
 };
 
@@ -60,6 +63,7 @@ void trace_free(trace *t)
 	free(t->tasks);
 	free(t->lines);
 	free(t->marks);
+	free(t->samples);
 	free(t->title);
 	free(t->backend);
 	free(t->outcome);
@@ -80,6 +84,10 @@ void trace_restart(trace *t, int64_t start_ns)
 	t->start = start_ns;
 	for (size_t i = 0; i < t->nlines; i++) t->lines[i].t = t->lines[i].t > d ? t->lines[i].t - d : 0;
 	for (size_t i = 0; i < t->nmarks; i++) t->marks[i].t = t->marks[i].t > d ? t->marks[i].t - d : 0;
+	size_t k = 0;
+	for (size_t i = 0; i < t->nsamples; i++)
+		if (t->samples[i].t >= d) { t->samples[k] = t->samples[i]; t->samples[k++].t -= d; }
+	t->nsamples = k;
 	t->last = t->last > d ? t->last - d : 0;
 	t->version++;
 }
@@ -337,6 +345,87 @@ void trace_mark_add(trace *t, int64_t at, const char *text)
 
 size_t trace_nmarks(const trace *t) { return t->nmarks; }
 const trace_mark *trace_mark_at(const trace *t, size_t i) { return i < t->nmarks ? &t->marks[i] : NULL; }
+
+/* ---- CPU counter samples ------------------------------------------------- */
+
+void trace_cpu_sample(trace *t, int64_t at, int cpu, int64_t busy_ns, int64_t steal_ns, int64_t idle_ns)
+{
+	if (cpu < 0 || at < 0 || busy_ns < 0 || steal_ns < 0 || idle_ns < 0) return;
+	if (t->nsamples && at < t->samples[t->nsamples - 1].t) return;
+	t->samples = xgrow(t->samples, &t->capsamples, t->nsamples + 1, sizeof *t->samples);
+	t->samples[t->nsamples++] = (trace_cpusample){ at, cpu, busy_ns, steal_ns, idle_ns };
+	touch(t, at);
+}
+
+size_t trace_ncpu_samples(const trace *t) { return t->nsamples; }
+const trace_cpusample *trace_cpu_sample_at(const trace *t, size_t i)
+{
+	return i < t->nsamples ? &t->samples[i] : NULL;
+}
+
+/* The counters of a CPU at time x, between its samples p (at or before x)
+ * and n (after it, or NULL); v: busy, steal, idle. */
+static void cpu_at(const trace_cpusample *p, const trace_cpusample *n, int64_t x, double v[3])
+{
+	double f = n && n->t > p->t ? (double)(x - p->t) / (double)(n->t - p->t) : 0;
+	v[0] = (double)p->busy_ns + (n ? f * (double)(n->busy_ns - p->busy_ns) : 0);
+	v[1] = (double)p->steal_ns + (n ? f * (double)(n->steal_ns - p->steal_ns) : 0);
+	v[2] = (double)p->idle_ns + (n ? f * (double)(n->idle_ns - p->idle_ns) : 0);
+}
+
+/* Index of the first sample at or after time x (binary search). */
+static size_t sample_from(const trace *t, int64_t x)
+{
+	size_t lo = 0, hi = t->nsamples;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->samples[mid].t < x) lo = mid + 1; else hi = mid;
+	}
+	return lo;
+}
+
+/* The counters of cpu at x (within its samples): v; 0, or -1 outside. The
+ * samples of one CPU are interleaved with the others': walk from near x. */
+static int cpu_value(const trace *t, int cpu, int64_t x, double v[3])
+{
+	const trace_cpusample *p = NULL, *n = NULL;
+	size_t i = sample_from(t, x);
+	for (size_t j = i; j < t->nsamples && !n; j++)
+		if (t->samples[j].cpu == cpu) n = &t->samples[j];
+	for (size_t j = i; j-- > 0 && !p;)
+		if (t->samples[j].cpu == cpu) p = &t->samples[j];
+	if (n && n->t == x) { p = n; n = NULL; }
+	if (!p || (!n && p->t != x)) return -1;
+	cpu_at(p, n, x, v);
+	return 0;
+}
+
+int trace_cpu_sampled(const trace *t, int cpu, int64_t *first, int64_t *last)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->nsamples; i++)
+		if (t->samples[i].cpu == cpu) { if (!n++) *first = t->samples[i].t; *last = t->samples[i].t; }
+	return n >= 2 && *last > *first ? 0 : -1;
+}
+
+int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_t *busy, int64_t *steal,
+			   int64_t *idle)
+{
+	int64_t first = 0, last = 0;
+	double va[3], vb[3];
+	if (busy) *busy = 0;
+	if (steal) *steal = 0;
+	if (idle) *idle = 0;
+	if (trace_cpu_sampled(t, cpu, &first, &last) < 0) return -1;
+	if (a < first) a = first;
+	if (b > last) b = last;
+	if (b < a) return -1;
+	if (b == a || cpu_value(t, cpu, a, va) < 0 || cpu_value(t, cpu, b, vb) < 0) return 0;
+	if (busy) *busy = vb[0] > va[0] ? (int64_t)(vb[0] - va[0] + 0.5) : 0;
+	if (steal) *steal = vb[1] > va[1] ? (int64_t)(vb[1] - va[1] + 0.5) : 0;
+	if (idle) *idle = vb[2] > va[2] ? (int64_t)(vb[2] - va[2] + 0.5) : 0;
+	return b - a;
+}
 
 char *trace_fmt_ns(char *buf, size_t cap, int64_t ns)
 {

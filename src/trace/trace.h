@@ -1,8 +1,9 @@
 /*
  * trace: the one data model behind the live view, batch transcripts and
  * statistics. A trace holds the tasks of one run (processes and threads),
- * each task's state slices over time, the output lines the tasks wrote, and
- * marks. Times are nanoseconds since the trace's start (CLOCK_MONOTONIC).
+ * each task's state slices over time, the output lines the tasks wrote,
+ * marks, and samples of each CPU's own counters (what every program, not
+ * only the run, did with it). Times are nanoseconds since the trace's start (CLOCK_MONOTONIC).
  * Capture backends and the runner write a trace; front ends only read it.
  */
 #ifndef PARLAB_TRACE_H
@@ -54,6 +55,15 @@ typedef struct {
 	char *text;
 } trace_mark;
 
+/* One CPU's counters at time t (cumulative since boot, /proc/stat):
+ * busy (any program, steal included), steal (a VM's CPU taken by its
+ * host) and idle (idle and iowait), in nanoseconds. */
+typedef struct {
+	int64_t t;
+	int cpu;
+	int64_t busy_ns, steal_ns, idle_ns;
+} trace_cpusample;
+
 typedef struct trace trace;
 
 trace *trace_new(const char *title, int64_t start_ns);
@@ -61,7 +71,8 @@ void trace_free(trace *t);
 
 const char *trace_title(const trace *t);
 /* Moves the start to start_ns (the run really began then); what was
- * recorded before is kept, at time 0. Call it before a capture backend
+ * recorded before is kept, at time 0, but CPU samples taken before it are
+ * dropped (they would count the preparation as the run's time). Call it before a capture backend
  * starts: backends keep cursors in the trace's time base. */
 void trace_restart(trace *t, int64_t start_ns);
 int64_t trace_start_ns(const trace *t);
@@ -144,6 +155,23 @@ size_t trace_ndropped(const trace *t);
 void trace_mark_add(trace *t, int64_t at, const char *text);
 size_t trace_nmarks(const trace *t);
 const trace_mark *trace_mark_at(const trace *t, size_t i);
+
+/* Appends a sample of CPU cpu's counters at time at (relative). Samples
+ * come in time order: one earlier than the last one is ignored, as are
+ * negative values. */
+void trace_cpu_sample(trace *t, int64_t at, int cpu, int64_t busy_ns, int64_t steal_ns, int64_t idle_ns);
+size_t trace_ncpu_samples(const trace *t);
+const trace_cpusample *trace_cpu_sample_at(const trace *t, size_t i);
+/* The first and last sample time of CPU cpu: 0, or -1 when it has fewer
+ * than two samples apart (its counters say nothing then). */
+int trace_cpu_sampled(const trace *t, int cpu, int64_t *first, int64_t *last);
+/* CPU cpu's counters over [a, b], interpolated linearly between its
+ * samples and cut to the span they cover: busy, steal and idle ns (each
+ * may be NULL; a counter that went back counts 0). Returns the length of
+ * [a, b] the samples cover (0 when [a, b] is empty), or -1 when they
+ * cover none of it (fewer than two samples, or [a, b] outside them). */
+int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_t *busy, int64_t *steal,
+			   int64_t *idle);
 
 /* Bumped on every change: front ends redraw only when it moves. */
 unsigned long trace_version(const trace *t);

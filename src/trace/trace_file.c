@@ -82,6 +82,11 @@ static void tf_write(FILE *f, const trace *t)
 		tf_put_str(f, m->text);
 		fputc('\n', f);
 	}
+	for (size_t i = 0; i < trace_ncpu_samples(t); i++) {
+		const trace_cpusample *c = trace_cpu_sample_at(t, i);
+		fprintf(f, "cpu %" PRId64 " %d %" PRId64 " %" PRId64 " %" PRId64 "\n", c->t, c->cpu, c->busy_ns,
+			c->steal_ns, c->idle_ns);
+	}
 	fprintf(f, "end %" PRId64 " %s", trace_end(t), trace_end_kind_name(trace_outcome_kind(t)));
 	tf_put_str(f, trace_outcome(t));
 	fputc('\n', f);
@@ -424,6 +429,25 @@ static int tf_mark(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* "cpu T CPU BUSY STEAL IDLE" (version 3 on): one CPU's counters, in time
+ * order across all cpu records. */
+static int tf_cpu(tf_reader *r, tf_tok *tok)
+{
+	int64_t t = 0, cpu = 0, busy = 0, steal = 0, idle = 0;
+	if (r->version < 3) return tf_fail(r, "cpu records came with version 3 (this file is version %d)", r->version);
+	if (tf_int(r, &tok[0], "t", 0, INT64_MAX, &t) < 0 ||
+	    tf_int(r, &tok[1], "cpu", 0, TRACE_FILE_MAX_CPU - 1, &cpu) < 0 ||
+	    tf_int(r, &tok[2], "busy_ns", 0, INT64_MAX, &busy) < 0 ||
+	    tf_int(r, &tok[3], "steal_ns", 0, INT64_MAX, &steal) < 0 ||
+	    tf_int(r, &tok[4], "idle_ns", 0, INT64_MAX, &idle) < 0) return -1;
+	size_t n = trace_ncpu_samples(r->t);
+	if (n && t < trace_cpu_sample_at(r->t, n - 1)->t)
+		return tf_fail(r, "at %" PRId64 ", before the previous cpu record (%" PRId64 ")", t,
+			       trace_cpu_sample_at(r->t, n - 1)->t);
+	trace_cpu_sample(r->t, t, (int)cpu, busy, steal, idle);
+	return 0;
+}
+
 /* "running, finished, ... or ended": every kind's name, from trace.c's
  * table, so that a new kind is listed without a second copy here. */
 static void tf_kind_names(char *buf, size_t cap)
@@ -479,7 +503,7 @@ static const struct {
 	int (*read)(tf_reader *r, tf_tok *tok);
 } tf_records[] = {
 	{ "meta", 2, 2, tf_meta }, { "task", 17, 17, tf_task }, { "slice", 5, 5, tf_slice },
-	{ "line", 4, 4, tf_line }, { "mark", 2, 2, tf_mark }, { "end", 3, 2, tf_end },
+	{ "line", 4, 4, tf_line }, { "mark", 2, 2, tf_mark }, { "cpu", 5, 5, tf_cpu }, { "end", 3, 2, tf_end },
 };
 
 static int tf_header(tf_reader *r, char *line)

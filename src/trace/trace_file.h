@@ -9,8 +9,9 @@
 #include "trace/trace.h"
 
 #define TRACE_FILE_MAGIC "parlab-trace"
-/* The version written; versions 1 (no end kind) to this one are read. */
-#define TRACE_FILE_VERSION 2
+/* The version written; versions 1 (no end kind) to this one are read.
+ * Version 3 added the CPU counter samples ("cpu" records). */
+#define TRACE_FILE_VERSION 3
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 

@@ -83,10 +83,17 @@ static void task_kernel(const trace_task *k, trace_task_stats *ts)
 	}
 }
 
-/* Sizes for the arrays: running slices before until, highest CPU + 1. */
+static void other_programs(const trace *t, trace_stats *s);
+
+/* Sizes for the arrays: running slices before until, highest CPU + 1 (of
+ * the slices and the CPU samples). */
 static size_t count_running(const trace *t, int64_t until, int *ncpu, int *observed)
 {
 	size_t nrun = 0;
+	for (size_t i = 0; i < trace_ncpu_samples(t); i++) {
+		int c = trace_cpu_sample_at(t, i)->cpu;
+		if (c >= *ncpu && c < 1 << 16) *ncpu = c + 1;
+	}
 	for (int i = 0; i < trace_ntasks(t); i++) {
 		size_t n;
 		const trace_slice *sl = trace_slices(t, i, &n);
@@ -150,6 +157,7 @@ void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
 	free(ev);
 	free(wev);
 	s->par_avg = s->wall_ns > 0 ? (double)s->run_ns / (double)s->wall_ns : 0;
+	other_programs(t, s);
 }
 
 void trace_stats_compute(const trace *t, trace_stats *s)
@@ -162,6 +170,11 @@ void trace_stats_free(trace_stats *s)
 	free(s->task);
 	free(s->cpu_busy_ns);
 	free(s->par_ns);
+	free(s->cpu_span_ns);
+	free(s->cpu_own_ns);
+	free(s->cpu_other_ns);
+	free(s->cpu_steal_ns);
+	free(s->cpu_idle_ns);
 	memset(s, 0, sizeof *s);
 }
 
@@ -174,6 +187,101 @@ double trace_stats_speedup(const trace *one, const trace *many)
 {
 	int64_t a = trace_last(one), b = trace_last(many);
 	return a > 0 && b > 0 ? (double)a / (double)b : 0;
+}
+
+/* ---- other programs ------------------------------------------------------ */
+
+/* First slice of a task that ends after a (slices are in time order). */
+static size_t first_after(const trace_slice *sl, size_t n, int64_t a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sl[mid].t1 <= a) lo = mid + 1; else hi = mid;
+	}
+	return lo;
+}
+
+int64_t trace_stats_cpu_own(const trace *t, int cpu, int64_t a, int64_t b)
+{
+	int64_t own = 0;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		size_t n;
+		const trace_slice *sl = trace_slices(t, i, &n);
+		for (size_t j = first_after(sl, n, a); j < n && sl[j].t0 < b; j++) {
+			if (sl[j].state != TS_RUNNING || sl[j].cpu != cpu) continue;
+			int64_t x = sl[j].t0 > a ? sl[j].t0 : a, y = sl[j].t1 < b ? sl[j].t1 : b;
+			if (y > x) own += y - x;
+		}
+	}
+	return own;
+}
+
+/* Busy time per the counters less own time: counters tick at 10 ms, so
+ * over a short span they may say less than the run's exact slices. */
+int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b)
+{
+	int64_t busy, first, last;
+	if (trace_cpu_counters(t, cpu, a, b, &busy, NULL, NULL) < 0 || trace_cpu_sampled(t, cpu, &first, &last) < 0)
+		return -1;
+	if (a < first) a = first;   /* own time over the part the counters cover */
+	if (b > last) b = last;
+	int64_t own = trace_stats_cpu_own(t, cpu, a, b), other = busy - own;
+	if (other > b - a - own) other = b - a - own;   /* ticks can say more than there was */
+	return other > 0 ? other : 0;
+}
+
+/* Per CPU, what its counters say over [0, until] less the run's own time;
+ * the shares over all the CPU time they cover. */
+static void other_programs(const trace *t, trace_stats *s)
+{
+	size_t n = (size_t)s->ncpu;
+	s->cpu_span_ns = xcalloc(n, sizeof *s->cpu_span_ns);
+	s->cpu_own_ns = xcalloc(n, sizeof *s->cpu_own_ns);
+	s->cpu_other_ns = xcalloc(n, sizeof *s->cpu_other_ns);
+	s->cpu_steal_ns = xcalloc(n, sizeof *s->cpu_steal_ns);
+	s->cpu_idle_ns = xcalloc(n, sizeof *s->cpu_idle_ns);
+	for (int c = 0; c < s->ncpu; c++) {
+		int64_t busy, steal, idle, first, last, a = 0, b = s->until;
+		int64_t span = trace_cpu_counters(t, c, a, b, &busy, &steal, &idle);
+		if (span <= 0 || trace_cpu_sampled(t, c, &first, &last) < 0) {
+			s->cpu_own_ns[c] = s->cpu_other_ns[c] = s->cpu_steal_ns[c] = s->cpu_idle_ns[c] = -1;
+			continue;
+		}
+		if (a < first) a = first;
+		if (b > last) b = last;
+		s->cpu_span_ns[c] = span;
+		s->cpu_own_ns[c] = trace_stats_cpu_own(t, c, a, b);
+		s->cpu_other_ns[c] = busy > s->cpu_own_ns[c] ? busy - s->cpu_own_ns[c] : 0;
+		if (s->cpu_other_ns[c] > span - s->cpu_own_ns[c])   /* ticks can say more than there was */
+			s->cpu_other_ns[c] = span > s->cpu_own_ns[c] ? span - s->cpu_own_ns[c] : 0;
+		s->cpu_steal_ns[c] = steal < s->cpu_other_ns[c] ? steal : s->cpu_other_ns[c];
+		s->cpu_idle_ns[c] = idle;
+		s->span_ns += span;
+		s->other_ns += s->cpu_other_ns[c];
+		s->steal_ns += s->cpu_steal_ns[c];
+	}
+	s->other_share = s->span_ns > 0 ? (double)s->other_ns / (double)s->span_ns : -1;
+	s->steal_share = s->span_ns > 0 ? (double)s->steal_ns / (double)s->span_ns : -1;
+}
+
+int trace_stats_other_noticeable(const trace_stats *s)
+{
+	int known = 0;
+	for (int c = 0; c < s->ncpu; c++) known += s->cpu_span_ns[c] > 0;
+	return s->other_share >= 0.10 && s->other_ns > 2 * TRACE_STATS_TICK_NS * known;
+}
+
+int trace_stats_other_note(const trace_stats *s, char *buf, size_t cap)
+{
+	char steal[64] = "";
+	if (cap) buf[0] = '\0';
+	if (!trace_stats_other_noticeable(s)) return 0;
+	if (s->steal_share > 0.01)
+		snprintf(steal, sizeof steal, " (of which the VM's host took %.0f %%)", 100 * s->steal_share);
+	snprintf(buf, cap, "other programs used %.0f %% of the CPUs during this run%s: times are longer than on a "
+		 "quiet machine", 100 * s->other_share, steal);
+	return 1;
 }
 
 /* ---- the plain-text block ------------------------------------------------ */
@@ -194,17 +302,34 @@ static int *print_order(const trace *t, int n)
 	return o;
 }
 
-static void print_cpus(const trace_stats *s, FILE *out)
+/* "  CPU busy: CPU0 80.0ms 67% | ...": one figure per CPU, four a line;
+ * of: the time each share is of (NULL: the wall). */
+static void print_cpu_row(const trace_stats *s, const char *label, const int64_t *v, const int64_t *of, FILE *out)
 {
 	char a[24];
-	int shown = 0;
+	int shown = 0, indent = (int)strlen(label) + 2;
 	for (int c = 0; c < s->ncpu; c++) {
 		if (s->ncpu > 8 && !s->cpu_busy_ns[c]) continue;   /* big machine: the CPUs used */
-		fprintf(out, "%s CPU%d %s %.0f%%", shown % 4 ? " |" : shown ? "\n           " : "  CPU busy:",
-			c, trace_fmt_ns(a, sizeof a, s->cpu_busy_ns[c]), 100 * trace_stats_share(s, s->cpu_busy_ns[c]));
+		if (v[c] < 0) continue;
+		int64_t whole = of ? of[c] : s->wall_ns;
+		if (shown % 4) fputs(" |", out);
+		else if (shown) fprintf(out, "\n%*s", indent, "");
+		else fprintf(out, "  %s", label);
+		fprintf(out, " CPU%d %s %.0f%%", c, trace_fmt_ns(a, sizeof a, v[c]),
+			whole > 0 ? 100.0 * (double)v[c] / (double)whole : 0.0);
 		shown++;
 	}
-	fputs(shown ? "\n" : "  CPU busy: none seen\n", out);
+	if (shown) fputc('\n', out);
+	else fprintf(out, "  %s none seen\n", label);
+}
+
+/* Busy with the run, and where the counters say it, other programs and idle. */
+static void print_cpus(const trace_stats *s, FILE *out)
+{
+	print_cpu_row(s, "CPU busy:", s->cpu_busy_ns, NULL, out);
+	if (s->other_share < 0) return;
+	print_cpu_row(s, "other programs:", s->cpu_other_ns, s->cpu_span_ns, out);
+	print_cpu_row(s, "CPU idle:", s->cpu_idle_ns, s->cpu_span_ns, out);
 }
 
 static void print_tasks(const trace *t, const trace_stats *s, FILE *out)

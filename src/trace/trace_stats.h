@@ -10,6 +10,10 @@
  * counters in trace_task when they are known and the whole trace is
  * asked for; otherwise they are counted from the slices, which a sampling
  * capture makes a lower bound (a switch inside one sample is not seen).
+ * What other programs did comes from the CPUs' own counters sampled during
+ * the run (trace_cpu_sample): a CPU's busy time by them less the run's
+ * own running slices on it. They tick at 10 ms (USER_HZ), so over a short
+ * run the figure is rough.
  */
 #ifndef PARLAB_TRACE_STATS_H
 #define PARLAB_TRACE_STATS_H
@@ -47,7 +51,22 @@ typedef struct {
 	int workers_max;      /* most of the lesson's workers running at once */
 	int64_t cpu_ns, wait_ns;      /* sums over the tasks */
 	long vol, invol, migrations;  /* sums over the tasks */
+	/* Per CPU, from its counters over the span they cover (cpu_span_ns,
+	 * 0 .. until at most; 0 and the rest -1 when unknown: no samples): */
+	int64_t *cpu_span_ns;   /* the time the counters cover */
+	int64_t *cpu_own_ns;    /* the run's own running time within that span */
+	int64_t *cpu_other_ns;  /* other programs: busy by the counters less own, 0 ..
+				 * span less own (their ticks may say more) */
+	int64_t *cpu_steal_ns;  /* of the other programs' time, taken by a VM's host */
+	int64_t *cpu_idle_ns;   /* idle (and waiting for I/O) */
+	int64_t span_ns;        /* cpu_span_ns summed over the CPUs: CPU time covered */
+	int64_t other_ns, steal_ns;   /* sums over the CPUs with counters */
+	double other_share;     /* other_ns / span_ns: 0..1, -1 unknown */
+	double steal_share;     /* steal_ns / span_ns: 0..1, -1 unknown */
 } trace_stats;
+
+/* The counters' tick (USER_HZ 100): their figures move in these steps. */
+#define TRACE_STATS_TICK_NS 10000000LL
 
 /* The whole trace: up to its end (or, while live, its latest record). */
 void trace_stats_compute(const trace *t, trace_stats *s);
@@ -63,6 +82,25 @@ double trace_stats_share(const trace_stats *s, int64_t ns);
  * and its histogram, per-CPU busy time, per task CPU / wait / switches /
  * migrations. Each line starts with two spaces. */
 void trace_stats_print(const trace *t, FILE *out);
+
+/* The run's own running time on CPU cpu within [a, b], from the slices. */
+int64_t trace_stats_cpu_own(const trace *t, int cpu, int64_t a, int64_t b);
+/* Other programs' time on CPU cpu within [a, b]: the CPU's busy time from
+ * its counters (trace_cpu_counters) less the run's own time there, never
+ * below 0 nor above the time the run left free. -1 when the counters do not cover [a, b] (no samples); where
+ * they cover only part of it, that part. For drawing a CPU lane: divide by
+ * the cell's width for the share of it other programs took. */
+int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b);
+
+/* Other programs took a noticeable share of the CPUs: at least 10 %, and
+ * more than the counters' rounding (two ticks a CPU) could make up. */
+int trace_stats_other_noticeable(const trace_stats *s);
+/* What a run summary says about other programs, into buf: "other programs
+ * used 46 % of the CPUs during this run: times are longer than on a quiet
+ * machine", with "(of which the VM's host took 3 %)" where steal is over
+ * 1 %. Returns 0 and buf "" when there is nothing to say (unknown, or not
+ * noticeable), 1 when it wrote the sentence. */
+int trace_stats_other_note(const trace_stats *s, char *buf, size_t cap);
 
 /* Speedup of many over one: wall(one) / wall(many); 0 when either is 0. */
 double trace_stats_speedup(const trace *one, const trace *many);

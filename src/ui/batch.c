@@ -215,6 +215,16 @@ static void on_done(run *r, void *arg)
 	((batch_state *)arg)->done = 1;
 }
 
+/* After the statistics: other programs' share, when it was noticeable. */
+static void print_other(FILE *out, const trace *t)
+{
+	trace_stats st;
+	char note[200];
+	trace_stats_compute(t, &st);
+	if (trace_stats_other_note(&st, note, sizeof note)) fprintf(out, "  %s.\n", note);
+	trace_stats_free(&st);
+}
+
 static int do_run(engine *e, loop *l, const step *s, FILE *out)
 {
 	int one = s->nworkers == 1;
@@ -244,6 +254,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	print_summary(out, t);
 	fputc('\n', out);
 	trace_stats_print(t, out);
+	print_other(out, t);
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
 	char *note = engine_run_note(e, s);

@@ -1,9 +1,10 @@
 /*
  * tui_stats.c: a run's statistics (trace_stats) as the TUI shows them: a
  * document for the stats panel and the replay's info pane (wall time,
- * parallelism and its histogram, per-CPU busy time, a per-task table that
- * gains columns when the pane is wide), and a one-line summary for the Run
- * box after a run.
+ * parallelism and its histogram, per-CPU busy time, each CPU's split into
+ * this run / other programs / idle, a per-task table that gains columns
+ * when the pane is wide), and a one-line summary for the Run box after a
+ * run, which says when other programs took a noticeable share.
  */
 #include "trace/trace_stats.h"
 #include "ui/tui_int.h"
@@ -60,6 +61,42 @@ static void parallelism(tdoc *d, const trace_stats *s, int ncpu)
 		if (s->ncpu > 8 && !s->cpu_busy_ns[c]) continue;   /* big machine: the CPUs used */
 		snprintf(buf, sizeof buf, "CPU%d", c);
 		bar_row(d, buf, s->ncpu > 10 ? 5 : 4, R_DIM, trace_stats_share(s, s->cpu_busy_ns[c]), s->cpu_busy_ns[c]);
+	}
+}
+
+/* Each CPU: this run / other programs / idle, from its counters; nothing
+ * when the trace has none (unknown is not 0). Durations when wide. */
+static void cpu_split(tdoc *d, const trace_stats *s)
+{
+	char a[24], b[24], c[24], note[200];
+	if (s->other_share < 0) return;
+	int wide = d->width >= WIDE;
+	heading(d, "Each CPU: this run / other programs / idle");
+	for (int i = 0; i < s->ncpu; i++) {
+		int64_t span = s->cpu_span_ns[i];
+		if (span <= 0 || (s->ncpu > 8 && !s->cpu_busy_ns[i] && !s->cpu_other_ns[i])) continue;
+		double run = (double)s->cpu_own_ns[i] / (double)span, oth = (double)s->cpu_other_ns[i] / (double)span;
+		double idle = (double)s->cpu_idle_ns[i] / (double)span;
+		tline *l = doc_line(d);
+		tline_addf(l, R_DIM, "  CPU%-*d ", s->ncpu > 10 ? 2 : 1, i);
+		tline_addf(l, R_TEXT, "%3.0f%%", 100 * run);
+		if (wide) tline_addf(l, R_DIM, " %7s", trace_fmt_ns(a, sizeof a, s->cpu_own_ns[i]));
+		tline_adds(l, R_DIM, " / ");
+		tline_addf(l, oth >= 0.10 ? R_HINT : R_TEXT, "%3.0f%%", 100 * oth);
+		if (wide) tline_addf(l, R_DIM, " %7s", trace_fmt_ns(b, sizeof b, s->cpu_other_ns[i]));
+		tline_adds(l, R_DIM, " / ");
+		tline_addf(l, R_TEXT, "%3.0f%%", 100 * idle);
+		if (wide) tline_addf(l, R_DIM, " %7s", trace_fmt_ns(c, sizeof c, s->cpu_idle_ns[i]));
+		if ((double)s->cpu_steal_ns[i] > 0.01 * (double)span)
+			tline_addf(l, R_DIM, " (host %.0f%%)", 100.0 * (double)s->cpu_steal_ns[i] / (double)span);
+	}
+	doc_blank(d);
+	doc_paras(d, R_DIM, "Other programs: the CPU's busy time by the kernel's counters (10 ms steps) less "
+		  "this run's own; the host: a virtual machine's CPU taken by its host.", NULL, NULL, R_DIM);
+	if (trace_stats_other_note(s, note, sizeof note)) {
+		char *para = xasprintf("O%s.", note + 1);   /* a sentence of its own here */
+		doc_paras(d, R_HINT, para, NULL, NULL, R_HINT);
+		free(para);
 	}
 }
 
@@ -120,6 +157,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 	doc_paras(d, R_DIM, buf, NULL, NULL, R_DIM);
 	doc_blank(d);
 	parallelism(d, &s, trace_ncpu(tr));
+	cpu_split(d, &s);
 	tasks(d, tr, &s);
 	trace_stats_free(&s);
 }
@@ -127,7 +165,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 void stats_summary(tline *l, const trace *tr)
 {
 	trace_stats s;
-	char w[24];
+	char w[24], note[200];
 	trace_stats_compute(tr, &s);
 	tline_adds(l, R_DIM, "wall ");
 	tline_adds(l, R_BOLD, trace_fmt_ns(w, sizeof w, s.wall_ns));
@@ -136,6 +174,12 @@ void stats_summary(tline *l, const trace *tr)
 		tline_adds(l, R_DIM, tui_glyph.dot);
 		tline_addf(l, R_BOLD, " %.2f", s.par_avg);
 		tline_addf(l, R_DIM, " tasks running on average, at most %d", s.par_max);
+	}
+	if (trace_stats_other_note(&s, note, sizeof note)) {
+		tline_adds(l, R_DIM, " ");
+		tline_adds(l, R_DIM, tui_glyph.dot);
+		tline_adds(l, R_HINT, " ");
+		tline_adds(l, R_HINT, note);
 	}
 	tline_adds(l, R_DIM, " ");
 	tline_adds(l, R_DIM, tui_glyph.dot);

@@ -1,8 +1,9 @@
 /*
  * procfs.c: /proc/<pid>/stat and schedstat, read and split into their
- * fields (procfs.h).
+ * fields, and /proc/stat's per-CPU times (procfs.h).
  */
 #include "util/procfs.h"
+#include "util/xmalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,4 +106,68 @@ int procfs_stat_comm(const char *line, char *buf, size_t cap)
 	memcpy(buf, open + 1, n);
 	buf[n] = '\0';
 	return 0;
+}
+
+/* Ticks to ns without overflow for any tick count a machine reaches. */
+static long long procfs_ticks_ns(unsigned long long ticks, long hz)
+{
+	return (long long)(ticks / (unsigned long long)hz * 1000000000ULL +
+			   ticks % (unsigned long long)hz * 1000000000ULL / (unsigned long long)hz);
+}
+
+/* One "cpuN v1 v2 ..." line (p after "cpu"); 0, or -1 when malformed. */
+static int procfs_cpu_line(const char *p, long hz, procfs_cpu_time *out)
+{
+	char *end;
+	errno = 0;
+	long cpu = strtol(p, &end, 10);
+	if (end == p || errno || cpu < 0 || cpu > 1 << 20 || *end != ' ') return -1;
+	unsigned long long v[8] = { 0 };   /* user nice system idle iowait irq softirq steal */
+	int n = 0;
+	for (p = end; n < 8; n++) {
+		while (*p == ' ') p++;
+		if (*p < '0' || *p > '9') break;
+		errno = 0;
+		v[n] = strtoull(p, &end, 10);
+		if (errno) return -1;
+		p = end;
+	}
+	if (n < 4) return -1;
+	out->cpu = (int)cpu;
+	out->busy_ns = procfs_ticks_ns(v[0] + v[1] + v[2] + v[5] + v[6] + v[7], hz);
+	out->steal_ns = procfs_ticks_ns(v[7], hz);
+	out->idle_ns = procfs_ticks_ns(v[3] + v[4], hz);
+	return 0;
+}
+
+int procfs_cpu_times_parse(const char *text, long hz, procfs_cpu_time *out, int cap)
+{
+	int n = 0;
+	if (hz <= 0) return -1;
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, "cpu", 3) || p[3] < '0' || p[3] > '9') continue;
+		procfs_cpu_time c;
+		if (procfs_cpu_line(p + 3, hz, &c) < 0) return -1;
+		if (n < cap) out[n++] = c;
+	}
+	return n;
+}
+
+int procfs_cpu_times(procfs_cpu_time *out, int cap)
+{
+	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	size_t len = 0, size = 0;
+	char *buf = NULL;
+	ssize_t n;
+	do {   /* the whole file: its interrupt lines grow with the machine */
+		buf = xgrow(buf, &size, len + 8192, 1);
+		n = read(fd, buf + len, size - len - 1);
+		if (n > 0) len += (size_t)n;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	close(fd);
+	buf[len] = '\0';
+	int rc = len ? procfs_cpu_times_parse(buf, sysconf(_SC_CLK_TCK), out, cap) : -1;
+	free(buf);
+	return rc;
 }

@@ -4,7 +4,8 @@
  * comm may hold spaces and parentheses, so the fields after it are found
  * from the LAST ')'. Field numbers are proc(5)'s, from 1. A schedstat line
  * is "run_ns wait_ns timeslices": time on a CPU, time waiting for one, and
- * how many times it got one.
+ * how many times it got one. /proc/stat's "cpuN" lines are each CPU's
+ * time since boot in USER_HZ ticks, by kind.
  */
 #ifndef PARLAB_PROCFS_H
 #define PARLAB_PROCFS_H
@@ -47,5 +48,21 @@ int procfs_schedstat_parse(const char *line, long long *run_ns, long long *wait_
  * into its totals: 0, or -1 (outputs untouched) when the task is gone or
  * the line is malformed. */
 int procfs_schedstat(pid_t pid, pid_t tid, long long *run_ns, long long *wait_ns);
+
+/* One CPU's counters from /proc/stat, in nanoseconds since boot: busy is
+ * user+nice+system+irq+softirq+steal (guest time is already in user), idle
+ * is idle+iowait. */
+typedef struct {
+	int cpu;
+	long long busy_ns, steal_ns, idle_ns;
+} procfs_cpu_time;
+
+/* Reads the "cpuN" lines of a /proc/stat text (not the "cpu" total) into
+ * out, at most cap of them, converting ticks at hz a second. Returns how
+ * many, or -1 when a cpuN line is malformed (fewer than 4 numbers). */
+int procfs_cpu_times_parse(const char *text, long hz, procfs_cpu_time *out, int cap);
+/* The same from the real /proc/stat, ticks at sysconf(_SC_CLK_TCK): how
+ * many, or -1 when it cannot be read. */
+int procfs_cpu_times(procfs_cpu_time *out, int cap);
 
 #endif

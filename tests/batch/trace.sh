@@ -18,7 +18,7 @@ out=$("$parlab" --batch --save-trace "$dir" "$mini" </dev/null); rc=$?
 for f in 01-three-processes 02-two-threads; do
 	[ -s "$dir/$f.trace" ] || bad "$f.trace was not saved"
 	[[ "$out" == *"trace saved: $dir/$f.trace"* ]] || bad "the transcript does not name $f.trace"
-	[ "$(head -n1 "$dir/$f.trace")" = "parlab-trace 2" ] || bad "$f.trace: no header"
+	[ "$(head -n1 "$dir/$f.trace")" = "parlab-trace 3" ] || bad "$f.trace: no header"
 done
 [ "$(ls "$dir" | wc -l)" -eq 2 ] || bad "expected 2 files in $dir: $(ls "$dir")"
 
@@ -28,7 +28,7 @@ check_export() {
 import json, sys
 from collections import Counter
 trace_path, json_path = sys.argv[1], sys.argv[2]
-tasks, slices, lines = {}, [], []
+tasks, slices, lines, cpus = {}, [], [], Counter()
 for rec in open(trace_path, encoding="utf-8"):
     kind = rec.split(" ", 1)[0]
     if kind == "task":
@@ -40,6 +40,8 @@ for rec in open(trace_path, encoding="utf-8"):
     elif kind == "line":
         f = rec.split(" ", 4)
         lines.append((int(f[1]), int(f[2])))
+    elif kind == "cpu":
+        cpus[int(rec.split()[2])] += 1
 doc = json.load(open(json_path, encoding="utf-8"))
 ev = doc["traceEvents"]
 errors = []
@@ -47,7 +49,7 @@ def need(cond, what):
     if not cond:
         errors.append(what)
 for e in ev:
-    need(isinstance(e.get("pid"), int) and isinstance(e.get("tid"), int) and e.get("ph") in "MXi",
+    need(isinstance(e.get("pid"), int) and isinstance(e.get("tid"), int) and e.get("ph") in "MXiC",
          "malformed event %r" % e)
     if e["ph"] in "Xi":
         need(isinstance(e.get("ts"), (int, float)), "no ts: %r" % e)
@@ -71,6 +73,10 @@ for (task, t), e in zip(lines, out):
     where = tasks[task] if task >= 0 else None
     need(ns(e["ts"]) == t and (where is None or (e["pid"], e["tid"]) == where) and e["s"] in "tg",
          "line at %d of task %d: %r" % (t, task, e))
+# Other programs: a counter per sampled CPU, one value per sample, 0..100.
+ctr = Counter(int(e["name"].split()[1].rstrip(":")) for e in ev if e["ph"] == "C")
+need(ctr == cpus and len(cpus) > 0, "other-programs counters %s, cpu samples %s" % (dict(ctr), dict(cpus)))
+need(all(0 <= e["args"]["value"] <= 100 for e in ev if e["ph"] == "C"), "a share outside 0..100")
 need(len(slices) > 0 and len(lines) > 0, "the run recorded nothing")
 for m in errors[:10]:
     print(json_path + ": " + m)

@@ -146,6 +146,7 @@ expect "type stats for more"
 type_line "stats"
 wait_for "Run statistics"
 for s in "wall time" "at once" "Tasks running at once" "CPU busy with the run"; do expect "$s"; done
+page_until "this run / other programs / idle"   # from the CPUs' own counters
 page_until "Per task"
 expect "switches"
 key Enter

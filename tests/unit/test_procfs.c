@@ -1,7 +1,8 @@
 /* Unit tests of util/procfs: stat lines whose comm holds spaces and
  * parentheses ("a) b (c"), short and malformed lines, and the real
  * /proc/self/stat of this process and of a thread renamed to such a comm;
- * schedstat lines, and this thread's own schedstat against its CPU clock. */
+ * schedstat lines, and this thread's own schedstat against its CPU clock;
+ * /proc/stat's per-CPU times, canned and real (a busy loop shows up). */
 #include "util/procfs.h"
 #include "check.h"
 
@@ -164,8 +165,65 @@ static void test_schedstat(void)
 	CHECK(procfs_schedstat(999999999, 0, &run, &wait) == -1 && run == 7 && wait == 7);   /* gone */
 }
 
+/* A /proc/stat as Linux 6 writes it, with a short (old kernel) line. */
+static const char stat_text[] =
+	"cpu  300 20 100 5000 40 3 7 2 0 0\n"
+	"cpu0 100 10 50 2500 20 1 4 2 0 0\n"
+	"cpu1 200 10 50 2500 20 2 3 0 9 9\n"
+	"cpu3 1 2 3 4\n"
+	"intr 12345 0 0 0\n"
+	"ctxt 999\n"
+	"cpufreq 1\n";
+
+static void test_cpu_times_canned(void)
+{
+	procfs_cpu_time c[8];
+	CHECK(procfs_cpu_times_parse(stat_text, 100, c, 8) == 3);
+	CHECK(c[0].cpu == 0 && c[1].cpu == 1 && c[2].cpu == 3);   /* cpu2 offline: absent */
+	/* ticks of 10 ms: busy = user+nice+system+irq+softirq+steal */
+	CHECK(c[0].busy_ns == (100 + 10 + 50 + 1 + 4 + 2) * 10000000LL);
+	CHECK(c[0].steal_ns == 2 * 10000000LL && c[0].idle_ns == 2520 * 10000000LL);
+	CHECK(c[1].busy_ns == 265 * 10000000LL && c[1].steal_ns == 0);   /* guest: in user already */
+	CHECK(c[2].busy_ns == 6 * 10000000LL && c[2].idle_ns == 4 * 10000000LL && c[2].steal_ns == 0);
+	CHECK(procfs_cpu_times_parse(stat_text, 250, c, 8) == 3 && c[2].busy_ns == 24000000LL);   /* HZ 250 */
+	CHECK(procfs_cpu_times_parse(stat_text, 100, c, 1) == 1 && c[0].cpu == 0);   /* cap */
+	CHECK(procfs_cpu_times_parse("cpu0 1 2 3\n", 100, c, 8) == -1);    /* too short */
+	CHECK(procfs_cpu_times_parse("cpu0 1 x 3 4\n", 100, c, 8) == -1);
+	CHECK(procfs_cpu_times_parse("cpux 1 2 3 4\n", 100, c, 8) == 0);   /* not a CPU line */
+	CHECK(procfs_cpu_times_parse("", 100, c, 8) == 0);
+	CHECK(procfs_cpu_times_parse(stat_text, 0, c, 8) == -1);
+	/* a counter near the end of 64 bits of ticks still converts */
+	CHECK(procfs_cpu_times_parse("cpu0 0 0 0 922337203685 0 0 0 0\n", 100, c, 8) == 1 &&
+	      c[0].idle_ns == 9223372036850000000LL);
+}
+
+/* The real file: every online CPU, and a busy loop of ours shows up. */
+static void test_cpu_times_real(void)
+{
+	procfs_cpu_time a[256], b[256];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = procfs_cpu_times(a, 256);
+	CHECK(n >= 1 && n == (ncpu < 256 ? ncpu : 256));
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do clock_gettime(CLOCK_MONOTONIC, &t);   /* 200 ms busy */
+	while ((t.tv_sec - t0.tv_sec) * 1000000000LL + (t.tv_nsec - t0.tv_nsec) < 200000000LL);
+	CHECK(procfs_cpu_times(b, 256) == n);
+	long long busy = 0, all = 0;
+	for (int i = 0; i < n && i < 256; i++) {
+		CHECK(b[i].cpu == a[i].cpu && b[i].busy_ns >= a[i].busy_ns);
+		busy += b[i].busy_ns - a[i].busy_ns;
+		all += b[i].busy_ns - a[i].busy_ns + b[i].idle_ns - a[i].idle_ns;
+	}
+	/* at least our 200 ms, less a tick or two, and no more than the CPUs had */
+	CHECK(busy >= 150000000LL);
+	CHECK(all <= (long long)n * 300000000LL);
+}
+
 int main(void)
 {
+	test_cpu_times_canned();
+	test_cpu_times_real();
 	test_fields();
 	test_short_and_bad();
 	test_real();

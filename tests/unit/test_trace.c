@@ -1,4 +1,5 @@
-/* Unit tests of the trace model: slices, state lookup, sanitizing. */
+/* Unit tests of the trace model: slices, state lookup, sanitizing, CPU
+ * counter samples and their interpolation. */
 #include "trace/trace.h"
 #include "check.h"
 #include <stdlib.h>
@@ -186,8 +187,44 @@ static void test_run_failed(void)
 	trace_free(t);
 }
 
+static void test_cpu_samples(void)
+{
+	trace *t = trace_new("t", 1000);
+	int64_t busy = -5, steal = -5, idle = -5;
+	CHECK(trace_cpu_counters(t, 0, 0, 100, &busy, &steal, &idle) == -1);   /* none: unknown */
+	CHECK(busy == 0 && steal == 0 && idle == 0);
+	trace_cpu_sample(t, 0, 0, 5000, 100, 9000);
+	trace_cpu_sample(t, 0, 1, 7000, 0, 1000);
+	CHECK(trace_cpu_counters(t, 0, 0, 100, &busy, NULL, NULL) == -1);       /* one sample: unknown */
+	trace_cpu_sample(t, 100, 0, 5060, 110, 9040);   /* 60 busy (10 steal), 40 idle */
+	trace_cpu_sample(t, 100, 1, 6000, 0, 1100);     /* busy went back: counts 0 */
+	trace_cpu_sample(t, 50, 0, 1, 1, 1);            /* out of order: ignored */
+	trace_cpu_sample(t, 200, 0, -1, 0, 0);          /* negative: ignored */
+	CHECK(trace_ncpu_samples(t) == 4);
+	CHECK(trace_cpu_sample_at(t, 2)->t == 100 && trace_cpu_sample_at(t, 2)->busy_ns == 5060);
+	CHECK(trace_cpu_sample_at(t, 4) == NULL);
+	CHECK(trace_last(t) == 100);
+	CHECK(trace_cpu_counters(t, 0, 0, 100, &busy, &steal, &idle) == 100);
+	CHECK(busy == 60 && steal == 10 && idle == 40);
+	CHECK(trace_cpu_counters(t, 0, 25, 75, &busy, &steal, &idle) == 50);     /* interpolated */
+	CHECK(busy == 30 && steal == 5 && idle == 20);
+	CHECK(trace_cpu_counters(t, 0, -50, 500, &busy, NULL, NULL) == 100 && busy == 60);   /* cut */
+	CHECK(trace_cpu_counters(t, 0, 40, 40, &busy, NULL, NULL) == 0 && busy == 0);
+	CHECK(trace_cpu_counters(t, 0, 150, 300, &busy, NULL, NULL) == -1);      /* after the samples */
+	CHECK(trace_cpu_counters(t, 1, 0, 100, &busy, NULL, &idle) == 100 && busy == 0 && idle == 100);
+	CHECK(trace_cpu_counters(t, 2, 0, 100, &busy, NULL, NULL) == -1);        /* no such CPU */
+	trace_cpu_sample(t, 300, 0, 5260, 110, 9040);   /* 200 busy over 200 */
+	CHECK(trace_cpu_counters(t, 0, 50, 200, &busy, NULL, NULL) == 150 && busy == 30 + 100);
+	/* restarting later drops what came before the new start */
+	trace_restart(t, 1100);
+	CHECK(trace_ncpu_samples(t) == 3 && trace_cpu_sample_at(t, 0)->t == 0);
+	CHECK(trace_cpu_counters(t, 0, 0, 200, &busy, NULL, NULL) == 200 && busy == 200);
+	trace_free(t);
+}
+
 int main(void)
 {
+	test_cpu_samples();
 	test_slices();
 	test_outcome_kinds();
 	test_outcome_infer();

@@ -76,6 +76,10 @@ static trace *sample(void)
 	trace_mark_add(t, 10, "mark \n newline \x01 control \x7f del \xff" " bad \"quoted\" \\");
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
+	trace_cpu_sample(t, 0, 0, 1000000000000LL, 5, 2000000000000LL);
+	trace_cpu_sample(t, 0, 7, 3, 0, 4);
+	trace_cpu_sample(t, 1200, 0, 1000000000900LL, 6, 2000000000300LL);
+	trace_cpu_sample(t, 1200, 7, INT64_MAX, INT64_MAX, 0);   /* the extremes */
 	trace_finish_as(t, 2000, TRACE_TIMED_OUT, "finished: \xe2\x9c\x93 \"ok\"\n");   /* the kind, not the words */
 	return t;
 }
@@ -127,6 +131,12 @@ static void compare(const trace *a, const trace *b)
 		CHECK(trace_mark_at(a, i)->t == trace_mark_at(b, i)->t);
 		CHECK_STR(trace_mark_at(a, i)->text, trace_mark_at(b, i)->text);
 	}
+	CHECK(trace_ncpu_samples(a) == trace_ncpu_samples(b));
+	for (size_t i = 0; i < trace_ncpu_samples(a) && i < trace_ncpu_samples(b); i++) {
+		const trace_cpusample *x = trace_cpu_sample_at(a, i), *y = trace_cpu_sample_at(b, i);
+		CHECK(x->t == y->t && x->cpu == y->cpu && x->busy_ns == y->busy_ns && x->steal_ns == y->steal_ns &&
+		      x->idle_ns == y->idle_ns);
+	}
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -161,7 +171,10 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 2\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 3\n", 15));
+	CHECK(trace_ncpu_samples(t) == 4);
+	CHECK_CONTAINS(b1, "\ncpu 1200 0 1000000000900 6 2000000000300\n");
+	CHECK_CONTAINS(b1, "\ncpu 1200 7 9223372036854775807 9223372036854775807 0\nend ");
 	CHECK_CONTAINS(b1, "\nend 2000 timed_out \"finished: ");
 	/* Strings are escaped: one record a line, the file valid UTF-8. */
 	CHECK_CONTAINS(b1, "meta title \"T\xc3\xaftle \\\"q\\\" \\\\ new\\nline\\ttab\"\n");
@@ -218,6 +231,7 @@ static void test_truncated(void)
 
 #define HDR "parlab-trace 1\n"    /* most cases: version 1 files must still load */
 #define HDR2 "parlab-trace 2\n"
+#define HDR3 "parlab-trace 3\n"
 #define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
 
 static const struct {
@@ -225,10 +239,19 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 2')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 3')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 3\nend -1 running -\n", ":1: trace format version 3 is not supported (this parlab reads versions 1 to 2)" },
+	{ "parlab-trace 4\nend -1 running -\n", ":1: trace format version 4 is not supported (this parlab reads versions 1 to 3)" },
+	{ HDR2 "cpu 0 0 1 2 3\nend -1 running -\n", ":2: cpu: cpu records came with version 3 (this file is version 2)" },
+	{ HDR "cpu 0 0 1 2 3\nend -1 -\n", ":2: cpu: cpu records came with version 3 (this file is version 1)" },
+	{ HDR3 "cpu 0 0 1 2\nend -1 running -\n", ":2: cpu: expected 5 fields, got 4" },
+	{ HDR3 "cpu 0 -1 1 2 3\nend -1 running -\n", ":2: cpu: cpu -1 is out of range (0..8191)" },
+	{ HDR3 "cpu 0 0 -1 2 3\nend -1 running -\n", ":2: cpu: busy_ns -1 is out of range (at least 0)" },
+	{ HDR3 "cpu 0 0 1 x 3\nend -1 running -\n", ":2: cpu: steal_ns 'x' is not a number" },
+	{ HDR3 "cpu 0 0 1 2 \"3\"\nend -1 running -\n", ":2: cpu: idle_ns '3' is not a number" },
+	{ HDR3 "cpu 50 0 1 2 3\ncpu 40 1 1 2 3\nend -1 running -\n", ":3: cpu: at 40, before the previous cpu record (50)" },
+	{ HDR3 "cpu 50 0 1 2 3\nend 40 finished -\n", ":3: end: 40 is before the last recorded time (50)" },
 	{ "parlab-trace 0\nend -1 -\n", ":1: trace format version 0 is not supported" },
 	{ HDR2 "end -1 -\n", ":2: end: expected 3 fields, got 2" },          /* a version-1 end in version 2 */
 	{ HDR "end -1 running -\n", ":2: end: expected 2 fields, got 3" },    /* and the other way */
@@ -372,7 +395,7 @@ static void test_version1(void)
 		if (!t) { fprintf(stderr, "%s", data); fprintf(stderr, "-> %s\n", err); free(err); continue; }
 		CHECK(trace_outcome_kind(t) == v1[i].kind);
 		if (v1[i].outcome) CHECK_STR(trace_outcome(t), v1[i].outcome);
-		/* Saved again, it is a version-2 file that keeps the kind. */
+		/* Saved again, it is a file of the current version that keeps the kind. */
 		CHECK(trace_save(t, tmp_path("v2.trace"), &err) == 0);
 		trace *u = trace_load(tmp_path("v2.trace"), &err);
 		CHECK(u && trace_outcome_kind(u) == v1[i].kind);
@@ -380,6 +403,21 @@ static void test_version1(void)
 		trace_free(u);
 		trace_free(t);
 	}
+}
+
+/* A version-2 file (no cpu records) loads, without samples: unknown. */
+static void test_version2(void)
+{
+	const char *path = tmp_path("v2only.trace");
+	const char *data = HDR2 TASK0 "slice 0 0 10 running 0\nend 10 finished \"finished: exit 0\"\n";
+	write_file(path, data, strlen(data));
+	char *err = NULL;
+	trace *t = trace_load(path, &err);
+	CHECK(t != NULL);
+	if (!t) { fprintf(stderr, "-> %s\n", err); free(err); return; }
+	CHECK(trace_ncpu_samples(t) == 0 && trace_outcome_kind(t) == TRACE_FINISHED);
+	CHECK(trace_cpu_counters(t, 0, 0, 10, NULL, NULL, NULL) == -1);
+	trace_free(t);
 }
 
 static void test_corrupt(void)
@@ -456,6 +494,7 @@ static void test_export(void)
 	json_t *other = json_object_get(root, "otherData");
 	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "timed_out");
 	CHECK_CONTAINS(json_string_value(json_object_get(other, "outcome")), "finished: ");
+	CHECK(json_is_real(json_object_get(other, "other_share")));   /* CPUs 0 and 7 sampled */
 	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
 	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
 	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
@@ -470,6 +509,20 @@ static void test_export(void)
 	CHECK(count_events(evs, "X", "cpu", NULL) == (int)running);
 	CHECK(count_events(evs, "i", "output", NULL) == (int)trace_nlines(t));
 	CHECK(count_events(evs, "i", "mark", NULL) == (int)trace_nmarks(t));
+	/* Other programs: CPU 0 and 7 sampled at 0 and 1200, a value and a 0 each. */
+	CHECK(count_events(evs, "C", "cpu", "CPU 0: other programs %") == 2);
+	CHECK(count_events(evs, "C", "cpu", "CPU 7: other programs %") == 2);
+	CHECK(count_events(evs, "C", "cpu", NULL) == 4);
+	/* CPU 0: 900 ns busy over 1200, none of it the run's: 75 % */
+	json_t *e0;
+	size_t i0;
+	double v0 = -1;
+	json_array_foreach(evs, i0, e0) {
+		const char *nm = json_string_value(json_object_get(e0, "name"));
+		if (nm && !strcmp(nm, "CPU 0: other programs %") && json_number_value(json_object_get(e0, "ts")) == 0)
+			v0 = json_number_value(json_object_get(json_object_get(e0, "args"), "value"));
+	}
+	CHECK(v0 > 74.99 && v0 < 75.01);
 	/* Task 0's slices, in order: exact nanoseconds after (int64)(us * 1000). */
 	size_t ns, k = 0, i;
 	const trace_slice *s = trace_slices(t, 0, &ns);
@@ -530,6 +583,7 @@ int main(void)
 	test_truncated();
 	test_kinds_round_trip();
 	test_version1();
+	test_version2();
 	test_corrupt();
 	test_unknown_kind();
 	test_export();

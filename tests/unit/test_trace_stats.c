@@ -1,7 +1,8 @@
 /* Unit tests of run statistics on hand-built traces where every number is
  * known: wall, parallelism (max, average, histogram), per-CPU busy time,
  * per-task totals, switches and migrations, kernel counters, a cut at a
- * replay clock, the printed block and the speedup. */
+ * replay clock, the printed block and the speedup; other programs' time
+ * from CPU counter samples (clamped, cut, unknown without samples). */
 #include "trace/trace_stats.h"
 #include "check.h"
 #include <math.h>
@@ -138,6 +139,24 @@ static void test_edges(void)
 	trace_free(t);
 }
 
+static void add_counters(trace *t);
+
+static void test_print_other(void)
+{
+	trace *t = sample();
+	add_counters(t);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	trace_stats_print(t, f);
+	fclose(f);
+	CHECK_CONTAINS(buf, "\n  CPU busy: CPU0 80.0ms 67% | CPU1 70.0ms 58%\n");
+	CHECK_CONTAINS(buf, "\n  other programs: CPU0 40.0ms 33% | CPU1 20.0ms 17%\n");
+	CHECK_CONTAINS(buf, "\n  CPU idle: CPU0 10.0ms 8% | CPU1 30.0ms 25%\n");
+	free(buf);
+	trace_free(t);
+}
+
 static void test_print(void)
 {
 	trace *t = sample();
@@ -152,6 +171,7 @@ static void test_print(void)
 	CHECK_CONTAINS(buf, "~1+1");
 	CHECK_CONTAINS(buf, "7+3");
 	CHECK_CONTAINS(buf, "~ counted from the sampled timeline");
+	CHECK(!strstr(buf, "other programs"));   /* unknown: not said */
 	char *w0 = strstr(buf, "\n  w0"), *w1 = strstr(buf, "\n  w1"), *rn = strstr(buf, "\n  runner");
 	CHECK(w0 && w1 && rn && w0 < w1 && w1 < rn);
 	free(buf);
@@ -180,12 +200,98 @@ static void test_speedup(void)
 	trace_free(empty);
 }
 
+/* The sample's CPUs as counted by the kernel: samples at 0, 60 and 120 ms.
+ * cpu0: busy +50 by 60 ms (own 60: less, so 0 other), +120 in all (own 80:
+ * 40 other, 5 of it steal), idle 10. cpu1: busy +40 by 60 (own 40), +90 in
+ * all (own 70: 20 other), idle 30. */
+static void add_counters(trace *t)
+{
+	int64_t base = 1000000 * MS;
+	trace_cpu_sample(t, 0, 0, base, 7 * MS, base);
+	trace_cpu_sample(t, 0, 1, base, 0, base);
+	trace_cpu_sample(t, 60 * MS, 0, base + 50 * MS, 7 * MS, base + 10 * MS);
+	trace_cpu_sample(t, 60 * MS, 1, base + 40 * MS, 0, base + 20 * MS);
+	trace_cpu_sample(t, 120 * MS, 0, base + 120 * MS, 12 * MS, base + 10 * MS);
+	trace_cpu_sample(t, 120 * MS, 1, base + 90 * MS, 0, base + 30 * MS);
+}
+
+static void test_other(void)
+{
+	trace *t = sample();
+	trace_stats s;
+	char note[200];
+	/* no samples: unknown, not 0 */
+	trace_stats_compute(t, &s);
+	CHECK(s.other_share == -1 && s.steal_share == -1 && s.span_ns == 0);
+	CHECK(s.cpu_other_ns[0] == -1 && s.cpu_other_ns[1] == -1 && s.cpu_idle_ns[0] == -1 && s.cpu_span_ns[0] == 0);
+	CHECK(!trace_stats_other_noticeable(&s));
+	CHECK(trace_stats_other_note(&s, note, sizeof note) == 0 && !note[0]);
+	CHECK(trace_stats_cpu_other(t, 0, 0, 120 * MS) == -1);
+	trace_stats_free(&s);
+	/* a single sample: still unknown */
+	trace_cpu_sample(t, 0, 0, 5 * MS, 0, 5 * MS);
+	trace_stats_compute(t, &s);
+	CHECK(s.other_share == -1 && s.cpu_other_ns[0] == -1);
+	trace_stats_free(&s);
+	trace_free(t);
+
+	t = sample();
+	add_counters(t);
+	trace_stats_compute(t, &s);
+	CHECK(s.wall_ns == 120 * MS && s.span_ns == 240 * MS);
+	CHECK(s.cpu_span_ns[0] == 120 * MS && s.cpu_own_ns[0] == 80 * MS && s.cpu_other_ns[0] == 40 * MS);
+	CHECK(s.cpu_steal_ns[0] == 5 * MS && s.cpu_idle_ns[0] == 10 * MS);
+	CHECK(s.cpu_own_ns[1] == 70 * MS && s.cpu_other_ns[1] == 20 * MS && s.cpu_idle_ns[1] == 30 * MS);
+	CHECK(s.other_ns == 60 * MS && near(s.other_share, 0.25) && near(s.steal_share, 5.0 / 240));
+	CHECK(trace_stats_other_noticeable(&s));
+	CHECK(trace_stats_other_note(&s, note, sizeof note) == 1);
+	CHECK_STR(note, "other programs used 25 % of the CPUs during this run (of which the VM's host took 2 %): "
+		  "times are longer than on a quiet machine");
+	trace_stats_free(&s);
+	/* a window: [60, 120] on cpu0 is 70 busy by the ticks (more than its
+	 * 60 ms), 20 of it the run's (w1): the 40 ms the run left */
+	CHECK(trace_stats_cpu_own(t, 0, 60 * MS, 120 * MS) == 20 * MS);
+	CHECK(trace_stats_cpu_other(t, 0, 60 * MS, 120 * MS) == 40 * MS);
+	CHECK(trace_stats_cpu_other(t, 0, 0, 60 * MS) == 0);   /* 50 busy, 60 own */
+	CHECK(trace_stats_cpu_other(t, 0, 30 * MS, 45 * MS) == 0);   /* 12.5 busy, 15 own: clamped */
+	/* cut at the last sample: 20 ms at 50 busy in 60, none of it the run's */
+	CHECK(llabs(trace_stats_cpu_other(t, 1, 100 * MS, 200 * MS) - 50 * MS / 3) <= 1);
+	CHECK(trace_stats_cpu_other(t, 1, 130 * MS, 200 * MS) == -1);
+	/* ticks that say more than there was: no more than the time the run left */
+	trace_cpu_sample(t, 180 * MS, 1, 1000000 * MS + 250 * MS, 0, 1000000 * MS + 30 * MS);
+	CHECK(trace_stats_cpu_other(t, 1, 120 * MS, 180 * MS) == 60 * MS);
+	CHECK(trace_stats_cpu_other(t, 1, 90 * MS, 180 * MS) == 90 * MS - 10 * MS);   /* w0 ran 90-100 */
+	/* up to 60 ms the counters say less than the run's own time: clamped at 0 */
+	trace_stats_until(t, 60 * MS, &s);
+	CHECK(s.cpu_span_ns[0] == 60 * MS && s.cpu_own_ns[0] == 60 * MS && s.cpu_other_ns[0] == 0);
+	CHECK(s.cpu_own_ns[1] == 40 * MS && s.cpu_other_ns[1] == 0);
+	CHECK(s.other_ns == 0 && near(s.other_share, 0) && near(s.steal_share, 0));
+	CHECK(!trace_stats_other_noticeable(&s) && trace_stats_other_note(&s, note, sizeof note) == 0);
+	trace_stats_free(&s);
+	trace_free(t);
+
+	/* 15 % of a 40 ms run on 2 CPUs is 12 ms: less than the ticks' rounding */
+	t = trace_new("short", 0);
+	trace_set_ncpu(t, 2);
+	trace_cpu_sample(t, 0, 0, 0, 0, 0);
+	trace_cpu_sample(t, 0, 1, 0, 0, 0);
+	trace_cpu_sample(t, 40 * MS, 0, 12 * MS, 0, 28 * MS);
+	trace_cpu_sample(t, 40 * MS, 1, 0, 0, 40 * MS);
+	trace_finish(t, 40 * MS, "finished: exit 0");
+	trace_stats_compute(t, &s);
+	CHECK(near(s.other_share, 0.15) && !trace_stats_other_noticeable(&s));
+	trace_stats_free(&s);
+	trace_free(t);
+}
+
 int main(void)
 {
+	test_other();
 	test_whole();
 	test_until();
 	test_edges();
 	test_print();
+	test_print_other();
 	test_speedup();
 	return CHECK_DONE();
 }
