@@ -309,6 +309,7 @@ static void sample_cpus(run *r, int64_t at)
 	for (int i = 0; i < n; i++) trace_cpu_sample(r->t, at, c[i].cpu, c[i].busy_ns, c[i].steal_ns, c[i].idle_ns);
 }
 
+/* The sampling timer, every SAMPLE_MS while the run is live. */
 static void on_sample(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;

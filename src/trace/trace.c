@@ -408,6 +408,15 @@ int trace_cpu_sampled(const trace *t, int cpu, int64_t *first, int64_t *last)
 	return n >= 2 && *last > *first ? 0 : -1;
 }
 
+/* vb - va rounded, 0 when the counter went back, cut to int64_t (a file
+ * may hold any counter). */
+static int64_t counter_delta(double va, double vb)
+{
+	double d = vb - va + 0.5;
+	if (!(d >= 1)) return 0;
+	return d >= 9.2e18 ? INT64_MAX : (int64_t)d;
+}
+
 int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_t *busy, int64_t *steal,
 			   int64_t *idle)
 {
@@ -421,9 +430,9 @@ int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_
 	if (b > last) b = last;
 	if (b < a) return -1;
 	if (b == a || cpu_value(t, cpu, a, va) < 0 || cpu_value(t, cpu, b, vb) < 0) return 0;
-	if (busy) *busy = vb[0] > va[0] ? (int64_t)(vb[0] - va[0] + 0.5) : 0;
-	if (steal) *steal = vb[1] > va[1] ? (int64_t)(vb[1] - va[1] + 0.5) : 0;
-	if (idle) *idle = vb[2] > va[2] ? (int64_t)(vb[2] - va[2] + 0.5) : 0;
+	if (busy) *busy = counter_delta(va[0], vb[0]);
+	if (steal) *steal = counter_delta(va[1], vb[1]);
+	if (idle) *idle = counter_delta(va[2], vb[2]);
 	return b - a;
 }
 

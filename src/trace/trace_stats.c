@@ -231,6 +231,12 @@ int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b)
 	return other > 0 ? other : 0;
 }
 
+/* a + b for non-negative figures, held at INT64_MAX (a file may say anything). */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 /* Per CPU, what its counters say over [0, until] less the run's own time;
  * the shares over all the CPU time they cover. */
 static void other_programs(const trace *t, trace_stats *s)
@@ -257,9 +263,9 @@ static void other_programs(const trace *t, trace_stats *s)
 			s->cpu_other_ns[c] = span > s->cpu_own_ns[c] ? span - s->cpu_own_ns[c] : 0;
 		s->cpu_steal_ns[c] = steal < s->cpu_other_ns[c] ? steal : s->cpu_other_ns[c];
 		s->cpu_idle_ns[c] = idle;
-		s->span_ns += span;
-		s->other_ns += s->cpu_other_ns[c];
-		s->steal_ns += s->cpu_steal_ns[c];
+		s->span_ns = sat_add(s->span_ns, span);
+		s->other_ns = sat_add(s->other_ns, s->cpu_other_ns[c]);
+		s->steal_ns = sat_add(s->steal_ns, s->cpu_steal_ns[c]);
 	}
 	s->other_share = s->span_ns > 0 ? (double)s->other_ns / (double)s->span_ns : -1;
 	s->steal_share = s->span_ns > 0 ? (double)s->steal_ns / (double)s->span_ns : -1;
