@@ -93,13 +93,15 @@ void menu_help(tui *t)
 	heading(d, "Keys");
 	help_keys(t, d);
 	heading(d, "Reading the timeline");
-	char *s = xasprintf("One lane per CPU: which task ran there when (%s idle or another program). "
+	char *s = xasprintf("One lane per CPU: which task of this run ran there when; %s idle, and %s where "
+			    "other programs kept the CPU busy (from the kernel's own counters, so at a "
+			    "coarser grain: about 50 ms). "
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited; "
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
 			    "Each worker keeps its colour in the lanes and in the output.",
-			    tui_glyph.idle, tui_glyph.run, tui_glyph.wait, tui_glyph.sleep, tui_glyph.blocked,
-			    tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7]);
+			    tui_glyph.idle, strcmp(tui_glyph.run, "#") ? "▒" : "%", tui_glyph.run, tui_glyph.wait,
+			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7]);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);

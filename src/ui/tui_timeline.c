@@ -17,6 +17,7 @@
  * what happened before one instant, tui_now(): the live now, the end, a
  * pause or a replay's clock.
  */
+#include "trace/trace_stats.h"
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
 
@@ -105,11 +106,19 @@ int *timeline_lane_order(const trace *tr)
 	return o;
 }
 
+/* A CPU another program kept busy (no glyph of the table yet). */
+static const char *other_glyph(void)
+{
+	return strcmp(tui_glyph.run, "#") ? "▒" : "%";
+}
+
 /* The glyphs' key, in W columns: the partial block ("ran part of that
- * moment") only where it fits beside the rest (help explains it too). */
+ * moment") and then I/O (rare: the perf capture never tells it from
+ * sleep) only where they fit beside the rest; help explains them all. */
 static void legend(tline *l, int W)
 {
-	for (int part = 1; part >= 0; part--) {
+	for (int fit = 2; fit >= 0; fit--) {
+		int part = fit == 2, io = fit >= 1;
 		tline_clear(l);
 		tline_adds(l, R_WORKER, tui_glyph.run);
 		tline_adds(l, R_DIM, "run ");
@@ -121,11 +130,15 @@ static void legend(tline *l, int W)
 		tline_adds(l, R_DIM, "wait ");
 		tline_adds(l, R_DIM, tui_glyph.sleep);
 		tline_adds(l, R_DIM, "sleep ");
-		tline_adds(l, R_ERR, tui_glyph.blocked);
-		tline_adds(l, R_DIM, "I/O ");
+		if (io) {
+			tline_adds(l, R_ERR, tui_glyph.blocked);
+			tline_adds(l, R_DIM, "I/O ");
+		}
 		tline_adds(l, R_IDLE, tui_glyph.idle);
-		tline_adds(l, R_DIM, "idle/other");
-		if (tline_width(l) <= W) return;
+		tline_adds(l, R_DIM, "idle ");
+		tline_adds(l, R_HINT, other_glyph());
+		tline_adds(l, R_DIM, "other");
+		if (tline_width(l) <= W || !fit) return;
 	}
 }
 
@@ -354,6 +367,45 @@ static void cpu_scan_task(const tl_view *v, int i, const int *lane_of, int nc, i
 	}
 }
 
+/* How much of the time this run left free on CPU cpu, within the span
+ * of its counters' samples around instant at, other programs took (0..1),
+ * or -1 when the counters do not say. The run's own time is taken out of
+ * the span first, so its own work is never shown as someone else's. */
+static double other_density(const trace *tr, int cpu, int64_t at, int64_t *from, int64_t *to)
+{
+	int64_t a = -1, b = -1;
+	for (size_t i = 0, n = trace_ncpu_samples(tr); i < n; i++) {   /* the samples around at */
+		const trace_cpusample *s = trace_cpu_sample_at(tr, i);
+		if (s->cpu != cpu) continue;
+		if (s->t <= at) a = s->t;
+		else { b = s->t; break; }
+	}
+	*from = a;
+	*to = b;
+	if (a < 0 || b <= a) return -1;
+	int64_t other = trace_stats_cpu_other(tr, cpu, a, b), own = trace_stats_cpu_own(tr, cpu, a, b);
+	int64_t free_ns = b - a - own;
+	return other < 0 ? -1 : free_ns <= 0 ? 0 : (double)other / (double)free_ns;
+}
+
+/* Marks with OTHER_LVL the cells of the CPU lanes where this run did not
+ * run and other programs took at least half of the CPU. */
+#define OTHER_LVL 255
+static void mark_other(const tl_view *v, const int *cpus, int nc, cpu_cols *cc)
+{
+	for (int l = 0; l < nc; l++) {
+		int64_t from = -1, to = -1;
+		double dens = -1;
+		for (int c = 0; c < v->lw; c++) {
+			size_t k = (size_t)l * (size_t)v->lw + (size_t)c;
+			int64_t mid = v->v0 + (int64_t)((c + 0.5) * v->scale);
+			if (cc->task[k] >= 0 || mid >= v->now) continue;
+			if (mid < from || mid >= to) dens = other_density(v->tr, cpus[l], mid, &from, &to);   /* a new span */
+			if (dens >= 0.5) cc->lvl[k] = OTHER_LVL;
+		}
+	}
+}
+
 static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 {
 	size_t cells = (size_t)(nc ? nc : 1) * (size_t)v->lw;
@@ -374,6 +426,7 @@ static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 	free(best);
 	free(tot);
 	free(tmp);
+	mark_other(v, cpus, nc, &cc);
 	return cc;
 }
 
@@ -387,10 +440,12 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 	for (int c = 0; c < lw;) {
 		int task = task_of[c], e = c, full = 1;
 		while (e < lw && task_of[e] == task) { if (lvl[e] < 5) full = 0; e++; }
-		if (task < 0) {   /* idle, as far as the capture has looked */
-			for (; c < e; c++)
-				tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)),
-					 v->v0 + c * v->scale < v->known ? tui_glyph.level[0] : " ");
+		if (task < 0) {   /* other programs, or idle, as far as the capture has looked */
+			for (; c < e; c++) {
+				if (lvl[c] == OTHER_LVL) tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_HINT)), other_glyph());
+				else tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)),
+					      v->v0 + c * v->scale < v->known ? tui_glyph.level[0] : " ");
+			}
 			continue;
 		}
 		const trace_task *k = trace_task_at(v->tr, task);
@@ -447,7 +502,14 @@ static const char *cpu_status(const tl_view *v, int cpu, char *buf, size_t cap, 
 	buf[0] = '\0';
 	if (v->at < 0) return buf;
 	*role = R_DIM;
-	snprintf(buf, cap, "idle");
+	int64_t from, to;
+	double dens = other_density(v->tr, cpu, v->at, &from, &to);
+	if (dens >= 0.5) {   /* as its cell is drawn: at least half the free time */
+		snprintf(buf, cap, "others");
+		*role = R_HINT;
+	} else {
+		snprintf(buf, cap, "idle");
+	}
 	for (int i = 0; i < trace_ntasks(v->tr); i++) {
 		int c;
 		if (trace_state_at(v->tr, i, v->at, &c) == TS_RUNNING && c == cpu) {

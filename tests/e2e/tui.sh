@@ -179,7 +179,7 @@ for w in w0 w1 w2; do
 	st=$(lane_status $w)
 	[[ $st =~ ^(cpu[0-9]+|wait|sleep|I/O|-)$ ]] || fail "at 1ms, $w's status should be its state then, not \"$st\""
 done
-tl_rows | grep -aE "^CPU0 " | grep -aqE "(idle|w[0-2]|parlab…?)$" || fail "at 1ms, CPU0's status should name its task or idle"
+tl_rows | grep -aE "^CPU0 " | grep -aqE "(idle|others|w[0-2]|parlab…?)$" || fail "at 1ms, CPU0's status should name its task, others or idle"
 key S-Right   # the cursor moves a column
 wait_gone "at 1.00ms"
 type_line "at off"
