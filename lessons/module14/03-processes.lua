@@ -128,8 +128,14 @@ Type next, then predict how many of them will be running at the same moment.
     q = "Five workers each need 50 ms of CPU time. At most how many of them will be running at the same moment on this machine?",
     predict = "Five workers, 50 ms of work each",
     observe = function(run)
-      return run.max_running, ("at most %d of the %d workers ran at once, on %d CPUs"):format(
+      local seen = ("at most %d of the %d workers ran at once, on %d CPUs"):format(
         run.max_running, run.nworkers, run.ncpu)
+      if run.others_noticeable and run.max_running < math.min(run.ncpu, run.nworkers) then
+        -- other programs held CPUs: fewer of yours could run, so this run cannot judge the question
+        return nil, ("%s; not judged: other programs used %.0f %% of the CPUs during this run, run it again when the machine is quieter")
+          :format(seen, run.other_share * 100)
+      end
+      return run.max_running, seen
     end,
     explain = [[
 A CPU runs one task at a time, so at most ${ncpu} workers (one per CPU) can be running at any instant on this machine; the others are ready but wait, shown as ░. If another program was busy too, fewer of yours ran at once. More workers than CPUs means taking turns, not more at once.

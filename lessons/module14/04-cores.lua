@@ -107,6 +107,11 @@ Other programs on this machine share the CPUs too: the note after each run quote
     observe = function(run, _, runs)
       local one = runs["1 busy worker"]
       if not one or one.wall_ms <= 0 then return nil, "run \"1 busy worker\" too, to compare" end
+      if run.others_noticeable or one.others_noticeable then
+        local share = math.max(run.other_share or 0, one.other_share or 0)
+        return nil, ("not judged: other programs used up to %.0f %% of the CPUs during these runs; run both again when the machine is quieter")
+          :format(share * 100)
+      end
       local r = run.wall_ms / one.wall_ms
       local note = ("4 workers took %.0f ms, %.1fx the %.0f ms of one, on %d CPUs"):format(
         run.wall_ms, r, one.wall_ms, run.ncpu)

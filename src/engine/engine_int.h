@@ -34,6 +34,8 @@ struct sstate {
 	                             text steps: what body(runs) said, as of run_gen text_gen */
 	int text_gen;
 	int64_t wall, work;       /* run steps: the last run's wall and CPU time, 0 never run */
+	double other;             /* run steps: other programs' share of the CPUs then, -1 unknown */
+	int other_noticeable;     /* ... and it was noticeable (trace_stats_other_noticeable) */
 };
 
 struct engine {

@@ -7,6 +7,7 @@
  * predictions on it are judged (engine_predict.c).
  */
 #include "engine/engine_int.h"
+#include "trace/trace_stats.h"
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
 #include "util/xmalloc.h"
@@ -144,18 +145,35 @@ static void compare(engine *e, const step *s, trace *t)
 {
 	struct sstate *x = eng_sst(e, s);
 	figures_of(t, &x->wall, &x->work);
+	trace_stats st;
+	trace_stats_compute(t, &st);
+	x->other = st.other_share;
+	x->other_noticeable = trace_stats_other_noticeable(&st);
+	trace_stats_free(&st);
 	int64_t wall = x->wall, work = x->work;
 	if (!s->baseline || e->run_failed || e->run_skipped) return;
 	const step *base = find_run(engine_lesson(e), s->baseline);
 	const struct sstate *b = base ? eng_sst(e, base) : NULL;
-	char msg[256], w1[24], w2[24];
+	char msg[512], w1[24], w2[24];
 	if (!b || b->wall <= 0 || b->work <= 0 || wall <= 0) {
 		snprintf(msg, sizeof msg, "run \"%s\" too, to compare this run with it", s->baseline);
 	} else {
 		double time_ratio = (double)wall / (double)b->wall, work_ratio = (double)work / (double)b->work;
-		snprintf(msg, sizeof msg, "vs \"%s\": %.2fx the CPU work in %.2fx the wall time (%s vs %s): speedup %.2fx",
-			 s->baseline, work_ratio, time_ratio, trace_fmt_ns(w1, sizeof w1, wall),
-			 trace_fmt_ns(w2, sizeof w2, b->wall), work_ratio / time_ratio);
+		double speedup = work_ratio / time_ratio;
+		int n = snprintf(msg, sizeof msg, "vs \"%s\": %.2fx the CPU work in %.2fx the wall time (%s vs %s): ",
+				 s->baseline, work_ratio, time_ratio, trace_fmt_ns(w1, sizeof w1, wall),
+				 trace_fmt_ns(w2, sizeof w2, b->wall));
+		size_t o = n > 0 && (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+		double busiest = x->other > b->other ? x->other : b->other;
+		if (speedup > trace_ncpu(t) * 1.05)   /* more than the CPUs can give: the baseline was slowed */
+			snprintf(msg + o, sizeof msg - o, "speedup not shown: %.2fx on %d CPUs cannot be; \"%s\" was slowed "
+				 "by other programs, run it again when the machine is quieter", speedup, trace_ncpu(t),
+				 s->baseline);
+		else if (x->other_noticeable || b->other_noticeable)
+			snprintf(msg + o, sizeof msg - o, "speedup %.2fx (other programs used up to %.0f %% of the CPUs "
+				 "during these runs: not what a quiet machine gives)", speedup, busiest * 100);
+		else
+			snprintf(msg + o, sizeof msg - o, "speedup %.2fx", speedup);
 	}
 	trace_line_add(t, -1, trace_end(t), 0, msg, strlen(msg));
 }
