@@ -31,7 +31,7 @@ Before you run it, commit to a guess: the next question asks you to predict, and
       return run.first, "the lines arrived in the order " .. order_of(run)
     end,
     explain = [[
-The worker that got a CPU first printed first. Worker 0 is started first, so it often wins; but starting a process is only a request to the kernel, and a worker started a moment later can be given a CPU sooner. In the timeline, find the moment each worker's lane first turns to █.
+The first line came from the worker that reached its print first: look at the time stamps in the output. Worker 0 is started first, so it often wins; but starting a process is only a request to the kernel, and a worker started a moment later can be given a CPU sooner, or run sooner once it has one. In the timeline, compare when each worker's lane first turns to █ with the time stamp of its line.
 ]],
     hints = { "Type a worker number, 0 to 4. The run after this question decides." },
   },
