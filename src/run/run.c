@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PREPARE_LIMIT_MS 120000   /* preparing a run: files, a CSV, finding a Python */
 #define LINE_MAX_BYTES 4096       /* longer lines are split */
 #define RUN_MAX_LINES  200000     /* then lines are counted, not kept */
 #define READ_CHUNK     65536      /* per callback: keeps the loop fair */
@@ -317,6 +318,8 @@ static void on_sample(loop *l, long id, void *arg)
 	sample_cpus(r, trace_rel(r->t, loop_now_ns()));
 }
 
+static void on_timeout(loop *l, long id, void *arg);
+
 /* The runner has prepared: the run starts now. Arm capture, then let the
  * runner create the workers. */
 static void start_workers(run *r)
@@ -324,6 +327,8 @@ static void start_workers(run *r)
 	if (r->go < 0) return;
 	trace *t = r->t;
 	trace_restart(t, loop_now_ns());
+	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);   /* preparing is over */
+	r->timeout_timer = r->spec.timeout_ms > 0 ? loop_timer_add(r->l, r->spec.timeout_ms, 0, on_timeout, r) : 0;
 	sample_cpus(r, 0);
 	r->sample_timer = loop_timer_add(r->l, SAMPLE_MS, 1, on_sample, r);
 	r->cap = capture_open(t, r->l, r->spec.capture);
@@ -482,7 +487,20 @@ static void finish_if_done(run *r)
 	if (!r->grace_timer) r->grace_timer = loop_timer_add(r->l, GRACE_MS, 0, on_grace, r);
 }
 
-/* The run's time limit. */
+/* Preparing (finding a Python, copying files, making a CSV) has a limit
+ * of its own: the run's timeout counts from its workers' start. */
+static void on_prepare_timeout(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	run *r = arg;
+	r->timeout_timer = 0;
+	char why[80];
+	snprintf(why, sizeof why, "timed out while preparing, after %d s", PREPARE_LIMIT_MS / 1000);
+	r->timed_out = !r->killed;
+	run_stop(r, why);
+}
+
+/* The run's time limit, from its workers' start. */
 static void on_timeout(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;
@@ -613,8 +631,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	r->go = fds[5];
 	free(fds);
 	trace_set_backend(t, "starting (preparing the run)");
-	if (spec->timeout_ms > 0)
-		r->timeout_timer = loop_timer_add(l, spec->timeout_ms, 0, on_timeout, r);
+	r->timeout_timer = loop_timer_add(l, PREPARE_LIMIT_MS, 0, on_prepare_timeout, r);
 	return r;
 }
 
