@@ -476,8 +476,13 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 	int64_t at = v->at >= 0 ? v->at : v->now;
 	int r = R_DIM, cpu = -1;
 	buf[0] = '\0';
+	trace_end_kind end = trace_outcome_kind(v->tr);
+	int stopped = end == TRACE_TIMED_OUT || end == TRACE_STOPPED || end == TRACE_CRASHED;
 	if (k->died >= 0 && k->died <= at) {
-		if (k->exit_status >= 0) {
+		if (stopped && (k->exit_status < 0 || (WIFSIGNALED(k->exit_status) && WTERMSIG(k->exit_status) == SIGKILL))) {
+			snprintf(buf, cap, "killed");   /* by parlab, when it stopped the run */
+			r = R_ERR;
+		} else if (k->exit_status >= 0) {
 			status_str(buf, cap, k->exit_status);
 			if (!WIFEXITED(k->exit_status) || WEXITSTATUS(k->exit_status)) r = R_ERR;
 		} else snprintf(buf, cap, "done");

@@ -222,7 +222,7 @@ wait_for "the run has ended since"
 header | grep -qF "|| paused" || fail "the header should still say paused after the run ended"
 type_line "resume"
 wait_gone "|| paused"
-wait_for "SIGKILL"   # the outcome, at the end of the output
+wait_for "killed"    # the lanes of the run it stopped
 echo "ok - pause freezes timeline and output while the run goes on; resume, F12; a pause outlives the run"
 
 # ---- 4. the course menu: done, here, score; Up/Down and Enter ---------------------------

@@ -232,7 +232,7 @@ wait_for "live"
 key C-c
 wait_for "stopped by you" 15
 wait_gone "stop: end the run"
-expect "SIGKILL"
+expect "killed"    # the lanes: killed when parlab stopped the run
 key C-c
 check_exit 130 "Ctrl-C stops the run, then quits"
 
