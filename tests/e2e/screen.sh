@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The screen at 80x24 with tests/e2e/wrap.lua: the output pane scrolls back
+# to its first line when lines wrap (Home), PgUp/PgDn move by a page of
+# wrapped rows and reach every line.
+#
+#   tests/e2e/screen.sh BUILD/parlab
+set -euo pipefail
+BIN=${1:?usage: screen.sh PATH/TO/parlab}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/screen-e2e.XXXXXX")
+cp "$HERE/wrap.lua" "$WORK/"
+SOCK=parlab-screen-$$
+T=(tmux -L "$SOCK" -f /dev/null)
+PANE=screen
+# shellcheck source=lib/tmux.bash
+. "$HERE/lib/tmux.bash"
+cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# The row numbers of the output lines on the screen ("row07" -> 7).
+rows_seen() { cap | grep -o 'row[0-9][0-9]' | sed 's/row0*//' | sort -n | uniq; }
+
+# ---- the output pane: Home, PgUp, PgDn over wrapped lines -------------------
+start_parlab "$WORK/wrap.lua"
+type_line next
+wait_for "Type run"
+type_line run
+wait_for "33 lines" 20
+cap | grep -qF row33 || fail "the last line is not shown after the run"
+key Tab; key Tab   # lesson -> timeline -> output
+wait_for "Tab focus: output"
+key Home
+wait_for "row01"
+seen=$(rows_seen)
+[ "$(head -1 <<<"$seen")" = 1 ] || fail "Home does not reach the first output line (first seen: $(head -1 <<<"$seen"))"
+echo "ok - Home reaches the first output line"
+
+# PgDn from the top, page by page, shows every line, each page new rows,
+# and ends at the last line.
+all=$seen
+prev_last=$(tail -1 <<<"$seen")
+for _ in $(seq 1 12); do
+	key NPage
+	sleep 0.3
+	seen=$(rows_seen)
+	all=$(printf '%s\n%s\n' "$all" "$seen" | sort -n | uniq)
+	last=$(tail -1 <<<"$seen")
+	[ "$last" = 33 ] && break
+	[ "$last" -gt "$prev_last" ] || fail "PgDn did not move the output (last line $last)"
+	prev_last=$last
+done
+[ "$(wc -l <<<"$all")" = 33 ] || fail "paging down skipped output lines: saw $(tr '\n' ' ' <<<"$all")"
+echo "ok - PgDn pages through every wrapped line"
+
+# PgUp from the end moves by a page: the next page up shares at most one
+# line with the one before and the lines below the page are gone.
+key End
+sleep 0.3
+key PPage
+sleep 0.3
+up1=$(rows_seen)
+[ "$(tail -1 <<<"$up1")" -lt 33 ] || fail "PgUp did not move the output"
+[ "$(tail -1 <<<"$up1")" -ge 25 ] || fail "PgUp moved more than a page (last line $(tail -1 <<<"$up1"))"
+for _ in $(seq 1 12); do key PPage; sleep 0.2; done
+[ "$(rows_seen | head -1)" = 1 ] || fail "PgUp does not reach the first output line"
+echo "ok - PgUp moves by a page and reaches the first line"
+type_line quit
+wait_for "PARLAB-EXITED 0"
