@@ -67,5 +67,25 @@ up1=$(rows_seen)
 for _ in $(seq 1 12); do key PPage; sleep 0.2; done
 [ "$(rows_seen | head -1)" = 1 ] || fail "PgUp does not reach the first output line"
 echo "ok - PgUp moves by a page and reaches the first line"
+
+# ---- a long status message wraps: the saved file's whole path -------------
+dir="$WORK/a-folder-with-a-long-name-to-push-the-file-name-past-the-edge"
+mkdir -p "$dir"
+file="$dir/the-end-of-the-name-that-replay-needs.trace"
+type_line "save $file"
+wait_for "Saved:"
+# The message's rows, above the prompt, joined: the whole path is there
+# (spaces aside: the path breaks at the edge).
+msg=$(cap | grep -v '^parlab>' | tail -8 | tr -d ' \n')
+want=$(tr -d ' ' <<<"Saved: $file (parlab replay FILE plays it back)")
+[[ "$msg" == *"$want"* ]] || fail "the status message is cut: read \"$msg\""
+[ -f "$file" ] || fail "save wrote no $file"
+key Escape
+wait_gone "Saved:"
+sleep 0.3
+# The rows the message covered (above the status line) show the panes again.
+[ "$(cap | tail -5 | head -3 | grep -cF "│")" = 3 ] || fail "the panes under the message did not come back"
+echo "ok - a long status message wraps and reads whole"
+
 type_line quit
 wait_for "PARLAB-EXITED 0"
