@@ -277,12 +277,17 @@ static void paused_status(tui *t, WINDOW *w, int W)
  * (and giving them back: they are repainted from their windows). */
 static WINDOW *status_rows(tui *t, int h)
 {
-	if (getmaxy(t->status) == h) return t->status;
+	int old = getmaxy(t->status);
+	if (old == h) return t->status;
 	delwin(t->status);
 	t->status = mkwin(h, t->cols, t->rows - 1 - h, 0);
-	WINDOW *under[] = { t->lesson, t->sep, t->out };
-	for (size_t i = 0; i < sizeof under / sizeof *under; i++)
-		if (under[i]) { touchwin(under[i]); wnoutrefresh(under[i]); }
+	if (old > h) {   /* stdscr holds the gaps between the panes */
+		touchline(stdscr, t->rows - 1 - old, old - h);
+		wnoutrefresh(stdscr);
+		WINDOW *under[] = { t->lesson, t->sep, t->out };
+		for (size_t i = 0; i < sizeof under / sizeof *under; i++)
+			if (under[i]) { touchwin(under[i]); wnoutrefresh(under[i]); }
+	}
 	return t->status;
 }
 

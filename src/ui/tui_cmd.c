@@ -45,11 +45,27 @@ void cmd_pause(tui *t, int on)
 	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
 }
 
-/* Closes help, the menu or the stats panel: back to the lesson. */
+/* Closes help, the menu or the stats panel: back to the lesson, scrolled
+ * as it was when the page opened. */
 void cmd_close(tui *t)
 {
+	if (!t->overlay) return;
 	t->overlay = OV_NONE;
-	t->lesson_follow = !t->replay;
+	t->lesson_top = t->under_top;
+	t->lesson_follow = t->under_follow;
+	t->dirty |= D_LESSON | D_STATUS;
+}
+
+/* Opens a page over the lesson pane, from its top; the lesson's scroll is
+ * kept for cmd_close. */
+void cmd_overlay(tui *t, int ov)
+{
+	if (!t->overlay) {
+		t->under_top = t->lesson_top;
+		t->under_follow = t->lesson_follow;
+	}
+	t->overlay = ov;
+	t->lesson_top = 0;
 	t->dirty |= D_LESSON | D_STATUS;
 }
 
@@ -57,8 +73,7 @@ void cmd_close(tui *t)
 void cmd_help(tui *t)
 {
 	menu_help(t);
-	t->overlay = OV_HELP;
-	t->lesson_top = 0;
+	cmd_overlay(t, OV_HELP);
 	cmd_focus(t, F_LESSON);   /* PgUp/PgDn should move the page */
 }
 
@@ -152,9 +167,7 @@ static void do_lessons(tui *t, const char *arg)
 		return;
 	}
 	menu_list(t);
-	t->overlay = OV_LESSONS;
-	t->lesson_top = 0;
-	t->dirty |= D_LESSON;
+	cmd_overlay(t, OV_LESSONS);
 }
 
 /* Enter in the course menu opens the lesson chosen. */
@@ -277,8 +290,7 @@ static void do_stats(tui *t, const char *arg)
 	(void)arg;
 	if (t->replay) { tui_msg(t, R_DIM, "The statistics are on the left, up to the replay's clock."); return; }
 	if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return; }
-	t->overlay = OV_STATS;
-	t->lesson_top = 0;
+	cmd_overlay(t, OV_STATS);
 	cmd_focus(t, F_LESSON);
 	t->dirty |= D_TL | D_LESSON;   /* the panel is built with the timeline */
 }

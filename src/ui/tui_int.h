@@ -165,6 +165,7 @@ typedef struct tui {
 	int overlay;
 	tdoc ov;
 	int lesson_top, lesson_follow;
+	int under_top, under_follow;   /* the lesson's scroll while a page covers it */
 	int last_li, last_si;
 	int menu_sel;         /* the course menu's selected lesson */
 	int menu_show;        /* scroll the menu so the selection shows */
@@ -276,6 +277,7 @@ const char *cmd_complete(const tui *t, const char *text, size_t *state);
 void cmd_focus(tui *t, int pane);          /* F_LESSON .. F_OUTPUT, cycled */
 void cmd_pause(tui *t, int on);            /* the live picture, or the replay clock */
 void cmd_close(tui *t);                    /* closes the page over the lesson pane */
+void cmd_overlay(tui *t, int ov);          /* opens a page (OV_…) over the lesson pane */
 void cmd_help(tui *t);                     /* opens the help page */
 
 /* tui_input.c: readline and the keys */

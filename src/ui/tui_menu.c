@@ -263,9 +263,7 @@ void menu_open(tui *t)
 {
 	int li = t->menu_sel;
 	if (li == engine_lesson_index(t->e)) {   /* here already: just back to it */
-		t->overlay = OV_NONE;
-		t->lesson_follow = 1;
-		t->dirty |= D_LESSON | D_STATUS;
+		cmd_close(t);
 		return;
 	}
 	int rc = engine_goto(t->e, li, 0);

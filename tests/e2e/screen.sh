@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The screen at 80x24 with tests/e2e/wrap.lua: the output pane scrolls back
+# The screen at 80x24 with tests/e2e/wrap.lua: closing help or stats
+# leaves the lesson pane scrolled as it was; the output pane scrolls back
 # to its first line when lines wrap (Home), PgUp/PgDn move by a page of
 # wrapped rows and reach every line.
 #
@@ -23,8 +24,20 @@ trap cleanup EXIT
 # The row numbers of the output lines on the screen ("row07" -> 7).
 rows_seen() { cap | grep -o 'row[0-9][0-9]' | sed 's/row0*//' | sort -n | uniq; }
 
-# ---- the output pane: Home, PgUp, PgDn over wrapped lines -------------------
+# ---- the lesson pane keeps its place under help and stats -------------------
 start_parlab "$WORK/wrap.lua"
+expect "A run of one worker"
+key NPage
+wait_gone "A run of one worker"
+expect "Line O of a long step: the end."
+type_line help
+wait_for "Esc: back to the lesson"
+key Escape
+wait_for "Line O of a long step: the end."
+expect_not "A run of one worker"
+echo "ok - closing help: the lesson pane as it was"
+
+# ---- the output pane: Home, PgUp, PgDn over wrapped lines -------------------
 type_line next
 wait_for "Type run"
 type_line run
@@ -68,10 +81,21 @@ for _ in $(seq 1 12); do key PPage; sleep 0.2; done
 [ "$(rows_seen | head -1)" = 1 ] || fail "PgUp does not reach the first output line"
 echo "ok - PgUp moves by a page and reaches the first line"
 
+type_line "focus lesson"
+key Home
+wait_for "A run of one worker"
+type_line stats
+wait_gone "A run of one worker"
+key Escape
+wait_for "A run of one worker"
+echo "ok - closing stats: the lesson pane as it was"
+
 # ---- a long status message wraps: the saved file's whole path -------------
 dir="$WORK/a-folder-with-a-long-name-to-push-the-file-name-past-the-edge"
 mkdir -p "$dir"
 file="$dir/the-end-of-the-name-that-replay-needs.trace"
+sleep 0.3
+under=$(cap | sed -n 18,22p)   # the rows above the status line
 type_line "save $file"
 wait_for "Saved:"
 # The message's rows, above the prompt, joined: the whole path is there
@@ -83,8 +107,8 @@ want=$(tr -d ' ' <<<"Saved: $file (parlab replay FILE plays it back)")
 key Escape
 wait_gone "Saved:"
 sleep 0.3
-# The rows the message covered (above the status line) show the panes again.
-[ "$(cap | tail -5 | head -3 | grep -cF "│")" = 3 ] || fail "the panes under the message did not come back"
+# The rows the message covered show the panes again, as they were.
+[ "$(cap | sed -n 18,22p)" = "$under" ] || fail "the panes under the message did not come back as they were"
 echo "ok - a long status message wraps and reads whole"
 
 type_line quit
