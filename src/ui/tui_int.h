@@ -64,6 +64,12 @@ typedef struct {
 } tui_glyphs;
 extern tui_glyphs tui_glyph;
 void tui_glyphs_init(int utf8);
+/* Outside UTF-8 (tui_glyphs_init(0)): n bytes of s with every non-ASCII
+ * character as its ASCII stand-in (tui_stand_in), in a new string of
+ * *outn bytes (never more than n); NULL when s can stay as it is. */
+char *tui_ascii(const char *s, size_t n, size_t *outn);
+/* The ASCII stand-in of a code point: "." for U+00B7, "?" when none. */
+const char *tui_stand_in(unsigned cp);
 
 /* ---- width-aware text: measured with utf8_width/utf8_fit (util/utf8.h) -- */
 

@@ -109,7 +109,9 @@ void menu_help(tui *t)
 /* "here · 5/7 seen · score 1/2" */
 static void entry_details(tui *t, int li, const lesson_status *st, char *buf, size_t cap)
 {
-	int n = snprintf(buf, cap, "%s%d/%d seen", li == engine_lesson_index(t->e) ? "here · " : "", st->seen, st->nsteps);
+	int here = li == engine_lesson_index(t->e);
+	int n = snprintf(buf, cap, "%s%s%s%d/%d seen", here ? "here " : "", here ? tui_glyph.dot : "", here ? " " : "",
+			 st->seen, st->nsteps);
 	size_t o = n > 0 && (size_t)n < cap ? (size_t)n : 0;
 	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", tui_glyph.dot, st->right, st->asked);
 	else if (st->questions)

@@ -113,3 +113,32 @@ echo "ok - a long status message wraps and reads whole"
 
 type_line quit
 wait_for "PARLAB-EXITED 0"
+
+# ---- LANG=C: every glyph in ASCII, one per meaning; stand-ins in the text ----
+"${T[@]}" kill-server >/dev/null 2>&1 || true
+sleep 0.2
+cat >"$WORK/run-c.sh" <<EOS
+env PARLAB_STATE=off TMPDIR="$WORK" LANG=C LC_ALL=C "$BIN" "$WORK/wrap.lua"
+echo "PARLAB-EXITED \$?"
+exec sleep 3600
+EOS
+"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run-c.sh"
+wait_for "parlab>" 15
+wait_for "Glyphs: # run"
+flat=$(cap | sed 's/|.*//' | tr '\n' ' ' | tr -s ' ')   # the lesson pane, rows joined
+[[ "$flat" == *"Glyphs: # run, : wait, . sleep, + right, x times, -> to, ? idea."* ]] ||
+	fail "no ASCII stand-ins in the lesson text: $flat"
+cap | grep -q '??' && fail "a character shows as ?? under LANG=C"
+type_line next
+type_line run
+wait_for "33 lines" 20
+expect "#run :wait .sleep xI/O -idle/other"   # the legend: the lanes' own glyphs
+expect "+ finished"                            # right: +, not the wait glyph
+cap | grep -q '[^ -~]' && fail "a byte beyond ASCII on the screen under LANG=C"
+type_line lessons
+wait_for "here / "
+echo "ok - LANG=C: ASCII glyphs, distinct per meaning, stand-ins in the text"
+key Escape
+wait_gone "here / "
+type_line quit
+wait_for "PARLAB-EXITED 0"

@@ -1,9 +1,11 @@
 -- For tests/e2e/screen.sh: a run whose 33 output lines wrap at 80x24, a
--- long step to scroll, and a question with a hint.
+-- long step to scroll, and characters beyond ASCII (for LANG=C).
 return lesson {
   title = "Long lines",
   text [[
 A run of one worker that prints 33 long lines.
+
+Glyphs: █ run, ░ wait, · sleep, ✓ right, × times, → to, 💡 idea.
 
 Line A of a long step.
 
