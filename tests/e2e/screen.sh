@@ -20,6 +20,8 @@ PANE=screen
 . "$HERE/lib/tmux.bash"
 cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+export XDG_DATA_HOME="$WORK/data"   # save's folder, made by save
+mkdir "$WORK/cwd" && cd "$WORK/cwd"  # parlab's current folder: save leaves it empty
 
 # The row numbers of the output lines on the screen ("row07" -> 7).
 rows_seen() { cap | grep -o 'row[0-9][0-9]' | sed 's/row0*//' | sort -n | uniq; }
@@ -110,6 +112,20 @@ sleep 0.3
 # The rows the message covered show the panes again, as they were.
 [ "$(cap | sed -n 18,22p)" = "$under" ] || fail "the panes under the message did not come back as they were"
 echo "ok - a long status message wraps and reads whole"
+
+# save with no file: into the data folder ($XDG_DATA_HOME/parlab/traces,
+# made as needed), the full path said; nothing in the current folder.
+type_line save
+wait_for "Saved:"
+saved=$(ls "$XDG_DATA_HOME"/parlab/traces/parlab-many-lines-*.trace 2>/dev/null || true)
+[ -n "$saved" ] && [ "$(wc -l <<<"$saved")" = 1 ] || fail "save wrote no trace into \$XDG_DATA_HOME/parlab/traces"
+head -1 "$saved" | grep -q "^parlab-trace " || fail "the saved file is not a trace"
+msg=$(cap | grep -v '^parlab>' | tail -8 | tr -d ' \n')
+[[ "$msg" == *"Saved:$saved(parlabreplayFILEplaysitback)"* ]] || fail "the message does not give the whole path $saved: $msg"
+[ -z "$(ls -A "$WORK/cwd")" ] || fail "save wrote into the current folder: $(ls -A "$WORK/cwd")"
+key Escape
+wait_gone "Saved:"
+echo "ok - save: into the data folder, the whole path said"
 
 type_line quit
 wait_for "PARLAB-EXITED 0"
