@@ -190,6 +190,24 @@ static int cmd_replay(int argc, char **argv)
 	return rc;
 }
 
+/* Whether the progress store knows course; if not, says so with the
+ * ones it knows. */
+static int known_course(progress *p, const char *course)
+{
+	int n, found = 0;
+	char **v = progress_courses(p, &n);
+	for (int i = 0; i < n; i++) found |= !strcmp(v[i], course);
+	if (!found) {
+		fprintf(stderr, "parlab progress: no progress kept for a course named '%s'; ", course);
+		if (!n) fputs("none is kept yet\n", stderr);
+		else fputs(n == 1 ? "the one kept is:" : "the ones kept are:", stderr);
+		for (int i = 0; i < n; i++) fprintf(stderr, " %s%s", v[i], i + 1 < n ? "," : "\n");
+	}
+	for (int i = 0; i < n; i++) free(v[i]);
+	free(v);
+	return found;
+}
+
 static int cmd_progress(const char *state, int argc, char **argv)
 {
 	static const char use[] =
@@ -218,7 +236,9 @@ static int cmd_progress(const char *state, int argc, char **argv)
 	if (!p) return 1;
 	int rc = 0;
 	char *err = NULL;
-	if (reset) {
+	if (reset && course && !known_course(p, course)) {
+		rc = 1;
+	} else if (reset) {
 		int n = progress_reset(p, course);
 		if (n < 0) rc = 1;
 		else if (course) printf("%s: progress forgotten (%d records)\n", course, n);
