@@ -32,7 +32,8 @@ static void usage(FILE *f)
 	      "       parlab progress [--reset [COURSE] | --export FILE | --import FILE]\n"
 	      "                                        your progress per course and lesson\n"
 	      "\n"
-	      "PATH is a course folder or a single lesson file. FILE is a trace saved with\n"
+	      "PATH is a course folder or a single lesson file: parlab PATH opens another\n"
+	      "course (parlab list names the bundled ones). FILE is a trace saved with\n"
 	      "--save-trace or the TUI's save command (format: docs/trace-format.md).\n"
 	      "\n"
 	      "Options:\n"
@@ -167,7 +168,8 @@ static int cmd_export(int argc, char **argv)
 
 static int cmd_replay(int argc, char **argv)
 {
-	static const char use[] = "Usage: parlab replay FILE [--speed X]   (X from 0.01 to 1000; 2 is twice as fast)\n";
+	static const char use[] = "Usage: parlab replay FILE [--speed X]\n"
+				  "  X from 0.01 to 1000; 2 is twice as fast\n";
 	const char *file, *sp;
 	int done, rc = sub_args("replay", "--speed", argc, argv, &file, &sp, &done);
 	if (done) { fputs(use, stdout); return 0; }
@@ -211,10 +213,14 @@ static int known_course(progress *p, const char *course)
 static int cmd_progress(const char *state, int argc, char **argv)
 {
 	static const char use[] =
-		"Usage: parlab [--state DIR] progress                 the report per course and lesson\n"
-		"       parlab [--state DIR] progress --reset [COURSE]  forget one course (or all)\n"
-		"       parlab [--state DIR] progress --export FILE     .json or .csv by the name\n"
-		"       parlab [--state DIR] progress --import FILE     merge an export (twice: no change)\n";
+		"Usage: parlab [--state DIR] progress\n"
+		"                          the report per course and lesson\n"
+		"       parlab [--state DIR] progress --reset [COURSE]\n"
+		"                          forget one course (or all)\n"
+		"       parlab [--state DIR] progress --export FILE\n"
+		"                          .json or .csv by the name\n"
+		"       parlab [--state DIR] progress --import FILE\n"
+		"                          merge an export (twice: no change)\n";
 	const char *exp = NULL, *imp = NULL, *course = NULL;
 	int reset = 0;
 	for (int i = 0; i < argc; i++) {

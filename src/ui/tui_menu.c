@@ -88,6 +88,10 @@ void menu_help(tui *t)
 	d->tag = -1;
 	tline_adds(doc_line(d), R_HEAD, "Commands");
 	help_commands(t, d, CMD_MAIN);
+	heading(d, "Another course");
+	doc_paras(d, R_TEXT,
+		  "lessons opens this course's menu. For another course, quit and start parlab with its folder or "
+		  "lesson file: parlab PATH. parlab list names the bundled courses.", NULL, NULL, R_TEXT);
 	heading(d, "Timeline");
 	help_commands(t, d, CMD_TIMELINE);
 	heading(d, "Keys");

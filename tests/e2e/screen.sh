@@ -34,6 +34,18 @@ wait_gone "A run of one worker"
 expect "Line O of a long step: the end."
 type_line help
 wait_for "Esc: back to the lesson"
+# The end of Module 14 sends the student here for another course.
+# Each page's rows joined (pages overlap, so no phrase of two rows is lost).
+flat=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	flat+=" $(cap | sed 's/|.*//; s/│.*//; s/▼.*//' | tr '\n' ' ' | tr -s ' ')"
+	key NPage
+	sleep 0.2
+done
+for want in "Another course" "quit and start parlab with its folder" "parlab PATH" "parlab list names"; do
+	[[ "$flat" == *"$want"* ]] || fail "help does not say how to open another course: no \"$want\""
+done
+key Home
 key Escape
 wait_for "Line O of a long step: the end."
 expect_not "A run of one worker"
