@@ -219,6 +219,7 @@ typedef struct {
 	tline src, pre2;
 } out_rows_ctx;
 
+/* Rows of output line i in the pane. */
 static int rows_at(out_rows_ctx *c, long i)
 {
 	return out_rows(c->t, c->tr, (size_t)i, &c->f, &c->src, &c->pre2);
