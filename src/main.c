@@ -32,14 +32,16 @@ static void usage(FILE *f)
 	      "       parlab progress [--reset [COURSE] | --export FILE | --import FILE]\n"
 	      "                                        your progress per course and lesson\n"
 	      "\n"
-	      "PATH is a course folder or a single lesson file. FILE is a trace saved with\n"
+	      "PATH is a course folder or a single lesson file: parlab PATH opens another\n"
+	      "course (parlab list names the bundled ones). FILE is a trace saved with\n"
 	      "--save-trace or the TUI's save command (format: docs/trace-format.md).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -b, --batch     plain-text mode (the default when stdout is not a terminal);\n"
 	      "                  one answer per question is read from stdin\n"
 	      "  --answers FILE  (batch) read the answers from FILE: one line per question,\n"
-	      "                  in order; \"-\" or an empty line skips one, # starts a comment\n"
+	      "                  in order; \"-\" or an empty line skips one, # starts a comment;\n"
+	      "                  a line \"hint\" prints the question's next hint\n"
 	      "  --save-trace DIR  (batch) save each run's trace as DIR/NN-<run>.trace\n"
 	      "  --state DIR     keep progress in DIR/progress.db (batch records only\n"
 	      "                  with --state or PARLAB_STATE; it never resumes);\n"
@@ -166,7 +168,8 @@ static int cmd_export(int argc, char **argv)
 
 static int cmd_replay(int argc, char **argv)
 {
-	static const char use[] = "Usage: parlab replay FILE [--speed X]   (X from 0.01 to 1000; 2 is twice as fast)\n";
+	static const char use[] = "Usage: parlab replay FILE [--speed X]\n"
+				  "  X from 0.01 to 1000; 2 is twice as fast\n";
 	const char *file, *sp;
 	int done, rc = sub_args("replay", "--speed", argc, argv, &file, &sp, &done);
 	if (done) { fputs(use, stdout); return 0; }
@@ -189,13 +192,35 @@ static int cmd_replay(int argc, char **argv)
 	return rc;
 }
 
+/* Whether the progress store knows course; if not, says so with the
+ * ones it knows. */
+static int known_course(progress *p, const char *course)
+{
+	int n, found = 0;
+	char **v = progress_courses(p, &n);
+	for (int i = 0; i < n; i++) found |= !strcmp(v[i], course);
+	if (!found) {
+		fprintf(stderr, "parlab progress: no progress kept for a course named '%s'; ", course);
+		if (!n) fputs("none is kept yet\n", stderr);
+		else fputs(n == 1 ? "the one kept is:" : "the ones kept are:", stderr);
+		for (int i = 0; i < n; i++) fprintf(stderr, " %s%s", v[i], i + 1 < n ? "," : "\n");
+	}
+	for (int i = 0; i < n; i++) free(v[i]);
+	free(v);
+	return found;
+}
+
 static int cmd_progress(const char *state, int argc, char **argv)
 {
 	static const char use[] =
-		"Usage: parlab [--state DIR] progress                 the report per course and lesson\n"
-		"       parlab [--state DIR] progress --reset [COURSE]  forget one course (or all)\n"
-		"       parlab [--state DIR] progress --export FILE     .json or .csv by the name\n"
-		"       parlab [--state DIR] progress --import FILE     merge an export (twice: no change)\n";
+		"Usage: parlab [--state DIR] progress\n"
+		"                          the report per course and lesson\n"
+		"       parlab [--state DIR] progress --reset [COURSE]\n"
+		"                          forget one course (or all)\n"
+		"       parlab [--state DIR] progress --export FILE\n"
+		"                          .json or .csv by the name\n"
+		"       parlab [--state DIR] progress --import FILE\n"
+		"                          merge an export (twice: no change)\n";
 	const char *exp = NULL, *imp = NULL, *course = NULL;
 	int reset = 0;
 	for (int i = 0; i < argc; i++) {
@@ -217,7 +242,9 @@ static int cmd_progress(const char *state, int argc, char **argv)
 	if (!p) return 1;
 	int rc = 0;
 	char *err = NULL;
-	if (reset) {
+	if (reset && course && !known_course(p, course)) {
+		rc = 1;
+	} else if (reset) {
 		int n = progress_reset(p, course);
 		if (n < 0) rc = 1;
 		else if (course) printf("%s: progress forgotten (%d records)\n", course, n);

@@ -75,6 +75,6 @@ return lesson {
 - Python's parallel toolbox: processes and threads under the GIL, concurrent.futures, multiprocessing pools, shared memory.
 - Distributed for real: a Dask cluster on this machine, the cost of moving data between workers.
 
-This is the end of Module 14. Type back to revisit any step, or help to see how to open another course.
+This is the end of Module 14. Type back to revisit any step. To open another course, quit and start parlab with its folder or lesson file (parlab PATH); parlab list names the bundled ones, and help says it too.
 ]],
 }

@@ -381,11 +381,28 @@ static void fmt_time(char *buf, size_t cap, double s)
 	else snprintf(buf, cap, "%ldm%02lds", t / 60, t % 60);
 }
 
+/* Every course any table knows, in name order. */
+static const char courses[] =
+	"SELECT course FROM lessons UNION SELECT course FROM position UNION SELECT course FROM answers"
+	" UNION SELECT course FROM seen UNION SELECT course FROM time_spent ORDER BY 1";
+
+char **progress_courses(progress *p, int *n)
+{
+	sqlite3_stmt *cs = prep(p->db, courses, "");
+	char **v = xmalloc(sizeof *v);
+	size_t cap = 1;
+	*n = 0;
+	while (cs && sqlite3_step(cs) == SQLITE_ROW) {
+		v = xgrow(v, &cap, (size_t)*n + 2, sizeof *v);
+		v[(*n)++] = xstrdup((const char *)sqlite3_column_text(cs, 0));
+	}
+	v[*n] = NULL;
+	sqlite3_finalize(cs);
+	return v;
+}
+
 int progress_report(progress *p, FILE *out)
 {
-	static const char courses[] =
-		"SELECT course FROM lessons UNION SELECT course FROM position UNION SELECT course FROM answers"
-		" UNION SELECT course FROM seen UNION SELECT course FROM time_spent ORDER BY 1";
 	/* Lessons of a course: the known ones in order, then any others met. */
 	static const char lessons[] =
 		"WITH f(file) AS (SELECT file FROM lessons WHERE course = ?1 UNION SELECT file FROM seen WHERE course = ?1"

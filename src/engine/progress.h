@@ -59,6 +59,9 @@ int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *
 /* Per course and lesson: steps seen/total, questions right/asked (first
  * attempts), time spent. */
 int progress_report(progress *p, FILE *out);
+/* The courses the store knows, in name order: a NULL-terminated list of
+ * *n names (the caller frees each and the list). */
+char **progress_courses(progress *p, int *n);
 /* Forgets one course (or all when course is NULL). Returns rows removed. */
 int progress_reset(progress *p, const char *course);
 /* .json or .csv by the file's extension; written to FILE.tmp-PID and

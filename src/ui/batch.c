@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -299,6 +300,32 @@ static int read_answer(FILE *in, char *line, size_t cap)
 	return len >= 0;
 }
 
+/* Whether an answer line asks for a hint ("hint", any case, spaces
+ * around), as the TUI's command of that name. */
+static int is_hint(const char *line)
+{
+	while (*line == ' ' || *line == '\t') line++;
+	if (strncasecmp(line, "hint", 4)) return 0;
+	for (line += 4; *line == ' ' || *line == '\t'; line++) {}
+	return !*line;
+}
+
+/* Prompts and reads the answer line; a line "hint" prints the next hint
+ * (as the TUI shows it under the question) and reads the next line. */
+static int ask(engine *e, const step *s, FILE *in, FILE *out, char *line, size_t cap)
+{
+	for (;;) {
+		fputs("answer> ", out);
+		fflush(out);
+		if (!read_answer(in, line, cap)) return 0;
+		if (!is_hint(line)) return 1;
+		fprintf(out, "%s\n", line);
+		const char *h = engine_hint(e);
+		if (h) wrap(out, h, strlen(h), "Hint: ", "      ");
+		else fputs(s->nhints ? "No more hints.\n" : "This question has no hints.\n", out);
+	}
+}
+
 static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 {
 	numbered = xgrow(numbered, &capnumbered, nnumbered + 1, sizeof *numbered);
@@ -312,9 +339,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	}
 	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
-	fputs("answer> ", out);
-	fflush(out);
-	int got = read_answer(in, line, sizeof line);
+	int got = ask(e, s, in, out, line, sizeof line);
 	if (!got || !strcmp(line, "-") || !*line) {
 		fputs("(no answer: skipped)\n", out);
 		if (s->predict) fprintf(out, "The run \"%s\" will show what happens.\n\n", s->predict);

@@ -272,17 +272,48 @@ static void paused_status(tui *t, WINDOW *w, int W)
 	(void)x;
 }
 
+
+/* Gives the status line h rows, growing up over the panes' last rows
+ * (and giving them back: they are repainted from their windows). */
+static WINDOW *status_rows(tui *t, int h)
+{
+	int old = getmaxy(t->status);
+	if (old == h) return t->status;
+	delwin(t->status);
+	t->status = mkwin(h, t->cols, t->rows - 1 - h, 0);
+	if (old > h) {   /* stdscr holds the gaps between the panes */
+		touchline(stdscr, t->rows - 1 - old, old - h);
+		wnoutrefresh(stdscr);
+		WINDOW *under[] = { t->lesson, t->sep, t->out };
+		for (size_t i = 0; i < sizeof under / sizeof *under; i++)
+			if (under[i]) { touchwin(under[i]); wnoutrefresh(under[i]); }
+	}
+	return t->status;
+}
+
+/* The message, wrapped onto as many rows as it needs (up to a third of
+ * the screen) so it can be read whole: a saved file's path, for one. */
+static void draw_msg(tui *t)
+{
+	tdoc d;
+	doc_init(&d, t->cols - 1);
+	doc_paras(&d, t->msg_role, t->msg, " ", " ", t->msg_role);
+	int most = t->rows / 3 > 1 ? t->rows / 3 : 1;
+	int h = d.n < 1 ? 1 : (int)d.n > most ? most : (int)d.n;
+	WINDOW *w = status_rows(t, h);
+	werase(w);
+	doc_draw(&d, w, 0, h, 0);
+	doc_free(&d);
+	wnoutrefresh(w);
+}
+
 static void draw_status(tui *t)
 {
-	WINDOW *w = t->status;
+	if (t->msg[0]) { draw_msg(t); return; }
+	WINDOW *w = status_rows(t, 1);
 	int W = getmaxx(w);
 	werase(w);
 	int x = 1;
-	if (t->msg[0]) {
-		tui_puts(w, 0, 1, W - 2, tui_attr(t->msg_role), t->msg);
-		wnoutrefresh(w);
-		return;
-	}
 	W -= focus_hint(t, w, W);
 	if (t->replay) { replay_status(t, W); return; }
 	const step *s = engine_step(t->e);
@@ -506,6 +537,10 @@ static void render(tui *t)
 		if (t->dirty & D_TL) timeline_draw(t);
 		if (t->dirty & D_OUT) output_draw(t);
 		if (t->dirty & D_STATUS) draw_status(t);
+		else if (getmaxy(t->status) > 1) {   /* a long message stays over the panes */
+			touchwin(t->status);
+			wnoutrefresh(t->status);
+		}
 	}
 	if (t->prompt) {
 		draw_prompt(t);   /* cheap, and the cursor must end up here */

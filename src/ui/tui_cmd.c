@@ -16,6 +16,7 @@
 #include "util/xmalloc.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +46,27 @@ void cmd_pause(tui *t, int on)
 	else tui_msg(t, R_DIM, "Not paused: the picture is live. pause (or F12) freezes it.");
 }
 
-/* Closes help, the menu or the stats panel: back to the lesson. */
+/* Closes help, the menu or the stats panel: back to the lesson, scrolled
+ * as it was when the page opened. */
 void cmd_close(tui *t)
 {
+	if (!t->overlay) return;
 	t->overlay = OV_NONE;
-	t->lesson_follow = !t->replay;
+	t->lesson_top = t->under_top;
+	t->lesson_follow = t->under_follow;
+	t->dirty |= D_LESSON | D_STATUS;
+}
+
+/* Opens a page over the lesson pane, from its top; the lesson's scroll is
+ * kept for cmd_close. */
+void cmd_overlay(tui *t, int ov)
+{
+	if (!t->overlay) {
+		t->under_top = t->lesson_top;
+		t->under_follow = t->lesson_follow;
+	}
+	t->overlay = ov;
+	t->lesson_top = 0;
 	t->dirty |= D_LESSON | D_STATUS;
 }
 
@@ -57,8 +74,7 @@ void cmd_close(tui *t)
 void cmd_help(tui *t)
 {
 	menu_help(t);
-	t->overlay = OV_HELP;
-	t->lesson_top = 0;
+	cmd_overlay(t, OV_HELP);
 	cmd_focus(t, F_LESSON);   /* PgUp/PgDn should move the page */
 }
 
@@ -152,9 +168,7 @@ static void do_lessons(tui *t, const char *arg)
 		return;
 	}
 	menu_list(t);
-	t->overlay = OV_LESSONS;
-	t->lesson_top = 0;
-	t->dirty |= D_LESSON;
+	cmd_overlay(t, OV_LESSONS);
 }
 
 /* Enter in the course menu opens the lesson chosen. */
@@ -216,14 +230,36 @@ static void do_at(tui *t, const char *arg)
 	else tui_msg(t, R_ERR, "at TIME puts the cursor there (e.g. at 12.5ms, at 300us); at off removes it");
 }
 
-/* ./parlab-five-worker-processes-20250101-120000.trace */
-static char *save_name(const trace *tr)
+/* Where save puts a trace it names: the user's data folder
+ * ($XDG_DATA_HOME/parlab/traces, else ~/.local/share/parlab/traces), or
+ * the current folder when there is no home. */
+static char *traces_dir(void)
+{
+	const char *s = getenv("XDG_DATA_HOME");
+	if (s && *s == '/') return xasprintf("%s/parlab/traces", s);
+	s = getenv("HOME");
+	if (s && *s) return xasprintf("%s/.local/share/parlab/traces", s);
+	return xstrdup(".");
+}
+
+/* DIR/parlab-five-worker-processes-20250101-120000.trace, DIR made as
+ * needed; NULL (a message said why) when it cannot be. */
+static char *save_name(tui *t, const trace *tr)
 {
 	char slug[40], when[32];
 	size_t o = fs_slug(slug, sizeof slug, trace_title(tr));
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y%m%d-%H%M%S", localtime(&now));
-	return xasprintf("parlab-%s%s%s.trace", slug, o ? "-" : "", when);
+	char *dir = traces_dir();
+	if (fs_mkdirs(dir, 0755) < 0) {
+		tui_msg(t, R_ERR, "Not saved: cannot make the folder %s: %s (save FILE saves elsewhere)", dir,
+			strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	char *path = xasprintf("%s/parlab-%s%s%s.trace", dir, slug, o ? "-" : "", when);
+	free(dir);
+	return path;
 }
 
 /* save [FILE]: the trace shown, once its run has ended. */
@@ -233,8 +269,9 @@ static void do_save(tui *t, const char *arg)
 	if (trace_end(t->tr) < 0) { tui_msg(t, R_DIM, "The run is still going: save it once it has ended."); return; }
 	if (!*arg && t->replay) { tui_msg(t, R_DIM, "save FILE: name the copy."); return; }
 	const char *home = getenv("HOME");
-	char *path = !*arg ? save_name(t->tr)
+	char *path = !*arg ? save_name(t, t->tr)
 		     : arg[0] == '~' && arg[1] == '/' && home ? xasprintf("%s%s", home, arg + 1) : xstrdup(arg);
+	if (!path) return;
 	char *err = NULL, cwd[4096];
 	if (trace_save(t->tr, path, &err) < 0) {
 		tui_msg(t, R_ERR, "Not saved: %s", err ? err : path);
@@ -277,8 +314,7 @@ static void do_stats(tui *t, const char *arg)
 	(void)arg;
 	if (t->replay) { tui_msg(t, R_DIM, "The statistics are on the left, up to the replay's clock."); return; }
 	if (!t->tr) { tui_msg(t, R_DIM, "No run yet: the statistics come after a run."); return; }
-	t->overlay = OV_STATS;
-	t->lesson_top = 0;
+	cmd_overlay(t, OV_STATS);
 	cmd_focus(t, F_LESSON);
 	t->dirty |= D_TL | D_LESSON;   /* the panel is built with the timeline */
 }
@@ -322,7 +358,7 @@ static const tui_cmd table[] = {
 	{ .name = "stats", .aliases = { "statistics" }, .where = R, .keeps = STATS, .fn = do_stats,
 	  .help = "the run's numbers: on the left, up to the replay's clock" },
 	{ .name = "save", .args = "[FILE]", .where = L, .fn = do_save,
-	  .help = "save the run's trace; parlab replay FILE plays it back" },
+	  .help = "save the run's trace (in ~/.local/share/parlab/traces unless FILE is given); parlab replay FILE plays it back" },
 	{ .name = "save", .args = "FILE", .where = R, .fn = do_save, .help = "save the trace again, elsewhere" },
 	{ .name = "pause", .where = L, .keeps = STATS, .fn = do_pause,
 	  .help = "freeze the timeline and the output at this instant; the run goes on underneath (F12)" },

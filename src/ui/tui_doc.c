@@ -79,6 +79,13 @@ void doc_blank(tdoc *d) { doc_line(d); }
 void tline_add(tline *l, int role, const char *s, size_t n)
 {
 	if (!n) return;
+	size_t an;
+	char *as = tui_ascii(s, n, &an);   /* outside UTF-8: measured as drawn */
+	if (as) {
+		tline_add(l, role, as, an);
+		free(as);
+		return;
+	}
 	l->buf = xgrow(l->buf, &l->cap, l->len + n + 1, 1);
 	memcpy(l->buf + l->len, s, n);
 	if (l->nsp && l->sp[l->nsp - 1].role == role &&

@@ -64,6 +64,12 @@ typedef struct {
 } tui_glyphs;
 extern tui_glyphs tui_glyph;
 void tui_glyphs_init(int utf8);
+/* Outside UTF-8 (tui_glyphs_init(0)): n bytes of s with every non-ASCII
+ * character as its ASCII stand-in (tui_stand_in), in a new string of
+ * *outn bytes (never more than n); NULL when s can stay as it is. */
+char *tui_ascii(const char *s, size_t n, size_t *outn);
+/* The ASCII stand-in of a code point: "." for U+00B7, "?" when none. */
+const char *tui_stand_in(unsigned cp);
 
 /* ---- width-aware text: measured with utf8_width/utf8_fit (util/utf8.h) -- */
 
@@ -165,6 +171,7 @@ typedef struct tui {
 	int overlay;
 	tdoc ov;
 	int lesson_top, lesson_follow;
+	int under_top, under_follow;   /* the lesson's scroll while a page covers it */
 	int last_li, last_si;
 	int menu_sel;         /* the course menu's selected lesson */
 	int menu_show;        /* scroll the menu so the selection shows */
@@ -276,6 +283,7 @@ const char *cmd_complete(const tui *t, const char *text, size_t *state);
 void cmd_focus(tui *t, int pane);          /* F_LESSON .. F_OUTPUT, cycled */
 void cmd_pause(tui *t, int on);            /* the live picture, or the replay clock */
 void cmd_close(tui *t);                    /* closes the page over the lesson pane */
+void cmd_overlay(tui *t, int ov);          /* opens a page (OV_…) over the lesson pane */
 void cmd_help(tui *t);                     /* opens the help page */
 
 /* tui_input.c: readline and the keys */

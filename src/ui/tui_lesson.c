@@ -192,8 +192,21 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	if (rs->state == 2) verdicts(t, d, s);
 }
 
-/* A predict question: the choices, and the prediction kept; the verdict
- * comes below the run (step_run). */
+/* The hints asked for so far, under the question, the newest in view. */
+static void hints_shown(tui *t, tdoc *d, const step *s)
+{
+	engine_quiz_view q;
+	engine_quiz_state(t->e, s, &q);
+	for (int i = 0; i < q.nhints; i++) {
+		const char *hint = engine_hint_at(t->e, s, i);
+		doc_blank(d);
+		d->focus = (int)d->n;
+		doc_paras(d, R_HINT, hint, "Hint: ", "      ", R_HINT);
+	}
+}
+
+/* A predict question: the choices, hints asked for, and the prediction
+ * kept; the verdict comes below the run (step_run). */
 static void step_predict(tui *t, tdoc *d, const step *s)
 {
 	const char *p = engine_prediction(t->e, s);
@@ -210,8 +223,9 @@ static void step_predict(tui *t, tdoc *d, const step *s)
 		const char *how = engine_quiz_prompt(s);
 		if (s->nchoices) doc_blank(d);
 		doc_paras(d, R_DIM, how, NULL, NULL, R_DIM);
-		return;
 	}
+	hints_shown(t, d, s);
+	if (!p) return;
 	doc_blank(d);
 	d->focus = (int)d->n;
 	char *said = engine_answer_text(s, p);
@@ -252,12 +266,7 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 		if (s->nchoices) doc_blank(d);   /* below the items */
 		doc_paras(d, R_DIM, p, NULL, NULL, R_DIM);
 	}
-	for (int i = 0; i < q.nhints; i++) {
-		const char *hint = engine_hint_at(t->e, s, i);
-		doc_blank(d);
-		d->focus = (int)d->n;
-		doc_paras(d, R_HINT, hint, "Hint: ", "      ", R_HINT);
-	}
+	hints_shown(t, d, s);
 	if (fb.said) {
 		int role = fb.right ? R_OK : fb.shown && !q.tries ? R_HINT : R_ERR;
 		char *msg = xasprintf("%s %s", fb.right ? tui_glyph.ok : q.tries ? tui_glyph.bad : tui_glyph.bullet, fb.text);

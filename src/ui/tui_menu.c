@@ -88,6 +88,10 @@ void menu_help(tui *t)
 	d->tag = -1;
 	tline_adds(doc_line(d), R_HEAD, "Commands");
 	help_commands(t, d, CMD_MAIN);
+	heading(d, "Another course");
+	doc_paras(d, R_TEXT,
+		  "lessons opens this course's menu. For another course, quit and start parlab with its folder or "
+		  "lesson file: parlab PATH. parlab list names the bundled courses.", NULL, NULL, R_TEXT);
 	heading(d, "Timeline");
 	help_commands(t, d, CMD_TIMELINE);
 	heading(d, "Keys");
@@ -113,7 +117,9 @@ void menu_help(tui *t)
 /* "here · 5/7 seen · score 1/2" */
 static void entry_details(tui *t, int li, const lesson_status *st, char *buf, size_t cap)
 {
-	int n = snprintf(buf, cap, "%s%d/%d seen", li == engine_lesson_index(t->e) ? "here · " : "", st->seen, st->nsteps);
+	int here = li == engine_lesson_index(t->e);
+	int n = snprintf(buf, cap, "%s%s%s%d/%d seen", here ? "here " : "", here ? tui_glyph.dot : "", here ? " " : "",
+			 st->seen, st->nsteps);
 	size_t o = n > 0 && (size_t)n < cap ? (size_t)n : 0;
 	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", tui_glyph.dot, st->right, st->asked);
 	else if (st->questions)
@@ -267,9 +273,7 @@ void menu_open(tui *t)
 {
 	int li = t->menu_sel;
 	if (li == engine_lesson_index(t->e)) {   /* here already: just back to it */
-		t->overlay = OV_NONE;
-		t->lesson_follow = 1;
-		t->dirty |= D_LESSON | D_STATUS;
+		cmd_close(t);
 		return;
 	}
 	int rc = engine_goto(t->e, li, 0);

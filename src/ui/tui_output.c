@@ -37,6 +37,26 @@ typedef struct {
 	int tw, labw, W;
 } out_fmt;
 
+/* The columns of the time and the label, for n lines in a pane W wide. */
+static out_fmt fmt_of(const trace *tr, size_t n, int W, int ended)
+{
+	out_fmt f = { 5, 2, W };
+	char ts[24];
+	trace_fmt_ns(ts, sizeof ts, n ? trace_line_at(tr, n - 1)->t : 0);
+	if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
+	if (ended) {
+		trace_fmt_ns(ts, sizeof ts, trace_end(tr));
+		if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
+	}
+	for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
+		const trace_task *k = trace_task_at(tr, i);
+		int lw_ = (int)strlen(k->label);
+		if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
+	}
+	if (f.labw > 10) f.labw = 10;
+	return f;
+}
+
 /* One output line as a styled logical line plus its continuation prefix. */
 static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
 {
@@ -111,20 +131,8 @@ void output_draw(tui *t)
 		}
 		doc_free(&d);
 	} else {
-		out_fmt f = { 5, 2, W };
+		out_fmt f = fmt_of(tr, n, W, ended);
 		char ts[24];
-		trace_fmt_ns(ts, sizeof ts, n ? trace_line_at(tr, n - 1)->t : 0);
-		if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
-		if (ended) {
-			trace_fmt_ns(ts, sizeof ts, trace_end(tr));
-			if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
-		}
-		for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
-			const trace_task *k = trace_task_at(tr, i);
-			int lw_ = (int)strlen(k->label);
-			if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
-		}
-		if (f.labw > 10) f.labw = 10;
 		if (t->out_anchor >= (long)n) t->out_anchor = -1;
 		long end = t->out_anchor < 0 ? (long)n - 1 : t->out_anchor;
 		int follow = t->out_anchor < 0;
@@ -134,9 +142,11 @@ void output_draw(tui *t)
 		/* Back from the last visible line until the pane is full. */
 		long first = end + 1;
 		int need = H - (follow && ended ? 1 : 0) - (follow && drops ? 1 : 0), got = 0;
+		int end_rows = 0;
 		while (first > 0 && got < need) {
 			first--;
 			got += out_rows(t, tr, (size_t)first, &f, &src, &pre2);
+			if (first == end) end_rows = got;
 		}
 		for (long i = first; i <= end; i++) {
 			out_line(t, tr, (size_t)i, &f, &src, &pre2);
@@ -161,7 +171,10 @@ void output_draw(tui *t)
 		}
 		tline_free(&src);
 		tline_free(&pre2);
-		int top = (int)d.n - H;
+		/* Scrolled back to the first line (the lines above the last one do
+		 * not fill the pane): it shows from its top, the last line may be
+		 * cut (the next page shows it). */
+		int top = !follow && first == 0 && got - end_rows < need ? 0 : (int)d.n - H;
 		doc_draw(&d, w, 0, H, top > 0 ? top : 0);
 		doc_free(&d);
 		if (n == 0 && growing) tui_puts(w, 0, 1, W - 1, tui_attr(R_DIM), "(no output yet)");
@@ -197,16 +210,60 @@ void output_draw(tui *t)
 	}
 }
 
+/* How far the output can scroll: each line's rows at the pane's width,
+ * counted as the pane draws them (wrapped). */
+typedef struct {
+	tui *t;
+	const trace *tr;
+	out_fmt f;
+	tline src, pre2;
+} out_rows_ctx;
+
+/* Rows of output line i in the pane. */
+static int rows_at(out_rows_ctx *c, long i)
+{
+	return out_rows(c->t, c->tr, (size_t)i, &c->f, &c->src, &c->pre2);
+}
+
+/* The anchor (last visible line) of the view that starts at the first
+ * line: the first line whose rows, with those above, fill the pane; -1
+ * when every line fits. */
+static long home_anchor(out_rows_ctx *c, long n, int H)
+{
+	int got = 0;
+	for (long i = 0; i < n; i++)
+		if ((got += rows_at(c, i)) >= H) return i < n - 1 ? i : -1;
+	return -1;
+}
+
+/* Moves the anchor by |rows| rows of the pane, up (rows < 0) or down:
+ * whole lines, at least one, no more rows than asked unless one line is
+ * taller; never above the view that starts at the first line. */
 void output_scroll(tui *t, int rows)
 {
-	if (!t->tr) return;
+	if (!t->tr || !t->out || !rows) return;
 	long n = (long)output_count(t, t->tr);
 	if (!n) return;
+	int growing = 1;
+	tui_now(t, t->tr, &growing);
+	int ended = !growing && trace_end(t->tr) >= 0;
+	out_rows_ctx c = { t, t->tr, fmt_of(t->tr, (size_t)n, getmaxx(t->out), ended), { 0 }, { 0 } };
+	int H = t->out_page > 0 ? t->out_page : 1;
+	long home = home_anchor(&c, n, H);
 	long a = t->out_anchor < 0 ? n - 1 : t->out_anchor;
-	a += rows;
-	if (a < 0) a = 0;
-	/* Never scroll back past a pane's worth of the start. */
-	if (a < t->out_page - 1 && a < n - 1) a = t->out_page - 1 < n - 1 ? t->out_page - 1 : n - 1;
+	if (home < 0) {
+		a = n - 1;   /* everything fits: nothing to scroll */
+	} else if (rows < 0) {
+		int moved = rows_at(&c, a--);
+		while (a > home && moved + rows_at(&c, a) <= -rows) moved += rows_at(&c, a--);
+		if (a < home) a = home;
+	} else {
+		int moved = 0;
+		while (a < n - 1 && (moved == 0 || moved + rows_at(&c, a + 1) <= rows)) moved += rows_at(&c, ++a);
+		if (a < home) a = home;
+	}
+	tline_free(&c.src);
+	tline_free(&c.pre2);
 	t->out_anchor = a >= n - 1 ? -1 : a;
 	t->dirty |= D_OUT;
 }

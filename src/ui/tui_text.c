@@ -2,7 +2,8 @@
  * tui_text.c: the TUI's drawing vocabulary. It owns
  *   - the theme: semantic roles (R_*) mapped to colours, or under NO_COLOR
  *     to attributes only (tui_theme_init, tui_attr, tui_task_role);
- *   - the glyphs, with ASCII stand-ins outside UTF-8 locales (tui_glyph);
+ *   - the glyphs, with ASCII forms outside UTF-8 locales (tui_glyph), and
+ *     ASCII stand-ins there for other characters of the text (tui_ascii);
  *   - width-aware drawing (tui_put, tui_puts, tui_puts_ell, tui_fill),
  *     measured by util/utf8.c so that wide and combining characters wrap
  *     and truncate right, and what cannot be drawn shows as '?';
@@ -110,17 +111,82 @@ int tui_task_role(const trace_task *k, int index)
 /* ---- glyphs ------------------------------------------------------------------ */
 
 tui_glyphs tui_glyph;
+static int ascii_only;   /* the locale has no UTF-8: stand-ins for the rest */
 
+/* Outside UTF-8 every glyph has an ASCII form, one per meaning: a lane's
+ * states (# run, : wait, . sleep, x I/O, - idle), + right and X wrong,
+ * o a bullet, * the selection and play, > parlab's own output lines, \ a
+ * code line's continuation, / between hints, \n a newline. Rules, boxes
+ * and lines are drawing only (| - and . . ' ' corners). */
 void tui_glyphs_init(int utf8)
 {
+	ascii_only = !utf8;
 	if (utf8)
 		tui_glyph = (tui_glyphs){ "█", "░", "·", "×", "─", "│", "─", "…", "▲", "▼", "✓", "✗", "•",
 				  "┌", "┐", "└", "┘", "↪", "▶", "↵", "·", "»",
 				  { "─", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" } };
 	else
-		tui_glyph = (tui_glyphs){ "#", "+", ".", "x", "-", "|", "-", "~", "^", "v", "+", "x", "*",
-				  "+", "+", "+", "+", ">", ">", "/", "-", ">",
+		tui_glyph = (tui_glyphs){ "#", ":", ".", "x", "-", "|", "-", "~", "^", "v", "+", "X", "o",
+				  ".", ".", "'", "'", "\\", "*", "\\n", "/", ">",
 				  { "-", "_", "_", "=", "=", "#", "#", "#", "#" } };
+}
+
+/* ASCII stand-ins for characters lessons and the screen use, each no
+ * longer than the character's UTF-8 bytes (so a layout measured on the
+ * bytes still fits); the same meaning as the glyph table where there is
+ * one. Anything else is '?'. */
+static const struct {
+	unsigned cp;
+	const char *ascii;
+} stand_ins[] = {
+	{ 0x00A0, " " }, { 0x00B0, "o" }, { 0x00B1, "+-" }, { 0x00B5, "u" }, { 0x00B7, "." },
+	{ 0x00D7, "x" }, { 0x00F7, "/" }, { 0x2013, "-" }, { 0x2014, "--" }, { 0x2018, "'" },
+	{ 0x2019, "'" }, { 0x201C, "\"" }, { 0x201D, "\"" }, { 0x2022, "o" }, { 0x2026, "..." },
+	{ 0x2190, "<-" }, { 0x2192, "->" }, { 0x21AA, "\\" }, { 0x21B5, "\\n" }, { 0x21D2, "=>" },
+	{ 0x2248, "~" }, { 0x2260, "!=" }, { 0x2264, "<=" }, { 0x2265, ">=" }, { 0x2500, "-" },
+	{ 0x2502, "|" }, { 0x250C, "." }, { 0x2510, "." }, { 0x2514, "'" }, { 0x2518, "'" },
+	{ 0x2581, "_" }, { 0x2582, "_" }, { 0x2583, "=" }, { 0x2584, "=" }, { 0x2585, "#" },
+	{ 0x2586, "#" }, { 0x2587, "#" }, { 0x2588, "#" }, { 0x2591, ":" }, { 0x25B2, "^" },
+	{ 0x25B6, "*" }, { 0x25BC, "v" }, { 0x2713, "+" }, { 0x2717, "X" }, { 0x00BB, ">" },
+};
+
+const char *tui_stand_in(unsigned cp)
+{
+	for (size_t i = 0; i < sizeof stand_ins / sizeof *stand_ins; i++)
+		if (stand_ins[i].cp == cp) return stand_ins[i].ascii;
+	return "?";
+}
+
+/* The code point of the valid sequence of len bytes at s. */
+static unsigned code_point(const unsigned char *s, size_t len)
+{
+	unsigned cp = len == 1 ? s[0] : len == 2 ? s[0] & 0x1Fu : len == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
+	for (size_t i = 1; i < len; i++) cp = cp << 6 | (s[i] & 0x3Fu);
+	return cp;
+}
+
+char *tui_ascii(const char *s, size_t n, size_t *outn)
+{
+	if (!ascii_only) return NULL;
+	size_t i = 0;
+	while (i < n && !(s[i] & 0x80)) i++;
+	if (i == n) return NULL;   /* ASCII already */
+	char *o = xmalloc(n + 1);   /* stand-ins are never longer */
+	size_t k = 0;
+	for (i = 0; i < n;) {
+		size_t len = (unsigned char)s[i] < 0x80 ? 1 : utf8_len(s + i, n - i);
+		if (len <= 1) {   /* ASCII, or an invalid byte: drawn as it is ('?') */
+			o[k++] = s[i++];
+			continue;
+		}
+		const char *a = tui_stand_in(code_point((const unsigned char *)s + i, len));
+		memcpy(o + k, a, strlen(a));
+		k += strlen(a);
+		i += len;
+	}
+	o[k] = '\0';
+	*outn = k;
+	return o;
 }
 
 /* ---- width-aware text ---------------------------------------------------------- */
@@ -130,6 +196,13 @@ void tui_glyphs_init(int utf8)
 int tui_put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, size_t n)
 {
 	if (!w || maxw <= 0) return 0;
+	size_t an;
+	char *as = tui_ascii(s, n, &an);
+	if (as) {
+		int used = tui_put(w, y, x, maxw, a, as, an);
+		free(as);
+		return used;
+	}
 	if (y >= 0 && wmove(w, y, x) == ERR) return 0;
 	wattrset(w, a);
 	int used = 0;

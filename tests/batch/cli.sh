@@ -8,6 +8,18 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
 out=$("$parlab" --help) && [[ "$out" == *"Usage: parlab"* && "$out" == *"check PATH"* ]] || bad "--help"
+# Every help text fits 79 columns (an 80-column terminal, no wrap).
+for args in --help "replay --help" "export --help" "progress --help"; do
+	# shellcheck disable=SC2086
+	out=$("$parlab" $args) || bad "parlab $args: exit $?"
+	[ -n "$out" ] || bad "parlab $args printed nothing"
+	long=$(LC_ALL=C.UTF-8 awk 'length($0) > 79 { print length($0) ": " $0 }' <<<"$out")
+	[ -z "$long" ] || bad "parlab $args has lines over 79 columns:"$'\n'"$long"
+done
+# The end of the course sends the student to help for another course: it says how.
+out=$("$parlab" --help)
+[[ "$out" == *"parlab PATH opens another"* && "$out" == *"parlab list names the bundled ones"* ]] ||
+	bad "--help does not say how to open another course"
 out=$("$parlab" --version) && [[ "$out" =~ ^parlab\ [0-9]+\.[0-9]+ ]] || bad "--version: $out"
 out=$("$parlab" --bogus 2>&1); [ $? -eq 2 ] && [[ "$out" == *"Usage"* ]] || bad "unknown option must exit 2 with usage"
 out=$("$parlab" a b 2>&1); [ $? -eq 2 ] || bad "two paths must exit 2"

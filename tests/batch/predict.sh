@@ -18,7 +18,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 cat >"$tmp/answers" <<'A'
 # predictions for tests/lessons/good/predict.lua
+hint
+ HINT
 2
+hint
 no
 1 3
 99
@@ -29,9 +32,10 @@ HELLO from two.
 A
 out=$("$parlab" --batch --state off --answers "$tmp/answers" "$lesson" 2>&1)
 has "--- question 1 (predict, then observe) ---" "a predict question says so"
-has "answer> 2"$'\n'"Prediction kept: the run \"Speakers\" will judge it." "prediction kept"
+has "answer> hint"$'\n'"Hint: Look at which workers have a print at all."$'\n'"answer>  HINT"$'\n'"No more hints."$'\n'"answer> 2"$'\n'"Prediction kept: the run \"Speakers\" will judge it." "prediction kept"
 has "You predicted: 2"$'\n'"Observed: 2 (lines in the order 2)"$'\n'"Right: your machine did what you predicted." "first printer judged right"
 has "Only worker 2 prints." "explanation after the verdict"
+has "answer> hint"$'\n'"This question has no hints."$'\n'"answer> no" "hint where there is none, then the answer"
 has "You predicted: 2) no"$'\n'"Observed: 2) no (worker 3 was killed by signal 11)"$'\n'"Right:" "exit statuses observed"
 has "You predicted: 1 3"$'\n'"Observed: 3) worker 2"$'\n'"Not quite: your machine did otherwise." "multi judged wrong"
 has "You predicted: 99"$'\n'"Observed: " "max running observed"

@@ -53,7 +53,16 @@ assert len([r for r in rows if r["table"] == "answers"]) == 2, rows
 assert len(rows) == sum(len(v) for k, v in j.items() if isinstance(v, list)), rows
 PY
 
+# An unknown course is an error that lists the known ones; nothing is forgotten.
+out=$("$parlab" progress --reset nosuch 2>&1); rc=$?
+[ $rc -eq 1 ] || bad "reset of an unknown course: exit $rc, want 1"
+[[ "$out" == *"no progress kept for a course named 'nosuch'; the one kept is: Mini lesson"* ]] ||
+	bad "reset of an unknown course: $out"
+[[ "$out" != *forgotten* ]] || bad "reset of an unknown course said it forgot: $out"
+rep=$("$parlab" progress)
+[[ "$rep" == *"Mini lesson"* ]] || bad "reset of an unknown course forgot the known one: $rep"
 out=$("$parlab" progress --reset "Mini lesson") || bad "reset"
+[[ "$out" == "Mini lesson: progress forgotten ("[1-9]*" records)" ]] || bad "reset said: $out"
 rep=$("$parlab" progress)
 [[ "$rep" != *"Mini lesson"* ]] || bad "after reset: $rep"
 "$parlab" progress --import "$work/p.json" >/dev/null || bad "import json"
@@ -64,6 +73,8 @@ rep=$("$parlab" progress)
 python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); assert a==b' "$work/p.json" "$work/q.json" ||
 	bad "import twice must give back the same export"
 "$parlab" progress --reset >/dev/null
+out=$("$parlab" progress --reset "Mini lesson" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"course named 'Mini lesson'; none is kept yet"* ]] || bad "reset with nothing kept: exit $rc: $out"
 "$parlab" progress --import "$work/p.csv" >/dev/null || bad "import csv"
 "$parlab" progress --import "$work/p.csv" >/dev/null || bad "import csv again"
 "$parlab" progress --export "$work/r.json" >/dev/null

@@ -31,6 +31,11 @@ wait_for "Predict, then observe: the run \"Speakers\""
 type_line next
 wait_for "This lesson asks you to answer its questions"
 cap | grep -qF "step 1/10" || fail "next went past an open question of a must_answer lesson"
+type_line hint
+wait_for "Hint: Look at which workers have a print"
+cap | grep -qF "Predict, then observe" || fail "the hint hid the question"
+type_line hint
+wait_for "No more hints."
 type_line two
 wait_for "no answer here"
 type_line 2

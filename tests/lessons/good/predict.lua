@@ -18,6 +18,7 @@ return lesson {
     q = "Which worker prints first?",
     predict = "Speakers",
     observe = function(run) return run.first, "lines in the order " .. table.concat(run.order, " ") end,
+    hints = { "Look at which workers have a print at all." },
     explain = "Only worker 2 prints.",
   },
   quiz {
