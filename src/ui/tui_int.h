@@ -59,7 +59,8 @@ int tui_task_role(const trace_task *k, int index);
 /* Glyphs: UTF-8 where the locale has it, ASCII otherwise. */
 typedef struct {
 	const char *run, *wait, *sleep, *blocked, *idle, *vline, *hline, *ellipsis,
-		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says;
+		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says,
+		*other;   /* a CPU other programs kept busy */
 	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
 } tui_glyphs;
 extern tui_glyphs tui_glyph;

@@ -106,12 +106,6 @@ int *timeline_lane_order(const trace *tr)
 	return o;
 }
 
-/* A CPU another program kept busy (no glyph of the table yet). */
-static const char *other_glyph(void)
-{
-	return strcmp(tui_glyph.run, "#") ? "▒" : "%";
-}
-
 /* The glyphs' key, in W columns: the partial block ("ran part of that
  * moment") and then I/O (rare: the perf capture never tells it from
  * sleep) only where they fit beside the rest; help explains them all. */
@@ -136,7 +130,7 @@ static void legend(tline *l, int W)
 		}
 		tline_adds(l, R_IDLE, tui_glyph.idle);
 		tline_adds(l, R_DIM, "idle ");
-		tline_adds(l, R_HINT, other_glyph());
+		tline_adds(l, R_HINT, tui_glyph.other);
 		tline_adds(l, R_DIM, "other");
 		if (tline_width(l) <= W || !fit) return;
 	}
@@ -442,7 +436,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 		while (e < lw && task_of[e] == task) { if (lvl[e] < 5) full = 0; e++; }
 		if (task < 0) {   /* other programs, or idle, as far as the capture has looked */
 			for (; c < e; c++) {
-				if (lvl[c] == OTHER_LVL) tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_HINT)), other_glyph());
+				if (lvl[c] == OTHER_LVL) tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_HINT)), tui_glyph.other);
 				else tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)),
 					      v->v0 + c * v->scale < v->known ? tui_glyph.level[0] : " ");
 			}

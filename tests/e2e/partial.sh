@@ -33,6 +33,11 @@ echo "ok - lanes of workers that run 1 ms in 11 show partial blocks"
 "${T[@]}" resize-window -t "$PANE" -x 200 -y 60
 wait_for "▃part"
 type_line help
+for i in 1 2 3 4 5; do   # the timeline's part of help: page down to it
+	cap | grep -qF "ran part of that moment" && break
+	key NPage
+	sleep 0.3
+done
 wait_for "ran part of that moment"
 key Escape
 wait_gone "ran part of that moment"
