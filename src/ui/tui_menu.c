@@ -103,7 +103,8 @@ void menu_help(tui *t)
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited; "
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
-			    "Each worker keeps its colour in the lanes and in the output.",
+			    "Each worker keeps its colour in the lanes and in the output; threads are indented "
+			    "under their process; the parlab lane is parlab's runner, which starts the workers.",
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
 			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7]);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);

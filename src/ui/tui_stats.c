@@ -175,16 +175,16 @@ void stats_summary(tline *l, const trace *tr)
 		tline_addf(l, R_BOLD, " %.2f", s.par_avg);
 		tline_addf(l, R_DIM, " tasks running on average, at most %d", s.par_max);
 	}
-	if (trace_stats_other_note(&s, note, sizeof note)) {
-		tline_adds(l, R_DIM, " ");
-		tline_adds(l, R_DIM, tui_glyph.dot);
-		tline_adds(l, R_HINT, " ");
-		tline_adds(l, R_HINT, note);
-	}
 	tline_adds(l, R_DIM, " ");
 	tline_adds(l, R_DIM, tui_glyph.dot);
 	tline_adds(l, R_DIM, " type ");
 	tline_adds(l, R_KEY, "stats");
 	tline_adds(l, R_DIM, " for more");
+	if (trace_stats_other_note(&s, note, sizeof note)) {   /* last: the longest, and only on a busy machine */
+		tline_adds(l, R_DIM, " ");
+		tline_adds(l, R_DIM, tui_glyph.dot);
+		tline_adds(l, R_HINT, " ");
+		tline_adds(l, R_HINT, note);
+	}
 	trace_stats_free(&s);
 }

@@ -103,6 +103,7 @@ attr_t tui_attr(int role)
 
 int tui_task_role(const trace_task *k, int index)
 {
+	if (k && k->worker < 0 && !strcmp(k->label, "parlab-runner")) return R_PARLAB;   /* not a worker's colour */
 	int w = k && k->worker >= 0 ? k->worker : index;
 	if (w < 0) w = 0;
 	return R_WORKER + w % TUI_NWCOL;

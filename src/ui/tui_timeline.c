@@ -662,6 +662,16 @@ static const char *lane_status(const tl_view *v, int li, int nc, const int *cpus
 }
 
 /* Label column width, and the status column width (0: none). */
+/* What a task lane is called: parlab's runner is "parlab" (it starts the
+ * workers); a thread other than its process's first is indented under
+ * its process. */
+static const char *lane_label(const trace_task *k, char *buf, size_t cap)
+{
+	if (k->worker < 0 && !strcmp(k->label, "parlab-runner")) return "parlab";
+	if (k->tid != k->pid) { snprintf(buf, cap, " %s", k->label); return buf; }
+	return k->label;
+}
+
 static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const int *order, const int *vis, int nv,
 			 int *labw, int *sw)
 {
@@ -669,7 +679,7 @@ static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const
 	int labmax = W < 50 ? 7 : 10;
 	*labw = 4;
 	for (int i = 0; i < trace_ntasks(v->tr); i++) {
-		int n = (int)strlen(trace_task_at(v->tr, i)->label);
+		int n = (int)strlen(lane_label(trace_task_at(v->tr, i), buf, sizeof buf));
 		if (n > *labw) *labw = n;
 	}
 	if (*labw > labmax) *labw = labmax;
@@ -701,7 +711,8 @@ static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int nc,
 		} else {
 			int task = order[li - nc];
 			const trace_task *k = trace_task_at(v->tr, task);
-			tui_puts_ell(w, y, 0, labw, tui_attr(tui_task_role(k, task)) | A_BOLD, k->label);
+			char lb[48];
+			tui_puts_ell(w, y, 0, labw, tui_attr(tui_task_role(k, task)) | A_BOLD, lane_label(k, lb, sizeof lb));
 			draw_task_lane(t, v, task, y, x0, acc);
 		}
 		if (!sw) continue;

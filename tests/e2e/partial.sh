@@ -25,7 +25,7 @@ start_parlab "$HERE/duty.lua"
 type_line run
 wait_for "finished: all 3 workers exited 0" 30
 for w in w0 w1 w2; do
-	lane=$(cap | grep -E "│ $w +" | head -1 | sed "s/.*│ $w *//")
+	lane=$(cap | grep -E "│ +$w +" | head -1 | sed "s/.*│ *$w *//")   # threads: indented
 	n=$(printf '%s' "$lane" | grep -o '[▁▂▃▄▅▆▇]' | wc -l)
 	[ "$n" -ge 5 ] || fail "$w's lane shows too little running ($n partial cells): '$lane'"
 done
