@@ -148,8 +148,8 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 	line_copy(&out, pre1);
 	int precol = tline_width(&out), col = precol;
 	int pre2w = pre2 ? tline_width(pre2) : 0;
-	long brk = -1;        /* byte offset of the last space in out */
-	int first = 1;
+	long brk = -1;        /* byte offset of the last space in out after its text began */
+	int first = 1, text = 0;   /* text: out has more than its indentation */
 	for (size_t si = 0; si < src->nsp; si++) {
 		const char *s = src->buf + src->sp[si].off;
 		size_t n = (size_t)src->sp[si].len, i = 0, adv;
@@ -164,11 +164,11 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 					line_copy(&out, pre2);
 					precol = col = pre2w;
 					brk = -1;
-					first = 0;
+					first = text = 0;
 					i += adv;
 					continue;
 				}
-				brk = (long)out.len;
+				if (text) brk = (long)out.len;   /* never inside a line's indentation */
 			} else if (col + cw > W && col > precol) {
 				tline tail = { 0 };
 				if (words && brk >= 0) line_cut(&out, (size_t)brk, 1, &tail);
@@ -181,7 +181,9 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 				col = tline_width(&out);
 				brk = -1;
 				first = 0;
+				text = col > precol;
 			}
+			if (!space && s[i] != ' ') text = 1;
 			tline_add(&out, role, s + i, adv);
 			col += cw;
 			i += adv;
@@ -477,7 +479,7 @@ void doc_code(tdoc *d, const char *title, const char *lang, const char *src)
 		if (hl) hl_line(&body, exp, o, lua, &st);
 		else tline_add(&body, R_CODE, exp, o);
 		free(exp);
-		doc_flow(d, &body, &pre1, &pre2, 0);
+		doc_flow(d, &body, &pre1, &pre2, 1);   /* at a space where one is near the edge, as an editor wraps */
 		if (!eol) break;
 		p = eol + 1;
 	}

@@ -128,6 +128,8 @@ key Enter
 wait_for "step 2/4"
 wait_for "import multiprocessing"
 expect "example.py"
+# A long code line wraps at a space near the edge, not inside a word.
+cap | grep -qF '│↪number."""' || fail "code lines should wrap at a space (line 4 of example.py)"
 type_line "frobnicate"
 wait_for 'Unknown command "frobnicate"'
 key Enter
