@@ -141,34 +141,52 @@ char *engine_run_note(const engine *e, const step *r)
 	return n ? xstrdup(n) : NULL;
 }
 
+/* The latest run summaries of lessons [l0, l1) by run title, for observe,
+ * notes and text bodies (caller frees both arrays). */
+typedef struct {
+	const char **titles;
+	int *refs;
+	int n;
+} run_refs;
+
+static run_refs runs_of(const engine *e, int l0, int l1)
+{
+	int cap = 1;
+	for (int li = l0; li < l1; li++) cap += course_lesson(e->c, li)->nsteps;
+	run_refs rr = { xcalloc((size_t)cap, sizeof *rr.titles), xcalloc((size_t)cap, sizeof *rr.refs), 0 };
+	for (int li = l0; li < l1; li++) {
+		const lesson *l = course_lesson(e->c, li);
+		for (int i = 0; i < l->nsteps; i++) {
+			const struct sstate *y = &e->ss[e->loff[li] + i];
+			if (l->steps[i].kind != STEP_RUN || y->sum_ref == LUA_NOREF) continue;
+			rr.titles[rr.n] = l->steps[i].title;
+			rr.refs[rr.n++] = y->sum_ref;
+		}
+	}
+	return rr;
+}
+
+static void run_refs_free(run_refs *rr)
+{
+	free(rr->titles);
+	free(rr->refs);
+}
+
 char *engine_text_body(engine *e, const step *s)
 {
 	if (!s || s->kind != STEP_TEXT || s->note_fn == LUA_NOREF) return s && s->body ? xstrdup(s->body) : NULL;
 	struct sstate *x = eng_sst(e, s);
 	if (x->note && x->text_gen == e->run_gen) return xstrdup(x->note);
-	int n = 0;
-	for (int li = 0; li < course_nlessons(e->c); li++) n += course_lesson(e->c, li)->nsteps;
-	const char **titles = xcalloc((size_t)n + 1, sizeof *titles);
-	int *refs = xcalloc((size_t)n + 1, sizeof *refs), nr = 0;
-	for (int li = 0; li < course_nlessons(e->c); li++) {   /* the course's latest run of each title */
-		const lesson *l = course_lesson(e->c, li);
-		for (int i = 0; i < l->nsteps; i++) {
-			const struct sstate *y = &e->ss[e->loff[li] + i];
-			if (l->steps[i].kind != STEP_RUN || y->sum_ref == LUA_NOREF) continue;
-			titles[nr] = l->steps[i].title;
-			refs[nr++] = y->sum_ref;
-		}
-	}
+	run_refs rr = runs_of(e, 0, course_nlessons(e->c));   /* the whole course's */
 	char *text = NULL, *err = NULL;
-	int rc = lapi_note(course_lua(e->c), s->note_fn, LUA_NOREF, titles, refs, nr, &text, &err);
+	int rc = lapi_note(course_lua(e->c), s->note_fn, LUA_NOREF, rr.titles, rr.refs, rr.n, &text, &err);
 	free(x->note);
 	if (rc == 0) x->note = text ? text : xstrdup("");
 	else if (rc == -1) x->note = xasprintf("parlab: the text failed: %s", err);
 	else x->note = xasprintf("parlab: %s:%d: the text's body %s", s->file, s->line, err);
 	x->text_gen = e->run_gen;
 	free(err);
-	free(titles);
-	free(refs);
+	run_refs_free(&rr);
 	return xstrdup(x->note);
 }
 
@@ -187,16 +205,8 @@ void eng_observe_run(engine *e, const step *r)
 	int li;
 	engine_locate(e, r, &li);
 	const lesson *l = course_lesson(e->c, li);
-	const char **titles = xcalloc((size_t)l->nsteps, sizeof *titles);
-	int *refs = xcalloc((size_t)l->nsteps, sizeof *refs), nr = 0;
-	for (int i = 0; i < l->nsteps; i++) {
-		const struct sstate *y = &e->ss[e->loff[li] + i];
-		if (l->steps[i].kind == STEP_RUN && y->sum_ref != LUA_NOREF) {
-			titles[nr] = l->steps[i].title;
-			refs[nr++] = y->sum_ref;
-		}
-	}
-	run_note(e, r, x, titles, refs, nr, why);
+	run_refs rr = runs_of(e, li, li + 1);   /* this lesson's */
+	run_note(e, r, x, rr.titles, rr.refs, rr.n, why);
 	for (int i = 0; i < l->nsteps; i++) {
 		const step *q = &l->steps[i];
 		if (q->predicts != r) continue;
@@ -207,7 +217,7 @@ void eng_observe_run(engine *e, const step *r)
 		lapi_observed o;
 		if (x->sum_ref == LUA_NOREF)
 			v->error = xasprintf("%s:%d: no summary of the run to judge by: %s", q->file, q->line, why);
-		else if (lapi_observe(L, q->observe, x->sum_ref, v->prediction, titles, refs, nr, &o) < 0)
+		else if (lapi_observe(L, q->observe, x->sum_ref, v->prediction, rr.titles, rr.refs, rr.n, &o) < 0)
 			v->error = xstrdup(o.error);
 		else
 			verdict_of(e, q, &o, v);
@@ -217,7 +227,6 @@ void eng_observe_run(engine *e, const step *r)
 			eng_note_answer(e, q, v->prediction, v->correct, 0);
 		}
 	}
-	free(titles);
-	free(refs);
+	run_refs_free(&rr);
 	free(why);
 }

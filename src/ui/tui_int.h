@@ -55,6 +55,8 @@ attr_t tui_attr(int role);
 int tui_colour(void);   /* colours are in use */
 /* The role of a task's colour (worker id, else its index). */
 int tui_task_role(const trace_task *k, int index);
+/* The task is parlab's runner (it prepares the run and starts the workers). */
+int tui_task_is_runner(const trace_task *k);
 
 /* Glyphs: UTF-8 where the locale has it, ASCII otherwise. */
 typedef struct {

@@ -101,9 +101,14 @@ attr_t tui_attr(int role)
 	return (role >= 0 && role < R_NROLES) ? roles[role] : A_NORMAL;
 }
 
+int tui_task_is_runner(const trace_task *k)
+{
+	return k && k->worker < 0 && !strcmp(k->label, "parlab-runner");
+}
+
 int tui_task_role(const trace_task *k, int index)
 {
-	if (k && k->worker < 0 && !strcmp(k->label, "parlab-runner")) return R_PARLAB;   /* not a worker's colour */
+	if (tui_task_is_runner(k)) return R_PARLAB;   /* not a worker's colour */
 	int w = k && k->worker >= 0 ? k->worker : index;
 	if (w < 0) w = 0;
 	return R_WORKER + w % TUI_NWCOL;

@@ -667,7 +667,7 @@ static const char *lane_status(const tl_view *v, int li, int nc, const int *cpus
  * its process. */
 static const char *lane_label(const trace_task *k, char *buf, size_t cap)
 {
-	if (k->worker < 0 && !strcmp(k->label, "parlab-runner")) return "parlab";
+	if (tui_task_is_runner(k)) return "parlab";
 	if (k->tid != k->pid) { snprintf(buf, cap, " %s", k->label); return buf; }
 	return k->label;
 }
