@@ -49,7 +49,7 @@ return lesson {
 
 This machine has ${ncpu} CPUs. In the next five runs every worker does exactly the same thing: busy(300), 300 ms of pure CPU work, then it prints the time at which it finished.
 
-One worker needs about 300 ms, plus a few ms to start. What about 2, 4, 8 or 32 workers? Before each run, predict when the last worker will finish. Type next, then run, and compare.
+One worker needs 300 ms of CPU time, so on a quiet machine its run takes a little over 300 ms. What about 2, 4, 8 or 32 workers? Before each run, predict when the last worker will finish. Type next, then run, and compare.
 
 Look at two things each time:
 
