@@ -33,6 +33,8 @@ typedef struct step {
 	char **argv;          /* command, NULL-terminated */
 	char **python;        /* Python modules the command needs, or NULL */
 	int timeout_ms;
+	trace_end_kind expect;   /* run{ expect = ... }: TRACE_FINISHED, or e.g.
+	                            TRACE_TIMED_OUT (engine_expect_lookup) */
 	char *note;           /* shown after the run (a fixed text), or NULL */
 	int note_fn;          /* private: a run's note = function(run, runs), or a
 	                         text step's body = function(runs), in the registry */
@@ -140,8 +142,23 @@ char *engine_run_note(const engine *e, const step *r);
  * course's latest runs (by title; written again after each run, an error
  * said in its place). Caller frees. */
 char *engine_text_body(engine *e, const step *s);
-/* The last run's exit status (0 ok). */
+/* The last run's exit status (0 ok): an end its step expects (run{
+ * expect = "timeout" }) is no failure. */
 int engine_run_failed(const engine *e);
+/* The last run ended the way its step expects (a finish, or the declared
+ * expect); 0 while it is live or before any run. */
+int engine_run_as_expected(const engine *e);
+/* What the current run is preparing (copying files, generating a CSV,
+ * finding a Python), and since when (*since, CLOCK_MONOTONIC ns, the run's
+ * start): NULL once its workers start, and when no run is live. */
+const char *engine_preparing(const engine *e, int64_t *since);
+/* run{ expect = name }: the end it names ("finish", "timeout"; one row each
+ * in engine_run.c's table), 0 and *kind; -1 for a name it does not know. */
+int engine_expect_lookup(const char *name, trace_end_kind *kind);
+/* The names engine_expect_lookup knows, for an error message: "finish, timeout". */
+const char *engine_expect_names(void);
+/* The name of an expected end (engine_expect_lookup's inverse), or NULL. */
+const char *engine_expect_name(trace_end_kind kind);
 /* The last run was skipped: its prerequisites were missing. */
 int engine_run_skipped(const engine *e);
 /* The last run's trace, whatever the current step (NULL if none), and the

@@ -45,7 +45,7 @@ struct engine {
 	run *r;
 	trace *t;             /* last run's trace */
 	const step *t_step;   /* the step that trace belongs to */
-	int run_failed, run_skipped;
+	int run_failed, run_skipped, run_as_expected;
 	char *scratch;        /* the run's scratch folder, or NULL */
 	int *loff;            /* each lesson's first step in ss */
 	struct sstate *ss;

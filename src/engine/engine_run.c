@@ -10,6 +10,7 @@
 #include "trace/trace_stats.h"
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
+#include "run/proto.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -18,6 +19,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* ---- how a run is expected to end ---------------------------------------------------- */
+
+/* run{ expect = "..." }: the ends a lesson can declare. One row each; an
+ * end that is not TRACE_FINISHED is then no failure, and run.c's words say
+ * "as this step expects". Issue 11 adds "deadlock" and "crash" here (with
+ * their trace_end_kind). */
+static const struct {
+	const char *name;
+	trace_end_kind kind;
+} expects[] = {
+	{ "finish", TRACE_FINISHED },
+	{ "timeout", TRACE_TIMED_OUT },
+};
+#define NEXPECTS ((int)(sizeof expects / sizeof *expects))
+
+int engine_expect_lookup(const char *name, trace_end_kind *kind)
+{
+	for (int i = 0; name && i < NEXPECTS; i++)
+		if (!strcmp(expects[i].name, name)) { *kind = expects[i].kind; return 0; }
+	return -1;
+}
+
+const char *engine_expect_name(trace_end_kind kind)
+{
+	for (int i = 0; i < NEXPECTS; i++)
+		if (expects[i].kind == kind) return expects[i].name;
+	return NULL;
+}
+
+const char *engine_expect_names(void)
+{
+	static char buf[128];
+	if (!*buf)
+		for (int i = 0; i < NEXPECTS; i++)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? ", " : "", expects[i].name);
+	return buf;
+}
 
 /* ---- the scratch folder ---------------------------------------------------------- */
 
@@ -84,15 +123,29 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 	if (!msg) return 1;
 	setvbuf(msg, NULL, _IOLBF, 0);
 	int rc_ = 0;
+	char what[PROTO_TEXT_MAX + 1];   /* each step said to the screen first (run_report_preparing) */
+	int nfiles = 0;
+	for (char **f = s->files; f && *f; f++) nfiles++;
+	if (nfiles) {
+		snprintf(what, sizeof what, "copying %s", nfiles == 1 ? s->files[0] : "the lesson's files");
+		run_report_preparing(what);
+	}
 	if (prepare_files(course_dir(rc->e->c), s->files, msg) < 0) rc_ = 1;
-	if (!rc_ && s->csv_file &&
-	    prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
+	if (!rc_ && s->csv_file) {
+		snprintf(what, sizeof what, "generating %s (%d rows)", s->csv_file, s->csv_rows);
+		run_report_preparing(what);
+		if (prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
+	}
 	if (!rc_ && s->rkind == RUN_COMMAND && *argv &&
 	    (!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"))) {
 		/* Unbuffered, a print becomes two writes (text, newline) and lines of
 		 * processes sharing the pipe can interleave mid-line; buffered, each
 		 * line leaves whole, as from a terminal's line buffering. */
 		unsetenv("PYTHONUNBUFFERED");
+		size_t o = (size_t)snprintf(what, sizeof what, "finding a Python");
+		for (char **m = s->python; m && *m && o < sizeof what; m++)
+			o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", m == s->python ? " with " : ", ", *m);
+		run_report_preparing(what);
 		const char *py = prepare_python(s->python, msg);
 		if (!py) rc_ = 1;
 		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */
@@ -184,6 +237,7 @@ static void on_done(run *r, void *arg)
 	engine *e = arg;
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
+	e->run_as_expected = run_as_expected(r);
 	engine_touch(e);
 	compare(e, e->t_step, e->t);
 	eng_observe_run(e, e->t_step);
@@ -207,7 +261,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	the_ctx = (run_ctx){ e, s };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
-		.timeout_ms = s->timeout_ms, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+		.timeout_ms = s->timeout_ms, .expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
@@ -233,6 +287,12 @@ int engine_running(const engine *e) { return e->r && run_live(e->r); }
 trace *engine_trace(engine *e) { return e->t_step == engine_step(e) ? e->t : NULL; }
 int engine_run_failed(const engine *e) { return e->run_failed; }
 int engine_run_skipped(const engine *e) { return e->run_skipped; }
+int engine_run_as_expected(const engine *e) { return e->r && !run_live(e->r) && e->run_as_expected; }
+
+const char *engine_preparing(const engine *e, int64_t *since)
+{
+	return e->r ? run_preparing(e->r, since) : NULL;
+}
 
 trace *engine_last_trace(engine *e, const step **s)
 {

@@ -248,9 +248,13 @@ static void check_csv(lua_State *L, int idx)
 static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
-		"timeout", "note", "files", "python", "csv", "baseline", NULL };
+		"timeout", "note", "files", "python", "csv", "baseline", "expect", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
+	const char *expect = opt_string(L, 1, "expect", "run");
+	trace_end_kind ek;
+	if (expect && engine_expect_lookup(expect, &ek) < 0)
+		luaL_error(L, "run{}: 'expect' must be one of %s, not '%s'", engine_expect_names(), expect);
 	opt_string(L, 1, "baseline", "run");
 	opt_string(L, 1, "title", "run");
 	lua_getfield(L, 1, "note");
@@ -683,6 +687,10 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_getfield(L, t, "timeout");
 	if (lua_isnumber(L, -1)) s->timeout_ms = (int)(lua_tonumber(L, -1) * 1000);
 	lua_pop(L, 1);
+	char *expect = field_dup(L, t, "expect");
+	s->expect = TRACE_FINISHED;
+	if (expect) engine_expect_lookup(expect, &s->expect);   /* checked at the call */
+	free(expect);
 	if ((s->nworkers = lapi_field_int(L, t, "processes", 0)) > 0) s->rkind = RUN_PROCESSES;
 	else if ((s->nworkers = lapi_field_int(L, t, "threads", 0)) > 0) s->rkind = RUN_THREADS;
 	else { s->rkind = RUN_COMMAND; s->nworkers = 1; }

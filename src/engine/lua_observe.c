@@ -11,6 +11,7 @@
 
 #include <lauxlib.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -197,6 +198,15 @@ static int summary_p(lua_State *L)
 	lua_setfield(L, -2, "failed");
 	lua_pushstring(L, trace_outcome(t) ? trace_outcome(t) : "");
 	lua_setfield(L, -2, "outcome");
+	trace_end_kind kind = trace_outcome_kind(t);
+	lua_pushboolean(L, kind == TRACE_TIMED_OUT);
+	lua_setfield(L, -2, "timed_out");
+	char end[32];   /* "finished", "timed out", "crashed": the kind's name in words */
+	snprintf(end, sizeof end, "%s", trace_end_kind_name(kind));
+	for (char *c = end; *c; c++)
+		if (*c == '_') *c = ' ';
+	lua_pushstring(L, end);
+	lua_setfield(L, -2, "ended");
 	other_fields(L, a->st);
 	int64_t cpu = 0;
 	int nw = 0;

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 _Static_assert(PROTO_LINE_MAX <= PIPE_BUF, "a control line must be one atomic pipe write");
@@ -59,6 +60,21 @@ int proto_write_not_started(int fd, const proto_not_started *m)
 	return proto_writef(fd, "N %d %d", m->id, m->err);
 }
 
+int proto_write_preparing(int fd, const char *what)
+{
+	char text[PROTO_TEXT_MAX + 1];
+	size_t n = 0;
+	for (; what && what[n] && n < PROTO_TEXT_MAX; n++) {
+		unsigned char c = (unsigned char)what[n];
+		text[n] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	if (what && what[n])   /* cut: not inside a UTF-8 character */
+		while (n > 0 && ((unsigned char)what[n] & 0xc0) == 0x80) n--;
+	if (n == 0) { errno = EINVAL; return -1; }
+	text[n] = '\0';
+	return proto_writef(fd, "P %s", text);
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 /* A field's allowed range. */
@@ -97,6 +113,20 @@ static const proto_range proto_not_started_ranges[] = {
 	{ 0, INT_MAX }, { 0, INT_MAX },
 };
 
+/* A "P" line's text: 1 to PROTO_TEXT_MAX bytes, no control characters, up to
+ * the end of the line; copied into what (PROTO_TEXT_MAX + 1 bytes). 0, or -1. */
+static int proto_text(const char *p, char *what)
+{
+	size_t n = 0;
+	for (; p[n]; n++) {
+		unsigned char c = (unsigned char)p[n];
+		if (n >= PROTO_TEXT_MAX || c < 0x20 || c == 0x7f) return -1;
+	}
+	if (n == 0) return -1;
+	memcpy(what, p, n + 1);
+	return 0;
+}
+
 proto_kind proto_parse(const char *line, proto_msg *out)
 {
 	int64_t v[PROTO_MAX_FIELDS];
@@ -110,6 +140,8 @@ proto_kind proto_parse(const char *line, proto_msg *out)
 		out->kind = PROTO_END;
 		out->end = (proto_end){ (int)v[0], (pid_t)v[1], (pid_t)v[2], (int)v[3],
 					v[4], v[5], (int)v[6], v[7] };
+	} else if (line[0] == 'P' && line[1] == ' ' && proto_text(line + 2, out->preparing.what) == 0) {
+		out->kind = PROTO_PREPARING;
 	} else if (line[0] == 'N' && proto_ints(line + 1, 2, proto_not_started_ranges, v) == 0) {
 		out->kind = PROTO_NOT_STARTED;
 		out->not_started = (proto_not_started){ (int)v[0], (int)v[1] };

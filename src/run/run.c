@@ -59,13 +59,23 @@ struct run {
 	char *stop_why;
 	char *crash;
 	int ended, failed_workers, done, killed;
-	int timed_out;      /* the stop was the time limit's */
+	int timed_out;      /* the stop was the time limit's: 1, or 2 while preparing */
 	int not_started;    /* workers the runner could not start ("N" line) */
 	int not_started_err;   /* why, an errno value (0: not said) */
 	char failures[160];
+	char prep_what[PROTO_TEXT_MAX + 1];   /* the runner's last "P" line */
+	int64_t prep_since;                    /* when the runner was forked */
 };
 
 static run *active;   /* one live run per process */
+
+/* The end the spec expects; 0 (unset) is the normal end. A timeout while
+ * preparing is never the one a lesson expects. */
+static trace_end_kind expected_kind(const run *r)
+{
+	if (r->timed_out == 2) return TRACE_FINISHED;
+	return r->spec.expect == TRACE_RUNNING ? TRACE_FINISHED : r->spec.expect;
+}
 
 /* ---- reaping ------------------------------------------------------------- */
 
@@ -361,6 +371,20 @@ static void handle_not_started(run *r, const proto_not_started *m)
 	r->not_started_err = m->err;
 }
 
+/* A "P" line: what the runner is preparing now. */
+static void handle_preparing(run *r, const proto_preparing *m)
+{
+	snprintf(r->prep_what, sizeof r->prep_what, "%s", m->what);
+	if (r->ev.update) r->ev.update(r, r->ev.arg);
+}
+
+const char *run_preparing(const run *r, int64_t *since)
+{
+	if (!r || r->done || r->go < 0) return NULL;
+	if (since) *since = r->prep_since;
+	return r->prep_what[0] ? r->prep_what : "starting";
+}
+
 /* One control line from the runner (run/proto.h); anything else is ignored. */
 static void handle_ctl_line(run *r, char *line)
 {
@@ -370,6 +394,7 @@ static void handle_ctl_line(run *r, char *line)
 	case PROTO_START: handle_start(r, &m.start); break;
 	case PROTO_END: handle_end(r, &m.end); break;
 	case PROTO_NOT_STARTED: handle_not_started(r, &m.not_started); break;
+	case PROTO_PREPARING: handle_preparing(r, &m.preparing); break;
 	case PROTO_BAD: break;
 	}
 }
@@ -402,8 +427,10 @@ static trace_end_kind outcome(run *r, char *buf, size_t cap)
 		return TRACE_CRASHED;
 	}
 	if (r->stop_why) {
-		snprintf(buf, cap, "%s: every task killed and reaped", r->stop_why);
-		return r->timed_out ? TRACE_TIMED_OUT : TRACE_STOPPED;
+		trace_end_kind k = r->timed_out ? TRACE_TIMED_OUT : TRACE_STOPPED;
+		snprintf(buf, cap, "%s%s: every task killed and reaped", r->stop_why,
+			 k == expected_kind(r) ? ", as this step expects" : "");
+		return k;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == RUNNER_NOT_RUN) {
 		snprintf(buf, cap, "not run (see the message above)");
@@ -496,7 +523,7 @@ static void on_prepare_timeout(loop *l, long id, void *arg)
 	r->timeout_timer = 0;
 	char why[80];
 	snprintf(why, sizeof why, "timed out while preparing, after %d s", PREPARE_LIMIT_MS / 1000);
-	r->timed_out = !r->killed;
+	r->timed_out = r->killed ? 0 : 2;
 	run_stop(r, why);
 }
 
@@ -533,9 +560,14 @@ int run_skipped(const run *r)
 	return r->done && trace_outcome_kind(r->t) == TRACE_NOT_RUN;
 }
 
+int run_as_expected(const run *r)
+{
+	return r->done && trace_outcome_kind(r->t) == expected_kind(r);
+}
+
 int run_failed(const run *r)
 {
-	return r->done && trace_failed(r->t);
+	return r->done && trace_failed(r->t) && !run_as_expected(r);
 }
 
 /* ---- start ----------------------------------------------------------------- */
@@ -629,6 +661,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 		add_pipe(r, fds[6 + 4 * i + 2], i, 2);
 	}
 	r->go = fds[5];
+	r->prep_since = loop_now_ns();
 	free(fds);
 	trace_set_backend(t, "starting (preparing the run)");
 	r->timeout_timer = loop_timer_add(l, PREPARE_LIMIT_MS, 0, on_prepare_timeout, r);

@@ -28,6 +28,9 @@ typedef struct {
 	char **argv;                 /* RUN_COMMAND */
 	const char *cwd;             /* runner's working directory, or NULL */
 	int timeout_ms;              /* 0: none */
+	trace_end_kind expect;       /* how the lesson expects it to end: TRACE_FINISHED
+	                                (or 0), or e.g. TRACE_TIMED_OUT; such an end
+	                                is no failure and its words say so */
 	const char *capture;         /* backend name or NULL for the default */
 	void *ctx;
 	/* Runner side, in the run's folder, before capture is armed and any
@@ -55,12 +58,25 @@ void run_stop(run *r, const char *why);
 int run_live(const run *r);
 /* Once done, trace_failed of its trace (which must still exist): nonzero
  * when the run was stopped, timed out or crashed, a worker failed or could
- * not start, or the runner failed; 0 when every worker exited 0, and for a
- * skipped run (not run is no failure). 0 while live. */
+ * not start, or the runner failed; 0 when every worker exited 0, for a
+ * skipped run (not run is no failure), and for the end the spec expects
+ * (spec.expect, e.g. a timeout). 0 while live. */
 int run_failed(const run *r);
+/* Once done, the run ended the way its spec expects (an expected timeout
+ * too); 0 while live. */
+int run_as_expected(const run *r);
 /* The run never started: a prerequisite was missing (said in the trace;
  * its kind is TRACE_NOT_RUN). */
 int run_skipped(const run *r);
+/* While the runner prepares (before its workers start): what it is doing
+ * (its last run_report_preparing, or "starting" before any) and since when
+ * (*since: CLOCK_MONOTONIC ns, when run_start forked the runner); NULL
+ * once the workers start, and when done. */
+const char *run_preparing(const run *r, int64_t *since);
+/* Runner side, from spec->prepare only: says what it is preparing now
+ * ("generating data.csv (100000 rows)"), for the screen to show with the
+ * time preparing has taken so far. */
+void run_report_preparing(const char *what);
 /* Stops if live, waits for the reaping to finish, frees. */
 void run_free(run *r);
 

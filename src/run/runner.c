@@ -180,6 +180,11 @@ static void runner_setup(void)
 	dup2(R->msg, 2);
 }
 
+void run_report_preparing(const char *what)
+{
+	if (R) (void)proto_write_preparing(R->ctl, what);   /* the screen gone: nothing to tell */
+}
+
 /* Enters the run's folder and lets the lesson prepare (files, data, the
  * Python to use); on failure, says why and exits as "not run". */
 static void runner_prepare(void)

@@ -590,7 +590,7 @@ static void on_run_done(run *r, void *arg)
 		rs->state = 2;
 		trace *tr = engine_last_trace(t->e, NULL);   /* live_step's, wherever the student is now */
 		rs->kind = tr ? trace_outcome_kind(tr) : TRACE_ENDED;
-		rs->failed = tr ? trace_failed(tr) : engine_run_failed(t->e);
+		rs->failed = tr ? trace_failed(tr) && !engine_run_as_expected(t->e) : engine_run_failed(t->e);
 		free(rs->outcome);
 		rs->outcome = xstrdup(tr && trace_outcome(tr) ? trace_outcome(tr) : "finished");
 	}

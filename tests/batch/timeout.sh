@@ -1,10 +1,16 @@
 #!/bin/bash
 # A run's timeout counts from its workers' start, not from the preparation
 # before it (a large generated CSV here): such a run finishes; a run whose
-# workers outlive the timeout is stopped at it and says so.
+# workers outlive the timeout is stopped at it and says so, and batch mode
+# fails. A run that declares the timeout it expects (run{ expect =
+# "timeout" }, tests/runner/expect.lua) says so, keeps its timeline up to
+# the kill (wall time, every worker's end, every lane's last slice) and
+# batch mode exits 0.
 set -u
 parlab=$1
 src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 out=$("$parlab" --batch --state off "$src/tests/lessons/good/prepare_slow.lua" </dev/null 2>&1); rc=$?
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
@@ -14,5 +20,51 @@ bad() { echo "FAIL: $*"; fail=1; }
 	bad "the endless worker was not stopped at its timeout"
 [ $rc -eq 1 ] || bad "exit $rc, want 1 (a run timed out)"
 [ $fail -eq 0 ] || echo "$out"
-[ $fail -eq 0 ] && echo "ok: the timeout counts from the workers' start"
+
+# Expected timeouts: 2 s limits.
+ex=$("$parlab" --batch --state off --save-trace "$tmp/tr" "$src/tests/runner/expect.lua" </dev/null 2>&1); rc=$?
+f0=$fail
+[ $rc -eq 0 ] || bad "expected timeouts: exit $rc, want 0"
+n=$(grep -c "timed out after 2.0 s, as this step expects: every task killed and reaped" <<<"$ex")
+[ "$n" -eq 2 ] || bad "want two 'as this step expects' outcomes, got $n"
+[[ "$ex" == *"run Quick after "*": finished: the worker exited 0"* ]] || bad "the quick run did not finish"
+# The note's facts (observe's run table): wall time within [limit, limit + 1 s],
+# timed_out, every worker ending at the kill.
+i=0
+while read -r wall to end failed nw lo hi; do
+	i=$((i + 1))
+	if [ $i -le 2 ]; then
+		[ "$wall" -ge 2000 ] && [ "$wall" -le 3000 ] || bad "run $i: wall ${wall} ms, want 2000..3000"
+		[ "$to" = true ] && [ "$end" = timed-out ] || bad "run $i: timed_out=$to ended=$end"
+		[ "$lo" -ge 1950 ] && [ "$hi" -le "$wall" ] || bad "run $i: workers end at $lo..$hi ms, want all at the kill (~2000)"
+	else
+		[ "$to" = false ] && [ "$end" = finished ] || bad "quick run: timed_out=$to ended=$end"
+	fi
+	[ "$failed" = false ] || bad "run $i: run.failed=$failed, want false"
+	[ "$nw" -ge 1 ] || bad "run $i: no workers"
+done < <(sed -n 's/^wall=\([0-9]*\) to=\([a-z]*\) end=\([a-z-]*\) fail=\([a-z]*\) n=\([0-9]*\) ends=\([0-9]*\)\.\.\([0-9]*\)$/\1 \2 \3 \4 \5 \6 \7/p' <<<"$ex")
+[ $i -eq 3 ] || bad "want 3 notes with the run's facts, got $i"
+# Every lane of the saved traces reaches the kill: each task's last slice
+# ends within 100 ms of the trace's end, which is at least the limit.
+for f in "$tmp"/tr/0[12]-*.trace; do
+	awk -v f="$(basename "$f")" '
+		$1 == "end" { end = $2 }
+		$1 == "task" { tasks[$2] = 1 }
+		$1 == "slice" { last[$2] = $4 }
+		END {
+			if (end < 2000000000) { printf "FAIL: %s: trace ends at %d ns, before the 2 s limit\n", f, end; exit 1 }
+			for (k in tasks) if (!(k in last) || last[k] < end - 100000000) {
+				printf "FAIL: %s: task %s lane stops at %d ns, the run at %d\n", f, k, last[k], end; exit 1 }
+		}' "$f" || fail=1
+done
+[ $fail -eq $f0 ] || echo "$ex"
+
+# The same endless work without expect: a failure, as before.
+sed 's/, expect = "timeout"//' "$src/tests/runner/expect.lua" >"$tmp/noexpect.lua"
+no=$("$parlab" --batch --state off "$tmp/noexpect.lua" </dev/null 2>&1); rc=$?
+[ $rc -eq 1 ] || bad "unexpected timeouts: exit $rc, want 1"
+[[ "$no" == *"timed out after 2.0 s: every task killed and reaped"* && "$no" != *"as this step expects"* ]] ||
+	bad "an unexpected timeout said it was expected"
+
+[ $fail -eq 0 ] && echo "ok: the timeout counts from the workers' start; expected timeouts keep their timeline and exit 0"
 exit $fail

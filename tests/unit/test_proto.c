@@ -1,10 +1,12 @@
 /* Unit tests of the runner's control lines (run/proto.h): every kind goes
  * through a real pipe and comes back equal; lines written at once from
  * several threads arrive whole (and a lost one fails the test at once);
- * malformed, truncated and out-of-range lines are refused. */
+ * malformed, truncated and out-of-range lines are refused; a "P" line's
+ * text is kept clean and cut whole. */
 #include "run/proto.h"
 #include "check.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <limits.h>
@@ -202,6 +204,11 @@ static void test_malformed(void)
 		"N 1 -2",                       /* errno values are positive */
 		"N 1 2 ",
 		"N 2147483648 1",
+		"P", "P ",                      /* no text */
+		"Pgenerating",                  /* no space */
+		"P a\tb", "P a\rb", "P a\x7f",  /* control characters */
+		"P xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",   /* 121 bytes: one more than PROTO_TEXT_MAX */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		proto_msg m = { .kind = PROTO_READY };
@@ -217,6 +224,47 @@ static void test_malformed(void)
 	CHECK(proto_parse("S 1 2 3 4", &m) == PROTO_START && m.start.at == 4);
 	CHECK(proto_parse("E -1 2 3 0 5 6 -1 7", &m) == PROTO_END && m.end.id == -1 && m.end.last_cpu == -1);
 	CHECK(proto_parse("N 1 2", &m) == PROTO_NOT_STARTED && m.not_started.id == 1 && m.not_started.err == 2);
+	CHECK(proto_parse("P  x", &m) == PROTO_PREPARING && !strcmp(m.preparing.what, " x"));   /* text as it is */
+}
+
+/* "P" lines: the text comes back as written; control characters become
+ * spaces, a long text is cut at PROTO_TEXT_MAX bytes, not inside a UTF-8
+ * character; an empty one is refused. */
+static void test_preparing(void)
+{
+	int fds[2];
+	CHECK(pipe(fds) == 0);
+	char longer[300], utf[300];
+	memset(longer, 'a', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	/* 119 ASCII bytes then "é" (2 bytes): the cut at 120 would split it */
+	memset(utf, 'b', 119);
+	strcpy(utf + 119, "\xc3\xa9zzz");
+	CHECK(proto_write_preparing(fds[1], "finding a Python with dask.dataframe") == 0);
+	CHECK(proto_write_preparing(fds[1], "generating big.csv\n(3000000 rows)\t\x7f") == 0);
+	CHECK(proto_write_preparing(fds[1], longer) == 0);
+	CHECK(proto_write_preparing(fds[1], utf) == 0);
+	CHECK(proto_write_preparing(fds[1], "copying caf\xc3\xa9.py") == 0);
+	CHECK(proto_write_preparing(fds[1], "") == -1 && errno == EINVAL);
+	CHECK(proto_write_preparing(fds[1], NULL) == -1);
+	close(fds[1]);
+	char lines[8][PROTO_LINE_MAX + 8];
+	int n = read_lines(fds[0], lines, 8);
+	close(fds[0]);
+	CHECK(n == 5);
+	if (n != 5) return;
+	proto_msg m;
+	CHECK_STR(lines[0], "P finding a Python with dask.dataframe");
+	CHECK(proto_parse(lines[0], &m) == PROTO_PREPARING);
+	CHECK_STR(m.preparing.what, "finding a Python with dask.dataframe");
+	CHECK(proto_parse(lines[1], &m) == PROTO_PREPARING);
+	CHECK_STR(m.preparing.what, "generating big.csv (3000000 rows)  ");
+	CHECK(proto_parse(lines[2], &m) == PROTO_PREPARING);
+	CHECK(strlen(m.preparing.what) == PROTO_TEXT_MAX && strspn(m.preparing.what, "a") == PROTO_TEXT_MAX);
+	CHECK(proto_parse(lines[3], &m) == PROTO_PREPARING);
+	CHECK(strlen(m.preparing.what) == 119 && strspn(m.preparing.what, "b") == 119);   /* é left out whole */
+	CHECK(proto_parse(lines[4], &m) == PROTO_PREPARING);
+	CHECK_STR(m.preparing.what, "copying caf\xc3\xa9.py");
 }
 
 /* A write to a pipe nobody reads fails, and says so. */
@@ -238,6 +286,7 @@ int main(void)
 	test_round_trip();
 	test_no_interleaving();
 	test_malformed();
+	test_preparing();
 	test_write_error();
 	return CHECK_DONE();
 }
