@@ -226,6 +226,9 @@ static void print_other(FILE *out, const trace *t)
 	trace_stats_free(&st);
 }
 
+/* Preparing a run for longer than this is said in the transcript. */
+#define BATCH_PREP_SAY_NS 1000000000LL
+
 static int do_run(engine *e, loop *l, const step *s, FILE *out)
 {
 	int one = s->nworkers == 1;
@@ -246,7 +249,20 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 		free(err);
 		return 1;
 	}
-	while (!st.done) loop_once(l, 1000);
+	/* A preparation that takes a while (a large CSV, finding a Python) is
+	 * said once, at the time it is being done; a quick one not at all, so
+	 * that transcripts stay the same from one machine to the next. */
+	int said_prep = 0;
+	while (!st.done) {
+		loop_once(l, said_prep ? 1000 : 100);
+		int64_t since;
+		const char *prep = said_prep ? NULL : engine_preparing(e, &since);
+		if (prep && loop_now_ns() - since > BATCH_PREP_SAY_NS) {
+			fprintf(out, "preparing: %s...\n", prep);
+			fflush(out);
+			said_prep = 1;
+		}
+	}
 	trace *t = engine_trace(e);
 	char w[24];
 	print_lines(out, t);

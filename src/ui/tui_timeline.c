@@ -561,6 +561,47 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 	tui_puts(w, 0, W - rw, rw, tui_attr(role), right);
 }
 
+/* While the runner prepares (files, a CSV, finding a Python), the run's
+ * clock has not started: the title and the pane say what it is preparing
+ * and for how long ("preparing: generating big.csv (3000000 rows)… 2.1 s"),
+ * redrawn by the live run's timer; no lanes, no axis yet. */
+static void timeline_preparing(tui *t, const trace *tr, const char *what, int64_t ns, int H, int W)
+{
+	WINDOW *w = t->tl;
+	int x = t->focus == F_TIMELINE ? tui_puts(w, 0, 0, W, tui_attr(R_FOCUS), " Timeline ")
+				       : tui_puts(w, 0, 0, W, tui_attr(R_RULE_TITLE), "Timeline");
+	char took[32];
+	snprintf(took, sizeof took, " %.1f s", ns > 0 ? (double)ns / 1e9 : 0.0);
+	char *full = xasprintf("preparing: %s%s%s", what, tui_glyph.ellipsis, took);
+	char *right = xasprintf(" %s", full);
+	int rw = utf8_width(right, strlen(right));
+	if (rw > W - x - 1) {   /* narrow: the words are in the pane below */
+		free(right);
+		right = xasprintf(" preparing%s%s", tui_glyph.ellipsis, took);
+		rw = utf8_width(right, strlen(right));
+	}
+	char *mid = xasprintf(" %s %s", tui_glyph.hline, trace_title(tr));
+	int room = W - x - rw - 1;
+	if (room > 1) x += tui_puts_ell(w, 0, x, room, tui_attr(R_DIM), mid);
+	free(mid);
+	if (W - x - rw > 0) tui_fill(w, 0, x, W - x - rw, tui_attr(R_TEXT), " ");
+	tui_puts(w, 0, W - rw > 0 ? W - rw : 0, W, tui_attr(R_HINT), right);
+	free(right);
+	tdoc d;
+	doc_init(&d, W > 3 ? W - 2 : 1);
+	doc_paras(&d, R_HINT, full, NULL, NULL, R_HINT);
+	doc_paras(&d, R_DIM, "The run's clock starts when its workers do; the lanes fill in then.", NULL, NULL, R_DIM);
+	for (size_t i = 0; i < d.n && (int)i + 1 < H; i++) {
+		const tline *l = &d.v[i];
+		int cx = 1;
+		for (size_t k = 0; k < l->nsp; k++)
+			cx += tui_put(w, 1 + (int)i, cx, W - cx, tui_attr(l->sp[k].role), l->buf + l->sp[k].off,
+				      (size_t)l->sp[k].len);
+	}
+	doc_free(&d);
+	free(full);
+}
+
 static void timeline_empty(tui *t, int H, int W)
 {
 	WINDOW *w = t->tl;
@@ -734,6 +775,13 @@ void timeline_draw(tui *t)
 	trace *tr = t->tr;
 	if (!tr) {
 		timeline_empty(t, H, W);
+		wnoutrefresh(w);
+		return;
+	}
+	int64_t since;
+	const char *prep = t->e && tr == engine_last_trace(t->e, NULL) ? engine_preparing(t->e, &since) : NULL;
+	if (prep) {   /* the clock starts with the workers */
+		timeline_preparing(t, tr, prep, loop_now_ns() - since, H, W);
 		wnoutrefresh(w);
 		return;
 	}
