@@ -66,5 +66,25 @@ no=$("$parlab" --batch --state off "$tmp/noexpect.lua" </dev/null 2>&1); rc=$?
 [[ "$no" == *"timed out after 2.0 s: every task killed and reaped"* && "$no" != *"as this step expects"* ]] ||
 	bad "an unexpected timeout said it was expected"
 
+# Preparing is said once, and only when it takes more than a second: here a
+# python3 that takes 1.5 s per probe (PARLAB_PYTHON); the quick runs above not.
+[[ "$ex" != *"preparing:"* ]] || bad "a quick preparation was said in the transcript"
+if py=$(command -v python3); then
+	printf '#!/bin/sh\nsleep 1.5\nexec %s "$@"\n' "$py" >"$tmp/slowpy"
+	chmod +x "$tmp/slowpy"
+	cat >"$tmp/slow.lua" <<'EOS'
+return lesson {
+  title = "Slow to prepare",
+  run { title = "Slow Python", python = { "json" }, timeout = 3, command = { "python3", "-c", "print('the run ran')" } },
+}
+EOS
+	sp=$(PARLAB_PYTHON="$tmp/slowpy" "$parlab" --batch --state off "$tmp/slow.lua" </dev/null 2>&1); rc=$?
+	[ $rc -eq 0 ] || bad "slow preparation: exit $rc, want 0 (its time is not the run's)"
+	[ "$(grep -c '^preparing:' <<<"$sp")" -eq 1 ] && grep -qx "preparing: finding a Python with json\.\.\." <<<"$sp" ||
+		bad "a slow preparation was not said once"
+	[[ "$sp" =~ "run Slow Python after "[0-9.]+(us|ms|s)": finished: exit 0" ]] || bad "the slow-to-prepare run did not finish"
+	[ $fail -eq 0 ] || echo "$sp"
+fi
+
 [ $fail -eq 0 ] && echo "ok: the timeout counts from the workers' start; expected timeouts keep their timeline and exit 0"
 exit $fail
