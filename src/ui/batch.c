@@ -55,7 +55,7 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
  * after the body parts it from what follows. */
 static void print_text(FILE *out, const char *body)
 {
-	markup *m = markup_parse(body);
+	markup *m = markup_parse_for(body, MARKUP_BATCH);
 	for (int i = 0; i < markup_count(m); i++) {
 		const markup_block *b = markup_at(m, i);
 		if (markup_gap_before(m, i)) fputc('\n', out);

@@ -268,7 +268,7 @@ static void text_block(tdoc *d, const markup_block *b)
  * markup blocks lay it out. */
 void doc_text(tdoc *d, const char *body)
 {
-	markup *m = markup_parse(body);
+	markup *m = markup_parse_for(body, MARKUP_SCREEN);
 	for (int i = 0; i < markup_count(m); i++) {
 		const markup_block *b = markup_at(m, i);
 		if (b->kind == MARKUP_BLANK) continue;
