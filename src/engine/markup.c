@@ -120,7 +120,9 @@ static char *spans_read(markup *m, const char *body, markup_medium medium, int *
 					in = 1;
 					depth = 0;
 					open_line = line;
-					for (i += w + 1; i + 1 < len && (p[i + 1] == ' ' || p[i + 1] == '\t');) i++;
+					i += w + 1;   /* at the ':'; a span that starts its line drops the spaces after it */
+					if (is_blank(out + start, o - start))
+						while (i + 1 < len && (p[i + 1] == ' ' || p[i + 1] == '\t')) i++;
 					continue;
 				}
 				if (in && p[i] == '{') depth++;

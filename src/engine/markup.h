@@ -15,7 +15,9 @@
  * only on the screen (the TUI), "{batch: ...}" only in the batch transcript.
  * A span opens with "{", a word and ":" (no space between), runs over any
  * number of lines to its closing "}" (braces inside it pair up) and holds
- * no other span; the spaces right after the ":" are not part of its text.
+ * no other span. When a span starts its line, the spaces right after its
+ * ":" are dropped (so that "{screen: - text}" is an item); elsewhere they
+ * are kept (a paragraph's runs of spaces are one space anyway).
  * A line left with nothing but spaces once the spans are read, and which
  * held something before (a hidden span, a marker), is left out as if it
  * were not there; so is every line wholly inside a hidden span. A

@@ -106,9 +106,14 @@ static void test_spans(void)
 	const char *block = "Intro.\n\n{screen:\n# Look\n\n- the timeline\n- the output\n}\n\nAfter.\n";
 	shown_as(block, "para:Intro.|blank:|head:Look|blank:|item:the timeline|item:the output|blank:|para:After.",
 		 "para:Intro.|blank:|para:After.");
-	/* the spaces after the ':' are not the span's: an item or heading in it */
+	/* a span that starts its line drops the spaces after its ':': an item in it */
 	shown_as("{screen: - on screen}\n{batch: - in batch}\n- both\n", "item:on screen|item:both",
 		 "item:in batch|item:both");
+	shown_as("  {screen: - x}\n", "verb:  {screen: - x}", "verb:  {screen: - x}");   /* verbatim: as written */
+	/* elsewhere they are kept: a word before and a word in the span stay apart */
+	shown_as("Wait{screen:, shown as x}{batch: (waited)}.\n", "para:Wait, shown as x.", "para:Wait (waited).");
+	shown_as("Again {screen: (type run)} and\n", "para:Again (type run) and", "para:Again and");
+	shown_as("  {x}\n{screen: a}{batch: b}  c\n", "verb:  {x}|para:a c", "verb:  {x}|para:b c");
 	/* braces inside a span pair up; a brace that opens no span is text */
 	shown_as("{batch: a {x} b} {y} c}\n", "para:{y} c}", "para:a {x} b {y} c}");
 	shown_as("{ screen: not markup} and {1: nor this}\n", "para:{ screen: not markup} and {1: nor this}",
