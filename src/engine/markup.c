@@ -243,3 +243,18 @@ void markup_free(markup *m)
 	free(m->err);
 	free(m);
 }
+
+int markup_closing(const char *s, size_t n)
+{
+	static const char *const multi[] = { "\u2026", "\u201d", "\u2019", "\u00bb", NULL };   /* … ” ’ » */
+	if (!n) return 0;
+	for (size_t i = 0; i < n;) {
+		if (s[i] && strchr(")]}.,;:!?'\"", s[i])) { i++; continue; }
+		size_t k = 0;
+		for (const char *const *m = multi; *m; m++)
+			if (n - i >= strlen(*m) && !memcmp(s + i, *m, strlen(*m))) k = strlen(*m);
+		if (!k) return 0;
+		i += k;
+	}
+	return 1;
+}

@@ -28,6 +28,8 @@
 #ifndef PARLAB_MARKUP_H
 #define PARLAB_MARKUP_H
 
+#include <stddef.h>
+
 typedef enum { MARKUP_PARAGRAPH, MARKUP_HEADING, MARKUP_ITEM, MARKUP_VERBATIM, MARKUP_BLANK } markup_kind;
 
 typedef struct {
@@ -61,5 +63,10 @@ const markup_block *markup_at(const markup *m, int i);
  * drawn: 0. */
 int markup_gap_before(const markup *m, int i);
 void markup_free(markup *m);
+
+/* Whether the n bytes at s (n > 0) are closing punctuation only: ")",
+ * ").", "]," "...", a closing quote. Such a word never starts a wrapped
+ * line by itself: both front ends' wraps keep it with the word before. */
+int markup_closing(const char *s, size_t n);
 
 #endif

@@ -337,6 +337,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		snprintf(num, sizeof num, "  %d) ", i + 1);
 		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
 	}
+	if (s->nchoices) fputc('\n', out);   /* a blank line after the list, as on the screen */
 	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
 	int got = ask(e, s, in, out, line, sizeof line);
