@@ -162,6 +162,24 @@ static void test_bad(void)
 	markup_free(m);
 }
 
+/* Words that never start a wrapped line alone (both front ends' wraps). */
+static void test_closing(void)
+{
+	static const char *const yes[] = { ")", ").", "),", "]", "}", ".", ",", ";", ":", "!", "?", "\"", "'", ")\"",
+		"\u2026", ").\u2019", "\u00bb", "\u201d.", NULL };
+	static const char *const no[] = { "(", "a)", "(b).", ")a", "-", "\u2014", "\u00b7", "x", "1.", NULL };
+	for (const char *const *w = yes; *w; w++) {
+		if (!markup_closing(*w, strlen(*w))) fprintf(stderr, "\"%s\" should close\n", *w);
+		CHECK(markup_closing(*w, strlen(*w)));
+	}
+	for (const char *const *w = no; *w; w++) {
+		if (markup_closing(*w, strlen(*w))) fprintf(stderr, "\"%s\" should not close\n", *w);
+		CHECK(!markup_closing(*w, strlen(*w)));
+	}
+	CHECK(!markup_closing(")", 0));
+	CHECK(!markup_closing("\u2026", 2));   /* a character cut short is not one */
+}
+
 int main(void)
 {
 	test_kinds();
@@ -170,5 +188,6 @@ int main(void)
 	test_gaps();
 	test_spans();
 	test_bad();
+	test_closing();
 	return CHECK_DONE();
 }

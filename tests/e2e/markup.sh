@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The screen side of the lesson markup (engine/markup.c), in a real
+# terminal (tmux, 80x24) on tests/lessons/good/spans.lua:
+# - {screen: ...} text is on the screen exactly where the lesson has it
+#   ("Type next to go on.", the items about the timeline), {batch: ...}
+#   text is not; tests/batch/markup.sh checks the transcript's side;
+# - wrapped text never leaves closing punctuation alone on a line: the
+#   long words "aaa...(b)" of its last step, one for each width of the
+#   lesson pane from 39 to 51 (42 at 80x24), break before their last
+#   letter, not before the ")".
+#
+#   tests/e2e/markup.sh BUILD/parlab
+set -euo pipefail
+
+BIN=${1:?usage: markup.sh PATH/TO/parlab}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
+
+command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/markup-e2e.XXXXXX")
+SOCK=parlab-markup-$$
+T=(tmux -L "$SOCK" -f /dev/null)
+PANE=mk
+# shellcheck source=lib/tmux.bash
+. "$HERE/lib/tmux.bash"
+trap '"${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+
+# The lesson pane: left of its separator (│, column 46 at 80x24).
+lesson_rows() { cap | sed -n 2,21p | LC_ALL=C.UTF-8 sed -E 's/│.*//; s/^ //'; }
+
+start_parlab "$SRC/tests/lessons/good/spans.lua"
+wait_for "Where it shows"
+rows=$(lesson_rows | tr '\n' ' ' | tr -s ' ')
+for want in "Both see this. Type next to go on." "the timeline, on the right-hand side of the screen" \
+	"the output pane" "After the list." "The end (on screen) of the step." "final words wait (on screen). And on."; do
+	[[ "$rows" == *"$want"* ]] || fail "the screen should show \"$want\" (lesson pane: $rows)"
+done
+for not in "Batch readers" "batch-only" "{screen:" "{batch:"; do
+	[[ "$rows" != *"$not"* ]] || fail "the screen should not show \"$not\""
+done
+echo "ok - {screen: ...} text on the screen, {batch: ...} text not"
+
+# The last step: long words at the pane's edge.
+for _ in 1 2 3 4; do type_line "next"; sleep 0.3; done
+wait_for "Long words"
+seen=""
+for _ in 1 2 3 4 5 6 7 8; do
+	rows=$(lesson_rows)
+	lone=$(grep -aE '^ *[])}.,;:!?]+ *$' <<<"$rows" || true)
+	[ -z "$lone" ] || fail "closing punctuation alone on a wrapped line: \"$lone\""
+	seen+="$rows"$'\n'
+	key NPage
+	sleep 0.2
+done
+# A word as long as the pane (42 at 80x24) plus its ")." was broken.
+grep -qE '^a+\(b\)\. *$' <<<"$seen" || fail "the long words never reached the pane's edge"
+echo "ok - no closing punctuation alone on a wrapped line"
+type_line "quit"
+wait_for "PARLAB-EXITED 0" 10
+echo "PASS: markup"
