@@ -3,7 +3,9 @@
 # terminal (tmux, 80x24) on tests/lessons/good/spans.lua:
 # - {screen: ...} text is on the screen exactly where the lesson has it
 #   ("Type next to go on.", the items about the timeline), {batch: ...}
-#   text is not; tests/batch/markup.sh checks the transcript's side;
+#   text is not; tests/batch/markup.sh checks the transcript's side; so
+#   are Module 14's ("look at the right-hand side of the screen", "Type
+#   next"; batch.module14 checks they are not in its transcript);
 # - wrapped text never leaves closing punctuation alone on a line: the
 #   long words "aaa...(b)" of its last step, one for each width of the
 #   lesson pane from 39 to 51 (42 at 80x24), break before their last
@@ -40,6 +42,27 @@ for not in "Batch readers" "batch-only" "{screen:" "{batch:"; do
 	[[ "$rows" != *"$not"* ]] || fail "the screen should not show \"$not\""
 done
 echo "ok - {screen: ...} text on the screen, {batch: ...} text not"
+type_line "quit"
+wait_for "PARLAB-EXITED 0" 10
+
+# Module 14 on the screen keeps its screen-only sentences (batch.module14:
+# the transcript does not have them).
+start_parlab "$SRC/lessons/module14"
+key Enter
+wait_for "This machine"
+page_rows=""
+for _ in 1 2 3; do page_rows+=" $(lesson_rows | tr '\n' ' ')"; key NPage; sleep 0.2; done
+page_rows=$(tr -s ' ' <<<"$page_rows")
+for want in "look at the right-hand side of the screen:" "Type next to go to the next step" "Type next to begin."; do
+	[[ "$page_rows" == *"$want"* ]] || fail "Module 14 on the screen should show \"$want\" ($page_rows)"
+done
+[[ "$page_rows" != *"batch transcript"* ]] || fail "Module 14 on the screen shows its batch-only text"
+type_line "quit"
+wait_for "PARLAB-EXITED 0" 10
+echo "ok - Module 14's screen-only sentences on the screen"
+
+start_parlab "$SRC/tests/lessons/good/spans.lua"
+wait_for "Where it shows"
 
 # The last step: long words at the pane's edge.
 for _ in 1 2 3 4; do type_line "next"; sleep 0.3; done
