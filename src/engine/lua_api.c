@@ -175,15 +175,11 @@ static void check_markup(lua_State *L, int idx, const char *field, const char *c
 		markup *m = markup_parse(lua_tostring(L, -1));
 		int line;
 		const char *err = markup_error(m, &line);
-		if (err) {
-			lua_pushfstring(L, "%s{}: '%s', its line %d: %s", ctor, field ? field : "body", line, err);
-			markup_free(m);
-			luaL_where(L, 1);
-			lua_insert(L, -2);
-			lua_concat(L, 2);
-			lua_error(L);
-		}
-		markup_free(m);
+		char why[512];
+		int bad = err != NULL;
+		snprintf(why, sizeof why, "%s", bad ? err : "");
+		markup_free(m);   /* before the error leaves this function */
+		if (bad) luaL_error(L, "%s{}: '%s', its line %d: %s", ctor, field ? field : "body", line, why);
 	}
 	lua_pop(L, 1);
 }
