@@ -8,7 +8,7 @@ return lesson {
 
 Parallel computing involves breaking down a task into smaller subtasks that can be executed simultaneously. This approach can significantly speed up computations, especially for data-intensive tasks. Python provides several libraries to facilitate parallel computing, such as multiprocessing and concurrent.futures.
 
-The module's first example uses multiprocessing. Type next to see it.
+The module's first example uses multiprocessing. {screen: Type next to see it.}
 ]],
 
   code { file = "example1.py" },
@@ -28,6 +28,6 @@ The web version of this module has a link at this point: "Try it in Google Colab
 
 The loop starts worker 0 first, then 1, 2, 3 and 4. In which order will the five "Worker: N" lines appear? Always 0 to 4? Any order? Make a guess and keep it in mind.
 
-Type next to find out.
+{screen: Type next to find out.}{batch: The next lesson finds out.}
 ]] },
 }

@@ -31,13 +31,14 @@ Before you run it, commit to a guess: the next question asks you to predict, and
       return run.first, "the lines arrived in the order " .. order_of(run)
     end,
     explain = [[
-The first line came from the worker that reached its print first: look at the time stamps in the output. Worker 0 is started first, so it often wins; but starting a process is only a request to the kernel, and a worker started a moment later can be given a CPU sooner, or run sooner once it has one. In the timeline, compare when each worker's lane first turns to █ with the time stamp of its line.
+The first line came from the worker that reached its print first: look at the time stamps in the output. Worker 0 is started first, so it often wins; but starting a process is only a request to the kernel, and a worker started a moment later can be given a CPU sooner, or run sooner once it has one. {screen: In the timeline, compare when each worker's lane first turns to █ with the time stamp of its line.}
 ]],
     hints = { "Type a worker number, 0 to 4. The run after this question decides." },
   },
 
   text [[
-Type next, then run, and watch the timeline: five lanes appear, one per process. Each one is born, runs for a moment on one of the ${ncpu} CPUs, prints its line and exits. The output pane shows the lines as they arrive.
+{screen: Type next, then run, and watch the timeline: five lanes appear, one per process. Each one is born, runs for a moment on one of the ${ncpu} CPUs, prints its line and exits. The output pane shows the lines as they arrive.}
+{batch: In the run below, each of the five processes is born, runs for a moment on one of the ${ncpu} CPUs, prints its line and exits. Its row in the task table says how long it ran (cpu time), how long it waited for a CPU (waited) and on which CPU it ran.}
 ]],
 
   run {
@@ -45,7 +46,7 @@ Type next, then run, and watch the timeline: five lanes appear, one per process.
     processes = 5,
     worker = function(w) print("Worker: " .. w.id) end,
     note = [[
-Five real processes were started, ran and exited. Now compare the order of the "Worker: N" lines with your guess. The output is ordered by the time each line arrived (the time stamp in front of it), not by worker number. Type next.
+Five real processes were started, ran and exited. Now compare the order of the "Worker: N" lines with your guess. The output is ordered by the time each line arrived (the time stamp in front of it), not by worker number. {screen: Type next.}
 ]],
   },
 
@@ -54,7 +55,7 @@ Five real processes were started, ran and exited. Now compare the order of the "
 
 Now the program itself: python3 example1.py. parlab follows its whole process tree, the Python parent and every child it starts.
 
-Type next, then run. In the timeline, look for the parent's lane and, under it, the five children. Look at the time stamps too: starting a Python process costs more than starting one of parlab's small workers.
+{screen: Type next, then run. In the timeline, look for the parent's lane and, under it, the five children.}{batch: In the task table, look for the parent python3 (exit 0) and its five python3 children.} Look at the time stamps too: starting a Python process costs more than starting one of parlab's small workers.
 ]],
 
   run {
@@ -62,7 +63,7 @@ Type next, then run. In the timeline, look for the parent's lane and, under it, 
     command = { "python3", "example1.py" },
     files = { "example1.py" },
     note = [[
-The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the ${ncpu} CPUs, each printing one line. The parent's lane stays alive to the end: that is job.join(), waiting for its children. Type next.
+The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the ${ncpu} CPUs, each printing one line. {screen: The parent's lane stays alive to the end}{batch: The parent lives to the end of the run}: that is job.join(), waiting for its children. {screen: Type next.}
 ]],
   },
 
@@ -81,9 +82,9 @@ That is one possible run, not a promise. p.start() only asks the operating syste
 
 Nothing in example1.py says "worker 0 prints first". The parent starts the workers in order, so a tidy 0, 1, 2, 3, 4 is one possible result, and some runs give exactly that. But any worker that gets a CPU sooner prints sooner.
 
-What decides the order of the lines is the moment each worker reaches its print: the time stamp in front of each line in the output. A worker prints only once it has run far enough, so getting a CPU first is not the same as printing first: in the timeline, compare when each lane first turns to █ with the time stamp of its line.
+What decides the order of the lines is the moment each worker reaches its print: the time stamp in front of each line in the output. A worker prints only once it has run far enough, so getting a CPU first is not the same as printing first{screen:: in the timeline, compare when each lane first turns to █ with the time stamp of its line}.
 
-Type next: before you run it again, predict what changes.
+{screen: Type next: before you run it again, predict what changes.}{batch: Before it runs again, predict what changes.}
 ]],
 
   quiz {
@@ -100,7 +101,7 @@ Type next: before you run it again, predict what changes.
       return before.first == run.first and 1 or 2, note
     end,
     explain = [[
-Either can happen, and your machine has just shown you one of them. Nothing in the program fixes the order: each run, the kernel hands out the CPUs anew, and a few microseconds of difference in when a worker gets one decide who prints first. Type run a few more times and watch the first line.
+Either can happen, and your machine has just shown you one of them. Nothing in the program fixes the order: each run, the kernel hands out the CPUs anew, and a few microseconds of difference in when a worker gets one decide who prints first. {screen: Type run a few more times and watch the first line.}
 ]],
   },
 
@@ -109,7 +110,7 @@ Either can happen, and your machine has just shown you one of them. Nothing in t
     processes = 5,
     worker = function(w) print("Worker: " .. w.id) end,
     note = [[
-Same program, a second time. Did the lines come out in the same order as the first run? Type run a few more times and watch the lanes: the moments at which the workers start running shift a little every time, and now and then two lines swap. Type next.
+Same program, a second time. Did the lines come out in the same order as the first run? {screen: Type run a few more times and watch the lanes: the moments at which the workers start running shift a little every time, and now and then two lines swap. Type next.}{batch: Run after run, the time stamps shift a little, and now and then two lines swap.}
 ]],
   },
 
@@ -120,7 +121,7 @@ When each worker has real work to do before it prints, the order gets much less 
 
 All five want a CPU at once, and this machine has ${ncpu}. The scheduler hands out the CPUs in short turns. Who finishes first is its decision.
 
-Type next, then predict how many of them will be running at the same moment.
+{screen: Type next, then predict}{batch: Predict} how many of them will be running at the same moment.
 ]],
 
   quiz {
@@ -138,13 +139,14 @@ Type next, then predict how many of them will be running at the same moment.
       return run.max_running, seen
     end,
     explain = [[
-A CPU runs one task at a time, so at most ${ncpu} workers (one per CPU) can be running at any instant on this machine; the others are ready but wait, shown as ░. If another program was busy too, fewer of yours ran at once. More workers than CPUs means taking turns, not more at once.
+A CPU runs one task at a time, so at most ${ncpu} workers (one per CPU) can be running at any instant on this machine; the others are ready but wait{screen:, shown as ░}{batch: (the waited column of the task table)}. If another program was busy too, fewer of yours ran at once. More workers than CPUs means taking turns, not more at once.
 ]],
     hints = { "Count the CPU lanes at the top of the timeline." },
   },
 
   text [[
-Type next, then run, and watch the lanes: where a lane shows ░, that worker was ready to run but had no CPU.
+{screen: Type next, then run, and watch the lanes: where a lane shows ░, that worker was ready to run but had no CPU.}
+{batch: In the task table, waited is the time a worker was ready to run but had no CPU.}
 ]],
 
   run {
@@ -155,7 +157,7 @@ Type next, then run, and watch the lanes: where a lane shows ░, that worker wa
       print(string.format("Worker: %d (finished at %.0f ms)", w.id, now()))
     end,
     note = [[
-The lines come out in the order the workers finished, and the scheduler decided that order. Every worker had the same work, so any worker could have been first. Run it again (type run) and the order will likely change. Type next.
+The lines come out in the order the workers finished, and the scheduler decided that order. Every worker had the same work, so any worker could have been first. Run it again {screen: (type run)} and the order will likely change. {screen: Type next.}
 ]],
   },
 }

@@ -49,12 +49,13 @@ return lesson {
 
 This machine has ${ncpu} CPUs. In the next five runs every worker does exactly the same thing: busy(300), 300 ms of pure CPU work, then it prints the time at which it finished.
 
-One worker needs 300 ms of CPU time, so on a quiet machine its run takes a little over 300 ms. What about 2, 4, 8 or 32 workers? Before each run, predict when the last worker will finish. Type next, then run, and compare.
+One worker needs 300 ms of CPU time, so on a quiet machine its run takes a little over 300 ms. What about 2, 4, 8 or 32 workers? Before each run, predict when the last worker will finish. {screen: Type next, then run, and compare.}{batch: Then compare with what the run prints.}
 
 Look at two things each time:
 
 - the finish times in the output, especially the last one (the wall time of the whole run);
-- the lanes: how many are █ (running) at the same moment, and how many show ░ (ready, but waiting for a CPU).
+{screen: - the lanes: how many are █ (running) at the same moment, and how many show ░ (ready, but waiting for a CPU).}
+{batch: - the statistics and the task table: how many tasks ran at the same moment, and how long each worker was ready but waited for a CPU (waited).}
 
 Other programs on this machine share the CPUs too: the note after each run quotes your own times, and says when other programs slowed your workers down.
 ]],
@@ -67,12 +68,12 @@ Other programs on this machine share the CPUs too: the note after each run quote
       local t = { measured(run, 1) }
       local w = waited(run)
       if w >= 0.1 * run.cpu_ms then
-        t[#t + 1] = ("On a quiet machine its lane would be solid █; yours waited %s for a CPU: where its lane shows ░, or a block lower than █, something else was running on its CPU.")
+        t[#t + 1] = ("{screen: On a quiet machine its lane would be solid █; yours}{batch: On a quiet machine it would hardly wait; yours} waited %s for a CPU{screen:: where its lane shows ░, or a block lower than █, something else was running on its CPU}{batch:, while something else ran on its CPU}.")
           :format(ms(w))
       else
-        t[#t + 1] = "Its lane is almost solid █: one piece of work on one CPU."
+        t[#t + 1] = "{screen: Its lane is almost solid █}{batch: It hardly waited for a CPU}: one piece of work on one CPU."
       end
-      t[#t + 1] = ("Remember %s: the time of one piece of work here. Type next."):format(ms(run.wall_ms))
+      t[#t + 1] = ("Remember %s: the time of one piece of work here. {screen: Type next.}"):format(ms(run.wall_ms))
       return table.concat(t, " ")
     end,
   },
@@ -85,13 +86,13 @@ Other programs on this machine share the CPUs too: the note after each run quote
     note = function(run, runs)
       local t = { measured(run, 2), against_one(run, runs, 2) }
       if run.ncpu >= 2 and run.max_running >= 2 then
-        t[#t + 1] = "Where both lanes are █ at the same moment, double the work is being done in the same time: that is the speed-up parallel computing promises."
+        t[#t + 1] = "{screen: Where both lanes are █ at the same moment}{batch: While both ran at the same moment}, double the work is being done in the same time: that is the speed-up parallel computing promises."
       elseif run.ncpu >= 2 then
         t[#t + 1] = "With 2 CPUs both could have run at once, but in your run they never did: other programs held a CPU, and your two took turns."
       else
         t[#t + 1] = "With one CPU the two take turns, so they need about twice as long as one."
       end
-      return table.concat(t, " ") .. " Type next."
+      return table.concat(t, " ") .. " {screen: Type next.}"
     end,
   },
 
@@ -131,7 +132,7 @@ Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 
     worker = work,
     note = function(run, runs)
       return measured(run, 4) .. " " .. against_one(run, runs, 4)
-        .. (" With %d CPUs, at most %d lanes can be █ at once; the others wait (░). Type next."):format(run.ncpu, run.ncpu)
+        .. (" With %d CPUs, at most %d {screen: lanes can be █}{batch: workers can run} at once; the others wait {screen: (░)}{batch: (waited, in the task table)}. {screen: Type next.}"):format(run.ncpu, run.ncpu)
     end,
   },
 
@@ -142,7 +143,7 @@ Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 
     worker = work,
     note = function(run, runs)
       return measured(run, 8) .. " " .. against_one(run, runs, 8)
-        .. (" At any moment at most %d lanes can be █; with more workers than CPUs the others show ░. Each worker still used only its 300 ms of CPU time: together your workers waited %s for a CPU. Type next.")
+        .. (" At any moment at most %d {screen: lanes can be █; with more workers than CPUs the others show ░}{batch: workers can run; with more workers than CPUs the others wait}. Each worker still used only its 300 ms of CPU time: together your workers waited %s for a CPU. {screen: Type next.}")
           :format(run.ncpu, ms(waited(run)))
     end,
   },
@@ -154,7 +155,7 @@ Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 
     worker = work,
     note = function(run, runs)
       return measured(run, 32) .. " " .. against_one(run, runs, 32)
-        .. " Look at the finish times: the scheduler gave every worker short turns on the CPUs, so they crept forward together, and most of them finished only near the end. None of them got its answer sooner because there were more of them. Type next."
+        .. " Look at the finish times: the scheduler gave every worker short turns on the CPUs, so they crept forward together, and most of them finished only near the end. None of them got its answer sooner because there were more of them. {screen: Type next.}"
     end,
   },
 
@@ -170,6 +171,6 @@ So the speed-up stops at the number of CPUs. More workers is not always faster: 
 
 Waiting workers are not the only limit. Work that must be done in one piece, and the time to start processes and move data to them, limit the speed-up too; a later course measures these.
 
-Type next for concurrent.futures, the second library the module names.
+{screen: Type next for concurrent.futures}{batch: Next: concurrent.futures}, the second library the module names.
 ]],
 }

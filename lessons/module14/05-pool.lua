@@ -23,7 +23,7 @@ What is new:
 - Leaving the with block waits until every task is done and shuts the pool down, like the join() loop of example1.py.
 - worker returns its line instead of printing it, so the parent prints all five, with the id of the process that ran each task.
 
-Type next, then run. In the timeline, count the processes: the parent and two pool workers, not five.
+{screen: Type next, then run. In the timeline, count the processes}{batch: In the task table, count the processes}: the parent and two pool workers, not five.
 ]],
 
   run {
@@ -33,7 +33,7 @@ Type next, then run. In the timeline, count the processes: the parent and two po
     note = [[
 Look at the process ids: five tasks, but only two different worker processes. Each pool process took a task, finished it, and took the next one, so only two processes had to be started instead of five.
 
-The lines are in task order 0 to 4 because pool.map returns the results in the order of its input, even when task 3 finished before task 2. Which process ran which task was still the scheduler's choice: run it again (type run) and the process ids can be shuffled differently. Type next.
+The lines are in task order 0 to 4 because pool.map returns the results in the order of its input, even when task 3 finished before task 2. Which process ran which task was still the scheduler's choice: run it again {screen: (type run)} and the process ids can be shuffled differently. {screen: Type next.}
 ]],
   },
 }

@@ -18,6 +18,6 @@ The two libraries the module names:
 - Dask looks like pandas and NumPy, but cuts the data into partitions and turns a computation into a graph of small tasks. A scheduler runs those tasks on threads, on processes, or on the machines of a cluster.
 - Ray runs ordinary Python functions and classes as tasks and actors spread across a cluster; it is widely used to train and tune models on many machines.
 
-With Dask, the same code runs on a laptop or on a cluster; only the scheduler behind it changes. The next lesson runs the module's Dask example on this machine. Type next.
+With Dask, the same code runs on a laptop or on a cluster; only the scheduler behind it changes. The next lesson runs the module's Dask example on this machine. {screen: Type next.}
 ]] },
 }

@@ -32,9 +32,9 @@ In the next run, 4 threads work through 16 blocks of data. Before a thread can p
 
 Waiting for a block is sleep(...) in parlab's workers: the thread is off the CPU, as a real program is while it waits for the network or the disk. Processing is busy(20).
 
-This run uses threads, not processes: four threads inside one process, sharing its memory. In the timeline they show up as four thread lanes under a single process.
+This run uses threads, not processes: four threads inside one process, sharing its memory. {screen: In the timeline they show up as four thread lanes under a single process.}{batch: In the task table they show up as four rows with the same pid.}
 
-Type next, then run. Watch how little of each lane is █ and how much is · (sleeping), and how empty the CPU lanes stay.
+{screen: Type next, then run. Watch how little of each lane is █ and how much is · (sleeping), and how empty the CPU lanes stay.}{batch: Compare each thread's cpu time with the run's wall time, and see how little of the CPUs the run kept busy (CPU busy, in the statistics).}
 ]] },
 
   run {
@@ -42,7 +42,7 @@ Type next, then run. Watch how little of each lane is █ and how much is · (sl
     threads = 4,
     worker = fetch_and_process,
     note = function(run)
-      return ("Your run took %.2f s: 16 blocks at one block every 100 ms make at least 1.6 s. Yet the CPU work was only %.0f ms in all (16 × 20 ms). For most of the run the threads were sleeping (·), waiting for data, and the %d CPUs had nothing of this run to do. Type next.")
+      return ("Your run took %.2f s: 16 blocks at one block every 100 ms make at least 1.6 s. Yet the CPU work was only %.0f ms in all (16 × 20 ms). For most of the run the threads were sleeping{screen: (·)}, waiting for data, and the %d CPUs had nothing of this run to do. {screen: Type next.}")
         :format(run.wall_ms / 1000, run.cpu_ms, run.ncpu)
     end,
   },
@@ -50,7 +50,7 @@ Type next, then run. Watch how little of each lane is █ and how much is · (sl
   text [[
 # Twice the threads?
 
-When a job is slow, the first idea is to add workers. The next run does the same work with 8 threads instead of 4. Predict the wall time, then type next and run.
+When a job is slow, the first idea is to add workers. The next run does the same work with 8 threads instead of 4. Predict the wall time{screen:, then type next and run}.
 ]],
 
   run {
@@ -65,7 +65,7 @@ When a job is slow, the first idea is to add workers. The next run does the same
       return table.concat(t) .. [[
 
 
-What helps instead: a faster network or faster storage, moving less data (compress it, filter it early, read only the columns you need), or running the computation where the data already is. That is what the tip means for a Dask or Ray cluster: its machines are only as fast as the data reaching them. Type next.
+What helps instead: a faster network or faster storage, moving less data (compress it, filter it early, read only the columns you need), or running the computation where the data already is. That is what the tip means for a Dask or Ray cluster: its machines are only as fast as the data reaching them. {screen: Type next.}
 ]]
     end,
   },

@@ -30,7 +30,7 @@ local function your_runs(runs)
     end
   end
   if not ncpu then
-    t[#t + 1] = "You have not run lesson 4's busy workers in this session: go back to lesson 4 (type lessons 4), run them, and this table fills with your own figures."
+    t[#t + 1] = "You have not run lesson 4's busy workers in this session: {screen: go back to lesson 4 (type lessons 4), run them, and this table fills with your own figures}{batch: when they have run, this table holds your own figures}."
     return table.concat(t, "\n")
   end
   t[#t + 1] = ("Lesson 4's busy workers, as your runs measured them on this machine's %d CPUs:"):format(ncpu)
@@ -57,9 +57,9 @@ return lesson {
   text [[
 # What you saw
 
-- Parallel computing breaks a task into subtasks that run at the same time. example1.py started five real processes; the timeline showed each one born, running on one of this machine's ${ncpu} CPUs, and exiting.
+- Parallel computing breaks a task into subtasks that run at the same time. example1.py started five real processes; {screen: the timeline}{batch: its run} showed each one born, running on one of this machine's ${ncpu} CPUs, and exiting.
 - The order of parallel output is the scheduler's choice, not the loop's. The module's tidy Worker: 0 to Worker: 4 listing is one possible run; with a little work per worker, the order could change from one run to the next.
-- Speed-up stops at the number of CPUs. With 300 ms of work per worker, up to ${ncpu} workers could run at the same moment; with more workers than ${ncpu} CPUs, the extra workers waited (░) and the wall time grew with the work. The notes after your runs in lesson 4 have your own times, and say where other programs slowed them.
+- Speed-up stops at the number of CPUs. With 300 ms of work per worker, up to ${ncpu} workers could run at the same moment; with more workers than ${ncpu} CPUs, the extra workers waited{screen: (░)} and the wall time grew with the work. The notes after your runs in lesson 4 have your own times, and say where other programs slowed them.
 - A pool (concurrent.futures.ProcessPoolExecutor) starts a few worker processes once and gives them task after task.
 - Distributed computing takes the same idea to many machines. Dask turned a mean over a CSV file into tasks over partitions and ran them on its workers; the printed mean, 42.5, matched the one built into the file.
 - When data movement is the bottleneck, the CPUs sit idle: more threads waiting on the same slow link did not finish sooner.
@@ -75,6 +75,6 @@ return lesson {
 - Python's parallel toolbox: processes and threads under the GIL, concurrent.futures, multiprocessing pools, shared memory.
 - Distributed for real: a Dask cluster on this machine, the cost of moving data between workers.
 
-This is the end of Module 14. Type back to revisit any step. To open another course, quit and start parlab with its folder or lesson file (parlab PATH); parlab list names the bundled ones, and help says it too.
+This is the end of Module 14. {screen: Type back to revisit any step. To open another course, quit and start parlab with its folder or lesson file (parlab PATH); parlab list names the bundled ones, and help says it too.}{batch: To take another course, start parlab with its folder or lesson file (parlab PATH, or parlab --batch PATH); parlab list names the bundled ones.}
 ]],
 }

@@ -8,6 +8,7 @@
  */
 #include "engine/engine_int.h"
 #include "engine/lua_api.h"
+#include "engine/markup.h"
 #include "engine/quiz.h"
 #include "util/xmalloc.h"
 
@@ -114,6 +115,18 @@ static void verdict_of(engine *e, const step *q, const lapi_observed *o, engine_
 	}
 }
 
+/* Whether text (a note's or a text body's, from its function) has bad
+ * markup (engine/markup.h); *err then says what, as lapi_note's errors do. */
+static int bad_markup(const char *text, char **err)
+{
+	markup *m = markup_parse(text);
+	int line;
+	const char *why = markup_error(m, &line);
+	if (why) *err = xasprintf("returned a text whose line %d has bad markup: %s", line, why);
+	markup_free(m);
+	return why != NULL;
+}
+
 /* What run r's note function says of this run (x->note), or the error in
  * its place, with the run's file:line. */
 static void run_note(engine *e, const step *r, struct sstate *x, const char **titles, const int *refs, int nr,
@@ -125,6 +138,7 @@ static void run_note(engine *e, const step *r, struct sstate *x, const char **ti
 	char *text = NULL, *err = NULL;
 	int rc = x->sum_ref == LUA_NOREF ? -3
 		 : lapi_note(course_lua(e->c), r->note_fn, x->sum_ref, titles, refs, nr, &text, &err);
+	if (rc == 0 && text && bad_markup(text, &err)) rc = -2, free(text);
 	if (rc == 0) x->note = text;
 	else if (rc == -1) x->note = xasprintf("parlab: the run's note failed: %s", err);
 	else if (rc == -2) x->note = xasprintf("parlab: %s:%d: the run's note %s", r->file, r->line, err);
@@ -181,6 +195,7 @@ char *engine_text_body(engine *e, const step *s)
 	char *text = NULL, *err = NULL;
 	int rc = lapi_note(course_lua(e->c), s->note_fn, LUA_NOREF, rr.titles, rr.refs, rr.n, &text, &err);
 	free(x->note);
+	if (rc == 0 && text && bad_markup(text, &err)) rc = -2, free(text);
 	if (rc == 0) x->note = text ? text : xstrdup("");
 	else if (rc == -1) x->note = xasprintf("parlab: the text failed: %s", err);
 	else x->note = xasprintf("parlab: %s:%d: the text's body %s", s->file, s->line, err);

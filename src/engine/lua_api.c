@@ -5,6 +5,7 @@
  * an error names the lesson's own file:line.
  */
 #include "engine/lua_api.h"
+#include "engine/markup.h"
 #include "engine/quiz.h"
 #include "util/loop.h"
 #include "util/xmalloc.h"
@@ -164,12 +165,32 @@ static void push_file(lua_State *L, const char *name, const char *ctor)
 	luaL_pushresult(&b);
 }
 
+/* A text field's markup (engine/markup.h): an error names the field and
+ * its line. The text is at idx (field NULL) or in field of the table at idx. */
+static void check_markup(lua_State *L, int idx, const char *field, const char *ctor)
+{
+	if (field) lua_getfield(L, idx, field);
+	else lua_pushvalue(L, idx);
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		markup *m = markup_parse(lua_tostring(L, -1));
+		int line;
+		const char *err = markup_error(m, &line);
+		char why[512];
+		int bad = err != NULL;
+		snprintf(why, sizeof why, "%s", bad ? err : "");
+		markup_free(m);   /* before the error leaves this function */
+		if (bad) luaL_error(L, "%s{}: '%s', its line %d: %s", ctor, field ? field : "body", line, why);
+	}
+	lua_pop(L, 1);
+}
+
 /* ---- constructors -------------------------------------------------------- */
 
 static int l_text(lua_State *L)
 {
 	static const char *const fields[] = { "title", "body", NULL };
 	if (lua_type(L, 1) == LUA_TSTRING) {
+		check_markup(L, 1, NULL, "text");
 		new_step(L, "text");
 		lua_pushvalue(L, 1);
 		lua_setfield(L, -2, "body");
@@ -185,6 +206,7 @@ static int l_text(lua_State *L)
 	if (bty != LUA_TSTRING && bty != LUA_TFUNCTION)
 		luaL_error(L, "text{}: 'body' must be a text or a function(runs) that returns one, not %s",
 			   lua_typename(L, bty));
+	check_markup(L, 1, "body", "text");
 	new_step(L, "text");
 	copy_field(L, 1, "title");
 	copy_field(L, 1, "body");
@@ -263,6 +285,7 @@ static int l_run(lua_State *L)
 	if (nty != LUA_TNIL && nty != LUA_TSTRING && nty != LUA_TFUNCTION)
 		luaL_error(L, "run{}: 'note' must be a text or a function(run, runs) that returns one, not %s",
 			   lua_typename(L, nty));
+	check_markup(L, 1, "note", "run");
 	int np = 0, nt = 0;
 	int has_p = lapi_opt_int(L, 1, "processes", "run", 1, MAX_WORKERS, &np);
 	int has_t = lapi_opt_int(L, 1, "threads", "run", 1, MAX_WORKERS, &nt);
@@ -335,6 +358,7 @@ static int l_quiz(lua_State *L)
 	check_fields(L, 1, "quiz", fields);
 	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
 	opt_string(L, 1, "explain", "quiz");
+	check_markup(L, 1, "explain", "quiz");
 	const char *type = opt_string(L, 1, "type", "quiz");
 	quiz_type t;
 	if (quiz_lookup(type, &t) < 0)

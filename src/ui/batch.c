@@ -27,19 +27,36 @@ typedef struct {
 	int done;
 } batch_state;
 
-/* Prints one paragraph re-wrapped to WIDTH, with a prefix on each line. */
+/* The word of text[0..len) at i: its end; i is past the blanks before it. */
+static size_t word_at(const char *text, size_t len, size_t *i)
+{
+	while (*i < len && (text[*i] == ' ' || text[*i] == '\n')) (*i)++;
+	size_t j = *i;
+	while (j < len && text[j] != ' ' && text[j] != '\n') j++;
+	return j;
+}
+
+/* Prints one paragraph re-wrapped to WIDTH, with a prefix on each line. A
+ * word of closing punctuation only (")", ").": markup_closing) stays on
+ * the line of the word before it. */
 static void wrap(FILE *out, const char *text, size_t len, const char *first, const char *rest)
 {
 	const char *pre = first;
 	size_t col = 0;
 	size_t i = 0;
+	int glued = 0;   /* words still to come that close the one placed last */
 	while (i < len) {
-		while (i < len && (text[i] == ' ' || text[i] == '\n')) i++;
-		size_t j = i;
-		while (j < len && text[j] != ' ' && text[j] != '\n') j++;
+		size_t j = word_at(text, len, &i);
 		if (j == i) break;
-		size_t w = j - i;
-		if (col && col + 1 + w > WIDTH) { fputc('\n', out); col = 0; }
+		size_t w = j - i, unit = w;
+		if (glued) glued--;
+		else {   /* this word and what closes it go on one line */
+			for (size_t a = j, b; (b = word_at(text, len, &a)) > a && markup_closing(text + a, b - a); a = b) {
+				unit += 1 + (b - a);
+				glued++;
+			}
+			if (col && col + 1 + unit > WIDTH) { fputc('\n', out); col = 0; }
+		}
 		if (!col) { fputs(pre, out); col = strlen(pre); pre = rest; }
 		else { fputc(' ', out); col++; }
 		fwrite(text + i, 1, w, out);
@@ -55,7 +72,7 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
  * after the body parts it from what follows. */
 static void print_text(FILE *out, const char *body)
 {
-	markup *m = markup_parse(body);
+	markup *m = markup_parse_for(body, MARKUP_BATCH);
 	for (int i = 0; i < markup_count(m); i++) {
 		const markup_block *b = markup_at(m, i);
 		if (markup_gap_before(m, i)) fputc('\n', out);
@@ -353,6 +370,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		snprintf(num, sizeof num, "  %d) ", i + 1);
 		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
 	}
+	if (s->nchoices) fputc('\n', out);   /* a blank line after the list, as on the screen */
 	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
 	int got = ask(e, s, in, out, line, sizeof line);

@@ -141,6 +141,65 @@ static void line_cut(tline *l, size_t off, size_t skip, tline *tail)
 	if (l->buf) l->buf[off] = '\0';
 }
 
+/* Whether the word that a break at out's byte from would start is closing
+ * punctuation only (markup_closing): out's bytes from there on, then src's
+ * from span si, byte i (past its spaces when out gives none), up to a
+ * space or the end. */
+static int closes_alone(const tline *out, size_t from, const tline *src, size_t si, size_t i)
+{
+	char w[32];
+	size_t n = 0;
+	for (size_t k = from; k < out->len; k++) {
+		if (n == sizeof w) return 0;
+		w[n++] = out->buf[k];
+	}
+	for (; !n && si < src->nsp; si++, i = 0) {   /* the spaces before the word */
+		const char *s = src->buf + src->sp[si].off;
+		while (i < (size_t)src->sp[si].len && s[i] == ' ') i++;
+		if (i < (size_t)src->sp[si].len) break;
+	}
+	for (; si < src->nsp; si++, i = 0) {
+		const char *s = src->buf + src->sp[si].off;
+		for (; i < (size_t)src->sp[si].len && s[i] != ' '; i++) {
+			if (n == sizeof w) return 0;
+			w[n++] = s[i];
+		}
+		if (i < (size_t)src->sp[si].len) break;   /* at a space */
+	}
+	return n && markup_closing(w, n);
+}
+
+/* The line out ends at byte cut: it goes into d, and the bytes after
+ * cut + skip follow pre2 on the next one (from its byte *base on).
+ * Returns the new line's width. */
+static int flow_break(tdoc *d, tline *out, size_t cut, size_t skip, const tline *pre2, size_t *base)
+{
+	tline tail = { 0 };
+	line_cut(out, cut, skip, &tail);
+	doc_push(d, out);
+	line_copy(out, pre2);
+	*base = out->len;
+	for (size_t k = 0; k < tail.nsp; k++)
+		tline_add(out, tail.sp[k].role, tail.buf + tail.sp[k].off, (size_t)tail.sp[k].len);
+	tline_free(&tail);
+	return tline_width(out);
+}
+
+/* Where a line broken inside a word ends, so that what goes on to the next
+ * line is not closing punctuation alone: before the last characters of
+ * the word (never into the line's indentation). */
+static size_t keep_with_word(const tline *out, int precol, const tline *src, size_t si, size_t i)
+{
+	size_t cut = out->len;
+	while (closes_alone(out, cut, src, si, i)) {
+		size_t c = cut;
+		while (c > 0 && ((unsigned char)out->buf[c - 1] & 0xC0) == 0x80) c--;   /* back one character */
+		if (c == 0 || out->buf[c - 1] == ' ' || utf8_width(out->buf, c - 1) <= precol) return out->len;
+		cut = c - 1;
+	}
+	return cut;
+}
+
 void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, int words)
 {
 	int W = d->width;
@@ -148,7 +207,7 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 	line_copy(&out, pre1);
 	int precol = tline_width(&out), col = precol;
 	int pre2w = pre2 ? tline_width(pre2) : 0;
-	long brk = -1;        /* byte offset of the last space in out after its text began */
+	long brk = -1, prev = -1;   /* byte offsets in out of its last space after its text began, and of the space before its last word */
 	int first = 1, text = 0;   /* text: out has more than its indentation */
 	for (size_t si = 0; si < src->nsp; si++) {
 		const char *s = src->buf + src->sp[si].off;
@@ -159,27 +218,48 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 			int space = words && s[i] == ' ';
 			if (space) {
 				if (col == precol && !first) { i += adv; continue; }   /* no leading blanks */
+				long at = out.len && out.buf[out.len - 1] == ' ' ? prev : brk;   /* the space before the last word */
+				if (col + 1 > W && at >= 0 && closes_alone(&out, out.len, src, si, i + adv)) {
+					/* what follows is ")." alone: the word before goes on with it */
+					size_t base;
+					col = flow_break(d, &out, (size_t)at, 1, pre2, &base);
+					precol = pre2w;
+					brk = brk > at ? (long)base + (brk - at - 1) : -1;
+					prev = -1;
+					first = 0;
+					text = col > precol;
+				}
 				if (col + 1 > W) {   /* the break itself */
 					doc_push(d, &out);
 					line_copy(&out, pre2);
 					precol = col = pre2w;
-					brk = -1;
+					brk = prev = -1;
 					first = text = 0;
 					i += adv;
 					continue;
 				}
-				if (text) brk = (long)out.len;   /* never inside a line's indentation */
+				if (text) {   /* never inside a line's indentation; prev: the space before the last word */
+					if (out.len && out.buf[out.len - 1] != ' ') prev = brk;
+					brk = (long)out.len;
+				}
 			} else if (col + cw > W && col > precol) {
-				tline tail = { 0 };
-				if (words && brk >= 0) line_cut(&out, (size_t)brk, 1, &tail);
-				doc_push(d, &out);
-				line_copy(&out, pre2);
+				size_t cut = out.len, skip = 0;
+				long keep = -1;   /* where brk lands on the new line */
+				if (words && brk >= 0) {
+					cut = (size_t)brk;
+					skip = 1;
+					if (prev >= 0 && closes_alone(&out, (size_t)brk + 1, src, si, i)) {   /* ")." alone: its word along */
+						cut = (size_t)prev;
+						keep = brk - prev - 1;
+					}
+				} else {
+					cut = keep_with_word(&out, precol, src, si, i);
+				}
+				size_t base;
+				col = flow_break(d, &out, cut, skip, pre2, &base);
 				precol = pre2w;
-				for (size_t k = 0; k < tail.nsp; k++)
-					tline_add(&out, tail.sp[k].role, tail.buf + tail.sp[k].off, (size_t)tail.sp[k].len);
-				tline_free(&tail);
-				col = tline_width(&out);
-				brk = -1;
+				brk = keep >= 0 ? (long)(base + (size_t)keep) : -1;
+				prev = -1;
 				first = 0;
 				text = col > precol;
 			}
@@ -268,7 +348,7 @@ static void text_block(tdoc *d, const markup_block *b)
  * markup blocks lay it out. */
 void doc_text(tdoc *d, const char *body)
 {
-	markup *m = markup_parse(body);
+	markup *m = markup_parse_for(body, MARKUP_SCREEN);
 	for (int i = 0; i < markup_count(m); i++) {
 		const markup_block *b = markup_at(m, i);
 		if (b->kind == MARKUP_BLANK) continue;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Batch transcript of the whole Module 14 with answers piped in: both seed
 # questions, every Worker: N line of the example, the real Dask mean, exit 0,
-# and nothing of the runs left behind.
+# no screen-only instruction ("Type next", "the timeline"), and nothing of
+# the runs left behind.
 set -u
 parlab=$1
 src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -65,6 +66,13 @@ for n in 1 2 4 8 32; do
 	grep -qE "^ +$n +[0-9.]+ (ms|s) +[0-9]+ +[0-9.]+x$" "$out" || bad "lesson 10: no row of the student's $n-worker run"
 done
 grep -qE "^And the threads waiting for data \(lesson 8\): 4 threads took [0-9.]+ (ms|s), 8 threads" "$out" || bad "lesson 10: no figures of lesson 8"
+# Screen-only instructions are not in the transcript (lessons mark them
+# {screen: ...}, docs/lessons.md); its own wording is.
+for screen in "Type next" "type next" "Type run" "type run" "right-hand side" "In the timeline" "in the timeline" \
+	"lane" "type lessons" "Type back"; do
+	[[ "$flat" != *"$screen"* ]] || bad "screen-only text in the transcript: \"$screen\": $(grep -F "$screen" "$out" | head -3)"
+done
+[[ "$flat" == *"This is the batch transcript: the steps follow one another"* ]] || bad "lesson 1: no batch-only wording"
 for fixed in "solid for about 300 ms" "1 and 2 workers took about 300 ms" "both needed about 1.6 s"; do
 	[[ "$flat" != *"$fixed"* ]] || bad "a fixed number the run may not show: $fixed"
 done

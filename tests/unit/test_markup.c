@@ -1,23 +1,35 @@
 /* test_markup: text step markup as blocks (engine/markup.c): headings,
  * paragraphs and items joined over their lines, verbatim lines as
  * written, what a blank line is (spaces and tabs only) and that a run of
- * them is one blank block, only between blocks. */
+ * them is one blank block, only between blocks; {screen: ...} and
+ * {batch: ...} spans read for each medium, and bad markup as an error with
+ * its line. */
 #include "engine/markup.h"
 #include "check.h"
 
 static const char *const kname[] = { "para", "head", "item", "verb", "blank" };
 
-/* The blocks of body as "kind:text|kind:text|...". */
-static void blocks_are(const char *body, const char *want)
+/* The blocks of body in medium as "kind:text|kind:text|...". */
+static void blocks_for(const char *body, markup_medium medium, const char *want)
 {
-	markup *m = markup_parse(body);
+	markup *m = markup_parse_for(body, medium);
 	char got[2048] = "";
 	for (int i = 0; i < markup_count(m); i++) {
 		const markup_block *b = markup_at(m, i);
 		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s:%s", i ? "|" : "", kname[b->kind], b->text);
 	}
 	CHECK_STR(got, want);
+	CHECK(markup_error(m, NULL) == NULL);
 	markup_free(m);
+}
+
+static void blocks_are(const char *body, const char *want) { blocks_for(body, MARKUP_SCREEN, want); }
+
+/* Each medium's blocks of body: on the screen, in batch. */
+static void shown_as(const char *body, const char *screen, const char *batch)
+{
+	blocks_for(body, MARKUP_SCREEN, screen);
+	blocks_for(body, MARKUP_BATCH, batch);
 }
 
 static void test_kinds(void)
@@ -79,11 +91,103 @@ static void test_gaps(void)
 	markup_free(m);
 }
 
+static void test_spans(void)
+{
+	/* inline: the screen keeps its words exactly, batch drops them */
+	shown_as("Read it. {screen: Type next.}\n", "para:Read it. Type next.", "para:Read it.");
+	shown_as("Read it{batch:, then go on}.\n", "para:Read it.", "para:Read it, then go on.");
+	/* one of each in one line, and a span over lines inside a paragraph */
+	shown_as("A {screen: on the right}{batch: below} b.\n", "para:A on the right b.", "para:A below b.");
+	shown_as("One {screen: two\nthree} four\nfive.\n", "para:One two three four five.", "para:One four five.");
+	/* a whole line hidden leaves no blank line: the paragraph runs on */
+	shown_as("One.\n{screen: Type next.}\nTwo.\n", "para:One. Type next. Two.", "para:One. Two.");
+	/* block form: marker lines are left out in both media; blank lines
+	   inside a hidden span too; the blocks in it keep their kinds */
+	const char *block = "Intro.\n\n{screen:\n# Look\n\n- the timeline\n- the output\n}\n\nAfter.\n";
+	shown_as(block, "para:Intro.|blank:|head:Look|blank:|item:the timeline|item:the output|blank:|para:After.",
+		 "para:Intro.|blank:|para:After.");
+	/* a span that starts its line drops the spaces after its ':': an item in it */
+	shown_as("{screen: - on screen}\n{batch: - in batch}\n- both\n", "item:on screen|item:both",
+		 "item:in batch|item:both");
+	shown_as("  {screen: - x}\n", "verb:  {screen: - x}", "verb:  {screen: - x}");   /* verbatim: as written */
+	/* elsewhere they are kept: a word before and a word in the span stay apart */
+	shown_as("Wait{screen:, shown as x}{batch: (waited)}.\n", "para:Wait, shown as x.", "para:Wait (waited).");
+	shown_as("Again {screen: (type run)} and\n", "para:Again (type run) and", "para:Again and");
+	shown_as("  {x}\n{screen: a}{batch: b}  c\n", "verb:  {x}|para:a c", "verb:  {x}|para:b c");
+	/* braces inside a span pair up; a brace that opens no span is text */
+	shown_as("{batch: a {x} b} {y} c}\n", "para:{y} c}", "para:a {x} b {y} c}");
+	shown_as("{ screen: not markup} and {1: nor this}\n", "para:{ screen: not markup} and {1: nor this}",
+		 "para:{ screen: not markup} and {1: nor this}");
+	/* a verbatim line outside a span is as written; inside one, it is read */
+	shown_as("  d = {key: v}\n", "verb:  d = {key: v}", "verb:  d = {key: v}");
+	shown_as("{screen:\n  x = {1}\n}\n", "verb:  x = {1}", "");
+	/* the whole body hidden: no blocks */
+	shown_as("{screen: Type next.}\n", "para:Type next.", "");
+	/* line numbers are the body's own */
+	markup *m = markup_parse_for("{screen: One\n\ntwo}\nThree\n\nFour\n", MARKUP_BATCH);
+	CHECK(markup_count(m) == 3);
+	CHECK(markup_count(m) == 3 && markup_at(m, 0)->line == 4 && markup_at(m, 2)->line == 6);
+	markup_free(m);
+}
+
+/* Bad markup: an error with the body's line, and the body shown as written. */
+static void bad_is(const char *body, int line, const char *msg)
+{
+	for (int medium = MARKUP_SCREEN; medium <= MARKUP_BATCH; medium++) {
+		markup *m = markup_parse_for(body, (markup_medium)medium);
+		int at = -1;
+		const char *err = markup_error(m, &at);
+		CHECK(err != NULL);
+		if (err && !strstr(err, msg)) fprintf(stderr, "error \"%s\", want \"%s\"\n", err, msg);
+		CHECK(err && strstr(err, msg));
+		if (at != line) fprintf(stderr, "error at line %d, want %d (%s)\n", at, line, body);
+		CHECK(at == line);
+		int shown = 0;   /* as written: the marker is on the page */
+		for (int i = 0; i < markup_count(m); i++) shown |= strstr(markup_at(m, i)->text, "{") != NULL;
+		CHECK(shown);
+		markup_free(m);
+	}
+}
+
+static void test_bad(void)
+{
+	bad_is("One.\n\nTwo {scren: x}.\n", 3, "unknown markup \"{scren:\"");
+	bad_is("One.\n{Screen: x}\n", 2, "unknown markup \"{Screen:\"");
+	bad_is("One.\n{screen: two\n\nthree.\n", 2, "the {screen: span never closes");
+	bad_is("{batch: a {b} c\n", 1, "the {batch: span never closes");
+	bad_is("{screen: a\n{batch: b}}\n", 2, "\"{batch:\" inside the {screen: span of line 1");
+	markup *m = markup_parse("Fine. {screen: x}");
+	int line = 7;
+	CHECK(markup_error(m, &line) == NULL && line == 0);
+	markup_free(m);
+}
+
+/* Words that never start a wrapped line alone (both front ends' wraps). */
+static void test_closing(void)
+{
+	static const char *const yes[] = { ")", ").", "),", "]", "}", ".", ",", ";", ":", "!", "?", "\"", "'", ")\"",
+		"\u2026", ").\u2019", "\u00bb", "\u201d.", NULL };
+	static const char *const no[] = { "(", "a)", "(b).", ")a", "-", "\u2014", "\u00b7", "x", "1.", NULL };
+	for (const char *const *w = yes; *w; w++) {
+		if (!markup_closing(*w, strlen(*w))) fprintf(stderr, "\"%s\" should close\n", *w);
+		CHECK(markup_closing(*w, strlen(*w)));
+	}
+	for (const char *const *w = no; *w; w++) {
+		if (markup_closing(*w, strlen(*w))) fprintf(stderr, "\"%s\" should not close\n", *w);
+		CHECK(!markup_closing(*w, strlen(*w)));
+	}
+	CHECK(!markup_closing(")", 0));
+	CHECK(!markup_closing("\u2026", 2));   /* a character cut short is not one */
+}
+
 int main(void)
 {
 	test_kinds();
 	test_blank();
 	test_lines();
 	test_gaps();
+	test_spans();
+	test_bad();
+	test_closing();
 	return CHECK_DONE();
 }

@@ -1,0 +1,8 @@
+-- expect: markup_unknown.lua:7: text{}: 'body', its line 3: unknown markup "{scren:" (known: {screen: ...} and {batch: ...})
+return lesson {
+  text [[
+A first paragraph.
+
+Type {scren: next}.
+]],
+}
