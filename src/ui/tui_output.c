@@ -77,7 +77,7 @@ static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline 
 	} else {
 		char lab[32];
 		snprintf(lab, sizeof lab, "%-*.*s ", f->labw, f->labw, k->label);
-		tline_adds(src, tui_task_role(k, l->task), lab);
+		tline_adds(src, tui_task_role(tr, l->task), lab);
 		indent += f->labw + 1;
 		if (l->stream == 2) {
 			tline_adds(src, R_ERR, "! ");
