@@ -60,11 +60,13 @@ static int cpu_lanes(const trace *tr, int *out, int max)
 
 /* The glyphs' key, in W columns: the partial block ("ran part of that
  * moment") and then I/O (rare: the perf capture never tells it from
- * sleep) only where they fit beside the rest; help explains them all. */
-static void legend(tline *l, int W)
+ * sleep) only where they fit beside the rest, and first of all, when the
+ * run has a runner lane, what it is ("parlab starts the workers"); help
+ * explains them all. */
+static void legend(tline *l, int W, int runner)
 {
-	for (int fit = 2; fit >= 0; fit--) {
-		int part = fit == 2, io = fit >= 1;
+	for (int fit = 3; fit >= 0; fit--) {
+		int part = fit >= 2, io = fit >= 1, who = fit == 3 && runner;
 		tline_clear(l);
 		tline_adds(l, R_WORKER, tui_glyph.run);
 		tline_adds(l, R_DIM, "run ");
@@ -84,8 +86,21 @@ static void legend(tline *l, int W)
 		tline_adds(l, R_DIM, "idle ");
 		tline_adds(l, R_HINT, tui_glyph.other);
 		tline_adds(l, R_DIM, "other");
+		if (who) {
+			tline_adds(l, R_DIM, "  ");
+			tline_adds(l, R_PARLAB, "parlab");
+			tline_adds(l, R_DIM, " starts the workers");
+		}
 		if (tline_width(l) <= W || !fit) return;
 	}
+}
+
+/* The run has a lane for parlab's runner. */
+static int has_runner(const trace *tr)
+{
+	for (int i = 0; i < trace_ntasks(tr); i++)
+		if (tui_task_is_runner(trace_task_at(tr, i))) return 1;
+	return 0;
 }
 
 static char *backend_str(const trace *tr)
@@ -94,19 +109,19 @@ static char *backend_str(const trace *tr)
 }
 
 /* Rows under the lanes: the axis, the legend, and the capture backend on a
- * row of its own when it does not fit beside the legend. */
+ * row of its own when it does not fit beside the legend (the runner's
+ * note never takes the backend's place). */
 static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l, W);
+	legend(&l, W, 0);
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
 	free(be);
 	return need > W ? 3 : 2;
 }
-
 
 /* ---- the instant shown --------------------------------------------------------- */
 
@@ -583,14 +598,16 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 {
 	WINDOW *w = t->tl;
 	tline l = { 0 };
-	if (legend_ok) legend(&l, W);
-	else tline_adds(&l, R_DIM, "- alive (states not captured)");
+	char *be = backend_str(tr);
+	int bw = utf8_width(be, strlen(be));
+	if (legend_ok) {   /* the runner's note where it leaves the backend its room */
+		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr));
+		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0);
+	} else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)
 		x += tui_put(w, y, x, W - x, tui_attr(l.sp[k].role), l.buf + l.sp[k].off, (size_t)l.sp[k].len);
 	tline_free(&l);
-	char *be = backend_str(tr);
-	int bw = utf8_width(be, strlen(be));
 	if (foot == 2 && x + 2 + bw <= W) tui_puts(w, y, W - bw, bw, tui_attr(R_DIM), be);
 	else if (foot == 3) tui_puts_ell(w, y + 1, 0, W, tui_attr(R_DIM), be);
 	free(be);
@@ -629,19 +646,19 @@ static const char *lane_status(const tl_view *v, int li, int nc, const int *cpus
 	return s;
 }
 
-/* The label column's widest: room for "python3 20719" from 50 columns,
- * for a renamed worker's comm beside its name from 70, and from 120 for
- * the runner's "(starts the workers)". */
+/* The label column's widest: "pytho… 20719" below 50 columns, room for
+ * "python3 20719" from 50, for a renamed worker's comm beside its name
+ * from 70, and from 100 for the runner's "(starts the workers)". */
 static int label_max(int W)
 {
-	return W < 50 ? 12 : W < 70 ? 14 : W < 120 ? 20 : 34;
+	return W < 50 ? 12 : W < 70 ? 14 : W < 100 ? 20 : 34;
 }
 
 /* How task lanes are named: threads indented under their process, the
  * runner's role said when the pane is wide. */
 static int label_flags(int W)
 {
-	return VIEW_NAME_INDENT | (W >= 120 ? VIEW_NAME_ROLE : 0);
+	return VIEW_NAME_INDENT | (W >= 100 ? VIEW_NAME_ROLE : 0);
 }
 
 /* Label column width (the names of all the run's tasks, so that it stays
