@@ -378,16 +378,28 @@ int *view_lane_order(const trace *tr)
 	int *o = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
 	int *par = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
 	char *seen = xcalloc((size_t)(n ? n : 1), 1);
+	char *holds = xcalloc((size_t)(n ? n : 1), 1);
 	for (int i = 0; i < n; i++) par[i] = parent_of(tr, i);
 	for (int w = 0; k < n; w++) {   /* workers by id */
 		int found = 0;
 		for (int i = 0; i < n; i++) {
-			int wi = trace_task_at(tr, i)->worker;
+			int wi = trace_task_at(tr, i)->worker, p = par[i];
 			if (wi > w) found = 1;
-			if (wi == w && !seen[i]) tree_add(tr, i, par, seen, o, &k);
+			if (wi != w || seen[i]) continue;
+			if (trace_task_at(tr, i)->is_thread && p >= 0 && !seen[p] && trace_task_at(tr, p)->worker < 0) {
+				seen[p] = holds[p] = 1;   /* worker threads: their process first, above them */
+				o[k++] = p;
+			}
+			tree_add(tr, i, par, seen, o, &k);
 		}
 		if (!found) break;
 	}
+	for (int p = 0; p < n; p++)   /* what else such a process holds, still under it */
+		for (int threads = 1; holds[p] && threads >= 0; threads--)
+			for (int j = 0; j < n; j++)
+				if (!seen[j] && par[j] == p && trace_task_at(tr, j)->is_thread == threads)
+					tree_add(tr, j, par, seen, o, &k);
+	free(holds);
 	for (int i = 0; i < n; i++)   /* the rest, roots first */
 		if (!seen[i] && par[i] < 0) tree_add(tr, i, par, seen, o, &k);
 	for (int i = 0; i < n; i++)   /* cycles (recycled ids): as found */

@@ -92,8 +92,9 @@ int view_parse_ns(const char *s, int64_t *ns);
 int view_task_is_runner(const trace_task *k);
 
 /* Task indices in lane order: each worker by id with what it started under
- * it (threads under their process, children under their parent), then the
- * rest (the runner and its helpers) as a tree (caller frees). */
+ * it (threads under their process, children under their parent; workers
+ * that are threads under their process, e.g. the runner), then the rest
+ * (the runner and its helpers) as a tree (caller frees). */
 int *view_lane_order(const trace *tr);
 
 /* Task i's colour slot: its place among the run's tasks in order of

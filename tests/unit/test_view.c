@@ -482,6 +482,20 @@ static void test_lanes(void)
 	trace_task_add(tr, 106, 106, 101, -1, "cat");
 	CHECK(view_task_slot(tr, 6) == 5 && view_task_slot(tr, 2) == 1);
 	trace_free(tr);
+	/* Workers that are threads of the runner (run{ threads = N }): the
+	 * runner's lane first, its worker threads under it by id, then its
+	 * other threads. */
+	tr = trace_new("threads", 0);
+	trace_task_add(tr, 200, 200, 1, -1, "parlab-runner");   /* 0 */
+	trace_task_add(tr, 200, 202, 1, 1, "w1");               /* 1 */
+	trace_task_add(tr, 200, 201, 1, 0, "w0");               /* 2 */
+	trace_task_add(tr, 200, 203, 1, -1, "parlab-runner");   /* 3: another thread */
+	trace_task_add(tr, 300, 300, 1, -1, "bash");            /* 4: not ours */
+	o = view_lane_order(tr);
+	int want2[] = { 0, 2, 1, 3, 4 };
+	for (int i = 0; i < 5; i++) CHECK(o[i] == want2[i]);
+	free(o);
+	trace_free(tr);
 }
 
 int main(void)
