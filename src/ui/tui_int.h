@@ -38,7 +38,9 @@
 
 /* ---- theme: semantic roles, mapped to colours or (NO_COLOR) attributes ---- */
 
-#define TUI_NWCOL 6   /* worker colours, cycled by worker id */
+/* Task colours: 12 in a 256-colour terminal, else the 6 basic ones
+ * (tui_ncolours), given by order of appearance (view_task_slot). */
+#define TUI_NWCOL 12
 
 enum {
 	R_TEXT, R_DIM, R_BOLD, R_HEAD, R_CODE, R_LINENO, R_KW, R_STR, R_COMMENT, R_NUM,
@@ -53,10 +55,17 @@ enum {
 void tui_theme_init(int colour);
 attr_t tui_attr(int role);
 int tui_colour(void);   /* colours are in use */
-/* The role of a task's colour (worker id, else its index). */
-int tui_task_role(const trace_task *k, int index);
+/* How many task colours there are (12 with 256 colours, else 6; 1 without). */
+int tui_ncolours(void);
+/* The role of task index's colour: the runner's own (R_PARLAB), else its
+ * slot among the run's tasks in order of appearance (view_task_slot),
+ * cycled over the colours: lanes, CPU bars, output lines and stats agree. */
+int tui_task_role(const trace *tr, int index);
 /* The task is parlab's runner (it prepares the run and starts the workers). */
 int tui_task_is_runner(const trace_task *k);
+/* A task's name in width columns into buf (view_task_name with the
+ * screen's ellipsis); returns the columns used. */
+int tui_task_name(const trace *tr, int index, int width, int flags, char *buf, size_t cap);
 
 /* Glyphs: UTF-8 where the locale has it, ASCII otherwise. */
 typedef struct {
@@ -297,9 +306,6 @@ void input_done(void);                     /* readline may write to stdout again
 
 /* tui_timeline.c */
 int timeline_rows_wanted(tui *t);
-/* Task indices in lane order: each worker by id with what it started under
- * it, then the rest as a tree (caller frees). */
-int *timeline_lane_order(const trace *tr);
 void timeline_draw(tui *t);
 void timeline_scroll(tui *t, int rows);    /* the task lanes, by lanes */
 /* The view's calls (view.h) on the screen's view: what they return to say

@@ -103,8 +103,14 @@ void menu_help(tui *t)
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited; "
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
-			    "Each worker keeps its colour in the lanes and in the output; threads are indented "
-			    "under their process; the parlab lane is parlab's runner, which starts the workers.",
+			    "A task lane is named as the kernel names the task (a lesson's worker by its own "
+			    "name: w0, w1 ...), with its process id: the ids a program prints (os.getpid()) are "
+			    "the ones on the lanes; a thread is indented under its process, with its thread id "
+			    "where there is room. Each task keeps its colour in its lane, in the CPU lanes and in "
+			    "the output; tasks that appear later take the next colour, and with more tasks than "
+			    "colours (12 in a 256-colour terminal, else 6) colours repeat. The parlab lane is "
+			    "parlab's runner, in a colour of its own: it prepares the run and starts the workers, "
+			    "then waits for them.",
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
 			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7]);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);

@@ -1,6 +1,7 @@
 /*
  * tui_output.c: the output pane. The trace's lines in arrival order,
- * "12.3ms w1 Worker: 1", each label in its worker's lane colour, wrapped
+ * "12.3ms w1 Worker: 1", each label its task's name (view_task_base: the
+ * kernel's, as on its lane) in its lane's colour, wrapped
  * to the pane; it follows the tail unless scrolled, and ends with the
  * run's outcome. Like the timeline it shows what had arrived by one
  * instant, tui_now(): the live now, the end, a pause or a replay's clock.
@@ -50,7 +51,8 @@ static out_fmt fmt_of(const trace *tr, size_t n, int W, int ended)
 	}
 	for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
 		const trace_task *k = trace_task_at(tr, i);
-		int lw_ = (int)strlen(k->label);
+		const char *name = view_task_base(k);
+		int lw_ = utf8_width(name, strlen(name));
 		if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
 	}
 	if (f.labw > 10) f.labw = 10;
@@ -75,9 +77,11 @@ static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline 
 		tline_adds(src, R_PARLAB, l->text);
 		indent += 2;
 	} else {
-		char lab[32];
-		snprintf(lab, sizeof lab, "%-*.*s ", f->labw, f->labw, k->label);
-		tline_adds(src, tui_task_role(k, l->task), lab);
+		char lab[64];   /* named as its lane is, without the pid */
+		const char *name = view_task_base(k);
+		size_t nb = utf8_fit(name, strlen(name), f->labw);
+		snprintf(lab, sizeof lab, "%.*s%*s ", (int)nb, name, f->labw - utf8_width(name, nb), "");
+		tline_adds(src, tui_task_role(tr, l->task), lab);
 		indent += f->labw + 1;
 		if (l->stream == 2) {
 			tline_adds(src, R_ERR, "! ");

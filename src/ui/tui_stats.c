@@ -108,9 +108,10 @@ static void task_row(tdoc *d, const trace *tr, const trace_task_stats *ts, int l
 	snprintf(sw, sizeof sw, "%s%ld+%ld", ts->kernel & TSS_K_SWITCH ? "" : "~", ts->vol, ts->invol);
 	snprintf(mg, sizeof mg, "%s%ld", ts->kernel & TSS_K_MIGR ? "" : "~", ts->migrations);
 	tline *l = doc_line(d);
-	char lab[32];
-	snprintf(lab, sizeof lab, " %-*.*s", labw, labw, k->label);
-	tline_adds(l, tui_task_role(k, ts->task), lab);
+	char name[48], lab[64];
+	int nw = tui_task_name(tr, ts->task, labw, 0, name, sizeof name);
+	snprintf(lab, sizeof lab, " %s%*s", name, labw - nw, "");
+	tline_adds(l, tui_task_role(tr, ts->task), lab);
 	tline_addf(l, R_TEXT, " %7s %7s %8s %6s", trace_fmt_ns(a, sizeof a, ts->cpu_ns),
 		  trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, mg);
 	if (wide)
@@ -121,17 +122,21 @@ static void task_row(tdoc *d, const trace *tr, const trace_task_stats *ts, int l
 static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 {
 	int wide = d->width >= WIDE, labw = 4, approx = 0;
+	/* Names as on the lanes ("python3 20719"), in what the row leaves. */
+	int labmax = d->width - 1 - 33 - (wide ? 26 : 0);
+	char name[48];
+	if (labmax > 20) labmax = 20;
+	if (labmax < 8) labmax = 8;
 	for (int i = 0; i < s->ntasks; i++) {
-		int n = (int)strlen(trace_task_at(tr, i)->label);
+		int n = tui_task_name(tr, i, labmax, 0, name, sizeof name);
 		if (n > labw) labw = n;
 		approx |= (s->task[i].kernel & (TSS_K_SWITCH | TSS_K_MIGR)) != (TSS_K_SWITCH | TSS_K_MIGR);
 	}
-	if (labw > (wide ? 14 : 8)) labw = wide ? 14 : 8;
 	heading(d, "Per task");
 	tline *l = doc_line(d);
 	tline_addf(l, R_DIM, " %-*s %7s %7s %8s %6s", labw, "task", "cpu", "wait", "switches", "moves");
 	if (wide) tline_addf(l, R_DIM, " %7s %7s  %s", "sleep", "I/O", "CPUs");
-	int *order = timeline_lane_order(tr);
+	int *order = view_lane_order(tr);
 	for (int i = 0; i < s->ntasks; i++) task_row(d, tr, &s->task[order[i]], labw, wide);
 	free(order);
 	doc_blank(d);

@@ -1,7 +1,8 @@
 /*
  * tui_text.c: the TUI's drawing vocabulary. It owns
  *   - the theme: semantic roles (R_*) mapped to colours, or under NO_COLOR
- *     to attributes only (tui_theme_init, tui_attr, tui_task_role);
+ *     to attributes only (tui_theme_init, tui_attr), and a task's colour
+ *     (tui_task_role: by order of appearance, the runner its own);
  *   - the glyphs, with ASCII forms outside UTF-8 locales (tui_glyph), and
  *     ASCII stand-ins there for other characters of the text (tui_ascii);
  *   - width-aware drawing (tui_put, tui_puts, tui_puts_ell, tui_fill),
@@ -20,7 +21,9 @@
 /* ---- theme ---------------------------------------------------------------- */
 
 static attr_t roles[R_NROLES];
-static int use_colour;
+static int use_colour, ncolours = 6;
+
+int tui_ncolours(void) { return ncolours; }
 
 int tui_colour(void) { return use_colour; }
 
@@ -62,16 +65,28 @@ void tui_theme_init(int colour)
 		roles[R_FOCUS] = A_BOLD | A_REVERSE;
 		roles[R_FOCUS_RULE] = A_BOLD;
 		for (int i = 0; i < TUI_NWCOL; i++) roles[R_WORKER + i] = A_NORMAL;
+		ncolours = 1;
 		return;
 	}
 	start_color();
 	short bg = -1;
 	if (use_default_colors() == ERR) bg = COLOR_BLACK;
-	static const short wcol[TUI_NWCOL] = {
-		COLOR_CYAN, COLOR_GREEN, COLOR_YELLOW, COLOR_MAGENTA, COLOR_BLUE, COLOR_RED,
+	/* Task colours. Eight colours: the six that are neither black nor
+	 * white, magenta (the runner's) last and yellow (other programs') next
+	 * to last, so that up to four lanes share neither; more lanes repeat
+	 * them. 256 colours: twelve of
+	 * the xterm palette, mid-bright so they read on dark and light
+	 * backgrounds, neither magenta nor yellow, ordered so that the first
+	 * few differ most: blue, orange, green, red, teal, violet, lime,
+	 * rose, sky, brown, sea green, slate. */
+	static const short wcol[6] = {
+		COLOR_CYAN, COLOR_GREEN, COLOR_BLUE, COLOR_RED, COLOR_YELLOW, COLOR_MAGENTA,
 	};
+	static const short wcol256[TUI_NWCOL] = { 33, 166, 34, 160, 37, 99, 70, 168, 74, 130, 29, 61 };
 	short n = 1;
-	for (int i = 0; i < TUI_NWCOL; i++) roles[R_WORKER + i] = pair(n++, wcol[i], bg);
+	ncolours = COLORS >= 256 ? TUI_NWCOL : 6;
+	for (int i = 0; i < TUI_NWCOL; i++)
+		roles[R_WORKER + i] = pair(n++, ncolours == TUI_NWCOL ? wcol256[i] : wcol[i % 6], bg);
 	roles[R_HEAD] = pair(n++, COLOR_CYAN, bg) | A_BOLD;
 	roles[R_KW] = pair(n++, COLOR_MAGENTA, bg) | A_BOLD;
 	roles[R_STR] = pair(n++, COLOR_GREEN, bg);
@@ -103,15 +118,19 @@ attr_t tui_attr(int role)
 
 int tui_task_is_runner(const trace_task *k)
 {
-	return k && k->worker < 0 && !strcmp(k->label, "parlab-runner");
+	return view_task_is_runner(k);
 }
 
-int tui_task_role(const trace_task *k, int index)
+int tui_task_role(const trace *tr, int index)
 {
-	if (tui_task_is_runner(k)) return R_PARLAB;   /* not a worker's colour */
-	int w = k && k->worker >= 0 ? k->worker : index;
-	if (w < 0) w = 0;
-	return R_WORKER + w % TUI_NWCOL;
+	int slot = tr ? view_task_slot(tr, index) : 0;
+	if (slot < 0) return R_PARLAB;   /* the runner: not a worker's colour */
+	return R_WORKER + slot % ncolours;
+}
+
+int tui_task_name(const trace *tr, int index, int width, int flags, char *buf, size_t cap)
+{
+	return view_task_name(trace_task_at(tr, index), width, flags, tui_glyph.ellipsis, buf, cap);
 }
 
 /* ---- glyphs ------------------------------------------------------------------ */

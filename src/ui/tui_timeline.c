@@ -58,61 +58,15 @@ static int cpu_lanes(const trace *tr, int *out, int max)
 	return n;
 }
 
-/* The task a task hangs under: a thread under its process's main thread,
- * a process under its parent. -1 for none in the trace. */
-static int parent_of(const trace *tr, int i)
-{
-	const trace_task *k = trace_task_at(tr, i);
-	pid_t want = k->is_thread ? k->pid : k->ppid;
-	if (want <= 0 || want == k->tid) return -1;
-	for (int j = 0; j < trace_ntasks(tr); j++)
-		if (j != i && trace_task_at(tr, j)->tid == want) return j;
-	return -1;
-}
-
-static void tree_add(const trace *tr, int i, const int *par, char *seen, int *o, int *n)
-{
-	seen[i] = 1;
-	o[(*n)++] = i;
-	for (int j = 0; j < trace_ntasks(tr); j++)
-		if (!seen[j] && par[j] == i) tree_add(tr, j, par, seen, o, n);
-}
-
-/* Lane order: each worker by id with everything it started (threads and
- * children) under it, then the other tasks (the runner and its helpers) as
- * a tree in order of discovery. */
-int *timeline_lane_order(const trace *tr)
-{
-	int n = trace_ntasks(tr), k = 0;
-	int *o = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
-	int *par = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
-	char *seen = xcalloc((size_t)(n ? n : 1), 1);
-	for (int i = 0; i < n; i++) par[i] = parent_of(tr, i);
-	for (int w = 0; k < n; w++) {   /* workers by id */
-		int found = 0;
-		for (int i = 0; i < n; i++) {
-			int wi = trace_task_at(tr, i)->worker;
-			if (wi > w) found = 1;
-			if (wi == w && !seen[i]) tree_add(tr, i, par, seen, o, &k);
-		}
-		if (!found) break;
-	}
-	for (int i = 0; i < n; i++)   /* the rest, roots first */
-		if (!seen[i] && par[i] < 0) tree_add(tr, i, par, seen, o, &k);
-	for (int i = 0; i < n; i++)   /* cycles (recycled ids): as found */
-		if (!seen[i]) { seen[i] = 1; o[k++] = i; }
-	free(par);
-	free(seen);
-	return o;
-}
-
 /* The glyphs' key, in W columns: the partial block ("ran part of that
  * moment") and then I/O (rare: the perf capture never tells it from
- * sleep) only where they fit beside the rest; help explains them all. */
-static void legend(tline *l, int W)
+ * sleep) only where they fit beside the rest, and first of all, when the
+ * run has a runner lane, what it is ("parlab starts the workers"); help
+ * explains them all. */
+static void legend(tline *l, int W, int runner)
 {
-	for (int fit = 2; fit >= 0; fit--) {
-		int part = fit == 2, io = fit >= 1;
+	for (int fit = 3; fit >= 0; fit--) {
+		int part = fit >= 2, io = fit >= 1, who = fit == 3 && runner;
 		tline_clear(l);
 		tline_adds(l, R_WORKER, tui_glyph.run);
 		tline_adds(l, R_DIM, "run ");
@@ -132,8 +86,21 @@ static void legend(tline *l, int W)
 		tline_adds(l, R_DIM, "idle ");
 		tline_adds(l, R_HINT, tui_glyph.other);
 		tline_adds(l, R_DIM, "other");
+		if (who) {
+			tline_adds(l, R_DIM, "  ");
+			tline_adds(l, R_PARLAB, "parlab");
+			tline_adds(l, R_DIM, " starts the workers");
+		}
 		if (tline_width(l) <= W || !fit) return;
 	}
+}
+
+/* The run has a lane for parlab's runner. */
+static int has_runner(const trace *tr)
+{
+	for (int i = 0; i < trace_ntasks(tr); i++)
+		if (tui_task_is_runner(trace_task_at(tr, i))) return 1;
+	return 0;
 }
 
 static char *backend_str(const trace *tr)
@@ -142,19 +109,19 @@ static char *backend_str(const trace *tr)
 }
 
 /* Rows under the lanes: the axis, the legend, and the capture backend on a
- * row of its own when it does not fit beside the legend. */
+ * row of its own when it does not fit beside the legend (the runner's
+ * note never takes the backend's place). */
 static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l, W);
+	legend(&l, W, 0);
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
 	free(be);
 	return need > W ? 3 : 2;
 }
-
 
 /* ---- the instant shown --------------------------------------------------------- */
 
@@ -172,7 +139,7 @@ static int64_t task_appears(const trace *tr, int i)
  * unborn); returns how many. */
 static int shown_tasks(const trace *tr, int64_t now, int **out)
 {
-	int *o = timeline_lane_order(tr), n = 0;
+	int *o = view_lane_order(tr), n = 0;
 	for (int i = 0; i < trace_ntasks(tr); i++)
 		if (task_appears(tr, o[i]) <= now) o[n++] = o[i];
 	*out = o;
@@ -297,7 +264,7 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 	WINDOW *w = t->tl;
 	const trace *tr = v->tr;
 	const trace_task *k = trace_task_at(tr, task);
-	int role = tui_task_role(k, task), lw = v->lw;
+	int role = tui_task_role(tr, task), lw = v->lw;
 	memset(acc, 0, sizeof(int64_t) * (size_t)lw * TS_NSTATES);
 	size_t n;
 	const trace_slice *s = trace_slices(tr, task, &n);
@@ -442,14 +409,24 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 			}
 			continue;
 		}
-		const trace_task *k = trace_task_at(v->tr, task);
-		attr_t a = tui_attr(tui_task_role(k, task));
-		int len = e - c, lab = (int)strlen(k->label);
-		int pre = full && len >= lab + 2 ? (len - lab) / 2 : len;
+		attr_t a = tui_attr(tui_task_role(v->tr, task));
+		char name[48];   /* its name and pid where they fit, else its name */
+		int len = e - c, lab = tui_task_name(v->tr, task, 64, 0, name, sizeof name);
+		if (lab + 2 > len) {
+			snprintf(name, sizeof name, "%s", view_task_base(trace_task_at(v->tr, task)));
+			lab = utf8_width(name, strlen(name));
+		}
+		int pre = full && lab > 0 && len >= lab + 2 ? (len - lab) / 2 : len;
 		for (int i = 0; i < len; i++) {
-			if (i == pre) {   /* the label, one cell at a time: the cursor may cross it */
-				for (int j = 0; j < lab; j++)
-					tui_put(w, -1, 0, 1, at_cur(v, c + i + j, a | A_REVERSE | A_BOLD), k->label + j, 1);
+			if (i == pre) {   /* the label, one character at a time: the cursor may cross it */
+				const char *p = name, *end = name + strlen(name);
+				for (int j = 0; p < end;) {
+					size_t adv;
+					int cw = utf8_char(p, (size_t)(end - p), &adv);
+					if (cw > 0) tui_put(w, -1, 0, cw, at_cur(v, c + i + j, a | A_REVERSE | A_BOLD), p, adv);
+					j += cw > 0 ? cw : 0;
+					p += adv ? adv : 1;
+				}
 				i += lab - 1;
 				continue;
 			}
@@ -495,8 +472,15 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 	return buf;
 }
 
-/* The end of a CPU lane at the cursor: the task that ran there then. */
-static const char *cpu_status(const tl_view *v, int cpu, char *buf, size_t cap, int *role)
+/* The status column's widest text: wider panes name tasks with their pid. */
+static int status_max(int W)
+{
+	return W >= 70 ? 14 : 10;
+}
+
+/* The end of a CPU lane at the cursor: the task that ran there then, by
+ * its name and pid where they fit in sw columns. */
+static const char *cpu_status(const tl_view *v, int cpu, int sw, char *buf, size_t cap, int *role)
 {
 	buf[0] = '\0';
 	if (v->at < 0) return buf;
@@ -512,9 +496,8 @@ static const char *cpu_status(const tl_view *v, int cpu, char *buf, size_t cap, 
 	for (int i = 0; i < trace_ntasks(v->tr); i++) {
 		int c;
 		if (trace_state_at(v->tr, i, v->at, &c) == TS_RUNNING && c == cpu) {
-			const trace_task *k = trace_task_at(v->tr, i);
-			snprintf(buf, cap, "%s", k->label);
-			*role = tui_task_role(k, i);
+			tui_task_name(v->tr, i, sw, 0, buf, cap);
+			*role = tui_task_role(v->tr, i);
 			break;
 		}
 	}
@@ -656,14 +639,16 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 {
 	WINDOW *w = t->tl;
 	tline l = { 0 };
-	if (legend_ok) legend(&l, W);
-	else tline_adds(&l, R_DIM, "- alive (states not captured)");
+	char *be = backend_str(tr);
+	int bw = utf8_width(be, strlen(be));
+	if (legend_ok) {   /* the runner's note where it leaves the backend its room */
+		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr));
+		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0);
+	} else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)
 		x += tui_put(w, y, x, W - x, tui_attr(l.sp[k].role), l.buf + l.sp[k].off, (size_t)l.sp[k].len);
 	tline_free(&l);
-	char *be = backend_str(tr);
-	int bw = utf8_width(be, strlen(be));
 	if (foot == 2 && x + 2 + bw <= W) tui_puts(w, y, W - bw, bw, tui_attr(R_DIM), be);
 	else if (foot == 3) tui_puts_ell(w, y + 1, 0, W, tui_attr(R_DIM), be);
 	free(be);
@@ -692,43 +677,48 @@ static int visible_lanes(tui *t, int nc, int nl, int rows, int *vis, int *above,
 	return nv;
 }
 
-/* A lane's status text (task or CPU); "" for none. */
-static const char *lane_status(const tl_view *v, int li, int nc, const int *cpus, const int *order, char *buf,
-			       size_t cap, int *role)
+/* A lane's status text (task or CPU) in at most smax columns; "" for none. */
+static const char *lane_status(const tl_view *v, int li, int nc, const int *cpus, const int *order, int smax,
+			       char *buf, size_t cap, int *role)
 {
 	int r = R_DIM;
-	const char *s = li < nc ? cpu_status(v, cpus[li], buf, cap, &r) : task_status(v, order[li - nc], buf, cap, &r);
+	const char *s = li < nc ? cpu_status(v, cpus[li], smax, buf, cap, &r) : task_status(v, order[li - nc], buf, cap, &r);
 	if (role) *role = r;
 	return s;
 }
 
-/* Label column width, and the status column width (0: none). */
-/* What a task lane is called: parlab's runner is "parlab" (it starts the
- * workers); a thread other than its process's first is indented under
- * its process. */
-static const char *lane_label(const trace_task *k, char *buf, size_t cap)
+/* The label column's widest: "pytho… 20719" below 50 columns, room for
+ * "python3 20719" from 50, for a renamed worker's comm beside its name
+ * from 70, and from 100 for the runner's "(starts the workers)". */
+static int label_max(int W)
 {
-	if (tui_task_is_runner(k)) return "parlab";
-	if (k->tid != k->pid) { snprintf(buf, cap, " %s", k->label); return buf; }
-	return k->label;
+	return W < 50 ? 12 : W < 70 ? 14 : W < 100 ? 20 : 34;
 }
 
+/* How task lanes are named: threads indented under their process, the
+ * runner's role said when the pane is wide. */
+static int label_flags(int W)
+{
+	return VIEW_NAME_INDENT | (W >= 100 ? VIEW_NAME_ROLE : 0);
+}
+
+/* Label column width (the names of all the run's tasks, so that it stays
+ * while lanes scroll), and the status column width (0: none). */
 static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const int *order, const int *vis, int nv,
 			 int *labw, int *sw)
 {
 	char buf[48];
-	int labmax = W < 50 ? 7 : 10;
+	int labmax = label_max(W), smax = status_max(W);
 	*labw = 4;
 	for (int i = 0; i < trace_ntasks(v->tr); i++) {
-		int n = (int)strlen(lane_label(trace_task_at(v->tr, i), buf, sizeof buf));
+		int n = tui_task_name(v->tr, i, labmax, label_flags(W), buf, sizeof buf);
 		if (n > *labw) *labw = n;
 	}
-	if (*labw > labmax) *labw = labmax;
 	*sw = 0;
 	for (int i = 0; i < nv; i++) {
-		lane_status(v, vis[i], nc, cpus, order, buf, sizeof buf, NULL);
+		lane_status(v, vis[i], nc, cpus, order, smax, buf, sizeof buf, NULL);
 		int n = utf8_width(buf, strlen(buf));
-		if (n > 10) n = 10;
+		if (n > smax) n = smax;
 		if (n + 1 > *sw) *sw = n + 1;
 	}
 	if (W - *labw - 1 - *sw < 12) *sw = 0;
@@ -751,13 +741,13 @@ static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int nc,
 			draw_cpu_lane(t, v, cc.task + off, cc.lvl + off, y, x0);
 		} else {
 			int task = order[li - nc];
-			const trace_task *k = trace_task_at(v->tr, task);
 			char lb[48];
-			tui_puts_ell(w, y, 0, labw, tui_attr(tui_task_role(k, task)) | A_BOLD, lane_label(k, lb, sizeof lb));
+			tui_task_name(v->tr, task, labw, label_flags(W), lb, sizeof lb);
+			tui_puts(w, y, 0, labw, tui_attr(tui_task_role(v->tr, task)) | A_BOLD, lb);
 			draw_task_lane(t, v, task, y, x0, acc);
 		}
 		if (!sw) continue;
-		lane_status(v, li, nc, cpus, order, buf, sizeof buf, &role);
+		lane_status(v, li, nc, cpus, order, status_max(W), buf, sizeof buf, &role);
 		tui_puts_ell(w, y, W - sw + 1, sw - 1, tui_attr(role), buf);
 	}
 	free(acc);

@@ -11,8 +11,14 @@
  * A paused live view is a replay clock that stands still: view_now gives
  * the instant of the pause, so both panes keep that picture while the
  * trace grows underneath.
+ *
+ * It also says what the lanes are: their order (workers by id, what each
+ * started under it), each task's name (view_task_name: the lane labels,
+ * the cursor's readout and stats all call it) and its colour slot.
  */
 #include "ui/view.h"
+#include "util/utf8.h"
+#include "util/xmalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -333,4 +339,150 @@ int view_parse_ns(const char *s, int64_t *ns)
 	if (v * mul > 1e18) return -1;
 	*ns = (int64_t)(v * mul + 0.5);
 	return 0;
+}
+
+/* ---- the tasks ------------------------------------------------------------------ */
+
+int view_task_is_runner(const trace_task *k)
+{
+	return k && k->worker < 0 && !strcmp(k->label, "parlab-runner");
+}
+
+/* The task a task hangs under: a thread under its process's main thread,
+ * a process under its parent. -1 for none in the trace. */
+static int parent_of(const trace *tr, int i)
+{
+	const trace_task *k = trace_task_at(tr, i);
+	pid_t want = k->is_thread ? k->pid : k->ppid;
+	if (want <= 0 || want == k->tid) return -1;
+	for (int j = 0; j < trace_ntasks(tr); j++)
+		if (j != i && trace_task_at(tr, j)->tid == want) return j;
+	return -1;
+}
+
+/* Task i, then its threads, then the processes it started (each with its
+ * own), so that a thread's lane is right under its own process's. */
+static void tree_add(const trace *tr, int i, const int *par, char *seen, int *o, int *n)
+{
+	seen[i] = 1;
+	o[(*n)++] = i;
+	for (int threads = 1; threads >= 0; threads--)
+		for (int j = 0; j < trace_ntasks(tr); j++)
+			if (!seen[j] && par[j] == i && trace_task_at(tr, j)->is_thread == threads)
+				tree_add(tr, j, par, seen, o, n);
+}
+
+int *view_lane_order(const trace *tr)
+{
+	int n = trace_ntasks(tr), k = 0;
+	int *o = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+	int *par = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
+	char *seen = xcalloc((size_t)(n ? n : 1), 1);
+	char *holds = xcalloc((size_t)(n ? n : 1), 1);
+	for (int i = 0; i < n; i++) par[i] = parent_of(tr, i);
+	for (int w = 0; k < n; w++) {   /* workers by id */
+		int found = 0;
+		for (int i = 0; i < n; i++) {
+			int wi = trace_task_at(tr, i)->worker, p = par[i];
+			if (wi > w) found = 1;
+			if (wi != w || seen[i]) continue;
+			if (trace_task_at(tr, i)->is_thread && p >= 0 && !seen[p] && trace_task_at(tr, p)->worker < 0) {
+				seen[p] = holds[p] = 1;   /* worker threads: their process first, above them */
+				o[k++] = p;
+			}
+			tree_add(tr, i, par, seen, o, &k);
+		}
+		if (!found) break;
+	}
+	for (int p = 0; p < n; p++)   /* what else such a process holds, still under it */
+		for (int threads = 1; holds[p] && threads >= 0; threads--)
+			for (int j = 0; j < n; j++)
+				if (!seen[j] && par[j] == p && trace_task_at(tr, j)->is_thread == threads)
+					tree_add(tr, j, par, seen, o, &k);
+	free(holds);
+	for (int i = 0; i < n; i++)   /* the rest, roots first */
+		if (!seen[i] && par[i] < 0) tree_add(tr, i, par, seen, o, &k);
+	for (int i = 0; i < n; i++)   /* cycles (recycled ids): as found */
+		if (!seen[i]) { seen[i] = 1; o[k++] = i; }
+	free(par);
+	free(seen);
+	return o;
+}
+
+int view_task_slot(const trace *tr, int i)
+{
+	if (i < 0 || i >= trace_ntasks(tr)) return 0;
+	if (view_task_is_runner(trace_task_at(tr, i))) return -1;
+	int slot = 0;
+	for (int j = 0; j < i; j++) slot += !view_task_is_runner(trace_task_at(tr, j));
+	return slot;
+}
+
+/* A lesson's worker keeps the lesson's name, w<id>. */
+static int lesson_worker(const trace_task *k)
+{
+	char w[24];
+	if (k->worker < 0) return 0;
+	snprintf(w, sizeof w, "w%d", k->worker);
+	return !strcmp(k->label, w);
+}
+
+const char *view_task_base(const trace_task *k)
+{
+	if (view_task_is_runner(k)) return "parlab";
+	if (lesson_worker(k) || !k->comm[0]) return k->label;
+	return k->comm;
+}
+
+/* pre, base and post into buf in width columns, base cut with ell when
+ * it does not fit whole (ell NULL: never cut); the columns used, or -1
+ * when not even one character of base fits beside the rest. */
+static int name_fit(char *buf, size_t cap, int width, const char *pre, const char *base, const char *post,
+		    const char *ell)
+{
+	int fixed = utf8_width(pre, strlen(pre)) + utf8_width(post, strlen(post));
+	int bw = utf8_width(base, strlen(base));
+	if (fixed + bw <= width) {
+		snprintf(buf, cap, "%s%s%s", pre, base, post);
+		return fixed + bw;
+	}
+	if (!ell) return -1;
+	int ew = utf8_width(ell, strlen(ell)), room = width - fixed - ew;
+	if (room < 1) return -1;
+	size_t n = utf8_fit(base, strlen(base), room);
+	if (!n) return -1;
+	snprintf(buf, cap, "%s%.*s%s%s", pre, (int)n, base, ell, post);
+	return fixed + utf8_width(base, n) + ew;
+}
+
+int view_task_name(const trace_task *k, int width, int flags, const char *ell, char *buf, size_t cap)
+{
+	const char *base = view_task_base(k);
+	const char *pre = (flags & VIEW_NAME_INDENT) && k->is_thread ? " " : "";
+	char id[24] = "", extra[48] = "", full[96];
+	pid_t who = k->is_thread ? k->tid : k->pid;
+	if (who > 0) snprintf(id, sizeof id, " %d", (int)who);
+	if (view_task_is_runner(k) && (flags & VIEW_NAME_ROLE))
+		snprintf(extra, sizeof extra, "%s (starts the workers)", id);
+	else if (lesson_worker(k) && k->comm[0] && strcmp(k->comm, k->label))
+		snprintf(extra, sizeof extra, " %s%s", k->comm, id);   /* a worker that renamed itself */
+	buf[0] = '\0';
+	if (width <= 0 || !cap) return 0;
+	int used;
+	if (extra[0]) {   /* the whole of it */
+		snprintf(full, sizeof full, "%s%s", base, extra);
+		if ((used = name_fit(buf, cap, width, pre, full, "", NULL)) >= 0) return used;
+	}
+	if (k->is_thread) {   /* a thread: its tid where there is room, else the name alone */
+		if ((used = name_fit(buf, cap, width, pre, base, id, NULL)) >= 0) return used;
+		if ((used = name_fit(buf, cap, width, pre, base, "", ell)) >= 0) return used;
+	} else {   /* a process keeps its pid while the name keeps a character */
+		if ((used = name_fit(buf, cap, width, pre, base, id, ell)) >= 0) return used;
+		if ((used = name_fit(buf, cap, width, pre, base, "", ell)) >= 0) return used;
+	}
+	/* Narrower than a character and the ellipsis: what fits of the name. */
+	snprintf(full, sizeof full, "%s%s", pre, base);
+	size_t n = utf8_fit(full, strlen(full), width);
+	snprintf(buf, cap, "%.*s", (int)n, full);
+	return utf8_width(full, n);
 }

@@ -86,4 +86,38 @@ int64_t view_clock_add(int64_t clock, double d, int64_t end);
 /* "12.5ms", "300us", "1.2s", "12.5" (ms): 0 and *ns, else -1. */
 int view_parse_ns(const char *s, int64_t *ns);
 
+/* ---- the tasks: their names and the order of their lanes (no curses) ---- */
+
+/* The task is parlab's runner (it prepares the run and starts the workers). */
+int view_task_is_runner(const trace_task *k);
+
+/* Task indices in lane order: each worker by id with what it started under
+ * it (threads under their process, children under their parent; workers
+ * that are threads under their process, e.g. the runner), then the rest
+ * (the runner and its helpers) as a tree (caller frees). */
+int *view_lane_order(const trace *tr);
+
+/* Task i's colour slot: its place among the run's tasks in order of
+ * appearance (the trace's order, which never changes as a run grows), the
+ * runner left out: 0, 1, 2 ... for the others, -1 for the runner. */
+int view_task_slot(const trace *tr, int i);
+
+/* What a task is called: a lesson's worker by the lesson's name ("w0"),
+ * the runner "parlab", any other task by the kernel's name for it (comm:
+ * an exec or prctl(PR_SET_NAME) changes it), else by its label. */
+const char *view_task_base(const trace_task *k);
+
+enum {
+	VIEW_NAME_INDENT = 1,   /* a thread is indented one column under its process */
+	VIEW_NAME_ROLE = 2,     /* the runner says what it does: "parlab 812 (starts the workers)" */
+};
+/* A task's name in at most width columns, into buf: its base name and its
+ * pid ("python3 20719", "w0 20719"; a lesson's worker that renamed itself
+ * "w0 myname 20719"); a thread its tid only where there is room. What is
+ * too long loses, in order: the runner's role, a renamed worker's comm, a
+ * thread's tid, then the end of the name (cut with ell, e.g. "…") but a
+ * process's pid stays while the name keeps a character. Returns the
+ * columns used. */
+int view_task_name(const trace_task *k, int width, int flags, const char *ell, char *buf, size_t cap);
+
 #endif

@@ -5,11 +5,14 @@
  * (live, replay clock, pause, end), the live pause, times typed at the
  * prompt, a replay's clock moved and followed by a zoomed window, and all
  * of it with times near INT64_MAX (what trace files may hold). Every
- * number below is worked out in the comment beside it. */
+ * number below is worked out in the comment beside it. Then the tasks:
+ * how a lane, the cursor and stats name one (view_task_name) at every
+ * width, the lane order and the colour slots. */
 #include "ui/view.h"
 #include "check.h"
 
 #include <float.h>
+#include <locale.h>
 #include <math.h>
 
 #define US 1000LL
@@ -355,8 +358,150 @@ static void test_parse(void)
 	CHECK(ns == 42);   /* untouched on failure */
 }
 
+/* A trace task as the capture leaves it. */
+static trace_task task(pid_t pid, pid_t tid, int worker, const char *label, const char *comm)
+{
+	trace_task k = { .pid = pid, .tid = tid, .ppid = 1, .worker = worker, .is_thread = pid != tid };
+	snprintf(k.label, sizeof k.label, "%s", label);
+	snprintf(k.comm, sizeof k.comm, "%s", comm);
+	return k;
+}
+
+/* view_task_name at width w, with "~" for the ellipsis; *used: columns. */
+static const char *named(const trace_task *k, int w, int flags, int *used)
+{
+	static char buf[64];
+	int u = view_task_name(k, w, flags, "~", buf, sizeof buf);
+	if (used) *used = u;
+	return buf;
+}
+
+static void test_names(void)
+{
+	int used;
+	/* A command's process: the kernel's name (comm), then its pid. */
+	trace_task py = task(20719, 20719, 0, "python3", "python3");
+	CHECK_STR(named(&py, 40, 0, &used), "python3 20719");
+	CHECK(used == 13);
+	CHECK_STR(named(&py, 13, 0, NULL), "python3 20719");
+	/* Too narrow: the name is cut, the pid stays (12 = 6 + "~" + " 20719"). */
+	CHECK_STR(named(&py, 12, 0, &used), "pytho~ 20719");
+	CHECK(used == 12);
+	CHECK_STR(named(&py, 8, 0, NULL), "p~ 20719");
+	/* Narrower than one character, "~" and the pid: the name alone. */
+	CHECK_STR(named(&py, 7, 0, NULL), "python3");
+	CHECK_STR(named(&py, 6, 0, NULL), "pytho~");
+	CHECK_STR(named(&py, 1, 0, NULL), "p");
+	CHECK_STR(named(&py, 0, 0, &used), "");
+	CHECK(used == 0);
+	/* A command that exec'd another program ("sh -c 'exec python3 ...'"):
+	 * the label is argv[0]'s, the comm the kernel's, which wins. */
+	trace_task sh = task(300, 300, 0, "sh", "python3");
+	CHECK_STR(named(&sh, 40, 0, NULL), "python3 300");
+	CHECK_STR(view_task_base(&sh), "python3");
+	/* A process the capture has no comm for (an old trace): its label. */
+	trace_task old = task(301, 301, -1, "P301", "");
+	CHECK_STR(named(&old, 40, 0, NULL), "P301 301");
+	/* A lesson's worker keeps the lesson's name; renamed by
+	 * prctl(PR_SET_NAME), it shows the new name too, while there is room. */
+	trace_task w0 = task(512, 512, 0, "w0", "w0");
+	CHECK_STR(named(&w0, 40, 0, NULL), "w0 512");
+	trace_task w1 = task(513, 513, 1, "w1", "crunch");
+	CHECK_STR(named(&w1, 40, 0, NULL), "w1 crunch 513");
+	CHECK_STR(named(&w1, 12, 0, NULL), "w1 513");   /* the comm goes first */
+	CHECK_STR(view_task_base(&w1), "w1");
+	/* A thread: indented under its process, with its tid where it fits;
+	 * then without it, then cut. */
+	trace_task th = task(512, 530, -1, "w0", "w0");
+	CHECK_STR(named(&th, 40, VIEW_NAME_INDENT, &used), " w0 530");
+	CHECK(used == 7);
+	CHECK_STR(named(&th, 40, 0, NULL), "w0 530");
+	CHECK_STR(named(&th, 6, VIEW_NAME_INDENT, NULL), " w0");
+	trace_task pyth = task(20719, 20725, -1, "python3", "python3");
+	CHECK_STR(named(&pyth, 8, VIEW_NAME_INDENT, NULL), " python3");
+	CHECK_STR(named(&pyth, 6, VIEW_NAME_INDENT, NULL), " pyth~");
+	/* A process's main thread is no thread: never indented. */
+	CHECK_STR(named(&w0, 40, VIEW_NAME_INDENT, NULL), "w0 512");
+	/* The runner: "parlab", its pid, what it does where asked and there
+	 * is room. */
+	trace_task run = task(400, 400, -1, "parlab-runner", "parlab-runner");
+	CHECK(view_task_is_runner(&run) && !view_task_is_runner(&w0) && !view_task_is_runner(&py));
+	CHECK_STR(named(&run, 40, 0, NULL), "parlab 400");
+	CHECK_STR(named(&run, 40, VIEW_NAME_ROLE, NULL), "parlab 400 (starts the workers)");
+	CHECK_STR(named(&run, 30, VIEW_NAME_ROLE, NULL), "parlab 400");
+	CHECK_STR(view_task_base(&run), "parlab");
+	/* A worker labelled parlab-runner by a lesson is a worker. */
+	trace_task fake = task(401, 401, 2, "parlab-runner", "x");
+	CHECK(!view_task_is_runner(&fake));
+	/* Wide characters in a comm are measured in columns, not bytes: each
+	 * of 名前 is 2 columns; 4 columns leave "名" and "~" beside " 77". */
+	CHECK(setlocale(LC_CTYPE, "C.UTF-8") || setlocale(LC_CTYPE, "C.utf8") || setlocale(LC_CTYPE, "en_US.UTF-8"));
+	trace_task wide = task(77, 77, -1, "P77", "名前名前");
+	CHECK_STR(named(&wide, 40, 0, &used), "名前名前 77");
+	CHECK(used == 11);
+	CHECK_STR(named(&wide, 7, 0, &used), "名~ 77");
+	CHECK(used == 6);
+	/* Whatever the width, never wider than asked. */
+	for (int w = 0; w < 40; w++) {
+		named(&wide, w, VIEW_NAME_INDENT, &used);
+		CHECK(used <= w);
+		named(&run, w, VIEW_NAME_ROLE, &used);
+		CHECK(used <= w);
+		named(&th, w, VIEW_NAME_INDENT, &used);
+		CHECK(used <= w);
+	}
+}
+
+/* The runner, two workers (w1 started first), a thread of w0 and a child
+ * process of w0 that appears last. */
+static trace *family(void)
+{
+	trace *tr = trace_new("family", 0);
+	trace_task_add(tr, 100, 100, 1, -1, "parlab-runner");   /* 0 */
+	trace_task_add(tr, 102, 102, 100, 1, "w1");             /* 1 */
+	trace_task_add(tr, 101, 101, 100, 0, "w0");             /* 2 */
+	trace_task_add(tr, 101, 103, 100, -1, "w0");            /* 3: w0's thread */
+	trace_task_add(tr, 104, 104, 101, -1, "sh");            /* 4: w0's child */
+	trace_task_add(tr, 101, 105, 100, -1, "w0");            /* 5: w0's second thread */
+	return tr;
+}
+
+static void test_lanes(void)
+{
+	trace *tr = family();
+	int *o = view_lane_order(tr);
+	/* w0, its threads, its child; w1; the runner last. */
+	int want[] = { 2, 3, 5, 4, 1, 0 };
+	for (int i = 0; i < 6; i++) CHECK(o[i] == want[i]);
+	free(o);
+	/* Colour slots by order of appearance, the runner left out: each of
+	 * the five others its own, whatever their lane order. */
+	CHECK(view_task_slot(tr, 0) == -1);
+	for (int i = 1; i < 6; i++) CHECK(view_task_slot(tr, i) == i - 1);
+	/* A task added later takes the next slot; none of the others move. */
+	trace_task_add(tr, 106, 106, 101, -1, "cat");
+	CHECK(view_task_slot(tr, 6) == 5 && view_task_slot(tr, 2) == 1);
+	trace_free(tr);
+	/* Workers that are threads of the runner (run{ threads = N }): the
+	 * runner's lane first, its worker threads under it by id, then its
+	 * other threads. */
+	tr = trace_new("threads", 0);
+	trace_task_add(tr, 200, 200, 1, -1, "parlab-runner");   /* 0 */
+	trace_task_add(tr, 200, 202, 1, 1, "w1");               /* 1 */
+	trace_task_add(tr, 200, 201, 1, 0, "w0");               /* 2 */
+	trace_task_add(tr, 200, 203, 1, -1, "parlab-runner");   /* 3: another thread */
+	trace_task_add(tr, 300, 300, 1, -1, "bash");            /* 4: not ours */
+	o = view_lane_order(tr);
+	int want2[] = { 0, 2, 1, 3, 4 };
+	for (int i = 0; i < 5; i++) CHECK(o[i] == want2[i]);
+	free(o);
+	trace_free(tr);
+}
+
 int main(void)
 {
+	test_names();
+	test_lanes();
 	test_frame();
 	test_need_frame();
 	test_zoom();
