@@ -463,3 +463,25 @@ char *trace_fmt_cpus(char *buf, size_t cap, uint64_t mask)
 	if (!o) snprintf(buf, cap, "-");
 	return buf;
 }
+
+/* ---- what tasks are called ------------------------------------------------------------ */
+
+int trace_task_is_runner(const trace_task *k)
+{
+	return k && k->worker < 0 && !strcmp(k->label, "parlab-runner");
+}
+
+int trace_task_is_worker(const trace_task *k)
+{
+	char w[24];
+	if (!k || k->worker < 0) return 0;
+	snprintf(w, sizeof w, "w%d", k->worker);
+	return !strcmp(k->label, w);
+}
+
+const char *trace_task_name(const trace_task *k)
+{
+	if (trace_task_is_runner(k)) return "parlab";
+	if (trace_task_is_worker(k) || !k->comm[0]) return k->label;
+	return k->comm;
+}

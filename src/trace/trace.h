@@ -173,6 +173,16 @@ int trace_cpu_sampled(const trace *t, int cpu, int64_t *first, int64_t *last);
 int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_t *busy, int64_t *steal,
 			   int64_t *idle);
 
+/* The task is parlab's runner (it prepares the run and starts the workers). */
+int trace_task_is_runner(const trace_task *k);
+/* The task is a lesson's worker under the lesson's name, w<id>. */
+int trace_task_is_worker(const trace_task *k);
+/* What a task is called, the same in every front end: a lesson's worker by
+ * the lesson's name ("w0"), the runner "parlab", any other task by the
+ * kernel's name for it (comm: an exec or prctl(PR_SET_NAME) changes it),
+ * else by its label. */
+const char *trace_task_name(const trace_task *k);
+
 /* Bumped on every change: front ends redraw only when it moves. */
 unsigned long trace_version(const trace *t);
 

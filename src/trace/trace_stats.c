@@ -250,7 +250,8 @@ static void other_programs(const trace *t, trace_stats *s)
 	for (int c = 0; c < s->ncpu; c++) {
 		int64_t busy, steal, idle, first, last, a = 0, b = s->until;
 		int64_t span = trace_cpu_counters(t, c, a, b, &busy, &steal, &idle);
-		if (span <= 0 || trace_cpu_sampled(t, c, &first, &last) < 0) {
+		/* The counters move in ticks: over less than a few they say nothing. */
+		if (span < TRACE_STATS_MIN_SPAN_NS || trace_cpu_sampled(t, c, &first, &last) < 0) {
 			s->cpu_own_ns[c] = s->cpu_other_ns[c] = s->cpu_steal_ns[c] = s->cpu_idle_ns[c] = -1;
 			continue;
 		}
@@ -349,7 +350,7 @@ static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 		approx |= !ksw || !kmg;
 		snprintf(sw, sizeof sw, "%s%ld+%ld", ksw ? "" : "~", ts->vol, ts->invol);
 		snprintf(mg, sizeof mg, "%s%ld", kmg ? "" : "~", ts->migrations);
-		fprintf(out, "  %-14s %10s %10s  %-18s %s\n", trace_task_at(t, o[i])->label,
+		fprintf(out, "  %-14s %10s %10s  %-18s %s\n", trace_task_name(trace_task_at(t, o[i])),
 			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, mg);
 	}
 	if (approx && s->ntasks) fputs("  (~ counted from the sampled timeline: at least that many)\n", out);

@@ -67,6 +67,8 @@ typedef struct {
 
 /* The counters' tick (USER_HZ 100): their figures move in these steps. */
 #define TRACE_STATS_TICK_NS 10000000LL
+/* A CPU's counters over less than this span are not read (unknown). */
+#define TRACE_STATS_MIN_SPAN_NS (3 * TRACE_STATS_TICK_NS)
 
 /* The whole trace: up to its end (or, while live, its latest record). */
 void trace_stats_compute(const trace *t, trace_stats *s);

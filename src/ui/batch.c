@@ -8,6 +8,7 @@
 #include "engine/quiz.h"
 #include "trace/trace_file.h"
 #include "trace/trace_stats.h"
+#include "ui/view.h"
 #include "util/fs.h"
 #include "util/xmalloc.h"
 
@@ -102,10 +103,11 @@ static void print_code(FILE *out, const step *s)
 	fputs("---\n\n", out);
 }
 
-static const char *status_text(char *buf, size_t cap, const trace_task *k)
+static const char *status_text(char *buf, size_t cap, const trace *t, const trace_task *k)
 {
 	int st = k->exit_status;
-	if (k->is_thread && st < 0) snprintf(buf, cap, "thread");
+	if (view_task_killed(t, k)) snprintf(buf, cap, "killed");   /* by parlab, when it stopped the run */
+	else if (k->is_thread && st < 0) snprintf(buf, cap, "thread");
 	else if (st < 0) snprintf(buf, cap, k->died >= 0 ? "exited" : "-");
 	else if (WIFSIGNALED(st)) snprintf(buf, cap, "killed: %s", strsignal(WTERMSIG(st)));
 	else snprintf(buf, cap, "exit %d", WEXITSTATUS(st));
@@ -118,7 +120,7 @@ static void print_lines(FILE *out, const trace *t)
 	for (size_t i = 0; i < trace_nlines(t); i++) {
 		const trace_line *l = trace_line_at(t, i);
 		const trace_task *k = trace_task_at(t, l->task);
-		const char *who = k ? k->label : "parlab";
+		const char *who = k ? trace_task_name(k) : "parlab";
 		fprintf(out, "%9s  %-8s %s %s\n", trace_fmt_ns(ts, sizeof ts, l->t), who,
 			l->stream == 2 ? "!" : "|", l->text);
 	}
@@ -149,10 +151,10 @@ static void print_summary(FILE *out, const trace *t)
 	fprintf(out, "\n  %-14s %7s %7s %10s %10s  %-8s %s\n", "task", "pid", "tid", "cpu time", "waited", "cpus", "status");
 	for (int o = 0; o < n; o++) {
 		const trace_task *k = trace_task_at(t, order[o]);
-		fprintf(out, "  %-14s %7d %7d %10s %10s  %-8s %s\n", k->label, (int)k->pid, (int)k->tid,
+		fprintf(out, "  %-14s %7d %7d %10s %10s  %-8s %s\n", trace_task_name(k), (int)k->pid, (int)k->tid,
 			trace_fmt_ns(a, sizeof a, k->cpu_ns), trace_fmt_ns(b, sizeof b, k->wait_ns),
 			trace_fmt_cpus(c, sizeof c, k->cpus),
-			status_text(d, sizeof d, k));
+			status_text(d, sizeof d, t, k));
 	}
 	free(order);
 }

@@ -560,6 +560,9 @@ static void on_anim(loop *l, long id, void *arg)
 	tui *t = arg;
 	if (!t->open) return;
 	if (!view_paused(&t->view)) t->dirty |= D_TL;   /* paused: the same picture */
+	int prep = t->e && engine_preparing(t->e, NULL) != NULL;
+	if (prep != t->anim_prep) t->dirty |= D_DOC;   /* the run box: "Preparing" became "Running" */
+	t->anim_prep = prep;
 	render(t);
 }
 

@@ -61,8 +61,6 @@ int tui_ncolours(void);
  * slot among the run's tasks in order of appearance (view_task_slot),
  * cycled over the colours: lanes, CPU bars, output lines and stats agree. */
 int tui_task_role(const trace *tr, int index);
-/* The task is parlab's runner (it prepares the run and starts the workers). */
-int tui_task_is_runner(const trace_task *k);
 /* A task's name in width columns into buf (view_task_name with the
  * screen's ellipsis); returns the columns used. */
 int tui_task_name(const trace *tr, int index, int width, int flags, char *buf, size_t cap);
@@ -194,6 +192,7 @@ typedef struct tui {
 	const step *tr_step;
 	unsigned long tl_ver, out_ver;
 	long anim;            /* redraw timer while a run is live, 0 none */
+	int anim_prep;        /* the live run was preparing at the last frame */
 	view view;            /* the timeline's window, cursor and the live pause */
 	/* replay (tui_replay.c) */
 	int replay;

@@ -132,7 +132,8 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	run_state *rs = lesson_run(t, s);
 	tline src = { 0 };
 	if (rs->state == 1) {
-		tline_adds(&src, R_BOLD, "Running");
+		int prep = engine_preparing(t->e, NULL) != NULL;   /* the workers have not started */
+		tline_adds(&src, R_BOLD, prep ? "Preparing" : "Running");
 		tline_adds(&src, R_TEXT, tui_glyph.ellipsis);
 		tline_adds(&src, R_TEXT, " type ");
 		tline_adds(&src, R_KEY, "stop");

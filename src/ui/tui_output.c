@@ -1,6 +1,6 @@
 /*
  * tui_output.c: the output pane. The trace's lines in arrival order,
- * "12.3ms w1 Worker: 1", each label its task's name (view_task_base: the
+ * "12.3ms w1 Worker: 1", each label its task's name (trace_task_name: the
  * kernel's, as on its lane) in its lane's colour, wrapped
  * to the pane; it follows the tail unless scrolled, and ends with the
  * run's outcome. Like the timeline it shows what had arrived by one
@@ -51,7 +51,7 @@ static out_fmt fmt_of(const trace *tr, size_t n, int W, int ended)
 	}
 	for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
 		const trace_task *k = trace_task_at(tr, i);
-		const char *name = view_task_base(k);
+		const char *name = trace_task_name(k);
 		int lw_ = utf8_width(name, strlen(name));
 		if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
 	}
@@ -78,7 +78,7 @@ static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline 
 		indent += 2;
 	} else {
 		char lab[64];   /* named as its lane is, without the pid */
-		const char *name = view_task_base(k);
+		const char *name = trace_task_name(k);
 		size_t nb = utf8_fit(name, strlen(name), f->labw);
 		snprintf(lab, sizeof lab, "%.*s%*s ", (int)nb, name, f->labw - utf8_width(name, nb), "");
 		tline_adds(src, tui_task_role(tr, l->task), lab);
@@ -162,7 +162,9 @@ void output_draw(tui *t)
 		}
 		if (follow && ended && trace_outcome(tr)) {
 			int role;
-			const char *mark = output_outcome_mark(trace_outcome_kind(tr), trace_failed(tr), &role);
+			/* The live run's end the step expects (a timeout) is no failure. */
+			int failed = trace_failed(tr) && !(t->e && tr == engine_trace(t->e) && engine_run_as_expected(t->e));
+			const char *mark = output_outcome_mark(trace_outcome_kind(tr), failed, &role);
 			tline_clear(&src);
 			tline_clear(&pre2);
 			trace_fmt_ns(ts, sizeof ts, trace_end(tr));

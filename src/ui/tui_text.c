@@ -116,11 +116,6 @@ attr_t tui_attr(int role)
 	return (role >= 0 && role < R_NROLES) ? roles[role] : A_NORMAL;
 }
 
-int tui_task_is_runner(const trace_task *k)
-{
-	return view_task_is_runner(k);
-}
-
 int tui_task_role(const trace *tr, int index)
 {
 	int slot = tr ? view_task_slot(tr, index) : 0;

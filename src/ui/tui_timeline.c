@@ -99,7 +99,7 @@ static void legend(tline *l, int W, int runner)
 static int has_runner(const trace *tr)
 {
 	for (int i = 0; i < trace_ntasks(tr); i++)
-		if (tui_task_is_runner(trace_task_at(tr, i))) return 1;
+		if (trace_task_is_runner(trace_task_at(tr, i))) return 1;
 	return 0;
 }
 
@@ -413,7 +413,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 		char name[48];   /* its name and pid where they fit, else its name */
 		int len = e - c, lab = tui_task_name(v->tr, task, 64, 0, name, sizeof name);
 		if (lab + 2 > len) {
-			snprintf(name, sizeof name, "%s", view_task_base(trace_task_at(v->tr, task)));
+			snprintf(name, sizeof name, "%s", trace_task_name(trace_task_at(v->tr, task)));
 			lab = utf8_width(name, strlen(name));
 		}
 		int pre = full && lab > 0 && len >= lab + 2 ? (len - lab) / 2 : len;
@@ -447,10 +447,8 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 	int64_t at = v->at >= 0 ? v->at : v->now;
 	int r = R_DIM, cpu = -1;
 	buf[0] = '\0';
-	trace_end_kind end = trace_outcome_kind(v->tr);
-	int stopped = end == TRACE_TIMED_OUT || end == TRACE_STOPPED || end == TRACE_CRASHED;
 	if (k->died >= 0 && k->died <= at) {
-		if (stopped && (k->exit_status < 0 || (WIFSIGNALED(k->exit_status) && WTERMSIG(k->exit_status) == SIGKILL))) {
+		if (view_task_killed(v->tr, k)) {
 			snprintf(buf, cap, "killed");   /* by parlab, when it stopped the run */
 			r = R_ERR;
 		} else if (k->exit_status >= 0) {

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 /* Fills m (if any) with what to say. */
 static void say(view_msg *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -343,11 +345,6 @@ int view_parse_ns(const char *s, int64_t *ns)
 
 /* ---- the tasks ------------------------------------------------------------------ */
 
-int view_task_is_runner(const trace_task *k)
-{
-	return k && k->worker < 0 && !strcmp(k->label, "parlab-runner");
-}
-
 /* The task a task hangs under: a thread under its process's main thread,
  * a process under its parent. -1 for none in the trace. */
 static int parent_of(const trace *tr, int i)
@@ -412,26 +409,18 @@ int *view_lane_order(const trace *tr)
 int view_task_slot(const trace *tr, int i)
 {
 	if (i < 0 || i >= trace_ntasks(tr)) return 0;
-	if (view_task_is_runner(trace_task_at(tr, i))) return -1;
+	if (trace_task_is_runner(trace_task_at(tr, i))) return -1;
 	int slot = 0;
-	for (int j = 0; j < i; j++) slot += !view_task_is_runner(trace_task_at(tr, j));
+	for (int j = 0; j < i; j++) slot += !trace_task_is_runner(trace_task_at(tr, j));
 	return slot;
 }
 
-/* A lesson's worker keeps the lesson's name, w<id>. */
-static int lesson_worker(const trace_task *k)
+int view_task_killed(const trace *tr, const trace_task *k)
 {
-	char w[24];
-	if (k->worker < 0) return 0;
-	snprintf(w, sizeof w, "w%d", k->worker);
-	return !strcmp(k->label, w);
-}
-
-const char *view_task_base(const trace_task *k)
-{
-	if (view_task_is_runner(k)) return "parlab";
-	if (lesson_worker(k) || !k->comm[0]) return k->label;
-	return k->comm;
+	trace_end_kind end = trace_outcome_kind(tr);
+	if (end != TRACE_TIMED_OUT && end != TRACE_STOPPED && end != TRACE_CRASHED) return 0;
+	if (k->died < 0) return 0;
+	return k->exit_status < 0 || (WIFSIGNALED(k->exit_status) && WTERMSIG(k->exit_status) == SIGKILL);
 }
 
 /* pre, base and post into buf in width columns, base cut with ell when
@@ -457,14 +446,14 @@ static int name_fit(char *buf, size_t cap, int width, const char *pre, const cha
 
 int view_task_name(const trace_task *k, int width, int flags, const char *ell, char *buf, size_t cap)
 {
-	const char *base = view_task_base(k);
+	const char *base = trace_task_name(k);
 	const char *pre = (flags & VIEW_NAME_INDENT) && k->is_thread ? " " : "";
 	char id[24] = "", extra[48] = "", full[96];
 	pid_t who = k->is_thread ? k->tid : k->pid;
 	if (who > 0) snprintf(id, sizeof id, " %d", (int)who);
-	if (view_task_is_runner(k) && (flags & VIEW_NAME_ROLE))
+	if (trace_task_is_runner(k) && (flags & VIEW_NAME_ROLE))
 		snprintf(extra, sizeof extra, "%s (starts the workers)", id);
-	else if (lesson_worker(k) && k->comm[0] && strcmp(k->comm, k->label))
+	else if (trace_task_is_worker(k) && k->comm[0] && strcmp(k->comm, k->label))
 		snprintf(extra, sizeof extra, " %s%s", k->comm, id);   /* a worker that renamed itself */
 	buf[0] = '\0';
 	if (width <= 0 || !cap) return 0;

@@ -88,9 +88,6 @@ int view_parse_ns(const char *s, int64_t *ns);
 
 /* ---- the tasks: their names and the order of their lanes (no curses) ---- */
 
-/* The task is parlab's runner (it prepares the run and starts the workers). */
-int view_task_is_runner(const trace_task *k);
-
 /* Task indices in lane order: each worker by id with what it started under
  * it (threads under their process, children under their parent; workers
  * that are threads under their process, e.g. the runner), then the rest
@@ -102,10 +99,10 @@ int *view_lane_order(const trace *tr);
  * runner left out: 0, 1, 2 ... for the others, -1 for the runner. */
 int view_task_slot(const trace *tr, int i);
 
-/* What a task is called: a lesson's worker by the lesson's name ("w0"),
- * the runner "parlab", any other task by the kernel's name for it (comm:
- * an exec or prctl(PR_SET_NAME) changes it), else by its label. */
-const char *view_task_base(const trace_task *k);
+/* Whether parlab killed task k when it stopped the run (a timeout, a stop,
+ * a crash of another worker): it died by SIGKILL, or is a thread with no
+ * status of its own, in a run that ended that way. */
+int view_task_killed(const trace *tr, const trace_task *k);
 
 enum {
 	VIEW_NAME_INDENT = 1,   /* a thread is indented one column under its process */

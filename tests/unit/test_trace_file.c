@@ -478,6 +478,28 @@ static int count_events(json_t *evs, const char *ph, const char *cat, const char
 	return n;
 }
 
+/* A run's other-programs share in the export's otherData, once the
+ * counters cover enough of it (40 ms, 10 ms of it busy: 25 %). */
+static void test_export_share(void)
+{
+	trace *t = trace_new("share", 0);
+	trace_set_ncpu(t, 1);
+	trace_cpu_sample(t, 0, 0, 0, 0, 0);
+	trace_cpu_sample(t, 40000000, 0, 10000000, 0, 30000000);
+	trace_finish(t, 40000000, "finished: exit 0");
+	char *err = NULL;
+	const char *path = tmp_path("share.json");
+	CHECK(export_perfetto(t, path, &err) > 0 && !err);
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	CHECK(root != NULL);
+	json_t *share = root ? json_object_get(json_object_get(root, "otherData"), "other_share") : NULL;
+	CHECK(json_is_real(share) && json_real_value(share) > 0.249 && json_real_value(share) < 0.251);
+	json_decref(root);
+	free(err);
+	trace_free(t);
+}
+
 static void test_export(void)
 {
 	trace *t = sample();
@@ -494,7 +516,8 @@ static void test_export(void)
 	json_t *other = json_object_get(root, "otherData");
 	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "timed_out");
 	CHECK_CONTAINS(json_string_value(json_object_get(other, "outcome")), "finished: ");
-	CHECK(json_is_real(json_object_get(other, "other_share")));   /* CPUs 0 and 7 sampled */
+	/* CPUs 0 and 7 sampled, over 1.2 us: below the counters' ticks, no share */
+	CHECK(json_is_null(json_object_get(other, "other_share")));
 	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
 	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
 	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
@@ -587,6 +610,7 @@ int main(void)
 	test_corrupt();
 	test_unknown_kind();
 	test_export();
+	test_export_share();
 	test_export_times();
 	int rc = CHECK_DONE();
 	if (!rc) {   /* leave the files to look at when something failed */

@@ -282,6 +282,17 @@ static void test_other(void)
 	CHECK(near(s.other_share, 0.15) && !trace_stats_other_noticeable(&s));
 	trace_stats_free(&s);
 	trace_free(t);
+
+	/* 20 ms: two ticks at most, no figure at all (a 2 ms run read 0 % other, 0 % idle) */
+	t = trace_new("shorter", 0);
+	trace_set_ncpu(t, 1);
+	trace_cpu_sample(t, 0, 0, 0, 0, 0);
+	trace_cpu_sample(t, 20 * MS, 0, 0, 0, 0);
+	trace_finish(t, 20 * MS, "finished: exit 0");
+	trace_stats_compute(t, &s);
+	CHECK(s.other_share == -1 && s.cpu_other_ns[0] == -1 && s.cpu_idle_ns[0] == -1);
+	trace_stats_free(&s);
+	trace_free(t);
 }
 
 int main(void)

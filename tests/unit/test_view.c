@@ -398,7 +398,7 @@ static void test_names(void)
 	 * the label is argv[0]'s, the comm the kernel's, which wins. */
 	trace_task sh = task(300, 300, 0, "sh", "python3");
 	CHECK_STR(named(&sh, 40, 0, NULL), "python3 300");
-	CHECK_STR(view_task_base(&sh), "python3");
+	CHECK_STR(trace_task_name(&sh), "python3");
 	/* A process the capture has no comm for (an old trace): its label. */
 	trace_task old = task(301, 301, -1, "P301", "");
 	CHECK_STR(named(&old, 40, 0, NULL), "P301 301");
@@ -409,7 +409,7 @@ static void test_names(void)
 	trace_task w1 = task(513, 513, 1, "w1", "crunch");
 	CHECK_STR(named(&w1, 40, 0, NULL), "w1 crunch 513");
 	CHECK_STR(named(&w1, 12, 0, NULL), "w1 513");   /* the comm goes first */
-	CHECK_STR(view_task_base(&w1), "w1");
+	CHECK_STR(trace_task_name(&w1), "w1");
 	/* A thread: indented under its process, with its tid where it fits;
 	 * then without it, then cut. */
 	trace_task th = task(512, 530, -1, "w0", "w0");
@@ -425,14 +425,14 @@ static void test_names(void)
 	/* The runner: "parlab", its pid, what it does where asked and there
 	 * is room. */
 	trace_task run = task(400, 400, -1, "parlab-runner", "parlab-runner");
-	CHECK(view_task_is_runner(&run) && !view_task_is_runner(&w0) && !view_task_is_runner(&py));
+	CHECK(trace_task_is_runner(&run) && !trace_task_is_runner(&w0) && !trace_task_is_runner(&py));
 	CHECK_STR(named(&run, 40, 0, NULL), "parlab 400");
 	CHECK_STR(named(&run, 40, VIEW_NAME_ROLE, NULL), "parlab 400 (starts the workers)");
 	CHECK_STR(named(&run, 30, VIEW_NAME_ROLE, NULL), "parlab 400");
-	CHECK_STR(view_task_base(&run), "parlab");
+	CHECK_STR(trace_task_name(&run), "parlab");
 	/* A worker labelled parlab-runner by a lesson is a worker. */
 	trace_task fake = task(401, 401, 2, "parlab-runner", "x");
-	CHECK(!view_task_is_runner(&fake));
+	CHECK(!trace_task_is_runner(&fake));
 	/* Wide characters in a comm are measured in columns, not bytes: each
 	 * of 名前 is 2 columns; 4 columns leave "名" and "~" beside " 77". */
 	CHECK(setlocale(LC_CTYPE, "C.UTF-8") || setlocale(LC_CTYPE, "C.utf8") || setlocale(LC_CTYPE, "en_US.UTF-8"));
