@@ -141,7 +141,7 @@ All five want a CPU at once, and this machine has ${ncpu}. The scheduler hands o
     explain = [[
 A CPU runs one task at a time, so at most ${ncpu} workers (one per CPU) can be running at any instant on this machine; the others are ready but wait{screen:, shown as ░}{batch: (the waited column of the task table)}. If another program was busy too, fewer of yours ran at once. More workers than CPUs means taking turns, not more at once.
 ]],
-    hints = { "Count the CPU lanes at the top of the timeline." },
+    hints = { "{screen:Count the CPU lanes at the top of the timeline.}{batch:How many CPUs does this machine have? The run statistics list one figure per CPU.}" },
   },
 
   text [[

@@ -165,12 +165,10 @@ static void push_file(lua_State *L, const char *name, const char *ctor)
 	luaL_pushresult(&b);
 }
 
-/* A text field's markup (engine/markup.h): an error names the field and
- * its line. The text is at idx (field NULL) or in field of the table at idx. */
-static void check_markup(lua_State *L, int idx, const char *field, const char *ctor)
+/* The markup of the text on top of the stack (engine/markup.h), popped;
+ * an error names the field (what) and the text's line. */
+static void check_markup_top(lua_State *L, const char *what, const char *ctor)
 {
-	if (field) lua_getfield(L, idx, field);
-	else lua_pushvalue(L, idx);
 	if (lua_type(L, -1) == LUA_TSTRING) {
 		markup *m = markup_parse(lua_tostring(L, -1));
 		int line;
@@ -179,7 +177,32 @@ static void check_markup(lua_State *L, int idx, const char *field, const char *c
 		int bad = err != NULL;
 		snprintf(why, sizeof why, "%s", bad ? err : "");
 		markup_free(m);   /* before the error leaves this function */
-		if (bad) luaL_error(L, "%s{}: '%s', its line %d: %s", ctor, field ? field : "body", line, why);
+		if (bad) luaL_error(L, "%s{}: %s, its line %d: %s", ctor, what, line, why);
+	}
+	lua_pop(L, 1);
+}
+
+/* A text field's markup: the text is at idx (field NULL: said as 'body')
+ * or in field of the table at idx. */
+static void check_markup(lua_State *L, int idx, const char *field, const char *ctor)
+{
+	char what[64];
+	snprintf(what, sizeof what, "'%s'", field ? field : "body");
+	if (field) lua_getfield(L, idx, field);
+	else lua_pushvalue(L, idx);
+	check_markup_top(L, what, ctor);
+}
+
+/* The markup of each text of the list field of the table at idx. */
+static void check_markup_list(lua_State *L, int idx, const char *field, const char *ctor)
+{
+	lua_getfield(L, idx, field);
+	int n = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
+	for (int i = 1; i <= n; i++) {
+		char what[64];
+		snprintf(what, sizeof what, "'%s'[%d]", field, i);
+		lua_geti(L, -1, i);
+		check_markup_top(L, what, ctor);
 	}
 	lua_pop(L, 1);
 }
@@ -359,6 +382,7 @@ static int l_quiz(lua_State *L)
 	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
 	opt_string(L, 1, "explain", "quiz");
 	check_markup(L, 1, "explain", "quiz");
+	check_markup(L, 1, "q", "quiz");
 	const char *type = opt_string(L, 1, "type", "quiz");
 	quiz_type t;
 	if (quiz_lookup(type, &t) < 0)
@@ -368,6 +392,8 @@ static int l_quiz(lua_State *L)
 	lapi_opt_int(L, 1, "retries", "quiz", 1, 20, &r);
 	if (!check_predict(L, t)) quiz_check_answer(L, t);
 	lapi_check_list(L, 1, "hints", "quiz", 0, 9);
+	check_markup_list(L, 1, "hints", "quiz");
+	check_markup_list(L, 1, "choices", "quiz");
 	new_step(L, "quiz");
 	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
 	return 1;

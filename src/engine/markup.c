@@ -212,6 +212,19 @@ markup *markup_parse_for(const char *body, markup_medium medium)
 
 markup *markup_parse(const char *body) { return markup_parse_for(body, MARKUP_SCREEN); }
 
+char *markup_shown(const char *body, markup_medium medium)
+{
+	markup m = { 0 };
+	int *lines = NULL;
+	char *text = spans_read(&m, body ? body : "", medium, &lines);
+	free(lines);
+	free(m.err);
+	if (!text) return xstrdup(body ? body : "");   /* bad markup: as written */
+	size_t n = strlen(text);
+	if (n && text[n - 1] == '\n' && (!body || !*body || body[strlen(body) - 1] != '\n')) text[n - 1] = '\0';
+	return text;
+}
+
 const char *markup_error(const markup *m, int *line)
 {
 	if (line) *line = m->err ? m->err_line : 0;

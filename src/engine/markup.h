@@ -51,6 +51,10 @@ typedef enum { MARKUP_SCREEN, MARKUP_BATCH } markup_medium;
 markup *markup_parse(const char *body);
 /* The blocks of body as shown in the given medium. */
 markup *markup_parse_for(const char *body, markup_medium medium);
+/* The body's text as shown in medium, its spans read but its lines kept
+ * (for one-paragraph fields: a question, its choices, hints); as written
+ * when the markup is bad. The caller frees it. */
+char *markup_shown(const char *body, markup_medium medium);
 /* What is wrong with the body's markup, NULL when nothing is; *line (if
  * line is not NULL) is the body's line where it is, from 1. */
 const char *markup_error(const markup *m, int *line);

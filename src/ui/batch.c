@@ -67,6 +67,15 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
 	if (col) fputc('\n', out);
 }
 
+/* A lesson's one-paragraph text (a question, a choice, a hint) as the
+ * transcript shows it: {batch: ...} spans kept, {screen: ...} left out. */
+static void wrap_lesson(FILE *out, const char *text, const char *first, const char *rest)
+{
+	char *shown = markup_shown(text, MARKUP_BATCH);
+	wrap(out, shown, strlen(shown), first, rest);
+	free(shown);
+}
+
 /* Text steps, notes and explanations: the engine's blocks (markup.h),
  * spaced as on screen (markup_gap_before): paragraphs and headings
  * re-wrapped, "  - " items, verbatim lines as written; an empty line
@@ -211,7 +220,7 @@ static void print_verdicts(engine *e, const step *r, FILE *out)
 	int n = engine_verdicts(e, r, &v);
 	for (int i = 0; i < n; i++) {
 		fprintf(out, "\n--- your prediction (question %d) ---\n", question_no(v[i].q));
-		wrap(out, v[i].q->body, strlen(v[i].q->body), "", "");
+		wrap_lesson(out, v[i].q->body, "", "");
 		char *said = engine_verdict_predicted(&v[i]);
 		fprintf(out, "You predicted: %s\n", said);
 		free(said);
@@ -356,7 +365,7 @@ static int ask(engine *e, const step *s, FILE *in, FILE *out, char *line, size_t
 		if (!is_hint(line)) return 1;
 		fprintf(out, "%s\n", line);
 		const char *h = engine_hint(e);
-		if (h) wrap(out, h, strlen(h), "Hint: ", "      ");
+		if (h) wrap_lesson(out, h, "Hint: ", "      ");
 		else fputs(s->nhints ? "No more hints.\n" : "This question has no hints.\n", out);
 	}
 }
@@ -366,11 +375,11 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	numbered = xgrow(numbered, &capnumbered, nnumbered + 1, sizeof *numbered);
 	numbered[nnumbered++] = s;
 	fprintf(out, "--- question %zu%s ---\n", nnumbered, s->predict ? " (predict, then observe)" : "");
-	wrap(out, s->body, strlen(s->body), "", "");
+	wrap_lesson(out, s->body, "", "");
 	for (int i = 0; i < s->nchoices; i++) {
 		char num[16];
 		snprintf(num, sizeof num, "  %d) ", i + 1);
-		wrap(out, s->choices[i], strlen(s->choices[i]), num, "     ");
+		wrap_lesson(out, s->choices[i], num, "     ");
 	}
 	if (s->nchoices) fputc('\n', out);   /* a blank line after the list, as on the screen */
 	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));

@@ -273,6 +273,13 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 }
 
 /* A paragraph from a C string: no caller counts its bytes. */
+void doc_lesson_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole)
+{
+	char *shown = markup_shown(s, MARKUP_SCREEN);
+	doc_paras(d, role, shown, pre1, pre2, prerole);
+	free(shown);
+}
+
 void doc_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole)
 {
 	size_t n = strlen(s);

@@ -133,6 +133,9 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
  * to single spaces; pre1 (or NULL) starts its first line, pre2 (or NULL)
  * the others, both drawn in prerole. */
 void doc_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole);
+/* doc_paras of a lesson's own text (a question, a choice, a hint): its
+ * {screen: ...} spans shown, {batch: ...} left out (engine/markup.h). */
+void doc_lesson_paras(tdoc *d, int role, const char *s, const char *pre1, const char *pre2, int prerole);
 void doc_blank(tdoc *d);
 /* Draws lines [top, top+h) of d into w at rows y0.. */
 void doc_draw(const tdoc *d, WINDOW *w, int y0, int h, int top);

@@ -68,7 +68,7 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 		tline *h = doc_line(d);
 		tline_adds(h, role, v[i].judged ? (v[i].correct ? tui_glyph.ok : tui_glyph.bad) : "?");
 		tline_adds(h, R_HEAD, " Your prediction");
-		doc_paras(d, R_BOLD, v[i].q->body, "  ", "  ", R_BOLD);
+		doc_lesson_paras(d, R_BOLD, v[i].q->body, "  ", "  ", R_BOLD);
 		char *said = engine_verdict_predicted(&v[i]);
 		doc_paras(d, R_TEXT, said, "  You predicted: ", "    ", R_DIM);
 		free(said);
@@ -202,7 +202,7 @@ static void hints_shown(tui *t, tdoc *d, const step *s)
 		const char *hint = engine_hint_at(t->e, s, i);
 		doc_blank(d);
 		d->focus = (int)d->n;
-		doc_paras(d, R_HINT, hint, "Hint: ", "      ", R_HINT);
+		doc_lesson_paras(d, R_HINT, hint, "Hint: ", "      ", R_HINT);
 	}
 }
 
@@ -218,7 +218,7 @@ static void step_predict(tui *t, tdoc *d, const step *s)
 	for (int i = 0; i < s->nchoices; i++) {
 		char pre[32];
 		snprintf(pre, sizeof pre, "   %d) ", i + 1);
-		doc_paras(d, R_TEXT, s->choices[i], pre, "      ", R_KEY);
+		doc_lesson_paras(d, R_TEXT, s->choices[i], pre, "      ", R_KEY);
 	}
 	if (!p) {
 		const char *how = engine_quiz_prompt(s);
@@ -247,7 +247,7 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 	engine_quiz_state(t->e, s, &q);
 	tline *h = doc_line(d);
 	tline_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
-	doc_paras(d, R_BOLD, s->body, NULL, NULL, R_BOLD);
+	doc_lesson_paras(d, R_BOLD, s->body, NULL, NULL, R_BOLD);
 	if (s->predict) { step_predict(t, d, s); return; }
 	engine_feedback_of(t->e, s, &fb);
 	if (s->nchoices || !fb.shown) doc_blank(d);
@@ -260,7 +260,7 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 		else if (chosen == i + 1 && !q.correct) { mark = tui_glyph.bad; role = R_ERR; }
 		snprintf(pre, sizeof pre, " %s %d) ", mark, i + 1);
 		int text_role = role == R_KEY ? R_TEXT : role;
-		doc_paras(d, text_role, s->choices[i], pre, "      ", role);
+		doc_lesson_paras(d, text_role, s->choices[i], pre, "      ", role);
 	}
 	if (quiz_shows_prompt(s) && !fb.shown) {
 		const char *p = engine_quiz_prompt(s);

@@ -180,6 +180,27 @@ static void test_closing(void)
 	CHECK(!markup_closing("\u2026", 2));   /* a character cut short is not one */
 }
 
+/* One-paragraph fields (a question, a choice, a hint): the spans read for
+ * each medium, the lines kept; bad markup as written. */
+static void test_shown(void)
+{
+	char *a = markup_shown("Count {screen:the lanes}{batch:the CPUs}.", MARKUP_SCREEN);
+	char *b = markup_shown("Count {screen:the lanes}{batch:the CPUs}.", MARKUP_BATCH);
+	CHECK_STR(a, "Count the lanes.");
+	CHECK_STR(b, "Count the CPUs.");
+	free(a);
+	free(b);
+	a = markup_shown("one\n{screen:two}\nthree\n", MARKUP_BATCH);
+	CHECK_STR(a, "one\nthree\n");
+	free(a);
+	a = markup_shown("plain {k: v}", MARKUP_SCREEN);   /* bad: as written */
+	CHECK_STR(a, "plain {k: v}");
+	free(a);
+	a = markup_shown(NULL, MARKUP_SCREEN);
+	CHECK_STR(a, "");
+	free(a);
+}
+
 int main(void)
 {
 	test_kinds();
@@ -189,5 +210,6 @@ int main(void)
 	test_spans();
 	test_bad();
 	test_closing();
+	test_shown();
 	return CHECK_DONE();
 }
