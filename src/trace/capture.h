@@ -57,6 +57,21 @@ int capture_perf_probe(char *why, size_t cap);
  * for "none" (the trace says so). */
 capture *capture_open(trace *t, loop *l, const char *which);
 
+/* Reconciles running slices with the kernel's own totals: for each task i
+ * with kernel_ns[i] >= 0 (its schedstat CPU time at its end; -1: not
+ * known, left as it is), the difference between that and the sum of its
+ * running slices is spread over its switch-ins in equal shares, moving
+ * each running slice's start earlier (the kernel charges a task from the
+ * moment it is picked, before the switch records are written) or later
+ * (wall-clock time it was not charged: a VM host's steal, another task in
+ * a switch). A start moves only where there is room: never before the end
+ * of the task's previous slice other than the waiting one it cuts into
+ * (which keeps 1 ns), before its birth, or into another task's running
+ * slice on the same CPU; a slice keeps 1 ns. What room did not allow is
+ * left: left[i] (may be NULL) gets slices minus kernel_ns[i] afterwards
+ * (0 where not known). */
+void capture_reconcile(trace *t, const int64_t *kernel_ns, int64_t *left);
+
 /* Helpers over the ops table. */
 static inline int capture_start(capture *c, pid_t root) { return c->ops->start(c, root); }
 static inline void capture_hint(capture *c, pid_t pid, pid_t tid) { if (c->ops->hint) c->ops->hint(c, pid, tid); }

@@ -59,7 +59,7 @@
 #define PF_MIN_PAGES  4                /* smaller rings are not worth it */
 #define PF_REC_MAX    256              /* longer records (none asked for) are skipped */
 #define PF_ID_BYTES   24               /* sample_id: pid, tid, time, cpu, res */
-#define PF_HANDOVER_NS 50000LL         /* a switch-in this soon after a switch-out: one switch */
+#define PF_HANDOVER_NS 20000LL         /* a switch-in this soon after a switch-out: one switch */
 
 /* One record, parsed: what the merge and the state machine need. */
 typedef struct {
@@ -316,12 +316,12 @@ static void pf_index(pf *c, int idx)
 	pf_hash_put(c, idx);
 }
 
-/* Totals into the trace (the kernel's own schedstat, from run.c, may be a
- * little ahead: the larger stays). */
+/* Counts into the trace. CPU time is not: cpu_ns is the kernel's own
+ * total (the runner's, at the task's end) or 0 until the capture stops
+ * (pf_stop); a runnable total, ours or the kernel's, the larger stays. */
 static void pf_publish(pf *c, const pf_task *k)
 {
 	trace_task *tt = trace_task_get(c->base.t, k->id);
-	if (k->run_ns > tt->cpu_ns) tt->cpu_ns = k->run_ns;
 	if (k->wait_ns > tt->wait_ns) tt->wait_ns = k->wait_ns;
 	tt->nvcsw = k->nvcsw;
 	tt->nivcsw = k->nivcsw;
@@ -685,6 +685,8 @@ static void pf_hint(capture *base, pid_t pid, pid_t tid)
 	if (c->fb) capture_hint(c->fb, pid, tid);   /* perf needs none: it sees every fork */
 }
 
+static void pf_reconcile(pf *c);
+
 static void pf_stop(capture *base, int64_t end)
 {
 	pf *c = (pf *)base;
@@ -706,10 +708,41 @@ static void pf_stop(capture *base, int64_t end)
 		/* The runner's own lines may have moved these; ours are exact. */
 		if (k->born >= 0) tt->born = k->born;
 		if (k->died >= 0) tt->died = k->died;
-		pf_publish(c, k);
 	}
+	pf_reconcile(c);
 	pf_close_rings(c);
 	pf_name(c);
+}
+
+/* Each task's running slices made to add up to the kernel's CPU time at
+ * its end, where the runner read it (trace cpu_ns; see capture_reconcile);
+ * a task whose total is not known keeps its slices, and their sum becomes
+ * its cpu_ns. */
+static void pf_reconcile(pf *c)
+{
+	trace *t = c->base.t;
+	int nt = trace_ntasks(t);
+	int64_t *kernel = xmalloc((size_t)(nt ? nt : 1) * sizeof *kernel);
+	for (int i = 0; i < nt; i++) kernel[i] = -1;
+	for (size_t i = 0; i < c->ntasks; i++) {
+		const trace_task *tt = trace_task_at(t, c->tasks[i].id);
+		if (tt->cpu_ns > 0) kernel[c->tasks[i].id] = tt->cpu_ns;
+	}
+	capture_reconcile(t, kernel, NULL);
+	free(kernel);
+	for (size_t i = 0; i < c->ntasks; i++) {
+		pf_task *k = &c->tasks[i];
+		size_t n;
+		const trace_slice *s = trace_slices(t, k->id, &n);
+		k->run_ns = k->wait_ns = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (s[j].state == TS_RUNNING) k->run_ns += s[j].t1 - s[j].t0;
+			else if (s[j].state == TS_RUNNABLE) k->wait_ns += s[j].t1 - s[j].t0;
+		}
+		trace_task *tt = trace_task_get(t, k->id);
+		if (tt->cpu_ns <= 0) tt->cpu_ns = k->run_ns;
+		pf_publish(c, k);
+	}
 }
 
 static const char *pf_describe(capture *base)
