@@ -64,12 +64,14 @@ capture *capture_open(trace *t, loop *l, const char *which);
  * each running slice's start earlier (the kernel charges a task from the
  * moment it is picked, before the switch records are written) or later
  * (wall-clock time it was not charged: a VM host's steal, another task in
- * a switch). A start moves only where there is room: never before the end
- * of the task's previous slice other than the waiting one it cuts into
- * (which keeps 1 ns), before its birth, or into another task's running
- * slice on the same CPU; a slice keeps 1 ns. What room did not allow is
+ * a switch), and the end of the waiting slice before it with it. A start
+ * moves only where there is room: earlier, never into the slice before
+ * it unless that one is a waiting one that keeps 1 ns, nor before the
+ * task's birth, nor into another task's running slice on the same CPU;
+ * later, only after a waiting slice, and the running one keeps 1 ns. A
+ * share that does not fit goes to the others. What room did not allow is
  * left: left[i] (may be NULL) gets slices minus kernel_ns[i] afterwards
- * (0 where not known). */
+ * (0 where not known). The perf backend calls it when it stops. */
 void capture_reconcile(trace *t, const int64_t *kernel_ns, int64_t *left);
 
 /* Helpers over the ops table. */
