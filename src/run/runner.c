@@ -61,9 +61,9 @@ static void report_start(int id, pid_t pid, pid_t tid)
 /* An "E" line for a task that ended with status; stats must still be
  * readable (a thread before it returns, a zombie not yet reaped). A
  * running task's schedstat is as of its last tick or switch (up to a tick
- * behind): a thread reporting itself reads its own CPU clock, which the
- * kernel brings up to date (the same sum), the capture's reconciling
- * depends on it. */
+ * behind): a thread reporting itself reads its own CPU clock instead (the
+ * same sum, brought up to date), right before the line's time, which the
+ * capture takes as the moment of that total when it reconciles. */
 static void report_end(int id, pid_t pid, pid_t tid, int status)
 {
 	proto_end m = { id, pid, tid, status, 0, 0, -1, 0 };

@@ -114,13 +114,14 @@ static int64_t *cr_cpu_ends(const trace *t, size_t *first)
 	return ends;
 }
 
-/* How far slice i (running) of task may start earlier (grow) or later. */
-static int64_t cr_room(const trace *t, int x, const trace_slice *s, size_t i, int64_t cpu_end, int grow)
+/* How far slice i (running) of task may start earlier (grow) or later
+ * (not past upto). */
+static int64_t cr_room(const trace *t, int x, const trace_slice *s, size_t i, int64_t cpu_end, int grow, int64_t upto)
 {
 	const trace_slice *p = i ? &s[i - 1] : NULL;
 	int meet = p && p->t1 == s[i].t0;
 	if (meet && p->state == TS_RUNNING) return 0;   /* it never left a CPU */
-	if (!grow) return meet ? s[i].t1 - s[i].t0 - 1 : 0;   /* the time it gives up: waiting */
+	if (!grow) return meet ? (s[i].t1 < upto ? s[i].t1 : upto) - s[i].t0 - 1 : 0;   /* it gives up: waiting */
 	int64_t born = trace_task_at(t, x)->born;
 	int64_t lo = meet ? p->t0 + 1 : p ? p->t1 : born >= 0 ? born : s[i].t0;
 	if (born > lo) lo = born;
@@ -128,23 +129,35 @@ static int64_t cr_room(const trace *t, int x, const trace_slice *s, size_t i, in
 	return s[i].t0 > lo ? s[i].t0 - lo : 0;
 }
 
-/* One task: the difference spread over its switch-ins. */
-static void cr_task(trace *t, int x, int64_t kernel, const int64_t *cpu_end)
+/* Running time of a task before upto. */
+static int64_t cr_running(const trace *t, int x, int64_t upto, size_t *nin)
 {
-	size_t n, nin = 0;
+	size_t n;
 	const trace_slice *s = trace_slices(t, x, &n);
 	int64_t sum = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i].state == TS_RUNNING) sum += s[i].t1 - s[i].t0, nin++;
-	int64_t diff = kernel - sum;
+	if (nin) *nin = 0;
+	for (size_t i = 0; i < n && s[i].t0 < upto; i++) {
+		if (s[i].state != TS_RUNNING) continue;
+		sum += (s[i].t1 < upto ? s[i].t1 : upto) - s[i].t0;
+		if (nin) (*nin)++;
+	}
+	return sum;
+}
+
+/* One task: the difference spread over its switch-ins before upto. */
+static void cr_task(trace *t, int x, int64_t kernel, int64_t upto, const int64_t *cpu_end)
+{
+	size_t n, nin;
+	const trace_slice *s = trace_slices(t, x, &n);
+	int64_t diff = kernel - cr_running(t, x, upto, &nin);
 	if (!diff || !nin) return;
 	int grow = diff > 0;
 	int64_t *room = xmalloc(nin * sizeof *room), *take = xmalloc(nin * sizeof *take);
 	size_t *at = xmalloc(nin * sizeof *at), k = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && k < nin; i++) {
 		if (s[i].state != TS_RUNNING) continue;
 		at[k] = i;
-		room[k++] = cr_room(t, x, s, i, cpu_end[i], grow);
+		room[k++] = cr_room(t, x, s, i, cpu_end[i], grow, upto);
 	}
 	cr_share(room, take, nin, grow ? diff : -diff);
 	for (k = 0; k < nin; k++) {
@@ -157,20 +170,15 @@ static void cr_task(trace *t, int x, int64_t kernel, const int64_t *cpu_end)
 	free(at);
 }
 
-void capture_reconcile(trace *t, const int64_t *kernel_ns, int64_t *left)
+void capture_reconcile(trace *t, const int64_t *kernel_ns, const int64_t *as_of, int64_t *left)
 {
 	int nt = trace_ntasks(t);
 	size_t *first = xmalloc((size_t)(nt ? nt : 1) * sizeof *first);
 	int64_t *ends = cr_cpu_ends(t, first);
 	for (int x = 0; x < nt; x++) {
-		if (kernel_ns[x] >= 0) cr_task(t, x, kernel_ns[x], ends + first[x]);
-		if (!left) continue;
-		size_t n;
-		const trace_slice *s = trace_slices(t, x, &n);
-		int64_t sum = 0;
-		for (size_t i = 0; i < n; i++)
-			if (s[i].state == TS_RUNNING) sum += s[i].t1 - s[i].t0;
-		left[x] = kernel_ns[x] >= 0 ? sum - kernel_ns[x] : 0;
+		int64_t upto = as_of && as_of[x] >= 0 ? as_of[x] : INT64_MAX;
+		if (kernel_ns[x] >= 0) cr_task(t, x, kernel_ns[x], upto, ends + first[x]);
+		if (left) left[x] = kernel_ns[x] >= 0 ? cr_running(t, x, upto, NULL) - kernel_ns[x] : 0;
 	}
 	free(ends);
 	free(first);

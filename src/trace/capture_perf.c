@@ -114,6 +114,7 @@ typedef struct {
 	trace_state off;       /* off CPU: runnable, sleeping; unknown before first seen */
 	int64_t since;         /* the task's slices end here */
 	int64_t born, died;    /* FORK and EXIT times, -1 unseen */
+	int64_t told;          /* the runner's end for it (trace died before EXIT), -1 */
 	int64_t run_ns, wait_ns;
 	long nvcsw, nivcsw, migrations;
 	char own_label, dead;
@@ -373,7 +374,7 @@ static pf_task *pf_task_new(pf *c, pid_t pid, pid_t tid, pid_t ppid, int64_t at,
 	c->tasks = xgrow(c->tasks, &c->captasks, c->ntasks + 1, sizeof *c->tasks);
 	pf_task *k = &c->tasks[c->ntasks];
 	*k = (pf_task){ .pid = pid, .tid = tid, .id = id, .cpu = -1, .last_cpu = -1,
-			.off = TS_UNKNOWN, .since = at, .born = -1, .died = -1, .own_label = (char)own };
+			.off = TS_UNKNOWN, .since = at, .born = -1, .died = -1, .told = -1, .own_label = (char)own };
 	pf_index(c, (int)c->ntasks++);
 	trace_task *tt = trace_task_get(c->base.t, id);
 	if (tt->born < 0) tt->born = at;   /* no later than this */
@@ -466,7 +467,9 @@ static void pf_exit(pf *c, const pf_rec *e, int64_t at)
 	k->cpu = -1;
 	k->dead = 1;
 	k->died = at;
-	trace_task_get(c->base.t, k->id)->died = at;
+	trace_task *tt = trace_task_get(c->base.t, k->id);
+	if (tt->died >= 0) k->told = tt->died;   /* the runner's E line came first */
+	tt->died = at;
 	pf_publish(c, k);
 }
 
@@ -725,6 +728,7 @@ static void pf_stop(capture *base, int64_t end)
 	for (size_t i = 0; i < c->ntasks; i++) {
 		pf_task *k = &c->tasks[i];
 		trace_task *tt = trace_task_get(c->base.t, k->id);
+		if (tt->died >= 0 && tt->died != k->died) k->told = tt->died;   /* E after EXIT */
 		if (!k->dead) pf_lay_current(c, k, end);
 		/* The runner's own lines may have moved these; ours are exact. */
 		if (k->born >= 0) tt->born = k->born;
@@ -735,22 +739,28 @@ static void pf_stop(capture *base, int64_t end)
 	pf_name(c);
 }
 
-/* Each task's running slices made to add up to the kernel's CPU time at
- * its end, where the runner read it (trace cpu_ns; see capture_reconcile);
- * a task whose total is not known keeps its slices, and their sum becomes
- * its cpu_ns. */
+/* Each task's running slices made to add up to the kernel's CPU time
+ * where the runner read it at its end (trace cpu_ns, as of the runner's
+ * died: a reaped process's is after its EXIT record, all of it; a
+ * thread's just before it returned); see capture_reconcile. A task whose
+ * total is not known keeps its slices, and their sum becomes its cpu_ns. */
 static void pf_reconcile(pf *c)
 {
 	trace *t = c->base.t;
 	int nt = trace_ntasks(t);
 	int64_t *kernel = xmalloc((size_t)(nt ? nt : 1) * sizeof *kernel);
-	for (int i = 0; i < nt; i++) kernel[i] = -1;
+	int64_t *as_of = xmalloc((size_t)(nt ? nt : 1) * sizeof *as_of);
+	for (int i = 0; i < nt; i++) kernel[i] = as_of[i] = -1;
 	for (size_t i = 0; i < c->ntasks; i++) {
-		const trace_task *tt = trace_task_at(t, c->tasks[i].id);
-		if (tt->cpu_ns > 0) kernel[c->tasks[i].id] = tt->cpu_ns;
+		const pf_task *k = &c->tasks[i];
+		const trace_task *tt = trace_task_at(t, k->id);
+		if (tt->cpu_ns <= 0) continue;
+		kernel[k->id] = tt->cpu_ns;
+		as_of[k->id] = k->told;
 	}
-	capture_reconcile(t, kernel, NULL);
+	capture_reconcile(t, kernel, as_of, NULL);
 	free(kernel);
+	free(as_of);
 	for (size_t i = 0; i < c->ntasks; i++) {
 		pf_task *k = &c->tasks[i];
 		size_t n;

@@ -289,6 +289,14 @@ static void test_reconcile(void)
 	trace_task_get(t, born)->born = 50;
 	trace_slice_add(t, born, 60, 100, TS_RUNNING, 9);
 
+	/* a process: its exit after its death (perf's EXIT record) is not
+	 * shown there, its shortfall is spread like a thread's */
+	int exitp = trace_task_add(t, 30, 30, 1, -1, NULL);
+	trace_task_get(t, exitp)->born = 0;
+	trace_task_get(t, exitp)->died = 200;
+	trace_slice_add(t, exitp, 0, 100, TS_RUNNABLE, -1);
+	trace_slice_add(t, exitp, 100, 200, TS_RUNNING, 10);
+
 	int nt = trace_ntasks(t);
 	int64_t kernel[16], left[16];
 	for (int i = 0; i < nt; i++) kernel[i] = -1;
@@ -300,8 +308,9 @@ static void test_reconcile(void)
 	kernel[nb] = 40;        /* exact: untouched */
 	kernel[uneq] = 260;     /* 60 short: 4 + 56 */
 	kernel[born] = 45;      /* 5 short: back to 55 */
+	kernel[exitp] = 140;    /* 40 short: all before */
 	unsigned long v = trace_version(t);
-	capture_reconcile(t, kernel, left);
+	capture_reconcile(t, kernel, NULL, left);
 	CHECK(trace_version(t) != v);
 
 	CHECK(running_sum(t, shortx) == 240 && left[shortx] == 0);
@@ -331,9 +340,13 @@ static void test_reconcile(void)
 
 	CHECK(running_sum(t, born) == 45 && slice_is(t, born, 0, 55, 100, TS_RUNNING));
 
+	CHECK(running_sum(t, exitp) == 140 && left[exitp] == 0);
+	CHECK(slice_is(t, exitp, 0, 0, 60, TS_RUNNABLE) && slice_is(t, exitp, 1, 60, 200, TS_RUNNING));
+	CHECK(trace_task_at(t, exitp)->died == 200);
+
 	/* Over by more than the slices can give: each keeps 1 ns. */
 	kernel[shortx] = 0;
-	capture_reconcile(t, kernel, left);
+	capture_reconcile(t, kernel, NULL, left);
 	CHECK(running_sum(t, shortx) == 2 && left[shortx] == 2);
 	CHECK(slice_is(t, shortx, 1, 199, 200, TS_RUNNING) && slice_is(t, shortx, 3, 399, 400, TS_RUNNING));
 	CHECK(slice_is(t, shortx, 2, 200, 399, TS_SLEEPING));
@@ -344,6 +357,22 @@ static void test_reconcile(void)
 	CHECK(trace_slice_move_start(t, born, 0, 49) == -1);    /* before birth */
 	CHECK(trace_slice_move_start(t, uneq, 9, 0) == -1);
 	CHECK(slice_is(t, uneq, 1, 96, 200, TS_RUNNING));
+	trace_free(t);
+
+	/* A total as of a moment: only the slices before it count and move. */
+	t = trace_new("as of", 0);
+	int early = two_switch_ins(t, 21, 0), mid = two_switch_ins(t, 22, 1), whole = two_switch_ins(t, 23, 2);
+	int64_t k3[3] = { 0 }, at3[3] = { 0 };
+	k3[early] = 120;   /* 100 before 250: 20 short, at the first switch-in only */
+	at3[early] = 250;
+	k3[mid] = 100;     /* 150 before 350: 50 over, 25 at each (the second keeps 24 before 350) */
+	at3[mid] = 350;
+	k3[whole] = 240;
+	at3[whole] = -1;   /* up to its end */
+	capture_reconcile(t, k3, at3, left);
+	CHECK(slice_is(t, early, 1, 80, 200, TS_RUNNING) && slice_is(t, early, 3, 300, 400, TS_RUNNING) && left[early] == 0);
+	CHECK(slice_is(t, mid, 1, 125, 200, TS_RUNNING) && slice_is(t, mid, 3, 325, 400, TS_RUNNING) && left[mid] == 0);
+	CHECK(running_sum(t, whole) == 240 && left[whole] == 0);
 	trace_free(t);
 }
 
