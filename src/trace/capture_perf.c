@@ -37,15 +37,19 @@
  * (CONFIG_PARAVIRT_TIME_ACCOUNTING; /proc/stat's steal moved by as much),
  * and more where an unseen task sat in a handover gap; short by the
  * switches themselves (charged from the pick, recorded after the switch);
- * and a process's exit goes on after its EXIT record (0.1 to 0.25 ms of
- * freeing its memory, which no record shows). So when the capture stops,
- * each task whose schedstat total at its end the runner reported (trace
- * cpu_ns: a reaped process's zombie, a worker thread's own CPU clock as it
- * returns) has its running slices reconciled with it (capture_reconcile):
- * the difference, spread in equal shares over its switch-ins, moves their
- * starts, so that the slices add up to the kernel's total, to the
- * nanosecond where there is room. It is an adjustment to the kernel's
- * total, not a measurement. Tasks nobody reported (the runner itself, a
+ * and a process's exit goes on after its EXIT record (the kernel turns
+ * perf off before it frees the memory and closes the files: 0.1 to 0.25
+ * ms of CPU for a small forked worker, 2 ms under ASan), which no record
+ * shows. So when the capture stops, each task whose schedstat total the
+ * runner reported at its end (trace cpu_ns, as of the E line's time, the
+ * runner's died: a reaped process's zombie, every slice; a worker thread's
+ * own CPU clock just before it returns, its slices up to then) has its
+ * running slices reconciled with it (capture_reconcile): the difference,
+ * spread in equal shares over its switch-ins, moves their starts, so that
+ * the slices add up to the kernel's total, to the nanosecond where there
+ * is room. It is an adjustment to the kernel's total, not a measurement:
+ * a process's exit after its EXIT record, for one, is spread over its
+ * switch-ins with the rest. Tasks nobody reported (the runner itself, a
  * command's own threads and children) keep their slices as recorded, and
  * their sum becomes their cpu_ns. cpu_ns stays 0 while the run is live
  * (the statistics add up slices then).
