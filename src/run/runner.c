@@ -27,6 +27,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run/proto.h"
@@ -58,11 +59,18 @@ static void report_start(int id, pid_t pid, pid_t tid)
 }
 
 /* An "E" line for a task that ended with status; stats must still be
- * readable (a thread before it returns, a zombie not yet reaped). */
+ * readable (a thread before it returns, a zombie not yet reaped). A
+ * running task's schedstat is as of its last tick or switch (up to a tick
+ * behind): a thread reporting itself reads its own CPU clock instead (the
+ * same sum, brought up to date), right before the line's time, which the
+ * capture takes as the moment of that total when it reconciles. */
 static void report_end(int id, pid_t pid, pid_t tid, int status)
 {
 	proto_end m = { id, pid, tid, status, 0, 0, -1, 0 };
 	task_stats(pid, tid, &m.cpu_ns, &m.wait_ns, &m.last_cpu);
+	struct timespec ts;
+	if (tid == gettid() && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		m.cpu_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	m.at = loop_now_ns();
 	(void)proto_write_end(R->ctl, &m);
 }

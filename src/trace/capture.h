@@ -57,6 +57,25 @@ int capture_perf_probe(char *why, size_t cap);
  * for "none" (the trace says so). */
 capture *capture_open(trace *t, loop *l, const char *which);
 
+/* Reconciles running slices with the kernel's own totals: for each task i
+ * with kernel_ns[i] >= 0 (its schedstat CPU time up to as_of[i], a time
+ * in the trace; as_of NULL or as_of[i] < 0: up to its end; kernel_ns[i]
+ * -1: not known, left as it is), the difference between that and the sum
+ * of its running slices up to then is spread over its switch-ins before
+ * then, in equal shares, moving each running slice's start earlier (the
+ * kernel charges a task from the moment it is picked, before the switch
+ * records are written) or later (wall-clock time it was not charged: a VM
+ * host's steal, another task in a switch), and the end of the waiting
+ * slice before it with it. A start moves only where there is room:
+ * earlier, never into the slice before it unless that one is a waiting
+ * one that keeps 1 ns, nor before the task's birth, nor into another
+ * task's running slice on the same CPU; later, only after a waiting
+ * slice, and the running one keeps 1 ns (before as_of). A share that does
+ * not fit goes to the others. What room did not allow is left: left[i]
+ * (may be NULL) gets the running time up to as_of minus kernel_ns[i]
+ * afterwards (0 where not known). The perf backend calls it when it stops. */
+void capture_reconcile(trace *t, const int64_t *kernel_ns, const int64_t *as_of, int64_t *left);
+
 /* Helpers over the ops table. */
 static inline int capture_start(capture *c, pid_t root) { return c->ops->start(c, root); }
 static inline void capture_hint(capture *c, pid_t pid, pid_t tid) { if (c->ops->hint) c->ops->hint(c, pid, tid); }

@@ -252,6 +252,21 @@ void trace_slice_add(trace *t, int task, int64_t t0, int64_t t1, trace_state st,
 	touch(t, t1);
 }
 
+int trace_slice_move_start(trace *t, int task, size_t i, int64_t t0)
+{
+	if (task < 0 || (size_t)task >= t->ntasks || i >= t->tasks[task].nslices) return -1;
+	task_rec *r = &t->tasks[task];
+	trace_slice *s = &r->slices[i], *p = i ? &r->slices[i - 1] : NULL;
+	int meet = p && p->t1 == s->t0;
+	if (t0 >= s->t1 || (meet && t0 <= p->t0) || (p && !meet && t0 < p->t1) ||
+	    (r->info.born >= 0 && t0 < r->info.born))
+		return -1;
+	if (meet) p->t1 = t0;
+	s->t0 = t0;
+	touch(t, t0);
+	return 0;
+}
+
 const trace_slice *trace_slices(const trace *t, int task, size_t *n)
 {
 	if (task < 0 || (size_t)task >= t->ntasks) { *n = 0; return NULL; }

@@ -140,6 +140,13 @@ const trace_task *trace_task_at(const trace *t, int id);
  * continues it in the same state on the same CPU. */
 void trace_slice_add(trace *t, int task, int64_t t0, int64_t t1, trace_state st, int cpu);
 const trace_slice *trace_slices(const trace *t, int task, size_t *n);
+/* Moves the start of slice i of task to t0 (a capture reconciling its
+ * slices with the kernel's totals, capture_reconcile), and the end of the
+ * slice before it with it when the two met. Both keep at least 1 ns; where
+ * they did not meet, t0 stays at or after the earlier one's end, and never
+ * before the task's birth (when known). Returns 0, or -1 and changes
+ * nothing when t0 would break one of those. */
+int trace_slice_move_start(trace *t, int task, size_t i, int64_t t0);
 /* State of a task at time at (TS_UNKNOWN before its first slice). */
 trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu);
 

@@ -4,6 +4,8 @@
 # perf_event_paranoid <= 2), PARLAB_CAPTURE=proc and =perf pick a backend,
 # both show the same lanes, nothing is lost. Where perf_event_open is not
 # permitted, the default must say so and fall back to the /proc sampler.
+# With perf, each worker's running slices in the saved traces add up to
+# the kernel's CPU time (CPU_NS) within 0.1 %.
 set -u
 parlab=$1
 tmp=$(mktemp -d)
@@ -51,8 +53,32 @@ fi
 	bad "default: not the perf_event backend with 0 lost, for both runs"
 [ "$(lanes default)" = "$(lanes proc)" ] || bad "lanes differ: perf '$(lanes default)' vs proc '$(lanes proc)'"
 [ "$(lanes default | head -1)" = "w0 w1 w2 parlab-runner" ] || bad "procs lanes: '$(lanes default | head -1)'"
-run perf
+PARLAB_CAPTURE=perf timeout 60 "$parlab" --batch --save-trace "$tmp/traces" "$tmp/fidelity.lua" </dev/null >"$tmp/perf.out" 2>&1 ||
+	bad "perf: exit $?"
 grep -q "^capture: perf_event context switches" "$tmp/perf.out" || bad "PARLAB_CAPTURE=perf: not the perf_event backend"
+
+# Each worker's running slices in the saved traces add up to its CPU_NS,
+# the kernel's total the runner read at its end, within 0.1 % (+ 5 us): the
+# capture reconciles them with it (a thread's total is its own CPU clock).
+ntraces=0
+while IFS= read -r f; do
+	ntraces=$((ntraces + 1))
+	awk -v f="$f" '
+		$1 == "task" && $6 >= 0 { cpu[$2] = $11; label[$2] = $7 }
+		$1 == "slice" && $5 == "running" { run[$2] += $4 - $3 }
+		END {
+			n = 0
+			for (id in cpu) {
+				n++
+				d = run[id] - cpu[id]; if (d < 0) d = -d
+				if (cpu[id] <= 0 || d > cpu[id] / 1000 + 5000) {
+					printf "%s: %s: slices %d ns, cpu_ns %d\n", f, label[id], run[id], cpu[id]; bad = 1
+				}
+			}
+			exit bad || n != 3
+		}' "$f" || bad "slices do not add up to the kernel's CPU time in $f"
+done < <(find "$tmp/traces" -name '*.trace' | sort)
+[ "$ntraces" -eq 2 ] || bad "expected 2 saved traces, found $ntraces"
 
 # Unprivileged: the same backend (needs root to switch users, and setpriv).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then

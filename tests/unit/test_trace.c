@@ -1,5 +1,7 @@
 /* Unit tests of the trace model: slices, state lookup, sanitizing, CPU
- * counter samples and their interpolation. */
+ * counter samples and their interpolation; a capture's slices reconciled
+ * with the kernel's totals (capture_reconcile) on made-up traces. */
+#include "trace/capture.h"
 #include "trace/trace.h"
 #include "check.h"
 #include <stdlib.h>
@@ -222,8 +224,161 @@ static void test_cpu_samples(void)
 	trace_free(t);
 }
 
+/* ---- capture_reconcile ------------------------------------------------------------ */
+
+static int64_t running_sum(const trace *t, int task)
+{
+	size_t n;
+	const trace_slice *s = trace_slices(t, task, &n);
+	int64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].state == TS_RUNNING) sum += s[i].t1 - s[i].t0;
+	return sum;
+}
+
+static int slice_is(const trace *t, int task, size_t i, int64_t t0, int64_t t1, trace_state st)
+{
+	size_t n;
+	const trace_slice *s = trace_slices(t, task, &n);
+	return i < n && s[i].t0 == t0 && s[i].t1 == t1 && s[i].state == st;
+}
+
+/* waiting [0,100) running [100,200) waiting [200,300) running [300,400), born 0 */
+static int two_switch_ins(trace *t, pid_t tid, int cpu)
+{
+	int x = trace_task_add(t, 1, tid, 1, -1, NULL);
+	trace_task_get(t, x)->born = 0;
+	trace_slice_add(t, x, 0, 100, TS_RUNNABLE, -1);
+	trace_slice_add(t, x, 100, 200, TS_RUNNING, cpu);
+	trace_slice_add(t, x, 200, 300, TS_SLEEPING, -1);
+	trace_slice_add(t, x, 300, 400, TS_RUNNING, cpu);
+	return x;
+}
+
+static void test_reconcile(void)
+{
+	trace *t = trace_new("reconcile", 0);
+	int shortx = two_switch_ins(t, 11, 0), over = two_switch_ins(t, 12, 1), odd = two_switch_ins(t, 13, 2);
+	int unknown = two_switch_ins(t, 14, 3);
+	/* no room: running from its first slice, birth unknown; and a
+	 * running slice right after one on another CPU */
+	int none = trace_task_add(t, 1, 15, 1, -1, NULL);
+	trace_slice_add(t, none, 0, 100, TS_RUNNING, 4);
+	trace_slice_add(t, none, 100, 200, TS_RUNNING, 5);
+	/* a neighbour on its CPU: task nb runs on CPU 6 until 140, so
+	 * crowded's switch-in at 150 may move to 140, not earlier; another
+	 * task on CPU 7 until 149 does not count */
+	int crowded = trace_task_add(t, 1, 16, 1, -1, NULL);
+	trace_task_get(t, crowded)->born = 0;
+	trace_slice_add(t, crowded, 0, 150, TS_RUNNABLE, -1);
+	trace_slice_add(t, crowded, 150, 250, TS_RUNNING, 6);
+	int nb = trace_task_add(t, 1, 17, 1, -1, NULL);
+	trace_slice_add(t, nb, 100, 140, TS_RUNNING, 6);
+	int other = trace_task_add(t, 1, 18, 1, -1, NULL);
+	trace_slice_add(t, other, 100, 149, TS_RUNNING, 7);
+	/* unequal rooms: 5 ns of waiting before the first switch-in (it keeps
+	 * 1 ns), plenty before the second; born 95 */
+	int uneq = trace_task_add(t, 1, 19, 1, -1, NULL);
+	trace_task_get(t, uneq)->born = 95;
+	trace_slice_add(t, uneq, 95, 100, TS_RUNNABLE, -1);
+	trace_slice_add(t, uneq, 100, 200, TS_RUNNING, 8);
+	trace_slice_add(t, uneq, 200, 400, TS_RUNNABLE, -1);
+	trace_slice_add(t, uneq, 400, 500, TS_RUNNING, 8);
+	/* first slice running, born known: may start as early as birth */
+	int born = trace_task_add(t, 1, 20, 1, -1, NULL);
+	trace_task_get(t, born)->born = 50;
+	trace_slice_add(t, born, 60, 100, TS_RUNNING, 9);
+
+	/* a process: its exit after its death (perf's EXIT record) is not
+	 * shown there, its shortfall is spread like a thread's */
+	int exitp = trace_task_add(t, 30, 30, 1, -1, NULL);
+	trace_task_get(t, exitp)->born = 0;
+	trace_task_get(t, exitp)->died = 200;
+	trace_slice_add(t, exitp, 0, 100, TS_RUNNABLE, -1);
+	trace_slice_add(t, exitp, 100, 200, TS_RUNNING, 10);
+
+	int nt = trace_ntasks(t);
+	int64_t kernel[16], left[16];
+	for (int i = 0; i < nt; i++) kernel[i] = -1;
+	kernel[shortx] = 240;   /* 40 short: 20 earlier at each switch-in */
+	kernel[over] = 150;     /* 50 over: 25 later at each */
+	kernel[odd] = 201;      /* 1 ns short: one of them takes it */
+	kernel[none] = 300;
+	kernel[crowded] = 150;  /* 50 short, room for 10 */
+	kernel[nb] = 40;        /* exact: untouched */
+	kernel[uneq] = 260;     /* 60 short: 4 + 56 */
+	kernel[born] = 45;      /* 5 short: back to 55 */
+	kernel[exitp] = 140;    /* 40 short: all before */
+	unsigned long v = trace_version(t);
+	capture_reconcile(t, kernel, NULL, left);
+	CHECK(trace_version(t) != v);
+
+	CHECK(running_sum(t, shortx) == 240 && left[shortx] == 0);
+	CHECK(slice_is(t, shortx, 0, 0, 80, TS_RUNNABLE) && slice_is(t, shortx, 1, 80, 200, TS_RUNNING));
+	CHECK(slice_is(t, shortx, 2, 200, 280, TS_SLEEPING) && slice_is(t, shortx, 3, 280, 400, TS_RUNNING));
+
+	CHECK(running_sum(t, over) == 150 && left[over] == 0);
+	CHECK(slice_is(t, over, 0, 0, 125, TS_RUNNABLE) && slice_is(t, over, 1, 125, 200, TS_RUNNING));
+	CHECK(slice_is(t, over, 2, 200, 325, TS_SLEEPING) && slice_is(t, over, 3, 325, 400, TS_RUNNING));
+
+	CHECK(running_sum(t, odd) == 201 && left[odd] == 0);
+
+	CHECK(running_sum(t, unknown) == 200 && left[unknown] == 0);   /* not known: as it was */
+	CHECK(slice_is(t, unknown, 1, 100, 200, TS_RUNNING));
+
+	CHECK(running_sum(t, none) == 200 && left[none] == -100);
+	CHECK(slice_is(t, none, 0, 0, 100, TS_RUNNING) && slice_is(t, none, 1, 100, 200, TS_RUNNING));
+
+	CHECK(running_sum(t, crowded) == 110 && left[crowded] == -40);
+	CHECK(slice_is(t, crowded, 0, 0, 140, TS_RUNNABLE) && slice_is(t, crowded, 1, 140, 250, TS_RUNNING));
+	CHECK(slice_is(t, nb, 0, 100, 140, TS_RUNNING) && left[nb] == 0);
+	CHECK(slice_is(t, other, 0, 100, 149, TS_RUNNING));
+
+	CHECK(running_sum(t, uneq) == 260 && left[uneq] == 0);
+	CHECK(slice_is(t, uneq, 0, 95, 96, TS_RUNNABLE) && slice_is(t, uneq, 1, 96, 200, TS_RUNNING));
+	CHECK(slice_is(t, uneq, 2, 200, 344, TS_RUNNABLE) && slice_is(t, uneq, 3, 344, 500, TS_RUNNING));
+
+	CHECK(running_sum(t, born) == 45 && slice_is(t, born, 0, 55, 100, TS_RUNNING));
+
+	CHECK(running_sum(t, exitp) == 140 && left[exitp] == 0);
+	CHECK(slice_is(t, exitp, 0, 0, 60, TS_RUNNABLE) && slice_is(t, exitp, 1, 60, 200, TS_RUNNING));
+	CHECK(trace_task_at(t, exitp)->died == 200);
+
+	/* Over by more than the slices can give: each keeps 1 ns. */
+	kernel[shortx] = 0;
+	capture_reconcile(t, kernel, NULL, left);
+	CHECK(running_sum(t, shortx) == 2 && left[shortx] == 2);
+	CHECK(slice_is(t, shortx, 1, 199, 200, TS_RUNNING) && slice_is(t, shortx, 3, 399, 400, TS_RUNNING));
+	CHECK(slice_is(t, shortx, 2, 200, 399, TS_SLEEPING));
+
+	/* the primitive refuses what would break a slice */
+	CHECK(trace_slice_move_start(t, uneq, 1, 95) == -1);    /* the waiting one would vanish */
+	CHECK(trace_slice_move_start(t, uneq, 1, 200) == -1);   /* the slice would */
+	CHECK(trace_slice_move_start(t, born, 0, 49) == -1);    /* before birth */
+	CHECK(trace_slice_move_start(t, uneq, 9, 0) == -1);
+	CHECK(slice_is(t, uneq, 1, 96, 200, TS_RUNNING));
+	trace_free(t);
+
+	/* A total as of a moment: only the slices before it count and move. */
+	t = trace_new("as of", 0);
+	int early = two_switch_ins(t, 21, 0), mid = two_switch_ins(t, 22, 1), whole = two_switch_ins(t, 23, 2);
+	int64_t k3[3] = { 0 }, at3[3] = { 0 };
+	k3[early] = 120;   /* 100 before 250: 20 short, at the first switch-in only */
+	at3[early] = 250;
+	k3[mid] = 100;     /* 150 before 350: 50 over, 25 at each (the second keeps 24 before 350) */
+	at3[mid] = 350;
+	k3[whole] = 240;
+	at3[whole] = -1;   /* up to its end */
+	capture_reconcile(t, k3, at3, left);
+	CHECK(slice_is(t, early, 1, 80, 200, TS_RUNNING) && slice_is(t, early, 3, 300, 400, TS_RUNNING) && left[early] == 0);
+	CHECK(slice_is(t, mid, 1, 125, 200, TS_RUNNING) && slice_is(t, mid, 3, 325, 400, TS_RUNNING) && left[mid] == 0);
+	CHECK(running_sum(t, whole) == 240 && left[whole] == 0);
+	trace_free(t);
+}
+
 int main(void)
 {
+	test_reconcile();
 	test_cpu_samples();
 	test_slices();
 	test_outcome_kinds();
