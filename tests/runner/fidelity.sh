@@ -52,7 +52,7 @@ fi
 [ "$(grep -c "^capture: perf_event context switches ([0-9]* CPUs\?, 0 lost), [0-9]* CPUs$" "$tmp/default.out")" -eq 2 ] ||
 	bad "default: not the perf_event backend with 0 lost, for both runs"
 [ "$(lanes default)" = "$(lanes proc)" ] || bad "lanes differ: perf '$(lanes default)' vs proc '$(lanes proc)'"
-[ "$(lanes default | head -1)" = "w0 w1 w2 parlab-runner" ] || bad "procs lanes: '$(lanes default | head -1)'"
+[ "$(lanes default | head -1)" = "w0 w1 w2 parlab" ] || bad "procs lanes: '$(lanes default | head -1)'"
 PARLAB_CAPTURE=perf timeout 60 "$parlab" --batch --save-trace "$tmp/traces" "$tmp/fidelity.lua" </dev/null >"$tmp/perf.out" 2>&1 ||
 	bad "perf: exit $?"
 grep -q "^capture: perf_event context switches" "$tmp/perf.out" || bad "PARLAB_CAPTURE=perf: not the perf_event backend"
