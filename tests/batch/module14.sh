@@ -78,7 +78,15 @@ for fixed in "solid for about 300 ms" "1 and 2 workers took about 300 ms" "both 
 done
 
 sleep 0.3
-left=$(ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$src/lessons/module14" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me) || /parlab-run-.*example[12]\.py|[ ]example[12]\.py/' | grep -v awk || true)
+left=$(ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$src/lessons/module14" '
+	{ row[NR] = $0; args[$1] = $0 }
+	END {
+		for (i = 2; i <= NR; i++) {
+			split(row[i], f, " ")   # pid ppid stat comm
+			ours = index(row[i], here) || (f[3] ~ /^Z/ && index(args[f[2]], here))   # a zombie: by its parent
+			if ((f[4] ~ /^(parlab-runner|w[0-9]+)$/ && ours) || (f[3] ~ /^Z/ && f[2] == me) || row[i] ~ /parlab-run-.*example[12]\.py|[ ]example[12]\.py/) print row[i]
+		}
+	}' | grep -v awk || true)
 [ -z "$left" ] || bad "left behind: $left"
 
 [ $fail -eq 0 ] || { echo "--- transcript ---"; cat "$out"; }

@@ -15,7 +15,15 @@ bad() { echo "FAIL: $*"; fail=1; }
 # a zombie child of this script.
 leftovers() {
 	sleep 0.3
-	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$here" '($4 ~ /^(parlab-runner|w[0-9]+)$/ && (index($0, here) || $3 ~ /^Z/)) || ($3 ~ /^Z/ && $2 == me)' | grep -v awk || true
+	ps -eo pid,ppid,stat,comm,args | awk -v me=$$ -v here="$here" '
+	{ row[NR] = $0; args[$1] = $0 }
+	END {
+		for (i = 2; i <= NR; i++) {
+			split(row[i], f, " ")   # pid ppid stat comm
+			ours = index(row[i], here) || (f[3] ~ /^Z/ && index(args[f[2]], here))   # a zombie: by its parent
+			if ((f[4] ~ /^(parlab-runner|w[0-9]+)$/ && ours) || (f[3] ~ /^Z/ && f[2] == me)) print row[i]
+		}
+	}' | grep -v awk || true
 }
 
 # The kinds of the end records of the traces saved in folder $1, in run order.
