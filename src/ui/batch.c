@@ -79,8 +79,9 @@ static void wrap_lesson(FILE *out, const char *text, const char *first, const ch
 /* Text steps, notes and explanations: the engine's blocks (markup.h),
  * spaced as on screen (markup_gap_before): paragraphs and headings
  * re-wrapped, "  - " items, verbatim lines as written; an empty line
- * after the body parts it from what follows. */
-static void print_text(FILE *out, const char *body)
+ * after the body parts it from what follows: 1 when it printed any,
+ * so that the caller adds no second one. */
+static int print_text(FILE *out, const char *body)
 {
 	markup *m = markup_parse_for(body, MARKUP_BATCH);
 	for (int i = 0; i < markup_count(m); i++) {
@@ -94,8 +95,10 @@ static void print_text(FILE *out, const char *body)
 		case MARKUP_BLANK: break;   /* markup_gap_before spaces the blocks */
 		}
 	}
-	if (markup_count(m)) fputc('\n', out);
+	int any = markup_count(m) > 0;
+	if (any) fputc('\n', out);
 	markup_free(m);
+	return any;
 }
 
 static void print_code(FILE *out, const step *s)
@@ -213,13 +216,15 @@ static int question_no(const step *q)
 	return 0;
 }
 
-/* The verdicts on this run's predictions, each beside what was observed. */
-static void print_verdicts(engine *e, const step *r, FILE *out)
+/* The verdicts on this run's predictions, each beside what was observed;
+ * blank says whether the transcript ends in an empty line, before and
+ * after (returned). */
+static int print_verdicts(engine *e, const step *r, FILE *out, int blank)
 {
 	const engine_verdict *v;
 	int n = engine_verdicts(e, r, &v);
 	for (int i = 0; i < n; i++) {
-		fprintf(out, "\n--- your prediction (question %d) ---\n", question_no(v[i].q));
+		fprintf(out, "%s--- your prediction (question %d) ---\n", blank ? "" : "\n", question_no(v[i].q));
 		wrap_lesson(out, v[i].q->body, "", "");
 		char *said = engine_verdict_predicted(&v[i]);
 		fprintf(out, "You predicted: %s\n", said);
@@ -232,10 +237,11 @@ static void print_verdicts(engine *e, const step *r, FILE *out)
 			free(seen);
 		}
 		char *says = engine_verdict_says(&v[i]);
-		fprintf(out, "%s\n", says);
+		wrap(out, says, strlen(says), "", "");
 		free(says);
-		if (v[i].q->explain) print_text(out, v[i].q->explain);
+		blank = v[i].q->explain && print_text(out, v[i].q->explain);
 	}
+	return blank;
 }
 
 static void on_done(run *r, void *arg)
@@ -250,7 +256,11 @@ static void print_other(FILE *out, const trace *t)
 	trace_stats st;
 	char note[200];
 	trace_stats_compute(t, &st);
-	if (trace_stats_other_note(&st, note, sizeof note)) fprintf(out, "  %s.\n", note);
+	if (trace_stats_other_note(&st, note, sizeof note)) {
+		char *line = xasprintf("%s.", note);
+		wrap(out, line, strlen(line), "  ", "  ");
+		free(line);
+	}
 	trace_stats_free(&st);
 }
 
@@ -294,8 +304,11 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	trace *t = engine_trace(e);
 	char w[24];
 	print_lines(out, t);
-	fprintf(out, "\nrun %s after %s: %s\ncapture: %s, %d CPUs\n", s->title,
-		trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t), trace_backend(t), trace_ncpu(t));
+	char *said = xasprintf("run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
+	fputc('\n', out);
+	wrap(out, said, strlen(said), "", "  ");
+	free(said);
+	fprintf(out, "capture: %s, %d CPUs\n", trace_backend(t), trace_ncpu(t));
 	print_summary(out, t);
 	fputc('\n', out);
 	trace_stats_print(t, out);
@@ -303,10 +316,10 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
 	char *note = engine_run_note(e, s);
-	if (note) { fputc('\n', out); print_text(out, note); }
+	int blank = 0;
+	if (note) { fputc('\n', out); blank = print_text(out, note); }
 	free(note);
-	print_verdicts(e, s, out);
-	fputc('\n', out);
+	if (!print_verdicts(e, s, out, blank)) fputc('\n', out);
 	return engine_run_failed(e) || unsaved;
 }
 
@@ -316,14 +329,16 @@ static void print_judged(engine *e, const step *s, const char *line, int rc, FIL
 {
 	if (rc < 0) {
 		char *no = engine_not_an_answer(s, line), *shown = engine_answer_shown(s);
-		fprintf(out, "%s. %s\n", no, shown);
+		char *say = xasprintf("%s. %s", no, shown);
+		wrap(out, say, strlen(say), "", "");
+		free(say);
 		free(no);
 		free(shown);
 		return;
 	}
 	engine_feedback fb;
 	engine_feedback_of(e, s, &fb);
-	if (fb.said) fprintf(out, "%s\n", fb.text);
+	if (fb.said) wrap(out, fb.text, strlen(fb.text), "", "");
 	engine_feedback_free(&fb);
 }
 
@@ -390,11 +405,10 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 		if (s->predict) fprintf(out, "The run \"%s\" will show what happens.\n\n", s->predict);
 		else {
 			char *shown = engine_answer_shown(s);
-			fprintf(out, "%s\n", shown);
+			wrap(out, shown, strlen(shown), "", "");
 			free(shown);
 		}
-		if (!s->predict && s->explain) print_text(out, s->explain);
-		if (!s->predict) fputc('\n', out);
+		if (!s->predict && !(s->explain && print_text(out, s->explain))) fputc('\n', out);
 		return;
 	}
 	fprintf(out, "%s\n", line);
@@ -414,8 +428,7 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	}
 	engine_reveal(e, s);   /* the answer goes on the page now */
 	print_judged(e, s, line, rc, out);
-	if (s->explain) print_text(out, s->explain);
-	fputc('\n', out);
+	if (!(s->explain && print_text(out, s->explain))) fputc('\n', out);
 }
 
 int batch_main(engine *e, loop *l, FILE *in, FILE *out)

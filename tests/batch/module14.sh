@@ -73,6 +73,11 @@ for screen in "Type next" "type next" "Type run" "type run" "right-hand side" "I
 	[[ "$flat" != *"$screen"* ]] || bad "screen-only text in the transcript: \"$screen\": $(grep -F "$screen" "$out" | head -3)"
 done
 [[ "$flat" == *"This is the batch transcript: the steps follow one another"* ]] || bad "lesson 1: no batch-only wording"
+# Prose reads in 80 columns: every line but the runs' output rows (time,
+# task, text as the program wrote it), code listings, the task tables and
+# the course's title lines (=== ... ===).
+wide=$(awk 'length > 80 && !/^===/ && !/^ *[0-9.]+(us|ms|s)  / && !/^ *[0-9]+ \| / && !/^  [^ ].* +[0-9]+ +[0-9]+ /' "$out")
+[ -z "$wide" ] || bad "lines wider than 80 columns: $wide"
 for fixed in "solid for about 300 ms" "1 and 2 workers took about 300 ms" "both needed about 1.6 s"; do
 	[[ "$flat" != *"$fixed"* ]] || bad "a fixed number the run may not show: $fixed"
 done

@@ -10,7 +10,8 @@ src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 dump=""
-has() { [[ "$out" == *"$1"* ]] || { bad "$2: want '$1'"; dump=$out; }; }
+# Lines wrap at 80 columns at a space: matched with every line break a space.
+has() { [[ "${out//$'\n'/ }" == *"${1//$'\n'/ }"* ]] || { bad "$2: want '$1'"; dump=$out; }; }
 hasnt() { [[ "$out" != *"$1"* ]] || { bad "$2: did not want '$1'"; dump=$out; }; }
 lesson="$src/tests/lessons/good/predict.lua"
 tmp=$(mktemp -d)

@@ -8,7 +8,8 @@ parlab=$(realpath "$1")
 src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-has() { [[ "$out" == *"$1"* ]] || bad "$2: want '$1' in:"$'\n'"$out"; }
+# Lines wrap at 80 columns at a space: matched with every line break a space.
+has() { [[ "${out//$'\n'/ }" == *"${1//$'\n'/ }"* ]] || bad "$2: want '$1' in:"$'\n'"$out"; }
 lesson="$src/tests/lessons/good/quiz_types.lua"
 
 out=$(printf '%s\n' 2 "3, 1" " DASK. " "~2 CPUs" "1 2 3" "Ray" "2 3 1" | "$parlab" --batch "$lesson")

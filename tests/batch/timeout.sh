@@ -25,7 +25,9 @@ bad() { echo "FAIL: $*"; fail=1; }
 ex=$("$parlab" --batch --state off --save-trace "$tmp/tr" "$src/tests/runner/expect.lua" </dev/null 2>&1); rc=$?
 f0=$fail
 [ $rc -eq 0 ] || bad "expected timeouts: exit $rc, want 0"
-n=$(grep -c "timed out after 2.0 s, as this step expects: every task killed and reaped" <<<"$ex")
+# A long line wraps (its next line indented): read with the breaks as spaces.
+flat() { tr '\n' ' ' <<<"$1" | tr -s ' '; }
+n=$(flat "$ex" | grep -o "timed out after 2.0 s, as this step expects: every task killed and reaped" | wc -l)
 [ "$n" -eq 2 ] || bad "want two 'as this step expects' outcomes, got $n"
 [[ "$ex" == *"run Quick after "*": finished: the worker exited 0"* ]] || bad "the quick run did not finish"
 # The note's facts (observe's run table): wall time within [limit, limit + 1 s],
@@ -63,7 +65,8 @@ done
 sed 's/, expect = "timeout"//' "$src/tests/runner/expect.lua" >"$tmp/noexpect.lua"
 no=$("$parlab" --batch --state off "$tmp/noexpect.lua" </dev/null 2>&1); rc=$?
 [ $rc -eq 1 ] || bad "unexpected timeouts: exit $rc, want 1"
-[[ "$no" == *"timed out after 2.0 s: every task killed and reaped"* && "$no" != *"as this step expects"* ]] ||
+nf=$(flat "$no")
+[[ "$nf" == *"timed out after 2.0 s: every task killed and reaped"* && "$nf" != *"as this step expects"* ]] ||
 	bad "an unexpected timeout said it was expected"
 
 # Preparing is said once, and only when it takes more than a second: here a
