@@ -135,7 +135,7 @@ static int block2(lua_State *L, const char *fn, coord_kind k, coord_kind k2)
 	const char *name = luaL_checkstring(L, 1);
 	coord *c = coord_of(L);
 	int b = c ? coord_find(c, name) : -1;
-	const char *what = k == k2 ? coord_kind_name(k) : "barrier or condition";
+	const char *what = k == k2 ? coord_kind_name(k) : "barrier or a condition";
 	if (b < 0) {
 		if (k == k2) {
 			push_names(L, c, k, k2);
@@ -144,7 +144,7 @@ static int block2(lua_State *L, const char *fn, coord_kind k, coord_kind k2)
 		}
 		push_names(L, c, k, k);
 		push_names(L, c, k2, k2);
-		luaL_error(L, "no %s named '%s' in this run (barriers: %s; conditions: %s)", what, name,
+		luaL_error(L, "no barrier or condition named '%s' in this run (barriers: %s; conditions: %s)", name,
 			   lua_tostring(L, -2), lua_tostring(L, -1));
 	}
 	if (coord_kind_of(c, b) != k && coord_kind_of(c, b) != k2)
