@@ -305,14 +305,14 @@ static int sem_work(coord *c, int w, void *arg)
 {
 	(void)arg;
 	int sem = coord_find(c, "slots"), inside = coord_find(c, "inside"), most = coord_find(c, "most");
-	int lk = coord_find(c, "L");
+	int lk = coord_find(c, "L"), pair = coord_find(c, "pair");
 	for (int i = 0; i < 3; i++) {
 		coord_acquire(c, sem, w);
 		double now = coord_add_atomic(c, inside, 0, 1);
 		coord_lock(c, lk, w);
 		if (now > coord_get(c, most, 0)) coord_set(c, most, 0, now);
 		coord_unlock(c, lk, w);
-		ms_sleep(20);
+		coord_barrier_wait(c, pair, w);   /* the two inside meet: 2 at once, whatever the load */
 		coord_add_atomic(c, inside, 0, -1);
 		coord_release(c, sem);
 	}
@@ -327,11 +327,12 @@ static void test_semaphore(int mode)
 	CHECK(coord_spec_add(s, COORD_SHARED, "inside", 0, NULL, NULL) == 0);
 	CHECK(coord_spec_add(s, COORD_SHARED, "most", 0, NULL, NULL) == 0);
 	CHECK(coord_spec_add(s, COORD_LOCK, "L", 0, NULL, NULL) == 0);
-	coord *c = make(s, 5);
+	CHECK(coord_spec_add(s, COORD_BARRIER, "pair", 2, NULL, NULL) == 0);
+	coord *c = make(s, 4);
 	int sem = coord_find(c, "slots");
 	CHECK(coord_count(c, sem) == 2);
 	team t;
-	start(&t, mode, 5, c, sem_work, NULL);
+	start(&t, mode, 4, c, sem_work, NULL);   /* 12 entries: an even number, every pair meets */
 	CHECK(finish(&t) == 0);
 	CHECK(coord_get(c, coord_find(c, "most"), 0) == 2);   /* two at once, never three */
 	CHECK(coord_count(c, sem) == 2);

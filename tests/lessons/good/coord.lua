@@ -14,11 +14,13 @@ local function worker(w)
   end
   add_atomic("hits", w.id + 1, w.id + 1)
 
-  -- at most 2 workers between acquire and release
+  -- 2 workers at a time between acquire and release: those inside meet at
+  -- a barrier of 2 (so 2 are inside at once, whatever the machine's load),
+  -- and a third never gets in
   acquire("slots")
   local inside = add_atomic("inside", 1)
   lock("L"); if inside > get("most_inside") then set("most_inside", inside) end; unlock("L")
-  sleep(5)
+  wait("pair")
   add_atomic("inside", -1)
   release("slots")
 
@@ -66,7 +68,7 @@ local blocks = {
              most_inside = 0, go = 0, last = -1, hits = { 0, 0, 0, 0 } },
   locks = { "L" },
   semaphores = { slots = 2 },
-  barriers = { "start", "done", report = N },
+  barriers = { "start", "done", report = N, pair = 2 },
   conditions = { ready = "L" },
   queues = { jobs = 2 },
 }
