@@ -305,7 +305,7 @@ static int sem_work(coord *c, int w, void *arg)
 {
 	(void)arg;
 	int sem = coord_find(c, "slots"), inside = coord_find(c, "inside"), most = coord_find(c, "most");
-	int lk = coord_find(c, "L"), pair = coord_find(c, "pair");
+	int lk = coord_find(c, "L"), pair = coord_find(c, "pair"), round = coord_find(c, "round");
 	for (int i = 0; i < 3; i++) {
 		coord_acquire(c, sem, w);
 		double now = coord_add_atomic(c, inside, 0, 1);
@@ -315,6 +315,10 @@ static int sem_work(coord *c, int w, void *arg)
 		coord_barrier_wait(c, pair, w);   /* the two inside meet: 2 at once, whatever the load */
 		coord_add_atomic(c, inside, 0, -1);
 		coord_release(c, sem);
+		/* Rounds: within one, each worker enters once, so the pairs always
+		 * meet (in a second entry a worker could meet another's last one and
+		 * leave a third alone at the barrier for good). */
+		coord_barrier_wait(c, round, w);
 	}
 	return 0;
 }
@@ -328,11 +332,12 @@ static void test_semaphore(int mode)
 	CHECK(coord_spec_add(s, COORD_SHARED, "most", 0, NULL, NULL) == 0);
 	CHECK(coord_spec_add(s, COORD_LOCK, "L", 0, NULL, NULL) == 0);
 	CHECK(coord_spec_add(s, COORD_BARRIER, "pair", 2, NULL, NULL) == 0);
+	CHECK(coord_spec_add(s, COORD_BARRIER, "round", 4, NULL, NULL) == 0);
 	coord *c = make(s, 4);
 	int sem = coord_find(c, "slots");
 	CHECK(coord_count(c, sem) == 2);
 	team t;
-	start(&t, mode, 4, c, sem_work, NULL);   /* 12 entries: an even number, every pair meets */
+	start(&t, mode, 4, c, sem_work, NULL);
 	CHECK(finish(&t) == 0);
 	CHECK(coord_get(c, coord_find(c, "most"), 0) == 2);   /* two at once, never three */
 	CHECK(coord_count(c, sem) == 2);
@@ -383,6 +388,42 @@ static void test_condition(int mode)
 	coord_free(c);
 }
 
+/* ---- who holds what, who waits for what: a deadlock, read from outside ---- */
+
+static int opposite_order(coord *c, int w, void *arg)
+{
+	(void)arg;
+	int a = coord_find(c, "A"), b = coord_find(c, "B"), both = coord_find(c, "both");
+	int first = w == 0 ? a : b, second = w == 0 ? b : a;
+	coord_lock(c, first, w);
+	coord_barrier_wait(c, both, w);
+	coord_lock(c, second, w);   /* never returns: the other holds it and waits for ours */
+	return 9;
+}
+
+/* Processes only: a thread waiting for a mutex cannot be ended from outside. */
+static void test_deadlock_seen(void)
+{
+	coord_spec *s = coord_spec_new();
+	CHECK(coord_spec_add(s, COORD_LOCK, "A", 0, NULL, NULL) == 0);
+	CHECK(coord_spec_add(s, COORD_LOCK, "B", 0, NULL, NULL) == 0);
+	CHECK(coord_spec_add(s, COORD_BARRIER, "both", 2, NULL, NULL) == 0);
+	coord *c = make(s, 2);
+	int a = coord_find(c, "A"), b = coord_find(c, "B");
+	team t;
+	start(&t, PROCS, 2, c, opposite_order, NULL);
+	CHECK(wait_until_waiting(c, 0, b));
+	CHECK(wait_until_waiting(c, 1, a));
+	CHECK(coord_holder(c, a) == 0);   /* w0 holds A and waits for B; w1 holds B and waits for A */
+	CHECK(coord_holder(c, b) == 1);
+	int64_t before = cpu_ns(&t, 0);
+	ms_sleep(100);
+	CHECK(cpu_ns(&t, 0) - before < 10000000);   /* deadlocked workers sleep */
+	for (int i = 0; i < 2; i++) kill(t.pid[i], SIGKILL);
+	CHECK(finish(&t) == 2);
+	coord_free(c);
+}
+
 /* ---- the spec's limits ------------------------------------------------------ */
 
 static void test_spec(void)
@@ -420,6 +461,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_spec();
+	test_deadlock_seen();
 	for (int mode = PROCS; mode <= THREADS; mode++) {
 		test_locks(mode);
 		test_queue(mode);
