@@ -173,6 +173,7 @@ void course_free(course *c)
 			free_list(s->argv); free_list(s->python); free_list(s->files);
 			free_list(s->choices); free_list(s->hints);
 			free(s->answers); free_list(s->accept); free_list(s->patterns);
+			coord_spec_free(s->coord);
 		}
 		free(l->steps);
 		free(l->title);

@@ -44,6 +44,7 @@ typedef struct step {
 	char *csv_column;
 	int csv_rows;
 	double csv_mean;
+	struct coord_spec *coord;   /* the blocks its workers share (coord.h), or NULL */
 	/* quiz */
 	quiz_type qtype;
 	char **choices;       /* NULL-terminated; order: the items, as shown */

@@ -47,6 +47,7 @@ struct engine {
 	const step *t_step;   /* the step that trace belongs to */
 	int run_failed, run_skipped, run_as_expected;
 	char *scratch;        /* the run's scratch folder, or NULL */
+	struct coord *co;     /* the run's blocks (coord.h), or NULL */
 	int *loff;            /* each lesson's first step in ss */
 	struct sstate *ss;
 	engine_verdict *verd; /* the last run's verdicts on predictions */

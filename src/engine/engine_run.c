@@ -101,6 +101,8 @@ static char *make_scratch(char **err)
 void eng_drop_run(engine *e)
 {
 	if (e->r) { run_free(e->r); e->r = NULL; }
+	coord_free(e->co);
+	e->co = NULL;
 	drop_scratch(e);
 }
 
@@ -109,6 +111,7 @@ void eng_drop_run(engine *e)
 typedef struct {
 	engine *e;
 	const step *s;
+	coord *co;   /* its blocks, mapped here so the screen can read them too */
 } run_ctx;
 
 static run_ctx the_ctx;   /* the runner's copy is what its children read */
@@ -159,8 +162,8 @@ static int work_cb(void *ctx, const run_worker *w)
 {
 	run_ctx *rc = ctx;
 	if (rc->s->rkind == RUN_THREADS)
-		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w);
-	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w);
+		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w, rc->co);
+	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co);
 }
 
 /* Screen side: the trace grew; the front end redraws. */
@@ -258,16 +261,22 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	if (!scratch) return -1;
 	trace *t = trace_new(s->title, loop_now_ns());
 	trace_set_ncpu(t, engine_ncpu());
-	the_ctx = (run_ctx){ e, s };   /* the runner forks with it */
+	coord *co = s->coord ? coord_new(s->coord, s->nworkers) : NULL;   /* shared with the runner's workers */
+	if (s->coord && !co) {
+		*err = xasprintf("cannot map the run's shared blocks: %s", strerror(errno));
+		trace_free(t); remove_scratch(scratch); return -1;
+	}
+	the_ctx = (run_ctx){ e, s, co };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
 		.timeout_ms = s->timeout_ms, .expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
-	if (!r) { trace_free(t); remove_scratch(scratch); return -1; }
+	if (!r) { coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
+	e->co = co;
 	trace_free(e->t);
 	eng_free_verdicts(e);
 	e->r = r;

@@ -293,7 +293,8 @@ static void check_csv(lua_State *L, int idx)
 static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
-		"timeout", "note", "files", "python", "csv", "baseline", "expect", NULL };
+		"timeout", "note", "files", "python", "csv", "baseline", "expect",
+		"shared", "locks", "semaphores", "barriers", "conditions", "queues", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
 	const char *expect = opt_string(L, 1, "expect", "run");
@@ -328,6 +329,7 @@ static int l_run(lua_State *L)
 	lapi_check_list(L, 1, "files", "run", 0, 64);
 	lapi_check_list(L, 1, "python", "run", 0, 32);
 	check_csv(L, 1);
+	coord_spec_free(lapi_coord_spec(L, 1, has_c ? 0 : has_p ? np : nt));   /* checked here, kept by run_to_c */
 	new_step(L, "run");
 	for (const char *const *f = fields; *f; f++) copy_field(L, 1, *f);
 	return 1;
@@ -748,6 +750,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 	s->python = lapi_field_list(L, t, "python", NULL);
 	s->files = lapi_field_list(L, t, "files", NULL);
 	s->baseline = field_dup(L, t, "baseline");
+	s->coord = lapi_coord_spec(L, t, s->rkind == RUN_COMMAND ? 0 : s->nworkers);
 	lua_getfield(L, t, "worker");
 	s->ref = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
 	lua_getfield(L, t, "csv");

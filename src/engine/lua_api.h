@@ -5,6 +5,7 @@
 #include <lua.h>
 #include <stdint.h>
 #include "engine/engine.h"
+#include "engine/coord.h"
 
 /* A Lua state for loading lessons, with a memory cap (bytes). */
 lua_State *lapi_newstate(size_t mem_cap);
@@ -23,11 +24,18 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l);
 
 /* Worker side: installs print, busy, sleep... for worker w and calls the
  * worker function at registry ref. Returns the exit code. */
-int lapi_run_worker(lua_State *L, int ref, const run_worker *w);
+int lapi_run_worker(lua_State *L, int ref, const run_worker *w, struct coord *co);
 
 /* Thread side: a fresh state, the lesson loaded again, step index's worker
  * called. Returns the exit code. */
-int lapi_run_worker_fresh(const char *path, int index, const run_worker *w);
+int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, struct coord *co);
+/* (co: the run's blocks, or NULL; lua_worker.c gives workers get, set,
+ * lock, put, take... on them.) */
+
+/* lua_coord.c: the blocks run{} table t declares, checked (raises
+ * "run{}: ..." at the caller's line); NULL when it declares none.
+ * nworkers: the run's workers, 0 for a command run (which has none). */
+struct coord_spec *lapi_coord_spec(lua_State *L, int t, int nworkers);
 
 
 

@@ -102,6 +102,242 @@ static int l_now(lua_State *L)
 	return 1;
 }
 
+/* ---- the run's blocks (coord.h): shared values, locks, semaphores,
+ * barriers, conditions, queues. Each function names its block; a wrong
+ * name, kind, index or value is a Lua error at the worker's line. ---- */
+
+static coord *coord_of(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.coord");
+	coord *c = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return c;
+}
+
+/* "A, B" or "none": the names of the blocks of kind k (and k2). */
+static void push_names(lua_State *L, const coord *c, coord_kind k, coord_kind k2)
+{
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	int n = 0;
+	for (int i = 0; c && i < coord_nblocks(c); i++) {
+		if (coord_kind_of(c, i) != k && coord_kind_of(c, i) != k2) continue;
+		if (n++) luaL_addstring(&b, ", ");
+		luaL_addstring(&b, coord_name(c, i));
+	}
+	if (!n) luaL_addstring(&b, "none");
+	luaL_pushresult(&b);
+}
+
+/* The block named by argument 1, of kind k (or k2); raises otherwise. */
+static int block2(lua_State *L, const char *fn, coord_kind k, coord_kind k2)
+{
+	const char *name = luaL_checkstring(L, 1);
+	coord *c = coord_of(L);
+	int b = c ? coord_find(c, name) : -1;
+	const char *what = k == k2 ? coord_kind_name(k) : "barrier or a condition";
+	if (b < 0) {
+		if (k == k2) {
+			push_names(L, c, k, k2);
+			luaL_error(L, "no %s named '%s' in this run (%s: %s)", what, name, coord_kind_plural(k),
+				   lua_tostring(L, -1));
+		}
+		push_names(L, c, k, k);
+		push_names(L, c, k2, k2);
+		luaL_error(L, "no barrier or condition named '%s' in this run (barriers: %s; conditions: %s)", name,
+			   lua_tostring(L, -2), lua_tostring(L, -1));
+	}
+	if (coord_kind_of(c, b) != k && coord_kind_of(c, b) != k2)
+		luaL_error(L, "%s: '%s' is a %s, not a %s", fn, name, coord_kind_name(coord_kind_of(c, b)), what);
+	return b;
+}
+
+static int block(lua_State *L, const char *fn, coord_kind k) { return block2(L, fn, k, k); }
+
+/* Whole numbers come back as integers (shared values are doubles). */
+static void push_num(lua_State *L, double v)
+{
+	if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && (double)(lua_Integer)v == v)
+		lua_pushinteger(L, (lua_Integer)v);
+	else
+		lua_pushnumber(L, v);
+}
+
+/* A shared value's index: for an array, argument at (1-based) is required
+ * and *next is the argument after it; for one value there is none. */
+static int value_index(lua_State *L, const char *fn, int b, int *next)
+{
+	coord *c = coord_of(L);
+	int n = coord_size(c, b);
+	const char *name = coord_name(c, b);
+	if (n == 0) { *next = 2; return 0; }
+	*next = 3;
+	if (!lua_isinteger(L, 2))
+		luaL_error(L, "%s: '%s' is a list of %d values: give an index from 1 to %d", fn, name, n, n);
+	lua_Integer i = lua_tointeger(L, 2);
+	if (i < 1 || i > n) luaL_error(L, "%s: '%s' has values 1 to %d, not %d", fn, name, n, (int)i);
+	return (int)i - 1;
+}
+
+/* get(name [, i]) */
+static int l_get(lua_State *L)
+{
+	int b = block(L, "get", COORD_SHARED), next;
+	int i = value_index(L, "get", b, &next);
+	if (!lua_isnone(L, next)) luaL_error(L, "get: '%s' is one value: get(\"%s\")", coord_name(coord_of(L), b),
+					      coord_name(coord_of(L), b));
+	push_num(L, coord_get(coord_of(L), b, i));
+	return 1;
+}
+
+/* set(name, [i,] v) */
+static int l_set(lua_State *L)
+{
+	int b = block(L, "set", COORD_SHARED), next;
+	int i = value_index(L, "set", b, &next);
+	if (lua_type(L, next) != LUA_TNUMBER)
+		luaL_error(L, "set: '%s' holds numbers, not %s", coord_name(coord_of(L), b), luaL_typename(L, next));
+	coord_set(coord_of(L), b, i, lua_tonumber(L, next));
+	return 0;
+}
+
+/* add_racy / add_atomic(name, [i,] [d = 1]): the value written. */
+static int add(lua_State *L, const char *fn, double (*op)(coord *, int, int, double))
+{
+	int b = block(L, fn, COORD_SHARED), next;
+	int i = value_index(L, fn, b, &next);
+	double d = 1;
+	if (!lua_isnoneornil(L, next)) {
+		if (lua_type(L, next) != LUA_TNUMBER)
+			luaL_error(L, "%s: adds a number to '%s', not %s", fn, coord_name(coord_of(L), b), luaL_typename(L, next));
+		d = lua_tonumber(L, next);
+	}
+	push_num(L, op(coord_of(L), b, i, d));
+	return 1;
+}
+
+static int l_add_racy(lua_State *L) { return add(L, "add_racy", coord_add_racy); }
+static int l_add_atomic(lua_State *L) { return add(L, "add_atomic", coord_add_atomic); }
+
+static int me(lua_State *L) { return worker_of(L)->id; }
+
+static int l_lock(lua_State *L)
+{
+	int b = block(L, "lock", COORD_LOCK);
+	if (coord_lock(coord_of(L), b, me(L)) == COORD_EHELD)
+		luaL_error(L, "lock: w%d already holds lock '%s' (waiting for it would be waiting for itself)", me(L),
+			   coord_name(coord_of(L), b));
+	return 0;
+}
+
+static int l_try_lock(lua_State *L)
+{
+	int b = block(L, "try_lock", COORD_LOCK);
+	lua_pushboolean(L, coord_try_lock(coord_of(L), b, me(L)) == COORD_OK);
+	return 1;
+}
+
+static void not_held(lua_State *L, const char *fn, int lk)
+{
+	coord *c = coord_of(L);
+	int h = coord_holder(c, lk);
+	if (h < 0) luaL_error(L, "%s: w%d does not hold lock '%s' (nobody does)", fn, me(L), coord_name(c, lk));
+	luaL_error(L, "%s: w%d does not hold lock '%s' (w%d does)", fn, me(L), coord_name(c, lk), h);
+}
+
+static int l_unlock(lua_State *L)
+{
+	int b = block(L, "unlock", COORD_LOCK);
+	if (coord_unlock(coord_of(L), b, me(L)) != COORD_OK) not_held(L, "unlock", b);
+	return 0;
+}
+
+/* with_lock(name, f, ...): f(...) holding the lock; its results. The lock
+ * is released when f raises an error too (which goes on). */
+static int l_with_lock(lua_State *L)
+{
+	int b = block(L, "with_lock", COORD_LOCK);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	coord *c = coord_of(L);
+	if (coord_lock(c, b, me(L)) == COORD_EHELD)
+		luaL_error(L, "with_lock: w%d already holds lock '%s'", me(L), coord_name(c, b));
+	int base = 1;
+	int rc = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+	if (coord_holder(c, b) == me(L)) coord_unlock(c, b, me(L));
+	if (rc != LUA_OK) return lua_error(L);
+	return lua_gettop(L) - base;
+}
+
+static int l_acquire(lua_State *L)
+{
+	coord_acquire(coord_of(L), block(L, "acquire", COORD_SEMAPHORE), me(L));
+	return 0;
+}
+
+static int l_release(lua_State *L)
+{
+	coord_release(coord_of(L), block(L, "release", COORD_SEMAPHORE));
+	return 0;
+}
+
+/* wait(barrier): the arrival order (1..n); wait(condition): nothing. */
+static int l_wait(lua_State *L)
+{
+	int b = block2(L, "wait", COORD_BARRIER, COORD_CONDITION);
+	coord *c = coord_of(L);
+	if (coord_kind_of(c, b) == COORD_BARRIER) {
+		lua_pushinteger(L, coord_barrier_wait(c, b, me(L)));
+		return 1;
+	}
+	if (coord_cond_wait(c, b, me(L)) != COORD_OK) not_held(L, "wait", coord_cond_lock(c, b));
+	return 0;
+}
+
+static int notify(lua_State *L, const char *fn, int all)
+{
+	int b = block(L, fn, COORD_CONDITION);
+	coord *c = coord_of(L);
+	if (coord_notify(c, b, me(L), all) != COORD_OK) not_held(L, fn, coord_cond_lock(c, b));
+	return 0;
+}
+
+static int l_notify(lua_State *L) { return notify(L, "notify", 0); }
+static int l_notify_all(lua_State *L) { return notify(L, "notify_all", 1); }
+
+static int l_put(lua_State *L)
+{
+	int b = block(L, "put", COORD_QUEUE);
+	coord *c = coord_of(L);
+	coord_value v = { 0 };
+	switch (lua_type(L, 2)) {
+	case LUA_TNUMBER: v.type = COORD_NUMBER; v.num = lua_tonumber(L, 2); break;
+	case LUA_TBOOLEAN: v.type = COORD_BOOLEAN; v.num = lua_toboolean(L, 2); break;
+	case LUA_TSTRING: {
+		const char *s = lua_tolstring(L, 2, &v.len);
+		if (v.len > COORD_MAX_STRING)
+			luaL_error(L, "put: '%s' holds values up to %d bytes, not %d", coord_name(c, b), COORD_MAX_STRING,
+				   (int)v.len);
+		v.type = COORD_STRING;
+		memcpy(v.str, s, v.len);
+		break;
+	}
+	default:
+		luaL_error(L, "put: '%s' holds numbers, strings and booleans, not %s", coord_name(c, b), luaL_typename(L, 2));
+	}
+	coord_put(c, b, me(L), &v);
+	return 0;
+}
+
+static int l_take(lua_State *L)
+{
+	coord_value v;
+	coord_take(coord_of(L), block(L, "take", COORD_QUEUE), me(L), &v);
+	if (v.type == COORD_STRING) lua_pushlstring(L, v.str, v.len);
+	else if (v.type == COORD_BOOLEAN) lua_pushboolean(L, v.num != 0);
+	else push_num(L, v.num);
+	return 1;
+}
+
 static int msgh(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
@@ -110,12 +346,19 @@ static int msgh(lua_State *L)
 }
 
 /* Adds the worker API to the lesson env and calls the function on top. */
-static int call_worker(lua_State *L, const run_worker *w)
+static int call_worker(lua_State *L, const run_worker *w, coord *co)
 {
 	static const luaL_Reg api[] = { { "print", l_print }, { "eprint", l_eprint },
-		{ "busy", l_busy }, { "sleep", l_sleep }, { "now", l_now }, { "crash", l_crash }, { NULL, NULL } };
+		{ "busy", l_busy }, { "sleep", l_sleep }, { "now", l_now }, { "crash", l_crash },
+		{ "get", l_get }, { "set", l_set }, { "add_racy", l_add_racy }, { "add_atomic", l_add_atomic },
+		{ "lock", l_lock }, { "unlock", l_unlock }, { "try_lock", l_try_lock }, { "with_lock", l_with_lock },
+		{ "acquire", l_acquire }, { "release", l_release }, { "wait", l_wait },
+		{ "notify", l_notify }, { "notify_all", l_notify_all }, { "put", l_put }, { "take", l_take },
+		{ NULL, NULL } };
 	lua_pushlightuserdata(L, (void *)w);
 	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.worker");
+	lua_pushlightuserdata(L, co);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.coord");
 	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.env");
 	if (lua_istable(L, -1)) luaL_setfuncs(L, api, 0);
 	lua_pop(L, 1);
@@ -138,13 +381,13 @@ static int call_worker(lua_State *L, const run_worker *w)
 	return 0;
 }
 
-int lapi_run_worker(lua_State *L, int ref, const run_worker *w)
+int lapi_run_worker(lua_State *L, int ref, const run_worker *w, coord *co)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-	return call_worker(L, w);
+	return call_worker(L, w, co);
 }
 
-int lapi_run_worker_fresh(const char *path, int index, const run_worker *w)
+int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, coord *co)
 {
 	lua_State *L = lapi_newstate(0);
 	if (!L) return 1;
@@ -156,7 +399,7 @@ int lapi_run_worker_fresh(const char *path, int index, const run_worker *w)
 	} else {
 		lua_geti(L, -1, index);
 		lua_getfield(L, -1, "worker");
-		code = call_worker(L, w);
+		code = call_worker(L, w, co);
 	}
 	lapi_close(L);
 	return code;

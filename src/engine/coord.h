@@ -1,0 +1,149 @@
+/*
+ * coord: the blocks a run's workers coordinate with (issue 11): shared
+ * values, locks, semaphores, barriers, conditions and bounded queues.
+ *
+ * A run declares its blocks (a coord_spec, from run{}); coord_new lays them
+ * out in one MAP_SHARED anonymous region, made before the runner forks, so
+ * that worker processes (forked copies) and worker threads (one process)
+ * use the very same memory. The waits are process-shared pthread mutexes
+ * and conditions in that region (futexes in the kernel): a waiting worker
+ * is off the CPU, nothing polls.
+ *
+ * Every block has a visible name. The region also records, by worker id,
+ * who holds each lock and what each worker is waiting on right now
+ * (coord_holder, coord_waiting_on): cheap stores, readable by any process
+ * that maps the region (the screen keeps it: the seam for showing blocked
+ * workers and detecting deadlocks). Curses-free, Lua-free.
+ */
+#ifndef PARLAB_COORD_H
+#define PARLAB_COORD_H
+#include <stddef.h>
+
+typedef enum {
+	COORD_SHARED, COORD_LOCK, COORD_SEMAPHORE, COORD_BARRIER, COORD_CONDITION, COORD_QUEUE
+} coord_kind;
+
+#define COORD_MAX_BLOCKS 64       /* blocks of one run, all kinds */
+#define COORD_MAX_NAME 31         /* bytes of a block's name */
+#define COORD_MAX_ARRAY 4096      /* values of one shared array */
+#define COORD_MAX_CAPACITY 4096   /* values a queue holds */
+#define COORD_MAX_STRING 256      /* bytes of one string in a queue */
+#define COORD_MAX_COUNT 1000000   /* a semaphore's initial count */
+#define COORD_MAX_WORKERS 256     /* worker ids 0..255 */
+
+/* ---- what a run declares ---- */
+
+typedef struct {
+	coord_kind kind;
+	char name[COORD_MAX_NAME + 1];
+	int n;        /* shared: values (0: one plain value, else an array of n);
+	                 semaphore: initial count; barrier: workers it waits for;
+	                 queue: capacity; lock, condition: 0 */
+	char lock[COORD_MAX_NAME + 1];   /* condition: the lock it goes with */
+	double *init; /* shared: its max(n, 1) initial values */
+} coord_decl;
+
+typedef struct coord_spec {
+	int nblocks;
+	coord_decl b[COORD_MAX_BLOCKS];
+	char err[160];   /* why the last coord_spec_add failed */
+} coord_spec;
+
+coord_spec *coord_spec_new(void);
+void coord_spec_free(coord_spec *s);
+/* Adds a block (init: shared values, max(n, 1) of them, copied; lock: a
+ * condition's lock, declared before or after). -1 with s->err when a limit
+ * is passed or the name is taken, empty or too long. */
+int coord_spec_add(coord_spec *s, coord_kind kind, const char *name, int n, const double *init,
+		   const char *lock);
+/* Checks what needs every block: each condition's lock exists. -1 with s->err. */
+int coord_spec_check(coord_spec *s);
+/* "lock", "queue", ... and the plural ("locks", ...). */
+const char *coord_kind_name(coord_kind k);
+const char *coord_kind_plural(coord_kind k);
+
+/* ---- the region ---- */
+
+typedef struct coord coord;
+
+/* The region for spec's blocks (checked), for workers 0..nworkers-1; NULL
+ * with errno when it cannot be mapped. Every process forked after this
+ * shares it. */
+coord *coord_new(const coord_spec *spec, int nworkers);
+void coord_free(coord *c);
+
+int coord_nblocks(const coord *c);
+/* Block i's name, kind and declared n (see coord_decl). */
+const char *coord_name(const coord *c, int b);
+coord_kind coord_kind_of(const coord *c, int b);
+int coord_size(const coord *c, int b);
+/* The block named name, or -1. */
+int coord_find(const coord *c, const char *name);
+
+/* Results of the operations below. */
+enum {
+	COORD_OK = 0,
+	COORD_EHELD = -1,     /* lock: the worker already holds it */
+	COORD_ENOTHELD = -2,  /* unlock, condition wait/notify: the worker does not hold the lock */
+	COORD_EBUSY = -3,     /* try_lock: someone holds it */
+	COORD_ETOOBIG = -4    /* put: a string longer than COORD_MAX_STRING */
+};
+
+/* ---- shared values (doubles; whole numbers are exact up to 2^53) ---- */
+/* i: 0..max(n, 1)-1, checked by the caller. */
+double coord_get(coord *c, int b, int i);
+void coord_set(coord *c, int b, int i, double v);
+/* One indivisible read-add-write; the new value. */
+double coord_add_atomic(coord *c, int b, int i, double d);
+/* A read, then a write of read + d, as two separate steps with a window
+ * between them (sched_yield: another worker that is ready to run gets the
+ * CPU there, as a preemption would): other workers' updates made in the
+ * window are lost, on purpose. The value written. */
+double coord_add_racy(coord *c, int b, int i, double d);
+
+/* ---- locks (w: the calling worker's id) ---- */
+int coord_lock(coord *c, int b, int w);      /* waits; COORD_OK or COORD_EHELD */
+int coord_try_lock(coord *c, int b, int w);  /* COORD_OK, COORD_EBUSY or COORD_EHELD */
+int coord_unlock(coord *c, int b, int w);    /* COORD_OK or COORD_ENOTHELD */
+/* The worker holding lock b, or -1. */
+int coord_holder(const coord *c, int b);
+
+/* ---- semaphores ---- */
+void coord_acquire(coord *c, int b, int w);  /* waits until the count is > 0, takes one */
+void coord_release(coord *c, int b);
+int coord_count(coord *c, int b);            /* the count now */
+
+/* ---- barriers: waits until n workers have arrived, then all go on (and
+ * the barrier is ready for the next round). The arrival order, 1..n. */
+int coord_barrier_wait(coord *c, int b, int w);
+
+/* ---- conditions, each with its lock, held by the caller ---- */
+/* Releases the lock, waits for a notify, takes the lock again. May return
+ * without a notify (as every condition variable): re-check in a loop.
+ * COORD_OK or COORD_ENOTHELD. */
+int coord_cond_wait(coord *c, int b, int w);
+/* Wakes one waiter (all: every waiter). COORD_OK or COORD_ENOTHELD. */
+int coord_notify(coord *c, int b, int w, int all);
+/* The lock block a condition goes with. */
+int coord_cond_lock(const coord *c, int b);
+
+/* ---- bounded queues ---- */
+typedef enum { COORD_NUMBER, COORD_STRING, COORD_BOOLEAN } coord_vtype;
+typedef struct {
+	coord_vtype type;
+	double num;                    /* number; boolean: 0 or 1 */
+	size_t len;                    /* string */
+	char str[COORD_MAX_STRING];
+} coord_value;
+/* Waits while the queue is full. COORD_OK or COORD_ETOOBIG. */
+int coord_put(coord *c, int b, int w, const coord_value *v);
+/* Waits while the queue is empty; the oldest value. */
+void coord_take(coord *c, int b, int w, coord_value *out);
+int coord_length(coord *c, int b);
+int coord_max_length(coord *c, int b);   /* the longest it has been */
+
+/* ---- what the workers are doing (any process, no lock taken) ---- */
+/* The block worker w waits on now, or -1. */
+int coord_waiting_on(const coord *c, int w);
+
+#endif
