@@ -26,6 +26,9 @@ leftovers() {
 	}' | grep -v awk || true
 }
 
+# A transcript with its wrapped lines joined (a break and its indent: a space).
+flat() { tr '\n' ' ' <"$1" | tr -s ' '; }
+
 # The kinds of the end records of the traces saved in folder $1, in run order.
 end_kinds() {
 	for f in "$1"/*.trace; do awk '$1 == "end" { print $3 }' "$f"; done | paste -sd' '
@@ -34,7 +37,7 @@ end_kinds() {
 start=$(date +%s)
 timeout 60 "$parlab" --batch --save-trace "$tmp/crash" "$here/crash.lua" </dev/null >"$tmp/crash.out" 2>&1; rc=$?
 [ $rc -eq 1 ] || bad "crash: exit $rc, want 1"
-grep -q "w1 crashed (Segmentation fault): the run was stopped; every task killed and reaped" "$tmp/crash.out" || bad "crash: no crash message"
+flat "$tmp/crash.out" | grep -q "w1 crashed (Segmentation fault): the run was stopped; every task killed and reaped" || bad "crash: no crash message"
 grep -q "start 2" "$tmp/crash.out" || bad "crash: output lost"
 [ $(( $(date +%s) - start )) -lt 15 ] || bad "crash: the run was not stopped at the crash"
 [ "$(end_kinds "$tmp/crash")" = "crashed" ] || bad "crash: trace kinds '$(end_kinds "$tmp/crash")', want crashed"
@@ -42,7 +45,7 @@ l=$(leftovers); [ -z "$l" ] || bad "crash: left behind: $l"
 
 timeout 60 "$parlab" --batch --save-trace "$tmp/hang" "$here/hang.lua" </dev/null >"$tmp/hang.out" 2>&1; rc=$?
 [ $rc -eq 1 ] || bad "hang: exit $rc, want 1"
-[ "$(grep -c 'timed out after 1.0 s: every task killed and reaped' "$tmp/hang.out")" -eq 2 ] || bad "hang: want two timeout messages"
+[ "$(flat "$tmp/hang.out" | grep -o 'timed out after 1.0 s: every task killed and reaped' | wc -l)" -eq 2 ] || bad "hang: want two timeout messages"
 grep -q "hanging 1" "$tmp/hang.out" && grep -q "sleeping 2" "$tmp/hang.out" || bad "hang: output lost"
 [ "$(end_kinds "$tmp/hang")" = "timed_out timed_out" ] || bad "hang: trace kinds '$(end_kinds "$tmp/hang")', want timed_out twice"
 l=$(leftovers); [ -z "$l" ] || bad "hang: left behind: $l"
@@ -55,7 +58,7 @@ for w in 0 1 2 3; do
 	grep -E "\| w$w line" "$tmp/flood.out" | awk '{print $5}' | sort -c 2>/dev/null || bad "flood: worker $w lines out of order"
 done
 grep -qE "\(([0-9]+) more lines were not kept: output cap\)" "$tmp/flood.out" || bad "flood: no dropped-lines count"
-grep -q "timed out after 3.0 s" "$tmp/flood.out" || bad "flood: endless flood not stopped"
+flat "$tmp/flood.out" | grep -q "timed out after 3.0 s" || bad "flood: endless flood not stopped"
 grep -qE "w1 +! error: .*flood.lua:[0-9]+: attempt to index a nil value" "$tmp/flood.out" || bad "flood: Lua error not shown with file:line"
 grep -q "fine 0" "$tmp/flood.out" || bad "flood: the other thread did not go on"
 grep -q "1 of 2 workers failed: w1 exit 1" "$tmp/flood.out" || bad "flood: failure not summarised"
