@@ -20,12 +20,12 @@ The module ends with two questions. Answer with the number of a choice (or its t
     },
     answer = 2,
     explain = [[
-Parallel computing splits a task into subtasks that run simultaneously, so the whole task takes less wall time. Your runs in lesson 4 measured it: {screen: where 2 busy workers were █ at the same moment}{batch: while 2 busy workers ran at the same moment}, twice the work was being done in the same time, on a machine with ${ncpu} CPUs (and where other programs held a CPU, the notes after those runs said so). For AI work (preparing data, training on batches, trying many model settings) that is what turns hours into minutes.
+Parallel computing splits a task into subtasks that run simultaneously, so the whole task takes less wall time, as long as there are CPUs free for them. In lesson 4, up to ${ncpu} busy workers could run at the same moment on this machine's ${ncpu} CPUs{screen: (their lanes running together)}; while two did, twice the work was being done in the time of one. Where other programs held the CPUs, yours took turns instead, and the notes after those runs said so. For AI work (preparing data, training on batches, trying many model settings) that is what turns hours into minutes.
 
-The other choices are beliefs your own runs contradicted. The five workers printed in whatever order the scheduler gave them a CPU, and with 50 ms of work each the order could change from one run to the next. The 8 and 32 busy workers on ${ncpu} CPUs mostly waited: past the number of CPUs, more workers only means more waiting. And 1 busy worker kept just one CPU busy: a program has to be split into subtasks, as example1.py does, before it can use more.
+The other choices are beliefs your own runs contradicted. The five workers printed in the order each one reached its print, which the scheduler decided, and with 50 ms of work each the order could change from one run to the next. The 8 and 32 busy workers could never run more than ${ncpu} at once on ${ncpu} CPUs: the rest waited their turn (the waited column of the statistics{screen:, ░ in the lanes when you zoom in}). Past the number of CPUs, more workers add waiting, not speed. And 1 busy worker kept just one CPU busy: a program has to be split into subtasks, as example1.py does, before it can use more.
 ]],
     hints = {
-      "Think of the runs with 1 and 2 busy workers: how much work was done, and how long did each take?",
+      "Think of lesson 4: how many busy workers could run at the same moment on ${ncpu} CPUs, and what running together does to the time a piece of work takes.",
       "Two of the wrong choices were contradicted by your own runs: the order of the Worker lines, and the 8 and 32 busy workers.",
     },
   },

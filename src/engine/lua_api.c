@@ -773,6 +773,7 @@ static void question_to_c(lua_State *L, int st, step *s)
 	quiz_lookup(type, &s->qtype);   /* checked at the call */
 	free(type);
 	s->hints = lapi_field_list(L, st, "hints", &s->nhints);
+	for (int i = 0; i < s->nhints; i++) s->hints[i] = expand(s->hints[i]);
 	s->explain = expand(field_dup(L, st, "explain"));
 	s->retries = lapi_field_int(L, st, "retries", 2);
 	s->predict = expand(field_dup(L, st, "predict"));

@@ -46,4 +46,9 @@ has "(no answer: skipped)"$'\n'"Accepted answers: a text matching the pattern ^r
 long=$(head -c 5000 /dev/zero | tr '\0' x)
 out=$(printf '%s\n' 2 "$long" 3 | "$parlab" --batch "$lesson")
 has "answer> 3"$'\n'"Not quite. Accepted answers: Dask" "a very long line is one answer"
+# ${ncpu} in a hint is this machine's CPU count.
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf '%s\n' 'return lesson { title = "Hints", quiz { q = "CPUs?", type = "number", answer = 1, hints = { "You have ${ncpu} CPUs." } } }' >"$tmp/h.lua"
+out=$(printf '%s\n' hint 1 | "$parlab" --batch "$tmp/h.lua")
+has "Hint: You have $(nproc) CPUs." "\${ncpu} in a hint"
 exit $fail
