@@ -82,13 +82,13 @@ That is one possible run, not a promise. p.start() only asks the operating syste
 
 Nothing in example1.py says "worker 0 prints first". The parent starts the workers in order, so a tidy 0, 1, 2, 3, 4 is one possible result, and some runs give exactly that. But any worker that gets a CPU sooner prints sooner.
 
-What decides the order of the lines is the moment each worker reaches its print: the time stamp in front of each line in the output. A worker prints only once it has run far enough, so getting a CPU first is not the same as printing first{screen:: in the timeline, compare when each lane first turns to █ with the time stamp of its line}.
+What decides the order of the lines is the moment each worker reaches its print: the time stamp in front of each line in the output. A worker prints only once it has run far enough, so getting a CPU first is not the same as printing first{screen:: in the timeline, compare when each lane first shows a running block (▁ to █) with the time stamp of its line}.
 
 {screen: Type next: before you run it again, predict what changes.}{batch: Before it runs again, predict what changes.}
 ]],
 
   quiz {
-    q = "Same program, second run: will the same worker print first as in your first run?",
+    q = "parlab's five workers once more, the same program as your first run (\"" .. FIRST .. "\"): will the same worker print first as in that run?",
     choices = { "Yes: the same worker prints first", "No: another worker prints first" },
     predict = "Run it again",
     observe = function(run, _, runs)
@@ -110,7 +110,7 @@ Either can happen, and your machine has just shown you one of them. Nothing in t
     processes = 5,
     worker = function(w) print("Worker: " .. w.id) end,
     note = [[
-Same program, a second time. Did the lines come out in the same order as the first run? {screen: Type run a few more times and watch the lanes: the moments at which the workers start running shift a little every time, and now and then two lines swap. Type next.}{batch: Run after run, the time stamps shift a little, and now and then two lines swap.}
+parlab's five workers a second time. Did the lines come out in the same order as in your first run of them? {screen: Type run a few more times and watch the lanes: the moments at which the workers start running shift a little every time, and now and then two lines swap. Type next.}{batch: Run after run, the time stamps shift a little, and now and then two lines swap.}
 ]],
   },
 

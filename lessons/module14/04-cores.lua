@@ -37,8 +37,21 @@ end
 local function against_one(run, runs, n)
   local one = runs["1 busy worker"]
   if not one or one.wall_ms <= 0 then return "Run \"1 busy worker\" too, to compare." end
-  return ("One worker took %s; these %d took %.1f times as long for %d times the work.")
+  local t = ("One worker took %s; these %d took %.1f times as long for %d times the work.")
     :format(ms(one.wall_ms), n, run.wall_ms / one.wall_ms, n)
+  if one.others_noticeable then
+    t = t .. " (Your one-worker run was itself slowed by other programs, so this ratio comes out lower than on a quiet machine.)"
+  end
+  return t
+end
+
+-- How many of the run's workers finished in the last fifth of its wall time.
+local function late(run)
+  local n = 0
+  for _, k in ipairs(run.workers) do
+    if k.end_ms and k.end_ms >= 0.8 * run.wall_ms then n = n + 1 end
+  end
+  return n
 end
 
 return lesson {
@@ -120,7 +133,7 @@ Other programs on this machine share the CPUs too: the note after each run quote
       return 3, note
     end,
     explain = [[
-Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 or more CPUs all four run at once and take about as long as one; with 2, two run while two wait, then the other two: about twice as long; with 1, one after another: about four times as long. The time is roughly the work divided by the CPUs you get, never less than one piece. Other programs take CPUs too: then your run comes out longer than that, as the observation above says.
+Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 or more CPUs all four run at once and take about as long as one; with 2, two run while two wait, then the other two: about twice as long; with 1, one after another: about four times as long. The time is roughly the work divided by the CPUs you get, never less than one piece. Other programs take CPUs too: then either run can come out longer, so the ratio between them says little, and the observation above does not judge it.
 ]],
     hints = { "How many of the four can be running at the same moment with ${ncpu} CPUs?" },
   },
@@ -132,7 +145,7 @@ Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 
     worker = work,
     note = function(run, runs)
       return measured(run, 4) .. " " .. against_one(run, runs, 4)
-        .. (" With %d CPUs, at most %d {screen: lanes can be █}{batch: workers can run} at once; the others wait {screen: (░)}{batch: (waited, in the task table)}. {screen: Type next.}"):format(run.ncpu, run.ncpu)
+        .. (" With %d CPUs, at most %d {screen: lanes can be █}{batch: workers can run} at once; the others wait {screen: (░ when you zoom in, e.g. zoom 50ms; stats gives each one's wait)}{batch: (waited, in the task table)}. {screen: Type next.}"):format(run.ncpu, run.ncpu)
     end,
   },
 
@@ -143,7 +156,7 @@ Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 
     worker = work,
     note = function(run, runs)
       return measured(run, 8) .. " " .. against_one(run, runs, 8)
-        .. (" At any moment at most %d {screen: lanes can be █; with more workers than CPUs the others show ░}{batch: workers can run; with more workers than CPUs the others wait}. Each worker still used only its 300 ms of CPU time: together your workers waited %s for a CPU. {screen: Type next.}")
+        .. (" At any moment at most %d {screen: lanes can be █; with more workers than CPUs the others wait (░ when you zoom in)}{batch: workers can run; with more workers than CPUs the others wait}. Each worker still used only its 300 ms of CPU time: together your workers waited %s for a CPU. {screen: Type next.}")
           :format(run.ncpu, ms(waited(run)))
     end,
   },
@@ -154,8 +167,14 @@ Four pieces of work on ${ncpu} CPUs. On a machine nothing else is using, with 4 
     processes = 32,
     worker = work,
     note = function(run, runs)
-      return measured(run, 32) .. " " .. against_one(run, runs, 32)
-        .. " Look at the finish times: the scheduler gave every worker short turns on the CPUs, so they crept forward together, and most of them finished only near the end. None of them got its answer sooner because there were more of them. {screen: Type next.}"
+      local n = late(run)
+      local t = measured(run, 32) .. " " .. against_one(run, runs, 32)
+      if n >= 16 then
+        t = t .. (" Look at the finish times: the scheduler gave every worker short turns on the CPUs, so they crept forward together, and %d of the 32 finished only in the last fifth of the run."):format(n)
+      else
+        t = t .. (" Look at the finish times: %d of the 32 finished in the last fifth of the run; the others got their turns earlier."):format(n)
+      end
+      return t .. " None of them got its answer sooner because there were more of them. {screen: Type next.}"
     end,
   },
 

@@ -34,7 +34,7 @@ Waiting for a block is sleep(...) in parlab's workers: the thread is off the CPU
 
 This run uses threads, not processes: four threads inside one process, sharing its memory. {screen: In the timeline they show up as four thread lanes under a single process.}{batch: In the task table they show up as four rows with the same pid.}
 
-{screen: Type next, then run. Watch how little of each lane is █ and how much is · (sleeping), and how empty the CPU lanes stay.}{batch: Compare each thread's cpu time with the run's wall time, and see how little of the CPUs the run kept busy (CPU busy, in the statistics).}
+{screen: Type next, then run. Watch how little of each lane is █ and how much is · (sleeping), and how little of the CPU lanes this run takes (the rest is idle, or other programs' ▒).}{batch: Compare each thread's cpu time with the run's wall time, and see how little of the CPUs the run kept busy (CPU busy, in the statistics).}
 ]] },
 
   run {

@@ -286,7 +286,7 @@ int trace_stats_other_note(const trace_stats *s, char *buf, size_t cap)
 	if (!trace_stats_other_noticeable(s)) return 0;
 	if (s->steal_share > 0.01)
 		snprintf(steal, sizeof steal, " (of which the VM's host took %.0f %%)", 100 * s->steal_share);
-	snprintf(buf, cap, "other programs used %.0f %% of the CPUs during this run%s: times are longer than on a "
+	snprintf(buf, cap, "other programs used %.0f %% of the CPUs during this run%s: times can be longer than on a "
 		 "quiet machine", 100 * s->other_share, steal);
 	return 1;
 }

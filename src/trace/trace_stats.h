@@ -98,7 +98,7 @@ int64_t trace_stats_cpu_other(const trace *t, int cpu, int64_t a, int64_t b);
  * more than the counters' rounding (two ticks a CPU) could make up. */
 int trace_stats_other_noticeable(const trace_stats *s);
 /* What a run summary says about other programs, into buf: "other programs
- * used 46 % of the CPUs during this run: times are longer than on a quiet
+ * used 46 % of the CPUs during this run: times can be longer than on a quiet
  * machine", with "(of which the VM's host took 3 %)" where steal is over
  * 1 %. Returns 0 and buf "" when there is nothing to say (unknown, or not
  * noticeable), 1 when it wrote the sentence. */

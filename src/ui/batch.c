@@ -468,7 +468,10 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 	}
 	int right, asked;
 	engine_score(e, &right, &asked);
-	fprintf(out, "=== end of %s: %d of %zu questions answered right ===\n", course_title(c), right, nnumbered);
+	/* The TUI's score: questions answered (judged) so far; the rest said apart. */
+	fprintf(out, "=== end of %s: %d of %d questions answered right", course_title(c), right, asked);
+	if ((int)nnumbered > asked) fprintf(out, " (%d more not answered or not judged)", (int)nnumbered - asked);
+	fputs(" ===\n", out);
 	if (getenv("PARLAB_SELF_STATS")) {   /* for scripts/bench: the screen side's own cost */
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);

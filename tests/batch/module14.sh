@@ -61,10 +61,14 @@ for n in 1 2 4 8 32; do
 done
 [[ "$flat" =~ "One worker took "[0-9]+" ms; these 32 took "[0-9.]+" times as long for 32 times the work." ]] || bad "lesson 4: no comparison with one worker"
 [[ "$flat" =~ "Your run took "[0-9.]+" s: 16 blocks at one block every 100 ms" ]] || bad "lesson 8: the note does not quote the run"
-# Lesson 10's table is the student's own runs: a row per busy run, with a speedup.
+# Lesson 10's table is the student's own runs: a row per busy run, with a
+# speedup (or "(!)": impossible, its yardstick slowed by others) and the
+# other programs' share.
 for n in 1 2 4 8 32; do
-	grep -qE "^ +$n +[0-9.]+ (ms|s) +[0-9]+ +[0-9.]+x$" "$out" || bad "lesson 10: no row of the student's $n-worker run"
+	grep -qE "^ +$n +[0-9.]+ (ms|s) +[0-9]+ +([0-9.]+x|\(!\)) +([0-9]+ %|-)$" "$out" || bad "lesson 10: no row of the student's $n-worker run"
 done
+over=$(awk -v c="$(nproc)" '/^ +[0-9]+ +[0-9.]+ (ms|s) +[0-9]+ +[0-9.]+x +([0-9]+ %|-)$/ { x = $5; sub(/x/, "", x); if (x + 0 > c * 1.05) print }' "$out")
+[ -z "$over" ] || bad "lesson 10: a speedup past the CPUs in the table: $over"
 grep -qE "^And the threads waiting for data \(lesson 8\): 4 threads took [0-9.]+ (ms|s), 8 threads" "$out" || bad "lesson 10: no figures of lesson 8"
 # Screen-only instructions are not in the transcript (lessons mark them
 # {screen: ...}, docs/lessons.md); its own wording is.
