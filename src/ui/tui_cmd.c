@@ -101,11 +101,27 @@ static void do_next(tui *t, const char *arg)
 	else tui_moved(t);
 }
 
-/* Enter reads on before moving on. */
+/* A question on this step still waits for its first answer (or prediction). */
+static int question_open(tui *t)
+{
+	const step *s = engine_step(t->e);
+	if (!s || s->kind != STEP_QUIZ) return 0;
+	if (s->predict) return engine_prediction(t->e, s) == NULL;
+	engine_quiz_view q;
+	engine_quiz_state(t->e, s, &q);
+	return !q.tries && !q.settled;
+}
+
+/* Enter reads on before moving on; at a question not answered yet it does
+ * not skip it by accident: next does, on purpose. */
 static void do_enter(tui *t, const char *arg)
 {
 	if (!t->small && lesson_more_below(t)) {
 		lesson_scroll(t, getmaxy(t->lesson) - 2);
+		return;
+	}
+	if (question_open(t)) {
+		tui_msg(t, R_DIM, "Type your answer and Enter (hint for a hint), or next to leave this question unanswered.");
 		return;
 	}
 	do_next(t, arg);

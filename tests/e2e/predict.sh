@@ -31,6 +31,9 @@ wait_for "Predict, then observe: the run \"Speakers\""
 type_line next
 wait_for "This lesson asks you to answer its questions"
 cap | grep -qF "step 1/10" || fail "next went past an open question of a must_answer lesson"
+key Enter   # Enter alone: not an answer, nor a way past the question
+wait_for "Type your answer and Enter"
+cap | grep -qF "step 1/10" || fail "Enter alone left an open question"
 type_line hint
 wait_for "Hint: Look at which workers have a print"
 cap | grep -qF "Predict, then observe" || fail "the hint hid the question"
