@@ -133,8 +133,12 @@ static void print_lines(FILE *out, const trace *t)
 		const trace_line *l = trace_line_at(t, i);
 		const trace_task *k = trace_task_at(t, l->task);
 		const char *who = k ? trace_task_name(k) : "parlab";
-		fprintf(out, "%9s  %-8s %s %s\n", trace_fmt_ns(ts, sizeof ts, l->t), who,
-			l->stream == 2 ? "!" : "|", l->text);
+		char pre[64];
+		snprintf(pre, sizeof pre, "%9s  %-8s %s ", trace_fmt_ns(ts, sizeof ts, l->t), who, l->stream == 2 ? "!" : "|");
+		if (!k || trace_task_is_runner(k))   /* parlab's own words wrap; a program's lines stay as written */
+			wrap(out, l->text, strlen(l->text), pre, "                      ");
+		else
+			fprintf(out, "%s%s\n", pre, l->text);
 	}
 	if (trace_ndropped(t))
 		fprintf(out, "           (%zu more lines were not kept: output cap)\n", trace_ndropped(t));

@@ -185,6 +185,27 @@ static int flow_break(tdoc *d, tline *out, size_t cut, size_t skip, const tline 
 	return tline_width(out);
 }
 
+/* Where a word too long for a line is best broken, as a person would:
+ * after a ".", "/", "_", "-" or "," inside it, or before a "(" (so
+ * "concurrent.futures." / "ProcessPoolExecutor" / "(max_workers=2)"), the
+ * last such place on the line; out->len (break at the edge) when the word
+ * has none, or only in its first two characters. */
+static size_t soft_break(const tline *out, int precol)
+{
+	size_t start = out->len;
+	while (start > 0 && out->buf[start - 1] != ' ') start--;
+	if (utf8_width(out->buf, start) < precol) {   /* the word starts inside the indentation */
+		start = 0;
+		while (start < out->len && utf8_width(out->buf, start) < precol) start++;
+	}
+	for (size_t c = out->len; c > start + 2; c--) {
+		char x = out->buf[c - 1];
+		if (x == '.' || x == '/' || x == '_' || x == '-' || x == ',') return c;
+		if (x == '(') return c - 1;
+	}
+	return out->len;
+}
+
 /* Where a line broken inside a word ends, so that what goes on to the next
  * line is not closing punctuation alone: before the last characters of
  * the word (never into the line's indentation). */
@@ -253,7 +274,8 @@ void doc_flow(tdoc *d, const tline *src, const tline *pre1, const tline *pre2, i
 						keep = brk - prev - 1;
 					}
 				} else {
-					cut = keep_with_word(&out, precol, src, si, i);
+					cut = soft_break(&out, precol);
+					if (cut == out.len) cut = keep_with_word(&out, precol, src, si, i);
 				}
 				size_t base;
 				col = flow_break(d, &out, cut, skip, pre2, &base);

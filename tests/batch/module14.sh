@@ -23,20 +23,22 @@ for n in 0 1 2 3 4; do
 	grep -qE "^ +[0-9.]+(us|ms|s) +w$n +\| Worker: $n$" "$out" || bad "parlab's own worker $n: no 'Worker: $n' line"
 	grep -qE "\| Worker: $n$" <(grep -vE " w$n +\|" "$out") || bad "python example1: no 'Worker: $n' line"
 done
-grep -qE 'parlab +\| vs "1 busy worker": [0-9.]+x the CPU work in [0-9.]+x the wall time .*: speedup ([0-9.]+x|not shown)' "$out" || bad "no speedup against the one-worker run"
+# The transcript with its wrapped lines joined (parlab's own lines wrap too).
+flat=$(tr '\n' ' ' <"$out" | tr -s ' ')
+grep -qE 'parlab +\| vs "1 busy worker": [0-9.]+x the CPU work in [0-9.]+x the wall time .*: speedup ([0-9.]+x|not shown)' <<<"$flat" || bad "no speedup against the one-worker run"
 # No speedup beyond what this machine's CPUs can give is printed as a figure.
 ncpu=$(nproc)
-for x in $(sed -n 's/.*: speedup \([0-9.]*\)x.*/\1/p' "$out"); do
+for x in $(grep -oE ': speedup [0-9.]+x' <<<"$flat" | sed 's/[^0-9.]//g'); do
 	awk -v x="$x" -v n="$ncpu" 'BEGIN { exit !(x <= n * 1.05) }' || bad "an impossible speedup printed: ${x}x on $ncpu CPUs"
 done
 grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
-grep -qF "the mean of column_name is 42.5" "$out" || bad "the generated CSV was not announced"
+grep -qF "the mean of column_name is 42.5" <<<"$flat" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
 # Four predictions, each judged by what this machine's run did.
 n=$(grep -c "^--- your prediction" "$out"); [ "$n" -eq 4 ] || bad "want 4 judged predictions, got $n"
 # A verdict each; where other programs made a run meaningless, "not judged" with the reason.
 n=$(grep -A4 "^You predicted: " "$out" | grep -cE "^((Right|Not quite): your machine did|Not judged yet)"); [ "$n" -eq 4 ] || bad "want 4 verdicts, got $n"
-if grep -q "^Observed: at most [0-9]* of the 5 workers ran at once, on [0-9]* CPUs; not judged: other programs used" "$out"; then
+if grep -q "Observed: at most [0-9]* of the 5 workers ran at once, on [0-9]* CPUs; not judged: other programs used" <<<"$flat"; then
 	echo "note: workers at once not judged (other programs were busy)"
 else
 	most=$(sed -n 's/^Observed: \([0-9]*\) (at most [0-9]* of the 5 workers ran at once, on [0-9]* CPUs)$/\1/p' "$out")
@@ -46,7 +48,6 @@ fi
 grep -qE "^Observed: [0-4] \(the lines arrived in the order [0-4]( [0-4]){4}\)$" "$out" || bad "first printer not observed"
 tr '\n' ' ' <"$out" | tr -s ' ' | grep -qE "Observed: ([1-4]\) [^(]*\(4 workers took [0-9]+ ms, [0-9.]+x the [0-9]+ ms of one, on [0-9]+ CPUs\)|not judged: other programs used up to [0-9]+ % of the CPUs during these runs)" || bad "4 vs 1 busy workers not observed"
 # Paragraphs are re-wrapped: look for the seed's sentences with lines joined.
-flat=$(tr '\n' ' ' <"$out" | tr -s ' ')
 for sentence in "Tip: When using distributed computing, ensure that your network bandwidth and storage I/O are not bottlenecks, as these can significantly impact performance." \
 	"Parallel computing involves breaking down a task into smaller subtasks that can be executed simultaneously." \
 	"Libraries such as Dask and Ray are designed to handle distributed computing tasks"; do
