@@ -92,7 +92,7 @@ static void cpu_split(tdoc *d, const trace_stats *s)
 	}
 	doc_blank(d);
 	doc_paras(d, R_DIM, "Other programs: the CPU's busy time by the kernel's counters (10 ms steps) less "
-		  "this run's own; the host: a virtual machine's CPU taken by its host.", NULL, NULL, R_DIM);
+		  "this run's own. host: the time a virtual machine's host took from its CPU (steal), part of other programs.", NULL, NULL, R_DIM);
 	if (trace_stats_other_note(s, note, sizeof note)) {
 		char *para = xasprintf("O%s.", note + 1);   /* a sentence of its own here */
 		doc_paras(d, R_HINT, para, NULL, NULL, R_HINT);

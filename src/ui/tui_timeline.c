@@ -544,7 +544,7 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 
 /* While the runner prepares (files, a CSV, finding a Python), the run's
  * clock has not started: the title and the pane say what it is preparing
- * and for how long ("preparing: generating big.csv (3000000 rows)… 2.1 s"),
+ * and for how long ("preparing: generating big.csv (3000000 rows)… 2.1s"),
  * redrawn by the live run's timer; no lanes, no axis yet. */
 static void timeline_preparing(tui *t, const trace *tr, const char *what, int64_t ns, int H, int W)
 {
@@ -552,7 +552,7 @@ static void timeline_preparing(tui *t, const trace *tr, const char *what, int64_
 	int x = t->focus == F_TIMELINE ? tui_puts(w, 0, 0, W, tui_attr(R_FOCUS), " Timeline ")
 				       : tui_puts(w, 0, 0, W, tui_attr(R_RULE_TITLE), "Timeline");
 	char took[32];
-	snprintf(took, sizeof took, " %.1f s", ns > 0 ? (double)ns / 1e9 : 0.0);
+	snprintf(took, sizeof took, " %.1fs", ns > 0 ? (double)ns / 1e9 : 0.0);
 	char *full = xasprintf("preparing: %s%s%s", what, tui_glyph.ellipsis, took);
 	char *right = xasprintf(" %s", full);
 	int rw = utf8_width(right, strlen(right));

@@ -37,7 +37,7 @@ EOS
 export PARLAB_PYTHON="$WORK/slowpy"   # the tmux server, and so parlab, inherits it
 
 # The preparing seconds on the timeline's title, or nothing.
-prep_secs() { cap | grep -F "Timeline" | sed -n 's/.* preparing[:…].* \([0-9][0-9.]*\) s *$/\1/p' | head -1; }
+prep_secs() { cap | grep -F "Timeline" | sed -n 's/.* preparing[:…].* \([0-9][0-9.]*\)s *$/\1/p' | head -1; }
 
 start_parlab "$WORK/slow.lua"
 type_line run
