@@ -350,8 +350,11 @@ static double other_density(const trace *tr, int cpu, int64_t at, int64_t *from,
 }
 
 /* Marks with OTHER_LVL the cells of the CPU lanes where this run did not
- * run and other programs took at least half of the CPU. */
+ * run and other programs took at least half of the CPU; with UNKNOWN_LVL
+ * those the counters do not cover yet (the newest moments of a live run,
+ * before the next sample), where "idle" would be a guess. */
 #define OTHER_LVL 255
+#define UNKNOWN_LVL 254
 static void mark_other(const tl_view *v, const int *cpus, int nc, cpu_cols *cc)
 {
 	for (int l = 0; l < nc; l++) {
@@ -363,6 +366,7 @@ static void mark_other(const tl_view *v, const int *cpus, int nc, cpu_cols *cc)
 			if (cc->task[k] >= 0 || mid >= v->now) continue;
 			if (mid < from || mid >= to) dens = other_density(v->tr, cpus[l], mid, &from, &to);   /* a new span */
 			if (dens >= 0.5) cc->lvl[k] = OTHER_LVL;
+			else if (dens < 0 && trace_ncpu_samples(v->tr)) cc->lvl[k] = UNKNOWN_LVL;
 		}
 	}
 }
@@ -405,7 +409,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 			for (; c < e; c++) {
 				if (lvl[c] == OTHER_LVL) tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_HINT)), tui_glyph.other);
 				else tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)),
-					      v->v0 + c * v->scale < v->known ? tui_glyph.level[0] : " ");
+					      v->v0 + c * v->scale < v->known && lvl[c] != UNKNOWN_LVL ? tui_glyph.level[0] : " ");
 			}
 			continue;
 		}
@@ -488,6 +492,8 @@ static const char *cpu_status(const tl_view *v, int cpu, int sw, char *buf, size
 	if (dens >= 0.5) {   /* as its cell is drawn: at least half the free time */
 		snprintf(buf, cap, "others");
 		*role = R_HINT;
+	} else if (dens < 0 && trace_ncpu_samples(v->tr)) {
+		snprintf(buf, cap, "unknown");   /* the counters have not said yet */
 	} else {
 		snprintf(buf, cap, "idle");
 	}

@@ -48,3 +48,27 @@ for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done
 type_line quit
 wait_for "PARLAB-EXITED 0"
 echo "ok - the cursor says others"
+
+# Where the CPUs' counters have not spoken (here: a saved run whose samples
+# after 60 ms are cut away, as the newest moments of a live run are), a CPU
+# lane is not called idle: blank, and the cursor says "unknown".
+"$BIN" --batch --state off --save-trace "$WORK/tr" "$HERE/mini.lua" </dev/null >/dev/null 2>&1 || fail "the mini run failed"
+tr=$(ls "$WORK"/tr/*.trace | head -1)
+awk '!($1 == "cpu" && $2 > 60000000)' "$tr" >"$WORK/cut.trace"
+"${T[@]}" kill-server >/dev/null 2>&1 || true
+sleep 0.2
+"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 '$BIN' replay '$WORK/cut.trace'; echo PARLAB-EXITED \$?; exec sleep 3600"
+wait_for "parlab replay" 15
+end=$(awk '$1 == "end" { print int($2 / 1000000) }' "$WORK/cut.trace")
+[ "$end" -gt 70 ] || { echo "ok - (skipped: the run took only ${end} ms)"; exit 0; }
+type_line end   # the replay's clock to the end: the whole run is drawn
+wait_for "the end"
+type_line "at $((end - 2))ms"
+wait_for "at $((end - 2))"
+cap | grep -aE "│ CPU[0-9]+ " | grep -qE "unknown$" || fail "past the last sample, no CPU lane says unknown"
+type_line "at 30ms"
+wait_for "at 30.0ms"
+cap | grep -aE "│ CPU[0-9]+ " | grep -qE "unknown$" && fail "within the samples, a CPU lane says unknown"
+type_line quit
+wait_for "PARLAB-EXITED 0"
+echo "ok - a CPU lane the counters do not cover yet is not called idle"
