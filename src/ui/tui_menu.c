@@ -99,7 +99,7 @@ void menu_help(tui *t)
 	heading(d, "Reading the timeline");
 	char *s = xasprintf("One lane per CPU: which task of this run ran there when; %s idle, and %s where "
 			    "other programs kept the CPU busy (from the kernel's own counters, so at a "
-			    "coarser grain: about 50 ms). "
+			    "coarser grain: about 50 ms; blank where they have not said yet, at a live run's edge). "
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited; "
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
