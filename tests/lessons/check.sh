@@ -1,7 +1,7 @@
 #!/bin/bash
 # Lesson tests: every shipped lesson passes `parlab check`; every hostile
-# lesson in tests/lessons/bad fails with the file:line message its first
-# line expects, and check exits 1.
+# lesson in tests/lessons/bad fails with exactly the file:line messages its
+# first lines expect, one line each, and check exits 1.
 set -u
 parlab=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,15 +13,22 @@ if ! out=$("$parlab" check "$src"/lessons/*/ "$here"/good/*.lua 2>&1); then
 fi
 
 for f in "$here"/bad/*.lua; do
-	want=$(sed -n '1s/^-- expect: //p' "$f")
+	# Its first lines say every error it has, in order: "-- expect: <error>".
+	mapfile -t wants < <(sed -n '/^-- expect: /!q; s/^-- expect: //p' "$f")
 	# An empty expectation would match any output: each bad lesson must name its error.
-	if [ -z "${want// /}" ]; then echo "FAIL: $f: its first line must be '-- expect: <the error>'"; fail=1; continue; fi
+	if [ ${#wants[@]} -eq 0 ] || [ -z "${wants[0]// /}" ]; then echo "FAIL: $f: its first line must be '-- expect: <the error>'"; fail=1; continue; fi
 	out=$("$parlab" check "$f" 2>&1); rc=$?
 	if [ $rc -ne 1 ]; then echo "FAIL: $f: check exited $rc, want 1"; fail=1; fi
-	case "$out" in
-		*"$want"*) ;;
-		*) echo "FAIL: $f: want '$want' in: $out"; fail=1 ;;
-	esac
+	mapfile -t got <<<"$out"
+	if [ ${#got[@]} -ne ${#wants[@]} ]; then
+		echo "FAIL: $f: want ${#wants[@]} error line(s), got ${#got[@]}: $out"; fail=1; continue
+	fi
+	for i in "${!wants[@]}"; do
+		case "${got[$i]}" in
+			*"${wants[$i]}"*) ;;
+			*) echo "FAIL: $f: want '${wants[$i]}' in line $((i + 1)) of: $out"; fail=1 ;;
+		esac
+	done
 done
 
 # Several bad files at once: one line per error, exit 1.
