@@ -38,6 +38,18 @@ out=$("$parlab" check "$here"/bad/syntax.lua "$here"/bad/no_answer.lua 2>&1); rc
 out=$("$parlab" check /nonexistent/x.lua 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ "$out" == *"no such course folder or lesson file"* ]] || { echo "FAIL: missing path: $out"; fail=1; }
 
+# A course folder: a lesson course.lua names that is not there is said at
+# the line of course.lua naming it; course.lua itself is no lesson.
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cp "$here"/good/mini.lua "$tmp"/one.lua
+printf 'return course {\n  title = "Two lessons",\n  lessons = {\n    "one.lua",\n    "missing.lua",\n  },\n}\n' >"$tmp"/course.lua
+out=$("$parlab" check "$tmp" 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = "$tmp/course.lua:5: course{}: lesson 'missing.lua' is not a file of the course folder" ] ||
+	{ echo "FAIL: missing lesson: rc=$rc out=$out"; fail=1; }
+out=$("$parlab" check "$tmp"/course.lua 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = "$tmp/course.lua:1: this is a course's list of lessons (course { ... }), not a lesson: name its folder instead ($tmp)" ] ||
+	{ echo "FAIL: check course.lua: rc=$rc out=$out"; fail=1; }
+
 n=$(ls "$here"/bad/*.lua | wc -l)
 [ $fail -eq 0 ] && echo "ok: shipped lessons pass, $n hostile lessons rejected"
 exit $fail
