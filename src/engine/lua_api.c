@@ -461,8 +461,14 @@ static int l_quiz(lua_State *L)
 	check_markup(L, 1, "q", "quiz");
 	const char *type = opt_string(L, 1, "type", "quiz");
 	quiz_type t;
-	if (quiz_lookup(type, &t) < 0)
-		luaL_error(L, "quiz{}: unknown type '%s' (known: %s)", type, quiz_names());
+	if (quiz_lookup(type, &t) < 0) {
+		const char *names[16];
+		int k = 0;
+		for (int i = 0; i <= (int)QUIZ_ORDER && k < 15; i++)
+			if ((names[k] = quiz_name((quiz_type)i))) k++;
+		names[k] = NULL;
+		luaL_error(L, "quiz{}: unknown type '%s' (known: %s%s)", type, quiz_names(), did_you_mean(L, type, names));
+	}
 	quiz_check_fields(L, t);
 	int r = 0;
 	lapi_opt_int(L, 1, "retries", "quiz", 1, 20, &r);
