@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -217,11 +218,39 @@ static const char *lesson_dir(lua_State *L)
 	return d ? d : ".";
 }
 
+/* Is name a file of the course folder (dir) a lesson may name? 0 when it
+ * is; -1 when it lies outside it (an absolute path, "..", a link out of
+ * it); -2 when there is no file by that name (errno says why). */
+static int course_file(const char *dir, const char *name)
+{
+	int up = name[0] == '/' || !name[0];
+	for (const char *p = name; !up && (p = strstr(p, "..")); p += 2)
+		up = (p == name || p[-1] == '/') && (p[2] == '/' || !p[2]);
+	if (up) return -1;
+	char *path = xasprintf("%s/%s", dir, name);
+	char *real = realpath(path, NULL);
+	int e = errno;
+	free(path);
+	struct stat st;
+	if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (real) e = EISDIR;
+		free(real);
+		errno = e;
+		return -2;
+	}
+	char *top = realpath(dir, NULL);
+	int in = top && !strncmp(real, top, strlen(top)) && real[strlen(top)] == '/';
+	free(real);
+	free(top);
+	return in ? 0 : -1;
+}
+
+#define OUTSIDE "is outside the course folder: name a file inside it, like data/input.csv"
+
 /* Reads a course file; pushes its text. */
 static void push_file(lua_State *L, const char *name, const char *ctor)
 {
-	if (strstr(name, "..") || name[0] == '/')
-		luaL_error(L, "%s{}: file '%s' must be a name inside the course folder", ctor, name);
+	if (course_file(lesson_dir(L), name) == -1) luaL_error(L, "%s{}: file '%s' " OUTSIDE, ctor, name);
 	char *path = xasprintf("%s/%s", lesson_dir(L), name);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -237,6 +266,21 @@ static void push_file(lua_State *L, const char *name, const char *ctor)
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0) luaL_addlstring(&b, buf, n);
 	fclose(f);
 	luaL_pushresult(&b);
+}
+
+/* A run's 'files': each a file inside the course folder. */
+static void check_files(lua_State *L, int idx)
+{
+	int n = lapi_check_list(L, idx, "files", "run", 0, 64);
+	for (int i = 1; i <= n; i++) {
+		lua_getfield(L, idx, "files");
+		lua_geti(L, -1, i);
+		const char *name = lua_tostring(L, -1);
+		int rc = course_file(lesson_dir(L), name);
+		if (rc == -1) luaL_error(L, "run{}: 'files'[%d] '%s' " OUTSIDE, i, name);
+		if (rc == -2) luaL_error(L, "run{}: 'files'[%d]: cannot read '%s': %s", i, name, strerror(errno));
+		lua_pop(L, 2);
+	}
 }
 
 /* The markup of the text on top of the stack (engine/markup.h), popped;
@@ -400,7 +444,7 @@ static int l_run(lua_State *L)
 	if (!lua_isnil(L, -1) && (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0 || lua_tonumber(L, -1) > 3600))
 		luaL_error(L, "run{}: 'timeout' must be seconds, more than 0 and at most 3600");
 	lua_pop(L, 1);
-	lapi_check_list(L, 1, "files", "run", 0, 64);
+	check_files(L, 1);
 	lapi_check_list(L, 1, "python", "run", 0, 32);
 	check_csv(L, 1);
 	coord_spec_free(lapi_coord_spec(L, 1, has_c ? 0 : has_p ? np : nt));   /* checked here, kept by run_to_c */
@@ -1023,6 +1067,12 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_pop(L, 1);
 }
 
+static void free_strings(char **v)
+{
+	for (char **p = v; p && *p; p++) free(*p);
+	free(v);
+}
+
 /* The fields every question has; quiz_to_c adds its type's own. */
 static void question_to_c(lua_State *L, int st, step *s)
 {
@@ -1072,6 +1122,25 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		if (s->kind == STEP_QUIZ) question_to_c(L, st, s);
 		lua_settop(L, t);
 	}
+	/* A command run without 'files' gets the lesson's code files. */
+	char **code = xcalloc((size_t)l->nsteps + 1, sizeof *code);
+	int ncode = 0;
+	for (int i = 0; i < l->nsteps; i++)
+		if (l->steps[i].kind == STEP_CODE) {
+			lua_geti(L, t, i + 1);
+			char *f = field_dup(L, lua_gettop(L), "file");
+			for (int k = 0; f && k < ncode; k++)
+				if (!strcmp(code[k], f)) { free(f); f = NULL; }
+			if (f) code[ncode++] = f;
+			lua_pop(L, 1);
+		}
+	for (int i = 0; i < l->nsteps; i++) {
+		step *r = &l->steps[i];
+		if (r->kind != STEP_RUN || r->rkind != RUN_COMMAND || r->files || !ncode) continue;
+		r->files = xcalloc((size_t)ncode + 1, sizeof *r->files);
+		for (int k = 0; k < ncode; k++) r->files[k] = xstrdup(code[k]);
+	}
+	free_strings(code);
 	for (int i = 0; i < l->nsteps; i++) {
 		step *q = &l->steps[i];
 		for (int j = i + 1; q->predict && !q->predicts && j < l->nsteps; j++)

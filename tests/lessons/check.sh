@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=${PARLAB_SRC:-$here/../..}
 fail=0
 
-if ! out=$("$parlab" check "$src"/lessons/*/ "$here"/good/*.lua 2>&1); then
+if ! out=$("$parlab" check "$src"/lessons/*/ "$here"/good/*.lua "$here"/files/ 2>&1); then
 	echo "FAIL: shipped lessons do not pass check:"; echo "$out"; fail=1
 fi
 
@@ -49,6 +49,12 @@ out=$("$parlab" check "$tmp" 2>&1); rc=$?
 out=$("$parlab" check "$tmp"/course.lua 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$out" = "$tmp/course.lua:1: this is a course's list of lessons (course { ... }), not a lesson: name its folder instead ($tmp)" ] ||
 	{ echo "FAIL: check course.lua: rc=$rc out=$out"; fail=1; }
+
+# files: a command run without 'files' gets the lesson's code files; a
+# listed sub-path keeps its folder (cat data/input.csv reads it there).
+out=$("$parlab" --batch --state off "$here"/files </dev/null 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"sh       | hello from the lesson folder"* ]] && [[ "$out" == *"cat      | 1,42"* ]] ||
+	{ echo "FAIL: files copied next to the command: rc=$rc out=$out"; fail=1; }
 
 n=$(ls "$here"/bad/*.lua | wc -l)
 [ $fail -eq 0 ] && echo "ok: shipped lessons pass, $n hostile lessons rejected"
