@@ -653,10 +653,17 @@ static void push_placeholder(lua_State *L, int arg, const char *kind, int line)
 
 /* Calls constructor upvalue 1 (kind: upvalue 2) with the lesson line in
  * parlab.line; an error in it is kept (add_error) and a placeholder step
- * returned, so that the load goes on to the file's other errors. */
+ * returned, so that the load goes on to the file's other errors. Outside
+ * a load (a worker, a note) a constructor is an error. */
 static int guarded(lua_State *L)
 {
 	const char *kind = lua_tostring(L, lua_upvalueindex(2));
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
+	int loading = lua_istable(L, -1);
+	lua_pop(L, 1);
+	if (!loading)
+		return luaL_error(L, "%s{}: steps are made while the lesson file loads, not in a worker, a note or observe",
+				  kind);
 	lua_Debug ar;
 	int line = 0;
 	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline > 0) line = ar.currentline;
@@ -673,16 +680,7 @@ static int guarded(lua_State *L)
 	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.line");
 	if (rc == LUA_OK) return 1;
 	if (rc != LUA_ERRRUN || is_overtime(L)) return lua_error(L);
-	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
-	int collecting = lua_istable(L, -1);
-	lua_pop(L, 1);
 	if (!lua_isstring(L, -1)) { lua_pushliteral(L, "error"); lua_remove(L, -2); }
-	if (!collecting) {   /* called outside a load (a worker, a note): an error as usual */
-		luaL_where(L, 1);
-		lua_insert(L, -2);
-		lua_concat(L, 2);
-		return lua_error(L);
-	}
 	name_in_error(L, kind);
 	add_error(L, line, lua_tostring(L, -1));
 	lua_pop(L, 1);
@@ -1086,6 +1084,8 @@ static void question_to_c(lua_State *L, int st, step *s)
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
 	quiz_to_c(L, st, s);
+	for (char **c = s->choices; c && *c; c++) *c = expand(*c);
+	for (char **h = s->hints; h && *h; h++) *h = expand(*h);
 }
 
 int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)

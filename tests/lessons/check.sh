@@ -56,6 +56,15 @@ out=$("$parlab" --batch --state off "$here"/files </dev/null 2>&1); rc=$?
 [ $rc -eq 0 ] && [[ "$out" == *"sh       | hello from the lesson folder"* ]] && [[ "$out" == *"cat      | 1,42"* ]] ||
 	{ echo "FAIL: files copied next to the command: rc=$rc out=$out"; fail=1; }
 
+# A worker has what docs/lessons.md lists (ncpu, next, xpcall; no os, io,
+# load, require) and no step constructors; ${ncpu} works in choices.
+ncpu=$(getconf _NPROCESSORS_ONLN)
+out=$(echo 1 | "$parlab" --batch --state off "$here"/good/env.lua 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ "$out" == *"constructor:"*"false"*"text{}: steps are made while the lesson file loads, not in a worker"* ]] &&
+	[[ "$out" == *"types:"*"number"*"function"*"function"*"nil"*"nil"*"nil"*"nil"* ]] &&
+	[[ "$out" == *"  1) $ncpu"* ]] && [[ "$out" != *'${ncpu}'* ]] ||
+	{ echo "FAIL: the worker's environment, \${ncpu} in choices: rc=$rc out=$out"; fail=1; }
+
 n=$(ls "$here"/bad/*.lua | wc -l)
 [ $fail -eq 0 ] && echo "ok: shipped lessons pass, $n hostile lessons rejected"
 exit $fail
