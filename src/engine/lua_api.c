@@ -23,6 +23,7 @@
 
 #define LOAD_BUDGET_NS (3LL * 1000000000LL)   /* per lesson file */
 #define MAX_WORKERS 256
+#define MAX_ERRORS 100   /* kept per lesson file: a loop of mistakes says no more */
 
 typedef struct { size_t used, cap; } mem_cap;
 
@@ -63,7 +64,7 @@ static void add_error(lua_State *L, int line, const char *msg)
 	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.src");
 	const char *src = lua_tostring(L, -1);
 	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
-	if (!lua_istable(L, -1)) { lua_pop(L, 2); return; }
+	if (!lua_istable(L, -1) || lua_rawlen(L, -1) >= MAX_ERRORS) { lua_pop(L, 2); return; }
 	lua_createtable(L, 2, 0);
 	lua_pushinteger(L, line);
 	lua_rawseti(L, -2, 1);
@@ -875,6 +876,10 @@ static int all_errors(lua_State *L, const char *src)
 			lua_rawgeti(L, -1, 2);
 			lua_remove(L, -2);
 		}
+		luaL_addvalue(&b);
+	}
+	if (n >= MAX_ERRORS) {
+		lua_pushfstring(L, "\n%s: more errors, not shown (the first %d are)", src, MAX_ERRORS);
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
