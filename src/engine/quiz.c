@@ -373,8 +373,8 @@ static const char *pattern_error(const char *p)
 	while (*p) {
 		switch (*p) {
 		case '(':
-			if (p[1] == ')') { p += 2; continue; }   /* a position capture */
 			if (level == MAXCAP) return "too many captures";
+			if (p[1] == ')') { open[level++] = 0; p += 2; continue; }   /* a position capture, closed */
 			open[level++] = 1;
 			p++;
 			continue;
