@@ -78,9 +78,25 @@ static char *pop_error(lua_State *L)
 	return e;
 }
 
+/* A course's course.lua named where a lesson is wanted: what it is, and
+ * what to do instead; NULL for any other file. */
+static char *not_a_lesson(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (strcmp(base, "course.lua")) return NULL;
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash) *slash = '\0'; else strcpy(dir, ".");
+	char *e = xasprintf("%s:1: this is a course's list of lessons (course { ... }), not a lesson: "
+			    "name its folder instead (%s)", path, dir);
+	free(dir);
+	return e;
+}
+
 /* Loads one lesson file into c; on error sets *err. */
 static int add_lesson(course *c, const char *path, char **err)
 {
+	if ((*err = not_a_lesson(path))) return -1;
 	if (lapi_load_lesson(c->L, path) < 0) { *err = pop_error(c->L); return -1; }
 	c->lessons = xrealloc(c->lessons, sizeof *c->lessons * (size_t)(c->nlessons + 1));
 	/* Absolute: threads load the file again from the run's scratch folder. */
@@ -90,6 +106,41 @@ static int add_lesson(course *c, const char *path, char **err)
 	return 0;
 }
 
+/* The line of file that names name in quotes ("name" or 'name'), or 0. */
+static int line_naming(const char *file, const char *name)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) return 0;
+	char buf[4096];
+	int line = 0, found = 0;
+	size_t n = strlen(name);
+	while (!found && fgets(buf, sizeof buf, f)) {
+		line++;
+		for (char *p = strstr(buf, name); p && !found; p = strstr(p + 1, name))
+			found = p > buf && (p[-1] == '"' || p[-1] == '\'') && p[n] == p[-1];
+	}
+	fclose(f);
+	return found ? line : 0;
+}
+
+/* Errors for the lessons course.lua names that are not files of the
+ * folder, each at the line of course.lua that names it; NULL if none. */
+static char *missing_lessons(const char *dir, const char *cpath, char **files)
+{
+	char *err = NULL;
+	for (char **f = files; f && *f; f++) {
+		char *p = xasprintf("%s/%s", dir, *f);
+		if (!is_file(p)) {
+			char *e = xasprintf("%s%s%s:%d: course{}: lesson '%s' is not a file of the course folder", err ? err : "",
+					    err ? "\n" : "", cpath, line_naming(cpath, *f), *f);
+			free(err);
+			err = e;
+		}
+		free(p);
+	}
+	return err;
+}
+
 /* The lesson files of a course folder; *title from course.lua if any. */
 static char **course_files(lua_State *L, const char *dir, char **title, char **err)
 {
@@ -97,6 +148,7 @@ static char **course_files(lua_State *L, const char *dir, char **title, char **e
 	char **files = NULL;
 	if (is_file(cpath)) {
 		if (lapi_load_course(L, cpath, title, &files) < 0) *err = pop_error(L);
+		else *err = missing_lessons(dir, cpath, files);
 	} else {
 		files = list_lessons(dir);
 		if (!files || !files[0]) *err = xasprintf("%s: no lessons here (no course.lua, no *.lua files)", dir);
@@ -145,11 +197,16 @@ int course_check(const char *path, FILE *out)
 		if (err) { fprintf(out, "%s\n", err); free(err); errors++; }
 		for (char **f = files; f && *f; f++) {
 			char *p = xasprintf("%s/%s", path, *f);
+			if (!is_file(p)) { free(p); continue; }   /* said above, at course.lua's line */
 			if (lapi_load_lesson(L, p) < 0) { fprintf(out, "%s\n", lua_tostring(L, -1)); errors++; }
 			lua_settop(L, 0);
 			free(p);
 		}
 		free_list(files);
+	} else if ((err = not_a_lesson(path))) {
+		fprintf(out, "%s\n", err);
+		free(err);
+		errors++;
 	} else if (is_file(path)) {
 		if (lapi_load_lesson(L, path) < 0) { fprintf(out, "%s\n", lua_tostring(L, -1)); errors++; }
 	} else {

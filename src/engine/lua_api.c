@@ -11,16 +11,19 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define LOAD_BUDGET_NS (3LL * 1000000000LL)   /* per lesson file */
 #define MAX_WORKERS 256
+#define MAX_ERRORS 100   /* kept per lesson file: a loop of mistakes says no more */
 
 typedef struct { size_t used, cap; } mem_cap;
 
@@ -41,11 +44,86 @@ static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- helpers ----------------------------------------------------------- */
 
+/* The lesson line that called the running constructor (set by guarded). */
 static int caller_line(lua_State *L)
 {
-	lua_Debug ar;
-	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) return ar.currentline;
-	return 0;
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.line");
+	int line = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return line;
+}
+
+/* ---- collected errors ------------------------------------------------------
+ * A load goes on past an error: each constructor's first error, and each
+ * error lesson{} finds across its steps, is kept in the registry list
+ * parlab.errors as {line, "file:line: message"}; load_chunk fails at the
+ * end with all of them, one per line, in line order. */
+
+static void add_error(lua_State *L, int line, const char *msg)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.src");
+	const char *src = lua_tostring(L, -1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
+	if (!lua_istable(L, -1) || lua_rawlen(L, -1) >= MAX_ERRORS) { lua_pop(L, 2); return; }
+	lua_createtable(L, 2, 0);
+	lua_pushinteger(L, line);
+	lua_rawseti(L, -2, 1);
+	lua_pushfstring(L, "%s:%d: %s", src ? src : "?", line, msg);
+	lua_rawseti(L, -2, 2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 2);
+}
+
+static void add_errorf(lua_State *L, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	add_error(L, line, lua_tostring(L, -1));
+	lua_pop(L, 1);
+}
+
+/* Edit distance of a and b (short names), capped. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 31 || lb > 31) return 99;
+	int d[32][32];
+	for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;   /* two letters swapped */
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+const char *lapi_nearest(const char *word, const char *const *names)
+{
+	if (!word) return NULL;
+	int best = 99;
+	const char *pick = NULL;
+	for (const char *const *n = names; *n; n++) {
+		int d = distance(word, *n);
+		if (d < best) { best = d; pick = *n; }
+	}
+	size_t len = strlen(word);
+	return best <= (len <= 4 ? 1 : 2) && best < (int)len ? pick : NULL;
+}
+
+/* "; did you mean 'x'?" when word is close to one of names, else "". */
+static const char *did_you_mean(lua_State *L, const char *word, const char *const *names)
+{
+	const char *n = lapi_nearest(word, names);
+	if (!n) return "";
+	lua_pushfstring(L, "; did you mean '%s'?", n);
+	return lua_tostring(L, -1);   /* left on the stack until the error */
 }
 
 /* Errors on any string key of table idx not in allowed. */
@@ -67,7 +145,8 @@ static void check_fields(lua_State *L, int idx, const char *ctor, const char *co
 				luaL_addstring(&b, *a);
 			}
 			luaL_pushresult(&b);
-			luaL_error(L, "%s{}: unknown field '%s' (known: %s)", ctor, k, lua_tostring(L, -1));
+			const char *list = lua_tostring(L, -1);
+			luaL_error(L, "%s{}: unknown field '%s' (known: %s%s)", ctor, k, list, did_you_mean(L, k, allowed));
 		}
 	}
 }
@@ -140,20 +219,45 @@ static const char *lesson_dir(lua_State *L)
 	return d ? d : ".";
 }
 
+/* Is name a file of the course folder (dir) a lesson may name? 0 when it
+ * is; -1 when it lies outside it (an absolute path, "..", a link out of
+ * it); -2 when there is no file by that name (errno says why). */
+static int course_file(const char *dir, const char *name)
+{
+	int up = name[0] == '/' || !name[0];
+	for (const char *p = name; !up && (p = strstr(p, "..")); p += 2)
+		up = (p == name || p[-1] == '/') && (p[2] == '/' || !p[2]);
+	if (up) return -1;
+	char *path = xasprintf("%s/%s", dir, name);
+	char *real = realpath(path, NULL);
+	int e = errno;
+	free(path);
+	struct stat st;
+	if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (real) e = EISDIR;
+		free(real);
+		errno = e;
+		return -2;
+	}
+	char *top = realpath(dir, NULL);
+	int in = top && !strncmp(real, top, strlen(top)) && real[strlen(top)] == '/';
+	free(real);
+	free(top);
+	return in ? 0 : -1;
+}
+
+#define OUTSIDE "is outside the course folder: name a file inside it, like data/input.csv"
+
 /* Reads a course file; pushes its text. */
 static void push_file(lua_State *L, const char *name, const char *ctor)
 {
-	if (strstr(name, "..") || name[0] == '/')
-		luaL_error(L, "%s{}: file '%s' must be a name inside the course folder", ctor, name);
+	if (course_file(lesson_dir(L), name) == -1) luaL_error(L, "%s{}: file '%s' " OUTSIDE, ctor, name);
 	char *path = xasprintf("%s/%s", lesson_dir(L), name);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		lua_pushfstring(L, "%s{}: cannot read '%s': %s", ctor, name, strerror(errno));
+		int e = errno;
 		free(path);
-		luaL_where(L, 1);
-		lua_insert(L, -2);
-		lua_concat(L, 2);
-		lua_error(L);
+		luaL_error(L, "%s{}: cannot read '%s': %s", ctor, name, strerror(e));
 	}
 	free(path);
 	luaL_Buffer b;
@@ -163,6 +267,21 @@ static void push_file(lua_State *L, const char *name, const char *ctor)
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0) luaL_addlstring(&b, buf, n);
 	fclose(f);
 	luaL_pushresult(&b);
+}
+
+/* A run's 'files': each a file inside the course folder. */
+static void check_files(lua_State *L, int idx)
+{
+	int n = lapi_check_list(L, idx, "files", "run", 0, 64);
+	for (int i = 1; i <= n; i++) {
+		lua_getfield(L, idx, "files");
+		lua_geti(L, -1, i);
+		const char *name = lua_tostring(L, -1);
+		int rc = course_file(lesson_dir(L), name);
+		if (rc == -1) luaL_error(L, "run{}: 'files'[%d] '%s' " OUTSIDE, i, name);
+		if (rc == -2) luaL_error(L, "run{}: 'files'[%d]: cannot read '%s': %s", i, name, strerror(errno));
+		lua_pop(L, 2);
+	}
 }
 
 /* The markup of the text on top of the stack (engine/markup.h), popped;
@@ -326,7 +445,7 @@ static int l_run(lua_State *L)
 	if (!lua_isnil(L, -1) && (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0 || lua_tonumber(L, -1) > 3600))
 		luaL_error(L, "run{}: 'timeout' must be seconds, more than 0 and at most 3600");
 	lua_pop(L, 1);
-	lapi_check_list(L, 1, "files", "run", 0, 64);
+	check_files(L, 1);
 	lapi_check_list(L, 1, "python", "run", 0, 32);
 	check_csv(L, 1);
 	coord_spec_free(lapi_coord_spec(L, 1, has_c ? 0 : has_p ? np : nt));   /* checked here, kept by run_to_c */
@@ -387,8 +506,14 @@ static int l_quiz(lua_State *L)
 	check_markup(L, 1, "q", "quiz");
 	const char *type = opt_string(L, 1, "type", "quiz");
 	quiz_type t;
-	if (quiz_lookup(type, &t) < 0)
-		luaL_error(L, "quiz{}: unknown type '%s' (known: %s)", type, quiz_names());
+	if (quiz_lookup(type, &t) < 0) {
+		const char *names[16];
+		int k = 0;
+		for (int i = 0; i <= (int)QUIZ_ORDER && k < 15; i++)
+			if ((names[k] = quiz_name((quiz_type)i))) k++;
+		names[k] = NULL;
+		luaL_error(L, "quiz{}: unknown type '%s' (known: %s%s)", type, quiz_names(), did_you_mean(L, type, names));
+	}
 	quiz_check_fields(L, t);
 	int r = 0;
 	lapi_opt_int(L, 1, "retries", "quiz", 1, 20, &r);
@@ -401,58 +526,38 @@ static int l_quiz(lua_State *L)
 	return 1;
 }
 
-/* A run's baseline must name an earlier run step of the same lesson. */
-static void check_baseline(lua_State *L, int i)
+/* Is item j of the lesson table at 1 a run titled title? */
+static int is_run_titled(lua_State *L, int j, const char *title)
 {
-	lua_getfield(L, -1, "baseline");
-	const char *b = lua_tostring(L, -1);
-	for (int j = 1; b && j < i; j++) {
-		lua_geti(L, 1, j);
+	lua_geti(L, 1, j);
+	int found = 0;
+	if (lua_istable(L, -1)) {
 		lua_getfield(L, -1, "kind");
 		lua_getfield(L, -2, "title");
-		int found = !strcmp(lua_tostring(L, -2), "run") && lua_isstring(L, -1) &&
-			    !strcmp(lua_tostring(L, -1), b);
-		lua_pop(L, 3);
-		if (found) b = NULL;
-	}
-	if (b) {
-		lua_geti(L, 1, i);
-		lua_getfield(L, -1, "line");
-		lua_Integer line = lua_tointeger(L, -1);
-		luaL_where(L, 1);
-		lua_pushfstring(L, "run{} at line %d: baseline '%s' is not the title of an earlier run", (int)line, b);
-		lua_concat(L, 2);
-		lua_error(L);
+		found = lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), "run") &&
+			lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), title);
+		lua_pop(L, 2);
 	}
 	lua_pop(L, 1);
+	return found;
 }
 
-/* A predict question must name a later run step of the same lesson. */
-static void check_predicted(lua_State *L, int i, int n)
+/* Step i (on top of the stack): a run's baseline must name an earlier run
+ * of the same lesson, a question's predict a later one; said at its line. */
+static void check_titles(lua_State *L, int i, int n)
 {
+	int line = lapi_field_int(L, -1, "line", 0);
+	lua_getfield(L, -1, "baseline");
+	const char *b = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	int found = 0;
+	for (int j = 1; b && !found && j < i; j++) found = is_run_titled(L, j, b);
+	if (b && !found) add_errorf(L, line, "run{}: baseline '%s' is not the title of an earlier run", b);
+	lua_pop(L, 1);
 	lua_getfield(L, -1, "predict");
-	const char *p = lua_tostring(L, -1);
-	for (int j = i + 1; p && j <= n; j++) {
-		lua_geti(L, 1, j);
-		int found = 0;
-		if (lua_istable(L, -1)) {
-			lua_getfield(L, -1, "kind");
-			lua_getfield(L, -2, "title");
-			found = lua_isstring(L, -2) && !strcmp(lua_tostring(L, -2), "run") && lua_isstring(L, -1) &&
-				!strcmp(lua_tostring(L, -1), p);
-			lua_pop(L, 2);
-		}
-		lua_pop(L, 1);
-		if (found) p = NULL;
-	}
-	if (p) {
-		lua_getfield(L, -2, "line");
-		int line = (int)lua_tointeger(L, -1);
-		luaL_where(L, 1);
-		lua_pushfstring(L, "quiz{} at line %d: predict '%s' is not the title of a later run in this lesson", line, p);
-		lua_concat(L, 2);
-		lua_error(L);
-	}
+	const char *p = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	found = 0;
+	for (int j = i + 1; p && !found && j <= n; j++) found = is_run_titled(L, j, p);
+	if (p && !found) add_errorf(L, line, "quiz{}: predict '%s' is not the title of a later run in this lesson", p);
 	lua_pop(L, 1);
 }
 
@@ -461,13 +566,19 @@ static int l_lesson(lua_State *L)
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	static const char *const fields[] = { "title", "must_answer", NULL };
 	check_fields(L, 1, "lesson", fields);
+	int line = caller_line(L);
 	lua_getfield(L, 1, "must_answer");
 	int ma = lua_type(L, -1);
 	lua_pop(L, 1);
-	if (ma != LUA_TNIL && ma != LUA_TBOOLEAN) luaL_error(L, "lesson{}: 'must_answer' must be true or false");
-	if (!opt_string(L, 1, "title", "lesson")) luaL_error(L, "lesson{}: 'title' is missing");
+	if (ma != LUA_TNIL && ma != LUA_TBOOLEAN) add_errorf(L, line, "lesson{}: 'must_answer' must be true or false");
+	lua_getfield(L, 1, "title");
+	int tty = lua_type(L, -1);
+	lua_pop(L, 1);
+	if (tty == LUA_TNIL) add_errorf(L, line, "lesson{}: 'title' is missing");
+	else if (tty != LUA_TSTRING)
+		add_errorf(L, line, "lesson{}: 'title' must be a string, not %s", lua_typename(L, tty));
 	int n = (int)luaL_len(L, 1);
-	if (n == 0) luaL_error(L, "lesson{}: it has no steps (text, code, run or quiz)");
+	if (n == 0) add_errorf(L, line, "lesson{}: it has no steps (text, code, run or quiz)");
 	for (int i = 1; i <= n; i++) {
 		int ok = lua_geti(L, 1, i) == LUA_TTABLE;
 		if (ok) {
@@ -475,9 +586,8 @@ static int l_lesson(lua_State *L)
 			ok = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "lesson");
 			lua_pop(L, 1);
 		}
-		if (!ok) luaL_error(L, "lesson{}: item %d is not a step (use text, code, run or quiz)", i);
-		check_baseline(L, i);
-		check_predicted(L, i, n);
+		if (!ok) add_errorf(L, line, "lesson{}: item %d is not a step (use text, code, run or quiz)", i);
+		else check_titles(L, i, n);
 		lua_pop(L, 1);
 	}
 	lua_pushstring(L, "lesson");
@@ -496,6 +606,117 @@ static int l_course(lua_State *L)
 	lua_pushstring(L, "course");
 	lua_setfield(L, 1, "kind");
 	lua_settop(L, 1);
+	return 1;
+}
+
+/* ---- constructors, guarded ----------------------------------------------- */
+
+static const char *const step_kinds[] = { "text", "code", "run", "quiz", "lesson", "course", NULL };
+
+static int is_overtime(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.deadline");
+	lua_Integer deadline = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return deadline && loop_now_ns() > deadline;
+}
+
+/* The error's text with "to '?'" (a constructor called through guarded
+ * has no name of its own) said as "to 'kind'". */
+static void name_in_error(lua_State *L, const char *kind)
+{
+	const char *m = lua_tostring(L, -1);
+	const char *q = m ? strstr(m, " to '?'") : NULL;
+	if (!q) return;
+	lua_pushlstring(L, m, (size_t)(q - m));
+	lua_pushfstring(L, " to '%s'%s", kind, q + 7);
+	lua_concat(L, 2);
+	lua_remove(L, -2);
+}
+
+/* A step that stands for one in error: kind, line and (for predict and
+ * baseline) the title; the load fails at the end anyway. */
+static void push_placeholder(lua_State *L, int arg, const char *kind, int line)
+{
+	lua_newtable(L);
+	lua_pushstring(L, kind);
+	lua_setfield(L, -2, "kind");
+	lua_pushinteger(L, line);
+	lua_setfield(L, -2, "line");
+	lua_pushboolean(L, 1);
+	lua_setfield(L, -2, "invalid");
+	if (arg && lua_istable(L, arg)) {
+		lua_getfield(L, arg, "title");
+		if (lua_type(L, -1) == LUA_TSTRING) lua_setfield(L, -2, "title");
+		else lua_pop(L, 1);
+	}
+}
+
+/* Calls constructor upvalue 1 (kind: upvalue 2) with the lesson line in
+ * parlab.line; an error in it is kept (add_error) and a placeholder step
+ * returned, so that the load goes on to the file's other errors. Outside
+ * a load (a worker, a note) a constructor is an error. */
+static int guarded(lua_State *L)
+{
+	const char *kind = lua_tostring(L, lua_upvalueindex(2));
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
+	int loading = lua_istable(L, -1);
+	lua_pop(L, 1);
+	if (!loading)
+		return luaL_error(L, "%s{}: steps are made while the lesson file loads, not in a worker, a note or observe",
+				  kind);
+	lua_Debug ar;
+	int line = 0;
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline > 0) line = ar.currentline;
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.line");
+	lua_Integer outer = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	lua_pushinteger(L, line);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.line");
+	int n = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	int rc = lua_pcall(L, n, 1, 0);
+	lua_pushinteger(L, outer);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.line");
+	if (rc == LUA_OK) return 1;
+	if (rc != LUA_ERRRUN || is_overtime(L)) return lua_error(L);
+	if (!lua_isstring(L, -1)) { lua_pushliteral(L, "error"); lua_remove(L, -2); }
+	name_in_error(L, kind);
+	add_error(L, line, lua_tostring(L, -1));
+	lua_pop(L, 1);
+	push_placeholder(L, 1, kind, line);
+	return 1;
+}
+
+/* A step kind misspelt at a lesson's top level (quizz { ... }): answers
+ * the call with a clear error and a placeholder step. */
+static int unknown_step(lua_State *L)
+{
+	const char *name = lua_tostring(L, lua_upvalueindex(1));
+	const char *near = lua_tostring(L, lua_upvalueindex(2));
+	lua_Debug ar;
+	int line = 0;
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline > 0) line = ar.currentline;
+	add_errorf(L, line, "unknown step kind '%s' (known: text, code, run, quiz, lesson, course; did you mean '%s'?)",
+		   name, near);
+	push_placeholder(L, 1, near, line);
+	return 1;
+}
+
+/* The lesson env's __index: nil as for any table, except while a lesson
+ * file loads, where a name close to a step kind stands for that mistake. */
+static int env_index(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
+	int loading = lua_istable(L, -1);
+	lua_pop(L, 1);
+	const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+	const char *near = loading && k ? lapi_nearest(k, step_kinds) : NULL;
+	if (!near) { lua_pushnil(L); return 1; }
+	lua_pushvalue(L, 2);
+	lua_pushstring(L, near);
+	lua_pushcclosure(L, unknown_step, 2);
 	return 1;
 }
 
@@ -582,7 +803,16 @@ static void push_env(lua_State *L)
 		lua_setfield(L, -3, *s);
 	}
 	lua_pop(L, 1);
-	luaL_setfuncs(L, ctors, 0);
+	for (const luaL_Reg *c = ctors; c->name; c++) {
+		lua_pushcfunction(L, c->func);
+		lua_pushstring(L, c->name);
+		lua_pushcclosure(L, guarded, 2);
+		lua_setfield(L, -2, c->name);
+	}
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, env_index);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 	lua_pushcfunction(L, l_setmetatable);
 	lua_setfield(L, -2, "setmetatable");
 	lua_pushinteger(L, engine_ncpu());
@@ -599,7 +829,68 @@ static int traceback(lua_State *L)
 	return 1;
 }
 
-/* Runs a text chunk from path in the lesson env; one result on the stack. */
+static int by_line(const void *a, const void *b)
+{
+	const long *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* The line of a "src:line: ..." message, or a line past every other. */
+static long line_of(const char *src, const char *msg)
+{
+	size_t n = strlen(src);
+	if (!msg || strncmp(msg, src, n) || msg[n] != ':') return 1L << 30;
+	char *end;
+	long line = strtol(msg + n + 1, &end, 10);
+	return end > msg + n + 1 && *end == ':' ? line : 1L << 30;
+}
+
+/* Replaces the stack's top (the load's own error, or nil if it had none)
+ * with every error of the load, one per line, in line order; 0 when there
+ * are none and the top was nil (then popped). */
+static int all_errors(lua_State *L, const char *src)
+{
+	int top = lua_gettop(L);
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.errors");
+	int n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+	int own = !lua_isnil(L, top);
+	if (!n) { lua_settop(L, top); if (!own) lua_pop(L, 1); return own; }
+	long (*order)[2] = xcalloc((size_t)n + 1, sizeof *order);
+	for (int i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		lua_rawgeti(L, -1, 1);
+		order[i - 1][0] = (long)lua_tointeger(L, -1);
+		order[i - 1][1] = i;
+		lua_pop(L, 2);
+	}
+	int m = n;
+	if (own) { order[m][0] = line_of(src, lua_tostring(L, top)); order[m][1] = 0; m++; }
+	qsort(order, (size_t)m, sizeof *order, by_line);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);   /* the list stays at top + 1 */
+	for (int i = 0; i < m; i++) {
+		if (i) luaL_addchar(&b, '\n');
+		if (order[i][1] == 0) lua_pushvalue(L, top);
+		else {
+			lua_rawgeti(L, top + 1, order[i][1]);
+			lua_rawgeti(L, -1, 2);
+			lua_remove(L, -2);
+		}
+		luaL_addvalue(&b);
+	}
+	if (n >= MAX_ERRORS) {
+		lua_pushfstring(L, "\n%s: more errors, not shown (the first %d are)", src, MAX_ERRORS);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	free(order);
+	lua_replace(L, top);
+	lua_settop(L, top);
+	return 1;
+}
+
+/* Runs a text chunk from path in the lesson env; one result on the stack,
+ * or -1 and every error of the file (all_errors). */
 static int load_chunk(lua_State *L, const char *path)
 {
 	char *dir = xstrdup(path);
@@ -620,17 +911,30 @@ static int load_chunk(lua_State *L, const char *path)
 		}
 		return -1;
 	}
+	lua_Debug ar;
+	lua_pushvalue(L, -1);
+	lua_getinfo(L, ">S", &ar);
+	lua_pushstring(L, ar.short_src);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.src");
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.errors");
 	push_env(L);
 	lua_setupvalue(L, -2, 1);
 	lapi_budget(L, LOAD_BUDGET_NS, "the lesson took too long to load (an endless loop?)");
 	rc = lua_pcall(L, 0, 1, h);
 	lapi_budget_off(L);
 	lua_remove(L, h);
-	if (rc != LUA_OK) {
-		if (rc == LUA_ERRMEM) {
-			lua_pop(L, 1);
-			lua_pushfstring(L, "%s:0: the lesson used too much memory while loading", path);
-		}
+	if (rc == LUA_ERRMEM || (rc != LUA_OK && lua_isstring(L, -1) && !strcmp(lua_tostring(L, -1), "not enough memory"))) {
+		lua_pop(L, 1);
+		lua_pushfstring(L, "%s:0: the lesson used too much memory while loading", path);
+		rc = LUA_ERRMEM;
+	}
+	if (rc == LUA_OK) lua_pushnil(L);   /* the load's own error: none */
+	int failed = rc == LUA_ERRMEM ? 1 : all_errors(L, ar.short_src);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.errors");
+	if (failed) {
+		if (rc == LUA_OK) lua_remove(L, -2);   /* the lesson table */
 		return -1;
 	}
 	return 0;
@@ -766,6 +1070,12 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_pop(L, 1);
 }
 
+static void free_strings(char **v)
+{
+	for (char **p = v; p && *p; p++) free(*p);
+	free(v);
+}
+
 /* The fields every question has; quiz_to_c adds its type's own. */
 static void question_to_c(lua_State *L, int st, step *s)
 {
@@ -780,6 +1090,8 @@ static void question_to_c(lua_State *L, int st, step *s)
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
 	quiz_to_c(L, st, s);
+	for (char **c = s->choices; c && *c; c++) *c = expand(*c);
+	for (char **h = s->hints; h && *h; h++) *h = expand(*h);
 }
 
 int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
@@ -816,6 +1128,25 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		if (s->kind == STEP_QUIZ) question_to_c(L, st, s);
 		lua_settop(L, t);
 	}
+	/* A command run without 'files' gets the lesson's code files. */
+	char **code = xcalloc((size_t)l->nsteps + 1, sizeof *code);
+	int ncode = 0;
+	for (int i = 0; i < l->nsteps; i++)
+		if (l->steps[i].kind == STEP_CODE) {
+			lua_geti(L, t, i + 1);
+			char *f = field_dup(L, lua_gettop(L), "file");
+			for (int k = 0; f && k < ncode; k++)
+				if (!strcmp(code[k], f)) { free(f); f = NULL; }
+			if (f) code[ncode++] = f;
+			lua_pop(L, 1);
+		}
+	for (int i = 0; i < l->nsteps; i++) {
+		step *r = &l->steps[i];
+		if (r->kind != STEP_RUN || r->rkind != RUN_COMMAND || r->files || !ncode) continue;
+		r->files = xcalloc((size_t)ncode + 1, sizeof *r->files);
+		for (int k = 0; k < ncode; k++) r->files[k] = xstrdup(code[k]);
+	}
+	free_strings(code);
 	for (int i = 0; i < l->nsteps; i++) {
 		step *q = &l->steps[i];
 		for (int j = i + 1; q->predict && !q->predicts && j < l->nsteps; j++)

@@ -56,6 +56,9 @@ lua_State *course_lua(course *c);
 /* string.find(s, pattern) in L: 1 when it matches, 0 when not, -1 when
  * the pattern is malformed. */
 int lapi_find(lua_State *L, const char *s, const char *pattern);
+/* The name of names (NULL-terminated) nearest to word, when it is close
+ * enough to be a misspelling of it ("titel": "title"); else NULL. */
+const char *lapi_nearest(const char *word, const char *const *names);
 
 /* A time budget for lesson code in L: past ns from now, every instruction
  * raises "file:line: what" (so a pcall in the lesson cannot carry on). Arm

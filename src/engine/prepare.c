@@ -29,12 +29,39 @@ static int copy_file(const char *from, const char *to, FILE *msg)
 	return fclose(out) == 0 ? 0 : -1;
 }
 
+/* Makes the folders of relative path name (not its last part). */
+static int make_parents(const char *name, FILE *msg)
+{
+	char *d = xstrdup(name);
+	for (char *p = strchr(d, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (*d && mkdir(d, 0755) < 0 && errno != EEXIST) {
+			fprintf(msg, "parlab: cannot make the folder %s: %s\n", d, strerror(errno));
+			free(d);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(d);
+	return 0;
+}
+
+/* Is name a relative path that stays inside the folder it is taken from? */
+static int inside(const char *name)
+{
+	if (!name[0] || name[0] == '/') return 0;
+	for (const char *p = name; (p = strstr(p, "..")); p += 2)
+		if ((p == name || p[-1] == '/') && (p[2] == '/' || !p[2])) return 0;
+	return 1;
+}
+
 int prepare_files(const char *course_dir, char **files, FILE *msg)
 {
 	for (char **f = files; f && *f; f++) {
+		if (!inside(*f)) { fprintf(msg, "parlab: %s is outside the course folder: not copied\n", *f); return -1; }
+		if (make_parents(*f, msg) < 0) return -1;
 		char *from = xasprintf("%s/%s", course_dir, *f);
-		const char *base = strrchr(*f, '/') ? strrchr(*f, '/') + 1 : *f;
-		int rc = copy_file(from, base, msg);
+		int rc = copy_file(from, *f, msg);
 		free(from);
 		if (rc < 0) return -1;
 	}

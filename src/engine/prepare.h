@@ -4,7 +4,9 @@
 #define PARLAB_PREPARE_H
 #include <stdio.h>
 
-/* Copies course files (NULL-terminated) into the current directory. */
+/* Copies course files (NULL-terminated; paths relative to course_dir, never
+ * outside it) into the current directory, keeping their sub-paths
+ * (data/input.csv lands in data/). */
 int prepare_files(const char *course_dir, char **files, FILE *msg);
 /* Writes a CSV "id,<column>,group" with rows rows whose column has exactly
  * the given mean. */

@@ -362,6 +362,71 @@ static int multi_observed(const step *q, const struct lapi_observed *o, step *s,
 
 /* ---- text: words, against accepted forms and patterns ---------------------------------- */
 
+/* Why pattern p is no Lua pattern (the rules of lstrlib.c, checked whole:
+ * string.find stops at the first mismatch and never sees the rest), or
+ * NULL when it is one. */
+static const char *pattern_error(const char *p)
+{
+	enum { MAXCAP = 32 };
+	int open[MAXCAP], level = 0;
+	if (*p == '^') p++;
+	while (*p) {
+		switch (*p) {
+		case '(':
+			if (level == MAXCAP) return "too many captures";
+			if (p[1] == ')') { open[level++] = 0; p += 2; continue; }   /* a position capture, closed */
+			open[level++] = 1;
+			p++;
+			continue;
+		case ')': {
+			int l = level - 1;
+			while (l >= 0 && !open[l]) l--;
+			if (l < 0) return "a ')' closes no capture";
+			open[l] = 0;
+			p++;
+			continue;
+		}
+		case '%':
+			p++;
+			if (!*p) return "it ends with '%'";
+			if (*p == 'b') {
+				if (!p[1] || !p[2]) return "'%b' needs two characters after it";
+				p += 3;
+			} else if (*p == 'f') {
+				p++;
+				if (*p != '[') return "'%f' needs a set '[...]' after it";
+				continue;   /* the set, below */
+			} else if (*p >= '0' && *p <= '9') {
+				int l = *p - '1';
+				if (l < 0 || l >= level || open[l]) return "a back reference '%n' names no finished capture";
+				p++;
+			} else {
+				p++;
+			}
+			break;
+		case '[':
+			p++;
+			if (*p == '^') p++;
+			do {
+				if (!*p) return "a '[' set has no ']'";
+				if (*p++ == '%') {
+					if (!*p) return "a '[' set has no ']'";
+					p++;
+				}
+			} while (*p != ']');
+			p++;
+			break;
+		default:
+			p++;
+			break;
+		}
+		if (*p == '*' || *p == '+' || *p == '-' || *p == '?') p++;
+	}
+	for (int l = 0; l < level; l++)
+		if (open[l]) return "a '(' capture is never closed";
+	return NULL;
+}
+
 static void text_check(lua_State *L)
 {
 	int na = lapi_check_list(L, 1, "accept", "quiz", 1, 20);
@@ -371,9 +436,10 @@ static void text_check(lua_State *L)
 		lua_getfield(L, 1, "patterns");
 		lua_geti(L, -1, i);
 		const char *pat = lua_tostring(L, -1);
-		int bad = lapi_find(L, "", pat) < 0;
+		const char *why = pattern_error(pat);
+		if (!why && lapi_find(L, "", pat) < 0) why = "string.find rejects it";
 		lua_pop(L, 2);
-		if (bad) luaL_error(L, "quiz{}: 'patterns'[%d] is not a valid Lua pattern", i);
+		if (why) luaL_error(L, "quiz{}: 'patterns'[%d] is not a valid Lua pattern: %s", i, why);
 	}
 }
 

@@ -27,6 +27,13 @@ out=$(cd / && "$parlab" list) || bad "list from / failed"
 [[ "$out" == *"Module 14"* && "$out" == *"01-introduction.lua"* ]] || bad "list: $out"
 out=$(cd / && "$parlab" /no/such/course 2>&1); [ $? -eq 1 ] && [[ "$out" == *"/no/such/course: no such course folder or lesson file"* ]] || bad "missing course: $out"
 
+# check: every error of a file on stderr, one line each, nothing on stdout, exit 1.
+err=$(mktemp); trap 'rm -f "$err"' EXIT
+out=$("$parlab" check "$src"/tests/lessons/bad/many_errors.lua 2>"$err"); rc=$?
+[ $rc -eq 1 ] && [ -z "$out" ] && [ "$(wc -l <"$err")" -eq 3 ] &&
+	[ "$(cut -d: -f2 "$err" | tr '\n' ' ')" = "6 7 8 " ] || bad "check, three errors: rc=$rc out=$out err=$(cat "$err")"
+out=$("$parlab" check "$src"/lessons/module14 2>&1) && [ "$out" = "ok: 1 path checked, no errors" ] || bad "check module14: $out"
+
 # Not a terminal: batch without --batch; answers by text, case and space aside.
 mini="$src/tests/lessons/good/mini.lua"
 out=$(echo "  THREE " | "$parlab" "$mini" | cat)

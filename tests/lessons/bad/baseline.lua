@@ -1,4 +1,4 @@
--- expect: baseline.lua:2: run{} at line 5: baseline 'nothing' is not the title of an earlier run
+-- expect: baseline.lua:5: run{}: baseline 'nothing' is not the title of an earlier run
 return lesson {
   title = "Bad baseline",
   text "x",

@@ -1,5 +1,5 @@
 -- expect: markup_unknown.lua:7: text{}: 'body', its line 3: unknown markup "{scren:" (known: {screen: ...} and {batch: ...})
-return lesson {
+return lesson { title = "One error",
   text [[
 A first paragraph.
 

@@ -1,4 +1,4 @@
--- expect: predict_earlier_run.lua:2: quiz{} at line 5: predict 'Go' is not the title of a later run in this lesson
+-- expect: predict_earlier_run.lua:5: quiz{}: predict 'Go' is not the title of a later run in this lesson
 return lesson {
   title = "Predicting a run that came before",
   run { title = "Go", processes = 1, worker = function(w) end },

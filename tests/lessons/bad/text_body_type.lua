@@ -1,4 +1,4 @@
 -- expect: text_body_type.lua:3: text{}: 'body' must be a text or a function(runs) that returns one, not boolean
-return lesson {
+return lesson { title = "One error",
   text { body = true },
 }
