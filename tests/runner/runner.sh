@@ -67,7 +67,7 @@ l=$(leftovers); [ -z "$l" ] || bad "flood: left behind: $l"
 
 PARLAB_PYTHON=/nonexistent/python3 timeout 60 "$parlab" --batch --save-trace "$tmp/nopython" "$here/nopython.lua" </dev/null >"$tmp/nopython.out" 2>&1; rc=$?
 [ $rc -eq 0 ] || bad "nopython: exit $rc, want 0 (a missing prerequisite is not a failure)"
-grep -q "sudo apt-get install python3 python3-dask python3-pandas" "$tmp/nopython.out" || bad "nopython: does not say what to install"
+flat "$tmp/nopython.out" | grep -q "sudo apt-get install python3 python3-dask python3-pandas" || bad "nopython: does not say what to install"
 grep -q "not run (see the message above)" "$tmp/nopython.out" || bad "nopython: not marked as not run"
 grep -q "^after$" "$tmp/nopython.out" || bad "nopython: the course did not go on"
 [ "$(end_kinds "$tmp/nopython")" = "not_run" ] || bad "nopython: trace kinds '$(end_kinds "$tmp/nopython")', want not_run"
