@@ -24,14 +24,15 @@
 
 /* run{ expect = "..." }: the ends a lesson can declare. One row each; an
  * end that is not TRACE_FINISHED is then no failure, and run.c's words say
- * "as this step expects". Issue 11 adds "deadlock" and "crash" here (with
- * their trace_end_kind). */
+ * "as this step expects". */
 static const struct {
 	const char *name;
 	trace_end_kind kind;
 } expects[] = {
 	{ "finish", TRACE_FINISHED },
 	{ "timeout", TRACE_TIMED_OUT },
+	{ "deadlock", TRACE_DEADLOCK },   /* run.c stops a deadlocked run at once */
+	{ "crash", TRACE_CRASHED },       /* a worker dies of a signal */
 };
 #define NEXPECTS ((int)(sizeof expects / sizeof *expects))
 
@@ -166,6 +167,18 @@ static int work_cb(void *ctx, const run_worker *w)
 	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co);
 }
 
+/* Screen side, every RUN_STUCK_MS while the workers run: the workers whose
+ * end the screen has seen are no longer live in the region; then are the
+ * others deadlocked (coord_deadlock)? */
+static int stuck_cb(void *ctx, const unsigned char *ended, int n, char *why, size_t cap)
+{
+	run_ctx *rc = ctx;
+	if (!rc->co) return 0;
+	for (int w = 0; w < n; w++)
+		if (ended[w]) coord_set_live(rc->co, w, 0);
+	return coord_deadlock(rc->co, why, cap);
+}
+
 /* Screen side: the trace grew; the front end redraws. */
 static void on_update(run *r, void *arg)
 {
@@ -270,6 +283,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
 		.timeout_ms = s->timeout_ms, .expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+		.stuck = co ? stuck_cb : NULL,
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */

@@ -98,6 +98,7 @@ typedef enum {
 	TRACE_NOT_RUN,         /* never started: a prerequisite was missing */
 	TRACE_RUNNER_FAILED,   /* the runner itself failed */
 	TRACE_ENDED,           /* ended, how is not known (an old file's unknown wording) */
+	TRACE_DEADLOCK,        /* every live worker waited on another: parlab stopped it */
 	TRACE_NEND_KINDS
 } trace_end_kind;
 
@@ -125,7 +126,7 @@ const char *trace_outcome(const trace *t);
 /* How the run ended; TRACE_RUNNING while live. */
 trace_end_kind trace_outcome_kind(const trace *t);
 /* The run did not end well: by its kind (failed, crashed, timed out,
- * stopped, runner failed; finished and not run did not fail), and where
+ * stopped, runner failed, deadlock; finished and not run did not fail), and where
  * the kind does not say (live, or an old file's unknown words), when one
  * of its tasks died of a signal or exited non-zero. */
 int trace_failed(const trace *t);
