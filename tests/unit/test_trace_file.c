@@ -355,7 +355,7 @@ static void test_unknown_kind(void)
 		len += (size_t)snprintf(want + len, sizeof want - len, "%s%s", sep, trace_end_kind_name((trace_end_kind)k));
 	}
 	snprintf(want + len, sizeof want - len, ")");
-	CHECK_CONTAINS(want, "(running, finished, failed, crashed, timed_out, stopped, not_run, runner_failed or ended)");
+	CHECK_CONTAINS(want, "(running, finished, failed, crashed, timed_out, stopped, not_run, runner_failed, ended or deadlock)");
 	const char *path = tmp_path("kind.trace");
 	static const char data[] = HDR2 "end 5 done \"x\"\n";
 	write_file(path, data, strlen(data));
