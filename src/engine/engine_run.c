@@ -247,6 +247,40 @@ static void compare(engine *e, const step *s, trace *t)
 	trace_line_add(t, -1, trace_end(t), 0, msg, strlen(msg));
 }
 
+/* Screen side, once the run is done (its workers are gone, the region is
+ * still mapped): each block's figures and final values into the trace,
+ * and after a deadlock who held and waited for what. */
+static void record_blocks(coord *co, trace *t)
+{
+	for (int b = 0; co && b < coord_nblocks(co); b++) {
+		coord_figures f;
+		coord_figures_of(co, b, &f);
+		coord_kind k = coord_kind_of(co, b);
+		trace_block tb = { .acquisitions = f.acquisitions, .contended = f.contended, .puts = f.puts,
+				   .takes = f.takes, .wait_ns = f.wait_ns, .longest_ns = f.longest_ns,
+				   .max_length = k == COORD_QUEUE ? f.max_length : -1, .has_lost = f.has_lost,
+				   .lost = f.lost };
+		snprintf(tb.name, sizeof tb.name, "%s", coord_name(co, b));
+		snprintf(tb.kind, sizeof tb.kind, "%s", k == COORD_SHARED ? "shared" : coord_kind_name(k));
+		double vals[COORD_MAX_ARRAY];
+		if (k == COORD_SHARED) {
+			tb.nvalues = coord_size(co, b) > 0 ? coord_size(co, b) : 1;
+			for (int i = 0; i < tb.nvalues; i++) vals[i] = coord_get(co, b, i);
+			tb.values = vals;
+		}
+		trace_block_add(t, &tb);
+	}
+	if (!co || trace_outcome_kind(t) != TRACE_DEADLOCK) return;
+	coord_stuck_worker st[COORD_MAX_WORKERS];
+	int n = coord_stuck(co, st, COORD_MAX_WORKERS);
+	for (int i = 0; i < n; i++) {
+		trace_stuck ts = { .worker = st[i].w, .live = st[i].live };
+		snprintf(ts.holds, sizeof ts.holds, "%s", st[i].holds);
+		if (st[i].waits >= 0) snprintf(ts.waits, sizeof ts.waits, "%s", coord_name(co, st[i].waits));
+		trace_stuck_add(t, &ts);
+	}
+}
+
 /* Screen side: the run ended: its figures, the baseline line, the verdicts. */
 static void on_done(run *r, void *arg)
 {
@@ -255,6 +289,7 @@ static void on_done(run *r, void *arg)
 	e->run_skipped = run_skipped(r);
 	e->run_as_expected = run_as_expected(r);
 	engine_touch(e);
+	record_blocks(e->co, e->t);
 	compare(e, e->t_step, e->t);
 	eng_observe_run(e, e->t_step);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);

@@ -32,6 +32,7 @@ struct trace {
 	trace_cpusample *samples;   /* in time order */
 	size_t nsamples, capsamples;
 	unsigned long version, lost;
+	struct trace_blocks *blocks;   /* trace_blocks.c */
 };
 
 static const char *state_names[TS_NSTATES] = {
@@ -67,8 +68,12 @@ void trace_free(trace *t)
 	free(t->title);
 	free(t->backend);
 	free(t->outcome);
+	trace_blocks_free(t->blocks);
 	free(t);
 }
+
+struct trace_blocks **trace_blocks_slot(const trace *t) { return &((trace *)t)->blocks; }
+void trace_touch_blocks(trace *t) { t->version++; }
 
 static void touch(trace *t, int64_t at)
 {

@@ -196,6 +196,46 @@ unsigned long trace_version(const trace *t);
 
 const char *trace_state_name(trace_state s);
 
+/* ---- the run's blocks at its end (trace_blocks.c) ---------------------------
+ * A run with coordination blocks (engine/coord.h) ends with one record per
+ * block: its figures and, for a shared value, its final values; and when
+ * a deadlock stopped it, one per worker in it (who holds what, waits for
+ * what). The engine adds them once the run is done; trace files and
+ * exports carry them. */
+typedef struct {
+	char name[32];
+	char kind[16];              /* "shared", "lock", "semaphore", "barrier", "condition", "queue" */
+	long long acquisitions, contended, puts, takes;
+	int64_t wait_ns, longest_ns;
+	int max_length;             /* queue; -1 for other kinds */
+	int has_lost;               /* shared without set: lost is defined */
+	double lost;                /* updates lost: see docs/lessons.md */
+	int nvalues;                /* shared: its final values (0 for other kinds) */
+	double *values;
+} trace_block;
+
+typedef struct {
+	int worker;
+	int live;                   /* 0: it had ended, holding locks */
+	char holds[256];            /* the locks it held, "A" or "A, C" */
+	char waits[32];             /* the block it waited on ("" when it had ended) */
+} trace_stuck;
+
+/* Copies b (and its values). */
+void trace_block_add(trace *t, const trace_block *b);
+size_t trace_nblocks(const trace *t);
+const trace_block *trace_block_at(const trace *t, size_t i);
+/* The block named name, or NULL. */
+const trace_block *trace_block_find(const trace *t, const char *name);
+void trace_stuck_add(trace *t, const trace_stuck *s);
+size_t trace_nstuck(const trace *t);
+const trace_stuck *trace_stuck_at(const trace *t, size_t i);
+/* Internal: trace.c keeps the store, trace_blocks.c fills it. */
+struct trace_blocks;
+struct trace_blocks **trace_blocks_slot(const trace *t);
+void trace_blocks_free(struct trace_blocks *b);
+void trace_touch_blocks(trace *t);
+
 /* "12.3ms", "1.25s", "850us": a duration in about 6 characters. */
 char *trace_fmt_ns(char *buf, size_t cap, int64_t ns);
 /* "0,1" or "0-3": the CPUs in a mask. */
