@@ -653,6 +653,22 @@ static void test_blocks_round_trip(void)
 	CHECK_CONTAINS(b1, "\nblock \"racy\" shared 0 0 0 0 0 0 -1 62598 \"137402\"\n");
 	CHECK_CONTAINS(b1, "\nstuck 1 0 \"M, N\" -\nend 100 deadlock ");
 	free(b1); free(b2);
+	/* exports carry them in otherData */
+	CHECK(export_perfetto(u, tmp_path("blocks.json"), &err) > 0);
+	json_error_t je;
+	json_t *root = json_load_file(tmp_path("blocks.json"), 0, &je);
+	json_t *other = root ? json_object_get(root, "otherData") : NULL;
+	json_t *bl = json_object_get(other, "blocks"), *dl = json_object_get(other, "deadlock");
+	CHECK(json_array_size(bl) == 4 && json_array_size(dl) == 2);
+	json_t *j1 = json_array_get(bl, 1), *j3 = json_array_get(bl, 3), *d1 = json_array_get(dl, 1);
+	CHECK_STR(json_string_value(json_object_get(j1, "name")), "racy");
+	CHECK(json_real_value(json_object_get(j1, "lost")) == 62598);
+	CHECK(json_real_value(json_array_get(json_object_get(j1, "final"), 0)) == 137402);
+	CHECK(json_integer_value(json_object_get(j3, "max_length")) == 2 && json_integer_value(json_object_get(j3, "puts")) == 40);
+	CHECK(json_is_true(json_object_get(d1, "ended")) && !json_object_get(d1, "waits"));
+	CHECK_STR(json_string_value(json_object_get(json_array_get(dl, 0), "waits")), "M");
+	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "deadlock");
+	json_decref(root);
 	trace_free(u);
 	trace_free(t);
 }
