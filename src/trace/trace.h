@@ -230,6 +230,11 @@ const trace_block *trace_block_find(const trace *t, const char *name);
 void trace_stuck_add(trace *t, const trace_stuck *s);
 size_t trace_nstuck(const trace *t);
 const trace_stuck *trace_stuck_at(const trace *t, size_t i);
+/* One block's figures in words, the same in the batch transcript and the
+ * stats screen: "L (lock): 40000 acquisitions, 1234 waited (987ms in all,
+ * the longest 12.3ms)", "racy (shared): ended at 137402; 62598 updates
+ * lost", "jobs (queue): 40 put, 38 taken, at most 2 in it; ...". */
+void trace_block_describe(const trace_block *b, char *buf, size_t cap);
 /* Internal: trace.c keeps the store, trace_blocks.c fills it. */
 struct trace_blocks;
 struct trace_blocks **trace_blocks_slot(const trace *t);

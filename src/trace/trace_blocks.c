@@ -7,6 +7,8 @@
 #include "trace/trace.h"
 #include "util/xmalloc.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,4 +91,40 @@ const trace_stuck *trace_stuck_at(const trace *t, size_t i)
 {
 	const struct trace_blocks *s = *trace_blocks_slot(t);
 	return s && i < s->ns ? &s->s[i] : NULL;
+}
+
+/* Appends to buf (cap bytes, NUL-terminated): what fits. */
+static void cat(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void cat(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t o = strlen(buf);
+	if (o + 1 >= cap) return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + o, cap - o, fmt, ap);
+	va_end(ap);
+}
+
+void trace_block_describe(const trace_block *b, char *buf, size_t cap)
+{
+	char w1[24], w2[24];
+	if (!cap) return;
+	snprintf(buf, cap, "%s (%s): ", b->name, b->kind);
+	if (!strcmp(b->kind, "shared")) {
+		cat(buf, cap, "ended at ");
+		for (int i = 0; i < b->nvalues && i < 8; i++) cat(buf, cap, "%s%.15g", i ? ", " : "", b->values[i]);
+		if (b->nvalues > 8) cat(buf, cap, ", ... (%d values)", b->nvalues);
+		if (b->has_lost) cat(buf, cap, "; %.15g update%s lost", b->lost, b->lost == 1 ? "" : "s");
+		return;
+	}
+	if (!strcmp(b->kind, "queue"))
+		cat(buf, cap, "%lld put, %lld taken, at most %d in it; ", b->puts, b->takes, b->max_length);
+	else
+		cat(buf, cap, "%lld %s, ", b->acquisitions,
+		    !strcmp(b->kind, "lock") ? "acquisitions" : !strcmp(b->kind, "semaphore") ? "acquires" :
+		    !strcmp(b->kind, "barrier") ? "arrivals" : "waits");
+	if (!b->contended) { cat(buf, cap, "none waited"); return; }
+	cat(buf, cap, "%lld waited (%s in all, the longest %s)", b->contended, trace_fmt_ns(w1, sizeof w1, b->wait_ns),
+	    trace_fmt_ns(w2, sizeof w2, b->longest_ns));
 }
