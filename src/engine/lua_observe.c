@@ -171,14 +171,24 @@ static void output_list(lua_State *L, const trace *t)
 	}
 }
 
+/* A number as Lua shows it best: an integer when it is a whole one
+ * (1600, not 1600.0), else a float. */
+static void push_num(lua_State *L, double v)
+{
+	if (v == (double)(lua_Integer)v && v > -9007199254740992.0 && v < 9007199254740992.0)
+		lua_pushinteger(L, (lua_Integer)v);
+	else
+		lua_pushnumber(L, v);
+}
+
 /* A shared value's final value: a number, or a list for an array. */
 static void push_final(lua_State *L, const trace_block *b)
 {
 	if (b->nvalues < 1) { lua_pushnil(L); return; }
-	if (b->nvalues == 1) { lua_pushnumber(L, b->values[0]); return; }
+	if (b->nvalues == 1) { push_num(L, b->values[0]); return; }
 	lua_createtable(L, b->nvalues, 0);
 	for (int i = 0; i < b->nvalues; i++) {
-		lua_pushnumber(L, b->values[i]);
+		push_num(L, b->values[i]);
 		lua_rawseti(L, -2, i + 1);
 	}
 }
@@ -214,7 +224,7 @@ static void block_fields(lua_State *L, const trace *t)
 			lua_pushvalue(L, -1);
 			lua_setfield(L, -4, b->name);   /* values[name] */
 			lua_setfield(L, -2, "final");
-			if (b->has_lost) { lua_pushnumber(L, b->lost); lua_setfield(L, -2, "lost"); }
+			if (b->has_lost) { push_num(L, b->lost); lua_setfield(L, -2, "lost"); }
 		}
 		lua_setfield(L, -3, b->name);
 	}
