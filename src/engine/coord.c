@@ -35,7 +35,7 @@ struct cblock {
 	int count;             /* semaphore: count; barrier: arrived; queue: length */
 	int maxlen;            /* queue: the longest it has been */
 	int head;              /* queue: the oldest value's slot */
-	unsigned gen;          /* barrier: rounds completed */
+	unsigned gen;          /* barrier: rounds completed; condition: notifies */
 	size_t off;            /* shared: its words; queue: its slots (from the region's start) */
 	pthread_mutex_t mu;
 	pthread_cond_t c1, c2; /* semaphore, barrier, condition: c1; queue: c1 not empty, c2 not full */
@@ -50,6 +50,10 @@ struct coord {
 	int nblocks, nworkers;
 	int waiting_on[COORD_MAX_WORKERS];
 	int live[COORD_MAX_WORKERS];   /* the screen clears a worker's when it ended */
+	/* what each wait began with, for coord_stuck: a barrier's round, a
+	 * condition's notifies; a queue wait's side (1: put, 0: take) */
+	unsigned wait_gen[COORD_MAX_WORKERS];
+	int wait_put[COORD_MAX_WORKERS];
 	struct cblock b[];
 };
 
@@ -241,6 +245,14 @@ static void set_waiting(coord *c, int w, int b)
 	if (w >= 0 && w < COORD_MAX_WORKERS) __atomic_store_n(&c->waiting_on[w], b, __ATOMIC_RELAXED);
 }
 
+/* What the wait about to begin waits for (before set_waiting). */
+static void set_wait_gen(coord *c, int w, unsigned gen, int put)
+{
+	if (w < 0 || w >= COORD_MAX_WORKERS) return;
+	__atomic_store_n(&c->wait_gen[w], gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->wait_put[w], put, __ATOMIC_RELAXED);
+}
+
 static void set_holder(struct cblock *k, int w) { __atomic_store_n(&k->holder, w, __ATOMIC_RELAXED); }
 
 /* ---- figures: relaxed atomics, a few per operation ------------------------ */
@@ -391,10 +403,11 @@ int coord_barrier_wait(coord *c, int b, int w)
 	bump(&k->acq, 1);
 	if (order >= k->n) {   /* the last one: everyone goes, the next round starts empty */
 		k->count = 0;
-		k->gen++;
+		__atomic_store_n(&k->gen, gen + 1, __ATOMIC_RELAXED);
 		pthread_cond_broadcast(&k->c1);
 	} else {
 		int64_t t0 = now_ns();
+		set_wait_gen(c, w, gen, 0);
 		set_waiting(c, w, b);
 		while (k->gen == gen) pthread_cond_wait(&k->c1, &k->mu);
 		set_waiting(c, w, -1);
@@ -413,6 +426,7 @@ int coord_cond_wait(coord *c, int b, int w)
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
 	set_holder(l, -1);
 	int64_t t0 = now_ns();
+	set_wait_gen(c, w, __atomic_load_n(&k->gen, __ATOMIC_RELAXED), 0);
 	set_waiting(c, w, b);
 	pthread_cond_wait(&k->c1, &l->mu);
 	set_waiting(c, w, -1);
@@ -426,6 +440,7 @@ int coord_notify(coord *c, int b, int w, int all)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
+	__atomic_fetch_add(&k->gen, 1, __ATOMIC_RELAXED);   /* a waiter may be on its way out */
 	if (all) pthread_cond_broadcast(&k->c1);
 	else pthread_cond_signal(&k->c1);
 	return COORD_OK;
@@ -440,6 +455,7 @@ int coord_put(coord *c, int b, int w, const coord_value *v)
 	pthread_mutex_lock(&k->mu);
 	int64_t t0 = k->count == k->n ? now_ns() : 0;
 	while (k->count == k->n) {
+		set_wait_gen(c, w, 0, 1);
 		set_waiting(c, w, b);
 		pthread_cond_wait(&k->c2, &k->mu);
 	}
@@ -464,6 +480,7 @@ void coord_take(coord *c, int b, int w, coord_value *out)
 	pthread_mutex_lock(&k->mu);
 	int64_t t0 = k->count == 0 ? now_ns() : 0;
 	while (k->count == 0) {
+		set_wait_gen(c, w, 0, 0);
 		set_waiting(c, w, b);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
@@ -533,9 +550,10 @@ int coord_live(const coord *c, int w)
 }
 
 /* Worker w waits on block b and only another worker could end the wait:
- * a lock someone else holds, an empty semaphore, an empty or full queue,
- * a barrier, a condition. A lock nobody holds or a queue between empty
- * and full is a wait about to end (or a worker between taking and waking). */
+ * a lock someone else holds, an empty semaphore, a queue empty for a
+ * taker or full for a putter, a barrier still in the round w arrived in,
+ * a condition not notified since w began to wait. Anything else is a wait
+ * about to end: a worker released but not yet back on a CPU. */
 static int stuck_on(const coord *c, int w, int b)
 {
 	if (b < 0 || b >= c->nblocks) return 0;
@@ -544,8 +562,10 @@ static int stuck_on(const coord *c, int w, int b)
 	switch (k->kind) {
 	case COORD_LOCK: { int h = coord_holder(c, b); return h >= 0 && h != w; }
 	case COORD_SEMAPHORE: return count == 0;
-	case COORD_QUEUE: return count == 0 || count == k->n;
-	case COORD_BARRIER: case COORD_CONDITION: return 1;
+	case COORD_QUEUE:
+		return __atomic_load_n(&c->wait_put[w], __ATOMIC_RELAXED) ? count == k->n : count == 0;
+	case COORD_BARRIER: case COORD_CONDITION:
+		return __atomic_load_n(&k->gen, __ATOMIC_RELAXED) == __atomic_load_n(&c->wait_gen[w], __ATOMIC_RELAXED);
 	default: return 0;
 	}
 }
@@ -587,7 +607,7 @@ static void say(const coord *c, const coord_stuck_worker *s, char *buf, size_t c
 	case COORD_BARRIER: snprintf(what, sizeof what, "waits at barrier %s", k->name); break;
 	case COORD_CONDITION: snprintf(what, sizeof what, "waits on condition %s", k->name); break;
 	case COORD_QUEUE:
-		snprintf(what, sizeof what, __atomic_load_n(&k->count, __ATOMIC_RELAXED) == 0 ?
+		snprintf(what, sizeof what, !__atomic_load_n(&c->wait_put[s->w], __ATOMIC_RELAXED) ?
 			 "waits to take from queue %s (empty)" : "waits to put into queue %s (full)", k->name);
 		break;
 	default: snprintf(what, sizeof what, "waits on %s", k->name); break;

@@ -605,6 +605,56 @@ static void test_queue_deadlock(int mode)
 	coord_free(c);
 }
 
+/* w0 holds A and waits at a barrier or on an empty queue of 1; w1 waits
+ * for A. The test releases w0 (the barrier's last arrival, a put) while w0
+ * is stopped (SIGSTOP): released but not yet running, it still looks as if
+ * it waited, and must not count as stuck (nor w1, then). */
+static int released_work(coord *c, int w, void *arg)
+{
+	int use_queue = *(int *)arg, a = coord_find(c, "A");
+	if (w == 0) {
+		coord_lock(c, a, w);
+		if (use_queue) { coord_value v; coord_take(c, coord_find(c, "q"), w, &v); }
+		else coord_barrier_wait(c, coord_find(c, "b"), w);
+		coord_unlock(c, a, w);
+		return 0;
+	}
+	coord_acquire(c, coord_find(c, "go"), w);
+	coord_lock(c, a, w);
+	coord_unlock(c, a, w);
+	return 0;
+}
+
+static void test_released_not_stuck(void)
+{
+	for (int use_queue = 0; use_queue <= 1; use_queue++) {
+		coord_spec *s = coord_spec_new();
+		CHECK(coord_spec_add(s, COORD_LOCK, "A", 0, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_BARRIER, "b", 2, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_QUEUE, "q", 1, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_SEMAPHORE, "go", 0, NULL, NULL) == 0);
+		coord *c = make(s, 2);
+		team t;
+		start(&t, PROCS, 2, c, released_work, &use_queue);
+		CHECK(wait_until_waiting(c, 0, coord_find(c, use_queue ? "q" : "b")));
+		kill(t.pid[0], SIGSTOP);
+		ms_sleep(20);
+		if (use_queue) { coord_value v = { .type = COORD_NUMBER, .num = 1 }; coord_put(c, coord_find(c, "q"), 2, &v); }
+		else coord_barrier_wait(c, coord_find(c, "b"), 2);   /* the last arrival: w0 may go */
+		coord_release(c, coord_find(c, "go"));
+		CHECK(wait_until_waiting(c, 1, coord_find(c, "A")));
+		char why[256];
+		int seen = 0;
+		for (int i = 0; i < 10; i++) { seen += coord_deadlock(c, why, sizeof why); ms_sleep(3); }
+		if (seen) fprintf(stderr, "%s: a false deadlock: %s\n", use_queue ? "queue" : "barrier", why);
+		CHECK(seen == 0);
+		CHECK(coord_waiting_on(c, 0) == coord_find(c, use_queue ? "q" : "b"));   /* it still looks waiting */
+		kill(t.pid[0], SIGCONT);
+		CHECK(finish(&t) == 0);
+		coord_free(c);
+	}
+}
+
 /* A worker that ended holding a lock: the others waiting for it are deadlocked. */
 static int end_holding(coord *c, int w, void *arg)
 {
@@ -676,6 +726,7 @@ int main(void)
 	test_spec();
 	test_deadlock_seen();
 	test_ended_holding();
+	test_released_not_stuck();
 	for (int mode = PROCS; mode <= THREADS; mode++) {
 		test_deadlock_cycle(mode, 2);
 		test_deadlock_cycle(mode, 3);
