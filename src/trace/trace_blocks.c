@@ -121,9 +121,9 @@ void trace_block_describe(const trace_block *b, char *buf, size_t cap)
 	if (!strcmp(b->kind, "queue"))
 		cat(buf, cap, "%lld put, %lld taken, at most %d in it; ", b->puts, b->takes, b->max_length);
 	else
-		cat(buf, cap, "%lld %s, ", b->acquisitions,
-		    !strcmp(b->kind, "lock") ? "acquisitions" : !strcmp(b->kind, "semaphore") ? "acquires" :
-		    !strcmp(b->kind, "barrier") ? "arrivals" : "waits");
+		cat(buf, cap, "%lld %s%s, ", b->acquisitions,
+		    !strcmp(b->kind, "lock") ? "acquisition" : !strcmp(b->kind, "semaphore") ? "acquire" :
+		    !strcmp(b->kind, "barrier") ? "arrival" : "wait", b->acquisitions == 1 ? "" : "s");
 	if (!b->contended) { cat(buf, cap, "none waited"); return; }
 	cat(buf, cap, "%lld waited (%s in all, the longest %s)", b->contended, trace_fmt_ns(w1, sizeof w1, b->wait_ns),
 	    trace_fmt_ns(w2, sizeof w2, b->longest_ns));
