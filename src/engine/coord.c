@@ -24,6 +24,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <time.h>
 
 struct cblock {
 	coord_kind kind;
@@ -34,16 +35,25 @@ struct cblock {
 	int count;             /* semaphore: count; barrier: arrived; queue: length */
 	int maxlen;            /* queue: the longest it has been */
 	int head;              /* queue: the oldest value's slot */
-	unsigned gen;          /* barrier: rounds completed */
+	unsigned gen;          /* barrier: rounds completed; condition: notifies */
 	size_t off;            /* shared: its words; queue: its slots (from the region's start) */
 	pthread_mutex_t mu;
 	pthread_cond_t c1, c2; /* semaphore, barrier, condition: c1; queue: c1 not empty, c2 not full */
+	/* figures (coord_figures_of): relaxed atomics, updated by the operations */
+	long long acq, contended, wait_ns, longest_ns, puts, takes, adds, sets;
+	uint64_t added;        /* shared: the sum of every add's d (double bits) */
+	uint64_t init_sum;     /* shared: the sum of its initial values (double bits) */
 };
 
 struct coord {
 	size_t size;
 	int nblocks, nworkers;
 	int waiting_on[COORD_MAX_WORKERS];
+	int live[COORD_MAX_WORKERS];   /* the screen clears a worker's when it ended */
+	/* what each wait began with, for coord_stuck: a barrier's round, a
+	 * condition's notifies; a queue wait's side (1: put, 0: take) */
+	unsigned wait_gen[COORD_MAX_WORKERS];
+	int wait_put[COORD_MAX_WORKERS];
 	struct cblock b[];
 };
 
@@ -163,7 +173,10 @@ coord *coord_new(const coord_spec *spec, int nworkers)
 	c->size = size;
 	c->nblocks = spec->nblocks;
 	c->nworkers = nworkers;
-	for (int w = 0; w < COORD_MAX_WORKERS; w++) c->waiting_on[w] = -1;
+	for (int w = 0; w < COORD_MAX_WORKERS; w++) {
+		c->waiting_on[w] = -1;
+		c->live[w] = w < nworkers;
+	}
 	pthread_mutexattr_t ma;
 	pthread_condattr_t ca;
 	pthread_mutexattr_init(&ma);
@@ -184,7 +197,14 @@ coord *coord_new(const coord_spec *spec, int nworkers)
 		pthread_cond_init(&k->c2, &ca);
 		if (d->kind == COORD_SEMAPHORE) k->count = d->n;
 		if (d->kind == COORD_SHARED)
-			for (int j = 0; j < (d->n > 0 ? d->n : 1); j++) words(c, k)[j] = bits_of(d->init ? d->init[j] : 0);
+		{
+			double sum = 0;
+			for (int j = 0; j < (d->n > 0 ? d->n : 1); j++) {
+				words(c, k)[j] = bits_of(d->init ? d->init[j] : 0);
+				sum += d->init ? d->init[j] : 0;
+			}
+			k->init_sum = bits_of(sum);
+		}
 		if (d->kind == COORD_CONDITION) {
 			for (int j = 0; j < spec->nblocks; j++)
 				if (spec->b[j].kind == COORD_LOCK && !strcmp(spec->b[j].name, d->lock)) k->lock = j;
@@ -225,7 +245,44 @@ static void set_waiting(coord *c, int w, int b)
 	if (w >= 0 && w < COORD_MAX_WORKERS) __atomic_store_n(&c->waiting_on[w], b, __ATOMIC_RELAXED);
 }
 
+/* What the wait about to begin waits for (before set_waiting). */
+static void set_wait_gen(coord *c, int w, unsigned gen, int put)
+{
+	if (w < 0 || w >= COORD_MAX_WORKERS) return;
+	__atomic_store_n(&c->wait_gen[w], gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->wait_put[w], put, __ATOMIC_RELAXED);
+}
+
 static void set_holder(struct cblock *k, int w) { __atomic_store_n(&k->holder, w, __ATOMIC_RELAXED); }
+
+/* ---- figures: relaxed atomics, a few per operation ------------------------ */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void bump(long long *p, long long d) { __atomic_fetch_add(p, d, __ATOMIC_RELAXED); }
+
+/* A wait that began at t0 (now_ns) is over: one more contended operation. */
+static void waited(struct cblock *k, int64_t t0)
+{
+	long long ns = now_ns() - t0, old = __atomic_load_n(&k->longest_ns, __ATOMIC_RELAXED);
+	bump(&k->contended, 1);
+	bump(&k->wait_ns, ns);
+	while (ns > old && !__atomic_compare_exchange_n(&k->longest_ns, &old, ns, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+}
+
+/* An add of d to a shared value: counted, and d summed exactly. */
+static void added(struct cblock *k, double d)
+{
+	uint64_t old = __atomic_load_n(&k->added, __ATOMIC_RELAXED), new;
+	do new = bits_of(double_of(old) + d);
+	while (!__atomic_compare_exchange_n(&k->added, &old, new, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	bump(&k->adds, 1);
+}
 
 /* ---- shared values ------------------------------------------------------- */
 
@@ -237,6 +294,7 @@ double coord_get(coord *c, int b, int i)
 void coord_set(coord *c, int b, int i, double v)
 {
 	__atomic_store_n(&words(c, &c->b[b])[i], bits_of(v), __ATOMIC_SEQ_CST);
+	bump(&c->b[b].sets, 1);
 }
 
 double coord_add_atomic(coord *c, int b, int i, double d)
@@ -245,6 +303,7 @@ double coord_add_atomic(coord *c, int b, int i, double d)
 	uint64_t old = __atomic_load_n(p, __ATOMIC_RELAXED), new;
 	do new = bits_of(double_of(old) + d);
 	while (!__atomic_compare_exchange_n(p, &old, new, 1, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	added(&c->b[b], d);
 	return double_of(new);
 }
 
@@ -254,6 +313,7 @@ double coord_add_racy(coord *c, int b, int i, double d)
 	double v = double_of(__atomic_load_n(p, __ATOMIC_RELAXED)) + d;
 	sched_yield();   /* the window: see coord.h */
 	__atomic_store_n(p, bits_of(v), __ATOMIC_RELAXED);
+	added(&c->b[b], d);
 	return v;
 }
 
@@ -263,10 +323,15 @@ int coord_lock(coord *c, int b, int w)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, b) == w) return COORD_EHELD;
-	set_waiting(c, w, b);
-	pthread_mutex_lock(&k->mu);
-	set_waiting(c, w, -1);
+	if (pthread_mutex_trylock(&k->mu) != 0) {   /* someone holds it: a contended acquisition */
+		int64_t t0 = now_ns();
+		set_waiting(c, w, b);
+		pthread_mutex_lock(&k->mu);
+		set_waiting(c, w, -1);
+		waited(k, t0);
+	}
 	set_holder(k, w);
+	bump(&k->acq, 1);
 	return COORD_OK;
 }
 
@@ -276,6 +341,7 @@ int coord_try_lock(coord *c, int b, int w)
 	if (coord_holder(c, b) == w) return COORD_EHELD;
 	if (pthread_mutex_trylock(&k->mu) != 0) return COORD_EBUSY;
 	set_holder(k, w);
+	bump(&k->acq, 1);
 	return COORD_OK;
 }
 
@@ -296,11 +362,14 @@ void coord_acquire(coord *c, int b, int w)
 {
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
+	int64_t t0 = k->count == 0 ? now_ns() : 0;
 	while (k->count == 0) {
 		set_waiting(c, w, b);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
 	set_waiting(c, w, -1);
+	if (t0) waited(k, t0);
+	bump(&k->acq, 1);
 	k->count--;
 	pthread_mutex_unlock(&k->mu);
 }
@@ -331,14 +400,18 @@ int coord_barrier_wait(coord *c, int b, int w)
 	pthread_mutex_lock(&k->mu);
 	unsigned gen = k->gen;
 	int order = ++k->count;
+	bump(&k->acq, 1);
 	if (order >= k->n) {   /* the last one: everyone goes, the next round starts empty */
 		k->count = 0;
-		k->gen++;
+		__atomic_store_n(&k->gen, gen + 1, __ATOMIC_RELAXED);
 		pthread_cond_broadcast(&k->c1);
 	} else {
+		int64_t t0 = now_ns();
+		set_wait_gen(c, w, gen, 0);
 		set_waiting(c, w, b);
 		while (k->gen == gen) pthread_cond_wait(&k->c1, &k->mu);
 		set_waiting(c, w, -1);
+		waited(k, t0);
 	}
 	pthread_mutex_unlock(&k->mu);
 	return order;
@@ -352,10 +425,14 @@ int coord_cond_wait(coord *c, int b, int w)
 	struct cblock *l = &c->b[k->lock];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
 	set_holder(l, -1);
+	int64_t t0 = now_ns();
+	set_wait_gen(c, w, __atomic_load_n(&k->gen, __ATOMIC_RELAXED), 0);
 	set_waiting(c, w, b);
 	pthread_cond_wait(&k->c1, &l->mu);
 	set_waiting(c, w, -1);
 	set_holder(l, w);
+	bump(&k->acq, 1);
+	waited(k, t0);
 	return COORD_OK;
 }
 
@@ -363,6 +440,7 @@ int coord_notify(coord *c, int b, int w, int all)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
+	__atomic_fetch_add(&k->gen, 1, __ATOMIC_RELAXED);   /* a waiter may be on its way out */
 	if (all) pthread_cond_broadcast(&k->c1);
 	else pthread_cond_signal(&k->c1);
 	return COORD_OK;
@@ -375,11 +453,15 @@ int coord_put(coord *c, int b, int w, const coord_value *v)
 	if (v->type == COORD_STRING && v->len > COORD_MAX_STRING) return COORD_ETOOBIG;
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
+	int64_t t0 = k->count == k->n ? now_ns() : 0;
 	while (k->count == k->n) {
+		set_wait_gen(c, w, 0, 1);
 		set_waiting(c, w, b);
 		pthread_cond_wait(&k->c2, &k->mu);
 	}
 	set_waiting(c, w, -1);
+	if (t0) waited(k, t0);
+	bump(&k->puts, 1);
 	coord_value *s = &slots(c, k)[(k->head + k->count) % k->n];
 	s->type = v->type;
 	s->num = v->num;
@@ -396,11 +478,15 @@ void coord_take(coord *c, int b, int w, coord_value *out)
 {
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
+	int64_t t0 = k->count == 0 ? now_ns() : 0;
 	while (k->count == 0) {
+		set_wait_gen(c, w, 0, 0);
 		set_waiting(c, w, b);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
 	set_waiting(c, w, -1);
+	if (t0) waited(k, t0);
+	bump(&k->takes, 1);
 	const coord_value *s = &slots(c, k)[k->head];
 	out->type = s->type;
 	out->num = s->num;
@@ -421,4 +507,130 @@ int coord_max_length(coord *c, int b)
 	int n = k->maxlen;
 	pthread_mutex_unlock(&k->mu);
 	return n;
+}
+
+/* ---- figures and deadlocks (the screen's side) ------------------------------ */
+
+static long long load(const long long *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+
+void coord_figures_of(const coord *c, int b, coord_figures *f)
+{
+	const struct cblock *k = &c->b[b];
+	memset(f, 0, sizeof *f);
+	f->acquisitions = load(&k->acq);
+	f->contended = load(&k->contended);
+	f->wait_ns = load(&k->wait_ns);
+	f->longest_ns = load(&k->longest_ns);
+	f->puts = load(&k->puts);
+	f->takes = load(&k->takes);
+	f->max_length = __atomic_load_n(&k->maxlen, __ATOMIC_RELAXED);
+	f->adds = load(&k->adds);
+	f->sets = load(&k->sets);
+	f->added = double_of(__atomic_load_n(&k->added, __ATOMIC_RELAXED));
+	f->lost = 0;
+	f->has_lost = 0;
+	if (k->kind == COORD_SHARED && f->sets == 0) {   /* see coord.h: lost is defined without sets */
+		double init = 0, fin = 0;
+		for (int j = 0; j < (k->n > 0 ? k->n : 1); j++)
+			fin += double_of(__atomic_load_n(&((const uint64_t *)((const char *)c + k->off))[j], __ATOMIC_RELAXED));
+		init = double_of(__atomic_load_n(&k->init_sum, __ATOMIC_RELAXED));
+		f->lost = init + f->added - fin;
+		f->has_lost = 1;
+	}
+}
+
+void coord_set_live(coord *c, int w, int live)
+{
+	if (w >= 0 && w < COORD_MAX_WORKERS) __atomic_store_n(&c->live[w], live, __ATOMIC_RELAXED);
+}
+
+int coord_live(const coord *c, int w)
+{
+	return w >= 0 && w < c->nworkers && __atomic_load_n(&c->live[w], __ATOMIC_RELAXED);
+}
+
+/* Worker w waits on block b and only another worker could end the wait:
+ * a lock someone else holds, an empty semaphore, a queue empty for a
+ * taker or full for a putter, a barrier still in the round w arrived in,
+ * a condition not notified since w began to wait. Anything else is a wait
+ * about to end: a worker released but not yet back on a CPU. */
+static int stuck_on(const coord *c, int w, int b)
+{
+	if (b < 0 || b >= c->nblocks) return 0;
+	const struct cblock *k = &c->b[b];
+	int count = __atomic_load_n(&k->count, __ATOMIC_RELAXED);
+	switch (k->kind) {
+	case COORD_LOCK: { int h = coord_holder(c, b); return h >= 0 && h != w; }
+	case COORD_SEMAPHORE: return count == 0;
+	case COORD_QUEUE:
+		return __atomic_load_n(&c->wait_put[w], __ATOMIC_RELAXED) ? count == k->n : count == 0;
+	case COORD_BARRIER: case COORD_CONDITION:
+		return __atomic_load_n(&k->gen, __ATOMIC_RELAXED) == __atomic_load_n(&c->wait_gen[w], __ATOMIC_RELAXED);
+	default: return 0;
+	}
+}
+
+int coord_stuck(const coord *c, coord_stuck_worker *out, int max)
+{
+	int n = 0, live = 0;
+	for (int w = 0; w < c->nworkers; w++) {
+		if (!coord_live(c, w)) continue;
+		live++;
+		if (!stuck_on(c, w, coord_waiting_on(c, w))) return 0;   /* it runs, or is about to: it may wake the others */
+	}
+	if (!live) return 0;
+	for (int w = 0; w < c->nworkers; w++) {
+		int alive = coord_live(c, w), held = 0;
+		coord_stuck_worker s = { w, alive, "", alive ? coord_waiting_on(c, w) : -1, -1 };
+		for (int b = 0; b < c->nblocks; b++) {
+			if (c->b[b].kind != COORD_LOCK || coord_holder(c, b) != w) continue;
+			size_t o = strlen(s.holds);
+			snprintf(s.holds + o, sizeof s.holds - o, "%s%s", held++ ? ", " : "", c->b[b].name);
+		}
+		if (!alive && !held) continue;   /* ended, holding nothing: no part of it */
+		if (s.waits >= 0 && c->b[s.waits].kind == COORD_LOCK) s.waits_for = coord_holder(c, s.waits);
+		if (n < max) out[n] = s;
+		n++;
+	}
+	return n < max ? n : max;
+}
+
+/* "w0 holds A and waits for B", "w2 waits at barrier X", "w1 ended holding lock A" */
+static void say(const coord *c, const coord_stuck_worker *s, char *buf, size_t cap)
+{
+	if (!s->live) { snprintf(buf, cap, "w%d ended holding lock %s", s->w, s->holds); return; }
+	const struct cblock *k = &c->b[s->waits];
+	char what[96];
+	switch (k->kind) {
+	case COORD_LOCK: snprintf(what, sizeof what, "waits for %s", k->name); break;
+	case COORD_SEMAPHORE: snprintf(what, sizeof what, "waits for semaphore %s (count 0)", k->name); break;
+	case COORD_BARRIER: snprintf(what, sizeof what, "waits at barrier %s", k->name); break;
+	case COORD_CONDITION: snprintf(what, sizeof what, "waits on condition %s", k->name); break;
+	case COORD_QUEUE:
+		snprintf(what, sizeof what, !__atomic_load_n(&c->wait_put[s->w], __ATOMIC_RELAXED) ?
+			 "waits to take from queue %s (empty)" : "waits to put into queue %s (full)", k->name);
+		break;
+	default: snprintf(what, sizeof what, "waits on %s", k->name); break;
+	}
+	if (*s->holds) snprintf(buf, cap, "w%d holds %s and %s", s->w, s->holds, what);
+	else snprintf(buf, cap, "w%d %s", s->w, what);
+}
+
+int coord_deadlock(const coord *c, char *why, size_t cap)
+{
+	coord_stuck_worker s[COORD_MAX_WORKERS];
+	int n = coord_stuck(c, s, COORD_MAX_WORKERS);
+	if (cap) *why = '\0';
+	for (int i = 0; i < n; i++) {
+		char one[COORD_MAX_NAME * 4 + 160];
+		say(c, &s[i], one, sizeof one);
+		size_t o = strlen(why);
+		if (o < cap) snprintf(why + o, cap - o, "%s%s", i ? "; " : "", one);
+	}
+	return n > 0;
+}
+
+void coord_describe_stuck(const coord *c, const coord_stuck_worker *s, char *buf, size_t cap)
+{
+	say(c, s, buf, cap);
 }

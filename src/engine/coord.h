@@ -146,4 +146,52 @@ int coord_max_length(coord *c, int b);   /* the longest it has been */
 /* The block worker w waits on now, or -1. */
 int coord_waiting_on(const coord *c, int w);
 
+/* ---- figures of a block (any process, no lock taken; exact once the
+ * workers are done) ---- */
+typedef struct {
+	long long acquisitions;  /* lock: acquisitions (lock, try_lock); semaphore: acquires;
+	                            barrier: arrivals; condition: waits */
+	long long contended;     /* of those (and of a queue's puts and takes), the ones that waited */
+	long long wait_ns, longest_ns;   /* their waits, in total and the longest */
+	long long puts, takes;   /* queue */
+	int max_length;          /* queue: the longest it has been */
+	long long adds, sets;    /* shared: add_atomic and add_racy calls; set calls */
+	double added;            /* shared: the sum of every add's d */
+	/* shared without any set: lost = (its initial values + added) - its
+	 * values now, summed over an array's elements: the adds that a racy
+	 * add's window overwrote (0 for atomic adds, and for racy adds made
+	 * under a lock). has_lost: 0 when a set made it undefined. */
+	double lost;
+	int has_lost;
+} coord_figures;
+void coord_figures_of(const coord *c, int b, coord_figures *f);
+
+/* ---- deadlocks (the screen's side) ---- */
+/* Workers 0..nworkers-1 are live from coord_new on; the screen says when
+ * one ended (exited, crashed). An ended worker takes no part in a
+ * deadlock, except by holding a lock (it can never release it). */
+void coord_set_live(coord *c, int w, int live);
+int coord_live(const coord *c, int w);
+
+typedef struct {
+	int w;              /* worker id */
+	int live;           /* 0: it ended, holding locks */
+	char holds[256];    /* the locks it holds, "A" or "A, C" ("" none) */
+	int waits;          /* the block it waits on (-1: it ended) */
+	int waits_for;      /* waits on a lock: its holder (-1 none) */
+} coord_stuck_worker;
+/* When every live worker (at least one) waits on a block that only
+ * another worker could free (a lock another holds, an empty semaphore, a
+ * barrier, a condition, an empty or full queue), nobody left can wake
+ * any of them: each live worker, and each ended one holding a lock, into
+ * out (max entries); the count. 0 when some live worker is not waiting
+ * (running, sleeping, busy) or is about to get what it waits for. One
+ * look at relaxed stores: the screen takes two in a row apart. */
+int coord_stuck(const coord *c, coord_stuck_worker *out, int max);
+/* "w0 holds A and waits for B", "w2 waits at barrier X", "w1 ended holding lock A". */
+void coord_describe_stuck(const coord *c, const coord_stuck_worker *s, char *buf, size_t cap);
+/* 1 and why ("w0 holds A and waits for B; w1 holds B and waits for A",
+ * cut at cap) when coord_stuck finds a deadlock; 0 (why "") when not. */
+int coord_deadlock(const coord *c, char *why, size_t cap);
+
 #endif

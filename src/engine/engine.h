@@ -33,8 +33,9 @@ typedef struct step {
 	char **argv;          /* command, NULL-terminated */
 	char **python;        /* Python modules the command needs, or NULL */
 	int timeout_ms;
-	trace_end_kind expect;   /* run{ expect = ... }: TRACE_FINISHED, or e.g.
-	                            TRACE_TIMED_OUT (engine_expect_lookup) */
+	trace_end_kind expect;   /* run{ expect = ... }: TRACE_FINISHED, or
+	                            TRACE_TIMED_OUT, TRACE_DEADLOCK, TRACE_CRASHED
+	                            (engine_expect_lookup) */
 	char *note;           /* shown after the run (a fixed text), or NULL */
 	int note_fn;          /* private: a run's note = function(run, runs), or a
 	                         text step's body = function(runs), in the registry */

@@ -24,14 +24,15 @@
 
 /* run{ expect = "..." }: the ends a lesson can declare. One row each; an
  * end that is not TRACE_FINISHED is then no failure, and run.c's words say
- * "as this step expects". Issue 11 adds "deadlock" and "crash" here (with
- * their trace_end_kind). */
+ * "as this step expects". */
 static const struct {
 	const char *name;
 	trace_end_kind kind;
 } expects[] = {
 	{ "finish", TRACE_FINISHED },
 	{ "timeout", TRACE_TIMED_OUT },
+	{ "deadlock", TRACE_DEADLOCK },   /* run.c stops a deadlocked run at once */
+	{ "crash", TRACE_CRASHED },       /* a worker dies of a signal */
 };
 #define NEXPECTS ((int)(sizeof expects / sizeof *expects))
 
@@ -166,6 +167,18 @@ static int work_cb(void *ctx, const run_worker *w)
 	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co);
 }
 
+/* Screen side, every RUN_STUCK_MS while the workers run: the workers whose
+ * end the screen has seen are no longer live in the region; then are the
+ * others deadlocked (coord_deadlock)? */
+static int stuck_cb(void *ctx, const unsigned char *ended, int n, char *why, size_t cap)
+{
+	run_ctx *rc = ctx;
+	if (!rc->co) return 0;
+	for (int w = 0; w < n; w++)
+		if (ended[w]) coord_set_live(rc->co, w, 0);
+	return coord_deadlock(rc->co, why, cap);
+}
+
 /* Screen side: the trace grew; the front end redraws. */
 static void on_update(run *r, void *arg)
 {
@@ -234,6 +247,40 @@ static void compare(engine *e, const step *s, trace *t)
 	trace_line_add(t, -1, trace_end(t), 0, msg, strlen(msg));
 }
 
+/* Screen side, once the run is done (its workers are gone, the region is
+ * still mapped): each block's figures and final values into the trace,
+ * and after a deadlock who held and waited for what. */
+static void record_blocks(coord *co, trace *t)
+{
+	for (int b = 0; co && b < coord_nblocks(co); b++) {
+		coord_figures f;
+		coord_figures_of(co, b, &f);
+		coord_kind k = coord_kind_of(co, b);
+		trace_block tb = { .acquisitions = f.acquisitions, .contended = f.contended, .puts = f.puts,
+				   .takes = f.takes, .wait_ns = f.wait_ns, .longest_ns = f.longest_ns,
+				   .max_length = k == COORD_QUEUE ? f.max_length : -1, .has_lost = f.has_lost,
+				   .lost = f.lost };
+		snprintf(tb.name, sizeof tb.name, "%s", coord_name(co, b));
+		snprintf(tb.kind, sizeof tb.kind, "%s", k == COORD_SHARED ? "shared" : coord_kind_name(k));
+		double vals[COORD_MAX_ARRAY];
+		if (k == COORD_SHARED) {
+			tb.nvalues = coord_size(co, b) > 0 ? coord_size(co, b) : 1;
+			for (int i = 0; i < tb.nvalues; i++) vals[i] = coord_get(co, b, i);
+			tb.values = vals;
+		}
+		trace_block_add(t, &tb);
+	}
+	if (!co || trace_outcome_kind(t) != TRACE_DEADLOCK) return;
+	coord_stuck_worker st[COORD_MAX_WORKERS];
+	int n = coord_stuck(co, st, COORD_MAX_WORKERS);
+	for (int i = 0; i < n; i++) {
+		trace_stuck ts = { .worker = st[i].w, .live = st[i].live };
+		snprintf(ts.holds, sizeof ts.holds, "%s", st[i].holds);
+		if (st[i].waits >= 0) snprintf(ts.waits, sizeof ts.waits, "%s", coord_name(co, st[i].waits));
+		trace_stuck_add(t, &ts);
+	}
+}
+
 /* Screen side: the run ended: its figures, the baseline line, the verdicts. */
 static void on_done(run *r, void *arg)
 {
@@ -242,6 +289,7 @@ static void on_done(run *r, void *arg)
 	e->run_skipped = run_skipped(r);
 	e->run_as_expected = run_as_expected(r);
 	engine_touch(e);
+	record_blocks(e->co, e->t);
 	compare(e, e->t_step, e->t);
 	eng_observe_run(e, e->t_step);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
@@ -270,6 +318,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
 		.timeout_ms = s->timeout_ms, .expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+		.stuck = co ? stuck_cb : NULL,
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */

@@ -171,6 +171,88 @@ static void output_list(lua_State *L, const trace *t)
 	}
 }
 
+/* A number as Lua shows it best: an integer when it is a whole one
+ * (1600, not 1600.0), else a float. */
+static void push_num(lua_State *L, double v)
+{
+	if (v == (double)(lua_Integer)v && v > -9007199254740992.0 && v < 9007199254740992.0)
+		lua_pushinteger(L, (lua_Integer)v);
+	else
+		lua_pushnumber(L, v);
+}
+
+/* A shared value's final value: a number, or a list for an array. */
+static void push_final(lua_State *L, const trace_block *b)
+{
+	if (b->nvalues < 1) { lua_pushnil(L); return; }
+	if (b->nvalues == 1) { push_num(L, b->values[0]); return; }
+	lua_createtable(L, b->nvalues, 0);
+	for (int i = 0; i < b->nvalues; i++) {
+		push_num(L, b->values[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+}
+
+/* run.blocks[name] = { kind, acquisitions, contended, wait_ms,
+ * longest_wait_ms, max_length, puts, takes, final, lost }, run.values[name]
+ * = final (shared values), run.deadlock = { text, cycle = { { id, holds,
+ * waits | ended } } } or nil: from the trace's block records (trace.h). */
+static void block_fields(lua_State *L, const trace *t)
+{
+	size_t n = trace_nblocks(t);
+	lua_createtable(L, 0, (int)n);   /* blocks */
+	lua_createtable(L, 0, 0);        /* values */
+	for (size_t i = 0; i < n; i++) {
+		const trace_block *b = trace_block_at(t, i);
+		int shared = !strcmp(b->kind, "shared"), queue = !strcmp(b->kind, "queue");
+		lua_createtable(L, 0, 10);
+		lua_pushstring(L, b->kind);
+		lua_setfield(L, -2, "kind");
+		if (!shared) {
+			if (!queue) set_int(L, "acquisitions", b->acquisitions);
+			set_int(L, "contended", b->contended);
+			set_ms(L, "wait_ms", b->wait_ns);
+			set_ms(L, "longest_wait_ms", b->longest_ns);
+		}
+		if (queue) {
+			set_int(L, "max_length", b->max_length);
+			set_int(L, "puts", b->puts);
+			set_int(L, "takes", b->takes);
+		}
+		if (shared) {
+			push_final(L, b);
+			lua_pushvalue(L, -1);
+			lua_setfield(L, -4, b->name);   /* values[name] */
+			lua_setfield(L, -2, "final");
+			if (b->has_lost) { push_num(L, b->lost); lua_setfield(L, -2, "lost"); }
+		}
+		lua_setfield(L, -3, b->name);
+	}
+	lua_setfield(L, -3, "values");
+	lua_setfield(L, -2, "blocks");
+	if (trace_outcome_kind(t) != TRACE_DEADLOCK) return;
+	lua_createtable(L, 0, 2);
+	const char *o = trace_outcome(t) ? trace_outcome(t) : "";
+	const char *from = strstr(o, ": ");
+	from = from ? from + 2 : o;
+	const char *tail = strstr(from, "; every task killed and reaped");
+	lua_pushlstring(L, from, tail ? (size_t)(tail - from) : strlen(from));
+	lua_setfield(L, -2, "text");
+	lua_createtable(L, (int)trace_nstuck(t), 0);
+	for (size_t i = 0; i < trace_nstuck(t); i++) {
+		const trace_stuck *k = trace_stuck_at(t, i);
+		lua_createtable(L, 0, 3);
+		set_int(L, "id", k->worker);
+		lua_pushstring(L, k->holds);
+		lua_setfield(L, -2, "holds");
+		if (k->live) { lua_pushstring(L, k->waits); lua_setfield(L, -2, "waits"); }
+		else { lua_pushboolean(L, 1); lua_setfield(L, -2, "ended"); }
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "cycle");
+	lua_setfield(L, -2, "deadlock");
+}
+
 /* What summary_p builds the table from (computed in C beforehand, so that
  * nothing of C's leaks when Lua raises an error). */
 typedef struct {
@@ -207,6 +289,7 @@ static int summary_p(lua_State *L)
 		if (*c == '_') *c = ' ';
 	lua_pushstring(L, end);
 	lua_setfield(L, -2, "ended");
+	block_fields(L, t);
 	other_fields(L, a->st);
 	int64_t cpu = 0;
 	int nw = 0;

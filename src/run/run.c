@@ -54,10 +54,13 @@ struct run {
 	int *worker_task;   /* task index per worker id, -1 unknown */
 	int nworkers;
 	capture *cap;
-	long timeout_timer, grace_timer, sample_timer;
+	long timeout_timer, grace_timer, sample_timer, stuck_timer;
 	int go;             /* write end: released once capture is armed */
 	char *stop_why;
 	char *crash;
+	char *deadlock;     /* who waits for what, when a deadlock stopped the run */
+	unsigned char *worker_ended;   /* per worker id: its end was seen */
+	int stuck_seen;     /* deadlock checks in a row that found one */
 	int ended, failed_workers, done, killed;
 	int timed_out;      /* the stop was the time limit's: 1, or 2 while preparing */
 	int not_started;    /* workers the runner could not start ("N" line) */
@@ -300,6 +303,7 @@ static void handle_end(run *r, const proto_end *m)
 		if (m->last_cpu < 64 && m->cpu_ns > 0) k->cpus |= 1ULL << m->last_cpu;
 	}
 	if (m->id < 0) return;   /* an adopted orphan: shown, not judged */
+	if (m->id < r->nworkers) r->worker_ended[m->id] = 1;
 	r->ended++;
 	int status = m->status;
 	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -330,6 +334,21 @@ static void on_sample(loop *l, long id, void *arg)
 
 static void on_timeout(loop *l, long id, void *arg);
 
+/* Every RUN_STUCK_MS: are the live workers deadlocked? Twice in a row
+ * (a worker between taking a block and waking looks stuck for a moment)
+ * stops the run. */
+static void on_stuck_check(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	run *r = arg;
+	char why[1024];
+	if (r->killed || r->done) return;
+	if (!r->spec.stuck(r->spec.ctx, r->worker_ended, r->nworkers, why, sizeof why)) { r->stuck_seen = 0; return; }
+	if (++r->stuck_seen < 2) return;
+	r->deadlock = xstrdup(why);
+	run_stop(r, "deadlock");
+}
+
 /* The runner has prepared: the run starts now. Arm capture, then let the
  * runner create the workers. */
 static void start_workers(run *r)
@@ -341,6 +360,7 @@ static void start_workers(run *r)
 	r->timeout_timer = r->spec.timeout_ms > 0 ? loop_timer_add(r->l, r->spec.timeout_ms, 0, on_timeout, r) : 0;
 	sample_cpus(r, 0);
 	r->sample_timer = loop_timer_add(r->l, SAMPLE_MS, 1, on_sample, r);
+	if (r->spec.stuck) r->stuck_timer = loop_timer_add(r->l, RUN_STUCK_MS, 1, on_stuck_check, r);
 	r->cap = capture_open(t, r->l, r->spec.capture);
 	if (r->cap && capture_start(r->cap, r->pid) < 0) {
 		capture_free(r->cap);
@@ -423,8 +443,14 @@ static trace_end_kind outcome(run *r, char *buf, size_t cap)
 {
 	int st = r->runner_status;
 	if (r->stop_why && r->crash && r->stop_why == r->crash) {
-		snprintf(buf, cap, "%s: the run was stopped; every task killed and reaped", r->crash);
+		snprintf(buf, cap, "%s%s: the run was stopped; every task killed and reaped", r->crash,
+			 expected_kind(r) == TRACE_CRASHED ? ", as this step expects" : "");
 		return TRACE_CRASHED;
+	}
+	if (r->stop_why && r->deadlock) {
+		snprintf(buf, cap, "deadlock%s: %s; every task killed and reaped",
+			 expected_kind(r) == TRACE_DEADLOCK ? ", as this step expects" : "", r->deadlock);
+		return TRACE_DEADLOCK;
 	}
 	if (r->stop_why) {
 		trace_end_kind k = r->timed_out ? TRACE_TIMED_OUT : TRACE_STOPPED;
@@ -469,7 +495,8 @@ static void finish(run *r)
 	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);
 	if (r->grace_timer) loop_timer_del(r->l, r->grace_timer);
 	if (r->sample_timer) loop_timer_del(r->l, r->sample_timer);
-	r->timeout_timer = r->grace_timer = r->sample_timer = 0;
+	if (r->stuck_timer) loop_timer_del(r->l, r->stuck_timer);
+	r->timeout_timer = r->grace_timer = r->sample_timer = r->stuck_timer = 0;
 	int64_t end = trace_rel(r->t, loop_now_ns());
 	if (r->cap) capture_stop(r->cap, end);
 	if (trace_ncpu_samples(r->t)) sample_cpus(r, end);   /* sampled from the start: the end too */
@@ -623,6 +650,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	r->nworkers = n;
 	r->worker_task = xmalloc(sizeof(int) * (size_t)n);
 	for (int i = 0; i < n; i++) r->worker_task[i] = -1;
+	r->worker_ended = xcalloc((size_t)n, 1);
 
 	int *outs = xmalloc(sizeof(int) * (size_t)n), *errs = xmalloc(sizeof(int) * (size_t)n);
 	for (int i = 0; i < n; i++) {
@@ -634,7 +662,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	if (pid < 0) {
 		*err = xasprintf("cannot fork the runner: %s", strerror(errno));
 		close_all(fds, nfd);
-		free(fds); free(outs); free(errs); free(r->worker_task); free(r);
+		free(fds); free(outs); free(errs); free(r->worker_task); free(r->worker_ended); free(r);
 		return NULL;
 	}
 	if (pid == 0) {
@@ -678,6 +706,8 @@ void run_free(run *r)
 	for (int i = 0; i < r->npipes; i++) free(r->pipes[i].buf);
 	free(r->pipes);
 	free(r->worker_task);
+	free(r->worker_ended);
+	free(r->deadlock);
 	if (r->stop_why != r->crash) free(r->stop_why);
 	free(r->crash);
 	capture_free(r->cap);

@@ -39,7 +39,15 @@ typedef struct {
 	int (*prepare)(void *ctx, char ***argv, int out_fd, int err_fd);
 	/* In each worker, a child process or a thread. Returns its exit code. */
 	int (*work)(void *ctx, const run_worker *w);
+	/* Screen side, NULL: none. Every RUN_STUCK_MS while the workers run:
+	 * nonzero (and why, "w0 holds A and waits for B; ...") when the
+	 * workers still live are deadlocked; ended[id] is 1 for each worker
+	 * whose end the screen has seen. Two such answers in a row stop the
+	 * run at once, of kind TRACE_DEADLOCK. */
+	int (*stuck)(void *ctx, const unsigned char *ended, int n, char *why, size_t cap);
 } run_spec;
+
+#define RUN_STUCK_MS 25
 
 typedef struct run run;
 

@@ -291,6 +291,50 @@ static void ex_lines(json_t *evs, const trace *t)
 	}
 }
 
+/* The run's blocks at its end (trace_blocks.c), in otherData: "blocks" (one
+ * object per block) and, after a deadlock, "deadlock" (who held and waited
+ * for what). Nothing when the run had no blocks. */
+static void ex_blocks(json_t *o, const trace *t)
+{
+	if (!trace_nblocks(t) && !trace_nstuck(t)) return;
+	json_t *bl = ex_chk(json_array());
+	for (size_t i = 0; i < trace_nblocks(t); i++) {
+		const trace_block *b = trace_block_at(t, i);
+		json_t *j = ex_chk(json_object());
+		ex_set(j, "name", ex_str(b->name));
+		ex_set(j, "kind", json_string(b->kind));
+		ex_set(j, "acquisitions", json_integer(b->acquisitions));
+		ex_set(j, "contended", json_integer(b->contended));
+		ex_set(j, "wait_ns", json_integer(b->wait_ns));
+		ex_set(j, "longest_wait_ns", json_integer(b->longest_ns));
+		if (!strcmp(b->kind, "queue")) {
+			ex_set(j, "puts", json_integer(b->puts));
+			ex_set(j, "takes", json_integer(b->takes));
+			ex_set(j, "max_length", json_integer(b->max_length));
+		}
+		if (b->has_lost) ex_set(j, "lost", json_real(b->lost));
+		if (b->nvalues > 0) {
+			json_t *v = ex_chk(json_array());
+			for (int k = 0; k < b->nvalues; k++) ex_push(v, json_real(b->values[k]));
+			ex_set(j, "final", v);
+		}
+		ex_push(bl, j);
+	}
+	ex_set(o, "blocks", bl);
+	if (!trace_nstuck(t)) return;
+	json_t *d = ex_chk(json_array());
+	for (size_t i = 0; i < trace_nstuck(t); i++) {
+		const trace_stuck *k = trace_stuck_at(t, i);
+		json_t *j = ex_chk(json_object());
+		ex_set(j, "worker", json_integer(k->worker));
+		ex_set(j, "holds", ex_str(k->holds));
+		if (k->live) ex_set(j, "waits", ex_str(k->waits));
+		else ex_set(j, "ended", json_true());
+		ex_push(d, j);
+	}
+	ex_set(o, "deadlock", d);
+}
+
 /* What the trace says about itself, in Chrome's otherData. */
 static json_t *ex_other(const trace *t)
 {
@@ -308,6 +352,7 @@ static json_t *ex_other(const trace *t)
 	trace_stats_compute(t, &st);
 	ex_set(o, "other_share", st.other_share >= 0 ? json_real(st.other_share) : json_null());
 	trace_stats_free(&st);
+	ex_blocks(o, t);
 	return o;
 }
 

@@ -32,6 +32,7 @@ struct trace {
 	trace_cpusample *samples;   /* in time order */
 	size_t nsamples, capsamples;
 	unsigned long version, lost;
+	struct trace_blocks *blocks;   /* trace_blocks.c */
 };
 
 static const char *state_names[TS_NSTATES] = {
@@ -67,8 +68,12 @@ void trace_free(trace *t)
 	free(t->title);
 	free(t->backend);
 	free(t->outcome);
+	trace_blocks_free(t->blocks);
 	free(t);
 }
+
+struct trace_blocks **trace_blocks_slot(const trace *t) { return &((trace *)t)->blocks; }
+void trace_touch_blocks(trace *t) { t->version++; }
 
 static void touch(trace *t, int64_t at)
 {
@@ -133,6 +138,7 @@ int trace_failed(const trace *t)
 	switch (t->end_kind) {
 	case TRACE_FINISHED: case TRACE_NOT_RUN: return 0;
 	case TRACE_FAILED: case TRACE_CRASHED: case TRACE_TIMED_OUT: case TRACE_STOPPED: case TRACE_RUNNER_FAILED:
+	case TRACE_DEADLOCK:
 		return 1;
 	case TRACE_RUNNING: case TRACE_ENDED: case TRACE_NEND_KINDS: break;
 	}
@@ -146,7 +152,7 @@ int trace_failed(const trace *t)
 /* ---- outcome kinds ---------------------------------------------------------- */
 
 static const char *const end_kind_names[TRACE_NEND_KINDS] = {
-	"running", "finished", "failed", "crashed", "timed_out", "stopped", "not_run", "runner_failed", "ended",
+	"running", "finished", "failed", "crashed", "timed_out", "stopped", "not_run", "runner_failed", "ended", "deadlock",
 };
 
 const char *trace_end_kind_name(trace_end_kind k)
@@ -179,6 +185,7 @@ trace_end_kind trace_end_kind_infer(const char *s)
 	if (starts(s, "not run")) return TRACE_NOT_RUN;
 	if (starts(s, "the runner failed (")) return TRACE_RUNNER_FAILED;
 	if (ends(s, ": the run was stopped; every task killed and reaped")) return TRACE_CRASHED;
+	if (starts(s, "deadlock") && ends(s, "; every task killed and reaped")) return TRACE_DEADLOCK;
 	if (starts(s, "timed out after ") && ends(s, ": every task killed and reaped")) return TRACE_TIMED_OUT;
 	if (ends(s, ": every task killed and reaped")) return TRACE_STOPPED;
 	if (starts(s, "failed: ") || strstr(s, " workers failed: ") || strstr(s, " exit ") || strstr(s, " killed by ")) return TRACE_FAILED;

@@ -98,6 +98,7 @@ typedef enum {
 	TRACE_NOT_RUN,         /* never started: a prerequisite was missing */
 	TRACE_RUNNER_FAILED,   /* the runner itself failed */
 	TRACE_ENDED,           /* ended, how is not known (an old file's unknown wording) */
+	TRACE_DEADLOCK,        /* every live worker waited on another: parlab stopped it */
 	TRACE_NEND_KINDS
 } trace_end_kind;
 
@@ -125,7 +126,7 @@ const char *trace_outcome(const trace *t);
 /* How the run ended; TRACE_RUNNING while live. */
 trace_end_kind trace_outcome_kind(const trace *t);
 /* The run did not end well: by its kind (failed, crashed, timed out,
- * stopped, runner failed; finished and not run did not fail), and where
+ * stopped, runner failed, deadlock; finished and not run did not fail), and where
  * the kind does not say (live, or an old file's unknown words), when one
  * of its tasks died of a signal or exited non-zero. */
 int trace_failed(const trace *t);
@@ -194,6 +195,51 @@ const char *trace_task_name(const trace_task *k);
 unsigned long trace_version(const trace *t);
 
 const char *trace_state_name(trace_state s);
+
+/* ---- the run's blocks at its end (trace_blocks.c) ---------------------------
+ * A run with coordination blocks (engine/coord.h) ends with one record per
+ * block: its figures and, for a shared value, its final values; and when
+ * a deadlock stopped it, one per worker in it (who holds what, waits for
+ * what). The engine adds them once the run is done; trace files and
+ * exports carry them. */
+typedef struct {
+	char name[32];
+	char kind[16];              /* "shared", "lock", "semaphore", "barrier", "condition", "queue" */
+	long long acquisitions, contended, puts, takes;
+	int64_t wait_ns, longest_ns;
+	int max_length;             /* queue; -1 for other kinds */
+	int has_lost;               /* shared without set: lost is defined */
+	double lost;                /* updates lost: see docs/lessons.md */
+	int nvalues;                /* shared: its final values (0 for other kinds) */
+	double *values;
+} trace_block;
+
+typedef struct {
+	int worker;
+	int live;                   /* 0: it had ended, holding locks */
+	char holds[256];            /* the locks it held, "A" or "A, C" */
+	char waits[32];             /* the block it waited on ("" when it had ended) */
+} trace_stuck;
+
+/* Copies b (and its values). */
+void trace_block_add(trace *t, const trace_block *b);
+size_t trace_nblocks(const trace *t);
+const trace_block *trace_block_at(const trace *t, size_t i);
+/* The block named name, or NULL. */
+const trace_block *trace_block_find(const trace *t, const char *name);
+void trace_stuck_add(trace *t, const trace_stuck *s);
+size_t trace_nstuck(const trace *t);
+const trace_stuck *trace_stuck_at(const trace *t, size_t i);
+/* One block's figures in words, the same in the batch transcript and the
+ * stats screen: "L (lock): 40000 acquisitions, 1234 waited (987ms in all,
+ * the longest 12.3ms)", "racy (shared): ended at 137402; 62598 updates
+ * lost", "jobs (queue): 40 put, 38 taken, at most 2 in it; ...". */
+void trace_block_describe(const trace_block *b, char *buf, size_t cap);
+/* Internal: trace.c keeps the store, trace_blocks.c fills it. */
+struct trace_blocks;
+struct trace_blocks **trace_blocks_slot(const trace *t);
+void trace_blocks_free(struct trace_blocks *b);
+void trace_touch_blocks(trace *t);
 
 /* "12.3ms", "1.25s", "850us": a duration in about 6 characters. */
 char *trace_fmt_ns(char *buf, size_t cap, int64_t ns);

@@ -59,6 +59,36 @@ static void tf_write_task(FILE *f, const trace *t, int id)
 			trace_state_name(s[i].state), s[i].cpu);
 }
 
+/* ---- the run's blocks (version 4 on): block and stuck records ---- */
+
+static void tf_write_blocks(FILE *f, const trace *t)
+{
+	for (size_t i = 0; i < trace_nblocks(t); i++) {
+		const trace_block *b = trace_block_at(t, i);
+		fputs("block", f);
+		tf_put_str(f, b->name);
+		fprintf(f, " %s %lld %lld %" PRId64 " %" PRId64 " %lld %lld %d", b->kind, b->acquisitions, b->contended,
+			b->wait_ns, b->longest_ns, b->puts, b->takes, b->max_length);
+		if (b->has_lost) fprintf(f, " %.17g", b->lost);
+		else fputs(" -", f);
+		if (b->nvalues > 0) {
+			fputs(" \"", f);
+			for (int j = 0; j < b->nvalues; j++) fprintf(f, "%s%.17g", j ? " " : "", b->values[j]);
+			fputc('"', f);
+		} else {
+			fputs(" -", f);
+		}
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < trace_nstuck(t); i++) {
+		const trace_stuck *k = trace_stuck_at(t, i);
+		fprintf(f, "stuck %d %d", k->worker, k->live);
+		tf_put_str(f, k->holds);
+		tf_put_str(f, k->live ? k->waits : NULL);
+		fputc('\n', f);
+	}
+}
+
 static void tf_write(FILE *f, const trace *t)
 {
 	fprintf(f, "%s %d\n", TRACE_FILE_MAGIC, TRACE_FILE_VERSION);
@@ -87,6 +117,7 @@ static void tf_write(FILE *f, const trace *t)
 		fprintf(f, "cpu %" PRId64 " %d %" PRId64 " %" PRId64 " %" PRId64 "\n", c->t, c->cpu, c->busy_ns,
 			c->steal_ns, c->idle_ns);
 	}
+	tf_write_blocks(f, t);
 	fprintf(f, "end %" PRId64 " %s", trace_end(t), trace_end_kind_name(trace_outcome_kind(t)));
 	tf_put_str(f, trace_outcome(t));
 	fputc('\n', f);
@@ -448,6 +479,83 @@ static int tf_cpu(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* A finite number (a bare word). */
+static int tf_num(tf_reader *r, const char *s, const char *what, double *out)
+{
+	char w[32], *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end || errno == ERANGE || v != v || v - v != 0)
+		return tf_fail(r, "%s '%s' is not a finite number", what, tf_word(w, sizeof w, s, strlen(s)));
+	*out = v;
+	return 0;
+}
+
+static int tf_v4(tf_reader *r)
+{
+	if (r->version < 4) return tf_fail(r, "came with version 4 (this file is version %d)", r->version);
+	return 0;
+}
+
+/* "block NAME KIND ACQ CONTENDED WAIT_NS LONGEST_NS PUTS TAKES MAXLEN LOST VALUES" */
+static int tf_block(tf_reader *r, tf_tok *tok)
+{
+	static const char *const kinds[] = { "shared", "lock", "semaphore", "barrier", "condition", "queue" };
+	const char *name = NULL, *vals = NULL;
+	int64_t acq, con, wait, longest, puts, takes, maxlen;
+	char w[32];
+	if (tf_v4(r) < 0 || tf_str(r, &tok[0], "name", 31, 0, &name) < 0) return -1;
+	size_t k = 0;
+	while (k < sizeof kinds / sizeof *kinds && (tok[1].quoted || strcmp(tok[1].s, kinds[k]))) k++;
+	if (k == sizeof kinds / sizeof *kinds)
+		return tf_fail(r, "unknown block kind '%s' (shared, lock, semaphore, barrier, condition or queue)",
+			       tf_word(w, sizeof w, tok[1].s, strlen(tok[1].s)));
+	if (tf_int(r, &tok[2], "acquisitions", 0, INT64_MAX, &acq) < 0 ||
+	    tf_int(r, &tok[3], "contended", 0, INT64_MAX, &con) < 0 ||
+	    tf_int(r, &tok[4], "wait_ns", 0, INT64_MAX, &wait) < 0 ||
+	    tf_int(r, &tok[5], "longest_ns", 0, INT64_MAX, &longest) < 0 ||
+	    tf_int(r, &tok[6], "puts", 0, INT64_MAX, &puts) < 0 ||
+	    tf_int(r, &tok[7], "takes", 0, INT64_MAX, &takes) < 0 ||
+	    tf_int(r, &tok[8], "max_length", -1, INT_MAX, &maxlen) < 0) return -1;
+	trace_block b = { .acquisitions = acq, .contended = con, .wait_ns = wait, .longest_ns = longest,
+			  .puts = puts, .takes = takes, .max_length = (int)maxlen };
+	snprintf(b.name, sizeof b.name, "%s", name);
+	snprintf(b.kind, sizeof b.kind, "%s", kinds[k]);
+	if (tok[9].quoted) return tf_fail(r, "lost must be a number or -");
+	if (strcmp(tok[9].s, "-")) {
+		if (tf_num(r, tok[9].s, "lost", &b.lost) < 0) return -1;
+		b.has_lost = 1;
+	}
+	if (tf_str(r, &tok[10], "values", SIZE_MAX, 1, &vals) < 0) return -1;
+	double *v = NULL;
+	size_t nv = 0, cap = 0;
+	for (char *p = (char *)vals, *save = NULL, *word; vals && (word = strtok_r(p, " ", &save)); p = NULL) {
+		v = xgrow(v, &cap, nv + 1, sizeof *v);
+		if (tf_num(r, word, "a value", &v[nv++]) < 0) { free(v); return -1; }
+	}
+	b.nvalues = (int)nv;
+	b.values = v;
+	trace_block_add(r->t, &b);
+	free(v);
+	return 0;
+}
+
+/* "stuck WORKER LIVE HOLDS WAITS": a worker in the deadlock that stopped the run. */
+static int tf_stuck(tf_reader *r, tf_tok *tok)
+{
+	int64_t wk, live;
+	const char *holds = NULL, *waits = NULL;
+	if (tf_v4(r) < 0 || tf_int(r, &tok[0], "worker", 0, INT_MAX, &wk) < 0 ||
+	    tf_int(r, &tok[1], "live", 0, 1, &live) < 0 || tf_str(r, &tok[2], "holds", 255, 0, &holds) < 0 ||
+	    tf_str(r, &tok[3], "waits", 31, 1, &waits) < 0) return -1;
+	if (live != !!waits) return tf_fail(r, "a live worker waits for a block (a quoted name), an ended one for none (-)");
+	trace_stuck s = { .worker = (int)wk, .live = (int)live };
+	snprintf(s.holds, sizeof s.holds, "%s", holds);
+	if (waits) snprintf(s.waits, sizeof s.waits, "%s", waits);
+	trace_stuck_add(r->t, &s);
+	return 0;
+}
+
 /* "running, finished, ... or ended": every kind's name, from trace.c's
  * table, so that a new kind is listed without a second copy here. */
 static void tf_kind_names(char *buf, size_t cap)
@@ -471,6 +579,8 @@ static int tf_end_kind(tf_reader *r, const tf_tok *k, trace_end_kind *out)
 		tf_kind_names(names, sizeof names);
 		return tf_fail(r, "unknown kind '%s' (%s)", tf_word(w, sizeof w, k->s, strlen(k->s)), names);
 	}
+	if (kind == TRACE_DEADLOCK && r->version < 4)
+		return tf_fail(r, "kind deadlock came with version 4 (this file is version %d)", r->version);
 	*out = (trace_end_kind)kind;
 	return 0;
 }
@@ -504,6 +614,7 @@ static const struct {
 } tf_records[] = {
 	{ "meta", 2, 2, tf_meta }, { "task", 17, 17, tf_task }, { "slice", 5, 5, tf_slice },
 	{ "line", 4, 4, tf_line }, { "mark", 2, 2, tf_mark }, { "cpu", 5, 5, tf_cpu }, { "end", 3, 2, tf_end },
+	{ "block", 11, 11, tf_block }, { "stuck", 4, 4, tf_stuck },
 };
 
 static int tf_header(tf_reader *r, char *line)

@@ -268,6 +268,19 @@ static void print_other(FILE *out, const trace *t)
 	trace_stats_free(&st);
 }
 
+/* After the statistics: each block's figures (trace_block_describe), one
+ * item each. */
+static void print_blocks(FILE *out, const trace *t)
+{
+	if (!trace_nblocks(t)) return;
+	fputs("  blocks:\n", out);
+	for (size_t i = 0; i < trace_nblocks(t); i++) {
+		char line[512];
+		trace_block_describe(trace_block_at(t, i), line, sizeof line);
+		wrap(out, line, strlen(line), "    ", "      ");
+	}
+}
+
 /* Preparing a run for longer than this is said in the transcript. */
 #define BATCH_PREP_SAY_NS 1000000000LL
 
@@ -317,6 +330,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	fputc('\n', out);
 	trace_stats_print(t, out);
 	print_other(out, t);
+	print_blocks(out, t);
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
 	char *note = engine_run_note(e, s);

@@ -150,6 +150,28 @@ static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 	}
 }
 
+/* The run's blocks as they ended (trace_block_describe), one paragraph
+ * each, and the deadlock that stopped it, if one did. Only once the run
+ * has ended: the figures are read at its end. */
+static void blocks(tdoc *d, const trace *tr)
+{
+	if (!trace_nblocks(tr)) return;
+	heading(d, "Blocks (at the run's end)");
+	for (size_t i = 0; i < trace_nblocks(tr); i++) {
+		char line[512];
+		trace_block_describe(trace_block_at(tr, i), line, sizeof line);
+		doc_paras(d, R_TEXT, line, "  ", "    ", R_DIM);
+	}
+	if (trace_outcome_kind(tr) == TRACE_DEADLOCK && trace_outcome(tr)) {
+		doc_blank(d);
+		doc_paras(d, R_ERR, trace_outcome(tr), NULL, NULL, R_ERR);
+	}
+	doc_blank(d);
+	doc_paras(d, R_DIM, "waited: operations that had to wait for another worker (a lock held, an empty "
+		  "semaphore or queue, a full queue, a barrier not yet full, a condition); updates lost: the "
+		  "adds a racy add's window overwrote.", NULL, NULL, R_DIM);
+}
+
 void stats_doc(tdoc *d, const trace *tr, int64_t until)
 {
 	trace_stats s;
@@ -164,6 +186,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 	parallelism(d, &s, trace_ncpu(tr));
 	cpu_split(d, &s);
 	tasks(d, tr, &s);
+	blocks(d, tr);
 	trace_stats_free(&s);
 }
 

@@ -418,7 +418,7 @@ int view_task_slot(const trace *tr, int i)
 int view_task_killed(const trace *tr, const trace_task *k)
 {
 	trace_end_kind end = trace_outcome_kind(tr);
-	if (end != TRACE_TIMED_OUT && end != TRACE_STOPPED && end != TRACE_CRASHED) return 0;
+	if (end != TRACE_TIMED_OUT && end != TRACE_STOPPED && end != TRACE_CRASHED && end != TRACE_DEADLOCK) return 0;
 	if (k->died < 0) return 0;
 	return k->exit_status < 0 || (WIFSIGNALED(k->exit_status) && WTERMSIG(k->exit_status) == SIGKILL);
 }

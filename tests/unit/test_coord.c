@@ -113,6 +113,7 @@ static int count_work(coord *c, int w, void *arg)
 	(void)arg;
 	int racy = coord_find(c, "racy"), atomic = coord_find(c, "atomic"), locked = coord_find(c, "locked");
 	int lk = coord_find(c, "L"), go = coord_find(c, "go"), half = coord_find(c, "half");
+	int lracy = coord_find(c, "lracy");
 	coord_barrier_wait(c, go, w);   /* all start together: they contend */
 	for (int i = 0; i < ROUNDS; i++) {
 		coord_add_racy(c, racy, 0, 1);
@@ -120,6 +121,9 @@ static int count_work(coord *c, int w, void *arg)
 		coord_add_atomic(c, half, w % 2, 0.5);
 		if (coord_lock(c, lk, w) != COORD_OK) return 2;
 		coord_set(c, locked, 0, coord_get(c, locked, 0) + 1);
+		if (coord_unlock(c, lk, w) != COORD_OK) return 3;
+		if (coord_lock(c, lk, w) != COORD_OK) return 2;
+		coord_add_racy(c, lracy, 0, 1);
 		if (coord_unlock(c, lk, w) != COORD_OK) return 3;
 	}
 	return 0;
@@ -144,6 +148,7 @@ static void test_counters(int mode)
 		CHECK(coord_spec_add(s, COORD_SHARED, "racy", 0, NULL, NULL) == 0);
 		CHECK(coord_spec_add(s, COORD_SHARED, "atomic", 0, NULL, NULL) == 0);
 		CHECK(coord_spec_add(s, COORD_SHARED, "locked", 0, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_SHARED, "lracy", 0, NULL, NULL) == 0);
 		CHECK(coord_spec_add(s, COORD_SHARED, "half", 2, halves, NULL) == 0);
 		CHECK(coord_spec_add(s, COORD_LOCK, "L", 0, NULL, NULL) == 0);
 		CHECK(coord_spec_add(s, COORD_BARRIER, "go", n, NULL, NULL) == 0);
@@ -161,6 +166,23 @@ static void test_counters(int mode)
 		CHECK(halfsum == want / 2);
 		CHECK(racy >= 1 && racy <= want);
 		CHECK(coord_holder(c, coord_find(c, "L")) == -1);
+		coord_figures f;
+		coord_figures_of(c, coord_find(c, "racy"), &f);   /* lost: every add's d, less what is there */
+		CHECK(f.adds == (long long)want && f.added == want && f.has_lost && f.lost == want - racy);
+		coord_figures_of(c, coord_find(c, "atomic"), &f);
+		CHECK(f.adds == (long long)want && f.has_lost && f.lost == 0);
+		coord_figures_of(c, coord_find(c, "lracy"), &f);   /* racy adds under a lock lose nothing */
+		CHECK(f.adds == (long long)want && f.has_lost && f.lost == 0);
+		coord_figures_of(c, coord_find(c, "locked"), &f);   /* set: lost is not defined */
+		CHECK(f.sets == (long long)want && !f.has_lost);
+		coord_figures_of(c, coord_find(c, "half"), &f);
+		CHECK(f.adds == (long long)want && f.added == want / 2 && f.has_lost && f.lost == 0);
+		coord_figures_of(c, coord_find(c, "L"), &f);
+		CHECK(f.acquisitions == 2 * (long long)want);
+		CHECK(f.contended >= 0 && f.contended <= f.acquisitions && f.longest_ns <= f.wait_ns);
+		CHECK(f.contended == 0 || f.longest_ns > 0);
+		coord_figures_of(c, coord_find(c, "go"), &f);
+		CHECK(f.acquisitions == n && f.contended == n - 1 && f.longest_ns > 0);   /* all but the last waited */
 		printf("%s, %d workers: racy %.0f of %.0f (%.0f lost), atomic and locked exact\n", mode_name[mode], n,
 		       racy, want, want - racy);
 		coord_free(c);
@@ -424,6 +446,247 @@ static void test_deadlock_seen(void)
 	coord_free(c);
 }
 
+/* ---- deadlock detection: coord_deadlock read from outside, as the screen does ---- */
+
+static int cycle_work(coord *c, int w, void *arg)
+{
+	int n = *(int *)arg;
+	char mine[16], next[16];
+	snprintf(mine, sizeof mine, "L%d", w);
+	snprintf(next, sizeof next, "L%d", (w + 1) % n);
+	coord_lock(c, coord_find(c, mine), w);
+	coord_barrier_wait(c, coord_find(c, "all"), w);
+	coord_lock(c, coord_find(c, next), w);   /* never returns */
+	return 9;
+}
+
+/* A team in a child process of its own: threads too can then be ended
+ * from outside (by killing the child). */
+typedef struct { pid_t pid; team t; } boxed;
+
+static void start_boxed(boxed *b, int mode, int n, coord *c, work_fn f, void *arg)
+{
+	if (mode == PROCS) { start(&b->t, mode, n, c, f, arg); return; }
+	b->pid = fork();
+	if (b->pid < 0) { perror("fork"); exit(1); }
+	if (b->pid == 0) { team t; start(&t, THREADS, n, c, f, arg); _exit(finish(&t)); }
+}
+
+static void kill_boxed(boxed *b, int mode)
+{
+	if (mode == PROCS) {
+		for (int i = 0; i < b->t.n; i++) kill(b->t.pid[i], SIGKILL);
+		finish(&b->t);
+		return;
+	}
+	kill(b->pid, SIGKILL);
+	int st;
+	while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR) {}
+}
+
+/* Polls until coord_deadlock says so (up to 5 s); 1 and why if it did. */
+static int wait_deadlock(coord *c, char *why, size_t cap)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (coord_deadlock(c, why, cap)) return 1;
+		ms_sleep(1);
+	}
+	return 0;
+}
+
+static void test_deadlock_cycle(int mode, int n)
+{
+	coord_spec *s = coord_spec_new();
+	char name[16];
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "L%d", i);
+		CHECK(coord_spec_add(s, COORD_LOCK, name, 0, NULL, NULL) == 0);
+	}
+	CHECK(coord_spec_add(s, COORD_BARRIER, "all", n, NULL, NULL) == 0);
+	coord *c = make(s, n);
+	char why[512];
+	CHECK(coord_deadlock(c, why, sizeof why) == 0 && !*why);   /* nobody waits yet */
+	boxed b;
+	start_boxed(&b, mode, n, c, cycle_work, &n);
+	CHECK(wait_deadlock(c, why, sizeof why));
+	if (n == 2) CHECK_STR(why, "w0 holds L0 and waits for L1; w1 holds L1 and waits for L0");
+	else CHECK_STR(why, "w0 holds L0 and waits for L1; w1 holds L1 and waits for L2; w2 holds L2 and waits for L0");
+	coord_stuck_worker st[8];
+	CHECK(coord_stuck(c, st, 8) == n);
+	for (int i = 0; i < n; i++)
+		CHECK(st[i].w == i && st[i].live && st[i].waits == coord_find(c, i + 1 < n ? (snprintf(name, sizeof name, "L%d", i + 1), name) : "L0") &&
+		      st[i].waits_for == (i + 1) % n);
+	printf("%s, %d workers: deadlock: %s\n", mode_name[mode], n, why);
+	kill_boxed(&b, mode);
+	coord_free(c);
+}
+
+/* w0 holds A and sleeps (or runs) for a while, then lets go; w1 waits for
+ * A all that time: no deadlock, w0 will release it. */
+static int release_later(coord *c, int w, void *arg)
+{
+	int a = coord_find(c, "A"), spin = *(int *)arg;
+	if (w == 0) {
+		coord_lock(c, a, w);
+		coord_barrier_wait(c, coord_find(c, "go"), w);
+		if (spin) { struct timespec t0, t1; clock_gettime(CLOCK_MONOTONIC, &t0);
+			do clock_gettime(CLOCK_MONOTONIC, &t1);
+			while ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 300); }
+		else ms_sleep(300);
+		coord_unlock(c, a, w);
+		return 0;
+	}
+	coord_barrier_wait(c, coord_find(c, "go"), w);
+	coord_lock(c, a, w);
+	coord_unlock(c, a, w);
+	return 0;
+}
+
+static void test_no_false_deadlock(int mode)
+{
+	for (int spin = 0; spin <= 1; spin++) {
+		coord_spec *s = coord_spec_new();
+		CHECK(coord_spec_add(s, COORD_LOCK, "A", 0, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_BARRIER, "go", 2, NULL, NULL) == 0);
+		coord *c = make(s, 2);
+		team t;
+		start(&t, mode, 2, c, release_later, &spin);
+		CHECK(wait_until_waiting(c, 1, coord_find(c, "A")));
+		char why[256];
+		int seen = 0, looks = 0;
+		while (coord_waiting_on(c, 1) == coord_find(c, "A")) {   /* every look while w1 waits */
+			seen += coord_deadlock(c, why, sizeof why);
+			looks++;
+			ms_sleep(5);
+		}
+		CHECK(looks >= 10 && seen == 0);
+		CHECK(finish(&t) == 0);
+		coord_free(c);
+	}
+}
+
+/* A producer that sleeps between puts keeps its consumers waiting on an
+ * empty queue: no deadlock. Once it has ended (the screen says so), the
+ * consumers still waiting are deadlocked. */
+static int slow_producer(coord *c, int w, void *arg)
+{
+	(void)arg;
+	int q = coord_find(c, "q");
+	coord_value v = { .type = COORD_NUMBER, .num = 1 };
+	if (w == 0) {
+		for (int i = 0; i < 4; i++) { ms_sleep(60); coord_put(c, q, w, &v); }
+		return 0;
+	}
+	for (;;) coord_take(c, q, w, &v);
+}
+
+static void test_queue_deadlock(int mode)
+{
+	coord_spec *s = coord_spec_new();
+	CHECK(coord_spec_add(s, COORD_QUEUE, "q", 1, NULL, NULL) == 0);
+	coord *c = make(s, 3);
+	boxed b;
+	start_boxed(&b, mode, 3, c, slow_producer, NULL);
+	char why[256];
+	int seen = 0;
+	for (int i = 0; i < 40; i++) { seen += coord_deadlock(c, why, sizeof why); ms_sleep(5); }
+	CHECK(seen == 0);
+	if (mode == PROCS) { int st; waitpid(b.t.pid[0], &st, 0); b.t.pid[0] = getpid(); }
+	else ms_sleep(400);
+	coord_set_live(c, 0, 0);   /* as the screen does when it sees the producer's end */
+	CHECK(wait_deadlock(c, why, sizeof why));
+	CHECK_STR(why, "w1 waits to take from queue q (empty); w2 waits to take from queue q (empty)");
+	coord_figures f;
+	coord_figures_of(c, coord_find(c, "q"), &f);
+	CHECK(f.puts == 4 && f.takes == 4 && f.max_length == 1 && f.contended >= 3);
+	if (mode == PROCS) { b.t.pid[0] = -1; for (int i = 1; i < 3; i++) kill(b.t.pid[i], SIGKILL);
+		for (int i = 1; i < 3; i++) waitpid(b.t.pid[i], NULL, 0); }
+	else kill_boxed(&b, mode);
+	coord_free(c);
+}
+
+/* w0 holds A and waits at a barrier or on an empty queue of 1; w1 waits
+ * for A. The test releases w0 (the barrier's last arrival, a put) while w0
+ * is stopped (SIGSTOP): released but not yet running, it still looks as if
+ * it waited, and must not count as stuck (nor w1, then). */
+static int released_work(coord *c, int w, void *arg)
+{
+	int use_queue = *(int *)arg, a = coord_find(c, "A");
+	if (w == 0) {
+		coord_lock(c, a, w);
+		if (use_queue) { coord_value v; coord_take(c, coord_find(c, "q"), w, &v); }
+		else coord_barrier_wait(c, coord_find(c, "b"), w);
+		coord_unlock(c, a, w);
+		return 0;
+	}
+	coord_acquire(c, coord_find(c, "go"), w);
+	coord_lock(c, a, w);
+	coord_unlock(c, a, w);
+	return 0;
+}
+
+static void test_released_not_stuck(void)
+{
+	for (int use_queue = 0; use_queue <= 1; use_queue++) {
+		coord_spec *s = coord_spec_new();
+		CHECK(coord_spec_add(s, COORD_LOCK, "A", 0, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_BARRIER, "b", 2, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_QUEUE, "q", 1, NULL, NULL) == 0);
+		CHECK(coord_spec_add(s, COORD_SEMAPHORE, "go", 0, NULL, NULL) == 0);
+		coord *c = make(s, 2);
+		team t;
+		start(&t, PROCS, 2, c, released_work, &use_queue);
+		CHECK(wait_until_waiting(c, 0, coord_find(c, use_queue ? "q" : "b")));
+		kill(t.pid[0], SIGSTOP);
+		ms_sleep(20);
+		if (use_queue) { coord_value v = { .type = COORD_NUMBER, .num = 1 }; coord_put(c, coord_find(c, "q"), 2, &v); }
+		else coord_barrier_wait(c, coord_find(c, "b"), 2);   /* the last arrival: w0 may go */
+		coord_release(c, coord_find(c, "go"));
+		CHECK(wait_until_waiting(c, 1, coord_find(c, "A")));
+		char why[256];
+		int seen = 0;
+		for (int i = 0; i < 10; i++) { seen += coord_deadlock(c, why, sizeof why); ms_sleep(3); }
+		if (seen) fprintf(stderr, "%s: a false deadlock: %s\n", use_queue ? "queue" : "barrier", why);
+		CHECK(seen == 0);
+		CHECK(coord_waiting_on(c, 0) == coord_find(c, use_queue ? "q" : "b"));   /* it still looks waiting */
+		kill(t.pid[0], SIGCONT);
+		CHECK(finish(&t) == 0);
+		coord_free(c);
+	}
+}
+
+/* A worker that ended holding a lock: the others waiting for it are deadlocked. */
+static int end_holding(coord *c, int w, void *arg)
+{
+	(void)arg;
+	int a = coord_find(c, "A");
+	if (w == 0) { coord_lock(c, a, w); coord_barrier_wait(c, coord_find(c, "go"), w); return 0; }
+	coord_barrier_wait(c, coord_find(c, "go"), w);
+	coord_lock(c, a, w);
+	return 9;
+}
+
+static void test_ended_holding(void)
+{
+	coord_spec *s = coord_spec_new();
+	CHECK(coord_spec_add(s, COORD_LOCK, "A", 0, NULL, NULL) == 0);
+	CHECK(coord_spec_add(s, COORD_BARRIER, "go", 2, NULL, NULL) == 0);
+	coord *c = make(s, 2);
+	team t;
+	start(&t, PROCS, 2, c, end_holding, NULL);
+	int st;
+	waitpid(t.pid[0], &st, 0);
+	CHECK(wait_until_waiting(c, 1, coord_find(c, "A")));
+	char why[256];
+	CHECK(coord_deadlock(c, why, sizeof why) == 0);   /* w0 counts as live until the screen says it ended */
+	coord_set_live(c, 0, 0);
+	CHECK(coord_deadlock(c, why, sizeof why) == 1);
+	CHECK_STR(why, "w0 ended holding lock A; w1 waits for A");
+	kill(t.pid[1], SIGKILL);
+	waitpid(t.pid[1], &st, 0);
+	coord_free(c);
+}
+
 /* ---- the spec's limits ------------------------------------------------------ */
 
 static void test_spec(void)
@@ -462,6 +725,14 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_spec();
 	test_deadlock_seen();
+	test_ended_holding();
+	test_released_not_stuck();
+	for (int mode = PROCS; mode <= THREADS; mode++) {
+		test_deadlock_cycle(mode, 2);
+		test_deadlock_cycle(mode, 3);
+		test_no_false_deadlock(mode);
+		test_queue_deadlock(mode);
+	}
 	for (int mode = PROCS; mode <= THREADS; mode++) {
 		test_locks(mode);
 		test_queue(mode);

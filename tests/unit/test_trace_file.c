@@ -171,7 +171,7 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 3\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 4\n", 15));
 	CHECK(trace_ncpu_samples(t) == 4);
 	CHECK_CONTAINS(b1, "\ncpu 1200 0 1000000000900 6 2000000000300\n");
 	CHECK_CONTAINS(b1, "\ncpu 1200 7 9223372036854775807 9223372036854775807 0\nend ");
@@ -232,6 +232,7 @@ static void test_truncated(void)
 #define HDR "parlab-trace 1\n"    /* most cases: version 1 files must still load */
 #define HDR2 "parlab-trace 2\n"
 #define HDR3 "parlab-trace 3\n"
+#define HDR4 "parlab-trace 4\n"
 #define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
 
 static const struct {
@@ -239,10 +240,18 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 3')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 4')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 4\nend -1 running -\n", ":1: trace format version 4 is not supported (this parlab reads versions 1 to 3)" },
+	{ "parlab-trace 5\nend -1 running -\n", ":1: trace format version 5 is not supported (this parlab reads versions 1 to 4)" },
+	{ HDR3 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: came with version 4 (this file is version 3)" },
+	{ HDR3 "end 5 deadlock \"x\"\n", ":2: end: kind deadlock came with version 4 (this file is version 3)" },
+	{ HDR4 "block \"L\" lok 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: unknown block kind 'lok'" },
+	{ HDR4 "block \"c\" shared 0 0 0 0 0 0 -1 nan \"1\"\nend -1 running -\n", ":2: block: lost 'nan' is not a finite number" },
+	{ HDR4 "block \"c\" shared 0 0 0 0 0 0 -1 0 \"1 x\"\nend -1 running -\n", ":2: block: a value 'x' is not a finite number" },
+	{ HDR4 "block \"L\" lock -1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: acquisitions -1 is out of range" },
+	{ HDR4 "stuck 0 1 \"A\" -\nend -1 running -\n", ":2: stuck: a live worker waits for a block" },
+	{ HDR4 "stuck 0 2 \"A\" \"B\"\nend -1 running -\n", ":2: stuck: live 2 is out of range (0..1)" },
 	{ HDR2 "cpu 0 0 1 2 3\nend -1 running -\n", ":2: cpu: cpu records came with version 3 (this file is version 2)" },
 	{ HDR "cpu 0 0 1 2 3\nend -1 -\n", ":2: cpu: cpu records came with version 3 (this file is version 1)" },
 	{ HDR3 "cpu 0 0 1 2\nend -1 running -\n", ":2: cpu: expected 5 fields, got 4" },
@@ -355,7 +364,7 @@ static void test_unknown_kind(void)
 		len += (size_t)snprintf(want + len, sizeof want - len, "%s%s", sep, trace_end_kind_name((trace_end_kind)k));
 	}
 	snprintf(want + len, sizeof want - len, ")");
-	CHECK_CONTAINS(want, "(running, finished, failed, crashed, timed_out, stopped, not_run, runner_failed or ended)");
+	CHECK_CONTAINS(want, "(running, finished, failed, crashed, timed_out, stopped, not_run, runner_failed, ended or deadlock)");
 	const char *path = tmp_path("kind.trace");
 	static const char data[] = HDR2 "end 5 done \"x\"\n";
 	write_file(path, data, strlen(data));
@@ -599,12 +608,78 @@ static void test_export_times(void)
 	trace_free(t);
 }
 
+/* Block and stuck records (version 4): every field survives save and
+ * load, and the file is the same saved again. */
+static void test_blocks_round_trip(void)
+{
+	trace *t = trace_new("blocks", 0);
+	trace_task_add(t, 10, 10, 1, 0, "w0");
+	double vals[3] = { 137402, -0.5, 1e300 };
+	trace_block b = { .name = "L", .kind = "lock", .acquisitions = 40000, .contended = 1234, .wait_ns = 987654321,
+			  .longest_ns = 12345678, .max_length = -1 };
+	trace_block_add(t, &b);
+	trace_block c = { .name = "racy", .kind = "shared", .max_length = -1, .has_lost = 1, .lost = 62598, .nvalues = 1,
+			  .values = vals };
+	trace_block_add(t, &c);
+	trace_block a = { .name = "arr", .kind = "shared", .max_length = -1, .nvalues = 3, .values = vals };
+	trace_block_add(t, &a);
+	trace_block q = { .name = "jobs \"q\"", .kind = "queue", .contended = 7, .wait_ns = 1000, .longest_ns = 600,
+			  .puts = 40, .takes = 38, .max_length = 2 };
+	trace_block_add(t, &q);
+	trace_stuck s0 = { 0, 1, "L", "M" }, s1 = { 1, 0, "M, N", "" };
+	trace_stuck_add(t, &s0);
+	trace_stuck_add(t, &s1);
+	trace_finish_as(t, 100, TRACE_DEADLOCK, "deadlock: w0 holds L and waits for M; w1 ended holding lock M, N; every task killed and reaped");
+	char *err = NULL;
+	CHECK(trace_save(t, tmp_path("blocks.trace"), &err) == 0);
+	trace *u = trace_load(tmp_path("blocks.trace"), &err);
+	if (!u) { fprintf(stderr, "%s\n", err); free(err); trace_free(t); CHECK(0); return; }
+	CHECK(trace_outcome_kind(u) == TRACE_DEADLOCK);
+	CHECK(trace_nblocks(u) == 4 && trace_nstuck(u) == 2);
+	const trace_block *l = trace_block_find(u, "L"), *r = trace_block_find(u, "racy"), *ar = trace_block_find(u, "arr");
+	const trace_block *qq = trace_block_find(u, "jobs \"q\"");
+	CHECK(l && !strcmp(l->kind, "lock") && l->acquisitions == 40000 && l->contended == 1234 && l->wait_ns == 987654321 &&
+	      l->longest_ns == 12345678 && l->max_length == -1 && !l->has_lost && l->nvalues == 0);
+	CHECK(r && r->has_lost && r->lost == 62598 && r->nvalues == 1 && r->values[0] == 137402);
+	CHECK(ar && !ar->has_lost && ar->nvalues == 3 && ar->values[1] == -0.5 && ar->values[2] == 1e300);
+	CHECK(qq && !strcmp(qq->kind, "queue") && qq->puts == 40 && qq->takes == 38 && qq->max_length == 2 && qq->contended == 7);
+	const trace_stuck *a0 = trace_stuck_at(u, 0), *a1 = trace_stuck_at(u, 1);
+	CHECK(a0 && a0->worker == 0 && a0->live && !strcmp(a0->holds, "L") && !strcmp(a0->waits, "M"));
+	CHECK(a1 && a1->worker == 1 && !a1->live && !strcmp(a1->holds, "M, N") && !*a1->waits);
+	CHECK(trace_save(u, tmp_path("blocks2.trace"), &err) == 0);
+	size_t n1, n2;
+	char *b1 = slurp(tmp_path("blocks.trace"), &n1), *b2 = slurp(tmp_path("blocks2.trace"), &n2);
+	CHECK(b1 && b2 && !strcmp(b1, b2));
+	CHECK_CONTAINS(b1, "\nblock \"racy\" shared 0 0 0 0 0 0 -1 62598 \"137402\"\n");
+	CHECK_CONTAINS(b1, "\nstuck 1 0 \"M, N\" -\nend 100 deadlock ");
+	free(b1); free(b2);
+	/* exports carry them in otherData */
+	CHECK(export_perfetto(u, tmp_path("blocks.json"), &err) > 0);
+	json_error_t je;
+	json_t *root = json_load_file(tmp_path("blocks.json"), 0, &je);
+	json_t *other = root ? json_object_get(root, "otherData") : NULL;
+	json_t *bl = json_object_get(other, "blocks"), *dl = json_object_get(other, "deadlock");
+	CHECK(json_array_size(bl) == 4 && json_array_size(dl) == 2);
+	json_t *j1 = json_array_get(bl, 1), *j3 = json_array_get(bl, 3), *d1 = json_array_get(dl, 1);
+	CHECK_STR(json_string_value(json_object_get(j1, "name")), "racy");
+	CHECK(json_real_value(json_object_get(j1, "lost")) == 62598);
+	CHECK(json_real_value(json_array_get(json_object_get(j1, "final"), 0)) == 137402);
+	CHECK(json_integer_value(json_object_get(j3, "max_length")) == 2 && json_integer_value(json_object_get(j3, "puts")) == 40);
+	CHECK(json_is_true(json_object_get(d1, "ended")) && !json_object_get(d1, "waits"));
+	CHECK_STR(json_string_value(json_object_get(json_array_get(dl, 0), "waits")), "M");
+	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "deadlock");
+	json_decref(root);
+	trace_free(u);
+	trace_free(t);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
 	test_round_trip();
 	test_truncated();
 	test_kinds_round_trip();
+	test_blocks_round_trip();
 	test_version1();
 	test_version2();
 	test_corrupt();

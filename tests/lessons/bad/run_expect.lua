@@ -1,4 +1,4 @@
--- expect: run_expect.lua:4: run{}: 'expect' must be one of finish, timeout, not 'deadlocks'
+-- expect: run_expect.lua:4: run{}: 'expect' must be one of finish, timeout, deadlock, crash, not 'deadlocks'
 return lesson {
   title = "An expectation parlab does not know",
   run {

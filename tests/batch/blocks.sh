@@ -1,0 +1,49 @@
+#!/bin/bash
+# observe's run.blocks and run.values (tests/lessons/good/blocks.lua), in
+# processes and in threads, quiet and under two CPU hogs: a racy counter's
+# lost is exactly the expected total less its final value; racy adds under
+# a lock and atomic adds lose none; the lock, queue and barrier counts are
+# exact. The batch transcript lists the blocks, and a saved trace keeps them.
+set -u
+parlab=$1
+src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+tmp=$(mktemp -d)
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+hogs=()
+cleanup() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+N=4 ROUNDS=400
+want=$((N * ROUNDS))
+
+check() {
+	local out rc n=0
+	rm -rf "$tmp/tr"
+	out=$("$parlab" --batch --state off --save-trace "$tmp/tr" "$src/tests/lessons/good/blocks.lua" </dev/null 2>&1); rc=$?
+	[ $rc -eq 0 ] || bad "$1: exit $rc"
+	while read -r rf rl lf ll al acq con puts takes max arr each vr dl; do
+		n=$((n + 1))
+		[ $((rf + rl)) -eq $want ] || bad "$1: run $n: racy final $rf + lost $rl != $want"
+		[ "$rf" -ge 1 ] && [ "$rf" -le $want ] || bad "$1: run $n: racy final $rf"
+		[ "$lf" -eq $want ] && [ "$ll" -eq 0 ] || bad "$1: run $n: locked final $lf lost $ll (want $want, 0)"
+		[ "$al" -eq 0 ] || bad "$1: run $n: atomic lost $al"
+		[ "$acq" -eq $want ] && [ "$con" -ge 0 ] && [ "$con" -le $want ] || bad "$1: run $n: L acquisitions $acq contended $con"
+		[ "$puts" -eq $((10 + N - 1)) ] && [ "$takes" -eq "$puts" ] && [ "$max" -ge 1 ] && [ "$max" -le 3 ] ||
+			bad "$1: run $n: queue puts $puts takes $takes max $max"
+		[ "$arr" -eq $N ] || bad "$1: run $n: barrier arrivals $arr"
+		[ "$each" = "2,2,2,2" ] || bad "$1: run $n: each $each"
+		[ "$vr" -eq "$rf" ] || bad "$1: run $n: values.racy $vr != blocks.racy.final $rf"
+		[ "$dl" = nil ] || bad "$1: run $n: deadlock $dl"
+	done < <(tr '\n' ' ' <<<"$out" | tr -s ' ' | grep -o 'racy final=[^|]*| locked [^|]*| atomic [^|]*| L [^|]*| q [^|]*| go [^|]*| each=[^ ]* | values.racy=[0-9]* | deadlock=[a-z]*' |
+		sed -E 's/[A-Za-z_.]+ //g; s/[A-Za-z_.]+=//g; s/\| //g')
+	[ $n -eq 2 ] || bad "$1: want 2 notes, got $n"
+	[[ "$out" == *"    L (lock): $want acquisitions, "* ]] || bad "$1: the transcript does not list the lock"
+	[[ "$out" =~ "    racy (shared): ended at "[0-9]+"; "[0-9]+" updates lost" ]] || bad "$1: the transcript does not list the racy counter"
+	grep -q '^block "q" queue 0 [0-9]* [0-9]* [0-9]* 13 13 [1-3] - -$' "$tmp"/tr/01-*.trace || bad "$1: the saved trace has no queue block"
+	[ $fail -eq 0 ] || echo "$out"
+}
+
+check quiet
+for _ in 1 2; do ( while :; do :; done ) & hogs+=($!); done
+check "two CPU hogs"
+exit $fail
