@@ -15,6 +15,7 @@
  * after: a relaxed store each, for whoever draws or checks the run.
  */
 #include "engine/coord.h"
+#include "engine/coord_events.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -264,9 +265,13 @@ int coord_lock(coord *c, int b, int w)
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, b) == w) return COORD_EHELD;
 	set_waiting(c, w, b);
-	pthread_mutex_lock(&k->mu);
+	int waits = pthread_mutex_trylock(&k->mu) != 0;   /* events: coord_events.h */
+	if (waits) cev_note(w, CEV_WAIT, b, coord_holder(c, b), 0);
+	if (waits) pthread_mutex_lock(&k->mu);
+	if (waits) cev_note(w, CEV_WAKE, b, -1, 0);
 	set_waiting(c, w, -1);
 	set_holder(k, w);
+	cev_note(w, CEV_TAKE, b, -1, 0);
 	return COORD_OK;
 }
 
@@ -276,6 +281,7 @@ int coord_try_lock(coord *c, int b, int w)
 	if (coord_holder(c, b) == w) return COORD_EHELD;
 	if (pthread_mutex_trylock(&k->mu) != 0) return COORD_EBUSY;
 	set_holder(k, w);
+	cev_note(w, CEV_TAKE, b, -1, 0);
 	return COORD_OK;
 }
 
@@ -283,6 +289,7 @@ int coord_unlock(coord *c, int b, int w)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, b) != w) return COORD_ENOTHELD;
+	cev_note(w, CEV_RELEASE, b, -1, 0);
 	set_holder(k, -1);
 	pthread_mutex_unlock(&k->mu);
 	return COORD_OK;
@@ -296,11 +303,14 @@ void coord_acquire(coord *c, int b, int w)
 {
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
+	int waited = 0;
 	while (k->count == 0) {
 		set_waiting(c, w, b);
+		if (!waited++) cev_note(w, CEV_WAIT, b, -1, 0);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
 	set_waiting(c, w, -1);
+	if (waited) cev_note(w, CEV_WAKE, b, -1, 0);
 	k->count--;
 	pthread_mutex_unlock(&k->mu);
 }
@@ -337,8 +347,10 @@ int coord_barrier_wait(coord *c, int b, int w)
 		pthread_cond_broadcast(&k->c1);
 	} else {
 		set_waiting(c, w, b);
+		cev_note(w, CEV_WAIT, b, -1, 0);
 		while (k->gen == gen) pthread_cond_wait(&k->c1, &k->mu);
 		set_waiting(c, w, -1);
+		cev_note(w, CEV_WAKE, b, -1, 0);
 	}
 	pthread_mutex_unlock(&k->mu);
 	return order;
@@ -351,11 +363,15 @@ int coord_cond_wait(coord *c, int b, int w)
 	struct cblock *k = &c->b[b];
 	struct cblock *l = &c->b[k->lock];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
+	cev_note(w, CEV_RELEASE, k->lock, -1, 0);
 	set_holder(l, -1);
 	set_waiting(c, w, b);
+	cev_note(w, CEV_WAIT, b, -1, 0);
 	pthread_cond_wait(&k->c1, &l->mu);
 	set_waiting(c, w, -1);
 	set_holder(l, w);
+	cev_note(w, CEV_WAKE, b, -1, 0);
+	cev_note(w, CEV_TAKE, k->lock, -1, 0);
 	return COORD_OK;
 }
 
@@ -375,11 +391,14 @@ int coord_put(coord *c, int b, int w, const coord_value *v)
 	if (v->type == COORD_STRING && v->len > COORD_MAX_STRING) return COORD_ETOOBIG;
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
+	int waited = 0;
 	while (k->count == k->n) {
 		set_waiting(c, w, b);
+		if (!waited++) cev_note(w, CEV_WAIT, b, -1, CEV_FULL);
 		pthread_cond_wait(&k->c2, &k->mu);
 	}
 	set_waiting(c, w, -1);
+	if (waited) cev_note(w, CEV_WAKE, b, -1, 0);
 	coord_value *s = &slots(c, k)[(k->head + k->count) % k->n];
 	s->type = v->type;
 	s->num = v->num;
@@ -396,11 +415,14 @@ void coord_take(coord *c, int b, int w, coord_value *out)
 {
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
+	int waited = 0;
 	while (k->count == 0) {
 		set_waiting(c, w, b);
+		if (!waited++) cev_note(w, CEV_WAIT, b, -1, CEV_EMPTY);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
 	set_waiting(c, w, -1);
+	if (waited) cev_note(w, CEV_WAKE, b, -1, 0);
 	const coord_value *s = &slots(c, k)[k->head];
 	out->type = s->type;
 	out->num = s->num;

@@ -10,8 +10,10 @@
 
 #define TRACE_FILE_MAGIC "parlab-trace"
 /* The version written; versions 1 (no end kind) to this one are read.
- * Version 3 added the CPU counter samples ("cpu" records). */
-#define TRACE_FILE_VERSION 3
+ * Version 3 added the CPU counter samples ("cpu" records), version 4 the
+ * task of a mark, the coordination spans ("span": blocked and held) and
+ * meta events_dropped. */
+#define TRACE_FILE_VERSION 4
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 
