@@ -23,8 +23,27 @@ local function run_of(title, kind)
   return run(r)
 end
 
+-- What observe sees: w1's blocked_ms and every mark, by worker.
+local function observe(run)
+  local w1 = run.workers[2]
+  local marks = {}
+  for _, m in ipairs(run.marks) do marks[#marks + 1] = ("w%s %s"):format(m.id, m.text) end
+  return w1.blocked_ms > 100 and w1.blocked_ms < 1000,
+    ("w1 blocked %s; w0 blocked %d ms; marks: %s"):format(w1.blocked_ms > 100 and "over 100 ms" or
+      ("%.1f ms"):format(w1.blocked_ms), run.workers[1].blocked_ms, table.concat(marks, ", "))
+end
+
+local function ask(title)
+  return quiz {
+    q = "Will w1 wait for the lock?", choices = { "yes", "no" },
+    predict = title, observe = observe,
+  }
+end
+
 return lesson {
   title = "Blocked",
+  ask("Blocked processes"),
   run_of("Blocked processes", "processes"),
+  ask("Blocked threads"),
   run_of("Blocked threads", "threads"),
 }
