@@ -285,6 +285,7 @@ static void place_marks(run *r, int all)
 		trace_mark_add_task(r->t, task, m->at, m->text);
 		free(m->text);
 	}
+	if (!i) return;
 	memmove(r->pmarks, r->pmarks + i, (r->npmarks - i) * sizeof *r->pmarks);
 	r->npmarks -= i;
 }
