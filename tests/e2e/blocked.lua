@@ -6,10 +6,12 @@ return lesson {
     title = "A lock held",
     threads = 2,
     locks = { "A" },
+    shared = { held = 0 },
     worker = function(w)
       if w.id == 0 then
-        lock("A"); mark("took the lock"); sleep(600); unlock("A")
+        lock("A"); mark("took the lock"); set("held", 1); sleep(600); unlock("A")
       else
+        while get("held") == 0 do sleep(5) end   -- however late w0 starts
         sleep(100); lock("A"); mark("got it"); unlock("A")
       end
     end,

@@ -26,6 +26,7 @@ static coord *blocks(void)
 	coord_spec *s = coord_spec_new();
 	CHECK(coord_spec_add(s, COORD_LOCK, "A", 0, NULL, NULL) == 0);
 	CHECK(coord_spec_add(s, COORD_QUEUE, "jobs", 1, NULL, NULL) == 0);
+	CHECK(coord_spec_add(s, COORD_SHARED, "held", 0, NULL, NULL) == 0);
 	coord *c = coord_new(s, 2);
 	coord_spec_free(s);
 	if (!c) exit(1);
@@ -41,11 +42,13 @@ static int work(coord *c, int w)
 	if (w == 0) {
 		coord_lock(c, a, 0);
 		cev_mark(0, "took the lock");
+		coord_set(c, coord_find(c, "held"), 0, 1);
 		ms_sleep(200);
 		coord_unlock(c, a, 0);
 		ms_sleep(100);
 		coord_put(c, q, 0, &v);
 	} else {
+		while (coord_get(c, coord_find(c, "held"), 0) == 0) ms_sleep(2);   /* however late w0 starts */
 		ms_sleep(50);
 		coord_lock(c, a, 1);
 		coord_unlock(c, a, 1);
@@ -86,8 +89,10 @@ static void lock_and_queue(int threads)
 		pthread_t th[2];
 		struct targ a[2] = { { c, 0 }, { c, 1 } };
 		for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, thread_main, &a[i]);
-		ms_sleep(120);
-		cev_log_drain(lg, t, 0);   /* mid-run: w1 is waiting now, its span open */
+		for (int i = 0; i < 1000 && !span_of(t, t1, TRACE_SPAN_BLOCKED, "lock"); i++) {   /* mid-run: w1 */
+			ms_sleep(5);                                                              /* waits, its */
+			cev_log_drain(lg, t, 0);                                                  /* span open */
+		}
 		const trace_span *open = span_of(t, t1, TRACE_SPAN_BLOCKED, "lock");
 		CHECK(open && open->t1 == -1 && open->holder == t0);
 		for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);

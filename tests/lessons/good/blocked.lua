@@ -1,14 +1,16 @@
 -- Waiting made visible: w0 takes lock A and keeps it 200 ms; w1 comes
--- 50 ms later and waits for it. The trace has w1 blocked on lock A held by
+-- 50 ms after w0 has it and waits for it. The trace has w1 blocked on lock A held by
 -- w0 for about 150 ms, w0's held span, and each worker's marks.
 -- tests/batch/blocked.sh and tests/e2e/blocked.sh check it.
 local function worker(w)
   if w.id == 0 then
     lock("A")
     mark("took the lock")
+    set("held", 1)
     sleep(200)
     unlock("A")
   else
+    while get("held") == 0 do sleep(5) end   -- however late w0 starts: it has the lock
     sleep(50)
     mark("wants the lock")
     lock("A")
@@ -18,7 +20,7 @@ local function worker(w)
 end
 
 local function run_of(title, kind)
-  local r = { title = title, worker = worker, timeout = 30, locks = { "A" } }
+  local r = { title = title, worker = worker, timeout = 30, locks = { "A" }, shared = { held = 0 } }
   r[kind] = 2
   return run(r)
 end
