@@ -163,6 +163,10 @@ static void apply(cev_log *lg, trace *t, int w, int task, const cev_event *e)
 	if (at < 0) at = 0;
 	if (end >= 0 && at > end) at = end;   /* drained after the run ended */
 	int ok = c && e->block >= 0 && e->block < coord_nblocks(c);
+	if (e->kind != CEV_WAIT && e->kind != CEV_WAKE && lg->wait[w] >= 0) {
+		trace_span_close(t, (size_t)lg->wait[w], at);   /* a worker that acts waits no more: */
+		lg->wait[w] = -1;                              /* its WAKE was dropped (a full ring) */
+	}
 	switch ((cev_kind)e->kind) {
 	case CEV_WAIT:
 		if (!ok) break;

@@ -170,9 +170,34 @@ static void ring(void)
 	CHECK(cev_new(0) == NULL && cev_new(COORD_MAX_WORKERS + 1) == NULL);
 }
 
+/* A WAKE lost to a full ring: the worker's next act ends its wait there,
+ * not at the run's end. */
+static void lost_wake(void)
+{
+	coord *c = blocks();
+	cev_ring *r = cev_new(1);
+	trace *t = trace_new("lost", loop_now_ns());
+	int k = trace_task_add(t, 100, 100, 1, 0, "w0");
+	cev_log *lg = cev_log_new(r, c);
+	cev_push(r, 0, CEV_WAIT, coord_find(c, "jobs"), -1, CEV_EMPTY, NULL);
+	ms_sleep(20);
+	cev_push(r, 0, CEV_MARK, -1, -1, 0, "after");   /* no WAKE before it */
+	CHECK(cev_log_drain(lg, t, 0) == 2);
+	const trace_span *sp = span_of(t, k, TRACE_SPAN_BLOCKED, "queue (empty)");
+	CHECK(sp && sp->t1 >= 0 && sp->t1 - sp->t0 >= 20000000 && sp->t1 == trace_mark_at(t, 0)->t);
+	ms_sleep(30);
+	trace_finish_as(t, trace_rel(t, loop_now_ns()), TRACE_FINISHED, NULL);
+	CHECK(sp && sp->t1 < trace_end(t) - 20000000);
+	cev_log_free(lg);
+	trace_free(t);
+	cev_free(r);
+	coord_free(c);
+}
+
 int main(void)
 {
 	ring();
+	lost_wake();
 	lock_and_queue(0);
 	lock_and_queue(1);
 	return CHECK_DONE();
