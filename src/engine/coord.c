@@ -15,6 +15,7 @@
  * after: a relaxed store each, for whoever draws or checks the run.
  */
 #include "engine/coord.h"
+#include "engine/coord_events.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -326,12 +327,15 @@ int coord_lock(coord *c, int b, int w)
 	if (pthread_mutex_trylock(&k->mu) != 0) {   /* someone holds it: a contended acquisition */
 		int64_t t0 = now_ns();
 		set_waiting(c, w, b);
+		cev_note(w, CEV_WAIT, b, coord_holder(c, b), 0);   /* events: coord_events.h */
 		pthread_mutex_lock(&k->mu);
+		cev_note(w, CEV_WAKE, b, -1, 0);
 		set_waiting(c, w, -1);
 		waited(k, t0);
 	}
 	set_holder(k, w);
 	bump(&k->acq, 1);
+	cev_note(w, CEV_TAKE, b, -1, 0);
 	return COORD_OK;
 }
 
@@ -342,6 +346,7 @@ int coord_try_lock(coord *c, int b, int w)
 	if (pthread_mutex_trylock(&k->mu) != 0) return COORD_EBUSY;
 	set_holder(k, w);
 	bump(&k->acq, 1);
+	cev_note(w, CEV_TAKE, b, -1, 0);
 	return COORD_OK;
 }
 
@@ -349,6 +354,7 @@ int coord_unlock(coord *c, int b, int w)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, b) != w) return COORD_ENOTHELD;
+	cev_note(w, CEV_RELEASE, b, -1, 0);
 	set_holder(k, -1);
 	pthread_mutex_unlock(&k->mu);
 	return COORD_OK;
@@ -363,13 +369,16 @@ void coord_acquire(coord *c, int b, int w)
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
 	int64_t t0 = k->count == 0 ? now_ns() : 0;
+	int nw = 0;   /* waits so far (the first one is an event) */
 	while (k->count == 0) {
 		set_waiting(c, w, b);
+		if (!nw++) cev_note(w, CEV_WAIT, b, -1, 0);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
 	set_waiting(c, w, -1);
 	if (t0) waited(k, t0);
 	bump(&k->acq, 1);
+	if (nw) cev_note(w, CEV_WAKE, b, -1, 0);
 	k->count--;
 	pthread_mutex_unlock(&k->mu);
 }
@@ -409,9 +418,11 @@ int coord_barrier_wait(coord *c, int b, int w)
 		int64_t t0 = now_ns();
 		set_wait_gen(c, w, gen, 0);
 		set_waiting(c, w, b);
+		cev_note(w, CEV_WAIT, b, -1, 0);
 		while (k->gen == gen) pthread_cond_wait(&k->c1, &k->mu);
 		set_waiting(c, w, -1);
 		waited(k, t0);
+		cev_note(w, CEV_WAKE, b, -1, 0);
 	}
 	pthread_mutex_unlock(&k->mu);
 	return order;
@@ -424,15 +435,19 @@ int coord_cond_wait(coord *c, int b, int w)
 	struct cblock *k = &c->b[b];
 	struct cblock *l = &c->b[k->lock];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
+	cev_note(w, CEV_RELEASE, k->lock, -1, 0);
 	set_holder(l, -1);
 	int64_t t0 = now_ns();
 	set_wait_gen(c, w, __atomic_load_n(&k->gen, __ATOMIC_RELAXED), 0);
 	set_waiting(c, w, b);
+	cev_note(w, CEV_WAIT, b, -1, 0);
 	pthread_cond_wait(&k->c1, &l->mu);
 	set_waiting(c, w, -1);
 	set_holder(l, w);
 	bump(&k->acq, 1);
 	waited(k, t0);
+	cev_note(w, CEV_WAKE, b, -1, 0);
+	cev_note(w, CEV_TAKE, k->lock, -1, 0);
 	return COORD_OK;
 }
 
@@ -454,14 +469,17 @@ int coord_put(coord *c, int b, int w, const coord_value *v)
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
 	int64_t t0 = k->count == k->n ? now_ns() : 0;
+	int nw = 0;   /* waits so far (the first one is an event) */
 	while (k->count == k->n) {
 		set_wait_gen(c, w, 0, 1);
 		set_waiting(c, w, b);
+		if (!nw++) cev_note(w, CEV_WAIT, b, -1, CEV_FULL);
 		pthread_cond_wait(&k->c2, &k->mu);
 	}
 	set_waiting(c, w, -1);
 	if (t0) waited(k, t0);
 	bump(&k->puts, 1);
+	if (nw) cev_note(w, CEV_WAKE, b, -1, 0);
 	coord_value *s = &slots(c, k)[(k->head + k->count) % k->n];
 	s->type = v->type;
 	s->num = v->num;
@@ -479,14 +497,17 @@ void coord_take(coord *c, int b, int w, coord_value *out)
 	struct cblock *k = &c->b[b];
 	pthread_mutex_lock(&k->mu);
 	int64_t t0 = k->count == 0 ? now_ns() : 0;
+	int nw = 0;   /* waits so far (the first one is an event) */
 	while (k->count == 0) {
 		set_wait_gen(c, w, 0, 0);
 		set_waiting(c, w, b);
+		if (!nw++) cev_note(w, CEV_WAIT, b, -1, CEV_EMPTY);
 		pthread_cond_wait(&k->c1, &k->mu);
 	}
 	set_waiting(c, w, -1);
 	if (t0) waited(k, t0);
 	bump(&k->takes, 1);
+	if (nw) cev_note(w, CEV_WAKE, b, -1, 0);
 	const coord_value *s = &slots(c, k)[k->head];
 	out->type = s->type;
 	out->num = s->num;

@@ -48,6 +48,9 @@ struct engine {
 	int run_failed, run_skipped, run_as_expected;
 	char *scratch;        /* the run's scratch folder, or NULL */
 	struct coord *co;     /* the run's blocks (coord.h), or NULL */
+	struct cev_ring *ev;  /* the workers' event rings (coord_events.h), or NULL */
+	struct cev_log *evlog;/* ev drained into t */
+	long ev_timer;        /* draining them while the run is live, 0 */
 	int *loff;            /* each lesson's first step in ss */
 	struct sstate *ss;
 	engine_verdict *verd; /* the last run's verdicts on predictions */

@@ -7,6 +7,7 @@
  * predictions on it are judged (engine_predict.c).
  */
 #include "engine/engine_int.h"
+#include "engine/coord_events.h"
 #include "trace/trace_stats.h"
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
@@ -104,6 +105,12 @@ void eng_drop_run(engine *e)
 	if (e->r) { run_free(e->r); e->r = NULL; }
 	coord_free(e->co);
 	e->co = NULL;
+	if (e->ev_timer) loop_timer_del(e->l, e->ev_timer);
+	e->ev_timer = 0;
+	cev_log_free(e->evlog);
+	e->evlog = NULL;
+	cev_free(e->ev);
+	e->ev = NULL;
 	drop_scratch(e);
 }
 
@@ -185,6 +192,14 @@ static void on_update(run *r, void *arg)
 	(void)r;
 	engine *e = arg;
 	if (e->user_ev.update) e->user_ev.update(r, e->user_ev.arg);
+}
+
+/* Screen side: the workers' waits and marks into the trace, every tick. */
+static void on_events(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	engine *e = arg;
+	if (e->r && cev_log_drain(e->evlog, e->t, 0) > 0 && e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
 
 /* Wall time and CPU work (the workers' CPU time) of a finished trace. */
@@ -285,6 +300,9 @@ static void record_blocks(coord *co, trace *t)
 static void on_done(run *r, void *arg)
 {
 	engine *e = arg;
+	if (e->ev_timer) loop_timer_del(e->l, e->ev_timer);
+	e->ev_timer = 0;
+	cev_log_drain(e->evlog, e->t, 1);   /* the last of them, before anything reads the trace */
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
 	e->run_as_expected = run_as_expected(r);
@@ -314,6 +332,12 @@ int engine_run(engine *e, const run_events *ev, char **err)
 		*err = xasprintf("cannot map the run's shared blocks: %s", strerror(errno));
 		trace_free(t); remove_scratch(scratch); return -1;
 	}
+	cev_ring *evr = s->rkind != RUN_COMMAND ? cev_new(s->nworkers) : NULL;   /* the workers' waits and marks */
+	if (s->rkind != RUN_COMMAND && !evr) {
+		*err = xasprintf("cannot map the run's event rings: %s", strerror(errno));
+		coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
+	}
+	cev_set_current(evr);   /* the runner forks with it */
 	the_ctx = (run_ctx){ e, s, co };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
@@ -322,10 +346,13 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
-	if (!r) { coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
+	if (!r) { cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
 	e->co = co;
+	e->ev = evr;
+	e->evlog = evr ? cev_log_new(evr, co) : NULL;
+	e->ev_timer = evr ? loop_timer_add(e->l, 25, 1, on_events, e) : 0;
 	trace_free(e->t);
 	eng_free_verdicts(e);
 	e->r = r;

@@ -57,7 +57,7 @@ static void other_fields(lua_State *L, const trace_stats *st)
 typedef struct {
 	int id, seen;
 	int64_t first_out, last_out, born, died;
-	int64_t cpu, wait, sleep;
+	int64_t cpu, wait, sleep, blocked;
 	long lines, switches, migrations;
 	uint64_t cpus;
 	int status;
@@ -75,6 +75,7 @@ static void worker_fields(lua_State *L, const wsum *w)
 	set_ms(L, "cpu_ms", w->cpu);
 	set_ms(L, "wait_ms", w->wait);
 	set_ms(L, "sleep_ms", w->sleep);
+	set_ms(L, "blocked_ms", w->blocked);
 	set_int(L, "switches", w->switches);
 	set_int(L, "migrations", w->migrations);
 	lua_newtable(L);
@@ -108,6 +109,7 @@ static wsum *workers_of(const trace *t, const trace_stats *st, int *n)
 		x->cpu += ts->cpu_ns;
 		x->wait += ts->wait_ns;
 		x->sleep += ts->sleep_ns;
+		x->blocked += ts->coord_ns;
 		x->switches += ts->vol + ts->invol;
 		x->migrations += ts->migrations;
 		x->cpus |= k->cpus;
@@ -123,6 +125,30 @@ static wsum *workers_of(const trace *t, const trace_stats *st, int *n)
 		x->lines++;
 	}
 	return w;
+}
+
+/* marks: { {id = worker (absent: not a worker's), ms, text}, ... } in time order. */
+static void mark_list(lua_State *L, const trace *t)
+{
+	size_t n = trace_nmarks(t);
+	lua_createtable(L, (int)n, 0);
+	size_t *o = xmalloc(sizeof *o * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) o[i] = i;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && trace_mark_at(t, o[j])->t < trace_mark_at(t, o[j - 1])->t; j--) {
+			size_t x = o[j]; o[j] = o[j - 1]; o[j - 1] = x;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const trace_mark *m = trace_mark_at(t, o[i]);
+		const trace_task *k = trace_task_at(t, m->task);
+		lua_createtable(L, 0, 3);
+		if (k && k->worker >= 0) set_int(L, "id", k->worker);
+		set_ms(L, "ms", m->t);
+		lua_pushstring(L, m->text);
+		lua_setfield(L, -2, "text");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	free(o);
 }
 
 static const wsum *order_base;
@@ -305,6 +331,8 @@ static int summary_p(lua_State *L)
 	set_ms(L, "cpu_ms", cpu);
 	output_list(L, t);
 	lua_setfield(L, -2, "output");
+	mark_list(L, t);
+	lua_setfield(L, -2, "marks");
 	id_list(L, a->w, a->n, by_first, 1);
 	lua_rawgeti(L, -1, 1);
 	lua_setfield(L, -3, "first");

@@ -4,6 +4,7 @@
  * Each worker's print goes to its own pipe in one write per line.
  */
 #include "engine/lua_api.h"
+#include "engine/coord_events.h"
 #include "util/loop.h"
 
 #include <errno.h>
@@ -338,6 +339,16 @@ static int l_take(lua_State *L)
 	return 1;
 }
 
+/* mark(text): a mark on this worker's lane, now (coord_events.h). */
+static int l_mark(lua_State *L)
+{
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
+	luaL_argcheck(L, len <= CEV_TEXT - 1, 1, "a mark's text has at most 119 bytes");
+	cev_mark(me(L), text);
+	return 0;
+}
+
 static int msgh(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
@@ -354,7 +365,7 @@ static int call_worker(lua_State *L, const run_worker *w, coord *co)
 		{ "lock", l_lock }, { "unlock", l_unlock }, { "try_lock", l_try_lock }, { "with_lock", l_with_lock },
 		{ "acquire", l_acquire }, { "release", l_release }, { "wait", l_wait },
 		{ "notify", l_notify }, { "notify_all", l_notify_all }, { "put", l_put }, { "take", l_take },
-		{ NULL, NULL } };
+		{ "mark", l_mark }, { NULL, NULL } };
 	lua_pushlightuserdata(L, (void *)w);
 	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.worker");
 	lua_pushlightuserdata(L, co);

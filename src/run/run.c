@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +57,9 @@ struct run {
 	capture *cap;
 	long timeout_timer, grace_timer, sample_timer, stuck_timer;
 	int go;             /* write end: released once capture is armed */
+	int marks;          /* a command's marks come here (PARLAB_MARK_FD), or -1 */
+	struct pmark { pid_t pid; int64_t at; char *text; } *pmarks;   /* marks of processes capture */
+	size_t npmarks, cappmarks;                                    /* has not seen yet */
 	char *stop_why;
 	char *crash;
 	char *deadlock;     /* who waits for what, when a deadlock stopped the run */
@@ -233,6 +237,71 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 	finish_if_done(r);
 }
 
+/* ---- a command's marks ------------------------------------------------------ */
+
+#define MARK_MAX_BYTES 512   /* a datagram: one write of the command's */
+
+/* Reads every mark datagram there is now: each line of one is a mark,
+ * credited to the process that wrote it (the kernel says who:
+ * SO_PASSCRED) if the trace has it, else to the command. */
+static void drain_marks(run *r)
+{
+	while (r->marks >= 0) {
+		char buf[MARK_MAX_BYTES + 1];
+		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } ctl;
+		struct iovec iov = { buf, MARK_MAX_BYTES };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+		ssize_t n = recvmsg(r->marks, &mh, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR) continue;
+		if (n <= 0) return;
+		pid_t pid = 0;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+				struct ucred u;
+				memcpy(&u, CMSG_DATA(c), sizeof u);
+				pid = u.pid;
+			}
+		int64_t at = trace_rel(r->t, loop_now_ns());
+		buf[n] = '\0';
+		for (char *line = buf, *nl; line && *line; line = nl) {
+			nl = strchr(line, '\n');
+			if (nl) *nl++ = '\0';
+			size_t len = strlen(line);
+			if (len && line[len - 1] == '\r') line[--len] = '\0';
+			if (!len) continue;
+			r->pmarks = xgrow(r->pmarks, &r->cappmarks, r->npmarks + 1, sizeof *r->pmarks);
+			r->pmarks[r->npmarks++] = (struct pmark){ pid, at, xstrdup(line) };
+		}
+	}
+}
+
+/* Marks whose writer the trace has now go in; with all, the others too,
+ * credited to the command. In order: one waits for the ones before it. */
+static void place_marks(run *r, int all)
+{
+	size_t i = 0;
+	for (; i < r->npmarks; i++) {
+		struct pmark *m = &r->pmarks[i];
+		int task = m->pid > 0 ? trace_task_find(r->t, m->pid) : -1;
+		if (task < 0 && !all) break;
+		if (task < 0) task = worker_task(r, 0);
+		trace_mark_add_task(r->t, task, m->at, m->text);
+		free(m->text);
+	}
+	if (!i) return;
+	memmove(r->pmarks, r->pmarks + i, (r->npmarks - i) * sizeof *r->pmarks);
+	r->npmarks -= i;
+}
+
+static void on_marks(loop *l, int fd, int events, void *arg)
+{
+	(void)l; (void)fd; (void)events;
+	run *r = arg;
+	drain_marks(r);
+	place_marks(r, 0);
+	if (r->ev.update) r->ev.update(r, r->ev.arg);
+}
+
 /* ---- control lines --------------------------------------------------------- */
 
 /* Reads every control line there is now. */
@@ -330,6 +399,7 @@ static void on_sample(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	run *r = arg;
 	sample_cpus(r, trace_rel(r->t, loop_now_ns()));
+	if (r->npmarks) place_marks(r, 0);   /* capture may have seen their writers since */
 }
 
 static void on_timeout(loop *l, long id, void *arg);
@@ -497,9 +567,12 @@ static void finish(run *r)
 	if (r->sample_timer) loop_timer_del(r->l, r->sample_timer);
 	if (r->stuck_timer) loop_timer_del(r->l, r->stuck_timer);
 	r->timeout_timer = r->grace_timer = r->sample_timer = r->stuck_timer = 0;
+	drain_marks(r);   /* the last of them, then the socket goes */
+	if (r->marks >= 0) { loop_fd_del(r->l, r->marks); close(r->marks); r->marks = -1; }
 	int64_t end = trace_rel(r->t, loop_now_ns());
 	if (r->cap) capture_stop(r->cap, end);
 	if (trace_ncpu_samples(r->t)) sample_cpus(r, end);   /* sampled from the start: the end too */
+	place_marks(r, 1);   /* capture has said every task it saw */
 	/* The runner is gone, so any child of ours left is a stray of this run
 	 * (adopted: we are a subreaper): kill it and reap it now, so nothing
 	 * outlives the run, not even a zombie. */
@@ -642,9 +715,16 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 			return NULL;
 		}
 
+	/* A command's marks: a datagram socket (one write, one mark line or
+	 * more), the screen's end told who wrote each one. */
+	int mk[2] = { -1, -1 }, on = 1;
+	if (spec->kind == RUN_COMMAND && socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, mk) == 0)
+		setsockopt(mk[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+
 	run *r = xcalloc(1, sizeof *r);
 	r->l = l;
 	r->t = t;
+	r->marks = mk[0];
 	r->spec = *spec;
 	if (ev) r->ev = *ev;
 	r->nworkers = n;
@@ -662,6 +742,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	if (pid < 0) {
 		*err = xasprintf("cannot fork the runner: %s", strerror(errno));
 		close_all(fds, nfd);
+		close_all(mk, 2);
 		free(fds); free(outs); free(errs); free(r->worker_task); free(r->worker_ended); free(r);
 		return NULL;
 	}
@@ -669,7 +750,8 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 		for (int i = 0; i < nfd; i += 2)   /* read ends belong to the screen */
 			if (i != 4) close(fds[i]);
 		close(fds[5]);
-		runner_ctx ctx = { spec, spec->argv, n, outs, errs, fds[1], fds[3], fds[4], 0 };
+		if (mk[0] >= 0) close(mk[0]);
+		runner_ctx ctx = { spec, spec->argv, n, outs, errs, fds[1], fds[3], fds[4], mk[1], 0 };
 		runner_main(&ctx);
 	}
 	setpgid(pid, pid);   /* both sides set it: no race with kill(-pgid) */
@@ -678,6 +760,11 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	for (int i = 0; i < nfd; i += 2)
 		if (i != 4) close(fds[i + 1]);
 	close(fds[4]);
+	if (mk[1] >= 0) close(mk[1]);
+	if (mk[0] >= 0) {
+		fcntl(mk[0], F_SETFL, O_NONBLOCK);
+		loop_fd_add(l, mk[0], LOOP_READ, on_marks, r);
+	}
 	free(outs);
 	free(errs);
 
@@ -708,6 +795,8 @@ void run_free(run *r)
 	free(r->worker_task);
 	free(r->worker_ended);
 	free(r->deadlock);
+	for (size_t i = 0; i < r->npmarks; i++) free(r->pmarks[i].text);
+	free(r->pmarks);
 	if (r->stop_why != r->crash) free(r->stop_why);
 	free(r->crash);
 	capture_free(r->cap);

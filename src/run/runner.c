@@ -123,6 +123,11 @@ static pid_t spawn_process(int i)
 	report_start(i, getpid(), getpid());
 	worker_fds(i);
 	if (R->spec->kind == RUN_COMMAND) {
+		int m = R->mark >= 0 ? dup(R->mark) : -1;   /* a copy without close-on-exec: the command's */
+		char num[16];
+		snprintf(num, sizeof num, "%d", m);
+		if (m >= 0) setenv("PARLAB_MARK_FD", num, 1);
+		else unsetenv("PARLAB_MARK_FD");
 		execvp(R->argv[0], R->argv);
 		fprintf(stderr, "parlab: cannot run %s: %s\n", R->argv[0], strerror(errno));
 		_exit(127);

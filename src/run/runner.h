@@ -15,6 +15,7 @@ typedef struct {
 	int ctl;             /* control lines to the screen (run/proto.h) */
 	int msg;             /* the runner's own stdout/stderr */
 	int go;              /* read end: one byte starts the run */
+	int mark;            /* a command's marks (PARLAB_MARK_FD), or -1 */
 	int64_t start_ns;
 } runner_ctx;
 

@@ -3,8 +3,9 @@
  * task is a thread under its real pid and tid, its state slices are
  * complete ("X") events, a synthetic "CPUs" process has one thread per CPU
  * showing which task ran there and a counter ("C") of the share other
- * programs took of it, and output lines and marks are instant ("i")
- * events. docs/trace-format.md describes the mapping.
+ * programs took of it, output lines and marks are instant ("i")
+ * events, and the spans a task was blocked on a block or held a lock are
+ * async ("b"/"e") slices of its process. docs/trace-format.md describes the mapping.
  */
 #include "trace/export.h"
 #include "trace/trace_stats.h"
@@ -287,7 +288,42 @@ static void ex_lines(json_t *evs, const trace *t)
 	}
 	for (size_t i = 0; i < trace_nmarks(t); i++) {
 		const trace_mark *m = trace_mark_at(t, i);
-		ex_push(evs, ex_instant(ex_str(m->text), "mark", "g", EXPORT_CPU_PID, EXPORT_CPU_PID, m->t));
+		const trace_task *k = trace_task_at(t, m->task);
+		ex_push(evs, k ? ex_instant(ex_str(m->text), "mark", "t", k->pid, k->tid, m->t)
+			       : ex_instant(ex_str(m->text), "mark", "g", EXPORT_CPU_PID, EXPORT_CPU_PID, m->t));
+	}
+}
+
+/* ---- blocked and held spans ---------------------------------------------- */
+
+/* Each span as an async slice ("b" then "e", id: its index) of its task's
+ * process, named in words ("waiting for lock A, held by w0", "holds lock
+ * A"): its own track, beside the task's state slices it overlaps. */
+static void ex_spans(json_t *evs, const trace *t)
+{
+	for (size_t i = 0; i < trace_nspans(t); i++) {
+		const trace_span *sp = trace_span_at(t, i);
+		const trace_task *k = trace_task_at(t, sp->task);
+		if (!k) continue;
+		char name[160];
+		trace_span_describe(t, sp, name, sizeof name);
+		int64_t t1 = sp->t1 >= 0 ? sp->t1 : trace_last(t);
+		for (int end = 0; end < 2; end++) {
+			json_t *e = ex_event(end ? "e" : "b", ex_str(name), sp->kind == TRACE_SPAN_HELD ? "held" : "blocked",
+					     k->pid, k->tid);
+			ex_set(e, "id", json_integer((json_int_t)i));
+			ex_set(e, "ts", ex_us(end ? t1 : sp->t0));
+			if (!end) {
+				json_t *args = ex_chk(json_object());
+				ex_set(args, "task", ex_str(trace_task_name(k)));
+				ex_set(args, "block", ex_str(sp->block));
+				ex_set(args, "what", ex_str(sp->what));
+				const trace_task *h = trace_task_at(t, sp->holder);
+				if (h) ex_set(args, "holder", ex_str(trace_task_name(h)));
+				ex_set(e, "args", args);
+			}
+			ex_push(evs, e);
+		}
 	}
 }
 
@@ -348,6 +384,7 @@ static json_t *ex_other(const trace *t)
 	ex_set(o, "outcome_kind", json_string(trace_end_kind_name(trace_outcome_kind(t))));
 	ex_set(o, "lost", json_integer((json_int_t)trace_lost(t)));
 	ex_set(o, "dropped_lines", json_integer((json_int_t)trace_ndropped(t)));
+	ex_set(o, "dropped_events", json_integer((json_int_t)trace_events_dropped(t)));
 	trace_stats st;
 	trace_stats_compute(t, &st);
 	ex_set(o, "other_share", st.other_share >= 0 ? json_real(st.other_share) : json_null());
@@ -364,6 +401,7 @@ static json_t *ex_build(const trace *t)
 	ex_processes(evs, t);
 	for (int i = 0; i < trace_ntasks(t); i++) ex_task(evs, t, i);
 	ex_lines(evs, t);
+	ex_spans(evs, t);
 	json_t *root = ex_chk(json_object());
 	ex_set(root, "traceEvents", evs);
 	ex_set(root, "displayTimeUnit", json_string("ms"));

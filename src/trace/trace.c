@@ -29,6 +29,9 @@ struct trace {
 	size_t nlines, caplines, dropped;
 	trace_mark *marks;
 	size_t nmarks, capmarks;
+	trace_span *spans;
+	size_t nspans, capspans;
+	unsigned long ev_dropped;
 	trace_cpusample *samples;   /* in time order */
 	size_t nsamples, capsamples;
 	unsigned long version, lost;
@@ -64,6 +67,7 @@ void trace_free(trace *t)
 	free(t->tasks);
 	free(t->lines);
 	free(t->marks);
+	free(t->spans);
 	free(t->samples);
 	free(t->title);
 	free(t->backend);
@@ -89,6 +93,11 @@ void trace_restart(trace *t, int64_t start_ns)
 	t->start = start_ns;
 	for (size_t i = 0; i < t->nlines; i++) t->lines[i].t = t->lines[i].t > d ? t->lines[i].t - d : 0;
 	for (size_t i = 0; i < t->nmarks; i++) t->marks[i].t = t->marks[i].t > d ? t->marks[i].t - d : 0;
+	for (size_t i = 0; i < t->nspans; i++) {
+		trace_span *sp = &t->spans[i];
+		sp->t0 = sp->t0 > d ? sp->t0 - d : 0;
+		if (sp->t1 >= 0) sp->t1 = sp->t1 > d ? sp->t1 - d : 0;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < t->nsamples; i++)
 		if (t->samples[i].t >= d) { t->samples[k] = t->samples[i]; t->samples[k++].t -= d; }
@@ -120,6 +129,8 @@ void trace_finish_as(trace *t, int64_t end, trace_end_kind kind, const char *out
 {
 	if (end < t->last) end = t->last;
 	t->end = end;
+	for (size_t i = 0; i < t->nspans; i++)
+		if (t->spans[i].t1 < 0) t->spans[i].t1 = end > t->spans[i].t0 ? end : t->spans[i].t0;
 	t->end_kind = kind > TRACE_RUNNING && kind < TRACE_NEND_KINDS ? kind : TRACE_ENDED;
 	free(t->outcome);
 	t->outcome = outcome ? xstrdup(outcome) : NULL;
@@ -361,9 +372,104 @@ size_t trace_ndropped(const trace *t) { return t->dropped; }
 void trace_mark_add(trace *t, int64_t at, const char *text)
 {
 	t->marks = xgrow(t->marks, &t->capmarks, t->nmarks + 1, sizeof *t->marks);
-	t->marks[t->nmarks++] = (trace_mark){ at, xstrdup(text) };
+	t->marks[t->nmarks++] = (trace_mark){ at, xstrdup(text), -1 };
 	touch(t, at);
 }
+
+void trace_mark_add_task(trace *t, int task, int64_t at, const char *text)
+{
+	size_t len = strlen(text), cap = len * 3 + 8;
+	char *clean = xmalloc(cap);
+	trace_sanitize(clean, cap, text, len);
+	t->marks = xgrow(t->marks, &t->capmarks, t->nmarks + 1, sizeof *t->marks);
+	t->marks[t->nmarks++] = (trace_mark){ at, clean, task >= 0 && (size_t)task < t->ntasks ? task : -1 };
+	touch(t, at);
+}
+
+/* ---- coordination spans -------------------------------------------------- */
+
+static void copy_name(char *dst, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= TRACE_SPAN_NAME) n = TRACE_SPAN_NAME - 1;
+	if (n) memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+size_t trace_span_open(trace *t, int task, trace_span_kind kind, int64_t at, const char *what, const char *block,
+		       int holder)
+{
+	trace_span sp = { .task = task, .kind = kind, .t0 = at, .t1 = -1, .holder = holder };
+	copy_name(sp.what, what);
+	copy_name(sp.block, block);
+	trace_span_add(t, &sp);
+	return t->nspans - 1;
+}
+
+void trace_span_add(trace *t, const trace_span *sp)
+{
+	t->spans = xgrow(t->spans, &t->capspans, t->nspans + 1, sizeof *t->spans);
+	t->spans[t->nspans++] = *sp;
+	touch(t, sp->t1 > sp->t0 ? sp->t1 : sp->t0);
+}
+
+void trace_span_close(trace *t, size_t i, int64_t at)
+{
+	if (i >= t->nspans) return;
+	trace_span *sp = &t->spans[i];
+	sp->t1 = at > sp->t0 ? at : sp->t0;
+	touch(t, sp->t1);
+}
+
+size_t trace_nspans(const trace *t) { return t->nspans; }
+const trace_span *trace_span_at(const trace *t, size_t i) { return i < t->nspans ? &t->spans[i] : NULL; }
+
+const trace_span *trace_span_find(const trace *t, int task, trace_span_kind kind, int64_t at)
+{
+	const trace_span *best = NULL;
+	for (size_t i = 0; i < t->nspans; i++) {
+		const trace_span *sp = &t->spans[i];
+		if (sp->task != task || sp->kind != kind || at < sp->t0) continue;
+		if (sp->t1 >= 0 && at >= sp->t1 && !(sp->t1 == sp->t0 && at == sp->t0)) continue;
+		if (!best || sp->t0 >= best->t0) best = sp;
+	}
+	return best;
+}
+
+int64_t trace_blocked_ns(const trace *t, int task)
+{
+	int64_t sum = 0, last = trace_last(t);
+	for (size_t i = 0; i < t->nspans; i++) {
+		const trace_span *sp = &t->spans[i];
+		if (sp->task != task || sp->kind != TRACE_SPAN_BLOCKED) continue;
+		int64_t e = sp->t1 >= 0 ? sp->t1 : last;
+		if (e > sp->t0) sum += e - sp->t0;
+	}
+	return sum;
+}
+
+char *trace_span_describe(const trace *t, const trace_span *sp, char *buf, size_t cap)
+{
+	char what[TRACE_SPAN_NAME];
+	const char *paren = strchr(sp->what, '(');
+	copy_name(what, sp->what);
+	if (paren) what[paren - sp->what > 0 ? paren - sp->what - 1 : 0] = '\0';
+	if (sp->kind == TRACE_SPAN_HELD) {
+		snprintf(buf, cap, "holds %s %s", what, sp->block);
+		return buf;
+	}
+	const trace_task *h = sp->holder >= 0 ? trace_task_at(t, sp->holder) : NULL;
+	snprintf(buf, cap, "waiting for %s %s%s%s%s", what, sp->block, paren ? " " : "", paren ? paren : "",
+		 h ? ", held by " : "");
+	if (h) {
+		size_t n = strlen(buf);
+		if (n < cap) snprintf(buf + n, cap - n, "%s", trace_task_name(h));
+	}
+	return buf;
+}
+
+void trace_set_events_dropped(trace *t, unsigned long n) { t->ev_dropped = n; t->version++; }
+unsigned long trace_events_dropped(const trace *t) { return t->ev_dropped; }
 
 size_t trace_nmarks(const trace *t) { return t->nmarks; }
 const trace_mark *trace_mark_at(const trace *t, size_t i) { return i < t->nmarks ? &t->marks[i] : NULL; }

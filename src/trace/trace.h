@@ -53,7 +53,24 @@ typedef struct {
 typedef struct {
 	int64_t t;
 	char *text;
+	int task;         /* the task that marked (a worker's mark()), -1: the run */
 } trace_mark;
+
+/* A coordination interval (issue 11): a task blocked on one of the run's
+ * blocks (a lock another holds, a full or empty queue, a barrier, a
+ * semaphore at 0, a condition), or a lock held by its holder. */
+typedef enum { TRACE_SPAN_BLOCKED, TRACE_SPAN_HELD } trace_span_kind;
+
+#define TRACE_SPAN_NAME 32
+typedef struct {
+	int task;
+	trace_span_kind kind;
+	int64_t t0, t1;   /* t1 -1: still open (a live run) */
+	char what[TRACE_SPAN_NAME];    /* "lock", "semaphore", "barrier", "condition",
+	                                  "queue (full)", "queue (empty)" */
+	char block[TRACE_SPAN_NAME];   /* the block's name */
+	int holder;       /* blocked on a lock: the task holding it when the wait began, or -1 */
+} trace_span;
 
 /* One CPU's counters at time t (cumulative since boot, /proc/stat):
  * busy (any program, steal included), steal (a VM's CPU taken by its
@@ -161,8 +178,30 @@ void trace_lines_dropped(trace *t, size_t n);
 size_t trace_ndropped(const trace *t);
 
 void trace_mark_add(trace *t, int64_t at, const char *text);
+/* A mark by task (-1: the run), text sanitized as output lines are. */
+void trace_mark_add_task(trace *t, int task, int64_t at, const char *text);
 size_t trace_nmarks(const trace *t);
 const trace_mark *trace_mark_at(const trace *t, size_t i);
+
+/* Opens a span (t1 -1) of task from at; what and block are cut to fit.
+ * Returns its index. trace_finish_as closes every open span at the end. */
+size_t trace_span_open(trace *t, int task, trace_span_kind kind, int64_t at, const char *what, const char *block,
+		       int holder);
+/* Closes span i at at (never before its start). */
+void trace_span_close(trace *t, size_t i, int64_t at);
+/* Adds a whole span (t1 -1: open), as a trace file has it. */
+void trace_span_add(trace *t, const trace_span *sp);
+size_t trace_nspans(const trace *t);
+const trace_span *trace_span_at(const trace *t, size_t i);
+/* The span of that kind task is in at time at (the latest one begun), or NULL. */
+const trace_span *trace_span_find(const trace *t, int task, trace_span_kind kind, int64_t at);
+/* Total time task spent blocked on the run's blocks (open spans count to the last time). */
+int64_t trace_blocked_ns(const trace *t, int task);
+/* "waiting for lock A, held by w0" / "holds lock A": a span in words. */
+char *trace_span_describe(const trace *t, const trace_span *sp, char *buf, size_t cap);
+/* Records dropped by the workers' event rings (full): said, never hidden. */
+void trace_set_events_dropped(trace *t, unsigned long n);
+unsigned long trace_events_dropped(const trace *t);
 
 /* Appends a sample of CPU cpu's counters at time at (relative). Samples
  * come in time order: one earlier than the last one is ignored, as are

@@ -97,8 +97,8 @@ static void tf_write(FILE *f, const trace *t)
 	fputs("\nmeta backend", f);
 	tf_put_str(f, trace_backend(t));
 	fprintf(f, "\nmeta start_ns %" PRId64 "\n", trace_start_ns(t));
-	fprintf(f, "meta ncpu %d\nmeta lost %lu\nmeta dropped %zu\n", trace_ncpu(t), trace_lost(t),
-		trace_ndropped(t));
+	fprintf(f, "meta ncpu %d\nmeta lost %lu\nmeta dropped %zu\nmeta events_dropped %lu\n", trace_ncpu(t),
+		trace_lost(t), trace_ndropped(t), trace_events_dropped(t));
 	for (int i = 0; i < trace_ntasks(t); i++) tf_write_task(f, t, i);
 	for (size_t i = 0; i < trace_nlines(t); i++) {
 		const trace_line *l = trace_line_at(t, i);
@@ -108,9 +108,17 @@ static void tf_write(FILE *f, const trace *t)
 	}
 	for (size_t i = 0; i < trace_nmarks(t); i++) {
 		const trace_mark *m = trace_mark_at(t, i);
-		fprintf(f, "mark %" PRId64, m->t);
+		fprintf(f, "mark %" PRId64 " %d", m->t, m->task);
 		tf_put_str(f, m->text);
 		fputc('\n', f);
+	}
+	for (size_t i = 0; i < trace_nspans(t); i++) {
+		const trace_span *sp = trace_span_at(t, i);
+		fprintf(f, "span %d %s %" PRId64 " %" PRId64, sp->task, sp->kind == TRACE_SPAN_HELD ? "held" : "blocked",
+			sp->t0, sp->t1);
+		tf_put_str(f, sp->what);
+		tf_put_str(f, sp->block);
+		fprintf(f, " %d\n", sp->holder);
 	}
 	for (size_t i = 0; i < trace_ncpu_samples(t); i++) {
 		const trace_cpusample *c = trace_cpu_sample_at(t, i);
@@ -156,9 +164,9 @@ typedef struct {
 	int quoted;
 } tf_tok;
 
-enum { TF_TITLE, TF_BACKEND, TF_START, TF_NCPU, TF_LOST, TF_DROPPED, TF_NMETA };
+enum { TF_TITLE, TF_BACKEND, TF_START, TF_NCPU, TF_LOST, TF_DROPPED, TF_EVDROPPED, TF_NMETA };
 static const char *const tf_meta_keys[TF_NMETA] = {
-	"title", "backend", "start_ns", "ncpu", "lost", "dropped",
+	"title", "backend", "start_ns", "ncpu", "lost", "dropped", "events_dropped",
 };
 
 typedef struct {
@@ -307,18 +315,21 @@ static void tf_ensure(tf_reader *r)
 	if (r->seen & 1u << TF_NCPU) trace_set_ncpu(r->t, (int)r->num[TF_NCPU]);
 	trace_set_lost(r->t, (unsigned long)r->num[TF_LOST]);
 	if (r->num[TF_DROPPED]) trace_lines_dropped(r->t, (size_t)r->num[TF_DROPPED]);
+	if (r->num[TF_EVDROPPED]) trace_set_events_dropped(r->t, (unsigned long)r->num[TF_EVDROPPED]);
 }
 
 static int tf_meta(tf_reader *r, tf_tok *tok)
 {
-	static const int64_t hi[TF_NMETA] = { 0, 0, INT64_MAX, TRACE_FILE_MAX_CPU, INT64_MAX, INT64_MAX };
-	static const int64_t lo[TF_NMETA] = { 0, 0, INT64_MIN, 1, 0, 0 };
+	static const int64_t hi[TF_NMETA] = { 0, 0, INT64_MAX, TRACE_FILE_MAX_CPU, INT64_MAX, INT64_MAX, INT64_MAX };
+	static const int64_t lo[TF_NMETA] = { 0, 0, INT64_MIN, 1, 0, 0, 0 };
 	char w[32];
 	int key = 0;
 	while (key < TF_NMETA && (tok[0].quoted || strcmp(tok[0].s, tf_meta_keys[key]))) key++;
 	if (key == TF_NMETA) return tf_fail(r, "unknown key '%s'", tf_word(w, sizeof w, tok[0].s, strlen(tok[0].s)));
 	if (r->t) return tf_fail(r, "%s: meta records come before the first task, slice, line or mark", tf_meta_keys[key]);
 	if (r->seen & 1u << key) return tf_fail(r, "%s is given twice", tf_meta_keys[key]);
+	if (key == TF_EVDROPPED && r->version < 4)
+		return tf_fail(r, "events_dropped came with version 4 (this file is version %d)", r->version);
 	r->seen |= 1u << key;
 	if (key == TF_TITLE || key == TF_BACKEND) {
 		const char *s = NULL;
@@ -450,13 +461,52 @@ static int tf_line(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* "mark T TASK TEXT"; before version 4 "mark T TEXT" (the run's). A
+ * task's mark is kept sanitized (trace_mark_add_task), as lines are. */
 static int tf_mark(tf_reader *r, tf_tok *tok)
 {
 	int64_t t = 0;
+	int task = -1, v4 = r->version >= 4;
 	const char *text = NULL;
-	if (tf_int(r, &tok[0], "t", 0, INT64_MAX, &t) < 0 || tf_str(r, &tok[1], "text", SIZE_MAX, 0, &text) < 0)
+	if (tf_int(r, &tok[0], "t", 0, INT64_MAX, &t) < 0 || (v4 && tf_task_ref(r, &tok[1], 1, &task) < 0) ||
+	    tf_str(r, &tok[v4 ? 2 : 1], "text", SIZE_MAX, 0, &text) < 0)
 		return -1;
-	trace_mark_add(r->t, t, text);
+	if (task < 0) { trace_mark_add(r->t, t, text); return 0; }
+	size_t len = strlen(text), cap = len * 3 + 8;
+	char *clean = xmalloc(cap);
+	size_t n = trace_sanitize(clean, cap, text, len);
+	int same = n == len && !memcmp(clean, text, len);
+	free(clean);
+	if (!same) return tf_fail(r, "text has control characters or invalid UTF-8");
+	trace_mark_add_task(r->t, task, t, text);
+	return 0;
+}
+
+/* "span TASK KIND T0 T1 WHAT BLOCK HOLDER" (version 4 on): a task blocked
+ * on a block, or holding a lock. */
+static int tf_span(tf_reader *r, tf_tok *tok)
+{
+	char w[32];
+	int64_t t0 = 0, t1 = 0;
+	const char *what = NULL, *block = NULL;
+	trace_span sp = { 0 };
+	if (r->version < 4) return tf_fail(r, "span records came with version 4 (this file is version %d)", r->version);
+	if (tf_task_ref(r, &tok[0], 0, &sp.task) < 0) return -1;
+	if (!tok[1].quoted && !strcmp(tok[1].s, "blocked")) sp.kind = TRACE_SPAN_BLOCKED;
+	else if (!tok[1].quoted && !strcmp(tok[1].s, "held")) sp.kind = TRACE_SPAN_HELD;
+	else return tf_fail(r, "unknown kind '%s' (blocked or held)", tf_word(w, sizeof w, tok[1].s, strlen(tok[1].s)));
+	if (tf_int(r, &tok[2], "t0", 0, INT64_MAX, &t0) < 0 || tf_int(r, &tok[3], "t1", -1, INT64_MAX, &t1) < 0 ||
+	    tf_str(r, &tok[4], "what", TRACE_SPAN_NAME - 1, 0, &what) < 0 ||
+	    tf_str(r, &tok[5], "block", TRACE_SPAN_NAME - 1, 0, &block) < 0 ||
+	    tf_task_ref(r, &tok[6], 1, &sp.holder) < 0)
+		return -1;
+	if (t1 >= 0 && t1 < t0) return tf_fail(r, "ends (%" PRId64 ") before it starts (%" PRId64 ")", t1, t0);
+	if (sp.kind == TRACE_SPAN_HELD && sp.holder >= 0) return tf_fail(r, "a held span has no holder (write -1)");
+	sp.t0 = t0;
+	sp.t1 = t1;
+	memcpy(sp.what, what, strlen(what) + 1);
+	memcpy(sp.block, block, strlen(block) + 1);
+	trace_span_add(r->t, &sp);
 	return 0;
 }
 
@@ -609,12 +659,13 @@ static int tf_end(tf_reader *r, tf_tok *tok)
 
 static const struct {
 	const char *name;
-	int nfields, nfields_v1;   /* in this version; in version 1 */
+	int nfields, nfields_v3, nfields_v1;   /* in this version; in versions 2 and 3; in version 1 */
 	int (*read)(tf_reader *r, tf_tok *tok);
 } tf_records[] = {
-	{ "meta", 2, 2, tf_meta }, { "task", 17, 17, tf_task }, { "slice", 5, 5, tf_slice },
-	{ "line", 4, 4, tf_line }, { "mark", 2, 2, tf_mark }, { "cpu", 5, 5, tf_cpu }, { "end", 3, 2, tf_end },
-	{ "block", 11, 11, tf_block }, { "stuck", 4, 4, tf_stuck },
+	{ "meta", 2, 2, 2, tf_meta }, { "task", 17, 17, 17, tf_task }, { "slice", 5, 5, 5, tf_slice },
+	{ "line", 4, 4, 4, tf_line }, { "mark", 3, 2, 2, tf_mark }, { "span", 7, 7, 7, tf_span },
+	{ "cpu", 5, 5, 5, tf_cpu }, { "end", 3, 3, 2, tf_end },
+	{ "block", 11, 11, 11, tf_block }, { "stuck", 4, 4, 4, tf_stuck },
 };
 
 static int tf_header(tf_reader *r, char *line)
@@ -645,7 +696,8 @@ static int tf_record(tf_reader *r, char *line)
 	tf_tok tok[TF_MAXTOK];
 	int n = 0;
 	if (tf_split(r, line + k, tok, &n) < 0) return -1;
-	int want = r->version == 1 ? tf_records[i].nfields_v1 : tf_records[i].nfields;
+	int want = r->version == 1 ? tf_records[i].nfields_v1 : r->version < 4 ? tf_records[i].nfields_v3
+		: tf_records[i].nfields;
 	if (n != want) return tf_fail(r, "expected %d fields, got %d", want, n);
 	if (tf_records[i].read != tf_meta) tf_ensure(r);
 	return tf_records[i].read(r, tok);

@@ -10,7 +10,10 @@
 
 #define TRACE_FILE_MAGIC "parlab-trace"
 /* The version written; versions 1 (no end kind) to this one are read.
- * Version 3 added the CPU counter samples ("cpu" records). */
+ * Version 3 added the CPU counter samples ("cpu" records), version 4 the
+ * task of a mark, the coordination spans ("span": blocked and held), meta
+ * events_dropped, the run's blocks ("block"), the deadlock's waits ("stuck")
+ * and the end kind deadlock. */
 #define TRACE_FILE_VERSION 4
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192

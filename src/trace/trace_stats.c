@@ -142,6 +142,13 @@ void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
 	par_ev *ev = xmalloc(sizeof *ev * (2 * nrun + 1)), *wev = xmalloc(sizeof *wev * (2 * nrun + 1));
 	size_t nev = 0, nwev = 0;
 	int full = until >= trace_last(t);
+	for (size_t j = 0; j < trace_nspans(t); j++) {   /* blocked on the run's blocks, up to until */
+		const trace_span *sp = trace_span_at(t, j);
+		int64_t b = sp->t1 >= 0 && sp->t1 < until ? sp->t1 : until;
+		if (sp->kind != TRACE_SPAN_BLOCKED || sp->task < 0 || sp->task >= s->ntasks || b <= sp->t0) continue;
+		s->task[sp->task].coord_ns += b - sp->t0;
+		s->coord_ns += b - sp->t0;
+	}
 	for (int i = 0; i < s->ntasks; i++) {
 		s->task[i].task = i;
 		task_slices(t, i, until, s, ev, &nev, wev, &nwev);
@@ -341,18 +348,22 @@ static void print_cpus(const trace_stats *s, FILE *out)
 
 static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 {
-	char a[24], b[24], sw[48], mg[24];
-	int approx = 0, *o = print_order(t, s->ntasks);
-	fprintf(out, "  %-14s %10s %10s  %-18s %s\n", "task", "cpu time", "waited", "switches vol+pre", "migrations");
+	char a[24], b[24], c[24], sw[48], mg[24];
+	int approx = 0, *o = print_order(t, s->ntasks), spans = trace_nspans(t) > 0;
+	fprintf(out, "  %-14s %10s %10s  %-18s %s%s\n", "task", "cpu time", "waited", "switches vol+pre", "migrations",
+		spans ? "  blocked" : "");
 	for (int i = 0; i < s->ntasks; i++) {
 		const trace_task_stats *ts = &s->task[o[i]];
 		int ksw = ts->kernel & TSS_K_SWITCH, kmg = ts->kernel & TSS_K_MIGR;
 		approx |= !ksw || !kmg;
 		snprintf(sw, sizeof sw, "%s%ld+%ld", ksw ? "" : "~", ts->vol, ts->invol);
 		snprintf(mg, sizeof mg, "%s%ld", kmg ? "" : "~", ts->migrations);
-		fprintf(out, "  %-14s %10s %10s  %-18s %s\n", trace_task_name(trace_task_at(t, o[i])),
-			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, mg);
+		fprintf(out, "  %-14s %10s %10s  %-18s %-*s", trace_task_name(trace_task_at(t, o[i])),
+			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, spans ? 10 : 0, mg);
+		if (spans) fprintf(out, " %8s", trace_fmt_ns(c, sizeof c, ts->coord_ns));
+		fputc('\n', out);
 	}
+	if (spans) fputs("  (blocked: waiting for a lock, queue, barrier, semaphore or condition of the run)\n", out);
 	if (approx && s->ntasks) fputs("  (~ counted from the sampled timeline: at least that many)\n", out);
 	free(o);
 }

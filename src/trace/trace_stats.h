@@ -30,6 +30,7 @@ typedef struct {
 	int64_t wait_ns;      /* runnable: ready, waiting for a CPU */
 	int64_t sleep_ns;     /* sleeping (from the slices) */
 	int64_t blocked_ns;   /* uninterruptible, usually I/O (from the slices) */
+	int64_t coord_ns;     /* blocked on the run's blocks: a lock, queue, barrier... (its spans) */
 	long vol, invol;      /* context switches: gave the CPU up (slept,
 			       * blocked) / was preempted (became runnable) */
 	long migrations;      /* moved to another CPU */
@@ -50,6 +51,7 @@ typedef struct {
 	int64_t *par_ns;      /* ntasks + 1 entries: time with exactly k running */
 	int workers_max;      /* most of the lesson's workers running at once */
 	int64_t cpu_ns, wait_ns;      /* sums over the tasks */
+	int64_t coord_ns;             /* the tasks' coord_ns, summed */
 	long vol, invol, migrations;  /* sums over the tasks */
 	/* Per CPU, from its counters over the span they cover (cpu_span_ns,
 	 * 0 .. until at most; 0 and the rest -1 when unknown: no samples): */

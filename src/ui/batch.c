@@ -144,6 +144,31 @@ static void print_lines(FILE *out, const trace *t)
 		fprintf(out, "           (%zu more lines were not kept: output cap)\n", trace_ndropped(t));
 }
 
+/* The marks, in time order, each with who made it; events the workers'
+ * rings could not keep are said. */
+static void print_marks(FILE *out, const trace *t)
+{
+	char ts[24];
+	size_t n = trace_nmarks(t);
+	if (!n && !trace_events_dropped(t)) return;
+	size_t *o = xmalloc(sizeof *o * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) o[i] = i;
+	for (size_t i = 1; i < n; i++)   /* insertion sort: stable, and marks come nearly sorted */
+		for (size_t j = i; j > 0 && trace_mark_at(t, o[j])->t < trace_mark_at(t, o[j - 1])->t; j--) {
+			size_t x = o[j]; o[j] = o[j - 1]; o[j - 1] = x;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const trace_mark *m = trace_mark_at(t, o[i]);
+		const trace_task *k = trace_task_at(t, m->task);
+		fprintf(out, "%9s  %-8s v mark: %s\n", trace_fmt_ns(ts, sizeof ts, m->t), k ? trace_task_name(k) : "parlab",
+			m->text);
+	}
+	free(o);
+	if (trace_events_dropped(t))
+		fprintf(out, "           (%lu events of the workers' waits and marks were not kept: too many at once)\n",
+			trace_events_dropped(t));
+}
+
 static const trace *sort_trace;
 
 /* Workers by id first, then the other tasks in order of discovery. */
@@ -321,6 +346,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	trace *t = engine_trace(e);
 	char w[24];
 	print_lines(out, t);
+	print_marks(out, t);
 	char *said = xasprintf("run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
 	fputc('\n', out);
 	wrap(out, said, strlen(said), "", "  ");

@@ -48,6 +48,7 @@ enum {
 	R_PARLAB, R_HINT, R_SEP, R_IDLE, R_RULE, R_RULE_TITLE, R_CUR,
 	R_FOCUS,      /* the focused pane's title */
 	R_FOCUS_RULE, /* the focused pane's rule or separator */
+	R_COORD,      /* a task blocked on one of the run's blocks (a lock, queue, ...) */
 	R_WORKER, /* R_WORKER + 0 .. TUI_NWCOL-1 */
 	R_NROLES = R_WORKER + TUI_NWCOL
 };
@@ -69,7 +70,8 @@ int tui_task_name(const trace *tr, int index, int width, int flags, char *buf, s
 typedef struct {
 	const char *run, *wait, *sleep, *blocked, *idle, *vline, *hline, *ellipsis,
 		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says,
-		*other;   /* a CPU other programs kept busy */
+		*other,   /* a CPU other programs kept busy */
+		*coord;   /* a task blocked on one of the run's blocks (lane; ASCII b) */
 	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
 } tui_glyphs;
 extern tui_glyphs tui_glyph;

@@ -103,6 +103,10 @@ void menu_help(tui *t)
 			    "One lane per task: %s running on a CPU, %s ready but waiting for one, "
 			    "%s sleeping, %s blocked in the kernel (usually I/O), blank once exited; "
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
+			    "%s blocked: waiting for one of the run's blocks (a lock another worker holds, a full "
+			    "or empty queue, a barrier, a semaphore at 0, a condition); an underlined stretch: "
+			    "the task held a lock then; %s a mark the task made (mark(\"text\")), also a line in "
+			    "the output. at TIME says who waited for what then (w1: waiting for lock A, held by w0). "
 			    "A task lane is named as the kernel names the task (a lesson's worker by its own "
 			    "name: w0, w1 ...), with its process id: the ids a program prints (os.getpid()) are "
 			    "the ones on the lanes; a thread is indented under its process, with its thread id "
@@ -112,7 +116,8 @@ void menu_help(tui *t)
 			    "parlab's runner, in a colour of its own: it prepares the run and starts the workers, "
 			    "then waits for them.",
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
-			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7]);
+			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7],
+			    tui_glyph.coord, tui_glyph.down);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);

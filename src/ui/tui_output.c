@@ -3,18 +3,22 @@
  * "12.3ms w1 Worker: 1", each label its task's name (trace_task_name: the
  * kernel's, as on its lane) in its lane's colour, wrapped
  * to the pane; it follows the tail unless scrolled, and ends with the
- * run's outcome. Like the timeline it shows what had arrived by one
+ * run's outcome; the marks are lines too ("12.3ms w1 ▼ mark: took the
+ * lock"), in time order among them. Like the timeline it shows what had arrived by one
  * instant, tui_now(): the live now, the end, a pause or a replay's clock.
  * The rule above the pane is its title (line count, new lines since a
  * pause).
  */
 #include "ui/tui_int.h"
+#include "util/xmalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-size_t output_count(tui *t, const trace *tr)
+/* Lines that had arrived by the instant shown. */
+static size_t lines_shown(tui *t, const trace *tr)
 {
 	size_t n = trace_nlines(tr);
 	if (!tui_clocked(t)) return n;
@@ -25,6 +29,43 @@ size_t output_count(tui *t, const trace *tr)
 		if (trace_line_at(tr, mid)->t <= now) lo = mid + 1; else hi = mid;
 	}
 	return lo;
+}
+
+/* The pane's entries: those lines, and the marks made by the same instant
+ * ("mark: took the lock"), each before the first line later than it.
+ * Entry e is line emap[e], or mark emap[e] & ~OUT_MARK. Rebuilt by
+ * output_count for the trace and instant it is called with. */
+#define OUT_MARK ((size_t)1 << (sizeof(size_t) * 8 - 1))
+static size_t *emap;
+static size_t emap_cap;
+
+size_t output_count(tui *t, const trace *tr)
+{
+	size_t nl = lines_shown(t, tr), nm = trace_nmarks(tr);
+	int64_t now = tui_clocked(t) ? tui_now(t, tr, NULL) : INT64_MAX;
+	size_t *mk = xmalloc(sizeof *mk * (nm ? nm : 1)), k = 0;
+	for (size_t i = 0; i < nm; i++)
+		if (trace_mark_at(tr, i)->t <= now) mk[k++] = i;
+	for (size_t i = 1; i < k; i++)   /* stable, by time: marks come nearly sorted */
+		for (size_t j = i; j > 0 && trace_mark_at(tr, mk[j])->t < trace_mark_at(tr, mk[j - 1])->t; j--) {
+			size_t x = mk[j]; mk[j] = mk[j - 1]; mk[j - 1] = x;
+		}
+	emap = xgrow(emap, &emap_cap, nl + k + 1, sizeof *emap);
+	size_t e = 0, m = 0;
+	for (size_t l = 0; l < nl; l++) {
+		while (m < k && trace_mark_at(tr, mk[m])->t < trace_line_at(tr, l)->t) emap[e++] = mk[m++] | OUT_MARK;
+		emap[e++] = l;
+	}
+	while (m < k) emap[e++] = mk[m++] | OUT_MARK;
+	free(mk);
+	return e;
+}
+
+/* The time of entry e (output_count made the map). */
+static int64_t entry_t(const trace *tr, size_t e)
+{
+	size_t i = emap[e];
+	return i & OUT_MARK ? trace_mark_at(tr, i & ~OUT_MARK)->t : trace_line_at(tr, i)->t;
 }
 
 const char *output_outcome_mark(trace_end_kind kind, int failed, int *role)
@@ -43,7 +84,7 @@ static out_fmt fmt_of(const trace *tr, size_t n, int W, int ended)
 {
 	out_fmt f = { 5, 2, W };
 	char ts[24];
-	trace_fmt_ns(ts, sizeof ts, n ? trace_line_at(tr, n - 1)->t : 0);
+	trace_fmt_ns(ts, sizeof ts, n ? entry_t(tr, n - 1) : 0);
 	if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
 	if (ended) {
 		trace_fmt_ns(ts, sizeof ts, trace_end(tr));
@@ -63,14 +104,32 @@ static out_fmt fmt_of(const trace *tr, size_t n, int W, int ended)
 static void out_line(tui *t, const trace *tr, size_t i, const out_fmt *f, tline *src, tline *pre2)
 {
 	(void)t;
-	const trace_line *l = trace_line_at(tr, i);
 	char ts[24];
 	tline_clear(src);
 	tline_clear(pre2);
+	int indent = f->tw + 1;
+	if (emap[i] & OUT_MARK) {   /* a mark: "12.3ms w1 v mark: took the lock" */
+		const trace_mark *m = trace_mark_at(tr, emap[i] & ~OUT_MARK);
+		const trace_task *k = trace_task_at(tr, m->task);
+		trace_fmt_ns(ts, sizeof ts, m->t);
+		tline_addf(src, R_DIM, "%*s ", f->tw, ts);
+		char lab[64];
+		const char *name = k ? trace_task_name(k) : "parlab";
+		size_t nb = utf8_fit(name, strlen(name), f->labw);
+		snprintf(lab, sizeof lab, "%.*s%*s ", (int)nb, name, f->labw - utf8_width(name, nb), "");
+		tline_adds(src, k ? tui_task_role(tr, m->task) : R_PARLAB, lab);
+		tline_adds(src, R_KEY, tui_glyph.down);
+		tline_adds(src, R_KEY, " mark: ");
+		tline_adds(src, R_TEXT, m->text);
+		indent += f->labw + 1 + 2;
+		if (indent > f->W / 2) indent = 2;
+		for (int s = 0; s < indent; s++) tline_adds(pre2, R_TEXT, " ");
+		return;
+	}
+	const trace_line *l = trace_line_at(tr, emap[i]);
 	trace_fmt_ns(ts, sizeof ts, l->t);
 	tline_addf(src, R_DIM, "%*s ", f->tw, ts);
 	const trace_task *k = l->task >= 0 ? trace_task_at(tr, l->task) : NULL;
-	int indent = f->tw + 1;
 	if (!k || l->stream == 0) {
 		tline_adds(src, R_PARLAB, tui_glyph.says);
 		tline_adds(src, R_PARLAB, " ");
@@ -184,7 +243,7 @@ void output_draw(tui *t)
 		doc_draw(&d, w, 0, H, top > 0 ? top : 0);
 		doc_free(&d);
 		if (n == 0 && growing) tui_puts(w, 0, 1, W - 1, tui_attr(R_DIM), "(no output yet)");
-		size_t later = view_paused(&t->view) ? trace_nlines(tr) - n : 0;   /* arrived since the pause */
+		size_t later = view_paused(&t->view) ? trace_nlines(tr) - lines_shown(t, tr) : 0;   /* since the pause */
 		if (!follow) snprintf(info, sizeof info, " %s %ld/%zu ", tui_glyph.up, end + 1, n);
 		else snprintf(info, sizeof info, " %zu line%s ", n, n == 1 ? "" : "s");
 		char more[160];

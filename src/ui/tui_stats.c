@@ -172,6 +172,57 @@ static void blocks(tdoc *d, const trace *tr)
 		  "adds a racy add's window overwrote.", NULL, NULL, R_DIM);
 }
 
+/* The run's blocks: each task's time blocked on them, and the marks, up to
+ * until. */
+static void coordination(tdoc *d, const trace *tr, const trace_stats *s, int64_t until)
+{
+	char a[24], name[48];
+	size_t nm = 0;
+	for (size_t i = 0; i < trace_nmarks(tr); i++) nm += trace_mark_at(tr, i)->t <= until;
+	if (!trace_nspans(tr) && !nm) return;
+	heading(d, "Waits and marks");
+	if (trace_nspans(tr)) {
+		int *order = view_lane_order(tr);
+		for (int i = 0; i < s->ntasks; i++) {
+			const trace_task_stats *ts = &s->task[order[i]];
+			if (trace_task_at(tr, ts->task)->worker < 0) continue;
+			tui_task_name(tr, ts->task, 12, 0, name, sizeof name);
+			tline *l = doc_line(d);
+			tline_addf(l, tui_task_role(tr, ts->task), " %-12s", name);
+			tline_addf(l, ts->coord_ns ? R_TEXT : R_DIM, " blocked %s", trace_fmt_ns(a, sizeof a, ts->coord_ns));
+			if (s->wall_ns > 0 && ts->coord_ns)
+				tline_addf(l, R_DIM, " (%.0f %%)", 100.0 * (double)ts->coord_ns / (double)s->wall_ns);
+		}
+		free(order);
+	}
+	size_t *o = xmalloc(sizeof *o * (trace_nmarks(tr) + 1)), k = 0;
+	for (size_t i = 0; i < trace_nmarks(tr); i++)
+		if (trace_mark_at(tr, i)->t <= until) o[k++] = i;
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && trace_mark_at(tr, o[j])->t < trace_mark_at(tr, o[j - 1])->t; j--) {
+			size_t x = o[j]; o[j] = o[j - 1]; o[j - 1] = x;
+		}
+	for (size_t i = 0; i < k; i++) {
+		const trace_mark *m = trace_mark_at(tr, o[i]);
+		tline *l = doc_line(d);
+		tline_addf(l, R_DIM, " %8s ", trace_fmt_ns(a, sizeof a, m->t));
+		if (trace_task_at(tr, m->task)) {
+			tui_task_name(tr, m->task, 12, 0, name, sizeof name);
+			tline_addf(l, tui_task_role(tr, m->task), "%s ", name);
+		}
+		tline_adds(l, R_KEY, tui_glyph.down);
+		tline_adds(l, R_KEY, " mark: ");
+		tline_adds(l, R_TEXT, m->text);
+	}
+	free(o);
+	if (trace_events_dropped(tr))
+		tline_addf(doc_line(d), R_ERR, " %lu events of the workers' waits and marks were not kept (too many at once)",
+			   trace_events_dropped(tr));
+	doc_blank(d);
+	doc_paras(d, R_DIM, "blocked: waiting for a lock, queue, barrier, semaphore or condition of the run (off the CPU).",
+		  NULL, NULL, R_DIM);
+}
+
 void stats_doc(tdoc *d, const trace *tr, int64_t until)
 {
 	trace_stats s;
@@ -187,6 +238,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 	cpu_split(d, &s);
 	tasks(d, tr, &s);
 	blocks(d, tr);
+	coordination(d, tr, &s, until);
 	trace_stats_free(&s);
 }
 

@@ -64,6 +64,7 @@ void tui_theme_init(int colour)
 		roles[R_CUR] = A_BOLD | A_REVERSE;
 		roles[R_FOCUS] = A_BOLD | A_REVERSE;
 		roles[R_FOCUS_RULE] = A_BOLD;
+		roles[R_COORD] = A_BOLD;
 		for (int i = 0; i < TUI_NWCOL; i++) roles[R_WORKER + i] = A_NORMAL;
 		ncolours = 1;
 		return;
@@ -109,6 +110,7 @@ void tui_theme_init(int colour)
 	roles[R_RULE_TITLE] = pair(n++, COLOR_WHITE, bg) | A_BOLD;
 	roles[R_FOCUS] = pair(n++, COLOR_BLACK, COLOR_CYAN) | A_BOLD;
 	roles[R_FOCUS_RULE] = pair(n++, COLOR_CYAN, bg) | A_BOLD;
+	roles[R_COORD] = pair(n++, COLOR_WHITE, COLOR_RED);
 }
 
 attr_t tui_attr(int role)
@@ -134,7 +136,8 @@ tui_glyphs tui_glyph;
 static int ascii_only;   /* the locale has no UTF-8: stand-ins for the rest */
 
 /* Outside UTF-8 every glyph has an ASCII form, one per meaning: a lane's
- * states (# run, : wait, . sleep, x I/O, - idle), + right and X wrong,
+ * states (# run, : wait, . sleep, x I/O, b blocked on a lock, queue...,
+ * - idle, v a mark), + right and X wrong,
  * o a bullet, * the selection and play, > parlab's own output lines, \ a
  * code line's continuation, / between hints, \n a newline. Rules, boxes
  * and lines are drawing only (| - and . . ' ' corners). */
@@ -143,11 +146,11 @@ void tui_glyphs_init(int utf8)
 	ascii_only = !utf8;
 	if (utf8)
 		tui_glyph = (tui_glyphs){ "█", "░", "·", "×", "─", "│", "─", "…", "▲", "▼", "✓", "✗", "•",
-				  "┌", "┐", "└", "┘", "↪", "▶", "↵", "·", "»", "▒",
+				  "┌", "┐", "└", "┘", "↪", "▶", "↵", "·", "»", "▒", "▚",
 				  { "─", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" } };
 	else
 		tui_glyph = (tui_glyphs){ "#", ":", ".", "x", "-", "|", "-", "~", "^", "v", "+", "X", "o",
-				  ".", ".", "'", "'", "\\", "*", "\\n", "/", ">", "%",
+				  ".", ".", "'", "'", "\\", "*", "\\n", "/", ">", "%", "b",
 				  { "-", "_", "_", "=", "=", "#", "#", "#", "#" } };
 }
 
@@ -166,7 +169,7 @@ static const struct {
 	{ 0x2248, "~" }, { 0x2260, "!=" }, { 0x2264, "<=" }, { 0x2265, ">=" }, { 0x2500, "-" },
 	{ 0x2502, "|" }, { 0x250C, "." }, { 0x2510, "." }, { 0x2514, "'" }, { 0x2518, "'" },
 	{ 0x2581, "_" }, { 0x2582, "_" }, { 0x2583, "=" }, { 0x2584, "=" }, { 0x2585, "#" },
-	{ 0x2586, "#" }, { 0x2587, "#" }, { 0x2588, "#" }, { 0x2591, ":" }, { 0x25B2, "^" },
+	{ 0x2586, "#" }, { 0x2587, "#" }, { 0x2588, "#" }, { 0x2591, ":" }, { 0x259A, "b" }, { 0x25B2, "^" },
 	{ 0x25B6, "*" }, { 0x25BC, "v" }, { 0x2713, "+" }, { 0x2717, "X" }, { 0x00BB, ">" },
 };
 

@@ -63,7 +63,7 @@ static int cpu_lanes(const trace *tr, int *out, int max)
  * sleep) only where they fit beside the rest, and first of all, when the
  * run has a runner lane, what it is ("parlab starts the workers"); help
  * explains them all. */
-static void legend(tline *l, int W, int runner)
+static void legend(tline *l, int W, int runner, int blk, int mk)
 {
 	for (int fit = 3; fit >= 0; fit--) {
 		int part = fit >= 2, io = fit >= 1, who = fit == 3 && runner;
@@ -78,6 +78,16 @@ static void legend(tline *l, int W, int runner)
 		tline_adds(l, R_DIM, "wait ");
 		tline_adds(l, R_DIM, tui_glyph.sleep);
 		tline_adds(l, R_DIM, "sleep ");
+		if (blk) {   /* the run's blocks: waiting on one, and a lock held (underlined) */
+			tline_adds(l, R_COORD, tui_glyph.coord);
+			tline_adds(l, R_DIM, "blocked ");
+			tline_adds(l, R_KEY, "_");
+			tline_adds(l, R_DIM, "holds ");
+		}
+		if (mk) {
+			tline_adds(l, R_KEY, tui_glyph.down);
+			tline_adds(l, R_DIM, "mark ");
+		}
 		if (io) {
 			tline_adds(l, R_ERR, tui_glyph.blocked);
 			tline_adds(l, R_DIM, "I/O ");
@@ -115,7 +125,7 @@ static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l, W, 0);
+	legend(&l, W, 0, trace_nspans(tr) > 0, trace_nmarks(tr) > 0);
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
@@ -257,8 +267,31 @@ static int run_level(int64_t ran, double span)
 	return lvl < 1 ? 1 : lvl > 8 ? 8 : lvl;
 }
 
+/* Per column of task's lane: time blocked on the run's blocks (k 0) and
+ * holding a lock (k 1), into co[col * 2 + k]; marks[col] set where the
+ * task marked. */
+static void coord_cols(const tl_view *v, int task, int64_t *co, unsigned char *marks)
+{
+	const trace *tr = v->tr;
+	memset(co, 0, sizeof(int64_t) * 2 * (size_t)v->lw);
+	memset(marks, 0, (size_t)v->lw);
+	for (size_t i = 0; i < trace_nspans(tr); i++) {
+		const trace_span *sp = trace_span_at(tr, i);
+		if (sp->task != task || sp->t0 >= v->now) continue;
+		spread(co, 2, sp->kind == TRACE_SPAN_HELD, v, sp->t0, sp->t1 >= 0 ? sp->t1 : v->now);
+	}
+	for (size_t i = 0; i < trace_nmarks(tr); i++) {
+		const trace_mark *m = trace_mark_at(tr, i);
+		if (m->task != task || m->t > v->now || m->t < v->v0 || v->scale <= 0) continue;
+		int c = (int)((double)(m->t - v->v0) / v->scale);
+		if (c >= 0 && c < v->lw) marks[c] = 1;
+	}
+}
+
 /* A task's lane: per column, the share it ran as a bar (full: █), else
- * the state it spent most of the column in. */
+ * the state it spent most of the column in; blocked on one of the run's
+ * blocks for at least half of it, its own glyph; a lock held underlines
+ * whatever is drawn; a mark is a ▼ at its moment. */
 static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, int64_t *acc)
 {
 	WINDOW *w = t->tl;
@@ -269,6 +302,10 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 	size_t n;
 	const trace_slice *s = trace_slices(tr, task, &n);
 	for (size_t i = 0; i < n && s[i].t0 < v->now; i++) spread(acc, TS_NSTATES, s[i].state, v, s[i].t0, s[i].t1);
+	int coord = trace_nspans(tr) > 0 || trace_nmarks(tr) > 0;
+	int64_t *co = coord ? xmalloc(sizeof(int64_t) * 2 * (size_t)lw) : NULL;
+	unsigned char *mk = coord ? xmalloc((size_t)lw) : NULL;
+	if (coord) coord_cols(v, task, co, mk);
 	wmove(w, y, x0);
 	for (int c = 0; c < lw; c++) {
 		int64_t *a = acc + c * TS_NSTATES;
@@ -285,14 +322,25 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 		}
 		double span = cs + v->scale <= (double)v->now ? v->scale : (double)v->now - cs;   /* the live edge */
 		int lvl = run_level(a[TS_RUNNING], span);
+		attr_t held = co && co[c * 2 + 1] > 0 ? A_UNDERLINE : 0;
+		if (mk && mk[c]) {
+			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(role) | A_BOLD | held), tui_glyph.down);
+			continue;
+		}
 		if (lvl && lvl < 8) {
-			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(role)), tui_glyph.level[lvl]);
+			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(role) | held), tui_glyph.level[lvl]);
+			continue;
+		}
+		if (!lvl && co && co[c * 2] > 0 && (double)co[c * 2] * 2 >= span) {
+			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_COORD) | held), tui_glyph.coord);
 			continue;
 		}
 		if (lvl == 8) best = TS_RUNNING;
 		int r = best == TS_SLEEPING ? R_DIM : best == TS_BLOCKED ? R_ERR : role;
-		tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(r)), state_glyph(best));
+		tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(r) | held), state_glyph(best));
 	}
+	free(co);
+	free(mk);
 }
 
 /* The CPU lanes of one frame, computed in one pass over the slices: per
@@ -461,8 +509,10 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 		} else snprintf(buf, cap, "done");
 	} else if (v->at >= 0) {   /* exactly at the cursor */
 		trace_state st = task_appears(v->tr, task) > at ? TS_UNKNOWN : trace_state_at(v->tr, task, at, &cpu);
-		state_word(buf, cap, st, cpu);
-		r = st == TS_UNKNOWN ? R_DIM : R_TEXT;
+		const trace_span *sp = st != TS_RUNNING ? trace_span_find(v->tr, task, TRACE_SPAN_BLOCKED, at) : NULL;
+		if (sp) snprintf(buf, cap, "blocked %s", sp->block);   /* `at` says on what, in full */
+		else state_word(buf, cap, st, cpu);
+		r = sp ? R_COORD : st == TS_UNKNOWN ? R_DIM : R_TEXT;
 	} else if (v->growing) {   /* the latest state the capture saw before now */
 		size_t n, i = 0;
 		const trace_slice *s = trace_slices(v->tr, task, &n);
@@ -646,8 +696,9 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 	char *be = backend_str(tr);
 	int bw = utf8_width(be, strlen(be));
 	if (legend_ok) {   /* the runner's note where it leaves the backend its room */
-		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr));
-		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0);
+		int blk = trace_nspans(tr) > 0, mk = trace_nmarks(tr) > 0;
+		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr), blk, mk);
+		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0, blk, mk);
 	} else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)
@@ -860,11 +911,35 @@ int timeline_pan(tui *t, int quarters)
 	return said(t, view_pan(&t->view, &s, quarters, &m), &m);
 }
 
+/* What the tasks were waiting for and holding at the cursor, as the
+ * status line says it ("at 120ms: w1: waiting for lock A, held by w0;
+ * w0: holds lock A"); 0 when none was. */
+static int coord_at(const trace *tr, int64_t at, char *buf, size_t cap)
+{
+	char ts[24], d[160];
+	size_t o = (size_t)snprintf(buf, cap, "at %s:", trace_fmt_ns(ts, sizeof ts, at));
+	int n = 0;
+	for (int kind = TRACE_SPAN_BLOCKED; kind <= TRACE_SPAN_HELD; kind++)
+		for (size_t i = 0; i < trace_nspans(tr) && o < cap; i++) {
+			const trace_span *sp = trace_span_at(tr, i);
+			int64_t t1 = sp->t1 >= 0 ? sp->t1 : trace_last(tr);
+			if ((int)sp->kind != kind || at < sp->t0 || at >= t1) continue;
+			const trace_task *k = trace_task_at(tr, sp->task);
+			o += (size_t)snprintf(buf + o, cap - o, "%s %s: %s", n++ ? ";" : "", k ? trace_task_name(k) : "?",
+					      trace_span_describe(tr, sp, d, sizeof d));
+		}
+	return n;
+}
+
 int timeline_cursor(tui *t, int64_t at)
 {
 	view_shown s = tui_shown(t);
 	view_msg m;
-	return said(t, view_cursor(&t->view, &s, at, &m), &m);
+	int rc = said(t, view_cursor(&t->view, &s, at, &m), &m);
+	char buf[512];
+	if (rc == 0 && at >= 0 && t->tr && m.level != VIEW_ERROR && coord_at(t->tr, at, buf, sizeof buf))
+		tui_msg(t, R_TEXT, "%s", buf);
+	return rc;
 }
 
 int timeline_cursor_step(tui *t, int cols)

@@ -76,6 +76,12 @@ static trace *sample(void)
 	trace_mark_add(t, 10, "mark \n newline \x01 control \x7f del \xff" " bad \"quoted\" \\");
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
+	trace_mark_add_task(t, a, 40, "took \"A\"");   /* a worker's mark (version 4) */
+	size_t sp = trace_span_open(t, a, TRACE_SPAN_BLOCKED, 100, "lock", "A", b);
+	trace_span_close(t, sp, 300);
+	trace_span_open(t, b, TRACE_SPAN_HELD, 50, "lock", "A", -1);   /* still open: closed at the end */
+	trace_span_open(t, c, TRACE_SPAN_BLOCKED, 60, "queue (full)", "jobs \xe2\x82\xac", -1);
+	trace_set_events_dropped(t, 7);
 	trace_cpu_sample(t, 0, 0, 1000000000000LL, 5, 2000000000000LL);
 	trace_cpu_sample(t, 0, 7, 3, 0, 4);
 	trace_cpu_sample(t, 1200, 0, 1000000000900LL, 6, 2000000000300LL);
@@ -129,7 +135,16 @@ static void compare(const trace *a, const trace *b)
 	CHECK(trace_nmarks(a) == trace_nmarks(b));
 	for (size_t i = 0; i < trace_nmarks(a) && i < trace_nmarks(b); i++) {
 		CHECK(trace_mark_at(a, i)->t == trace_mark_at(b, i)->t);
+		CHECK(trace_mark_at(a, i)->task == trace_mark_at(b, i)->task);
 		CHECK_STR(trace_mark_at(a, i)->text, trace_mark_at(b, i)->text);
+	}
+	CHECK(trace_events_dropped(a) == trace_events_dropped(b));
+	CHECK(trace_nspans(a) == trace_nspans(b));
+	for (size_t i = 0; i < trace_nspans(a) && i < trace_nspans(b); i++) {
+		const trace_span *x = trace_span_at(a, i), *y = trace_span_at(b, i);
+		CHECK(x->task == y->task && x->kind == y->kind && x->t0 == y->t0 && x->t1 == y->t1 && x->holder == y->holder);
+		CHECK_STR(x->what, y->what);
+		CHECK_STR(x->block, y->block);
 	}
 	CHECK(trace_ncpu_samples(a) == trace_ncpu_samples(b));
 	for (size_t i = 0; i < trace_ncpu_samples(a) && i < trace_ncpu_samples(b); i++) {
@@ -172,6 +187,11 @@ static void test_round_trip(void)
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
 	CHECK(!strncmp(b1, "parlab-trace 4\n", 15));
+	CHECK_CONTAINS(b1, "\nmark 40 0 \"took \\\"A\\\"\"\n");
+	CHECK_CONTAINS(b1, "\nspan 0 blocked 100 300 \"lock\" \"A\" 1\n");
+	CHECK_CONTAINS(b1, "\nspan 1 held 50 2000 \"lock\" \"A\" -1\n");   /* closed by the end */
+	CHECK_CONTAINS(b1, "\nmeta events_dropped 7\n");
+	CHECK(trace_blocked_ns(u, 0) == 200 && trace_blocked_ns(u, 1) == 0 && trace_blocked_ns(u, 2) == 1940);
 	CHECK(trace_ncpu_samples(t) == 4);
 	CHECK_CONTAINS(b1, "\ncpu 1200 0 1000000000900 6 2000000000300\n");
 	CHECK_CONTAINS(b1, "\ncpu 1200 7 9223372036854775807 9223372036854775807 0\nend ");
@@ -252,6 +272,19 @@ static const struct {
 	{ HDR4 "block \"L\" lock -1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: acquisitions -1 is out of range" },
 	{ HDR4 "stuck 0 1 \"A\" -\nend -1 running -\n", ":2: stuck: a live worker waits for a block" },
 	{ HDR4 "stuck 0 2 \"A\" \"B\"\nend -1 running -\n", ":2: stuck: live 2 is out of range (0..1)" },
+	{ HDR3 TASK0 "span 0 blocked 1 2 \"lock\" \"A\" -1\nend -1 running -\n",
+	  ":3: span: span records came with version 4 (this file is version 3)" },
+	{ HDR3 "meta events_dropped 3\nend -1 running -\n", ":2: meta: events_dropped came with version 4" },
+	{ HDR3 TASK0 "mark 5 0 \"x\"\nend -1 running -\n", ":3: mark: expected 2 fields, got 3" },
+	{ HDR4 TASK0 "mark 5 \"x\"\nend -1 running -\n", ":3: mark: expected 3 fields, got 2" },
+	{ HDR4 TASK0 "mark 5 3 \"x\"\nend -1 running -\n", ":3: mark: task 3 does not exist" },
+	{ HDR4 TASK0 "mark 5 0 \"a\\tb\"\nend -1 running -\n", ":3: mark: text has control characters" },
+	{ HDR4 TASK0 "span 0 waiting 1 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: unknown kind 'waiting' (blocked or held)" },
+	{ HDR4 TASK0 "span 0 blocked 5 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: ends (2) before it starts (5)" },
+	{ HDR4 TASK0 "span 0 held 1 2 \"lock\" \"A\" 0\nend -1 running -\n", ":3: span: a held span has no holder" },
+	{ HDR4 TASK0 "span -1 held 1 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: task -1 is out of range" },
+	{ HDR4 TASK0 "span 0 blocked 1 2 \"lock\" \"0123456789012345678901234567890123\" -1\nend -1 running -\n",
+	  ":3: span: block is longer than 31 bytes" },
 	{ HDR2 "cpu 0 0 1 2 3\nend -1 running -\n", ":2: cpu: cpu records came with version 3 (this file is version 2)" },
 	{ HDR "cpu 0 0 1 2 3\nend -1 -\n", ":2: cpu: cpu records came with version 3 (this file is version 1)" },
 	{ HDR3 "cpu 0 0 1 2\nend -1 running -\n", ":2: cpu: expected 5 fields, got 4" },
@@ -509,6 +542,22 @@ static void test_export_share(void)
 	trace_free(t);
 }
 
+/* A version 3 file: marks without a task (the run's), no spans. */
+static void test_version3(void)
+{
+	const char *path = tmp_path("v3.trace");
+	const char *data = HDR3 TASK0 "slice 0 0 10 running 0\nmark 5 \"the run's\"\nend 10 finished -\n";
+	write_file(path, data, strlen(data));
+	char *err = NULL;
+	trace *t = trace_load(path, &err);
+	CHECK(t != NULL);
+	if (!t) { fprintf(stderr, "-> %s\n", err); free(err); return; }
+	CHECK(trace_nmarks(t) == 1 && trace_mark_at(t, 0)->task == -1 && trace_mark_at(t, 0)->t == 5);
+	CHECK_STR(trace_mark_at(t, 0)->text, "the run's");
+	CHECK(trace_nspans(t) == 0 && trace_events_dropped(t) == 0 && trace_blocked_ns(t, 0) == 0);
+	trace_free(t);
+}
+
 static void test_export(void)
 {
 	trace *t = sample();
@@ -541,6 +590,22 @@ static void test_export(void)
 	CHECK(count_events(evs, "X", "cpu", NULL) == (int)running);
 	CHECK(count_events(evs, "i", "output", NULL) == (int)trace_nlines(t));
 	CHECK(count_events(evs, "i", "mark", NULL) == (int)trace_nmarks(t));
+	CHECK(count_events(evs, "b", "blocked", "waiting for lock A, held by T101") == 1);
+	CHECK(count_events(evs, "e", "blocked", "waiting for lock A, held by T101") == 1);
+	CHECK(count_events(evs, "b", "held", "holds lock A") == 1);
+	CHECK(count_events(evs, "b", "blocked", "waiting for queue jobs \xe2\x82\xac (full)") == 1);
+	CHECK(json_integer_value(json_object_get(other, "dropped_events")) == 7);
+	{   /* the worker's mark on its task's track, the run's global */
+		json_t *me;
+		size_t mi;
+		int on_task = 0;
+		json_array_foreach(evs, mi, me) {
+			const char *nm = json_string_value(json_object_get(me, "name"));
+			if (nm && !strcmp(nm, "took \"A\"") && json_integer_value(json_object_get(me, "tid")) == 100 &&
+			    !strcmp(json_string_value(json_object_get(me, "s")), "t")) on_task++;
+		}
+		CHECK(on_task == 1);
+	}
 	/* Other programs: CPU 0 and 7 sampled at 0 and 1200, a value and a 0 each. */
 	CHECK(count_events(evs, "C", "cpu", "CPU 0: other programs %") == 2);
 	CHECK(count_events(evs, "C", "cpu", "CPU 7: other programs %") == 2);
@@ -682,6 +747,7 @@ int main(void)
 	test_blocks_round_trip();
 	test_version1();
 	test_version2();
+	test_version3();
 	test_corrupt();
 	test_unknown_kind();
 	test_export();
