@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "engine/progress.h"
+#include "engine/scaffold.h"
 #include "trace/export.h"
 #include "trace/trace_file.h"
 #include "ui/batch.h"
@@ -25,6 +26,8 @@ static void usage(FILE *f)
 	      "       parlab --batch [PATH] [--answers FILE]\n"
 	      "                                        the course as a plain transcript\n"
 	      "       parlab check PATH...             load lessons without running them\n"
+	      "       parlab check --runs N PATH...    run every run step N times: is it stable?\n"
+	      "       parlab new PATH                  start a lesson (PATH.lua) or a course folder\n"
 	      "       parlab list                      the bundled courses and lessons\n"
 	      "       parlab export FILE --perfetto OUT.json\n"
 	      "                                        a saved trace as Chrome/Perfetto JSON\n"
@@ -70,6 +73,22 @@ static int cmd_check(int argc, char **argv)
 	for (int i = 0; i < argc; i++) errors += course_check(argv[i], stderr);
 	if (!errors) printf("ok: %d path%s checked, no errors\n", argc, argc == 1 ? "" : "s");
 	return errors ? 1 : 0;
+}
+
+static int cmd_new(int argc, char **argv)
+{
+	static const char use[] = "Usage: parlab new PATH\n"
+				  "  PATH.lua: a new lesson file; else a new course folder (course.lua and\n"
+				  "  01-first.lua). Both pass parlab check and run; nothing is overwritten.\n";
+	if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) { fputs(use, stdout); return 0; }
+	if (argc != 1 || (argv[0][0] == '-' && argv[0][1])) {
+		if (argc > 1) fprintf(stderr, "parlab new: one path at a time (got %d)\n", argc);
+		else if (argc == 1) fprintf(stderr, "parlab new: unknown option '%s'\n", argv[0]);
+		else fputs("parlab new: name the lesson file (NAME.lua) or course folder to make\n", stderr);
+		fputs(use, stderr);
+		return 2;
+	}
+	return scaffold_new(argv[0], stdout, stderr);
 }
 
 static int cmd_list(void)
@@ -336,11 +355,12 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	static const char *const subs[] = { "check", "list", "export", "replay", "progress" };
+	static const char *const subs[] = { "check", "list", "export", "replay", "progress", "new" };
 	for (size_t i = 0; save_dir && argc && i < sizeof subs / sizeof *subs; i++)
 		if (!strcmp(argv[0], subs[i])) { fprintf(stderr, "parlab: --save-trace is for running a course, not %s\n", subs[i]); return 2; }
 	if (argc >= 1 && !strcmp(argv[0], "check")) return cmd_check(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "list")) return cmd_list();
+	if (argc >= 1 && !strcmp(argv[0], "new")) return cmd_new(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "export")) return cmd_export(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "replay")) return cmd_replay(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "progress")) return cmd_progress(state, argc - 1, argv + 1);
