@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/check_runs.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
 #include "engine/scaffold.h"
@@ -66,13 +67,41 @@ static void usage(FILE *f)
 	      "More: man parlab.\n", f);
 }
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val (NULL when the
+ * value is missing) if it is that option, else 0. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
 static int cmd_check(int argc, char **argv)
 {
-	if (argc < 1) { fputs("parlab check: name at least one lesson file or course folder\n", stderr); return 2; }
+	int runs = 0, npaths = 0;
+	char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
+	for (int i = 0; i < argc; i++) {
+		const char *v;
+		if (opt_value(argc, argv, &i, "--runs", &v)) {
+			char *end;
+			long n = v ? strtol(v, &end, 10) : 0;
+			if (!v || !*v || *end || n < 1 || n > 1000) {
+				fprintf(stderr, "parlab check: --runs wants a number of runs from 1 to 1000 (got '%s')\n", v ? v : "");
+				free(paths);
+				return 2;
+			}
+			runs = (int)n;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "parlab check: unknown option '%s' (usage: parlab check [--runs N] PATH...)\n", argv[i]);
+			free(paths);
+			return 2;
+		} else {
+			paths[npaths++] = argv[i];
+		}
+	}
+	if (npaths < 1) { fputs("parlab check: name at least one lesson file or course folder\n", stderr); free(paths); return 2; }
 	int errors = 0;
-	for (int i = 0; i < argc; i++) errors += course_check(argv[i], stderr);
-	if (!errors) printf("ok: %d path%s checked, no errors\n", argc, argc == 1 ? "" : "s");
-	return errors ? 1 : 0;
+	for (int i = 0; i < npaths; i++) errors += course_check(paths[i], stderr);
+	if (!errors && !runs) printf("ok: %d path%s checked, no errors\n", npaths, npaths == 1 ? "" : "s");
+	int unstable = 0;
+	for (int i = 0; !errors && runs && i < npaths; i++) unstable |= check_runs(paths[i], runs, stdout);
+	free(paths);
+	return errors || unstable ? 1 : 0;
 }
 
 static int cmd_new(int argc, char **argv)
