@@ -124,6 +124,15 @@ int engine_locate(const engine *e, const step *s, int *li);
  * else "q:" and a hash of its type and text ("#2" added for the same
  * question's second time in a lesson); NULL for other steps. Caller frees. */
 char *engine_step_key(const engine *e, const step *s);
+/* The course nc (the same course loaded again after an edit) takes the
+ * place of the engine's: this session's state of each question goes with
+ * it (by engine_step_key), of other steps by their kind, title and text;
+ * the place stays on the same step where it is still there, else at the
+ * same index of the same lesson file. The last run, its trace and the
+ * verdicts are dropped. The engine owns nc from then on (and frees a
+ * course an earlier reload gave it; the first stays the caller's). -1
+ * (nothing changed, nc still the caller's) while a run is live. */
+int engine_reload(engine *e, course *nc);
 /* Steps counted over the whole course, for "step 7/31". */
 int engine_position(const engine *e, int *total);
 

@@ -488,6 +488,55 @@ static void test_edit_keeps(const char *base)
 	free(dir);
 }
 
+/* engine_reload: the edited lesson (a step inserted before the
+ * questions) replaces the old one in the same session: the place stays on
+ * the same question, its answer and the prediction come along, and what
+ * is kept in the store is not counted twice. */
+static void test_reload(const char *base)
+{
+	char *dir = fresh_dir(base, "reload"), *err = NULL;
+	mkdir(dir, 0700);
+	char *path = write_lesson(dir, 0);
+	course *c = course_load(path, &err);
+	progress *p = progress_open(dir, stderr);
+	CHECK(c && p);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); free(path); free(dir); return; }
+	engine *e = engine_new(c, NULL);
+	engine_set_progress(e, p, "edited");
+	quiz_result res;
+	engine_goto(e, 0, 2);
+	CHECK(engine_answer(e, "7", &res) == 0);   /* the prediction */
+	engine_goto(e, 0, 1);
+	CHECK(engine_answer(e, "2", &res) == 0 && res.correct);
+	write_lesson(dir, 1);
+	course *c2 = course_load(path, &err);
+	CHECK(c2 != NULL);
+	CHECK(c2 && engine_reload(e, c2) == 0);
+	CHECK(engine_course(e) == c2);
+	CHECK(engine_lesson_index(e) == 0 && engine_step_index(e) == 2);   /* the same question, one further down */
+	const lesson *l = course_lesson(c2, 0);
+	CHECK(engine_settled(e, &l->steps[2]));
+	CHECK_STR(engine_prediction(e, &l->steps[3]), "7");
+	int right, asked;
+	engine_score(e, &right, &asked);
+	CHECK(right == 1 && asked == 1);
+	lesson_status st;
+	engine_lesson_status(e, 0, &st);
+	CHECK(st.asked == 1 && st.right == 1 && st.settled == 2);
+	/* the step on screen removed: the same index of the same lesson */
+	engine_goto(e, 0, 4);   /* the run */
+	FILE *f = fopen(path, "w");
+	if (f) { fputs("return lesson { title = 'Edited', text [[Only this.]], text [[And this.]] }\n", f); fclose(f); }
+	course *c3 = course_load(path, &err);
+	CHECK(c3 && engine_reload(e, c3) == 0);
+	CHECK(engine_lesson_index(e) == 0 && engine_step_index(e) == 1);
+	engine_free(e);   /* frees c3 (c2 went at the second reload) */
+	progress_close(p);
+	course_free(c);
+	free(path);
+	free(dir);
+}
+
 /* Rows kept by position (before keys: key "#STEP") are read where a
  * question is at that step, and re-keyed by the question's own key. */
 static void test_legacy_rows(const char *base)
@@ -582,6 +631,7 @@ int main(void)
 	test_resume_settled(base);
 	test_edit_keeps(base);
 	test_legacy_rows(base);
+	test_reload(base);
 	test_view();
 	char *cmd = xasprintf("rm -rf '%s'", base);
 	if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
