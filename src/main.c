@@ -431,13 +431,15 @@ int main(int argc, char **argv)
 	char *id = prog ? course_id(path, co) : NULL;
 	if (prog) engine_set_progress(e, prog, id);
 	if (prog && !batch) resume(e, prog, id);
+	if (!batch) tui_set_source(path);
 	if (prog && !batch) progress_set_msg(prog, NULL);   /* stderr would scribble on the screen */
 	FILE *in = answers ? fopen(answers, "r") : stdin;
 	int rc = 1;
 	if (!in) fprintf(stderr, "parlab: --answers %s: %s\n", answers, strerror(errno));
 	else rc = batch ? batch_main(e, l, in, stdout) : tui_main(e, l);
 	if (in && in != stdin) fclose(in);
-	engine_free(e);
+	engine_free(e);   /* and a course a reload gave it */
+	tui_set_source(NULL);
 	progress_close(prog);
 	free(id);
 	course_free(co);
