@@ -508,7 +508,7 @@ static void test_reload(const char *base)
 	CHECK(engine_answer(e, "7", &res) == 0);   /* the prediction */
 	engine_goto(e, 0, 1);
 	CHECK(engine_answer(e, "2", &res) == 0 && res.correct);
-	write_lesson(dir, 1);
+	free(write_lesson(dir, 1));
 	course *c2 = course_load(path, &err);
 	CHECK(c2 != NULL);
 	CHECK(c2 && engine_reload(e, c2) == 0);
