@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/check_runs.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
+#include "engine/scaffold.h"
 #include "trace/export.h"
 #include "trace/trace_file.h"
 #include "ui/batch.h"
@@ -25,6 +27,8 @@ static void usage(FILE *f)
 	      "       parlab --batch [PATH] [--answers FILE]\n"
 	      "                                        the course as a plain transcript\n"
 	      "       parlab check PATH...             load lessons without running them\n"
+	      "       parlab check --runs N PATH...    run each run step N times: stable?\n"
+	      "       parlab new PATH                  start a lesson (PATH.lua) or a course\n"
 	      "       parlab list                      the bundled courses and lessons\n"
 	      "       parlab export FILE --perfetto OUT.json\n"
 	      "                                        a saved trace as Chrome/Perfetto JSON\n"
@@ -63,13 +67,57 @@ static void usage(FILE *f)
 	      "More: man parlab.\n", f);
 }
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val (NULL when the
+ * value is missing) if it is that option, else 0. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
 static int cmd_check(int argc, char **argv)
 {
-	if (argc < 1) { fputs("parlab check: name at least one lesson file or course folder\n", stderr); return 2; }
+	int runs = 0, npaths = 0;
+	char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
+	for (int i = 0; i < argc; i++) {
+		const char *v;
+		if (opt_value(argc, argv, &i, "--runs", &v)) {
+			char *end;
+			long n = v ? strtol(v, &end, 10) : 0;
+			if (!v || !*v || *end || n < 1 || n > 1000) {
+				fprintf(stderr, "parlab check: --runs wants a number of runs from 1 to 1000 (got '%s')\n", v ? v : "");
+				free(paths);
+				return 2;
+			}
+			runs = (int)n;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "parlab check: unknown option '%s' (usage: parlab check [--runs N] PATH...)\n", argv[i]);
+			free(paths);
+			return 2;
+		} else {
+			paths[npaths++] = argv[i];
+		}
+	}
+	if (npaths < 1) { fputs("parlab check: name at least one lesson file or course folder\n", stderr); free(paths); return 2; }
 	int errors = 0;
-	for (int i = 0; i < argc; i++) errors += course_check(argv[i], stderr);
-	if (!errors) printf("ok: %d path%s checked, no errors\n", argc, argc == 1 ? "" : "s");
-	return errors ? 1 : 0;
+	for (int i = 0; i < npaths; i++) errors += course_check(paths[i], stderr);
+	if (!errors && !runs) printf("ok: %d path%s checked, no errors\n", npaths, npaths == 1 ? "" : "s");
+	int unstable = 0;
+	for (int i = 0; !errors && runs && i < npaths; i++) unstable |= check_runs(paths[i], runs, stdout);
+	free(paths);
+	return errors || unstable ? 1 : 0;
+}
+
+static int cmd_new(int argc, char **argv)
+{
+	static const char use[] = "Usage: parlab new PATH\n"
+				  "  PATH.lua: a new lesson file; else a new course folder (course.lua and\n"
+				  "  01-first.lua). Both pass parlab check and run; nothing is overwritten.\n";
+	if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) { fputs(use, stdout); return 0; }
+	if (argc != 1 || (argv[0][0] == '-' && argv[0][1])) {
+		if (argc > 1) fprintf(stderr, "parlab new: one path at a time (got %d)\n", argc);
+		else if (argc == 1) fprintf(stderr, "parlab new: unknown option '%s'\n", argv[0]);
+		else fputs("parlab new: name the lesson file (NAME.lua) or course folder to make\n", stderr);
+		fputs(use, stderr);
+		return 2;
+	}
+	return scaffold_new(argv[0], stdout, stderr);
 }
 
 static int cmd_list(void)
@@ -336,11 +384,12 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	static const char *const subs[] = { "check", "list", "export", "replay", "progress" };
+	static const char *const subs[] = { "check", "list", "export", "replay", "progress", "new" };
 	for (size_t i = 0; save_dir && argc && i < sizeof subs / sizeof *subs; i++)
 		if (!strcmp(argv[0], subs[i])) { fprintf(stderr, "parlab: --save-trace is for running a course, not %s\n", subs[i]); return 2; }
 	if (argc >= 1 && !strcmp(argv[0], "check")) return cmd_check(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "list")) return cmd_list();
+	if (argc >= 1 && !strcmp(argv[0], "new")) return cmd_new(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "export")) return cmd_export(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "replay")) return cmd_replay(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "progress")) return cmd_progress(state, argc - 1, argv + 1);
@@ -382,13 +431,15 @@ int main(int argc, char **argv)
 	char *id = prog ? course_id(path, co) : NULL;
 	if (prog) engine_set_progress(e, prog, id);
 	if (prog && !batch) resume(e, prog, id);
+	if (!batch) tui_set_source(path);
 	if (prog && !batch) progress_set_msg(prog, NULL);   /* stderr would scribble on the screen */
 	FILE *in = answers ? fopen(answers, "r") : stdin;
 	int rc = 1;
 	if (!in) fprintf(stderr, "parlab: --answers %s: %s\n", answers, strerror(errno));
 	else rc = batch ? batch_main(e, l, in, stdout) : tui_main(e, l);
 	if (in && in != stdin) fclose(in);
-	engine_free(e);
+	engine_free(e);   /* and a course a reload gave it */
+	tui_set_source(NULL);
 	progress_close(prog);
 	free(id);
 	course_free(co);

@@ -72,6 +72,7 @@ void engine_free(engine *e)
 	}
 	free(e->ss);
 	free(e->loff);
+	course_free(e->owned);   /* engine_reload's */
 	free(e);
 }
 

@@ -64,6 +64,7 @@ typedef struct step {
 	const struct step *predicts;   /* that run step */
 	int observe;          /* private: the observe function in the registry */
 	char *explain;
+	char *id;             /* quiz{ id = ... }: a stable name for progress, or NULL */
 	char **hints;         /* NULL-terminated */
 	int nhints;
 	int ref;              /* private: worker function in the registry */
@@ -120,6 +121,19 @@ int engine_goto(engine *e, int lesson, int step);
 const step *engine_blocker(const engine *e, int li, int si);
 /* Where step s is: its index in its lesson, *li the lesson's (may be NULL). */
 int engine_locate(const engine *e, const step *s, int *li);
+/* A question's key in the progress store: "id:ID" for quiz{ id = ID },
+ * else "q:" and a hash of its type and text ("#2" added for the same
+ * question's second time in a lesson); NULL for other steps. Caller frees. */
+char *engine_step_key(const engine *e, const step *s);
+/* The course nc (the same course loaded again after an edit) takes the
+ * place of the engine's: this session's state of each question goes with
+ * it (by engine_step_key), of other steps by their kind, title and text;
+ * the place stays on the same step where it is still there, else at the
+ * same index of the same lesson file. The last run, its trace and the
+ * verdicts are dropped. The engine owns nc from then on (and frees a
+ * course an earlier reload gave it; the first stays the caller's). -1
+ * (nothing changed, nc still the caller's) while a run is live. */
+int engine_reload(engine *e, course *nc);
 /* Steps counted over the whole course, for "step 7/31". */
 int engine_position(const engine *e, int *total);
 

@@ -62,6 +62,7 @@ struct engine {
 	int64_t prog_since;   /* the last sign of life (loop_now_ns) */
 	int64_t prog_active;  /* time counted for prog_li, not yet written */
 	int run_gen;          /* runs judged so far (text bodies' cache key) */
+	course *owned;        /* a course engine_reload gave it (freed with it), or NULL */
 };
 
 /* engine.c: the state of step s (any step of the course). */

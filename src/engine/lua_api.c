@@ -492,7 +492,7 @@ static int check_predict(lua_State *L, quiz_type t)
  * through the question-type table (quiz.c). */
 static int l_quiz(lua_State *L)
 {
-	static const char *const common[] = { "q", "type", "retries", "explain", "hints", "predict", "observe" };
+	static const char *const common[] = { "q", "id", "type", "retries", "explain", "hints", "predict", "observe" };
 	const char *fields[32];   /* common, then what the types take (quiz.c) */
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof common / sizeof *common; i++) fields[n++] = common[i];
@@ -502,6 +502,7 @@ static int l_quiz(lua_State *L)
 	check_fields(L, 1, "quiz", fields);
 	if (!opt_string(L, 1, "q", "quiz")) luaL_error(L, "quiz{}: the question 'q' is missing");
 	opt_string(L, 1, "explain", "quiz");
+	opt_string(L, 1, "id", "quiz");   /* progress keys answers by it (engine_step_key) */
 	check_markup(L, 1, "explain", "quiz");
 	check_markup(L, 1, "q", "quiz");
 	const char *type = opt_string(L, 1, "type", "quiz");
@@ -1085,6 +1086,7 @@ static void question_to_c(lua_State *L, int st, step *s)
 	s->hints = lapi_field_list(L, st, "hints", &s->nhints);
 	for (int i = 0; i < s->nhints; i++) s->hints[i] = expand(s->hints[i]);
 	s->explain = expand(field_dup(L, st, "explain"));
+	s->id = field_dup(L, st, "id");
 	s->retries = lapi_field_int(L, st, "retries", 2);
 	s->predict = expand(field_dup(L, st, "predict"));
 	lua_getfield(L, st, "observe");

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 1
+/* 2: answers and predictions keyed by the question's key (progress.h),
+ * not only its position; version 1 rows are migrated with key "#STEP". */
+#define SCHEMA_VERSION 2
 
 struct progress {
 	sqlite3 *db;
@@ -38,7 +40,7 @@ char *progress_take_problem(progress *p)
  * merges with one already there (idempotent). */
 static const struct table {
 	const char *name;
-	const char *cols[9];
+	const char *cols[10];
 	const char *merge;
 } tables[] = {
 	{ "lessons", { "course", "file", "idx", "title", "nsteps" },
@@ -47,12 +49,12 @@ static const struct table {
 	  "ON CONFLICT(course) DO UPDATE SET lesson = excluded.lesson, step = excluded.step, updated = excluded.updated"
 	  " WHERE excluded.updated > position.updated" },
 	{ "seen", { "course", "file", "step", "first" }, "ON CONFLICT DO NOTHING" },
-	{ "answers", { "course", "file", "step", "question", "attempt", "answer", "correct", "time" },
+	{ "answers", { "course", "file", "step", "question", "attempt", "answer", "correct", "time", "key" },
 	  "ON CONFLICT DO NOTHING" },
 	{ "time_spent", { "course", "file", "seconds" },
 	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)" },
-	{ "predictions", { "course", "file", "step", "prediction", "time" },
-	  "ON CONFLICT(course, file, step) DO UPDATE SET prediction = excluded.prediction, time = excluded.time"
+	{ "predictions", { "course", "file", "step", "prediction", "time", "key" },
+	  "ON CONFLICT(course, file, key) DO UPDATE SET prediction = excluded.prediction, time = excluded.time"
 	  " WHERE excluded.time >= predictions.time" },
 };
 #define NTABLES (sizeof tables / sizeof *tables)
@@ -65,14 +67,29 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS seen(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
 	" first INTEGER, PRIMARY KEY(course, file, step));"
 	"CREATE TABLE IF NOT EXISTS answers(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
-	" question TEXT, attempt INTEGER NOT NULL, answer TEXT, correct INTEGER, time INTEGER,"
-	" PRIMARY KEY(course, file, step, attempt));"
+	" question TEXT, attempt INTEGER NOT NULL, answer TEXT, correct INTEGER, time INTEGER, key TEXT NOT NULL,"
+	" PRIMARY KEY(course, file, key, attempt));"
 	"CREATE TABLE IF NOT EXISTS time_spent(course TEXT NOT NULL, file TEXT NOT NULL, seconds REAL NOT NULL,"
 	" PRIMARY KEY(course, file));"
 	/* a predict question's latest prediction: kept until a run judges it,
 	 * and after (added in place: older databases simply gain the table) */
 	"CREATE TABLE IF NOT EXISTS predictions(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
-	" prediction TEXT, time INTEGER, PRIMARY KEY(course, file, step));";
+	" prediction TEXT, time INTEGER, key TEXT NOT NULL, PRIMARY KEY(course, file, key));";
+
+/* Version 1 to 2: the same rows, each keyed "#STEP" (read by position
+ * until the engine meets the question and re-keys it). */
+static const char migrate_v1[] =
+	"ALTER TABLE answers RENAME TO answers_v1;"
+	"ALTER TABLE predictions RENAME TO predictions_v1;"
+	"CREATE TABLE answers(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+	" question TEXT, attempt INTEGER NOT NULL, answer TEXT, correct INTEGER, time INTEGER, key TEXT NOT NULL,"
+	" PRIMARY KEY(course, file, key, attempt));"
+	"CREATE TABLE predictions(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+	" prediction TEXT, time INTEGER, key TEXT NOT NULL, PRIMARY KEY(course, file, key));"
+	"INSERT INTO answers SELECT course, file, step, question, attempt, answer, correct, time, '#' || step"
+	" FROM answers_v1;"
+	"INSERT INTO predictions SELECT course, file, step, prediction, time, '#' || step FROM predictions_v1;"
+	"DROP TABLE answers_v1; DROP TABLE predictions_v1;";
 
 /* ---- where ------------------------------------------------------------------ */
 
@@ -186,7 +203,7 @@ static sqlite3 *try_open(const char *path, char **why, int *newer)
 		sqlite3_close(db);
 		return NULL;
 	}
-	char *sql = xasprintf("%s PRAGMA user_version = %d;", schema, SCHEMA_VERSION);
+	char *sql = xasprintf("%s%s PRAGMA user_version = %d;", v == 1 ? migrate_v1 : "", schema, SCHEMA_VERSION);
 	rc = v < 0 ? SQLITE_ERROR : sqlite3_exec(db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -321,21 +338,44 @@ int progress_get_position(progress *p, const char *course, int *lesson, int *ste
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
 }
 
-int progress_answer(progress *p, const char *course, const char *file, int step, const char *question,
-		    const char *answer, int correct)
+/* A NULL key: the position's, "#STEP". */
+static char *key_or_step(const char *key, int step)
 {
-	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
-	return end(p, !exec1(p->db,
-			     "INSERT INTO answers SELECT ?1, ?2, ?3, ?4, COALESCE(MAX(attempt), 0) + 1, ?5, ?6, ?7"
-			     " FROM answers WHERE course = ?1 AND file = ?2 AND step = ?3",
-			     "ssissiI", course, file, step, question, answer, correct, (sqlite3_int64)time(NULL)));
+	return key ? xstrdup(key) : xasprintf("#%d", step);
 }
 
-int progress_predict(progress *p, const char *course, const char *file, int step, const char *prediction)
+int progress_answer(progress *p, const char *course, const char *file, int step, const char *key,
+		    const char *question, const char *answer, int correct)
 {
 	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
-	return end(p, !exec1(p->db, "INSERT OR REPLACE INTO predictions VALUES(?, ?, ?, ?, ?)", "ssisI", course, file,
-			     step, prediction, (sqlite3_int64)time(NULL)));
+	char *k = key_or_step(key, step);
+	int ok = !exec1(p->db,
+			"INSERT INTO answers SELECT ?1, ?2, ?3, ?4, COALESCE(MAX(attempt), 0) + 1, ?5, ?6, ?7, ?8"
+			" FROM answers WHERE course = ?1 AND file = ?2 AND key = ?8",
+			"ssissiIs", course, file, step, question, answer, correct, (sqlite3_int64)time(NULL), k);
+	free(k);
+	return end(p, ok);
+}
+
+int progress_predict(progress *p, const char *course, const char *file, int step, const char *key,
+		     const char *prediction)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	char *k = key_or_step(key, step);
+	int ok = !exec1(p->db, "INSERT OR REPLACE INTO predictions VALUES(?, ?, ?, ?, ?, ?)", "ssisIs", course, file,
+			step, prediction, (sqlite3_int64)time(NULL), k);
+	free(k);
+	return end(p, ok);
+}
+
+int progress_rekey(progress *p, const char *course, const char *file, const char *from, const char *to, int step)
+{
+	if (!p || begin(p) < 0) return p ? end(p, 0) : -1;
+	int ok = !exec1(p->db, "UPDATE OR IGNORE answers SET key = ?4, step = ?5 WHERE course = ?1 AND file = ?2 AND key = ?3",
+			"ssssi", course, file, from, to, step) &&
+		 !exec1(p->db, "UPDATE OR IGNORE predictions SET key = ?4, step = ?5 WHERE course = ?1 AND file = ?2 AND key = ?3",
+			"ssssi", course, file, from, to, step);
+	return end(p, ok);
 }
 
 int progress_add_time(progress *p, const char *course, const char *file, double seconds)
@@ -350,26 +390,30 @@ int progress_add_time(progress *p, const char *course, const char *file, double 
 
 int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *arg)
 {
+	/* The steps seen (by position, key NULL), then the questions answered
+	 * or predicted (by key, with the position they were last at). */
 	static const char sql[] =
-		"WITH k(file, step) AS (SELECT file, step FROM seen WHERE course = ?1"
-		" UNION SELECT file, step FROM answers WHERE course = ?1"
-		" UNION SELECT file, step FROM predictions WHERE course = ?1)"
-		" SELECT k.file, k.step,"
-		" EXISTS(SELECT 1 FROM seen s WHERE s.course = ?1 AND s.file = k.file AND s.step = k.step),"
-		" (SELECT COUNT(*) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step),"
-		" (SELECT correct FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step"
+		"SELECT file, step, NULL, 1, 0, 0, 0, NULL FROM seen WHERE course = ?1"
+		" UNION ALL SELECT k.file,"
+		" COALESCE((SELECT step FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.key = k.key"
+		"  ORDER BY time DESC, attempt DESC LIMIT 1),"
+		"  (SELECT step FROM predictions r WHERE r.course = ?1 AND r.file = k.file AND r.key = k.key)),"
+		" k.key, 0,"
+		" (SELECT COUNT(*) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.key = k.key),"
+		" (SELECT correct FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.key = k.key"
 		"  ORDER BY attempt LIMIT 1),"
-		" (SELECT MAX(correct) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.step = k.step),"
-		" (SELECT prediction FROM predictions r WHERE r.course = ?1 AND r.file = k.file AND r.step = k.step)"
-		" FROM k";
+		" (SELECT MAX(correct) FROM answers a WHERE a.course = ?1 AND a.file = k.file AND a.key = k.key),"
+		" (SELECT prediction FROM predictions r WHERE r.course = ?1 AND r.file = k.file AND r.key = k.key)"
+		" FROM (SELECT file, key FROM answers WHERE course = ?1"
+		" UNION SELECT file, key FROM predictions WHERE course = ?1) k";
 	if (!p) return -1;
 	sqlite3_stmt *st = prep(p->db, sql, "s", course);
 	if (!st) return -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
-		   sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
-		   (const char *)sqlite3_column_text(st, 6));
+		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		   (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3), sqlite3_column_int(st, 4),
+		   sqlite3_column_int(st, 5), sqlite3_column_int(st, 6), (const char *)sqlite3_column_text(st, 7));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -493,7 +537,7 @@ static char *select_sql(const struct table *t)
 /* Every column that any table has, for CSV: "table" first. */
 static const char *const csv_cols[] = { "table", "course", "file", "idx", "title", "nsteps", "lesson", "step",
 					 "updated", "first", "question", "attempt", "answer", "correct", "time",
-					 "seconds", "prediction", NULL };
+					 "seconds", "prediction", "key", NULL };
 
 static void csv_field(FILE *f, const char *s)
 {
@@ -608,13 +652,22 @@ static const struct table *table_named(const char *name)
 	return NULL;
 }
 
+/* An export from before keys (schema 1) has no "key": the row's is then
+ * its position's, "#STEP", as a migrated database has. */
 static char *insert_sql(const struct table *t)
 {
-	char cols[256] = "", qs[64] = "";
+	char cols[256] = "", qs[256] = "";
+	int step = 0;
+	for (int c = 0; t->cols[c]; c++)
+		if (!strcmp(t->cols[c], "step")) step = c + 1;
 	for (int c = 0; t->cols[c]; c++) {
+		char q[48];
+		if (!strcmp(t->cols[c], "key") && step) snprintf(q, sizeof q, "COALESCE(?%d, '#' || ?%d)", c + 1, step);
+		else snprintf(q, sizeof q, "?%d", c + 1);
 		strcat(cols, c ? ", " : "");
 		strcat(cols, t->cols[c]);
-		strcat(qs, c ? ", ?" : "?");
+		strcat(qs, c ? ", " : "");
+		strcat(qs, q);
 	}
 	return xasprintf("INSERT INTO %s(%s) VALUES(%s) %s", t->name, cols, qs, t->merge);
 }

@@ -39,21 +39,29 @@ int progress_lesson(progress *p, const char *course, const char *file, int index
 int progress_set_position(progress *p, const char *course, const char *file, int lesson, int step);
 /* 1 and the saved position when there is one, 0 when none, -1 on error. */
 int progress_get_position(progress *p, const char *course, int *lesson, int *step);
-/* An answer; the attempt number is counted here (1 for the first). */
-int progress_answer(progress *p, const char *course, const char *file, int step, const char *question,
-		    const char *answer, int correct);
+/* Answers and predictions are kept by the question's key (engine_step_key:
+ * its id, else a hash of its type and text), so that a lesson edited
+ * between sessions (a step inserted before it) keeps them; step is where
+ * it was. key NULL: "#STEP", the position's (as rows of before keys are).
+ * An answer; the attempt number is counted here per key (1 for the first). */
+int progress_answer(progress *p, const char *course, const char *file, int step, const char *key,
+		    const char *question, const char *answer, int correct);
 /* Adds seconds spent on a lesson. */
 int progress_add_time(progress *p, const char *course, const char *file, double seconds);
 
 /* A predict question's prediction (the latest one counts). */
-int progress_predict(progress *p, const char *course, const char *file, int step, const char *prediction);
+int progress_predict(progress *p, const char *course, const char *file, int step, const char *key,
+		     const char *prediction);
+/* The answers and prediction kept under key from (e.g. "#3") are kept
+ * under key to from now on (unless to has some already). */
+int progress_rekey(progress *p, const char *course, const char *file, const char *from, const char *to, int step);
 
-/* Every step of a course the database knows something about: seen, and
- * for questions the answers given, whether the first was right, whether
- * any was, and the latest prediction (NULL: none). Calls fn once per
- * (file, step). */
-typedef void progress_step_fn(void *arg, const char *file, int step, int seen, int answers, int first_right,
-			      int any_right, const char *prediction);
+/* What the database knows of a course's steps: once per step seen (key
+ * NULL, seen 1), and once per question answered or predicted (its key, the
+ * position it was last at, seen 0): the answers given, whether the first
+ * was right, whether any was, and the latest prediction (NULL: none). */
+typedef void progress_step_fn(void *arg, const char *file, int step, const char *key, int seen, int answers,
+			      int first_right, int any_right, const char *prediction);
 int progress_steps(progress *p, const char *course, progress_step_fn *fn, void *arg);
 
 /* Per course and lesson: steps seen/total, questions right/asked (first

@@ -599,6 +599,7 @@ static void on_run_done(run *r, void *arg)
 	}
 	live_step = NULL;
 	if (t->msg_run) t->msg[0] = '\0';   /* "Stopping the run..." is over */
+	tui_reload_after_run(t);   /* a lesson saved during the run */
 	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS | D_HDR;   /* predictions judged: the score moved */
 	render(t);
 }
@@ -702,6 +703,7 @@ static void teardown(tui *t)
 {
 	if (!t->open) return;
 	anim_stop(t);
+	tui_watch_stop(t);
 	input_stop(t);
 	drop_windows(t);
 	endwin();
@@ -802,6 +804,7 @@ int tui_main(engine *e, loop *l)
 	engine_goto(e, engine_lesson_index(e), engine_step_index(e));
 	int rc = screen_open(t);
 	if (rc) return rc;
+	tui_watch_start(t);
 	if (welcome) {
 		tui_msg(t, R_OK, "%s", welcome);
 		render(t);

@@ -8,6 +8,10 @@
  * every exit path. Returns the process exit code. */
 int tui_main(engine *e, loop *l);
 
+/* The course folder or lesson file the engine's course was loaded from:
+ * saving one of its lesson files (or the reload command) loads it again. */
+void tui_set_source(const char *path);
+
 /* A line to greet the student with when the screen opens (copied). */
 void tui_welcome(const char *msg);
 

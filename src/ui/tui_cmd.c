@@ -322,6 +322,7 @@ static void do_pause(tui *t, const char *arg) { (void)arg; cmd_pause(t, 1); }
 static void do_resume(tui *t, const char *arg) { (void)arg; cmd_pause(t, 0); }
 static void do_help(tui *t, const char *arg) { (void)arg; cmd_help(t); }
 static void do_quit(tui *t, const char *arg) { (void)arg; tui_quit(t, 0); }
+static void do_reload(tui *t, const char *arg) { (void)arg; tui_reload(t, 1); }
 static void do_replay_pause(tui *t, const char *arg) { (void)arg; replay_pause(t); }
 
 /* stats: the statistics panel over the lesson pane. */
@@ -359,6 +360,8 @@ static const tui_cmd table[] = {
 	{ .name = "lessons", .aliases = { "lesson", "l" }, .where = L, .keeps = OVERLAY, .fn = do_lessons,
 	  .help = "the course menu: what is done, where you are, your score" },
 	{ .name = "lessons", .args = "N", .where = L, .help = "open lesson N" },
+	{ .name = "reload", .where = L, .fn = do_reload,
+	  .help = "load the lesson files again (saving one does too)" },
 	{ .name = "pause", .where = R, .keeps = STATS, .fn = do_replay_pause, .help = "stop the replay clock (F12)" },
 	{ .name = "play", .aliases = { "resume", "live" }, .shown = 1, .where = R, .keeps = STATS, .fn = replay_play,
 	  .help = "start the replay clock from where it stands (F12)" },

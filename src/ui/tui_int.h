@@ -221,6 +221,14 @@ typedef struct tui {
 
 extern tui tui_screen;
 
+/* tui_reload.c: the lesson loaded again after an edit (asked: by the
+ * reload command, which then says when there is nothing to reload); the
+ * watch on the lesson files; a reload that waited for the run's end. */
+void tui_reload(tui *t, int asked);
+void tui_reload_after_run(tui *t);
+void tui_watch_start(tui *t);
+void tui_watch_stop(tui *t);
+
 /* tui_lesson.c */
 void lesson_build(tui *t);                 /* rebuilds t->doc */
 void lesson_draw(tui *t);

@@ -43,9 +43,10 @@ rep=$("$parlab" --state "$work/other" progress)
 python3 - "$work/p.json" "$work/p.csv" <<'PY' || bad "exports do not validate"
 import csv, json, sys
 j = json.load(open(sys.argv[1]))
-assert j["parlab_progress"] == 1, j
+assert j["parlab_progress"] == 2, j
 ans = j["answers"]
 assert len(ans) == 2 and {a["attempt"] for a in ans} == {1, 2}, ans
+assert all(a["key"].startswith("q:") for a in ans), ans   # keyed by the question, not its position
 assert any(a["correct"] == 1 and a["attempt"] == 1 for a in ans), ans
 assert j["position"][0]["course"] == "Mini lesson", j["position"]
 rows = list(csv.DictReader(open(sys.argv[2], newline="")))
@@ -80,6 +81,18 @@ out=$("$parlab" progress --reset "Mini lesson" 2>&1); rc=$?
 "$parlab" progress --export "$work/r.json" >/dev/null
 python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); assert a==b' "$work/p.json" "$work/r.json" ||
 	bad "CSV import must give back the same data"
+# An export from before keys (schema 1: no "key") imports, keyed by position.
+"$parlab" progress --reset >/dev/null
+cat >"$work/v1.json" <<'J'
+{"parlab_progress": 1, "answers": [{"course": "old", "file": "a.lua", "step": 3, "question": "Q", "attempt": 1,
+ "answer": "2", "correct": 1, "time": 5}], "predictions": [{"course": "old", "file": "a.lua", "step": 4,
+ "prediction": "7", "time": 5}]}
+J
+"$parlab" progress --import "$work/v1.json" >/dev/null || bad "import of a schema 1 export"
+"$parlab" progress --import "$work/v1.json" >/dev/null || bad "import of a schema 1 export, again"
+"$parlab" progress --export "$work/v1b.json" >/dev/null
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert [a["key"] for a in j["answers"]]==["#3"] and [p["key"] for p in j["predictions"]]==["#4"], j' "$work/v1b.json" ||
+	bad "a schema 1 export's rows are keyed by position"
 out=$("$parlab" progress --import "$work/nope.json" 2>&1); [ $? -eq 1 ] && [[ "$out" == *"nope.json"* ]] || bad "missing import file: $out"
 out=$("$parlab" progress --export "$work/p.txt" 2>&1); [ $? -eq 1 ] && [[ "$out" == *".json or .csv"* ]] || bad "bad extension: $out"
 # An export goes to FILE.tmp-PID, renamed over FILE at the end: onto a

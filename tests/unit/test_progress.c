@@ -72,8 +72,8 @@ static void test_roundtrip(const char *base)
 	CHECK(progress_set_position(p, "course", "01-a.lua", 0, 2) == 0);
 	CHECK(progress_get_position(p, "course", &li, &si) == 1);
 	CHECK(li == 0 && si == 2);
-	CHECK(progress_answer(p, "course", "01-a.lua", 2, "Q?", "1", 0) == 0);
-	CHECK(progress_answer(p, "course", "01-a.lua", 2, "Q?", "2", 1) == 0);
+	CHECK(progress_answer(p, "course", "01-a.lua", 2, NULL, "Q?", "1", 0) == 0);
+	CHECK(progress_answer(p, "course", "01-a.lua", 2, NULL, "Q?", "2", 1) == 0);
 	CHECK(progress_add_time(p, "course", "01-a.lua", 1.5) == 0);
 	CHECK(progress_add_time(p, "course", "01-a.lua", 2.0) == 0);
 	progress_close(p);
@@ -83,7 +83,7 @@ static void test_roundtrip(const char *base)
 	CHECK(query(dir, "SELECT correct FROM answers WHERE attempt = 1") == 0);
 	CHECK(query(dir, "SELECT COUNT(*) FROM seen") == 2);
 	CHECK(query(dir, "SELECT seconds * 10 FROM time_spent") == 35);
-	CHECK(query(dir, "PRAGMA user_version") == 1);
+	CHECK(query(dir, "PRAGMA user_version") == 2);
 
 	p = progress_open(dir, stderr);
 	CHECK(p && progress_get_position(p, "course", &li, &si) == 1 && li == 0 && si == 2);
@@ -113,7 +113,7 @@ static void writer(const char *dir, int id, int forever)
 	for (int i = 0; forever || i < WRITES; i++) {
 		char ans[32];
 		snprintf(ans, sizeof ans, "%d-%d", id, i);
-		bad += progress_answer(p, "c", "l.lua", 0, "Q", ans, i % 2) < 0;
+		bad += progress_answer(p, "c", "l.lua", 0, NULL, "Q", ans, i % 2) < 0;
 		bad += progress_set_position(p, "c", "l.lua", id, i % 7) < 0;
 	}
 	progress_close(p);
@@ -160,7 +160,7 @@ static void test_killed_writer(const char *base)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	p = progress_open(dir, stderr);
 	CHECK(p != NULL);
-	CHECK(p && progress_answer(p, "c", "l.lua", 0, "Q", "after", 1) == 0);
+	CHECK(p && progress_answer(p, "c", "l.lua", 0, NULL, "Q", "after", 1) == 0);
 	progress_close(p);
 	CHECK(integrity_ok(dir));
 	long long n = query(dir, "SELECT COUNT(*) FROM answers");
@@ -217,11 +217,11 @@ static void test_corrupt(const char *base)
 /* progress_steps' rows: how many, and what step 2 had. */
 typedef struct { int n, answers, first, any; char predicted[32]; } step_rows;
 
-static void count_step(void *arg, const char *file, int step, int seen, int answers, int first, int any,
-		       const char *prediction)
+static void count_step(void *arg, const char *file, int step, const char *key, int seen, int answers, int first,
+		       int any, const char *prediction)
 {
 	step_rows *g = arg;
-	(void)file; (void)seen;
+	(void)file; (void)seen; (void)key;
 	g->n++;
 	if (step == 2) { g->answers = answers; g->first = first; g->any = any; }
 	if (step == 5 && prediction) snprintf(g->predicted, sizeof g->predicted, "%s", prediction);
@@ -236,11 +236,11 @@ static void test_failed_write(const char *base)
 	CHECK(p != NULL);
 	if (!p) { free(dir); return; }
 	progress_set_msg(p, NULL);
-	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "a", 0) == 0);
-	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "b", 1) == 0);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, NULL, "q?", "a", 0) == 0);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, NULL, "q?", "b", 1) == 0);
 	CHECK(progress_set_position(p, "c", "l1.lua", 0, 3) == 0);
-	CHECK(progress_predict(p, "c", "l1.lua", 5, "three") == 0);
-	CHECK(progress_predict(p, "c", "l1.lua", 5, "four") == 0);   /* the latest counts */
+	CHECK(progress_predict(p, "c", "l1.lua", 5, NULL, "three") == 0);
+	CHECK(progress_predict(p, "c", "l1.lua", 5, NULL, "four") == 0);   /* the latest counts */
 	step_rows got = { 0 };
 	CHECK(progress_steps(p, "c", count_step, &got) == 0);
 	CHECK(got.n == 3 && got.answers == 2 && got.first == 0 && got.any == 1);
@@ -252,12 +252,12 @@ static void test_failed_write(const char *base)
 	CHECK(sqlite3_exec(db, "CREATE TRIGGER full BEFORE INSERT ON answers BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END",
 			   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
-	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "c", 1) < 0);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, NULL, "q?", "c", 1) < 0);
 	char *m = progress_take_problem(p);
 	CHECK_CONTAINS(m, "could not save progress in ");
 	CHECK_CONTAINS(m, "disk full (test)");
 	free(m);
-	CHECK(progress_answer(p, "c", "l1.lua", 2, "q?", "d", 1) < 0);
+	CHECK(progress_answer(p, "c", "l1.lua", 2, NULL, "q?", "d", 1) < 0);
 	CHECK(progress_take_problem(p) == NULL);   /* said once */
 	progress_close(p);
 	free(path);
@@ -309,7 +309,7 @@ static void test_export_fails(const char *base)
 	CHECK(p != NULL);
 	if (!p) { free(dir); return; }
 	for (int i = 0; i < 200; i++)   /* an export of some 40 KB */
-		progress_answer(p, "course", "01-a.lua", i % 5, "A question long enough to fill the export", "an answer", i % 2);
+		progress_answer(p, "course", "01-a.lua", i % 5, NULL, "A question long enough to fill the export", "an answer", i % 2);
 	progress_close(p);
 	char *target = xasprintf("%s/out.json", dir), buf[64];
 	FILE *f = fopen(target, "w");
@@ -416,6 +416,171 @@ static void test_resume_settled(const char *base)
 	free(dir);
 }
 
+/* A lesson in dir: a text step, then (with extra) one more inserted, then
+ * a choice question and a predict question on a run. */
+static char *write_lesson(const char *dir, int extra)
+{
+	char *path = xasprintf("%s/edited.lua", dir);
+	FILE *f = fopen(path, "w");
+	if (!f) return path;
+	fprintf(f, "return lesson {\n  title = 'Edited',\n  text [[Hello.]],\n%s"
+		   "  quiz { q = 'How many?', choices = { 'one', 'two' }, answer = 2 },\n"
+		   "  quiz { id = 'first', type = 'number', q = 'Which worker prints first?', predict = 'Speakers',\n"
+		   "    observe = function(run) return run.first end },\n"
+		   "  run { title = 'Speakers', processes = 2, worker = function(w) print(w.id) end },\n}\n",
+		extra ? "  text [[Inserted before the questions.]],\n" : "");
+	fclose(f);
+	return path;
+}
+
+/* Answers and a prediction given in one session are still there after a
+ * step was inserted before them; the TUI's score and the report agree. */
+static void test_edit_keeps(const char *base)
+{
+	char *dir = fresh_dir(base, "edited"), *err = NULL;
+	mkdir(dir, 0700);
+	char *path = write_lesson(dir, 0);
+	course *c = course_load(path, &err);
+	progress *p = progress_open(dir, stderr);
+	CHECK(c && p);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); free(path); free(dir); return; }
+	engine *e = engine_new(c, NULL);
+	engine_set_progress(e, p, "edited");
+	quiz_result res;
+	engine_goto(e, 0, 1);
+	CHECK(engine_answer(e, "2", &res) == 0 && res.correct);
+	engine_goto(e, 0, 2);
+	CHECK(engine_answer(e, "1", &res) == 0);   /* a prediction, kept */
+	CHECK_STR(engine_prediction(e, engine_step(e)), "1");
+	engine_free(e);
+	progress_close(p);
+	course_free(c);
+	free(path);
+
+	path = write_lesson(dir, 1);   /* a step inserted before both */
+	c = course_load(path, &err);
+	p = progress_open(dir, stderr);
+	CHECK(c && p);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); free(path); free(dir); return; }
+	e = engine_new(c, NULL);
+	engine_set_progress(e, p, "edited");
+	const lesson *l = course_lesson(c, 0);
+	CHECK(engine_settled(e, &l->steps[2]));
+	CHECK_STR(engine_prediction(e, &l->steps[3]), "1");
+	lesson_status st;
+	engine_lesson_status(e, 0, &st);
+	CHECK(st.questions == 2 && st.asked == 1 && st.right == 1);
+	/* an answer now is a second attempt, not a first one again */
+	engine_goto(e, 0, 2);
+	CHECK(engine_answer(e, "1", &res) == 0 || 1);
+	CHECK(query(dir, "SELECT COUNT(*) FROM answers WHERE attempt = 1") == 1);
+	char *rep = xasprintf("%s/report.txt", dir);
+	FILE *f = fopen(rep, "w+");
+	CHECK(f && progress_report(p, f) == 0);
+	char buf[2048] = "";
+	if (f) { rewind(f); buf[fread(buf, 1, sizeof buf - 1, f)] = 0; fclose(f); }
+	CHECK_CONTAINS(buf, "1/1 right");
+	engine_free(e);
+	progress_close(p);
+	course_free(c);
+	free(rep);
+	free(path);
+	free(dir);
+}
+
+/* engine_reload: the edited lesson (a step inserted before the
+ * questions) replaces the old one in the same session: the place stays on
+ * the same question, its answer and the prediction come along, and what
+ * is kept in the store is not counted twice. */
+static void test_reload(const char *base)
+{
+	char *dir = fresh_dir(base, "reload"), *err = NULL;
+	mkdir(dir, 0700);
+	char *path = write_lesson(dir, 0);
+	course *c = course_load(path, &err);
+	progress *p = progress_open(dir, stderr);
+	CHECK(c && p);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); free(path); free(dir); return; }
+	engine *e = engine_new(c, NULL);
+	engine_set_progress(e, p, "edited");
+	quiz_result res;
+	engine_goto(e, 0, 2);
+	CHECK(engine_answer(e, "7", &res) == 0);   /* the prediction */
+	engine_goto(e, 0, 1);
+	CHECK(engine_answer(e, "2", &res) == 0 && res.correct);
+	free(write_lesson(dir, 1));
+	course *c2 = course_load(path, &err);
+	CHECK(c2 != NULL);
+	CHECK(c2 && engine_reload(e, c2) == 0);
+	CHECK(engine_course(e) == c2);
+	CHECK(engine_lesson_index(e) == 0 && engine_step_index(e) == 2);   /* the same question, one further down */
+	const lesson *l = course_lesson(c2, 0);
+	CHECK(engine_settled(e, &l->steps[2]));
+	CHECK_STR(engine_prediction(e, &l->steps[3]), "7");
+	int right, asked;
+	engine_score(e, &right, &asked);
+	CHECK(right == 1 && asked == 1);
+	lesson_status st;
+	engine_lesson_status(e, 0, &st);
+	CHECK(st.asked == 1 && st.right == 1 && st.settled == 2);
+	/* the step on screen removed: the same index of the same lesson */
+	engine_goto(e, 0, 4);   /* the run */
+	FILE *f = fopen(path, "w");
+	if (f) { fputs("return lesson { title = 'Edited', text [[Only this.]], text [[And this.]] }\n", f); fclose(f); }
+	course *c3 = course_load(path, &err);
+	CHECK(c3 && engine_reload(e, c3) == 0);
+	CHECK(engine_lesson_index(e) == 0 && engine_step_index(e) == 1);
+	engine_free(e);   /* frees c3 (c2 went at the second reload) */
+	progress_close(p);
+	course_free(c);
+	free(path);
+	free(dir);
+}
+
+/* Rows kept by position (before keys: key "#STEP") are read where a
+ * question is at that step, and re-keyed by the question's own key. */
+static void test_legacy_rows(const char *base)
+{
+	char *dir = fresh_dir(base, "legacy"), *err = NULL;
+	/* a database of schema 1 (rows by position) is migrated on open */
+	mkdir(dir, 0700);
+	char *db1 = xasprintf("%s/progress.db", dir);
+	sqlite3 *db;
+	CHECK(sqlite3_open(db1, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "CREATE TABLE answers(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+			   " question TEXT, attempt INTEGER NOT NULL, answer TEXT, correct INTEGER, time INTEGER,"
+			   " PRIMARY KEY(course, file, step, attempt));"
+			   "CREATE TABLE predictions(course TEXT NOT NULL, file TEXT NOT NULL, step INTEGER NOT NULL,"
+			   " prediction TEXT, time INTEGER, PRIMARY KEY(course, file, step));"
+			   "INSERT INTO answers VALUES('mini', 'mini.lua', 4, 'Q', 1, '2', 1, 5);"
+			   "PRAGMA user_version = 1;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	free(db1);
+	progress *p = progress_open(dir, stderr);
+	CHECK(p != NULL);
+	CHECK(query(dir, "PRAGMA user_version") == 2);
+	CHECK(query(dir, "SELECT COUNT(*) FROM answers WHERE key = '#4' AND step = 4") == 1);
+	course *c = course_load(fixture("lessons/good/mini.lua"), &err);
+	CHECK(c != NULL);
+	if (!c || !p) { free(err); course_free(c); progress_close(p); free(dir); return; }
+	engine *e = engine_new(c, NULL);
+	engine_set_progress(e, p, "mini");
+	const step *q = &course_lesson(c, 0)->steps[4];
+	CHECK(engine_settled(e, q));
+	char *key = engine_step_key(e, q);
+	CHECK(key && !strncmp(key, "q:", 2));
+	char *sql = xasprintf("SELECT COUNT(*) FROM answers WHERE key = '%s'", key ? key : "");
+	CHECK(query(dir, sql) == 1);
+	CHECK(query(dir, "SELECT COUNT(*) FROM answers WHERE key = '#4'") == 0);
+	CHECK(engine_step_key(e, &course_lesson(c, 0)->steps[0]) == NULL);
+	free(sql);
+	free(key);
+	engine_free(e);
+	progress_close(p);
+	course_free(c);
+	free(dir);
+}
+
 /* The view within one session: tries, the last answer, hints shown. */
 static void test_view(void)
 {
@@ -464,6 +629,9 @@ int main(void)
 	test_failed_write(base);
 	test_export_fails(base);
 	test_resume_settled(base);
+	test_edit_keeps(base);
+	test_legacy_rows(base);
+	test_reload(base);
 	test_view();
 	char *cmd = xasprintf("rm -rf '%s'", base);
 	if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
