@@ -36,7 +36,7 @@ return lesson {
   text [[
 # Computing or waiting?
 
-A worker is **CPU-bound** when it spends its time computing: it needs a CPU the whole time, and this machine has ${ncpu}. A worker is **I/O-bound** when it spends its time waiting: for a disk, the network, a user. While it waits it needs no CPU at all.
+A worker is CPU-bound when it spends its time computing: it needs a CPU the whole time, and this machine has ${ncpu}. A worker is I/O-bound when it spends its time waiting: for a disk, the network, a user. While it waits it needs no CPU at all.
 
 In this lesson four workers compute for 200 ms each (busy), then four workers wait for 4 x 50 ms each (sleep). {screen: Watch the lanes: █ is a worker running on a CPU, ░ ready but waiting for one, and an empty lane a worker asleep, off the CPU.}{batch: After each run, the task table says how long each worker ran (cpu time) and how long it was ready but had no CPU (waited).}
 ]],

@@ -65,7 +65,7 @@ return lesson {
   text [[
 # A job with a serial part
 
-Most jobs have a part only one worker can do: reading the input, setting things up, combining the results. Here worker 0 first computes a **serial part** (100 ms) while the others wait at a barrier; then the **parallel part** (400 ms of work in all) is split evenly among the workers.
+Most jobs have a part only one worker can do: reading the input, setting things up, combining the results. Here worker 0 first computes a serial part (100 ms) while the others wait at a barrier; then the parallel part (400 ms of work in all) is split evenly among the workers.
 
 Amdahl's law: if a share f of the work is serial, n workers finish at best in f + (1 - f) / n of the time of one, so the speedup is at most 1 / (f + (1 - f) / n), and never more than 1 / f however many workers you add. On this machine, at most ${ncpu} workers can compute at once, too.
 

@@ -71,7 +71,7 @@ return lesson {
   text [[
 # Four workers, one counter
 
-Four workers each add 1 to a shared counter 5000 times: 20000 additions. An addition is three steps: read the counter, add 1, write it back. If another worker writes between one worker's read and its write, that worker writes back a stale value, and the other's addition is **lost**.
+Four workers each add 1 to a shared counter 5000 times: 20000 additions. An addition is three steps: read the counter, add 1, write it back. If another worker writes between one worker's read and its write, that worker writes back a stale value, and the other's addition is lost.
 
 add_racy does exactly that, on purpose: it reads, lets another worker run (as if the worker were preempted there), then writes. {screen: Watch the lanes: the workers switch all the time.}
 ]],

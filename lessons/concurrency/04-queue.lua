@@ -82,7 +82,7 @@ return lesson {
   text [[
 # A bounded queue
 
-A **producer** makes jobs and puts them into a queue; **consumers** take them out and do them. The queue here holds at most 2 jobs: put waits while it is full, take waits while it is empty. Both waits are off the CPU, like sleeping.
+A producer makes jobs and puts them into a queue; consumers take them out and do them. The queue here holds at most 2 jobs: put waits while it is full, take waits while it is empty. Both waits are off the CPU, like sleeping.
 
 Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue has an empty lane.}{batch: In the task table, a waiting worker uses no cpu time.}
 ]],
