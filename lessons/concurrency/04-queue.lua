@@ -43,6 +43,16 @@ local function printed(run, pattern)
   end
 end
 
+-- When the last consumer was done, by its own clock (now()).
+local function consumers_done(run)
+  local last
+  for _, o in ipairs(run.output) do
+    local t = tonumber(o.text:match("^w%d+ took %d+ jobs, done at (%d+) ms$") or "")
+    if t and (not last or t > last) then last = t end
+  end
+  return last
+end
+
 local function most_queued(run)
   local m = 0
   for _, o in ipairs(run.output) do
@@ -96,9 +106,10 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
     predict = "Slow consumers",
     observe = function(run)
       local done = printed(run, "^producer done putting at (%d+) ms$")
-      if not done or run.wall_ms <= 0 then return nil, "the producer printed no end" end
-      local note = ("your producer was done at %.0f ms of %.0f ms"):format(done, run.wall_ms)
-      return done > 0.5 * run.wall_ms and 2 or 1, note
+      local last = consumers_done(run)
+      if not done or not last or last <= 0 then return nil, "the workers printed no end" end
+      local note = ("your producer was done putting at %.0f ms, the consumers at %.0f ms"):format(done, last)
+      return done > 0.5 * last and 2 or 1, note
     end,
     hints = { "put waits while the queue is full. How fast do jobs leave it?" },
     explain = "The queue fills in an instant; after that the producer can put a job only when a consumer takes one, so it goes at the consumers' pace {screen:(its lane stays empty between puts: waiting on a full queue)}{batch:(it sleeps between puts: waiting on a full queue)}.",
@@ -114,7 +125,8 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       local done = printed(run, "^producer done putting at (%d+) ms$")
       local p = producer(run)
       local t = {}
-      if done then t[#t + 1] = ("Your producer was done putting at %.0f ms of %s."):format(done, ms(run.wall_ms)) end
+      local last = consumers_done(run)
+      if done and last then t[#t + 1] = ("Your producer was done putting at %.0f ms; the last consumer was done at %.0f ms."):format(done, last) end
       if p then t[#t + 1] = ("It used %s of CPU and slept %s: waiting for room in the queue."):format(ms(p.cpu_ms or 0), ms(p.sleep_ms or 0)) end
       t[#t + 1] = held(run)
       return table.concat(t, " ")

@@ -5,8 +5,11 @@
 -- TODO(merge): expect = "deadlock" and run.deadlock (who waits for what)
 -- once parlab detects deadlocks; until then the run times out as expected.
 
--- Worker 1 takes the locks in `order`'s direction: "opposite" B then A,
--- else A then B. Worker 0 always takes A then B.
+-- Opposite orders: worker 0 takes A then B, worker 1 B then A; each
+-- holds its first lock until the other holds one too (the barrier
+-- "holding" makes sure, however busy the machine), then asks for its
+-- second. One order: both take A then B, holding A 50 ms before B (a
+-- barrier there would never open: the second worker waits for A).
 local function transfer(order)
   return function(w)
     local first, second = "A", "B"
@@ -14,7 +17,7 @@ local function transfer(order)
     wait("start")
     lock(first)
     print(("w%d holds %s, wants %s"):format(w.id, first, second))
-    sleep(50)                          -- long enough for the other to take its first lock
+    if order == "opposite" then wait("holding") else sleep(50) end
     lock(second)
     print(("w%d holds %s and %s: done"):format(w.id, first, second))
     unlock(second)
@@ -57,7 +60,7 @@ return lesson {
   text [[
 # Two locks, two workers
 
-Worker 0 takes lock A, then lock B. Worker 1 takes lock B, then lock A. Each holds its first lock for 50 ms before it asks for the second.
+Worker 0 takes lock A, then lock B. Worker 1 takes lock B, then lock A. Each holds its first lock until the other holds one too (they meet at a barrier), then asks for its second.
 
 A worker that asks for a lock someone else holds waits, off the CPU, until that lock is given back. {screen: Watch the lanes.}{batch: Watch what each worker prints.}
 ]],
@@ -75,7 +78,7 @@ A worker that asks for a lock someone else holds waits, off the CPU, until that 
     title = "Opposite order",
     threads = 2,
     locks = { "A", "B" },
-    barriers = { "start" },
+    barriers = { "start", "holding" },
     worker = transfer("opposite"),
     timeout = 3,
     expect = "timeout",
@@ -84,7 +87,7 @@ A worker that asks for a lock someone else holds waits, off the CPU, until that 
         return ("Neither worker finished: w0 waited for %s, w1 for %s, each held by the other. parlab stopped the run after %.1f s.")
           :format(wants(run, 0) or "?", wants(run, 1) or "?", run.wall_ms / 1000)
       end
-      return ("%d of 2 workers finished this time: one got both locks before the other took its first (a busy machine can delay a worker that long). Run it again."):format(done(run))
+      return ("%d of 2 workers finished this time: the workers did not both hold a lock at once, so no cycle of waits formed. Run it again."):format(done(run))
     end,
   },
 
@@ -104,7 +107,7 @@ A worker that asks for a lock someone else holds waits, off the CPU, until that 
   text [[
 # The fix: one order for everyone
 
-If every worker takes the locks in the same order (A before B), no cycle can form: whoever gets A first also gets B, and the other waits for A without holding anything the first one needs.
+If every worker takes the locks in the same order (A before B), no cycle can form: whoever gets A first also gets B, and the other waits for A without holding anything the first one needs. In the next run both take A, hold it 50 ms, then take B.
 ]],
 
   quiz {

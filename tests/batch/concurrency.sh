@@ -2,7 +2,8 @@
 # The second course, lessons/concurrency, end to end in batch with
 # answers: exit 0; every run's note quotes the run's own figures; the racy
 # counter came out short or the lesson said why not; the locked and atomic
-# counters are exact; questions from runs are judged by the runs. Then the
+# counters are exact; questions from runs are judged by the runs; parlab
+# list names the course. Then the
 # same under load (two CPU hogs): predictions whose outcome the course
 # guarantees are judged right or left unjudged, never judged wrong.
 set -u
@@ -97,6 +98,12 @@ course_run() {
 	has "at most 2 held a slot at once" "$1: the semaphore's limit"
 	guaranteed "$1"
 }
+
+# The course is bundled: parlab list names it with its lessons.
+out=$(cd / && "$parlab" list 2>&1) || bad "parlab list failed: $out"
+has "concurrency  Concurrency you can see" "parlab list names the second course"
+has "06-semaphore.lua" "parlab list names its lessons"
+has "module14  Module 14" "parlab list still names Module 14"
 
 course_run "quiet"
 
