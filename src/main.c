@@ -120,29 +120,35 @@ static int cmd_new(int argc, char **argv)
 	return scaffold_new(argv[0], stdout, stderr);
 }
 
+/* The bundled courses, in the order list shows them. */
+static const char *const bundled_courses[] = { "module14", "concurrency" };
+
 static int cmd_list(void)
 {
 	const char *dir = course_bundled_dir();
 	if (!dir) { fputs("parlab: no bundled lessons found (set PARLAB_LESSONS)\n", stderr); return 1; }
-	char *path = xasprintf("%s/module14", dir);
-	char *err = NULL;
-	course *c = course_load(path, &err);
 	printf("Bundled courses (%s):\n", dir);
-	if (!c) {
-		fprintf(stderr, "%s\n", err);
-		free(err);
+	int rc = 0;
+	for (size_t k = 0; k < sizeof bundled_courses / sizeof *bundled_courses; k++) {
+		char *path = xasprintf("%s/%s", dir, bundled_courses[k]);
+		char *err = NULL;
+		course *c = course_load(path, &err);
 		free(path);
-		return 1;
+		if (!c) {
+			fprintf(stderr, "%s\n", err);
+			free(err);
+			rc = 1;
+			continue;
+		}
+		printf("\n  %s  %s\n", bundled_courses[k], course_title(c));
+		for (int i = 0; i < course_nlessons(c); i++) {
+			const lesson *l = course_lesson(c, i);
+			const char *base = strrchr(l->file, '/');
+			printf("    %2d. %-40s %s\n", i + 1, l->title, base ? base + 1 : l->file);
+		}
+		course_free(c);
 	}
-	printf("\n  module14  %s\n", course_title(c));
-	for (int i = 0; i < course_nlessons(c); i++) {
-		const lesson *l = course_lesson(c, i);
-		const char *base = strrchr(l->file, '/');
-		printf("    %2d. %-40s %s\n", i + 1, l->title, base ? base + 1 : l->file);
-	}
-	course_free(c);
-	free(path);
-	return 0;
+	return rc;
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val (NULL when the

@@ -66,6 +66,8 @@ void engine_free(engine *e)
 	for (int i = 0; i < e->loff[course_nlessons(e->c)]; i++) {
 		free(e->ss[i].prediction);
 		free(e->ss[i].last_input);
+		free(e->ss[i].from_shown);
+		free(e->ss[i].from_praise);
 		free(e->ss[i].note);
 		lapi_unref(course_lua(e->c), e->ss[i].sum_ref);
 		lapi_unref(course_lua(e->c), e->ss[i].prev_ref);

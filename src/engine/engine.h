@@ -62,7 +62,11 @@ typedef struct step {
 	char *predict;        /* predict-then-observe: title of the later run step
 	                         whose run judges the answer, else NULL */
 	const struct step *predicts;   /* that run step */
-	int observe;          /* private: the observe function in the registry */
+	int observe;          /* private: the observe function in the registry (a
+	                         question from a run: its answer function) */
+	char *from;           /* a question from a run: title of the earlier run
+	                         step whose latest run gives the answer, else NULL */
+	const struct step *from_run;   /* that run step */
 	char *explain;
 	char *id;             /* quiz{ id = ... }: a stable name for progress, or NULL */
 	char **hints;         /* NULL-terminated */
@@ -198,7 +202,9 @@ typedef struct {
  *          inner runs of space) and compared with accept / patterns;
  *  number: the first number in the input, within the tolerance;
  *  order:  every item's number once, in the right sequence ("2 3 1").
- * -1 when the input is no answer of that shape (res->why says what is). */
+ * -1 when the input is no answer of that shape (res->why says what is);
+ * -2, a question from a run that cannot be judged now (engine_from_answer
+ * says why: e.g. the run has not happened yet). */
 int engine_answer(engine *e, const char *input, quiz_result *res);
 /* The right answer in a human-readable form, e.g. "2) three", "1) a, 3) c",
  * "Dask", "2 (±0.5)", "2, 3, 1: run, exit, fork". Caller frees. */
@@ -289,6 +295,17 @@ int engine_verdicts(engine *e, const step *r, const engine_verdict **v);
 /* An answer as typed, spelled out: "2" to a choice question is "2) No".
  * Caller frees. */
 char *engine_answer_text(const step *q, const char *input);
+/* ---- questions from runs ------------------------------------------------------
+ * A quiz with from = "Run title" and answer = function(run, runs) is asked
+ * after that run: its right answer is what the function returns for the
+ * run's latest summary (as observe returns it; a second result, a string,
+ * is shown beside the answer). Judged by its type's rules like any answer.
+ * 0 and *shown, the answer spelled out ("The answer is 62598 (your counter
+ * ended at 137402)"); -1 and *shown says why it cannot be judged now: the
+ * run has not happened yet (it says to run it first), the function failed
+ * ("file:line: message"), or returned nil. Caller frees *shown. */
+int engine_from_answer(engine *e, const step *q, char **shown);
+
 /* The prediction kept for question q, or NULL. */
 const char *engine_prediction(const engine *e, const step *q);
 /* Predict questions on run step r still without a prediction: how many. */

@@ -23,7 +23,14 @@ int engine_answer(engine *e, const char *input, quiz_result *res)
 	if (!s || s->kind != STEP_QUIZ || !input) return -1;
 	res->explain = s->explain;
 	res->why = quiz_why(s);
-	if (quiz_judge(course_lua(e->c), s, input, res) < 0) return -1;
+	if (s->from) {   /* the answer comes from the run now */
+		char *why = NULL;
+		int rc = eng_from_judge(e, s, input, res, &why);
+		free(why);
+		if (rc < 0) return rc;
+	} else if (quiz_judge(course_lua(e->c), s, input, res) < 0) {
+		return -1;
+	}
 	if (s->predict) {   /* kept; the run judges it */
 		eng_note_prediction(e, s, input);
 		res->predicted = 1;
@@ -91,11 +98,14 @@ void engine_feedback_of(const engine *e, const step *q, engine_feedback *fb)
 	fb->said = 1;
 	fb->right = v.correct;
 	fb->shown = v.correct || v.revealed;
-	char *shown = quiz_answer_shown(q);
+	const struct sstate *x = eng_sst(e, q);
+	char *shown = !q->from ? quiz_answer_shown(q)
+		      : x->from_shown ? xstrdup(x->from_shown)
+		      : xasprintf("Its answer came from your run \"%s\".", q->from);
 	if (v.earlier) {
 		fb->text = xasprintf("Answered %sin an earlier session. %s", v.correct ? "right " : "", shown);
 	} else if (v.correct) {
-		char *said = quiz_praise(q, v.last_input);
+		char *said = q->from && x->from_praise ? xstrdup(x->from_praise) : quiz_praise(q, v.last_input);
 		fb->text = xasprintf("Right: %s", said);
 		free(said);
 	} else if (v.revealed) {

@@ -29,6 +29,8 @@ struct sstate {
 	int saved_first_right, saved_right;
 	char *prediction;     /* predict questions: the student's, as typed */
 	int pred_judged;      /* a run has judged this prediction */
+	char *from_shown;     /* a question from a run: its answer as last computed */
+	char *from_praise;    /* ... and the last right answer's words */
 	int sum_ref, prev_ref;    /* run steps: summaries of the last two runs */
 	char *note;               /* run steps: what note(run, runs) said of the last run;
 	                             text steps: what body(runs) said, as of run_gen text_gen */
@@ -81,6 +83,10 @@ void eng_note_prediction(engine *e, const step *s, const char *input);
 void eng_drop_run(engine *e);
 
 /* engine_predict.c */
+/* A question from a run: judges input by the answer q's run gives now
+ * (engine_from_answer); 0 judged, -1 no answer's shape, -2 not judged now
+ * (*why says why; caller frees). */
+int eng_from_judge(engine *e, const step *q, const char *input, quiz_result *res, char **why);
 /* After run r: its summary, and a verdict for each prediction on it. */
 void eng_observe_run(engine *e, const step *r);
 void eng_free_verdicts(engine *e);

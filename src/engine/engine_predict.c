@@ -245,3 +245,96 @@ void eng_observe_run(engine *e, const step *r)
 	run_refs_free(&rr);
 	free(why);
 }
+
+/* ---- questions from runs ------------------------------------------------------ */
+
+/* q's right answer from its run's latest summary: *s is q with that
+ * answer (acc, ans and *o hold its storage; free o with
+ * lapi_observed_free). 0, or -1 and *why (caller frees). */
+static int from_step(engine *e, const step *q, step *s, char **acc, int *ans, lapi_observed *o, char **why)
+{
+	memset(o, 0, sizeof *o);
+	const struct sstate *x = q->from_run ? eng_sst(e, q->from_run) : NULL;
+	if (!x || x->sum_ref == LUA_NOREF) {
+		*why = xasprintf("This question is about your run \"%s\": it has not happened yet. Run it first "
+				 "(type back to it, then run), then answer.", q->from ? q->from : "");
+		return -1;
+	}
+	int li;
+	engine_locate(e, q, &li);
+	run_refs rr = runs_of(e, li, li + 1);
+	int rc = lapi_observe(course_lua(e->c), q->observe, x->sum_ref, NULL, rr.titles, rr.refs, rr.n, o);
+	run_refs_free(&rr);
+	if (rc < 0) {
+		*why = xasprintf("The lesson could not work out the answer: %s", o->error);
+		return -1;
+	}
+	if (o->type == LUA_TNIL) {
+		*why = xasprintf("Your run \"%s\" cannot answer this question%s%s. Run it again, then answer.", q->from,
+				 o->note ? ": " : "", o->note ? o->note : "");
+		return -1;
+	}
+	if (o->type == LUA_TBOOLEAN || quiz_observed(q, o, s, acc, ans) < 0) {
+		char *no = not_observed(q, o);
+		char *at = strstr(no, "observe returned");   /* this is the answer function */
+		*why = at ? xasprintf("The lesson could not work out the answer: %.*sanswer%s", (int)(at - no), no,
+				      at + strlen("observe"))
+			  : xstrdup(no);
+		free(no);
+		return -1;
+	}
+	s->from = NULL;
+	return 0;
+}
+
+/* What is shown of s's answer, with the function's note (o->note). */
+static char *with_note(char *text, const lapi_observed *o)
+{
+	if (!o->note) return text;
+	char *t = xasprintf("%s (%s)", text, o->note);
+	free(text);
+	return t;
+}
+
+int engine_from_answer(engine *e, const step *q, char **shown)
+{
+	step s;
+	char *acc[2];
+	int ans[LAPI_MAX_LIST];
+	lapi_observed o;
+	*shown = NULL;
+	if (!q || q->kind != STEP_QUIZ || !q->from) return -1;
+	if (from_step(e, q, &s, acc, ans, &o, shown) < 0) {
+		lapi_observed_free(&o);
+		return -1;
+	}
+	*shown = with_note(quiz_answer_shown(&s), &o);
+	struct sstate *x = eng_sst(e, q);
+	free(x->from_shown);
+	x->from_shown = xstrdup(*shown);
+	lapi_observed_free(&o);
+	return 0;
+}
+
+int eng_from_judge(engine *e, const step *q, const char *input, quiz_result *res, char **why)
+{
+	step s;
+	char *acc[2];
+	int ans[LAPI_MAX_LIST];
+	lapi_observed o;
+	*why = NULL;
+	if (from_step(e, q, &s, acc, ans, &o, why) < 0) {
+		lapi_observed_free(&o);
+		return -2;
+	}
+	int rc = quiz_judge(course_lua(e->c), &s, input, res);
+	if (rc == 0) {
+		struct sstate *x = eng_sst(e, q);
+		free(x->from_shown);
+		x->from_shown = with_note(quiz_answer_shown(&s), &o);
+		free(x->from_praise);
+		x->from_praise = with_note(quiz_praise(&s, input), &o);
+	}
+	lapi_observed_free(&o);
+	return rc;
+}

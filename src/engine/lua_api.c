@@ -488,11 +488,44 @@ static int check_predict(lua_State *L, quiz_type t)
 	return 1;
 }
 
+/* A question from a run: from = "Run title" with answer = function(run,
+ * runs); its list and tolerance as a predict question's. 1 when it is one. */
+static int check_from(lua_State *L, quiz_type t, int fn)
+{
+	const char *run = opt_string(L, 1, "from", "quiz");
+	if (!run && !fn) return 0;
+	if (!run) luaL_error(L, "quiz{}: 'answer' is a function only with 'from', the title of the earlier run it reads");
+	if (!fn) luaL_error(L, "quiz{}: a question 'from' a run needs 'answer' = function(run, runs) returning the right answer");
+	lua_getfield(L, 1, "predict");
+	int pr = !lua_isnil(L, -1);
+	lua_pop(L, 1);
+	if (pr) luaL_error(L, "quiz{}: a question has 'from' or 'predict', not both");
+	for (const char *const *f = (const char *const[]){ "accept", "patterns", NULL }; *f; f++) {
+		lua_getfield(L, 1, *f);
+		int given = !lua_isnil(L, -1);
+		lua_pop(L, 1);
+		if (given) luaL_error(L, "quiz{}: a question 'from' a run takes no '%s': its answer function gives the answer", *f);
+	}
+	quiz_check_predict(L, t);   /* its list and tolerance as a predict question's */
+	return 1;
+}
+
+/* (run, prediction, runs) -> answer(run, runs): a question's answer
+ * function called the way observe is (lapi_observe). */
+static int from_answer_call(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 3);
+	lua_call(L, 2, 2);
+	return 2;
+}
+
 /* quiz{}: the fields every question has here; its type's own fields
  * through the question-type table (quiz.c). */
 static int l_quiz(lua_State *L)
 {
-	static const char *const common[] = { "q", "id", "type", "retries", "explain", "hints", "predict", "observe" };
+	static const char *const common[] = { "q", "id", "type", "retries", "explain", "hints", "predict", "observe", "from" };
 	const char *fields[32];   /* common, then what the types take (quiz.c) */
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof common / sizeof *common; i++) fields[n++] = common[i];
@@ -515,10 +548,22 @@ static int l_quiz(lua_State *L)
 		names[k] = NULL;
 		luaL_error(L, "quiz{}: unknown type '%s' (known: %s%s)", type, quiz_names(), did_you_mean(L, type, names));
 	}
+	lua_getfield(L, 1, "answer");
+	int afn = lua_gettop(L);   /* a question from a run: its answer function, */
+	if (lua_isfunction(L, afn)) {   /* set aside while the type's fields are checked */
+		lua_pushnil(L);
+		lua_setfield(L, 1, "answer");
+	}
 	quiz_check_fields(L, t);
 	int r = 0;
 	lapi_opt_int(L, 1, "retries", "quiz", 1, 20, &r);
-	if (!check_predict(L, t)) quiz_check_answer(L, t);
+	if (check_from(L, t, lua_isfunction(L, afn))) {
+		lua_pushvalue(L, afn);
+		lua_setfield(L, 1, "answer");   /* copied into the step below */
+	} else if (!check_predict(L, t)) {
+		quiz_check_answer(L, t);
+	}
+	lua_pop(L, 1);
 	lapi_check_list(L, 1, "hints", "quiz", 0, 9);
 	check_markup_list(L, 1, "hints", "quiz");
 	check_markup_list(L, 1, "choices", "quiz");
@@ -544,7 +589,8 @@ static int is_run_titled(lua_State *L, int j, const char *title)
 }
 
 /* Step i (on top of the stack): a run's baseline must name an earlier run
- * of the same lesson, a question's predict a later one; said at its line. */
+ * of the same lesson, a question's predict a later one, its from an
+ * earlier one; said at its line. */
 static void check_titles(lua_State *L, int i, int n)
 {
 	int line = lapi_field_int(L, -1, "line", 0);
@@ -559,6 +605,12 @@ static void check_titles(lua_State *L, int i, int n)
 	found = 0;
 	for (int j = i + 1; p && !found && j <= n; j++) found = is_run_titled(L, j, p);
 	if (p && !found) add_errorf(L, line, "quiz{}: predict '%s' is not the title of a later run in this lesson", p);
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "from");
+	const char *f = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	found = 0;
+	for (int j = 1; f && !found && j < i; j++) found = is_run_titled(L, j, f);
+	if (f && !found) add_errorf(L, line, "quiz{}: from '%s' is not the title of an earlier run in this lesson", f);
 	lua_pop(L, 1);
 }
 
@@ -1091,6 +1143,14 @@ static void question_to_c(lua_State *L, int st, step *s)
 	s->predict = expand(field_dup(L, st, "predict"));
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
+	s->from = expand(field_dup(L, st, "from"));
+	lua_getfield(L, st, "answer");
+	if (s->from && lua_isfunction(L, -1)) {
+		lua_pushcclosure(L, from_answer_call, 1);
+		s->observe = luaL_ref(L, LUA_REGISTRYINDEX);
+	} else {
+		lua_pop(L, 1);
+	}
 	quiz_to_c(L, st, s);
 	for (char **c = s->choices; c && *c; c++) *c = expand(*c);
 	for (char **h = s->hints; h && *h; h++) *h = expand(*h);
@@ -1154,6 +1214,11 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		for (int j = i + 1; q->predict && !q->predicts && j < l->nsteps; j++)
 			if (l->steps[j].kind == STEP_RUN && l->steps[j].title && !strcmp(l->steps[j].title, q->predict))
 				q->predicts = &l->steps[j];
+		for (int j = i - 1; q->from && j >= 0; j--)
+			if (l->steps[j].kind == STEP_RUN && l->steps[j].title && !strcmp(l->steps[j].title, q->from)) {
+				q->from_run = &l->steps[j];
+				break;
+			}
 	}
 	lua_getfield(L, t, "must_answer");
 	l->must_answer = lua_toboolean(L, -1);

@@ -11,6 +11,7 @@
 
 #include <lauxlib.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,72 @@ static void block_fields(lua_State *L, const trace *t)
 	lua_setfield(L, -2, "deadlock");
 }
 
+/* run.tasks: every task of the run (the runner, workers, a command's
+ * whole tree, threads included), in trace order: pid, tid, parent (ppid),
+ * name (trace_task_name), worker (its id, or nil), thread, start_ms,
+ * end_ms, cpu_ms, wait_ms, sleep_ms, switches, migrations, cpus, ncpus,
+ * exit or signal, lines, first_output_ms, last_output_ms, first_output,
+ * last_output (the texts of its first and last output lines). Leaves the
+ * list on the stack; the scratch array is Lua's (no leak on an error). */
+static void tasks_list(lua_State *L, const trace *t, const trace_stats *st)
+{
+	int nt = trace_ntasks(t);
+	size_t *at = lua_newuserdatauv(L, sizeof *at * (size_t)(3 * (nt ? nt : 1)), 0);   /* first, last, count */
+	for (int i = 0; i < nt; i++) at[3 * i] = at[3 * i + 1] = SIZE_MAX, at[3 * i + 2] = 0;
+	for (size_t i = 0; i < trace_nlines(t); i++) {
+		const trace_line *l = trace_line_at(t, i);
+		if (l->task < 0 || l->task >= nt || l->stream == 0) continue;
+		size_t *x = &at[3 * l->task];
+		if (x[0] == SIZE_MAX) x[0] = i;
+		x[1] = i;
+		x[2]++;
+	}
+	lua_createtable(L, nt, 0);
+	for (int i = 0; i < nt; i++) {
+		const trace_task *k = trace_task_at(t, i);
+		const trace_task_stats *ts = &st->task[i];
+		lua_createtable(L, 0, 24);
+		set_int(L, "pid", k->pid);
+		set_int(L, "tid", k->tid);
+		set_int(L, "parent", k->ppid);
+		lua_pushstring(L, trace_task_name(k));
+		lua_setfield(L, -2, "name");
+		if (k->worker >= 0) set_int(L, "worker", k->worker);
+		lua_pushboolean(L, k->is_thread);
+		lua_setfield(L, -2, "thread");
+		set_ms(L, "start_ms", k->born);
+		set_ms(L, "end_ms", k->died);
+		set_ms(L, "cpu_ms", ts->cpu_ns);
+		set_ms(L, "wait_ms", ts->wait_ns);
+		set_ms(L, "sleep_ms", ts->sleep_ns);
+		set_int(L, "switches", ts->vol + ts->invol);
+		set_int(L, "migrations", ts->migrations);
+		lua_newtable(L);
+		int n = 0;
+		for (int c = 0; c < 64; c++)
+			if (k->cpus >> c & 1) { lua_pushinteger(L, c); lua_rawseti(L, -2, ++n); }
+		lua_setfield(L, -2, "cpus");
+		set_int(L, "ncpus", n);
+		if (!k->is_thread && k->exit_status >= 0 && WIFEXITED(k->exit_status))
+			set_int(L, "exit", WEXITSTATUS(k->exit_status));
+		if (!k->is_thread && k->exit_status >= 0 && WIFSIGNALED(k->exit_status))
+			set_int(L, "signal", WTERMSIG(k->exit_status));
+		const size_t *x = &at[3 * i];
+		set_int(L, "lines", (long)x[2]);
+		if (x[2]) {
+			const trace_line *f = trace_line_at(t, x[0]), *e = trace_line_at(t, x[1]);
+			set_ms(L, "first_output_ms", f->t);
+			set_ms(L, "last_output_ms", e->t);
+			lua_pushstring(L, f->text);
+			lua_setfield(L, -2, "first_output");
+			lua_pushstring(L, e->text);
+			lua_setfield(L, -2, "last_output");
+		}
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_remove(L, -2);   /* the scratch array */
+}
+
 /* What summary_p builds the table from (computed in C beforehand, so that
  * nothing of C's leaks when Lua raises an error). */
 typedef struct {
@@ -329,6 +396,9 @@ static int summary_p(lua_State *L)
 	lua_setfield(L, -2, "workers");
 	set_int(L, "nworkers", nw);
 	set_ms(L, "cpu_ms", cpu);
+	tasks_list(L, t, a->st);
+	lua_setfield(L, -2, "tasks");
+	set_int(L, "ntasks", trace_ntasks(t));
 	output_list(L, t);
 	lua_setfield(L, -2, "output");
 	mark_list(L, t);

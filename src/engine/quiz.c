@@ -720,7 +720,7 @@ void quiz_to_c(lua_State *L, int idx, step *s)
 		s->tolerance = lua_tonumber(L, -1);
 		lua_pop(L, 1);
 	}
-	if (!s->predict) r->to_c(L, idx, s);   /* a predict question's answer comes from the run */
+	if (!s->predict && !s->from) r->to_c(L, idx, s);   /* a predict question's (or one from a run) comes from the run */
 }
 
 int quiz_judge(lua_State *L, const step *s, const char *input, quiz_result *res)

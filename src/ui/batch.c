@@ -369,10 +369,20 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 
 /* Says how an answer was judged, in the engine's words (the TUI's too);
  * input of no answer's shape, and the right answer after it. */
+/* The right answer as shown; a question from a run: what its run gives
+ * now, or why it gives none. */
+static char *shown_of(engine *e, const step *s)
+{
+	char *m = NULL;
+	if (!s->from) return engine_answer_shown(s);
+	engine_from_answer(e, s, &m);
+	return m;
+}
+
 static void print_judged(engine *e, const step *s, const char *line, int rc, FILE *out)
 {
 	if (rc < 0) {
-		char *no = engine_not_an_answer(s, line), *shown = engine_answer_shown(s);
+		char *no = engine_not_an_answer(s, line), *shown = shown_of(e, s);
 		char *say = xasprintf("%s. %s", no, shown);
 		wrap(out, say, strlen(say), "", "");
 		free(say);
@@ -433,7 +443,8 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 {
 	numbered = xgrow(numbered, &capnumbered, nnumbered + 1, sizeof *numbered);
 	numbered[nnumbered++] = s;
-	fprintf(out, "--- question %zu%s ---\n", nnumbered, s->predict ? " (predict, then observe)" : "");
+	fprintf(out, "--- question %zu%s ---\n", nnumbered,
+		s->predict ? " (predict, then observe)" : s->from ? " (from your run)" : "");
 	wrap_lesson(out, s->body, "", "");
 	for (int i = 0; i < s->nchoices; i++) {
 		char num[16];
@@ -443,12 +454,24 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	if (s->nchoices) fputc('\n', out);   /* a blank line after the list, as on the screen */
 	if (quiz_shows_prompt(s)) fprintf(out, "%s\n", engine_quiz_prompt(s));
 	char line[512];
+	char *cannot = NULL;
+	if (s->from && engine_from_answer(e, s, &cannot) == 0) {
+		free(cannot);
+		cannot = NULL;
+	}
 	int got = ask(e, s, in, out, line, sizeof line);
+	if (cannot) {   /* its run has not happened (or cannot tell): not judged */
+		fprintf(out, "%s\n", got ? line : "");
+		wrap(out, cannot, strlen(cannot), "", "");
+		fputc('\n', out);
+		free(cannot);
+		return;
+	}
 	if (!got || !strcmp(line, "-") || !*line) {
 		fputs("(no answer: skipped)\n", out);
 		if (s->predict) fprintf(out, "The run \"%s\" will show what happens.\n\n", s->predict);
 		else {
-			char *shown = engine_answer_shown(s);
+			char *shown = shown_of(e, s);
 			wrap(out, shown, strlen(shown), "", "");
 			free(shown);
 		}

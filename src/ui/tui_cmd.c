@@ -198,7 +198,15 @@ static void do_menu_open(tui *t, const char *arg)
 static void do_answer(tui *t, const step *s, const char *input)
 {
 	quiz_result res;
-	if (engine_answer(t->e, input, &res) < 0) {
+	int rc = engine_answer(t->e, input, &res);
+	if (rc == -2) {   /* a question from a run that cannot be judged now */
+		char *why = NULL;
+		engine_from_answer(t->e, s, &why);
+		tui_msg(t, R_ERR, "%s", why ? why : "This question cannot be judged now.");
+		free(why);
+		return;
+	}
+	if (rc < 0) {
 		char *no = engine_not_an_answer(s, input);
 		tui_msg(t, R_ERR, "%s nor a command; type help for the commands.", no);
 		free(no);

@@ -249,6 +249,12 @@ static void step_quiz(tui *t, tdoc *d, const step *s)
 	tline_adds(h, R_HEAD, s->title ? s->title : s->predict ? "Predict" : "Question");
 	doc_lesson_paras(d, R_BOLD, s->body, NULL, NULL, R_BOLD);
 	if (s->predict) { step_predict(t, d, s); return; }
+	char *cannot = NULL;   /* a question from a run that has not happened */
+	if (s->from && engine_from_answer(t->e, s, &cannot) < 0) {
+		doc_blank(d);
+		doc_paras(d, R_HINT, cannot, NULL, NULL, R_HINT);
+	}
+	free(cannot);
 	engine_feedback_of(t->e, s, &fb);
 	if (s->nchoices || !fb.shown) doc_blank(d);
 	int chosen = q.chosen >= 1 && q.chosen <= s->nchoices ? q.chosen : 0;
