@@ -1,9 +1,8 @@
 -- Lesson 5: deadlock. Two workers each take two locks, A and B, in
 -- opposite orders, both holding their first lock before taking the
--- second: each waits for the other's lock forever, and parlab stops the
--- run at its timeout. Taking the locks in one order fixes it.
--- TODO(merge): expect = "deadlock" and run.deadlock (who waits for what)
--- once parlab detects deadlocks; until then the run times out as expected.
+-- second: each waits for the other's lock forever. parlab sees the cycle
+-- of waits, stops the run at once and says who waits for what
+-- (run.deadlock); the run expects it. Taking the locks in one order fixes it.
 
 -- Opposite orders: worker 0 takes A then B, worker 1 B then A; each
 -- holds its first lock until the other holds one too (the barrier
@@ -31,8 +30,12 @@ local function done(run)
   return n
 end
 
--- Which lock worker id said it wanted last.
+-- Which lock worker id waited for when the deadlock stopped the run (as
+-- parlab found it), else which one it said it wanted last.
 local function wants(run, id)
+  for _, k in ipairs(run.deadlock and run.deadlock.cycle or {}) do
+    if k.id == id and k.waits then return k.waits end
+  end
   local l
   for _, o in ipairs(run.output) do
     local v = o.text:match("^w" .. id .. " holds %a+, wants (%a+)$")
@@ -50,7 +53,7 @@ local WHAT = {
 local function ended(run)
   local n = done(run)
   local note = ("%d of 2 workers finished; the run %s"):format(n, run.ended)
-  if n == 2 then return 1, note elseif n == 0 and run.timed_out then return 2, note end
+  if n == 2 then return 1, note elseif n == 0 and (run.deadlock or run.timed_out) then return 2, note end
   return nil, note
 end
 
@@ -71,7 +74,7 @@ A worker that asks for a lock someone else holds waits, off the CPU, until that 
     predict = "Opposite order",
     observe = function(run) return ended(run) end,
     hints = { "Worker 0 holds A and wants B. Who holds B, and what does it want?" },
-    explain = "Each worker holds the lock the other wants, and neither gives its own back before it gets the other: a deadlock. Nothing moves until parlab stops the run {screen:(both lanes stay empty to the end: waiting, off the CPU)}{batch:(neither worker uses any CPU after its first line)}.",
+    explain = "Each worker holds the lock the other wants, and neither gives its own back before it gets the other: a deadlock. Nothing could ever move again: parlab saw that every worker waited for a lock another waiting worker held, and stopped the run at once {screen:(both lanes blocked to the end: waiting, off the CPU)}{batch:(neither worker used any CPU after its first line)}.",
   },
 
   run {
@@ -80,11 +83,14 @@ A worker that asks for a lock someone else holds waits, off the CPU, until that 
     locks = { "A", "B" },
     barriers = { "start", "holding" },
     worker = transfer("opposite"),
-    timeout = 3,
-    expect = "timeout",
+    timeout = 10,   -- only if parlab did not see the deadlock
+    expect = "deadlock",
     note = function(run)
-      if done(run) == 0 and run.timed_out then
-        return ("Neither worker finished: w0 waited for %s, w1 for %s, each held by the other. parlab stopped the run after %.1f s.")
+      if done(run) == 0 and run.deadlock then
+        return ("Neither worker finished. parlab found the cycle of waits and stopped the run after %.0f ms, saying who waits for what: %s.")
+          :format(run.wall_ms, run.deadlock.text)
+      elseif done(run) == 0 and run.timed_out then
+        return ("Neither worker finished: w0 waited for %s, w1 for %s, each held by the other. parlab stopped the run at its time limit, after %.1f s.")
           :format(wants(run, 0) or "?", wants(run, 1) or "?", run.wall_ms / 1000)
       end
       return ("%d of 2 workers finished this time: the workers did not both hold a lock at once, so no cycle of waits formed. Run it again."):format(done(run))
@@ -98,7 +104,7 @@ A worker that asks for a lock someone else holds waits, off the CPU, until that 
     answer = function(run)
       local l = wants(run, 1)
       if not l or done(run) > 0 then return nil, "your workers did not deadlock this time" end
-      return l, ("w1 printed that it holds %s and wants %s"):format(l == "A" and "B" or "A", l)
+      return l, ("w1 held %s and waited for %s"):format(l == "A" and "B" or "A", l)
     end,
     hints = { "Each worker printed what it holds and what it wants." },
     explain = "w1 held B and waited for A, which w0 held while waiting for B: a cycle of waits. Any cycle like it, with two workers or more, is a deadlock.",
