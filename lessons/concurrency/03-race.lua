@@ -29,7 +29,8 @@ local function counter(how)
 end
 
 -- The total and the counting time worker 0 printed.
--- TODO(merge): use run.blocks.counter (final value, lost updates) once it exists.
+-- (run.values.counter holds the same final value; the counting time only
+-- the workers know, so worker 0 prints both.)
 local function total(run)
   if not run then return nil end
   for _, o in ipairs(run.output) do

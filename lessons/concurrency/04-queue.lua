@@ -34,7 +34,6 @@ local function pc(pause, work)
 end
 
 -- A number a worker printed: the first capture of pattern in the output.
--- TODO(merge): the queue's length over time and its maximum from run.blocks.jobs.
 local function printed(run, pattern)
   if not run then return nil end
   for _, o in ipairs(run.output) do
@@ -62,8 +61,14 @@ local function most_queued(run)
   return m
 end
 
--- What the producer's "queued" counts said of the queue's length.
+-- The queue's longest length, as parlab counted it (run.blocks), and what
+-- the producer's own "queued" counts said.
 local function held(run)
+  local q = run.blocks and run.blocks.jobs
+  if q and q.max_length then
+    return ("The queue held %d jobs at most (its capacity is 2); %d of %d puts and takes had to wait."):format(
+      q.max_length, q.contended or 0, (q.puts or 0) + (q.takes or 0))
+  end
   local m = most_queued(run)
   if m > 2 then
     return ("The producer's count reached %d at most: the queue's 2, plus jobs consumers had just taken and not yet counted off."):format(m)

@@ -24,7 +24,7 @@ local function phases(w)
 end
 
 -- The most workers inside at once, as they printed it.
--- TODO(merge): the semaphore's figures from run.blocks.slots once they exist.
+-- (run.blocks.slots counts the waits, not how many were inside at once.)
 local function most_inside(run)
   local m = 0
   for _, o in ipairs(run.output) do
