@@ -82,7 +82,8 @@ for raw in open(sys.argv[1], encoding='utf-8', errors='replace'):
             continue
         text.append(raw[i]); colour.append(fg); i += 1
     line = ''.join(text)
-    for m in re.finditer(r'│ ( ?)(\S+) ([0-9]+)(?: \(starts the workers\))? +\S', line):
+    # a label, then the lane's cells: glyphs, never ASCII ("host took 4 %)" in the run box is no lane)
+    for m in re.finditer(r'│ ( ?)(\S+) ([0-9]+)(?: \(starts the workers\))? +[^\x00-\x7f]', line):
         name, pid = m.group(2), m.group(3)
         lanes[name + ' ' + pid] = colour[m.start(2)]
 if len(lanes) < 2:
