@@ -38,7 +38,7 @@ return lesson {
 
 A worker is CPU-bound when it spends its time computing: it needs a CPU the whole time, and this machine has ${ncpu}. A worker is I/O-bound when it spends its time waiting: for a disk, the network, a user. While it waits it needs no CPU at all.
 
-In this lesson four workers compute for 200 ms each (busy), then four workers wait for 4 x 50 ms each (sleep). {screen: Watch the lanes: █ is a worker running on a CPU, ░ ready but waiting for one, and an empty lane a worker asleep, off the CPU.}{batch: After each run, the task table says how long each worker ran (cpu time) and how long it was ready but had no CPU (waited).}
+In this lesson four workers compute for 200 ms each (busy), then four workers wait for 4 x 50 ms each (sleep). {screen: Watch the lanes: █ is a worker running on a CPU, ░ ready but waiting for one, and · a worker asleep, off the CPU.}{batch: After each run, the task table says how long each worker ran (cpu time) and how long it was ready but had no CPU (waited).}
 ]],
 
   run {
@@ -107,7 +107,7 @@ In this lesson four workers compute for 200 ms each (busy), then four workers wa
       return nil, note .. ": run it again to tell"
     end,
     hints = { "A sleeping worker is off the CPU: what does it need the CPU for?" },
-    explain = "Sleeping (like waiting for a disk or the network) needs no CPU, so the four wait at the same time {screen:(their lanes are empty side by side)}{batch:(their sleep overlaps)}: more workers help waiting work even beyond ${ncpu} CPUs.",
+    explain = "Sleeping (like waiting for a disk or the network) needs no CPU, so the four wait at the same time {screen:(their lanes show · side by side)}{batch:(their sleep overlaps)}: more workers help waiting work even beyond ${ncpu} CPUs.",
   },
 
   run {
@@ -116,7 +116,7 @@ In this lesson four workers compute for 200 ms each (busy), then four workers wa
     worker = io_wait,
     note = function(run)
       local cpu, _, slept = spent(run)
-      return ("Your 4 waiting workers used %s of CPU in all over %s of wall time; together they slept %s.{screen: Their lanes are almost empty: asleep, off the CPU.}%s")
+      return ("Your 4 waiting workers used %s of CPU in all over %s of wall time; together they slept %s.{screen: Their lanes are almost all ·: asleep, off the CPU.}%s")
         :format(ms(cpu), ms(run.wall_ms), ms(slept), others(run))
     end,
   },

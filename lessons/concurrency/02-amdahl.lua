@@ -39,7 +39,7 @@ local function note_for(n)
     local one = runs[TITLES[1]]
     local t = { ("Your %d worker%s finished the job in %s."):format(n, n == 1 and "" or "s", ms(run.wall_ms)) }
     local s = serial_ms(run)
-    if s then t[#t + 1] = ("The serial part took %s of it{screen: (only w0's lane is █ at first; the others wait at the barrier, their lanes empty)}."):format(ms(s)) end
+    if s then t[#t + 1] = ("The serial part took %s of it{screen: (only w0's lane is █ at first; the others wait at the barrier, their lanes ▚, blocked)}."):format(ms(s)) end
     if n > 1 and one and run.wall_ms > 0 then
       t[#t + 1] = ("Speedup over 1 worker: %.2f."):format(one.wall_ms / run.wall_ms)
     end

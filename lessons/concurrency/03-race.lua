@@ -126,7 +126,7 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
     predict = "With a lock",
     observe = function(run) return how_it_ended(run) end,
     hints = { "While one worker holds the lock, can another read the counter?" },
-    explain = "Only the worker holding the lock reads and writes the counter, so no read is stale: nothing is lost. The others wait for the lock {screen:(their lanes go empty while they wait, off the CPU)}{batch:(asleep, off the CPU)}.",
+    explain = "Only the worker holding the lock reads and writes the counter, so no read is stale: nothing is lost. The others wait for the lock {screen:(their lanes show ▚, blocked, while they wait, off the CPU)}{batch:(asleep, off the CPU)}.",
   },
 
   run_of("With a lock", "lock", {

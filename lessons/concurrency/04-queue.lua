@@ -99,7 +99,7 @@ return lesson {
 
 A producer makes jobs and puts them into a queue; consumers take them out and do them. The queue here holds at most 2 jobs: put waits while it is full, take waits while it is empty. Both waits are off the CPU, like sleeping.
 
-Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue has an empty lane.}{batch: In the task table, a waiting worker uses no cpu time.}
+Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU.}{batch: In the task table, a waiting worker uses no cpu time.}
 ]],
 
   quiz {
@@ -117,7 +117,7 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       return done > 0.5 * last and 2 or 1, note
     end,
     hints = { "put waits while the queue is full. How fast do jobs leave it?" },
-    explain = "The queue fills in an instant; after that the producer can put a job only when a consumer takes one, so it goes at the consumers' pace {screen:(its lane stays empty between puts: waiting on a full queue)}{batch:(it sleeps between puts: waiting on a full queue)}.",
+    explain = "The queue fills in an instant; after that the producer can put a job only when a consumer takes one, so it goes at the consumers' pace {screen:(its lane shows ▚ between puts: blocked on a full queue)}{batch:(it sleeps between puts: waiting on a full queue)}.",
   },
 
   run {

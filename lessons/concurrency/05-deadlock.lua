@@ -52,7 +52,8 @@ local WHAT = {
 
 local function ended(run)
   local n = done(run)
-  local note = ("%d of 2 workers finished; the run %s"):format(n, run.ended)
+  local how = run.ended == "deadlock" and "was stopped at a deadlock" or run.ended
+  local note = ("%d of 2 workers finished; the run %s"):format(n, how)
   if n == 2 then return 1, note elseif n == 0 and (run.deadlock or run.timed_out) then return 2, note end
   return nil, note
 end
