@@ -91,7 +91,7 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
       local c, of, t = total(run)
       if not c then return "Worker 0 printed no total: the run did not finish." end
       if c < of then
-        return ("Your counter ended at %d of %d: %d additions were lost, in %d ms of counting. Each lost one is a moment where two workers read the same value{screen:: look for the lanes switching back and forth}."):format(c, of, of - c, t)
+        return ("Your counter ended at %d of %d: %d additions were lost, in %d ms of counting. Each lost one is a moment where two workers read the same value{screen:: the ▼ marks on the lanes show the first few, where a worker's write overwrote what others had added, and the output lists them}{batch:; the first few are listed as marks in the output, each where a worker's write overwrote what others had added}."):format(c, of, of - c, t)
       end
       return ("Your counter ended at %d of %d: no addition was lost this time. That happens when the workers hardly overlapped (each got through its additions while the others did not run); run it again and the race shows."):format(c, of)
     end,

@@ -308,13 +308,15 @@ double coord_add_atomic(coord *c, int b, int i, double d)
 	return double_of(new);
 }
 
-double coord_add_racy(coord *c, int b, int i, double d)
+double coord_add_racy(coord *c, int b, int i, double d, double *lost)
 {
 	uint64_t *p = &words(c, &c->b[b])[i];
-	double v = double_of(__atomic_load_n(p, __ATOMIC_RELAXED)) + d;
+	double seen = double_of(__atomic_load_n(p, __ATOMIC_RELAXED)), v = seen + d;
 	sched_yield();   /* the window: see coord.h */
-	__atomic_store_n(p, bits_of(v), __ATOMIC_RELAXED);
+	/* The write as plain as before; the exchange only tells what it overwrote. */
+	double was = double_of(__atomic_exchange_n(p, bits_of(v), __ATOMIC_RELAXED));
 	added(&c->b[b], d);
+	if (lost) *lost = was - seen;
 	return v;
 }
 

@@ -98,8 +98,10 @@ double coord_add_atomic(coord *c, int b, int i, double d);
 /* A read, then a write of read + d, as two separate steps with a window
  * between them (sched_yield: another worker that is ready to run gets the
  * CPU there, as a preemption would): other workers' updates made in the
- * window are lost, on purpose. The value written. */
-double coord_add_racy(coord *c, int b, int i, double d);
+ * window are lost, on purpose. The value written; *lost (if not NULL) what
+ * the write overwrote: the value's change by others since the read, 0 when
+ * nobody wrote in the window. */
+double coord_add_racy(coord *c, int b, int i, double d, double *lost);
 
 /* ---- locks (w: the calling worker's id) ---- */
 int coord_lock(coord *c, int b, int w);      /* waits; COORD_OK or COORD_EHELD */

@@ -202,8 +202,24 @@ static int l_set(lua_State *L)
 	return 0;
 }
 
+static int me(lua_State *L);
+
+/* add_racy's lost update, shown where it happened: a mark on this
+ * worker's lane for the first LOST_MARKS per block (run.blocks counts
+ * them all); more would bury the lanes. */
+#define LOST_MARKS 8
+static void lost_mark(lua_State *L, int b, double lost)
+{
+	static _Thread_local unsigned char shown[COORD_MAX_BLOCKS];   /* a worker's own, in a thread or a process */
+	if (lost <= 0 || b < 0 || b >= COORD_MAX_BLOCKS || shown[b] >= LOST_MARKS) return;   /* < 0: another racy write set it back */
+	shown[b]++;
+	char text[96];
+	snprintf(text, sizeof text, "lost update: overwrote %+g that others added to %s", lost, coord_name(coord_of(L), b));
+	cev_mark(me(L), text);
+}
+
 /* add_racy / add_atomic(name, [i,] [d = 1]): the value written. */
-static int add(lua_State *L, const char *fn, double (*op)(coord *, int, int, double))
+static int add(lua_State *L, const char *fn, int racy)
 {
 	int b = block(L, fn, COORD_SHARED), next;
 	int i = value_index(L, fn, b, &next);
@@ -213,12 +229,14 @@ static int add(lua_State *L, const char *fn, double (*op)(coord *, int, int, dou
 			luaL_error(L, "%s: adds a number to '%s', not %s", fn, coord_name(coord_of(L), b), luaL_typename(L, next));
 		d = lua_tonumber(L, next);
 	}
-	push_num(L, op(coord_of(L), b, i, d));
+	double lost = 0, v = racy ? coord_add_racy(coord_of(L), b, i, d, &lost) : coord_add_atomic(coord_of(L), b, i, d);
+	lost_mark(L, b, lost);
+	push_num(L, v);
 	return 1;
 }
 
-static int l_add_racy(lua_State *L) { return add(L, "add_racy", coord_add_racy); }
-static int l_add_atomic(lua_State *L) { return add(L, "add_atomic", coord_add_atomic); }
+static int l_add_racy(lua_State *L) { return add(L, "add_racy", 1); }
+static int l_add_atomic(lua_State *L) { return add(L, "add_atomic", 0); }
 
 static int me(lua_State *L) { return worker_of(L)->id; }
 

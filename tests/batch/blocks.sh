@@ -3,7 +3,8 @@
 # processes and in threads, quiet and under two CPU hogs: a racy counter's
 # lost is exactly the expected total less its final value; racy adds under
 # a lock and atomic adds lose none; the lock, queue and barrier counts are
-# exact. The batch transcript lists the blocks, and a saved trace keeps them.
+# exact; a lost update is marked on the lane of the write that lost it.
+# The batch transcript lists the blocks, and a saved trace keeps them.
 set -u
 parlab=$1
 src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -37,6 +38,16 @@ check() {
 	done < <(tr '\n' ' ' <<<"$out" | tr -s ' ' | grep -o 'racy final=[^|]*| locked [^|]*| atomic [^|]*| L [^|]*| q [^|]*| go [^|]*| each=[^ ]* | values.racy=[0-9]* | deadlock=[a-z]*' |
 		sed -E 's/[A-Za-z_.]+ //g; s/[A-Za-z_.]+=//g; s/\| //g')
 	[ $n -eq 2 ] || bad "$1: want 2 notes, got $n"
+	# Lost updates shown where they happened: marks on the lanes of the
+	# racy counter's writers, never for adds that cannot lose (a lock, atomic).
+	local flat
+	flat=$(tr '\n' ' ' <<<"$out" | tr -s ' ')
+	[[ "$flat" == *"that others added to locked"* || "$flat" == *"that others added to atomic"* ]] &&
+		bad "$1: a lost-update mark on a counter that cannot lose"
+	if [[ "$flat" =~ "racy final="[0-9]+" lost="[1-9] ]]; then
+		[[ "$flat" =~ "w"[0-9]+" v mark: lost update: overwrote +"[0-9]+" that others added to racy" ]] ||
+			bad "$1: racy updates were lost, but no lane marks where"
+	fi
 	[[ "$out" == *"    L (lock): $want acquisitions, "* ]] || bad "$1: the transcript does not list the lock"
 	[[ "$out" =~ "    racy (shared): ended at "[0-9]+"; "[0-9]+" updates lost" ]] || bad "$1: the transcript does not list the racy counter"
 	grep -q '^block "q" queue 0 [0-9]* [0-9]* [0-9]* 13 13 [1-3] - -$' "$tmp"/tr/01-*.trace || bad "$1: the saved trace has no queue block"

@@ -116,14 +116,14 @@ static int count_work(coord *c, int w, void *arg)
 	int lracy = coord_find(c, "lracy");
 	coord_barrier_wait(c, go, w);   /* all start together: they contend */
 	for (int i = 0; i < ROUNDS; i++) {
-		coord_add_racy(c, racy, 0, 1);
+		coord_add_racy(c, racy, 0, 1, NULL);
 		coord_add_atomic(c, atomic, 0, 1);
 		coord_add_atomic(c, half, w % 2, 0.5);
 		if (coord_lock(c, lk, w) != COORD_OK) return 2;
 		coord_set(c, locked, 0, coord_get(c, locked, 0) + 1);
 		if (coord_unlock(c, lk, w) != COORD_OK) return 3;
 		if (coord_lock(c, lk, w) != COORD_OK) return 2;
-		coord_add_racy(c, lracy, 0, 1);
+		coord_add_racy(c, lracy, 0, 1, NULL);
 		if (coord_unlock(c, lk, w) != COORD_OK) return 3;
 	}
 	return 0;
