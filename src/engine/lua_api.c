@@ -420,6 +420,18 @@ static int l_run(lua_State *L)
 	trace_end_kind ek;
 	if (expect && engine_expect_lookup(expect, &ek) < 0)
 		luaL_error(L, "run{}: 'expect' must be one of %s, not '%s'", engine_expect_names(), expect);
+	if (expect && ek == TRACE_DEADLOCK) {   /* only the run's own blocks can deadlock, as parlab sees it */
+		static const char *const waits[] = { "locks", "semaphores", "barriers", "conditions", "queues" };
+		int any = 0;
+		for (size_t i = 0; i < sizeof waits / sizeof *waits; i++) {
+			lua_getfield(L, 1, waits[i]);
+			any |= !lua_isnil(L, -1);
+			lua_pop(L, 1);
+		}
+		if (!any)
+			luaL_error(L, "run{}: expect = \"deadlock\" needs blocks its workers can wait on "
+				   "(locks, semaphores, barriers, conditions or queues): parlab finds deadlocks on those");
+	}
 	opt_string(L, 1, "baseline", "run");
 	opt_string(L, 1, "title", "run");
 	lua_getfield(L, 1, "note");
