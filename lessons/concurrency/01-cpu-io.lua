@@ -63,7 +63,7 @@ In this lesson four workers compute for 200 ms each (busy), then four workers wa
       return run.max_running, ("at most %d ran at once, on %d CPUs"):format(run.max_running, run.ncpu)
     end,
     hints = { "How many CPUs does this machine have? A CPU runs one task at a time." },
-    explain = "A CPU runs one task at a time: at most ${ncpu} of the four at once here, the others ready and waiting {screen:(░ in their lanes)}{batch:(their waited time in the table)}.",
+    explain = "A CPU runs one task at a time: with ${ncpu} CPUs at most ${ncpu} of the four can run at once here (fewer while other programs hold CPUs), the others ready and waiting {screen:(░ in their lanes)}{batch:(their waited time in the table)}.",
   },
 
   run {

@@ -101,7 +101,7 @@ You will run the job with 1, 2, 4 and 8 workers, then compare your measured spee
       "The 100 ms serial part takes 100 ms however many workers wait for it.",
       "At most ${ncpu} workers compute at once on this machine.",
     },
-    explain = "The serial part stays 100 ms, and only ${ncpu} CPUs share the parallel part: with f = 0.2, even unlimited CPUs give at most 1 / 0.2 = 5 times. {screen: In the lanes, the serial part is w0 alone; the parallel part is at most ${ncpu} lanes █ at once.}",
+    explain = "The serial part is the same 100 ms of work whatever the number of workers, and only ${ncpu} CPUs share the parallel part: on a quiet machine f is about 0.2, and even unlimited CPUs give at most 1 / 0.2 = 5 times (your own f, from your times, is in the table below). {screen: In the lanes, the serial part is w0 alone; the parallel part is at most ${ncpu} lanes █ at once.}",
   },
 
   run_with(8),

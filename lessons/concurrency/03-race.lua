@@ -169,6 +169,6 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
       return which, table.concat(told, ", ")
     end,
     hints = { "The notes after the runs give each run's counting time." },
-    explain = "Correctness has a price: the lock makes workers take turns (and sleep while they wait), the atomic add makes the CPUs agree on one memory location each time. Here add_racy is slow on purpose: it lets another worker run between its read and its write, to show the race; a plain racy add would be the cheapest of the three, and wrong.",
+    explain = "Correctness has a price: the lock makes workers take turns (and sleep while they wait), the atomic add makes the CPUs agree on one memory location each time. Here add_racy is slow on purpose: it gives up the CPU between its read and its write, to show the race, and on a busy machine each of those moments can wait for other programs, so the racy run can take seconds. A plain racy add, without that pause, would be the cheapest of the three (your runs did not measure one), and still wrong.",
   },
 }

@@ -363,7 +363,7 @@ static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 		if (spans) fprintf(out, " %8s", trace_fmt_ns(c, sizeof c, ts->coord_ns));
 		fputc('\n', out);
 	}
-	if (spans) fputs("  (blocked: waiting for a lock, queue, barrier, semaphore or condition of the run)\n", out);
+	if (spans) fputs("  (blocked: waiting for a lock, queue, barrier, semaphore or condition\n   of the run)\n", out);
 	if (approx && s->ntasks) fputs("  (~ counted from the sampled timeline: at least that many)\n", out);
 	free(o);
 }

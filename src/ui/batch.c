@@ -256,7 +256,9 @@ static int print_verdicts(engine *e, const step *r, FILE *out, int blank)
 		fprintf(out, "%s--- your prediction (question %d) ---\n", blank ? "" : "\n", question_no(v[i].q));
 		wrap_lesson(out, v[i].q->body, "", "");
 		char *said = engine_verdict_predicted(&v[i]);
-		fprintf(out, "You predicted: %s\n", said);
+		char *line = xasprintf("You predicted: %s", said);
+		wrap(out, line, strlen(line), "", "  ");
+		free(line);
 		free(said);
 		char *seen = engine_verdict_seen(&v[i]);
 		if (seen) {
