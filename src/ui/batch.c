@@ -13,6 +13,8 @@
 #include "util/xmalloc.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,19 @@ static void wrap(FILE *out, const char *text, size_t len, const char *first, con
 		i = j;
 	}
 	if (col) fputc('\n', out);
+}
+
+/* wrap of a formatted line: the transcript's sentences in 80 columns. */
+static void wrapf(FILE *out, const char *first, const char *rest, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void wrapf(FILE *out, const char *first, const char *rest, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	wrap(out, line, strlen(line), first, rest);
+	free(line);
 }
 
 /* A lesson's one-paragraph text (a question, a choice, a hint) as the
@@ -256,15 +271,11 @@ static int print_verdicts(engine *e, const step *r, FILE *out, int blank)
 		fprintf(out, "%s--- your prediction (question %d) ---\n", blank ? "" : "\n", question_no(v[i].q));
 		wrap_lesson(out, v[i].q->body, "", "");
 		char *said = engine_verdict_predicted(&v[i]);
-		char *line = xasprintf("You predicted: %s", said);
-		wrap(out, line, strlen(line), "", "  ");
-		free(line);
+		wrapf(out, "", "  ", "You predicted: %s", said);
 		free(said);
 		char *seen = engine_verdict_seen(&v[i]);
 		if (seen) {
-			char *o = xasprintf("Observed: %s", seen);
-			wrap(out, o, strlen(o), "", "  ");
-			free(o);
+			wrapf(out, "", "  ", "Observed: %s", seen);
 			free(seen);
 		}
 		char *says = engine_verdict_says(&v[i]);
@@ -288,9 +299,7 @@ static void print_other(FILE *out, const trace *t)
 	char note[200];
 	trace_stats_compute(t, &st);
 	if (trace_stats_other_note(&st, note, sizeof note)) {
-		char *line = xasprintf("%s.", note);
-		wrap(out, line, strlen(line), "  ", "  ");
-		free(line);
+		wrapf(out, "  ", "  ", "%s.", note);
 	}
 	trace_stats_free(&st);
 }
@@ -349,10 +358,8 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	char w[24];
 	print_lines(out, t);
 	print_marks(out, t);
-	char *said = xasprintf("run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
 	fputc('\n', out);
-	wrap(out, said, strlen(said), "", "  ");
-	free(said);
+	wrapf(out, "", "  ", "run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
 	fprintf(out, "capture: %s, %d CPUs\n", trace_backend(t), trace_ncpu(t));
 	print_summary(out, t);
 	fputc('\n', out);
@@ -385,9 +392,7 @@ static void print_judged(engine *e, const step *s, const char *line, int rc, FIL
 {
 	if (rc < 0) {
 		char *no = engine_not_an_answer(s, line), *shown = shown_of(e, s);
-		char *say = xasprintf("%s. %s", no, shown);
-		wrap(out, say, strlen(say), "", "");
-		free(say);
+		wrapf(out, "", "", "%s. %s", no, shown);
 		free(no);
 		free(shown);
 		return;
