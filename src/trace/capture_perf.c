@@ -746,8 +746,11 @@ static void pf_stop(capture *base, int64_t end)
 /* Each task's running slices made to add up to the kernel's CPU time
  * where the runner read it at its end (trace cpu_ns, as of the runner's
  * died: a reaped process's is after its EXIT record, all of it; a
- * thread's just before it returned); see capture_reconcile. A task whose
- * total is not known keeps its slices, and their sum becomes its cpu_ns. */
+ * thread's just before it returned); see capture_reconcile. A thread's
+ * cpu_ns then adds what the records saw it run after that read (its exit,
+ * which its clock could not count), so that its slices and cpu_ns agree.
+ * A task whose total is not known keeps its slices, and their sum becomes
+ * its cpu_ns. */
 static void pf_reconcile(pf *c)
 {
 	trace *t = c->base.t;
@@ -770,12 +773,16 @@ static void pf_reconcile(pf *c)
 		size_t n;
 		const trace_slice *s = trace_slices(t, k->id, &n);
 		k->run_ns = k->wait_ns = 0;
+		int64_t after = 0;   /* running after its total was read: a thread's exit */
 		for (size_t j = 0; j < n; j++) {
 			if (s[j].state == TS_RUNNING) k->run_ns += s[j].t1 - s[j].t0;
 			else if (s[j].state == TS_RUNNABLE) k->wait_ns += s[j].t1 - s[j].t0;
+			if (s[j].state == TS_RUNNING && k->told >= 0 && s[j].t1 > k->told)
+				after += s[j].t1 - (s[j].t0 > k->told ? s[j].t0 : k->told);
 		}
 		trace_task *tt = trace_task_get(t, k->id);
 		if (tt->cpu_ns <= 0) tt->cpu_ns = k->run_ns;
+		else tt->cpu_ns += after;   /* the kernel's total then, plus what the records saw after */
 		pf_publish(c, k);
 	}
 }
