@@ -61,13 +61,14 @@ local function most_queued(run)
   return m
 end
 
--- The queue's longest length, as parlab counted it (run.blocks), and what
--- the producer's own "queued" counts said.
+-- The queue's length over the run, as parlab measured it (run.blocks):
+-- how long it was full and empty, its longest; else what the producer's
+-- own "queued" counts said.
 local function held(run)
   local q = run.blocks and run.blocks.jobs
-  if q and q.max_length then
-    return ("The queue held %d jobs at most (its capacity is 2); %d of %d puts and takes had to wait."):format(
-      q.max_length, q.contended or 0, (q.puts or 0) + (q.takes or 0))
+  if q and q.max_length and q.full_ms then
+    return ("Of the run's %.0f ms, your queue was full for %.0f ms and empty for %.0f ms (%.1f jobs in it on average, %d at most); %d of %d puts and takes had to wait."):format(
+      run.wall_ms, q.full_ms, q.empty_ms, q.mean_length, q.max_length, q.contended or 0, (q.puts or 0) + (q.takes or 0))
   end
   local m = most_queued(run)
   if m > 2 then
@@ -99,7 +100,7 @@ return lesson {
 
 A producer makes jobs and puts them into a queue; consumers take them out and do them. The queue here holds at most 2 jobs: put waits while it is full, take waits while it is empty. Both waits are off the CPU, like sleeping.
 
-Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU.}{batch: In the task table, a waiting worker uses no cpu time.}
+Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU. The queue has a lane of its own under the CPUs, named jobs: a bar as high as the queue was full at that moment.}{batch: In the task table, a waiting worker uses no cpu time. Under the blocks, a line of digits gives the queue's length over the run.}
 ]],
 
   quiz {

@@ -36,6 +36,13 @@ struct cblock {
 	int count;             /* semaphore: count; barrier: arrived; queue: length */
 	int maxlen;            /* queue: the longest it has been */
 	int head;              /* queue: the oldest value's slot */
+	/* queue, its length over time (under mu, read relaxed by the screen):
+	 * since its first change (first_t, 0: none yet) up to the last (len_t),
+	 * the length integrated over time and the time full and empty; lo and
+	 * hi, the least and most length since the screen last sampled */
+	int64_t first_t, len_t;
+	long long len_area, full_ns, empty_ns;
+	int lo, hi;
 	unsigned gen;          /* barrier: rounds completed; condition: notifies */
 	size_t off;            /* shared: its words; queue: its slots (from the region's start) */
 	pthread_mutex_t mu;
@@ -465,6 +472,28 @@ int coord_notify(coord *c, int b, int w, int all)
 
 /* ---- queues -------------------------------------------------------------- */
 
+/* Under k->mu: the queue's length goes from count to count + d now. */
+static void qlen_change(struct cblock *k, int d)
+{
+	int64_t t = now_ns();
+	if (k->first_t) {
+		long long dt = t - k->len_t;
+		__atomic_store_n(&k->len_area, k->len_area + dt * k->count, __ATOMIC_RELAXED);
+		if (k->count == k->n) __atomic_store_n(&k->full_ns, k->full_ns + dt, __ATOMIC_RELAXED);
+		if (k->count == 0) __atomic_store_n(&k->empty_ns, k->empty_ns + dt, __ATOMIC_RELAXED);
+	} else {
+		__atomic_store_n(&k->first_t, t, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&k->len_t, t, __ATOMIC_RELAXED);
+	int n = k->count + d;
+	__atomic_store_n(&k->count, n, __ATOMIC_RELAXED);
+	/* the screen swaps lo and hi out as it samples: keep the extremes since */
+	int lo = __atomic_load_n(&k->lo, __ATOMIC_RELAXED);
+	while (n < lo && !__atomic_compare_exchange_n(&k->lo, &lo, n, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+	int hi = __atomic_load_n(&k->hi, __ATOMIC_RELAXED);
+	while (n > hi && !__atomic_compare_exchange_n(&k->hi, &hi, n, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+}
+
 int coord_put(coord *c, int b, int w, const coord_value *v)
 {
 	if (v->type == COORD_STRING && v->len > COORD_MAX_STRING) return COORD_ETOOBIG;
@@ -487,7 +516,7 @@ int coord_put(coord *c, int b, int w, const coord_value *v)
 	s->num = v->num;
 	s->len = v->type == COORD_STRING ? v->len : 0;
 	if (s->len) memcpy(s->str, v->str, s->len);
-	k->count++;
+	qlen_change(k, 1);
 	if (k->count > k->maxlen) k->maxlen = k->count;
 	pthread_cond_signal(&k->c1);
 	pthread_mutex_unlock(&k->mu);
@@ -516,7 +545,7 @@ void coord_take(coord *c, int b, int w, coord_value *out)
 	out->len = s->len;
 	if (s->len) memcpy(out->str, s->str, s->len);
 	k->head = (k->head + 1) % k->n;
-	k->count--;
+	qlen_change(k, -1);
 	pthread_cond_signal(&k->c2);
 	pthread_mutex_unlock(&k->mu);
 }
@@ -530,6 +559,36 @@ int coord_max_length(coord *c, int b)
 	int n = k->maxlen;
 	pthread_mutex_unlock(&k->mu);
 	return n;
+}
+
+void coord_queue_sample(coord *c, int b, int *len, int *lo, int *hi)
+{
+	struct cblock *k = &c->b[b];
+	/* the length first: a change after it lands in lo and hi, now or next time */
+	int n = __atomic_load_n(&k->count, __ATOMIC_RELAXED);
+	int l = __atomic_exchange_n(&k->lo, n, __ATOMIC_RELAXED), h = __atomic_exchange_n(&k->hi, n, __ATOMIC_RELAXED);
+	*len = n;
+	*lo = l < n ? l : n;
+	*hi = h > n ? h : n;
+}
+
+void coord_queue_time(const coord *c, int b, long long from, long long to, coord_qtime *q)
+{
+	const struct cblock *k = &c->b[b];
+	memset(q, 0, sizeof *q);
+	if (to <= from) return;
+	int64_t first = __atomic_load_n(&k->first_t, __ATOMIC_RELAXED);
+	if (!first) {   /* never changed: empty throughout */
+		q->empty_ns = to - from;
+		return;
+	}
+	int64_t last = __atomic_load_n(&k->len_t, __ATOMIC_RELAXED), rest = to > last ? to - last : 0;
+	int n = __atomic_load_n(&k->count, __ATOMIC_RELAXED);
+	long long area = __atomic_load_n(&k->len_area, __ATOMIC_RELAXED) + rest * n;
+	q->full_ns = __atomic_load_n(&k->full_ns, __ATOMIC_RELAXED) + (n == k->n ? rest : 0);
+	q->empty_ns = __atomic_load_n(&k->empty_ns, __ATOMIC_RELAXED) + (n == 0 ? rest : 0) +
+		(first > from ? first - from : 0);
+	q->mean = (double)area / (double)(to - from);
 }
 
 /* ---- figures and deadlocks (the screen's side) ------------------------------ */

@@ -144,6 +144,19 @@ void coord_take(coord *c, int b, int w, coord_value *out);
 int coord_length(coord *c, int b);
 int coord_max_length(coord *c, int b);   /* the longest it has been */
 
+/* A queue's length over time (the screen's side, no lock taken):
+ * coord_queue_sample gives its length now and the least and most it has
+ * been since the last call (the first: since its start), and starts the
+ * next such window. coord_queue_time sums [from, to] (CLOCK_MONOTONIC
+ * ns; from: the run's start, before any put): the time it was full and
+ * empty, and its mean length (exact once the workers are done). */
+void coord_queue_sample(coord *c, int b, int *len, int *lo, int *hi);
+typedef struct {
+	long long full_ns, empty_ns;
+	double mean;
+} coord_qtime;
+void coord_queue_time(const coord *c, int b, long long from, long long to, coord_qtime *q);
+
 /* ---- what the workers are doing (any process, no lock taken) ---- */
 /* The block worker w waits on now, or -1. */
 int coord_waiting_on(const coord *c, int w);

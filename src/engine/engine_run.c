@@ -194,12 +194,39 @@ static void on_update(run *r, void *arg)
 	if (e->user_ev.update) e->user_ev.update(r, e->user_ev.arg);
 }
 
-/* Screen side: the workers' waits and marks into the trace, every tick. */
+/* Screen side: each queue's length now, and its least and most since the
+ * last tick, into the trace (its tracks are the queues in block order). */
+static void sample_queues(engine *e, int final)
+{
+	coord *co = e->co;
+	trace *t = e->t;
+	int64_t at = trace_rel(t, loop_now_ns());
+	if (at < 0) at = 0;
+	if (final && trace_end(t) >= 0 && at > trace_end(t)) at = trace_end(t);   /* the run's last moment */
+	for (int b = 0, q = 0; co && b < coord_nblocks(co); b++) {
+		if (coord_kind_of(co, b) != COORD_QUEUE) continue;
+		int len, lo, hi;
+		coord_queue_sample(co, b, &len, &lo, &hi);
+		trace_queue_sample(t, q++, e->ev_last, at, len, lo, hi);
+	}
+	e->ev_last = at;
+}
+
+static void record_blocks(coord *co, trace *t, int live);
+
+/* Screen side, every tick: the workers' waits and marks and the queues'
+ * lengths into the trace; every BLOCKS_TICKS the blocks' figures so far. */
+#define BLOCKS_TICKS 8
 static void on_events(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;
 	engine *e = arg;
-	if (e->r && cev_log_drain(e->evlog, e->t, 0) > 0 && e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
+	if (!e->r) return;
+	unsigned long v = trace_version(e->t);
+	cev_log_drain(e->evlog, e->t, 0);
+	sample_queues(e, 0);
+	if (++e->ev_ticks % BLOCKS_TICKS == 0 && !run_preparing(e->r, NULL)) record_blocks(e->co, e->t, 1);
+	if (trace_version(e->t) != v && e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
 
 /* Wall time and CPU work (the workers' CPU time) of a finished trace. */
@@ -262,11 +289,12 @@ static void compare(engine *e, const step *s, trace *t)
 	trace_line_add(t, -1, trace_end(t), 0, msg, strlen(msg));
 }
 
-/* Screen side, once the run is done (its workers are gone, the region is
- * still mapped): each block's figures and final values into the trace,
- * and after a deadlock who held and waited for what. */
-static void record_blocks(coord *co, trace *t)
+/* Screen side: each block's figures and values into the trace: so far
+ * (live), or once the run is done (its workers are gone, the region is
+ * still mapped) final, and after a deadlock who held and waited for what. */
+static void record_blocks(coord *co, trace *t, int live)
 {
+	int64_t from = trace_start_ns(t), to = live ? loop_now_ns() : from + trace_end(t);
 	for (int b = 0; co && b < coord_nblocks(co); b++) {
 		coord_figures f;
 		coord_figures_of(co, b, &f);
@@ -274,7 +302,14 @@ static void record_blocks(coord *co, trace *t)
 		trace_block tb = { .acquisitions = f.acquisitions, .contended = f.contended, .puts = f.puts,
 				   .takes = f.takes, .wait_ns = f.wait_ns, .longest_ns = f.longest_ns,
 				   .max_length = k == COORD_QUEUE ? f.max_length : -1, .has_lost = f.has_lost,
-				   .lost = f.lost };
+				   .lost = f.lost, .live = live };
+		if (k == COORD_QUEUE) {
+			coord_qtime q;
+			coord_queue_time(co, b, from, to, &q);
+			tb.full_ns = q.full_ns;
+			tb.empty_ns = q.empty_ns;
+			tb.mean_length = q.mean;
+		}
 		snprintf(tb.name, sizeof tb.name, "%s", coord_name(co, b));
 		snprintf(tb.kind, sizeof tb.kind, "%s", k == COORD_SHARED ? "shared" : coord_kind_name(k));
 		double vals[COORD_MAX_ARRAY];
@@ -285,7 +320,7 @@ static void record_blocks(coord *co, trace *t)
 		}
 		trace_block_add(t, &tb);
 	}
-	if (!co || trace_outcome_kind(t) != TRACE_DEADLOCK) return;
+	if (!co || live || trace_outcome_kind(t) != TRACE_DEADLOCK) return;
 	coord_stuck_worker st[COORD_MAX_WORKERS];
 	int n = coord_stuck(co, st, COORD_MAX_WORKERS);
 	for (int i = 0; i < n; i++) {
@@ -303,11 +338,12 @@ static void on_done(run *r, void *arg)
 	if (e->ev_timer) loop_timer_del(e->l, e->ev_timer);
 	e->ev_timer = 0;
 	cev_log_drain(e->evlog, e->t, 1);   /* the last of them, before anything reads the trace */
+	sample_queues(e, 1);
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
 	e->run_as_expected = run_as_expected(r);
 	engine_touch(e);
-	record_blocks(e->co, e->t);
+	record_blocks(e->co, e->t, 0);
 	compare(e, e->t_step, e->t);
 	eng_observe_run(e, e->t_step);
 	if (e->user_ev.done) e->user_ev.done(r, e->user_ev.arg);
@@ -353,6 +389,10 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	e->ev = evr;
 	e->evlog = evr ? cev_log_new(evr, co) : NULL;
 	e->ev_timer = evr ? loop_timer_add(e->l, 25, 1, on_events, e) : 0;
+	e->ev_ticks = 0;
+	e->ev_last = 0;
+	for (int b = 0; co && b < coord_nblocks(co); b++)   /* a lane each, from the start */
+		if (coord_kind_of(co, b) == COORD_QUEUE) trace_queue_add(t, coord_name(co, b), coord_size(co, b));
 	trace_free(e->t);
 	eng_free_verdicts(e);
 	e->r = r;

@@ -220,8 +220,31 @@ static void push_final(lua_State *L, const trace_block *b)
 	}
 }
 
+/* A queue's field lengths = { { ms, length, min, max }, ... }: its length
+ * sampled while the run went (trace_queue_samples), when it changed. */
+static void queue_lengths(lua_State *L, const trace *t, const char *name)
+{
+	for (size_t q = 0; q < trace_nqueues(t); q++) {
+		if (strcmp(trace_queue_name(t, q), name)) continue;
+		size_t n;
+		const trace_qlen *s = trace_queue_samples(t, q, &n);
+		lua_createtable(L, (int)n, 0);
+		for (size_t i = 0; i < n; i++) {
+			lua_createtable(L, 0, 4);
+			set_ms(L, "ms", s[i].t);
+			set_int(L, "length", s[i].len);
+			set_int(L, "min", s[i].lo);
+			set_int(L, "max", s[i].hi);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, "lengths");
+		return;
+	}
+}
+
 /* run.blocks[name] = { kind, acquisitions, contended, wait_ms,
- * longest_wait_ms, max_length, puts, takes, final, lost }, run.values[name]
+ * longest_wait_ms, max_length, puts, takes, mean_length, full_ms,
+ * empty_ms, lengths, final, lost }, run.values[name]
  * = final (shared values), run.deadlock = { text, cycle = { { id, holds,
  * waits | ended } } } or nil: from the trace's block records (trace.h). */
 static void block_fields(lua_State *L, const trace *t)
@@ -245,6 +268,11 @@ static void block_fields(lua_State *L, const trace *t)
 			set_int(L, "max_length", b->max_length);
 			set_int(L, "puts", b->puts);
 			set_int(L, "takes", b->takes);
+			push_num(L, b->mean_length);
+			lua_setfield(L, -2, "mean_length");
+			set_ms(L, "full_ms", b->full_ns);
+			set_ms(L, "empty_ms", b->empty_ns);
+			queue_lengths(L, t, b->name);
 		}
 		if (shared) {
 			push_final(L, b);

@@ -241,6 +241,21 @@ static void ex_counter(json_t *evs, const char *name, int64_t t, double value)
 	ex_push(evs, e);
 }
 
+/* A counter track per queue, "queue NAME: length": its length at each
+ * sample where it changed (the tick's least and most are in the trace
+ * file, not here: a counter has one value at a time). */
+static void ex_queue_counters(json_t *evs, const trace *t)
+{
+	for (size_t q = 0; q < trace_nqueues(t); q++) {
+		char name[64];
+		snprintf(name, sizeof name, "queue %s: length", trace_queue_name(t, q));
+		size_t n;
+		const trace_qlen *s = trace_queue_samples(t, q, &n);
+		ex_counter(evs, name, 0, 0);
+		for (size_t i = 0; i < n; i++) ex_counter(evs, name, s[i].t, s[i].len);
+	}
+}
+
 /* A counter track per CPU, "CPU n: other programs %": from each sample of
  * its counters to the next, the share of the CPU other programs took (its
  * busy time less the run's); 0 after the last sample. */
@@ -347,6 +362,9 @@ static void ex_blocks(json_t *o, const trace *t)
 			ex_set(j, "puts", json_integer(b->puts));
 			ex_set(j, "takes", json_integer(b->takes));
 			ex_set(j, "max_length", json_integer(b->max_length));
+			ex_set(j, "mean_length", json_real(b->mean_length));
+			ex_set(j, "full_ns", json_integer(b->full_ns));
+			ex_set(j, "empty_ns", json_integer(b->empty_ns));
 		}
 		if (b->has_lost) ex_set(j, "lost", json_real(b->lost));
 		if (b->nvalues > 0) {
@@ -398,6 +416,7 @@ static json_t *ex_build(const trace *t)
 	json_t *evs = ex_chk(json_array());
 	ex_cpus(evs, t);
 	ex_other_counters(evs, t);
+	ex_queue_counters(evs, t);
 	ex_processes(evs, t);
 	for (int i = 0; i < trace_ntasks(t); i++) ex_task(evs, t, i);
 	ex_lines(evs, t);

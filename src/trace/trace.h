@@ -247,6 +247,9 @@ typedef struct {
 	long long acquisitions, contended, puts, takes;
 	int64_t wait_ns, longest_ns;
 	int max_length;             /* queue; -1 for other kinds */
+	int64_t full_ns, empty_ns;  /* queue: time full and empty over the run */
+	double mean_length;         /* queue: its length averaged over the run's time */
+	int live;                   /* the figures so far of a run still going */
 	int has_lost;               /* shared without set: lost is defined */
 	double lost;                /* updates lost: see docs/lessons.md */
 	int nvalues;                /* shared: its final values (0 for other kinds) */
@@ -260,7 +263,8 @@ typedef struct {
 	char waits[32];             /* the block it waited on ("" when it had ended) */
 } trace_stuck;
 
-/* Copies b (and its values). */
+/* Copies b (and its values); replaces the block of b's name if there is one
+ * (a live run's figures are refreshed, then made final). */
 void trace_block_add(trace *t, const trace_block *b);
 size_t trace_nblocks(const trace *t);
 const trace_block *trace_block_at(const trace *t, size_t i);
@@ -274,6 +278,32 @@ const trace_stuck *trace_stuck_at(const trace *t, size_t i);
  * the longest 12.3ms)", "racy (shared): ended at 137402; 62598 updates
  * lost", "jobs (queue): 40 put, 38 taken, at most 2 in it; ...". */
 void trace_block_describe(const trace_block *b, char *buf, size_t cap);
+/* A queue's length over time: sampled while the run goes (engine), each
+ * sample its length at t and the least and most it was in (t0, t], since
+ * the sample before. Samples come in time order; one is kept only when
+ * it differs from the last kept (a gap means: unchanged). */
+typedef struct {
+	int64_t t0, t;
+	int len, lo, hi;
+} trace_qlen;
+#define TRACE_QUEUE_TICK_NS 25000000LL   /* how often the engine samples them */
+/* The queue track named name (made with capacity cap if new): its index. */
+int trace_queue_add(trace *t, const char *name, int cap);
+void trace_queue_sample(trace *t, int q, int64_t t0, int64_t at, int len, int lo, int hi);
+size_t trace_nqueues(const trace *t);
+const char *trace_queue_name(const trace *t, size_t q);
+int trace_queue_capacity(const trace *t, size_t q);
+const trace_qlen *trace_queue_samples(const trace *t, size_t q, size_t *n);
+/* The least and most length of queue q over [t0, t1): its length at t0
+ * (its last sample's by then) and the least and most of each sample whose
+ * (t0, t] meets it; returns its length at t0. */
+int trace_queue_range(const trace *t, size_t q, int64_t t0, int64_t t1, int *lo, int *hi);
+/* Queue q's length over [0, t1) as at most max digits (out: max + 1
+ * bytes), no finer than the samples (TRACE_QUEUE_TICK_NS), each the most
+ * it held in its share of the time: the length itself when the capacity
+ * is 9 or less, else how full it was in tenths (0-9, rounded up: 9 only
+ * when full). *tenths says which; returns the digits written. */
+int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, int *tenths);
 /* Internal: trace.c keeps the store, trace_blocks.c fills it. */
 struct trace_blocks;
 struct trace_blocks **trace_blocks_slot(const trace *t);

@@ -67,8 +67,9 @@ static void tf_write_blocks(FILE *f, const trace *t)
 		const trace_block *b = trace_block_at(t, i);
 		fputs("block", f);
 		tf_put_str(f, b->name);
-		fprintf(f, " %s %lld %lld %" PRId64 " %" PRId64 " %lld %lld %d", b->kind, b->acquisitions, b->contended,
-			b->wait_ns, b->longest_ns, b->puts, b->takes, b->max_length);
+		fprintf(f, " %s %lld %lld %" PRId64 " %" PRId64 " %lld %lld %d %" PRId64 " %" PRId64 " %.17g", b->kind,
+			b->acquisitions, b->contended, b->wait_ns, b->longest_ns, b->puts, b->takes, b->max_length,
+			b->full_ns, b->empty_ns, b->mean_length);
 		if (b->has_lost) fprintf(f, " %.17g", b->lost);
 		else fputs(" -", f);
 		if (b->nvalues > 0) {
@@ -79,6 +80,16 @@ static void tf_write_blocks(FILE *f, const trace *t)
 			fputs(" -", f);
 		}
 		fputc('\n', f);
+	}
+	for (size_t q = 0; q < trace_nqueues(t); q++) {
+		fputs("queue", f);
+		tf_put_str(f, trace_queue_name(t, q));
+		fprintf(f, " %d\n", trace_queue_capacity(t, q));
+		size_t n;
+		const trace_qlen *s = trace_queue_samples(t, q, &n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "qlen %zu %" PRId64 " %" PRId64 " %d %d %d\n", q, s[i].t0, s[i].t, s[i].len, s[i].lo,
+				s[i].hi);
 	}
 	for (size_t i = 0; i < trace_nstuck(t); i++) {
 		const trace_stuck *k = trace_stuck_at(t, i);
@@ -547,7 +558,9 @@ static int tf_v4(tf_reader *r)
 	return 0;
 }
 
-/* "block NAME KIND ACQ CONTENDED WAIT_NS LONGEST_NS PUTS TAKES MAXLEN LOST VALUES" */
+/* "block NAME KIND ACQ CONTENDED WAIT_NS LONGEST_NS PUTS TAKES MAXLEN FULL_NS
+ * EMPTY_NS MEAN_LENGTH LOST VALUES"; before version 5 without FULL_NS,
+ * EMPTY_NS and MEAN_LENGTH (a queue's time figures). */
 static int tf_block(tf_reader *r, tf_tok *tok)
 {
 	static const char *const kinds[] = { "shared", "lock", "semaphore", "barrier", "condition", "queue" };
@@ -569,6 +582,16 @@ static int tf_block(tf_reader *r, tf_tok *tok)
 	    tf_int(r, &tok[8], "max_length", -1, INT_MAX, &maxlen) < 0) return -1;
 	trace_block b = { .acquisitions = acq, .contended = con, .wait_ns = wait, .longest_ns = longest,
 			  .puts = puts, .takes = takes, .max_length = (int)maxlen };
+	if (r->version >= 5) {
+		int64_t full, empty;
+		if (tf_int(r, &tok[9], "full_ns", 0, INT64_MAX, &full) < 0 ||
+		    tf_int(r, &tok[10], "empty_ns", 0, INT64_MAX, &empty) < 0 ||
+		    tf_num(r, tok[11].s, "mean_length", &b.mean_length) < 0) return -1;
+		if (tok[11].quoted || b.mean_length < 0) return tf_fail(r, "mean_length must be a number, 0 or more");
+		b.full_ns = full;
+		b.empty_ns = empty;
+		tok += 3;
+	}
 	snprintf(b.name, sizeof b.name, "%s", name);
 	snprintf(b.kind, sizeof b.kind, "%s", kinds[k]);
 	if (tok[9].quoted) return tf_fail(r, "lost must be a number or -");
@@ -587,6 +610,46 @@ static int tf_block(tf_reader *r, tf_tok *tok)
 	b.values = v;
 	trace_block_add(r->t, &b);
 	free(v);
+	return 0;
+}
+
+static int tf_v5(tf_reader *r)
+{
+	if (r->version < 5) return tf_fail(r, "came with version 5 (this file is version %d)", r->version);
+	return 0;
+}
+
+/* "queue NAME CAPACITY" (version 5 on): a queue's length track, the next index. */
+static int tf_queue(tf_reader *r, tf_tok *tok)
+{
+	const char *name = NULL;
+	int64_t cap;
+	if (tf_v5(r) < 0 || tf_str(r, &tok[0], "name", 31, 0, &name) < 0 ||
+	    tf_int(r, &tok[1], "capacity", 1, INT_MAX, &cap) < 0) return -1;
+	size_t before = trace_nqueues(r->t);
+	if ((size_t)trace_queue_add(r->t, name, (int)cap) != before)
+		return tf_fail(r, "a second queue named \"%s\"", name);
+	return 0;
+}
+
+/* "qlen QUEUE T0 T LENGTH LEAST MOST" (version 5 on): a sample of a
+ * queue's length at T, with the least and most it was since T0, in time
+ * order. */
+static int tf_qlen(tf_reader *r, tf_tok *tok)
+{
+	int64_t q, t0, at, len, lo, hi;
+	if (tf_v5(r) < 0 || tf_int(r, &tok[0], "queue", 0, INT_MAX, &q) < 0 ||
+	    tf_int(r, &tok[1], "t0", 0, INT64_MAX, &t0) < 0 || tf_int(r, &tok[2], "t", 0, INT64_MAX, &at) < 0 ||
+	    tf_int(r, &tok[3], "length", 0, INT_MAX, &len) < 0 || tf_int(r, &tok[4], "least", 0, INT_MAX, &lo) < 0 ||
+	    tf_int(r, &tok[5], "most", 0, INT_MAX, &hi) < 0)
+		return -1;
+	if ((size_t)q >= trace_nqueues(r->t)) return tf_fail(r, "queue %" PRId64 " has no queue record before it", q);
+	if (lo > len || hi < len) return tf_fail(r, "the least (%" PRId64 ") and most (%" PRId64 ") must hold the length (%" PRId64 ")", lo, hi, len);
+	if (t0 > at) return tf_fail(r, "t0 (%" PRId64 ") is after t (%" PRId64 ")", t0, at);
+	size_t n;
+	const trace_qlen *s = trace_queue_samples(r->t, (size_t)q, &n);
+	if (n && t0 < s[n - 1].t) return tf_fail(r, "t0 %" PRId64 " is before the queue's last sample (%" PRId64 ")", t0, s[n - 1].t);
+	trace_queue_sample(r->t, (int)q, t0, at, (int)len, (int)lo, (int)hi);
 	return 0;
 }
 
@@ -659,13 +722,15 @@ static int tf_end(tf_reader *r, tf_tok *tok)
 
 static const struct {
 	const char *name;
-	int nfields, nfields_v3, nfields_v1;   /* in this version; in versions 2 and 3; in version 1 */
+	/* fields in this version; in version 4; in versions 2 and 3; in version 1 */
+	int nfields, nfields_v4, nfields_v3, nfields_v1;
 	int (*read)(tf_reader *r, tf_tok *tok);
 } tf_records[] = {
-	{ "meta", 2, 2, 2, tf_meta }, { "task", 17, 17, 17, tf_task }, { "slice", 5, 5, 5, tf_slice },
-	{ "line", 4, 4, 4, tf_line }, { "mark", 3, 2, 2, tf_mark }, { "span", 7, 7, 7, tf_span },
-	{ "cpu", 5, 5, 5, tf_cpu }, { "end", 3, 3, 2, tf_end },
-	{ "block", 11, 11, 11, tf_block }, { "stuck", 4, 4, 4, tf_stuck },
+	{ "meta", 2, 2, 2, 2, tf_meta }, { "task", 17, 17, 17, 17, tf_task }, { "slice", 5, 5, 5, 5, tf_slice },
+	{ "line", 4, 4, 4, 4, tf_line }, { "mark", 3, 3, 2, 2, tf_mark }, { "span", 7, 7, 7, 7, tf_span },
+	{ "cpu", 5, 5, 5, 5, tf_cpu }, { "end", 3, 3, 3, 2, tf_end },
+	{ "block", 14, 11, 11, 11, tf_block }, { "stuck", 4, 4, 4, 4, tf_stuck },
+	{ "queue", 2, 2, 2, 2, tf_queue }, { "qlen", 6, 6, 6, 6, tf_qlen },
 };
 
 static int tf_header(tf_reader *r, char *line)
@@ -697,7 +762,7 @@ static int tf_record(tf_reader *r, char *line)
 	int n = 0;
 	if (tf_split(r, line + k, tok, &n) < 0) return -1;
 	int want = r->version == 1 ? tf_records[i].nfields_v1 : r->version < 4 ? tf_records[i].nfields_v3
-		: tf_records[i].nfields;
+		: r->version == 4 ? tf_records[i].nfields_v4 : tf_records[i].nfields;
 	if (n != want) return tf_fail(r, "expected %d fields, got %d", want, n);
 	if (tf_records[i].read != tf_meta) tf_ensure(r);
 	return tf_records[i].read(r, tok);

@@ -13,8 +13,9 @@
  * Version 3 added the CPU counter samples ("cpu" records), version 4 the
  * task of a mark, the coordination spans ("span": blocked and held), meta
  * events_dropped, the run's blocks ("block"), the deadlock's waits ("stuck")
- * and the end kind deadlock. */
-#define TRACE_FILE_VERSION 4
+ * and the end kind deadlock; version 5 the queues' lengths over time
+ * ("queue", "qlen") and a queue's time figures in its block record. */
+#define TRACE_FILE_VERSION 5
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 

@@ -305,7 +305,8 @@ static void print_other(FILE *out, const trace *t)
 }
 
 /* After the statistics: each block's figures (trace_block_describe), one
- * item each. */
+ * item each, and each queue's length over the run, a digit a moment. */
+#define BATCH_STRIP 60
 static void print_blocks(FILE *out, const trace *t)
 {
 	if (!trace_nblocks(t)) return;
@@ -314,6 +315,15 @@ static void print_blocks(FILE *out, const trace *t)
 		char line[512];
 		trace_block_describe(trace_block_at(t, i), line, sizeof line);
 		wrap(out, line, strlen(line), "    ", "      ");
+	}
+	int64_t end = trace_end(t);
+	for (size_t q = 0; q < trace_nqueues(t) && end > 0; q++) {   /* each queue's length over time */
+		char strip[BATCH_STRIP + 1], step[24];
+		int tenths, n = trace_queue_strip(t, q, end, BATCH_STRIP, strip, &tenths);
+		wrapf(out, "    ", "      ", "%s over time, each digit %s: %s", trace_queue_name(t, q),
+		      trace_fmt_ns(step, sizeof step, end / (n ? n : 1)),
+		      tenths ? "how full it was at most, in tenths (9: full)" : "the most it held");
+		fprintf(out, "      %s\n", strip);
 	}
 }
 

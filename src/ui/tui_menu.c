@@ -106,7 +106,12 @@ void menu_help(tui *t)
 			    "%s blocked: waiting for one of the run's blocks (a lock another worker holds, a full "
 			    "or empty queue, a barrier, a semaphore at 0, a condition); an underlined stretch: "
 			    "the task held a lock then; %s a mark the task made (mark(\"text\")), also a line in "
-			    "the output. at TIME says who waited for what then (w1: waiting for lock A, held by w0). "
+			    "the output. A queue of the run has a lane of its own under the CPUs, named as the "
+			    "lesson names it: a bar as high as the most the queue held in that moment (%s half "
+			    "full, %s full, %s empty), its length of its capacity at the end (2/2 full); the "
+			    "lengths are sampled every 25 ms, with the least and most between samples. "
+			    "at TIME says who waited for what then (w1: waiting for lock A, held by w0) and how "
+			    "full each queue was. "
 			    "A task lane is named as the kernel names the task (a lesson's worker by its own "
 			    "name: w0, w1 ...), with its process id: the ids a program prints (os.getpid()) are "
 			    "the ones on the lanes; a thread is indented under its process, with its thread id "
@@ -117,7 +122,7 @@ void menu_help(tui *t)
 			    "then waits for them.",
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
 			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7],
-			    tui_glyph.coord, tui_glyph.down);
+			    tui_glyph.coord, tui_glyph.down, tui_glyph.level[4], tui_glyph.level[8], tui_glyph.level[0]);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);

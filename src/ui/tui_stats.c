@@ -150,17 +150,30 @@ static void tasks(tdoc *d, const trace *tr, const trace_stats *s)
 	}
 }
 
-/* The run's blocks as they ended (trace_block_describe), one paragraph
- * each, and the deadlock that stopped it, if one did. Only once the run
- * has ended: the figures are read at its end. */
+/* The run's blocks (trace_block_describe), one paragraph each: so far
+ * while the run goes (the engine refreshes them every 200 ms), then as
+ * they ended; each queue's length over time, a digit a moment; the
+ * deadlock that stopped the run, if one did. */
 static void blocks(tdoc *d, const trace *tr)
 {
 	if (!trace_nblocks(tr)) return;
-	heading(d, "Blocks (at the run's end)");
+	heading(d, trace_block_at(tr, 0)->live ? "Blocks (so far)" : "Blocks (at the run's end)");
 	for (size_t i = 0; i < trace_nblocks(tr); i++) {
 		char line[512];
 		trace_block_describe(trace_block_at(tr, i), line, sizeof line);
 		doc_paras(d, R_TEXT, line, "  ", "    ", R_DIM);
+	}
+	int64_t end = trace_end(tr) >= 0 ? trace_end(tr) : trace_last(tr);
+	int n = d->width - 4 > 60 ? 60 : d->width - 4;
+	for (size_t q = 0; q < trace_nqueues(tr) && end > 0 && n >= 1; q++) {
+		char strip[64], step[24], *s;
+		int tenths, k = trace_queue_strip(tr, q, end, n, strip, &tenths);
+		s = xasprintf("%s over time, each digit %s: %s", trace_queue_name(tr, q),
+			      trace_fmt_ns(step, sizeof step, end / (k ? k : 1)),
+			      tenths ? "how full it was at most, in tenths (9: full)" : "the most it held");
+		doc_paras(d, R_TEXT, s, "  ", "    ", R_DIM);
+		free(s);
+		doc_paras(d, R_COORD, strip, "    ", "    ", R_COORD);
 	}
 	if (trace_outcome_kind(tr) == TRACE_DEADLOCK && trace_outcome(tr)) {
 		doc_blank(d);

@@ -63,7 +63,7 @@ static int cpu_lanes(const trace *tr, int *out, int max)
  * sleep) only where they fit beside the rest, and first of all, when the
  * run has a runner lane, what it is ("parlab starts the workers"); help
  * explains them all. */
-static void legend(tline *l, int W, int runner, int blk, int mk)
+static void legend(tline *l, int W, int runner, int blk, int mk, int qs)
 {
 	for (int fit = 3; fit >= 0; fit--) {
 		int part = fit >= 2, io = fit >= 1, who = fit == 3 && runner;
@@ -87,6 +87,10 @@ static void legend(tline *l, int W, int runner, int blk, int mk)
 		if (mk) {
 			tline_adds(l, R_KEY, tui_glyph.down);
 			tline_adds(l, R_DIM, "mark ");
+		}
+		if (qs) {   /* a queue's lane: as high as it was full */
+			tline_adds(l, R_COORD, tui_glyph.level[4]);
+			tline_adds(l, R_DIM, "queued ");
 		}
 		if (io) {
 			tline_adds(l, R_ERR, tui_glyph.blocked);
@@ -125,7 +129,7 @@ static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l, W, 0, trace_nspans(tr) > 0, trace_nmarks(tr) > 0);
+	legend(&l, W, 0, trace_nspans(tr) > 0, trace_nmarks(tr) > 0, trace_nqueues(tr) > 0);
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
@@ -166,7 +170,7 @@ int timeline_rows_wanted(tui *t)
 	int W = t->cols - t->lw - 2, n = 0;
 	int64_t now = tui_now(t, t->tr, NULL);
 	for (int i = 0; i < trace_ntasks(t->tr); i++) n += task_appears(t->tr, i) <= now;
-	return 1 + cpu_lanes(t->tr, cpus, 64) + n + footer_rows(t->tr, W);
+	return 1 + cpu_lanes(t->tr, cpus, 64) + (int)trace_nqueues(t->tr) + n + footer_rows(t->tr, W);
 }
 
 /* "0", "250us", "10ms", "12.35ms", "1.5s": an axis label with as many
@@ -220,6 +224,10 @@ typedef struct {
 	int lw;           /* lane columns */
 	int cur;          /* the cursor's column, -1 none (or out of the window) */
 	int zoomed;       /* the window is part of the run */
+	/* the lanes, top to bottom: nc CPUs (cpus[]), nq queues (the trace's),
+	 * then the tasks in lane order (order[]); CPUs and queues stay pinned */
+	const int *cpus, *order;
+	int nc, nq;
 } tl_view;
 
 /* The time window of this frame (the view's arithmetic), for the lanes. */
@@ -488,6 +496,43 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 	}
 }
 
+/* A queue's lane: per column, a bar as high as the most it held then
+ * (full: █, in bold), the idle rule where it was empty throughout. */
+static void draw_queue_lane(tui *t, const tl_view *v, int q, int y, int x0)
+{
+	WINDOW *w = t->tl;
+	int cap = trace_queue_capacity(v->tr, (size_t)q);
+	wmove(w, y, x0);
+	for (int c = 0; c < v->lw; c++) {
+		double cs = (double)v->v0 + c * v->scale;
+		if (cs >= (double)v->now) {
+			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_DIM)), " ");
+			continue;
+		}
+		int lo, hi;
+		trace_queue_range(v->tr, (size_t)q, (int64_t)cs, (int64_t)(cs + v->scale), &lo, &hi);
+		int lvl = hi <= 0 || cap <= 0 ? 0 : (hi * 8 + cap - 1) / cap;
+		if (lvl > 8) lvl = 8;
+		attr_t a = lvl ? tui_attr(R_COORD) | (hi >= cap ? A_BOLD : 0) : tui_attr(R_IDLE);
+		tui_puts(w, -1, 0, 1, at_cur(v, c, a), tui_glyph.level[lvl]);
+	}
+}
+
+/* The end of a queue's lane: its length of its capacity at the cursor, or
+ * now ("1/2", "2/2 full", "0/2 empty"). */
+static const char *queue_status(const tl_view *v, int q, char *buf, size_t cap, int *role)
+{
+	int64_t at = v->at >= 0 ? v->at : v->now;
+	int lo, hi, qc = trace_queue_capacity(v->tr, (size_t)q);
+	int n = trace_queue_range(v->tr, (size_t)q, at, at, &lo, &hi);
+	size_t ns;
+	const trace_qlen *s = trace_queue_samples(v->tr, (size_t)q, &ns);
+	if (v->at < 0 && !v->growing && ns) n = s[ns - 1].len;   /* as it ended (its last sample may be after the end) */
+	snprintf(buf, cap, "%d/%d%s", n, qc, n >= qc ? " full" : n == 0 ? " empty" : "");
+	*role = n > 0 ? R_COORD : R_DIM;
+	return buf;
+}
+
 /* ---- the status column ------------------------------------------------------------ */
 
 /* The end of a task lane. At the cursor: what the task was doing then
@@ -696,9 +741,9 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 	char *be = backend_str(tr);
 	int bw = utf8_width(be, strlen(be));
 	if (legend_ok) {   /* the runner's note where it leaves the backend its room */
-		int blk = trace_nspans(tr) > 0, mk = trace_nmarks(tr) > 0;
-		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr), blk, mk);
-		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0, blk, mk);
+		int blk = trace_nspans(tr) > 0, mk = trace_nmarks(tr) > 0, qs = trace_nqueues(tr) > 0;
+		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr), blk, mk, qs);
+		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0, blk, mk, qs);
 	} else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)
@@ -710,8 +755,8 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 }
 
 /* The lanes on screen: all of them, or when they do not fit, the CPU
- * lanes pinned and the task lanes scrolled under them. */
-static int visible_lanes(tui *t, int nc, int nl, int rows, int *vis, int *above, int *below)
+ * and queue lanes (npin) pinned and the task lanes scrolled under them. */
+static int visible_lanes(tui *t, int npin, int nl, int rows, int *vis, int *above, int *below)
 {
 	int nv = 0;
 	*above = *below = 0;
@@ -721,7 +766,7 @@ static int visible_lanes(tui *t, int nc, int nl, int rows, int *vis, int *above,
 		for (int li = 0; li < nl; li++) vis[nv++] = li;
 		return nv;
 	}
-	int pin = rows - nc >= 2 ? nc : 0, trows = rows - pin, scrollable = nl - pin;
+	int pin = rows - npin >= 2 ? npin : 0, trows = rows - pin, scrollable = nl - pin;
 	if (t->lane_top > scrollable - trows) t->lane_top = scrollable - trows;
 	if (t->lane_top < 0) t->lane_top = 0;
 	for (int li = 0; li < pin; li++) vis[nv++] = li;
@@ -732,12 +777,13 @@ static int visible_lanes(tui *t, int nc, int nl, int rows, int *vis, int *above,
 	return nv;
 }
 
-/* A lane's status text (task or CPU) in at most smax columns; "" for none. */
-static const char *lane_status(const tl_view *v, int li, int nc, const int *cpus, const int *order, int smax,
-			       char *buf, size_t cap, int *role)
+/* A lane's status text (CPU, queue or task) in at most smax columns; "" for none. */
+static const char *lane_status(const tl_view *v, int li, int smax, char *buf, size_t cap, int *role)
 {
 	int r = R_DIM;
-	const char *s = li < nc ? cpu_status(v, cpus[li], smax, buf, cap, &r) : task_status(v, order[li - nc], buf, cap, &r);
+	const char *s = li < v->nc ? cpu_status(v, v->cpus[li], smax, buf, cap, &r)
+		: li < v->nc + v->nq ? queue_status(v, li - v->nc, buf, cap, &r)
+		: task_status(v, v->order[li - v->nc - v->nq], buf, cap, &r);
 	if (role) *role = r;
 	return s;
 }
@@ -759,8 +805,7 @@ static int label_flags(int W)
 
 /* Label column width (the names of all the run's tasks, so that it stays
  * while lanes scroll), and the status column width (0: none). */
-static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const int *order, const int *vis, int nv,
-			 int *labw, int *sw)
+static void lane_columns(const tl_view *v, int W, const int *vis, int nv, int *labw, int *sw)
 {
 	char buf[48];
 	int labmax = label_max(W), smax = status_max(W);
@@ -769,9 +814,14 @@ static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const
 		int n = tui_task_name(v->tr, i, labmax, label_flags(W), buf, sizeof buf);
 		if (n > *labw) *labw = n;
 	}
+	for (int q = 0; q < v->nq; q++) {
+		const char *nm = trace_queue_name(v->tr, (size_t)q);
+		int n = utf8_width(nm, strlen(nm));
+		if (n > *labw) *labw = n > labmax ? labmax : n;
+	}
 	*sw = 0;
 	for (int i = 0; i < nv; i++) {
-		lane_status(v, vis[i], nc, cpus, order, smax, buf, sizeof buf, NULL);
+		lane_status(v, vis[i], smax, buf, sizeof buf, NULL);
 		int n = utf8_width(buf, strlen(buf));
 		if (n > smax) n = smax;
 		if (n + 1 > *sw) *sw = n + 1;
@@ -779,30 +829,32 @@ static void lane_columns(const tl_view *v, int W, int nc, const int *cpus, const
 	if (W - *labw - 1 - *sw < 12) *sw = 0;
 }
 
-static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int nc, const int *cpus, const int *order,
-		       int labw, int sw, int W)
+static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int labw, int sw, int W)
 {
 	WINDOW *w = t->tl;
 	char buf[48];
-	int x0 = labw + 1, role;
+	int x0 = labw + 1, role, nc = v->nc;
 	int64_t *acc = xmalloc(sizeof(int64_t) * (size_t)v->lw * TS_NSTATES);
-	cpu_cols cc = cpu_lanes_scan(v, cpus, nc);
+	cpu_cols cc = cpu_lanes_scan(v, v->cpus, nc);
 	for (int i = 0; i < nv; i++) {
 		int li = vis[i], y = 1 + i;
 		if (li < nc) {
-			snprintf(buf, sizeof buf, "CPU%d", cpus[li]);
+			snprintf(buf, sizeof buf, "CPU%d", v->cpus[li]);
 			tui_puts(w, y, 0, labw, tui_attr(R_DIM), buf);
 			size_t off = (size_t)li * (size_t)v->lw;
 			draw_cpu_lane(t, v, cc.task + off, cc.lvl + off, y, x0);
+		} else if (li < nc + v->nq) {
+			tui_puts_ell(w, y, 0, labw, tui_attr(R_COORD) | A_BOLD, trace_queue_name(v->tr, (size_t)(li - nc)));
+			draw_queue_lane(t, v, li - nc, y, x0);
 		} else {
-			int task = order[li - nc];
+			int task = v->order[li - nc - v->nq];
 			char lb[48];
 			tui_task_name(v->tr, task, labw, label_flags(W), lb, sizeof lb);
 			tui_puts(w, y, 0, labw, tui_attr(tui_task_role(v->tr, task)) | A_BOLD, lb);
 			draw_task_lane(t, v, task, y, x0, acc);
 		}
 		if (!sw) continue;
-		lane_status(v, li, nc, cpus, order, status_max(W), buf, sizeof buf, &role);
+		lane_status(v, li, status_max(W), buf, sizeof buf, &role);
 		tui_puts_ell(w, y, W - sw + 1, sw - 1, tui_attr(role), buf);
 	}
 	free(acc);
@@ -844,20 +896,24 @@ void timeline_draw(tui *t)
 		observed = n > 0;
 	}
 	if (!observed && trace_ntasks(tr)) nc = 0;   /* no capture: CPU lanes would claim "idle" */
-	int nl = nc + ntask, foot = footer_rows(tr, W);
+	v.cpus = cpus;
+	v.order = order;
+	v.nc = nc;
+	v.nq = (int)trace_nqueues(tr);
+	int nl = nc + v.nq + ntask, foot = footer_rows(tr, W);
 	if (H < 2 + foot) foot = H >= 4 ? 2 : 1;
 	int rows = H - 1 - foot > 0 ? H - 1 - foot : 0, above, below;
 	int *vis = xmalloc(sizeof(int) * (size_t)(rows + 1));
-	int nv = visible_lanes(t, nc, nl, rows, vis, &above, &below);
+	int nv = visible_lanes(t, nc + v.nq, nl, rows, vis, &above, &below);
 
 	/* Columns: label | lanes | status. */
 	int labw, sw;
-	lane_columns(&v, W, nc, cpus, order, vis, nv, &labw, &sw);
+	lane_columns(&v, W, vis, nv, &labw, &sw);
 	v.lw = W - labw - 1 - sw;
 	if (v.lw < 1) v.lw = 1;
 	frame_window(t, &v);
 	timeline_title(t, &v, W);
-	draw_lanes(t, &v, vis, nv, nc, cpus, order, labw, sw, W);
+	draw_lanes(t, &v, vis, nv, labw, sw, W);
 	free(order);
 	free(vis);
 	if (!nl) tui_puts(w, 1, 1, W - 1, tui_attr(R_DIM), "starting...");
@@ -928,6 +984,11 @@ static int coord_at(const trace *tr, int64_t at, char *buf, size_t cap)
 			o += (size_t)snprintf(buf + o, cap - o, "%s %s: %s", n++ ? ";" : "", k ? trace_task_name(k) : "?",
 					      trace_span_describe(tr, sp, d, sizeof d));
 		}
+	for (size_t q = 0; q < trace_nqueues(tr) && o < cap; q++) {
+		int lo, hi, cq = trace_queue_capacity(tr, q), len = trace_queue_range(tr, q, at, at, &lo, &hi);
+		o += (size_t)snprintf(buf + o, cap - o, "%s queue %s: %d of %d%s", n++ ? ";" : "", trace_queue_name(tr, q),
+				      len, cq, len >= cq ? " (full)" : len == 0 ? " (empty)" : "");
+	}
 	return n;
 }
 

@@ -3,8 +3,10 @@
 # processes and in threads, quiet and under two CPU hogs: a racy counter's
 # lost is exactly the expected total less its final value; racy adds under
 # a lock and atomic adds lose none; the lock, queue and barrier counts are
-# exact; a lost update is marked on the lane of the write that lost it.
-# The batch transcript lists the blocks, and a saved trace keeps them.
+# exact; a lost update is marked on the lane of the write that lost it;
+# the queue's length over time misses no change (its samples' most is its
+# longest) and ends at 0. The batch transcript lists the blocks and the
+# queue's length over time, and a saved trace keeps them.
 set -u
 parlab=$1
 src=${PARLAB_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -50,7 +52,18 @@ check() {
 	fi
 	[[ "$out" == *"    L (lock): $want acquisitions, "* ]] || bad "$1: the transcript does not list the lock"
 	[[ "$out" =~ "    racy (shared): ended at "[0-9]+"; "[0-9]+" updates lost" ]] || bad "$1: the transcript does not list the racy counter"
-	grep -q '^block "q" queue 0 [0-9]* [0-9]* [0-9]* 13 13 [1-3] - -$' "$tmp"/tr/01-*.trace || bad "$1: the saved trace has no queue block"
+	grep -Eq '^block "q" queue 0 [0-9]+ [0-9]+ [0-9]+ 13 13 [1-3] [0-9]+ [0-9]+ [0-9.e+-]+ - -$' "$tmp"/tr/01-*.trace ||
+		bad "$1: the saved trace has no queue block"
+	grep -Eq '^qlen 0 [0-9]+ [0-9]+ [0-3] [0-3] [0-3]$' "$tmp"/tr/01-*.trace || bad "$1: the saved trace has no queue lengths"
+	# the queue's length over time: every change seen (the samples' most is
+	# its longest), empty at the end
+	local qt
+	qt=$(grep -oE 'qtime most=[0-9]+ max_length=[0-9]+ last=-?[0-9]+ ok=[a-z]+' <<<"$flat")
+	[ "$(wc -l <<<"$qt")" -eq 2 ] || bad "$1: want 2 qtime notes: $qt"
+	while read -r _ most max last ok; do
+		[ "${most#most=}" = "${max#max_length=}" ] && [ "$last" = last=0 ] && [ "$ok" = ok=true ] || bad "$1: $most $max $last $ok"
+	done <<<"$qt"
+	[[ "$flat" =~ "q over time, each digit "[^:]+": the most it held "[0-3]*[1-3][0-3]* ]] || bad "$1: the transcript has no queue length over time"
 	[ $fail -eq 0 ] || echo "$out"
 }
 

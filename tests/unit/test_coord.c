@@ -251,8 +251,14 @@ static void test_queue(int mode)
 	coord *c = make(s, 2);
 	int q = coord_find(c, "jobs");
 	team t;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long from = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	start(&t, mode, 1, c, produce, NULL);
 	CHECK(wait_until_waiting(c, 0, q));   /* it put 2 and waits to put the third */
+	int len, lo, hi;
+	coord_queue_sample(c, q, &len, &lo, &hi);
+	CHECK(len == 2 && lo == 0 && hi == 2);
 	int64_t before = cpu_ns(&t, 0);
 	ms_sleep(300);
 	int64_t used = cpu_ns(&t, 0) - before;
@@ -276,6 +282,21 @@ static void test_queue(int mode)
 	CHECK(coord_waiting_on(c, 0) == -1);
 	CHECK(coord_length(c, q) == 0);
 	CHECK(coord_max_length(c, q) == 2);
+	/* its length over time: full for the 300 ms at least, 2 then; the
+	 * samples' least and most since the last */
+	coord_queue_sample(c, q, &len, &lo, &hi);
+	CHECK(len == 0 && lo == 0 && hi == 2);
+	coord_queue_sample(c, q, &len, &lo, &hi);
+	CHECK(len == 0 && lo == 0 && hi == 0);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long to = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	coord_qtime qt;
+	coord_queue_time(c, q, from, to, &qt);
+	CHECK(qt.full_ns >= 300000000LL && qt.full_ns + qt.empty_ns <= to - from);
+	CHECK(qt.mean >= 2.0 * 300e6 / (double)(to - from) && qt.mean <= 2);
+	coord_qtime later;   /* 1 us more, after the last take: empty that long more */
+	coord_queue_time(c, q, from, to + 1000, &later);
+	CHECK(later.empty_ns == qt.empty_ns + 1000 && later.full_ns == qt.full_ns && later.mean < qt.mean);
 	coord_free(c);
 }
 

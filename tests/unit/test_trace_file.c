@@ -186,7 +186,7 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 4\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 5\n", 15));
 	CHECK_CONTAINS(b1, "\nmark 40 0 \"took \\\"A\\\"\"\n");
 	CHECK_CONTAINS(b1, "\nspan 0 blocked 100 300 \"lock\" \"A\" 1\n");
 	CHECK_CONTAINS(b1, "\nspan 1 held 50 2000 \"lock\" \"A\" -1\n");   /* closed by the end */
@@ -253,6 +253,7 @@ static void test_truncated(void)
 #define HDR2 "parlab-trace 2\n"
 #define HDR3 "parlab-trace 3\n"
 #define HDR4 "parlab-trace 4\n"
+#define HDR5 "parlab-trace 5\n"
 #define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
 
 static const struct {
@@ -260,10 +261,19 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 4')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 5')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 5\nend -1 running -\n", ":1: trace format version 5 is not supported (this parlab reads versions 1 to 4)" },
+	{ "parlab-trace 6\nend -1 running -\n", ":1: trace format version 6 is not supported (this parlab reads versions 1 to 5)" },
+	{ HDR4 "queue \"q\" 2\nend -1 running -\n", ":2: queue: came with version 5 (this file is version 4)" },
+	{ HDR5 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: expected 14 fields, got 11" },
+	{ HDR5 "block \"q\" queue 0 0 0 0 1 1 1 5 5 -1 - -\nend -1 running -\n", ":2: block: mean_length must be a number, 0 or more" },
+	{ HDR5 "queue \"q\" 0\nend -1 running -\n", ":2: queue: capacity 0 is out of range" },
+	{ HDR5 "queue \"q\" 2\nqueue \"q\" 3\nend -1 running -\n", ":3: queue: a second queue named \"q\"" },
+	{ HDR5 "qlen 0 0 5 1 1 1\nend -1 running -\n", ":2: qlen: queue 0 has no queue record before it" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 2 2\nend -1 running -\n", ":3: qlen: the least (2) and most (2) must hold the length (1)" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 6 5 1 0 2\nend -1 running -\n", ":3: qlen: t0 (6) is after t (5)" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2\nqlen 0 4 6 2 2 2\nend -1 running -\n", ":4: qlen: t0 4 is before the queue's last sample (5)" },
 	{ HDR3 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: came with version 4 (this file is version 3)" },
 	{ HDR3 "end 5 deadlock \"x\"\n", ":2: end: kind deadlock came with version 4 (this file is version 3)" },
 	{ HDR4 "block \"L\" lok 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: unknown block kind 'lok'" },
@@ -558,6 +568,21 @@ static void test_version3(void)
 	trace_free(t);
 }
 
+/* A version-4 block record (no queue time figures) still loads. */
+static void test_version4(void)
+{
+	const char *path = tmp_path("v4.trace");
+	const char *data = HDR4 "block \"q\" queue 0 3 100 50 9 9 2 - -\nend 10 finished -\n";
+	write_file(path, data, strlen(data));
+	char *err = NULL;
+	trace *t = trace_load(path, &err);
+	CHECK(t != NULL);
+	if (!t) { fprintf(stderr, "-> %s\n", err); free(err); return; }
+	const trace_block *b = trace_block_find(t, "q");
+	CHECK(b && b->puts == 9 && b->max_length == 2 && b->full_ns == 0 && b->mean_length == 0 && trace_nqueues(t) == 0);
+	trace_free(t);
+}
+
 static void test_export(void)
 {
 	trace *t = sample();
@@ -689,8 +714,15 @@ static void test_blocks_round_trip(void)
 	trace_block a = { .name = "arr", .kind = "shared", .max_length = -1, .nvalues = 3, .values = vals };
 	trace_block_add(t, &a);
 	trace_block q = { .name = "jobs \"q\"", .kind = "queue", .contended = 7, .wait_ns = 1000, .longest_ns = 600,
-			  .puts = 40, .takes = 38, .max_length = 2 };
+			  .puts = 40, .takes = 38, .max_length = 2, .full_ns = 60, .empty_ns = 15, .mean_length = 1.25 };
 	trace_block_add(t, &q);
+	int qi = trace_queue_add(t, "jobs \"q\"", 2);
+	CHECK(qi == 0 && trace_queue_add(t, "jobs \"q\"", 2) == 0 && trace_nqueues(t) == 1);
+	trace_queue_sample(t, qi, 0, 5, 0, 0, 0);     /* as it began: not kept */
+	trace_queue_sample(t, qi, 5, 10, 2, 0, 2);
+	trace_queue_sample(t, qi, 10, 20, 2, 2, 2);   /* unchanged: not kept */
+	trace_queue_sample(t, qi, 20, 30, 1, 0, 2);
+	trace_queue_sample(t, qi, 30, 40, 0, 0, 1);
 	trace_stuck s0 = { 0, 1, "L", "M" }, s1 = { 1, 0, "M, N", "" };
 	trace_stuck_add(t, &s0);
 	trace_stuck_add(t, &s1);
@@ -708,6 +740,18 @@ static void test_blocks_round_trip(void)
 	CHECK(r && r->has_lost && r->lost == 62598 && r->nvalues == 1 && r->values[0] == 137402);
 	CHECK(ar && !ar->has_lost && ar->nvalues == 3 && ar->values[1] == -0.5 && ar->values[2] == 1e300);
 	CHECK(qq && !strcmp(qq->kind, "queue") && qq->puts == 40 && qq->takes == 38 && qq->max_length == 2 && qq->contended == 7);
+	CHECK(qq && qq->full_ns == 60 && qq->empty_ns == 15 && qq->mean_length == 1.25);
+	size_t nq;
+	const trace_qlen *ql = trace_queue_samples(u, 0, &nq);
+	CHECK(trace_nqueues(u) == 1 && !strcmp(trace_queue_name(u, 0), "jobs \"q\"") && trace_queue_capacity(u, 0) == 2);
+	CHECK(nq == 3 && ql[0].t0 == 5 && ql[0].t == 10 && ql[0].len == 2 && ql[0].lo == 0 && ql[1].t0 == 20 &&
+	      ql[1].t == 30 && ql[1].len == 1 && ql[1].hi == 2 && ql[2].len == 0 && ql[2].hi == 1);
+	int lo, hi;   /* a cell's least and most: its length at the start, and the samples whose window meets it */
+	CHECK(trace_queue_range(u, 0, 0, 5, &lo, &hi) == 0 && lo == 0 && hi == 0);
+	CHECK(trace_queue_range(u, 0, 0, 6, &lo, &hi) == 0 && lo == 0 && hi == 2);    /* (5, 10] meets [0, 6) */
+	CHECK(trace_queue_range(u, 0, 12, 20, &lo, &hi) == 2 && lo == 2 && hi == 2);  /* nothing sampled in it: unchanged */
+	CHECK(trace_queue_range(u, 0, 12, 21, &lo, &hi) == 2 && lo == 0 && hi == 2);  /* (20, 30] meets it */
+	CHECK(trace_queue_range(u, 0, 40, 99, &lo, &hi) == 0 && lo == 0 && hi == 0);
 	const trace_stuck *a0 = trace_stuck_at(u, 0), *a1 = trace_stuck_at(u, 1);
 	CHECK(a0 && a0->worker == 0 && a0->live && !strcmp(a0->holds, "L") && !strcmp(a0->waits, "M"));
 	CHECK(a1 && a1->worker == 1 && !a1->live && !strcmp(a1->holds, "M, N") && !*a1->waits);
@@ -715,7 +759,8 @@ static void test_blocks_round_trip(void)
 	size_t n1, n2;
 	char *b1 = slurp(tmp_path("blocks.trace"), &n1), *b2 = slurp(tmp_path("blocks2.trace"), &n2);
 	CHECK(b1 && b2 && !strcmp(b1, b2));
-	CHECK_CONTAINS(b1, "\nblock \"racy\" shared 0 0 0 0 0 0 -1 62598 \"137402\"\n");
+	CHECK_CONTAINS(b1, "\nblock \"racy\" shared 0 0 0 0 0 0 -1 0 0 0 62598 \"137402\"\n");
+	CHECK_CONTAINS(b1, "\nqueue \"jobs \\\"q\\\"\" 2\nqlen 0 5 10 2 0 2\nqlen 0 20 30 1 0 2\nqlen 0 30 40 0 0 1\n");
 	CHECK_CONTAINS(b1, "\nstuck 1 0 \"M, N\" -\nend 100 deadlock ");
 	free(b1); free(b2);
 	/* exports carry them in otherData */
@@ -730,6 +775,15 @@ static void test_blocks_round_trip(void)
 	CHECK(json_real_value(json_object_get(j1, "lost")) == 62598);
 	CHECK(json_real_value(json_array_get(json_object_get(j1, "final"), 0)) == 137402);
 	CHECK(json_integer_value(json_object_get(j3, "max_length")) == 2 && json_integer_value(json_object_get(j3, "puts")) == 40);
+	CHECK(json_real_value(json_object_get(j3, "mean_length")) == 1.25 && json_integer_value(json_object_get(j3, "full_ns")) == 60);
+	int counters = 0;   /* the queue's length as a counter track */
+	json_t *evs = json_object_get(root, "traceEvents");
+	for (size_t i = 0; i < json_array_size(evs); i++) {
+		json_t *e = json_array_get(evs, i);
+		const char *nm = json_string_value(json_object_get(e, "name"));
+		if (nm && !strcmp(nm, "queue jobs \"q\": length") && !strcmp(json_string_value(json_object_get(e, "ph")), "C")) counters++;
+	}
+	CHECK(counters == 4);   /* 0 at the start, then each kept sample */
 	CHECK(json_is_true(json_object_get(d1, "ended")) && !json_object_get(d1, "waits"));
 	CHECK_STR(json_string_value(json_object_get(json_array_get(dl, 0), "waits")), "M");
 	CHECK_STR(json_string_value(json_object_get(other, "outcome_kind")), "deadlock");
@@ -748,6 +802,7 @@ int main(void)
 	test_version1();
 	test_version2();
 	test_version3();
+	test_version4();
 	test_corrupt();
 	test_unknown_kind();
 	test_export();

@@ -17,13 +17,29 @@ local function worker(w)
   else repeat local v = take("q") until v == 0 end
 end
 
+-- The queue's length over time: the samples' most is the longest it was
+-- (every change lands in a sample's least and most), it ends empty, each
+-- sample holds its length between its least and most, in time order; the
+-- time full and empty fit in the run, the mean in the capacity.
+local function over_time(run)
+  local q, most, ok, t = run.blocks.q, 0, true, -1
+  for _, s in ipairs(q.lengths) do
+    if s.max > most then most = s.max end
+    ok = ok and s.min <= s.length and s.length <= s.max and s.ms >= t
+    t = s.ms
+  end
+  local last = q.lengths[#q.lengths]
+  ok = ok and q.full_ms + q.empty_ms <= run.wall_ms + 1 and q.mean_length >= 0 and q.mean_length <= 3
+  return ("qtime most=%d max_length=%d last=%d ok=%s"):format(most, q.max_length, last and last.length or -1, tostring(ok))
+end
+
 local function facts(run)
   local b, v = run.blocks, run.values
   return ("racy final=%d lost=%d | locked final=%d lost=%d | atomic lost=%d | L acq=%d contended=%d | "
-          .. "q puts=%d takes=%d max=%d | go arrivals=%d | each=%s | values.racy=%d | deadlock=%s")
+          .. "q puts=%d takes=%d max=%d | go arrivals=%d | each=%s | values.racy=%d | deadlock=%s | %s")
     :format(b.racy.final, b.racy.lost, b.locked.final, b.locked.lost, b.atomic.lost,
             b.L.acquisitions, b.L.contended, b.q.puts, b.q.takes, b.q.max_length, b.go.acquisitions,
-            table.concat(b.each.final, ","), v.racy, tostring(run.deadlock))
+            table.concat(b.each.final, ","), v.racy, tostring(run.deadlock), over_time(run))
 end
 
 local blocks = { shared = { racy = 0, atomic = 0, locked = 0, each = { 0, 0, 0, 0 } }, locks = { "L" },
