@@ -118,18 +118,20 @@ You will run the job with 1, 2, 4 and 8 workers, then compare your measured spee
         ("In your run with 1 worker, the serial part took %.0f ms of %.0f ms: a serial fraction f of about %.2f. With at most %d workers computing at once, Amdahl's law predicts a speedup of 1 / (f + (1 - f) / min(n, %d)):")
           :format(s, one.wall_ms, f, ncpu, ncpu),
         "",
-        "  workers   wall time   measured   Amdahl",
+        "  workers   wall time   on CPUs   measured   Amdahl",
       }
       for _, n in ipairs({ 1, 2, 4, 8 }) do
         local r = runs[TITLES[n]]
         local pred = 1 / (f + (1 - f) / math.min(n, ncpu))
         if r then
-          t[#t + 1] = ("  %7d   %6.0f ms   %8.2f   %6.2f"):format(n, r.wall_ms, one.wall_ms / r.wall_ms, pred)
+          local busy = r.wall_ms > 0 and (r.cpu_ms or 0) / r.wall_ms or 0
+          t[#t + 1] = ("  %7d   %6.0f ms   %7.2f   %8.2f   %6.2f"):format(n, r.wall_ms, busy, one.wall_ms / r.wall_ms, pred)
         else
-          t[#t + 1] = ("  %7d   (not run)              %6.2f"):format(n, pred)
+          t[#t + 1] = ("  %7d   (not run)                        %6.2f"):format(n, pred)
         end
       end
       t[#t + 1] = ""
+      t[#t + 1] = ("on CPUs: how many of your workers were on a CPU on average in that run (their CPU time over the wall time). The same work goes faster only when it is higher: with a serial part and %d CPUs, Amdahl's figure is about the most it can reach, and where other programs held CPUs it stays lower, and so does your speedup."):format(ncpu)
       t[#t + 1] = "Where your measured speedup differs from Amdahl's, something else counted: starting the threads, other programs taking CPUs during one run more than another, or the workers of the parallel part not sharing the CPUs evenly."
       return table.concat(t, "\n")
     end,
