@@ -55,6 +55,32 @@ int proto_write_end(int fd, const proto_end *m)
 			    (int)m->tid, m->status, m->cpu_ns, m->wait_ns, m->last_cpu, m->at);
 }
 
+/* Appends v in decimal at *p (no locale, no allocation: signal-safe). */
+static void put_dec(char **p, int64_t v)
+{
+	char tmp[24];
+	int n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do tmp[n++] = (char)('0' + u % 10); while (u /= 10);
+	if (v < 0) *(*p)++ = '-';
+	while (n) *(*p)++ = tmp[--n];
+}
+
+int proto_write_end_sigsafe(int fd, const proto_end *m)
+{
+	char buf[PROTO_LINE_MAX], *p = buf;
+	const int64_t f[] = { m->id, m->pid, m->tid, m->status, m->cpu_ns, m->wait_ns, m->last_cpu, m->at };
+	*p++ = 'E';
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+		*p++ = ' ';
+		put_dec(&p, f[i]);
+	}
+	*p++ = '\n';
+	ssize_t w;
+	while ((w = write(fd, buf, (size_t)(p - buf))) < 0 && errno == EINTR) {}
+	return w == p - buf ? 0 : -1;
+}
+
 int proto_write_not_started(int fd, const proto_not_started *m)
 {
 	return proto_writef(fd, "N %d %d", m->id, m->err);

@@ -81,6 +81,9 @@ int proto_write_ready(int fd);
 int proto_write_start(int fd, const proto_start *m);
 int proto_write_end(int fd, const proto_end *m);
 int proto_write_not_started(int fd, const proto_not_started *m);
+/* proto_write_end from a signal handler (a worker thread crashing): the
+ * same line, formatted without stdio. */
+int proto_write_end_sigsafe(int fd, const proto_end *m);
 /* what: control characters become spaces, and a longer text is cut (at a
  * character's start) to PROTO_TEXT_MAX bytes; an empty one is EINVAL. */
 int proto_write_preparing(int fd, const char *what);

@@ -379,7 +379,8 @@ static void handle_end(run *r, const proto_end *m)
 	if (!ok) note_failure(r, k, status);
 	/* A crash (not our own kill) takes the whole run down. */
 	if (WIFSIGNALED(status) && !r->killed && !r->crash) {
-		r->crash = xasprintf("%s crashed (%s)", k->label, strsignal(WTERMSIG(status)));
+		r->crash = xasprintf("%s crashed (%s)%s", k->label, strsignal(WTERMSIG(status)),
+				     r->spec.kind == RUN_THREADS ? ", taking its process and every thread in it down" : "");
 		run_stop(r, r->crash);
 	}
 }

@@ -96,11 +96,43 @@ static int call_work(int i, int out_fd, int err_fd)
 	return R->spec->work(R->spec->ctx, &w);
 }
 
+/* A worker thread's id (-1: the runner's own thread). */
+static _Thread_local int thread_worker = -1;
+
+/* A fatal signal in a thread takes the whole process down; first, the
+ * thread that caused it says it ended of that signal, so that the screen
+ * names the worker ("w1 crashed") rather than "the runner failed". Only
+ * signal-safe calls; then the signal again, at its default action. */
+static void on_thread_crash(int sig)
+{
+	int saved = errno;
+	if (thread_worker >= 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		proto_end m = { thread_worker, getpid(), gettid(), sig, 0, 0, -1,
+				(int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec };
+		(void)proto_write_end_sigsafe(R->ctl, &m);
+	}
+	signal(sig, SIG_DFL);
+	errno = saved;
+	raise(sig);   /* delivered when the handler returns: the process ends of it */
+}
+
+static void catch_thread_crashes(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_thread_crash;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaction(sigs[i], &sa, NULL);
+}
+
 /* A worker thread: named w<i>, reports its start, works, closes its pipes
  * (EOF for the screen) and reports its end while /proc still has it. */
 static void *thread_main(void *arg)
 {
 	int i = (int)(intptr_t)arg;
+	thread_worker = i;
 	pid_t tid = gettid();
 	char name[16];
 	snprintf(name, sizeof name, "w%d", i);
@@ -229,6 +261,7 @@ static void start_threads(int n)
 {
 	pthread_t *th = xcalloc((size_t)n, sizeof *th);
 	int started = 0;
+	catch_thread_crashes();
 	for (int i = 0; i < n; i++) {
 		int rc = pthread_create(&th[i], NULL, thread_main, (void *)(intptr_t)i);
 		if (rc != 0) {   /* pthread_create returns its error; errno is not set */

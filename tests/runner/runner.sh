@@ -43,6 +43,17 @@ grep -q "start 2" "$tmp/crash.out" || bad "crash: output lost"
 [ "$(end_kinds "$tmp/crash")" = "crashed" ] || bad "crash: trace kinds '$(end_kinds "$tmp/crash")', want crashed"
 l=$(leftovers); [ -z "$l" ] || bad "crash: left behind: $l"
 
+# A thread's crash takes its process down: the worker is named, the kind is crashed.
+start=$(date +%s)
+timeout 60 "$parlab" --batch --save-trace "$tmp/tcrash" "$here/crash_thread.lua" </dev/null >"$tmp/tcrash.out" 2>&1; rc=$?
+[ $rc -eq 1 ] || bad "thread crash: exit $rc, want 1"
+flat "$tmp/tcrash.out" | grep -q "w1 crashed (Segmentation fault), taking its process and every thread in it down: the run was stopped; every task killed and reaped" ||
+	bad "thread crash: no crash message naming the worker"
+flat "$tmp/tcrash.out" | grep -q "runner failed" && bad "thread crash: said the runner failed"
+[ $(( $(date +%s) - start )) -lt 15 ] || bad "thread crash: the run was not stopped at the crash"
+[ "$(end_kinds "$tmp/tcrash")" = "crashed" ] || bad "thread crash: trace kinds '$(end_kinds "$tmp/tcrash")', want crashed"
+l=$(leftovers); [ -z "$l" ] || bad "thread crash: left behind: $l"
+
 timeout 60 "$parlab" --batch --save-trace "$tmp/hang" "$here/hang.lua" </dev/null >"$tmp/hang.out" 2>&1; rc=$?
 [ $rc -eq 1 ] || bad "hang: exit $rc, want 1"
 [ "$(flat "$tmp/hang.out" | grep -o 'timed out after 1.0 s: every task killed and reaped' | wc -l)" -eq 2 ] || bad "hang: want two timeout messages"
