@@ -10,6 +10,7 @@ return course {
     "03-processes.lua",
     "04-cores.lua",
     "05-pool.lua",
+    "gil.lua",
     "06-distributed.lua",
     "07-dask.lua",
     "08-bandwidth.lua",

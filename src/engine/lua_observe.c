@@ -383,6 +383,22 @@ typedef struct {
 	int n, failed, prev_ref, ref;
 } sum_args;
 
+/* running_ms[k] (k = 0 .. max_tasks_running): the time exactly k of the
+ * run's tasks were on CPUs; overlap_ms: 2 or more (two threads of one
+ * process running at once, say). */
+static void running_ms(lua_State *L, const trace_stats *st)
+{
+	int64_t over = 0;
+	lua_createtable(L, st->par_max, 1);
+	for (int k = 0; k <= st->par_max && k <= st->ntasks; k++) {
+		lua_pushnumber(L, (double)st->par_ns[k] / 1e6);
+		lua_rawseti(L, -2, k);
+		if (k >= 2) over += st->par_ns[k];
+	}
+	lua_setfield(L, -2, "running_ms");
+	set_ms(L, "overlap_ms", over);
+}
+
 /* Builds the summary table, in protected mode (memory may run out). */
 static int summary_p(lua_State *L)
 {
@@ -397,6 +413,7 @@ static int summary_p(lua_State *L)
 	set_int(L, "max_tasks_running", a->st->par_max);
 	lua_pushnumber(L, a->st->par_avg);
 	lua_setfield(L, -2, "avg_running");
+	running_ms(L, a->st);
 	lua_pushboolean(L, a->failed);
 	lua_setfield(L, -2, "failed");
 	lua_pushstring(L, trace_outcome(t) ? trace_outcome(t) : "");

@@ -34,10 +34,10 @@ done
 grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
 grep -qF "the mean of column_name is 42.5" <<<"$flat" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
-# Four predictions, each judged by what this machine's run did.
-n=$(grep -c "^--- your prediction" "$out"); [ "$n" -eq 4 ] || bad "want 4 judged predictions, got $n"
+# Six predictions, each judged by what this machine's run did.
+n=$(grep -c "^--- your prediction" "$out"); [ "$n" -eq 6 ] || bad "want 6 judged predictions, got $n"
 # A verdict each; where other programs made a run meaningless, "not judged" with the reason.
-n=$(grep -A4 "^You predicted: " "$out" | grep -cE "^((Right|Not quite): your machine did|Not judged yet)"); [ "$n" -eq 4 ] || bad "want 4 verdicts, got $n"
+n=$(grep -A6 "^You predicted: " "$out" | grep -cE "^((Right|Not quite): your machine did|Not judged yet)"); [ "$n" -eq 6 ] || bad "want 6 verdicts, got $n"
 if grep -q "Observed: at most [0-9]* of the 5 workers ran at once, on [0-9]* CPUs; not judged: other programs used" <<<"$flat"; then
 	echo "note: workers at once not judged (other programs were busy)"
 else
