@@ -77,7 +77,7 @@ The program below runs the same CPU-bound function four times, on a pool of 2 th
       return nil, "not judged: " .. note .. "; other programs may have kept them apart, run it again when the machine is quieter"
     end,
     hints = { "Only the thread holding the GIL runs Python code." },
-    explain = "The GIL lets one thread of a process run Python at a time: the pool's two threads take turns, each running while the other waits for the GIL. {screen: Their lanes alternate; at any moment at most one of them is █.}{batch: Their cpu times add up to about the wall time: one at a time.} Threads do help where the waiting is not for the GIL: I/O (network, disk, sleep) and C code that releases it (NumPy's big array operations, compression, hashing).",
+    explain = "The GIL lets one thread of a process run Python at a time: the pool's two threads take turns, each running while the other waits for the GIL. {screen: Zoomed in, their lanes alternate: where one is █ the other is not.}{batch: Their cpu times add up to about the wall time: one at a time.} Threads do help where the waiting is not for the GIL: I/O (network, disk, sleep) and C code that releases it (NumPy's big array operations, compression, hashing).",
   },
 
   run {
@@ -89,7 +89,7 @@ The program below runs the same CPU-bound function four times, on a pool of 2 th
       local t = took(run)
       local n, cpu, slept = pool_threads(run)
       local turns = n == 2 and (" Its two pool threads ran %.0f ms and slept %.0f ms: a thread without the GIL sleeps until it gets it."):format(cpu, slept) or ""
-      return ("Your run took %s; 2 or more of its tasks were on CPUs at once for %s of it.%s%s {screen: Look at the two pool threads' lanes (indented under the python3 process): · (asleep) while the other runs.}")
+      return ("Your run took %s; 2 or more of its tasks were on CPUs at once for %s of it.%s%s {screen: The two pool threads are the lanes indented under the python3 process. Each shows a low block where it ran only part of a moment; type zoom 30ms and their lanes alternate: one █ while the other is · (asleep, waiting for the GIL) or ░ (ready, waiting for a CPU). Type zoom fit to see the whole run again.}")
         :format(t and ("%.2f s"):format(t) or ("%.0f ms"):format(run.wall_ms), o and pct(o) or "none", turns, busy_note(run))
     end,
   },
