@@ -290,8 +290,9 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
 	WINDOW *in = t->prompt ? t->prompt : t->full;
 	int got = 0, c, esc = 0;
 	for (;;) {
+		int more = 0;   /* bytes this round: none after poll said readable is a hang-up */
 		while (in && !t->quitting && (c = wgetch(in)) != ERR) {
-			got = 1;
+			got = more = 1;
 			if (c == KEY_RESIZE) { tui_layout(t, 1); in = t->prompt ? t->prompt : t->full; continue; }
 			if (c < 0 || c > 255) continue;
 			t->in[t->inlen++] = (unsigned char)c;
@@ -301,7 +302,7 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
 		/* Esc on its own is a key here; readline would wait for the rest
 		 * of a sequence. A key's sequence arrives at once: wait briefly. */
 		struct pollfd pf = { STDIN_FILENO, POLLIN, 0 };
-		if (poll(&pf, 1, 25) > 0) continue;
+		if (poll(&pf, 1, 25) > 0 && !(pf.revents & (POLLHUP | POLLERR | POLLNVAL)) && more) continue;
 		while (t->inlen > t->inpos && t->in[t->inlen - 1] == 27) t->inlen--;
 		esc = 1;
 		break;
