@@ -274,6 +274,10 @@ static int64_t now_ns(void)
 
 static void bump(long long *p, long long d) { __atomic_fetch_add(p, d, __ATOMIC_RELAXED); }
 
+/* Under a lock's mutex: which acquisition of it this is (for the event
+ * rings: a hold right after one's own last of the same lock extends it). */
+static int acq_number(struct cblock *k) { return (int)(__atomic_load_n(&k->acq, __ATOMIC_RELAXED) & 0x3fffffff); }
+
 /* A wait that began at t0 (now_ns) is over: one more contended operation. */
 static void waited(struct cblock *k, int64_t t0)
 {
@@ -344,7 +348,7 @@ int coord_lock(coord *c, int b, int w)
 	}
 	set_holder(k, w);
 	bump(&k->acq, 1);
-	cev_note(w, CEV_TAKE, b, -1, 0);
+	cev_note(w, CEV_TAKE, b, -1, acq_number(k));
 	return COORD_OK;
 }
 
@@ -355,15 +359,23 @@ int coord_try_lock(coord *c, int b, int w)
 	if (pthread_mutex_trylock(&k->mu) != 0) return COORD_EBUSY;
 	set_holder(k, w);
 	bump(&k->acq, 1);
-	cev_note(w, CEV_TAKE, b, -1, 0);
+	cev_note(w, CEV_TAKE, b, -1, acq_number(k));
 	return COORD_OK;
+}
+
+/* Some worker waits for block b now (one look at relaxed stores). */
+static int someone_waits(const coord *c, int b)
+{
+	for (int i = 0; i < c->nworkers; i++)
+		if (__atomic_load_n(&c->waiting_on[i], __ATOMIC_RELAXED) == b) return 1;
+	return 0;
 }
 
 int coord_unlock(coord *c, int b, int w)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, b) != w) return COORD_ENOTHELD;
-	cev_note(w, CEV_RELEASE, b, -1, 0);
+	cev_note(w, CEV_RELEASE, b, -1, someone_waits(c, b));
 	set_holder(k, -1);
 	pthread_mutex_unlock(&k->mu);
 	return COORD_OK;
@@ -444,7 +456,7 @@ int coord_cond_wait(coord *c, int b, int w)
 	struct cblock *k = &c->b[b];
 	struct cblock *l = &c->b[k->lock];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
-	cev_note(w, CEV_RELEASE, k->lock, -1, 0);
+	cev_note(w, CEV_RELEASE, k->lock, -1, someone_waits(c, k->lock));
 	set_holder(l, -1);
 	int64_t t0 = now_ns();
 	set_wait_gen(c, w, __atomic_load_n(&k->gen, __ATOMIC_RELAXED), 0);
@@ -456,7 +468,7 @@ int coord_cond_wait(coord *c, int b, int w)
 	bump(&k->acq, 1);
 	waited(k, t0);
 	cev_note(w, CEV_WAKE, b, -1, 0);
-	cev_note(w, CEV_TAKE, k->lock, -1, 0);
+	cev_note(w, CEV_TAKE, k->lock, -1, -1);
 	return COORD_OK;
 }
 

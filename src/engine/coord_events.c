@@ -30,6 +30,7 @@ struct cev_ring {
 	size_t size;
 	int nworkers;
 	unsigned long dropped;
+	unsigned long short_holds;   /* lock holds not kept: short, nobody waited */
 	struct wring w[];
 };
 
@@ -60,7 +61,8 @@ void cev_free(cev_ring *r)
 int cev_nworkers(const cev_ring *r) { return r->nworkers; }
 unsigned long cev_dropped(const cev_ring *r) { return __atomic_load_n(&r->dropped, __ATOMIC_RELAXED); }
 
-void cev_push(cev_ring *r, int w, cev_kind kind, int block, int holder, int sub, const char *text)
+/* Appends an event of time t (0: now). */
+static void push_at(cev_ring *r, int w, int64_t t, cev_kind kind, int block, int holder, int sub, const char *text)
 {
 	if (!r || w < 0 || w >= r->nworkers) return;
 	struct wring *q = &r->w[w];
@@ -71,7 +73,7 @@ void cev_push(cev_ring *r, int w, cev_kind kind, int block, int holder, int sub,
 		return;
 	}
 	cev_event *e = &q->ev[head % CEV_PER_WORKER];
-	e->t = loop_now_ns();
+	e->t = t ? t : loop_now_ns();
 	e->kind = (int)kind;
 	e->block = block;
 	e->holder = holder;
@@ -86,14 +88,84 @@ void cev_push(cev_ring *r, int w, cev_kind kind, int block, int holder, int sub,
 	__atomic_store_n(&q->head, head + 1, __ATOMIC_RELEASE);
 }
 
+void cev_push(cev_ring *r, int w, cev_kind kind, int block, int holder, int sub, const char *text)
+{
+	push_at(r, w, 0, kind, block, holder, sub, text);
+}
+
+/* This thread's last lock hold, not yet in the ring (a worker is one
+ * thread of its own, or one process): from t0, to t1 (0: still held);
+ * acq, which acquisition of the lock it began with (its own next one
+ * follows it when acq + 1); waited: another worker waited for it. */
+static _Thread_local struct {
+	int valid, w, block, acq, waited;
+	int64_t t0, t1;
+} pending;
+
+/* The pending hold into the ring: as held since t0, or as a span; a short
+ * one nobody waited for is only counted. */
+static void flush_pending(void)
+{
+	if (!pending.valid) return;
+	pending.valid = 0;
+	if (pending.t1 && !pending.waited && pending.t1 - pending.t0 < CEV_SHORT_HOLD_NS) {
+		__atomic_fetch_add(&current->short_holds, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	push_at(current, pending.w, pending.t0, CEV_TAKE, pending.block, -1, 0, NULL);
+	if (pending.t1) push_at(current, pending.w, pending.t1, CEV_RELEASE, pending.block, -1, 0, NULL);
+}
+
+/* A take of the lock just released, by its releaser, with no other
+ * acquisition between and within CEV_SHORT_HOLD_NS: the same hold, for
+ * the lanes (up to CEV_HOLD_FLUSH_NS, so that a live run still shows it). */
+static int extends(int w, int block, int acq, int64_t now)
+{
+	return pending.valid && pending.t1 && pending.w == w && pending.block == block && acq > 0 &&
+	       acq == ((pending.acq + 1) & 0x3fffffff) && now - pending.t1 < CEV_SHORT_HOLD_NS &&
+	       now - pending.t0 < CEV_HOLD_FLUSH_NS;
+}
+
 void cev_note(int w, cev_kind kind, int block, int holder, int sub)
 {
-	if (current) cev_push(current, w, kind, block, holder, sub, NULL);
+	if (!current) return;
+	int64_t now = loop_now_ns();
+	if (kind == CEV_TAKE) {   /* held back until its release says how long it was held */
+		if (extends(w, block, sub, now)) {
+			pending.t1 = 0;
+		} else {
+			flush_pending();
+			pending.valid = 1;
+			pending.w = w;
+			pending.block = block;
+			pending.t0 = now;
+			pending.t1 = 0;
+			pending.waited = 0;
+		}
+		pending.acq = sub;
+		return;
+	}
+	if (kind == CEV_RELEASE && pending.valid && !pending.t1 && pending.w == w && pending.block == block) {
+		pending.t1 = now;
+		pending.waited |= sub;
+		return;
+	}
+	flush_pending();
+	push_at(current, w, now, kind, block, holder, sub, NULL);
 }
+
+void cev_flush(void)
+{
+	if (current) flush_pending();
+}
+
+unsigned long cev_short_holds(const cev_ring *r) { return __atomic_load_n(&r->short_holds, __ATOMIC_RELAXED); }
 
 void cev_mark(int w, const char *text)
 {
-	if (current) cev_push(current, w, CEV_MARK, -1, -1, 0, text);
+	if (!current) return;
+	flush_pending();
+	push_at(current, w, 0, CEV_MARK, -1, -1, 0, text);
 }
 
 int cev_peek(const cev_ring *r, int w, cev_event *out)

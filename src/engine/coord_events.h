@@ -26,8 +26,8 @@
 typedef enum {
 	CEV_WAIT = 1,   /* began waiting on block (holder: a lock's holder then, or -1; sub: CEV_FULL/CEV_EMPTY) */
 	CEV_WAKE,       /* stopped waiting on block */
-	CEV_TAKE,       /* took lock block */
-	CEV_RELEASE,    /* released lock block */
+	CEV_TAKE,       /* took lock block (sub: see cev_note) */
+	CEV_RELEASE,    /* released lock block (sub: 1 when another worker waited for it then) */
 	CEV_MARK        /* mark(text) */
 } cev_kind;
 
@@ -55,9 +55,21 @@ cev_ring *cev_current(void);
 /* Worker side: appends an event of worker w to r (now's time); drops and
  * counts it when w's ring is full. Never blocks. */
 void cev_push(cev_ring *r, int w, cev_kind kind, int block, int holder, int sub, const char *text);
-/* cev_push to the current ring, if any. */
+/* cev_push to the current ring, if any. A lock's hold is held back in
+ * the worker until its release (or the worker's next event): one that
+ * lasted under CEV_SHORT_HOLD_NS and nobody waited for is only counted
+ * (cev_short_holds), and the same worker taking the same lock again within
+ * CEV_SHORT_HOLD_NS, nobody else between, extends it (for up to
+ * CEV_HOLD_FLUSH_NS): a worker taking a lock thousands of times a second
+ * does not flood its ring with what no lane could show. For a TAKE, sub is
+ * which acquisition of the lock it is (-1: none counted, a condition's). */
+#define CEV_SHORT_HOLD_NS 100000LL
+#define CEV_HOLD_FLUSH_NS 20000000LL
 void cev_note(int w, cev_kind kind, int block, int holder, int sub);
 void cev_mark(int w, const char *text);
+/* Worker side, at its end: a lock it still holds goes into the ring. */
+void cev_flush(void);
+unsigned long cev_short_holds(const cev_ring *r);
 
 /* Reader side (one reader): the oldest event of w not yet taken, without
  * taking it (1), or 0 when there is none; cev_pop takes it. */

@@ -53,7 +53,7 @@ struct engine {
 	struct cev_ring *ev;  /* the workers' event rings (coord_events.h), or NULL */
 	struct cev_log *evlog;/* ev drained into t */
 	long ev_timer;        /* draining them while the run is live, 0 */
-	unsigned ev_ticks;    /* its ticks so far (the blocks' figures every few) */
+	int64_t ev_sampled, ev_blocks;   /* when it last sampled the queues, the blocks' figures */
 	int64_t ev_last;      /* the last tick's time in the trace (queues sampled since) */
 	int *loff;            /* each lesson's first step in ss */
 	struct sstate *ss;

@@ -214,18 +214,28 @@ static void sample_queues(engine *e, int final)
 
 static void record_blocks(coord *co, trace *t, int live);
 
-/* Screen side, every tick: the workers' waits and marks and the queues'
- * lengths into the trace; every BLOCKS_TICKS the blocks' figures so far. */
-#define BLOCKS_TICKS 8
+/* Screen side, every EVENTS_MS: the workers' waits and marks into the
+ * trace (often, so that their rings seldom fill); every
+ * TRACE_QUEUE_TICK_NS the queues' lengths; every BLOCKS_NS the blocks'
+ * figures so far. */
+#define EVENTS_MS 10
+#define BLOCKS_NS 200000000LL
 static void on_events(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;
 	engine *e = arg;
 	if (!e->r) return;
 	unsigned long v = trace_version(e->t);
+	int64_t now = loop_now_ns();
 	cev_log_drain(e->evlog, e->t, 0);
-	sample_queues(e, 0);
-	if (++e->ev_ticks % BLOCKS_TICKS == 0 && !run_preparing(e->r, NULL)) record_blocks(e->co, e->t, 1);
+	if (now - e->ev_sampled >= TRACE_QUEUE_TICK_NS) {
+		sample_queues(e, 0);
+		e->ev_sampled = now;
+	}
+	if (now - e->ev_blocks >= BLOCKS_NS && !run_preparing(e->r, NULL)) {
+		record_blocks(e->co, e->t, 1);
+		e->ev_blocks = now;
+	}
 	if (trace_version(e->t) != v && e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
 
@@ -388,8 +398,8 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	e->co = co;
 	e->ev = evr;
 	e->evlog = evr ? cev_log_new(evr, co) : NULL;
-	e->ev_timer = evr ? loop_timer_add(e->l, 25, 1, on_events, e) : 0;
-	e->ev_ticks = 0;
+	e->ev_timer = evr ? loop_timer_add(e->l, EVENTS_MS, 1, on_events, e) : 0;
+	e->ev_sampled = e->ev_blocks = loop_now_ns();
 	e->ev_last = 0;
 	for (int b = 0; co && b < coord_nblocks(co); b++)   /* a lane each, from the start */
 		if (coord_kind_of(co, b) == COORD_QUEUE) trace_queue_add(t, coord_name(co, b), coord_size(co, b));

@@ -399,7 +399,9 @@ static int call_worker(lua_State *L, const run_worker *w, coord *co)
 	lua_pushinteger(L, w->n); lua_setfield(L, -2, "n");
 	lua_pushinteger(L, getpid()); lua_setfield(L, -2, "pid");
 	lua_pushinteger(L, (lua_Integer)syscall(SYS_gettid)); lua_setfield(L, -2, "tid");
-	if (lua_pcall(L, 1, 0, -3) != LUA_OK) {
+	int rc = lua_pcall(L, 1, 0, -3);
+	cev_flush();   /* a lock it still holds is drawn held */
+	if (rc != LUA_OK) {
 		size_t len;
 		const char *m = lua_tolstring(L, -1, &len);
 		write_all(w->err_fd, "error: ", 7);

@@ -105,7 +105,7 @@ void menu_help(tui *t)
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
 			    "%s blocked: waiting for one of the run's blocks (a lock another worker holds, a full "
 			    "or empty queue, a barrier, a semaphore at 0, a condition); an underlined stretch: "
-			    "the task held a lock then; %s a mark the task made (mark(\"text\")), also a line in "
+			    "the task held a lock then (a hold under 0.1 ms that no one waited for is not drawn); %s a mark the task made (mark(\"text\")), also a line in "
 			    "the output. A queue of the run has a lane of its own under the CPUs, named as the "
 			    "lesson names it: a bar as high as the most the queue held in that moment (%s half "
 			    "full, %s full, %s empty), its length of its capacity at the end (2/2 full); the "

@@ -3,7 +3,9 @@
  * in processes and in threads, gives w1 a blocked span of about 150 ms on
  * lock A with holder w0 and w0 a held span; a queue wait says "empty";
  * marks land on their worker's task; a full ring drops and counts, never
- * blocks; a mark's text is cut at a character. */
+ * blocks; a mark's text is cut at a character; lock holds: repeated ones
+ * by one worker extend one span, short ones nobody waited for are counted,
+ * not kept. */
 #include "check.h"
 #include "engine/coord.h"
 #include "engine/coord_events.h"
@@ -194,9 +196,99 @@ static void lost_wake(void)
 	coord_free(c);
 }
 
+static void spin_us(int us)
+{
+	int64_t end = loop_now_ns() + us * 1000LL;
+	while (loop_now_ns() < end) {}
+}
+
+/* Pops a TAKE/RELEASE pair of worker w's ring into [t0, t1]; 0 when the
+ * ring has no such pair next. */
+static int pop_hold(cev_ring *r, int w, int64_t *t0, int64_t *t1)
+{
+	cev_event e, e2;
+	if (!cev_peek(r, w, &e) || e.kind != CEV_TAKE) return 0;
+	cev_pop(r, w);
+	if (!cev_peek(r, w, &e2) || e2.kind != CEV_RELEASE) return 0;
+	cev_pop(r, w);
+	*t0 = e.t;
+	*t1 = e2.t;
+	return 1;
+}
+
+/* Lock holds in the rings: a worker taking the same lock again at once
+ * (nobody else between) extends its hold, so a thousand 20 us holds come
+ * out as a few spans covering most of the loop, not a thousand; a hold
+ * under CEV_SHORT_HOLD_NS nobody waited for is counted, not kept; another
+ * worker's take between ends a hold; a long hold keeps its take's time;
+ * a lock still held at the worker's end (cev_flush) is kept. */
+static void holds(void)
+{
+	coord *c = blocks();
+	cev_ring *r = cev_new(2);
+	cev_set_current(r);
+	int a = coord_find(c, "A");
+	int64_t start = loop_now_ns();
+	for (int i = 0; i < 1000; i++) {
+		coord_lock(c, a, 0);
+		spin_us(20);
+		coord_unlock(c, a, 0);
+	}
+	int64_t end = loop_now_ns(), t0, t1, covered = 0, first = -1, last = 0;
+	cev_flush();
+	int pairs = 0;
+	while (pop_hold(r, 0, &t0, &t1)) {
+		CHECK(t0 >= start && t1 <= end && t1 > t0 && t0 >= last);
+		if (first < 0) first = t0;
+		covered += t1 - t0;
+		last = t1;
+		pairs++;
+	}
+	CHECK(pairs >= 1 && pairs <= 200);   /* not a thousand */
+	CHECK(covered >= (end - start) / 2);
+	printf("1000 holds of 20 us in %.1f ms: %d span(s), %lu short holds counted\n", (end - start) / 1e6, pairs,
+	       cev_short_holds(r));
+	unsigned long before_short = cev_short_holds(r);
+	coord_lock(c, a, 0);   /* too short to draw */
+	coord_unlock(c, a, 0);
+	cev_flush();
+	cev_event e;
+	CHECK(!cev_peek(r, 0, &e) && cev_short_holds(r) == before_short + 1);
+	/* w0, then w1, then w0 again, each 300 us: three holds, in two rings */
+	for (int w = 0; w < 3; w++) {
+		coord_lock(c, a, w % 2);
+		spin_us(300);
+		coord_unlock(c, a, w % 2);
+	}
+	cev_flush();
+	CHECK(pop_hold(r, 0, &t0, &t1) && t1 - t0 >= 300000);
+	CHECK(pop_hold(r, 1, &t0, &t1) && t1 - t0 >= 300000);
+	CHECK(!cev_peek(r, 1, &e));
+	cev_set_current(r);
+	int64_t before = loop_now_ns();
+	coord_lock(c, a, 0);   /* w0's first after w1's: a new hold */
+	ms_sleep(2);
+	coord_unlock(c, a, 0);
+	cev_mark(0, "after");  /* any other event puts the hold in the ring */
+	CHECK(pop_hold(r, 0, &t0, &t1));   /* w0's second 300 us hold */
+	CHECK(pop_hold(r, 0, &t0, &t1) && t0 >= before && t0 < before + 1000000 && t1 - t0 >= 2000000);
+	CHECK(cev_peek(r, 0, &e) && e.kind == CEV_MARK);
+	cev_pop(r, 0);
+	coord_lock(c, a, 0);
+	CHECK(!cev_peek(r, 0, &e));   /* held back until its release */
+	cev_flush();
+	CHECK(cev_peek(r, 0, &e) && e.kind == CEV_TAKE);
+	cev_pop(r, 0);
+	coord_unlock(c, a, 0);   /* its TAKE is out: the RELEASE goes too */
+	CHECK(cev_peek(r, 0, &e) && e.kind == CEV_RELEASE);
+	cev_free(r);
+	coord_free(c);
+}
+
 int main(void)
 {
 	ring();
+	holds();
 	lost_wake();
 	lock_and_queue(0);
 	lock_and_queue(1);
