@@ -584,6 +584,15 @@ void coord_queue_sample(coord *c, int b, int *len, int *lo, int *hi)
 	*hi = h > n ? h : n;
 }
 
+double coord_queue_area(const coord *c, int b, long long now)
+{
+	const struct cblock *k = &c->b[b];
+	if (!__atomic_load_n(&k->first_t, __ATOMIC_RELAXED)) return 0;
+	int64_t last = __atomic_load_n(&k->len_t, __ATOMIC_RELAXED);
+	int n = __atomic_load_n(&k->count, __ATOMIC_RELAXED);
+	return (double)__atomic_load_n(&k->len_area, __ATOMIC_RELAXED) + (now > last ? (double)(now - last) * n : 0);
+}
+
 void coord_queue_time(const coord *c, int b, long long from, long long to, coord_qtime *q)
 {
 	const struct cblock *k = &c->b[b];

@@ -151,6 +151,10 @@ int coord_max_length(coord *c, int b);   /* the longest it has been */
  * ns; from: the run's start, before any put): the time it was full and
  * empty, and its mean length (exact once the workers are done). */
 void coord_queue_sample(coord *c, int b, int *len, int *lo, int *hi);
+/* Its length integrated over time from its first change to now
+ * (CLOCK_MONOTONIC ns): the difference between two calls over their time
+ * apart is its mean length in between. */
+double coord_queue_area(const coord *c, int b, long long now);
 typedef struct {
 	long long full_ns, empty_ns;
 	double mean;

@@ -12,6 +12,7 @@
  * Shared internal functions carry the eng_ prefix; exported ones engine_. */
 #ifndef PARLAB_ENGINE_INT_H
 #define PARLAB_ENGINE_INT_H
+#include "engine/coord.h"
 #include "engine/engine.h"
 #include "engine/progress.h"
 
@@ -55,6 +56,7 @@ struct engine {
 	long ev_timer;        /* draining them while the run is live, 0 */
 	int64_t ev_sampled, ev_blocks;   /* when it last sampled the queues, the blocks' figures */
 	int64_t ev_last;      /* the last tick's time in the trace (queues sampled since) */
+	double qarea[COORD_MAX_BLOCKS];   /* each queue's length integrated, at ev_last */
 	int *loff;            /* each lesson's first step in ss */
 	struct sstate *ss;
 	engine_verdict *verd; /* the last run's verdicts on predictions */

@@ -203,11 +203,15 @@ static void sample_queues(engine *e, int final)
 	int64_t at = trace_rel(t, loop_now_ns());
 	if (at < 0) at = 0;
 	if (final && trace_end(t) >= 0 && at > trace_end(t)) at = trace_end(t);   /* the run's last moment */
-	for (int b = 0, q = 0; co && b < coord_nblocks(co); b++) {
+	int64_t now = trace_start_ns(t) + at;
+	for (int b = 0, q = 0; co && b < coord_nblocks(co); b++) {   /* q < COORD_MAX_BLOCKS: queues are blocks */
 		if (coord_kind_of(co, b) != COORD_QUEUE) continue;
 		int len, lo, hi;
 		coord_queue_sample(co, b, &len, &lo, &hi);
-		trace_queue_sample(t, q++, e->ev_last, at, len, lo, hi);
+		double area = coord_queue_area(co, b, now);
+		double mean = at > e->ev_last ? (area - e->qarea[q]) / (double)(at - e->ev_last) : len;
+		e->qarea[q] = area;
+		trace_queue_sample(t, q++, e->ev_last, at, len, lo, hi, mean);
 	}
 	e->ev_last = at;
 }
@@ -401,6 +405,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	e->ev_timer = evr ? loop_timer_add(e->l, EVENTS_MS, 1, on_events, e) : 0;
 	e->ev_sampled = e->ev_blocks = loop_now_ns();
 	e->ev_last = 0;
+	memset(e->qarea, 0, sizeof e->qarea);
 	for (int b = 0; co && b < coord_nblocks(co); b++)   /* a lane each, from the start */
 		if (coord_kind_of(co, b) == COORD_QUEUE) trace_queue_add(t, coord_name(co, b), coord_size(co, b));
 	trace_free(e->t);

@@ -220,7 +220,7 @@ static void push_final(lua_State *L, const trace_block *b)
 	}
 }
 
-/* A queue's field lengths = { { ms, length, min, max }, ... }: its length
+/* A queue's field lengths = { { ms, length, min, max, mean }, ... }: its length
  * sampled while the run went (trace_queue_samples), when it changed. */
 static void queue_lengths(lua_State *L, const trace *t, const char *name)
 {
@@ -235,6 +235,8 @@ static void queue_lengths(lua_State *L, const trace *t, const char *name)
 			set_int(L, "length", s[i].len);
 			set_int(L, "min", s[i].lo);
 			set_int(L, "max", s[i].hi);
+			push_num(L, s[i].mean);
+			lua_setfield(L, -2, "mean");
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}
 		lua_setfield(L, -2, "lengths");

@@ -285,11 +285,12 @@ void trace_block_describe(const trace_block *b, char *buf, size_t cap);
 typedef struct {
 	int64_t t0, t;
 	int len, lo, hi;
+	double mean;      /* its mean length over (t0, t] */
 } trace_qlen;
 #define TRACE_QUEUE_TICK_NS 25000000LL   /* how often the engine samples them */
 /* The queue track named name (made with capacity cap if new): its index. */
 int trace_queue_add(trace *t, const char *name, int cap);
-void trace_queue_sample(trace *t, int q, int64_t t0, int64_t at, int len, int lo, int hi);
+void trace_queue_sample(trace *t, int q, int64_t t0, int64_t at, int len, int lo, int hi, double mean);
 size_t trace_nqueues(const trace *t);
 const char *trace_queue_name(const trace *t, size_t q);
 int trace_queue_capacity(const trace *t, size_t q);
@@ -298,6 +299,9 @@ const trace_qlen *trace_queue_samples(const trace *t, size_t q, size_t *n);
  * (its last sample's by then) and the least and most of each sample whose
  * (t0, t] meets it; returns its length at t0. */
 int trace_queue_range(const trace *t, size_t q, int64_t t0, int64_t t1, int *lo, int *hi);
+/* Its mean length over [t0, t1): each sample's mean over the part of its
+ * window in it, its last length where no sample covers (unchanged). */
+double trace_queue_mean(const trace *t, size_t q, int64_t t0, int64_t t1);
 /* Queue q's length over [0, t1) as at most max digits (out: max + 1
  * bytes), no finer than the samples (TRACE_QUEUE_TICK_NS), each the most
  * it held in its share of the time: the length itself when the capacity

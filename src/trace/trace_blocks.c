@@ -131,17 +131,19 @@ static struct tqueue *queue_at(const trace *t, size_t i)
 	return s && i < s->nq ? &s->q[i] : NULL;
 }
 
-void trace_queue_sample(trace *t, int qi, int64_t t0, int64_t at, int len, int lo, int hi)
+void trace_queue_sample(trace *t, int qi, int64_t t0, int64_t at, int len, int lo, int hi, double mean)
 {
 	struct tqueue *q = queue_at(t, (size_t)qi);
 	if (!q) return;
 	const trace_qlen *last = q->n ? &q->s[q->n - 1] : NULL;
-	if (last ? lo == hi && len == last->len : lo == hi && len == 0) return;   /* unchanged */
+	if (last ? lo == hi && len == last->len : lo == hi && len == 0) return;   /* unchanged (so is the mean) */
 	if (last && at < last->t) at = last->t;
 	if (last && t0 < last->t) t0 = last->t;
 	if (t0 > at) t0 = at;
 	q->s = xgrow(q->s, &q->scap, q->n + 1, sizeof *q->s);
-	q->s[q->n++] = (trace_qlen){ t0, at, len, lo, hi };
+	if (mean < lo) mean = lo;   /* the window's mean lies within its least and most */
+	if (mean > hi) mean = hi;
+	q->s[q->n++] = (trace_qlen){ t0, at, len, lo, hi, mean };
 	trace_touch_blocks(t);
 }
 
@@ -187,6 +189,26 @@ int trace_queue_range(const trace *t, size_t i, int64_t t0, int64_t t1, int *lo,
 		if (s[k].hi > *hi) *hi = s[k].hi;
 	}
 	return at0;
+}
+
+double trace_queue_mean(const trace *t, size_t i, int64_t t0, int64_t t1)
+{
+	size_t n;
+	const trace_qlen *s = trace_queue_samples(t, i, &n);
+	if (t1 <= t0) return 0;
+	double area = 0;
+	int64_t at = t0;     /* covered up to here */
+	int len = 0;         /* the length before the next sample's window: the last one's */
+	for (size_t k = 0; k < n && at < t1; k++) {
+		int64_t a = s[k].t0 > at ? s[k].t0 : at, b = s[k].t < t1 ? s[k].t : t1;
+		if (s[k].t <= at) { len = s[k].len; continue; }
+		if (a > at) area += (double)((a < t1 ? a : t1) - at) * len;   /* unchanged until its window */
+		if (b > a) area += (double)(b - a) * s[k].mean;
+		at = s[k].t;
+		len = s[k].len;
+	}
+	if (at < t1) area += (double)(t1 - at) * len;
+	return area / (double)(t1 - t0);
 }
 
 int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, int *tenths)

@@ -88,8 +88,8 @@ static void tf_write_blocks(FILE *f, const trace *t)
 		size_t n;
 		const trace_qlen *s = trace_queue_samples(t, q, &n);
 		for (size_t i = 0; i < n; i++)
-			fprintf(f, "qlen %zu %" PRId64 " %" PRId64 " %d %d %d\n", q, s[i].t0, s[i].t, s[i].len, s[i].lo,
-				s[i].hi);
+			fprintf(f, "qlen %zu %" PRId64 " %" PRId64 " %d %d %d %.6g\n", q, s[i].t0, s[i].t, s[i].len, s[i].lo,
+				s[i].hi, s[i].mean);
 	}
 	for (size_t i = 0; i < trace_nstuck(t); i++) {
 		const trace_stuck *k = trace_stuck_at(t, i);
@@ -632,9 +632,9 @@ static int tf_queue(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
-/* "qlen QUEUE T0 T LENGTH LEAST MOST" (version 5 on): a sample of a
- * queue's length at T, with the least and most it was since T0, in time
- * order. */
+/* "qlen QUEUE T0 T LENGTH LEAST MOST MEAN" (version 5 on): a sample of a
+ * queue's length at T, with the least, most and mean it was since T0, in
+ * time order. */
 static int tf_qlen(tf_reader *r, tf_tok *tok)
 {
 	int64_t q, t0, at, len, lo, hi;
@@ -643,13 +643,16 @@ static int tf_qlen(tf_reader *r, tf_tok *tok)
 	    tf_int(r, &tok[3], "length", 0, INT_MAX, &len) < 0 || tf_int(r, &tok[4], "least", 0, INT_MAX, &lo) < 0 ||
 	    tf_int(r, &tok[5], "most", 0, INT_MAX, &hi) < 0)
 		return -1;
+	double mean;
+	if (tok[6].quoted || tf_num(r, tok[6].s, "mean", &mean) < 0) return tok[6].quoted ? tf_fail(r, "mean must be a number") : -1;
+	if (mean < lo || mean > hi) return tf_fail(r, "the mean (%g) must lie within the least and most", mean);
 	if ((size_t)q >= trace_nqueues(r->t)) return tf_fail(r, "queue %" PRId64 " has no queue record before it", q);
 	if (lo > len || hi < len) return tf_fail(r, "the least (%" PRId64 ") and most (%" PRId64 ") must hold the length (%" PRId64 ")", lo, hi, len);
 	if (t0 > at) return tf_fail(r, "t0 (%" PRId64 ") is after t (%" PRId64 ")", t0, at);
 	size_t n;
 	const trace_qlen *s = trace_queue_samples(r->t, (size_t)q, &n);
 	if (n && t0 < s[n - 1].t) return tf_fail(r, "t0 %" PRId64 " is before the queue's last sample (%" PRId64 ")", t0, s[n - 1].t);
-	trace_queue_sample(r->t, (int)q, t0, at, (int)len, (int)lo, (int)hi);
+	trace_queue_sample(r->t, (int)q, t0, at, (int)len, (int)lo, (int)hi, mean);
 	return 0;
 }
 
@@ -730,7 +733,7 @@ static const struct {
 	{ "line", 4, 4, 4, 4, tf_line }, { "mark", 3, 3, 2, 2, tf_mark }, { "span", 7, 7, 7, 7, tf_span },
 	{ "cpu", 5, 5, 5, 5, tf_cpu }, { "end", 3, 3, 3, 2, tf_end },
 	{ "block", 14, 11, 11, 11, tf_block }, { "stuck", 4, 4, 4, 4, tf_stuck },
-	{ "queue", 2, 2, 2, 2, tf_queue }, { "qlen", 6, 6, 6, 6, tf_qlen },
+	{ "queue", 2, 2, 2, 2, tf_queue }, { "qlen", 7, 7, 7, 7, tf_qlen },
 };
 
 static int tf_header(tf_reader *r, char *line)

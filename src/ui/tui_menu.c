@@ -107,9 +107,10 @@ void menu_help(tui *t)
 			    "or empty queue, a barrier, a semaphore at 0, a condition); an underlined stretch: "
 			    "the task held a lock then (a hold under 0.1 ms that no one waited for is not drawn); %s a mark the task made (mark(\"text\")), also a line in "
 			    "the output. A queue of the run has a lane of its own under the CPUs, named as the "
-			    "lesson names it: a bar as high as the most the queue held in that moment (%s half "
-			    "full, %s full, %s empty), its length of its capacity at the end (2/2 full); the "
-			    "lengths are sampled every 25 ms, with the least and most between samples. "
+			    "lesson names it: a bar as high as the queue was full on average in that moment (%s half "
+			    "full, %s full, %s empty; at least %s where jobs passed through), its length of its "
+			    "capacity at the end (2/2 full); the lengths are sampled every 25 ms, with the least, "
+			    "most and mean between samples. "
 			    "at TIME says who waited for what then (w1: waiting for lock A, held by w0) and how "
 			    "full each queue was. "
 			    "A task lane is named as the kernel names the task (a lesson's worker by its own "
@@ -122,7 +123,8 @@ void menu_help(tui *t)
 			    "then waits for them.",
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
 			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7],
-			    tui_glyph.coord, tui_glyph.down, tui_glyph.level[4], tui_glyph.level[8], tui_glyph.level[0]);
+			    tui_glyph.coord, tui_glyph.down, tui_glyph.level[4], tui_glyph.level[8], tui_glyph.level[0],
+			    tui_glyph.level[1]);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);

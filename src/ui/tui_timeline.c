@@ -496,8 +496,9 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 	}
 }
 
-/* A queue's lane: per column, a bar as high as the most it held then
- * (full: █, in bold), the idle rule where it was empty throughout. */
+/* A queue's lane: per column, a bar as high as it was full on average
+ * then (full: █, in bold), at least ▁ where jobs passed through, the idle
+ * rule where it was empty throughout. */
 static void draw_queue_lane(tui *t, const tl_view *v, int q, int y, int x0)
 {
 	WINDOW *w = t->tl;
@@ -510,10 +511,14 @@ static void draw_queue_lane(tui *t, const tl_view *v, int q, int y, int x0)
 			continue;
 		}
 		int lo, hi;
-		trace_queue_range(v->tr, (size_t)q, (int64_t)cs, (int64_t)(cs + v->scale), &lo, &hi);
-		int lvl = hi <= 0 || cap <= 0 ? 0 : (hi * 8 + cap - 1) / cap;
+		int64_t a0 = (int64_t)cs, a1 = (int64_t)(cs + v->scale);
+		if (a1 > v->now) a1 = v->now;
+		trace_queue_range(v->tr, (size_t)q, a0, a1, &lo, &hi);
+		double mean = trace_queue_mean(v->tr, (size_t)q, a0, a1);
+		int lvl = hi <= 0 || cap <= 0 ? 0 : (int)(mean * 8 / cap + 0.5);
+		if (hi > 0 && lvl < 1) lvl = 1;
 		if (lvl > 8) lvl = 8;
-		attr_t a = lvl ? tui_attr(R_COORD) | (hi >= cap ? A_BOLD : 0) : tui_attr(R_IDLE);
+		attr_t a = lvl ? tui_attr(R_COORD) | (lvl == 8 ? A_BOLD : 0) : tui_attr(R_IDLE);
 		tui_puts(w, -1, 0, 1, at_cur(v, c, a), tui_glyph.level[lvl]);
 	}
 }

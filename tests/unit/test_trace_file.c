@@ -5,6 +5,7 @@
 #include "trace/export.h"
 #include "trace/trace_file.h"
 #include "check.h"
+#include <math.h>
 
 #include <jansson.h>
 #include <stdint.h>
@@ -270,10 +271,12 @@ static const struct {
 	{ HDR5 "block \"q\" queue 0 0 0 0 1 1 1 5 5 -1 - -\nend -1 running -\n", ":2: block: mean_length must be a number, 0 or more" },
 	{ HDR5 "queue \"q\" 0\nend -1 running -\n", ":2: queue: capacity 0 is out of range" },
 	{ HDR5 "queue \"q\" 2\nqueue \"q\" 3\nend -1 running -\n", ":3: queue: a second queue named \"q\"" },
-	{ HDR5 "qlen 0 0 5 1 1 1\nend -1 running -\n", ":2: qlen: queue 0 has no queue record before it" },
-	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 2 2\nend -1 running -\n", ":3: qlen: the least (2) and most (2) must hold the length (1)" },
-	{ HDR5 "queue \"q\" 2\nqlen 0 6 5 1 0 2\nend -1 running -\n", ":3: qlen: t0 (6) is after t (5)" },
-	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2\nqlen 0 4 6 2 2 2\nend -1 running -\n", ":4: qlen: t0 4 is before the queue's last sample (5)" },
+	{ HDR5 "qlen 0 0 5 1 1 1 1\nend -1 running -\n", ":2: qlen: queue 0 has no queue record before it" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 2 2 2\nend -1 running -\n", ":3: qlen: the least (2) and most (2) must hold the length (1)" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 6 5 1 0 2 1\nend -1 running -\n", ":3: qlen: t0 (6) is after t (5)" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2 1\nqlen 0 4 6 2 2 2 2\nend -1 running -\n", ":4: qlen: t0 4 is before the queue's last sample (5)" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2 3\nend -1 running -\n", ":3: qlen: the mean (3) must lie within the least and most" },
+	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2 x\nend -1 running -\n", ":3: qlen: mean 'x' is not" },
 	{ HDR3 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: came with version 4 (this file is version 3)" },
 	{ HDR3 "end 5 deadlock \"x\"\n", ":2: end: kind deadlock came with version 4 (this file is version 3)" },
 	{ HDR4 "block \"L\" lok 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: unknown block kind 'lok'" },
@@ -718,11 +721,11 @@ static void test_blocks_round_trip(void)
 	trace_block_add(t, &q);
 	int qi = trace_queue_add(t, "jobs \"q\"", 2);
 	CHECK(qi == 0 && trace_queue_add(t, "jobs \"q\"", 2) == 0 && trace_nqueues(t) == 1);
-	trace_queue_sample(t, qi, 0, 5, 0, 0, 0);     /* as it began: not kept */
-	trace_queue_sample(t, qi, 5, 10, 2, 0, 2);
-	trace_queue_sample(t, qi, 10, 20, 2, 2, 2);   /* unchanged: not kept */
-	trace_queue_sample(t, qi, 20, 30, 1, 0, 2);
-	trace_queue_sample(t, qi, 30, 40, 0, 0, 1);
+	trace_queue_sample(t, qi, 0, 5, 0, 0, 0, 0);       /* as it began: not kept */
+	trace_queue_sample(t, qi, 5, 10, 2, 0, 2, 1.5);
+	trace_queue_sample(t, qi, 10, 20, 2, 2, 2, 2);     /* unchanged: not kept */
+	trace_queue_sample(t, qi, 20, 30, 1, 0, 2, 0.25);
+	trace_queue_sample(t, qi, 30, 40, 0, 0, 1, 5);     /* a mean outside least..most: clamped to 1 */
 	trace_stuck s0 = { 0, 1, "L", "M" }, s1 = { 1, 0, "M, N", "" };
 	trace_stuck_add(t, &s0);
 	trace_stuck_add(t, &s1);
@@ -752,6 +755,12 @@ static void test_blocks_round_trip(void)
 	CHECK(trace_queue_range(u, 0, 12, 20, &lo, &hi) == 2 && lo == 2 && hi == 2);  /* nothing sampled in it: unchanged */
 	CHECK(trace_queue_range(u, 0, 12, 21, &lo, &hi) == 2 && lo == 0 && hi == 2);  /* (20, 30] meets it */
 	CHECK(trace_queue_range(u, 0, 40, 99, &lo, &hi) == 0 && lo == 0 && hi == 0);
+	/* means: a sample's over its window, its last length where none covers */
+	CHECK(fabs(trace_queue_mean(u, 0, 0, 5) - 0) < 1e-9);
+	CHECK(fabs(trace_queue_mean(u, 0, 5, 10) - 1.5) < 1e-9);
+	CHECK(fabs(trace_queue_mean(u, 0, 10, 20) - 2) < 1e-9);       /* unchanged between 10 and 20 */
+	CHECK(fabs(trace_queue_mean(u, 0, 0, 40) - (5 * 1.5 + 10 * 2 + 10 * 0.25 + 10 * 1) / 40) < 1e-9);
+	CHECK(fabs(trace_queue_mean(u, 0, 40, 60) - 0) < 1e-9);
 	const trace_stuck *a0 = trace_stuck_at(u, 0), *a1 = trace_stuck_at(u, 1);
 	CHECK(a0 && a0->worker == 0 && a0->live && !strcmp(a0->holds, "L") && !strcmp(a0->waits, "M"));
 	CHECK(a1 && a1->worker == 1 && !a1->live && !strcmp(a1->holds, "M, N") && !*a1->waits);
@@ -760,7 +769,7 @@ static void test_blocks_round_trip(void)
 	char *b1 = slurp(tmp_path("blocks.trace"), &n1), *b2 = slurp(tmp_path("blocks2.trace"), &n2);
 	CHECK(b1 && b2 && !strcmp(b1, b2));
 	CHECK_CONTAINS(b1, "\nblock \"racy\" shared 0 0 0 0 0 0 -1 0 0 0 62598 \"137402\"\n");
-	CHECK_CONTAINS(b1, "\nqueue \"jobs \\\"q\\\"\" 2\nqlen 0 5 10 2 0 2\nqlen 0 20 30 1 0 2\nqlen 0 30 40 0 0 1\n");
+	CHECK_CONTAINS(b1, "\nqueue \"jobs \\\"q\\\"\" 2\nqlen 0 5 10 2 0 2 1.5\nqlen 0 20 30 1 0 2 0.25\nqlen 0 30 40 0 0 1 1\n");
 	CHECK_CONTAINS(b1, "\nstuck 1 0 \"M, N\" -\nend 100 deadlock ");
 	free(b1); free(b2);
 	/* exports carry them in otherData */
