@@ -54,7 +54,7 @@ check() {
 	[[ "$out" =~ "    racy (shared): ended at "[0-9]+"; "[0-9]+" updates lost" ]] || bad "$1: the transcript does not list the racy counter"
 	grep -Eq '^block "q" queue 0 [0-9]+ [0-9]+ [0-9]+ 13 13 [1-3] [0-9]+ [0-9]+ [0-9.e+-]+ - -$' "$tmp"/tr/01-*.trace ||
 		bad "$1: the saved trace has no queue block"
-	grep -Eq '^qlen 0 [0-9]+ [0-9]+ [0-3] [0-3] [0-3]$' "$tmp"/tr/01-*.trace || bad "$1: the saved trace has no queue lengths"
+	grep -Eq '^qlen 0 [0-9]+ [0-9]+ [0-3] [0-3] [0-3] [0-9.e+-]+$' "$tmp"/tr/01-*.trace || bad "$1: the saved trace has no queue lengths"
 	# the queue's length over time: every change seen (the samples' most is
 	# its longest), empty at the end
 	local qt
