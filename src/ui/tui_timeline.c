@@ -58,54 +58,40 @@ static int cpu_lanes(const trace *tr, int *out, int max)
 	return n;
 }
 
-/* The glyphs' key, in W columns: the partial block ("ran part of that
- * moment") and then I/O (rare: the perf capture never tells it from
- * sleep) only where they fit beside the rest, and first of all, when the
- * run has a runner lane, what it is ("parlab starts the workers"); help
+/* The glyphs' key, in W columns: what this run's lanes can show, in
+ * reading order; where it does not fit, the least needed go first (the
+ * runner's note, I/O, idle, holds, marks, ...), never run, wait and sleep,
+ * nor a partial block, which is what a busy machine shows most. help
  * explains them all. */
+enum { LG_RUN, LG_PART, LG_WAIT, LG_SLEEP, LG_BLOCKED, LG_HOLDS, LG_MARK, LG_QUEUED, LG_IO, LG_IDLE, LG_OTHER,
+       LG_WHO, LG_N };
+
 static void legend(tline *l, int W, int runner, int blk, int mk, int qs)
 {
-	for (int fit = 3; fit >= 0; fit--) {
-		int part = fit >= 2, io = fit >= 1, who = fit == 3 && runner;
+	static const int drop[] = { LG_WHO, LG_IO, LG_IDLE, LG_HOLDS, LG_MARK, LG_QUEUED, LG_BLOCKED, LG_OTHER };
+	int on[LG_N];
+	for (int k = 0; k < LG_N; k++) on[k] = 1;
+	on[LG_WHO] = runner;
+	on[LG_BLOCKED] = on[LG_HOLDS] = blk;
+	on[LG_MARK] = mk;
+	on[LG_QUEUED] = qs;
+	for (size_t d = 0;; d++) {
+		const struct { int role; const char *glyph, *word; } items[LG_N] = {
+			[LG_RUN] = { R_WORKER, tui_glyph.run, "run " }, [LG_PART] = { R_WORKER, tui_glyph.level[3], "part " },
+			[LG_WAIT] = { R_WORKER, tui_glyph.wait, "wait " }, [LG_SLEEP] = { R_DIM, tui_glyph.sleep, "sleep " },
+			[LG_BLOCKED] = { R_COORD, tui_glyph.coord, "blocked " }, [LG_HOLDS] = { R_KEY, "_", "holds " },
+			[LG_MARK] = { R_KEY, tui_glyph.down, "mark " }, [LG_QUEUED] = { R_COORD, tui_glyph.level[4], "queued " },
+			[LG_IO] = { R_ERR, tui_glyph.blocked, "I/O " }, [LG_IDLE] = { R_IDLE, tui_glyph.idle, "idle " },
+			[LG_OTHER] = { R_HINT, tui_glyph.other, "other" }, [LG_WHO] = { R_PARLAB, "  parlab", " starts the workers" },
+		};
 		tline_clear(l);
-		tline_adds(l, R_WORKER, tui_glyph.run);
-		tline_adds(l, R_DIM, "run ");
-		if (part) {
-			tline_adds(l, R_WORKER, tui_glyph.level[3]);
-			tline_adds(l, R_DIM, "part ");
+		for (int k = 0; k < LG_N; k++) {
+			if (!on[k]) continue;
+			tline_adds(l, items[k].role, items[k].glyph);
+			tline_adds(l, R_DIM, items[k].word);
 		}
-		tline_adds(l, R_WORKER, tui_glyph.wait);
-		tline_adds(l, R_DIM, "wait ");
-		tline_adds(l, R_DIM, tui_glyph.sleep);
-		tline_adds(l, R_DIM, "sleep ");
-		if (blk) {   /* the run's blocks: waiting on one, and a lock held (underlined) */
-			tline_adds(l, R_COORD, tui_glyph.coord);
-			tline_adds(l, R_DIM, "blocked ");
-			tline_adds(l, R_KEY, "_");
-			tline_adds(l, R_DIM, "holds ");
-		}
-		if (mk) {
-			tline_adds(l, R_KEY, tui_glyph.down);
-			tline_adds(l, R_DIM, "mark ");
-		}
-		if (qs) {   /* a queue's lane: as high as it was full */
-			tline_adds(l, R_COORD, tui_glyph.level[4]);
-			tline_adds(l, R_DIM, "queued ");
-		}
-		if (io) {
-			tline_adds(l, R_ERR, tui_glyph.blocked);
-			tline_adds(l, R_DIM, "I/O ");
-		}
-		tline_adds(l, R_IDLE, tui_glyph.idle);
-		tline_adds(l, R_DIM, "idle ");
-		tline_adds(l, R_HINT, tui_glyph.other);
-		tline_adds(l, R_DIM, "other");
-		if (who) {
-			tline_adds(l, R_DIM, "  ");
-			tline_adds(l, R_PARLAB, "parlab");
-			tline_adds(l, R_DIM, " starts the workers");
-		}
-		if (tline_width(l) <= W || !fit) return;
+		if (tline_width(l) <= W || d == sizeof drop / sizeof *drop) return;
+		on[drop[d]] = 0;
 	}
 }
 

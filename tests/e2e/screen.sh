@@ -160,7 +160,7 @@ cap | grep -q '??' && fail "a character shows as ?? under LANG=C"
 type_line next
 type_line run
 wait_for "33 lines" 20
-expect "#run :wait .sleep -idle %other"   # the legend: the lanes' own glyphs (I/O left out at 80x24)
+expect "#run =part :wait .sleep %other"   # the legend at 80x24: run, part, wait, sleep and other kept; I/O and idle left out
 expect "+ finished"                            # right: +, not the wait glyph
 cap | grep -q '[^ -~]' && fail "a byte beyond ASCII on the screen under LANG=C"
 type_line lessons
