@@ -11,9 +11,12 @@ def work(n):
 
 if __name__ == '__main__':
     kind = sys.argv[1] if len(sys.argv) > 1 else 'threads'
-    Executor = (concurrent.futures.ThreadPoolExecutor if kind == 'threads'
-                else concurrent.futures.ProcessPoolExecutor)
+    if kind == 'threads':
+        Executor = concurrent.futures.ThreadPoolExecutor
+    else:
+        Executor = concurrent.futures.ProcessPoolExecutor
     start = time.perf_counter()
     with Executor(max_workers=2) as pool:
         results = list(pool.map(work, [3_000_000] * 4))
-    print(f'{kind}: 4 tasks on 2 workers took {time.perf_counter() - start:.2f} s')
+    took = time.perf_counter() - start
+    print(f'{kind}: 4 tasks on 2 workers took {took:.2f} s')

@@ -175,13 +175,14 @@ static void print_marks(FILE *out, const trace *t)
 	for (size_t i = 0; i < n; i++) {
 		const trace_mark *m = trace_mark_at(t, o[i]);
 		const trace_task *k = trace_task_at(t, m->task);
-		fprintf(out, "%9s  %-8s v mark: %s\n", trace_fmt_ns(ts, sizeof ts, m->t), k ? trace_task_name(k) : "parlab",
-			m->text);
+		char pre[64];
+		snprintf(pre, sizeof pre, "%9s  %-8s v ", trace_fmt_ns(ts, sizeof ts, m->t), k ? trace_task_name(k) : "parlab");
+		wrapf(out, pre, "                      ", "mark: %s", m->text);
 	}
 	free(o);
 	if (trace_events_dropped(t))
-		fprintf(out, "           (%lu events of the workers' waits and marks were not kept: too many at once)\n",
-			trace_events_dropped(t));
+		wrapf(out, "           ", "            ", "(%lu events of the workers' waits and marks were not kept: too "
+		      "many at once)", trace_events_dropped(t));
 }
 
 static const trace *sort_trace;
@@ -553,9 +554,9 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 	int right, asked;
 	engine_score(e, &right, &asked);
 	/* The TUI's score: questions answered (judged) so far; the rest said apart. */
-	fprintf(out, "=== end of %s: %d of %d questions answered right", course_title(c), right, asked);
-	if ((int)nnumbered > asked) fprintf(out, " (%d more not answered or not judged)", (int)nnumbered - asked);
-	fputs(" ===\n", out);
+	char more[64] = "";
+	if ((int)nnumbered > asked) snprintf(more, sizeof more, " (%d more not answered or not judged)", (int)nnumbered - asked);
+	wrapf(out, "", "", "=== end of %s: %d of %d questions answered right%s ===", course_title(c), right, asked, more);
 	if (getenv("PARLAB_SELF_STATS")) {   /* for scripts/bench: the screen side's own cost */
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
