@@ -171,8 +171,9 @@ void engine_lesson_status(const engine *e, int li, lesson_status *st)
 		st->settled += engine_settled(e, &l->steps[i]);
 		if (x->saved_tries) { st->asked++; st->right += x->saved_first_right; }
 		else if (x->tries) { st->asked++; st->right += x->first_right; }
+		else if (l->steps[i].predict && x->prediction) st->unjudged++;   /* "not judged": run it again */
 	}
-	st->done = st->seen == st->nsteps && st->settled == st->questions;
+	st->done = st->seen == st->nsteps && st->settled == st->questions && !st->unjudged;
 }
 
 void engine_score(const engine *e, int *right, int *asked)

@@ -325,7 +325,8 @@ typedef struct {
 	int questions;        /* quiz steps */
 	int settled;          /* questions settled */
 	int asked, right;     /* answered at least once / right at the first try */
-	int done;             /* every step seen and every question settled */
+	int unjudged;         /* predictions made that no run has judged yet */
+	int done;             /* every step seen, every question settled, every prediction judged */
 } lesson_status;
 void engine_lesson_status(const engine *e, int li, lesson_status *st);
 /* The right answer to q was shown (batch shows it after one answer): once

@@ -140,9 +140,11 @@ static void entry_details(tui *t, int li, const lesson_status *st, char *buf, si
 	int n = snprintf(buf, cap, "%s%s%s%d/%d seen", here ? "here " : "", here ? tui_glyph.dot : "", here ? " " : "",
 			 st->seen, st->nsteps);
 	size_t o = n > 0 && (size_t)n < cap ? (size_t)n : 0;
-	if (st->asked) snprintf(buf + o, cap - o, " %s score %d/%d", tui_glyph.dot, st->right, st->asked);
+	if (st->asked) o += (size_t)snprintf(buf + o, cap - o, " %s score %d/%d", tui_glyph.dot, st->right, st->asked);
 	else if (st->questions)
-		snprintf(buf + o, cap - o, " %s %d question%s", tui_glyph.dot, st->questions, st->questions == 1 ? "" : "s");
+		o += (size_t)snprintf(buf + o, cap - o, " %s %d question%s", tui_glyph.dot, st->questions,
+				      st->questions == 1 ? "" : "s");
+	if (st->unjudged && o < cap) snprintf(buf + o, cap - o, " %s %d not judged yet", tui_glyph.dot, st->unjudged);
 }
 
 /* Pads the lines from first on to the full width: the selection's bar. */
@@ -259,7 +261,7 @@ void menu_list(tui *t)
 	tline_adds(&src, R_KEY, "Esc");
 	tline_adds(&src, R_TEXT, " goes back. ");
 	tline_adds(&src, R_OK, tui_glyph.ok);
-	tline_adds(&src, R_TEXT, ": every step seen and every question settled.");
+	tline_adds(&src, R_TEXT, ": every step seen, every question settled and every prediction judged.");
 	doc_flow(d, &src, NULL, NULL, 1);
 	tline_free(&src);
 }

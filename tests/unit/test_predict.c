@@ -99,6 +99,9 @@ static void test_first_run(const lesson *l)
 	int right, asked;
 	engine_score(E, &right, &asked);
 	CHECK(right == 4 && asked == 5);
+	lesson_status st;   /* the prediction no run has judged yet is said, and the lesson is not done */
+	engine_lesson_status(E, 0, &st);
+	CHECK(st.unjudged == 1 && !st.done);
 }
 
 static void test_second_run(const lesson *l)
@@ -118,7 +121,7 @@ static void test_second_run(const lesson *l)
 	CHECK(right == 5 && asked == 6);   /* the first verdict of each counts */
 	lesson_status st;
 	engine_lesson_status(E, 0, &st);
-	CHECK(st.questions == 8 && st.settled == 6 && st.asked == 6 && st.right == 5 && !st.done);
+	CHECK(st.questions == 8 && st.settled == 6 && st.asked == 6 && st.right == 5 && st.unjudged == 0 && !st.done);
 }
 
 static void test_observe_errors(const lesson *l)
