@@ -529,7 +529,7 @@ static const char *queue_status(const tl_view *v, int q, char *buf, size_t cap, 
 /* The end of a task lane. At the cursor: what the task was doing then
  * ("cpu1", "wait", "sleep", "I/O", "exit 0"). Otherwise its end ("exit 0",
  * "SIGSEGV", "done") or, while the picture grows, its latest state. */
-static const char *task_status(const tl_view *v, int task, char *buf, size_t cap, int *role)
+static const char *task_status(const tl_view *v, int task, int smax, char *buf, size_t cap, int *role)
 {
 	const trace_task *k = trace_task_at(v->tr, task);
 	int64_t at = v->at >= 0 ? v->at : v->now;
@@ -546,7 +546,7 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 	} else if (v->at >= 0) {   /* exactly at the cursor */
 		trace_state st = task_appears(v->tr, task) > at ? TS_UNKNOWN : trace_state_at(v->tr, task, at, &cpu);
 		const trace_span *sp = st != TS_RUNNING ? trace_span_find(v->tr, task, TRACE_SPAN_BLOCKED, at) : NULL;
-		if (sp) snprintf(buf, cap, "blocked %s", sp->block);   /* `at` says on what, in full */
+		if (sp) snprintf(buf, cap, "%s %s", smax >= 12 ? "blocked" : tui_glyph.coord, sp->block);   /* `at` says on what, in full */
 		else state_word(buf, cap, st, cpu);
 		r = sp ? R_COORD : st == TS_UNKNOWN ? R_DIM : R_TEXT;
 	} else if (v->growing) {   /* the latest state the capture saw before now */
@@ -563,7 +563,7 @@ static const char *task_status(const tl_view *v, int task, char *buf, size_t cap
 /* The status column's widest text: wider panes name tasks with their pid. */
 static int status_max(int W)
 {
-	return W >= 70 ? 14 : 10;
+	return W >= 70 ? 14 : W >= 50 ? 10 : 8;   /* narrow: room for the lanes to stay */
 }
 
 /* The end of a CPU lane at the cursor: the task that ran there then, by
@@ -774,7 +774,7 @@ static const char *lane_status(const tl_view *v, int li, int smax, char *buf, si
 	int r = R_DIM;
 	const char *s = li < v->nc ? cpu_status(v, v->cpus[li], smax, buf, cap, &r)
 		: li < v->nc + v->nq ? queue_status(v, li - v->nc, buf, cap, &r)
-		: task_status(v, v->order[li - v->nc - v->nq], buf, cap, &r);
+		: task_status(v, v->order[li - v->nc - v->nq], smax, buf, cap, &r);
 	if (role) *role = r;
 	return s;
 }

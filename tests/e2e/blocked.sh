@@ -3,7 +3,8 @@
 # (tests/e2e/blocked.lua). w1's lane shows the blocked glyph, the legend
 # explains it, the output pane lists both marks, and `at` in the middle of
 # the wait says "w1: waiting for lock A, held by w0" and "w0: holds lock A";
-# the lane's status column says "blocked A". Then the same in an ASCII
+# the lane's status column says "▚ A" (the glyph: 80 columns leave the
+# timeline no room for the word). Then the same in an ASCII
 # locale (the blocked glyph is "b"). Two CPU hogs run beside it all along.
 #
 #   tests/e2e/blocked.sh BUILD/parlab
@@ -58,7 +59,7 @@ check() {   # $1: the blocked glyph
 	type_line "at 350ms"
 	wait_for "w1: waiting for lock A, held by w0" 5
 	expect "w0: holds lock A"
-	lane w1 | grep -qF "blocked A" || fail "w1's status at the cursor is not \"blocked A\": $(lane w1)"
+	lane w1 | grep -qF "$1 A" || fail "w1's status at the cursor is not \"$1 A\": $(lane w1)"
 }
 
 start C.UTF-8
