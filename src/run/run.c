@@ -439,7 +439,10 @@ static void start_workers(run *r)
 		if (strncmp(trace_backend(t), "none (", 6))   /* keep the backend's own reason */
 			trace_set_backend(t, "none (capture could not start)");
 	}
-	if (write(r->go, "g", 1) < 0) { /* runner died: SIGCHLD tells */ }
+	/* go, with the run's time 0: the workers' now() counts from it, as the
+	 * trace does (arming capture took some of it) */
+	int64_t zero = trace_start_ns(t);
+	if (write(r->go, &zero, sizeof zero) < 0) { /* runner died: SIGCHLD tells */ }
 	close(r->go);
 	r->go = -1;
 }

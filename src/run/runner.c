@@ -300,10 +300,11 @@ void runner_main(runner_ctx *ctx)
 	/* Ready: the screen arms capture now, so that what prepare ran (Python
 	 * probes) is not traced and every worker is. */
 	(void)proto_write_ready(R->ctl);
-	char b;
-	while (read(R->go, &b, 1) < 0 && errno == EINTR) {}
+	int64_t zero = 0;   /* the run's time 0, as the screen's trace has it */
+	ssize_t got;
+	while ((got = read(R->go, &zero, sizeof zero)) < 0 && errno == EINTR) {}
 	close(R->go);
-	R->start_ns = loop_now_ns();
+	R->start_ns = got == (ssize_t)sizeof zero && zero > 0 ? zero : loop_now_ns();
 
 	int n = R->spec->kind == RUN_COMMAND ? 1 : R->n;
 	pid_t *pids = xcalloc((size_t)n, sizeof *pids);

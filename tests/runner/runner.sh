@@ -43,6 +43,13 @@ grep -q "start 2" "$tmp/crash.out" || bad "crash: output lost"
 [ "$(end_kinds "$tmp/crash")" = "crashed" ] || bad "crash: trace kinds '$(end_kinds "$tmp/crash")', want crashed"
 l=$(leftovers); [ -z "$l" ] || bad "crash: left behind: $l"
 
+# now() and the trace share their time 0: a worker's first now() is not
+# before the earliest worker start the trace saw, nor after parlab read it.
+out=$("$parlab" --batch --state off "$here/now.lua" </dev/null 2>&1)
+read -r start now readat < <(tr '\n' ' ' <<<"$out" | grep -oE 'clock: start [0-9.]+ now [0-9.]+ read [0-9.]+' | awk '{print $3, $5, $7}')
+awk -v s="${start:-x}" -v n="${now:-x}" -v r="${readat:-x}" 'BEGIN { exit !(s != "x" && n + 0.5 >= s && n <= r + 0.5) }' ||
+	bad "now(): start ${start:-?} ms, now() ${now:-?} ms, read at ${readat:-?} ms: not one clock"
+
 # A thread's crash takes its process down: the worker is named, the kind is crashed.
 start=$(date +%s)
 timeout 60 "$parlab" --batch --save-trace "$tmp/tcrash" "$here/crash_thread.lua" </dev/null >"$tmp/tcrash.out" 2>&1; rc=$?
