@@ -75,16 +75,16 @@ course_run() {
 	for n in 1 2 3 4 5 6; do grep -q "^== Lesson $n/6: " <<<"$out" || bad "$1: no lesson $n"; done
 	has "=== end of Concurrency you can see:" "$1: the course ran to its end"
 	# The racy counter: short, with the lost count, or the lesson says why not.
-	racy=$(flat | sed -n 's/.*Your counter ended at \([0-9]*\) of 20000: \([0-9]*\) additions were lost.*/\1 \2/p')
+	racy=$(flat | sed -n 's/.*Your counter ended at \([0-9]*\) of 4000: \([0-9]*\) additions were lost.*/\1 \2/p')
 	if [ -n "$racy" ]; then
 		read -r c lost <<<"$racy"
-		[ $((c + lost)) -eq 20000 ] && [ "$lost" -gt 0 ] || bad "$1: racy counter $c, lost $lost"
-		has "The answer is $lost (your counter ended at $c of 20000)" "$1: the lost additions, from the run"
+		[ $((c + lost)) -eq 4000 ] && [ "$lost" -gt 0 ] || bad "$1: racy counter $c, lost $lost"
+		has "The answer is $lost (your counter ended at $c of 4000)" "$1: the lost additions, from the run"
 	else
 		has "no addition was lost this time" "$1: the racy counter came out short or the lesson said why not"
 	fi
-	has "Your counter ended at 20000 of 20000; counting under the lock took" "$1: the lock loses nothing"
-	has "Your counter ended at 20000 of 20000; the atomic adds took" "$1: the atomic add loses nothing"
+	has "Your counter ended at 4000 of 4000; counting under the lock took" "$1: the lock loses nothing"
+	has "Your counter ended at 4000 of 4000; the atomic adds took" "$1: the atomic add loses nothing"
 	# Notes quote the student's runs.
 	has "Your 4 waiting workers used" "$1: lesson 1's note"
 	# The speedup table fits a 40-column pane: n, wall time, on CPUs,
