@@ -133,7 +133,11 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       local t = {}
       local last = consumers_done(run)
       if done and last then t[#t + 1] = ("Your producer was done putting at %.0f ms; the last consumer was done at %.0f ms."):format(done, last) end
-      if p then t[#t + 1] = ("It used %s of CPU and slept %s: waiting for room in the queue."):format(ms(p.cpu_ms or 0), ms(p.sleep_ms or 0)) end
+      if p and p.blocked_ms then
+        t[#t + 1] = ("It used %s of CPU and was blocked %s waiting for room in the queue{screen: (▚ on its lane)}."):format(ms(p.cpu_ms or 0), ms(p.blocked_ms))
+      elseif p then
+        t[#t + 1] = ("It used %s of CPU and slept %s, waiting for room in the queue."):format(ms(p.cpu_ms or 0), ms(p.sleep_ms or 0))
+      end
       t[#t + 1] = held(run)
       return table.concat(t, " ")
     end,
@@ -152,7 +156,7 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       return slept > cpu and 2 or 1, note
     end,
     hints = { "take waits while the queue is empty. Does waiting use a CPU?" },
-    explain = "take on an empty queue waits in the kernel: the consumer sleeps until the producer puts a job, and uses no CPU meanwhile {screen:(its lane is empty)}{batch:(its cpu time stays tiny)}.",
+    explain = "take on an empty queue waits in the kernel: the consumer sleeps until the producer puts a job, and uses no CPU meanwhile {screen:(its lane shows ▚, blocked, off the CPU)}{batch:(its cpu time stays tiny)}.",
   },
 
   run {
