@@ -31,7 +31,7 @@ local function others(run)
   if not run.others_noticeable then return "" end
   local cpu = spent(run)
   return (" Other programs used %.0f %% of the CPUs during this run%s."):format(run.other_share * 100,
-    cpu >= 20 and ", so your workers shared them" or "")
+    cpu >= 20 and (", so your worker%s shared them"):format(#run.workers == 1 and "" or "s") or "")
 end
 
 -- What a computing worker's lane shows, by how long it ran and how long it
