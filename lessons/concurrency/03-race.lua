@@ -140,7 +140,7 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
         if L.contended == 0 then
           parts[#parts + 1] = ("None of the %d lockings had to wait: the lock was always free when asked for."):format(L.acquisitions)
         elseif L.contended * 20 < L.acquisitions then
-          parts[#parts + 1] = ("Only %d of the %d lockings had to wait, %.0f ms in all: the lock is held so briefly that the workers seldom found it taken{screen: (waits this short seldom show as ▚ on the lanes)}."):format(L.contended, L.acquisitions, L.wait_ms or 0)
+          parts[#parts + 1] = ("Only %d of the %d lockings had to wait, %.0f ms in all: the lock is held so briefly that the workers seldom found it taken{screen: (▚ on the lanes, where a wait was long enough to show)}."):format(L.contended, L.acquisitions, L.wait_ms or 0)
         else
           parts[#parts + 1] = ("%d of the %d lockings found the lock taken and waited, off the CPU, %.0f ms in all (the longest %.1f ms){screen: (▚ on the lanes, where a wait was long enough to show)}."):format(L.contended, L.acquisitions, L.wait_ms or 0, L.longest_wait_ms or 0)
         end
