@@ -100,7 +100,7 @@ return lesson {
 
 A producer makes jobs and puts them into a queue; consumers take them out and do them. The queue here holds at most 2 jobs: put waits while it is full, take waits while it is empty. Both waits are off the CPU, like sleeping.
 
-Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU. The queue has a lane of its own under the CPUs, named jobs: a bar as high as the queue was full at that moment.}{batch: In the task table, a waiting worker uses no cpu time. Under the blocks, a line of digits gives the queue's length over the run.}
+Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU. The queue has a lane of its own under the CPUs, named jobs: a bar as high as the queue was full, on average, in each moment.}{batch: In the task table, a waiting worker uses no cpu time. Under the blocks, a line of digits gives the queue's length over the run.}
 ]],
 
   quiz {
