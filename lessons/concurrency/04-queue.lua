@@ -183,6 +183,6 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       return n, m and ("w1 took %d, w2 took %d"):format(n, m) or nil
     end,
     hints = { "Each consumer prints how many jobs it took when it stops." },
-    explain = "Whoever is free takes the next job: the two consumers share the work about evenly, but nothing makes them take turns exactly.",
+    explain = "Whoever is free takes the next job: nothing makes the two consumers take turns, so how the 12 jobs split between them can change from run to run.",
   },
 }
