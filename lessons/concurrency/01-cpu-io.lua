@@ -24,10 +24,23 @@ local function spent(run)
   return cpu, wait, sleep_
 end
 
--- Said when other programs took a noticeable share of the CPUs.
+-- Said when other programs took a noticeable share of the CPUs; that the
+-- workers shared the CPUs with them only when they needed the CPUs (more
+-- than a few ms of CPU time in all).
 local function others(run)
   if not run.others_noticeable then return "" end
-  return (" Other programs used %.0f %% of the CPUs during this run, so your workers shared them."):format(run.other_share * 100)
+  local cpu = spent(run)
+  return (" Other programs used %.0f %% of the CPUs during this run%s."):format(run.other_share * 100,
+    cpu >= 20 and (", so your worker%s shared them"):format(#run.workers == 1 and "" or "s") or "")
+end
+
+-- What a computing worker's lane shows, by how long it ran and how long it
+-- was ready without a CPU.
+local function lane_of(k)
+  if not k or not k.cpu_ms then return "" end
+  local wait = k.wait_ms or 0
+  if wait <= 0.1 * k.cpu_ms then return "{screen: Its lane is mostly █: it ran the whole time.}" end
+  return ("It was also ready but without a CPU for %s{screen:: there its lane shows ░, or a low block where it ran only part of that moment and waited the rest}."):format(ms(wait))
 end
 
 return lesson {
@@ -38,7 +51,7 @@ return lesson {
 
 A worker is CPU-bound when it spends its time computing: it needs a CPU the whole time, and this machine has ${ncpu}. A worker is I/O-bound when it spends its time waiting: for a disk, the network, a user. While it waits it needs no CPU at all.
 
-In this lesson four workers compute for 200 ms each (busy), then four workers wait for 4 x 50 ms each (sleep). {screen: Watch the lanes: █ is a worker running on a CPU, ░ ready but waiting for one, and · a worker asleep, off the CPU.}{batch: After each run, the task table says how long each worker ran (cpu time) and how long it was ready but had no CPU (waited).}
+In this lesson four workers compute for 200 ms each (busy), then four workers wait for 4 x 50 ms each (sleep). {screen: Watch the lanes: █ is a worker running on a CPU, ░ ready but waiting for one (or a low block: it ran only part of that moment and waited the rest), and · a worker asleep, off the CPU.}{batch: After each run, the task table says how long each worker ran (cpu time) and how long it was ready but had no CPU (waited).}
 ]],
 
   run {
@@ -46,8 +59,8 @@ In this lesson four workers compute for 200 ms each (busy), then four workers wa
     threads = 1,
     worker = compute,
     note = function(run)
-      return ("Your one worker computed for %s of CPU time in %s.%s {screen: Its lane is mostly █.}")
-        :format(ms(run.cpu_ms), ms(run.wall_ms), others(run))
+      return ("Your one worker computed for %s of CPU time in %s. %s%s")
+        :format(ms(run.cpu_ms), ms(run.wall_ms), lane_of(run.workers[1]), others(run))
     end,
   },
 
@@ -63,7 +76,7 @@ In this lesson four workers compute for 200 ms each (busy), then four workers wa
       return run.max_running, ("at most %d ran at once, on %d CPUs"):format(run.max_running, run.ncpu)
     end,
     hints = { "How many CPUs does this machine have? A CPU runs one task at a time." },
-    explain = "A CPU runs one task at a time: with ${ncpu} CPUs at most ${ncpu} of the four can run at once here (fewer while other programs hold CPUs), the others ready and waiting {screen:(░ in their lanes)}{batch:(their waited time in the table)}.",
+    explain = "A CPU runs one task at a time: with ${ncpu} CPUs at most ${ncpu} of the four can run at once here (fewer while other programs hold CPUs), the others ready and waiting {screen:(░ in their lanes, or a low block where one ran only part of that moment and waited the rest)}{batch:(their waited time in the table)}.",
   },
 
   run {
@@ -115,9 +128,12 @@ In this lesson four workers compute for 200 ms each (busy), then four workers wa
     threads = 4,
     worker = io_wait,
     note = function(run)
-      local cpu, _, slept = spent(run)
-      return ("Your 4 waiting workers used %s of CPU in all over %s of wall time; together they slept %s.{screen: Their lanes are almost all ·: asleep, off the CPU.}%s")
-        :format(ms(cpu), ms(run.wall_ms), ms(slept), others(run))
+      local cpu, wait, slept = spent(run)
+      local lanes = ""
+      if slept > 4 * (cpu + wait) then lanes = "{screen: Their lanes are almost all ·: asleep, off the CPU.}"
+      elseif wait >= 1 then lanes = (" After each sleep they were ready but without a CPU for %s in all{screen: (░ in their lanes)}."):format(ms(wait)) end
+      return ("Your 4 waiting workers used %s of CPU in all over %s of wall time; together they slept %s.%s%s")
+        :format(ms(cpu), ms(run.wall_ms), ms(slept), lanes, others(run))
     end,
   },
 

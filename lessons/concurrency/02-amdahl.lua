@@ -39,7 +39,20 @@ local function note_for(n)
     local one = runs[TITLES[1]]
     local t = { ("Your %d worker%s finished the job in %s."):format(n, n == 1 and "" or "s", ms(run.wall_ms)) }
     local s = serial_ms(run)
-    if s then t[#t + 1] = ("The serial part took %s of it{screen: (only w0's lane is █ at first; the others wait at the barrier, their lanes ▚, blocked)}."):format(ms(s)) end
+    if s and n > 1 then
+      local waited = 0   -- the longest any other worker was blocked (at the barrier)
+      for _, k in ipairs(run.workers) do
+        if k.id > 0 and (k.blocked_ms or 0) > waited then waited = k.blocked_ms end
+      end
+      t[#t + 1] = ("The serial part took %s of it: w0 computed it alone"):format(ms(s))
+      if waited >= 1 then
+        t[#t + 1] = ("while the others waited at the barrier, off the CPU, up to %s{screen: (their lanes ▚, blocked)}."):format(ms(waited))
+      else
+        t[#t + 1] = "while the others had not yet reached the barrier."
+      end
+    elseif s then
+      t[#t + 1] = ("The serial part took %s of it."):format(ms(s))
+    end
     if n > 1 and one and run.wall_ms > 0 then
       t[#t + 1] = ("Speedup over 1 worker: %.2f."):format(one.wall_ms / run.wall_ms)
     end
@@ -118,21 +131,29 @@ You will run the job with 1, 2, 4 and 8 workers, then compare your measured spee
         ("In your run with 1 worker, the serial part took %.0f ms of %.0f ms: a serial fraction f of about %.2f. With at most %d workers computing at once, Amdahl's law predicts a speedup of 1 / (f + (1 - f) / min(n, %d)):")
           :format(s, one.wall_ms, f, ncpu, ncpu),
         "",
-        "  workers   wall time   on CPUs   measured   Amdahl",
+        "  n   wall      on CPUs  speedup  Amdahl",
       }
+      local busy_runs = {}   -- the runs other programs noticeably slowed
       for _, n in ipairs({ 1, 2, 4, 8 }) do
         local r = runs[TITLES[n]]
         local pred = 1 / (f + (1 - f) / math.min(n, ncpu))
         if r then
           local busy = r.wall_ms > 0 and (r.cpu_ms or 0) / r.wall_ms or 0
-          t[#t + 1] = ("  %7d   %6.0f ms   %7.2f   %8.2f   %6.2f"):format(n, r.wall_ms, busy, one.wall_ms / r.wall_ms, pred)
+          t[#t + 1] = ("  %d   %4.0f ms   %7.2f  %7.2f  %6.2f"):format(n, r.wall_ms, busy, one.wall_ms / r.wall_ms, pred)
+          if r.others_noticeable then busy_runs[#busy_runs + 1] = ("%d (%.0f %%)"):format(n, r.other_share * 100) end
         else
-          t[#t + 1] = ("  %7d   (not run)                        %6.2f"):format(n, pred)
+          t[#t + 1] = ("  %d   (not run)                   %6.2f"):format(n, pred)
         end
       end
       t[#t + 1] = ""
-      t[#t + 1] = ("on CPUs: how many of your workers were on a CPU on average in that run (their CPU time over the wall time). The same work goes faster only when it is higher: with a serial part and %d CPUs, Amdahl's figure is about the most it can reach, and where other programs held CPUs it stays lower, and so does your speedup."):format(ncpu)
-      t[#t + 1] = "Where your measured speedup differs from Amdahl's, something else counted: starting the threads, other programs taking CPUs during one run more than another, or the workers of the parallel part not sharing the CPUs evenly."
+      t[#t + 1] = ("on CPUs: how many of your workers were on a CPU on average in that run (their CPU time over the wall time); speedup: the 1-worker wall time over this one's. The same work goes faster only when on CPUs is higher. With a serial part and %d CPUs, Amdahl's figure is the most a run can reach when every run has the CPUs to itself."):format(ncpu)
+      t[#t + 1] = "Other programs change that: when they took CPUs during the 1-worker run, it is slower, and every speedup measured against it looks larger (it can pass Amdahl's); when they took CPUs during a run with more workers, that run's own speedup comes out smaller."
+      if #busy_runs > 0 then
+        t[#t + 1] = ("In yours, other programs took a noticeable share of the CPUs during the runs with n = %s."):format(table.concat(busy_runs, ", "))
+      else
+        t[#t + 1] = "In yours, no run noticed other programs taking the CPUs."
+      end
+      t[#t + 1] = "Where your measured speedup differs from Amdahl's otherwise, something else counted: starting the threads, or the workers of the parallel part not sharing the CPUs evenly."
       return table.concat(t, "\n")
     end,
   },

@@ -1,10 +1,10 @@
--- Lesson 3: a race. Four workers add 1 to a shared counter 5000 times
+-- Lesson 3: a race. Four workers add 1 to a shared counter 1000 times
 -- each, racily (read, let another worker run, write), then under a lock,
 -- then with an atomic add. The racy total comes out short under
 -- contention; the lesson counts the lost updates from the student's run
 -- and compares what each fix cost.
 
-local N = 5000   -- additions per worker
+local N = 1000   -- additions per worker (enough to lose many racily)
 
 -- A worker that counts N times the way `how` says, between two barriers;
 -- worker 0 prints the total and how long the counting took.
@@ -49,9 +49,9 @@ local function how_it_ended(run)
 end
 
 local CHOICES = {
-  "Exactly 20000",
-  "Less than 20000: some additions are lost",
-  "More than 20000",
+  "Exactly 4000",
+  "Less than 4000: some additions are lost",
+  "More than 4000",
 }
 
 local function run_of(title, how, extra)
@@ -72,13 +72,13 @@ return lesson {
   text [[
 # Four workers, one counter
 
-Four workers each add 1 to a shared counter 5000 times: 20000 additions. An addition is three steps: read the counter, add 1, write it back. If another worker writes between one worker's read and its write, that worker writes back a stale value, and the other's addition is lost.
+Four workers each add 1 to a shared counter 1000 times: 4000 additions. An addition is three steps: read the counter, add 1, write it back. If another worker writes between one worker's read and its write, that worker writes back a stale value, and the other's addition is lost.
 
-add_racy does exactly that, on purpose: it reads, lets another worker run (as if the worker were preempted there), then writes. {screen: Watch the lanes: the workers switch all the time.}
+add_racy does exactly that, on purpose: it reads, lets another worker run (as if the worker were preempted there), then writes. {screen: Watch the lanes: a ▼ mark shows where a write was stale.}
 ]],
 
   quiz {
-    q = "Four workers each add_racy 5000 times to a counter that starts at 0. What will the counter show at the end?",
+    q = "Four workers each add_racy 1000 times to a counter that starts at 0. What will the counter show at the end?",
     choices = CHOICES,
     predict = "Racy counter",
     observe = function(run) return how_it_ended(run) end,
@@ -91,7 +91,7 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
       local c, of, t = total(run)
       if not c then return "Worker 0 printed no total: the run did not finish." end
       if c < of then
-        return ("Your counter ended at %d of %d: %d additions were lost, in %d ms of counting. Each lost one is a moment where two workers read the same value{screen:: the ▼ marks on the lanes show the first few, where a worker's write overwrote what others had added, and the output lists them}{batch:; the first few are listed as marks in the output, each where a worker's write overwrote what others had added}."):format(c, of, of - c, t)
+        return ("Your counter ended at %d of %d: %d additions were lost, in %d ms of counting. Additions are lost by stale writes: a worker writes back what it had read plus 1, over whatever others added since its read, and one stale write can erase many additions.{screen: Each ▼ on the lanes is one stale write (the first few), saying how many additions it erased; the output lists them too.}{batch: The first few stale writes are listed as marks in the output, each saying how many additions it erased.}"):format(c, of, of - c, t)
       end
       return ("Your counter ended at %d of %d: no addition was lost this time. That happens when the workers hardly overlapped (each got through its additions while the others did not run); run it again and the race shows."):format(c, of)
     end,
@@ -117,7 +117,7 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
       return of - c, ("your counter ended at %d of %d"):format(c, of)
     end,
     hints = { "Additions made, less what the counter shows." },
-    explain = "Every lost addition is one the counter does not show: 20000 made, fewer counted.",
+    explain = "Every lost addition is one the counter does not show: 4000 made, fewer counted.",
   },
 
   quiz {
@@ -126,7 +126,7 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
     predict = "With a lock",
     observe = function(run) return how_it_ended(run) end,
     hints = { "While one worker holds the lock, can another read the counter?" },
-    explain = "Only the worker holding the lock reads and writes the counter, so no read is stale: nothing is lost. The others wait for the lock {screen:(their lanes show ▚, blocked, while they wait, off the CPU)}{batch:(asleep, off the CPU)}.",
+    explain = "Only the worker holding the lock reads and writes the counter, so no read is stale: nothing is lost. A worker that finds the lock taken waits for it, off the CPU{screen: (its lane shows ▚, blocked, while it waits)}; how often yours had to wait, the note after the run says.",
   },
 
   run_of("With a lock", "lock", {
@@ -134,7 +134,18 @@ add_racy does exactly that, on purpose: it reads, lets another worker run (as if
     note = function(run)
       local c, of, t = total(run)
       if not c then return "Worker 0 printed no total: the run did not finish." end
-      return ("Your counter ended at %d of %d; counting under the lock took %d ms."):format(c, of, t)
+      local parts = { ("Your counter ended at %d of %d; counting under the lock took %d ms."):format(c, of, t) }
+      local L = run.blocks and run.blocks.L
+      if L and L.acquisitions and L.contended then
+        if L.contended == 0 then
+          parts[#parts + 1] = ("None of the %d lockings had to wait: the lock was always free when asked for."):format(L.acquisitions)
+        elseif L.contended * 20 < L.acquisitions then
+          parts[#parts + 1] = ("Only %d of the %d lockings had to wait, %.0f ms in all: the lock is held so briefly that the workers seldom found it taken{screen: (▚ on the lanes, where a wait was long enough to show)}."):format(L.contended, L.acquisitions, L.wait_ms or 0)
+        else
+          parts[#parts + 1] = ("%d of the %d lockings found the lock taken and waited, off the CPU, %.0f ms in all (the longest %.1f ms){screen: (▚ on the lanes, where a wait was long enough to show)}."):format(L.contended, L.acquisitions, L.wait_ms or 0, L.longest_wait_ms or 0)
+        end
+      end
+      return table.concat(parts, " ")
     end,
   }),
 

@@ -100,7 +100,7 @@ return lesson {
 
 A producer makes jobs and puts them into a queue; consumers take them out and do them. The queue here holds at most 2 jobs: put waits while it is full, take waits while it is empty. Both waits are off the CPU, like sleeping.
 
-Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU. The queue has a lane of its own under the CPUs, named jobs: a bar as high as the queue was full at that moment.}{batch: In the task table, a waiting worker uses no cpu time. Under the blocks, a line of digits gives the queue's length over the run.}
+Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {screen: In the lanes, a worker waiting on the queue shows ▚ (blocked), off the CPU. The queue has a lane of its own under the CPUs, named jobs: a bar as high as the queue was full, on average, in each moment.}{batch: In the task table, a waiting worker uses no cpu time. Under the blocks, a line of digits gives the queue's length over the run.}
 ]],
 
   quiz {
@@ -133,7 +133,11 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       local t = {}
       local last = consumers_done(run)
       if done and last then t[#t + 1] = ("Your producer was done putting at %.0f ms; the last consumer was done at %.0f ms."):format(done, last) end
-      if p then t[#t + 1] = ("It used %s of CPU and slept %s: waiting for room in the queue."):format(ms(p.cpu_ms or 0), ms(p.sleep_ms or 0)) end
+      if p and p.blocked_ms then
+        t[#t + 1] = ("It used %s of CPU and was blocked %s waiting for room in the queue{screen: (▚ on its lane)}."):format(ms(p.cpu_ms or 0), ms(p.blocked_ms))
+      elseif p then
+        t[#t + 1] = ("It used %s of CPU and slept %s, waiting for room in the queue."):format(ms(p.cpu_ms or 0), ms(p.sleep_ms or 0))
+      end
       t[#t + 1] = held(run)
       return table.concat(t, " ")
     end,
@@ -152,7 +156,7 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       return slept > cpu and 2 or 1, note
     end,
     hints = { "take waits while the queue is empty. Does waiting use a CPU?" },
-    explain = "take on an empty queue waits in the kernel: the consumer sleeps until the producer puts a job, and uses no CPU meanwhile {screen:(its lane is empty)}{batch:(its cpu time stays tiny)}.",
+    explain = "take on an empty queue waits in the kernel: the consumer sleeps until the producer puts a job, and uses no CPU meanwhile {screen:(its lane shows ▚, blocked, off the CPU)}{batch:(its cpu time stays tiny)}.",
   },
 
   run {
@@ -179,6 +183,6 @@ Worker 0 is the producer and puts 12 jobs; workers 1 and 2 are the consumers. {s
       return n, m and ("w1 took %d, w2 took %d"):format(n, m) or nil
     end,
     hints = { "Each consumer prints how many jobs it took when it stops." },
-    explain = "Whoever is free takes the next job: the two consumers share the work about evenly, but nothing makes them take turns exactly.",
+    explain = "Whoever is free takes the next job: nothing makes the two consumers take turns, so how the 12 jobs split between them can change from run to run.",
   },
 }

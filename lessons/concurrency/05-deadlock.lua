@@ -123,7 +123,7 @@ If every worker takes the locks in the same order (A before B), no cycle can for
     predict = "One order",
     observe = function(run) return ended(run) end,
     hints = { "Can a worker hold B while waiting for A now?" },
-    explain = "With one lock order, the worker that waits for A holds nothing, so the other finishes and gives both locks back. {screen: One lane waits while the other runs, then they swap.}",
+    explain = "With one lock order, the worker that waits for A holds nothing, so the other finishes and gives both locks back. {screen: In the lanes, the worker that got A sleeps its 50 ms holding it (· underlined: asleep, holding a lock) while the other, once it asks for A, shows ▚ (blocked); then the first takes B, finishes and gives both back, and the other takes its turn.}",
   },
 
   run {
@@ -134,7 +134,14 @@ If every worker takes the locks in the same order (A before B), no cycle can for
     worker = transfer("same"),
     timeout = 5,
     note = function(run)
-      return ("%d of 2 workers finished, in %.0f ms: one waited for A while the other held it, then took its turn."):format(done(run), run.wall_ms)
+      local t = { ("%d of 2 workers finished, in %.0f ms."):format(done(run), run.wall_ms) }
+      local A = run.blocks and run.blocks.A
+      if A and A.contended and A.contended > 0 then
+        t[#t + 1] = ("One waited %.0f ms for A while the other held it, then took its turn."):format(A.wait_ms or 0)
+      elseif A and A.contended then
+        t[#t + 1] = "Neither had to wait for A this time: one was done with it before the other asked for it."
+      end
+      return table.concat(t, " ")
     end,
   },
 }

@@ -53,6 +53,17 @@ local function entered(run)
   return ids
 end
 
+-- Which worker finished phase 1 last, by its own clock.
+local function last_phase1(run)
+  local who, last
+  for _, o in ipairs(run.output) do
+    local id, t = o.text:match("^(w%d+): phase 1 done at (%d+) ms")
+    t = tonumber(t or "")
+    if t and (not last or t > last) then who, last = id, t end
+  end
+  return who
+end
+
 -- When the earliest phase 2 started, and when the last phase 1 ended.
 local function phase_times(run)
   local last1, first2
@@ -73,7 +84,7 @@ return lesson {
 
 A semaphore is a counter of free slots: acquire waits until the count is above 0 and takes one, release gives one back. Started at 2, it lets at most two workers through at a time, whatever the number of workers or CPUs.
 
-Six workers each hold a slot for 60 ms. {screen: In the lanes, the ones waiting for a slot are empty: asleep, off the CPU.}
+Six workers each hold a slot for 60 ms. {screen: In the lanes, the ones waiting for a slot show ▚ (blocked), off the CPU.}
 ]],
 
   quiz {
@@ -137,14 +148,14 @@ Six workers each hold a slot for 60 ms. {screen: In the lanes, the ones waiting 
   text [[
 # Everyone waits for the last
 
-A barrier is a meeting point: no worker goes past it until all have arrived. Here worker w0 finishes its first phase after 20 ms, w1 after 40 ms, and so on; then each starts its second phase.
+A barrier is a meeting point: no worker goes past it until all have arrived. Here each worker's first phase is a sleep: 20 ms for w0, 40 ms for w1, and so on (on a busy machine a worker can take longer to wake, so they need not finish in that order); then each starts its second phase.
 ]],
 
   quiz {
-    q = "When will worker w0, the fastest, start its second phase?",
+    q = "When will worker w0, which sleeps least, start its second phase?",
     choices = {
-      "Right after its own first phase (about 20 ms)",
-      "Only when the slowest worker has finished its first phase",
+      "Right after its own first phase (its 20 ms of sleep)",
+      "Only when the last worker has finished its first phase",
     },
     predict = "A barrier",
     observe = function(run)
@@ -154,7 +165,7 @@ A barrier is a meeting point: no worker goes past it until all have arrived. Her
       return first2 >= last1 and 2 or 1, note
     end,
     hints = { "No worker goes past a barrier before all have arrived." },
-    explain = "The barrier opens only when the last worker arrives: everyone waits for the slowest {screen:(the early workers' lanes are empty until then)}{batch:(the early workers sleep until then)}. That is the price of a barrier: the phase takes as long as its slowest worker.",
+    explain = "The barrier opens only when the last worker arrives: everyone waits for the last to arrive {screen:(the early workers' lanes show ▚, blocked, off the CPU, until then)}{batch:(the early workers sleep until then)}. That is the price of a barrier: the phase takes as long as its slowest worker.",
   },
 
   run {
@@ -165,7 +176,8 @@ A barrier is a meeting point: no worker goes past it until all have arrived. Her
     note = function(run)
       local last1, first2 = phase_times(run)
       if not last1 or not first2 then return "The workers printed no phase times: did the run finish?" end
-      return ("Your slowest worker finished phase 1 at %d ms; the first phase 2 started at %d ms. The others waited at the barrier until then."):format(last1, first2)
+      local who = last_phase1(run)
+      return ("Your last worker to finish phase 1 was %s, at %d ms; the first phase 2 started at %d ms. The others waited at the barrier until then."):format(who or "?", last1, first2)
     end,
   },
 }

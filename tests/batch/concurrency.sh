@@ -75,21 +75,27 @@ course_run() {
 	for n in 1 2 3 4 5 6; do grep -q "^== Lesson $n/6: " <<<"$out" || bad "$1: no lesson $n"; done
 	has "=== end of Concurrency you can see:" "$1: the course ran to its end"
 	# The racy counter: short, with the lost count, or the lesson says why not.
-	racy=$(flat | sed -n 's/.*Your counter ended at \([0-9]*\) of 20000: \([0-9]*\) additions were lost.*/\1 \2/p')
+	racy=$(flat | sed -n 's/.*Your counter ended at \([0-9]*\) of 4000: \([0-9]*\) additions were lost.*/\1 \2/p')
 	if [ -n "$racy" ]; then
 		read -r c lost <<<"$racy"
-		[ $((c + lost)) -eq 20000 ] && [ "$lost" -gt 0 ] || bad "$1: racy counter $c, lost $lost"
-		has "The answer is $lost (your counter ended at $c of 20000)" "$1: the lost additions, from the run"
+		[ $((c + lost)) -eq 4000 ] && [ "$lost" -gt 0 ] || bad "$1: racy counter $c, lost $lost"
+		has "The answer is $lost (your counter ended at $c of 4000)" "$1: the lost additions, from the run"
 	else
 		has "no addition was lost this time" "$1: the racy counter came out short or the lesson said why not"
 	fi
-	has "Your counter ended at 20000 of 20000; counting under the lock took" "$1: the lock loses nothing"
-	has "Your counter ended at 20000 of 20000; the atomic adds took" "$1: the atomic add loses nothing"
+	has "Your counter ended at 4000 of 4000; counting under the lock took" "$1: the lock loses nothing"
+	has "Your counter ended at 4000 of 4000; the atomic adds took" "$1: the atomic add loses nothing"
 	# Notes quote the student's runs.
 	has "Your 4 waiting workers used" "$1: lesson 1's note"
-	has "workers   wall time   measured   Amdahl" "$1: the speedup table"
-	rows=$(grep -cE '^ +[1248] +[0-9]+ ms +[0-9.]+ +[0-9.]+$' <<<"$out")
-	[ "$rows" -eq 4 ] || { bad "$1: the speedup table has $rows rows of 4"; dump=$out; }
+	# The speedup table fits a 40-column pane: n, wall time, on CPUs,
+	# measured speedup, Amdahl's; the 1-worker row's speedup is 1.00.
+	grep -qx "  n   wall      on CPUs  speedup  Amdahl" <<<"$out" || { bad "$1: the speedup table's header"; dump=$out; }
+	rows=$(grep -E '^  [1248]   +[0-9]+ ms +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{2}$' <<<"$out")
+	[ "$(wc -l <<<"$rows")" -eq 4 ] || { bad "$1: the speedup table has $(wc -l <<<"$rows") rows of 4"; dump=$out; }
+	wide=$(awk 'length($0) > 40' <<<"$rows")
+	[ -z "$wide" ] || bad "$1: speedup rows wider than 40 columns: $wide"
+	grep -qE '^  1   +[0-9]+ ms +[0-9.]+ +1\.00 +1\.00$' <<<"$rows" || bad "$1: the 1-worker row's speedup and Amdahl's are not 1.00"
+	has "In yours, " "$1: the table says which runs other programs slowed"
 	has "In your run with 1 worker, the serial part took" "$1: the serial fraction from the student's times"
 	has "Your producer was done putting at" "$1: lesson 4's note"
 	[[ "$(flat)" == *"parlab found the cycle of waits and stopped the run after "*" ms, saying who waits for what: w0 holds A and waits for B; w1 holds B and waits for A."* ||

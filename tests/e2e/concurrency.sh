@@ -38,9 +38,9 @@ pages() {
 start_parlab "$SRC/lessons/concurrency/03-race.lua"
 wait_for "Four workers, one counter"
 type_line next
-wait_for "add_racy 5000 times"
+wait_for "add_racy 1000 times"
 type_line 2
-wait_for "Your prediction: 2) Less than 20000"
+wait_for "Your prediction: 2) Less than 4000"
 type_line next                       # the run, not run
 type_line next                       # the text written from it
 wait_for "Run \"Racy counter\" above"
@@ -58,8 +58,8 @@ wait_for "Type run to start it"
 type_line run
 wait_for "Observed:" 30
 text=$(pages)
-grep -qF "You predicted: 2) Less than 20000" <<<"$text" || fail "the prediction is not shown beside the observation"
-grep -qE "Your counter ended at [0-9]+ of 20000: [0-9]+ additions were lost|no addition was lost this time" <<<"$text" || fail "the run's note does not quote the counter"
+grep -qF "You predicted: 2) Less than 4000" <<<"$text" || fail "the prediction is not shown beside the observation"
+grep -qE "Your counter ended at [0-9]+ of 4000: [0-9]+ additions were lost|no addition was lost this time" <<<"$text" || fail "the run's note does not quote the counter"
 echo "ok - the run judged the prediction; its note quotes the counter"
 
 type_line next
@@ -68,8 +68,8 @@ counter=$(cap | sed -n 's/.*Your racy counter ended at \([0-9]*\);.*/\1/p' | hea
 [[ "$counter" =~ ^[0-9]+$ ]] || fail "no counter in the text written from the run"
 type_line next
 wait_for "How many additions were lost"
-type_line "$((20000 - counter))"
-wait_for "Right: $((20000 - counter)) (your counter"
+type_line "$((4000 - counter))"
+wait_for "Right: $((4000 - counter)) (your counter"
 echo "ok - the question from the run judged by the student's counter ($counter)"
 type_line quit
 wait_for "PARLAB-EXITED 0"
