@@ -230,7 +230,7 @@ static void step_predict(tui *t, tdoc *d, const step *s)
 	doc_blank(d);
 	d->focus = (int)d->n;
 	char *said = engine_answer_text(s, p);
-	char *msg = xasprintf("Your prediction: %s. Type next, then run: the run will judge it "
+	char *msg = xasprintf("Your prediction: %s. Type next, then run: the run judges it "
 			      "(type another answer to change it).", said);
 	doc_paras(d, R_HINT, msg, NULL, "  ", R_HINT);
 	free(msg);
