@@ -14,7 +14,7 @@
  * task of a mark, the coordination spans ("span": blocked and held), meta
  * events_dropped, the run's blocks ("block"), the deadlock's waits ("stuck")
  * and the end kind deadlock. */
-#define TRACE_FILE_VERSION 4
+#define TRACE_FILE_VERSION 5
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 

@@ -77,6 +77,7 @@ static trace *sample(void)
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
 	trace_mark_add_task(t, a, 40, "took \"A\"");   /* a worker's mark (version 4) */
+	trace_task_set_pyname(t, 1, "Process-1");   /* a Python helper's name (version 5) */
 	size_t sp = trace_span_open(t, a, TRACE_SPAN_BLOCKED, 100, "lock", "A", b);
 	trace_span_close(t, sp, 300);
 	trace_span_open(t, b, TRACE_SPAN_HELD, 50, "lock", "A", -1);   /* still open: closed at the end */
@@ -97,6 +98,7 @@ static void compare_tasks(const trace *a, const trace *b)
 		const trace_task *x = trace_task_at(a, i), *y = trace_task_at(b, i);
 		CHECK(x->pid == y->pid && x->tid == y->tid && x->ppid == y->ppid);
 		CHECK(x->worker == y->worker && x->is_thread == y->is_thread);
+		CHECK_STR(x->pyname, y->pyname);
 		CHECK_STR(x->label, y->label);
 		CHECK_STR(x->comm, y->comm);
 		CHECK(x->born == y->born && x->died == y->died && x->exit_status == y->exit_status);
@@ -186,7 +188,9 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 4\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 5\n", 15));
+	CHECK_CONTAINS(b1, "\npyname 1 \"Process-1\"\n");
+	CHECK_STR(trace_task_name(trace_task_at(u, 1)), "Process-1");
 	CHECK_CONTAINS(b1, "\nmark 40 0 \"took \\\"A\\\"\"\n");
 	CHECK_CONTAINS(b1, "\nspan 0 blocked 100 300 \"lock\" \"A\" 1\n");
 	CHECK_CONTAINS(b1, "\nspan 1 held 50 2000 \"lock\" \"A\" -1\n");   /* closed by the end */
@@ -260,10 +264,11 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 4')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 5')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 5\nend -1 running -\n", ":1: trace format version 5 is not supported (this parlab reads versions 1 to 4)" },
+	{ "parlab-trace 6\nend -1 running -\n", ":1: trace format version 6 is not supported (this parlab reads versions 1 to 5)" },
+	{ HDR4 TASK0 "pyname 0 \"MainProcess\"\nend -1 running -\n", ":3: pyname: pyname records came with version 5 (this file is version 4)" },
 	{ HDR3 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: came with version 4 (this file is version 3)" },
 	{ HDR3 "end 5 deadlock \"x\"\n", ":2: end: kind deadlock came with version 4 (this file is version 3)" },
 	{ HDR4 "block \"L\" lok 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: unknown block kind 'lok'" },
