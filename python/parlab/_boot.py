@@ -74,6 +74,21 @@ def _hook_processes():
         return orig(self, *a, **k)
     mp.BaseProcess._bootstrap = _bootstrap
 
+    # spawn and forkserver start a new interpreter with only the fds they
+    # name: the channel goes along (the new one runs sitecustomize again).
+    import multiprocessing.util as mu
+    orig_spawn = mu.spawnv_passfds
+
+    def spawnv_passfds(path, args, passfds):
+        try:
+            fd = int(os.environ.get("PARLAB_MARK_FD", ""))
+            if fd >= 0 and fd not in passfds:
+                passfds = sorted(list(passfds) + [fd])
+        except Exception:
+            pass
+        return orig_spawn(path, args, passfds)
+    mu.spawnv_passfds = spawnv_passfds
+
 
 def _hook_threads():
     import threading
@@ -103,11 +118,12 @@ def start():
         _redirect()
     except Exception:
         pass
-    argv = " ".join(sys.argv)
-    if "forkserver" in argv and "--multiprocessing-fork" not in argv:
+    # multiprocessing's helper processes run "python -c 'from ... import main'"
+    argv = " ".join(getattr(sys, "orig_argv", sys.argv))
+    if "from multiprocessing.forkserver import main" in argv:
         _name("forkserver")
-    elif "resource_tracker" in argv:
-        _name("resource_tracker")
+    elif "from multiprocessing.resource_tracker import main" in argv:
+        _name("ResourceTracker")
     elif "--multiprocessing-fork" not in argv:
         _name("MainProcess")
     os.register_at_fork(after_in_child=_child)
