@@ -127,18 +127,13 @@ typedef struct {
 static run_ctx the_ctx;   /* the runner's copy is what its children read */
 
 /* parlab's Python helper (python/: sitecustomize.py and the parlab
- * package): PARLAB_PYTHON_DIR, next to the binary (installed or the build
+ * package): next to the binary (installed or the build
  * tree), the source tree, the install prefix; NULL if none has it. */
 static const char *python_helper_dir(void)
 {
 	static char found[PATH_MAX];
 	struct stat st;
 	char cand[PATH_MAX + 64];
-	const char *env = getenv("PARLAB_PYTHON_DIR");
-	if (env && *env) {
-		snprintf(cand, sizeof cand, "%s/sitecustomize.py", env);
-		return stat(cand, &st) == 0 ? env : NULL;   /* "": none; a test's choice */
-	}
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	const char *rel[] = { "../share/parlab/python", "../python", "python" };

@@ -77,7 +77,7 @@ static trace *sample(void)
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
 	trace_mark_add_task(t, a, 40, "took \"A\"");   /* a worker's mark (version 4) */
-	trace_task_set_pyname(t, 1, "Process-1");   /* a Python helper's name (version 5) */
+	trace_task_set_pyname(t, b, "Counter");   /* a Python thread's name (version 5) */
 	size_t sp = trace_span_open(t, a, TRACE_SPAN_BLOCKED, 100, "lock", "A", b);
 	trace_span_close(t, sp, 300);
 	trace_span_open(t, b, TRACE_SPAN_HELD, 50, "lock", "A", -1);   /* still open: closed at the end */
@@ -189,8 +189,8 @@ static void test_round_trip(void)
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
 	CHECK(!strncmp(b1, "parlab-trace 5\n", 15));
-	CHECK_CONTAINS(b1, "\npyname 1 \"Process-1\"\n");
-	CHECK_STR(trace_task_name(trace_task_at(u, 1)), "Process-1");
+	CHECK_CONTAINS(b1, "\npyname 1 \"Counter\"\n");
+	CHECK_STR(trace_task_name(trace_task_at(u, 1)), "Counter");   /* not its comm */
 	CHECK_CONTAINS(b1, "\nmark 40 0 \"took \\\"A\\\"\"\n");
 	CHECK_CONTAINS(b1, "\nspan 0 blocked 100 300 \"lock\" \"A\" 1\n");
 	CHECK_CONTAINS(b1, "\nspan 1 held 50 2000 \"lock\" \"A\" -1\n");   /* closed by the end */
@@ -595,8 +595,8 @@ static void test_export(void)
 	CHECK(count_events(evs, "X", "cpu", NULL) == (int)running);
 	CHECK(count_events(evs, "i", "output", NULL) == (int)trace_nlines(t));
 	CHECK(count_events(evs, "i", "mark", NULL) == (int)trace_nmarks(t));
-	CHECK(count_events(evs, "b", "blocked", "waiting for lock A, held by T101") == 1);
-	CHECK(count_events(evs, "e", "blocked", "waiting for lock A, held by T101") == 1);
+	CHECK(count_events(evs, "b", "blocked", "waiting for lock A, held by Counter") == 1);   /* its Python name */
+	CHECK(count_events(evs, "e", "blocked", "waiting for lock A, held by Counter") == 1);   /* its Python name */
 	CHECK(count_events(evs, "b", "held", "holds lock A") == 1);
 	CHECK(count_events(evs, "b", "blocked", "waiting for queue jobs \xe2\x82\xac (full)") == 1);
 	CHECK(json_integer_value(json_object_get(other, "dropped_events")) == 7);
