@@ -188,6 +188,7 @@ static void emit_line(pipe_in *p, const char *s, size_t len)
 }
 
 static void handle_ctl_line(run *r, char *line);
+static void place_marks(run *r, int all);
 
 /* Splits buffered bytes into lines; with flush, the tail too. */
 static void split_lines(pipe_in *p, int flush)
@@ -256,6 +257,7 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 	if (events & LOOP_READ) eof = pipe_read(p) == 1;
 	else if (events & LOOP_HUP) eof = 1;
 	if (eof) pipe_close(p);
+	if (p->pid > 0 && r->npmarks) place_marks(r, 0);   /* its lines may wait for its task */
 	if (r->ev.update) r->ev.update(r, r->ev.arg);
 	finish_if_done(r);
 }
