@@ -584,6 +584,19 @@ static void test_export(void)
 	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
 	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
 	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
+	{   /* task 1's thread name is its Python name, not its label T101 */
+		int named = 0, t101 = 0;
+		size_t i;
+		json_t *e;
+		json_array_foreach(evs, i, e) {
+			const char *nm = json_string_value(json_object_get(e, "name"));
+			const char *an = json_string_value(json_object_get(json_object_get(e, "args"), "name"));
+			if (!nm || strcmp(nm, "thread_name") || !an) continue;
+			named += !strcmp(an, "Counter");
+			t101 += !strcmp(an, "T101");
+		}
+		CHECK(named == 1 && t101 == 0);
+	}
 	size_t slices = 0, running = 0;
 	for (int i = 0; i < trace_ntasks(t); i++) {
 		size_t ns;
