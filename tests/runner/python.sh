@@ -57,6 +57,11 @@ done
 [ "$(names "$t1")" = "MainProcess Process-1 Process-2 Process-3 Process-4 Process-5 " ] ||
 	bad "example1: lane names '$(names "$t1")'"
 grep -q "Process-3 *| Worker: " <<<"$out" || bad "the transcript names a child's lane"
+# The Perfetto export names the lanes the same way.
+"$parlab" export "$t1" --perfetto "$tmp/ex.json" >/dev/null 2>&1 || bad "export of example1's trace"
+for n in MainProcess Process-1 Process-5; do
+	grep -q "\"name\": *\"$n\"" "$tmp/ex.json" || bad "export: no lane named $n"
+done
 
 for m in spawn forkserver; do
 	tr=$(echo "$tmp"/tr/0*-$m.trace)
