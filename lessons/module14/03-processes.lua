@@ -55,7 +55,7 @@ Five real processes were started, ran and exited. Now compare the order of the "
 
 Now the program itself: python3 example1.py. parlab follows its whole process tree, the Python parent and every child it starts.
 
-{screen: Type next, then run. In the timeline, look for the parent's lane and, under it, the five children.}{batch: In the task table, look for the parent python3 (exit 0) and its five python3 children.} Look at the time stamps too: starting a Python process costs more than starting one of parlab's small workers.
+{screen: Type next, then run. In the timeline, look for the parent's lane, MainProcess, and under it the five children, Process-1 to Process-5: the names Python's multiprocessing gives them.}{batch: In the task table, look for the parent MainProcess (exit 0) and its five children, Process-1 to Process-5: the names Python's multiprocessing gives them.} Each "Worker: N" line is shown with the name of the process that printed it. Look at the time stamps too: starting a Python process costs more than starting one of parlab's small workers.
 ]],
 
   run {
@@ -63,7 +63,7 @@ Now the program itself: python3 example1.py. parlab follows its whole process tr
     command = { "python3", "example1.py" },
     files = { "example1.py" },
     note = [[
-The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the ${ncpu} CPUs, each printing one line. {screen: The parent's lane stays alive to the end}{batch: The parent lives to the end of the run}: that is job.join(), waiting for its children. {screen: Type next.}
+The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the ${ncpu} CPUs, each printing one line: the name beside each line says which child printed it. {screen: The parent's lane stays alive to the end}{batch: The parent lives to the end of the run}: that is job.join(), waiting for its children. {screen: Type next.}
 ]],
   },
 

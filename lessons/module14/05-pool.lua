@@ -23,7 +23,7 @@ What is new:
 - Leaving the with block waits until every task is done and shuts the pool down, like the join() loop of example1.py.
 - worker returns its line instead of printing it, so the parent prints all five, with the id of the process that ran each task.
 
-{screen: Type next, then run. In the timeline, count the processes (the lanes that are not indented: an indented lane is a thread of the process above it)}{batch: In the task table, count the processes}: the parent and two pool workers, not five.
+{screen: Type next, then run. In the timeline, count the processes (the lanes that are not indented: an indented lane is a thread of the process above it)}{batch: In the task table, count the processes (the rows whose status is not thread)}: the parent, MainProcess, and two pool workers, ForkProcess-1 and ForkProcess-2, not five. The parent's threads (on Python 3.11: Thread-1 and QueueFeederThread) are the pool's own helpers: they hand tasks to the workers and collect the results.
 ]],
 
   run {

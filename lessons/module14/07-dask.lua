@@ -22,7 +22,7 @@ The module does not come with a large_dataset.csv, so parlab generates one in th
 
 So you know the right answer before Dask computes it: the program should print Mean value: 42.5. parlab's first output line says what it generated.
 
-{screen: Type next, then run. This one}{batch: This run} takes a few seconds: most of it is Python importing pandas and Dask. {screen: Watch the lanes of the python3 process: Dask's worker threads appear under it.}{batch: In the task table, Dask's worker threads are the python3 rows whose status is thread.}
+{screen: Type next, then run. This one}{batch: This run} takes a few seconds: most of it is Python importing pandas and Dask. {screen: Watch the lanes of the python3 process, MainProcess: Dask's worker threads appear under it, named ThreadPoolExecutor-0_0, -0_1 and so on.}{batch: In the task table, Dask's worker threads are the ThreadPoolExecutor-0_N rows whose status is thread.}
 ]],
 
   run {
@@ -35,7 +35,7 @@ So you know the right answer before Dask computes it: the program should print M
     note = [[
 Check the last line: Mean value: 42.5, exactly the mean parlab built into the file. Dask read the CSV, computed a sum and a count per partition, and combined them.
 
-{screen: In the timeline, the python3 process has several thread lanes}{batch: In the task table, the python3 process has several threads (its pid, their own tid)}: that is Dask's thread pool. This file is only a few MB, so Dask read it as one partition and one thread did most of the work. A file of many gigabytes would be cut into many partitions, and the threads (or, with a Dask cluster, the machines) would each take some. The code would stay exactly the same. {screen: Type next.}
+{screen: In the timeline, the python3 process (MainProcess) has several thread lanes, ThreadPoolExecutor-0_N}{batch: In the task table, the python3 process (MainProcess) has several threads, ThreadPoolExecutor-0_N (its pid, their own tid)}: that is Dask's thread pool. This file is only a few MB, so Dask read it as one partition and one thread did most of the work. A file of many gigabytes would be cut into many partitions, and the threads (or, with a Dask cluster, the machines) would each take some. The code would stay exactly the same. {screen: Type next.}
 ]],
   },
 }

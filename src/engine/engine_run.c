@@ -15,6 +15,8 @@
 #include "util/xmalloc.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +126,50 @@ typedef struct {
 
 static run_ctx the_ctx;   /* the runner's copy is what its children read */
 
+/* parlab's Python helper (python/: sitecustomize.py and the parlab
+ * package): next to the binary (installed or the build
+ * tree), the source tree, the install prefix; NULL if none has it. */
+static const char *python_helper_dir(void)
+{
+	static char found[PATH_MAX];
+	struct stat st;
+	char cand[PATH_MAX + 64];
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	const char *rel[] = { "../share/parlab/python", "../python", "python" };
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) *slash = '\0';
+		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+			snprintf(cand, sizeof cand, "%s/%s/sitecustomize.py", exe, rel[i]);
+			if (stat(cand, &st) == 0) {
+				snprintf(cand, sizeof cand, "%s/%s", exe, rel[i]);
+				if (realpath(cand, found)) return found;
+			}
+		}
+	}
+	const char *fixed[] = { PARLAB_SOURCE_PYTHON, PARLAB_INSTALL_PYTHON };
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cand, sizeof cand, "%s/sitecustomize.py", fixed[i]);
+		if (stat(cand, &st) == 0) return fixed[i];
+	}
+	return NULL;
+}
+
+/* Puts the helper first on PYTHONPATH (the run's own entries after it):
+ * every Python process of the run gets its own output pipes and tells its
+ * name (docs/lessons.md, "A command's side channel"). */
+static void python_helper_path(void)
+{
+	const char *dir = python_helper_dir();
+	if (!dir) return;
+	const char *old = getenv("PYTHONPATH");
+	char *v = old && *old ? xasprintf("%s:%s", dir, old) : xasprintf("%s", dir);
+	setenv("PYTHONPATH", v, 1);
+	free(v);
+}
+
 /* Runner side. */
 static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 {
@@ -160,6 +206,7 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 		const char *py = prepare_python(s->python, msg);
 		if (!py) rc_ = 1;
 		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */
+		if (py) python_helper_path();
 	}
 	fclose(msg);
 	return rc_;

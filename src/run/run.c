@@ -39,6 +39,7 @@ typedef struct {
 	int fd;
 	int worker;      /* -1: the runner's own messages */
 	int stream;      /* 1, 2; 0 for ctl */
+	pid_t pid;       /* >0: a process's own pipe (the Python helper's), its lines are its */
 	char *buf;
 	size_t len, cap;
 } pipe_in;
@@ -58,8 +59,10 @@ struct run {
 	long timeout_timer, grace_timer, sample_timer, stuck_timer;
 	int go;             /* write end: released once capture is armed */
 	int marks;          /* a command's marks come here (PARLAB_MARK_FD), or -1 */
-	struct pmark { pid_t pid; int64_t at; char *text; } *pmarks;   /* marks of processes capture */
-	size_t npmarks, cappmarks;                                    /* has not seen yet */
+	struct pmark { pid_t pid; int64_t at; int kind; char *text; size_t len; } *pmarks;   /* marks, names, lines */
+	size_t npmarks, cappmarks;                            /* of processes capture has not seen yet */
+	pipe_in **own;      /* pipes a process sent (PARLAB_MARK_FD "\1out"): its own output */
+	size_t nown, capown;
 	char *stop_why;
 	char *crash;
 	char *deadlock;     /* who waits for what, when a deadlock stopped the run */
@@ -150,6 +153,19 @@ static void reap_strays(void)
 
 static int worker_task(run *r, int worker);
 
+/* What waits for capture to see its process (struct pmark's kind). */
+enum { PM_MARK, PM_NAME, PM_THREAD, PM_LINE1, PM_LINE2 };
+
+/* Queues one for place_marks: in order, each waits for the ones before it. */
+static void pend(run *r, pid_t pid, int64_t at, int kind, const char *text, size_t len)
+{
+	r->pmarks = xgrow(r->pmarks, &r->cappmarks, r->npmarks + 1, sizeof *r->pmarks);
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	r->pmarks[r->npmarks++] = (struct pmark){ pid, at, kind, copy, len };
+}
+
 /* One line of a worker's (or the runner's) output into the trace, or
  * counted once the run has RUN_MAX_LINES. */
 static void emit_line(pipe_in *p, const char *s, size_t len)
@@ -159,12 +175,20 @@ static void emit_line(pipe_in *p, const char *s, size_t len)
 		trace_lines_dropped(r->t, 1);
 		return;
 	}
+	int64_t at = trace_rel(r->t, loop_now_ns());
+	if (p->pid > 0) {   /* a process's own pipe: its task, once capture has it */
+		int task = r->npmarks ? -1 : trace_task_find(r->t, p->pid);
+		if (task >= 0) trace_line_add(r->t, task, at, p->stream, s, len);
+		else pend(r, p->pid, at, PM_LINE1 + p->stream - 1, s, len);
+		return;
+	}
 	int task = p->worker >= 0 ? worker_task(r, p->worker) : -1;
 	int stream = p->worker >= 0 ? p->stream : 0;
 	trace_line_add(r->t, task, trace_rel(r->t, loop_now_ns()), stream, s, len);
 }
 
 static void handle_ctl_line(run *r, char *line);
+static void place_marks(run *r, int all);
 
 /* Splits buffered bytes into lines; with flush, the tail too. */
 static void split_lines(pipe_in *p, int flush)
@@ -233,6 +257,7 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 	if (events & LOOP_READ) eof = pipe_read(p) == 1;
 	else if (events & LOOP_HUP) eof = 1;
 	if (eof) pipe_close(p);
+	if (p->pid > 0 && r->npmarks) place_marks(r, 0);   /* its lines may wait for its task */
 	if (r->ev.update) r->ev.update(r, r->ev.arg);
 	finish_if_done(r);
 }
@@ -241,42 +266,86 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 
 #define MARK_MAX_BYTES 512   /* a datagram: one write of the command's */
 
-/* Reads every mark datagram there is now: each line of one is a mark,
- * credited to the process that wrote it (the kernel says who:
- * SO_PASSCRED) if the trace has it, else to the command. */
+#define MARK_MAX_FDS 4
+
+static void add_own_pipe(run *r, int fd, pid_t pid, int stream);
+
+/* A helper's message ("\1out", "\1name NAME", "\1thread TID NAME", see
+ * python/parlab/_boot.py) from pid, with the fds it sent. */
+static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const int *fds, int nfds)
+{
+	int used = 0;
+	if (!strcmp(msg, "out") && nfds == 2 && pid > 0) {
+		add_own_pipe(r, fds[0], pid, 1);
+		add_own_pipe(r, fds[1], pid, 2);
+		used = 1;
+	} else if (!strncmp(msg, "name ", 5) && msg[5] && pid > 0) {
+		pend(r, pid, at, PM_NAME, msg + 5, strlen(msg + 5));
+	} else if (!strncmp(msg, "thread ", 7)) {
+		char *end;
+		long tid = strtol(msg + 7, &end, 10);
+		if (tid > 0 && *end == ' ' && end[1]) pend(r, (pid_t)tid, at, PM_THREAD, end + 1, strlen(end + 1));
+	}
+	if (!used)
+		for (int i = 0; i < nfds; i++) close(fds[i]);
+}
+
+/* Reads every datagram there is now: a helper's message (first byte 1),
+ * or mark lines, each credited to the process that wrote it (the kernel
+ * says who: SO_PASSCRED) if the trace has it, else to the command. */
 static void drain_marks(run *r)
 {
 	while (r->marks >= 0) {
 		char buf[MARK_MAX_BYTES + 1];
-		union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(struct ucred))]; } ctl;
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(MARK_MAX_FDS * sizeof(int))];
+		} ctl;
 		struct iovec iov = { buf, MARK_MAX_BYTES };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
-		ssize_t n = recvmsg(r->marks, &mh, MSG_DONTWAIT);
+		ssize_t n = recvmsg(r->marks, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0 && errno == EINTR) continue;
-		if (n <= 0) return;
+		if (n < 0) return;
 		pid_t pid = 0;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+		int fds[MARK_MAX_FDS], nfds = 0;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level != SOL_SOCKET) continue;
+			if (c->cmsg_type == SCM_CREDENTIALS) {
 				struct ucred u;
 				memcpy(&u, CMSG_DATA(c), sizeof u);
 				pid = u.pid;
+			} else if (c->cmsg_type == SCM_RIGHTS) {
+				size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				for (size_t j = 0; j < k; j++) {
+					int fd;
+					memcpy(&fd, CMSG_DATA(c) + j * sizeof(int), sizeof fd);
+					if (nfds < MARK_MAX_FDS) fds[nfds++] = fd;
+					else close(fd);
+				}
 			}
+		}
 		int64_t at = trace_rel(r->t, loop_now_ns());
 		buf[n] = '\0';
+		if (n > 0 && buf[0] == 1) {
+			helper_message(r, pid, at, buf + 1, fds, nfds);
+			continue;
+		}
+		for (int i = 0; i < nfds; i++) close(fds[i]);
+		if (n == 0) continue;
 		for (char *line = buf, *nl; line && *line; line = nl) {
 			nl = strchr(line, '\n');
 			if (nl) *nl++ = '\0';
 			size_t len = strlen(line);
 			if (len && line[len - 1] == '\r') line[--len] = '\0';
 			if (!len) continue;
-			r->pmarks = xgrow(r->pmarks, &r->cappmarks, r->npmarks + 1, sizeof *r->pmarks);
-			r->pmarks[r->npmarks++] = (struct pmark){ pid, at, xstrdup(line) };
+			pend(r, pid, at, PM_MARK, line, len);
 		}
 	}
 }
 
-/* Marks whose writer the trace has now go in; with all, the others too,
- * credited to the command. In order: one waits for the ones before it. */
+/* Marks, names and lines whose process the trace has now go in; with all,
+ * the others too (marks and lines credited to the command, names
+ * dropped). In order: one waits for the ones before it. */
 static void place_marks(run *r, int all)
 {
 	size_t i = 0;
@@ -284,8 +353,13 @@ static void place_marks(run *r, int all)
 		struct pmark *m = &r->pmarks[i];
 		int task = m->pid > 0 ? trace_task_find(r->t, m->pid) : -1;
 		if (task < 0 && !all) break;
-		if (task < 0) task = worker_task(r, 0);
-		trace_mark_add_task(r->t, task, m->at, m->text);
+		if (m->kind == PM_NAME || m->kind == PM_THREAD) {
+			if (task >= 0) trace_task_set_pyname(r->t, task, m->text);
+		} else {
+			if (task < 0) task = worker_task(r, 0);
+			if (m->kind == PM_MARK) trace_mark_add_task(r->t, task, m->at, m->text);
+			else trace_line_add(r->t, task, m->at, m->kind - PM_LINE1 + 1, m->text, m->len);
+		}
 		free(m->text);
 	}
 	if (!i) return;
@@ -605,6 +679,7 @@ static void on_grace(loop *l, long id, void *arg)
 	drain_ctl(r);
 	kill_orphans();
 	for (int i = 0; i < r->npipes; i++) pipe_close(&r->pipes[i]);
+	for (size_t i = 0; i < r->nown; i++) pipe_close(r->own[i]);
 	run_reap_all();
 	finish_if_done(r);
 }
@@ -686,7 +761,19 @@ static int make_pipe(int fds[2])
 static void add_pipe(run *r, int fd, int worker, int stream)
 {
 	pipe_in *p = &r->pipes[r->npipes++];
-	*p = (pipe_in){ r, fd, worker, stream, NULL, 0, 0 };
+	*p = (pipe_in){ r, fd, worker, stream, 0, NULL, 0, 0 };
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	loop_fd_add(r->l, fd, LOOP_READ, on_pipe, p);
+	r->open_pipes++;
+}
+
+/* A process's own output pipe (its read end, sent by the helper). */
+static void add_own_pipe(run *r, int fd, pid_t pid, int stream)
+{
+	pipe_in *p = xcalloc(1, sizeof *p);
+	*p = (pipe_in){ r, fd, -1, stream, pid, NULL, 0, 0 };
+	r->own = xgrow(r->own, &r->capown, r->nown + 1, sizeof *r->own);
+	r->own[r->nown++] = p;
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	loop_fd_add(r->l, fd, LOOP_READ, on_pipe, p);
 	r->open_pipes++;
@@ -796,6 +883,12 @@ void run_free(run *r)
 	}
 	for (int i = 0; i < r->npipes; i++) free(r->pipes[i].buf);
 	free(r->pipes);
+	for (size_t i = 0; i < r->nown; i++) {
+		if (r->own[i]->fd >= 0) { loop_fd_del(r->l, r->own[i]->fd); close(r->own[i]->fd); }
+		free(r->own[i]->buf);
+		free(r->own[i]);
+	}
+	free(r->own);
 	free(r->worker_task);
 	free(r->worker_ended);
 	free(r->deadlock);

@@ -107,6 +107,13 @@ static json_t *ex_instant(json_t *name, const char *cat, const char *scope, long
 
 /* ---- tasks ---------------------------------------------------------------- */
 
+/* A task's name in the export: the program's own (a Python name) if it
+ * said one, else its label. */
+static const char *ex_label(const trace_task *k)
+{
+	return k->pyname[0] ? k->pyname : k->label;
+}
+
 /* One process_name per pid, named after its leader task if the trace has
  * it. */
 static void ex_processes(json_t *evs, const trace *t)
@@ -119,7 +126,7 @@ static void ex_processes(json_t *evs, const trace *t)
 		if (seen) continue;
 		for (int j = i; j < n && lead < 0; j++)
 			if (trace_task_at(t, j)->tid == pid) lead = j;
-		char *name = lead >= 0 ? xasprintf("%s", trace_task_at(t, lead)->label) : xasprintf("pid %d", (int)pid);
+		char *name = lead >= 0 ? xasprintf("%s", ex_label(trace_task_at(t, lead))) : xasprintf("pid %d", (int)pid);
 		ex_meta(evs, "process_name", pid, pid, "name", ex_str(name));
 		ex_meta(evs, "process_sort_index", pid, pid, "sort_index", json_integer(i + 1));
 		free(name);
@@ -130,7 +137,7 @@ static void ex_processes(json_t *evs, const trace *t)
 static void ex_task(json_t *evs, const trace *t, int id)
 {
 	const trace_task *k = trace_task_at(t, id);
-	ex_name_thread(evs, k->pid, k->tid, k->label, k->worker >= 0 ? k->worker : 1000 + id);
+	ex_name_thread(evs, k->pid, k->tid, ex_label(k), k->worker >= 0 ? k->worker : 1000 + id);
 	size_t n;
 	const trace_slice *s = trace_slices(t, id, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -186,7 +193,7 @@ static ex_run *ex_collect_runs(const trace *t, size_t *nruns)
 static void ex_cpu_slice(json_t *evs, const trace *t, const ex_run *r, long tid)
 {
 	const trace_task *k = trace_task_at(t, r->task);
-	json_t *e = ex_complete(ex_str(k->label), "cpu", EXPORT_CPU_PID, tid, r->t0, r->t1);
+	json_t *e = ex_complete(ex_str(ex_label(k)), "cpu", EXPORT_CPU_PID, tid, r->t0, r->t1);
 	json_t *args = ex_chk(json_object());
 	ex_set(args, "pid", json_integer(k->pid));
 	ex_set(args, "tid", json_integer(k->tid));
@@ -297,7 +304,7 @@ static void ex_lines(json_t *evs, const trace *t)
 			      : ex_instant(ex_str(l->text), "output", "g", EXPORT_CPU_PID, EXPORT_CPU_PID, l->t);
 		json_t *args = ex_chk(json_object());
 		ex_set(args, "stream", json_string(l->stream >= 0 && l->stream <= 2 ? streams[l->stream] : "?"));
-		ex_set(args, "task", ex_str(k ? k->label : "parlab"));
+		ex_set(args, "task", ex_str(k ? ex_label(k) : "parlab"));
 		ex_set(e, "args", args);
 		ex_push(evs, e);
 	}

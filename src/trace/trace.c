@@ -610,6 +610,24 @@ int trace_task_is_worker(const trace_task *k)
 const char *trace_task_name(const trace_task *k)
 {
 	if (trace_task_is_runner(k)) return "parlab";
-	if (trace_task_is_worker(k) || !k->comm[0]) return k->label;
+	if (trace_task_is_worker(k)) return k->label;
+	if (k->pyname[0]) return k->pyname;
+	if (!k->comm[0]) return k->label;
 	return k->comm;
+}
+
+void trace_task_set_pyname(trace *t, int id, const char *name)
+{
+	trace_task *k = trace_task_get(t, id);
+	if (!k || !name) return;
+	char clean[sizeof k->pyname * 3 + 8];
+	size_t len = strlen(name);
+	if (len > sizeof k->pyname - 1) len = sizeof k->pyname - 1;
+	size_t n = trace_sanitize(clean, sizeof clean, name, len);
+	while (n > sizeof k->pyname - 1) n--;   /* a cut UTF-8 sequence is sanitized again below */
+	clean[n] = '\0';
+	while (n && ((unsigned char)clean[n - 1] & 0xC0) == 0x80) clean[--n] = '\0';
+	if (n && (unsigned char)clean[n - 1] >= 0xC0) clean[--n] = '\0';
+	memcpy(k->pyname, clean, n + 1);   /* n < sizeof k->pyname */
+	t->version++;
 }

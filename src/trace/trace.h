@@ -34,6 +34,7 @@ typedef struct {
 	int is_thread;    /* tid != pid */
 	char label[24];   /* short lane name: "w3", "python3", "T12345" */
 	char comm[20];
+	char pyname[40];  /* the program's own name for it (Python's "Process-1"), or "" */
 	int64_t born, died;   /* -1 when unknown / still alive */
 	int exit_status;  /* wait(2) status, -1 when unknown */
 	int64_t cpu_ns, wait_ns;  /* totals from the kernel's schedstat */
@@ -226,9 +227,14 @@ int trace_task_is_runner(const trace_task *k);
 int trace_task_is_worker(const trace_task *k);
 /* What a task is called, the same in every front end: a lesson's worker by
  * the lesson's name ("w0"), the runner "parlab", any other task by the
+ * program's own name for it if it said one (trace_task_set_pyname), else the
  * kernel's name for it (comm: an exec or prctl(PR_SET_NAME) changes it),
  * else by its label. */
 const char *trace_task_name(const trace_task *k);
+/* The program's own name for task id (a Python process's
+ * multiprocessing name, a thread's threading name, told by parlab's Python
+ * helper): trace_task_name shows it instead of comm. Sanitized, cut to fit. */
+void trace_task_set_pyname(trace *t, int id, const char *name);
 
 /* Bumped on every change: front ends redraw only when it moves. */
 unsigned long trace_version(const trace *t);

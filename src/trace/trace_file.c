@@ -52,6 +52,11 @@ static void tf_write_task(FILE *f, const trace *t, int id)
 		k->nvcsw, k->nivcsw, k->migrations);
 	tf_put_str(f, k->comm);
 	fputc('\n', f);
+	if (k->pyname[0]) {   /* version 5 on */
+		fprintf(f, "pyname %d", id);
+		tf_put_str(f, k->pyname);
+		fputc('\n', f);
+	}
 	size_t n;
 	const trace_slice *s = trace_slices(t, id, &n);
 	for (size_t i = 0; i < n; i++)
@@ -493,6 +498,19 @@ static int tf_mark(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* "pyname TASK NAME" (version 5 on): the program's own name for a task. */
+static int tf_pyname(tf_reader *r, tf_tok *tok)
+{
+	int task = -1;
+	const char *name = NULL;
+	if (r->version < 5) return tf_fail(r, "pyname records came with version 5 (this file is version %d)", r->version);
+	if (tf_task_ref(r, &tok[0], 0, &task) < 0 ||
+	    tf_str(r, &tok[1], "name", sizeof ((trace_task *)0)->pyname - 1, 0, &name) < 0)
+		return -1;
+	trace_task_set_pyname(r->t, task, name);
+	return 0;
+}
+
 /* "span TASK KIND T0 T1 WHAT BLOCK HOLDER" (version 4 on): a task blocked
  * on a block, or holding a lock. */
 static int tf_span(tf_reader *r, tf_tok *tok)
@@ -733,7 +751,7 @@ static const struct {
 	{ "line", 4, 4, 4, 4, tf_line }, { "mark", 3, 3, 2, 2, tf_mark }, { "span", 7, 7, 7, 7, tf_span },
 	{ "cpu", 5, 5, 5, 5, tf_cpu }, { "end", 3, 3, 3, 2, tf_end },
 	{ "block", 14, 11, 11, 11, tf_block }, { "stuck", 4, 4, 4, 4, tf_stuck },
-	{ "queue", 2, 2, 2, 2, tf_queue }, { "qlen", 7, 7, 7, 7, tf_qlen },
+	{ "queue", 2, 2, 2, 2, tf_queue }, { "qlen", 7, 7, 7, 7, tf_qlen }, { "pyname", 2, 2, 2, 2, tf_pyname },
 };
 
 static int tf_header(tf_reader *r, char *line)

@@ -14,7 +14,8 @@
  * task of a mark, the coordination spans ("span": blocked and held), meta
  * events_dropped, the run's blocks ("block"), the deadlock's waits ("stuck")
  * and the end kind deadlock; version 5 the queues' lengths over time
- * ("queue", "qlen") and a queue's time figures in its block record. */
+ * ("queue", "qlen"), a queue's time figures in its block record and the
+ * Python names of tasks ("pyname"). */
 #define TRACE_FILE_VERSION 5
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192

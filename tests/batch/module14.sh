@@ -23,6 +23,11 @@ for n in 0 1 2 3 4; do
 	grep -qE "^ +[0-9.]+(us|ms|s) +w$n +\| Worker: $n$" "$out" || bad "parlab's own worker $n: no 'Worker: $n' line"
 	grep -qE "\| Worker: $n$" <(grep -vE " w$n +\|" "$out") || bad "python example1: no 'Worker: $n' line"
 done
+# example1.py's lines, each on a child's lane (Process-1..5), none the parent's.
+n=$(grep -E " Process-[1-5] +\| Worker: [0-4]$" "$out" | sed 's/.* \(Process-[1-5]\) .*/\1/' | sort -u | wc -l)
+[ "$n" -ge 5 ] || bad "python example1: want five lines from Process-1..5, got $n distinct"
+grep -qE "MainProcess +\| Worker: " "$out" && bad "python example1: a Worker line credited to the parent"
+
 # The transcript with its wrapped lines joined (parlab's own lines wrap too).
 flat=$(tr '\n' ' ' <"$out" | tr -s ' ')
 grep -qE 'parlab +\| vs "1 busy worker": [0-9.]+x the CPU work in [0-9.]+x the wall time .*: speedup ([0-9.]+x|not shown)' <<<"$flat" || bad "no speedup against the one-worker run"

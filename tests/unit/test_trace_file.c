@@ -78,6 +78,7 @@ static trace *sample(void)
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
 	trace_mark_add_task(t, a, 40, "took \"A\"");   /* a worker's mark (version 4) */
+	trace_task_set_pyname(t, b, "Counter");   /* a Python thread's name (version 5) */
 	size_t sp = trace_span_open(t, a, TRACE_SPAN_BLOCKED, 100, "lock", "A", b);
 	trace_span_close(t, sp, 300);
 	trace_span_open(t, b, TRACE_SPAN_HELD, 50, "lock", "A", -1);   /* still open: closed at the end */
@@ -98,6 +99,7 @@ static void compare_tasks(const trace *a, const trace *b)
 		const trace_task *x = trace_task_at(a, i), *y = trace_task_at(b, i);
 		CHECK(x->pid == y->pid && x->tid == y->tid && x->ppid == y->ppid);
 		CHECK(x->worker == y->worker && x->is_thread == y->is_thread);
+		CHECK_STR(x->pyname, y->pyname);
 		CHECK_STR(x->label, y->label);
 		CHECK_STR(x->comm, y->comm);
 		CHECK(x->born == y->born && x->died == y->died && x->exit_status == y->exit_status);
@@ -188,6 +190,8 @@ static void test_round_trip(void)
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
 	CHECK(!strncmp(b1, "parlab-trace 5\n", 15));
+	CHECK_CONTAINS(b1, "\npyname 1 \"Counter\"\n");
+	CHECK_STR(trace_task_name(trace_task_at(u, 1)), "Counter");   /* not its comm */
 	CHECK_CONTAINS(b1, "\nmark 40 0 \"took \\\"A\\\"\"\n");
 	CHECK_CONTAINS(b1, "\nspan 0 blocked 100 300 \"lock\" \"A\" 1\n");
 	CHECK_CONTAINS(b1, "\nspan 1 held 50 2000 \"lock\" \"A\" -1\n");   /* closed by the end */
@@ -277,6 +281,7 @@ static const struct {
 	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2 1\nqlen 0 4 6 2 2 2 2\nend -1 running -\n", ":4: qlen: t0 4 is before the queue's last sample (5)" },
 	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2 3\nend -1 running -\n", ":3: qlen: the mean (3) must lie within the least and most" },
 	{ HDR5 "queue \"q\" 2\nqlen 0 0 5 1 0 2 x\nend -1 running -\n", ":3: qlen: mean 'x' is not" },
+	{ HDR4 TASK0 "pyname 0 \"MainProcess\"\nend -1 running -\n", ":3: pyname: pyname records came with version 5 (this file is version 4)" },
 	{ HDR3 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: came with version 4 (this file is version 3)" },
 	{ HDR3 "end 5 deadlock \"x\"\n", ":2: end: kind deadlock came with version 4 (this file is version 3)" },
 	{ HDR4 "block \"L\" lok 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: unknown block kind 'lok'" },
@@ -607,6 +612,19 @@ static void test_export(void)
 	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
 	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
 	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
+	{   /* task 1's thread name is its Python name, not its label T101 */
+		int named = 0, t101 = 0;
+		size_t i;
+		json_t *e;
+		json_array_foreach(evs, i, e) {
+			const char *nm = json_string_value(json_object_get(e, "name"));
+			const char *an = json_string_value(json_object_get(json_object_get(e, "args"), "name"));
+			if (!nm || strcmp(nm, "thread_name") || !an) continue;
+			named += !strcmp(an, "Counter");
+			t101 += !strcmp(an, "T101");
+		}
+		CHECK(named == 1 && t101 == 0);
+	}
 	size_t slices = 0, running = 0;
 	for (int i = 0; i < trace_ntasks(t); i++) {
 		size_t ns;
@@ -618,8 +636,8 @@ static void test_export(void)
 	CHECK(count_events(evs, "X", "cpu", NULL) == (int)running);
 	CHECK(count_events(evs, "i", "output", NULL) == (int)trace_nlines(t));
 	CHECK(count_events(evs, "i", "mark", NULL) == (int)trace_nmarks(t));
-	CHECK(count_events(evs, "b", "blocked", "waiting for lock A, held by T101") == 1);
-	CHECK(count_events(evs, "e", "blocked", "waiting for lock A, held by T101") == 1);
+	CHECK(count_events(evs, "b", "blocked", "waiting for lock A, held by Counter") == 1);   /* its Python name */
+	CHECK(count_events(evs, "e", "blocked", "waiting for lock A, held by Counter") == 1);   /* its Python name */
 	CHECK(count_events(evs, "b", "held", "holds lock A") == 1);
 	CHECK(count_events(evs, "b", "blocked", "waiting for queue jobs \xe2\x82\xac (full)") == 1);
 	CHECK(json_integer_value(json_object_get(other, "dropped_events")) == 7);
