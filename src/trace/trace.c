@@ -616,6 +616,17 @@ const char *trace_task_name(const trace_task *k)
 	return k->comm;
 }
 
+int trace_task_name_width(const trace *t, int min)
+{
+	int w = min;
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		const char *n = trace_task_name(trace_task_at(t, i));
+		int cw = utf8_width(n, strlen(n));
+		if (cw > w) w = cw;
+	}
+	return w;
+}
+
 void trace_task_set_pyname(trace *t, int id, const char *name)
 {
 	trace_task *k = trace_task_get(t, id);

@@ -236,6 +236,10 @@ const char *trace_task_name(const trace_task *k);
  * helper): trace_task_name shows it instead of comm. Sanitized, cut to fit. */
 void trace_task_set_pyname(trace *t, int id, const char *name);
 
+/* The widest trace_task_name of the trace's tasks in columns, at least
+ * min: a table's name column (Python names run to 22 and more). */
+int trace_task_name_width(const trace *t, int min);
+
 /* Bumped on every change: front ends redraw only when it moves. */
 unsigned long trace_version(const trace *t);
 

@@ -350,7 +350,8 @@ static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 {
 	char a[24], b[24], c[24], sw[48], mg[24];
 	int approx = 0, *o = print_order(t, s->ntasks), spans = trace_nspans(t) > 0;
-	fprintf(out, "  %-14s %10s %10s  %-18s %s%s\n", "task", "cpu time", "waited", "switches vol+pre", "migrations",
+	int w = trace_task_name_width(t, 14);
+	fprintf(out, "  %-*s %10s %10s  %-18s %s%s\n", w, "task", "cpu time", "waited", "switches vol+pre", "migrations",
 		spans ? "  blocked" : "");
 	for (int i = 0; i < s->ntasks; i++) {
 		const trace_task_stats *ts = &s->task[o[i]];
@@ -358,7 +359,7 @@ static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 		approx |= !ksw || !kmg;
 		snprintf(sw, sizeof sw, "%s%ld+%ld", ksw ? "" : "~", ts->vol, ts->invol);
 		snprintf(mg, sizeof mg, "%s%ld", kmg ? "" : "~", ts->migrations);
-		fprintf(out, "  %-14s %10s %10s  %-18s %-*s", trace_task_name(trace_task_at(t, o[i])),
+		fprintf(out, "  %-*s %10s %10s  %-18s %-*s", w, trace_task_name(trace_task_at(t, o[i])),
 			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, spans ? 10 : 0, mg);
 		if (spans) fprintf(out, " %8s", trace_fmt_ns(c, sizeof c, ts->coord_ns));
 		fputc('\n', out);
