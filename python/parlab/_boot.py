@@ -6,6 +6,8 @@ sender's pid from the kernel, SO_PASSCRED):
       stdout and stderr pipes; parlab credits their lines to the sender;
   "\\x01name NAME": the process's Python name (multiprocessing);
   "\\x01thread TID NAME": a thread's Python name and native id;
+  "\\x01import NAME", "\\x01imported NAME": a top-level import began, ended
+      (parlab says what is being imported while lanes are still quiet);
   anything else: mark lines.
 """
 import os
@@ -104,6 +106,27 @@ def _hook_threads():
     threading.Thread._bootstrap_inner = _bootstrap_inner
 
 
+def _hook_imports():
+    """Says when an import made at the top (not from inside another
+    import) of a package not loaded yet begins and ends."""
+    import builtins
+    orig = builtins.__import__
+    depth = [0]
+
+    def _import(name, globals=None, locals=None, fromlist=(), level=0):
+        top = depth[0] == 0 and level == 0 and name and name.partition(".")[0] not in sys.modules
+        if top:
+            parlab._send(("\x01import " + name).encode("utf-8", "replace")[:200])
+        depth[0] += 1
+        try:
+            return orig(name, globals, locals, fromlist, level)
+        finally:
+            depth[0] -= 1
+            if top:
+                parlab._send(("\x01imported " + name).encode("utf-8", "replace")[:200])
+    builtins.__import__ = _import
+
+
 def _child():
     try:
         _redirect()
@@ -129,3 +152,4 @@ def start():
     os.register_at_fork(after_in_child=_child)
     _hook_processes()
     _hook_threads()
+    _hook_imports()

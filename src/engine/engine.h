@@ -172,6 +172,9 @@ int engine_run_as_expected(const engine *e);
  * finding a Python), and since when (*since, CLOCK_MONOTONIC ns, the run's
  * start): NULL once its workers start, and when no run is live. */
 const char *engine_preparing(const engine *e, int64_t *since);
+/* While the run's Python program imports a module at its top level: which
+ * (run_importing), since when; NULL when not. */
+const char *engine_importing(const engine *e, int64_t *since);
 /* run{ expect = name }: the end it names ("finish", "timeout"; one row each
  * in engine_run.c's table), 0 and *kind; -1 for a name it does not know. */
 int engine_expect_lookup(const char *name, trace_end_kind *kind);

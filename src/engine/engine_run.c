@@ -481,6 +481,11 @@ const char *engine_preparing(const engine *e, int64_t *since)
 	return e->r ? run_preparing(e->r, since) : NULL;
 }
 
+const char *engine_importing(const engine *e, int64_t *since)
+{
+	return e->r ? run_importing(e->r, since) : NULL;
+}
+
 trace *engine_last_trace(engine *e, const step **s)
 {
 	if (s) *s = e->t ? e->t_step : NULL;

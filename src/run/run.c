@@ -65,6 +65,9 @@ struct run {
 	size_t nown, capown;
 	char *stop_why;
 	char *crash;
+	char importing[96]; /* a Python program's top-level import going on (its helper says), or "" */
+	pid_t importing_pid;
+	int64_t importing_since;
 	char *deadlock;     /* who waits for what, when a deadlock stopped the run */
 	unsigned char *worker_ended;   /* per worker id: its end was seen */
 	int stuck_seen;     /* deadlock checks in a row that found one */
@@ -149,12 +152,15 @@ static void reap_strays(void)
 	}
 }
 
+/* A Python import this long is said in the output (run_importing says it live). */
+#define IMPORT_SAY_NS 300000000LL
+
 /* ---- output -------------------------------------------------------------- */
 
 static int worker_task(run *r, int worker);
 
 /* What waits for capture to see its process (struct pmark's kind). */
-enum { PM_MARK, PM_NAME, PM_THREAD, PM_LINE1, PM_LINE2 };
+enum { PM_MARK, PM_NAME, PM_THREAD, PM_LINE1, PM_LINE2, PM_NOTE };
 
 /* Queues one for place_marks: in order, each waits for the ones before it. */
 static void pend(run *r, pid_t pid, int64_t at, int kind, const char *text, size_t len)
@@ -272,6 +278,14 @@ static void add_own_pipe(run *r, int fd, pid_t pid, int stream);
 
 /* A helper's message ("\1out", "\1name NAME", "\1thread TID NAME", see
  * python/parlab/_boot.py) from pid, with the fds it sent. */
+/* The import going on is name (as sanitized). */
+static int importing_is(const run *r, const char *name)
+{
+	char s[sizeof r->importing];
+	trace_sanitize(s, sizeof s, name, strlen(name));
+	return !strcmp(s, r->importing);
+}
+
 static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const int *fds, int nfds)
 {
 	int used = 0;
@@ -285,6 +299,19 @@ static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const
 		char *end;
 		long tid = strtol(msg + 7, &end, 10);
 		if (tid > 0 && *end == ' ' && end[1]) pend(r, (pid_t)tid, at, PM_THREAD, end + 1, strlen(end + 1));
+	} else if (!strncmp(msg, "import ", 7) && msg[7] && pid > 0) {   /* a top-level import began */
+		trace_sanitize(r->importing, sizeof r->importing, msg + 7, strlen(msg + 7));   /* the program's words */
+		r->importing_pid = pid;
+		r->importing_since = loop_now_ns();
+	} else if (!strncmp(msg, "imported ", 9) && pid == r->importing_pid && importing_is(r, msg + 9)) {
+		int64_t took = loop_now_ns() - r->importing_since;
+		if (took >= IMPORT_SAY_NS) {   /* said in the output: it explains the lanes' quiet start */
+			char note[160];
+			int n = snprintf(note, sizeof note, "%.2f s %s", (double)took / 1e9, r->importing);
+			pend(r, pid, at, PM_NOTE, note, n > 0 && (size_t)n < sizeof note ? (size_t)n : sizeof note - 1);
+		}
+		r->importing[0] = '\0';
+		r->importing_pid = 0;
 	}
 	if (!used)
 		for (int i = 0; i < nfds; i++) close(fds[i]);
@@ -343,6 +370,18 @@ static void drain_marks(run *r)
 	}
 }
 
+/* "MainProcess 20719 took 1.23 s to import dask.dataframe": parlab's own
+ * line (m->text is "1.23 s NAME"). */
+static void note_import(run *r, int task, const struct pmark *m)
+{
+	const trace_task *k = trace_task_at(r->t, task);
+	const char *sp = strstr(m->text, " s ");
+	char line[256];
+	int n = snprintf(line, sizeof line, "%s %d took %.*s s to import %s", k ? trace_task_name(k) : "python3",
+			 k ? (int)k->pid : 0, sp ? (int)(sp - m->text) : 0, m->text, sp ? sp + 3 : m->text);
+	if (n > 0) trace_line_add(r->t, -1, m->at, 0, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
 /* Marks, names and lines whose process the trace has now go in; with all,
  * the others too (marks and lines credited to the command, names
  * dropped). In order: one waits for the ones before it. */
@@ -358,6 +397,7 @@ static void place_marks(run *r, int all)
 		} else {
 			if (task < 0) task = worker_task(r, 0);
 			if (m->kind == PM_MARK) trace_mark_add_task(r->t, task, m->at, m->text);
+			else if (m->kind == PM_NOTE) note_import(r, task, m);
 			else trace_line_add(r->t, task, m->at, m->kind - PM_LINE1 + 1, m->text, m->len);
 		}
 		free(m->text);
@@ -544,6 +584,13 @@ static void handle_preparing(run *r, const proto_preparing *m)
 {
 	snprintf(r->prep_what, sizeof r->prep_what, "%s", m->what);
 	if (r->ev.update) r->ev.update(r, r->ev.arg);
+}
+
+const char *run_importing(const run *r, int64_t *since)
+{
+	if (!r || r->done || !r->importing[0]) return NULL;
+	if (since) *since = r->importing_since;
+	return r->importing;
 }
 
 const char *run_preparing(const run *r, int64_t *since)

@@ -81,6 +81,12 @@ int run_skipped(const run *r);
  * (*since: CLOCK_MONOTONIC ns, when run_start forked the runner); NULL
  * once the workers start, and when done. */
 const char *run_preparing(const run *r, int64_t *since);
+/* While a Python program of the run imports a module at its top level
+ * (parlab's helper says so): the module ("dask.dataframe") and since when
+ * (CLOCK_MONOTONIC ns); NULL when none. An import that took 0.3 s or more
+ * is said in the output once done ("MainProcess 20719 took 1.23 s to
+ * import dask.dataframe"). */
+const char *run_importing(const run *r, int64_t *since);
 /* Runner side, from spec->prepare only: says what it is preparing now
  * ("generating data.csv (100000 rows)"), for the screen to show with the
  * time preparing has taken so far. */

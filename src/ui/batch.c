@@ -144,14 +144,17 @@ static const char *status_text(char *buf, size_t cap, const trace *t, const trac
 static void print_lines(FILE *out, const trace *t)
 {
 	char ts[24];
+	int w = trace_task_name_width(t, 8);   /* MainProcess; longer names (a pool's threads) overflow */
+	if (w > 14) w = 14;
 	for (size_t i = 0; i < trace_nlines(t); i++) {
 		const trace_line *l = trace_line_at(t, i);
 		const trace_task *k = trace_task_at(t, l->task);
 		const char *who = k ? trace_task_name(k) : "parlab";
-		char pre[64];
-		snprintf(pre, sizeof pre, "%9s  %-8s %s ", trace_fmt_ns(ts, sizeof ts, l->t), who, l->stream == 2 ? "!" : "|");
+		char pre[96], cont[64];
+		snprintf(pre, sizeof pre, "%9s  %-*s %s ", trace_fmt_ns(ts, sizeof ts, l->t), w, who, l->stream == 2 ? "!" : "|");
+		snprintf(cont, sizeof cont, "%*s", w + 14, "");
 		if (!k || trace_task_is_runner(k))   /* parlab's own words wrap; a program's lines stay as written */
-			wrap(out, l->text, strlen(l->text), pre, "                      ");
+			wrap(out, l->text, strlen(l->text), pre, cont);
 		else
 			fprintf(out, "%s%s\n", pre, l->text);
 	}

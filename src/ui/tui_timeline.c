@@ -611,7 +611,13 @@ static void timeline_title(tui *t, const tl_view *v, int W)
 	trace_fmt_ns(dur, sizeof dur, v->now);
 	double zoom = (double)v->now / (v->scale * v->lw);
 	int role = v->growing ? R_OK : R_DIM;
-	if (v->at >= 0) {
+	int64_t since;
+	const char *imp = v->growing && t->e && v->tr == engine_last_trace(t->e, NULL) ? engine_importing(t->e, &since) : NULL;
+	if (imp && loop_now_ns() - since >= 200000000LL) {   /* a Python import under way: why lanes are quiet */
+		snprintf(right, sizeof right, " importing %s%s %.1fs", imp, tui_glyph.ellipsis,
+			 (double)(loop_now_ns() - since) / 1e9);
+		role = R_HINT;
+	} else if (v->at >= 0) {
 		snprintf(right, sizeof right, " at %s", trace_fmt_ns(at, sizeof at, v->at));
 		role = R_KEY;
 	} else if (view_paused(&t->view)) {

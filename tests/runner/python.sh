@@ -97,6 +97,13 @@ k6=$(for i in 0 1 2 3 4; do who "$t6" "Worker: $i" task; done | sort -u)
 [ "$(wc -l <<<"$k6")" -eq 1 ] && [ "$k6" != none ] || bad "-I -S: every line on the shared pipe, the parent's (tasks $k6)"
 grep -q '^pyname' "$t6" && bad "-I -S: no helper, no names"
 
+# A slow import the program makes (not one inside another import) is said:
+# who, how long, what; a fast one is not.
+flat_out=$(tr '\n' ' ' <<<"$out" | tr -s ' ')
+[[ "$flat_out" =~ "MainProcess "[0-9]+" took 0."[6-9][0-9]" s to import slowmod" || "$flat_out" =~ "MainProcess "[0-9]+" took "[1-9]"."[0-9]+" s to import slowmod" ]] ||
+	bad "imports: the slow import of slowmod is not said"
+[[ "$flat_out" == *"to import json"* ]] && bad "imports: a fast import was said"
+
 # Outside parlab: the helper imports, mark is a no-op, the program runs.
 o=$(cd "$tmp" && env -u PARLAB_MARK_FD PYTHONPATH="$src/python" python3 -c 'import parlab; parlab.mark("x"); print("ran")' 2>&1)
 [ "$o" = ran ] || bad "outside parlab: '$o'"

@@ -9,4 +9,5 @@ return lesson {
   run { title = "threads and marks", command = { "python3", "threads.py" }, files = { "threads.py" }, timeout = 120 },
   run { title = "own fds", command = { "python3", "ownfds.py" }, files = { "ownfds.py" }, timeout = 120 },
   run { title = "no site", command = { "python3", "-I", "-S", "example1.py" }, files = { "example1.py" }, timeout = 120 },
+  run { title = "imports", command = { "python3", "imports.py" }, files = { "imports.py" }, timeout = 120 },
 }
