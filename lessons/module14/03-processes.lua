@@ -11,6 +11,19 @@ local function order_of(run)
   return table.concat(run.order, " ")
 end
 
+-- The children of a run of example1.py (Process-1 .. Process-5): how long
+-- each took from its start to its line, on average, in ms; nil if unseen.
+local function child_latency(run)
+  local sum, n = 0, 0
+  for _, k in ipairs(run and run.tasks or {}) do
+    if k.name and k.name:match("^Process%-%d+$") and k.start_ms and k.first_output_ms then
+      sum, n = sum + (k.first_output_ms - k.start_ms), n + 1
+    end
+  end
+  if n == 0 then return nil end
+  return sum / n, n
+end
+
 return lesson {
   title = "Five worker processes",
 
@@ -159,5 +172,69 @@ A CPU runs one task at a time, so at most ${ncpu} workers (one per CPU) can be r
     note = [[
 The lines come out in the order the workers finished, and the scheduler decided that order. Every worker had the same work, so any worker could have been first. Run it again {screen: (type run)} and the order will likely change. {screen: Type next.}
 ]],
+  },
+
+  text [[
+# How a child process starts: fork or spawn
+
+multiprocessing can start a child process in more than one way, its start method:
+
+- fork (Linux's default here): the child is a copy of the parent, made by the kernel in a moment; it goes straight to worker(num).
+- spawn (the default on Windows and macOS): the child is a new Python interpreter that starts from scratch and imports the program's module before it can call worker(num).
+
+A program chooses with multiprocessing.set_start_method("spawn"). parlab runs example1.py, unchanged, once with each start method; the children are Process-1 to Process-5 either way.
+]],
+
+  quiz {
+    q = "With which start method will the five children print their lines sooner after they start?",
+    choices = {
+      "fork: a copy of the parent is ready at once",
+      "spawn: a fresh interpreter is lighter",
+      "No difference",
+    },
+    predict = "example1.py with spawn",
+    observe = function(run, _, runs)
+      local f = child_latency(runs["example1.py with fork"])
+      local s, n = child_latency(run)
+      if not f then return nil, "run \"example1.py with fork\" too, to compare" end
+      if not s then return nil, "the run shows no children named Process-N" end
+      local note = ("from its start to its line, a child took %.1f ms with fork and %.1f ms with spawn, on average over %d"):format(f, s, n)
+      if s > 3 * f and s - f > 10 then return 1, note end
+      if f > 3 * s and f - s > 10 then return 2, note end
+      return nil, "not judged: " .. note .. ", too close to call"
+    end,
+    hints = { "Which one has to start Python again and import the program?" },
+    explain = "A forked child is already a running Python with the program loaded: it calls worker(num) at once. A spawned child starts a new interpreter and imports the program's module first, tens of milliseconds of CPU work before worker(num) runs{screen: (its lane runs before its line appears)}. spawn is safer where threads and fork mix badly, and is the only choice on Windows; fork is fast on Linux.",
+  },
+
+  run {
+    title = "example1.py with fork",
+    command = { "python3", "example1.py" },
+    files = { "example1.py" },
+    start_method = "fork",
+    note = function(run)
+      local f = child_latency(run)
+      if not f then return "No child lane was named Process-N in this run." end
+      return ("With fork, each child printed its line %.1f ms after it started, on average. {screen: Type next, then run.}"):format(f)
+    end,
+  },
+
+  run {
+    title = "example1.py with spawn",
+    command = { "python3", "example1.py" },
+    files = { "example1.py" },
+    start_method = "spawn",
+    note = function(run, runs)
+      local s = child_latency(run)
+      local f = child_latency(runs["example1.py with fork"])
+      if not s then return "No child lane was named Process-N in this run." end
+      local t = { ("With spawn, each child printed its line %.1f ms after it started, on average"):format(s) }
+      if f then t[#t + 1] = (", against %.1f ms with fork"):format(f) end
+      t[#t + 1] = ". The difference is the new interpreter starting and importing example1.py."
+      if run.others_noticeable then
+        t[#t + 1] = (" Other programs used %.0f %% of the CPUs during this run: its times are longer than on a quiet machine."):format(run.other_share * 100)
+      end
+      return table.concat(t)
+    end,
   },
 }

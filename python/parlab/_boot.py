@@ -149,6 +149,13 @@ def start():
         _name("ResourceTracker")
     elif "--multiprocessing-fork" not in argv:
         _name("MainProcess")
+        method = os.environ.get("PARLAB_START_METHOD")   # a lesson's start_method
+        if method:
+            try:
+                import multiprocessing
+                multiprocessing.set_start_method(method, force=True)
+            except Exception:
+                pass
     os.register_at_fork(after_in_child=_child)
     _hook_processes()
     _hook_threads()

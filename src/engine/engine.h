@@ -32,6 +32,7 @@ typedef struct step {
 	int nworkers;
 	char **argv;          /* command, NULL-terminated */
 	char **python;        /* Python modules the command needs, or NULL */
+	char *start_method;   /* a Python command's multiprocessing start method, or NULL */
 	int timeout_ms;
 	trace_end_kind expect;   /* run{ expect = ... }: TRACE_FINISHED, or
 	                            TRACE_TIMED_OUT, TRACE_DEADLOCK, TRACE_CRASHED

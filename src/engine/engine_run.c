@@ -207,6 +207,8 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 		if (!py) rc_ = 1;
 		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */
 		if (py) python_helper_path();
+		if (s->start_method) setenv("PARLAB_START_METHOD", s->start_method, 1);   /* the helper sets it */
+		else unsetenv("PARLAB_START_METHOD");
 	}
 	fclose(msg);
 	return rc_;

@@ -409,10 +409,25 @@ static void check_csv(lua_State *L, int idx)
 	lua_pop(L, 2);
 }
 
+/* run{}'s command starts python3 (or python). */
+static int python_command(lua_State *L, int t)
+{
+	lua_getfield(L, t, "command");
+	int yes = 0;
+	if (lua_istable(L, -1)) {
+		lua_geti(L, -1, 1);
+		const char *a = lua_tostring(L, -1);
+		yes = a && (!strcmp(a, "python3") || !strcmp(a, "python"));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return yes;
+}
+
 static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
-		"timeout", "note", "files", "python", "csv", "baseline", "expect",
+		"timeout", "note", "files", "python", "start_method", "csv", "baseline", "expect",
 		"shared", "locks", "semaphores", "barriers", "conditions", "queues", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
@@ -459,6 +474,11 @@ static int l_run(lua_State *L)
 	lua_pop(L, 1);
 	check_files(L, 1);
 	lapi_check_list(L, 1, "python", "run", 0, 32);
+	const char *sm = opt_string(L, 1, "start_method", "run");
+	if (sm && strcmp(sm, "fork") && strcmp(sm, "spawn") && strcmp(sm, "forkserver"))
+		luaL_error(L, "run{}: 'start_method' must be \"fork\", \"spawn\" or \"forkserver\", not '%s'", sm);
+	if (sm && !python_command(L, 1))
+		luaL_error(L, "run{}: 'start_method' is for a Python command (command = { \"python3\", ... })");
 	check_csv(L, 1);
 	coord_spec_free(lapi_coord_spec(L, 1, has_c ? 0 : has_p ? np : nt));   /* checked here, kept by run_to_c */
 	new_step(L, "run");
@@ -1117,6 +1137,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 	else { s->rkind = RUN_COMMAND; s->nworkers = 1; }
 	s->argv = lapi_field_list(L, t, "command", NULL);
 	s->python = lapi_field_list(L, t, "python", NULL);
+	s->start_method = field_dup(L, t, "start_method");
 	s->files = lapi_field_list(L, t, "files", NULL);
 	s->baseline = field_dup(L, t, "baseline");
 	s->coord = lapi_coord_spec(L, t, s->rkind == RUN_COMMAND ? 0 : s->nworkers);
