@@ -22,6 +22,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +427,16 @@ int view_task_killed(const trace *tr, const trace_task *k)
 /* pre, base and post into buf in width columns, base cut with ell when
  * it does not fit whole (ell NULL: never cut); the columns used, or -1
  * when not even one character of base fits beside the rest. */
+/* The numbered end of a name that tells it from its siblings ("-0_1" of
+ * ThreadPoolExecutor-0_1, "-12" of Process-12): its length, 0 for none. */
+static size_t numbered_tail(const char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && (isdigit((unsigned char)s[i - 1]) || s[i - 1] == '_')) i--;
+	if (i == n || i == 0 || s[i - 1] != '-' || n - i + 1 > 6 || !isdigit((unsigned char)s[n - 1])) return 0;
+	return n - i + 1;
+}
+
 static int name_fit(char *buf, size_t cap, int width, const char *pre, const char *base, const char *post,
 		    const char *ell)
 {
@@ -438,6 +449,12 @@ static int name_fit(char *buf, size_t cap, int width, const char *pre, const cha
 	if (!ell) return -1;
 	int ew = utf8_width(ell, strlen(ell)), room = width - fixed - ew;
 	if (room < 1) return -1;
+	size_t tail = numbered_tail(base);
+	if (tail && room > (int)tail + 2) {   /* keep what tells siblings apart: Thread…-0_1 */
+		size_t head = utf8_fit(base, strlen(base) - tail, room - (int)tail);
+		snprintf(buf, cap, "%s%.*s%s%s%s", pre, (int)head, base, ell, base + strlen(base) - tail, post);
+		return fixed + utf8_width(base, head) + ew + (int)tail;
+	}
 	size_t n = utf8_fit(base, strlen(base), room);
 	if (!n) return -1;
 	snprintf(buf, cap, "%s%.*s%s%s", pre, (int)n, base, ell, post);

@@ -394,6 +394,18 @@ static void test_names(void)
 	CHECK_STR(named(&py, 1, 0, NULL), "p");
 	CHECK_STR(named(&py, 0, 0, &used), "");
 	CHECK(used == 0);
+	/* Siblings told apart by a numbered end (Python's pool threads and
+	 * processes): cut in the middle, the end kept; a name without one
+	 * ("python3") is cut at its end as before. */
+	trace_task tp = task(20719, 20721, 0, "python3", "python3");
+	tp.is_thread = 1;
+	snprintf(tp.pyname, sizeof tp.pyname, "ThreadPoolExecutor-0_1");
+	CHECK_STR(named(&tp, 40, 0, NULL), "ThreadPoolExecutor-0_1 20721");
+	CHECK_STR(named(&tp, 12, VIEW_NAME_INDENT, &used), " Thread~-0_1");
+	CHECK(used == 12);
+	trace_task pr = task(20730, 20730, 0, "python3", "python3");
+	snprintf(pr.pyname, sizeof pr.pyname, "Process-12");
+	CHECK_STR(named(&pr, 14, 0, NULL), "Proc~-12 20730");
 	/* A command that exec'd another program ("sh -c 'exec python3 ...'"):
 	 * the label is argv[0]'s, the comm the kernel's, which wins. */
 	trace_task sh = task(300, 300, 0, "sh", "python3");
