@@ -24,6 +24,24 @@ local function child_latency(run)
   return sum / n, n
 end
 
+-- The children of a Python run (Process-N), in the order their first line
+-- arrived: { { n = 3, name = "Process-3", pid = ..., ms = ... }, ... }.
+local function python_order(run)
+  local kids = {}
+  for _, k in ipairs(run and run.tasks or {}) do
+    local n = k.name and tonumber(k.name:match("^Process%-(%d+)$"))
+    if n and k.first_output_ms then kids[#kids + 1] = { n = n, name = k.name, pid = k.pid, ms = k.first_output_ms } end
+  end
+  table.sort(kids, function(a, b) return a.ms < b.ms end)
+  return kids
+end
+
+local function names_of(kids)
+  local t = {}
+  for _, k in ipairs(kids) do t[#t + 1] = k.name end
+  return table.concat(t, ", ")
+end
+
 return lesson {
   title = "Five worker processes",
 
@@ -71,13 +89,32 @@ Now the program itself: python3 example1.py. parlab follows its whole process tr
 {screen: Type next, then run. In the timeline, look for the parent's lane, MainProcess, and under it the five children, Process-1 to Process-5: the names Python's multiprocessing gives them.}{batch: In the task table, look for the parent MainProcess (exit 0) and its five children, Process-1 to Process-5: the names Python's multiprocessing gives them.} Each "Worker: N" line is shown with the name of the process that printed it. Look at the time stamps too: starting a Python process costs more than starting one of parlab's small workers.
 ]],
 
+  quiz {
+    type = "number",
+    q = "example1.py starts Process-1 to Process-5 in that order. Which one will print its line first? (1 to 5)",
+    predict = "python3 example1.py",
+    observe = function(run)
+      local kids = python_order(run)
+      if #kids == 0 then return nil, "no child named Process-N printed a line" end
+      return kids[1].n, "the children's lines arrived in the order " .. names_of(kids)
+    end,
+    explain = "As with parlab's workers: the parent starts Process-1 first, so it often prints first, but each child prints when it gets far enough on a CPU, and the kernel decides when that is.",
+    hints = { "Type a number, 1 to 5. The run after this question decides." },
+  },
+
   run {
     title = "python3 example1.py",
     command = { "python3", "example1.py" },
     files = { "example1.py" },
-    note = [[
-The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the ${ncpu} CPUs, each printing one line: the name beside each line says which child printed it. {screen: The parent's lane stays alive to the end}{batch: The parent lives to the end of the run}: that is job.join(), waiting for its children. {screen: Type next.}
-]],
+    note = function(run)
+      local kids = python_order(run)
+      local t = { ("The same picture as before, now from real Python: one parent, five child processes, each scheduled by the kernel on one of the %d CPUs, each printing one line: the name beside each line says which child printed it."):format(run.ncpu) }
+      if #kids > 0 then
+        t[#t + 1] = (" In your run %s (pid %d) printed first, at %.1f ms; the order was %s."):format(kids[1].name, kids[1].pid, kids[1].ms, names_of(kids))
+      end
+      t[#t + 1] = " {screen: The parent's lane stays alive to the end}{batch: The parent lives to the end of the run}: that is job.join(), waiting for its children. {screen: Type next.}"
+      return table.concat(t)
+    end,
   },
 
   text [[

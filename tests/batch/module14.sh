@@ -39,10 +39,13 @@ done
 grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
 grep -qF "the mean of column_name is 42.5" <<<"$flat" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
-# Seven predictions, each judged by what this machine's run did.
-n=$(grep -c "^--- your prediction" "$out"); [ "$n" -eq 7 ] || bad "want 7 judged predictions, got $n"
+# Eight predictions, each judged by what this machine's run did.
+n=$(grep -c "^--- your prediction" "$out"); [ "$n" -eq 8 ] || bad "want 8 judged predictions, got $n"
 # A verdict each; where other programs made a run meaningless, "not judged" with the reason.
-n=$(grep -A6 "^You predicted: " "$out" | grep -cE "^((Right|Not quite): your machine did|Not judged yet)"); [ "$n" -eq 7 ] || bad "want 7 verdicts, got $n"
+n=$(grep -A6 "^You predicted: " "$out" | grep -cE "^((Right|Not quite): your machine did|Not judged yet)"); [ "$n" -eq 8 ] || bad "want 8 verdicts, got $n"
+# example1.py's first printer, judged from the real children's lines
+[[ "$flat" =~ "Observed: "[1-5]" (the children's lines arrived in the order Process-"[1-5]", Process-"[1-5]", Process-"[1-5]", Process-"[1-5]", Process-"[1-5]")" ]] ||
+	bad "example1's first printer not observed from its children"
 # fork against spawn: a spawned child takes longer from its start to its line, said from the runs.
 grep -qE "^With spawn, each child printed its line [0-9.]+ ms after it started, on average" <<<"$(sed -E 's/^ +//' "$out")" || [[ "$flat" =~ "With spawn, each child printed its line "[0-9.]+" ms after it started" ]] || bad "the spawn run's note"
 if grep -q "Observed: at most [0-9]* of the 5 workers ran at once, on [0-9]* CPUs; not judged: other programs used" <<<"$flat"; then
