@@ -1097,8 +1097,7 @@ int lapi_field_int(lua_State *L, int idx, const char *field, int dflt)
 	return v;
 }
 
-/* Replaces ${ncpu} in s (freed) with this machine's CPU count. */
-static char *expand(char *s)
+char *lapi_expand(char *s)
 {
 	if (!s) return s;
 	const char *key = "${ncpu}";
@@ -1122,7 +1121,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 		s->note_fn = luaL_ref(L, LUA_REGISTRYINDEX);
 	} else {
 		lua_pop(L, 1);
-		s->note = expand(field_dup(L, t, "note"));
+		s->note = lapi_expand(field_dup(L, t, "note"));
 	}
 	s->timeout_ms = 30000;
 	lua_getfield(L, t, "timeout");
@@ -1169,14 +1168,14 @@ static void question_to_c(lua_State *L, int st, step *s)
 	quiz_lookup(type, &s->qtype);   /* checked at the call */
 	free(type);
 	s->hints = lapi_field_list(L, st, "hints", &s->nhints);
-	for (int i = 0; i < s->nhints; i++) s->hints[i] = expand(s->hints[i]);
-	s->explain = expand(field_dup(L, st, "explain"));
+	for (int i = 0; i < s->nhints; i++) s->hints[i] = lapi_expand(s->hints[i]);
+	s->explain = lapi_expand(field_dup(L, st, "explain"));
 	s->id = field_dup(L, st, "id");
 	s->retries = lapi_field_int(L, st, "retries", 2);
-	s->predict = expand(field_dup(L, st, "predict"));
+	s->predict = lapi_expand(field_dup(L, st, "predict"));
 	lua_getfield(L, st, "observe");
 	s->observe = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : (lua_pop(L, 1), LUA_NOREF);
-	s->from = expand(field_dup(L, st, "from"));
+	s->from = lapi_expand(field_dup(L, st, "from"));
 	lua_getfield(L, st, "answer");
 	if (s->from && lua_isfunction(L, -1)) {
 		lua_pushcclosure(L, from_answer_call, 1);
@@ -1185,8 +1184,8 @@ static void question_to_c(lua_State *L, int st, step *s)
 		lua_pop(L, 1);
 	}
 	quiz_to_c(L, st, s);
-	for (char **c = s->choices; c && *c; c++) *c = expand(*c);
-	for (char **h = s->hints; h && *h; h++) *h = expand(*h);
+	for (char **c = s->choices; c && *c; c++) *c = lapi_expand(*c);
+	for (char **h = s->hints; h && *h; h++) *h = lapi_expand(*h);
 }
 
 int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
@@ -1209,14 +1208,14 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 		s->line = lapi_field_int(L, st, "line", 0);
 		s->index = i + 1;
 		s->ref = s->observe = s->note_fn = LUA_NOREF;
-		s->title = expand(field_dup(L, st, "title"));
+		s->title = lapi_expand(field_dup(L, st, "title"));
 		lua_getfield(L, st, "body");
 		if (s->kind == STEP_TEXT && lua_isfunction(L, -1)) {
 			s->note_fn = luaL_ref(L, LUA_REGISTRYINDEX);   /* written from the runs when shown */
 			s->body = xstrdup("");
 		} else {
 			lua_pop(L, 1);
-			s->body = expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
+			s->body = lapi_expand(field_dup(L, st, s->kind == STEP_QUIZ ? "q" : "body"));
 		}
 		s->lang = field_dup(L, st, "lang");
 		if (s->kind == STEP_RUN) run_to_c(L, st, s);

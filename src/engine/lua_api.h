@@ -74,6 +74,9 @@ void lapi_budget_off(lua_State *L);
 int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref, char **err);
 void lapi_unref(lua_State *L, int ref);
 
+/* s (freed) with ${ncpu} replaced by this machine's CPU count: every
+ * lesson text, fixed or written by a function. */
+char *lapi_expand(char *s);
 #define LAPI_MAX_LIST 16
 /* What an observe function returned. type: a LUA_T* of the first result,
  * LUA_TNONE when it was of no usable kind (a function, a list with holes

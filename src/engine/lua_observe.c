@@ -639,6 +639,6 @@ int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, cons
 		return -2;
 	}
 	if (rc < 0) { free(a.text); return -1; }
-	*text = a.text;
+	*text = lapi_expand(a.text);   /* ${ncpu}, as in a fixed text */
 	return 0;
 }

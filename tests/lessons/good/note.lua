@@ -43,7 +43,7 @@ return lesson {
   text {
     body = function(runs)
       local one = runs["One"]
-      if not one then return "# So far\n\nNothing run yet." end
+      if not one then return "# So far\n\nNothing run yet on ${ncpu} CPUs." end
       return ("# So far\n\n\"One\" printed %d line; %d runs so far."):format(#one.output,
         (function() local n = 0 for _ in pairs(runs) do n = n + 1 end return n end)())
     end,
