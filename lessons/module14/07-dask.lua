@@ -38,4 +38,42 @@ Check the last line: Mean value: 42.5, exactly the mean parlab built into the fi
 {screen: In the timeline, the python3 process (MainProcess) has several thread lanes, ThreadPoolExecutor-0_N}{batch: In the task table, the python3 process (MainProcess) has several threads, ThreadPoolExecutor-0_N (its pid, their own tid)}: that is Dask's thread pool. This file is only a few MB, so Dask read it as one partition and one thread did most of the work. A file of many gigabytes would be cut into many partitions, and the threads (or, with a Dask cluster, the machines) would each take some. The code would stay exactly the same. {screen: Type next.}
 ]],
   },
+
+  text [[
+# The same mean on a Dask cluster
+
+example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that both workers get some.
+]],
+
+  code { file = "example2_cluster.py" },
+
+  run {
+    title = "A local Dask cluster",
+    command = { "python3", "example2_cluster.py" },
+    files = { "example2_cluster.py" },
+    python = { "dask.dataframe", "distributed" },
+    csv = { file = "large_dataset.csv", rows = 200000, column = "column_name", mean = 42.5 },
+    timeout = 180,
+    note = function(run)
+      -- The cluster's worker processes ("Dask Worker process (from
+      -- Nanny)"), and the threads in them that ran Dask's tasks.
+      local workers, threads = {}, 0
+      for _, k in ipairs(run.tasks) do
+        if not k.thread and k.name and k.name:find("Dask Worker process", 1, true) then
+          workers[#workers + 1] = ("%d (%.0f ms of CPU)"):format(k.pid, k.cpu_ms or 0)
+        elseif k.thread and k.name and k.name:find("^Dask%-Default%-Threads") and (k.cpu_ms or 0) > 0 then
+          threads = threads + 1
+        end
+      end
+      local parts
+      for _, o in ipairs(run.output) do parts = parts or o.text:match("^(%d+) partitions") end
+      local t = { "Mean value: 42.5 again, now computed by the cluster's worker processes, not by threads of the program's own." }
+      if parts then t[#t + 1] = (" Dask cut the file into %s partitions."):format(parts) end
+      if #workers > 0 then
+        t[#t + 1] = (" Your cluster's worker processes were %s; %d of their threads (Dask-Default-Threads-PID-N) ran tasks."):format(table.concat(workers, " and "), threads)
+      end
+      t[#t + 1] = " The scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"
+      return table.concat(t)
+    end,
+  },
 }

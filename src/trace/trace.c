@@ -624,7 +624,7 @@ int trace_task_name_width(const trace *t, int min)
 		int cw = utf8_width(n, strlen(n));
 		if (cw > w) w = cw;
 	}
-	return w;
+	return w < TRACE_NAME_COLS ? w : TRACE_NAME_COLS;
 }
 
 void trace_task_set_pyname(trace *t, int id, const char *name)

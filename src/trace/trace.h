@@ -237,7 +237,9 @@ const char *trace_task_name(const trace_task *k);
 void trace_task_set_pyname(trace *t, int id, const char *name);
 
 /* The widest trace_task_name of the trace's tasks in columns, at least
- * min: a table's name column (Python names run to 22 and more). */
+ * min and at most TRACE_NAME_COLS: a table's name column (Python names run
+ * to 22 and more; longer ones are cut there). */
+#define TRACE_NAME_COLS 30
 int trace_task_name_width(const trace *t, int min);
 
 /* Bumped on every change: front ends redraw only when it moves. */

@@ -359,7 +359,7 @@ static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 		approx |= !ksw || !kmg;
 		snprintf(sw, sizeof sw, "%s%ld+%ld", ksw ? "" : "~", ts->vol, ts->invol);
 		snprintf(mg, sizeof mg, "%s%ld", kmg ? "" : "~", ts->migrations);
-		fprintf(out, "  %-*s %10s %10s  %-18s %-*s", w, trace_task_name(trace_task_at(t, o[i])),
+		fprintf(out, "  %-*.*s %10s %10s  %-18s %-*s", w, w, trace_task_name(trace_task_at(t, o[i])),
 			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, spans ? 10 : 0, mg);
 		if (spans) fprintf(out, " %8s", trace_fmt_ns(c, sizeof c, ts->coord_ns));
 		fputc('\n', out);

@@ -212,7 +212,7 @@ static void print_summary(FILE *out, const trace *t)
 	fprintf(out, "\n  %-*s %7s %7s %10s %10s  %-8s %s\n", w, "task", "pid", "tid", "cpu time", "waited", "cpus", "status");
 	for (int o = 0; o < n; o++) {
 		const trace_task *k = trace_task_at(t, order[o]);
-		fprintf(out, "  %-*s %7d %7d %10s %10s  %-8s %s\n", w, trace_task_name(k), (int)k->pid, (int)k->tid,
+		fprintf(out, "  %-*.*s %7d %7d %10s %10s  %-8s %s\n", w, w, trace_task_name(k), (int)k->pid, (int)k->tid,
 			trace_fmt_ns(a, sizeof a, k->cpu_ns), trace_fmt_ns(b, sizeof b, k->wait_ns),
 			trace_fmt_cpus(c, sizeof c, k->cpus),
 			status_text(d, sizeof d, t, k));

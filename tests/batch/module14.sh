@@ -37,6 +37,10 @@ for x in $(grep -oE ': speedup [0-9.]+x' <<<"$flat" | sed 's/[^0-9.]//g'); do
 	awk -v x="$x" -v n="$ncpu" 'BEGIN { exit !(x <= n * 1.05) }' || bad "an impossible speedup printed: ${x}x on $ncpu CPUs"
 done
 grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean 42.5"
+# the same mean on a real local Dask cluster: two worker processes did it
+[ "$(grep -c "| Mean value: 42.5$" "$out")" -eq 2 ] || bad "example2 and example2_cluster: want the mean twice"
+[[ "$flat" =~ "Your cluster's worker processes were "[0-9]+" ("[0-9]+" ms of CPU) and "[0-9]+" ("[0-9]+" ms of CPU)" ]] ||
+	bad "the cluster run's note does not name its two worker processes"
 grep -qF "the mean of column_name is 42.5" <<<"$flat" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
 # Eight predictions, each judged by what this machine's run did.
@@ -91,7 +95,7 @@ done
 # Prose reads in 80 columns: every line but the runs' output rows (time,
 # task, text as the program wrote it), code listings, the task tables and
 # the course's title lines (=== ... ===).
-wide=$(awk 'length > 80 && !/^===/ && !/^ *[0-9.]+(us|ms|s)  / && !/^ *[0-9]+ \| / && !/^  [^ ].* +[0-9]+ +[0-9]+ /' "$out")
+wide=$(awk 'length > 80 && !/^===/ && !/^ *[0-9.]+(us|ms|s)  / && !/^ *[0-9]+ \| / && !/^  [^ ].* +[0-9]+ +[0-9]+ / && !/^  task  /' "$out")
 [ -z "$wide" ] || bad "lines wider than 80 columns: $wide"
 for fixed in "solid for about 300 ms" "1 and 2 workers took about 300 ms" "both needed about 1.6 s"; do
 	[[ "$flat" != *"$fixed"* ]] || bad "a fixed number the run may not show: $fixed"
