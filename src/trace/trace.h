@@ -318,8 +318,10 @@ double trace_queue_mean(const trace *t, size_t q, int64_t t0, int64_t t1);
  * bytes), no finer than the samples (TRACE_QUEUE_TICK_NS), each the most
  * it held in its share of the time: the length itself when the capacity
  * is 9 or less, else how full it was in tenths (0-9, rounded up: 9 only
- * when full). *tenths says which; returns the digits written. */
-int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, int *tenths);
+ * when full). The words that go above them, the same in stats and batch,
+ * into caption ("jobs over time, each digit 22.0ms: the most it held").
+ * Returns the digits written. */
+int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, char *caption, size_t cap);
 /* Internal: trace.c keeps the store, trace_blocks.c fills it. */
 struct trace_blocks;
 struct trace_blocks **trace_blocks_slot(const trace *t);

@@ -211,19 +211,22 @@ double trace_queue_mean(const trace *t, size_t i, int64_t t0, int64_t t1)
 	return area / (double)(t1 - t0);
 }
 
-int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, int *tenths)
+int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, char *caption, size_t cap)
 {
-	int cap = trace_queue_capacity(t, q);
+	int qcap = trace_queue_capacity(t, q), tenths = qcap > 9;
 	int64_t fit = (t1 + TRACE_QUEUE_TICK_NS - 1) / TRACE_QUEUE_TICK_NS;
 	int n = fit < max ? (int)fit : max;
-	*tenths = cap > 9;
 	for (int i = 0; i < n; i++) {
 		int lo, hi;
 		trace_queue_range(t, q, t1 * i / n, t1 * (i + 1) / n, &lo, &hi);
-		int d = !*tenths ? hi : hi >= cap ? 9 : (hi * 9 + cap - 1) / cap;
+		int d = !tenths ? hi : hi >= qcap ? 9 : (hi * 9 + qcap - 1) / qcap;
 		out[i] = (char)('0' + (d < 0 ? 0 : d > 9 ? 9 : d));
 	}
 	out[n > 0 ? n : 0] = '\0';
+	char step[24];
+	snprintf(caption, cap, "%s over time, each digit %s: %s", trace_queue_name(t, q),
+		 trace_fmt_ns(step, sizeof step, t1 / (n ? n : 1)),
+		 tenths ? "how full it was at most, in tenths (9: full)" : "the most it held");
 	return n;
 }
 

@@ -323,11 +323,9 @@ static void print_blocks(FILE *out, const trace *t)
 	}
 	int64_t end = trace_end(t);
 	for (size_t q = 0; q < trace_nqueues(t) && end > 0; q++) {   /* each queue's length over time */
-		char strip[BATCH_STRIP + 1], step[24];
-		int tenths, n = trace_queue_strip(t, q, end, BATCH_STRIP, strip, &tenths);
-		wrapf(out, "    ", "      ", "%s over time, each digit %s: %s", trace_queue_name(t, q),
-		      trace_fmt_ns(step, sizeof step, end / (n ? n : 1)),
-		      tenths ? "how full it was at most, in tenths (9: full)" : "the most it held");
+		char strip[BATCH_STRIP + 1], caption[160];
+		trace_queue_strip(t, q, end, BATCH_STRIP, strip, caption, sizeof caption);
+		wrap(out, caption, strlen(caption), "    ", "      ");
 		fprintf(out, "      %s\n", strip);
 	}
 }

@@ -166,13 +166,9 @@ static void blocks(tdoc *d, const trace *tr)
 	int64_t end = trace_end(tr) >= 0 ? trace_end(tr) : trace_last(tr);
 	int n = d->width - 4 > 60 ? 60 : d->width - 4;
 	for (size_t q = 0; q < trace_nqueues(tr) && end > 0 && n >= 1; q++) {
-		char strip[64], step[24], *s;
-		int tenths, k = trace_queue_strip(tr, q, end, n, strip, &tenths);
-		s = xasprintf("%s over time, each digit %s: %s", trace_queue_name(tr, q),
-			      trace_fmt_ns(step, sizeof step, end / (k ? k : 1)),
-			      tenths ? "how full it was at most, in tenths (9: full)" : "the most it held");
-		doc_paras(d, R_TEXT, s, "  ", "    ", R_DIM);
-		free(s);
+		char strip[64], caption[160];
+		trace_queue_strip(tr, q, end, n, strip, caption, sizeof caption);
+		doc_paras(d, R_TEXT, caption, "  ", "    ", R_DIM);
 		doc_paras(d, R_COORD, strip, "    ", "    ", R_COORD);
 	}
 	if (trace_outcome_kind(tr) == TRACE_DEADLOCK && trace_outcome(tr)) {
