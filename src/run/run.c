@@ -66,7 +66,7 @@ struct run {
 	char *stop_why;
 	char *crash;
 	char importing[96]; /* a Python program's top-level import going on (its helper says), or "" */
-	pid_t importing_pid;
+	pid_t importing_pid;   /* who imports it */
 	int64_t importing_since;
 	char *deadlock;     /* who waits for what, when a deadlock stopped the run */
 	unsigned char *worker_ended;   /* per worker id: its end was seen */
@@ -307,7 +307,7 @@ static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const
 		int64_t took = loop_now_ns() - r->importing_since;
 		if (took >= IMPORT_SAY_NS) {   /* said in the output: it explains the lanes' quiet start */
 			char note[160];
-			int n = snprintf(note, sizeof note, "%.2f s %s", (double)took / 1e9, r->importing);
+			int n = snprintf(note, sizeof note, "took %.2f s to import %s", (double)took / 1e9, r->importing);
 			pend(r, pid, at, PM_NOTE, note, n > 0 && (size_t)n < sizeof note ? (size_t)n : sizeof note - 1);
 		}
 		r->importing[0] = '\0';
@@ -371,14 +371,12 @@ static void drain_marks(run *r)
 }
 
 /* "MainProcess 20719 took 1.23 s to import dask.dataframe": parlab's own
- * line (m->text is "1.23 s NAME"). */
+ * line, the importer named (m->text is from "took" on). */
 static void note_import(run *r, int task, const struct pmark *m)
 {
 	const trace_task *k = trace_task_at(r->t, task);
-	const char *sp = strstr(m->text, " s ");
 	char line[256];
-	int n = snprintf(line, sizeof line, "%s %d took %.*s s to import %s", k ? trace_task_name(k) : "python3",
-			 k ? (int)k->pid : 0, sp ? (int)(sp - m->text) : 0, m->text, sp ? sp + 3 : m->text);
+	int n = snprintf(line, sizeof line, "%s %d %s", k ? trace_task_name(k) : "python3", k ? (int)k->pid : 0, m->text);
 	if (n > 0) trace_line_add(r->t, -1, m->at, 0, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
