@@ -172,16 +172,23 @@ const trace_qlen *trace_queue_samples(const trace *t, size_t i, size_t *n)
 	return q ? q->s : NULL;
 }
 
-int trace_queue_range(const trace *t, size_t i, int64_t t0, int64_t t1, int *lo, int *hi)
+/* The first of the n samples s taken after t0 (n: none). */
+static size_t first_after(const trace_qlen *s, size_t n, int64_t t0)
 {
-	size_t n;
-	const trace_qlen *s = trace_queue_samples(t, i, &n);
-	size_t a = 0, b = n;   /* the first sample after t0 */
+	size_t a = 0, b = n;
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
 		if (s[m].t <= t0) a = m + 1;
 		else b = m;
 	}
+	return a;
+}
+
+int trace_queue_range(const trace *t, size_t i, int64_t t0, int64_t t1, int *lo, int *hi)
+{
+	size_t n;
+	const trace_qlen *s = trace_queue_samples(t, i, &n);
+	size_t a = first_after(s, n, t0);
 	int at0 = a ? s[a - 1].len : 0;   /* every queue starts empty */
 	*lo = *hi = at0;
 	for (size_t k = a; k < n && s[k].t0 < t1; k++) {
@@ -198,10 +205,10 @@ double trace_queue_mean(const trace *t, size_t i, int64_t t0, int64_t t1)
 	if (t1 <= t0) return 0;
 	double area = 0;
 	int64_t at = t0;     /* covered up to here */
-	int len = 0;         /* the length before the next sample's window: the last one's */
-	for (size_t k = 0; k < n && at < t1; k++) {
+	size_t k = first_after(s, n, t0);   /* (one lane cell at a time: not from the run's start) */
+	int len = k ? s[k - 1].len : 0;    /* the length before the next sample's window: the last one's */
+	for (; k < n && at < t1; k++) {
 		int64_t a = s[k].t0 > at ? s[k].t0 : at, b = s[k].t < t1 ? s[k].t : t1;
-		if (s[k].t <= at) { len = s[k].len; continue; }
 		if (a > at) area += (double)((a < t1 ? a : t1) - at) * len;   /* unchanged until its window */
 		if (b > a) area += (double)(b - a) * s[k].mean;
 		at = s[k].t;
