@@ -112,6 +112,7 @@ def _hook_imports():
     import builtins
     orig = builtins.__import__
     depth = [0]
+    dask = [False]   # dask.distributed's Client hooked (its task stream, parlab/_dask.py)
 
     def _import(name, globals=None, locals=None, fromlist=(), level=0):
         top = depth[0] == 0 and level == 0 and name and name.partition(".")[0] not in sys.modules
@@ -124,6 +125,13 @@ def _hook_imports():
             depth[0] -= 1
             if top:
                 parlab._send(("\x01imported " + name).encode("utf-8", "replace")[:200])
+            if not dask[0] and depth[0] == 0 and "distributed.client" in sys.modules:
+                dask[0] = True
+                try:
+                    from parlab import _dask
+                    _dask.hook()
+                except Exception:
+                    pass
     builtins.__import__ = _import
 
 

@@ -7,6 +7,7 @@
  * it has to end).
  */
 #include "run/run.h"
+#include "run/dask_feed.h"
 #include "run/proto.h"
 #include "run/runner.h"
 #include "trace/capture.h"
@@ -68,6 +69,7 @@ struct run {
 	char importing[96]; /* a Python program's top-level import going on (its helper says), or "" */
 	pid_t importing_pid;   /* who imports it */
 	int64_t importing_since;
+	dask_feed *dask;    /* a Dask cluster's task stream (its helper's "\1d..." messages), made on the first */
 	char *deadlock;     /* who waits for what, when a deadlock stopped the run */
 	unsigned char *worker_ended;   /* per worker id: its end was seen */
 	int stuck_seen;     /* deadlock checks in a row that found one */
@@ -299,6 +301,8 @@ static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const
 		char *end;
 		long tid = strtol(msg + 7, &end, 10);
 		if (tid > 0 && *end == ' ' && end[1]) pend(r, (pid_t)tid, at, PM_THREAD, end + 1, strlen(end + 1));
+	} else if (msg[0] == 'd' && dask_feed_message(r->dask ? r->dask : (r->dask = dask_feed_new()), r->t, msg)) {
+		/* a Dask worker's task stream: in the trace */
 	} else if (!strncmp(msg, "import ", 7) && msg[7] && pid > 0) {   /* a top-level import began */
 		trace_sanitize(r->importing, sizeof r->importing, msg + 7, strlen(msg + 7));   /* the program's words */
 		r->importing_pid = pid;
@@ -939,6 +943,7 @@ void run_free(run *r)
 	free(r->deadlock);
 	for (size_t i = 0; i < r->npmarks; i++) free(r->pmarks[i].text);
 	free(r->pmarks);
+	dask_feed_free(r->dask);
 	if (r->stop_why != r->crash) free(r->stop_why);
 	free(r->crash);
 	capture_free(r->cap);

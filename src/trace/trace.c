@@ -36,6 +36,7 @@ struct trace {
 	size_t nsamples, capsamples;
 	unsigned long version, lost;
 	struct trace_blocks *blocks;   /* trace_blocks.c */
+	struct trace_dask *dask;       /* trace_dask.c */
 };
 
 static const char *state_names[TS_NSTATES] = {
@@ -73,11 +74,13 @@ void trace_free(trace *t)
 	free(t->backend);
 	free(t->outcome);
 	trace_blocks_free(t->blocks);
+	trace_dask_free(t->dask);
 	free(t);
 }
 
 struct trace_blocks **trace_blocks_slot(const trace *t) { return &((trace *)t)->blocks; }
-void trace_touch_blocks(trace *t) { t->version++; }
+void trace_touch_store(trace *t) { t->version++; }
+struct trace_dask **trace_dask_slot(const trace *t) { return &((trace *)t)->dask; }
 
 static void touch(trace *t, int64_t at)
 {
@@ -131,6 +134,7 @@ void trace_finish_as(trace *t, int64_t end, trace_end_kind kind, const char *out
 	t->end = end;
 	for (size_t i = 0; i < t->nspans; i++)
 		if (t->spans[i].t1 < 0) t->spans[i].t1 = end > t->spans[i].t0 ? end : t->spans[i].t0;
+	trace_dask_finish(t, end);
 	t->end_kind = kind > TRACE_RUNNING && kind < TRACE_NEND_KINDS ? kind : TRACE_ENDED;
 	free(t->outcome);
 	t->outcome = outcome ? xstrdup(outcome) : NULL;

@@ -326,7 +326,92 @@ int trace_queue_strip(const trace *t, size_t q, int64_t t1, int max, char *out, 
 struct trace_blocks;
 struct trace_blocks **trace_blocks_slot(const trace *t);
 void trace_blocks_free(struct trace_blocks *b);
-void trace_touch_blocks(trace *t);
+void trace_touch_store(trace *t);
+
+/* ---- a distributed framework's task stream (trace_dask.c) -------------------
+ * Dask's today (python/parlab/_dask.py reports it): the cluster's workers
+ * (processes on this machine or another), each task a worker thread ran,
+ * from when to when, and the data moved between workers. One lane per
+ * executing thread, in order of appearance. Times are the trace's. */
+typedef struct {
+	char addr[64];     /* "tcp://127.0.0.1:41271" */
+	char name[32];     /* the framework's name for it ("0", "ext-1"), or "" */
+	pid_t pid;         /* its process, on its own machine */
+	int nthreads;
+	int local;         /* on this machine (same boot): pid and tids are this machine's */
+} trace_dworker;
+
+typedef struct {
+	int worker;        /* trace_dworker index */
+	pid_t tid;         /* the thread (its machine's native id) */
+	int ntasks;
+} trace_dlane;
+
+typedef struct {
+	int lane;          /* trace_dlane index */
+	int64_t t0, t1;    /* t1 -1: still running (trace_finish_as ends it) */
+	char prefix[32];   /* the key's prefix: "getitem", "series-sum-chunk" */
+	char key[128];
+} trace_dtask;
+
+typedef struct {
+	int from, to;      /* trace_dworker indices; from -1: a peer the trace does not know */
+	int64_t t0, t1;
+	long long nbytes;
+	char key[128];
+} trace_dxfer;
+
+/* The worker at addr, added or its facts replaced: its index. */
+int trace_dworker_add(trace *t, const char *addr, const char *name, pid_t pid, int nthreads, int local);
+int trace_dworker_find(const trace *t, const char *addr);
+size_t trace_ndworkers(const trace *t);
+const trace_dworker *trace_dworker_at(const trace *t, size_t i);
+/* Where worker i runs, for its OS lanes: a process of this run (its lanes
+ * are in the trace), a process on this machine the run did not start (an
+ * existing cluster's: no lanes), or on another machine. */
+typedef enum { TRACE_DW_RUN, TRACE_DW_HOST, TRACE_DW_REMOTE } trace_dwhere;
+trace_dwhere trace_dworker_where(const trace *t, size_t i);
+/* The same in words, the same in every front end: "process 5857 of this
+ * run", "pid 5857 on this machine, not started by this run (no lanes)",
+ * "on another machine". */
+const char *trace_dworker_where_text(const trace *t, size_t i, char *buf, size_t cap);
+/* "tcp://127.0.0.1:41271" without its scheme, into buf. */
+const char *trace_dworker_short(const trace_dworker *w, char *buf, size_t cap);
+
+/* A task of worker w on thread tid: begun at t0 (t1 -1), or run over
+ * [t0, t1]; the end of one begun on that lane with that key and start
+ * closes it. Its lane is made on the thread's first task. */
+void trace_dtask_add(trace *t, int w, pid_t tid, int64_t t0, int64_t t1, const char *prefix, const char *key);
+size_t trace_ndtasks(const trace *t);
+const trace_dtask *trace_dtask_at(const trace *t, size_t i);
+size_t trace_ndlanes(const trace *t);
+const trace_dlane *trace_dlane_at(const trace *t, size_t i);
+/* Lane l's tasks in order of start: n of them, as indices into the trace's tasks. */
+const size_t *trace_dlane_tasks(const trace *t, size_t l, size_t *n);
+/* The task lane l ran at `at` (the latest begun), or NULL. */
+const trace_dtask *trace_dtask_find(const trace *t, size_t l, int64_t at);
+/* Time lane l spent running tasks over [a, b) (an open task: up to b). */
+int64_t trace_dlane_busy(const trace *t, size_t l, int64_t a, int64_t b);
+/* The trace task of lane l's thread (a local worker's thread the capture
+ * saw), or -1. */
+int trace_dlane_task(const trace *t, size_t l);
+/* "dask 5857.0": the lane's name (its worker's pid, or its name or port
+ * when remote, and the thread's place in it), into buf. */
+const char *trace_dlane_name(const trace *t, size_t l, char *buf, size_t cap);
+/* A prefix's colour slot: its place in order of appearance. */
+int trace_dprefix_slot(const trace *t, const char *prefix);
+size_t trace_ndprefixes(const trace *t);
+const char *trace_dprefix_at(const trace *t, size_t i);
+
+void trace_dxfer_add(trace *t, int from, int to, int64_t t0, int64_t t1, long long nbytes, const char *key);
+size_t trace_ndxfers(const trace *t);
+const trace_dxfer *trace_dxfer_at(const trace *t, size_t i);
+/* Internal: trace.c keeps the store, trace_dask.c fills it. */
+struct trace_dask;
+struct trace_dask **trace_dask_slot(const trace *t);
+void trace_dask_free(struct trace_dask *d);
+/* Ends every task still open at end (trace_finish_as). */
+void trace_dask_finish(trace *t, int64_t end);
 
 /* "12.3ms", "1.25s", "850us": a duration in about 6 characters. */
 char *trace_fmt_ns(char *buf, size_t cap, int64_t ns);

@@ -65,7 +65,7 @@ void trace_block_add(trace *t, const trace_block *b)
 	} else {
 		d->nvalues = 0;
 	}
-	trace_touch_blocks(t);
+	trace_touch_store(t);
 }
 
 size_t trace_nblocks(const trace *t)
@@ -94,7 +94,7 @@ void trace_stuck_add(trace *t, const trace_stuck *k)
 	trace_stuck *d = &s->s[s->ns++];
 	*d = *k;
 	d->holds[sizeof d->holds - 1] = d->waits[sizeof d->waits - 1] = '\0';
-	trace_touch_blocks(t);
+	trace_touch_store(t);
 }
 
 size_t trace_nstuck(const trace *t)
@@ -121,7 +121,7 @@ int trace_queue_add(trace *t, const char *name, int cap)
 	memset(q, 0, sizeof *q);
 	snprintf(q->name, sizeof q->name, "%s", name);
 	q->cap = cap;
-	trace_touch_blocks(t);
+	trace_touch_store(t);
 	return (int)s->nq++;
 }
 
@@ -144,7 +144,7 @@ void trace_queue_sample(trace *t, int qi, int64_t t0, int64_t at, int len, int l
 	if (mean < lo) mean = lo;   /* the window's mean lies within its least and most */
 	if (mean > hi) mean = hi;
 	q->s[q->n++] = (trace_qlen){ t0, at, len, lo, hi, mean };
-	trace_touch_blocks(t);
+	trace_touch_store(t);
 }
 
 size_t trace_nqueues(const trace *t)
