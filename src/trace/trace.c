@@ -373,12 +373,7 @@ const trace_line *trace_line_at(const trace *t, size_t i) { return i < t->nlines
 void trace_lines_dropped(trace *t, size_t n) { t->dropped += n; t->version++; }
 size_t trace_ndropped(const trace *t) { return t->dropped; }
 
-void trace_mark_add(trace *t, int64_t at, const char *text)
-{
-	t->marks = xgrow(t->marks, &t->capmarks, t->nmarks + 1, sizeof *t->marks);
-	t->marks[t->nmarks++] = (trace_mark){ at, xstrdup(text), -1 };
-	touch(t, at);
-}
+void trace_mark_add(trace *t, int64_t at, const char *text) { trace_mark_add_task(t, -1, at, text); }
 
 void trace_mark_add_task(trace *t, int task, int64_t at, const char *text)
 {

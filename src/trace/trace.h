@@ -178,6 +178,7 @@ const trace_line *trace_line_at(const trace *t, size_t i);
 void trace_lines_dropped(trace *t, size_t n);
 size_t trace_ndropped(const trace *t);
 
+/* A mark of the run's (trace_mark_add_task with task -1). */
 void trace_mark_add(trace *t, int64_t at, const char *text);
 /* A mark by task (-1: the run), text sanitized as output lines are. */
 void trace_mark_add_task(trace *t, int task, int64_t at, const char *text);

@@ -74,7 +74,7 @@ static trace *sample(void)
 	trace_line_add(t, c, 80, 1, "", 0);
 	const char *raw = "tab\there \x1b[31mred\x1b[0m bad\xff c1\xc2\x85";   /* sanitized on the way in */
 	trace_line_add(t, c, 80, 1, raw, strlen(raw));
-	trace_mark_add(t, 10, "mark \n newline \x01 control \x7f del \xff" " bad \"quoted\" \\");
+	trace_mark_add(t, 10, "mark \n newline \x01 control \x7f del \xff" " bad \"quoted\" \\");   /* sanitized too */
 	trace_mark_add(t, 20, "");
 	trace_mark_add(t, 30, "C1 \xc2\x85 and \xe2\x82\xac");
 	trace_mark_add_task(t, a, 40, "took \"A\"");   /* a worker's mark (version 4) */
@@ -88,7 +88,8 @@ static trace *sample(void)
 	trace_cpu_sample(t, 0, 7, 3, 0, 4);
 	trace_cpu_sample(t, 1200, 0, 1000000000900LL, 6, 2000000000300LL);
 	trace_cpu_sample(t, 1200, 7, INT64_MAX, INT64_MAX, 0);   /* the extremes */
-	trace_finish_as(t, 2000, TRACE_TIMED_OUT, "finished: \xe2\x9c\x93 \"ok\"\n");   /* the kind, not the words */
+	/* the kind, not the words; words as they are, escaped in the file */
+	trace_finish_as(t, 2000, TRACE_TIMED_OUT, "finished: \xe2\x9c\x93 \"ok\"\n \x01 control \x7f del \xff bad, C1 \xc2\x85 and \xe2\x82\xac");
 	return t;
 }
 
@@ -204,6 +205,7 @@ static void test_round_trip(void)
 	/* Strings are escaped: one record a line, the file valid UTF-8. */
 	CHECK_CONTAINS(b1, "meta title \"T\xc3\xaftle \\\"q\\\" \\\\ new\\nline\\ttab\"\n");
 	CHECK_CONTAINS(b1, "\\x01 control \\x7f del \\xff bad");
+	CHECK_CONTAINS(b1, "\nmark 10 -1 \"mark  newline  control  del \xef\xbf\xbd bad \\\"quoted\\\" \\\\\"\n");
 	CHECK_CONTAINS(b1, "C1 \\xc2\\x85 and \xe2\x82\xac");
 	free(b1);
 	free(b2);

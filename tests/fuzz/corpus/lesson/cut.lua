@@ -1,0 +1,1 @@
+return lesson { title = 

@@ -1,0 +1,1 @@
+return lesson { title = "x", text "hi", quiz { question = "q", choices = {"a","b"}, answer = 1 } }
