@@ -29,7 +29,11 @@
 
 #define PREPARE_LIMIT_MS 120000   /* preparing a run: files, a CSV, finding a Python */
 #define LINE_MAX_BYTES 4096       /* longer lines are split */
-#define RUN_MAX_LINES  200000     /* then lines are counted, not kept */
+/* The output cap: the first and the last lines of a run are kept (its end
+ * matters most), the ones between are counted (trace_set_line_cap). */
+#define RUN_HEAD_LINES 100000
+#define RUN_TAIL_LINES 100000
+#define RUN_CAP_BYTES  (8u << 20)   /* of text, for each of the two */
 #define READ_CHUNK     65536      /* per callback: keeps the loop fair */
 #define GRACE_MS       300        /* after the runner: wait for stray pipes */
 #define SAMPLE_MS      50         /* CPU counters: /proc/stat ticks are 10 ms */
@@ -174,15 +178,10 @@ static void pend(run *r, pid_t pid, int64_t at, int kind, const char *text, size
 	r->pmarks[r->npmarks++] = (struct pmark){ pid, at, kind, copy, len };
 }
 
-/* One line of a worker's (or the runner's) output into the trace, or
- * counted once the run has RUN_MAX_LINES. */
+/* One line of a worker's (or the runner's) output into the trace. */
 static void emit_line(pipe_in *p, const char *s, size_t len)
 {
 	run *r = p->r;
-	if (trace_nlines(r->t) >= RUN_MAX_LINES) {
-		trace_lines_dropped(r->t, 1);
-		return;
-	}
 	int64_t at = trace_rel(r->t, loop_now_ns());
 	if (p->pid > 0) {   /* a process's own pipe: its task, once capture has it */
 		int task = r->npmarks ? -1 : trace_task_find(r->t, p->pid);
@@ -864,6 +863,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 	run *r = xcalloc(1, sizeof *r);
 	r->l = l;
 	r->t = t;
+	trace_set_line_cap(t, RUN_HEAD_LINES, RUN_CAP_BYTES, RUN_TAIL_LINES, RUN_CAP_BYTES);
 	r->marks = mk[0];
 	r->spec = *spec;
 	if (ev) r->ev = *ev;

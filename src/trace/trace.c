@@ -25,8 +25,13 @@ struct trace {
 	int ncpu;
 	task_rec *tasks;
 	size_t ntasks, captasks;
-	trace_line *lines;
+	trace_line *lines;   /* in order; with an output cap (trace_set_line_cap): the
+	                        head, a gap slot, then a ring of the latest */
 	size_t nlines, caplines, dropped;
+	struct { size_t lines, bytes; } head_cap, tail_cap;   /* 0: no cap */
+	size_t nhead, head_bytes;   /* capped: lines (bytes) in the head, full once it stops taking them */
+	int head_full, gap;         /* the head takes no more; the gap line is there */
+	size_t tstart, tn, tail_bytes;   /* the ring: first, count, bytes */
 	trace_mark *marks;
 	size_t nmarks, capmarks;
 	trace_span *spans;
@@ -38,6 +43,8 @@ struct trace {
 	struct trace_blocks *blocks;   /* trace_blocks.c */
 	struct trace_dask *dask;       /* trace_dask.c */
 };
+
+static trace_line *line_slot(const trace *t, size_t i);
 
 static const char *state_names[TS_NSTATES] = {
 	"unknown", "running", "runnable", "sleeping", "blocked", "exited",
@@ -63,7 +70,7 @@ void trace_free(trace *t)
 {
 	if (!t) return;
 	for (size_t i = 0; i < t->ntasks; i++) free(t->tasks[i].slices);
-	for (size_t i = 0; i < t->nlines; i++) free(t->lines[i].text);
+	for (size_t i = 0; i < t->nlines; i++) free(line_slot(t, i)->text);
 	for (size_t i = 0; i < t->nmarks; i++) free(t->marks[i].text);
 	free(t->tasks);
 	free(t->lines);
@@ -94,7 +101,10 @@ void trace_restart(trace *t, int64_t start_ns)
 {
 	int64_t d = start_ns - t->start;
 	t->start = start_ns;
-	for (size_t i = 0; i < t->nlines; i++) t->lines[i].t = t->lines[i].t > d ? t->lines[i].t - d : 0;
+	for (size_t i = 0; i < t->nlines; i++) {
+		trace_line *l = line_slot(t, i);
+		l->t = l->t > d ? l->t - d : 0;
+	}
 	for (size_t i = 0; i < t->nmarks; i++) t->marks[i].t = t->marks[i].t > d ? t->marks[i].t - d : 0;
 	for (size_t i = 0; i < t->nspans; i++) {
 		trace_span *sp = &t->spans[i];
@@ -357,19 +367,91 @@ size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	return o;
 }
 
+void trace_set_line_cap(trace *t, size_t head_lines, size_t head_bytes, size_t tail_lines, size_t tail_bytes)
+{
+	if (t->head_cap.lines || t->nlines >= head_lines || !head_lines || !tail_lines) return;
+	t->nhead = t->nlines;   /* lines before it (a run's preparation) are its head's */
+	for (size_t i = 0; i < t->nlines; i++) t->head_bytes += strlen(t->lines[i].text);
+	t->head_cap.lines = head_lines;
+	t->head_cap.bytes = head_bytes;
+	t->tail_cap.lines = tail_lines;
+	t->tail_cap.bytes = tail_bytes;
+}
+
+/* Physical slot of line i (0 <= i < nlines). */
+static trace_line *line_slot(const trace *t, size_t i)
+{
+	if (!t->head_full || i < t->nhead) return &t->lines[i];
+	i -= t->nhead;
+	size_t ring = t->head_cap.lines + 1;
+	if (t->gap && i-- == 0) return &t->lines[t->head_cap.lines];
+	return &t->lines[ring + (t->tstart + i) % t->tail_cap.lines];
+}
+
+/* The line that stands for the lines not kept, its count said anew. */
+static void gap_say(trace *t, int64_t at)
+{
+	trace_line *g = &t->lines[t->head_cap.lines];
+	if (!t->gap) {
+		t->gap = 1;
+		t->nlines++;
+		*g = (trace_line){ -1, at, 0, NULL };
+	}
+	free(g->text);
+	g->text = xasprintf("... %zu lines not kept here: the output cap keeps the first %zu and the last %zu lines ...",
+			    t->dropped, t->nhead, t->tn);
+}
+
+/* Capped: the head is full, the line goes into the ring, the oldest there
+ * out when it is full (by lines or by bytes). */
+static void line_ring(trace *t, trace_line l, size_t len)
+{
+	size_t ring = t->head_cap.lines + 1;
+	if (!t->lines || t->caplines < ring + t->tail_cap.lines) {
+		size_t want = ring + t->tail_cap.lines;
+		t->lines = xrealloc(t->lines, want * sizeof *t->lines);
+		t->caplines = want;
+	}
+	while (t->tn && (t->tn == t->tail_cap.lines || t->tail_bytes + len > t->tail_cap.bytes)) {
+		trace_line *old = &t->lines[ring + t->tstart];
+		t->tail_bytes -= strlen(old->text);
+		int64_t when = old->t;
+		free(old->text);
+		t->tstart = (t->tstart + 1) % t->tail_cap.lines;
+		t->tn--;
+		t->nlines--;
+		t->dropped++;
+		if (!t->gap) gap_say(t, when);
+	}
+	t->lines[ring + (t->tstart + t->tn) % t->tail_cap.lines] = l;
+	t->tn++;
+	t->nlines++;
+	t->tail_bytes += len;
+	if (t->gap) gap_say(t, 0);
+}
+
 void trace_line_add(trace *t, int task, int64_t at, int stream, const char *buf, size_t len)
 {
 	size_t cap = len * 3 + 8;   /* a bad byte may become 3 */
 	char *text = xmalloc(cap);
 	size_t n = trace_sanitize(text, cap, buf, len);
 	text = xrealloc(text, n + 1);
-	t->lines = xgrow(t->lines, &t->caplines, t->nlines + 1, sizeof *t->lines);
-	t->lines[t->nlines++] = (trace_line){ task, at, stream, text };
+	trace_line l = { task, at, stream, text };
+	if (t->head_cap.lines && !t->head_full &&
+	    (t->nhead == t->head_cap.lines || t->head_bytes + n > t->head_cap.bytes)) t->head_full = 1;
+	if (t->head_full) {
+		line_ring(t, l, n);
+	} else {
+		t->lines = xgrow(t->lines, &t->caplines, t->nlines + 1, sizeof *t->lines);
+		t->lines[t->nlines++] = l;
+		t->nhead++;
+		t->head_bytes += n;
+	}
 	touch(t, at);
 }
 
 size_t trace_nlines(const trace *t) { return t->nlines; }
-const trace_line *trace_line_at(const trace *t, size_t i) { return i < t->nlines ? &t->lines[i] : NULL; }
+const trace_line *trace_line_at(const trace *t, size_t i) { return i < t->nlines ? line_slot(t, i) : NULL; }
 void trace_lines_dropped(trace *t, size_t n) { t->dropped += n; t->version++; }
 size_t trace_ndropped(const trace *t) { return t->dropped; }
 

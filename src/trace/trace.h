@@ -172,9 +172,14 @@ trace_state trace_state_at(const trace *t, int task, int64_t at, int *cpu);
 /* Adds one line of output (len bytes, no newline). Control characters are
  * replaced so that a worker cannot drive the terminal. */
 void trace_line_add(trace *t, int task, int64_t at, int stream, const char *buf, size_t len);
+/* The output cap (set once, before head_lines lines; 0s: none, the default): the
+ * first head_lines lines (head_bytes of text at most) are kept, then the
+ * latest tail_lines (tail_bytes at most); the ones between give way, and
+ * one line of parlab's (task -1, stream 0) at their place says how many. */
+void trace_set_line_cap(trace *t, size_t head_lines, size_t head_bytes, size_t tail_lines, size_t tail_bytes);
 size_t trace_nlines(const trace *t);
 const trace_line *trace_line_at(const trace *t, size_t i);
-/* Lines refused after the output cap; counted, never silently lost. */
+/* Lines not kept (the output cap, or a trace file's count); never silently lost. */
 void trace_lines_dropped(trace *t, size_t n);
 size_t trace_ndropped(const trace *t);
 

@@ -1,5 +1,6 @@
 -- A worker that floods its output: every line arrives in order, none is
--- merged with another, and a runaway flood is capped, counted and killed.
+-- merged with another, and a runaway flood is capped, counted and killed;
+-- the cap keeps the first and the last lines (each worker's end).
 return lesson {
   title = "Flood",
   run {
@@ -8,6 +9,15 @@ return lesson {
     worker = function(w)
       for i = 1, 20000 do print(string.format("w%d line %06d %s", w.id, i, string.rep("x", 40))) end
     end,
+  },
+  run {
+    title = "Over the cap",
+    processes = 4,
+    worker = function(w)
+      for i = 1, 200000 do print(string.format("w%d line %06d", w.id, i)) end
+      print(string.format("w%d last line", w.id))
+    end,
+    timeout = 120,
   },
   run {
     title = "Endless flood",

@@ -75,12 +75,14 @@ for w in 0 1 2 3; do
 	[ "$n" -eq 20000 ] || bad "flood: worker $w has $n whole lines, want 20000"
 	grep -E "\| w$w line" "$tmp/flood.out" | awk '{print $5}' | sort -c 2>/dev/null || bad "flood: worker $w lines out of order"
 done
-grep -qE "\(([0-9]+) more lines were not kept: output cap\)" "$tmp/flood.out" || bad "flood: no dropped-lines count"
+flat "$tmp/flood.out" | grep -qE "\.\.\. [0-9]+ lines not kept here: the output cap keeps the first 100000 and the last 100000 lines" || bad "flood: no dropped-lines count where they were"
+for w in 0 1 2 3; do grep -qE "w$w +\| w$w last line$" "$tmp/flood.out" || bad "flood: worker $w's last line was not kept"; done
+grep -q "w[0-3] line 000001$" "$tmp/flood.out" || bad "flood: the first lines were not kept"
 flat "$tmp/flood.out" | grep -q "timed out after 3.0 s" || bad "flood: endless flood not stopped"
 grep -qE "w1 +! error: .*flood.lua:[0-9]+: attempt to index a nil value" "$tmp/flood.out" || bad "flood: Lua error not shown with file:line"
 grep -q "fine 0" "$tmp/flood.out" || bad "flood: the other thread did not go on"
 grep -q "1 of 2 workers failed: w1 exit 1" "$tmp/flood.out" || bad "flood: failure not summarised"
-[ "$(end_kinds "$tmp/flood")" = "finished timed_out failed" ] || bad "flood: trace kinds '$(end_kinds "$tmp/flood")', want finished timed_out failed"
+[ "$(end_kinds "$tmp/flood")" = "finished finished timed_out failed" ] || bad "flood: trace kinds '$(end_kinds "$tmp/flood")', want finished finished timed_out failed"
 l=$(leftovers); [ -z "$l" ] || bad "flood: left behind: $l"
 
 PARLAB_PYTHON=/nonexistent/python3 timeout 60 "$parlab" --batch --save-trace "$tmp/nopython" "$here/nopython.lua" </dev/null >"$tmp/nopython.out" 2>&1; rc=$?

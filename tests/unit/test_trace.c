@@ -376,8 +376,55 @@ static void test_reconcile(void)
 	trace_free(t);
 }
 
+/* The output cap keeps the head and the latest lines; the gap between is
+ * one line of parlab's that counts them; bytes cap as lines do. */
+static void test_line_cap(void)
+{
+	trace *t = trace_new("cap", 0);
+	trace_line_add(t, -1, 0, 0, "preparing", 9);   /* before the cap: the head's */
+	trace_set_line_cap(t, 3, 1000, 4, 1000);
+	char buf[32];
+	for (int i = 0; i < 20; i++) {
+		int n = snprintf(buf, sizeof buf, "line %d", i);
+		trace_line_add(t, 0, 10 + i, 1, buf, (size_t)n);
+	}
+	CHECK(trace_nlines(t) == 3 + 1 + 4);
+	CHECK(trace_ndropped(t) == 20 - 2 - 4);
+	CHECK_STR(trace_line_at(t, 0)->text, "preparing");
+	CHECK_STR(trace_line_at(t, 2)->text, "line 1");
+	const trace_line *g = trace_line_at(t, 3);
+	CHECK(g->task == -1 && g->stream == 0 && g->t == 12);   /* where the first was dropped */
+	CHECK_CONTAINS(g->text, "14 lines not kept here");
+	CHECK_CONTAINS(g->text, "first 3 and the last 4");
+	CHECK_STR(trace_line_at(t, 4)->text, "line 16");
+	CHECK_STR(trace_line_at(t, 7)->text, "line 19");
+	CHECK(trace_line_at(t, 8) == NULL);
+	for (size_t i = 1; i < trace_nlines(t); i++) CHECK(trace_line_at(t, i)->t >= trace_line_at(t, i - 1)->t);
+	trace_restart(t, 5);
+	CHECK(trace_line_at(t, 7)->t == 29 - 5);
+	trace_free(t);
+
+	/* by bytes: a head of 10 bytes takes "aaaa" twice; a tail of 12 bytes keeps the last two "bbbbb" */
+	t = trace_new("bytes", 0);
+	trace_set_line_cap(t, 100, 10, 100, 12);
+	for (int i = 0; i < 3; i++) trace_line_add(t, 0, i, 1, "aaaa", 4);
+	for (int i = 0; i < 5; i++) trace_line_add(t, 0, 10 + i, 1, "bbbbb", 5);
+	CHECK(trace_nlines(t) == 2 + 1 + 2);
+	CHECK(trace_ndropped(t) == 1 + 3);
+	CHECK_CONTAINS(trace_line_at(t, 2)->text, "4 lines not kept");
+	CHECK_STR(trace_line_at(t, 4)->text, "bbbbb");
+	trace_free(t);
+
+	/* no cap: everything kept */
+	t = trace_new("all", 0);
+	for (int i = 0; i < 1000; i++) trace_line_add(t, 0, i, 1, "x", 1);
+	CHECK(trace_nlines(t) == 1000 && trace_ndropped(t) == 0);
+	trace_free(t);
+}
+
 int main(void)
 {
+	test_line_cap();
 	test_reconcile();
 	test_cpu_samples();
 	test_slices();
