@@ -24,6 +24,7 @@ int engine_ncpu(void)
 engine *engine_new(course *c, loop *l)
 {
 	engine *e = xcalloc(1, sizeof *e);
+	eng_scratch_sweep();   /* what a killed parlab left */
 	e->c = c;
 	e->l = l;
 	int n = course_nlessons(c), total = 0;

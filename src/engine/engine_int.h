@@ -85,6 +85,9 @@ void eng_note_prediction(engine *e, const step *s, const char *input);
 
 /* engine_run.c: ends the run and removes its scratch folder. */
 void eng_drop_run(engine *e);
+/* Removes scratch folders that parlabs no longer running left behind
+ * (killed: no chance to remove their own); ours only. */
+void eng_scratch_sweep(void);
 
 /* engine_predict.c */
 /* A question from a run: judges input by the answer q's run gives now

@@ -14,6 +14,7 @@
 #include "run/proto.h"
 #include "util/xmalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- how a run is expected to end ---------------------------------------------------- */
@@ -87,14 +89,53 @@ static void drop_scratch(engine *e)
 	e->scratch = NULL;
 }
 
-/* A fresh scratch folder in $TMPDIR (or /tmp), or NULL and *err: a run
- * without one must not start, or it would work in (and litter) the
- * current folder. */
-static char *make_scratch(char **err)
+static const char *scratch_parent(void)
 {
 	const char *tmp = getenv("TMPDIR");
-	const char *dir = tmp && *tmp ? tmp : "/tmp";
-	char *tmpl = xasprintf("%s/parlab-run-XXXXXX", dir);
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* Whether pid is a parlab still running (its scratch folders are in use). */
+static int parlab_alive(long pid)
+{
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	FILE *f = fopen(path, "r");
+	if (!f) return 0;
+	int ok = fgets(comm, sizeof comm, f) != NULL;
+	fclose(f);
+	return ok && !strncmp(comm, "parlab", 6);   /* "parlab", or a runner that outlived it: not yet */
+}
+
+void eng_scratch_sweep(void)
+{
+	DIR *d = opendir(scratch_parent());
+	if (!d) return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		long pid = 0;
+		int n = 0;
+		if (strncmp(de->d_name, "parlab-run-", 11)) continue;
+		int named = sscanf(de->d_name, "parlab-run-%ld-%n", &pid, &n) == 1 && n && pid > 0;
+		if (named && parlab_alive(pid)) continue;
+		char *path = xasprintf("%s/%s", scratch_parent(), de->d_name);
+		struct stat st;
+		/* one of an older parlab (no pid in its name): left a day ago, it is not in use */
+		int old = !named && lstat(path, &st) == 0 && st.st_mtime < time(NULL) - 86400;
+		if ((named || old) && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid()) remove_scratch(path);
+		else free(path);
+	}
+	closedir(d);
+}
+
+/* A fresh scratch folder in $TMPDIR (or /tmp), named by our pid (so that
+ * the next parlab can tell it was left by one that died: eng_scratch_sweep),
+ * or NULL and *err: a run without one must not start, or it would work in
+ * (and litter) the current folder. */
+static char *make_scratch(char **err)
+{
+	const char *dir = scratch_parent();
+	char *tmpl = xasprintf("%s/parlab-run-%ld-XXXXXX", dir, (long)getpid());
 	if (mkdtemp(tmpl)) return tmpl;
 	*err = xasprintf("cannot make a scratch folder for the run in %s: %s", dir, strerror(errno));
 	free(tmpl);

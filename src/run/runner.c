@@ -151,6 +151,7 @@ static pid_t spawn_process(int i)
 {
 	pid_t pid = fork();
 	if (pid != 0) return pid;
+	signal(RUNNER_GUARD_SIG, SIG_DFL);   /* the runner's alone */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	report_start(i, getpid(), getpid());
 	worker_fds(i);
@@ -215,8 +216,8 @@ static void runner_setup(void)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	runner_guard();   /* the screen's death takes the run down (kill -9 too) */
 	prctl(PR_SET_NAME, "parlab-runner");
 	set_limits();
 	int devnull = open("/dev/null", O_RDWR);

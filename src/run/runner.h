@@ -1,11 +1,16 @@
 /* runner: the process between the screen and the workers (internal to run). */
 #ifndef PARLAB_RUNNER_H
 #define PARLAB_RUNNER_H
+#include <signal.h>
 #include <stdint.h>
 #include "run/run.h"
 
 /* Runner exit code: the run never started (prepare or chdir said why). */
 #define RUNNER_NOT_RUN 3
+/* The signal the kernel sends the runner when the screen process dies
+ * (runner_guard.c): the runner then kills and reaps the whole run. */
+#define RUNNER_GUARD_SIG SIGUSR2
+void runner_guard(void);
 
 typedef struct {
 	const run_spec *spec;
