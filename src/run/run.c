@@ -82,6 +82,8 @@ struct run {
 	int not_started;    /* workers the runner could not start ("N" line) */
 	int not_started_err;   /* why, an errno value (0: not said) */
 	char failures[160];
+	int nleft;          /* a command's processes still running after it exited, stopped by the runner */
+	char left[160];     /* their names */
 	char prep_what[PROTO_TEXT_MAX + 1];   /* the runner's last "P" line */
 	int64_t prep_since;                    /* when the runner was forked */
 };
@@ -472,6 +474,26 @@ static void note_failure(run *r, const trace_task *k, int status)
 		snprintf(r->failures + len, sizeof r->failures - len, "%s%s", len ? ", " : "", one);
 }
 
+/* A process the command left running, stopped once it had exited. */
+static void note_left(run *r, const trace_task *k)
+{
+	r->nleft++;
+	char one[48];
+	snprintf(one, sizeof one, "%s %d", trace_task_name(k), (int)k->pid);
+	size_t len = strlen(r->left);
+	if (r->nleft <= 3 && len + strlen(one) + 3 < sizeof r->left)
+		snprintf(r->left + len, sizeof r->left - len, "%s%s", len ? ", " : "", one);
+}
+
+/* "; 2 background processes it left were stopped (sleep 811, ...)" after buf. */
+static void append_left(const run *r, char *buf, size_t cap)
+{
+	size_t len = strlen(buf);
+	if (!r->nleft || len + 8 >= cap) return;
+	snprintf(buf + len, cap - len, "; %d background process%s it left %s stopped (%s%s)", r->nleft,
+		 r->nleft == 1 ? "" : "es", r->nleft == 1 ? "was" : "were", r->left, r->nleft > 3 ? ", ..." : "");
+}
+
 /* An "E" line: the task's end, totals and last CPU; a worker's failure is
  * noted, and a crash stops the run. */
 static void handle_end(run *r, const proto_end *m)
@@ -486,7 +508,12 @@ static void handle_end(run *r, const proto_end *m)
 		k->last_cpu = m->last_cpu;
 		if (m->last_cpu < 64 && m->cpu_ns > 0) k->cpus |= 1ULL << m->last_cpu;
 	}
-	if (m->id < 0) return;   /* an adopted orphan: shown, not judged */
+	if (m->id < 0) {   /* an adopted orphan: shown, not judged */
+		if (r->spec.kind == RUN_COMMAND && r->nworkers > 0 && r->worker_ended[0] && !r->killed &&
+		    WIFSIGNALED(m->status) && WTERMSIG(m->status) == SIGKILL && m->pid == m->tid)
+			note_left(r, k);   /* the runner stopped what the command left running */
+		return;
+	}
 	if (m->id < r->nworkers) r->worker_ended[m->id] = 1;
 	r->ended++;
 	int status = m->status;
@@ -670,11 +697,15 @@ static trace_end_kind outcome(run *r, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", r->failures);
 	else if (r->failed_workers)
 		snprintf(buf, cap, "%d of %d workers failed: %s", r->failed_workers, r->ended, r->failures);
-	if (r->failed_workers) return TRACE_FAILED;
+	if (r->failed_workers) {
+		append_left(r, buf, cap);
+		return TRACE_FAILED;
+	}
 	if (r->spec.kind == RUN_COMMAND)
 		snprintf(buf, cap, "finished: exit 0");
 	else
 		snprintf(buf, cap, r->ended == 1 ? "finished: the worker exited 0" : "finished: all %d workers exited 0", r->ended);
+	append_left(r, buf, cap);
 	return TRACE_FINISHED;
 }
 

@@ -152,6 +152,7 @@ static pid_t spawn_process(int i)
 	pid_t pid = fork();
 	if (pid != 0) return pid;
 	signal(RUNNER_GUARD_SIG, SIG_DFL);   /* the runner's alone */
+	signal(SIGALRM, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	report_start(i, getpid(), getpid());
 	worker_fds(i);
@@ -171,6 +172,26 @@ static pid_t spawn_process(int i)
 	int code = call_work(i, 1, 2);
 	fflush(NULL);
 	_exit(code & 0xff);
+}
+
+static void on_left_alarm(int sig)
+{
+	(void)sig;
+	runner_kill_all();
+	alarm(1);   /* a process forked in the meantime: the next pass */
+}
+
+/* Once a command's main process has exited, what it left running (children,
+ * daemons) has RUNNER_LEFT_GRACE_S to end by itself, then it is stopped:
+ * the run ends, it does not wait for the timeout. */
+static void stop_left_later(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_left_alarm;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);   /* no SA_RESTART: waitid comes back */
+	alarm(RUNNER_LEFT_GRACE_S);
 }
 
 /* Reaps every child (workers and adopted orphans) until none is left. Each
@@ -194,6 +215,7 @@ static void reap_children(pid_t *pids, int n)
 		if (waitpid(pid, &m.status, 0) < 0) continue;
 		m.at = loop_now_ns();
 		(void)proto_write_end(R->ctl, &m);
+		if (id == 0 && R->spec->kind == RUN_COMMAND) stop_left_later();
 	}
 }
 

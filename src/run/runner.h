@@ -11,6 +11,12 @@
  * (runner_guard.c): the runner then kills and reaps the whole run. */
 #define RUNNER_GUARD_SIG SIGUSR2
 void runner_guard(void);
+/* One pass: SIGKILL to every other process of the run's group and every
+ * child of the runner (async-signal-safe). */
+void runner_kill_all(void);
+/* A command's main process has exited: what it left running this long
+ * after is stopped (runner.c). */
+#define RUNNER_LEFT_GRACE_S 1
 
 typedef struct {
 	const run_spec *spec;

@@ -99,6 +99,11 @@ static void on_screen_gone(int sig)
 	_exit(RUNNER_NOT_RUN);
 }
 
+void runner_kill_all(void)
+{
+	kill_run(getpid(), getpgrp());
+}
+
 void runner_guard(void)
 {
 	struct sigaction sa;

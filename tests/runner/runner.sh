@@ -92,6 +92,14 @@ grep -q "not run (see the message above)" "$tmp/nopython.out" || bad "nopython: 
 grep -q "^after$" "$tmp/nopython.out" || bad "nopython: the course did not go on"
 [ "$(end_kinds "$tmp/nopython")" = "not_run" ] || bad "nopython: trace kinds '$(end_kinds "$tmp/nopython")', want not_run"
 
+timeout 60 "$parlab" --batch --save-trace "$tmp/daemons" "$here/daemons.lua" </dev/null >"$tmp/daemons.out" 2>&1; rc=$?
+[ $rc -eq 0 ] || bad "daemons: exit $rc, want 0 (the command finished)"
+flat "$tmp/daemons.out" | grep -qE "run Leaves two behind after [0-9.]+s: finished: exit 0; 2 background processes it left were stopped \(sleep [0-9]+, sleep [0-9]+\)" || bad "daemons: what it left is not said: $(flat "$tmp/daemons.out" | grep -o 'run Leaves.*' | head -c 300)"
+secs=$(flat "$tmp/daemons.out" | grep -oE "run Leaves two behind after [0-9.]+s" | grep -oE "[0-9.]+s$" | tr -d s)
+awk -v s="$secs" 'BEGIN { exit !(s != "" && s < 15) }' || bad "daemons: the run took ${secs}s: it waited for the daemons (timeout 30 s)"
+[ "$(end_kinds "$tmp/daemons")" = "finished" ] || bad "daemons: trace kind '$(end_kinds "$tmp/daemons")', want finished"
+pgrep -f "sleep 778[12]" >/dev/null && bad "daemons: left running: $(pgrep -af 'sleep 778[12]')"
+
 if [ $fail -ne 0 ]; then
 	for f in "$tmp"/*.out; do echo "== $f"; grep -v " line " "$f" | head -60; done
 fi
