@@ -34,6 +34,8 @@ typedef struct step {
 	char **python;        /* Python modules the command needs, or NULL */
 	char *start_method;   /* a Python command's multiprocessing start method, or NULL */
 	int timeout_ms;
+	int memory_mb;        /* run{ memory = MiB }, 0: the default (run.h) */
+	int max_tasks;        /* run{ tasks = N }, 0: the default */
 	trace_end_kind expect;   /* run{ expect = ... }: TRACE_FINISHED, or
 	                            TRACE_TIMED_OUT, TRACE_DEADLOCK, TRACE_CRASHED
 	                            (engine_expect_lookup) */

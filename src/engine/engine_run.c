@@ -482,7 +482,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
 		.timeout_ms = s->timeout_ms, .expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
-		.stuck = co ? stuck_cb : NULL,
+		.stuck = co ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */

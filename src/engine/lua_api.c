@@ -428,7 +428,7 @@ static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
 		"timeout", "note", "files", "python", "start_method", "csv", "baseline", "expect",
-		"shared", "locks", "semaphores", "barriers", "conditions", "queues", NULL };
+		"shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
 	const char *expect = opt_string(L, 1, "expect", "run");
@@ -472,6 +472,14 @@ static int l_run(lua_State *L)
 	if (!lua_isnil(L, -1) && (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0 || lua_tonumber(L, -1) > 3600))
 		luaL_error(L, "run{}: 'timeout' must be seconds, more than 0 and at most 3600");
 	lua_pop(L, 1);
+	lua_getfield(L, 1, "memory");
+	if (!lua_isnil(L, -1) && (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < RUN_MEMORY_MIN_MB ||
+				  lua_tointeger(L, -1) > RUN_MEMORY_MAX_MB))
+		luaL_error(L, "run{}: 'memory' is the run's memory limit in MiB: a whole number from %d to %d",
+			   RUN_MEMORY_MIN_MB, RUN_MEMORY_MAX_MB);
+	lua_pop(L, 1);
+	int lim;
+	lapi_opt_int(L, 1, "tasks", "run", 1, RUN_TASKS_MAX, &lim);
 	check_files(L, 1);
 	lapi_check_list(L, 1, "python", "run", 0, 32);
 	const char *sm = opt_string(L, 1, "start_method", "run");
@@ -1134,6 +1142,8 @@ static void run_to_c(lua_State *L, int t, step *s)
 	if ((s->nworkers = lapi_field_int(L, t, "processes", 0)) > 0) s->rkind = RUN_PROCESSES;
 	else if ((s->nworkers = lapi_field_int(L, t, "threads", 0)) > 0) s->rkind = RUN_THREADS;
 	else { s->rkind = RUN_COMMAND; s->nworkers = 1; }
+	s->memory_mb = lapi_field_int(L, t, "memory", 0);
+	s->max_tasks = lapi_field_int(L, t, "tasks", 0);
 	s->argv = lapi_field_list(L, t, "command", NULL);
 	s->python = lapi_field_list(L, t, "python", NULL);
 	s->start_method = field_dup(L, t, "start_method");
@@ -1257,6 +1267,14 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l)
 	lua_pop(L, 1);
 	lua_settop(L, t - 1);
 	return 0;
+}
+
+void lapi_set_mem_cap(lua_State *L, size_t cap)
+{
+	void *ud;
+	lua_getallocf(L, &ud);
+	mem_cap *m = ud;
+	if (m) m->cap = cap ? m->used + cap : 0;
 }
 
 void lapi_close(lua_State *L)

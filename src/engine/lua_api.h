@@ -103,6 +103,9 @@ void lapi_observed_free(lapi_observed *o);
 int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, const int *refs, int nruns,
 	      char **text, char **err);
 
+/* From now on L may hold cap bytes more than it does (0: no limit); an
+ * allocation past it fails (Lua's "not enough memory"). */
+void lapi_set_mem_cap(lua_State *L, size_t cap);
 /* Closes a state made by lapi_newstate and its allocator record. */
 void lapi_close(lua_State *L);
 #endif

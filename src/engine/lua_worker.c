@@ -399,8 +399,17 @@ static int call_worker(lua_State *L, const run_worker *w, coord *co)
 	lua_pushinteger(L, w->n); lua_setfield(L, -2, "n");
 	lua_pushinteger(L, getpid()); lua_setfield(L, -2, "pid");
 	lua_pushinteger(L, (lua_Integer)syscall(SYS_gettid)); lua_setfield(L, -2, "tid");
+	lapi_set_mem_cap(L, w->mem_limit);   /* the run's memory limit holds for each worker */
 	int rc = lua_pcall(L, 1, 0, -3);
 	cev_flush();   /* a lock it still holds is drawn held */
+	if (rc == LUA_ERRMEM && w->mem_limit) {
+		lapi_set_mem_cap(L, 0);
+		char msg[160];
+		int n = snprintf(msg, sizeof msg, "error: w%d used more memory than this run's limit of %zu MiB: stopped\n",
+				 w->id, w->mem_limit >> 20);
+		write_all(w->err_fd, msg, n > 0 && (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+		return 1;
+	}
 	if (rc != LUA_OK) {
 		size_t len;
 		const char *m = lua_tolstring(L, -1, &len);

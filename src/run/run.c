@@ -536,11 +536,70 @@ static void sample_cpus(run *r, int64_t at)
 	for (int i = 0; i < n; i++) trace_cpu_sample(r->t, at, c[i].cpu, c[i].busy_ns, c[i].steal_ns, c[i].idle_ns);
 }
 
+size_t run_memory_limit(int memory_mb)
+{
+	size_t mb = memory_mb > 0 ? (size_t)memory_mb : RUN_MEMORY_DEFAULT_MB;
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	size_t half = pages > 0 && size > 0 ? (size_t)pages / 2 * (size_t)size : 0;
+	size_t bytes = mb << 20;
+	if (half && bytes > half) bytes = half;
+	return bytes;
+}
+
+int run_task_limit(int max_tasks) { return max_tasks > 0 ? max_tasks : RUN_TASKS_DEFAULT; }
+
+/* A process's resident memory in bytes (0: gone). */
+static size_t rss_of(pid_t pid)
+{
+	char path[48];
+	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f) return 0;
+	unsigned long size = 0, res = 0;
+	int ok = fscanf(f, "%lu %lu", &size, &res) == 2;
+	fclose(f);
+	return ok ? res * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+/* The run's limits, while it runs: the tasks it started and its processes'
+ * memory together; past one, the run is stopped and says which. */
+static void check_limits(run *r)
+{
+	if (r->stop_why || r->go >= 0) return;
+	int tasks = 0, most = -1;
+	size_t total = 0, biggest = 0;
+	for (int i = 0; i < trace_ntasks(r->t); i++) {
+		const trace_task *k = trace_task_at(r->t, i);
+		tasks += !trace_task_is_runner(k);   /* its memory counts: thread workers live in it */
+		if (k->is_thread || k->died >= 0) continue;
+		size_t rss = rss_of(k->pid);
+		total += rss;
+		if (rss > biggest) { biggest = rss; most = i; }
+	}
+	char why[256];
+	if (tasks > run_task_limit(r->spec.max_tasks)) {
+		snprintf(why, sizeof why, "the run started %d tasks, more than this lesson's limit of %d", tasks,
+			 run_task_limit(r->spec.max_tasks));
+		run_stop(r, why);
+		return;
+	}
+	size_t limit = run_memory_limit(r->spec.memory_mb);
+	if (total > limit && most >= 0) {
+		const trace_task *k = trace_task_at(r->t, most);
+		snprintf(why, sizeof why, "the run used %zu MiB of memory, more than this lesson's limit of %zu MiB "
+			 "(the most: %s %d%s, %zu MiB)", total >> 20, limit >> 20, trace_task_name(k), (int)k->pid,
+			 trace_task_is_runner(k) ? " with the worker threads" : "", biggest >> 20);
+		run_stop(r, why);
+	}
+}
+
 /* The sampling timer, every SAMPLE_MS while the run is live. */
 static void on_sample(loop *l, long id, void *arg)
 {
 	(void)l; (void)id;
 	run *r = arg;
+	check_limits(r);
+	if (r->done) return;
 	sample_cpus(r, trace_rel(r->t, loop_now_ns()));
 	if (r->npmarks) place_marks(r, 0);   /* capture may have seen their writers since */
 }

@@ -16,8 +16,19 @@
 
 typedef enum { RUN_PROCESSES, RUN_THREADS, RUN_COMMAND } run_kind;
 
+/* A run's limits (run_spec): its memory, all its processes' resident
+ * memory together (a Lua worker's own memory, thread or process, is held
+ * to it too), and the tasks (processes and threads) it may start. Past
+ * either, the run is stopped and says which limit and what it was. */
+#define RUN_MEMORY_DEFAULT_MB 1024   /* or half the machine's memory, if less */
+#define RUN_MEMORY_MIN_MB 16
+#define RUN_MEMORY_MAX_MB 65536      /* and at most half the machine's memory */
+#define RUN_TASKS_DEFAULT 2048
+#define RUN_TASKS_MAX 16384
+
 typedef struct {
 	int id, n;          /* worker id 0..n-1, and n */
+	size_t mem_limit;   /* bytes its Lua state may hold, 0: no limit */
 	int out_fd, err_fd; /* this worker's own output pipes */
 	int64_t start_ns;   /* CLOCK_MONOTONIC at the run's start */
 } run_worker;
@@ -28,6 +39,8 @@ typedef struct {
 	char **argv;                 /* RUN_COMMAND */
 	const char *cwd;             /* runner's working directory, or NULL */
 	int timeout_ms;              /* 0: none */
+	int memory_mb;               /* 0: RUN_MEMORY_DEFAULT_MB (run_memory_limit) */
+	int max_tasks;               /* 0: RUN_TASKS_DEFAULT */
 	trace_end_kind expect;       /* how the lesson expects it to end: TRACE_FINISHED
 	                                (or 0), or e.g. TRACE_TIMED_OUT; such an end
 	                                is no failure and its words say so */
@@ -60,6 +73,11 @@ typedef struct {
 /* Starts a run recording into t (which the caller owns). NULL and *err on
  * failure to start. */
 run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, char **err);
+/* A run's memory limit in bytes for a lesson's memory_mb (0: the default),
+ * at most half of this machine's memory. */
+size_t run_memory_limit(int memory_mb);
+/* The same for a lesson's max_tasks (0: the default). */
+int run_task_limit(int max_tasks);
 /* Kills the whole group; the reason ends up in the trace's outcome (kind
  * TRACE_STOPPED; a worker's crash and the run's timeout have their own). */
 void run_stop(run *r, const char *why);

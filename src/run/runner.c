@@ -17,6 +17,7 @@
  */
 #include "run/runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,7 +94,8 @@ static void worker_fds(int i)
 /* Runs the lesson's work for worker i; returns its exit code. */
 static int call_work(int i, int out_fd, int err_fd)
 {
-	run_worker w = { i, R->n, out_fd, err_fd, R->start_ns };
+	run_worker w = { .id = i, .n = R->n, .mem_limit = run_memory_limit(R->spec->memory_mb), .out_fd = out_fd,
+			 .err_fd = err_fd, .start_ns = R->start_ns };
 	return R->spec->work(R->spec->ctx, &w);
 }
 
@@ -219,13 +222,47 @@ static void reap_children(pid_t *pids, int n)
 	}
 }
 
-/* No core files, no file bigger than 1 GiB, for every worker. */
+/* Tasks (processes and threads) the real user has now, for RLIMIT_NPROC. */
+static long user_tasks(void)
+{
+	DIR *d = opendir("/proc");
+	if (!d) return -1;
+	long n = 0;
+	uid_t uid = getuid();
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end, buf[512];
+		long pid = strtol(de->d_name, &end, 10);
+		long long threads;
+		struct stat st;
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%ld", pid);
+		if (*end || pid <= 0 || stat(path, &st) < 0 || st.st_uid != uid) continue;
+		if (procfs_stat((pid_t)pid, 0, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_NUM_THREADS, &threads) == 0)
+			n += threads;
+	}
+	closedir(d);
+	return n;
+}
+
+/* No core files, no file bigger than 1 GiB, for every worker; and a
+ * backstop for the run's task limit the screen enforces (a fork bomb can
+ * starve the screen): RLIMIT_NPROC at the user's tasks now plus the limit.
+ * The kernel never holds root to it, so root has only the screen's watch. */
 static void set_limits(void)
 {
 	struct rlimit rl = { 0, 0 };
 	setrlimit(RLIMIT_CORE, &rl);   /* a crashing worker leaves no core file */
 	rl.rlim_cur = rl.rlim_max = 1UL << 30;
 	setrlimit(RLIMIT_FSIZE, &rl);  /* a worker cannot fill the disk */
+	long now = getuid() ? user_tasks() : -1;
+	if (now >= 0 && getrlimit(RLIMIT_NPROC, &rl) == 0) {
+		rlim_t want = (rlim_t)(now + run_task_limit(R->spec->max_tasks) + 16);
+		if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > want) {
+			rl.rlim_cur = want;
+			setrlimit(RLIMIT_NPROC, &rl);
+		}
+	}
 }
 
 /* Leaves the screen's signal setup behind: own process group, limits, a
