@@ -789,8 +789,9 @@ static int tf_dtask(tf_reader *r, tf_tok *tok)
 		if (ln->worker != w || ln->tid != (pid_t)tid) continue;
 		size_t n;
 		const size_t *ix = trace_dlane_tasks(r->t, l, &n);
-		for (size_t i = 0; i < n; i++) {
-			const trace_dtask *o = trace_dtask_at(r->t, ix[i]);
+		for (size_t i = n; i > 0; i--) {   /* by start: only those begun at t0, from the back */
+			const trace_dtask *o = trace_dtask_at(r->t, ix[i - 1]);
+			if (o->t0 < t0) break;
 			if (o->t1 < 0 && o->t0 == t0 && !strcmp(o->key, key))
 				return tf_fail(r, "the end of an open task of the same thread, start and key (write one record)");
 		}

@@ -410,14 +410,13 @@ static void print_dask(FILE *out, const trace *t)
 			int k = trace_dlane_task(t, l);
 			char os[64] = "";
 			if (k >= 0) snprintf(os, sizeof os, " (%s)", trace_task_name(trace_task_at(t, k)));
-			size_t len = 0, cap = 64 + np * 64;
-			char *line = xmalloc(cap);
-			len += (size_t)snprintf(line, cap, "%s, thread %d%s: %d task%s, %s busy", trace_dlane_name(t, l, b, sizeof b),
-						(int)ln->tid, os, ln->ntasks, ln->ntasks == 1 ? "" : "s",
-						trace_fmt_ns(a, sizeof a, trace_dlane_busy(t, l, 0, end)));
-			for (size_t p = 0, first = 1; p < np; p++) {
+			char *line = xasprintf("%s, thread %d%s: %d task%s, %s busy", trace_dlane_name(t, l, b, sizeof b),
+					       (int)ln->tid, os, ln->ntasks, ln->ntasks == 1 ? "" : "s",
+					       trace_fmt_ns(a, sizeof a, trace_dlane_busy(t, l, 0, end)));
+			size_t len = strlen(line), cap = len + 1;
+			for (size_t p = 0, first = 1; p < np; p++) {   /* "getitem 2 in 88.7ms" */
 				if (!cnt[p]) continue;
-				line = xgrow(line, &cap, len + 80 + strlen(trace_dprefix_at(t, p)), 1);
+				line = xgrow(line, &cap, len + 96 + strlen(trace_dprefix_at(t, p)), 1);
 				len += (size_t)snprintf(line + len, cap - len, "%s %s %ld in %s", first ? ":" : ",",
 							trace_dprefix_at(t, p), cnt[p], trace_fmt_ns(a, sizeof a, ns[p]));
 				first = 0;
