@@ -488,7 +488,7 @@ static void ex_dask_xfers(json_t *evs, const trace *t, const ex_span *b, int *na
 		const ex_span *s = &b[m];
 		ex_flow(evs, "s", ex_dask_pid(t, ln->worker), EXPORT_DASK_PID + 1 + (long)mk->lane,
 			s->t1 > s->t0 ? s->t1 - 1 : s->t0, i);
-		ex_flow(evs, "f", pid, tr[j].tid, x->t0, i);
+		ex_flow(evs, "f", pid, tr[j].tid, x->t0 + (x->t1 - x->t0) / 2, i);   /* inside it: bound to it */
 	}
 	free(tr);
 }

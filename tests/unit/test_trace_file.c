@@ -750,6 +750,7 @@ static void test_export(void)
 			if (!strcmp(ph, "f")) {
 				fflow = tid;
 				CHECK(!strcmp(json_string_value(json_object_get(e, "bp")), "e"));
+				CHECK((int64_t)(json_number_value(json_object_get(e, "ts")) * 1000.0) == 420);   /* inside 410-430 */
 			}
 		}
 		CHECK(lane0 > EXPORT_DASK_PID && sflow == lane0 && remote == 1 && mean_key);
