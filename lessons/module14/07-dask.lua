@@ -42,7 +42,9 @@ Check the last line: Mean value: 42.5, exactly the mean parlab built into the fi
   text [[
 # The same mean on a Dask cluster
 
-example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that both workers get some.
+example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that there is work for both workers.
+
+The scheduler hands each task (read and parse a partition, sum it, count it, combine the sums and the counts) to a free worker thread. When a task needs a result that another worker holds, the data moves between the workers. parlab records each task, on which worker thread it ran and for how long, and each move of data{batch:: the transcript lists them per worker after the run}. The run's note says how your cluster shared the work out.
 ]],
 
   code { file = "example2_cluster.py" },
@@ -72,7 +74,60 @@ example2.py ran Dask's work on threads of its own process. A Dask cluster is mad
       if #workers > 0 then
         t[#t + 1] = (" Your cluster's worker processes were %s; %d of their threads (Dask-Default-Threads-PID-N) ran tasks."):format(table.concat(workers, " and "), threads)
       end
-      t[#t + 1] = " The scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"
+      -- Dask's own record of the work (run.dask): the tasks each worker
+      -- ran, by key prefix, and the data moved between workers.
+      local d = run.dask
+      if d and #d.workers > 0 then
+        local per, order, prefix_of = {}, {}, {}
+        for i = 1, #d.workers do per[i] = { n = 0, by = {} } end
+        for _, k in ipairs(d.tasks) do
+          local w = per[k.worker]
+          w.n = w.n + 1
+          if not w.by[k.prefix] then w.by[k.prefix] = 0; order[#order + 1] = k.prefix end
+          w.by[k.prefix] = w.by[k.prefix] + 1
+          prefix_of[k.key] = k.prefix
+        end
+        local said, busy = {}, 0
+        for i, w in ipairs(d.workers) do
+          local by, seen = {}, {}
+          for _, p in ipairs(order) do
+            if per[i].by[p] and not seen[p] then seen[p] = true; by[#by + 1] = ("%s %d"):format(p, per[i].by[p]) end
+          end
+          local who = w.name ~= "" and ("worker %s (%s)"):format(w.name, w.where) or ("worker %s (%s)"):format(w.addr, w.where)
+          if per[i].n > 0 then
+            busy = busy + 1
+            said[#said + 1] = ("%s ran %d task%s: %s"):format(who, per[i].n, per[i].n == 1 and "" or "s", table.concat(by, ", "))
+          else
+            said[#said + 1] = ("%s ran none"):format(who)
+          end
+        end
+        t[#t + 1] = ("\n\nDask's own record of your run, %d tasks in all: %s."):format(d.ntasks, table.concat(said, "; "))
+        if busy < #d.workers and #d.workers > 1 then
+          t[#t + 1] = (" This time %d of the workers got no task: the scheduler gives each task to a free thread, and on a busy machine the same worker can be the free one every time."):format(#d.workers - busy)
+        end
+        if #d.transfers == 0 then
+          t[#t + 1] = " No data moved between the workers: each task found what it needed where it ran."
+        else
+          local bytes, keys, kseen = 0, {}, {}
+          for _, x in ipairs(d.transfers) do
+            bytes = bytes + x.bytes
+            local p = prefix_of[x.key]
+            if p and not kseen[p] then kseen[p] = true; keys[#keys + 1] = p end
+          end
+          t[#t + 1] = (" Data moved between the workers %d time%s, %d bytes in all"):format(#d.transfers, #d.transfers == 1 and "" or "s", bytes)
+          if #keys > 0 then
+            t[#t + 1] = (": results of %s, sent to the worker whose task needed them."):format(table.concat(keys, ", "))
+          else
+            t[#t + 1] = "."
+          end
+          if bytes <= 4096 then
+            t[#t + 1] = " Small results, so moving them cost little here; on a real cluster data crosses the network, and a computation that moves whole partitions pays for it."
+          else
+            t[#t + 1] = " Part of it was more than small results: on a real cluster that data crosses the network, which can cost more than computing on it."
+          end
+        end
+      end
+      t[#t + 1] = "\n\nThe scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"
       return table.concat(t)
     end,
   },

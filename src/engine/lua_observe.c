@@ -376,6 +376,91 @@ static void tasks_list(lua_State *L, const trace *t, const trace_stats *st)
 	lua_remove(L, -2);   /* the scratch array */
 }
 
+/* run.dask: Dask's task stream (trace.h, trace_dask.c), empty tables when
+ * the run had none: workers = { {addr, name, pid, local, where, threads,
+ * tasks, busy_ms}, ... } in the trace's order; tasks = { {worker (index
+ * into workers), thread (its tid), prefix, key, start_ms, ms}, ... } up to
+ * MAX_DTASKS, in the order reported (ntasks: all of them); transfers = {
+ * {from (index, nil: a peer not in the trace), to, bytes, start_ms, ms,
+ * key}, ... }; prefixes = { [prefix] = count }. */
+#define MAX_DTASKS 5000
+static void dask_fields(lua_State *L, const trace *t)
+{
+	int64_t end = trace_end(t) >= 0 ? trace_end(t) : trace_last(t);
+	size_t nw = trace_ndworkers(t), nt = trace_ndtasks(t), nx = trace_ndxfers(t);
+	lua_createtable(L, 0, 5);
+	lua_createtable(L, (int)nw, 0);
+	for (size_t w = 0; w < nw; w++) {
+		const trace_dworker *dw = trace_dworker_at(t, w);
+		char where[160];
+		long tasks = 0, threads = 0;
+		int64_t busy = 0;
+		for (size_t l = 0; l < trace_ndlanes(t); l++) {
+			if (trace_dlane_at(t, l)->worker != (int)w) continue;
+			threads++;
+			tasks += trace_dlane_at(t, l)->ntasks;
+			busy += trace_dlane_busy(t, l, 0, end);
+		}
+		lua_createtable(L, 0, 8);
+		lua_pushstring(L, dw->addr);
+		lua_setfield(L, -2, "addr");
+		lua_pushstring(L, dw->name);
+		lua_setfield(L, -2, "name");
+		set_int(L, "pid", dw->pid);
+		lua_pushboolean(L, dw->local);
+		lua_setfield(L, -2, "local");
+		lua_pushstring(L, trace_dworker_where_text(t, w, where, sizeof where));
+		lua_setfield(L, -2, "where");
+		set_int(L, "threads", threads);
+		set_int(L, "tasks", tasks);
+		set_ms(L, "busy_ms", busy);
+		lua_rawseti(L, -2, (lua_Integer)w + 1);
+	}
+	lua_setfield(L, -2, "workers");
+	lua_createtable(L, (int)(nt < MAX_DTASKS ? nt : MAX_DTASKS), 0);
+	for (size_t i = 0; i < nt && i < MAX_DTASKS; i++) {
+		const trace_dtask *x = trace_dtask_at(t, i);
+		const trace_dlane *ln = trace_dlane_at(t, (size_t)x->lane);
+		int64_t e = x->t1 >= 0 ? x->t1 : end;
+		lua_createtable(L, 0, 6);
+		set_int(L, "worker", ln->worker + 1);
+		set_int(L, "thread", ln->tid);
+		lua_pushstring(L, x->prefix);
+		lua_setfield(L, -2, "prefix");
+		lua_pushstring(L, x->key);
+		lua_setfield(L, -2, "key");
+		set_ms(L, "start_ms", x->t0);
+		set_ms(L, "ms", e > x->t0 ? e - x->t0 : 0);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "tasks");
+	set_int(L, "ntasks", (long)nt);
+	lua_createtable(L, (int)nx, 0);
+	for (size_t i = 0; i < nx; i++) {
+		const trace_dxfer *x = trace_dxfer_at(t, i);
+		lua_createtable(L, 0, 6);
+		if (x->from >= 0) set_int(L, "from", x->from + 1);
+		set_int(L, "to", x->to + 1);
+		lua_pushinteger(L, (lua_Integer)x->nbytes);
+		lua_setfield(L, -2, "bytes");
+		set_ms(L, "start_ms", x->t0);
+		set_ms(L, "ms", x->t1 - x->t0);
+		lua_pushstring(L, x->key);
+		lua_setfield(L, -2, "key");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "transfers");
+	lua_createtable(L, 0, (int)trace_ndprefixes(t));
+	for (size_t p = 0; p < trace_ndprefixes(t); p++) {
+		long n = 0;
+		const char *pre = trace_dprefix_at(t, p);
+		for (size_t i = 0; i < nt; i++) n += !strcmp(trace_dtask_at(t, i)->prefix, pre);
+		set_int(L, pre, n);
+	}
+	lua_setfield(L, -2, "prefixes");
+	lua_setfield(L, -2, "dask");
+}
+
 /* What summary_p builds the table from (computed in C beforehand, so that
  * nothing of C's leaks when Lua raises an error). */
 typedef struct {
@@ -450,6 +535,7 @@ static int summary_p(lua_State *L)
 	lua_setfield(L, -2, "output");
 	mark_list(L, t);
 	lua_setfield(L, -2, "marks");
+	dask_fields(L, t);
 	id_list(L, a->w, a->n, by_first, 1);
 	lua_rawgeti(L, -1, 1);
 	lua_setfield(L, -3, "first");

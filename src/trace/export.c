@@ -5,7 +5,11 @@
  * showing which task ran there and a counter ("C") of the share other
  * programs took of it, output lines and marks are instant ("i")
  * events, and the spans a task was blocked on a block or held a lock are
- * async ("b"/"e") slices of its process. docs/trace-format.md describes the mapping.
+ * async ("b"/"e") slices of its process. Dask's task stream: a thread per
+ * worker thread that ran tasks (a complete slice per task, named by its
+ * prefix), and the data moved between workers as slices on the receiver's
+ * transfer track with a flow arrow from the task that made the data.
+ * docs/trace-format.md describes the mapping.
  */
 #include "trace/export.h"
 #include "trace/trace_stats.h"
@@ -349,6 +353,156 @@ static void ex_spans(json_t *evs, const trace *t)
 	}
 }
 
+/* ---- Dask's task stream ------------------------------------------------------ */
+
+/* The process a Dask worker's tracks go under: its own when it is a
+ * process of this run (its OS lanes are there), else the "dask" one. */
+static long ex_dask_pid(const trace *t, int w)
+{
+	if (trace_dworker_where(t, (size_t)w) == TRACE_DW_RUN) return trace_dworker_at(t, (size_t)w)->pid;
+	return EXPORT_DASK_PID;
+}
+
+/* A worker in args: its address without the scheme, or "unknown". */
+static json_t *ex_dworker_str(const trace *t, int w)
+{
+	const trace_dworker *dw = trace_dworker_at(t, (size_t)(w < 0 ? 0 : w));
+	char buf[80];
+	return w < 0 || !dw ? json_string("unknown") : ex_str(trace_dworker_short(dw, buf, sizeof buf));
+}
+
+/* A task's exported bounds: a thread runs one task at a time, so a task
+ * starting before the one before it on its lane ended (clocks of two
+ * reports) starts at that end, keeping the lane's slices nested. */
+typedef struct {
+	int64_t t0, t1;
+} ex_span;
+
+/* Each lane's tasks as complete events ("cat": "dask", the prefix as name,
+ * the key, worker and thread in args); their exported bounds into b
+ * (indexed as the trace's tasks). */
+/* The "dask" process's name, once (*named). */
+static void ex_dask_process(json_t *evs, int *named)
+{
+	if ((*named)++) return;
+	ex_meta(evs, "process_name", EXPORT_DASK_PID, EXPORT_DASK_PID, "name", json_string("dask"));
+	ex_meta(evs, "process_sort_index", EXPORT_DASK_PID, EXPORT_DASK_PID, "sort_index", json_integer(-1));
+}
+
+static void ex_dask_lanes(json_t *evs, const trace *t, ex_span *b, int *named)
+{
+	for (size_t l = 0; l < trace_ndlanes(t); l++) {
+		const trace_dlane *ln = trace_dlane_at(t, l);
+		long pid = ex_dask_pid(t, ln->worker), tid = EXPORT_DASK_PID + 1 + (long)l;
+		if (pid == EXPORT_DASK_PID) ex_dask_process(evs, named);
+		char name[96];
+		ex_name_thread(evs, pid, tid, trace_dlane_name(t, l, name, sizeof name), 500 + (long)l);
+		size_t n;
+		const size_t *ix = trace_dlane_tasks(t, l, &n);
+		int64_t prev = 0;
+		for (size_t i = 0; i < n; i++) {
+			const trace_dtask *x = trace_dtask_at(t, ix[i]);
+			int64_t t1 = x->t1 >= 0 ? x->t1 : trace_last(t), t0 = x->t0 < prev ? prev : x->t0;
+			if (t1 < t0) t1 = t0;
+			b[ix[i]] = (ex_span){ t0, t1 };
+			prev = t1;
+			json_t *e = ex_complete(ex_str(x->prefix), "dask", pid, tid, t0, t1);
+			json_t *args = ex_chk(json_object());
+			ex_set(args, "key", ex_str(x->key));
+			ex_set(args, "worker", ex_dworker_str(t, ln->worker));
+			ex_set(args, "thread", json_integer(ln->tid));
+			ex_set(e, "args", args);
+			ex_push(evs, e);
+		}
+	}
+}
+
+/* The task of worker w that made key (the latest begun by at), or -1. */
+static long ex_dask_maker(const trace *t, int w, const char *key, int64_t at)
+{
+	long best = -1;
+	for (size_t i = 0; w >= 0 && i < trace_ndtasks(t); i++) {
+		const trace_dtask *x = trace_dtask_at(t, i);
+		if (trace_dlane_at(t, (size_t)x->lane)->worker != w || strcmp(x->key, key) || x->t0 > at) continue;
+		if (best < 0 || x->t0 >= trace_dtask_at(t, (size_t)best)->t0) best = (long)i;
+	}
+	return best;
+}
+
+typedef struct {
+	int worker;
+	int64_t end;
+	long tid;
+} ex_xtrack;
+
+/* A flow event ("s" or "f") of transfer id, cat "dask-transfer". */
+static void ex_flow(json_t *evs, const char *ph, long pid, long tid, int64_t at, size_t id)
+{
+	json_t *e = ex_event(ph, json_string("transfer"), "dask-transfer", pid, tid);
+	ex_set(e, "ts", ex_us(at));
+	ex_set(e, "id", json_integer((json_int_t)id));
+	if (!strcmp(ph, "f")) ex_set(e, "bp", json_string("e"));   /* bound to the enclosing slice */
+	ex_push(evs, e);
+}
+
+/* Each transfer as a complete event ("cat": "dask-transfer") on a transfer
+ * track of the receiving worker ("dask 5857 transfers in", a second one
+ * where two overlap), and, where the sender's task that made the data is
+ * in the trace, a flow arrow from the end of that task to it. */
+static void ex_dask_xfers(json_t *evs, const trace *t, const ex_span *b, int *named)
+{
+	ex_xtrack *tr = NULL;
+	size_t ntr = 0, cap = 0;
+	long next = EXPORT_DASK_PID + 1 + (long)trace_ndlanes(t);
+	for (size_t i = 0; i < trace_ndxfers(t); i++) {
+		const trace_dxfer *x = trace_dxfer_at(t, i);
+		long pid = ex_dask_pid(t, x->to);
+		size_t j = 0, k = 0;
+		while (j < ntr && (tr[j].worker != x->to || tr[j].end > x->t0)) k += tr[j++].worker == x->to;
+		if (j == ntr) {   /* a new track for this worker */
+			tr = xgrow(tr, &cap, ntr + 1, sizeof *tr);
+			tr[ntr++] = (ex_xtrack){ x->to, 0, next++ };
+			const trace_dworker *dw = trace_dworker_at(t, (size_t)x->to);
+			char who[64], name[112];
+			if (dw->local) snprintf(who, sizeof who, "%d", (int)dw->pid);
+			else if (dw->name[0]) snprintf(who, sizeof who, "%s", dw->name);
+			else trace_dworker_short(dw, who, sizeof who);
+			if (k) snprintf(name, sizeof name, "dask %s transfers in (%zu)", who, k + 1);
+			else snprintf(name, sizeof name, "dask %s transfers in", who);
+			if (pid == EXPORT_DASK_PID) ex_dask_process(evs, named);
+			ex_name_thread(evs, pid, tr[j].tid, name, 900 + (long)j);
+		}
+		tr[j].end = x->t1;
+		json_t *e = ex_complete(json_string("transfer"), "dask-transfer", pid, tr[j].tid, x->t0, x->t1);
+		json_t *args = ex_chk(json_object());
+		ex_set(args, "key", ex_str(x->key));
+		ex_set(args, "bytes", json_integer(x->nbytes));
+		ex_set(args, "from", ex_dworker_str(t, x->from));
+		ex_set(args, "to", ex_dworker_str(t, x->to));
+		ex_set(e, "args", args);
+		ex_push(evs, e);
+		long m = ex_dask_maker(t, x->from, x->key, x->t0);
+		if (m < 0) continue;   /* the sender's lane is not known: the slice alone */
+		const trace_dtask *mk = trace_dtask_at(t, (size_t)m);
+		const trace_dlane *ln = trace_dlane_at(t, (size_t)mk->lane);
+		const ex_span *s = &b[m];
+		ex_flow(evs, "s", ex_dask_pid(t, ln->worker), EXPORT_DASK_PID + 1 + (long)mk->lane,
+			s->t1 > s->t0 ? s->t1 - 1 : s->t0, i);
+		ex_flow(evs, "f", pid, tr[j].tid, x->t0 + (x->t1 - x->t0) / 2, i);   /* inside it: bound to it */
+	}
+	free(tr);
+}
+
+static void ex_dask(json_t *evs, const trace *t)
+{
+	size_t n = trace_ndtasks(t);
+	ex_span *b = xcalloc(n ? n : 1, sizeof *b);
+	int named = 0;
+	ex_dask_lanes(evs, t, b, &named);
+	ex_dask_xfers(evs, t, b, &named);
+	free(b);
+}
+
 /* The run's blocks at its end (trace_blocks.c), in otherData: "blocks" (one
  * object per block) and, after a deadlock, "deadlock" (who held and waited
  * for what). Nothing when the run had no blocks. */
@@ -415,6 +569,25 @@ static json_t *ex_other(const trace *t)
 	ex_set(o, "other_share", st.other_share >= 0 ? json_real(st.other_share) : json_null());
 	trace_stats_free(&st);
 	ex_blocks(o, t);
+	if (trace_ndworkers(t)) {   /* Dask's task stream: its workers, and how much */
+		json_t *d = ex_chk(json_object()), *ws = ex_chk(json_array());
+		for (size_t i = 0; i < trace_ndworkers(t); i++) {
+			const trace_dworker *w = trace_dworker_at(t, i);
+			char where[160];
+			json_t *j = ex_chk(json_object());
+			ex_set(j, "addr", ex_str(w->addr));
+			ex_set(j, "name", ex_str(w->name));
+			ex_set(j, "pid", json_integer(w->pid));
+			ex_set(j, "nthreads", json_integer(w->nthreads));
+			ex_set(j, "local", json_boolean(w->local));
+			ex_set(j, "where", ex_str(trace_dworker_where_text(t, i, where, sizeof where)));
+			ex_push(ws, j);
+		}
+		ex_set(d, "workers", ws);
+		ex_set(d, "tasks", json_integer((json_int_t)trace_ndtasks(t)));
+		ex_set(d, "transfers", json_integer((json_int_t)trace_ndxfers(t)));
+		ex_set(o, "dask", d);
+	}
 	return o;
 }
 
@@ -428,6 +601,7 @@ static json_t *ex_build(const trace *t)
 	for (int i = 0; i < trace_ntasks(t); i++) ex_task(evs, t, i);
 	ex_lines(evs, t);
 	ex_spans(evs, t);
+	ex_dask(evs, t);
 	json_t *root = ex_chk(json_object());
 	ex_set(root, "traceEvents", evs);
 	ex_set(root, "displayTimeUnit", json_string("ms"));

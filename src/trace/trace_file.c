@@ -105,6 +105,35 @@ static void tf_write_blocks(FILE *f, const trace *t)
 	}
 }
 
+/* ---- a distributed framework's task stream (version 6 on): dworker,
+ * dtask and dxfer records. Tasks in the order the trace has them, so that
+ * their lanes come back in the same order (a lane is made on its
+ * thread's first task). */
+static void tf_write_dask(FILE *f, const trace *t)
+{
+	for (size_t i = 0; i < trace_ndworkers(t); i++) {
+		const trace_dworker *w = trace_dworker_at(t, i);
+		fputs("dworker", f);
+		tf_put_str(f, w->addr);
+		tf_put_str(f, w->name);
+		fprintf(f, " %d %d %d\n", (int)w->pid, w->nthreads, w->local);
+	}
+	for (size_t i = 0; i < trace_ndtasks(t); i++) {
+		const trace_dtask *x = trace_dtask_at(t, i);
+		const trace_dlane *l = trace_dlane_at(t, (size_t)x->lane);
+		fprintf(f, "dtask %d %d %" PRId64 " %" PRId64, l->worker, (int)l->tid, x->t0, x->t1);
+		tf_put_str(f, x->prefix);
+		tf_put_str(f, x->key);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < trace_ndxfers(t); i++) {
+		const trace_dxfer *x = trace_dxfer_at(t, i);
+		fprintf(f, "dxfer %d %d %" PRId64 " %" PRId64 " %lld", x->from, x->to, x->t0, x->t1, x->nbytes);
+		tf_put_str(f, x->key);
+		fputc('\n', f);
+	}
+}
+
 static void tf_write(FILE *f, const trace *t)
 {
 	fprintf(f, "%s %d\n", TRACE_FILE_MAGIC, TRACE_FILE_VERSION);
@@ -142,6 +171,7 @@ static void tf_write(FILE *f, const trace *t)
 			c->steal_ns, c->idle_ns);
 	}
 	tf_write_blocks(f, t);
+	tf_write_dask(f, t);
 	fprintf(f, "end %" PRId64 " %s", trace_end(t), trace_end_kind_name(trace_outcome_kind(t)));
 	tf_put_str(f, trace_outcome(t));
 	fputc('\n', f);
@@ -690,6 +720,103 @@ static int tf_stuck(tf_reader *r, tf_tok *tok)
 	return 0;
 }
 
+/* ---- Dask's task stream (version 6 on) ---- */
+
+static int tf_v6(tf_reader *r)
+{
+	if (r->version < 6) return tf_fail(r, "came with version 6 (this file is version %d)", r->version);
+	return 0;
+}
+
+/* A string field kept as the trace keeps a worker's words (sanitized): one
+ * that would change on the way in is not one parlab wrote. */
+static int tf_clean_str(tf_reader *r, const tf_tok *k, const char *what, size_t max, const char **out)
+{
+	if (tf_str(r, k, what, max, 0, out) < 0) return -1;
+	size_t len = strlen(*out), cap = len * 3 + 8;
+	char *clean = xmalloc(cap);
+	size_t n = trace_sanitize(clean, cap, *out, len);
+	int same = n == len && !memcmp(clean, *out, len);
+	free(clean);
+	if (!same) return tf_fail(r, "%s has control characters or invalid UTF-8", what);
+	return 0;
+}
+
+/* "dworker ADDR NAME PID NTHREADS LOCAL": a worker of the cluster, numbered
+ * 0, 1, ... in the order of their records; addresses are unique. */
+static int tf_dworker(tf_reader *r, tf_tok *tok)
+{
+	const char *addr = NULL, *name = NULL;
+	int64_t pid, nth, local;
+	if (tf_v6(r) < 0 || tf_clean_str(r, &tok[0], "addr", sizeof ((trace_dworker *)0)->addr - 1, &addr) < 0 ||
+	    tf_clean_str(r, &tok[1], "name", sizeof ((trace_dworker *)0)->name - 1, &name) < 0 ||
+	    tf_int(r, &tok[2], "pid", 0, INT_MAX, &pid) < 0 || tf_int(r, &tok[3], "nthreads", 0, INT_MAX, &nth) < 0 ||
+	    tf_int(r, &tok[4], "local", 0, 1, &local) < 0)
+		return -1;
+	if (!*addr) return tf_fail(r, "addr is empty");
+	if (trace_dworker_find(r->t, addr) >= 0) return tf_fail(r, "a second worker at \"%s\"", addr);
+	trace_dworker_add(r->t, addr, name, (pid_t)pid, (int)nth, (int)local);
+	return 0;
+}
+
+/* A worker index: 0..workers-1 (-1 too where allowed: a peer not known). */
+static int tf_dworker_ref(tf_reader *r, const tf_tok *k, const char *what, int unknown_ok, int *out)
+{
+	int64_t v;
+	if (tf_int(r, k, what, unknown_ok ? -1 : 0, INT_MAX, &v) < 0) return -1;
+	if (v >= (int64_t)trace_ndworkers(r->t)) return tf_fail(r, "%s %" PRId64 " has no dworker record before it", what, v);
+	*out = (int)v;
+	return 0;
+}
+
+/* "dtask WORKER TID T0 T1 PREFIX KEY": a task thread TID of WORKER ran
+ * from T0 to T1 (-1: still running). */
+static int tf_dtask(tf_reader *r, tf_tok *tok)
+{
+	int w = 0;
+	int64_t tid, t0, t1;
+	const char *prefix = NULL, *key = NULL;
+	if (tf_v6(r) < 0 || tf_dworker_ref(r, &tok[0], "worker", 0, &w) < 0 ||
+	    tf_int(r, &tok[1], "tid", 1, INT_MAX, &tid) < 0 || tf_int(r, &tok[2], "t0", 0, INT64_MAX, &t0) < 0 ||
+	    tf_int(r, &tok[3], "t1", -1, INT64_MAX, &t1) < 0 ||
+	    tf_clean_str(r, &tok[4], "prefix", sizeof ((trace_dtask *)0)->prefix - 1, &prefix) < 0 ||
+	    tf_clean_str(r, &tok[5], "key", sizeof ((trace_dtask *)0)->key - 1, &key) < 0)
+		return -1;
+	if (t1 >= 0 && t1 < t0) return tf_fail(r, "ends (%" PRId64 ") before it starts (%" PRId64 ")", t1, t0);
+	if (!*prefix) return tf_fail(r, "prefix is empty");
+	for (size_t l = 0; t1 >= 0 && l < trace_ndlanes(r->t); l++) {   /* trace.h would close an open one */
+		const trace_dlane *ln = trace_dlane_at(r->t, l);
+		if (ln->worker != w || ln->tid != (pid_t)tid) continue;
+		size_t n;
+		const size_t *ix = trace_dlane_tasks(r->t, l, &n);
+		for (size_t i = n; i > 0; i--) {   /* by start: only those begun at t0, from the back */
+			const trace_dtask *o = trace_dtask_at(r->t, ix[i - 1]);
+			if (o->t0 < t0) break;
+			if (o->t1 < 0 && o->t0 == t0 && !strcmp(o->key, key))
+				return tf_fail(r, "the end of an open task of the same thread, start and key (write one record)");
+		}
+	}
+	trace_dtask_add(r->t, w, (pid_t)tid, t0, t1, prefix, key);
+	return 0;
+}
+
+/* "dxfer FROM TO T0 T1 NBYTES KEY": KEY's data moved from worker FROM (-1:
+ * a peer the trace does not know) to worker TO. */
+static int tf_dxfer(tf_reader *r, tf_tok *tok)
+{
+	int from = -1, to = 0;
+	int64_t t0, t1, nbytes;
+	const char *key = NULL;
+	if (tf_v6(r) < 0 || tf_dworker_ref(r, &tok[0], "from", 1, &from) < 0 ||
+	    tf_dworker_ref(r, &tok[1], "to", 0, &to) < 0 || tf_int(r, &tok[2], "t0", 0, INT64_MAX, &t0) < 0 ||
+	    tf_int(r, &tok[3], "t1", 0, INT64_MAX, &t1) < 0 || tf_int(r, &tok[4], "nbytes", 0, LLONG_MAX, &nbytes) < 0 ||
+	    tf_clean_str(r, &tok[5], "key", sizeof ((trace_dxfer *)0)->key - 1, &key) < 0)
+		return -1;
+	if (t1 < t0) return tf_fail(r, "ends (%" PRId64 ") before it starts (%" PRId64 ")", t1, t0);
+	trace_dxfer_add(r->t, from, to, t0, t1, (long long)nbytes, key);
+	return 0;
+}
+
 /* "running, finished, ... or ended": every kind's name, from trace.c's
  * table, so that a new kind is listed without a second copy here. */
 static void tf_kind_names(char *buf, size_t cap)
@@ -752,6 +879,7 @@ static const struct {
 	{ "cpu", 5, 5, 5, 5, tf_cpu }, { "end", 3, 3, 3, 2, tf_end },
 	{ "block", 14, 11, 11, 11, tf_block }, { "stuck", 4, 4, 4, 4, tf_stuck },
 	{ "queue", 2, 2, 2, 2, tf_queue }, { "qlen", 7, 7, 7, 7, tf_qlen }, { "pyname", 2, 2, 2, 2, tf_pyname },
+	{ "dworker", 5, 5, 5, 5, tf_dworker }, { "dtask", 6, 6, 6, 6, tf_dtask }, { "dxfer", 6, 6, 6, 6, tf_dxfer },
 };
 
 static int tf_header(tf_reader *r, char *line)

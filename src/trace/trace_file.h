@@ -15,8 +15,10 @@
  * events_dropped, the run's blocks ("block"), the deadlock's waits ("stuck")
  * and the end kind deadlock; version 5 the queues' lengths over time
  * ("queue", "qlen"), a queue's time figures in its block record and the
- * Python names of tasks ("pyname"). */
-#define TRACE_FILE_VERSION 5
+ * Python names of tasks ("pyname"); version 6 Dask's task stream: its
+ * workers, the tasks their threads ran and the data moved between them
+ * ("dworker", "dtask", "dxfer"). */
+#define TRACE_FILE_VERSION 6
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 

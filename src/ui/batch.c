@@ -330,6 +330,115 @@ static void print_blocks(FILE *out, const trace *t)
 	}
 }
 
+/* ---- Dask's task stream: a table per worker, then the transfers ---- */
+
+/* A Dask key for the transcript: each run of 9 or more hex digits (a
+ * token of the graph) cut to its first 8 and "..", so that keys fit in a
+ * line: "('series-sum-chunk-f4ab05f4..-e1905eb6..', 0)". */
+static void short_key(char *dst, size_t cap, const char *key)
+{
+	size_t o = 0;
+	for (const char *p = key; *p && o + 1 < cap;) {
+		size_t n = strspn(p, "0123456789abcdef");
+		if (n > 8) {
+			int w = snprintf(dst + o, cap - o, "%.8s..", p);
+			o += w > 0 && (size_t)w < cap - o ? (size_t)w : 0;
+			p += n;
+			continue;
+		}
+		if (!n) n = 1;
+		while (n-- && *p && o + 1 < cap) dst[o++] = *p++;
+	}
+	dst[o] = '\0';
+}
+
+/* The workers' names in the transcript: the address without its scheme. */
+static const char *dworker_short(const trace *t, int w, char *buf, size_t cap)
+{
+	const trace_dworker *dw = trace_dworker_at(t, (size_t)(w < 0 ? 0 : w));
+	if (w < 0 || !dw) snprintf(buf, cap, "a worker not in the trace");
+	else trace_dworker_short(dw, buf, cap);
+	return buf;
+}
+
+#define BATCH_XFERS 8   /* transfers listed; the rest counted */
+
+/* After the statistics, for a run with Dask workers (trace.h, trace_dask.c):
+ * each worker (its address, where it ran), its threads' lanes (the lane's
+ * name, the thread and its OS name where the capture saw it), how many
+ * tasks and how long busy, and per key prefix how many and how long; then
+ * the data moved between workers. All from the trace. */
+static void print_dask(FILE *out, const trace *t)
+{
+	size_t nw = trace_ndworkers(t), np = trace_ndprefixes(t), nx = trace_ndxfers(t);
+	if (!nw) return;
+	int64_t end = trace_end(t) >= 0 ? trace_end(t) : trace_last(t);
+	char a[24], b[96], c[160];
+	long *cnt = xcalloc(np ? np : 1, sizeof *cnt);
+	int64_t *ns = xcalloc(np ? np : 1, sizeof *ns);
+	wrapf(out, "  ", "    ", "Dask: %zu worker%s, %zu task%s, %zu transfer%s between workers", nw, nw == 1 ? "" : "s",
+	      trace_ndtasks(t), trace_ndtasks(t) == 1 ? "" : "s", nx, nx == 1 ? "" : "s");
+	for (size_t w = 0; w < nw; w++) {
+		const trace_dworker *dw = trace_dworker_at(t, w);
+		long tasks = 0, lanes = 0;
+		int64_t busy = 0;
+		for (size_t l = 0; l < trace_ndlanes(t); l++) {
+			if (trace_dlane_at(t, l)->worker != (int)w) continue;
+			lanes++;
+			tasks += trace_dlane_at(t, l)->ntasks;
+			busy += trace_dlane_busy(t, l, 0, end);
+		}
+		char name[48] = "";
+		if (dw->name[0]) snprintf(name, sizeof name, " (\"%s\")", dw->name);
+		wrapf(out, "    ", "      ", "worker %s%s, %s: %ld task%s on %ld thread%s, %s busy", trace_dworker_short(dw, b, sizeof b),
+		      name, trace_dworker_where_text(t, w, c, sizeof c), tasks, tasks == 1 ? "" : "s", lanes,
+		      lanes == 1 ? "" : "s", trace_fmt_ns(a, sizeof a, busy));
+		for (size_t l = 0; l < trace_ndlanes(t); l++) {
+			const trace_dlane *ln = trace_dlane_at(t, l);
+			if (ln->worker != (int)w) continue;
+			memset(cnt, 0, sizeof *cnt * (np ? np : 1));
+			memset(ns, 0, sizeof *ns * (np ? np : 1));
+			size_t n;
+			const size_t *ix = trace_dlane_tasks(t, l, &n);
+			for (size_t i = 0; i < n; i++) {
+				const trace_dtask *x = trace_dtask_at(t, ix[i]);
+				int s = trace_dprefix_slot(t, x->prefix);
+				int64_t e = x->t1 >= 0 ? x->t1 : end;
+				cnt[s]++;
+				ns[s] += e > x->t0 ? e - x->t0 : 0;
+			}
+			int k = trace_dlane_task(t, l);
+			char os[64] = "";
+			if (k >= 0) snprintf(os, sizeof os, " (%s)", trace_task_name(trace_task_at(t, k)));
+			char *line = xasprintf("%s, thread %d%s: %d task%s, %s busy", trace_dlane_name(t, l, b, sizeof b),
+					       (int)ln->tid, os, ln->ntasks, ln->ntasks == 1 ? "" : "s",
+					       trace_fmt_ns(a, sizeof a, trace_dlane_busy(t, l, 0, end)));
+			size_t len = strlen(line), cap = len + 1;
+			for (size_t p = 0, first = 1; p < np; p++) {   /* "getitem 2 in 88.7ms" */
+				if (!cnt[p]) continue;
+				line = xgrow(line, &cap, len + 96 + strlen(trace_dprefix_at(t, p)), 1);
+				len += (size_t)snprintf(line + len, cap - len, "%s %s %ld in %s", first ? ":" : ",",
+							trace_dprefix_at(t, p), cnt[p], trace_fmt_ns(a, sizeof a, ns[p]));
+				first = 0;
+			}
+			wrap(out, line, len, "      ", "        ");
+			free(line);
+		}
+	}
+	free(cnt);
+	free(ns);
+	if (!nx) return;
+	wrapf(out, "  ", "    ", "Data moved between Dask workers (from -> to, bytes, time, key):");
+	for (size_t i = 0; i < nx && i < BATCH_XFERS; i++) {
+		const trace_dxfer *x = trace_dxfer_at(t, i);
+		char from[96], key[160];
+		short_key(key, sizeof key, x->key);
+		wrapf(out, "    ", "      ", "%s -> %s: %lld B in %s, %s", dworker_short(t, x->from, from, sizeof from),
+		      dworker_short(t, x->to, b, sizeof b), x->nbytes, trace_fmt_ns(a, sizeof a, x->t1 - x->t0), key);
+	}
+	if (nx > BATCH_XFERS) wrapf(out, "    ", "      ", "and %zu more", nx - BATCH_XFERS);
+}
+
 /* Preparing a run for longer than this is said in the transcript. */
 #define BATCH_PREP_SAY_NS 1000000000LL
 
@@ -379,6 +488,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	trace_stats_print(t, out);
 	print_other(out, t);
 	print_blocks(out, t);
+	print_dask(out, t);
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
 	char *note = engine_run_note(e, s);

@@ -41,6 +41,11 @@ grep -qF "Mean value: 42.5" "$out" || bad "example2 did not print the known mean
 [ "$(grep -c "| Mean value: 42.5$" "$out")" -eq 2 ] || bad "example2 and example2_cluster: want the mean twice"
 [[ "$flat" =~ "Your cluster's worker processes were "[0-9]+" ("[0-9]+" ms of CPU) and "[0-9]+" ("[0-9]+" ms of CPU)" ]] ||
 	bad "the cluster run's note does not name its two worker processes"
+# ... and quotes Dask's own record of the run (observe's run.dask): the tasks, who ran which
+[[ "$flat" =~ "Dask's own record of your run, "[0-9]+" tasks in all: worker "[^\ ]+" (process "[0-9]+" of this run) ran "[0-9]+" task" ]] ||
+	bad "the cluster run's note does not quote Dask's tasks per worker"
+grep -qE "(No data moved between the workers|Data moved between the workers [0-9]+ times?, [0-9]+ bytes in all)" <<<"$flat" ||
+	bad "the cluster run's note does not say what data moved between the workers"
 grep -qF "the mean of column_name is 42.5" <<<"$flat" || bad "the generated CSV was not announced"
 grep -qE "^(Right|Not quite)" "$out" || bad "no answer feedback"
 # Eight predictions, each judged by what this machine's run did.

@@ -88,9 +88,53 @@ static trace *sample(void)
 	trace_cpu_sample(t, 0, 7, 3, 0, 4);
 	trace_cpu_sample(t, 1200, 0, 1000000000900LL, 6, 2000000000300LL);
 	trace_cpu_sample(t, 1200, 7, INT64_MAX, INT64_MAX, 0);   /* the extremes */
+	/* Dask's task stream (version 6): a worker of the run (pid 100 is a
+	 * task) and a remote one, lanes in order of their first task, an open
+	 * task (the end closes it), a transfer from a known worker and one
+	 * from a peer the trace does not know. */
+	int w0 = trace_dworker_add(t, "tcp://127.0.0.1:41271", "0", 100, 2, 1);
+	int w1 = trace_dworker_add(t, "tls://10.0.0.2:9000", "ext \"1\" \xe2\x82\xac", 4242, 4, 0);
+	trace_dtask_add(t, w0, 101, 100, 400, "getitem", "('getitem-9908a1753df83f3555e101187ccfad15', 0)");
+	trace_dtask_add(t, w1, 7, 150, -1, "series-sum-chunk", "('series-sum-chunk-x', 1)");
+	trace_dtask_add(t, w0, 100, 120, 130, "getitem", "('getitem-9908a1753df83f3555e101187ccfad15', 1)");
+	trace_dtask_add(t, w0, 101, 450, 500, "series-mean", "k \\ \"q\" \xe2\x82\xac");
+	trace_dxfer_add(t, w0, w1, 410, 430, 32, "('getitem-9908a1753df83f3555e101187ccfad15', 0)");
+	trace_dxfer_add(t, -1, w0, 420, 440, 0, "from a peer");
 	/* the kind, not the words; words as they are, escaped in the file */
 	trace_finish_as(t, 2000, TRACE_TIMED_OUT, "finished: \xe2\x9c\x93 \"ok\"\n \x01 control \x7f del \xff bad, C1 \xc2\x85 and \xe2\x82\xac");
 	return t;
+}
+
+static void compare_dask(const trace *a, const trace *b)
+{
+	CHECK(trace_ndworkers(a) == trace_ndworkers(b));
+	for (size_t i = 0; i < trace_ndworkers(a) && i < trace_ndworkers(b); i++) {
+		const trace_dworker *x = trace_dworker_at(a, i), *y = trace_dworker_at(b, i);
+		CHECK_STR(x->addr, y->addr);
+		CHECK_STR(x->name, y->name);
+		CHECK(x->pid == y->pid && x->nthreads == y->nthreads && x->local == y->local);
+	}
+	CHECK(trace_ndlanes(a) == trace_ndlanes(b));
+	for (size_t i = 0; i < trace_ndlanes(a) && i < trace_ndlanes(b); i++) {
+		const trace_dlane *x = trace_dlane_at(a, i), *y = trace_dlane_at(b, i);
+		CHECK(x->worker == y->worker && x->tid == y->tid && x->ntasks == y->ntasks);
+	}
+	CHECK(trace_ndtasks(a) == trace_ndtasks(b));
+	for (size_t i = 0; i < trace_ndtasks(a) && i < trace_ndtasks(b); i++) {
+		const trace_dtask *x = trace_dtask_at(a, i), *y = trace_dtask_at(b, i);
+		CHECK(x->lane == y->lane && x->t0 == y->t0 && x->t1 == y->t1);
+		CHECK_STR(x->prefix, y->prefix);
+		CHECK_STR(x->key, y->key);
+	}
+	CHECK(trace_ndprefixes(a) == trace_ndprefixes(b));
+	for (size_t i = 0; i < trace_ndprefixes(a) && i < trace_ndprefixes(b); i++)
+		CHECK_STR(trace_dprefix_at(a, i), trace_dprefix_at(b, i));
+	CHECK(trace_ndxfers(a) == trace_ndxfers(b));
+	for (size_t i = 0; i < trace_ndxfers(a) && i < trace_ndxfers(b); i++) {
+		const trace_dxfer *x = trace_dxfer_at(a, i), *y = trace_dxfer_at(b, i);
+		CHECK(x->from == y->from && x->to == y->to && x->t0 == y->t0 && x->t1 == y->t1 && x->nbytes == y->nbytes);
+		CHECK_STR(x->key, y->key);
+	}
 }
 
 static void compare_tasks(const trace *a, const trace *b)
@@ -155,7 +199,7 @@ static void compare(const trace *a, const trace *b)
 		const trace_cpusample *x = trace_cpu_sample_at(a, i), *y = trace_cpu_sample_at(b, i);
 		CHECK(x->t == y->t && x->cpu == y->cpu && x->busy_ns == y->busy_ns && x->steal_ns == y->steal_ns &&
 		      x->idle_ns == y->idle_ns);
-	}
+	}	compare_dask(a, b);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -190,7 +234,17 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 5\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 6\n", 15));
+	/* Dask's records, before the end: the open task closed at it */
+	CHECK_CONTAINS(b1, "\ndworker \"tcp://127.0.0.1:41271\" \"0\" 100 2 1\n");
+	CHECK_CONTAINS(b1, "\ndworker \"tls://10.0.0.2:9000\" \"ext \\\"1\\\" \xe2\x82\xac\" 4242 4 0\n");
+	CHECK_CONTAINS(b1, "\ndtask 0 101 100 400 \"getitem\" \"('getitem-9908a1753df83f3555e101187ccfad15', 0)\"\n");
+	CHECK_CONTAINS(b1, "\ndtask 1 7 150 2000 \"series-sum-chunk\"");
+	CHECK_CONTAINS(b1, "\ndxfer -1 0 420 440 0 \"from a peer\"\nend ");
+	CHECK(trace_ndlanes(u) == 3 && trace_dlane_at(u, 0)->tid == 101 && trace_dlane_at(u, 0)->ntasks == 2 &&
+	      trace_dlane_at(u, 2)->tid == 100);
+	CHECK(trace_dworker_where(u, 0) == TRACE_DW_RUN && trace_dworker_where(u, 1) == TRACE_DW_REMOTE);
+	CHECK(trace_dlane_task(u, 0) == 1);   /* thread 101 is task 1 */
 	CHECK_CONTAINS(b1, "\npyname 1 \"Counter\"\n");
 	CHECK_STR(trace_task_name(trace_task_at(u, 1)), "Counter");   /* not its comm */
 	CHECK_CONTAINS(b1, "\nmark 40 0 \"took \\\"A\\\"\"\n");
@@ -200,7 +254,7 @@ static void test_round_trip(void)
 	CHECK(trace_blocked_ns(u, 0) == 200 && trace_blocked_ns(u, 1) == 0 && trace_blocked_ns(u, 2) == 1940);
 	CHECK(trace_ncpu_samples(t) == 4);
 	CHECK_CONTAINS(b1, "\ncpu 1200 0 1000000000900 6 2000000000300\n");
-	CHECK_CONTAINS(b1, "\ncpu 1200 7 9223372036854775807 9223372036854775807 0\nend ");
+	CHECK_CONTAINS(b1, "\ncpu 1200 7 9223372036854775807 9223372036854775807 0\ndworker ");
 	CHECK_CONTAINS(b1, "\nend 2000 timed_out \"finished: ");
 	/* Strings are escaped: one record a line, the file valid UTF-8. */
 	CHECK_CONTAINS(b1, "meta title \"T\xc3\xaftle \\\"q\\\" \\\\ new\\nline\\ttab\"\n");
@@ -215,9 +269,12 @@ static void test_round_trip(void)
 	trace *live = trace_new("live", 0);
 	int k = trace_task_add(live, 7, 7, 1, -1, "x");
 	trace_slice_add(live, k, 0, 10, TS_RUNNING, 0);
+	int lw = trace_dworker_add(live, "tcp://127.0.0.1:1", "", 7, 1, 1);
+	trace_dtask_add(live, lw, 7, 5, -1, "getitem", "('getitem-a', 0)");   /* still running: -1 */
 	CHECK(trace_save(live, tmp_path("live.trace"), &err) == 0);
 	u = trace_load(tmp_path("live.trace"), &err);
 	CHECK(u && trace_end(u) == -1 && trace_outcome(u) == NULL && trace_outcome_kind(u) == TRACE_RUNNING);
+	CHECK(u && trace_ndtasks(u) == 1 && trace_dtask_at(u, 0)->t1 == -1);
 	if (u) compare(live, u);
 	trace_free(u);
 	trace_free(live);
@@ -261,6 +318,8 @@ static void test_truncated(void)
 #define HDR3 "parlab-trace 3\n"
 #define HDR4 "parlab-trace 4\n"
 #define HDR5 "parlab-trace 5\n"
+#define HDR6 "parlab-trace 6\n"
+#define DW0 "dworker \"tcp://a:1\" \"0\" 5 2 1\n"
 #define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
 
 static const struct {
@@ -268,10 +327,38 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 5')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 6')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 6\nend -1 running -\n", ":1: trace format version 6 is not supported (this parlab reads versions 1 to 5)" },
+	{ "parlab-trace 7\nend -1 running -\n", ":1: trace format version 7 is not supported (this parlab reads versions 1 to 6)" },
+	/* Dask's records: not before version 6, and checked field by field */
+	{ HDR5 DW0 "end -1 running -\n", ":2: dworker: came with version 6 (this file is version 5)" },
+	{ HDR5 "dtask 0 5 1 2 \"p\" \"k\"\nend -1 running -\n", ":2: dtask: came with version 6 (this file is version 5)" },
+	{ HDR5 "dxfer 0 0 1 2 3 \"k\"\nend -1 running -\n", ":2: dxfer: came with version 6 (this file is version 5)" },
+	{ HDR6 "dtask 0 5 1 2 \"p\" \"k\"\nend -1 running -\n", ":2: dtask: worker 0 has no dworker record before it" },
+	{ HDR6 DW0 "dtask 0 5 9 2 \"p\" \"k\"\nend -1 running -\n", ":3: dtask: ends (2) before it starts (9)" },
+	{ HDR6 DW0 "dtask 0 0 1 2 \"p\" \"k\"\nend -1 running -\n", ":3: dtask: tid 0 is out of range" },
+	{ HDR6 DW0 "dtask 0 5 1 2 \"\" \"k\"\nend -1 running -\n", ":3: dtask: prefix is empty" },
+	{ HDR6 DW0 "dtask 0 5 1 2 p \"k\"\nend -1 running -\n", ":3: dtask: prefix must be a quoted string" },
+	{ HDR6 DW0 "dtask 0 5 1 2 \"0123456789012345678901234567890123\" \"k\"\nend -1 running -\n",
+	  ":3: dtask: prefix is longer than 31 bytes" },
+	{ HDR6 DW0 "dtask 0 5 1 2 \"p\" \"a\\x1bb\"\nend -1 running -\n", ":3: dtask: key has control characters" },
+	{ HDR6 DW0 "dtask 0 5 1 2 \"p\"\nend -1 running -\n", ":3: dtask: expected 6 fields, got 5" },
+	{ HDR6 DW0 "dtask 0 5 1 -1 \"p\" \"k\"\ndtask 0 5 1 3 \"p\" \"k\"\nend -1 running -\n",
+	  ":4: dtask: the end of an open task of the same thread, start and key (write one record)" },
+	{ HDR6 DW0 DW0 "end -1 running -\n", ":3: dworker: a second worker at \"tcp://a:1\"" },
+	{ HDR6 "dworker \"\" \"0\" 5 2 1\nend -1 running -\n", ":2: dworker: addr is empty" },
+	{ HDR6 "dworker \"tcp://a:1\" \"0\" 5 2 2\nend -1 running -\n", ":2: dworker: local 2 is out of range (0..1)" },
+	{ HDR6 "dworker \"tcp://a:1\" \"0\" -5 2 1\nend -1 running -\n", ":2: dworker: pid -5 is out of range" },
+	{ HDR6 "dworker \"tcp://a:1\" \"a\\tb\" 5 2 1\nend -1 running -\n", ":2: dworker: name has control characters" },
+	{ HDR6 "dworker \"tcp://a:1\" - 5 2 1\nend -1 running -\n", ":2: dworker: name must be a quoted string" },
+	{ HDR6 DW0 "dxfer -2 0 1 2 3 \"k\"\nend -1 running -\n", ":3: dxfer: from -2 is out of range" },
+	{ HDR6 DW0 "dxfer 0 1 1 2 3 \"k\"\nend -1 running -\n", ":3: dxfer: to 1 has no dworker record before it" },
+	{ HDR6 DW0 "dxfer 0 -1 1 2 3 \"k\"\nend -1 running -\n", ":3: dxfer: to -1 is out of range" },
+	{ HDR6 DW0 "dxfer 0 0 5 4 3 \"k\"\nend -1 running -\n", ":3: dxfer: ends (4) before it starts (5)" },
+	{ HDR6 DW0 "dxfer 0 0 1 2 -5 \"k\"\nend -1 running -\n", ":3: dxfer: nbytes -5 is out of range" },
+	{ HDR6 DW0 "dxfer 0 0 1 2 x \"k\"\nend -1 running -\n", ":3: dxfer: nbytes 'x' is not a number" },
+	{ HDR6 DW0 "dxfer 0 0 1 2 3\nend -1 running -\n", ":3: dxfer: expected 6 fields, got 5" },
 	{ HDR4 "queue \"q\" 2\nend -1 running -\n", ":2: queue: came with version 5 (this file is version 4)" },
 	{ HDR5 "block \"L\" lock 1 0 0 0 0 0 -1 - -\nend -1 running -\n", ":2: block: expected 14 fields, got 11" },
 	{ HDR5 "block \"q\" queue 0 0 0 0 1 1 1 5 5 -1 - -\nend -1 running -\n", ":2: block: mean_length must be a number, 0 or more" },
@@ -578,6 +665,21 @@ static void test_version3(void)
 	trace_free(t);
 }
 
+/* A version-5 file loads, with no Dask records (none then). */
+static void test_version5(void)
+{
+	const char *path = tmp_path("v5.trace");
+	const char *data = HDR5 TASK0 "pyname 0 \"MainProcess\"\nslice 0 0 10 running 0\nend 10 finished -\n";
+	write_file(path, data, strlen(data));
+	char *err = NULL;
+	trace *t = trace_load(path, &err);
+	CHECK(t != NULL);
+	if (!t) { fprintf(stderr, "-> %s\n", err); free(err); return; }
+	CHECK_STR(trace_task_at(t, 0)->pyname, "MainProcess");
+	CHECK(trace_ndworkers(t) == 0 && trace_ndtasks(t) == 0 && trace_ndxfers(t) == 0);
+	trace_free(t);
+}
+
 /* A version-4 block record (no queue time figures) still loads. */
 static void test_version4(void)
 {
@@ -611,9 +713,54 @@ static void test_export(void)
 	CHECK_CONTAINS(json_string_value(json_object_get(other, "outcome")), "finished: ");
 	/* CPUs 0 and 7 sampled, over 1.2 us: below the counters' ticks, no share */
 	CHECK(json_is_null(json_object_get(other, "other_share")));
-	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and 100. */
-	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2);
-	CHECK(count_events(evs, "M", NULL, "process_name") == 3);   /* CPUs, 100, 200 */
+	/* 3 tasks; CPUs 0-7; CPU 1's overlap lane (tasks 0 and 2); CPUs 63 and
+	 * 100; 3 Dask lanes and a transfer track for each of the 2 receivers. */
+	CHECK(count_events(evs, "M", NULL, "thread_name") == 3 + 8 + 1 + 2 + 3 + 2);
+	CHECK(count_events(evs, "M", NULL, "process_name") == 4);   /* CPUs, 100, 200, dask */
+	{   /* Dask: a slice per task named by its prefix on its lane's thread,
+	     * the run's worker's lanes under its process (100), the remote
+	     * one's under "dask"; the transfers as slices, and an arrow from
+	     * the task that made the data to the transfer where it is known */
+		CHECK(count_events(evs, "X", "dask", NULL) == (int)trace_ndtasks(t));
+		CHECK(count_events(evs, "X", "dask", "getitem") == 2);
+		CHECK(count_events(evs, "X", "dask-transfer", "transfer") == 2);
+		CHECK(count_events(evs, "s", "dask-transfer", "transfer") == 1);
+		CHECK(count_events(evs, "f", "dask-transfer", "transfer") == 1);
+		json_int_t lane0 = -1, xtrack = -1, sflow = -1, fflow = -1;
+		int remote = 0, mean_key = 0;
+		size_t i;
+		json_t *e;
+		json_array_foreach(evs, i, e) {
+			const char *nm = json_string_value(json_object_get(e, "name"));
+			const char *ph = json_string_value(json_object_get(e, "ph"));
+			json_t *args = json_object_get(e, "args");
+			const char *an = json_string_value(json_object_get(args, "name"));
+			json_int_t pid = json_integer_value(json_object_get(e, "pid"));
+			json_int_t tid = json_integer_value(json_object_get(e, "tid"));
+			if (!strcmp(nm, "thread_name") && an && !strcmp(an, "dask 100.0") && pid == 100) lane0 = tid;
+			if (!strcmp(nm, "thread_name") && an && !strcmp(an, "dask ext \"1\" \xe2\x82\xac.0"))
+				remote += pid == EXPORT_DASK_PID;
+			if (!strcmp(nm, "thread_name") && an && !strcmp(an, "dask ext \"1\" \xe2\x82\xac transfers in"))
+				xtrack = tid;
+			if (!strcmp(nm, "series-mean") && !strcmp(ph, "X"))
+				mean_key = !strcmp(json_string_value(json_object_get(args, "key")), "k \\ \"q\" \xe2\x82\xac") &&
+					   json_integer_value(json_object_get(args, "thread")) == 101;
+			if (!strcmp(ph, "s")) {
+				sflow = tid;
+				CHECK((int64_t)(json_number_value(json_object_get(e, "ts")) * 1000.0) == 399);   /* in its task */
+			}
+			if (!strcmp(ph, "f")) {
+				fflow = tid;
+				CHECK(!strcmp(json_string_value(json_object_get(e, "bp")), "e"));
+				CHECK((int64_t)(json_number_value(json_object_get(e, "ts")) * 1000.0) == 420);   /* inside 410-430 */
+			}
+		}
+		CHECK(lane0 > EXPORT_DASK_PID && sflow == lane0 && remote == 1 && mean_key);
+		CHECK(xtrack > EXPORT_DASK_PID && fflow == xtrack);
+		json_t *d = json_object_get(other, "dask");
+		CHECK(json_integer_value(json_object_get(d, "tasks")) == 4 && json_integer_value(json_object_get(d, "transfers")) == 2);
+		CHECK(json_array_size(json_object_get(d, "workers")) == 2);
+	}
 	{   /* task 1's thread name is its Python name, not its label T101 */
 		int named = 0, t101 = 0;
 		size_t i;
@@ -832,6 +979,7 @@ int main(void)
 	test_version2();
 	test_version3();
 	test_version4();
+	test_version5();
 	test_corrupt();
 	test_unknown_kind();
 	test_export();
