@@ -697,25 +697,6 @@ static void draw_dask_lane(tui *t, const tl_view *v, int l, int y, int x0)
 	free(xin);
 }
 
-/* A Dask key with its long hex token cut: "('getitem-…', 2)". */
-static const char *short_key(const char *key, char *buf, size_t cap)
-{
-	size_t o = 0;
-	for (const char *p = key; *p && o + 1 < cap;) {
-		size_t n = 0;
-		while (p[n] && ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f'))) n++;
-		if (n >= 12 && p > key && p[-1] == '-') {
-			int k = snprintf(buf + o, cap - o, "%s", tui_glyph.ellipsis);
-			o += k > 0 && (size_t)k < cap - o ? (size_t)k : 0;
-			p += n;
-			continue;
-		}
-		buf[o++] = *p++;
-	}
-	buf[o < cap ? o : cap - 1] = '\0';
-	return buf;
-}
-
 /* "dask 5857.0 getitem ('getitem-…', 2) 15.3ms" or "dask 5857.0 idle",
  * with where its worker ran when not a process of this run: lane l at
  * at, for the cursor's words. */
@@ -727,7 +708,7 @@ static int dlane_at_text(const trace *tr, int l, int64_t at, char *buf, size_t c
 	int n;
 	if (x) {
 		int64_t e = x->t1 >= 0 ? x->t1 : at;
-		n = snprintf(buf, cap, "%s %s %s %s", nm, x->prefix, short_key(x->key, k, sizeof k),
+		n = snprintf(buf, cap, "%s %s %s %s", nm, x->prefix, stats_dask_key(x->key, k, sizeof k),
 			     trace_fmt_ns(d, sizeof d, e - x->t0));
 	} else n = snprintf(buf, cap, "%s idle", nm);
 	int wk = trace_dlane_at(tr, (size_t)l)->worker;
