@@ -159,16 +159,19 @@ static int shown_tasks(const trace *tr, int64_t now, int **out)
 }
 
 /* The Dask task lanes that exist at now (their first task began by then),
- * in the trace's order; returns how many. */
+ * each worker's together in the order of its lanes (dask PID.0, .1 ...),
+ * the workers in order of appearance; returns how many. */
 static int shown_dlanes(const trace *tr, int64_t now, int **out)
 {
 	size_t n = trace_ndlanes(tr);
 	int *o = xmalloc(sizeof(int) * (n + 1)), k = 0;
-	for (size_t l = 0; l < n; l++) {
-		size_t nt;
-		const size_t *ix = trace_dlane_tasks(tr, l, &nt);
-		if (nt && trace_dtask_at(tr, ix[0])->t0 <= now) o[k++] = (int)l;
-	}
+	for (size_t w = 0; w < trace_ndworkers(tr); w++)
+		for (size_t l = 0; l < n; l++) {
+			size_t nt;
+			const size_t *ix = trace_dlane_tasks(tr, l, &nt);
+			if (trace_dlane_at(tr, l)->worker == (int)w && nt && trace_dtask_at(tr, ix[0])->t0 <= now)
+				o[k++] = (int)l;
+		}
 	*out = o;
 	return k;
 }
