@@ -1040,10 +1040,10 @@ static void lane_columns(const tl_view *v, int W, const int *vis, int nv, int *l
 		int n = utf8_width(nm, strlen(nm));
 		if (n > *labw) *labw = n > labmax ? labmax : n;
 	}
-	for (int d = 0; d < v->nd; d++) {
+	for (int d = 0; d < v->nd; d++) {   /* "dask 1234567.0" whole: its pid is what it says */
 		trace_dlane_name(v->tr, (size_t)v->dl[d], buf, sizeof buf);
-		int n = utf8_width(buf, strlen(buf));
-		if (n > *labw) *labw = n > labmax ? labmax : n;
+		int n = utf8_width(buf, strlen(buf)), most = labmax > 15 ? labmax : 15;
+		if (n > *labw) *labw = n > most ? most : n;
 	}
 	*sw = 0;
 	for (int i = 0; i < nv; i++) {
