@@ -117,7 +117,7 @@ void menu_help(tui *t)
 			    "its key's prefix (getitem, series-sum-chunk ...), as high as the thread was busy "
 			    "with tasks in that moment, with the prefix written inside where the task is wide "
 			    "enough (zoom in to read them); %s marks where data from another worker arrived, "
-			    "on the receiving worker's first lane; stats lists each worker, its tasks and the "
+			    "on the receiving worker's first lane, between its tasks; stats lists each worker, its tasks and the "
 			    "transfers. "
 			    "at TIME says who waited for what then (w1: waiting for lock A, held by w0), how "
 			    "full each queue was, and the task each Dask lane ran then, with its key and time. "

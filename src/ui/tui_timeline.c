@@ -597,7 +597,8 @@ static double col_overlap(const tl_view *v, int64_t a, int64_t b, int c)
  * its prefix's colour as high as the thread was busy with tasks (full: █);
  * where a task is wide enough, its prefix written inside it (cut to fit);
  * the idle rule while the thread lived between tasks; » where data from
- * another worker arrived (on the worker's first lane). */
+ * another worker arrived (on the worker's first lane, where it was not
+ * running a task: a task's bar is not hidden). */
 static void draw_dask_lane(tui *t, const tl_view *v, int l, int y, int x0)
 {
 	WINDOW *w = t->tl;
@@ -689,8 +690,7 @@ static void draw_dask_lane(tui *t, const tl_view *v, int l, int y, int x0)
 				i += lab - 1;
 				continue;
 			}
-			if (xin[c + i]) tui_puts(w, -1, 0, 1, at_cur(v, c + i, tui_attr(R_KEY) | A_BOLD), tui_glyph.says);
-			else tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
+			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
 		}
 		c = e;
 	}
