@@ -9,7 +9,10 @@
  * of one task in a CPU lane carry its label, so the picture reads without
  * colour too. Zoomed in, the lanes show a window of the run that pans; a
  * cursor column makes each lane's status column say what it was doing at
- * that instant.
+ * that instant. A Dask computation adds a task lane per worker thread
+ * (pinned under the CPUs and queues): each task a bar in its key prefix's
+ * colour, the prefix written inside where it fits, » where data from
+ * another worker arrived.
  *
  * It owns the lanes (which CPUs, the lane order of the tasks), the axis,
  * the legend and the title; the window's arithmetic is the view's
