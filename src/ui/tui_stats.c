@@ -333,10 +333,15 @@ static void dask(tdoc *d, const trace *tr, int64_t until)
 		doc_paras(d, R_DIM, "None: each task found its inputs on its own worker.", "  ", "  ", R_DIM);
 		return;
 	}
-	size_t shown = 0;
-	for (size_t i = 0; i < trace_ndxfers(tr) && shown < DASK_XFERS_SHOWN; i++) {
-		const trace_dxfer *x = trace_dxfer_at(tr, i);
-		if (x->t1 > until) continue;
+	size_t *o = xmalloc(sizeof *o * nx), k = 0, shown = 0;   /* in order of start */
+	for (size_t i = 0; i < trace_ndxfers(tr); i++)
+		if (trace_dxfer_at(tr, i)->t1 <= until) o[k++] = i;
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && trace_dxfer_at(tr, o[j])->t0 < trace_dxfer_at(tr, o[j - 1])->t0; j--) {
+			size_t x = o[j]; o[j] = o[j - 1]; o[j - 1] = x;
+		}
+	for (size_t i = 0; i < k && shown < DASK_XFERS_SHOWN; i++) {
+		const trace_dxfer *x = trace_dxfer_at(tr, o[i]);
 		const trace_dworker *f = x->from >= 0 ? trace_dworker_at(tr, (size_t)x->from) : NULL;
 		char from[80], to[80], by[24], key[160], at[24];
 		if (f) trace_dworker_short(f, from, sizeof from);
@@ -349,6 +354,7 @@ static void dask(tdoc *d, const trace *tr, int64_t until)
 		free(line);
 		shown++;
 	}
+	free(o);
 	if (nx > shown) {
 		char more[64];
 		snprintf(more, sizeof more, "and %zu more", nx - shown);
