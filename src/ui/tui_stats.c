@@ -347,9 +347,9 @@ static void dask(tdoc *d, const trace *tr, int64_t until)
 		if (f) trace_dworker_short(f, from, sizeof from);
 		else snprintf(from, sizeof from, "a worker not seen");
 		trace_dworker_short(trace_dworker_at(tr, (size_t)x->to), to, sizeof to);
-		char *line = xasprintf("%s \xe2\x86\x92 %s: %s in %s at %s, %s", from, to, fmt_bytes(by, sizeof by, x->nbytes),
-				       trace_fmt_ns(a, sizeof a, x->t1 - x->t0), trace_fmt_ns(at, sizeof at, x->t0),
-				       stats_dask_key(x->key, key, sizeof key));
+		char *line = xasprintf("%s \xe2\x86\x92 %s: %s, %s in %s at %s", from, to, stats_dask_key(x->key, key, sizeof key),
+				       fmt_bytes(by, sizeof by, x->nbytes), trace_fmt_ns(a, sizeof a, x->t1 - x->t0),
+				       trace_fmt_ns(at, sizeof at, x->t0));
 		doc_paras(d, R_TEXT, line, "  ", "      ", R_DIM);
 		free(line);
 		shown++;
