@@ -345,6 +345,9 @@ const char *output_outcome_mark(trace_end_kind kind, int failed, int *role);
 void stats_doc(tdoc *d, const trace *tr, int64_t until);
 /* One line for the Run box after a run: wall, parallelism, "type stats". */
 void stats_summary(tline *l, const trace *tr);
+/* A Dask key with its long hex tokens cut, into buf: "('getitem-…', 2)"
+ * (the stats and the timeline's cursor say keys so). */
+const char *stats_dask_key(const char *key, char *buf, size_t cap);
 
 /* tui_replay.c */
 #define REPLAY_MIN_SPEED 0.01

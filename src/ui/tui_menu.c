@@ -111,8 +111,16 @@ void menu_help(tui *t)
 			    "full, %s full, %s empty; at least %s where jobs passed through), its length of its "
 			    "capacity at the end (2/2 full); the lengths are sampled every 25 ms, with the least, "
 			    "most and mean between samples. "
-			    "at TIME says who waited for what then (w1: waiting for lock A, held by w0) and how "
-			    "full each queue was. "
+			    "A Dask computation (dask.distributed) has a lane per worker thread that ran its tasks, "
+			    "under the CPUs, named dask PID.N (the worker's process id, or its address when it "
+			    "runs elsewhere, and the thread's number in it): each task is a bar in the colour of "
+			    "its key's prefix (getitem, series-sum-chunk ...), as high as the thread was busy "
+			    "with tasks in that moment, with the prefix written inside where the task is wide "
+			    "enough (zoom in to read them); %s marks where data from another worker arrived, "
+			    "on the receiving worker's first lane, between its tasks; stats lists each worker, its tasks and the "
+			    "transfers. "
+			    "at TIME says who waited for what then (w1: waiting for lock A, held by w0), how "
+			    "full each queue was, and the task each Dask lane ran then, with its key and time. "
 			    "A task lane is named as the kernel names the task (a lesson's worker by its own "
 			    "name: w0, w1 ...), with its process id: the ids a program prints (os.getpid()) are "
 			    "the ones on the lanes; a thread is indented under its process, with its thread id "
@@ -124,7 +132,7 @@ void menu_help(tui *t)
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
 			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7],
 			    tui_glyph.coord, tui_glyph.down, tui_glyph.level[4], tui_glyph.level[8], tui_glyph.level[0],
-			    tui_glyph.level[1]);
+			    tui_glyph.level[1], tui_glyph.says);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);
 	doc_blank(d);

@@ -3,7 +3,8 @@
  * document for the stats panel and the replay's info pane (wall time,
  * parallelism and its histogram, per-CPU busy time, each CPU's split into
  * this run / other programs / idle, a per-task table that gains columns
- * when the pane is wide), and a one-line summary for the Run box after a
+ * when the pane is wide; Dask's workers, their tasks and transfers when
+ * the run had them), and a one-line summary for the Run box after a
  * run, which says when other programs took a noticeable share.
  */
 #include "trace/trace_stats.h"
@@ -232,6 +233,135 @@ static void coordination(tdoc *d, const trace *tr, const trace_stats *s, int64_t
 		  NULL, NULL, R_DIM);
 }
 
+/* "32 B", "1.5 kB", "3.4 MB": a transfer's size. */
+static const char *fmt_bytes(char *buf, size_t cap, long long n)
+{
+	if (n < 1000) snprintf(buf, cap, "%lld B", n);
+	else if (n < 1000000) snprintf(buf, cap, "%.1f kB", (double)n / 1e3);
+	else if (n < 1000000000) snprintf(buf, cap, "%.1f MB", (double)n / 1e6);
+	else snprintf(buf, cap, "%.1f GB", (double)n / 1e9);
+	return buf;
+}
+
+/* A Dask key with its long hex token cut ("('getitem-…', 2)"), into buf. */
+const char *stats_dask_key(const char *key, char *buf, size_t cap)
+{
+	size_t o = 0;
+	for (const char *p = key; *p && o + 1 < cap;) {
+		size_t n = 0, hex = 0;   /* a run of hex tokens joined by dashes */
+		for (; (p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || p[n] == '-'; n++) hex += p[n] != '-';
+		while (n && p[n - 1] == '-') n--;
+		if (hex >= 12 && p > key && p[-1] == '-') {
+			int k = snprintf(buf + o, cap - o, "%s", tui_glyph.ellipsis);
+			o += k > 0 && (size_t)k < cap - o ? (size_t)k : 0;
+			p += n;
+			continue;
+		}
+		buf[o++] = *p++;
+	}
+	buf[o < cap ? o : cap - 1] = '\0';
+	return buf;
+}
+
+#define DASK_XFERS_SHOWN 12   /* transfers listed; the rest counted */
+
+/* Dask's workers up to until: per worker its address, where it ran, its
+ * tasks per lane (thread) with their busy time, and per key prefix; then
+ * the data moved between workers. Nothing when the run had no Dask. */
+static void dask(tdoc *d, const trace *tr, int64_t until)
+{
+	size_t nw = trace_ndworkers(tr), np = trace_ndprefixes(tr);
+	if (!nw) return;
+	char a[24], b[24], where[128], addr[80], nm[64];
+	heading(d, "Dask workers");
+	int *cnt = xcalloc(np + 1, sizeof(int));
+	int64_t *ns = xcalloc(np + 1, sizeof(int64_t));
+	for (size_t w = 0; w < nw; w++) {
+		const trace_dworker *dw = trace_dworker_at(tr, w);
+		int total = 0;
+		int64_t busy = 0;
+		memset(cnt, 0, sizeof(int) * (np + 1));
+		memset(ns, 0, sizeof(int64_t) * (np + 1));
+		for (size_t i = 0; i < trace_ndtasks(tr); i++) {
+			const trace_dtask *k = trace_dtask_at(tr, i);
+			if (trace_dlane_at(tr, (size_t)k->lane)->worker != (int)w || k->t0 > until) continue;
+			int64_t e = k->t1 < 0 || k->t1 > until ? until : k->t1;
+			int s = trace_dprefix_slot(tr, k->prefix);
+			cnt[s]++;
+			ns[s] += e > k->t0 ? e - k->t0 : 0;
+			total++;
+		}
+		tline *l = doc_line(d);
+		tline_addf(l, R_BOLD, "  %s", trace_dworker_short(dw, addr, sizeof addr));
+		if (dw->name[0]) tline_addf(l, R_DIM, " (worker %s)", dw->name);
+		doc_paras(d, R_DIM, trace_dworker_where_text(tr, w, where, sizeof where), "    ", "    ", R_DIM);
+		for (size_t ln = 0; ln < trace_ndlanes(tr); ln++) {
+			if (trace_dlane_at(tr, ln)->worker != (int)w) continue;
+			size_t nt, run = 0;
+			const size_t *ix = trace_dlane_tasks(tr, ln, &nt);
+			while (run < nt && trace_dtask_at(tr, ix[run])->t0 <= until) run++;
+			int64_t bz = trace_dlane_busy(tr, ln, 0, until);
+			busy += bz;
+			l = doc_line(d);
+			tline_addf(l, R_TEXT, "    %-14s", trace_dlane_name(tr, ln, nm, sizeof nm));
+			tline_addf(l, R_TEXT, " %3zu task%s", run, run == 1 ? " " : "s");
+			tline_addf(l, R_DIM, "  busy %s", trace_fmt_ns(a, sizeof a, bz));
+		}
+		l = doc_line(d);
+		tline_addf(l, R_DIM, "    %-14s %3d task%s  busy %s", "all", total, total == 1 ? " " : "s",
+			   trace_fmt_ns(b, sizeof b, busy));
+		for (size_t s = 0; s < np; s++) {
+			if (!cnt[s]) continue;
+			const char *pf = trace_dprefix_at(tr, s);
+			l = doc_line(d);
+			tline_adds(l, R_TEXT, "      ");
+			tline_addf(l, R_WORKER + (int)s % tui_ncolours(), "%-20s", pf);
+			tline_addf(l, R_TEXT, " %3d", cnt[s]);
+			tline_addf(l, R_DIM, " %8s", trace_fmt_ns(a, sizeof a, ns[s]));
+		}
+	}
+	free(cnt);
+	free(ns);
+	doc_blank(d);
+	doc_paras(d, R_DIM, "Each worker's lanes are its threads that ran tasks (dask PID.N, as on the timeline), "
+		  "busy: the time they ran tasks; then the tasks by their key's prefix: how many, and their time.",
+		  NULL, NULL, R_DIM);
+	size_t nx = 0;
+	for (size_t i = 0; i < trace_ndxfers(tr); i++) nx += trace_dxfer_at(tr, i)->t1 <= until;
+	heading(d, "Dask transfers (data moved to a worker)");
+	if (!nx) {
+		doc_paras(d, R_DIM, "None: each task found its inputs on its own worker.", "  ", "  ", R_DIM);
+		return;
+	}
+	size_t *o = xmalloc(sizeof *o * nx), k = 0, shown = 0;   /* in order of start */
+	for (size_t i = 0; i < trace_ndxfers(tr); i++)
+		if (trace_dxfer_at(tr, i)->t1 <= until) o[k++] = i;
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && trace_dxfer_at(tr, o[j])->t0 < trace_dxfer_at(tr, o[j - 1])->t0; j--) {
+			size_t x = o[j]; o[j] = o[j - 1]; o[j - 1] = x;
+		}
+	for (size_t i = 0; i < k && shown < DASK_XFERS_SHOWN; i++) {
+		const trace_dxfer *x = trace_dxfer_at(tr, o[i]);
+		const trace_dworker *f = x->from >= 0 ? trace_dworker_at(tr, (size_t)x->from) : NULL;
+		char from[80], to[80], by[24], key[160], at[24];
+		if (f) trace_dworker_short(f, from, sizeof from);
+		else snprintf(from, sizeof from, "a worker not seen");
+		trace_dworker_short(trace_dworker_at(tr, (size_t)x->to), to, sizeof to);
+		char *line = xasprintf("%s \xe2\x86\x92 %s: %s, %s in %s at %s", from, to, stats_dask_key(x->key, key, sizeof key),
+				       fmt_bytes(by, sizeof by, x->nbytes), trace_fmt_ns(a, sizeof a, x->t1 - x->t0),
+				       trace_fmt_ns(at, sizeof at, x->t0));
+		doc_paras(d, R_TEXT, line, "  ", "      ", R_DIM);
+		free(line);
+		shown++;
+	}
+	free(o);
+	if (nx > shown) {
+		char more[64];
+		snprintf(more, sizeof more, "and %zu more", nx - shown);
+		doc_paras(d, R_DIM, more, "  ", "  ", R_DIM);
+	}
+}
+
 void stats_doc(tdoc *d, const trace *tr, int64_t until)
 {
 	trace_stats s;
@@ -248,6 +378,7 @@ void stats_doc(tdoc *d, const trace *tr, int64_t until)
 	tasks(d, tr, &s);
 	blocks(d, tr);
 	coordination(d, tr, &s, until);
+	dask(d, tr, until);
 	trace_stats_free(&s);
 }
 

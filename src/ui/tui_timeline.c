@@ -9,7 +9,10 @@
  * of one task in a CPU lane carry its label, so the picture reads without
  * colour too. Zoomed in, the lanes show a window of the run that pans; a
  * cursor column makes each lane's status column say what it was doing at
- * that instant.
+ * that instant. A Dask computation adds a task lane per worker thread
+ * (pinned under the CPUs and queues): each task a bar in its key prefix's
+ * colour, the prefix written inside where it fits, » where data from
+ * another worker arrived.
  *
  * It owns the lanes (which CPUs, the lane order of the tasks), the axis,
  * the legend and the title; the window's arithmetic is the view's
@@ -63,24 +66,30 @@ static int cpu_lanes(const trace *tr, int *out, int max)
  * runner's note, I/O, idle, holds, marks, ...), never run, wait and sleep,
  * nor a partial block, which is what a busy machine shows most. help
  * explains them all. */
-enum { LG_RUN, LG_PART, LG_WAIT, LG_SLEEP, LG_BLOCKED, LG_HOLDS, LG_MARK, LG_QUEUED, LG_IO, LG_IDLE, LG_OTHER,
-       LG_WHO, LG_N };
+enum { LG_RUN, LG_PART, LG_WAIT, LG_SLEEP, LG_BLOCKED, LG_HOLDS, LG_MARK, LG_QUEUED, LG_DASK, LG_XFER, LG_IO,
+       LG_IDLE, LG_OTHER, LG_WHO, LG_N };
 
-static void legend(tline *l, int W, int runner, int blk, int mk, int qs)
+/* dk: the run has Dask task lanes (1), with transfers into them (2). */
+static void legend(tline *l, int W, int runner, int blk, int mk, int qs, int dk)
 {
-	static const int drop[] = { LG_WHO, LG_IO, LG_IDLE, LG_HOLDS, LG_MARK, LG_QUEUED, LG_BLOCKED, LG_OTHER };
+	static const int drop[] = { LG_WHO, LG_IO, LG_IDLE, LG_HOLDS, LG_XFER, LG_MARK, LG_QUEUED, LG_BLOCKED, LG_OTHER,
+				    LG_DASK };
 	int on[LG_N];
 	for (int k = 0; k < LG_N; k++) on[k] = 1;
 	on[LG_WHO] = runner;
 	on[LG_BLOCKED] = on[LG_HOLDS] = blk;
 	on[LG_MARK] = mk;
 	on[LG_QUEUED] = qs;
+	on[LG_DASK] = dk > 0;
+	on[LG_XFER] = dk > 1;
 	for (size_t d = 0;; d++) {
 		const struct { int role; const char *glyph, *word; } items[LG_N] = {
 			[LG_RUN] = { R_WORKER, tui_glyph.run, "run " }, [LG_PART] = { R_WORKER, tui_glyph.level[3], "part " },
 			[LG_WAIT] = { R_WORKER, tui_glyph.wait, "wait " }, [LG_SLEEP] = { R_DIM, tui_glyph.sleep, "sleep " },
 			[LG_BLOCKED] = { R_COORD, tui_glyph.coord, "blocked " }, [LG_HOLDS] = { R_KEY, "_", "holds " },
 			[LG_MARK] = { R_KEY, tui_glyph.down, "mark " }, [LG_QUEUED] = { R_COORD, tui_glyph.level[4], "queued " },
+			[LG_DASK] = { R_WORKER + 1, tui_glyph.level[5], "Dask task " },
+			[LG_XFER] = { R_KEY, tui_glyph.says, "data in " },
 			[LG_IO] = { R_ERR, tui_glyph.blocked, "I/O " }, [LG_IDLE] = { R_IDLE, tui_glyph.idle, "idle " },
 			[LG_OTHER] = { R_HINT, tui_glyph.other, "other" }, [LG_WHO] = { R_PARLAB, "  parlab", " starts the workers" },
 		};
@@ -103,6 +112,12 @@ static int has_runner(const trace *tr)
 	return 0;
 }
 
+/* The legend's Dask item: 0 no task lanes, 1 task lanes, 2 with transfers. */
+static int dask_legend(const trace *tr)
+{
+	return !trace_ndlanes(tr) ? 0 : trace_ndxfers(tr) ? 2 : 1;
+}
+
 static char *backend_str(const trace *tr)
 {
 	return xasprintf("capture: %s", trace_backend(tr));
@@ -115,7 +130,7 @@ static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l, W, 0, trace_nspans(tr) > 0, trace_nmarks(tr) > 0, trace_nqueues(tr) > 0);
+	legend(&l, W, 0, trace_nspans(tr) > 0, trace_nmarks(tr) > 0, trace_nqueues(tr) > 0, dask_legend(tr));
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
@@ -146,6 +161,24 @@ static int shown_tasks(const trace *tr, int64_t now, int **out)
 	return n;
 }
 
+/* The Dask task lanes that exist at now (their first task began by then),
+ * each worker's together in the order of its lanes (dask PID.0, .1 ...),
+ * the workers in order of appearance; returns how many. */
+static int shown_dlanes(const trace *tr, int64_t now, int **out)
+{
+	size_t n = trace_ndlanes(tr);
+	int *o = xmalloc(sizeof(int) * (n + 1)), k = 0;
+	for (size_t w = 0; w < trace_ndworkers(tr); w++)
+		for (size_t l = 0; l < n; l++) {
+			size_t nt;
+			const size_t *ix = trace_dlane_tasks(tr, l, &nt);
+			if (trace_dlane_at(tr, l)->worker == (int)w && nt && trace_dtask_at(tr, ix[0])->t0 <= now)
+				o[k++] = (int)l;
+		}
+	*out = o;
+	return k;
+}
+
 int timeline_rows_wanted(tui *t)
 {
 	int cpus[64];
@@ -156,7 +189,9 @@ int timeline_rows_wanted(tui *t)
 	int W = t->cols - t->lw - 2, n = 0;
 	int64_t now = tui_now(t, t->tr, NULL);
 	for (int i = 0; i < trace_ntasks(t->tr); i++) n += task_appears(t->tr, i) <= now;
-	return 1 + cpu_lanes(t->tr, cpus, 64) + (int)trace_nqueues(t->tr) + n + footer_rows(t->tr, W);
+	int *dl, nd = shown_dlanes(t->tr, now, &dl);
+	free(dl);
+	return 1 + cpu_lanes(t->tr, cpus, 64) + (int)trace_nqueues(t->tr) + nd + n + footer_rows(t->tr, W);
 }
 
 /* "0", "250us", "10ms", "12.35ms", "1.5s": an axis label with as many
@@ -211,9 +246,10 @@ typedef struct {
 	int cur;          /* the cursor's column, -1 none (or out of the window) */
 	int zoomed;       /* the window is part of the run */
 	/* the lanes, top to bottom: nc CPUs (cpus[]), nq queues (the trace's),
-	 * then the tasks in lane order (order[]); CPUs and queues stay pinned */
-	const int *cpus, *order;
-	int nc, nq;
+	 * nd Dask task lanes (dl[]: trace_dlane indices), then the tasks in
+	 * lane order (order[]); CPUs, queues and Dask lanes stay pinned */
+	const int *cpus, *order, *dl;
+	int nc, nq, nd;
 } tl_view;
 
 /* The time window of this frame (the view's arithmetic), for the lanes. */
@@ -524,6 +560,195 @@ static const char *queue_status(const tl_view *v, int q, char *buf, size_t cap, 
 	return buf;
 }
 
+/* ---- Dask's task lanes -------------------------------------------------------------- */
+
+/* A Dask task's colour: its key prefix's slot, cycled over the colours. */
+static int dprefix_role(const trace *tr, const char *prefix)
+{
+	return R_WORKER + trace_dprefix_slot(tr, prefix) % tui_ncolours();
+}
+
+/* A Dask lane's label colour: its worker process's lane colour when the
+ * run has it, else bold. */
+static int dlane_role(const trace *tr, int l)
+{
+	const trace_dlane *dl = trace_dlane_at(tr, (size_t)l);
+	const trace_dworker *w = dl ? trace_dworker_at(tr, (size_t)dl->worker) : NULL;
+	int k = w && trace_dworker_where(tr, (size_t)dl->worker) == TRACE_DW_RUN ? trace_task_find(tr, w->pid) : -1;
+	return k >= 0 ? tui_task_role(tr, k) : R_BOLD;
+}
+
+/* The first lane of its worker: transfers into the worker are drawn there. */
+static int dlane_first_of_worker(const trace *tr, int l)
+{
+	int w = trace_dlane_at(tr, (size_t)l)->worker;
+	for (int i = 0; i < l; i++)
+		if (trace_dlane_at(tr, (size_t)i)->worker == w) return 0;
+	return 1;
+}
+
+/* How much of column c of the window [a, b) covers (cut at now). */
+static double col_overlap(const tl_view *v, int64_t a, int64_t b, int c)
+{
+	if (b > v->now) b = v->now;
+	double cs = (double)v->v0 + c * v->scale, ce = cs + v->scale;
+	double lo = (double)a > cs ? (double)a : cs, hi = (double)b < ce ? (double)b : ce;
+	return hi > lo ? hi - lo : 0;
+}
+
+/* A Dask task lane: per column, the task that ran most of it, as a bar in
+ * its prefix's colour as high as the thread was busy with tasks (full: █);
+ * where a task is wide enough, its prefix written inside it (cut to fit);
+ * the idle rule while the thread lived between tasks; » where data from
+ * another worker arrived (on the worker's first lane, where it was not
+ * running a task: a task's bar is not hidden). */
+static void draw_dask_lane(tui *t, const tl_view *v, int l, int y, int x0)
+{
+	WINDOW *w = t->tl;
+	const trace *tr = v->tr;
+	int lw = v->lw;
+	int *best = xmalloc(sizeof(int) * (size_t)lw);
+	double *bo = xcalloc((size_t)lw, sizeof(double));
+	unsigned char *lvl = xcalloc((size_t)lw, 1), *xin = xcalloc((size_t)lw, 1);
+	for (int c = 0; c < lw; c++) best[c] = -1;
+	size_t nt;
+	const size_t *ix = trace_dlane_tasks(tr, (size_t)l, &nt);
+	for (size_t i = 0; i < nt && v->scale > 0; i++) {
+		const trace_dtask *k = trace_dtask_at(tr, ix[i]);
+		int64_t e = k->t1 < 0 || k->t1 > v->now ? v->now : k->t1;
+		if (k->t0 >= v->now || e <= v->v0) continue;
+		int c0 = k->t0 > v->v0 ? (int)((double)(k->t0 - v->v0) / v->scale) : 0;
+		int c1 = (int)((double)(e - 1 - v->v0) / v->scale);
+		if (c1 >= lw) c1 = lw - 1;
+		for (int c = c0 < 0 ? 0 : c0; c <= c1; c++) {
+			double o = col_overlap(v, k->t0, e, c);
+			if (o > bo[c]) { bo[c] = o; best[c] = (int)ix[i]; }
+		}
+	}
+	for (int c = 0; c < lw; c++) {
+		if (best[c] < 0) continue;
+		double cs = (double)v->v0 + c * v->scale;
+		double span = cs + v->scale <= (double)v->now ? v->scale : (double)v->now - cs;
+		int64_t busy = trace_dlane_busy(tr, (size_t)l, (int64_t)cs, (int64_t)(cs + span));
+		int h = span > 0 ? (int)ceil((double)busy / span * 8 - 0.01) : 1;
+		lvl[c] = (unsigned char)(h < 1 ? 1 : h > 8 ? 8 : h);
+	}
+	if (dlane_first_of_worker(tr, l)) {
+		int wk = trace_dlane_at(tr, (size_t)l)->worker;
+		for (size_t i = 0; i < trace_ndxfers(tr) && v->scale > 0; i++) {
+			const trace_dxfer *x = trace_dxfer_at(tr, i);
+			if (x->to != wk || x->t1 > v->now || x->t1 < v->v0) continue;
+			int c = (int)((double)(x->t1 - v->v0) / v->scale);
+			if (c >= 0 && c < lw) xin[c] = 1;
+		}
+	}
+	/* The thread's life: idle between tasks, blank before and after. */
+	int lt = trace_dlane_task(tr, (size_t)l);
+	const trace_task *ot = lt >= 0 ? trace_task_at(tr, lt) : NULL;
+	int64_t born = nt ? trace_dtask_at(tr, ix[0])->t0 : 0, died = v->now;
+	if (ot && ot->born >= 0 && ot->born < born) born = ot->born;
+	if (ot && ot->died >= 0 && ot->died < died) died = ot->died;
+	wmove(w, y, x0);
+	for (int c = 0; c < lw;) {
+		int task = best[c], e = c, full = 1;
+		while (e < lw && best[e] == task) e++;
+		for (int i = c + 1; i < e - 1; i++)
+			if (lvl[i] < 5) full = 0;
+		if (task < 0) {
+			for (; c < e; c++) {
+				double cs = (double)v->v0 + c * v->scale;
+				if (xin[c]) tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_KEY) | A_BOLD), tui_glyph.says);
+				else if (cs + v->scale > (double)born && cs < (double)died && cs < (double)v->now)
+					tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_IDLE)), tui_glyph.level[0]);
+				else tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_DIM)), " ");
+			}
+			continue;
+		}
+		const trace_dtask *k = trace_dtask_at(tr, (size_t)task);
+		attr_t a = tui_attr(dprefix_role(tr, k->prefix));
+		int len = e - c, avail = len >= 4 ? len - 2 : 0, pre = len, lab = 0;
+		char name[64];
+		const char *pf = k->prefix;
+		int pw = utf8_width(pf, strlen(pf));
+		if (full && avail >= pw && pw > 0) {
+			snprintf(name, sizeof name, "%s", pf);
+			lab = pw;
+			pre = (len - lab) / 2;
+		} else if (full && avail >= 3) {   /* cut to fit, with an ellipsis */
+			size_t fit = utf8_fit(pf, strlen(pf), avail - 1);
+			snprintf(name, sizeof name, "%.*s%s", (int)fit, pf, tui_glyph.ellipsis);
+			lab = utf8_width(name, strlen(name));
+			pre = 1;
+		}
+		for (int i = 0; i < len; i++) {
+			if (i == pre) {   /* the label, a character at a time: the cursor may cross it */
+				const char *p = name, *end = name + strlen(name);
+				for (int j = 0; p < end;) {
+					size_t adv;
+					int cw = utf8_char(p, (size_t)(end - p), &adv);
+					if (cw > 0) tui_put(w, -1, 0, cw, at_cur(v, c + i + j, a | A_REVERSE | A_BOLD), p, adv);
+					j += cw > 0 ? cw : 0;
+					p += adv ? adv : 1;
+				}
+				i += lab - 1;
+				continue;
+			}
+			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
+		}
+		c = e;
+	}
+	free(best);
+	free(bo);
+	free(lvl);
+	free(xin);
+}
+
+/* "dask 5857.0 getitem ('getitem-…', 2) 15.3ms" or "dask 5857.0 idle",
+ * with where its worker ran when not a process of this run: lane l at
+ * at, for the cursor's words. */
+static int dlane_at_text(const trace *tr, int l, int64_t at, char *buf, size_t cap)
+{
+	char nm[64], k[160], d[24], where[96];
+	const trace_dtask *x = trace_dtask_find(tr, (size_t)l, at);
+	trace_dlane_name(tr, (size_t)l, nm, sizeof nm);
+	int n;
+	if (x) {
+		int64_t e = x->t1 >= 0 ? x->t1 : at;
+		n = snprintf(buf, cap, "%s %s %s %s", nm, x->prefix, stats_dask_key(x->key, k, sizeof k),
+			     trace_fmt_ns(d, sizeof d, e - x->t0));
+	} else n = snprintf(buf, cap, "%s idle", nm);
+	int wk = trace_dlane_at(tr, (size_t)l)->worker;
+	if (n > 0 && (size_t)n < cap && trace_dworker_where(tr, (size_t)wk) != TRACE_DW_RUN)
+		n += snprintf(buf + n, cap - (size_t)n, " (%s)", trace_dworker_where_text(tr, (size_t)wk, where, sizeof where));
+	return n;
+}
+
+/* The end of a Dask lane. At the cursor, or while the run goes: the task
+ * running then ("getitem 15.3ms") or idle; at the end, how many tasks it
+ * ran. A worker that is not a process of this run says so. */
+static const char *dlane_status(const tl_view *v, int l, char *buf, size_t cap, int *role)
+{
+	const trace *tr = v->tr;
+	const trace_dlane *dl = trace_dlane_at(tr, (size_t)l);
+	trace_dwhere wh = trace_dworker_where(tr, (size_t)dl->worker);
+	const char *away = wh == TRACE_DW_REMOTE ? "remote" : wh == TRACE_DW_HOST ? "not this run" : NULL;
+	*role = R_DIM;
+	if (v->at >= 0 || v->growing) {
+		int64_t at = v->at >= 0 ? v->at : v->now;
+		const trace_dtask *x = trace_dtask_find(tr, (size_t)l, at);
+		char d[24];
+		if (x) {
+			snprintf(buf, cap, "%s %s", x->prefix, trace_fmt_ns(d, sizeof d, (x->t1 >= 0 ? x->t1 : at) - x->t0));
+			*role = dprefix_role(tr, x->prefix);
+		} else snprintf(buf, cap, "%s", away ? away : "idle");
+	} else if (away) {
+		snprintf(buf, cap, "%s", away);
+	} else {
+		snprintf(buf, cap, "%d task%s", dl->ntasks, dl->ntasks == 1 ? "" : "s");
+	}
+	return buf;
+}
+
 /* ---- the status column ------------------------------------------------------------ */
 
 /* The end of a task lane. At the cursor: what the task was doing then
@@ -739,8 +964,8 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 	int bw = utf8_width(be, strlen(be));
 	if (legend_ok) {   /* the runner's note where it leaves the backend its room */
 		int blk = trace_nspans(tr) > 0, mk = trace_nmarks(tr) > 0, qs = trace_nqueues(tr) > 0;
-		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr), blk, mk, qs);
-		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0, blk, mk, qs);
+		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr), blk, mk, qs, dask_legend(tr));
+		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0, blk, mk, qs, dask_legend(tr));
 	} else tline_adds(&l, R_DIM, "- alive (states not captured)");
 	int x = 0;
 	for (size_t k = 0; k < l.nsp; k++)
@@ -778,9 +1003,11 @@ static int visible_lanes(tui *t, int npin, int nl, int rows, int *vis, int *abov
 static const char *lane_status(const tl_view *v, int li, int smax, char *buf, size_t cap, int *role)
 {
 	int r = R_DIM;
+	int nd0 = v->nc + v->nq, t0 = nd0 + v->nd;
 	const char *s = li < v->nc ? cpu_status(v, v->cpus[li], smax, buf, cap, &r)
-		: li < v->nc + v->nq ? queue_status(v, li - v->nc, buf, cap, &r)
-		: task_status(v, v->order[li - v->nc - v->nq], smax, buf, cap, &r);
+		: li < nd0 ? queue_status(v, li - v->nc, buf, cap, &r)
+		: li < t0 ? dlane_status(v, v->dl[li - nd0], buf, cap, &r)
+		: task_status(v, v->order[li - t0], smax, buf, cap, &r);
 	if (role) *role = r;
 	return s;
 }
@@ -816,6 +1043,11 @@ static void lane_columns(const tl_view *v, int W, const int *vis, int nv, int *l
 		int n = utf8_width(nm, strlen(nm));
 		if (n > *labw) *labw = n > labmax ? labmax : n;
 	}
+	for (int d = 0; d < v->nd; d++) {   /* "dask 1234567.0" whole: its pid is what it says */
+		trace_dlane_name(v->tr, (size_t)v->dl[d], buf, sizeof buf);
+		int n = utf8_width(buf, strlen(buf)), most = labmax > 15 ? labmax : 15;
+		if (n > *labw) *labw = n > most ? most : n;
+	}
 	*sw = 0;
 	for (int i = 0; i < nv; i++) {
 		lane_status(v, vis[i], smax, buf, sizeof buf, NULL);
@@ -843,8 +1075,13 @@ static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int lab
 		} else if (li < nc + v->nq) {
 			tui_puts_ell(w, y, 0, labw, tui_attr(R_COORD) | A_BOLD, trace_queue_name(v->tr, (size_t)(li - nc)));
 			draw_queue_lane(t, v, li - nc, y, x0);
+		} else if (li < nc + v->nq + v->nd) {
+			int l = v->dl[li - nc - v->nq];
+			trace_dlane_name(v->tr, (size_t)l, buf, sizeof buf);
+			tui_puts_ell(w, y, 0, labw, tui_attr(dlane_role(v->tr, l)) | A_BOLD, buf);
+			draw_dask_lane(t, v, l, y, x0);
 		} else {
-			int task = v->order[li - nc - v->nq];
+			int task = v->order[li - nc - v->nq - v->nd];
 			char lb[48];
 			tui_task_name(v->tr, task, labw, label_flags(W), lb, sizeof lb);
 			tui_puts(w, y, 0, labw, tui_attr(tui_task_role(v->tr, task)) | A_BOLD, lb);
@@ -897,11 +1134,14 @@ void timeline_draw(tui *t)
 	v.order = order;
 	v.nc = nc;
 	v.nq = (int)trace_nqueues(tr);
-	int nl = nc + v.nq + ntask, foot = footer_rows(tr, W);
+	int *dl;
+	v.nd = shown_dlanes(tr, v.now, &dl);
+	v.dl = dl;
+	int nl = nc + v.nq + v.nd + ntask, foot = footer_rows(tr, W);
 	if (H < 2 + foot) foot = H >= 4 ? 2 : 1;
 	int rows = H - 1 - foot > 0 ? H - 1 - foot : 0, above, below;
 	int *vis = xmalloc(sizeof(int) * (size_t)(rows + 1));
-	int nv = visible_lanes(t, nc + v.nq, nl, rows, vis, &above, &below);
+	int nv = visible_lanes(t, nc + v.nq + v.nd, nl, rows, vis, &above, &below);
 
 	/* Columns: label | lanes | status. */
 	int labw, sw;
@@ -912,6 +1152,7 @@ void timeline_draw(tui *t)
 	timeline_title(t, &v, W);
 	draw_lanes(t, &v, vis, nv, labw, sw, W);
 	free(order);
+	free(dl);
 	free(vis);
 	if (!nl) tui_puts(w, 1, 1, W - 1, tui_attr(R_DIM), "starting...");
 
@@ -966,7 +1207,9 @@ int timeline_pan(tui *t, int quarters)
 
 /* What the tasks were waiting for and holding at the cursor, as the
  * status line says it ("at 120ms: w1: waiting for lock A, held by w0;
- * w0: holds lock A"); 0 when none was. */
+ * w0: holds lock A"), how full each queue was, and what each Dask lane
+ * ran then ("dask 5857.0 getitem ('getitem-…', 2) 15.3ms"); 0 when none
+ * of these is in the run. */
 static int coord_at(const trace *tr, int64_t at, char *buf, size_t cap)
 {
 	char ts[24], d[160];
@@ -986,6 +1229,12 @@ static int coord_at(const trace *tr, int64_t at, char *buf, size_t cap)
 		o += (size_t)snprintf(buf + o, cap - o, "%s queue %s: %d of %d%s", n++ ? ";" : "", trace_queue_name(tr, q),
 				      len, cq, len >= cq ? " (full)" : len == 0 ? " (empty)" : "");
 	}
+	int *dl, nd = shown_dlanes(tr, at, &dl);
+	for (int i = 0; i < nd && o + 2 < cap; i++) {
+		o += (size_t)snprintf(buf + o, cap - o, "%s ", n++ ? ";" : "");
+		if (o < cap) o += (size_t)dlane_at_text(tr, dl[i], at, buf + o, cap - o);
+	}
+	free(dl);
 	return n;
 }
 
