@@ -51,10 +51,12 @@ def tool(name):
     return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin:/usr/bin:/bin")
 
 
-def sh(*argv, stdin=None):
+def sh(why, *argv, stdin=None):
+    """Runs ip or tc; a failure is a Refused saying what could not be done."""
     r = subprocess.run(argv, input=stdin, capture_output=True, text=True)
     if r.returncode != 0:
-        raise Refused("`%s` failed: %s" % (" ".join(argv[:4]), (r.stderr or r.stdout).strip() or "exit %d" % r.returncode))
+        said = " ".join((r.stderr or r.stdout).split()) or "exit status %d" % r.returncode
+        raise Refused("%s failed (%s: %s)" % (why, os.path.basename(argv[0]), said))
 
 
 def unshare(flags, what):
@@ -71,7 +73,7 @@ def unshare(flags, what):
                   % (what, os.strerror(err), ": " + why if why else ""))
 
 
-def receive(conn, rate, real, sock):
+def receive(conn, real, sock):
     """The receiver: its own network namespace (real link), then parse."""
     libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG: never outlive the sender
     try:
@@ -80,7 +82,7 @@ def receive(conn, rate, real, sock):
             conn.send("ready")
             if conn.recv() != "moved":
                 return
-            sh(tool("ip"), "-batch", "-", stdin="addr add %s/24 dev pb\nlink set pb up\nlink set lo up\n" % RECEIVER_IP)
+            sh("setting up the receiver's end of the link", tool("ip"), "-batch", "-", stdin="addr add %s/24 dev pb\nlink set pb up\nlink set lo up\n" % RECEIVER_IP)
             ls = socket.socket()
             ls.bind((RECEIVER_IP, PORT))
             ls.listen(1)
@@ -88,7 +90,7 @@ def receive(conn, rate, real, sock):
             conn.send("listening")
             sock, _ = ls.accept()
             ls.close()
-    except Refused as e:
+    except (Refused, OSError) as e:
         conn.send("refused: %s" % e)
         return
     sock.settimeout(30)
@@ -116,10 +118,11 @@ def receive(conn, rate, real, sock):
 
 
 def real_link(rate, ctx):
-    """Builds the veth pair; returns the receiver process and its pipe."""
-    for name, why in (("ip", "ip"), ("tc", "tc")):
+    """Builds the veth pair; returns the receiver process, its pipe and the
+    sender's connection to it."""
+    for name in ("ip", "tc"):
         if not tool(name):
-            raise Refused("the `%s` command is not installed (Debian package iproute2)" % why)
+            raise Refused("the `%s` command is not installed (Debian package iproute2)" % name)
     uid, gid = os.getuid(), os.getgid()
     unshare(CLONE_NEWUSER | CLONE_NEWNET, "a user and network namespace")
     try:
@@ -131,28 +134,29 @@ def real_link(rate, ctx):
             f.write("0 %d 1" % gid)
     except OSError as e:
         raise Refused("this machine would not map this user into a user namespace (%s)" % e.strerror)
-    sh(tool("ip"), "-batch", "-", stdin="link set lo up\nlink add pa type veth peer name pb\n")
+    sh("creating a veth pair", tool("ip"), "-batch", "-", stdin="link set lo up\nlink add pa type veth peer name pb\n")
     mine, theirs = ctx.Pipe()
-    rx = ctx.Process(target=receive, args=(theirs, rate, True, None), name="receiver")
+    rx = ctx.Process(target=receive, args=(theirs, True, None), name="receiver")
     rx.start()
     theirs.close()   # the receiver's end: only it holds it, so its death is an EOF here
     try:
         if not mine.poll(30) or mine.recv() != "ready":
             raise Refused("the receiver could not make its network namespace")
-        sh(tool("ip"), "-batch", "-", stdin="link set pb netns %d\naddr add %s/24 dev pa\nlink set pa up\n"
+        sh("moving the receiver's end into its namespace", tool("ip"), "-batch", "-", stdin="link set pb netns %d\naddr add %s/24 dev pa\nlink set pa up\n"
            % (rx.pid, SENDER_IP))
         if rate:
-            sh(tool("tc"), "qdisc", "add", "dev", "pa", "root", "tbf", "rate", "%dbit" % rate,
+            sh("limiting the rate with tc's token bucket filter (this kernel may lack sch_tbf)", tool("tc"), "qdisc", "add", "dev", "pa", "root", "tbf", "rate", "%dbit" % rate,
                "burst", str(BURST), "latency", "100ms")
         mine.send("moved")
         said = mine.recv() if mine.poll(30) else "the receiver did not answer in 30 s"
         if said != "listening":
             raise Refused(said[len("refused: "):] if said.startswith("refused: ") else said)
-    except (Refused, EOFError) as e:
+        sock = socket.create_connection((RECEIVER_IP, PORT), timeout=30)
+    except (Refused, EOFError, OSError) as e:
         rx.kill()
         rx.join()
         raise Refused(str(e) or "the receiver ended early")
-    return rx, mine
+    return rx, mine, sock
 
 
 def send_all(sock, payload, rate):
@@ -177,10 +181,9 @@ def main():
     ctx = multiprocessing.get_context("fork")
     payload = data()
     try:
-        rx, conn = real_link(rate, ctx)
+        rx, conn, sock = real_link(rate, ctx)
         print("link: real, a veth pair between two network namespaces, %s%s"
               % (limit, " by tc's token bucket filter (tbf), burst %d bytes" % BURST if rate else ""), flush=True)
-        sock = socket.create_connection((RECEIVER_IP, PORT), timeout=30)
         throttle = 0   # the kernel limits the rate
     except Refused as e:
         print("no real link here: %s." % e, flush=True)
@@ -188,7 +191,7 @@ def main():
               % (limit, " by the sender itself (a token bucket, burst %d bytes)" % BURST if rate else ""), flush=True)
         sock, theirs_sock = socket.socketpair()
         conn, theirs = ctx.Pipe()
-        rx = ctx.Process(target=receive, args=(theirs, rate, False, theirs_sock), name="receiver")
+        rx = ctx.Process(target=receive, args=(theirs, False, theirs_sock), name="receiver")
         rx.start()
         theirs.close()
         theirs_sock.close()
