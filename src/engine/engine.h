@@ -33,6 +33,9 @@ typedef struct step {
 	char **argv;          /* command, NULL-terminated */
 	char **python;        /* Python modules the command needs, or NULL */
 	char *start_method;   /* a Python command's multiprocessing start method, or NULL */
+	int optional;         /* run{ optional = true }: where a module of python is
+	                         missing, the step says so and is not run, with no
+	                         package to install (it may have none) */
 	int timeout_ms;
 	trace_end_kind expect;   /* run{ expect = ... }: TRACE_FINISHED, or
 	                            TRACE_TIMED_OUT, TRACE_DEADLOCK, TRACE_CRASHED
