@@ -38,7 +38,10 @@ local function link_of(run)
     r.took = r.took or tonumber(t:match("^sender: sent %d+ bytes in ([%d.]+) s") or "")
   end
   for _, k in ipairs(run.tasks) do
-    if k.name == "receiver" and not k.thread then r.cpu_ms, r.life_ms = k.cpu_ms or 0, (k.end_ms or run.wall_ms) - (k.start_ms or 0) end
+    if k.name == "receiver" and not k.thread then
+      r.cpu_ms, r.life_ms = k.cpu_ms or 0, (k.end_ms or run.wall_ms) - (k.start_ms or 0)
+      r.wait_ms, r.sleep_ms = k.wait_ms or 0, k.sleep_ms or 0   -- ready for a CPU; off it, for data
+    end
   end
   return r
 end
@@ -131,8 +134,16 @@ The first run sends the 4 MiB over the limited link; the second sends them over 
       t[#t + 1] = (": whatever the CPUs do, %d bytes (all but the first %d, which pass at once) need at least %.2f s at that rate. The sender took %.2f s, and the whole run %.2f s.")
         :format(r.bytes - r.burst, r.burst, (r.bytes - r.burst) / r.rate, r.took or 0, run.wall_ms / 1000)
       if r.cpu_ms then
-        t[#t + 1] = (" The receiver, which parsed every number, was on a CPU for %.0f ms of its %.2f s (%.0f %%); the rest of the time it waited for data{screen: (· on its lane)}, and the %d CPUs had nothing of this run to do.")
-          :format(r.cpu_ms, r.life_ms / 1000, 100 * r.cpu_ms / math.max(r.life_ms, 1), run.ncpu)
+        t[#t + 1] = (" The receiver, which parsed every number, was on a CPU for %.0f ms of its %.2f s (%.0f %%)")
+          :format(r.cpu_ms, r.life_ms / 1000, 100 * r.cpu_ms / math.max(r.life_ms, 1))
+        if r.sleep_ms >= r.wait_ms then
+          t[#t + 1] = (". It slept %.2f s waiting for data{screen: (· on its lane)}"):format(r.sleep_ms / 1000)
+          t[#t + 1] = r.wait_ms < 0.1 * r.life_ms and (", and then the %d CPUs had nothing of this run to do."):format(run.ncpu)
+            or (", and waited %.2f s more, ready to work, for a CPU that other programs held."):format(r.wait_ms / 1000)
+        else
+          t[#t + 1] = (". Other programs held the CPUs: it waited %.2f s for one, ready to work, and slept %.2f s waiting for data. Run it again on a quieter machine to see the link's wait alone.")
+            :format(r.wait_ms / 1000, r.sleep_ms / 1000)
+        end
       end
       return table.concat(t) .. " {screen: Type next.}"
     end,
@@ -152,8 +163,13 @@ The first run sends the 4 MiB over the limited link; the second sends them over 
       if r.cpu_ms then
         local share = 100 * r.cpu_ms / math.max(r.life_ms, 1)
         t[#t + 1] = (" The receiver was on a CPU for %.0f ms of its %.2f s (%.0f %%)"):format(r.cpu_ms, r.life_ms / 1000, share)
-        t[#t + 1] = share >= 50 and ": now the processing, not the link, set the pace." or
-          ": other programs kept it off the CPUs part of the time, but the link no longer made it wait."
+        if share >= 50 then
+          t[#t + 1] = ": now the processing, not the link, set the pace."
+        elseif r.wait_ms > r.sleep_ms then
+          t[#t + 1] = (": other programs held the CPUs, and it waited %.2f s for one, ready to work (and slept %.2f s waiting for data)."):format(r.wait_ms / 1000, r.sleep_ms / 1000)
+        else
+          t[#t + 1] = (": it slept %.2f s waiting for data from the sender, which needs a CPU too (and waited %.2f s, ready, for a CPU of its own)."):format(r.sleep_ms / 1000, r.wait_ms / 1000)
+        end
       end
       local slow = runs[SLOW] and link_of(runs[SLOW])
       if slow and slow.cpu_ms and slow.bytes > 0 then

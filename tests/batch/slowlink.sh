@@ -97,6 +97,12 @@ check() {
 		[ "$nt" = "$took" ] || bad "$label/$sec: the note's sender time $nt, the sender's $took"
 		near "$nw" "$wall" 0.006 || bad "$label/$sec: the note's run time $nw s, the run's $wall s"
 		near "$nc" "$(awk -v c="$cpu" 'BEGIN { print c * 1000 }')" 1 || bad "$label/$sec: the note's receiver CPU $nc ms, the table's $cpu s"
+		# where the note says how long the receiver waited for a CPU: the table's
+		local waited
+		waited=$(secs "$(awk '$1 == "receiver" && $2 ~ /^[0-9]+$/ { print $5; exit }' <<<"$s")")
+		if [[ "$sflat" =~ "waited "([0-9.]+)" s" ]]; then
+			near "${BASH_REMATCH[1]}" "$waited" 0.006 || bad "$label/$sec: the note's receiver waited ${BASH_REMATCH[1]} s, the table's $waited s"
+		fi
 		[ $sec = slow ] && { slow_wall=$wall; slow_cpu=$cpu; }
 	done
 	# The ip and tc processes that build a real link are traced too.
