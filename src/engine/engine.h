@@ -33,6 +33,9 @@ typedef struct step {
 	char **argv;          /* command, NULL-terminated */
 	char **python;        /* Python modules the command needs, or NULL */
 	char *start_method;   /* a Python command's multiprocessing start method, or NULL */
+	int optional;         /* run{ optional = true }: where a module of python is
+	                         missing, the step says so and is not run, with no
+	                         package to install (it may have none) */
 	int timeout_ms;
 	int memory_mb;        /* run{ memory = MiB }, 0: the default (run.h) */
 	int max_tasks;        /* run{ tasks = N }, 0: the default */

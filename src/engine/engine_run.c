@@ -211,6 +211,27 @@ static void python_helper_path(void)
 	free(v);
 }
 
+/* Runner side: the Python a python3 command runs with (1 if none). */
+static int prepare_python_step(const step *s, char **argv, FILE *msg)
+{
+	char what[PROTO_TEXT_MAX + 1];
+	/* Unbuffered, a print becomes two writes (text, newline) and lines of
+	 * processes sharing the pipe can interleave mid-line; buffered, each
+	 * line leaves whole, as from a terminal's line buffering. */
+	unsetenv("PYTHONUNBUFFERED");
+	size_t o = (size_t)snprintf(what, sizeof what, "finding a Python");
+	for (char **m = s->python; m && *m && o < sizeof what; m++)
+		o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", m == s->python ? " with " : ", ", *m);
+	run_report_preparing(what);
+	const char *py = prepare_python(s->python, s->optional, msg);
+	if (!py) return 1;
+	argv[0] = (char *)py;   /* our copy of the process: safe to change */
+	python_helper_path();
+	if (s->start_method) setenv("PARLAB_START_METHOD", s->start_method, 1);   /* the helper sets it */
+	else unsetenv("PARLAB_START_METHOD");
+	return 0;
+}
+
 /* Runner side. */
 static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 {
@@ -229,28 +250,15 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 		run_report_preparing(what);
 	}
 	if (prepare_files(course_dir(rc->e->c), s->files, msg) < 0) rc_ = 1;
+	int python = s->rkind == RUN_COMMAND && *argv &&
+		(!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"));
+	if (!rc_ && python && s->optional) rc_ = prepare_python_step(s, *argv, msg);   /* missing: no CSV made */
 	if (!rc_ && s->csv_file) {
 		snprintf(what, sizeof what, "generating %s (%d rows)", s->csv_file, s->csv_rows);
 		run_report_preparing(what);
 		if (prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
 	}
-	if (!rc_ && s->rkind == RUN_COMMAND && *argv &&
-	    (!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"))) {
-		/* Unbuffered, a print becomes two writes (text, newline) and lines of
-		 * processes sharing the pipe can interleave mid-line; buffered, each
-		 * line leaves whole, as from a terminal's line buffering. */
-		unsetenv("PYTHONUNBUFFERED");
-		size_t o = (size_t)snprintf(what, sizeof what, "finding a Python");
-		for (char **m = s->python; m && *m && o < sizeof what; m++)
-			o += (size_t)snprintf(what + o, sizeof what - o, "%s%s", m == s->python ? " with " : ", ", *m);
-		run_report_preparing(what);
-		const char *py = prepare_python(s->python, msg);
-		if (!py) rc_ = 1;
-		else (*argv)[0] = (char *)py;   /* our copy of the process: safe to change */
-		if (py) python_helper_path();
-		if (s->start_method) setenv("PARLAB_START_METHOD", s->start_method, 1);   /* the helper sets it */
-		else unsetenv("PARLAB_START_METHOD");
-	}
+	if (!rc_ && python && !s->optional) rc_ = prepare_python_step(s, *argv, msg);
 	fclose(msg);
 	return rc_;
 }

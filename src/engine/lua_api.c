@@ -427,7 +427,7 @@ static int python_command(lua_State *L, int t)
 static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
-		"timeout", "note", "files", "python", "start_method", "csv", "baseline", "expect",
+		"timeout", "note", "files", "python", "start_method", "optional", "csv", "baseline", "expect",
 		"shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
@@ -487,6 +487,13 @@ static int l_run(lua_State *L)
 		luaL_error(L, "run{}: 'start_method' must be \"fork\", \"spawn\" or \"forkserver\", not '%s'", sm);
 	if (sm && !python_command(L, 1))
 		luaL_error(L, "run{}: 'start_method' is for a Python command (command = { \"python3\", ... })");
+	lua_getfield(L, 1, "optional");
+	int oty = lua_type(L, -1), opt = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (oty != LUA_TNIL && oty != LUA_TBOOLEAN)
+		luaL_error(L, "run{}: 'optional' must be true or false, not %s", lua_typename(L, oty));
+	if (opt && (!python_command(L, 1) || lapi_check_list(L, 1, "python", "run", 0, 32) < 1))
+		luaL_error(L, "run{}: 'optional' is for a Python command that names its modules (python = { ... })");
 	check_csv(L, 1);
 	coord_spec_free(lapi_coord_spec(L, 1, has_c ? 0 : has_p ? np : nt));   /* checked here, kept by run_to_c */
 	new_step(L, "run");
@@ -1147,6 +1154,9 @@ static void run_to_c(lua_State *L, int t, step *s)
 	s->argv = lapi_field_list(L, t, "command", NULL);
 	s->python = lapi_field_list(L, t, "python", NULL);
 	s->start_method = field_dup(L, t, "start_method");
+	lua_getfield(L, t, "optional");
+	s->optional = lua_toboolean(L, -1);
+	lua_pop(L, 1);
 	s->files = lapi_field_list(L, t, "files", NULL);
 	s->baseline = field_dup(L, t, "baseline");
 	s->coord = lapi_coord_spec(L, t, s->rkind == RUN_COMMAND ? 0 : s->nworkers);

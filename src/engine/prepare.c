@@ -167,7 +167,7 @@ static const char *real_python(const char *python)
 	return access(path, X_OK) == 0 ? path : python;
 }
 
-const char *prepare_python(char **mods, FILE *msg)
+const char *prepare_python(char **mods, int optional, FILE *msg)
 {
 	static const char *const candidates[] = { "python3", "/usr/bin/python3", NULL };
 	const char *env = getenv("PARLAB_PYTHON");
@@ -184,6 +184,16 @@ const char *prepare_python(char **mods, FILE *msg)
 		return real;
 	}
 	join_list(pkgs, sizeof pkgs, mods, " ", "python3-", 1);
+	if (optional && mods && mods[0]) {
+		if (env && *env)
+			fprintf(msg, "This optional step needs Python 3 with %s, which PARLAB_PYTHON=%s lacks: "
+				"it is not run, and the course goes on.\n", names, env);
+		else
+			fprintf(msg, "This optional step needs Python 3 with %s, which is not installed here: "
+				"it is not run, and the course goes on.\n", names);
+		fprintf(msg, "(PARLAB_PYTHON=/path/to/python3 picks a Python that has it.)\n");
+		return NULL;
+	}
 	if (env && *env)
 		fprintf(msg, "PARLAB_PYTHON=%s cannot run%s%s.\n", env, mods ? " or lacks " : "", mods ? names : "");
 	else if (mods && mods[0])

@@ -12,7 +12,9 @@ int prepare_files(const char *course_dir, char **files, FILE *msg);
  * the given mean. */
 int prepare_csv(const char *file, const char *column, long rows, double mean, FILE *msg);
 /* A Python interpreter that can import every module in mods (NULL: any),
- * honouring $PARLAB_PYTHON; NULL, after saying what to install, if none. */
-const char *prepare_python(char **mods, FILE *msg);
+ * honouring $PARLAB_PYTHON; NULL, after saying what to install, if none
+ * (optional: that the modules are not installed here and the course goes
+ * on, with no package named, for modules a distribution may not have). */
+const char *prepare_python(char **mods, int optional, FILE *msg);
 
 #endif
