@@ -862,6 +862,11 @@ static int tf_end(tf_reader *r, tf_tok *tok)
 		return tf_fail(r, "a trace that ended (at %" PRId64 ") is not of kind running", end);
 	if (end >= 0 && end < trace_last(r->t))
 		return tf_fail(r, "%" PRId64 " is before the last recorded time (%" PRId64 ")", end, trace_last(r->t));
+	if (r->version < 6 && trace_ndropped(r->t)) {   /* then the lines not kept were the last ones: said at the end */
+		char said[96];
+		int n = snprintf(said, sizeof said, "(%zu more lines were not kept: output cap)", trace_ndropped(r->t));
+		trace_line_add(r->t, -1, trace_last(r->t), 0, said, (size_t)n);
+	}
 	if (end >= 0 && v1) trace_finish(r->t, end, outcome);   /* the kind from the words */
 	else if (end >= 0) trace_finish_as(r->t, end, kind, outcome);
 	r->ended = 1;

@@ -158,8 +158,6 @@ static void print_lines(FILE *out, const trace *t)
 		else
 			fprintf(out, "%s%s\n", pre, l->text);
 	}
-	if (trace_ndropped(t))
-		fprintf(out, "           (%zu more lines were not kept: output cap)\n", trace_ndropped(t));
 }
 
 /* The marks, in time order, each with who made it; events the workers'

@@ -177,7 +177,6 @@ void output_draw(tui *t)
 	int growing = 1;
 	if (tr) tui_now(t, tr, &growing);
 	int ended = tr && !growing && trace_end(tr) >= 0;   /* the outcome shows */
-	int drops = tr && trace_ndropped(tr) && (!tui_clocked(t) || ended);
 	char info[128] = "";
 
 	if (!tr) {
@@ -204,7 +203,7 @@ void output_draw(tui *t)
 		tline src = { 0 }, pre2 = { 0 };
 		/* Back from the last visible line until the pane is full. */
 		long first = end + 1;
-		int need = H - (follow && ended ? 1 : 0) - (follow && drops ? 1 : 0), got = 0;
+		int need = H - (follow && ended ? 1 : 0), got = 0;   /* lines not kept: a line of parlab's says so */
 		int end_rows = 0;
 		while (first > 0 && got < need) {
 			first--;
@@ -214,10 +213,6 @@ void output_draw(tui *t)
 		for (long i = first; i <= end; i++) {
 			out_line(t, tr, (size_t)i, &f, &src, &pre2);
 			doc_flow(&d, &src, NULL, &pre2, 1);
-		}
-		if (follow && drops) {
-			tline *l = doc_line(&d);
-			tline_addf(l, R_ERR, "(%zu more lines were not kept: output cap)", trace_ndropped(tr));
 		}
 		if (follow && ended && trace_outcome(tr)) {
 			int role;

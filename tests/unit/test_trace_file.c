@@ -678,6 +678,14 @@ static void test_version5(void)
 	CHECK_STR(trace_task_at(t, 0)->pyname, "MainProcess");
 	CHECK(trace_ndworkers(t) == 0 && trace_ndtasks(t) == 0 && trace_ndxfers(t) == 0);
 	trace_free(t);
+	/* Before version 6 the output cap dropped the last lines: a line of parlab's says so at the end. */
+	data = HDR5 "meta dropped 7\n" TASK0 "line 0 5 1 \"kept\"\nend 10 finished -\n";
+	write_file(path, data, strlen(data));
+	t = trace_load(path, &err);
+	CHECK(t && trace_nlines(t) == 2 && trace_ndropped(t) == 7);
+	if (t) CHECK_STR(trace_line_at(t, 1)->text, "(7 more lines were not kept: output cap)");
+	if (t) CHECK(trace_line_at(t, 1)->task == -1 && trace_line_at(t, 1)->t == 5);
+	trace_free(t);
 }
 
 /* A version-4 block record (no queue time figures) still loads. */
