@@ -480,16 +480,19 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	print_marks(out, t);
 	fputc('\n', out);
 	wrapf(out, "", "  ", "run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
-	fprintf(out, "capture: %s, %d CPUs\n", trace_backend(t), trace_ncpu(t));
-	print_summary(out, t);
-	fputc('\n', out);
-	trace_stats_print(t, out);
-	print_other(out, t);
-	print_blocks(out, t);
-	print_dask(out, t);
+	int ran = trace_outcome_kind(t) != TRACE_NOT_RUN;   /* not run: no tasks, no figures, no note (as on screen) */
+	if (ran) {
+		fprintf(out, "capture: %s, %d CPUs\n", trace_backend(t), trace_ncpu(t));
+		print_summary(out, t);
+		fputc('\n', out);
+		trace_stats_print(t, out);
+		print_other(out, t);
+		print_blocks(out, t);
+		print_dask(out, t);
+	}
 	int unsaved = 0;
 	if (save_dir) { fputc('\n', out); unsaved = save_run(t, s, out); }
-	char *note = engine_run_note(e, s);
+	char *note = ran ? engine_run_note(e, s) : NULL;
 	int blank = 0;
 	if (note) { fputc('\n', out); blank = print_text(out, note); }
 	free(note);
