@@ -43,6 +43,8 @@ Check the last line: Mean value: 42.5, exactly the mean parlab built into the fi
 # The same mean on a Dask cluster
 
 example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that both workers get some.
+
+Its first lines look for an existing cluster first: started as parlab --dask-scheduler tcp://HOST:PORT, parlab gives the program that scheduler's address (Dask's own setting, DASK_SCHEDULER_ADDRESS), and the same computation runs on that cluster's workers instead.
 ]],
 
   code { file = "example2_cluster.py" },
@@ -71,6 +73,17 @@ example2.py ran Dask's work on threads of its own process. A Dask cluster is mad
       if parts then t[#t + 1] = (" Dask cut the file into %s partitions."):format(parts) end
       if #workers > 0 then
         t[#t + 1] = (" Your cluster's worker processes were %s; %d of their threads (Dask-Default-Threads-PID-N) ran tasks."):format(table.concat(workers, " and "), threads)
+      end
+      -- On an existing cluster (parlab --dask-scheduler ADDR), the program
+      -- started none: the workers were running before this run.
+      local at, n
+      for _, o in ipairs(run.output) do
+        at = at or o.text:match("^Using the cluster at (%S+)")
+        n = n or o.text:match("^%d+ partitions, (%d+) worker process")
+      end
+      if at then
+        t[#t + 1] = (" Your computation ran on the cluster at %s, on its %s worker processes; its workers were not started by this run, so parlab shows the tasks they ran but not their processes, and leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n or "")
+        return table.concat(t)
       end
       t[#t + 1] = " The scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"
       return table.concat(t)

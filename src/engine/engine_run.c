@@ -252,6 +252,7 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 		run_report_preparing(what);
 		if (prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
 	}
+	const char *ds = engine_dask_scheduler(rc->e, s);   /* before argv[0] is the Python found */
 	if (!rc_ && s->rkind == RUN_COMMAND && *argv &&
 	    (!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"))) {
 		/* Unbuffered, a print becomes two writes (text, newline) and lines of
@@ -272,7 +273,6 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 		 * scheduler-address): the program connects to it instead of
 		 * starting one. Without one, none from outside parlab either: the
 		 * run does what its lesson says. */
-		const char *ds = engine_dask_scheduler(rc->e, s);
 		if (ds) setenv("DASK_SCHEDULER_ADDRESS", ds, 1);
 		else unsetenv("DASK_SCHEDULER_ADDRESS");
 	}
