@@ -78,11 +78,13 @@ Its first lines look for an existing cluster first: started as parlab --dask-sch
       -- started none: the workers were running before this run.
       local at, n
       for _, o in ipairs(run.output) do
-        at = at or o.text:match("^Using the cluster at (%S+)")
+        at = at or o.text:match("^Connecting to the cluster at (%S+)")
         n = n or o.text:match("^%d+ partitions, (%d+) worker process")
       end
-      if at then
-        t[#t + 1] = (" Your computation ran on the cluster at %s, on its %s worker processes; its workers were not started by this run, so parlab shows the tasks they ran but not their processes, and leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n or "")
+      if at and run.failed then
+        return ("The program could not use the cluster at %s: its last lines say why (for a scheduler that does not answer, Timed out trying to connect). Check the address dask-scheduler printed, or leave out --dask-scheduler to run on a cluster of this machine. {screen: Type next.}"):format(at)
+      elseif at then
+        t[#t + 1] = (" Your computation ran on the cluster at %s, on its %sworker processes; its workers were not started by this run, so parlab shows the tasks they ran but not their processes, and leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n and n .. " " or "")
         return table.concat(t)
       end
       t[#t + 1] = " The scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"

@@ -8,9 +8,9 @@ if __name__ == '__main__':
     # --dask-scheduler ADDR). Its workers are already running.
     address = dask.config.get('scheduler-address', None)
     if address:
+        print(f'Connecting to the cluster at {address}')
         cluster = None
         client = Client(address)
-        print(f'Using the cluster at {address}')
     else:
         # Else a cluster on this machine: a scheduler and two worker processes
         # with two threads each, reachable only from this machine.
