@@ -84,7 +84,14 @@ Its first lines look for an existing cluster first: started as parlab --dask-sch
       if at and run.failed then
         return ("The program could not use the cluster at %s: its last lines say why (for a scheduler that does not answer, Timed out trying to connect). Check the address dask-scheduler printed, or leave out --dask-scheduler to run on a cluster of this machine. {screen: Type next.}"):format(at)
       elseif at then
-        t[#t + 1] = (" Your computation ran on the cluster at %s, on its %sworker processes; its workers were not started by this run, so parlab shows the tasks they ran but not their processes, and leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n and n .. " " or "")
+        -- the cluster's workers on this machine, which parlab watched
+        local here = {}
+        for _, k in ipairs(run.tasks) do
+          if not k.thread and k.name and k.name:find(", not this run's", 1, true) then here[#here + 1] = tostring(k.pid) end
+        end
+        local seen = #here > 0 and (", so parlab watched the ones on this machine (%s) only from the moment they joined this run"):format(table.concat(here, " and "))
+          or ", so parlab shows the tasks they ran but not their processes"
+        t[#t + 1] = (" Your computation ran on the cluster at %s, on its %sworker processes; its workers were not started by this run%s, and it leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n and n .. " " or "", seen)
         return table.concat(t)
       end
       t[#t + 1] = " The scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"

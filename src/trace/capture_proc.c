@@ -604,6 +604,17 @@ static void cp_hint(capture *base, pid_t pid, pid_t tid)
 	c->next_discover = now;
 }
 
+/* A process the run did not start: adopted as if discovered (its threads,
+ * and processes it starts, are found as the run's are). */
+static int cp_watch_outside(capture *base, pid_t pid)
+{
+	cp *c = (cp *)base;
+	if (!c->started || c->stopped || pid <= 0) return -1;
+	if (cp_find_proc(c, pid)) return 0;
+	cp_adopt(c, pid, cp_now(c));
+	return cp_find_proc(c, pid) ? 0 : -1;
+}
+
 /* Lays down the rest of a live task's time up to end from what was seen
  * last (R: on its CPU) and closes its descriptors. */
 static void cp_close_task(cp *c, cp_task *k, int64_t end)
@@ -653,6 +664,7 @@ static const capture_ops cp_ops = {
 	.name = "proc",
 	.start = cp_start,
 	.hint = cp_hint,
+	.watch = cp_watch_outside,
 	.stop = cp_stop,
 	.describe = cp_describe,
 	.free = cp_free,

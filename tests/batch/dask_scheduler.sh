@@ -58,6 +58,19 @@ grep -qE "MainProcess +\| [0-9]+ partitions, 2 worker processes$" "$work/cl" || 
 grep -qE "Dask Worker process|Nanny" "$work/cl" && bad "the run started workers of its own: $(grep -E "Dask Worker|Nanny" "$work/cl" | head -3)"
 [[ "$(flat "$work/cl")" == *"Your computation ran on the cluster at $addr, on its 2 worker processes; its workers were not started by this run"* ]] ||
 	bad "the note does not say where the computation ran"
+# The workers are on this machine: the capture watched their processes
+# (rows of the task table named after them, their pids the cluster's).
+if grep -q "^capture: none" "$work/cl"; then
+	echo "note: no capture here, the workers' processes are not watched"
+else
+	for n in 1 2; do
+		row=$(grep -E "^  worker ext-$n, not this run's +[0-9]+ " "$work/cl" | head -1)
+		p=$(sed -E "s/^  worker ext-$n, not this run's +([0-9]+) .*/\1/" <<<"$row")
+		[ -n "$row" ] && grep -qw -- "$p" <<<"$pids" || bad "worker ext-$n's process not watched as the cluster's: '$row'"
+	done
+	[[ "$(flat "$work/cl")" =~ "so parlab watched the ones on this machine ("[0-9]+" and "[0-9]+") only from the moment they joined this run" ]] ||
+		bad "the note does not name the watched workers"
+fi
 # parlab's helper put its plugin on both workers, and took it off at the end.
 for n in 1 2; do
 	grep -q "Starting Worker plugin parlab-dask" "$cluster/worker$n.log" || bad "worker $n never got parlab's plugin"

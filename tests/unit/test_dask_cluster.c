@@ -5,7 +5,8 @@
  * run's). The run's trace has the task stream of both workers: each is
  * this machine's, its pid one of the cluster's worker processes, said to
  * be "not started by this run"; each ran tasks on threads of its own
- * process; the run started no worker process of its own; the known mean
+ * process, which the capture watched (OS lanes, marked outside the run,
+ * seen running); the run started no worker process of its own; the known mean
  * was printed. The cluster is still running after the run, then stopped
  * with SIGTERM. Skipped (77) where python3-distributed is missing. */
 #include "check.h"
@@ -113,12 +114,24 @@ int main(void)
 		connected |= !strncmp(s, "Connecting to the cluster at ", 29) && !strcmp(s + 29, addr);
 	}
 	CHECK(mean && connected);
-	/* No cluster of its own: none of its processes is a Dask worker. */
+	/* No cluster of its own: none of its processes is a Dask worker. The
+	 * cluster's worker processes are watched: tasks of the trace, marked
+	 * outside the run, named after their worker. */
+	int outside = 0;
 	for (int i = 0; i < trace_ntasks(t); i++) {
 		const trace_task *k = trace_task_at(t, i);
-		CHECK(!strstr(k->pyname, "Dask Worker") && !strstr(k->pyname, "Nanny"));
-		CHECK(!in(k->pid, pids, npids));   /* the cluster's processes are no task of the run */
+		if (!in(k->pid, pids, npids)) {
+			CHECK(!trace_task_outside(t, i));
+			CHECK(!strstr(k->pyname, "Dask Worker") && !strstr(k->pyname, "Nanny"));
+			continue;
+		}
+		outside++;
+		CHECK(trace_task_outside(t, i));
+		CHECK(k->died < 0);   /* alive at the end: the run did not stop it */
+		if (k->tid == k->pid) CHECK(!strncmp(k->pyname, "worker ext-", 11) && strstr(k->pyname, ", not this run's"));
 	}
+	printf("%d tasks of the cluster's processes watched\n", outside);
+	if (strncmp(trace_backend(t), "none", 4)) CHECK(outside >= 2 * 3);   /* each: its loop and 2 executor threads at least */
 
 	/* Both workers' task streams. */
 	CHECK(trace_ndworkers(t) == 2);
@@ -132,6 +145,25 @@ int main(void)
 		snprintf(path, sizeof path, "/proc/%d/task/%d", (int)w->pid, (int)ln->tid);
 		CHECK(stat(path, &sb) == 0);   /* a thread of that worker process, still running */
 		CHECK(ln->tid != w->pid);      /* an executor thread, not its event loop */
+		/* its OS lane: the capture watched that thread, and saw it run */
+		int k = trace_dlane_task(t, l2);
+		int64_t ran = 0;
+		size_t ns = 0;
+		const trace_slice *sl = k >= 0 ? trace_slices(t, k, &ns) : NULL;
+		for (size_t j = 0; j < ns; j++) if (sl[j].state == TS_RUNNING) ran += sl[j].t1 - sl[j].t0;
+		/* Watched from the moment its worker's message came (its first
+		 * slice): a task running on it after that shows as running. */
+		int64_t watched = ns ? sl[0].t0 : -1, last = -1;
+		size_t nt;
+		const size_t *ti = trace_dlane_tasks(t, l2, &nt);
+		for (size_t j = 0; j < nt; j++)
+			if (trace_dtask_at(t, ti[j])->t1 > last) last = trace_dtask_at(t, ti[j])->t1;
+		printf("lane %zu: tid %d, task %d, outside %d, watched from %.1f ms, ran %.1f ms, its last task ended at %.1f ms\n",
+		       l2, (int)ln->tid, k, k >= 0 ? trace_task_outside(t, k) : -1, watched / 1e6, ran / 1e6, last / 1e6);
+		if (strncmp(trace_backend(t), "none", 4)) {
+			CHECK(k >= 0 && trace_task_outside(t, k));
+			if (watched >= 0 && last > watched + 1000000) CHECK(ran > 0);
+		}
 	}
 	for (size_t i = 0; i < trace_ndworkers(t); i++) {
 		const trace_dworker *w = trace_dworker_at(t, i);
