@@ -315,7 +315,9 @@ static void watch_outside_worker(run *r, const char *rest)
 	addr[n] = '\0';
 	int i = trace_dworker_find(r->t, addr);
 	const trace_dworker *w = i >= 0 ? trace_dworker_at(r->t, (size_t)i) : NULL;
-	if (!w || !w->local || w->outside || w->pid <= 0 || descends_from(w->pid, r->pid)) return;
+	if (!w || !w->local || w->outside || w->pid <= 0 || trace_task_find(r->t, w->pid) >= 0 ||
+	    descends_from(w->pid, r->pid))
+		return;   /* the run's own (its capture saw it start, or it is below the runner) */
 	trace_dworker_set_outside(r->t, (size_t)i);
 	if (!r->cap || r->done || capture_watch(r->cap, w->pid) < 0) return;
 	int task = trace_task_find(r->t, w->pid);
