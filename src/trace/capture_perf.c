@@ -460,6 +460,8 @@ static void pf_fork(pf *c, const pf_rec *e, int64_t at)
 	pid_t ppid = e->ppid;
 	const pf_task *p = pf_find(c, e->ptid), *lead = pf_find(c, e->pid);
 	if (p) snprintf(comm, sizeof comm, "%s", trace_task_at(c->base.t, p->id)->comm);
+	char buf[1024];   /* a creator not seen (a watched process's): its name as it is now */
+	if (!comm[0] && procfs_stat(e->pid, e->tid, buf, sizeof buf)) procfs_stat_comm(buf, comm, sizeof comm);
 	if (e->pid != e->tid && lead) ppid = trace_task_at(c->base.t, lead->id)->ppid;
 	pf_task *k = pf_find(c, e->tid);
 	if (!k || k->dead) k = pf_task_new(c, e->pid, e->tid, ppid, at, comm);
