@@ -50,6 +50,8 @@ static void usage(FILE *f)
 	      "  --state DIR     keep progress in DIR/progress.db (batch records only\n"
 	      "                  with --state or PARLAB_STATE; it never resumes);\n"
 	      "                  --state off keeps nothing\n"
+	      "  --dask-scheduler ADDR  run the lessons' Dask computations on the existing\n"
+	      "                  cluster at ADDR (tcp://HOST:PORT) instead of one they start\n"
 	      "  -h, --help      this help\n"
 	      "  -V, --version   the version\n"
 	      "\n"
@@ -61,6 +63,7 @@ static void usage(FILE *f)
 	      "                  proc (the /proc sampler) or none; default perf, else proc\n"
 	      "  PARLAB_SAMPLE_MS  the /proc sampler's interval in ms\n"
 	      "  PARLAB_PYTHON   the Python for command runs\n"
+	      "  PARLAB_DASK_SCHEDULER  the cluster for Dask runs, as --dask-scheduler\n"
 	      "  TMPDIR          where runs get their scratch folders\n"
 	      "  NO_COLOR        no colours\n"
 	      "\n"
@@ -340,6 +343,16 @@ static void raise_nofile(void)
 	}
 }
 
+/* An address given for Dask's cluster (from where: the option or the
+ * variable) looks like one; NULL or empty (unset) is fine. Else says why. */
+static int dask_address_ok(const char *a, const char *from)
+{
+	char why[256];
+	if (!a || !*a || engine_dask_address_check(a, why, sizeof why) == 0) return 1;
+	fprintf(stderr, "parlab: %s: %s\n", from, why);
+	return 0;
+}
+
 /* The TUI goes on where the student left off; where a lesson does not let
  * them skip a question, at that question. */
 static void resume(engine *e, progress *prog, const char *id)
@@ -373,10 +386,10 @@ int main(int argc, char **argv)
 		{ "batch", no_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { "save-trace", required_argument, NULL, 'S' },
 		{ "state", required_argument, NULL, 'P' }, { "answers", required_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
+		{ "dask-scheduler", required_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
 	};
 	int batch = !isatty(STDOUT_FILENO), c;
-	const char *save_dir = NULL, *state = NULL, *answers = NULL;
+	const char *save_dir = NULL, *state = NULL, *answers = NULL, *dask = NULL;
 	while ((c = getopt_long(argc, argv, "+bhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': batch = 1; break;
@@ -385,14 +398,19 @@ int main(int argc, char **argv)
 		case 'S': save_dir = optarg; break;
 		case 'P': state = optarg; break;
 		case 'A': answers = optarg; break;
+		case 'D': dask = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	static const char *const subs[] = { "check", "list", "export", "replay", "progress", "new" };
-	for (size_t i = 0; save_dir && argc && i < sizeof subs / sizeof *subs; i++)
-		if (!strcmp(argv[0], subs[i])) { fprintf(stderr, "parlab: --save-trace is for running a course, not %s\n", subs[i]); return 2; }
+	for (size_t i = 0; (save_dir || dask) && argc && i < sizeof subs / sizeof *subs; i++)
+		if (!strcmp(argv[0], subs[i])) {
+			fprintf(stderr, "parlab: %s is for running a course, not %s\n",
+				save_dir ? "--save-trace" : "--dask-scheduler", subs[i]);
+			return 2;
+		}
 	if (argc >= 1 && !strcmp(argv[0], "check")) return cmd_check(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "list")) return cmd_list();
 	if (argc >= 1 && !strcmp(argv[0], "new")) return cmd_new(argc - 1, argv + 1);
@@ -410,6 +428,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (argc > 1) { fprintf(stderr, "parlab: one course at a time (got %d paths)\n", argc); usage(stderr); return 2; }
+	if (dask && !*dask) { fputs("parlab: --dask-scheduler needs an address (tcp://HOST:PORT)\n", stderr); return 2; }
+	if (!dask_address_ok(dask, "--dask-scheduler") || !dask_address_ok(getenv("PARLAB_DASK_SCHEDULER"), "PARLAB_DASK_SCHEDULER"))
+		return 2;
 
 	char *path = argc ? xstrdup(argv[0]) : course_default_path();
 	if (!path) { fputs("parlab: no bundled lessons found (set PARLAB_LESSONS)\n", stderr); return 1; }
@@ -429,6 +450,7 @@ int main(int argc, char **argv)
 	}
 	loop *l = loop_new();
 	engine *e = engine_new(co, l);
+	engine_set_dask_scheduler(e, dask);
 	/* The TUI keeps progress always and resumes; batch (scripts, CI) keeps
 	 * it only when asked (--state, PARLAB_STATE) and always starts at the
 	 * beginning. */

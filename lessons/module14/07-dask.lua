@@ -45,6 +45,10 @@ Check the last line: Mean value: 42.5, exactly the mean parlab built into the fi
 example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that there is work for both workers.
 
 The scheduler hands each task (read and parse a partition, sum it, count it, combine the sums and the counts) to a free worker thread. When a task needs a result that another worker holds, the data moves between the workers. parlab records each task, on which worker thread it ran and for how long, and each move of data{batch:: the transcript lists them per worker after the run}. The run's note says how your cluster shared the work out.
+
+example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that both workers get some.
+
+Its first lines look for an existing cluster first: started as parlab --dask-scheduler tcp://HOST:PORT, parlab gives the program that scheduler's address (Dask's own setting, DASK_SCHEDULER_ADDRESS), and the same computation runs on that cluster's workers instead.
 ]],
 
   code { file = "example2_cluster.py" },
@@ -73,6 +77,16 @@ The scheduler hands each task (read and parse a partition, sum it, count it, com
       if parts then t[#t + 1] = (" Dask cut the file into %s partitions."):format(parts) end
       if #workers > 0 then
         t[#t + 1] = (" Your cluster's worker processes were %s; %d of their threads (Dask-Default-Threads-PID-N) ran tasks."):format(table.concat(workers, " and "), threads)
+      end
+      -- On an existing cluster (parlab --dask-scheduler ADDR), the program
+      -- started none: the workers were running before this run.
+      local at, n
+      for _, o in ipairs(run.output) do
+        at = at or o.text:match("^Connecting to the cluster at (%S+)")
+        n = n or o.text:match("^%d+ partitions, (%d+) worker process")
+      end
+      if at and run.failed then
+        return ("The program could not use the cluster at %s: its last lines say why (for a scheduler that does not answer, Timed out trying to connect). Check the address dask-scheduler printed, or leave out --dask-scheduler to run on a cluster of this machine. {screen: Type next.}"):format(at)
       end
       -- Dask's own record of the work (run.dask): the tasks each worker
       -- ran, by key prefix, and the data moved between workers.
@@ -126,6 +140,17 @@ The scheduler hands each task (read and parse a partition, sum it, count it, com
             t[#t + 1] = " Part of it was more than small results: on a real cluster that data crosses the network, which can cost more than computing on it."
           end
         end
+      end
+      if at then
+        -- the cluster's workers on this machine, which parlab watched
+        local here = {}
+        for _, k in ipairs(run.tasks) do
+          if not k.thread and k.name and k.name:find(", not this run's", 1, true) then here[#here + 1] = tostring(k.pid) end
+        end
+        local seen = #here > 0 and (", so parlab watched the ones on this machine (%s) only from the moment they joined this run"):format(table.concat(here, " and "))
+          or ", so parlab shows the tasks they ran but not their processes"
+        t[#t + 1] = ("\n\nYour computation ran on the cluster at %s, on its %sworker processes; its workers were not started by this run%s, and it leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n and n .. " " or "", seen)
+        return table.concat(t)
       end
       t[#t + 1] = "\n\nThe scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"
       return table.concat(t)

@@ -74,6 +74,7 @@ void engine_free(engine *e)
 		lapi_unref(course_lua(e->c), e->ss[i].prev_ref);
 	}
 	free(e->ss);
+	free(e->dask_scheduler);
 	free(e->loff);
 	course_free(e->owned);   /* engine_reload's */
 	free(e);

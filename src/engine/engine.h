@@ -36,6 +36,8 @@ typedef struct step {
 	int optional;         /* run{ optional = true }: where a module of python is
 	                         missing, the step says so and is not run, with no
 	                         package to install (it may have none) */
+	char *dask_scheduler; /* run{ dask_scheduler = "tcp://HOST:PORT" }: an existing
+	                         Dask cluster for a run that uses one, or NULL */
 	int timeout_ms;
 	int memory_mb;        /* run{ memory = MiB }, 0: the default (run.h) */
 	int max_tasks;        /* run{ tasks = N }, 0: the default */
@@ -190,6 +192,19 @@ const char *engine_expect_names(void);
 const char *engine_expect_name(trace_end_kind kind);
 /* The last run was skipped: its prerequisites were missing. */
 int engine_run_skipped(const engine *e);
+/* An existing Dask cluster for the runs that use one (a Python command whose
+ * `python` list names "distributed"): they get its scheduler's address as
+ * DASK_SCHEDULER_ADDRESS, Dask's own setting. From, in this order: addr
+ * (parlab --dask-scheduler; NULL: none), $PARLAB_DASK_SCHEDULER, the run's
+ * dask_scheduler field. engine_set_dask_scheduler copies addr. */
+void engine_set_dask_scheduler(engine *e, const char *addr);
+/* The address run step s would be given, or NULL (it uses no Dask cluster,
+ * or none was named: the program starts its own). */
+const char *engine_dask_scheduler(const engine *e, const step *s);
+/* Whether a looks like a Dask scheduler's address, tcp:// or tls:// then
+ * HOST:PORT (an IPv6 host in brackets): 0, else -1 and why (a sentence
+ * naming a) in buf. */
+int engine_dask_address_check(const char *a, char *why, size_t cap);
 /* The last run's trace, whatever the current step (NULL if none), and the
  * step it belongs to. Valid until the next engine_run or engine_free. */
 trace *engine_last_trace(engine *e, const step **s);

@@ -69,6 +69,7 @@ struct engine {
 	int64_t prog_active;  /* time counted for prog_li, not yet written */
 	int run_gen;          /* runs judged so far (text bodies' cache key) */
 	course *owned;        /* a course engine_reload gave it (freed with it), or NULL */
+	char *dask_scheduler; /* engine_set_dask_scheduler's, or NULL */
 };
 
 /* engine.c: the state of step s (any step of the course). */

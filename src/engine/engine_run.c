@@ -14,6 +14,7 @@
 #include "run/proto.h"
 #include "util/xmalloc.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -232,6 +233,64 @@ static int prepare_python_step(const step *s, char **argv, FILE *msg)
 	return 0;
 }
 
+/* ---- an existing Dask cluster ------------------------------------------------------- */
+
+void engine_set_dask_scheduler(engine *e, const char *addr)
+{
+	free(e->dask_scheduler);
+	e->dask_scheduler = addr && *addr ? xstrdup(addr) : NULL;
+}
+
+/* A Python command that declares it needs dask.distributed (its cluster). */
+static int uses_dask_cluster(const step *s)
+{
+	if (s->kind != STEP_RUN || s->rkind != RUN_COMMAND || !s->argv || !s->argv[0] ||
+	    (strcmp(s->argv[0], "python3") && strcmp(s->argv[0], "python")))
+		return 0;
+	for (char **m = s->python; m && *m; m++)
+		if (!strcmp(*m, "distributed") || !strcmp(*m, "dask.distributed")) return 1;
+	return 0;
+}
+
+const char *engine_dask_scheduler(const engine *e, const step *s)
+{
+	if (!s || !uses_dask_cluster(s)) return NULL;
+	if (e && e->dask_scheduler) return e->dask_scheduler;
+	const char *env = getenv("PARLAB_DASK_SCHEDULER");
+	if (env && *env) return env;
+	return s->dask_scheduler;
+}
+
+int engine_dask_address_check(const char *a, char *why, size_t cap)
+{
+	const char *h = NULL;
+	if (a && (!strncmp(a, "tcp://", 6) || !strncmp(a, "tls://", 6))) h = a + 6;
+	const char *colon = NULL;
+	int ok = h && *h;
+	if (ok && *h == '[') {   /* [IPv6]:PORT */
+		const char *close = strchr(h, ']');
+		ok = close && close > h + 1 && close[1] == ':';
+		for (const char *p = h + 1; ok && p < close; p++) ok = isxdigit((unsigned char)*p) || *p == ':' || *p == '.';
+		colon = ok ? close + 1 : NULL;
+	} else if (ok) {
+		colon = strrchr(h, ':');
+		ok = colon && colon > h;
+		for (const char *p = h; ok && p < colon; p++)
+			ok = isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_';
+	}
+	long port = 0;
+	if (ok) {
+		char *end;
+		errno = 0;
+		port = isdigit((unsigned char)colon[1]) ? strtol(colon + 1, &end, 10) : 0;
+		ok = port >= 1 && port <= 65535 && !errno && !*end;
+	}
+	if (ok) return 0;
+	snprintf(why, cap, "'%s' is not a Dask scheduler's address: want tcp://HOST:PORT or tls://HOST:PORT "
+		 "(the address dask-scheduler prints, e.g. tcp://127.0.0.1:8786)", a ? a : "");
+	return -1;
+}
+
 /* Runner side. */
 static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 {
@@ -252,6 +311,7 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 	if (prepare_files(course_dir(rc->e->c), s->files, msg) < 0) rc_ = 1;
 	int python = s->rkind == RUN_COMMAND && *argv &&
 		(!strcmp((*argv)[0], "python3") || !strcmp((*argv)[0], "python"));
+	const char *ds = engine_dask_scheduler(rc->e, s);   /* before argv[0] is the Python found */
 	if (!rc_ && python && s->optional) rc_ = prepare_python_step(s, *argv, msg);   /* missing: no CSV made */
 	if (!rc_ && s->csv_file) {
 		snprintf(what, sizeof what, "generating %s (%d rows)", s->csv_file, s->csv_rows);
@@ -259,6 +319,14 @@ static int prepare_cb(void *ctx, char ***argv, int out_fd, int err_fd)
 		if (prepare_csv(s->csv_file, s->csv_column, s->csv_rows, s->csv_mean, msg) < 0) rc_ = 1;
 	}
 	if (!rc_ && python && !s->optional) rc_ = prepare_python_step(s, *argv, msg);
+	if (!rc_ && python) {
+		/* An existing cluster, in Dask's own setting (config
+		 * scheduler-address): the program connects to it instead of
+		 * starting one. Without one, none from outside parlab either: the
+		 * run does what its lesson says. */
+		if (ds) setenv("DASK_SCHEDULER_ADDRESS", ds, 1);
+		else unsetenv("DASK_SCHEDULER_ADDRESS");
+	}
 	fclose(msg);
 	return rc_;
 }

@@ -424,11 +424,33 @@ static int python_command(lua_State *L, int t)
 	return yes;
 }
 
+/* run{ dask_scheduler = "tcp://HOST:PORT" }: an existing cluster, for a
+ * Python command that names dask.distributed among its modules. */
+static void check_dask_scheduler(lua_State *L, int t)
+{
+	const char *a = opt_string(L, t, "dask_scheduler", "run");
+	if (!a) return;
+	char why[256];
+	if (engine_dask_address_check(a, why, sizeof why) < 0) luaL_error(L, "run{}: 'dask_scheduler': %s", why);
+	int named = 0;
+	lua_getfield(L, t, "python");
+	for (int i = 1; lua_istable(L, -1) && i <= (int)luaL_len(L, -1); i++) {
+		lua_geti(L, -1, i);
+		const char *m = lua_tostring(L, -1);
+		named |= m && (!strcmp(m, "distributed") || !strcmp(m, "dask.distributed"));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (!python_command(L, t) || !named)
+		luaL_error(L, "run{}: 'dask_scheduler' is for a Python command that uses a Dask cluster: "
+			   "command = { \"python3\", ... } with \"distributed\" in its 'python' list");
+}
+
 static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
-		"timeout", "note", "files", "python", "start_method", "optional", "csv", "baseline", "expect",
-		"shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", NULL };
+		"timeout", "note", "files", "python", "start_method", "optional", "dask_scheduler", "csv", "baseline",
+		"expect", "shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
 	const char *expect = opt_string(L, 1, "expect", "run");
@@ -494,6 +516,7 @@ static int l_run(lua_State *L)
 		luaL_error(L, "run{}: 'optional' must be true or false, not %s", lua_typename(L, oty));
 	if (opt && (!python_command(L, 1) || lapi_check_list(L, 1, "python", "run", 0, 32) < 1))
 		luaL_error(L, "run{}: 'optional' is for a Python command that names its modules (python = { ... })");
+	check_dask_scheduler(L, 1);
 	check_csv(L, 1);
 	coord_spec_free(lapi_coord_spec(L, 1, has_c ? 0 : has_p ? np : nt));   /* checked here, kept by run_to_c */
 	new_step(L, "run");
@@ -1157,6 +1180,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_getfield(L, t, "optional");
 	s->optional = lua_toboolean(L, -1);
 	lua_pop(L, 1);
+	s->dask_scheduler = field_dup(L, t, "dask_scheduler");
 	s->files = lapi_field_list(L, t, "files", NULL);
 	s->baseline = field_dup(L, t, "baseline");
 	s->coord = lapi_coord_spec(L, t, s->rkind == RUN_COMMAND ? 0 : s->nworkers);

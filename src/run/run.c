@@ -289,6 +289,44 @@ static int importing_is(const run *r, const char *name)
 	return !strcmp(s, r->importing);
 }
 
+/* pid is root or one of its descendants (by /proc's parents). */
+static int descends_from(pid_t pid, pid_t root)
+{
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		if (pid == root) return 1;
+		char buf[1024];
+		long long ppid;
+		if (!procfs_stat(pid, 0, buf, sizeof buf) || procfs_stat_field(buf, PROCFS_PPID, &ppid) < 0) return 0;
+		pid = (pid_t)ppid;
+	}
+	return 0;
+}
+
+/* A Dask worker introduced itself ("dworker ADDR PID ..."): one on this
+ * machine that the run did not start (an existing cluster's) is marked
+ * so, and the capture watches its process from now on, so that its lanes
+ * show beside the tasks it runs. Only watched: nothing of the run's end
+ * (waiting, stopping its processes) ever reaches it. */
+static void watch_outside_worker(run *r, const char *rest)
+{
+	char addr[64];
+	size_t n = strcspn(rest, " ");
+	if (n >= sizeof addr) return;
+	memcpy(addr, rest, n);
+	addr[n] = '\0';
+	int i = trace_dworker_find(r->t, addr);
+	const trace_dworker *w = i >= 0 ? trace_dworker_at(r->t, (size_t)i) : NULL;
+	if (!w || !w->local || w->outside || w->pid <= 0 || trace_task_find(r->t, w->pid) >= 0 ||
+	    descends_from(w->pid, r->pid))
+		return;   /* the run's own (its capture saw it start, or it is below the runner) */
+	trace_dworker_set_outside(r->t, (size_t)i);
+	if (!r->cap || r->done || capture_watch(r->cap, w->pid) < 0) return;
+	int task = trace_task_find(r->t, w->pid);
+	char name[96];   /* a pyname keeps what fits */
+	snprintf(name, sizeof name, "worker %s, not this run's", w->name[0] ? w->name : addr);
+	if (task >= 0) trace_task_set_pyname(r->t, task, name);
+}
+
 static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const int *fds, int nfds)
 {
 	int used = 0;
@@ -304,6 +342,7 @@ static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const
 		if (tid > 0 && *end == ' ' && end[1]) pend(r, (pid_t)tid, at, PM_THREAD, end + 1, strlen(end + 1));
 	} else if (msg[0] == 'd' && dask_feed_message(r->dask ? r->dask : (r->dask = dask_feed_new()), r->t, msg)) {
 		/* a Dask worker's task stream: in the trace */
+		if (!strncmp(msg, "dworker ", 8)) watch_outside_worker(r, msg + 8);
 	} else if (!strncmp(msg, "import ", 7) && msg[7] && pid > 0) {   /* a top-level import began */
 		trace_sanitize(r->importing, sizeof r->importing, msg + 7, strlen(msg + 7));   /* the program's words */
 		r->importing_pid = pid;
@@ -793,10 +832,11 @@ static void finish(run *r)
 	 * (adopted: we are a subreaper): kill it and reap it now, so nothing
 	 * outlives the run, not even a zombie. */
 	reap_strays();
-	/* Tasks that never reported an end died with the run. */
+	/* Tasks that never reported an end died with the run; those of a
+	 * process it did not start (watched) live on. */
 	for (int i = 0; i < trace_ntasks(r->t); i++) {
 		const trace_task *k = trace_task_at(r->t, i);
-		if (k->died >= 0 && k->exit_status >= 0) continue;
+		if ((k->died >= 0 && k->exit_status >= 0) || trace_task_outside(r->t, i)) continue;
 		trace_task *m = trace_task_get(r->t, i);
 		if (m->died < 0) m->died = end;
 		if (r->killed && !m->is_thread && m->exit_status < 0) m->exit_status = SIGKILL;

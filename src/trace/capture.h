@@ -24,6 +24,12 @@ typedef struct capture_ops {
 	/* A task the runner announced (pid, tid): watch it now, don't wait
 	 * for discovery. */
 	void (*hint)(capture *c, pid_t pid, pid_t tid);
+	/* A process on this machine the run did not start (an existing Dask
+	 * cluster's worker): watch it and its threads from now on, as tasks
+	 * of the trace (made at once, older than the run). The capture only
+	 * reads: it never waits for such a process nor stops it. 0, or -1
+	 * when it cannot (not permitted, gone, not live). May be NULL. */
+	int (*watch)(capture *c, pid_t pid);
 	/* The run is over: take a last sample, close every slice at end
 	 * (relative ns) and release descriptors. */
 	void (*stop)(capture *c, int64_t end);
@@ -79,6 +85,7 @@ void capture_reconcile(trace *t, const int64_t *kernel_ns, const int64_t *as_of,
 /* Helpers over the ops table. */
 static inline int capture_start(capture *c, pid_t root) { return c->ops->start(c, root); }
 static inline void capture_hint(capture *c, pid_t pid, pid_t tid) { if (c->ops->hint) c->ops->hint(c, pid, tid); }
+static inline int capture_watch(capture *c, pid_t pid) { return c->ops->watch ? c->ops->watch(c, pid) : -1; }
 static inline void capture_stop(capture *c, int64_t end) { c->ops->stop(c, end); }
 static inline const char *capture_describe(capture *c) { return c->ops->describe(c); }
 static inline void capture_free(capture *c) { if (c) c->ops->free(c); }

@@ -61,6 +61,7 @@
 #include "util/procfs.h"
 #include "util/xmalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
@@ -103,6 +104,7 @@ typedef struct {
 
 typedef struct {
 	int fd, watched;
+	int cpu;
 	void *map;
 	struct perf_event_mmap_page *meta;
 	const unsigned char *data;
@@ -138,6 +140,8 @@ typedef struct {
 	int *hash;             /* tid -> newest task index; -1 empty */
 	size_t hcap;
 	unsigned long lost;
+	int *wfd;              /* events on processes the run did not start (pf_watch) */
+	size_t nwfd, capwfd;
 	char why[112];         /* why perf is not in use */
 	char desc[256];
 } pf;
@@ -234,6 +238,8 @@ static size_t pf_ring_pages(int nrings)
 
 static void pf_close_rings(pf *c)
 {
+	for (size_t i = 0; i < c->nwfd; i++) close(c->wfd[i]);
+	c->nwfd = 0;
 	for (int i = 0; i < c->nrings; i++) {
 		pf_ring *r = &c->rings[i];
 		if (r->watched) loop_fd_del(c->base.l, r->fd);
@@ -257,6 +263,7 @@ static int pf_try_rings(pf *c, pid_t pid, const int *cpus, int n, size_t pages)
 	c->nrings = n;
 	for (int i = 0; i < n; i++) {
 		pf_ring *r = &c->rings[i];
+		r->cpu = cpus[i];
 		r->fd = pf_open_event(pid, cpus[i], (uint32_t)(pages * page / 4));
 		if (r->fd < 0) {
 			pf_explain(c->why, sizeof c->why, "perf_event_open", errno);
@@ -391,7 +398,10 @@ static pf_task *pf_task_new(pf *c, pid_t pid, pid_t tid, pid_t ppid, int64_t at,
 static pf_task *pf_task_for(pf *c, pid_t pid, pid_t tid, int64_t at)
 {
 	pf_task *k = pf_find(c, tid);
-	return k && !k->dead ? k : pf_task_new(c, pid, tid, 0, at, NULL);
+	if (k && !k->dead) return k;
+	char buf[1024], comm[20] = "";   /* its name as it is now, if it is still there */
+	if (procfs_stat(pid, tid, buf, sizeof buf)) procfs_stat_comm(buf, comm, sizeof comm);
+	return pf_task_new(c, pid, tid, 0, at, comm[0] ? comm : NULL);
 }
 
 /* ---- records into slices --------------------------------------------------- */
@@ -450,6 +460,8 @@ static void pf_fork(pf *c, const pf_rec *e, int64_t at)
 	pid_t ppid = e->ppid;
 	const pf_task *p = pf_find(c, e->ptid), *lead = pf_find(c, e->pid);
 	if (p) snprintf(comm, sizeof comm, "%s", trace_task_at(c->base.t, p->id)->comm);
+	char buf[1024];   /* a creator not seen (a watched process's): its name as it is now */
+	if (!comm[0] && procfs_stat(e->pid, e->tid, buf, sizeof buf)) procfs_stat_comm(buf, comm, sizeof comm);
 	if (e->pid != e->tid && lead) ppid = trace_task_at(c->base.t, lead->id)->ppid;
 	pf_task *k = pf_find(c, e->tid);
 	if (!k || k->dead) k = pf_task_new(c, e->pid, e->tid, ppid, at, comm);
@@ -713,6 +725,70 @@ static void pf_hint(capture *base, pid_t pid, pid_t tid)
 	if (c->fb) capture_hint(c->fb, pid, tid);   /* perf needs none: it sees every fork */
 }
 
+#define PF_WATCH_FDS 4096   /* events on processes the run did not start, at most */
+
+/* Thread tid of pid into the rings: an event per CPU (inherited by what
+ * it creates) whose records go to that CPU's ring (SET_OUTPUT), so they
+ * merge with the run's. 0, or -1 with nothing left open. */
+static int pf_watch_thread(pf *c, pid_t pid, pid_t tid, int64_t now)
+{
+	size_t first = c->nwfd;
+	for (int i = 0; i < c->nrings; i++) {
+		int fd = c->nwfd < PF_WATCH_FDS ? pf_open_event(tid, c->rings[i].cpu, 0) : -1;
+		if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, c->rings[i].fd) < 0) {
+			if (fd >= 0) close(fd);
+			while (c->nwfd > first) close(c->wfd[--c->nwfd]);
+			return -1;
+		}
+		c->wfd = xgrow(c->wfd, &c->capwfd, c->nwfd + 1, sizeof *c->wfd);
+		c->wfd[c->nwfd++] = fd;
+	}
+	char buf[1024], comm[20] = "";
+	long long ppid = 0, st = 0;
+	if (procfs_stat(pid, tid, buf, sizeof buf)) {
+		procfs_stat_comm(buf, comm, sizeof comm);
+		if (procfs_stat_field(buf, PROCFS_STATE, &st) < 0) st = 0;
+	}
+	if (procfs_stat(pid, 0, buf, sizeof buf) && procfs_stat_field(buf, PROCFS_PPID, &ppid) < 0) ppid = 0;
+	pf_task *k = pf_task_new(c, pid, tid, (pid_t)ppid, now, comm);
+	trace_task_get(c->base.t, k->id)->born = 0;   /* older than the run */
+	/* Asleep now: so until its next switch-in (R: on a CPU or waiting for
+	 * one, unknown until its next record). */
+	if (st == 'S' || st == 'D') k->off = st == 'D' ? TS_BLOCKED : TS_SLEEPING;
+	for (size_t i = first; i < c->nwfd; i++) ioctl(c->wfd[i], PERF_EVENT_IOC_ENABLE, 0);
+	return 0;
+}
+
+/* A process the run did not start, and its threads: each thread's events
+ * go to the rings (threads it creates later are inherited). The threads
+ * are listed until a pass finds no new one. */
+static int pf_watch(capture *base, pid_t pid)
+{
+	pf *c = (pf *)base;
+	if (c->fb) return capture_watch(c->fb, pid);
+	if (!c->started || c->stopped || pid <= 0) return -1;
+	int64_t now = trace_rel(c->base.t, loop_now_ns());
+	int any = 0;
+	for (int pass = 0, added = 1; added && pass < 4; pass++) {
+		char path[40];
+		snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+		DIR *d = opendir(path);
+		if (!d) break;
+		added = 0;
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			char *end;
+			long tid = strtol(de->d_name, &end, 10);
+			if (*end || tid <= 0) continue;
+			const pf_task *k = pf_find(c, (pid_t)tid);
+			if (k && !k->dead) { any = 1; continue; }
+			if (pf_watch_thread(c, pid, (pid_t)tid, now) == 0) any = added = 1;
+		}
+		closedir(d);
+	}
+	return any ? 0 : -1;
+}
+
 static void pf_reconcile(pf *c);
 
 static void pf_stop(capture *base, int64_t end)
@@ -801,6 +877,7 @@ static void pf_free(capture *base)
 	if (c->timer) loop_timer_del(c->base.l, c->timer);
 	pf_close_rings(c);
 	capture_free(c->fb);
+	free(c->wfd);
 	free(c->tasks);
 	free(c->hash);
 	free(c->handover);
@@ -811,6 +888,7 @@ static const capture_ops pf_ops = {
 	.name = "perf",
 	.start = pf_start,
 	.hint = pf_hint,
+	.watch = pf_watch,
 	.stop = pf_stop,
 	.describe = pf_describe,
 	.free = pf_free,

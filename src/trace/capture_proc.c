@@ -56,6 +56,7 @@ typedef struct {
 	int64_t run, wait;            /* schedstat totals at the last sample */
 	long switches;
 	int64_t run_done, wait_done;  /* of those, laid down (or guessed) already */
+	int64_t run0, wait0;          /* a task older than the trace: its totals then */
 	int64_t cur;                  /* the task's slices end here */
 	int64_t last;                 /* time of the last good sample */
 	char st, placed;              /* state letter now; at the last placement */
@@ -223,8 +224,8 @@ static void cp_publish(cp *c, cp_task *k, const char *comm)
 {
 	trace_task *tt = trace_task_get(c->base.t, k->id);
 	if (!tt) return;
-	if (k->run > tt->cpu_ns) tt->cpu_ns = k->run;
-	if (k->wait > tt->wait_ns) tt->wait_ns = k->wait;
+	if (k->run - k->run0 > tt->cpu_ns) tt->cpu_ns = k->run - k->run0;   /* within the trace */
+	if (k->wait - k->wait0 > tt->wait_ns) tt->wait_ns = k->wait - k->wait0;
 	if (k->cpu >= 0) tt->last_cpu = k->cpu;
 	if (comm) snprintf(tt->comm, sizeof tt->comm, "%s", comm);
 }
@@ -310,7 +311,7 @@ static int cp_trace_task(cp *c, cp_task *k, const cp_stat *s, int64_t now)
 		/* New: it has lived at least as long as its accounting. Older
 		 * than the trace: that accounting is a baseline. */
 		tt->born = now - age > 0 ? now - age : 0;
-		if (now - age < 0) { k->run_done = k->run; k->wait_done = k->wait; }
+		if (now - age < 0) { k->run_done = k->run0 = k->run; k->wait_done = k->wait0 = k->wait; }
 	}
 	k->cur = tt->born < now ? tt->born : now;
 	/* Both are upper bounds: a process is no younger than its threads. */
@@ -375,6 +376,7 @@ static int cp_sample(cp *c, cp_task *k, int64_t now, int force)
 	if (run < k->run || wait < k->wait) {   /* another task behind the tid (exec) */
 		k->run_done = run;
 		k->wait_done = wait;
+		k->run0 = k->wait0 = 0;
 	}
 	k->run = run;
 	k->wait = wait;
@@ -604,6 +606,17 @@ static void cp_hint(capture *base, pid_t pid, pid_t tid)
 	c->next_discover = now;
 }
 
+/* A process the run did not start: adopted as if discovered (its threads,
+ * and processes it starts, are found as the run's are). */
+static int cp_watch_outside(capture *base, pid_t pid)
+{
+	cp *c = (cp *)base;
+	if (!c->started || c->stopped || pid <= 0) return -1;
+	if (cp_find_proc(c, pid)) return 0;
+	cp_adopt(c, pid, cp_now(c));
+	return cp_find_proc(c, pid) ? 0 : -1;
+}
+
 /* Lays down the rest of a live task's time up to end from what was seen
  * last (R: on its CPU) and closes its descriptors. */
 static void cp_close_task(cp *c, cp_task *k, int64_t end)
@@ -653,6 +666,7 @@ static const capture_ops cp_ops = {
 	.name = "proc",
 	.start = cp_start,
 	.hint = cp_hint,
+	.watch = cp_watch_outside,
 	.stop = cp_stop,
 	.describe = cp_describe,
 	.free = cp_free,

@@ -345,6 +345,8 @@ typedef struct {
 	pid_t pid;         /* its process, on its own machine */
 	int nthreads;
 	int local;         /* on this machine (same boot): pid and tids are this machine's */
+	int outside;       /* on this machine, not started by the run (an existing
+	                      cluster's): the capture may watch it (trace_task_outside) */
 } trace_dworker;
 
 typedef struct {
@@ -378,9 +380,17 @@ const trace_dworker *trace_dworker_at(const trace *t, size_t i);
 typedef enum { TRACE_DW_RUN, TRACE_DW_HOST, TRACE_DW_REMOTE } trace_dwhere;
 trace_dwhere trace_dworker_where(const trace *t, size_t i);
 /* The same in words, the same in every front end: "process 5857 of this
- * run", "pid 5857 on this machine, not started by this run (no lanes)",
- * "on another machine". */
+ * run", "pid 5857 on this machine, not started by this run" (with "(no
+ * lanes)" when the trace has no task of it), "on another machine". */
 const char *trace_dworker_where_text(const trace *t, size_t i, char *buf, size_t cap);
+/* Worker i is on this machine but not the run's (run.c: no descendant of
+ * its runner); its process may then be watched, and is no "process of this
+ * run" even with lanes. */
+void trace_dworker_set_outside(trace *t, size_t i);
+/* Task id belongs to a process the run did not start (an outside Dask
+ * worker's, watched): its lanes are shown, but it was neither started nor
+ * stopped by the run. */
+int trace_task_outside(const trace *t, int id);
 /* "tcp://127.0.0.1:41271" without its scheme, into buf. */
 const char *trace_dworker_short(const trace_dworker *w, char *buf, size_t cap);
 

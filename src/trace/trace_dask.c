@@ -76,6 +76,7 @@ int trace_dworker_add(trace *t, const char *addr, const char *name, pid_t pid, i
 	if (i < 0) {
 		d->w = xgrow(d->w, &d->capw, d->nw + 1, sizeof *d->w);
 		i = (int)d->nw++;
+		memset(&d->w[i], 0, sizeof d->w[i]);
 		copy_clean(d->w[i].addr, sizeof d->w[i].addr, addr);
 	}
 	trace_dworker *w = &d->w[i];
@@ -99,7 +100,25 @@ trace_dwhere trace_dworker_where(const trace *t, size_t i)
 {
 	const trace_dworker *w = trace_dworker_at(t, i);
 	if (!w || !w->local) return TRACE_DW_REMOTE;
+	if (w->outside) return TRACE_DW_HOST;
 	return w->pid > 0 && trace_task_find(t, w->pid) >= 0 ? TRACE_DW_RUN : TRACE_DW_HOST;
+}
+
+void trace_dworker_set_outside(trace *t, size_t i)
+{
+	struct trace_dask *d = store(t);
+	if (i >= d->nw) return;
+	d->w[i].outside = 1;
+	trace_touch_store(t);
+}
+
+int trace_task_outside(const trace *t, int id)
+{
+	const trace_task *k = trace_task_at(t, id);
+	const struct trace_dask *d = peek(t);
+	for (size_t i = 0; k && d && i < d->nw; i++)
+		if (d->w[i].outside && d->w[i].pid == k->pid) return 1;
+	return 0;
 }
 
 const char *trace_dworker_where_text(const trace *t, size_t i, char *buf, size_t cap)
@@ -108,7 +127,8 @@ const char *trace_dworker_where_text(const trace *t, size_t i, char *buf, size_t
 	switch (trace_dworker_where(t, i)) {
 	case TRACE_DW_RUN: snprintf(buf, cap, "process %d of this run", w ? (int)w->pid : 0); break;
 	case TRACE_DW_HOST:
-		snprintf(buf, cap, "pid %d on this machine, not started by this run (no lanes)", w ? (int)w->pid : 0);
+		snprintf(buf, cap, "pid %d on this machine, not started by this run%s", w ? (int)w->pid : 0,
+			 w && w->pid > 0 && trace_task_find(t, w->pid) >= 0 ? "" : " (no lanes)");
 		break;
 	case TRACE_DW_REMOTE: snprintf(buf, cap, "on another machine"); break;
 	}
