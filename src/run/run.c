@@ -609,6 +609,7 @@ static void check_limits(run *r)
 	size_t total = 0, biggest = 0;
 	for (int i = 0; i < trace_ntasks(r->t); i++) {
 		const trace_task *k = trace_task_at(r->t, i);
+		if (trace_task_outside(r->t, i)) continue;   /* an existing cluster's: not the run's to limit */
 		tasks += !trace_task_is_runner(k);   /* its memory counts: thread workers live in it */
 		if (k->is_thread || k->died >= 0) continue;
 		size_t rss = rss_of(k->pid);
