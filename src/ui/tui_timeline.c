@@ -473,6 +473,29 @@ static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 	return cc;
 }
 
+/* Columns c .. c+len-1 of a lane: bars as high as lvl in attribute a, and
+ * from column pre on the label name (lab columns wide), a character at a
+ * time: the cursor may cross it. */
+static void bar_run(WINDOW *w, const tl_view *v, int c, int len, attr_t a, const unsigned char *lvl, const char *name,
+		    int pre, int lab)
+{
+	for (int i = 0; i < len; i++) {
+		if (i == pre) {
+			const char *p = name, *end = name + strlen(name);
+			for (int j = 0; p < end;) {
+				size_t adv;
+				int cw = utf8_char(p, (size_t)(end - p), &adv);
+				if (cw > 0) tui_put(w, -1, 0, cw, at_cur(v, c + i + j, a | A_REVERSE | A_BOLD), p, adv);
+				j += cw > 0 ? cw : 0;
+				p += adv ? adv : 1;
+			}
+			i += lab - 1;
+			continue;
+		}
+		tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
+	}
+}
+
 /* A CPU lane: bars in the colour of the task that ran most in each column;
  * a long enough run of one task carries its label. */
 static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const unsigned char *lvl, int y, int x0)
@@ -499,21 +522,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 			lab = utf8_width(name, strlen(name));
 		}
 		int pre = full && lab > 0 && len >= lab + 2 ? (len - lab) / 2 : len;
-		for (int i = 0; i < len; i++) {
-			if (i == pre) {   /* the label, one character at a time: the cursor may cross it */
-				const char *p = name, *end = name + strlen(name);
-				for (int j = 0; p < end;) {
-					size_t adv;
-					int cw = utf8_char(p, (size_t)(end - p), &adv);
-					if (cw > 0) tui_put(w, -1, 0, cw, at_cur(v, c + i + j, a | A_REVERSE | A_BOLD), p, adv);
-					j += cw > 0 ? cw : 0;
-					p += adv ? adv : 1;
-				}
-				i += lab - 1;
-				continue;
-			}
-			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
-		}
+		bar_run(w, v, c, len, a, lvl, name, pre, lab);
 		c = e;
 	}
 }
@@ -680,21 +689,7 @@ static void draw_dask_lane(tui *t, const tl_view *v, int l, int y, int x0)
 			lab = utf8_width(name, strlen(name));
 			pre = 1;
 		}
-		for (int i = 0; i < len; i++) {
-			if (i == pre) {   /* the label, a character at a time: the cursor may cross it */
-				const char *p = name, *end = name + strlen(name);
-				for (int j = 0; p < end;) {
-					size_t adv;
-					int cw = utf8_char(p, (size_t)(end - p), &adv);
-					if (cw > 0) tui_put(w, -1, 0, cw, at_cur(v, c + i + j, a | A_REVERSE | A_BOLD), p, adv);
-					j += cw > 0 ? cw : 0;
-					p += adv ? adv : 1;
-				}
-				i += lab - 1;
-				continue;
-			}
-			tui_puts(w, -1, 0, 1, at_cur(v, c + i, a), tui_glyph.level[lvl[c + i]]);
-		}
+		bar_run(w, v, c, len, a, lvl, name, pre, lab);
 		c = e;
 	}
 	free(best);
