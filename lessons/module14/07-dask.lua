@@ -152,7 +152,13 @@ Its first lines look for an existing cluster first: started as parlab --dask-sch
         t[#t + 1] = ("\n\nYour computation ran on the cluster at %s, on its %sworker processes; its workers were not started by this run%s, and it leaves them running: a real cluster is started once and serves many computations. {screen: Type next.}"):format(at, n and n .. " " or "", seen)
         return table.concat(t)
       end
-      t[#t + 1] = "\n\nThe scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...). Starting the cluster took most of the run: a real cluster is started once and serves many computations. {screen: Type next.}"
+      t[#t + 1] = "\n\nThe scheduler and the nannies that start and watch the workers run as threads of the parent, MainProcess (its IO loop, AsyncProcess ...)."
+      local busy = 0
+      for _, k in ipairs(run.dask and run.dask.tasks or {}) do busy = busy + (k.ms or 0) end
+      if busy > 0 and busy < run.wall_ms / 2 then
+        t[#t + 1] = (" Dask's tasks kept its threads busy for %.0f ms in all, in a run of %.1f s: the rest went to starting Python, importing Dask and starting the cluster. A real cluster is started once and serves many computations."):format(busy, run.wall_ms / 1000)
+      end
+      t[#t + 1] = " {screen: Type next.}"
       return table.concat(t)
     end,
   },
