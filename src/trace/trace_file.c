@@ -116,7 +116,7 @@ static void tf_write_dask(FILE *f, const trace *t)
 		fputs("dworker", f);
 		tf_put_str(f, w->addr);
 		tf_put_str(f, w->name);
-		fprintf(f, " %d %d %d\n", (int)w->pid, w->nthreads, w->local);
+		fprintf(f, " %d %d %d\n", (int)w->pid, w->nthreads, w->outside ? 2 : w->local);
 	}
 	for (size_t i = 0; i < trace_ndtasks(t); i++) {
 		const trace_dtask *x = trace_dtask_at(t, i);
@@ -743,7 +743,8 @@ static int tf_clean_str(tf_reader *r, const tf_tok *k, const char *what, size_t 
 }
 
 /* "dworker ADDR NAME PID NTHREADS LOCAL": a worker of the cluster, numbered
- * 0, 1, ... in the order of their records; addresses are unique. */
+ * 0, 1, ... in the order of their records; addresses are unique. LOCAL: 0
+ * another machine, 1 this one, 2 this one but not started by the run. */
 static int tf_dworker(tf_reader *r, tf_tok *tok)
 {
 	const char *addr = NULL, *name = NULL;
@@ -751,11 +752,12 @@ static int tf_dworker(tf_reader *r, tf_tok *tok)
 	if (tf_v6(r) < 0 || tf_clean_str(r, &tok[0], "addr", sizeof ((trace_dworker *)0)->addr - 1, &addr) < 0 ||
 	    tf_clean_str(r, &tok[1], "name", sizeof ((trace_dworker *)0)->name - 1, &name) < 0 ||
 	    tf_int(r, &tok[2], "pid", 0, INT_MAX, &pid) < 0 || tf_int(r, &tok[3], "nthreads", 0, INT_MAX, &nth) < 0 ||
-	    tf_int(r, &tok[4], "local", 0, 1, &local) < 0)
+	    tf_int(r, &tok[4], "local", 0, 2, &local) < 0)
 		return -1;
 	if (!*addr) return tf_fail(r, "addr is empty");
 	if (trace_dworker_find(r->t, addr) >= 0) return tf_fail(r, "a second worker at \"%s\"", addr);
-	trace_dworker_add(r->t, addr, name, (pid_t)pid, (int)nth, (int)local);
+	int w = trace_dworker_add(r->t, addr, name, (pid_t)pid, (int)nth, local > 0);
+	if (local == 2) trace_dworker_set_outside(r->t, (size_t)w);
 	return 0;
 }
 

@@ -348,7 +348,7 @@ static const struct {
 	  ":4: dtask: the end of an open task of the same thread, start and key (write one record)" },
 	{ HDR6 DW0 DW0 "end -1 running -\n", ":3: dworker: a second worker at \"tcp://a:1\"" },
 	{ HDR6 "dworker \"\" \"0\" 5 2 1\nend -1 running -\n", ":2: dworker: addr is empty" },
-	{ HDR6 "dworker \"tcp://a:1\" \"0\" 5 2 2\nend -1 running -\n", ":2: dworker: local 2 is out of range (0..1)" },
+	{ HDR6 "dworker \"tcp://a:1\" \"0\" 5 2 3\nend -1 running -\n", ":2: dworker: local 3 is out of range (0..2)" },
 	{ HDR6 "dworker \"tcp://a:1\" \"0\" -5 2 1\nend -1 running -\n", ":2: dworker: pid -5 is out of range" },
 	{ HDR6 "dworker \"tcp://a:1\" \"a\\tb\" 5 2 1\nend -1 running -\n", ":2: dworker: name has control characters" },
 	{ HDR6 "dworker \"tcp://a:1\" - 5 2 1\nend -1 running -\n", ":2: dworker: name must be a quoted string" },
@@ -976,6 +976,28 @@ static void test_blocks_round_trip(void)
 	trace_free(t);
 }
 
+/* An existing cluster's worker on this machine (watched, not the run's)
+ * stays one when saved and read back: LOCAL 2. */
+static void test_dworker_outside(void)
+{
+	trace *t = trace_new("outside", 0);
+	trace_task_add(t, 700, 700, 1, -1, "python3");
+	int w = trace_dworker_add(t, "tcp://127.0.0.1:5000", "ext-1", 700, 2, 1);
+	trace_dworker_set_outside(t, (size_t)w);
+	trace_finish(t, 10, "finished: exit 0");
+	const char *path = tmp_path("outside.trace");
+	char *err = NULL;
+	CHECK(trace_save(t, path, &err) == 0);
+	size_t n = 0;
+	char *b = slurp(path, &n);
+	CHECK_CONTAINS(b, "\ndworker \"tcp://127.0.0.1:5000\" \"ext-1\" 700 2 2\n");
+	free(b);
+	trace *u = trace_load(path, &err);
+	CHECK(u && trace_dworker_where(u, 0) == TRACE_DW_HOST && trace_task_outside(u, 0));
+	trace_free(u);
+	trace_free(t);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
@@ -983,6 +1005,7 @@ int main(void)
 	test_truncated();
 	test_kinds_round_trip();
 	test_blocks_round_trip();
+	test_dworker_outside();
 	test_version1();
 	test_version2();
 	test_version3();
