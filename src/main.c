@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/progress.h"
 #include "engine/scaffold.h"
+#include "engine/trust.h"
 #include "trace/export.h"
 #include "trace/trace_file.h"
 #include "ui/batch.h"
@@ -52,6 +53,8 @@ static void usage(FILE *f)
 	      "                  --state off keeps nothing\n"
 	      "  --dask-scheduler ADDR  run the lessons' Dask computations on the existing\n"
 	      "                  cluster at ADDR (tcp://HOST:PORT) instead of one they start\n"
+	      "  --trust         run the programs of a course that is not parlab's own\n"
+	      "                  without asking (else asked once per course and content)\n"
 	      "  -h, --help      this help\n"
 	      "  -V, --version   the version\n"
 	      "\n"
@@ -64,6 +67,7 @@ static void usage(FILE *f)
 	      "  PARLAB_SAMPLE_MS  the /proc sampler's interval in ms\n"
 	      "  PARLAB_PYTHON   the Python for command runs\n"
 	      "  PARLAB_DASK_SCHEDULER  the cluster for Dask runs, as --dask-scheduler\n"
+	      "  PARLAB_TRUST=1  as --trust\n"
 	      "  TMPDIR          where runs get their scratch folders\n"
 	      "  NO_COLOR        no colours\n"
 	      "\n"
@@ -73,6 +77,9 @@ static void usage(FILE *f)
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *val (NULL when the
  * value is missing) if it is that option, else 0. */
 static int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
+static int trust_all;   /* --trust */
+static int trusted(const course *co, const char *state, int can);
 
 static int cmd_check(int argc, char **argv)
 {
@@ -102,7 +109,15 @@ static int cmd_check(int argc, char **argv)
 	for (int i = 0; i < npaths; i++) errors += course_check(paths[i], stderr);
 	if (!errors && !runs) printf("ok: %d path%s checked, no errors\n", npaths, npaths == 1 ? "" : "s");
 	int unstable = 0;
-	for (int i = 0; !errors && runs && i < npaths; i++) unstable |= check_runs(paths[i], runs, stdout);
+	for (int i = 0; !errors && runs && i < npaths; i++) {
+		char *err = NULL;
+		course *co = course_load(paths[i], &err);   /* loaded above without errors */
+		int ok = !co || trust_all || trusted(co, NULL, 1);
+		course_free(co);
+		free(err);
+		if (!ok) return 1;
+		unstable |= check_runs(paths[i], runs, stdout);
+	}
 	free(paths);
 	return errors || unstable ? 1 : 0;
 }
@@ -320,6 +335,32 @@ static int cmd_progress(const char *state, int argc, char **argv)
 
 /* The course's id in the progress store: its folder's name, or for a
  * single lesson file its title. */
+/* A course from elsewhere that runs programs: asked first, on the terminal
+ * (can), before the screen or the transcript starts; without one, refused
+ * until --trust says so. 1: go on. */
+static int trusted(const course *co, const char *state, int can)
+{
+	trust_need need;
+	if (!trust_check(co, state, &need)) return 1;
+	trust_explain(&need, stderr);
+	int yes = 0;
+	if (can && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		fputs("Run them? Type yes to trust this course as it is now (parlab asks again if its files change): ", stderr);
+		char line[32] = "";
+		yes = fgets(line, sizeof line, stdin) && (!strcmp(line, "yes\n") || !strcmp(line, "y\n"));
+		char *err = NULL;
+		if (yes && trust_remember(state, &need, &err) < 0) {
+			fprintf(stderr, "parlab: trusted this time, not remembered: %s\n", err);
+			free(err);
+		}
+		if (!yes) fputs("parlab: not trusted: nothing was run\n", stderr);
+	} else {
+		fputs("parlab: not run: pass --trust to run its programs (or open it in a terminal to be asked)\n", stderr);
+	}
+	trust_need_free(&need);
+	return yes;
+}
+
 static char *course_id(const char *path, course *c)
 {
 	struct stat st;
@@ -386,7 +427,8 @@ int main(int argc, char **argv)
 		{ "batch", no_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { "save-trace", required_argument, NULL, 'S' },
 		{ "state", required_argument, NULL, 'P' }, { "answers", required_argument, NULL, 'A' },
-		{ "dask-scheduler", required_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
+		{ "dask-scheduler", required_argument, NULL, 'D' }, { "trust", no_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int batch = !isatty(STDOUT_FILENO), c;
 	const char *save_dir = NULL, *state = NULL, *answers = NULL, *dask = NULL;
@@ -399,6 +441,7 @@ int main(int argc, char **argv)
 		case 'P': state = optarg; break;
 		case 'A': answers = optarg; break;
 		case 'D': dask = optarg; break;
+		case 'T': trust_all = 1; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -445,6 +488,11 @@ int main(int argc, char **argv)
 	if (!co) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
+		free(path);
+		return 1;
+	}
+	if (!trust_all && !trusted(co, state, answers == NULL)) {
+		course_free(co);
 		free(path);
 		return 1;
 	}
