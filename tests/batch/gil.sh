@@ -23,10 +23,15 @@ check() {
 	flat=$(tr '\n' ' ' <<<"$out" | tr -s ' ')
 	[ $rc -eq 0 ] || bad "$1: exit $rc"
 	grep -qE "^threads: 4 tasks on 2 workers took [0-9.]+ s" <<<"$(sed -E 's/^ +[0-9.]+(us|ms|s) +[^|]*\| //' <<<"$out")" || bad "$1: the threads run printed no time"
-	[[ "$flat" =~ "Observed: 2) No: they take turns, one at a time (2 or more of its tasks were on CPUs at once for "([0-9]+)" % of the run; the two pool threads ran "([0-9]+)" ms and slept "([0-9]+)" ms, waiting for the GIL) Right" ]] ||
-		bad "$1: the threads' turns were not observed and judged right"
-	local o=${BASH_REMATCH[1]:-100} cpu=${BASH_REMATCH[2]:-0} slept=${BASH_REMATCH[3]:-0}
-	[ "$o" -lt 10 ] && [ "$slept" -ge $((cpu / 2)) ] || bad "$1: overlap $o %, threads ran $cpu ms and slept $slept ms"
+	if [[ "$flat" =~ "Observed: not judged: 2 or more of its tasks were on CPUs at once for "[0-9]+" % of the run; the two pool threads ran "[0-9]+" ms and slept "[0-9]+" ms, waiting for the GIL; other programs may have kept them apart" ]]; then
+		echo "note: $1: the threads' prediction not judged (a machine busy enough to keep the threads apart)"
+	else
+		[[ "$flat" =~ "Observed: 2) No: they take turns, one at a time (2 or more of its tasks were on CPUs at once for "([0-9]+)" % of the run; the two pool threads ran "([0-9]+)" ms and slept "([0-9]+)" ms, waiting for the GIL) Right" ]] ||
+			bad "$1: the threads' turns were not observed and judged right"
+		local o=${BASH_REMATCH[1]:-100} cpu=${BASH_REMATCH[2]:-0} slept=${BASH_REMATCH[3]:-0}
+		[ "$o" -lt 10 ] && [ "$slept" -ge $((cpu / 2)) ] || bad "$1: overlap $o %, threads ran $cpu ms and slept $slept ms"
+		judged=$((judged + 1))
+	fi
 	[[ "$flat" == *"Not quite: your machine did"*"ProcessPool"* ]] && bad "$1: a prediction judged wrong"
 	if [[ "$flat" =~ "Observed: not judged: other programs used up to "[0-9]+" % of the CPUs during these runs" ]]; then
 		echo "note: $1: the processes' prediction not judged (other programs were busy)"
@@ -38,7 +43,11 @@ check() {
 	[ $fail -eq 0 ] || echo "$out"
 }
 
+judged=0
 check quiet
 for _ in 1 2; do ( while :; do :; done ) & hogs+=($!); done
 check "two CPU hogs"
+# Two CPU hogs beside the pool's two threads on 2 CPUs still leave them
+# taking turns for the GIL: at least one of the two runs is judged.
+[ $judged -ge 1 ] || bad "the threads' prediction was judged in neither run"
 exit $fail
