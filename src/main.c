@@ -345,7 +345,8 @@ static int trusted(const course *co, const char *state, int can)
 	trust_explain(&need, stderr);
 	int yes = 0;
 	if (can && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-		fputs("Run them? Type yes to trust this course as it is now (parlab asks again if its files change): ", stderr);
+		fputs("A yes is remembered until one of its files changes.\n"
+		      "Run them? Type yes to trust this course as it is now: ", stderr);
 		char line[32] = "";
 		yes = fgets(line, sizeof line, stdin) && (!strcmp(line, "yes\n") || !strcmp(line, "y\n"));
 		char *err = NULL;
@@ -508,6 +509,7 @@ int main(int argc, char **argv)
 	if (prog) engine_set_progress(e, prog, id);
 	if (prog && !batch) resume(e, prog, id);
 	if (!batch) tui_set_source(path);
+	if (!batch) tui_set_trust(trust_all || (getenv("PARLAB_TRUST") && !strcmp(getenv("PARLAB_TRUST"), "1")), state);
 	if (prog && !batch) progress_set_msg(prog, NULL);   /* stderr would scribble on the screen */
 	FILE *in = answers ? fopen(answers, "r") : stdin;
 	int rc = 1;
@@ -516,6 +518,7 @@ int main(int argc, char **argv)
 	if (in && in != stdin) fclose(in);
 	engine_free(e);   /* and a course a reload gave it */
 	tui_set_source(NULL);
+	tui_set_trust(0, NULL);
 	progress_close(prog);
 	free(id);
 	course_free(co);

@@ -12,6 +12,11 @@ int tui_main(engine *e, loop *l);
  * saving one of its lesson files (or the reload command) loads it again. */
 void tui_set_source(const char *path);
 
+/* How the course was trusted at start (main.c): all (--trust,
+ * PARLAB_TRUST=1), else by the state folder state (NULL: the default). A
+ * reload whose content is not trusted then is refused (engine/trust.h). */
+void tui_set_trust(int all, const char *state);
+
 /* A line to greet the student with when the screen opens (copied). */
 void tui_welcome(const char *msg);
 

@@ -7,6 +7,7 @@
  * as it was, and the status line says the error at its file:line. While a
  * run is live the reload waits for its end.
  */
+#include "engine/trust.h"
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
 
@@ -41,6 +42,15 @@ static void drop_runs(tui *t)
 	t->nruns = 0;
 }
 
+static struct { int all; char *state; } trust;
+
+void tui_set_trust(int all, const char *state)
+{
+	trust.all = all;
+	free(trust.state);
+	trust.state = state ? xstrdup(state) : NULL;
+}
+
 void tui_reload(tui *t, int asked)
 {
 	if (!t->e || !w.path) {
@@ -59,6 +69,14 @@ void tui_reload(tui *t, int asked)
 		/* course_load's message starts with file:line */
 		tui_msg(t, R_ERR, "Not reloaded (the lesson as it was stays): %s", err ? err : "it does not load");
 		free(err);
+		return;
+	}
+	trust_need need;
+	if (!trust.all && trust_check(c, trust.state, &need)) {   /* new content that runs programs */
+		tui_msg(t, R_ERR, "Not reloaded: the course changed and it runs programs (%s); open it again to be asked, "
+			"or start parlab with --trust", need.commands[0]);
+		trust_need_free(&need);
+		course_free(c);
 		return;
 	}
 	if (engine_reload(t->e, c) < 0) {

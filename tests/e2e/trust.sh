@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Trust in a terminal: a course from elsewhere with a command asks before
+# the screen opens; "yes" opens it; a save that changes it is then not
+# reloaded (it would run new programs unasked), the status line says why;
+# reopened, the changed course asks again and "no" runs nothing.
+#
+#   tests/e2e/trust.sh BUILD/parlab
+set -euo pipefail
+BIN=${1:?usage: trust.sh PATH/TO/parlab}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/trust-e2e.XXXXXX")
+SOCK=parlab-trust-$$
+T=(tmux -L "$SOCK" -f /dev/null)
+PANE=trust
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
+cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+mkdir "$WORK/course"
+L="$WORK/course/greet.lua"
+write() {
+	cat >"$L.tmp" <<LUA
+return lesson {
+  title = "Greets",
+  text "$1",
+  run { title = "hello", command = { "echo", "hello-from-echo" } },
+}
+LUA
+	mv "$L.tmp" "$L"
+}
+write "First version."
+open() {
+	"${T[@]}" kill-server >/dev/null 2>&1 || true
+	sleep 0.2
+	cat >"$WORK/run.sh" <<EOS
+env -u PARLAB_TRUST PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$L"
+echo "PARLAB-EXITED \$?"
+exec sleep 3600
+EOS
+	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+}
+
+open
+wait_for "Run them? Type yes" 15
+expect "echo hello-from-echo"
+type_line "yes"
+wait_for "parlab>" 15
+expect "First version."
+sleep 0.5
+write "Second version."
+wait_for "Not reloaded: the course changed and it runs programs" 10
+expect "First version."
+expect_not "Second version."
+
+open
+wait_for "Run them? Type yes" 15
+type_line "no"
+wait_for "PARLAB-EXITED 1" 10
+expect "not trusted: nothing was run"
+echo "PASS"
