@@ -46,8 +46,6 @@ example2.py ran Dask's work on threads of its own process. A Dask cluster is mad
 
 The scheduler hands each task (read and parse a partition, sum it, count it, combine the sums and the counts) to a free worker thread. When a task needs a result that another worker holds, the data moves between the workers. parlab records each task, on which worker thread it ran and for how long, and each move of data{batch:: the transcript lists them per worker after the run}. The run's note says how your cluster shared the work out.
 
-example2.py ran Dask's work on threads of its own process. A Dask cluster is made of a scheduler and worker processes, which on a real cluster run on other machines. dask.distributed can also start one on this machine, a LocalCluster: here, two worker processes with two threads each, reachable only from this machine. The computation is the same three lines; the CSV is cut into partitions of about 500 kB, so that both workers get some.
-
 Its first lines look for an existing cluster first: started as parlab --dask-scheduler tcp://HOST:PORT, parlab gives the program that scheduler's address (Dask's own setting, DASK_SCHEDULER_ADDRESS), and the same computation runs on that cluster's workers instead.
 ]],
 
