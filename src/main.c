@@ -509,7 +509,7 @@ int main(int argc, char **argv)
 	if (prog) engine_set_progress(e, prog, id);
 	if (prog && !batch) resume(e, prog, id);
 	if (!batch) tui_set_source(path);
-	if (!batch) tui_set_trust(trust_all || (getenv("PARLAB_TRUST") && !strcmp(getenv("PARLAB_TRUST"), "1")), state);
+	if (!batch) tui_set_trust(trust_all, state);   /* PARLAB_TRUST=1: trust_check's own */
 	if (prog && !batch) progress_set_msg(prog, NULL);   /* stderr would scribble on the screen */
 	FILE *in = answers ? fopen(answers, "r") : stdin;
 	int rc = 1;

@@ -12,6 +12,7 @@
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
 #include "run/proto.h"
+#include "util/procfs.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
@@ -99,13 +100,9 @@ static const char *scratch_parent(void)
 /* Whether pid is a parlab still running (its scratch folders are in use). */
 static int parlab_alive(long pid)
 {
-	char path[64], comm[32] = "";
-	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
-	FILE *f = fopen(path, "r");
-	if (!f) return 0;
-	int ok = fgets(comm, sizeof comm, f) != NULL;
-	fclose(f);
-	return ok && !strncmp(comm, "parlab", 6);   /* "parlab", or a runner that outlived it: not yet */
+	char buf[512], comm[32];
+	return procfs_stat((pid_t)pid, 0, buf, sizeof buf) && procfs_stat_comm(buf, comm, sizeof comm) == 0 &&
+	       !strncmp(comm, "parlab", 6);   /* "parlab", or a runner that outlived it: not yet */
 }
 
 void eng_scratch_sweep(void)

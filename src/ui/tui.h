@@ -12,8 +12,9 @@ int tui_main(engine *e, loop *l);
  * saving one of its lesson files (or the reload command) loads it again. */
 void tui_set_source(const char *path);
 
-/* How the course was trusted at start (main.c): all (--trust,
- * PARLAB_TRUST=1), else by the state folder state (NULL: the default). A
+/* How the course was trusted at start (main.c): all (--trust), else by
+ * the state folder state (NULL: the default; trust_check heeds
+ * PARLAB_TRUST=1 itself). A
  * reload whose content is not trusted then is refused (engine/trust.h). */
 void tui_set_trust(int all, const char *state);
 
