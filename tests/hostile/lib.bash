@@ -1,0 +1,90 @@
+# What every hostile case checks (sourced by tests/hostile/*.sh; not a test
+# itself: ctest runs only *.sh). A case calls hostile_init, runs parlab with
+# TMPDIR=$H_TMP and PARLAB_STATE=$H_STATE (exported here), then
+# hostile_clean "what it was", which fails the case when anything the run
+# started is still alive or a zombie, a scratch folder is left, or the
+# progress database is no longer intact.
+
+hostile_init() {
+	H_WORK=$(mktemp -d "${TMPDIR:-/tmp}/hostile-$1.XXXXXX")
+	H_TMP=$H_WORK/tmp
+	H_STATE=$H_WORK/state
+	mkdir -p "$H_TMP" "$H_STATE"
+	export TMPDIR=$H_TMP PARLAB_STATE=$H_STATE
+	H_FAIL=0
+	trap hostile_exit EXIT
+}
+
+bad() { echo "FAIL: $*"; H_FAIL=1; }
+
+# Pids of processes started under this case: TMPDIR in their environment
+# (every run inherits it) or their working folder in it. Not this shell.
+hostile_procs() {
+	local p
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" = $$ ] && continue
+		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "TMPDIR=$H_TMP" ||
+			[[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" == "$H_TMP"* ]]; then
+			echo "$p"
+		fi
+	done
+}
+
+# Zombies among them (state Z), as "pid comm".
+hostile_zombies() {
+	local p
+	for p in $(hostile_procs); do
+		awk '{ if ($3 == "Z") print $1, $2 }' "/proc/$p/stat" 2>/dev/null
+	done
+}
+
+# The progress database passes SQLite's integrity check (or does not exist).
+hostile_db_ok() {
+	local db
+	for db in "$H_STATE"/*.db "$H_STATE"/*.sqlite; do
+		[ -e "$db" ] || continue
+		/usr/bin/python3 - "$db" <<'PY' || return 1
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+r = c.execute("pragma integrity_check").fetchone()[0]
+sys.exit(0 if r == "ok" else 1)
+PY
+	done
+	return 0
+}
+
+# Waits up to 2 s for the case's processes to be gone, then checks all.
+hostile_clean() {
+	local what=$1 i left
+	for ((i = 0; i < 20; i++)); do
+		left=$(hostile_procs)
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	if [ -n "$left" ]; then
+		bad "$what: left running: $(ps -o pid=,stat=,args= -p "$(echo $left | tr ' ' ',')" | tr '\n' ';')"
+		kill -KILL $left 2>/dev/null || true
+	fi
+	[ -z "$(hostile_zombies)" ] || bad "$what: zombies: $(hostile_zombies | paste -sd' ')"
+	local scratch
+	scratch=$(ls -d "$H_TMP"/parlab-run-* 2>/dev/null || true)
+	[ -z "$scratch" ] || { bad "$what: scratch folders left: $scratch"; rm -rf "$H_TMP"/parlab-run-*; }
+	hostile_db_ok || bad "$what: the progress database fails its integrity check"
+}
+
+hostile_exit() {
+	local left
+	left=$(hostile_procs)
+	[ -n "$left" ] && kill -KILL $left 2>/dev/null
+	chmod -R u+w "$H_WORK" 2>/dev/null
+	rm -rf "$H_WORK"
+}
+
+# Flattened text of a file (batch output wraps).
+flat() { tr '\n' ' ' <"$1" | tr -s ' '; }
+
+hostile_done() {
+	[ "$H_FAIL" -eq 0 ] && echo PASS
+	exit "$H_FAIL"
+}
