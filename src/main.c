@@ -115,7 +115,7 @@ static int cmd_check(int argc, char **argv)
 		int ok = !co || trust_all || trusted(co, NULL, 1);
 		course_free(co);
 		free(err);
-		if (!ok) return 1;
+		if (!ok) { free(paths); return 1; }
 		unstable |= check_runs(paths[i], runs, stdout);
 	}
 	free(paths);

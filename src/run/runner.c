@@ -372,5 +372,6 @@ void runner_main(runner_ctx *ctx)
 	else start_processes(pids, n);
 	fflush(NULL);
 	reap_children(pids, n);
+	free(pids);
 	_exit(0);
 }
