@@ -497,6 +497,13 @@ int main(int argc, char **argv)
 		free(path);
 		return 1;
 	}
+	/* Before anything is recorded: a screen without a terminal keeps no place. */
+	int no_tty = batch ? 0 : tui_need_terminal();
+	if (no_tty) {
+		course_free(co);
+		free(path);
+		return no_tty;
+	}
 	loop *l = loop_new();
 	engine *e = engine_new(co, l);
 	engine_set_dask_scheduler(e, dask);

@@ -734,13 +734,18 @@ static void tui_init(tui *t, engine *e, loop *l)
 
 /* Brings the screen up (terminal, readline, the loop's watches); 0, or the
  * exit code when it cannot. */
+int tui_need_terminal(void)
+{
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return 0;
+	fputs("parlab: the interactive screen needs a terminal (use --batch)\n", stderr);
+	return 2;
+}
+
 static int screen_open(tui *t)
 {
 	loop *l = t->l;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("parlab: the interactive screen needs a terminal (use --batch)\n", stderr);
-		return 2;
-	}
+	int no = tui_need_terminal();
+	if (no) return no;
 	setlocale(LC_ALL, "");   /* main does too; the screen depends on it */
 	setlocale(LC_NUMERIC, "C");   /* as main: numbers keep the point (12.5ms) */
 	const char *cs = nl_langinfo(CODESET);

@@ -17,6 +17,9 @@ void tui_set_source(const char *path);
  * PARLAB_TRUST=1 itself). A
  * reload whose content is not trusted then is refused (engine/trust.h). */
 void tui_set_trust(int all, const char *state);
+/* 0 when stdin and stdout are a terminal; else says so and gives the exit
+ * code (2). */
+int tui_need_terminal(void);
 
 /* A line to greet the student with when the screen opens (copied). */
 void tui_welcome(const char *msg);
