@@ -732,8 +732,6 @@ static void tui_init(tui *t, engine *e, loop *l)
 	if (e) t->last_li = engine_lesson_index(e);
 }
 
-/* Brings the screen up (terminal, readline, the loop's watches); 0, or the
- * exit code when it cannot. */
 int tui_need_terminal(void)
 {
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return 0;
@@ -741,6 +739,8 @@ int tui_need_terminal(void)
 	return 2;
 }
 
+/* Brings the screen up (terminal, readline, the loop's watches); 0, or the
+ * exit code when it cannot. */
 static int screen_open(tui *t)
 {
 	loop *l = t->l;
