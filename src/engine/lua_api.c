@@ -7,6 +7,7 @@
 #include "engine/lua_api.h"
 #include "engine/markup.h"
 #include "engine/quiz.h"
+#include "trace/trace.h"
 #include "util/loop.h"
 #include "util/xmalloc.h"
 
@@ -1077,15 +1078,40 @@ static int expect_kind(lua_State *L, const char *path, const char *kind)
 	return -1;
 }
 
+/* The load's errors (the top, one a line) as a terminal may show them: a
+ * lesson's error("\27[2J") or bytes that are not UTF-8 quoted in a message
+ * reach check's and batch's stderr inert (trace_sanitize each line; a line
+ * is cut at 4 KiB). Returns -1. */
+static int errors_inert(lua_State *L)
+{
+	size_t n;
+	const char *s = lua_tolstring(L, -1, &n);
+	if (!s) return -1;
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	char line[4096];
+	for (const char *p = s, *end = s + n;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		luaL_addlstring(&b, line, trace_sanitize(line, sizeof line, p, len));
+		if (!nl) break;
+		luaL_addchar(&b, '\n');
+		p = nl + 1;
+	}
+	luaL_pushresult(&b);
+	lua_replace(L, -2);
+	return -1;
+}
+
 int lapi_load_lesson(lua_State *L, const char *path)
 {
-	if (load_chunk(L, path) < 0) return -1;
-	return expect_kind(L, path, "lesson");
+	if (load_chunk(L, path) < 0 || expect_kind(L, path, "lesson") < 0) return errors_inert(L);
+	return 0;
 }
 
 int lapi_load_course(lua_State *L, const char *path, char **title, char ***files)
 {
-	if (load_chunk(L, path) < 0 || expect_kind(L, path, "course") < 0) return -1;
+	if (load_chunk(L, path) < 0 || expect_kind(L, path, "course") < 0) return errors_inert(L);
 	lua_getfield(L, -1, "title");
 	*title = xstrdup(lua_tostring(L, -1));
 	lua_pop(L, 1);

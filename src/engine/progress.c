@@ -2,6 +2,7 @@
  * progress.c: the student's progress in SQLite (see progress.h).
  */
 #include "engine/progress.h"
+#include "trace/trace.h"
 #include "util/fs.h"
 #include "util/xmalloc.h"
 
@@ -465,7 +466,8 @@ int progress_report(progress *p, FILE *out)
 		const char *c = (const char *)sqlite3_column_text(cs, 0);
 		int li, si;
 		n++;
-		fprintf(out, "\n%s", c);
+		char shown[512];   /* a course's and a lesson's title, as a terminal may show them (an import, a hostile lesson) */
+		fprintf(out, "\n%s", c ? (trace_sanitize(shown, sizeof shown, c, strlen(c)), shown) : "");
 		if (progress_get_position(p, c, &li, &si) == 1) fprintf(out, ": at lesson %d, step %d", li + 1, si + 1);
 		fputc('\n', out);
 		sqlite3_stmt *ls = prep(p->db, lessons, "s", c);
@@ -485,7 +487,9 @@ int progress_report(progress *p, FILE *out)
 			if (a) snprintf(qs, sizeof qs, "%d/%d right", r, a);
 			else snprintf(qs, sizeof qs, "no questions answered");
 			fmt_time(tm, sizeof tm, t);
-			fprintf(out, "  %s %-34.34s %-14s %-22s %s\n", num, title ? title : file, steps, qs, tm);
+			const char *name = title ? title : file ? file : "";
+			trace_sanitize(shown, sizeof shown, name, strlen(name));
+			fprintf(out, "  %s %-34.34s %-14s %-22s %s\n", num, shown, steps, qs, tm);
 			seen += sn; total += ns; right += r; asked += a; secs += t;
 		}
 		sqlite3_finalize(ls);

@@ -10,6 +10,7 @@
 #include "trace/trace_stats.h"
 #include "ui/view.h"
 #include "util/fs.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
@@ -22,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define WIDTH 78
 
@@ -29,6 +31,65 @@ typedef struct {
 	FILE *out;
 	int done;
 } batch_state;
+
+/* The transcript is inert: whatever a lesson's text, a code file, a note or
+ * an answer holds reaches stdout without control characters (ESC, BEL, C1;
+ * newline and tab kept) and with invalid UTF-8 as U+FFFD, so a lesson
+ * cannot drive the student's terminal. (Worker output is sanitized already,
+ * trace_sanitize.) A character cut between two writes waits in tail. */
+typedef struct {
+	FILE *to;
+	char tail[4];
+	size_t ntail;
+} inert;
+
+static ssize_t inert_write(void *cookie, const char *buf, size_t n)
+{
+	inert *f = cookie;
+	size_t len = f->ntail + n;
+	char *s = xmalloc(len ? len : 1);
+	memcpy(s, f->tail, f->ntail);
+	memcpy(s + f->ntail, buf, n);
+	f->ntail = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k;
+		if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) { fputc(c, f->to); i++; continue; }
+		if (c < 0x80) { i++; continue; }   /* C0 controls, DEL */
+		if ((k = utf8_safe_len(s + i, len - i))) { fwrite(s + i, 1, k, f->to); i += k; continue; }
+		if ((k = utf8_len(s + i, len - i))) { i += k; continue; }   /* a C1 control */
+		if (len - i < 4 && utf8_partial_tail(s + i, len - i) == len - i) {
+			memcpy(f->tail, s + i, len - i);
+			f->ntail = len - i;
+			break;
+		}
+		fputs("\xef\xbf\xbd", f->to);
+		i++;
+	}
+	free(s);
+	fflush(f->to);
+	return (ssize_t)n;
+}
+
+static int inert_close(void *cookie)
+{
+	inert *f = cookie;
+	if (f->ntail) fputs("\xef\xbf\xbd", f->to);
+	fflush(f->to);
+	free(f);
+	return 0;
+}
+
+/* out, filtered as above (out itself stays open); out when that fails. */
+static FILE *inert_open(FILE *out)
+{
+	inert *f = xcalloc(1, sizeof *f);
+	f->to = out;
+	FILE *w = fopencookie(f, "w", (cookie_io_functions_t){ .write = inert_write, .close = inert_close });
+	if (!w) { free(f); return out; }
+	if (isatty(fileno(out))) setvbuf(w, NULL, _IOLBF, 0);
+	return w;
+}
 
 /* The word of text[0..len) at i: its end; i is past the blanks before it. */
 static size_t word_at(const char *text, size_t len, size_t *i)
@@ -629,8 +690,9 @@ static void do_quiz(engine *e, const step *s, FILE *in, FILE *out)
 	if (!(s->explain && print_text(out, s->explain))) fputc('\n', out);
 }
 
-int batch_main(engine *e, loop *l, FILE *in, FILE *out)
+int batch_main(engine *e, loop *l, FILE *in, FILE *to)
 {
+	FILE *out = inert_open(to);
 	course *c = engine_course(e);
 	int failed = 0, last_lesson = -1, moved;
 	fprintf(out, "=== %s ===\n", course_title(c));
@@ -676,5 +738,6 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *out)
 		fprintf(stderr, "parlab-self-cpu-us %ld\n",
 			(long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	}
+	if (out != to) fclose(out);
 	return failed ? 1 : 0;
 }
