@@ -24,7 +24,7 @@ hostile_procs() {
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = $$ ] && continue
-		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "TMPDIR=$H_TMP" ||
+		if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qxF "TMPDIR=$H_TMP" ||
 			[[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" == "$H_TMP"* ]]; then
 			echo "$p"
 		fi
