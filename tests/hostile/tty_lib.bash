@@ -77,12 +77,16 @@ tt_exited() {
 }
 
 # Answers the question (step 1) right and checks that progress has it.
+# Call it right after tt_start with a fresh state (tt_fresh).
 tt_answer() {
 	wait_for "step 1/4"
 	type_line 3
 	wait_for "Right: 3"
 	tt_progress "answering"
 }
+
+# A new progress folder: the next parlab starts at the lesson's beginning.
+tt_fresh() { rm -rf "$H_STATE"; mkdir -p "$H_STATE"; }
 
 # tt_progress WHAT: the answer given first is still in the progress database.
 tt_progress() {
