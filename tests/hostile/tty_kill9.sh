@@ -2,7 +2,7 @@
 # Hostile terminal: kill -9 of the TUI parlab mid-run (busy worker
 # processes; a command with a child). parlab cannot restore the terminal
 # then, and nothing here expects it to; what must hold: every process of
-# the run gone within a second (the runner's guard), the run's scratch
+# the run gone within 2 s (the runner's guard: runner.kill9 holds it to 1 s), the run's scratch
 # folder swept by the next parlab's start, and the answer given first still
 # in the progress database. As root, again as nobody.
 #
@@ -22,7 +22,7 @@ case_kill9() {
 	kill -KILL "$TT_PID"
 	wait_for "PARLAB-EXITED 137" 10
 	TT_PID=0
-	tt_gone 1 "$what"
+	tt_gone 2 "$what"   # the guard takes well under 1 s (runner.kill9); this machine may be busy
 	ls -d "$H_TMP"/parlab-run-* >/dev/null 2>&1 || bad "$what: no scratch folder left to sweep (the case tests nothing)"
 	tt_progress "$what"
 	# The next start sweeps the folder of the parlab that was killed.
@@ -33,7 +33,7 @@ case_kill9() {
 	tt_exited 0 "$what, the next start"
 	hostile_clean "$what"
 	tt_progress "$what, the next start"
-	echo "ok - $what: nothing left within 1 s, the next start swept the scratch folder"
+	echo "ok - $what: nothing left within 2 s, the next start swept the scratch folder"
 }
 
 case_kill9 2 "busy 1 up"
