@@ -53,10 +53,9 @@ hostile_procs() {
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = $$ ] && continue
-		hostile_mine "$p" && continue
 		if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qxF "TMPDIR=$H_TMP" ||
 			[[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" == "$H_TMP"* ]]; then
-			echo "$p"
+			hostile_mine "$p" || echo "$p"
 		fi
 	done
 }
