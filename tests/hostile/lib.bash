@@ -17,6 +17,35 @@ hostile_init() {
 
 bad() { echo "FAIL: $*"; H_FAIL=1; }
 
+# This shell's own forks (command substitutions, pipelines) carry its
+# TMPDIR too; they are no process of the run. A fork of the shell runs the
+# shell's own program and its parents up to $$ are forks too.
+hostile_ppid() {   # sets H_PPID
+	local st f
+	H_PPID=0
+	read -r st 2>/dev/null </proc/$1/stat || return 1
+	read -r -a f <<<"${st##*) }"   # after the name: state, ppid...
+	H_PPID=${f[1]:-0}
+}
+hostile_fork() {
+	local q=$1 i e
+	for ((i = 0; i < 6; i++)); do
+		e=$(readlink /proc/$q/exe 2>/dev/null) || return 1
+		[ "$e" = "$H_SHELL" ] || return 1
+		hostile_ppid "$q" || return 1
+		q=$H_PPID
+		[ "$q" = $$ ] && return 0
+	done
+	return 1
+}
+# Pid $1 is a fork of this shell, or a program (tr, grep...) one started.
+hostile_mine() {
+	: "${H_SHELL:=$(readlink /proc/$$/exe)}"
+	hostile_fork "$1" && return 0
+	hostile_ppid "$1" || return 1
+	[ "$H_PPID" != $$ ] && hostile_fork "$H_PPID"
+}
+
 # Pids of processes started under this case: TMPDIR in their environment
 # (every run inherits it) or their working folder in it. Not this shell.
 hostile_procs() {
@@ -26,7 +55,7 @@ hostile_procs() {
 		[ "$p" = $$ ] && continue
 		if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qxF "TMPDIR=$H_TMP" ||
 			[[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" == "$H_TMP"* ]]; then
-			echo "$p"
+			hostile_mine "$p" || echo "$p"
 		fi
 	done
 }
