@@ -70,8 +70,9 @@ static struct {
 	int on;
 	double t0, first, exec_first;   /* ms; first < 0: not drawn yet */
 	long frames, tl_frames;
-	double sum, max, tl_sum, tl_max;   /* ms */
-} self = { 0, 0, -1, -1, 0, 0, 0, 0, 0, 0 };
+	double sum, max, tl_sum, tl_max;   /* ms, wall clock */
+	double csum, cmax, tl_csum, tl_cmax;   /* ms, the screen's own CPU time (a busy machine preempts it) */
+} self = { 0, 0, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 static double clock_ms(clockid_t id)
 {
@@ -86,9 +87,11 @@ __attribute__((constructor)) static void self_start(void)
 	if (self.on) self.t0 = clock_ms(CLOCK_MONOTONIC);
 }
 
-static void self_frame(double start, double tl_ms)
+static void self_frame(double start, double tl_ms, double cstart, double tl_cpu)
 {
-	double now = clock_ms(CLOCK_MONOTONIC), d = now - start;
+	double now = clock_ms(CLOCK_MONOTONIC), d = now - start, c = clock_ms(CLOCK_THREAD_CPUTIME_ID) - cstart;
+	self.csum += c;
+	if (c > self.cmax) self.cmax = c;
 	if (self.first < 0) {
 		self.first = now - self.t0;
 		const char *e = getenv("PARLAB_SELF_T0");
@@ -101,6 +104,8 @@ static void self_frame(double start, double tl_ms)
 		self.tl_frames++;
 		self.tl_sum += tl_ms;
 		if (tl_ms > self.tl_max) self.tl_max = tl_ms;
+		self.tl_csum += tl_cpu;
+		if (tl_cpu > self.tl_cmax) self.tl_cmax = tl_cpu;
 	}
 }
 
@@ -111,10 +116,11 @@ static void self_report(void)
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr, "parlab-self-cpu-us %ld\n",
 		(long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-	fprintf(stderr, "parlab-frames %ld mean-us %.0f max-us %.0f\n", self.frames,
-		self.frames ? self.sum * 1e3 / (double)self.frames : 0.0, self.max * 1e3);
-	fprintf(stderr, "parlab-timeline-frames %ld mean-us %.0f max-us %.0f\n", self.tl_frames,
-		self.tl_frames ? self.tl_sum * 1e3 / (double)self.tl_frames : 0.0, self.tl_max * 1e3);
+	double nf = self.frames ? (double)self.frames : 1, nt = self.tl_frames ? (double)self.tl_frames : 1;
+	fprintf(stderr, "parlab-frames %ld mean-us %.0f max-us %.0f cpu-mean-us %.0f cpu-max-us %.0f\n", self.frames,
+		self.sum * 1e3 / nf, self.max * 1e3, self.csum * 1e3 / nf, self.cmax * 1e3);
+	fprintf(stderr, "parlab-timeline-frames %ld mean-us %.0f max-us %.0f cpu-mean-us %.0f cpu-max-us %.0f\n",
+		self.tl_frames, self.tl_sum * 1e3 / nt, self.tl_max * 1e3, self.tl_csum * 1e3 / nt, self.tl_cmax * 1e3);
 	fprintf(stderr, "parlab-first-frame-us %.0f\n", self.first * 1e3);
 	if (self.exec_first >= 0) fprintf(stderr, "parlab-first-frame-exec-us %.0f\n", self.exec_first * 1e3);
 	fprintf(stderr, "parlab-maxrss-kb %ld\n", ru.ru_maxrss);
@@ -587,7 +593,8 @@ static void overlay_fit(tui *t)
 static void render(tui *t)
 {
 	if (!t->open) return;
-	double start = self.on ? clock_ms(CLOCK_MONOTONIC) : 0, tl_ms = -1;
+	double start = self.on ? clock_ms(CLOCK_MONOTONIC) : 0, tl_ms = -1, tl_cpu = 0;
+	double cstart = self.on ? clock_ms(CLOCK_THREAD_CPUTIME_ID) : 0;
 	track_trace(t);
 	if (t->small) {
 		if (t->dirty & ~D_PROMPT) draw_small(t);
@@ -599,9 +606,12 @@ static void render(tui *t)
 		if (t->dirty & D_HDR) draw_header(t);
 		if (t->dirty & D_LESSON) { lesson_draw(t); t->dirty |= D_STATUS; }
 		if (t->dirty & D_TL) {
-			double s = self.on ? clock_ms(CLOCK_MONOTONIC) : 0;
+			double s = self.on ? clock_ms(CLOCK_MONOTONIC) : 0, sc = self.on ? clock_ms(CLOCK_THREAD_CPUTIME_ID) : 0;
 			timeline_draw(t);
-			if (self.on) tl_ms = clock_ms(CLOCK_MONOTONIC) - s;
+			if (self.on) {
+				tl_ms = clock_ms(CLOCK_MONOTONIC) - s;
+				tl_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - sc;
+			}
 		}
 		if (t->dirty & D_OUT) output_draw(t);
 		if (t->dirty & D_STATUS) draw_status(t);
@@ -616,7 +626,7 @@ static void render(tui *t)
 	}
 	doupdate();
 	t->dirty = 0;
-	if (self.on) self_frame(start, tl_ms);
+	if (self.on) self_frame(start, tl_ms, cstart, tl_cpu);
 }
 
 void tui_render(tui *t) { render(t); }
