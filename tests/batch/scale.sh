@@ -10,8 +10,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/scale-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for spec in "threads 1024" "processes 512"; do
-	set -- $spec
-	kind=$1 n=$2
+	read -r kind n <<<"$spec"
 	cat >"$work/$kind.lua" <<LUA
 return lesson { title = "scale $kind", run { title = "many", $kind = $n, timeout = 300,
   worker = function(w) sleep(5); print("done " .. w.id) end } }
