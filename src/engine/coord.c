@@ -721,15 +721,17 @@ static void say(const coord *c, const coord_stuck_worker *s, char *buf, size_t c
 
 int coord_deadlock(const coord *c, char *why, size_t cap)
 {
-	coord_stuck_worker s[COORD_MAX_WORKERS];
-	int n = coord_stuck(c, s, COORD_MAX_WORKERS);
 	if (cap) *why = '\0';
+	coord_stuck_worker *s = malloc(sizeof *s * COORD_MAX_WORKERS);   /* ~280 KiB: not on the stack */
+	if (!s) return 0;
+	int n = coord_stuck(c, s, COORD_MAX_WORKERS);
 	for (int i = 0; i < n; i++) {
 		char one[COORD_MAX_NAME * 4 + 160];
 		say(c, &s[i], one, sizeof one);
 		size_t o = strlen(why);
 		if (o < cap) snprintf(why + o, cap - o, "%s%s", i ? "; " : "", one);
 	}
+	free(s);
 	return n > 0;
 }
 

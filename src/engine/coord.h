@@ -29,7 +29,7 @@ typedef enum {
 #define COORD_MAX_CAPACITY 4096   /* values a queue holds */
 #define COORD_MAX_STRING 256      /* bytes of one string in a queue */
 #define COORD_MAX_COUNT 1000000   /* a semaphore's initial count */
-#define COORD_MAX_WORKERS 256     /* worker ids 0..255 */
+#define COORD_MAX_WORKERS 1024    /* worker ids 0..1023 */
 
 /* ---- what a run declares ---- */
 

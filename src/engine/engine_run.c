@@ -498,7 +498,7 @@ static void record_blocks(coord *co, trace *t, int live)
 		trace_block_add(t, &tb);
 	}
 	if (!co || live || trace_outcome_kind(t) != TRACE_DEADLOCK) return;
-	coord_stuck_worker st[COORD_MAX_WORKERS];
+	coord_stuck_worker *st = xmalloc(sizeof *st * COORD_MAX_WORKERS);   /* ~280 KiB: not on the stack */
 	int n = coord_stuck(co, st, COORD_MAX_WORKERS);
 	for (int i = 0; i < n; i++) {
 		trace_stuck ts = { .worker = st[i].w, .live = st[i].live };
@@ -506,6 +506,7 @@ static void record_blocks(coord *co, trace *t, int live)
 		if (st[i].waits >= 0) snprintf(ts.waits, sizeof ts.waits, "%s", coord_name(co, st[i].waits));
 		trace_stuck_add(t, &ts);
 	}
+	free(st);
 }
 
 /* Screen side: the run ended: its figures, the baseline line, the verdicts. */

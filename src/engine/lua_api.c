@@ -23,7 +23,8 @@
 #include <unistd.h>
 
 #define LOAD_BUDGET_NS (3LL * 1000000000LL)   /* per lesson file */
-#define MAX_WORKERS 256
+#define MAX_PROCESSES 512   /* worker processes of one run */
+#define MAX_THREADS 1024    /* worker threads of one run (COORD_MAX_WORKERS) */
 #define MAX_ERRORS 100   /* kept per lesson file: a loop of mistakes says no more */
 
 typedef struct { size_t used, cap; } mem_cap;
@@ -480,8 +481,8 @@ static int l_run(lua_State *L)
 			   lua_typename(L, nty));
 	check_markup(L, 1, "note", "run");
 	int np = 0, nt = 0;
-	int has_p = lapi_opt_int(L, 1, "processes", "run", 1, MAX_WORKERS, &np);
-	int has_t = lapi_opt_int(L, 1, "threads", "run", 1, MAX_WORKERS, &nt);
+	int has_p = lapi_opt_int(L, 1, "processes", "run", 1, MAX_PROCESSES, &np);
+	int has_t = lapi_opt_int(L, 1, "threads", "run", 1, MAX_THREADS, &nt);
 	int has_c = lapi_check_list(L, 1, "command", "run", 1, 64) > 0;
 	if (has_p + has_t + has_c != 1)
 		luaL_error(L, "run{}: give exactly one of 'processes', 'threads' or 'command'");

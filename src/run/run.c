@@ -36,6 +36,7 @@
 #define RUN_CAP_BYTES  (8u << 20)   /* of text, for each of the two */
 #define READ_CHUNK     65536      /* per callback: keeps the loop fair */
 #define GRACE_MS       300        /* after the runner: wait for stray pipes */
+#define RUN_MAX_WORKERS 1024      /* a run's workers (threads; processes: 512, lua_api.c) */
 #define SAMPLE_MS      50         /* CPU counters: /proc/stat ticks are 10 ms */
 #define SAMPLE_CPUS    1024
 
@@ -968,7 +969,10 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 {
 	if (active) { *err = xstrdup("a run is already live"); return NULL; }
 	int n = spec->kind == RUN_COMMAND ? 1 : spec->nworkers;
-	if (n < 1 || n > 256) { *err = xasprintf("cannot run %d workers (1..256)", n); return NULL; }
+	if (n < 1 || n > RUN_MAX_WORKERS) {
+		*err = xasprintf("cannot run %d workers (1..%d)", n, RUN_MAX_WORKERS);
+		return NULL;
+	}
 	static int subreaper;
 	if (!subreaper++) prctl(PR_SET_CHILD_SUBREAPER, 1);   /* strays come back to us */
 	loop_signal(l, SIGCHLD, on_sigchld, NULL);

@@ -737,6 +737,7 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *to)
 		getrusage(RUSAGE_SELF, &ru);
 		fprintf(stderr, "parlab-self-cpu-us %ld\n",
 			(long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+		fprintf(stderr, "parlab-maxrss-kb %ld\n", ru.ru_maxrss);
 	}
 	if (out != to) fclose(out);
 	return failed ? 1 : 0;

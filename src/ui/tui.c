@@ -45,6 +45,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <term.h>
 #include <termios.h>
 #include <unistd.h>
@@ -56,6 +58,73 @@
 #define ANIM_MS 40
 
 tui tui_screen;
+
+/* PARLAB_SELF_STATS (for scripts/bench): the screen's own cost, printed on
+ * stderr once the terminal is restored: CPU time, frames drawn (render to
+ * doupdate) with their mean and longest time, the timeline's part of them,
+ * and the first frame's time since the process started (a constructor's
+ * clock: after exec and the dynamic loader) and, when the launcher put its
+ * CLOCK_REALTIME in PARLAB_SELF_T0 (nanoseconds) just before exec, since
+ * then. */
+static struct {
+	int on;
+	double t0, first, exec_first;   /* ms; first < 0: not drawn yet */
+	long frames, tl_frames;
+	double sum, max, tl_sum, tl_max;   /* ms, wall clock */
+	double csum, cmax, tl_csum, tl_cmax;   /* ms, the screen's own CPU time (a busy machine preempts it) */
+} self = { 0, 0, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+static double clock_ms(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+__attribute__((constructor)) static void self_start(void)
+{
+	self.on = getenv("PARLAB_SELF_STATS") != NULL;
+	if (self.on) self.t0 = clock_ms(CLOCK_MONOTONIC);
+}
+
+static void self_frame(double start, double tl_ms, double cstart, double tl_cpu)
+{
+	double now = clock_ms(CLOCK_MONOTONIC), d = now - start, c = clock_ms(CLOCK_THREAD_CPUTIME_ID) - cstart;
+	self.csum += c;
+	if (c > self.cmax) self.cmax = c;
+	if (self.first < 0) {
+		self.first = now - self.t0;
+		const char *e = getenv("PARLAB_SELF_T0");
+		if (e && *e) self.exec_first = clock_ms(CLOCK_REALTIME) - strtod(e, NULL) / 1e6;
+	}
+	self.frames++;
+	self.sum += d;
+	if (d > self.max) self.max = d;
+	if (tl_ms >= 0) {
+		self.tl_frames++;
+		self.tl_sum += tl_ms;
+		if (tl_ms > self.tl_max) self.tl_max = tl_ms;
+		self.tl_csum += tl_cpu;
+		if (tl_cpu > self.tl_cmax) self.tl_cmax = tl_cpu;
+	}
+}
+
+static void self_report(void)
+{
+	if (!self.on) return;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "parlab-self-cpu-us %ld\n",
+		(long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	double nf = self.frames ? (double)self.frames : 1, nt = self.tl_frames ? (double)self.tl_frames : 1;
+	fprintf(stderr, "parlab-frames %ld mean-us %.0f max-us %.0f cpu-mean-us %.0f cpu-max-us %.0f\n", self.frames,
+		self.sum * 1e3 / nf, self.max * 1e3, self.csum * 1e3 / nf, self.cmax * 1e3);
+	fprintf(stderr, "parlab-timeline-frames %ld mean-us %.0f max-us %.0f cpu-mean-us %.0f cpu-max-us %.0f\n",
+		self.tl_frames, self.tl_sum * 1e3 / nt, self.tl_max * 1e3, self.tl_csum * 1e3 / nt, self.tl_cmax * 1e3);
+	fprintf(stderr, "parlab-first-frame-us %.0f\n", self.first * 1e3);
+	if (self.exec_first >= 0) fprintf(stderr, "parlab-first-frame-exec-us %.0f\n", self.exec_first * 1e3);
+	fprintf(stderr, "parlab-maxrss-kb %ld\n", ru.ru_maxrss);
+}
 
 static SCREEN *scr;
 
@@ -524,6 +593,8 @@ static void overlay_fit(tui *t)
 static void render(tui *t)
 {
 	if (!t->open) return;
+	double start = self.on ? clock_ms(CLOCK_MONOTONIC) : 0, tl_ms = -1, tl_cpu = 0;
+	double cstart = self.on ? clock_ms(CLOCK_THREAD_CPUTIME_ID) : 0;
 	track_trace(t);
 	if (t->small) {
 		if (t->dirty & ~D_PROMPT) draw_small(t);
@@ -534,7 +605,14 @@ static void render(tui *t)
 		if (t->overlay == OV_STATS && t->tr && (t->dirty & D_TL)) { stats_panel(t); t->dirty |= D_LESSON; }
 		if (t->dirty & D_HDR) draw_header(t);
 		if (t->dirty & D_LESSON) { lesson_draw(t); t->dirty |= D_STATUS; }
-		if (t->dirty & D_TL) timeline_draw(t);
+		if (t->dirty & D_TL) {
+			double s = self.on ? clock_ms(CLOCK_MONOTONIC) : 0, sc = self.on ? clock_ms(CLOCK_THREAD_CPUTIME_ID) : 0;
+			timeline_draw(t);
+			if (self.on) {
+				tl_ms = clock_ms(CLOCK_MONOTONIC) - s;
+				tl_cpu = clock_ms(CLOCK_THREAD_CPUTIME_ID) - sc;
+			}
+		}
 		if (t->dirty & D_OUT) output_draw(t);
 		if (t->dirty & D_STATUS) draw_status(t);
 		else if (getmaxy(t->status) > 1) {   /* a long message stays over the panes */
@@ -548,6 +626,7 @@ static void render(tui *t)
 	}
 	doupdate();
 	t->dirty = 0;
+	if (self.on) self_frame(start, tl_ms, cstart, tl_cpu);
 }
 
 void tui_render(tui *t) { render(t); }
@@ -707,6 +786,7 @@ static void teardown(tui *t)
 	input_stop(t);
 	drop_windows(t);
 	endwin();
+	self_report();
 	screen_up = 0;
 	fatal_install(0);
 	if (scr) { delscreen(scr); scr = NULL; }
