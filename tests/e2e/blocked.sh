@@ -31,14 +31,7 @@ for _ in 1 2; do (while :; do :; done) & hogs+=($!); done
 
 # start LOCALE: parlab on the lesson at 100x30.
 start() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	sleep 0.2
-	cat >"$WORK/run.sh" <<EOS
-env PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=$1 LC_ALL=$1 "$BIN" "$HERE/blocked.lua"
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-	"${T[@]}" new-session -d -s "$PANE" -x 100 -y 30 "sh $WORK/run.sh"
+	launch 100 30 PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG="$1" LC_ALL="$1" -- "$HERE/blocked.lua"
 	wait_for "parlab>" 15
 }
 

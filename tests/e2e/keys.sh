@@ -77,18 +77,7 @@ moves_only() {
 }
 
 start() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	cat >"$WORK/run.sh" <<EOF
-ulimit -c 0
-stty -g >"$WORK/stty.before"
-env PARLAB_STATE=off TMPDIR="$LDIR/tmp" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$1"
-rc=\$?
-stty -g >"$WORK/stty.after"
-echo "PARLAB-EXITED \$rc"
-exec sleep 3600
-EOF
-	rm -f "$WORK/stty.before" "$WORK/stty.after"
-	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+	launch 80 24 PARLAB_STATE=off TMPDIR="$LDIR/tmp" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$1"
 	wait_for "parlab>" 15
 }
 

@@ -27,14 +27,7 @@ trap cleanup EXIT
 # start LESSON COLS ROWS TERM: parlab in a fresh tmux of that size, whose
 # terminal type is TERM (screen-256color: 256 colours).
 start() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	sleep 0.2
-	cat >"$WORK/run.sh" <<EOS
-env TERM=$4 PARLAB_STATE="$WORK/state-$2" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$1"
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-	"${T[@]}" new-session -d -s "$PANE" -x "$2" -y "$3" "sh $WORK/run.sh"
+	launch "$2" "$3" TERM="$4" PARLAB_STATE="$WORK/state-$2" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$1"
 	wait_for "parlab>" 15
 }
 

@@ -72,12 +72,7 @@ for s in spent:
 EOF
 
 # ---- the screen: a replay in tmux -------------------------------------------------------
-cat >"$WORK/run.sh" <<EOS
-env ${LOCPATH:+LOCPATH="$LOCPATH"} LANG=$LOC LC_ALL=$LOC "$BIN" replay "$trace" --speed 0.5
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+launch 80 24 ${LOCPATH:+LOCPATH="$LOCPATH"} LANG="$LOC" LC_ALL="$LOC" -- replay "$trace" --speed 0.5
 wait_for "parlab replay" 15
 wait_for "0.5x"
 type_line "speed 0.25"

@@ -55,9 +55,7 @@ echo "ok - the cursor says others"
 "$BIN" --batch --state off --save-trace "$WORK/tr" "$HERE/mini.lua" </dev/null >/dev/null 2>&1 || fail "the mini run failed"
 tr=$(ls "$WORK"/tr/*.trace | head -1)
 awk '!($1 == "cpu" && $2 > 60000000)' "$tr" >"$WORK/cut.trace"
-"${T[@]}" kill-server >/dev/null 2>&1 || true
-sleep 0.2
-"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 '$BIN' replay '$WORK/cut.trace'; echo PARLAB-EXITED \$?; exec sleep 3600"
+launch 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- replay "$WORK/cut.trace"
 wait_for "parlab replay" 15
 end=$(awk '$1 == "end" { print int($2 / 1000000) }' "$WORK/cut.trace")
 [ "$end" -gt 70 ] || { echo "ok - (skipped: the run took only ${end} ms)"; exit 0; }

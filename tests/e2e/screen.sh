@@ -143,14 +143,7 @@ type_line quit
 wait_for "PARLAB-EXITED 0"
 
 # ---- LANG=C: every glyph in ASCII, one per meaning; stand-ins in the text ----
-"${T[@]}" kill-server >/dev/null 2>&1 || true
-sleep 0.2
-cat >"$WORK/run-c.sh" <<EOS
-env PARLAB_STATE=off TMPDIR="$WORK" LANG=C LC_ALL=C "$BIN" "$WORK/wrap.lua"
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run-c.sh"
+launch 80 24 PARLAB_STATE=off TMPDIR="$WORK" LANG=C LC_ALL=C -- "$WORK/wrap.lua"
 wait_for "parlab>" 15
 wait_for "Glyphs: # run"
 flat=$(cap | sed 's/|.*//' | tr '\n' ' ' | tr -s ' ')   # the lesson pane, rows joined

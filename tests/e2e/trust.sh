@@ -31,16 +31,7 @@ LUA
 	mv "$L.tmp" "$L"
 }
 write "First version."
-open() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	sleep 0.2
-	cat >"$WORK/run.sh" <<EOS
-env -u PARLAB_TRUST PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$L"
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
-}
+open() { launch 80 24 -u PARLAB_TRUST PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$L"; }
 
 open
 wait_for "Run them? Type yes" 15

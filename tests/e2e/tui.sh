@@ -65,24 +65,12 @@ page_until() {
 	fail "paged down 6 times and never saw \"$1\""
 }
 
-# Starts parlab in a fresh tmux server at 80x24. The wrapper records the tty
-# modes before and after, then the exit status, then keeps the pane open.
+# Starts parlab in a fresh tmux server at 80x24 (launch: the tty modes
+# recorded before and after, then the exit status; the pane stays open).
 start() {
 	local lesson=$1 env=${2:-} args=${3:-}
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	sleep 0.2
-	cat >"$WORK/run.sh" <<EOF
-trap : INT
-ulimit -c 0
-stty -g >"$WORK/stty.before"
-env $env TMPDIR="$LDIR/tmp" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" $args "$lesson"
-rc=\$?
-stty -g >"$WORK/stty.after"
-echo "PARLAB-EXITED \$rc"
-exec sleep 3600
-EOF
-	rm -f "$WORK/stty.before" "$WORK/stty.after"
-	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+	# shellcheck disable=SC2086 # $env and $args are lists of words
+	launch 80 24 $env TMPDIR="$LDIR/tmp" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- $args "$lesson"
 	wait_for_any "parlab>" "PARLAB-EXITED" 15
 }
 

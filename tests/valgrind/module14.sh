@@ -72,6 +72,9 @@ done
 [ -e "$main" ] || bad "no log of parlab itself ($main)"
 echo "$(ls "$dir"/vg.* | wc -l) processes under memcheck"
 if [ $fail -ne 0 ]; then
+	echo "---- what went wrong in the transcript (runs that failed, timed out or were stopped) ----"
+	grep -nE 'failed|timed out|not enough memory|stopped|limit|error' "$dir/out" | head -n 40
+	echo "---- its end ----"
 	tail -n 30 "$dir/out"
 	exit 1
 fi

@@ -37,17 +37,37 @@ expect_not() { cap | grep -qF -- "$1" && fail "did not expect \"$1\" on the scre
 key() { "${T[@]}" send-keys -t "$PANE" "$@"; }
 type_line() { key -l -- "$1"; key Enter; }
 
-# Starts (again) parlab on lesson $1 at 80x24, progress kept in
-# $WORK/state; the pane stays after it exits and says PARLAB-EXITED <rc>.
-start_parlab() {
+# launch COLS ROWS [VAR=VALUE | -u VAR]... -- ARG...: (re)starts the tmux
+# server with one COLSxROWS pane running `env VAR=VALUE... $BIN ARG...`.
+# The pane's wrapper records the tty modes before and after parlab
+# ($WORK/stty.before, $WORK/stty.after), survives Ctrl-C, and stays after
+# parlab exits, saying PARLAB-EXITED <rc>. It does not wait for the screen.
+launch() {
+	local cols=$1 rows=$2 envs=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
 	"${T[@]}" kill-server >/dev/null 2>&1 || true
 	sleep 0.2
-	cat >"$WORK/run.sh" <<EOS
-env PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" "$1"
-echo "PARLAB-EXITED \$?"
-exec sleep 3600
-EOS
-	"${T[@]}" new-session -d -s "$PANE" -x 80 -y 24 "sh $WORK/run.sh"
+	rm -f "$WORK/stty.before" "$WORK/stty.after"
+	# shellcheck disable=SC2016 # $? and $rc are the wrapper's own
+	{
+		echo 'trap : INT'
+		echo 'ulimit -c 0'
+		printf 'stty -g >%q\n' "$WORK/stty.before"
+		printf 'env'; printf ' %q' "${envs[@]}" "$BIN" "$@"; echo
+		echo 'rc=$?'
+		printf 'stty -g >%q\n' "$WORK/stty.after"
+		echo 'echo "PARLAB-EXITED $rc"'
+		echo 'exec sleep 3600'
+	} >"$WORK/run.sh"
+	"${T[@]}" new-session -d -s "$PANE" -x "$cols" -y "$rows" "bash $WORK/run.sh"
+}
+
+# Starts (again) parlab on lesson $1 at 80x24, progress kept in
+# $WORK/state, and waits for its prompt.
+start_parlab() {
+	launch 80 24 PARLAB_STATE="$WORK/state" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$1"
 	wait_for "parlab>" 15
 }
 
