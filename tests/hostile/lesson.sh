@@ -116,4 +116,5 @@ hostile_clean "non-UTF-8 text"
 "$parlab" progress >"$H_WORK/out" 2>&1 || bad "progress report: $(cat "$H_WORK/out")"
 ! grep -q $'\e' "$H_WORK/out" || bad "progress report: an ESC byte reached the terminal: $(cat -v "$H_WORK/out")"
 hostile_clean "progress report"
+hostile_as_nobody "$0" "$parlab"
 hostile_done

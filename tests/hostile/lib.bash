@@ -113,6 +113,24 @@ hostile_exit() {
 # Flattened text of a file (batch output wraps).
 flat() { tr '\n' ' ' <"$1" | tr -s ' '; }
 
+# hostile_as_nobody SCRIPT PARLAB: as root, the same case again as nobody
+# (a student is not root: rlimits, perf_event and file permissions differ),
+# in a folder nobody owns; its failure fails this case. Nothing as nobody.
+hostile_as_nobody() {
+	[ "$(id -u)" = 0 ] && [ -z "${H_AS:-}" ] || return 0
+	command -v setpriv >/dev/null || { echo "# no setpriv: not run as nobody"; return 0; }
+	local d rc=0
+	d=$(mktemp -d /tmp/hostile-nobody.XXXXXX)
+	chmod 755 "$d"
+	chown nobody:nogroup "$d"
+	echo "# again as nobody"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$d" TMPDIR="$d" SHELL=/bin/sh \
+		TMUX_TMPDIR="$d" TERM="${TERM:-xterm}" H_AS=nobody PARLAB_STATE=off PARLAB_TRUST=1 \
+		${PARLAB_SRC:+PARLAB_SRC="$PARLAB_SRC"} bash "$1" "$2" || rc=$?
+	rm -rf "$d"
+	[ "$rc" = 0 ] || bad "as nobody: exit $rc"
+}
+
 hostile_done() {
 	[ "$H_FAIL" -eq 0 ] && echo PASS
 	exit "$H_FAIL"

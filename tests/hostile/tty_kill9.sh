@@ -39,5 +39,5 @@ case_kill9() {
 case_kill9 2 "busy 1 up"
 case_kill9 3 "child"
 
-tt_as_nobody "$0"
+hostile_as_nobody "$0" "$BIN"
 hostile_done

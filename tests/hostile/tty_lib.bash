@@ -131,17 +131,3 @@ tt_gone() {
 	bad "$2: still running after $1 s: $(ps -o pid=,stat=,args= -p "$(echo $left | tr ' ' ',')" | tr '\n' ';')"
 }
 
-# As root: the same case again as nobody, in a folder nobody owns.
-tt_as_nobody() {
-	[ "$(id -u)" = 0 ] && [ -z "${TT_AS:-}" ] || return 0
-	command -v setpriv >/dev/null || { echo "# no setpriv: not run as nobody"; return 0; }
-	local d rc=0
-	d=$(mktemp -d /tmp/tty-nobody.XXXXXX)
-	chmod 755 "$d"
-	chown nobody:nogroup "$d"
-	setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$d" TMPDIR="$d" SHELL=/bin/sh \
-		TMUX_TMPDIR="$d" TERM="${TERM:-xterm}" TT_AS=nobody PARLAB_STATE=off PARLAB_TRUST=1 \
-		bash "$1" "$BIN" || rc=$?
-	rm -rf "$d"
-	[ "$rc" = 0 ] || bad "as nobody: exit $rc"
-}

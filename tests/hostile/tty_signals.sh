@@ -47,5 +47,5 @@ case_sig 3 "child" TERM
 case_sig 2 "busy 1 up" HUP
 case_sig 3 "child" HUP
 
-tt_as_nobody "$0"
+hostile_as_nobody "$0" "$BIN"
 hostile_done

@@ -49,5 +49,5 @@ hostile_clean "resized to 20x5 and back mid-run"
 tt_progress "resized to 20x5 and back mid-run"
 echo "ok - a run goes on at 20x5 and is drawn again at 80x24; stop, quit, terminal restored"
 
-tt_as_nobody "$0"
+hostile_as_nobody "$0" "$BIN"
 hostile_done

@@ -21,5 +21,5 @@ for redir in '<&-' '</dev/null'; do
 	echo "ok - $what: says the screen needs a terminal, exit 2, ${cpu} s of CPU, terminal as before"
 done
 
-tt_as_nobody "$0"
+hostile_as_nobody "$0" "$BIN"
 hostile_done

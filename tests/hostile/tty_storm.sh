@@ -50,5 +50,5 @@ hostile_clean "after the storm"
 tt_progress "after the storm"
 echo "ok - 150 resizes during a live run: it finished, the final screen fits 123x37 as a fresh layout does"
 
-tt_as_nobody "$0"
+hostile_as_nobody "$0" "$BIN"
 hostile_done

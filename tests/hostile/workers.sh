@@ -84,4 +84,5 @@ grep -aqF "bad "$'\xef\xbf\xbd\xef\xbf\xbd'" c1" "$H_WORK/out" || bad "escapes: 
 worker_case daemons 30 "run daemons after [0-9.]+m?s: finished: exit 0; 2 background processes it left were stopped \(sleep [0-9]+, sleep [0-9]+\)" <<'L'
   run { title = "daemons", timeout = 30, command = { "sh", "-c", "sleep 7781 & setsid sleep 7782 & echo started" } },
 L
+hostile_as_nobody "$0" "$parlab"
 hostile_done
