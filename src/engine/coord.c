@@ -62,6 +62,12 @@ struct coord {
 	 * condition's notifies; a queue wait's side (1: put, 0: take) */
 	unsigned wait_gen[COORD_MAX_WORKERS];
 	int wait_put[COORD_MAX_WORKERS];
+	/* a stepped run (coord_step.h): condition waits queue up by ticket and
+	 * a notify picks whom it wakes, instead of the pthread conditions */
+	int stepped;
+	unsigned tickets;
+	unsigned ticket[COORD_MAX_WORKERS];    /* 0: not waiting on a condition */
+	int notified[COORD_MAX_WORKERS];
 	struct cblock b[];
 };
 
@@ -298,9 +304,10 @@ static void added(struct cblock *k, double d)
 
 /* ---- shared values ------------------------------------------------------- */
 
-double coord_get(coord *c, int b, int i)
+double coord_get(const coord *c, int b, int i)
 {
-	return double_of(__atomic_load_n(&words(c, &c->b[b])[i], __ATOMIC_SEQ_CST));
+	const uint64_t *p = (const uint64_t *)((const char *)c + c->b[b].off);
+	return double_of(__atomic_load_n(&p[i], __ATOMIC_SEQ_CST));
 }
 
 void coord_set(coord *c, int b, int i, double v)
@@ -321,11 +328,15 @@ double coord_add_atomic(coord *c, int b, int i, double d)
 
 double coord_add_racy(coord *c, int b, int i, double d, double *lost)
 {
-	uint64_t *p = &words(c, &c->b[b])[i];
-	double seen = double_of(__atomic_load_n(p, __ATOMIC_RELAXED)), v = seen + d;
+	double seen = double_of(__atomic_load_n(&words(c, &c->b[b])[i], __ATOMIC_RELAXED));
 	sched_yield();   /* the window: see coord.h */
+	return coord_racy_write(c, b, i, seen, d, lost);
+}
+
+double coord_racy_write(coord *c, int b, int i, double seen, double d, double *lost)
+{
 	/* The write as plain as before; the exchange only tells what it overwrote. */
-	double was = double_of(__atomic_exchange_n(p, bits_of(v), __ATOMIC_RELAXED));
+	double v = seen + d, was = double_of(__atomic_exchange_n(&words(c, &c->b[b])[i], bits_of(v), __ATOMIC_RELAXED));
 	added(&c->b[b], d);
 	if (lost) *lost = was - seen;
 	return v;
@@ -472,14 +483,94 @@ int coord_cond_wait(coord *c, int b, int w)
 	return COORD_OK;
 }
 
+/* A stepped run's notify: the waiter that came first (all: every waiter)
+ * is notified; it wakes when it is let go and the lock is free. */
+static void step_notify(coord *c, int b, int all)
+{
+	for (;;) {
+		int first = -1;
+		for (int w = 0; w < c->nworkers; w++)
+			if (c->waiting_on[w] == b && c->ticket[w] && !c->notified[w] &&
+			    (first < 0 || c->ticket[w] < c->ticket[first])) first = w;
+		if (first < 0) return;
+		__atomic_store_n(&c->notified[first], 1, __ATOMIC_RELAXED);
+		if (!all) return;
+	}
+}
+
 int coord_notify(coord *c, int b, int w, int all)
 {
 	struct cblock *k = &c->b[b];
 	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
 	__atomic_fetch_add(&k->gen, 1, __ATOMIC_RELAXED);   /* a waiter may be on its way out */
+	if (c->stepped) { step_notify(c, b, all); return COORD_OK; }
 	if (all) pthread_cond_broadcast(&k->c1);
 	else pthread_cond_signal(&k->c1);
 	return COORD_OK;
+}
+
+/* ---- a stepped run's halves of the waits (coord.h) ---------------------- */
+
+void coord_set_stepped(coord *c) { c->stepped = 1; }
+
+int coord_barrier_arrive(coord *c, int b, int w, unsigned *gen)
+{
+	struct cblock *k = &c->b[b];
+	pthread_mutex_lock(&k->mu);
+	*gen = k->gen;
+	int order = ++k->count;
+	bump(&k->acq, 1);
+	if (order >= k->n) {
+		k->count = 0;
+		__atomic_store_n(&k->gen, *gen + 1, __ATOMIC_RELAXED);
+	} else {
+		set_wait_gen(c, w, *gen, 0);
+		set_waiting(c, w, b);
+		cev_note(w, CEV_WAIT, b, -1, 0);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return order;
+}
+
+int coord_barrier_open(const coord *c, int b, unsigned gen) { return __atomic_load_n(&c->b[b].gen, __ATOMIC_RELAXED) != gen; }
+
+void coord_barrier_leave(coord *c, int b, int w)
+{
+	set_waiting(c, w, -1);
+	cev_note(w, CEV_WAKE, b, -1, 0);
+}
+
+int coord_cond_release(coord *c, int b, int w)
+{
+	struct cblock *k = &c->b[b];
+	if (coord_holder(c, k->lock) != w) return COORD_ENOTHELD;
+	cev_note(w, CEV_RELEASE, k->lock, -1, someone_waits(c, k->lock));
+	c->ticket[w] = ++c->tickets;
+	c->notified[w] = 0;
+	set_wait_gen(c, w, __atomic_load_n(&k->gen, __ATOMIC_RELAXED), 0);
+	set_waiting(c, w, b);
+	cev_note(w, CEV_WAIT, b, -1, 0);
+	set_holder(&c->b[k->lock], -1);
+	pthread_mutex_unlock(&c->b[k->lock].mu);
+	return COORD_OK;
+}
+
+int coord_cond_notified(const coord *c, int w)
+{
+	return w >= 0 && w < COORD_MAX_WORKERS && __atomic_load_n(&c->notified[w], __ATOMIC_RELAXED);
+}
+
+void coord_cond_retake(coord *c, int b, int w)
+{
+	struct cblock *k = &c->b[b];
+	pthread_mutex_lock(&c->b[k->lock].mu);
+	c->ticket[w] = 0;
+	c->notified[w] = 0;
+	set_waiting(c, w, -1);
+	set_holder(&c->b[k->lock], w);
+	bump(&k->acq, 1);
+	cev_note(w, CEV_WAKE, b, -1, 0);
+	cev_note(w, CEV_TAKE, k->lock, -1, -1);
 }
 
 /* ---- queues -------------------------------------------------------------- */
@@ -563,6 +654,8 @@ void coord_take(coord *c, int b, int w, coord_value *out)
 }
 
 int coord_length(coord *c, int b) { return coord_count(c, b); }
+
+int coord_level(const coord *c, int b) { return __atomic_load_n(&c->b[b].count, __ATOMIC_RELAXED); }
 
 int coord_max_length(coord *c, int b)
 {

@@ -91,7 +91,7 @@ enum {
 
 /* ---- shared values (doubles; whole numbers are exact up to 2^53) ---- */
 /* i: 0..max(n, 1)-1, checked by the caller. */
-double coord_get(coord *c, int b, int i);
+double coord_get(const coord *c, int b, int i);
 void coord_set(coord *c, int b, int i, double v);
 /* One indivisible read-add-write; the new value. */
 double coord_add_atomic(coord *c, int b, int i, double d);
@@ -102,6 +102,10 @@ double coord_add_atomic(coord *c, int b, int i, double d);
  * the write overwrote: the value's change by others since the read, 0 when
  * nobody wrote in the window. */
 double coord_add_racy(coord *c, int b, int i, double d, double *lost);
+
+/* The write half of a racy add whose read saw seen (a stepped run makes the
+ * read and the write two steps): as coord_add_racy after its window. */
+double coord_racy_write(coord *c, int b, int i, double seen, double d, double *lost);
 
 /* ---- locks (w: the calling worker's id) ---- */
 int coord_lock(coord *c, int b, int w);      /* waits; COORD_OK or COORD_EHELD */
@@ -142,6 +146,9 @@ int coord_put(coord *c, int b, int w, const coord_value *v);
 /* Waits while the queue is empty; the oldest value. */
 void coord_take(coord *c, int b, int w, coord_value *out);
 int coord_length(coord *c, int b);
+/* A semaphore's count, a barrier's arrivals this round, a queue's length:
+ * one relaxed look, no lock taken (the screen's side). */
+int coord_level(const coord *c, int b);
 int coord_max_length(coord *c, int b);   /* the longest it has been */
 
 /* A queue's length over time (the screen's side, no lock taken):
@@ -160,6 +167,26 @@ typedef struct {
 	double mean;
 } coord_qtime;
 void coord_queue_time(const coord *c, int b, long long from, long long to, coord_qtime *q);
+
+/* ---- a stepped run (coord_step.h) ----
+ * Only one worker runs at a time, and only when what it is about to do
+ * needs no wait, so the waits that wait for another worker are split in
+ * two steps: arriving at a barrier, then passing it once it opened;
+ * waiting on a condition (the lock released), then waking, once notified,
+ * with the lock taken again. A notify then wakes the waiter that came
+ * first (notify_all: all of them), not whoever the kernel picks. Set
+ * before the workers start. */
+void coord_set_stepped(coord *c);
+/* The arrival order (1..n); *gen, the round arrived in. The last to
+ * arrive opens the barrier; the others wait on it (coord_waiting_on). */
+int coord_barrier_arrive(coord *c, int b, int w, unsigned *gen);
+int coord_barrier_open(const coord *c, int b, unsigned gen);   /* round gen has all arrived */
+void coord_barrier_leave(coord *c, int b, int w);
+/* Releases the condition's lock and waits on it: COORD_OK or COORD_ENOTHELD. */
+int coord_cond_release(coord *c, int b, int w);
+int coord_cond_notified(const coord *c, int w);
+/* Notified, the lock free: takes the lock again, the wait is over. */
+void coord_cond_retake(coord *c, int b, int w);
 
 /* ---- what the workers are doing (any process, no lock taken) ---- */
 /* The block worker w waits on now, or -1. */

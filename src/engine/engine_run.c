@@ -333,8 +333,8 @@ static int work_cb(void *ctx, const run_worker *w)
 {
 	run_ctx *rc = ctx;
 	if (rc->s->rkind == RUN_THREADS)
-		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w, rc->co);
-	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co);
+		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w, rc->co, NULL);
+	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co, NULL);
 }
 
 /* Screen side, every RUN_STUCK_MS while the workers run: the workers whose

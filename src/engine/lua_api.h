@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "engine/engine.h"
 #include "engine/coord.h"
+#include "engine/coord_step.h"
 
 /* A Lua state for loading lessons, with a memory cap (bytes). */
 lua_State *lapi_newstate(size_t mem_cap);
@@ -24,13 +25,14 @@ int lapi_lesson_to_c(lua_State *L, const char *path, lesson *l);
 
 /* Worker side: installs print, busy, sleep... for worker w and calls the
  * worker function at registry ref. Returns the exit code. */
-int lapi_run_worker(lua_State *L, int ref, const run_worker *w, struct coord *co);
+int lapi_run_worker(lua_State *L, int ref, const run_worker *w, struct coord *co, coord_step *st);
 
 /* Thread side: a fresh state, the lesson loaded again, step index's worker
  * called. Returns the exit code. */
-int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, struct coord *co);
+int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, struct coord *co,
+			  coord_step *st);
 /* (co: the run's blocks, or NULL; lua_worker.c gives workers get, set,
- * lock, put, take... on them.) */
+ * lock, put, take... on them. st: a stepped run's gate, else NULL.) */
 
 /* lua_coord.c: the blocks run{} table t declares, checked (raises
  * "run{}: ..." at the caller's line); NULL when it declares none.

@@ -5,6 +5,7 @@
  */
 #include "engine/lua_api.h"
 #include "engine/coord_events.h"
+#include "engine/coord_step.h"
 #include "util/loop.h"
 
 #include <errno.h>
@@ -36,6 +37,8 @@ static void write_all(int fd, const char *s, size_t n)
 }
 
 /* print/eprint: Lua's print, but one write per line to this worker's pipe. */
+static void point(lua_State *L, step_op op);
+
 static int print_to(lua_State *L, int fd)
 {
 	int n = lua_gettop(L);
@@ -50,6 +53,7 @@ static int print_to(lua_State *L, int fd)
 	luaL_pushresult(&b);
 	size_t len;
 	const char *s = lua_tolstring(L, -1, &len);
+	point(L, STEP_PRINT);
 	write_all(fd, s, len);
 	return 0;
 }
@@ -113,6 +117,27 @@ static coord *coord_of(lua_State *L)
 	coord *c = lua_touserdata(L, -1);
 	lua_pop(L, 1);
 	return c;
+}
+
+/* The stepper's gate of a stepped run (coord_step.h), else NULL: every
+ * call below on a block is then a step point. */
+static coord_step *step_of(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.step");
+	coord_step *s = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return s;
+}
+
+static int me(lua_State *L);
+
+/* A step point for print and mark (the blocks' calls have theirs). */
+static void point(lua_State *L, step_op op)
+{
+	coord_step *s = step_of(L);
+	if (!s) return;
+	step_action a = { op, -1, 0, 0, 0 };
+	coord_step_point(s, me(L), &a);
 }
 
 /* "A, B" or "none": the names of the blocks of kind k (and k2). */
@@ -187,7 +212,7 @@ static int l_get(lua_State *L)
 	int i = value_index(L, "get", b, &next);
 	if (!lua_isnone(L, next)) luaL_error(L, "get: '%s' is one value: get(\"%s\")", coord_name(coord_of(L), b),
 					      coord_name(coord_of(L), b));
-	push_num(L, coord_get(coord_of(L), b, i));
+	push_num(L, coord_step_get(step_of(L), coord_of(L), me(L), b, i));
 	return 1;
 }
 
@@ -198,11 +223,9 @@ static int l_set(lua_State *L)
 	int i = value_index(L, "set", b, &next);
 	if (lua_type(L, next) != LUA_TNUMBER)
 		luaL_error(L, "set: '%s' holds numbers, not %s", coord_name(coord_of(L), b), luaL_typename(L, next));
-	coord_set(coord_of(L), b, i, lua_tonumber(L, next));
+	coord_step_set(step_of(L), coord_of(L), me(L), b, i, lua_tonumber(L, next));
 	return 0;
 }
-
-static int me(lua_State *L);
 
 /* add_racy's lost update, shown where it happened: a mark on this
  * worker's lane for the first LOST_MARKS per block (run.blocks counts
@@ -229,7 +252,7 @@ static int add(lua_State *L, const char *fn, int racy)
 			luaL_error(L, "%s: adds a number to '%s', not %s", fn, coord_name(coord_of(L), b), luaL_typename(L, next));
 		d = lua_tonumber(L, next);
 	}
-	double lost = 0, v = racy ? coord_add_racy(coord_of(L), b, i, d, &lost) : coord_add_atomic(coord_of(L), b, i, d);
+	double lost = 0, v = coord_step_add(step_of(L), coord_of(L), me(L), b, i, d, racy, &lost);
 	lost_mark(L, b, lost);
 	push_num(L, v);
 	return 1;
@@ -243,7 +266,7 @@ static int me(lua_State *L) { return worker_of(L)->id; }
 static int l_lock(lua_State *L)
 {
 	int b = block(L, "lock", COORD_LOCK);
-	if (coord_lock(coord_of(L), b, me(L)) == COORD_EHELD)
+	if (coord_step_lock(step_of(L), coord_of(L), me(L), b, 0) == COORD_EHELD)
 		luaL_error(L, "lock: w%d already holds lock '%s' (waiting for it would be waiting for itself)", me(L),
 			   coord_name(coord_of(L), b));
 	return 0;
@@ -252,7 +275,7 @@ static int l_lock(lua_State *L)
 static int l_try_lock(lua_State *L)
 {
 	int b = block(L, "try_lock", COORD_LOCK);
-	lua_pushboolean(L, coord_try_lock(coord_of(L), b, me(L)) == COORD_OK);
+	lua_pushboolean(L, coord_step_lock(step_of(L), coord_of(L), me(L), b, 1) == COORD_OK);
 	return 1;
 }
 
@@ -267,7 +290,7 @@ static void not_held(lua_State *L, const char *fn, int lk)
 static int l_unlock(lua_State *L)
 {
 	int b = block(L, "unlock", COORD_LOCK);
-	if (coord_unlock(coord_of(L), b, me(L)) != COORD_OK) not_held(L, "unlock", b);
+	if (coord_step_unlock(step_of(L), coord_of(L), me(L), b) != COORD_OK) not_held(L, "unlock", b);
 	return 0;
 }
 
@@ -278,24 +301,24 @@ static int l_with_lock(lua_State *L)
 	int b = block(L, "with_lock", COORD_LOCK);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	coord *c = coord_of(L);
-	if (coord_lock(c, b, me(L)) == COORD_EHELD)
+	if (coord_step_lock(step_of(L), c, me(L), b, 0) == COORD_EHELD)
 		luaL_error(L, "with_lock: w%d already holds lock '%s'", me(L), coord_name(c, b));
 	int base = 1;
 	int rc = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
-	if (coord_holder(c, b) == me(L)) coord_unlock(c, b, me(L));
+	if (coord_holder(c, b) == me(L)) coord_step_unlock(step_of(L), c, me(L), b);
 	if (rc != LUA_OK) return lua_error(L);
 	return lua_gettop(L) - base;
 }
 
 static int l_acquire(lua_State *L)
 {
-	coord_acquire(coord_of(L), block(L, "acquire", COORD_SEMAPHORE), me(L));
+	coord_step_acquire(step_of(L), coord_of(L), me(L), block(L, "acquire", COORD_SEMAPHORE));
 	return 0;
 }
 
 static int l_release(lua_State *L)
 {
-	coord_release(coord_of(L), block(L, "release", COORD_SEMAPHORE));
+	coord_step_release(step_of(L), coord_of(L), me(L), block(L, "release", COORD_SEMAPHORE));
 	return 0;
 }
 
@@ -305,10 +328,10 @@ static int l_wait(lua_State *L)
 	int b = block2(L, "wait", COORD_BARRIER, COORD_CONDITION);
 	coord *c = coord_of(L);
 	if (coord_kind_of(c, b) == COORD_BARRIER) {
-		lua_pushinteger(L, coord_barrier_wait(c, b, me(L)));
+		lua_pushinteger(L, coord_step_barrier(step_of(L), c, me(L), b));
 		return 1;
 	}
-	if (coord_cond_wait(c, b, me(L)) != COORD_OK) not_held(L, "wait", coord_cond_lock(c, b));
+	if (coord_step_cond_wait(step_of(L), c, me(L), b) != COORD_OK) not_held(L, "wait", coord_cond_lock(c, b));
 	return 0;
 }
 
@@ -316,7 +339,7 @@ static int notify(lua_State *L, const char *fn, int all)
 {
 	int b = block(L, fn, COORD_CONDITION);
 	coord *c = coord_of(L);
-	if (coord_notify(c, b, me(L), all) != COORD_OK) not_held(L, fn, coord_cond_lock(c, b));
+	if (coord_step_notify(step_of(L), c, me(L), b, all) != COORD_OK) not_held(L, fn, coord_cond_lock(c, b));
 	return 0;
 }
 
@@ -343,14 +366,14 @@ static int l_put(lua_State *L)
 	default:
 		luaL_error(L, "put: '%s' holds numbers, strings and booleans, not %s", coord_name(c, b), luaL_typename(L, 2));
 	}
-	coord_put(c, b, me(L), &v);
+	coord_step_put(step_of(L), c, me(L), b, &v);
 	return 0;
 }
 
 static int l_take(lua_State *L)
 {
 	coord_value v;
-	coord_take(coord_of(L), block(L, "take", COORD_QUEUE), me(L), &v);
+	coord_step_take(step_of(L), coord_of(L), me(L), block(L, "take", COORD_QUEUE), &v);
 	if (v.type == COORD_STRING) lua_pushlstring(L, v.str, v.len);
 	else if (v.type == COORD_BOOLEAN) lua_pushboolean(L, v.num != 0);
 	else push_num(L, v.num);
@@ -363,6 +386,7 @@ static int l_mark(lua_State *L)
 	size_t len;
 	const char *text = luaL_checklstring(L, 1, &len);
 	luaL_argcheck(L, len <= CEV_TEXT - 1, 1, "a mark's text has at most 119 bytes");
+	point(L, STEP_MARK);
 	cev_mark(me(L), text);
 	return 0;
 }
@@ -375,7 +399,7 @@ static int msgh(lua_State *L)
 }
 
 /* Adds the worker API to the lesson env and calls the function on top. */
-static int call_worker(lua_State *L, const run_worker *w, coord *co)
+static int call_worker(lua_State *L, const run_worker *w, coord *co, coord_step *st)
 {
 	static const luaL_Reg api[] = { { "print", l_print }, { "eprint", l_eprint },
 		{ "busy", l_busy }, { "sleep", l_sleep }, { "now", l_now }, { "crash", l_crash },
@@ -388,6 +412,8 @@ static int call_worker(lua_State *L, const run_worker *w, coord *co)
 	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.worker");
 	lua_pushlightuserdata(L, co);
 	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.coord");
+	lua_pushlightuserdata(L, st);
+	lua_setfield(L, LUA_REGISTRYINDEX, "parlab.step");
 	lua_getfield(L, LUA_REGISTRYINDEX, "parlab.env");
 	if (lua_istable(L, -1)) luaL_setfuncs(L, api, 0);
 	lua_pop(L, 1);
@@ -401,6 +427,7 @@ static int call_worker(lua_State *L, const run_worker *w, coord *co)
 	lua_pushinteger(L, (lua_Integer)syscall(SYS_gettid)); lua_setfield(L, -2, "tid");
 	lapi_set_mem_cap(L, w->mem_limit);   /* the run's memory limit holds for each worker */
 	int rc = lua_pcall(L, 1, 0, -3);
+	coord_step_end(st, w->id);   /* (an error too: it does no more steps) */
 	cev_flush();   /* a lock it still holds is drawn held */
 	if (rc == LUA_ERRMEM && w->mem_limit) {
 		lapi_set_mem_cap(L, 0);
@@ -421,13 +448,13 @@ static int call_worker(lua_State *L, const run_worker *w, coord *co)
 	return 0;
 }
 
-int lapi_run_worker(lua_State *L, int ref, const run_worker *w, coord *co)
+int lapi_run_worker(lua_State *L, int ref, const run_worker *w, coord *co, coord_step *st)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-	return call_worker(L, w, co);
+	return call_worker(L, w, co, st);
 }
 
-int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, coord *co)
+int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, coord *co, coord_step *st)
 {
 	lua_State *L = lapi_newstate(0);
 	if (!L) return 1;
@@ -439,7 +466,7 @@ int lapi_run_worker_fresh(const char *path, int index, const run_worker *w, coor
 	} else {
 		lua_geti(L, -1, index);
 		lua_getfield(L, -1, "worker");
-		code = call_worker(L, w, co);
+		code = call_worker(L, w, co, st);
 	}
 	lapi_close(L);
 	return code;
