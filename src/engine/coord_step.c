@@ -3,9 +3,9 @@
  *
  * Each worker has a slot: its state, its next action and a futex word
  * `go`. At a point the worker reads go, writes its action, publishes
- * STEP_AT, tells the screen (a byte on the pipe) and sleeps on go until it
- * changes. The screen lets it go by setting STEP_RUNNING and bumping go:
- * it bumps only after it saw STEP_AT, so a worker never misses its turn.
+ * SP_AT, tells the screen (a byte on the pipe) and sleeps on go until it
+ * changes. The screen lets it go by setting SP_RUNNING and bumping go:
+ * it bumps only after it saw SP_AT, so a worker never misses its turn.
  */
 #include "engine/coord_step.h"
 
@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 struct cslot {
-	int state;             /* step_state */
-	step_action a;
+	int state;             /* sp_state */
+	sp_action a;
 	uint32_t go;           /* futex word: bumped once per action let go */
 };
 
@@ -48,7 +48,7 @@ coord_step *coord_step_new(coord *c, int nworkers)
 	s->nworkers = nworkers;
 	s->c = c;
 	if (c) coord_set_stepped(c);
-	return s;   /* zero-filled: every worker STEP_RUNNING to its first point */
+	return s;   /* zero-filled: every worker SP_RUNNING to its first point */
 }
 
 void coord_step_free(coord_step *s)
@@ -70,13 +70,13 @@ static void tell(coord_step *s)
 
 static int valid(const coord_step *s, int w) { return s && w >= 0 && w < s->nworkers; }
 
-void coord_step_point(coord_step *s, int w, const step_action *a)
+void coord_step_point(coord_step *s, int w, const sp_action *a)
 {
 	if (!valid(s, w)) return;
 	struct cslot *sl = &s->slot[w];
 	uint32_t go = __atomic_load_n(&sl->go, __ATOMIC_ACQUIRE);
 	sl->a = *a;
-	__atomic_store_n(&sl->state, STEP_AT, __ATOMIC_RELEASE);
+	__atomic_store_n(&sl->state, SP_AT, __ATOMIC_RELEASE);
 	tell(s);
 	while (__atomic_load_n(&sl->go, __ATOMIC_ACQUIRE) == go)
 		syscall(SYS_futex, &sl->go, FUTEX_WAIT, go, NULL, NULL, 0);   /* shared: not FUTEX_PRIVATE */
@@ -85,7 +85,7 @@ void coord_step_point(coord_step *s, int w, const step_action *a)
 void coord_step_end(coord_step *s, int w)
 {
 	if (!valid(s, w)) return;
-	__atomic_store_n(&s->slot[w].state, STEP_DONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->slot[w].state, SP_DONE, __ATOMIC_RELEASE);
 	tell(s);
 }
 
@@ -97,11 +97,11 @@ void coord_step_drain(coord_step *s)
 	while (read(s->fd[0], buf, sizeof buf) > 0) {}
 }
 
-step_state coord_step_state(const coord_step *s, int w, step_action *a)
+sp_state coord_step_state(const coord_step *s, int w, sp_action *a)
 {
-	if (!valid(s, w)) return STEP_DONE;
-	step_state st = __atomic_load_n(&s->slot[w].state, __ATOMIC_ACQUIRE);
-	if (st == STEP_AT && a) *a = s->slot[w].a;
+	if (!valid(s, w)) return SP_DONE;
+	sp_state st = __atomic_load_n(&s->slot[w].state, __ATOMIC_ACQUIRE);
+	if (st == SP_AT && a) *a = s->slot[w].a;
 	return st;
 }
 
@@ -109,8 +109,8 @@ void coord_step_go(coord_step *s, int w)
 {
 	if (!valid(s, w)) return;
 	struct cslot *sl = &s->slot[w];
-	if (__atomic_load_n(&sl->state, __ATOMIC_ACQUIRE) != STEP_AT) return;
-	__atomic_store_n(&sl->state, STEP_RUNNING, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&sl->state, __ATOMIC_ACQUIRE) != SP_AT) return;
+	__atomic_store_n(&sl->state, SP_RUNNING, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&sl->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &sl->go, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
@@ -118,7 +118,7 @@ void coord_step_go(coord_step *s, int w)
 int coord_step_settled(const coord_step *s)
 {
 	for (int w = 0; w < s->nworkers; w++)
-		if (__atomic_load_n(&s->slot[w].state, __ATOMIC_ACQUIRE) == STEP_RUNNING) return 0;
+		if (__atomic_load_n(&s->slot[w].state, __ATOMIC_ACQUIRE) == SP_RUNNING) return 0;
 	return 1;
 }
 
@@ -126,39 +126,39 @@ int coord_step_settled(const coord_step *s)
 
 int coord_step_enabled(const coord_step *s, int w, char *why, size_t cap)
 {
-	step_action a;
+	sp_action a;
 	if (cap) *why = '\0';
-	step_state st = coord_step_state(s, w, &a);
-	if (st != STEP_AT) {
-		snprintf(why, cap, "w%d is %s", w, st == STEP_DONE ? "done" : "running");
+	sp_state st = coord_step_state(s, w, &a);
+	if (st != SP_AT) {
+		snprintf(why, cap, "w%d is %s", w, st == SP_DONE ? "done" : "running");
 		return 0;
 	}
 	const coord *c = s->c;
 	int h;
 	switch (a.op) {
-	case STEP_LOCK:
+	case SP_LOCK:
 		h = coord_holder(c, a.block);
 		if (h < 0 || h == w) return 1;
 		snprintf(why, cap, "lock %s is held by w%d", coord_name(c, a.block), h);
 		return 0;
-	case STEP_ACQUIRE:
+	case SP_ACQUIRE:
 		if (coord_level(c, a.block) > 0) return 1;
 		snprintf(why, cap, "semaphore %s is at 0", coord_name(c, a.block));
 		return 0;
-	case STEP_PUT:
+	case SP_PUT:
 		if (coord_level(c, a.block) < coord_size(c, a.block)) return 1;
 		snprintf(why, cap, "queue %s is full", coord_name(c, a.block));
 		return 0;
-	case STEP_TAKE:
+	case SP_TAKE:
 		if (coord_level(c, a.block) > 0) return 1;
 		snprintf(why, cap, "queue %s is empty", coord_name(c, a.block));
 		return 0;
-	case STEP_PASS:
+	case SP_PASS:
 		if (coord_barrier_open(c, a.block, a.gen)) return 1;
 		snprintf(why, cap, "barrier %s waits for %d more", coord_name(c, a.block),
 			 coord_size(c, a.block) - coord_level(c, a.block));
 		return 0;
-	case STEP_WAKE:
+	case SP_WAKE:
 		h = coord_holder(c, coord_cond_lock(c, a.block));
 		if (!coord_cond_notified(c, w)) snprintf(why, cap, "nobody notified %s yet", coord_name(c, a.block));
 		else if (h >= 0) snprintf(why, cap, "lock %s is held by w%d", coord_name(c, coord_cond_lock(c, a.block)), h);
@@ -173,9 +173,9 @@ static void num(char *buf, size_t cap, double v) { snprintf(buf, cap, "%.15g", v
 
 void coord_step_describe(const coord_step *s, int w, char *buf, size_t cap)
 {
-	step_action a;
-	step_state st = coord_step_state(s, w, &a);
-	if (st != STEP_AT) { snprintf(buf, cap, "%s", st == STEP_DONE ? "done" : "running"); return; }
+	sp_action a;
+	sp_state st = coord_step_state(s, w, &a);
+	if (st != SP_AT) { snprintf(buf, cap, "%s", st == SP_DONE ? "done" : "running"); return; }
 	const coord *c = s->c;
 	const char *name = a.block >= 0 && c ? coord_name(c, a.block) : "";
 	char now[40] = "", arg[40], idx[16] = "";
@@ -186,60 +186,60 @@ void coord_step_describe(const coord_step *s, int w, char *buf, size_t cap)
 	}
 	int h = c && a.block >= 0 && coord_kind_of(c, a.block) == COORD_LOCK ? coord_holder(c, a.block) : -1;
 	switch (a.op) {
-	case STEP_GET: case STEP_READ: snprintf(buf, cap, "read %s%s (now %s)", name, idx, now); break;
-	case STEP_SET: snprintf(buf, cap, "set %s%s = %s (now %s)", name, idx, arg, now); break;
-	case STEP_WRITE: snprintf(buf, cap, "write %s%s = %s (now %s)", name, idx, arg, now); break;
-	case STEP_ADD: snprintf(buf, cap, "add %s to %s%s at once (now %s)", arg, name, idx, now); break;
-	case STEP_LOCK: case STEP_TRY:
-		if (h >= 0 && h != w) snprintf(buf, cap, "%s %s (held by w%d)", a.op == STEP_TRY ? "try to lock" : "lock", name, h);
-		else snprintf(buf, cap, "%s %s", a.op == STEP_TRY ? "try to lock" : "lock", name);
+	case SP_GET: case SP_READ: snprintf(buf, cap, "read %s%s (now %s)", name, idx, now); break;
+	case SP_SET: snprintf(buf, cap, "set %s%s = %s (now %s)", name, idx, arg, now); break;
+	case SP_WRITE: snprintf(buf, cap, "write %s%s = %s (now %s)", name, idx, arg, now); break;
+	case SP_ADD: snprintf(buf, cap, "add %s to %s%s at once (now %s)", arg, name, idx, now); break;
+	case SP_LOCK: case SP_TRY:
+		if (h >= 0 && h != w) snprintf(buf, cap, "%s %s (held by w%d)", a.op == SP_TRY ? "try to lock" : "lock", name, h);
+		else snprintf(buf, cap, "%s %s", a.op == SP_TRY ? "try to lock" : "lock", name);
 		break;
-	case STEP_UNLOCK: snprintf(buf, cap, "unlock %s", name); break;
-	case STEP_ACQUIRE: case STEP_RELEASE:
-		snprintf(buf, cap, "%s %s (count %d)", a.op == STEP_ACQUIRE ? "acquire" : "release", name, coord_level(c, a.block));
+	case SP_UNLOCK: snprintf(buf, cap, "unlock %s", name); break;
+	case SP_ACQUIRE: case SP_RELEASE:
+		snprintf(buf, cap, "%s %s (count %d)", a.op == SP_ACQUIRE ? "acquire" : "release", name, coord_level(c, a.block));
 		break;
-	case STEP_ARRIVE:
+	case SP_ARRIVE:
 		snprintf(buf, cap, "arrive at barrier %s (%d of %d there)", name, coord_level(c, a.block), coord_size(c, a.block));
 		break;
-	case STEP_PASS:
+	case SP_PASS:
 		snprintf(buf, cap, "pass barrier %s%s", name, coord_barrier_open(c, a.block, a.gen) ? "" : " (not open yet)");
 		break;
-	case STEP_WAIT:
+	case SP_WAIT:
 		snprintf(buf, cap, "wait on %s (releases %s)", name, coord_name(c, coord_cond_lock(c, a.block)));
 		break;
-	case STEP_WAKE:
+	case SP_WAKE:
 		snprintf(buf, cap, "wake from %s and lock %s%s", name, coord_name(c, coord_cond_lock(c, a.block)),
 			 coord_cond_notified(c, w) ? "" : " (not notified yet)");
 		break;
-	case STEP_NOTIFY: case STEP_NOTIFY_ALL:
-		snprintf(buf, cap, "%s %s", a.op == STEP_NOTIFY ? "notify" : "notify all on", name);
+	case SP_NOTIFY: case SP_NOTIFY_ALL:
+		snprintf(buf, cap, "%s %s", a.op == SP_NOTIFY ? "notify" : "notify all on", name);
 		break;
-	case STEP_PUT: case STEP_TAKE:
-		snprintf(buf, cap, "%s %s (%d of %d)", a.op == STEP_PUT ? "put into" : "take from", name,
+	case SP_PUT: case SP_TAKE:
+		snprintf(buf, cap, "%s %s (%d of %d)", a.op == SP_PUT ? "put into" : "take from", name,
 			 coord_level(c, a.block), coord_size(c, a.block));
 		break;
-	case STEP_PRINT: snprintf(buf, cap, "print"); break;
-	case STEP_MARK: snprintf(buf, cap, "mark"); break;
+	case SP_PRINT: snprintf(buf, cap, "print"); break;
+	case SP_MARK: snprintf(buf, cap, "mark"); break;
 	}
 }
 
 /* ---- a worker's calls on the blocks: step points when stepped (s) ---------- */
 
-static void point(coord_step *s, int w, step_op op, int b, int i, double arg, unsigned gen)
+static void point(coord_step *s, int w, sp_op op, int b, int i, double arg, unsigned gen)
 {
-	step_action a = { op, b, i, arg, gen };
+	sp_action a = { op, b, i, arg, gen };
 	coord_step_point(s, w, &a);
 }
 
 double coord_step_get(coord_step *s, coord *c, int w, int b, int i)
 {
-	if (s) point(s, w, STEP_GET, b, i, 0, 0);
+	if (s) point(s, w, SP_GET, b, i, 0, 0);
 	return coord_get(c, b, i);
 }
 
 void coord_step_set(coord_step *s, coord *c, int w, int b, int i, double v)
 {
-	if (s) point(s, w, STEP_SET, b, i, v, 0);
+	if (s) point(s, w, SP_SET, b, i, v, 0);
 	coord_set(c, b, i, v);
 }
 
@@ -247,48 +247,48 @@ double coord_step_add(coord_step *s, coord *c, int w, int b, int i, double d, in
 {
 	if (!s) return racy ? coord_add_racy(c, b, i, d, lost) : coord_add_atomic(c, b, i, d);
 	if (!racy) {
-		point(s, w, STEP_ADD, b, i, d, 0);
+		point(s, w, SP_ADD, b, i, d, 0);
 		if (lost) *lost = 0;
 		return coord_add_atomic(c, b, i, d);
 	}
-	point(s, w, STEP_READ, b, i, d, 0);
+	point(s, w, SP_READ, b, i, d, 0);
 	double seen = coord_get(c, b, i);
-	point(s, w, STEP_WRITE, b, i, seen + d, 0);
+	point(s, w, SP_WRITE, b, i, seen + d, 0);
 	return coord_racy_write(c, b, i, seen, d, lost);
 }
 
 int coord_step_lock(coord_step *s, coord *c, int w, int b, int try)
 {
-	if (s) point(s, w, try ? STEP_TRY : STEP_LOCK, b, 0, 0, 0);
+	if (s) point(s, w, try ? SP_TRY : SP_LOCK, b, 0, 0, 0);
 	return try ? coord_try_lock(c, b, w) : coord_lock(c, b, w);
 }
 
 int coord_step_unlock(coord_step *s, coord *c, int w, int b)
 {
-	if (s) point(s, w, STEP_UNLOCK, b, 0, 0, 0);
+	if (s) point(s, w, SP_UNLOCK, b, 0, 0, 0);
 	return coord_unlock(c, b, w);
 }
 
 void coord_step_acquire(coord_step *s, coord *c, int w, int b)
 {
-	if (s) point(s, w, STEP_ACQUIRE, b, 0, 0, 0);
+	if (s) point(s, w, SP_ACQUIRE, b, 0, 0, 0);
 	coord_acquire(c, b, w);
 }
 
 void coord_step_release(coord_step *s, coord *c, int w, int b)
 {
-	if (s) point(s, w, STEP_RELEASE, b, 0, 0, 0);
+	if (s) point(s, w, SP_RELEASE, b, 0, 0, 0);
 	coord_release(c, b);
 }
 
 int coord_step_barrier(coord_step *s, coord *c, int w, int b)
 {
 	if (!s) return coord_barrier_wait(c, b, w);
-	point(s, w, STEP_ARRIVE, b, 0, 0, 0);
+	point(s, w, SP_ARRIVE, b, 0, 0, 0);
 	unsigned gen;
 	int order = coord_barrier_arrive(c, b, w, &gen);
 	if (coord_barrier_open(c, b, gen) && order >= coord_size(c, b)) return order;   /* the last one opened it */
-	point(s, w, STEP_PASS, b, 0, 0, gen);
+	point(s, w, SP_PASS, b, 0, 0, gen);
 	coord_barrier_leave(c, b, w);
 	return order;
 }
@@ -296,28 +296,28 @@ int coord_step_barrier(coord_step *s, coord *c, int w, int b)
 int coord_step_cond_wait(coord_step *s, coord *c, int w, int b)
 {
 	if (!s) return coord_cond_wait(c, b, w);
-	point(s, w, STEP_WAIT, b, 0, 0, 0);
+	point(s, w, SP_WAIT, b, 0, 0, 0);
 	int rc = coord_cond_release(c, b, w);
 	if (rc != COORD_OK) return rc;
-	point(s, w, STEP_WAKE, b, 0, 0, 0);
+	point(s, w, SP_WAKE, b, 0, 0, 0);
 	coord_cond_retake(c, b, w);
 	return COORD_OK;
 }
 
 int coord_step_notify(coord_step *s, coord *c, int w, int b, int all)
 {
-	if (s) point(s, w, all ? STEP_NOTIFY_ALL : STEP_NOTIFY, b, 0, 0, 0);
+	if (s) point(s, w, all ? SP_NOTIFY_ALL : SP_NOTIFY, b, 0, 0, 0);
 	return coord_notify(c, b, w, all);
 }
 
 int coord_step_put(coord_step *s, coord *c, int w, int b, const coord_value *v)
 {
-	if (s) point(s, w, STEP_PUT, b, 0, 0, 0);
+	if (s) point(s, w, SP_PUT, b, 0, 0, 0);
 	return coord_put(c, b, w, v);
 }
 
 void coord_step_take(coord_step *s, coord *c, int w, int b, coord_value *out)
 {
-	if (s) point(s, w, STEP_TAKE, b, 0, 0, 0);
+	if (s) point(s, w, SP_TAKE, b, 0, 0, 0);
 	coord_take(c, b, w, out);
 }

@@ -24,26 +24,26 @@ typedef struct coord_step coord_step;
 
 /* What a worker is about to do. */
 typedef enum {
-	STEP_GET, STEP_SET, STEP_ADD,          /* shared: read, write, atomic add */
-	STEP_READ, STEP_WRITE,                 /* a racy add's two halves */
-	STEP_LOCK, STEP_TRY, STEP_UNLOCK,
-	STEP_ACQUIRE, STEP_RELEASE,            /* semaphores */
-	STEP_ARRIVE, STEP_PASS,                /* barriers: arrive, then pass once open */
-	STEP_WAIT, STEP_WAKE,                  /* conditions: release and wait, then wake */
-	STEP_NOTIFY, STEP_NOTIFY_ALL,
-	STEP_PUT, STEP_TAKE,                   /* queues */
-	STEP_PRINT, STEP_MARK
-} step_op;
+	SP_GET, SP_SET, SP_ADD,          /* shared: read, write, atomic add */
+	SP_READ, SP_WRITE,                 /* a racy add's two halves */
+	SP_LOCK, SP_TRY, SP_UNLOCK,
+	SP_ACQUIRE, SP_RELEASE,            /* semaphores */
+	SP_ARRIVE, SP_PASS,                /* barriers: arrive, then pass once open */
+	SP_WAIT, SP_WAKE,                  /* conditions: release and wait, then wake */
+	SP_NOTIFY, SP_NOTIFY_ALL,
+	SP_PUT, SP_TAKE,                   /* queues */
+	SP_PRINT, SP_MARK
+} sp_op;
 
 typedef struct {
-	step_op op;
+	sp_op op;
 	int block;        /* -1: print, mark */
 	int index;        /* shared: the value's index */
 	double arg;       /* set, add: the value; write: the value it writes */
 	unsigned gen;     /* pass: the barrier's round */
-} step_action;
+} sp_action;
 
-typedef enum { STEP_RUNNING, STEP_AT, STEP_DONE } step_state;
+typedef enum { SP_RUNNING, SP_AT, SP_DONE } sp_state;
 
 /* The gate for workers 0..nworkers-1 of coord c's run (c: NULL when the
  * run has no blocks); c is marked stepped. NULL with errno on failure. */
@@ -52,7 +52,7 @@ void coord_step_free(coord_step *s);
 
 /* ---- the worker's side ---- */
 /* Says a (the action about to be done), then waits until let go. */
-void coord_step_point(coord_step *s, int w, const step_action *a);
+void coord_step_point(coord_step *s, int w, const sp_action *a);
 /* Worker w is done (returned, or ended by an error). */
 void coord_step_end(coord_step *s, int w);
 
@@ -62,7 +62,7 @@ int coord_step_fd(const coord_step *s);
 void coord_step_drain(coord_step *s);
 /* Where worker w is: running to its next point, at one (*a: its action),
  * or done. */
-step_state coord_step_state(const coord_step *s, int w, step_action *a);
+sp_state coord_step_state(const coord_step *s, int w, sp_action *a);
 /* 1 when w is at a point whose action needs no wait now; else 0 with why
  * ("lock B is held by w0", "w1 is done", "w1 is running"). */
 int coord_step_enabled(const coord_step *s, int w, char *why, size_t cap);

@@ -37,7 +37,7 @@ static void write_all(int fd, const char *s, size_t n)
 }
 
 /* print/eprint: Lua's print, but one write per line to this worker's pipe. */
-static void point(lua_State *L, step_op op);
+static void point(lua_State *L, sp_op op);
 
 static int print_to(lua_State *L, int fd)
 {
@@ -53,7 +53,7 @@ static int print_to(lua_State *L, int fd)
 	luaL_pushresult(&b);
 	size_t len;
 	const char *s = lua_tolstring(L, -1, &len);
-	point(L, STEP_PRINT);
+	point(L, SP_PRINT);
 	write_all(fd, s, len);
 	return 0;
 }
@@ -132,11 +132,11 @@ static coord_step *step_of(lua_State *L)
 static int me(lua_State *L);
 
 /* A step point for print and mark (the blocks' calls have theirs). */
-static void point(lua_State *L, step_op op)
+static void point(lua_State *L, sp_op op)
 {
 	coord_step *s = step_of(L);
 	if (!s) return;
-	step_action a = { op, -1, 0, 0, 0 };
+	sp_action a = { op, -1, 0, 0, 0 };
 	coord_step_point(s, me(L), &a);
 }
 
@@ -386,7 +386,7 @@ static int l_mark(lua_State *L)
 	size_t len;
 	const char *text = luaL_checklstring(L, 1, &len);
 	luaL_argcheck(L, len <= CEV_TEXT - 1, 1, "a mark's text has at most 119 bytes");
-	point(L, STEP_MARK);
+	point(L, SP_MARK);
 	cev_mark(me(L), text);
 	return 0;
 }

@@ -50,7 +50,7 @@ static int run_out(coord_step *s, int nw)
 		int done = 0, moved = 0;
 		for (int w = 0; w < nw && !moved; w++) {
 			char why[96];
-			if (coord_step_state(s, w, NULL) == STEP_DONE) { done++; continue; }
+			if (coord_step_state(s, w, NULL) == SP_DONE) { done++; continue; }
 			if (coord_step_enabled(s, w, why, sizeof why)) { coord_step_go(s, w); moved = 1; }
 		}
 		if (done == nw) return 0;
@@ -98,7 +98,7 @@ static void test_replay(int mode)
 			start(&t, mode, 2, c, two_racy_adds, NULL);
 			int took = drive(gate, cases[k].s, 8, round ? said : first, why, sizeof why);
 			CHECK(took == 8);
-			CHECK(coord_step_state(gate, 0, NULL) == STEP_DONE && coord_step_state(gate, 1, NULL) == STEP_DONE);
+			CHECK(coord_step_state(gate, 0, NULL) == SP_DONE && coord_step_state(gate, 1, NULL) == SP_DONE);
 			CHECK(finish(&t) == 0);
 			double v = coord_get(c, 0, 0);
 			int eq = v == cases[k].want;
@@ -201,7 +201,7 @@ static void test_barrier(int mode)
 	CHECK_STR(why, "barrier X waits for 1 more");
 	static const int last[] = { 2, 2 };   /* the last arrives (no pass for it), then adds */
 	CHECK(drive(gate, last, 2, NULL, why, sizeof why) == 2);
-	CHECK(coord_step_state(gate, 2, NULL) == STEP_DONE);
+	CHECK(coord_step_state(gate, 2, NULL) == SP_DONE);
 	CHECK(coord_step_enabled(gate, 0, why, sizeof why) && coord_step_enabled(gate, 1, why, sizeof why));
 	CHECK(run_out(gate, 3) == 0);
 	CHECK(finish(&t) == 0);
