@@ -24,14 +24,14 @@ typedef struct coord_step coord_step;
 
 /* What a worker is about to do. */
 typedef enum {
-	SP_GET, SP_SET, SP_ADD,          /* shared: read, write, atomic add */
-	SP_READ, SP_WRITE,                 /* a racy add's two halves */
+	SP_GET, SP_SET, SP_ADD,  /* shared: read, write, atomic add */
+	SP_READ, SP_WRITE,       /* a racy add's two halves */
 	SP_LOCK, SP_TRY, SP_UNLOCK,
-	SP_ACQUIRE, SP_RELEASE,            /* semaphores */
-	SP_ARRIVE, SP_PASS,                /* barriers: arrive, then pass once open */
-	SP_WAIT, SP_WAKE,                  /* conditions: release and wait, then wake */
+	SP_ACQUIRE, SP_RELEASE,  /* semaphores */
+	SP_ARRIVE, SP_PASS,      /* barriers: arrive, then pass once open */
+	SP_WAIT, SP_WAKE,        /* conditions: release and wait, then wake */
 	SP_NOTIFY, SP_NOTIFY_ALL,
-	SP_PUT, SP_TAKE,                   /* queues */
+	SP_PUT, SP_TAKE,         /* queues */
 	SP_PRINT, SP_MARK
 } sp_op;
 
