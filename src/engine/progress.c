@@ -37,6 +37,16 @@ char *progress_take_problem(progress *p)
 	return m;
 }
 
+/* SQLite's words for db's last error, with the system's where it has one
+ * ("disk I/O error (File too large)"). Caller frees. */
+static char *db_why(sqlite3 *db)
+{
+	int sys = sqlite3_system_errno(db), code = sqlite3_errcode(db) & 0xff;
+	if (sys && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
+		return xasprintf("%s (%s)", sqlite3_errmsg(db), strerror(sys));
+	return xstrdup(sqlite3_errmsg(db));
+}
+
 /* The tables as export and import see them; conflict: how an imported row
  * merges with one already there (idempotent). */
 static const struct table {
@@ -159,7 +169,7 @@ static int begin(progress *p) { return sqlite3_exec(p->db, "BEGIN IMMEDIATE", NU
 static int end(progress *p, int ok)
 {
 	if (ok && sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return 0;
-	char *why = xstrdup(sqlite3_errmsg(p->db));   /* before ROLLBACK resets it */
+	char *why = db_why(p->db);   /* before ROLLBACK resets it */
 	if (!sqlite3_get_autocommit(p->db)) sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
 	if (!p->said) {
 		if (p->msg) fprintf(p->msg, "parlab: could not save progress in %s: %s\n", p->path, why);
@@ -172,12 +182,23 @@ static int end(progress *p, int ok)
 
 /* ---- opening ------------------------------------------------------------------ */
 
+/* db's last error says the file itself is damaged. */
+static int damaged(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db) & 0xff;
+	return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
 /* Opens path and makes sure it is a readable parlab database; NULL and
- * *why (caller frees) when not. *newer: made by a newer parlab. */
-static sqlite3 *try_open(const char *path, char **why, int *newer)
+ * *why (caller frees) when not. *newer: made by a newer parlab. *broken:
+ * the file itself is damaged (not a database, corrupt), not merely out of
+ * reach (a full disk, a file size limit, a read-only folder, busy): only
+ * then is it worth putting aside. */
+static sqlite3 *try_open(const char *path, char **why, int *newer, int *broken)
 {
 	sqlite3 *db = NULL;
 	*newer = 0;
+	*broken = 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) goto bad;
 	sqlite3_busy_timeout(db, 5000);
 	sqlite3_extended_result_codes(db, 1);
@@ -186,8 +207,8 @@ static sqlite3 *try_open(const char *path, char **why, int *newer)
 	if (!st) goto bad;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok")) {
-		*why = rc == SQLITE_ROW ? xasprintf("integrity check: %s", sqlite3_column_text(st, 0))
-					: xstrdup(sqlite3_errmsg(db));
+		*why = rc == SQLITE_ROW ? xasprintf("integrity check: %s", sqlite3_column_text(st, 0)) : db_why(db);
+		*broken = rc == SQLITE_ROW || damaged(db);
 		sqlite3_finalize(st);
 		sqlite3_close(db);
 		return NULL;
@@ -208,14 +229,16 @@ static sqlite3 *try_open(const char *path, char **why, int *newer)
 	rc = v < 0 ? SQLITE_ERROR : sqlite3_exec(db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		*why = xstrdup(sqlite3_errmsg(db));
+		*why = db_why(db);
+		*broken = damaged(db);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(db);
 		return NULL;
 	}
 	return db;
 bad:
-	*why = xstrdup(db ? sqlite3_errmsg(db) : "out of memory");
+	*why = db ? db_why(db) : xstrdup("out of memory");
+	*broken = db && damaged(db);
 	sqlite3_close(db);
 	return NULL;
 }
@@ -248,9 +271,9 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 	char *path = xasprintf("%s/progress.db", dir);
 	free(dir);
 	char *why = NULL;
-	int newer;
-	sqlite3 *db = try_open(path, &why, &newer);
-	if (!db && !newer && exists(path)) {
+	int newer, broken;
+	sqlite3 *db = try_open(path, &why, &newer, &broken);
+	if (!db && broken && exists(path)) {
 		char stamp[32], *aside;
 		time_t now = time(NULL);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
@@ -272,7 +295,7 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 			}
 			free(why);
 			why = NULL;
-			db = try_open(path, &why, &newer);
+			db = try_open(path, &why, &newer, &broken);
 		} else if (msg) {
 			free(why);
 			why = xasprintf("cannot rename it: %s", strerror(errno));
@@ -303,6 +326,7 @@ void progress_close(progress *p)
 }
 
 const char *progress_path(const progress *p) { return p->path; }
+int progress_failed(const progress *p) { return p && p->said; }
 void progress_set_msg(progress *p, FILE *msg) { if (p) p->msg = msg; }
 
 /* ---- writing ---------------------------------------------------------------------- */

@@ -31,6 +31,8 @@ const char *progress_path(const progress *p);
 /* With no msg stream: the first failed write's message, once (caller
  * frees), for the screen to show; NULL when there is none. */
 char *progress_take_problem(progress *p);
+/* A write has failed since the database was opened (said once on msg). */
+int progress_failed(const progress *p);
 
 /* A lesson of a course (its file's basename, 0-based index, title, steps),
  * so reports can say "3/7 steps". */
