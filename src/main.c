@@ -315,7 +315,10 @@ static int cmd_progress(const char *state, int argc, char **argv)
 	if (!p) return 1;
 	int rc = 0;
 	char *err = NULL;
-	if (reset && course && !known_course(p, course)) {
+	if ((reset || imp) && progress_readonly(p)) {
+		fprintf(stderr, "parlab progress: %s can only be read now: nothing was changed\n", progress_path(p));
+		rc = 1;
+	} else if (reset && course && !known_course(p, course)) {
 		rc = 1;
 	} else if (reset) {
 		int n = progress_reset(p, course);

@@ -249,6 +249,42 @@ static int exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* path, read only: for a database that cannot be written (a read-only
+ * folder or disk, a full one, a file size limit), so that the earlier
+ * progress is still read. A WAL database needs its -shm written even to be
+ * read; where that cannot be, and no -wal holds what the file lacks, it is
+ * read as immutable (SQLite takes no locks). NULL: not this schema. */
+static sqlite3 *open_ro(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	struct stat st;
+	int no_wal = stat(wal, &st) != 0 || st.st_size == 0;
+	free(wal);
+	for (int immutable = 0; immutable <= no_wal; immutable++) {
+		/* a URI, to say immutable: '%', '?' and '#' escaped; "file:///"
+		 * for an absolute path, so that "//x" is no host */
+		size_t n = strlen(path), k = 0;
+		char *uri = xmalloc(3 * n + 40);
+		k += (size_t)sprintf(uri, "file:%s", path[0] == '/' ? "//" : "");
+		for (const char *c = path; *c; c++)
+			k += (size_t)(*c == '%' || *c == '?' || *c == '#' ? sprintf(uri + k, "%%%02X", (unsigned char)*c)
+									  : sprintf(uri + k, "%c", *c));
+		sprintf(uri + k, "?mode=ro%s", immutable ? "&immutable=1" : "");
+		sqlite3 *db = NULL;
+		int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		free(uri);
+		sqlite3_stmt *q = rc == SQLITE_OK ? prep(db, "PRAGMA user_version", "") : NULL;
+		int v = q && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+		sqlite3_finalize(q);
+		if (v == SCHEMA_VERSION) {
+			sqlite3_busy_timeout(db, 5000);
+			return db;
+		}
+		sqlite3_close(db);
+	}
+	return NULL;
+}
+
 int progress_off(const char *dir_opt)
 {
 	const char *s = dir_opt && *dir_opt ? dir_opt : getenv("PARLAB_STATE");
@@ -302,17 +338,34 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 		}
 		free(aside);
 	}
+	int ro = 0;
+	if (!db && !newer && !broken && exists(path) && (db = open_ro(path))) {
+		ro = 1;
+		/* the folder's own reason says more than SQLite's about its -shm */
+		char *slash = strrchr(path, '/');
+		*slash = '\0';
+		if (access(path, W_OK) != 0) {
+			free(why);
+			why = xasprintf("%s: %s", path, strerror(errno));
+		}
+		*slash = '/';
+		if (msg)
+			fprintf(msg, "parlab: cannot write in %s (%s): your earlier progress is read, nothing new is saved"
+				     " this time\n", path, why);
+	}
 	if (!db) {
 		if (msg) fprintf(msg, "parlab: cannot use %s (%s): progress is not saved this time\n", path, why);
 		free(why);
 		free(path);
 		return NULL;
 	}
-	free(why);
 	progress *p = xcalloc(1, sizeof *p);
 	p->db = db;
 	p->path = path;
 	p->msg = msg;
+	p->said = ro;   /* said already: every write fails */
+	if (ro && !msg) p->unsaid = xasprintf("cannot write in %s (%s): nothing new is saved this time", path, why);
+	free(why);
 	return p;
 }
 
@@ -327,6 +380,7 @@ void progress_close(progress *p)
 
 const char *progress_path(const progress *p) { return p->path; }
 int progress_failed(const progress *p) { return p && p->said; }
+int progress_readonly(const progress *p) { return p && sqlite3_db_readonly(p->db, "main") == 1; }
 void progress_set_msg(progress *p, FILE *msg) { if (p) p->msg = msg; }
 
 /* ---- writing ---------------------------------------------------------------------- */

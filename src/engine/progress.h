@@ -33,6 +33,8 @@ const char *progress_path(const progress *p);
 char *progress_take_problem(progress *p);
 /* A write has failed since the database was opened (said once on msg). */
 int progress_failed(const progress *p);
+/* Opened read only (progress_open said why): every write fails. */
+int progress_readonly(const progress *p);
 
 /* A lesson of a course (its file's basename, 0-based index, title, steps),
  * so reports can say "3/7 steps". */
