@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -53,20 +54,21 @@ static const struct table {
 	const char *name;
 	const char *cols[10];
 	const char *merge;
+	const char *types;   /* per column: t text, i integer, r number (an import is held to them) */
 } tables[] = {
 	{ "lessons", { "course", "file", "idx", "title", "nsteps" },
-	  "ON CONFLICT(course, file) DO UPDATE SET idx = excluded.idx, title = excluded.title, nsteps = excluded.nsteps" },
+	  "ON CONFLICT(course, file) DO UPDATE SET idx = excluded.idx, title = excluded.title, nsteps = excluded.nsteps", "ttiti" },
 	{ "position", { "course", "lesson", "step", "updated" },
 	  "ON CONFLICT(course) DO UPDATE SET lesson = excluded.lesson, step = excluded.step, updated = excluded.updated"
-	  " WHERE excluded.updated > position.updated" },
-	{ "seen", { "course", "file", "step", "first" }, "ON CONFLICT DO NOTHING" },
+	  " WHERE excluded.updated > position.updated", "tiii" },
+	{ "seen", { "course", "file", "step", "first" }, "ON CONFLICT DO NOTHING", "ttii" },
 	{ "answers", { "course", "file", "step", "question", "attempt", "answer", "correct", "time", "key" },
-	  "ON CONFLICT DO NOTHING" },
+	  "ON CONFLICT DO NOTHING", "ttititiit" },
 	{ "time_spent", { "course", "file", "seconds" },
-	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)" },
+	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)", "ttr" },
 	{ "predictions", { "course", "file", "step", "prediction", "time", "key" },
 	  "ON CONFLICT(course, file, key) DO UPDATE SET prediction = excluded.prediction, time = excluded.time"
-	  " WHERE excluded.time >= predictions.time" },
+	  " WHERE excluded.time >= predictions.time", "ttitit" },
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -789,6 +791,29 @@ static int csv_record(char **pos, char **f, int max, int *quoted)
 	return n;
 }
 
+/* An imported value of the type its column holds (tables[].types): text
+ * is a string, an integer a whole number within 64 bits, r any number. */
+static const char *type_name(char type)
+{
+	return type == 'i' ? "a whole number" : type == 'r' ? "a number" : "text";
+}
+
+static int json_typed(json_t *v, char type)
+{
+	return type == 'i' ? json_is_integer(v) : type == 'r' ? json_is_number(v) : json_is_string(v);
+}
+
+static int csv_typed(const char *s, char type)
+{
+	if (type == 't') return 1;
+	char *end;
+	errno = 0;
+	double d = 0;
+	if (type == 'i') (void)strtoll(s, &end, 10);
+	else d = strtod(s, &end);
+	return end != s && !*end && errno != ERANGE && isfinite(d);
+}
+
 static char *slurp(const char *file, char **err)
 {
 	FILE *f = fopen(file, "r");
@@ -830,10 +855,13 @@ static int import_csv(progress *p, const char *file, char **err)
 		for (int c = 0; st && t->cols[c]; c++)
 			for (int h = 1; h < nh && h < n; h++)
 				if (!strcmp(head[h], t->cols[c])) {
-					if (*f[h] || q[h]) sqlite3_bind_text(st, c + 1, f[h], -1, SQLITE_TRANSIENT);
+					if (!*err && (*f[h] || q[h]) && !csv_typed(f[h], t->types[c]))
+						*err = xasprintf("%s:%d: %s: %s is not %s", file, line, t->name, t->cols[c],
+								 type_name(t->types[c]));
+					else if (*f[h] || q[h]) sqlite3_bind_text(st, c + 1, f[h], -1, SQLITE_TRANSIENT);
 					break;
 				}
-		if (!st || sqlite3_step(st) != SQLITE_DONE)
+		if (!*err && (!st || sqlite3_step(st) != SQLITE_DONE))
 			*err = xasprintf("%s:%d: %s", file, line, sqlite3_errmsg(p->db));
 		else rows++;
 		sqlite3_finalize(st);
@@ -857,17 +885,23 @@ static int import_json(progress *p, const char *file, char **err)
 		const struct table *t = &tables[i];
 		json_t *arr = json_object_get(root, t->name), *o;
 		size_t k;
+		if (arr && !json_is_array(arr)) { *err = xasprintf("%s: %s is not a list", file, t->name); break; }
 		char *sql = insert_sql(t);
 		json_array_foreach(arr, k, o) {
 			sqlite3_stmt *st = prep(p->db, sql, "");
 			for (int c = 0; st && t->cols[c]; c++) {
 				json_t *v = json_object_get(o, t->cols[c]);
+				if (v && !json_is_null(v) && !json_typed(v, t->types[c])) {
+					*err = xasprintf("%s: %s[%zu]: %s is not %s", file, t->name, k, t->cols[c],
+							 type_name(t->types[c]));
+					break;
+				}
 				if (json_is_integer(v)) sqlite3_bind_int64(st, c + 1, json_integer_value(v));
 				else if (json_is_real(v)) sqlite3_bind_double(st, c + 1, json_real_value(v));
 				else if (json_is_string(v)) sqlite3_bind_text(st, c + 1, json_string_value(v), -1, SQLITE_TRANSIENT);
 			}
-			if (!st || sqlite3_step(st) != SQLITE_DONE) {
-				*err = xasprintf("%s: %s[%zu]: %s", file, t->name, k, sqlite3_errmsg(p->db));
+			if (*err || !st || sqlite3_step(st) != SQLITE_DONE) {
+				if (!*err) *err = xasprintf("%s: %s[%zu]: %s", file, t->name, k, sqlite3_errmsg(p->db));
 				sqlite3_finalize(st);
 				break;
 			}
