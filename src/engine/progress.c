@@ -757,7 +757,8 @@ static char *insert_sql(const struct table *t)
 }
 
 /* Reads one CSV record (RFC 4180 quoting) from *pos: fields into f[] (at
- * most max). Returns the count, 0 at the end. Fields point into buf. */
+ * most max), quoted[] 1 for a quoted field, 2 for one whose quote the file
+ * ends in. Returns the count, 0 at the end. Fields point into buf. */
 static int csv_record(char **pos, char **f, int max, int *quoted)
 {
 	char *s = *pos;
@@ -770,7 +771,7 @@ static int csv_record(char **pos, char **f, int max, int *quoted)
 			q = 1;
 			s++;
 			for (;;) {
-				if (!*s) break;
+				if (!*s) { q = 2; break; }
 				if (*s == '"' && s[1] == '"') { *o++ = '"'; s += 2; continue; }
 				if (*s == '"') { s++; break; }
 				*o++ = *s++;
@@ -819,14 +820,22 @@ static char *slurp(const char *file, char **err)
 	FILE *f = fopen(file, "r");
 	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return NULL; }
 	size_t cap = 4096, len = 0;
+	errno = 0;
 	char *buf = xmalloc(cap);
 	size_t k;
 	while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += k;
 		if (cap - len < 2) buf = xrealloc(buf, cap *= 2);
 	}
+	int bad = ferror(f), e = errno;
 	fclose(f);
 	buf[len] = '\0';
+	if (bad || strlen(buf) != len) {   /* a folder; a NUL would end the text unseen */
+		*err = bad ? xasprintf("%s: %s", file, strerror(e ? e : EIO))
+			   : xasprintf("%s: a NUL byte at offset %zu (not a text file)", file, strlen(buf));
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -847,8 +856,17 @@ static int import_csv(progress *p, const char *file, char **err)
 	while (!*err && (n = csv_record(&pos, f, 32, q)) > 0) {
 		line++;
 		if (n == 1 && !*f[0]) continue;
+		for (int h = 0; h < n; h++)
+			if (q[h] == 2) *err = xasprintf("%s:%d: a quoted field is not closed (the file is cut short?)", file, line);
+		if (*err) break;
 		const struct table *t = table_named(f[0]);
-		if (!t) { *err = xasprintf("%s:%d: no table \"%s\"", file, line, f[0]); break; }
+		if (!t) {
+			char shown[64];
+			size_t k = strlen(f[0]);
+			trace_sanitize(shown, sizeof shown, f[0], k > 40 ? 40 : k);
+			*err = xasprintf("%s:%d: no table \"%s%s\"", file, line, shown, k > 40 ? "..." : "");
+			break;
+		}
 		char *sql = insert_sql(t);
 		sqlite3_stmt *st = prep(p->db, sql, "");
 		free(sql);
@@ -873,7 +891,11 @@ static int import_csv(progress *p, const char *file, char **err)
 static int import_json(progress *p, const char *file, char **err)
 {
 	json_error_t je;
-	json_t *root = json_load_file(file, 0, &je);
+	FILE *f = fopen(file, "r");
+	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return -1; }
+	json_t *root = json_loadf(f, 0, &je);
+	fclose(f);
+	if (!root && je.line < 1) { *err = xasprintf("%s: %s", file, je.text); return -1; }
 	if (!root) { *err = xasprintf("%s:%d: %s", file, je.line, je.text); return -1; }
 	if (!json_is_object(root) || !json_object_get(root, "parlab_progress")) {
 		*err = xasprintf("%s: not a parlab progress export", file);
@@ -919,8 +941,17 @@ int progress_import(progress *p, const char *file, char **err)
 	*err = NULL;
 	int csv = ends_with(file, ".csv");
 	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) { *err = xasprintf("%s: %s", file, strerror(EISDIR)); return -1; }
 	if (begin(p) < 0) { *err = xasprintf("%s: %s", p->path, sqlite3_errmsg(p->db)); return -1; }
 	int n = csv ? import_csv(p, file, err) : import_json(p, file, err);
+	if (n < 0 && *err) {   /* it may quote the file's bytes (jansson's "near '...'"): inert */
+		size_t k = strlen(*err), cap = 8 * k + 1;   /* a tab may become spaces */
+		char *shown = xmalloc(cap);
+		trace_sanitize(shown, cap, *err, k);
+		free(*err);
+		*err = shown;
+	}
 	if (n < 0) {
 		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
