@@ -366,7 +366,8 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 	p->path = path;
 	p->msg = msg;
 	p->said = ro;   /* said already: every write fails */
-	if (ro && !msg) p->unsaid = xasprintf("cannot write in %s (%s): nothing new is saved this time", path, why);
+	/* for the screen, whose msg stream is set to NULL after the open */
+	if (ro) p->unsaid = xasprintf("cannot write in %s (%s): nothing new is saved this time", path, why);
 	free(why);
 	return p;
 }
