@@ -4,8 +4,10 @@
  * per lesson. The database is $PARLAB_STATE/progress.db, else
  * $XDG_STATE_HOME/parlab/progress.db, else ~/.local/state/parlab/progress.db
  * (WAL, a busy timeout: two parlab at once are fine). Every write is one
- * transaction. A database that cannot be read is renamed aside
- * (X.broken-<time>), never deleted, and a fresh one started.
+ * transaction. A database that is damaged is renamed aside
+ * (X.broken-<time>), never deleted, and a fresh one started; one that
+ * cannot be written (a read-only folder, a full disk, a file size limit)
+ * is opened read only, said once, and every write fails.
  */
 #ifndef PARLAB_PROGRESS_H
 #define PARLAB_PROGRESS_H
