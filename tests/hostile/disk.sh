@@ -211,7 +211,8 @@ ended "$what" $rc "$c/exp"
 [ $rc = 1 ] || bad "$what: exit $rc, want 1"
 has "$what" "$c/exp" "parlab export: $c/out\.json: File too large"
 [ "$(cat "$c/out.json")" = '{"earlier": true}' ] || bad "$what: the earlier OUT was changed: $(head -c 100 "$c/out.json")"
-[ "$(ls "$c" | grep -c 'out\.json')" = 1 ] || bad "$what: files left beside OUT: $(ls "$c")"
+left=("$c"/out.json*)
+[ ${#left[@]} = 1 ] || bad "$what: files left beside OUT: ${left[*]}"
 "$parlab" export "$H_WORK/good.trace" --perfetto "$c/out.json" >/dev/null 2>&1 && /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$c/out.json" ||
 	bad "an export without a limit is not valid JSON"
 echo "$what: refused, the earlier OUT kept"
