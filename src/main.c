@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,7 +315,10 @@ static int cmd_progress(const char *state, int argc, char **argv)
 	if (!p) return 1;
 	int rc = 0;
 	char *err = NULL;
-	if (reset && course && !known_course(p, course)) {
+	if ((reset || imp) && progress_readonly(p)) {
+		fprintf(stderr, "parlab progress: %s can only be read now: nothing was changed\n", progress_path(p));
+		rc = 1;
+	} else if (reset && course && !known_course(p, course)) {
 		rc = 1;
 	} else if (reset) {
 		int n = progress_reset(p, course);
@@ -416,8 +420,18 @@ static void resume(engine *e, progress *prog, const char *id)
 	free(hello);
 }
 
+/* A write past the file size limit (ulimit -f) raises SIGXFSZ, whose
+ * default ends parlab at once, mid-write: caught instead, the write fails
+ * with EFBIG and is said like a full disk (progress, traces, exports). A
+ * handler, not SIG_IGN, so that programs parlab starts get the default
+ * back at exec (the runner resets every signal itself). */
+static void on_xfsz(int sig) { (void)sig; }
+
 int main(int argc, char **argv)
 {
+	struct sigaction xfsz = { .sa_handler = on_xfsz, .sa_flags = SA_RESTART };
+	sigemptyset(&xfsz.sa_mask);
+	sigaction(SIGXFSZ, &xfsz, NULL);
 	setlocale(LC_ALL, "");
 	/* Characters by the locale, numbers not: strtod and printf keep the
 	 * point ("12.5ms", --speed 0.5, progress exports) in a decimal-comma
@@ -511,7 +525,11 @@ int main(int argc, char **argv)
 	 * it only when asked (--state, PARLAB_STATE) and always starts at the
 	 * beginning. */
 	const char *env_state = getenv("PARLAB_STATE");
-	progress *prog = !batch || state || (env_state && *env_state) ? progress_open(state, stderr) : NULL;
+	int want_prog = !batch || state || (env_state && *env_state);
+	progress *prog = want_prog ? progress_open(state, stderr) : NULL;
+	/* Progress asked for and not kept (said where it happened): the course
+	 * goes on; batch still ends with 1, as for a trace not saved. */
+	int prog_lost = want_prog && !prog && !progress_off(state);
 	char *id = prog ? course_id(path, co) : NULL;
 	if (prog) engine_set_progress(e, prog, id);
 	if (prog && !batch) resume(e, prog, id);
@@ -523,6 +541,7 @@ int main(int argc, char **argv)
 	if (!in) fprintf(stderr, "parlab: --answers %s: %s\n", answers, strerror(errno));
 	else rc = batch ? batch_main(e, l, in, stdout) : tui_main(e, l);
 	if (in && in != stdin) fclose(in);
+	if (batch && !rc && (prog_lost || progress_failed(prog))) rc = 1;
 	engine_free(e);   /* and a course a reload gave it */
 	tui_set_source(NULL);
 	tui_set_trust(0, NULL);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -37,26 +38,37 @@ char *progress_take_problem(progress *p)
 	return m;
 }
 
+/* SQLite's words for db's last error, with the system's where it has one
+ * ("disk I/O error (File too large)"). Caller frees. */
+static char *db_why(sqlite3 *db)
+{
+	int sys = sqlite3_system_errno(db), code = sqlite3_errcode(db) & 0xff;
+	if (sys && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
+		return xasprintf("%s (%s)", sqlite3_errmsg(db), strerror(sys));
+	return xstrdup(sqlite3_errmsg(db));
+}
+
 /* The tables as export and import see them; conflict: how an imported row
  * merges with one already there (idempotent). */
 static const struct table {
 	const char *name;
 	const char *cols[10];
 	const char *merge;
+	const char *types;   /* per column: t text, i integer, r number (an import is held to them) */
 } tables[] = {
 	{ "lessons", { "course", "file", "idx", "title", "nsteps" },
-	  "ON CONFLICT(course, file) DO UPDATE SET idx = excluded.idx, title = excluded.title, nsteps = excluded.nsteps" },
+	  "ON CONFLICT(course, file) DO UPDATE SET idx = excluded.idx, title = excluded.title, nsteps = excluded.nsteps", "ttiti" },
 	{ "position", { "course", "lesson", "step", "updated" },
 	  "ON CONFLICT(course) DO UPDATE SET lesson = excluded.lesson, step = excluded.step, updated = excluded.updated"
-	  " WHERE excluded.updated > position.updated" },
-	{ "seen", { "course", "file", "step", "first" }, "ON CONFLICT DO NOTHING" },
+	  " WHERE excluded.updated > position.updated", "tiii" },
+	{ "seen", { "course", "file", "step", "first" }, "ON CONFLICT DO NOTHING", "ttii" },
 	{ "answers", { "course", "file", "step", "question", "attempt", "answer", "correct", "time", "key" },
-	  "ON CONFLICT DO NOTHING" },
+	  "ON CONFLICT DO NOTHING", "ttititiit" },
 	{ "time_spent", { "course", "file", "seconds" },
-	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)" },
+	  "ON CONFLICT(course, file) DO UPDATE SET seconds = max(seconds, excluded.seconds)", "ttr" },
 	{ "predictions", { "course", "file", "step", "prediction", "time", "key" },
 	  "ON CONFLICT(course, file, key) DO UPDATE SET prediction = excluded.prediction, time = excluded.time"
-	  " WHERE excluded.time >= predictions.time" },
+	  " WHERE excluded.time >= predictions.time", "ttitit" },
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -159,7 +171,7 @@ static int begin(progress *p) { return sqlite3_exec(p->db, "BEGIN IMMEDIATE", NU
 static int end(progress *p, int ok)
 {
 	if (ok && sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return 0;
-	char *why = xstrdup(sqlite3_errmsg(p->db));   /* before ROLLBACK resets it */
+	char *why = db_why(p->db);   /* before ROLLBACK resets it */
 	if (!sqlite3_get_autocommit(p->db)) sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
 	if (!p->said) {
 		if (p->msg) fprintf(p->msg, "parlab: could not save progress in %s: %s\n", p->path, why);
@@ -172,12 +184,23 @@ static int end(progress *p, int ok)
 
 /* ---- opening ------------------------------------------------------------------ */
 
+/* db's last error says the file itself is damaged. */
+static int damaged(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db) & 0xff;
+	return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
 /* Opens path and makes sure it is a readable parlab database; NULL and
- * *why (caller frees) when not. *newer: made by a newer parlab. */
-static sqlite3 *try_open(const char *path, char **why, int *newer)
+ * *why (caller frees) when not. *newer: made by a newer parlab. *broken:
+ * the file itself is damaged (not a database, corrupt), not merely out of
+ * reach (a full disk, a file size limit, a read-only folder, busy): only
+ * then is it worth putting aside. */
+static sqlite3 *try_open(const char *path, char **why, int *newer, int *broken)
 {
 	sqlite3 *db = NULL;
 	*newer = 0;
+	*broken = 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) goto bad;
 	sqlite3_busy_timeout(db, 5000);
 	sqlite3_extended_result_codes(db, 1);
@@ -186,8 +209,8 @@ static sqlite3 *try_open(const char *path, char **why, int *newer)
 	if (!st) goto bad;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok")) {
-		*why = rc == SQLITE_ROW ? xasprintf("integrity check: %s", sqlite3_column_text(st, 0))
-					: xstrdup(sqlite3_errmsg(db));
+		*why = rc == SQLITE_ROW ? xasprintf("integrity check: %s", sqlite3_column_text(st, 0)) : db_why(db);
+		*broken = rc == SQLITE_ROW || damaged(db);
 		sqlite3_finalize(st);
 		sqlite3_close(db);
 		return NULL;
@@ -208,14 +231,16 @@ static sqlite3 *try_open(const char *path, char **why, int *newer)
 	rc = v < 0 ? SQLITE_ERROR : sqlite3_exec(db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		*why = xstrdup(sqlite3_errmsg(db));
+		*why = db_why(db);
+		*broken = damaged(db);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(db);
 		return NULL;
 	}
 	return db;
 bad:
-	*why = xstrdup(db ? sqlite3_errmsg(db) : "out of memory");
+	*why = db ? db_why(db) : xstrdup("out of memory");
+	*broken = db && damaged(db);
 	sqlite3_close(db);
 	return NULL;
 }
@@ -224,6 +249,42 @@ static int exists(const char *path)
 {
 	struct stat st;
 	return lstat(path, &st) == 0;
+}
+
+/* path, read only: for a database that cannot be written (a read-only
+ * folder or disk, a full one, a file size limit), so that the earlier
+ * progress is still read. A WAL database needs its -shm written even to be
+ * read; where that cannot be, and no -wal holds what the file lacks, it is
+ * read as immutable (SQLite takes no locks). NULL: not this schema. */
+static sqlite3 *open_ro(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	struct stat st;
+	int no_wal = stat(wal, &st) != 0 || st.st_size == 0;
+	free(wal);
+	for (int immutable = 0; immutable <= no_wal; immutable++) {
+		/* a URI, to say immutable: '%', '?' and '#' escaped; "file:///"
+		 * for an absolute path, so that "//x" is no host */
+		size_t n = strlen(path), k = 0;
+		char *uri = xmalloc(3 * n + 40);
+		k += (size_t)sprintf(uri, "file:%s", path[0] == '/' ? "//" : "");
+		for (const char *c = path; *c; c++)
+			k += (size_t)(*c == '%' || *c == '?' || *c == '#' ? sprintf(uri + k, "%%%02X", (unsigned char)*c)
+									  : sprintf(uri + k, "%c", *c));
+		sprintf(uri + k, "?mode=ro%s", immutable ? "&immutable=1" : "");
+		sqlite3 *db = NULL;
+		int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		free(uri);
+		sqlite3_stmt *q = rc == SQLITE_OK ? prep(db, "PRAGMA user_version", "") : NULL;
+		int v = q && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+		sqlite3_finalize(q);
+		if (v == SCHEMA_VERSION) {
+			sqlite3_busy_timeout(db, 5000);
+			return db;
+		}
+		sqlite3_close(db);
+	}
+	return NULL;
 }
 
 int progress_off(const char *dir_opt)
@@ -248,9 +309,9 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 	char *path = xasprintf("%s/progress.db", dir);
 	free(dir);
 	char *why = NULL;
-	int newer;
-	sqlite3 *db = try_open(path, &why, &newer);
-	if (!db && !newer && exists(path)) {
+	int newer, broken;
+	sqlite3 *db = try_open(path, &why, &newer, &broken);
+	if (!db && broken && exists(path)) {
 		char stamp[32], *aside;
 		time_t now = time(NULL);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
@@ -272,12 +333,27 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 			}
 			free(why);
 			why = NULL;
-			db = try_open(path, &why, &newer);
+			db = try_open(path, &why, &newer, &broken);
 		} else if (msg) {
 			free(why);
 			why = xasprintf("cannot rename it: %s", strerror(errno));
 		}
 		free(aside);
+	}
+	int ro = 0;
+	if (!db && !newer && !broken && exists(path) && (db = open_ro(path))) {
+		ro = 1;
+		/* the folder's own reason says more than SQLite's about its -shm */
+		char *slash = strrchr(path, '/');
+		*slash = '\0';
+		if (access(path, W_OK) != 0) {
+			free(why);
+			why = xasprintf("%s: %s", path, strerror(errno));
+		}
+		*slash = '/';
+		if (msg)
+			fprintf(msg, "parlab: cannot write in %s (%s): your earlier progress is read, nothing new is saved"
+				     " this time\n", path, why);
 	}
 	if (!db) {
 		if (msg) fprintf(msg, "parlab: cannot use %s (%s): progress is not saved this time\n", path, why);
@@ -285,11 +361,14 @@ progress *progress_open(const char *dir_opt, FILE *msg)
 		free(path);
 		return NULL;
 	}
-	free(why);
 	progress *p = xcalloc(1, sizeof *p);
 	p->db = db;
 	p->path = path;
 	p->msg = msg;
+	p->said = ro;   /* said already: every write fails */
+	/* for the screen, whose msg stream is set to NULL after the open */
+	if (ro) p->unsaid = xasprintf("cannot write in %s (%s): nothing new is saved this time", path, why);
+	free(why);
 	return p;
 }
 
@@ -303,6 +382,8 @@ void progress_close(progress *p)
 }
 
 const char *progress_path(const progress *p) { return p->path; }
+int progress_failed(const progress *p) { return p && p->said; }
+int progress_readonly(const progress *p) { return p && sqlite3_db_readonly(p->db, "main") == 1; }
 void progress_set_msg(progress *p, FILE *msg) { if (p) p->msg = msg; }
 
 /* ---- writing ---------------------------------------------------------------------- */
@@ -677,7 +758,8 @@ static char *insert_sql(const struct table *t)
 }
 
 /* Reads one CSV record (RFC 4180 quoting) from *pos: fields into f[] (at
- * most max). Returns the count, 0 at the end. Fields point into buf. */
+ * most max), quoted[] 1 for a quoted field, 2 for one whose quote the file
+ * ends in. Returns the count, 0 at the end. Fields point into buf. */
 static int csv_record(char **pos, char **f, int max, int *quoted)
 {
 	char *s = *pos;
@@ -690,7 +772,7 @@ static int csv_record(char **pos, char **f, int max, int *quoted)
 			q = 1;
 			s++;
 			for (;;) {
-				if (!*s) break;
+				if (!*s) { q = 2; break; }
 				if (*s == '"' && s[1] == '"') { *o++ = '"'; s += 2; continue; }
 				if (*s == '"') { s++; break; }
 				*o++ = *s++;
@@ -711,19 +793,50 @@ static int csv_record(char **pos, char **f, int max, int *quoted)
 	return n;
 }
 
+/* An imported value of the type its column holds (tables[].types): text
+ * is a string, an integer a whole number within 64 bits, r any number. */
+static const char *type_name(char type)
+{
+	return type == 'i' ? "a whole number" : type == 'r' ? "a number" : "text";
+}
+
+static int json_typed(json_t *v, char type)
+{
+	return type == 'i' ? json_is_integer(v) : type == 'r' ? json_is_number(v) : json_is_string(v);
+}
+
+static int csv_typed(const char *s, char type)
+{
+	if (type == 't') return 1;
+	char *end;
+	errno = 0;
+	double d = 0;
+	if (type == 'i') (void)strtoll(s, &end, 10);
+	else d = strtod(s, &end);
+	return end != s && !*end && errno != ERANGE && isfinite(d);
+}
+
 static char *slurp(const char *file, char **err)
 {
 	FILE *f = fopen(file, "r");
 	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return NULL; }
 	size_t cap = 4096, len = 0;
+	errno = 0;
 	char *buf = xmalloc(cap);
 	size_t k;
 	while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += k;
 		if (cap - len < 2) buf = xrealloc(buf, cap *= 2);
 	}
+	int bad = ferror(f), e = errno;
 	fclose(f);
 	buf[len] = '\0';
+	if (bad || strlen(buf) != len) {   /* a folder; a NUL would end the text unseen */
+		*err = bad ? xasprintf("%s: %s", file, strerror(e ? e : EIO))
+			   : xasprintf("%s: a NUL byte at offset %zu (not a text file)", file, strlen(buf));
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -744,18 +857,30 @@ static int import_csv(progress *p, const char *file, char **err)
 	while (!*err && (n = csv_record(&pos, f, 32, q)) > 0) {
 		line++;
 		if (n == 1 && !*f[0]) continue;
+		for (int h = 0; h < n; h++)
+			if (q[h] == 2) *err = xasprintf("%s:%d: a quoted field is not closed (the file is cut short?)", file, line);
+		if (*err) break;
 		const struct table *t = table_named(f[0]);
-		if (!t) { *err = xasprintf("%s:%d: no table \"%s\"", file, line, f[0]); break; }
+		if (!t) {
+			char shown[64];
+			size_t k = strlen(f[0]);
+			trace_sanitize(shown, sizeof shown, f[0], k > 40 ? 40 : k);
+			*err = xasprintf("%s:%d: no table \"%s%s\"", file, line, shown, k > 40 ? "..." : "");
+			break;
+		}
 		char *sql = insert_sql(t);
 		sqlite3_stmt *st = prep(p->db, sql, "");
 		free(sql);
 		for (int c = 0; st && t->cols[c]; c++)
 			for (int h = 1; h < nh && h < n; h++)
 				if (!strcmp(head[h], t->cols[c])) {
-					if (*f[h] || q[h]) sqlite3_bind_text(st, c + 1, f[h], -1, SQLITE_TRANSIENT);
+					if (!*err && (*f[h] || q[h]) && !csv_typed(f[h], t->types[c]))
+						*err = xasprintf("%s:%d: %s: %s is not %s", file, line, t->name, t->cols[c],
+								 type_name(t->types[c]));
+					else if (*f[h] || q[h]) sqlite3_bind_text(st, c + 1, f[h], -1, SQLITE_TRANSIENT);
 					break;
 				}
-		if (!st || sqlite3_step(st) != SQLITE_DONE)
+		if (!*err && (!st || sqlite3_step(st) != SQLITE_DONE))
 			*err = xasprintf("%s:%d: %s", file, line, sqlite3_errmsg(p->db));
 		else rows++;
 		sqlite3_finalize(st);
@@ -767,7 +892,11 @@ static int import_csv(progress *p, const char *file, char **err)
 static int import_json(progress *p, const char *file, char **err)
 {
 	json_error_t je;
-	json_t *root = json_load_file(file, 0, &je);
+	FILE *f = fopen(file, "r");
+	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return -1; }
+	json_t *root = json_loadf(f, 0, &je);
+	fclose(f);
+	if (!root && je.line < 1) { *err = xasprintf("%s: %s", file, je.text); return -1; }
 	if (!root) { *err = xasprintf("%s:%d: %s", file, je.line, je.text); return -1; }
 	if (!json_is_object(root) || !json_object_get(root, "parlab_progress")) {
 		*err = xasprintf("%s: not a parlab progress export", file);
@@ -779,17 +908,23 @@ static int import_json(progress *p, const char *file, char **err)
 		const struct table *t = &tables[i];
 		json_t *arr = json_object_get(root, t->name), *o;
 		size_t k;
+		if (arr && !json_is_array(arr)) { *err = xasprintf("%s: %s is not a list", file, t->name); break; }
 		char *sql = insert_sql(t);
 		json_array_foreach(arr, k, o) {
 			sqlite3_stmt *st = prep(p->db, sql, "");
 			for (int c = 0; st && t->cols[c]; c++) {
 				json_t *v = json_object_get(o, t->cols[c]);
+				if (v && !json_is_null(v) && !json_typed(v, t->types[c])) {
+					*err = xasprintf("%s: %s[%zu]: %s is not %s", file, t->name, k, t->cols[c],
+							 type_name(t->types[c]));
+					break;
+				}
 				if (json_is_integer(v)) sqlite3_bind_int64(st, c + 1, json_integer_value(v));
 				else if (json_is_real(v)) sqlite3_bind_double(st, c + 1, json_real_value(v));
 				else if (json_is_string(v)) sqlite3_bind_text(st, c + 1, json_string_value(v), -1, SQLITE_TRANSIENT);
 			}
-			if (!st || sqlite3_step(st) != SQLITE_DONE) {
-				*err = xasprintf("%s: %s[%zu]: %s", file, t->name, k, sqlite3_errmsg(p->db));
+			if (*err || !st || sqlite3_step(st) != SQLITE_DONE) {
+				if (!*err) *err = xasprintf("%s: %s[%zu]: %s", file, t->name, k, sqlite3_errmsg(p->db));
 				sqlite3_finalize(st);
 				break;
 			}
@@ -807,8 +942,17 @@ int progress_import(progress *p, const char *file, char **err)
 	*err = NULL;
 	int csv = ends_with(file, ".csv");
 	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISDIR(st.st_mode)) { *err = xasprintf("%s: %s", file, strerror(EISDIR)); return -1; }
 	if (begin(p) < 0) { *err = xasprintf("%s: %s", p->path, sqlite3_errmsg(p->db)); return -1; }
 	int n = csv ? import_csv(p, file, err) : import_json(p, file, err);
+	if (n < 0 && *err) {   /* it may quote the file's bytes (jansson's "near '...'"): inert */
+		size_t k = strlen(*err), cap = 8 * k + 1;   /* a tab may become spaces */
+		char *shown = xmalloc(cap);
+		trace_sanitize(shown, cap, *err, k);
+		free(*err);
+		*err = shown;
+	}
 	if (n < 0) {
 		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;

@@ -4,8 +4,10 @@
  * per lesson. The database is $PARLAB_STATE/progress.db, else
  * $XDG_STATE_HOME/parlab/progress.db, else ~/.local/state/parlab/progress.db
  * (WAL, a busy timeout: two parlab at once are fine). Every write is one
- * transaction. A database that cannot be read is renamed aside
- * (X.broken-<time>), never deleted, and a fresh one started.
+ * transaction. A database that is damaged is renamed aside
+ * (X.broken-<time>), never deleted, and a fresh one started; one that
+ * cannot be written (a read-only folder, a full disk, a file size limit)
+ * is opened read only, said once, and every write fails.
  */
 #ifndef PARLAB_PROGRESS_H
 #define PARLAB_PROGRESS_H
@@ -31,6 +33,10 @@ const char *progress_path(const progress *p);
 /* With no msg stream: the first failed write's message, once (caller
  * frees), for the screen to show; NULL when there is none. */
 char *progress_take_problem(progress *p);
+/* A write has failed since the database was opened (said once on msg). */
+int progress_failed(const progress *p);
+/* Opened read only (progress_open said why): every write fails. */
+int progress_readonly(const progress *p);
 
 /* A lesson of a course (its file's basename, 0-based index, title, steps),
  * so reports can say "3/7 steps". */

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* CPUs that get a fixed thread id EXPORT_CPU_PID + 1 + cpu; overlap lanes
  * and anything beyond are numbered after them. */
@@ -609,18 +611,28 @@ static json_t *ex_build(const trace *t)
 	return root;
 }
 
+/* A file is written to PATH.PID.tmp beside it and renamed over PATH at the
+ * end (as trace_save does): an export that fails (a full disk, a file size
+ * limit) leaves no half-written PATH, and an earlier PATH as it was. What
+ * is not a regular file (/dev/stdout, a pipe) is written in place. */
 int export_perfetto(const trace *t, const char *path, char **err)
 {
 	*err = NULL;
 	json_t *root = ex_build(t);
 	int n = (int)json_array_size(json_object_get(root, "traceEvents"));
 	int to_stdout = !strcmp(path, "-");
-	FILE *f = to_stdout ? stdout : fopen(path, "w");
+	struct stat st;
+	int in_place = to_stdout || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+	char *tmp = in_place ? NULL : xasprintf("%s.%ld.tmp", path, (long)getpid());
+	FILE *f = to_stdout ? stdout : fopen(tmp ? tmp : path, "w");
 	int bad = !f, e = errno;
 	/* 15 digits keep every nanosecond of a day-long trace. */
 	if (f && json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15)) < 0) { bad = 1; e = errno; }
 	if (f && !bad && (fputc('\n', f) == EOF || fflush(f) != 0)) { bad = 1; e = errno; }
 	if (f && !to_stdout && fclose(f) != 0 && !bad) { bad = 1; e = errno; }
+	if (tmp && f && !bad && rename(tmp, path) != 0) { bad = 1; e = errno; }
+	if (tmp && f && bad) unlink(tmp);
+	free(tmp);
 	json_decref(root);
 	if (bad) {
 		*err = xasprintf("%s: %s", to_stdout ? "(stdout)" : path, strerror(e ? e : EIO));
