@@ -18,22 +18,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(realpath "${PARLAB_SRC:-$here/../..}")
 . "$here/lib.bash"
 hostile_init disk
-# lib.bash's hostile_procs, in two processes instead of two per process on
-# the machine (it took 2 s a call on a busy machine; this test calls it
-# often): the same two tests, TMPDIR in the environment or the working
-# folder in it, the same exclusion of this shell's own forks.
-hostile_procs() {
-	local f p
-	local -A seen=()
-	for f in $(grep -lsxzF "TMPDIR=$H_TMP" /proc/[0-9]*/environ 2>/dev/null) \
-		$(find /proc/[0-9]*/cwd -maxdepth 0 -lname "$H_TMP*" 2>/dev/null); do
-		p=${f#/proc/}
-		p=${p%%/*}
-		[ "$p" = $$ ] || [ -n "${seen[$p]:-}" ] && continue
-		seen[$p]=1
-		hostile_mine "$p" || echo "$p"
-	done
-}
 echo "# as $(id -un)"
 export parlab H_WORK H_STATE
 lesson=$H_WORK/mini.lua

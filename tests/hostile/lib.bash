@@ -47,16 +47,18 @@ hostile_mine() {
 }
 
 # Pids of processes started under this case: TMPDIR in their environment
-# (every run inherits it) or their working folder in it. Not this shell.
+# (every run inherits it) or their working folder in it. Not this shell,
+# nor its own forks. Two processes a call, however many run on the machine.
 hostile_procs() {
-	local p
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		[ "$p" = $$ ] && continue
-		if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qxF "TMPDIR=$H_TMP" ||
-			[[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" == "$H_TMP"* ]]; then
-			hostile_mine "$p" || echo "$p"
-		fi
+	local f p
+	local -A seen=()
+	for f in $(grep -lsxzF "TMPDIR=$H_TMP" /proc/[0-9]*/environ 2>/dev/null) \
+		$(find /proc/[0-9]*/cwd -maxdepth 0 -lname "$H_TMP*" 2>/dev/null); do
+		p=${f#/proc/}
+		p=${p%%/*}
+		[ "$p" = $$ ] || [ -n "${seen[$p]:-}" ] && continue
+		seen[$p]=1
+		hostile_mine "$p" || echo "$p"
 	done
 }
 
