@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run/cgroup.h"
 #include "run/proto.h"
 #include "util/loop.h"
 #include "util/procfs.h"
@@ -248,7 +249,8 @@ static long user_tasks(void)
 /* No core files, no file bigger than 1 GiB, for every worker; and a
  * backstop for the run's task limit the screen enforces (a fork bomb can
  * starve the screen): RLIMIT_NPROC at the user's tasks now plus the limit.
- * The kernel never holds root to it, so root has only the screen's watch. */
+ * The kernel never holds root to it; a pids cgroup, where one is writable
+ * (cgroup.c), binds root too. */
 static void set_limits(void)
 {
 	struct rlimit rl = { 0, 0 };
@@ -279,6 +281,7 @@ static void runner_setup(void)
 	runner_guard();   /* the screen's death takes the run down (kill -9 too) */
 	prctl(PR_SET_NAME, "parlab-runner");
 	set_limits();
+	(void)run_cgroup_enter(run_task_limit(R->spec->max_tasks) + RUN_CGROUP_SLACK);   /* -1: none, as before */
 	int devnull = open("/dev/null", O_RDWR);
 	if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
 	dup2(R->msg, 1);
@@ -373,5 +376,6 @@ void runner_main(runner_ctx *ctx)
 	fflush(NULL);
 	reap_children(pids, n);
 	free(pids);
+	run_cgroup_remove_own();   /* every child reaped: it is empty */
 	_exit(0);
 }
