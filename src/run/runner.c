@@ -2,8 +2,9 @@
  * runner.c: the runner process, forked by run_start. Everything here runs
  * outside the screen process, in the run's own process group.
  *
- * It sets itself up (own group, limits, signals back to default, output to
- * the message pipe), prepares (enters the run's folder; the lesson copies
+ * It sets itself up (own group, limits, a pids cgroup where one is
+ * writable (cgroup.c), signals back to default, output to the message
+ * pipe), prepares (enters the run's folder; the lesson copies
  * files, generates data, picks Python), says it is ready ("R"), and waits
  * for the "go" byte, so that capture is armed after what prepare ran and
  * before any worker exists. Then it starts the workers: threads here, or
@@ -13,7 +14,7 @@
  * that cannot be started (fork or pthread_create failed) is said on the
  * message pipe and in an "N" line, and no later one is started. It reaps
  * every child, re-parented orphans too (it is a child subreaper), and exits
- * when none is left.
+ * when none is left, after removing its cgroup.
  */
 #include "run/runner.h"
 
