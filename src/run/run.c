@@ -7,6 +7,7 @@
  * it has to end).
  */
 #include "run/run.h"
+#include "run/cgroup.h"
 #include "run/dask_feed.h"
 #include "run/proto.h"
 #include "run/runner.h"
@@ -834,6 +835,7 @@ static void finish(run *r)
 	 * (adopted: we are a subreaper): kill it and reap it now, so nothing
 	 * outlives the run, not even a zombie. */
 	reap_strays();
+	run_cgroup_remove(r->pid);   /* the runner's pids cgroup, if it was killed before removing it */
 	/* Tasks that never reported an end died with the run; those of a
 	 * process it did not start (watched) live on. */
 	for (int i = 0; i < trace_ntasks(r->t); i++) {
@@ -1012,6 +1014,7 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 		outs[i] = fds[6 + 4 * i + 1];
 		errs[i] = fds[6 + 4 * i + 3];
 	}
+	run_cgroup_sweep();   /* pids cgroups a killed parlab's runner left */
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {

@@ -2,8 +2,9 @@
  * runner.c: the runner process, forked by run_start. Everything here runs
  * outside the screen process, in the run's own process group.
  *
- * It sets itself up (own group, limits, signals back to default, output to
- * the message pipe), prepares (enters the run's folder; the lesson copies
+ * It sets itself up (own group, limits, a pids cgroup where one is
+ * writable (cgroup.c), signals back to default, output to the message
+ * pipe), prepares (enters the run's folder; the lesson copies
  * files, generates data, picks Python), says it is ready ("R"), and waits
  * for the "go" byte, so that capture is armed after what prepare ran and
  * before any worker exists. Then it starts the workers: threads here, or
@@ -13,7 +14,7 @@
  * that cannot be started (fork or pthread_create failed) is said on the
  * message pipe and in an "N" line, and no later one is started. It reaps
  * every child, re-parented orphans too (it is a child subreaper), and exits
- * when none is left.
+ * when none is left, after removing its cgroup.
  */
 #include "run/runner.h"
 
@@ -32,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run/cgroup.h"
 #include "run/proto.h"
 #include "util/loop.h"
 #include "util/procfs.h"
@@ -248,7 +250,8 @@ static long user_tasks(void)
 /* No core files, no file bigger than 1 GiB, for every worker; and a
  * backstop for the run's task limit the screen enforces (a fork bomb can
  * starve the screen): RLIMIT_NPROC at the user's tasks now plus the limit.
- * The kernel never holds root to it, so root has only the screen's watch. */
+ * The kernel never holds root to it; a pids cgroup, where one is writable
+ * (cgroup.c), binds root too. */
 static void set_limits(void)
 {
 	struct rlimit rl = { 0, 0 };
@@ -279,6 +282,7 @@ static void runner_setup(void)
 	runner_guard();   /* the screen's death takes the run down (kill -9 too) */
 	prctl(PR_SET_NAME, "parlab-runner");
 	set_limits();
+	(void)run_cgroup_enter(run_task_limit(R->spec->max_tasks) + RUN_CGROUP_SLACK);   /* -1: none, as before */
 	int devnull = open("/dev/null", O_RDWR);
 	if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
 	dup2(R->msg, 1);
@@ -373,5 +377,6 @@ void runner_main(runner_ctx *ctx)
 	fflush(NULL);
 	reap_children(pids, n);
 	free(pids);
+	run_cgroup_remove_own();   /* every child reaped: it is empty */
 	_exit(0);
 }

@@ -9,6 +9,7 @@
  * Everything here is async-signal-safe: raw syscalls, no allocation.
  */
 #include "run/runner.h"
+#include "run/cgroup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,7 +88,9 @@ static void on_screen_gone(int sig)
 {
 	(void)sig;
 	pid_t self = getpid(), group = getpgrp();
+	run_cgroup_leave_and_kill();   /* the run's cgroup, if any: everything in it */
 	for (int round = 0; round < 200; round++) {   /* about a second at most */
+		run_cgroup_kill();
 		kill_run(self, group);
 		int st;
 		pid_t pid;
@@ -96,6 +99,7 @@ static void on_screen_gone(int sig)
 		struct timespec ts = { 0, 5000000 };
 		nanosleep(&ts, NULL);
 	}
+	run_cgroup_remove_own();
 	_exit(RUNNER_NOT_RUN);
 }
 
