@@ -126,23 +126,5 @@ int eng_sched_stuck(coord_step *g, const unsigned char *ended, int n, char *why,
 {
 	for (int w = 0; w < n; w++)
 		if (ended[w]) coord_step_end(g, w);   /* a worker that crashed says nothing itself */
-	if (!coord_step_settled(g)) return 0;
-	int waiting = 0;
-	char one[160];
-	for (int w = 0; w < n; w++) {
-		if (coord_step_state(g, w, NULL) == SP_DONE) continue;
-		if (coord_step_enabled(g, w, one, sizeof one)) return 0;
-		waiting++;
-	}
-	if (!waiting) return 0;
-	size_t o = 0;
-	if (cap) *why = '\0';
-	for (int w = 0; w < n && o < cap; w++) {
-		if (coord_step_state(g, w, NULL) == SP_DONE) continue;
-		coord_step_enabled(g, w, one, sizeof one);
-		int k = snprintf(why + o, cap - o, "%sw%d waits: %s", o ? "; " : "", w, one);
-		if (k < 0) break;
-		o += (size_t)k;
-	}
-	return 1;
+	return coord_step_stuck(g, why, cap);
 }
