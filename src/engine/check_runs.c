@@ -121,6 +121,7 @@ static int one_pass(course *c, loop *l, watched *w, int nw, FILE *out)
 				free(err);
 				continue;
 			}
+			engine_sched_go(e);   /* a stepped run: every worker goes, in turn */
 			while (!st.done) loop_once(l, 1000);
 			if (engine_run_failed(e)) {
 				trace *t = engine_trace(e);

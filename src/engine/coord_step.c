@@ -14,6 +14,7 @@
 #include <linux/futex.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -167,6 +168,55 @@ int coord_step_enabled(const coord_step *s, int w, char *why, size_t cap)
 	default:
 		return 1;
 	}
+}
+
+/* What w, at a point it cannot pass, waits for: coord's words for a
+ * free run's deadlock ("waits for B", "waits at barrier X"). */
+static void waits_for(const coord *c, const sp_action *a, int w, char *buf, size_t cap)
+{
+	const char *name = coord_name(c, a->block);
+	switch (a->op) {
+	case SP_ACQUIRE: snprintf(buf, cap, "waits for semaphore %s (count 0)", name); break;
+	case SP_PASS: snprintf(buf, cap, "waits at barrier %s", name); break;
+	case SP_PUT: snprintf(buf, cap, "waits to put into queue %s (full)", name); break;
+	case SP_TAKE: snprintf(buf, cap, "waits to take from queue %s (empty)", name); break;
+	case SP_WAKE:
+		if (!coord_cond_notified(c, w)) snprintf(buf, cap, "waits on condition %s", name);
+		else snprintf(buf, cap, "waits for %s", coord_name(c, coord_cond_lock(c, a->block)));
+		break;
+	default: snprintf(buf, cap, "waits for %s", name); break;
+	}
+}
+
+int coord_step_stuck(const coord_step *s, char *why, size_t cap)
+{
+	if (cap) *why = '\0';
+	if (!s->c || !coord_step_settled(s)) return 0;
+	int waiting = 0;
+	char one[160];
+	for (int w = 0; w < s->nworkers; w++) {
+		if (coord_step_state(s, w, NULL) == SP_DONE) continue;
+		if (coord_step_enabled(s, w, one, sizeof one)) return 0;
+		waiting++;
+	}
+	if (!waiting) return 0;
+	size_t o = 0;
+	for (int w = 0; w < s->nworkers && o < cap; w++) {
+		sp_action a;
+		if (coord_step_state(s, w, &a) != SP_AT) continue;
+		char holds[256] = "", wf[128];
+		for (int b = 0, n = 0; b < coord_nblocks(s->c); b++) {
+			if (coord_kind_of(s->c, b) != COORD_LOCK || coord_holder(s->c, b) != w) continue;
+			size_t h = strlen(holds);
+			snprintf(holds + h, sizeof holds - h, "%s%s", n++ ? ", " : "", coord_name(s->c, b));
+		}
+		waits_for(s->c, &a, w, wf, sizeof wf);
+		int k = *holds ? snprintf(why + o, cap - o, "%sw%d holds %s and %s", o ? "; " : "", w, holds, wf)
+			       : snprintf(why + o, cap - o, "%sw%d %s", o ? "; " : "", w, wf);
+		if (k < 0) break;
+		o += (size_t)k;
+	}
+	return 1;
 }
 
 static void num(char *buf, size_t cap, double v) { snprintf(buf, cap, "%.15g", v); }

@@ -71,6 +71,10 @@ int coord_step_enabled(const coord_step *s, int w, char *why, size_t cap);
 void coord_step_go(coord_step *s, int w);
 /* Every worker is at a point or done: a step may be taken. */
 int coord_step_settled(const coord_step *s);
+/* 1 when every worker is at a point or done, some are not done, and none
+ * can go: a deadlock of the schedule, in coord's words for a free run's
+ * ("w0 holds A and waits for B; w1 holds B and waits for A"). */
+int coord_step_stuck(const coord_step *s, char *why, size_t cap);
 /* "read counter (now 41)", "lock B (held by w0)", "done", "running". */
 void coord_step_describe(const coord_step *s, int w, char *buf, size_t cap);
 

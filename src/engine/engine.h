@@ -54,6 +54,8 @@ typedef struct step {
 	int csv_rows;
 	double csv_mean;
 	struct coord_spec *coord;   /* the blocks its workers share (coord.h), or NULL */
+	int stepper;          /* run{ stepper = true }: the student schedules its workers
+	                         one action at a time (engine_step_*) */
 	/* quiz */
 	quiz_type qtype;
 	char **choices;       /* NULL-terminated; order: the items, as shown */
@@ -208,6 +210,28 @@ int engine_dask_address_check(const char *a, char *why, size_t cap);
 /* The last run's trace, whatever the current step (NULL if none), and the
  * step it belongs to. Valid until the next engine_run or engine_free. */
 trace *engine_last_trace(engine *e, const step **s);
+
+/* ---- a stepped run: the student is the scheduler (run{ stepper = true },
+ * engine_sched.c over coord_step.h). Its workers stop at each call on the
+ * run's blocks (and at print, mark) until let go, one action at a time;
+ * no timeout applies while they wait. ---- */
+/* Its workers, when the live run is stepped; else 0. */
+int engine_sched_workers(const engine *e);
+/* The live run is stepped and every worker is at a step point or done:
+ * a step may be taken now. */
+int engine_sched_ready(const engine *e);
+/* Worker w's next action in words ("read counter (now 41)", "lock B (held
+ * by w0)", "done", "running"); *can: it may go now (if can). */
+void engine_sched_next(const engine *e, int w, char *buf, size_t cap, int *can);
+/* Lets w do its next action (w -1: the first worker that can, after the
+ * one let go last). The worker let go (its action in what), or -1 with
+ * why ("w1 cannot go: lock A is held by w0"). */
+int engine_sched_step(engine *e, int w, char *what, size_t cap);
+/* From now on every worker that can go goes, in turn, until all are done
+ * or none can (a deadlock: the run stops as free runs do). */
+void engine_sched_go(engine *e);
+/* The workers let go so far, in order (n of them). */
+const int *engine_sched_list(const engine *e, int *n);
 
 typedef struct {
 	int correct;

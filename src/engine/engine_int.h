@@ -53,6 +53,9 @@ struct engine {
 	struct coord *co;     /* the run's blocks (coord.h), or NULL */
 	struct cev_ring *ev;  /* the workers' event rings (coord_events.h), or NULL */
 	struct cev_log *evlog;/* ev drained into t */
+	struct coord_step *gate;   /* a stepped run's (coord_step.h), or NULL */
+	int *sched, nsched, capsched;   /* the workers let go so far */
+	int sched_go;         /* engine_sched_go: every worker that can goes */
 	long ev_timer;        /* draining them while the run is live, 0 */
 	int64_t ev_sampled, ev_blocks;   /* when it last sampled the queues, the blocks' figures */
 	int64_t ev_last;      /* the last tick's time in the trace (queues sampled since) */
@@ -71,6 +74,14 @@ struct engine {
 	course *owned;        /* a course engine_reload gave it (freed with it), or NULL */
 	char *dask_scheduler; /* engine_set_dask_scheduler's, or NULL */
 };
+
+/* engine_sched.c: the new live run's gate (made before its runner forked)
+ * is watched from the loop, its schedule empty; eng_sched_free ends that. */
+void eng_sched_attach(engine *e, struct coord_step *g);
+void eng_sched_free(engine *e);
+/* stuck_cb's answer for a stepped run: every worker at a point or done,
+ * some not done, none can go (why: each one's reason). */
+int eng_sched_stuck(struct coord_step *g, const unsigned char *ended, int n, char *why, size_t cap);
 
 /* engine.c: the state of step s (any step of the course). */
 struct sstate *eng_sst(const engine *e, const step *s);

@@ -144,6 +144,7 @@ static char *make_scratch(char **err)
 void eng_drop_run(engine *e)
 {
 	if (e->r) { run_free(e->r); e->r = NULL; }
+	eng_sched_free(e);
 	coord_free(e->co);
 	e->co = NULL;
 	if (e->ev_timer) loop_timer_del(e->l, e->ev_timer);
@@ -161,6 +162,7 @@ typedef struct {
 	engine *e;
 	const step *s;
 	coord *co;   /* its blocks, mapped here so the screen can read them too */
+	coord_step *gate;   /* a stepped run's gate, or NULL */
 } run_ctx;
 
 static run_ctx the_ctx;   /* the runner's copy is what its children read */
@@ -333,8 +335,8 @@ static int work_cb(void *ctx, const run_worker *w)
 {
 	run_ctx *rc = ctx;
 	if (rc->s->rkind == RUN_THREADS)
-		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w, rc->co, NULL);
-	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co, NULL);
+		return lapi_run_worker_fresh(rc->s->file, rc->s->index, w, rc->co, rc->gate);
+	return lapi_run_worker(course_lua(rc->e->c), rc->s->ref, w, rc->co, rc->gate);
 }
 
 /* Screen side, every RUN_STUCK_MS while the workers run: the workers whose
@@ -343,6 +345,7 @@ static int work_cb(void *ctx, const run_worker *w)
 static int stuck_cb(void *ctx, const unsigned char *ended, int n, char *why, size_t cap)
 {
 	run_ctx *rc = ctx;
+	if (rc->gate) return eng_sched_stuck(rc->gate, ended, n, why, cap);
 	if (!rc->co) return 0;
 	for (int w = 0; w < n; w++)
 		if (ended[w]) coord_set_live(rc->co, w, 0);
@@ -551,18 +554,25 @@ int engine_run(engine *e, const run_events *ev, char **err)
 		*err = xasprintf("cannot map the run's event rings: %s", strerror(errno));
 		coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
 	}
+	coord_step *gate = s->stepper ? coord_step_new(co, s->nworkers) : NULL;
+	if (s->stepper && !gate) {
+		*err = xasprintf("cannot map the stepper's gate: %s", strerror(errno));
+		cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
+	}
 	cev_set_current(evr);   /* the runner forks with it */
-	the_ctx = (run_ctx){ e, s, co };   /* the runner forks with it */
+	the_ctx = (run_ctx){ e, s, co, gate };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
-		.timeout_ms = s->timeout_ms, .expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
-		.stuck = co ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
+		.timeout_ms = gate ? 0 : s->timeout_ms,   /* a stepped run waits for the student */
+		.expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
+		.stuck = co || gate ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
 	};
 	run_events mine = { on_update, on_done, e };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
-	if (!r) { cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
+	if (!r) { coord_step_free(gate); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
+	eng_sched_attach(e, gate);
 	e->co = co;
 	e->ev = evr;
 	e->evlog = evr ? cev_log_new(evr, co) : NULL;

@@ -452,7 +452,7 @@ static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
 		"timeout", "note", "files", "python", "start_method", "optional", "dask_scheduler", "csv", "baseline",
-		"expect", "shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", NULL };
+		"expect", "shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", "stepper", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
 	const char *expect = opt_string(L, 1, "expect", "run");
@@ -511,6 +511,13 @@ static int l_run(lua_State *L)
 		luaL_error(L, "run{}: 'start_method' must be \"fork\", \"spawn\" or \"forkserver\", not '%s'", sm);
 	if (sm && !python_command(L, 1))
 		luaL_error(L, "run{}: 'start_method' is for a Python command (command = { \"python3\", ... })");
+	lua_getfield(L, 1, "stepper");
+	int sty = lua_type(L, -1), stepped = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (sty != LUA_TNIL && sty != LUA_TBOOLEAN)
+		luaL_error(L, "run{}: 'stepper' must be true or false, not %s", lua_typename(L, sty));
+	if (stepped && has_c)
+		luaL_error(L, "run{}: 'stepper' steps a run's Lua workers (processes or threads), not a 'command'");
 	lua_getfield(L, 1, "optional");
 	int oty = lua_type(L, -1), opt = lua_toboolean(L, -1);
 	lua_pop(L, 1);
@@ -1206,6 +1213,9 @@ static void run_to_c(lua_State *L, int t, step *s)
 	s->start_method = field_dup(L, t, "start_method");
 	lua_getfield(L, t, "optional");
 	s->optional = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, t, "stepper");
+	s->stepper = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	s->dask_scheduler = field_dup(L, t, "dask_scheduler");
 	s->files = lapi_field_list(L, t, "files", NULL);

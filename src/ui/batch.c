@@ -498,10 +498,66 @@ static void print_dask(FILE *out, const trace *t)
 	if (nx > BATCH_XFERS) wrapf(out, "    ", "      ", "and %zu more", nx - BATCH_XFERS);
 }
 
+static int read_answer(FILE *in, char *line, size_t cap);
+
+/* Runs the loop until the stepped run can take a step, or is over. */
+static int sched_wait(engine *e, loop *l, const batch_state *st)
+{
+	while (!st->done && !engine_sched_ready(e)) loop_once(l, 100);
+	return !st->done;
+}
+
+static void sched_print_next(engine *e, FILE *out)
+{
+	for (int w = 0; w < engine_sched_workers(e); w++) {
+		char next[160];
+		int can;
+		engine_sched_next(e, w, next, sizeof next, &can);
+		wrapf(out, "  ", "      ", "w%d: %s%s", w, next, can || !strcmp(next, "done") ? "" : " (cannot go now)");
+	}
+}
+
+/* A stepped run (run{ stepper = true }): the schedule is one answer line
+ * of worker ids ("0 0 1 0"); each step is said, then what every worker
+ * would do next; then every worker that can goes, in turn, to the end. */
+static void sched_drive(engine *e, loop *l, FILE *in, FILE *out, const batch_state *st)
+{
+	char line[4096] = "";
+	fputs("schedule> ", out);
+	fflush(out);
+	if (!read_answer(in, line, sizeof line)) line[0] = '\0';
+	fputc('\n', out);
+	if (!sched_wait(e, l, st)) return;
+	fprintf(out, "stepped run: the workers wait at their first steps\n");
+	sched_print_next(e, out);
+	int k = 0;
+	for (char *tok = strtok(line, " \t,"); tok; tok = strtok(NULL, " \t,")) {
+		char *end, what[200];
+		long w = strtol(tok[0] == 'w' ? tok + 1 : tok, &end, 10);
+		if (*end || end == tok || w < 0 || w >= engine_sched_workers(e)) {
+			wrapf(out, "", "  ", "schedule: '%s' is not a worker (w0 to w%d): the schedule stops there", tok,
+			      engine_sched_workers(e) - 1);
+			break;
+		}
+		if (!sched_wait(e, l, st)) return;
+		if (engine_sched_step(e, (int)w, what, sizeof what) < 0) {
+			wrapf(out, "", "  ", "step %d: %s: the schedule stops there", k + 1, what);
+			break;
+		}
+		wrapf(out, "", "  ", "step %d: w%ld %s", ++k, w, what);
+	}
+	if (!sched_wait(e, l, st)) return;
+	fprintf(out, "after %d step%s, next:\n", k, k == 1 ? "" : "s");
+	sched_print_next(e, out);
+	fprintf(out, "go: every worker that can goes, in turn\n");
+	fflush(out);
+	engine_sched_go(e);
+}
+
 /* Preparing a run for longer than this is said in the transcript. */
 #define BATCH_PREP_SAY_NS 1000000000LL
 
-static int do_run(engine *e, loop *l, const step *s, FILE *out)
+static int do_run(engine *e, loop *l, const step *s, FILE *in, FILE *out)
 {
 	int one = s->nworkers == 1;
 	const char *kind = s->rkind == RUN_PROCESSES ? (one ? "process" : "processes")
@@ -525,6 +581,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *out)
 	 * said once, at the time it is being done; a quick one not at all, so
 	 * that transcripts stay the same from one machine to the next. */
 	int said_prep = 0;
+	if (s->stepper) sched_drive(e, l, in, out, &st);
 	while (!st.done) {
 		loop_once(l, said_prep ? 1000 : 100);
 		int64_t since;
@@ -714,7 +771,7 @@ int batch_main(engine *e, loop *l, FILE *in, FILE *to)
 			}
 			break;
 		case STEP_CODE: print_code(out, s); break;
-		case STEP_RUN: failed |= do_run(e, l, s, out); break;
+		case STEP_RUN: failed |= do_run(e, l, s, in, out); break;
 		case STEP_QUIZ: do_quiz(e, s, in, out); break;
 		}
 		fflush(out);

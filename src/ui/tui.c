@@ -656,6 +656,7 @@ static void on_run_update(run *r, void *arg)
 	(void)r;
 	tui *t = arg;
 	if (!t->open) return;
+	if (engine_sched_workers(t->e)) t->dirty |= D_DOC;   /* a worker reached its next step */
 	if (!t->anim) render(t);   /* else the next frame shows it */
 }
 

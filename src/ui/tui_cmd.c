@@ -153,6 +153,63 @@ static void do_stop(tui *t, const char *arg)
 	} else tui_msg(t, R_DIM, "Nothing is running.");
 }
 
+/* ---- a stepped run: the student schedules its workers ---------------------------------- */
+
+static int stepped(tui *t)
+{
+	if (engine_sched_workers(t->e)) return 1;
+	tui_msg(t, R_DIM, "Nothing to schedule: step and go are for a stepped run while it goes (its box says so).");
+	return 0;
+}
+
+/* step [wN]: one action of wN, or of the next worker that can go. */
+static void do_sched_step(tui *t, const char *arg)
+{
+	if (!stepped(t)) return;
+	int w = -1;
+	if (*arg) {
+		char *end;
+		long v = strtol(arg + (*arg == 'w' || *arg == 'W'), &end, 10);
+		while (*end == ' ') end++;
+		if (*end || end == arg || v < 0 || v >= engine_sched_workers(t->e)) {
+			tui_msg(t, R_ERR, "step takes a worker, w0 to w%d (or nothing: the next that can go)",
+				engine_sched_workers(t->e) - 1);
+			return;
+		}
+		w = (int)v;
+	}
+	char what[200];
+	int got = engine_sched_step(t->e, w, what, sizeof what), n;
+	engine_sched_list(t->e, &n);
+	if (got < 0) tui_msg(t, R_HINT, "%s.", what);
+	else tui_msg(t, R_DIM, "Step %d: w%d %s.", n, got, what);
+	t->dirty |= D_DOC;
+}
+
+/* go: every worker that can goes, in turn, to the end. */
+static void do_sched_go(tui *t, const char *arg)
+{
+	(void)arg;
+	if (!stepped(t)) return;
+	engine_sched_go(t->e);
+	tui_msg(t, R_DIM, "Go: every worker that can goes, in turn, to the end.");
+}
+
+/* schedule: the workers let go so far. */
+static void do_sched_list(tui *t, const char *arg)
+{
+	(void)arg;
+	int n;
+	const int *l = engine_sched_list(t->e, &n);
+	if (!engine_sched_workers(t->e) && !n) { stepped(t); return; }
+	char buf[sizeof t->msg];
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && o + 8 < sizeof buf; i++) o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%d", i ? " " : "", l[i]);
+	if (!n) tui_msg(t, R_DIM, "No step yet: step w0 lets w0 do its next action.");
+	else tui_msg(t, R_DIM, "The schedule so far (%d step%s): %s", n, n == 1 ? "" : "s", buf);
+}
+
 /* hint: the question's next hint, shown under it. */
 static void do_hint(tui *t, const char *arg)
 {
@@ -391,6 +448,10 @@ static const tui_cmd table[] = {
 	  .help = "freeze the timeline and the output at this instant; the run goes on underneath (F12)" },
 	{ .name = "resume", .aliases = { "play", "live" }, .shown = 1, .where = L, .keeps = STATS, .fn = do_resume,
 	  .help = "back to the live picture (F12)" },
+	{ .name = "step", .aliases = { "s" }, .args = "[wN]", .where = L, .fn = do_sched_step,
+	  .help = "a stepped run: one action of worker N (or of the next worker that can go)" },
+	{ .name = "go", .where = L, .fn = do_sched_go, .help = "a stepped run: every worker that can goes, in turn, to the end" },
+	{ .name = "schedule", .where = L, .fn = do_sched_list, .help = "a stepped run: the workers let go so far" },
 	{ .name = "focus", .args = "PANE", .where = LR, .keeps = STATS, .fn = do_focus,
 	  .help = "focus lesson, timeline or output (what PgUp/PgDn move)" },
 	{ .name = "help", .aliases = { "?", "h" }, .where = LR, .keeps = OVERLAY, .fn = do_help,

@@ -85,6 +85,39 @@ static void verdicts(tui *t, tdoc *d, const step *s)
 	}
 }
 
+/* A stepped run going: each worker's next action (dim when it cannot go
+ * now, and why), the steps taken, the commands. */
+static void sched_box(tui *t, tdoc *in)
+{
+	tline src = { 0 };
+	int n, nw = engine_sched_workers(t->e);
+	engine_sched_list(t->e, &n);
+	char buf[200], next[160];
+	snprintf(buf, sizeof buf, "You are the scheduler: %d step%s so far.", n, n == 1 ? "" : "s");
+	doc_paras(in, R_BOLD, buf, NULL, NULL, R_BOLD);
+	for (int w = 0; w < nw; w++) {
+		int can;
+		engine_sched_next(t->e, w, next, sizeof next, &can);
+		tline_clear(&src);
+		snprintf(buf, sizeof buf, "w%d ", w);
+		tline_adds(&src, can ? R_KEY : R_DIM, buf);
+		tline_adds(&src, can ? R_TEXT : R_DIM, next);
+		doc_flow(in, &src, NULL, NULL, 0);
+	}
+	tline_clear(&src);
+	tline_adds(&src, R_TEXT, "Type ");
+	tline_adds(&src, R_KEY, "step w0");
+	tline_adds(&src, R_TEXT, " (one action of w0), ");
+	tline_adds(&src, R_KEY, "step");
+	tline_adds(&src, R_TEXT, " (the next worker that can), ");
+	tline_adds(&src, R_KEY, "go");
+	tline_adds(&src, R_TEXT, " (all, in turn, to the end) or ");
+	tline_adds(&src, R_KEY, "stop");
+	tline_adds(&src, R_TEXT, ".");
+	doc_flow(in, &src, NULL, NULL, 1);
+	tline_free(&src);
+}
+
 static void step_run(tui *t, tdoc *d, const step *s, int current)
 {
 	char *title = xasprintf("Run: %s", s->title ? s->title : "Run");
@@ -131,7 +164,9 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	}
 	run_state *rs = lesson_run(t, s);
 	tline src = { 0 };
-	if (rs->state == 1) {
+	if (rs->state == 1 && engine_sched_workers(t->e)) {
+		sched_box(t, &in);
+	} else if (rs->state == 1) {
 		int prep = engine_preparing(t->e, NULL) != NULL;   /* the workers have not started */
 		tline_adds(&src, R_BOLD, prep ? "Preparing" : "Running");
 		tline_adds(&src, R_TEXT, tui_glyph.ellipsis);

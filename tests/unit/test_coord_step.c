@@ -144,6 +144,7 @@ static void test_locks(int mode)
 	start(&t, mode, 2, c, lock_a_then_b, NULL);
 	static const int s1[] = { 0, 0, 1 };
 	CHECK(drive(gate, s1, 3, NULL, why, sizeof why) == 2);   /* w0: A, B; w1 may not take B */
+	CHECK(coord_step_stuck(gate, d, sizeof d) == 0);          /* w0 can go on */
 	CHECK_STR(why, "lock B is held by w0");
 	coord_step_describe(gate, 1, d, sizeof d);
 	CHECK_STR(d, "lock B (held by w0)");
@@ -169,6 +170,9 @@ static void test_locks(int mode)
 	CHECK_STR(why, "lock B is held by w1");
 	CHECK(!coord_step_enabled(gate, 1, why, sizeof why));
 	CHECK_STR(why, "lock A is held by w0");
+	char dl[256];
+	CHECK(coord_step_stuck(gate, dl, sizeof dl) == 1);
+	CHECK_STR(dl, "w0 holds A and waits for B; w1 holds B and waits for A");
 	setpgid(runner, runner);   /* (the child may not have yet) */
 	kill(-runner, SIGKILL);    /* the runner and its process workers */
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR) {}   /* we are their subreaper */

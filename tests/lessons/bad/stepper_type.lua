@@ -1,0 +1,7 @@
+-- expect: stepper_type.lua:4: run{}: 'stepper' must be true or false, not string
+return lesson {
+  title = "A stepper that is a word",
+  run {
+    title = "t", threads = 2, stepper = "yes", worker = function() end,
+  },
+}
