@@ -22,6 +22,7 @@
  */
 #include "trace/trace_stats.h"
 #include "ui/tui_int.h"
+#include "ui/view_lanes.h"
 #include "util/xmalloc.h"
 
 #include <math.h>
@@ -263,22 +264,18 @@ static void frame_window(tui *t, tl_view *v)
 	v->zoomed = w.zoomed;
 }
 
+/* The frame's columns, as view_lanes.c takes them. */
+static view_cols cols_of(const tl_view *v)
+{
+	return (view_cols){ .v0 = v->v0, .now = v->now, .scale = v->scale, .lw = v->lw };
+}
+
 /* Adds the overlap of [a, b) (cut at now and to the window) with each
  * column to acc[col * stride + k]. */
 static void spread(int64_t *acc, int stride, int k, const tl_view *v, int64_t a, int64_t b)
 {
-	if (b > v->now) b = v->now;
-	if (a < v->v0) a = v->v0;
-	if (b <= a || v->scale <= 0) return;
-	double ra = (double)(a - v->v0), rb = (double)(b - v->v0), scale = v->scale;
-	int c0 = (int)(ra / scale), c1 = (int)((rb - 1) / scale);
-	if (c0 >= v->lw) return;
-	if (c1 >= v->lw) c1 = v->lw - 1;
-	for (int c = c0; c <= c1; c++) {
-		double cs = c * scale, ce = (c + 1) * scale;
-		double lo = ra > cs ? ra : cs, hi = rb < ce ? rb : ce;
-		if (hi > lo) acc[c * stride + k] += (int64_t)(hi - lo);
-	}
+	view_cols w = cols_of(v);
+	view_spread(acc, stride, k, &w, a, b);
 }
 
 /* The cursor's column shows in reverse video on every lane. */
@@ -331,7 +328,9 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 	memset(acc, 0, sizeof(int64_t) * (size_t)lw * TS_NSTATES);
 	size_t n;
 	const trace_slice *s = trace_slices(tr, task, &n);
-	for (size_t i = 0; i < n && s[i].t0 < v->now; i++) spread(acc, TS_NSTATES, s[i].state, v, s[i].t0, s[i].t1);
+	view_cols cw = cols_of(v);
+	for (size_t i = view_slice_from(s, n, v->v0); i < n && s[i].t0 < v->now; i++)
+		if (view_spread(acc, TS_NSTATES, s[i].state, &cw, s[i].t0, s[i].t1)) break;   /* past the window */
 	int coord = trace_nspans(tr) > 0 || trace_nmarks(tr) > 0;
 	int64_t *co = coord ? xmalloc(sizeof(int64_t) * 2 * (size_t)lw) : NULL;
 	unsigned char *mk = coord ? xmalloc((size_t)lw) : NULL;
@@ -381,31 +380,6 @@ typedef struct {
 	unsigned char *lvl;
 } cpu_cols;
 
-/* Adds task i's running time per CPU lane and column into tmp, then folds
- * it into the totals and the per-cell longest runner. */
-static void cpu_scan_task(const tl_view *v, int i, const int *lane_of, int nc, int64_t *tmp, int64_t *best,
-			  int64_t *tot, int *task)
-{
-	size_t n;
-	const trace_slice *s = trace_slices(v->tr, i, &n);
-	uint64_t touched = 0;
-	for (size_t j = 0; j < n && s[j].t0 < v->now; j++) {
-		if (s[j].state != TS_RUNNING || s[j].cpu < 0 || s[j].cpu >= 64 || lane_of[s[j].cpu] < 0) continue;
-		int l = lane_of[s[j].cpu];
-		spread(tmp + (size_t)l * (size_t)v->lw, 1, 0, v, s[j].t0, s[j].t1);
-		touched |= 1ULL << l;
-	}
-	for (int l = 0; l < nc; l++) {
-		if (!(touched >> l & 1)) continue;
-		for (int c = 0; c < v->lw; c++) {
-			size_t k = (size_t)l * (size_t)v->lw + (size_t)c;
-			tot[k] += tmp[k];
-			if (tmp[k] > best[k]) { best[k] = tmp[k]; task[k] = i; }
-			tmp[k] = 0;
-		}
-	}
-}
-
 /* How much of the time this run left free on CPU cpu, within the span
  * of its counters' samples around instant at, other programs took (0..1),
  * or -1 when the counters do not say. The run's own time is taken out of
@@ -453,22 +427,16 @@ static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 {
 	size_t cells = (size_t)(nc ? nc : 1) * (size_t)v->lw;
 	cpu_cols cc = { xmalloc(sizeof(int) * cells), xcalloc(cells, 1) };
-	int64_t *best = xcalloc(cells, sizeof(int64_t)), *tot = xcalloc(cells, sizeof(int64_t));
-	int64_t *tmp = xcalloc(cells, sizeof(int64_t));
-	int lane_of[64];
-	for (int c = 0; c < 64; c++) lane_of[c] = -1;
-	for (int l = 0; l < nc; l++)
-		if (cpus[l] >= 0 && cpus[l] < 64) lane_of[cpus[l]] = l;
+	int64_t *tot = xcalloc(cells, sizeof(int64_t));
 	for (size_t i = 0; i < cells; i++) cc.task[i] = -1;
-	for (int i = 0; i < trace_ntasks(v->tr); i++) cpu_scan_task(v, i, lane_of, nc, tmp, best, tot, cc.task);
+	view_cols w = cols_of(v);
+	view_cpu_cols(v->tr, &w, cpus, nc, cc.task, tot);
 	for (size_t k = 0; k < cells; k++) {
 		double occ = v->scale > 0 ? (double)tot[k] / v->scale : 0;
 		int h = (int)ceil(occ * 8 - 0.01);
 		cc.lvl[k] = (unsigned char)(cc.task[k] < 0 ? 0 : h < 1 ? 1 : h > 8 ? 8 : h);
 	}
-	free(best);
 	free(tot);
-	free(tmp);
 	mark_other(v, cpus, nc, &cc);
 	return cc;
 }
