@@ -251,6 +251,7 @@ typedef struct {
 	 * lane order (order[]); CPUs, queues and Dask lanes stay pinned */
 	const int *cpus, *order, *dl;
 	int nc, nq, nd;
+	const int *role;  /* tui_task_role of each task */
 } tl_view;
 
 /* The time window of this frame (the view's arithmetic), for the lanes. */
@@ -324,7 +325,7 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 	WINDOW *w = t->tl;
 	const trace *tr = v->tr;
 	const trace_task *k = trace_task_at(tr, task);
-	int role = tui_task_role(tr, task), lw = v->lw;
+	int role = v->role[task], lw = v->lw;
 	memset(acc, 0, sizeof(int64_t) * (size_t)lw * TS_NSTATES);
 	size_t n;
 	const trace_slice *s = trace_slices(tr, task, &n);
@@ -427,16 +428,22 @@ static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 {
 	size_t cells = (size_t)(nc ? nc : 1) * (size_t)v->lw;
 	cpu_cols cc = { xmalloc(sizeof(int) * cells), xcalloc(cells, 1) };
-	int64_t *tot = xcalloc(cells, sizeof(int64_t));
-	for (size_t i = 0; i < cells; i++) cc.task[i] = -1;
+	static view_cpu_cache *cache;   /* the view's: from frame to frame, what changed is folded in */
+	if (!cache) cache = view_cpu_cache_new();
+	const int *task;
+	const int64_t *tot;
 	view_cols w = cols_of(v);
-	view_cpu_cols(v->tr, &w, cpus, nc, cc.task, tot);
+	/* finished (or a replay's whole trace): the trace changes only by
+	 * being finished (a capture's reconcile, the run's blocks): start again
+	 * when it does; growing, it only grows */
+	unsigned long epoch = v->growing ? 0 : trace_version(v->tr) * 2 + 1;
+	view_cpu_cols_cached(cache, v->tr, &w, cpus, nc, epoch, &task, &tot);
+	for (size_t i = 0; i < cells; i++) cc.task[i] = nc ? task[i] : -1;
 	for (size_t k = 0; k < cells; k++) {
 		double occ = v->scale > 0 ? (double)tot[k] / v->scale : 0;
 		int h = (int)ceil(occ * 8 - 0.01);
 		cc.lvl[k] = (unsigned char)(cc.task[k] < 0 ? 0 : h < 1 ? 1 : h > 8 ? 8 : h);
 	}
-	free(tot);
 	mark_other(v, cpus, nc, &cc);
 	return cc;
 }
@@ -482,7 +489,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 			}
 			continue;
 		}
-		attr_t a = tui_attr(tui_task_role(v->tr, task));
+		attr_t a = tui_attr(v->role[task]);
 		char name[48];   /* its name and pid where they fit, else its name */
 		int len = e - c, lab = tui_task_name(v->tr, task, 64, 0, name, sizeof name);
 		if (lab + 2 > len) {
@@ -775,7 +782,7 @@ static const char *cpu_status(const tl_view *v, int cpu, int sw, char *buf, size
 		int c;
 		if (trace_state_at(v->tr, i, v->at, &c) == TS_RUNNING && c == cpu) {
 			tui_task_name(v->tr, i, sw, 0, buf, cap);
-			*role = tui_task_role(v->tr, i);
+			*role = v->role[i];
 			break;
 		}
 	}
@@ -1047,7 +1054,7 @@ static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int lab
 			int task = v->order[li - nc - v->nq - v->nd];
 			char lb[48];
 			tui_task_name(v->tr, task, labw, label_flags(W), lb, sizeof lb);
-			tui_puts(w, y, 0, labw, tui_attr(tui_task_role(v->tr, task)) | A_BOLD, lb);
+			tui_puts(w, y, 0, labw, tui_attr(v->role[task]) | A_BOLD, lb);
 			draw_task_lane(t, v, task, y, x0, acc);
 		}
 		if (!sw) continue;
@@ -1093,6 +1100,9 @@ void timeline_draw(tui *t)
 		observed = n > 0;
 	}
 	if (!observed && trace_ntasks(tr)) nc = 0;   /* no capture: CPU lanes would claim "idle" */
+	int *role = xmalloc(sizeof(int) * (size_t)(trace_ntasks(tr) + 1));
+	tui_task_roles(tr, role);
+	v.role = role;
 	v.cpus = cpus;
 	v.order = order;
 	v.nc = nc;
@@ -1115,6 +1125,7 @@ void timeline_draw(tui *t)
 	timeline_title(t, &v, W);
 	draw_lanes(t, &v, vis, nv, labw, sw, W);
 	free(order);
+	free(role);
 	free(dl);
 	free(vis);
 	if (!nl) tui_puts(w, 1, 1, W - 1, tui_attr(R_DIM), "starting...");

@@ -34,4 +34,18 @@ int view_spread(int64_t *acc, int stride, int k, const view_cols *w, int64_t a, 
  * slices in the window, each folded only into the cells it touched. */
 void view_cpu_cols(const trace *tr, const view_cols *w, const int *cpus, int nc, int *task, int64_t *tot);
 
+/* The same across frames, as the view's cache: what changed since the
+ * last call is folded in, as long as the trace only grew (slices added,
+ * the last one of a task longer), now did not go back, and the columns,
+ * the lanes and the caller's epoch are the same; else it starts again
+ * (a new trace, zoom, pan, resize, a replay's seek, a capture's
+ * reconcile at the run's end: the caller changes the epoch when the
+ * trace may have changed otherwise). task and tot point into the cache,
+ * valid until the next call. */
+typedef struct view_cpu_cache view_cpu_cache;
+view_cpu_cache *view_cpu_cache_new(void);
+void view_cpu_cache_free(view_cpu_cache *c);
+void view_cpu_cols_cached(view_cpu_cache *c, const trace *tr, const view_cols *w, const int *cpus, int nc,
+			  unsigned long epoch, const int **task, const int64_t **tot);
+
 #endif
