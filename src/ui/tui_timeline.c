@@ -438,11 +438,12 @@ static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 	 * when it does; growing, it only grows */
 	unsigned long epoch = v->growing ? 0 : trace_version(v->tr) * 2 + 1;
 	view_cpu_cols_cached(cache, v->tr, &w, cpus, nc, epoch, &task, &tot);
-	for (size_t i = 0; i < cells; i++) cc.task[i] = nc ? task[i] : -1;
 	for (size_t k = 0; k < cells; k++) {
+		cc.task[k] = nc ? task[k] : -1;
+		if (cc.task[k] < 0) continue;   /* lvl 0 */
 		double occ = v->scale > 0 ? (double)tot[k] / v->scale : 0;
 		int h = (int)ceil(occ * 8 - 0.01);
-		cc.lvl[k] = (unsigned char)(cc.task[k] < 0 ? 0 : h < 1 ? 1 : h > 8 ? 8 : h);
+		cc.lvl[k] = (unsigned char)(h < 1 ? 1 : h > 8 ? 8 : h);
 	}
 	mark_other(v, cpus, nc, &cc);
 	return cc;
