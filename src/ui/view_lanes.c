@@ -73,14 +73,24 @@ static void cols_full(const trace *tr, const view_cols *w, const int *cpus, int 
 		const trace_slice *s = trace_slices(tr, i, &n);
 		for (size_t j = view_slice_from(s, n, w->v0); j < n && s[j].t0 < w->now; j++) {
 			if (s[j].state != TS_RUNNING || s[j].cpu < 0 || s[j].cpu >= 64 || lane_of[s[j].cpu] < 0) continue;
+			/* view_spread inlined, each cell it adds to listed */
 			size_t row = (size_t)lane_of[s[j].cpu] * (size_t)w->lw;
 			int64_t a = s[j].t0 < w->v0 ? w->v0 : s[j].t0, b = s[j].t1 > w->now ? w->now : s[j].t1;
-			if (view_spread(tmp + row, 1, 0, w, s[j].t0, s[j].t1)) break;   /* past the window */
+			double ra = (double)(a - w->v0), scale = w->scale;
+			int c0 = (int)(ra / scale);
+			if (c0 >= w->lw) break;   /* past the window: so are the later ones */
 			if (b <= a) continue;
-			int c0 = (int)((double)(a - w->v0) / w->scale), c1 = (int)(((double)(b - w->v0) - 1) / w->scale);
+			double rb = (double)(b - w->v0);
+			int c1 = (int)((rb - 1) / scale);
 			if (c1 >= w->lw) c1 = w->lw - 1;
-			for (size_t k = row + (size_t)c0; k <= row + (size_t)c1; k++)
+			for (int c = c0; c <= c1; c++) {
+				double cs = c * scale, ce = (c + 1) * scale;
+				double lo = ra > cs ? ra : cs, hi = rb < ce ? rb : ce;
+				if (hi <= lo) continue;
+				size_t k = row + (size_t)c;
 				if (!listed[k]) { listed[k] = 1; hit[nhit++] = k; }
+				tmp[k] += (int64_t)(hi - lo);
+			}
 		}
 		for (size_t h = 0; h < nhit; h++) {   /* fold this task into the cells it touched */
 			size_t k = hit[h];
