@@ -62,6 +62,9 @@ int tui_ncolours(void);
  * slot among the run's tasks in order of appearance (view_task_slot),
  * cycled over the colours: lanes, CPU bars, output lines and stats agree. */
 int tui_task_role(const trace *tr, int index);
+/* tui_task_role of every task into out (trace_ntasks of them), in one
+ * pass: a frame of 1 024 lanes asks for many. */
+void tui_task_roles(const trace *tr, int *out);
 /* A task's name in width columns into buf (view_task_name with the
  * screen's ellipsis); returns the columns used. */
 int tui_task_name(const trace *tr, int index, int width, int flags, char *buf, size_t cap);

@@ -125,6 +125,12 @@ int tui_task_role(const trace *tr, int index)
 	return R_WORKER + slot % ncolours;
 }
 
+void tui_task_roles(const trace *tr, int *out)
+{
+	for (int i = 0, slot = 0; i < trace_ntasks(tr); i++)   /* view_task_slot's order, in one pass */
+		out[i] = trace_task_is_runner(trace_task_at(tr, i)) ? R_PARLAB : R_WORKER + slot++ % ncolours;
+}
+
 int tui_task_name(const trace *tr, int index, int width, int flags, char *buf, size_t cap)
 {
 	return view_task_name(trace_task_at(tr, index), width, flags, tui_glyph.ellipsis, buf, cap);

@@ -22,6 +22,7 @@
  */
 #include "trace/trace_stats.h"
 #include "ui/tui_int.h"
+#include "ui/view_lanes.h"
 #include "util/xmalloc.h"
 
 #include <math.h>
@@ -250,6 +251,7 @@ typedef struct {
 	 * lane order (order[]); CPUs, queues and Dask lanes stay pinned */
 	const int *cpus, *order, *dl;
 	int nc, nq, nd;
+	const int *role;  /* tui_task_role of each task */
 } tl_view;
 
 /* The time window of this frame (the view's arithmetic), for the lanes. */
@@ -263,22 +265,18 @@ static void frame_window(tui *t, tl_view *v)
 	v->zoomed = w.zoomed;
 }
 
+/* The frame's columns, as view_lanes.c takes them. */
+static view_cols cols_of(const tl_view *v)
+{
+	return (view_cols){ .v0 = v->v0, .now = v->now, .scale = v->scale, .lw = v->lw };
+}
+
 /* Adds the overlap of [a, b) (cut at now and to the window) with each
  * column to acc[col * stride + k]. */
 static void spread(int64_t *acc, int stride, int k, const tl_view *v, int64_t a, int64_t b)
 {
-	if (b > v->now) b = v->now;
-	if (a < v->v0) a = v->v0;
-	if (b <= a || v->scale <= 0) return;
-	double ra = (double)(a - v->v0), rb = (double)(b - v->v0), scale = v->scale;
-	int c0 = (int)(ra / scale), c1 = (int)((rb - 1) / scale);
-	if (c0 >= v->lw) return;
-	if (c1 >= v->lw) c1 = v->lw - 1;
-	for (int c = c0; c <= c1; c++) {
-		double cs = c * scale, ce = (c + 1) * scale;
-		double lo = ra > cs ? ra : cs, hi = rb < ce ? rb : ce;
-		if (hi > lo) acc[c * stride + k] += (int64_t)(hi - lo);
-	}
+	view_cols w = cols_of(v);
+	view_spread(acc, stride, k, &w, a, b);
 }
 
 /* The cursor's column shows in reverse video on every lane. */
@@ -327,11 +325,13 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 	WINDOW *w = t->tl;
 	const trace *tr = v->tr;
 	const trace_task *k = trace_task_at(tr, task);
-	int role = tui_task_role(tr, task), lw = v->lw;
+	int role = v->role[task], lw = v->lw;
 	memset(acc, 0, sizeof(int64_t) * (size_t)lw * TS_NSTATES);
 	size_t n;
 	const trace_slice *s = trace_slices(tr, task, &n);
-	for (size_t i = 0; i < n && s[i].t0 < v->now; i++) spread(acc, TS_NSTATES, s[i].state, v, s[i].t0, s[i].t1);
+	view_cols cw = cols_of(v);
+	for (size_t i = view_slice_from(s, n, v->v0); i < n && s[i].t0 < v->now; i++)
+		if (view_spread(acc, TS_NSTATES, s[i].state, &cw, s[i].t0, s[i].t1)) break;   /* past the window */
 	int coord = trace_nspans(tr) > 0 || trace_nmarks(tr) > 0;
 	int64_t *co = coord ? xmalloc(sizeof(int64_t) * 2 * (size_t)lw) : NULL;
 	unsigned char *mk = coord ? xmalloc((size_t)lw) : NULL;
@@ -381,31 +381,6 @@ typedef struct {
 	unsigned char *lvl;
 } cpu_cols;
 
-/* Adds task i's running time per CPU lane and column into tmp, then folds
- * it into the totals and the per-cell longest runner. */
-static void cpu_scan_task(const tl_view *v, int i, const int *lane_of, int nc, int64_t *tmp, int64_t *best,
-			  int64_t *tot, int *task)
-{
-	size_t n;
-	const trace_slice *s = trace_slices(v->tr, i, &n);
-	uint64_t touched = 0;
-	for (size_t j = 0; j < n && s[j].t0 < v->now; j++) {
-		if (s[j].state != TS_RUNNING || s[j].cpu < 0 || s[j].cpu >= 64 || lane_of[s[j].cpu] < 0) continue;
-		int l = lane_of[s[j].cpu];
-		spread(tmp + (size_t)l * (size_t)v->lw, 1, 0, v, s[j].t0, s[j].t1);
-		touched |= 1ULL << l;
-	}
-	for (int l = 0; l < nc; l++) {
-		if (!(touched >> l & 1)) continue;
-		for (int c = 0; c < v->lw; c++) {
-			size_t k = (size_t)l * (size_t)v->lw + (size_t)c;
-			tot[k] += tmp[k];
-			if (tmp[k] > best[k]) { best[k] = tmp[k]; task[k] = i; }
-			tmp[k] = 0;
-		}
-	}
-}
-
 /* How much of the time this run left free on CPU cpu, within the span
  * of its counters' samples around instant at, other programs took (0..1),
  * or -1 when the counters do not say. The run's own time is taken out of
@@ -453,22 +428,23 @@ static cpu_cols cpu_lanes_scan(const tl_view *v, const int *cpus, int nc)
 {
 	size_t cells = (size_t)(nc ? nc : 1) * (size_t)v->lw;
 	cpu_cols cc = { xmalloc(sizeof(int) * cells), xcalloc(cells, 1) };
-	int64_t *best = xcalloc(cells, sizeof(int64_t)), *tot = xcalloc(cells, sizeof(int64_t));
-	int64_t *tmp = xcalloc(cells, sizeof(int64_t));
-	int lane_of[64];
-	for (int c = 0; c < 64; c++) lane_of[c] = -1;
-	for (int l = 0; l < nc; l++)
-		if (cpus[l] >= 0 && cpus[l] < 64) lane_of[cpus[l]] = l;
-	for (size_t i = 0; i < cells; i++) cc.task[i] = -1;
-	for (int i = 0; i < trace_ntasks(v->tr); i++) cpu_scan_task(v, i, lane_of, nc, tmp, best, tot, cc.task);
+	static view_cpu_cache *cache;   /* the view's: from frame to frame, what changed is folded in */
+	if (!cache) cache = view_cpu_cache_new();
+	const int *task;
+	const int64_t *tot;
+	view_cols w = cols_of(v);
+	/* finished (or a replay's whole trace): the trace changes only by
+	 * being finished (a capture's reconcile, the run's blocks): start again
+	 * when it does; growing, it only grows */
+	unsigned long epoch = v->growing ? 0 : trace_version(v->tr) * 2 + 1;
+	view_cpu_cols_cached(cache, v->tr, &w, cpus, nc, epoch, &task, &tot);
 	for (size_t k = 0; k < cells; k++) {
+		cc.task[k] = nc ? task[k] : -1;
+		if (cc.task[k] < 0) continue;   /* lvl 0 */
 		double occ = v->scale > 0 ? (double)tot[k] / v->scale : 0;
 		int h = (int)ceil(occ * 8 - 0.01);
-		cc.lvl[k] = (unsigned char)(cc.task[k] < 0 ? 0 : h < 1 ? 1 : h > 8 ? 8 : h);
+		cc.lvl[k] = (unsigned char)(h < 1 ? 1 : h > 8 ? 8 : h);
 	}
-	free(best);
-	free(tot);
-	free(tmp);
 	mark_other(v, cpus, nc, &cc);
 	return cc;
 }
@@ -514,7 +490,7 @@ static void draw_cpu_lane(tui *t, const tl_view *v, const int *task_of, const un
 			}
 			continue;
 		}
-		attr_t a = tui_attr(tui_task_role(v->tr, task));
+		attr_t a = tui_attr(v->role[task]);
 		char name[48];   /* its name and pid where they fit, else its name */
 		int len = e - c, lab = tui_task_name(v->tr, task, 64, 0, name, sizeof name);
 		if (lab + 2 > len) {
@@ -807,7 +783,7 @@ static const char *cpu_status(const tl_view *v, int cpu, int sw, char *buf, size
 		int c;
 		if (trace_state_at(v->tr, i, v->at, &c) == TS_RUNNING && c == cpu) {
 			tui_task_name(v->tr, i, sw, 0, buf, cap);
-			*role = tui_task_role(v->tr, i);
+			*role = v->role[i];
 			break;
 		}
 	}
@@ -1079,7 +1055,7 @@ static void draw_lanes(tui *t, const tl_view *v, const int *vis, int nv, int lab
 			int task = v->order[li - nc - v->nq - v->nd];
 			char lb[48];
 			tui_task_name(v->tr, task, labw, label_flags(W), lb, sizeof lb);
-			tui_puts(w, y, 0, labw, tui_attr(tui_task_role(v->tr, task)) | A_BOLD, lb);
+			tui_puts(w, y, 0, labw, tui_attr(v->role[task]) | A_BOLD, lb);
 			draw_task_lane(t, v, task, y, x0, acc);
 		}
 		if (!sw) continue;
@@ -1125,6 +1101,9 @@ void timeline_draw(tui *t)
 		observed = n > 0;
 	}
 	if (!observed && trace_ntasks(tr)) nc = 0;   /* no capture: CPU lanes would claim "idle" */
+	int *role = xmalloc(sizeof(int) * (size_t)(trace_ntasks(tr) + 1));
+	tui_task_roles(tr, role);
+	v.role = role;
 	v.cpus = cpus;
 	v.order = order;
 	v.nc = nc;
@@ -1147,6 +1126,7 @@ void timeline_draw(tui *t)
 	timeline_title(t, &v, W);
 	draw_lanes(t, &v, vis, nv, labw, sw, W);
 	free(order);
+	free(role);
 	free(dl);
 	free(vis);
 	if (!nl) tui_puts(w, 1, 1, W - 1, tui_attr(R_DIM), "starting...");

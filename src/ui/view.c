@@ -346,62 +346,108 @@ int view_parse_ns(const char *s, int64_t *ns)
 
 /* ---- the tasks ------------------------------------------------------------------ */
 
+/* A task's tid (or worker id) and index, sorted to find a task by tid in
+ * O(log n) (or to take the workers in order). */
+typedef struct {
+	pid_t tid;
+	int i;
+} tid_ix;
+
+static int tid_cmp(const void *a, const void *b)
+{
+	const tid_ix *x = a, *y = b;
+	return x->tid != y->tid ? (x->tid < y->tid ? -1 : 1) : (x->i > y->i) - (x->i < y->i);
+}
+
 /* The task a task hangs under: a thread under its process's main thread,
- * a process under its parent. -1 for none in the trace. */
-static int parent_of(const trace *tr, int i)
+ * a process under its parent; of several tasks with that tid, the first
+ * added. -1 for none in the trace. by: the tasks sorted by tid, then index. */
+static int parent_of(const trace *tr, int i, const tid_ix *by, int n)
 {
 	const trace_task *k = trace_task_at(tr, i);
 	pid_t want = k->is_thread ? k->pid : k->ppid;
 	if (want <= 0 || want == k->tid) return -1;
-	for (int j = 0; j < trace_ntasks(tr); j++)
-		if (j != i && trace_task_at(tr, j)->tid == want) return j;
+	int lo = 0, hi = n;
+	while (lo < hi) {   /* the first with tid >= want */
+		int mid = (lo + hi) / 2;
+		if (by[mid].tid < want) lo = mid + 1; else hi = mid;
+	}
+	for (; lo < n && by[lo].tid == want; lo++)
+		if (by[lo].i != i) return by[lo].i;
 	return -1;
 }
 
+/* The children of each task (par[j] == i), in index order: kids[first[i]
+ * .. first[i + 1]). */
+typedef struct {
+	int *first, *kids;
+	const trace_task *const *task;
+} lane_tree;
+
 /* Task i, then its threads, then the processes it started (each with its
  * own), so that a thread's lane is right under its own process's. */
-static void tree_add(const trace *tr, int i, const int *par, char *seen, int *o, int *n)
+static void tree_add(const lane_tree *lt, int i, char *seen, int *o, int *n)
 {
 	seen[i] = 1;
 	o[(*n)++] = i;
 	for (int threads = 1; threads >= 0; threads--)
-		for (int j = 0; j < trace_ntasks(tr); j++)
-			if (!seen[j] && par[j] == i && trace_task_at(tr, j)->is_thread == threads)
-				tree_add(tr, j, par, seen, o, n);
+		for (int c = lt->first[i]; c < lt->first[i + 1]; c++) {
+			int j = lt->kids[c];
+			if (!seen[j] && lt->task[j]->is_thread == threads) tree_add(lt, j, seen, o, n);
+		}
 }
 
+/* In O(n log n): a run of 1 024 tasks asks for it every frame. */
 int *view_lane_order(const trace *tr)
 {
-	int n = trace_ntasks(tr), k = 0;
-	int *o = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
-	int *par = xmalloc(sizeof(int) * (size_t)(n ? n : 1));
-	char *seen = xcalloc((size_t)(n ? n : 1), 1);
-	char *holds = xcalloc((size_t)(n ? n : 1), 1);
-	for (int i = 0; i < n; i++) par[i] = parent_of(tr, i);
-	for (int w = 0; k < n; w++) {   /* workers by id */
-		int found = 0;
-		for (int i = 0; i < n; i++) {
-			int wi = trace_task_at(tr, i)->worker, p = par[i];
-			if (wi > w) found = 1;
-			if (wi != w || seen[i]) continue;
-			if (trace_task_at(tr, i)->is_thread && p >= 0 && !seen[p] && trace_task_at(tr, p)->worker < 0) {
-				seen[p] = holds[p] = 1;   /* worker threads: their process first, above them */
-				o[k++] = p;
-			}
-			tree_add(tr, i, par, seen, o, &k);
+	int n = trace_ntasks(tr), k = 0, m = n ? n : 1;
+	int *o = xmalloc(sizeof(int) * (size_t)m);
+	int *par = xmalloc(sizeof(int) * (size_t)m);
+	char *seen = xcalloc((size_t)m, 1);
+	char *holds = xcalloc((size_t)m, 1);
+	tid_ix *by = xmalloc(sizeof(tid_ix) * (size_t)m);
+	const trace_task **task = xmalloc(sizeof(*task) * (size_t)m);
+	lane_tree lt = { xcalloc((size_t)n + 2, sizeof(int)), xmalloc(sizeof(int) * (size_t)m), task };
+	for (int i = 0; i < n; i++) {
+		task[i] = trace_task_at(tr, i);
+		by[i] = (tid_ix){ task[i]->tid, i };
+	}
+	qsort(by, (size_t)n, sizeof *by, tid_cmp);
+	for (int i = 0; i < n; i++) {
+		par[i] = parent_of(tr, i, by, n);
+		if (par[i] >= 0) lt.first[par[i] + 2]++;
+	}
+	for (int i = 0; i < n; i++) lt.first[i + 2] += lt.first[i + 1];
+	for (int j = 0; j < n; j++)   /* in index order under each parent */
+		if (par[j] >= 0) lt.kids[lt.first[par[j] + 1]++] = j;
+	int nw = 0;   /* workers by id (then as added) */
+	for (int i = 0; i < n; i++)
+		if (task[i]->worker >= 0) by[nw++] = (tid_ix){ task[i]->worker, i };
+	qsort(by, (size_t)nw, sizeof *by, tid_cmp);   /* tid: the worker id */
+	for (int x = 0; x < nw && k < n; x++) {
+		int i = by[x].i, p = par[i];
+		if (seen[i]) continue;
+		if (task[i]->is_thread && p >= 0 && !seen[p] && task[p]->worker < 0) {
+			seen[p] = holds[p] = 1;   /* worker threads: their process first, above them */
+			o[k++] = p;
 		}
-		if (!found) break;
+		tree_add(&lt, i, seen, o, &k);
 	}
 	for (int p = 0; p < n; p++)   /* what else such a process holds, still under it */
 		for (int threads = 1; holds[p] && threads >= 0; threads--)
-			for (int j = 0; j < n; j++)
-				if (!seen[j] && par[j] == p && trace_task_at(tr, j)->is_thread == threads)
-					tree_add(tr, j, par, seen, o, &k);
+			for (int c = lt.first[p]; c < lt.first[p + 1]; c++) {
+				int j = lt.kids[c];
+				if (!seen[j] && task[j]->is_thread == threads) tree_add(&lt, j, seen, o, &k);
+			}
 	free(holds);
 	for (int i = 0; i < n; i++)   /* the rest, roots first */
-		if (!seen[i] && par[i] < 0) tree_add(tr, i, par, seen, o, &k);
+		if (!seen[i] && par[i] < 0) tree_add(&lt, i, seen, o, &k);
 	for (int i = 0; i < n; i++)   /* cycles (recycled ids): as found */
 		if (!seen[i]) { seen[i] = 1; o[k++] = i; }
+	free(lt.first);
+	free(lt.kids);
+	free(task);
+	free(by);
 	free(par);
 	free(seen);
 	return o;

@@ -510,10 +510,101 @@ static void test_lanes(void)
 	trace_free(tr);
 }
 
+/* The lane order as view.c computed it before it was made O(n log n)
+ * (quadratic: every task's parent and children found by a scan), kept here
+ * as the reference the fast one must agree with. */
+static int ref_parent_of(const trace *tr, int i)
+{
+	const trace_task *k = trace_task_at(tr, i);
+	pid_t want = k->is_thread ? k->pid : k->ppid;
+	if (want <= 0 || want == k->tid) return -1;
+	for (int j = 0; j < trace_ntasks(tr); j++)
+		if (j != i && trace_task_at(tr, j)->tid == want) return j;
+	return -1;
+}
+
+static void ref_tree_add(const trace *tr, int i, const int *par, char *seen, int *o, int *n)
+{
+	seen[i] = 1;
+	o[(*n)++] = i;
+	for (int threads = 1; threads >= 0; threads--)
+		for (int j = 0; j < trace_ntasks(tr); j++)
+			if (!seen[j] && par[j] == i && trace_task_at(tr, j)->is_thread == threads)
+				ref_tree_add(tr, j, par, seen, o, n);
+}
+
+static int *ref_lane_order(const trace *tr)
+{
+	int n = trace_ntasks(tr), k = 0;
+	int *o = calloc((size_t)n + 1, sizeof(int)), *par = calloc((size_t)n + 1, sizeof(int));
+	char *seen = calloc((size_t)n + 1, 1), *holds = calloc((size_t)n + 1, 1);
+	for (int i = 0; i < n; i++) par[i] = ref_parent_of(tr, i);
+	for (int w = 0; k < n; w++) {
+		int found = 0;
+		for (int i = 0; i < n; i++) {
+			int wi = trace_task_at(tr, i)->worker, p = par[i];
+			if (wi > w) found = 1;
+			if (wi != w || seen[i]) continue;
+			if (trace_task_at(tr, i)->is_thread && p >= 0 && !seen[p] && trace_task_at(tr, p)->worker < 0) {
+				seen[p] = holds[p] = 1;
+				o[k++] = p;
+			}
+			ref_tree_add(tr, i, par, seen, o, &k);
+		}
+		if (!found) break;
+	}
+	for (int p = 0; p < n; p++)
+		for (int threads = 1; holds[p] && threads >= 0; threads--)
+			for (int j = 0; j < n; j++)
+				if (!seen[j] && par[j] == p && trace_task_at(tr, j)->is_thread == threads)
+					ref_tree_add(tr, j, par, seen, o, &k);
+	for (int i = 0; i < n; i++)
+		if (!seen[i] && par[i] < 0) ref_tree_add(tr, i, par, seen, o, &k);
+	for (int i = 0; i < n; i++)
+		if (!seen[i]) { seen[i] = 1; o[k++] = i; }
+	free(par);
+	free(seen);
+	free(holds);
+	return o;
+}
+
+/* Random families (recycled tids, parents added after their children,
+ * cycles, workers with gaps and twice the same id, threads of workers and
+ * of others): the lane order is the reference's, a permutation. */
+static void test_lanes_random(void)
+{
+	unsigned seed = 12345;
+	int diffs = 0;
+	for (int round = 0; round < 400; round++) {
+		trace *tr = trace_new("random", 0);
+		int n = (int)(rand_r(&seed) % (round < 300 ? 40 : 600)), span = 2 + n / 2;
+		for (int i = 0; i < n; i++) {
+			pid_t pid = 100 + (pid_t)(rand_r(&seed) % (unsigned)span);
+			pid_t tid = rand_r(&seed) % 3 ? pid : 100 + (pid_t)(rand_r(&seed) % (unsigned)span);
+			pid_t ppid = rand_r(&seed) % 8 ? 100 + (pid_t)(rand_r(&seed) % (unsigned)span) : (pid_t)(rand_r(&seed) % 2);
+			int worker = rand_r(&seed) % 2 ? -1 : (int)(rand_r(&seed) % (unsigned)(2 + n / 3));
+			trace_task_add(tr, pid, tid, ppid, worker, "t");
+		}
+		int *o = view_lane_order(tr), *r = ref_lane_order(tr);
+		char *hit = calloc((size_t)n + 1, 1);
+		for (int i = 0; i < n; i++) {
+			diffs += o[i] != r[i];
+			if (o[i] >= 0 && o[i] < n) hit[o[i]]++;
+		}
+		for (int i = 0; i < n; i++) CHECK(hit[i] == 1);
+		free(hit);
+		free(o);
+		free(r);
+		trace_free(tr);
+	}
+	CHECK(diffs == 0);
+}
+
 int main(void)
 {
 	test_names();
 	test_lanes();
+	test_lanes_random();
 	test_frame();
 	test_need_frame();
 	test_zoom();
