@@ -26,14 +26,7 @@ trap cleanup EXIT
 lane() { cap | grep -E '│ jobs ' | head -1 || true; }
 # The left pane (stats) as one line of words: it wraps sentences.
 left() { cap | LC_ALL=C.UTF-8 sed -E 's/^(.{44}).*/\1/' | tr -s ' \n' '  '; }
-wait_left() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		left | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "waited for \"$1\" in the left pane"
-}
+wait_left() { wait_until left "$@"; }
 
 start_parlab "$HERE/queue.lua"
 type_line run

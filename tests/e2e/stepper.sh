@@ -25,14 +25,7 @@ trap cleanup EXIT
 LESSON=$HERE/../lessons/good/stepper.lua
 # The lesson pane (left of the separator, inside the run box) as one line of words.
 left() { cap | LC_ALL=C.UTF-8 sed -E 's/[│▲▼] [^│]*$//; s/^ *│ ?//' | tr -s ' \n' '  '; }
-wait_left() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		left | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "waited for \"$1\" in the lesson pane"
-}
+wait_left() { wait_until left "$@"; }
 
 walk() {   # $1 $2: the terminal's size
 	launch "$1" "$2" PARLAB_STATE="$WORK/state-$1" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$LESSON"

@@ -13,12 +13,7 @@ tt_init tty_kill9 "${1:?usage: tty_kill9.sh PATH/TO/parlab}"
 
 case_kill9() {
 	local step=$1 text=$2 what="kill -9 during \"$2\""
-	tt_fresh
-	tt_start 80 24
-	tt_answer
-	tt_run "$step" "$text"
-	tt_nozombie "$what, before"
-	[ -n "$(tt_procs)" ] || fail "$what: the run has no process"
+	tt_live "$step" "$text" "$what"
 	kill -KILL "$TT_PID"
 	wait_for "PARLAB-EXITED 137" 10
 	TT_PID=0

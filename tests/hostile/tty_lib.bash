@@ -131,3 +131,14 @@ tt_gone() {
 	bad "$2: still running after $1 s: $(ps -o pid=,stat=,args= -p "$(echo $left | tr ' ' ',')" | tr '\n' ';')"
 }
 
+# tt_live STEP TEXT WHAT: a fresh progress folder, parlab at 80x24, the
+# question answered, run STEP live (TEXT shown), no zombie, the run's
+# processes there: the start of every mid-run case.
+tt_live() {
+	tt_fresh
+	tt_start 80 24
+	tt_answer
+	tt_run "$1" "$2"
+	tt_nozombie "$3, before"
+	[ -n "$(tt_procs)" ] || fail "$3: the run has no process"
+}

@@ -15,12 +15,7 @@ tt_init tty_signals "${1:?usage: tty_signals.sh PATH/TO/parlab}"
 # case STEP TEXT SIGNAL: the run of STEP live (TEXT in its output), then SIGNAL.
 case_sig() {
 	local step=$1 text=$2 sig=$3 what="SIG$3 during \"$2\""
-	tt_fresh
-	tt_start 80 24
-	tt_answer
-	tt_run "$step" "$text"
-	tt_nozombie "$what, before"
-	[ -n "$(tt_procs)" ] || fail "$what: the run has no process"
+	tt_live "$step" "$text" "$what"
 	kill -"$sig" "$TT_PID"
 	case $sig in
 	INT)

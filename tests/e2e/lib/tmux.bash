@@ -22,6 +22,17 @@ wait_for() {
 	fail "waited ${secs}s for \"$text\""
 }
 
+# wait_until FN TEXT [SECS]: polls until what function FN prints (a part
+# of the screen, e.g. one pane's words as one line) shows TEXT.
+wait_until() {
+	local fn=$1 text=$2 secs=${3:-10} i
+	for ((i = 0; i < secs * 10; i++)); do
+		"$fn" | grep -qF -- "$text" && return 0
+		sleep 0.1
+	done
+	fail "waited ${secs}s for \"$text\" ($fn)"
+}
+
 wait_gone() {
 	local text=$1 secs=${2:-10} i
 	for ((i = 0; i < secs * 10; i++)); do
