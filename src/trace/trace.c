@@ -4,6 +4,7 @@
  * how the run ended.
  */
 #include "trace/trace.h"
+#include "trace/line_store.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
@@ -34,6 +35,7 @@ struct trace {
 	int gap_stale;              /* its words are not yet said anew (gap_text) */
 	size_t gap_dropped, gap_tn; /* what it says: lines not kept, lines in the ring */
 	size_t tstart, tn, tail_bytes;   /* the ring: first, count, bytes */
+	line_store head_text, tail_text; /* the lines' text (the gap line's is its own) */
 	trace_mark *marks;
 	size_t nmarks, capmarks;
 	trace_span *spans;
@@ -75,8 +77,9 @@ void trace_free(trace *t)
 {
 	if (!t) return;
 	for (size_t i = 0; i < t->ntasks; i++) free(t->tasks[i].slices);
-	t->gap_stale = 0;   /* freed, not said */
-	for (size_t i = 0; i < t->nlines; i++) free(line_slot(t, i)->text);
+	if (t->gap) free(t->lines[t->head_cap.lines].text);
+	line_store_clear(&t->head_text);
+	line_store_clear(&t->tail_text);
 	for (size_t i = 0; i < t->nmarks; i++) free(t->marks[i].text);
 	free(t->tasks);
 	free(t->lines);
@@ -451,7 +454,7 @@ static void line_ring(trace *t, trace_line l, size_t len)
 		trace_line *old = &t->lines[ring + t->tstart];
 		t->tail_bytes -= strlen(old->text);
 		int64_t when = old->t;
-		free(old->text);
+		line_store_drop(&t->tail_text, old->text);
 		t->tstart = (t->tstart + 1) % t->tail_cap.lines;
 		t->tn--;
 		t->nlines--;
@@ -468,20 +471,18 @@ static void line_ring(trace *t, trace_line l, size_t len)
 void trace_line_add(trace *t, int task, int64_t at, int stream, const char *buf, size_t len)
 {
 	size_t cap = len * 3 + 8, n;   /* a bad byte may become 3 */
-	char *text;
-	if (cap <= SCRATCH_MAX) {   /* the usual line: one allocation of its size */
+	char *clean;
+	if (cap <= SCRATCH_MAX) {   /* the usual line */
 		if (!t->scratch) t->scratch = xmalloc(SCRATCH_MAX);
-		n = trace_sanitize(t->scratch, cap, buf, len);
-		text = xmalloc(n + 1);
-		memcpy(text, t->scratch, n + 1);
+		clean = t->scratch;
 	} else {
-		text = xmalloc(cap);
-		n = trace_sanitize(text, cap, buf, len);
-		text = xrealloc(text, n + 1);
+		clean = xmalloc(cap);
 	}
-	trace_line l = { task, at, stream, text };
+	n = trace_sanitize(clean, cap, buf, len);
 	if (t->head_cap.lines && !t->head_full &&
 	    (t->nhead == t->head_cap.lines || t->head_bytes + n > t->head_cap.bytes)) t->head_full = 1;
+	trace_line l = { task, at, stream, line_store_add(t->head_full ? &t->tail_text : &t->head_text, clean, n) };
+	if (clean != t->scratch) free(clean);
 	if (t->head_full) {
 		line_ring(t, l, n);
 	} else {
