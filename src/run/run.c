@@ -35,7 +35,6 @@
 #define RUN_TAIL_LINES 100000
 #define RUN_CAP_BYTES  (8u << 20)   /* of text, for each of the two */
 #define READ_CHUNK     65536      /* per callback: keeps the loop fair */
-#define COMMAND_PIPE   (1 << 20)  /* a command's stdout and stderr pipes (F_SETPIPE_SZ) */
 #define GRACE_MS       300        /* after the runner: wait for stray pipes */
 #define RUN_MAX_WORKERS 1024      /* a run's workers (threads; processes: 512, lua_api.c) */
 #define SAMPLE_MS      50         /* CPU counters: /proc/stat ticks are 10 ms */
@@ -994,15 +993,6 @@ run *run_start(loop *l, const run_spec *spec, trace *t, const run_events *ev, ch
 			free(fds);
 			return NULL;
 		}
-
-	/* A command floods more than a worker: its two pipes hold 1 MiB
-	 * (pipe-max-size's default) instead of 64 KiB, so that it writes on
-	 * while the screen catches up. Refused over the user's pipe pages
-	 * (pipe-user-pages-soft): the pipe stays as it is. */
-	if (spec->kind == RUN_COMMAND) {
-		fcntl(fds[6], F_SETPIPE_SZ, COMMAND_PIPE);
-		fcntl(fds[8], F_SETPIPE_SZ, COMMAND_PIPE);
-	}
 
 	/* A command's marks: a datagram socket (one write, one mark line or
 	 * more), the screen's end told who wrote each one. */
