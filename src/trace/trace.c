@@ -51,7 +51,7 @@ struct trace {
 
 static trace_line *line_slot(const trace *t, size_t i);
 
-#define SCRATCH_MAX (64u << 10)   /* a line longer than a third of it is sanitized in place */
+#define SCRATCH_MAX (64u << 10)   /* a line longer than a third of it gets a buffer of its own */
 
 static const char *state_names[TS_NSTATES] = {
 	"unknown", "running", "runnable", "sleeping", "blocked", "exited",
