@@ -212,23 +212,33 @@ static const char *status_text(char *buf, size_t cap, const trace *t, const trac
 
 static void print_lines(FILE *out, const trace *t)
 {
-	char ts[24], cont[64];
-	int64_t ts_of = -1;   /* ts is its time in words (lines of one read share it) */
+	char cont[64], pre[96];
+	/* pre is the prefix of the line before: the lines of one read share
+	 * their time, task and stream, and so their prefix */
+	int64_t pre_t = -1;
+	int pre_task = -2, pre_stream = -1;
 	int w = trace_task_name_width(t, 8);   /* MainProcess; longer names (a pool's threads) overflow */
 	if (w > 14) w = 14;
 	snprintf(cont, sizeof cont, "%*s", w + 14, "");
 	for (size_t i = 0; i < trace_nlines(t); i++) {
 		const trace_line *l = trace_line_at(t, i);
 		const trace_task *k = trace_task_at(t, l->task);
-		const char *who = k ? trace_task_name(k) : "parlab";
-		char pre[96];
-		if (l->t != ts_of || l->t < 0) trace_fmt_ns(ts, sizeof ts, l->t);
-		ts_of = l->t;
-		snprintf(pre, sizeof pre, "%9s  %-*s %s ", ts, w, who, l->stream == 2 ? "!" : "|");
-		if (!k || trace_task_is_runner(k))   /* parlab's own words wrap; a program's lines stay as written */
+		if (l->t != pre_t || l->t < 0 || l->task != pre_task || l->stream != pre_stream) {
+			char ts[24];
+			const char *who = k ? trace_task_name(k) : "parlab";
+			snprintf(pre, sizeof pre, "%9s  %-*s %s ", trace_fmt_ns(ts, sizeof ts, l->t), w, who,
+				 l->stream == 2 ? "!" : "|");
+			pre_t = l->t;
+			pre_task = l->task;
+			pre_stream = l->stream;
+		}
+		if (!k || trace_task_is_runner(k)) {   /* parlab's own words wrap; a program's lines stay as written */
 			wrap(out, l->text, strlen(l->text), pre, cont);
-		else
-			fprintf(out, "%s%s\n", pre, l->text);
+		} else {
+			fputs(pre, out);
+			fputs(l->text, out);
+			putc('\n', out);
+		}
 	}
 }
 
