@@ -182,11 +182,11 @@ static void pend(run *r, pid_t pid, int64_t at, int kind, const char *text, size
 	r->pmarks[r->npmarks++] = (struct pmark){ pid, at, kind, copy, len };
 }
 
-/* One line of a worker's (or the runner's) output into the trace. */
-static void emit_line(pipe_in *p, const char *s, size_t len)
+/* One line of a worker's (or the runner's) output into the trace, read
+ * at time at (relative). */
+static void emit_line(pipe_in *p, int64_t at, const char *s, size_t len)
 {
 	run *r = p->r;
-	int64_t at = trace_rel(r->t, loop_now_ns());
 	if (p->pid > 0) {   /* a process's own pipe: its task, once capture has it */
 		int task = r->npmarks ? -1 : trace_task_find(r->t, p->pid);
 		if (task >= 0) trace_line_add(r->t, task, at, p->stream, s, len);
@@ -195,31 +195,36 @@ static void emit_line(pipe_in *p, const char *s, size_t len)
 	}
 	int task = p->worker >= 0 ? worker_task(r, p->worker) : -1;
 	int stream = p->worker >= 0 ? p->stream : 0;
-	trace_line_add(r->t, task, trace_rel(r->t, loop_now_ns()), stream, s, len);
+	trace_line_add(r->t, task, at, stream, s, len);
 }
 
 static void handle_ctl_line(run *r, char *line);
 static void place_marks(run *r, int all);
 
-/* Splits buffered bytes into lines; with flush, the tail too. */
+/* Splits buffered bytes into lines; with flush, the tail too. The lines
+ * of one read arrived together: they get its time. */
 static void split_lines(pipe_in *p, int flush)
 {
 	size_t start = 0;
-	for (size_t i = 0; i < p->len; i++) {
-		if (p->buf[i] == '\n' || i - start >= LINE_MAX_BYTES) {
-			size_t end = i;
-			if (p->buf[i] == '\n') {
-				if (p->stream == 0) {
-					p->buf[i] = '\0';
-					handle_ctl_line(p->r, p->buf + start);
-				} else {
-					emit_line(p, p->buf + start, end - start);
-				}
-				start = i + 1;
+	int64_t at = trace_rel(p->r->t, loop_now_ns());
+	for (;;) {   /* the next newline, or LINE_MAX_BYTES without one */
+		size_t room = p->len - start;
+		if (room > LINE_MAX_BYTES + 1) room = LINE_MAX_BYTES + 1;
+		char *nl = room ? memchr(p->buf + start, '\n', room) : NULL;
+		if (nl) {
+			size_t i = (size_t)(nl - p->buf);
+			if (p->stream == 0) {
+				*nl = '\0';
+				handle_ctl_line(p->r, p->buf + start);
 			} else {
-				emit_line(p, p->buf + start, end - start);
-				start = i;
+				emit_line(p, at, p->buf + start, i - start);
 			}
+			start = i + 1;
+		} else if (room == LINE_MAX_BYTES + 1) {   /* too long: split */
+			emit_line(p, at, p->buf + start, LINE_MAX_BYTES);
+			start += LINE_MAX_BYTES;
+		} else {
+			break;
 		}
 	}
 	if (flush && start < p->len) {
@@ -227,7 +232,7 @@ static void split_lines(pipe_in *p, int flush)
 			p->buf[p->len] = '\0';
 			handle_ctl_line(p->r, p->buf + start);
 		} else {
-			emit_line(p, p->buf + start, p->len - start);
+			emit_line(p, at, p->buf + start, p->len - start);
 		}
 		start = p->len;
 	}

@@ -4,6 +4,7 @@
  * how the run ended.
  */
 #include "trace/trace.h"
+#include "trace/line_store.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
@@ -31,7 +32,10 @@ struct trace {
 	struct { size_t lines, bytes; } head_cap, tail_cap;   /* 0: no cap */
 	size_t nhead, head_bytes;   /* capped: lines (bytes) in the head, full once it stops taking them */
 	int head_full, gap;         /* the head takes no more; the gap line is there */
+	int gap_stale;              /* its words are not yet said anew (gap_text) */
+	size_t gap_dropped, gap_tn; /* what it says: lines not kept, lines in the ring */
 	size_t tstart, tn, tail_bytes;   /* the ring: first, count, bytes */
+	line_store head_text, tail_text; /* the lines' text (the gap line's is its own) */
 	trace_mark *marks;
 	size_t nmarks, capmarks;
 	trace_span *spans;
@@ -39,12 +43,15 @@ struct trace {
 	unsigned long ev_dropped;
 	trace_cpusample *samples;   /* in time order */
 	size_t nsamples, capsamples;
+	char *scratch;              /* trace_line_add sanitizes here first (SCRATCH_MAX) */
 	unsigned long version, lost;
 	struct trace_blocks *blocks;   /* trace_blocks.c */
 	struct trace_dask *dask;       /* trace_dask.c */
 };
 
 static trace_line *line_slot(const trace *t, size_t i);
+
+#define SCRATCH_MAX (64u << 10)   /* a line longer than a third of it gets a buffer of its own */
 
 static const char *state_names[TS_NSTATES] = {
 	"unknown", "running", "runnable", "sleeping", "blocked", "exited",
@@ -70,10 +77,13 @@ void trace_free(trace *t)
 {
 	if (!t) return;
 	for (size_t i = 0; i < t->ntasks; i++) free(t->tasks[i].slices);
-	for (size_t i = 0; i < t->nlines; i++) free(line_slot(t, i)->text);
+	if (t->gap) free(t->lines[t->head_cap.lines].text);
+	line_store_clear(&t->head_text);
+	line_store_clear(&t->tail_text);
 	for (size_t i = 0; i < t->nmarks; i++) free(t->marks[i].text);
 	free(t->tasks);
 	free(t->lines);
+	free(t->scratch);
 	free(t->marks);
 	free(t->spans);
 	free(t->samples);
@@ -332,6 +342,15 @@ size_t trace_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	if (!cap) return 0;
 	while (i < len && o + 4 < cap) {
 		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f) {   /* a run of plain ASCII, copied as it is */
+			size_t j = i + 1, room = cap - 4 - o;   /* each byte wants o + 4 < cap */
+			size_t end = len - i < room ? len : i + room;
+			while (j < end && s[j] >= 0x20 && s[j] < 0x7f) j++;
+			memcpy(dst + o, s + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
 		if (c == 0x1b) {   /* skip an escape sequence: ESC [ ... final */
 			i++;
 			if (i < len && (s[i] == '[' || s[i] == ']')) {
@@ -378,17 +397,36 @@ void trace_set_line_cap(trace *t, size_t head_lines, size_t head_bytes, size_t t
 	t->tail_cap.bytes = tail_bytes;
 }
 
+/* The gap line's words, said anew when its counts moved since. They are
+ * put in words only when the line is read (a flood drops a line for each
+ * one it adds: one snprintf and allocation each would cost more than the
+ * line). The trace's own memory: const only to its readers. */
+static void gap_text(const trace *ct)
+{
+	trace *t = (trace *)ct;
+	if (!t->gap_stale) return;
+	trace_line *g = &t->lines[t->head_cap.lines];
+	free(g->text);
+	g->text = xasprintf("... %zu lines not kept here: the output cap keeps the first %zu and the last %zu lines ...",
+			    t->gap_dropped, t->nhead, t->gap_tn);
+	t->gap_stale = 0;
+}
+
 /* Physical slot of line i (0 <= i < nlines). */
 static trace_line *line_slot(const trace *t, size_t i)
 {
 	if (!t->head_full || i < t->nhead) return &t->lines[i];
 	i -= t->nhead;
 	size_t ring = t->head_cap.lines + 1;
-	if (t->gap && i-- == 0) return &t->lines[t->head_cap.lines];
+	if (t->gap && i-- == 0) {
+		gap_text(t);
+		return &t->lines[t->head_cap.lines];
+	}
 	return &t->lines[ring + (t->tstart + i) % t->tail_cap.lines];
 }
 
-/* The line that stands for the lines not kept, its count said anew. */
+/* The line that stands for the lines not kept, its count to be said anew
+ * (gap_text). */
 static void gap_say(trace *t, int64_t at)
 {
 	trace_line *g = &t->lines[t->head_cap.lines];
@@ -397,9 +435,9 @@ static void gap_say(trace *t, int64_t at)
 		t->nlines++;
 		*g = (trace_line){ -1, at, 0, NULL };
 	}
-	free(g->text);
-	g->text = xasprintf("... %zu lines not kept here: the output cap keeps the first %zu and the last %zu lines ...",
-			    t->dropped, t->nhead, t->tn);
+	t->gap_dropped = t->dropped;
+	t->gap_tn = t->tn;
+	t->gap_stale = 1;
 }
 
 /* Capped: the head is full, the line goes into the ring, the oldest there
@@ -416,7 +454,7 @@ static void line_ring(trace *t, trace_line l, size_t len)
 		trace_line *old = &t->lines[ring + t->tstart];
 		t->tail_bytes -= strlen(old->text);
 		int64_t when = old->t;
-		free(old->text);
+		line_store_drop(&t->tail_text, old->text);
 		t->tstart = (t->tstart + 1) % t->tail_cap.lines;
 		t->tn--;
 		t->nlines--;
@@ -432,13 +470,19 @@ static void line_ring(trace *t, trace_line l, size_t len)
 
 void trace_line_add(trace *t, int task, int64_t at, int stream, const char *buf, size_t len)
 {
-	size_t cap = len * 3 + 8;   /* a bad byte may become 3 */
-	char *text = xmalloc(cap);
-	size_t n = trace_sanitize(text, cap, buf, len);
-	text = xrealloc(text, n + 1);
-	trace_line l = { task, at, stream, text };
+	size_t cap = len * 3 + 8, n;   /* a bad byte may become 3 */
+	char *clean;
+	if (cap <= SCRATCH_MAX) {   /* the usual line */
+		if (!t->scratch) t->scratch = xmalloc(SCRATCH_MAX);
+		clean = t->scratch;
+	} else {
+		clean = xmalloc(cap);
+	}
+	n = trace_sanitize(clean, cap, buf, len);
 	if (t->head_cap.lines && !t->head_full &&
 	    (t->nhead == t->head_cap.lines || t->head_bytes + n > t->head_cap.bytes)) t->head_full = 1;
+	trace_line l = { task, at, stream, line_store_add(t->head_full ? &t->tail_text : &t->head_text, clean, n) };
+	if (clean != t->scratch) free(clean);
 	if (t->head_full) {
 		line_ring(t, l, n);
 	} else {

@@ -54,7 +54,15 @@ static ssize_t inert_write(void *cookie, const char *buf, size_t n)
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
 		size_t k;
-		if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) { fputc(c, f->to); i++; continue; }
+		if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {   /* a run of these, as it is */
+			for (k = i + 1; k < len; k++) {
+				unsigned char d = (unsigned char)s[k];
+				if (!(d == '\n' || d == '\t' || (d >= 0x20 && d < 0x7f))) break;
+			}
+			fwrite(s + i, 1, k - i, f->to);
+			i = k;
+			continue;
+		}
 		if (c < 0x80) { i++; continue; }   /* C0 controls, DEL */
 		if ((k = utf8_safe_len(s + i, len - i))) { fwrite(s + i, 1, k, f->to); i += k; continue; }
 		if ((k = utf8_len(s + i, len - i))) { i += k; continue; }   /* a C1 control */
@@ -204,20 +212,33 @@ static const char *status_text(char *buf, size_t cap, const trace *t, const trac
 
 static void print_lines(FILE *out, const trace *t)
 {
-	char ts[24];
+	char cont[64], pre[96];
+	/* pre is the prefix of the line before: the lines of one read share
+	 * their time, task and stream, and so their prefix */
+	int64_t pre_t = -1;
+	int pre_task = -2, pre_stream = -1;
 	int w = trace_task_name_width(t, 8);   /* MainProcess; longer names (a pool's threads) overflow */
 	if (w > 14) w = 14;
+	snprintf(cont, sizeof cont, "%*s", w + 14, "");
 	for (size_t i = 0; i < trace_nlines(t); i++) {
 		const trace_line *l = trace_line_at(t, i);
 		const trace_task *k = trace_task_at(t, l->task);
-		const char *who = k ? trace_task_name(k) : "parlab";
-		char pre[96], cont[64];
-		snprintf(pre, sizeof pre, "%9s  %-*s %s ", trace_fmt_ns(ts, sizeof ts, l->t), w, who, l->stream == 2 ? "!" : "|");
-		snprintf(cont, sizeof cont, "%*s", w + 14, "");
-		if (!k || trace_task_is_runner(k))   /* parlab's own words wrap; a program's lines stay as written */
+		if (l->t != pre_t || l->t < 0 || l->task != pre_task || l->stream != pre_stream) {
+			char ts[24];
+			const char *who = k ? trace_task_name(k) : "parlab";
+			snprintf(pre, sizeof pre, "%9s  %-*s %s ", trace_fmt_ns(ts, sizeof ts, l->t), w, who,
+				 l->stream == 2 ? "!" : "|");
+			pre_t = l->t;
+			pre_task = l->task;
+			pre_stream = l->stream;
+		}
+		if (!k || trace_task_is_runner(k)) {   /* parlab's own words wrap; a program's lines stay as written */
 			wrap(out, l->text, strlen(l->text), pre, cont);
-		else
-			fprintf(out, "%s%s\n", pre, l->text);
+		} else {
+			fputs(pre, out);
+			fputs(l->text, out);
+			putc('\n', out);
+		}
 	}
 }
 

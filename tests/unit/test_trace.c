@@ -3,6 +3,7 @@
  * with the kernel's totals (capture_reconcile) on made-up traces. */
 #include "trace/capture.h"
 #include "trace/trace.h"
+#include "util/utf8.h"
 #include "check.h"
 #include <stdlib.h>
 
@@ -61,6 +62,88 @@ static void test_sanitize(void)
 	CHECK_STR(out, "c1\xef\xbf\xbd\xef\xbf\xbd" "2J");
 	trace_sanitize(out, 8, "0123456789abcdef", 16);
 	CHECK(strlen(out) < 8);
+}
+
+/* trace_sanitize as it was before its plain-ASCII fast path: the fast
+ * path must give the same bytes for every input and every cap. */
+static size_t sanitize_ref(char *dst, size_t cap, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0;
+	if (!cap) return 0;
+	while (i < len && o + 4 < cap) {
+		unsigned char c = s[i];
+		if (c == 0x1b) {
+			i++;
+			if (i < len && (s[i] == '[' || s[i] == ']')) {
+				int osc = s[i] == ']';
+				i++;
+				while (i < len) {
+					unsigned char d = s[i++];
+					if (osc ? (d == 0x07) : (d >= 0x40 && d <= 0x7e)) break;
+					if (osc && d == 0x1b) { if (i < len) i++; break; }
+				}
+			} else if (i < len) {
+				i++;
+			}
+			continue;
+		}
+		if (c == '\t') {
+			do dst[o++] = ' '; while (o % 4 && o + 4 < cap);
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) { i++; continue; }
+		size_t n = utf8_safe_len(src + i, len - i);
+		if (!n) {
+			dst[o++] = (char)0xEF; dst[o++] = (char)0xBF; dst[o++] = (char)0xBD;
+			i++;
+			continue;
+		}
+		memcpy(dst + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+/* Random bytes, mostly plain text with escapes, tabs, controls, UTF-8 and
+ * bad bytes among it, at every small cap and a roomy one. */
+static void test_sanitize_same(void)
+{
+	static const char *bits[] = { "\x1b[31m", "\x1b]0;t\x07", "\x1b]2;x\x1b\\", "\t", "\r", "\x7f", "\xc3\xa9",
+				      "\xe2\x82\xac", "\xf0\x9f\x9a\x80", "\xc2\x9b", "\xff", "\xc3", "\x1b", "\x1b[" };
+	unsigned seed = 12345;
+	char in[200], a[700], b[700];
+	int same = 1;
+	for (int round = 0; round < 4000 && same; round++) {
+		size_t len = 0;
+		while (len < 150) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			if (r % 4) {
+				in[len++] = (char)(0x20 + r % 95);
+			} else if (r % 8 == 4) {
+				in[len++] = (char)(r >> 4);   /* any byte */
+			} else {
+				const char *x = bits[(r >> 4) % (sizeof bits / sizeof *bits)];
+				size_t n = strlen(x);
+				memcpy(in + len, x, n);
+				len += n;
+			}
+		}
+		len = (size_t)(round % 151) < len ? (size_t)(round % 151) : len;
+		size_t cap = round % 3 ? (size_t)(round % 40) : sizeof a;
+		memset(a, 'A', sizeof a);
+		memset(b, 'A', sizeof b);
+		size_t na = trace_sanitize(a, cap, in, len), nb = sanitize_ref(b, cap, in, len);
+		same = na == nb && !memcmp(a, b, sizeof a);
+	}
+	CHECK(same);
+	char out[16];
+	CHECK(trace_sanitize(out, 9, "0123456789", 10) == 5 && !strcmp(out, "01234"));   /* o + 4 < cap */
+	CHECK(trace_sanitize(out, 16, "ab\x1b[1mcd\tx", 10) == 9 && !strcmp(out, "abcd    x"));
 }
 
 static void test_lines(void)
@@ -399,9 +482,17 @@ static void test_line_cap(void)
 	CHECK_STR(trace_line_at(t, 4)->text, "line 16");
 	CHECK_STR(trace_line_at(t, 7)->text, "line 19");
 	CHECK(trace_line_at(t, 8) == NULL);
+	trace_line_add(t, 0, 30, 1, "line 20", 7);   /* the gap's words follow: said when read */
+	CHECK_CONTAINS(trace_line_at(t, 3)->text, "15 lines not kept here");
+	CHECK_STR(trace_line_at(t, 7)->text, "line 20");
+	trace_line_add(t, 0, 31, 1, "line 21", 7);
+	trace_line_add(t, 0, 32, 1, "line 22", 7);
+	CHECK_CONTAINS(trace_line_at(t, 3)->text, "17 lines not kept here");
+	CHECK(trace_line_at(t, 3)->t == 12);
+	CHECK_STR(trace_line_at(t, 4)->text, "line 19");
 	for (size_t i = 1; i < trace_nlines(t); i++) CHECK(trace_line_at(t, i)->t >= trace_line_at(t, i - 1)->t);
 	trace_restart(t, 5);
-	CHECK(trace_line_at(t, 7)->t == 29 - 5);
+	CHECK(trace_line_at(t, 7)->t == 32 - 5);
 	trace_free(t);
 
 	/* by bytes: a head of 10 bytes takes "aaaa" twice; a tail of 12 bytes keeps the last two "bbbbb" */
@@ -412,6 +503,7 @@ static void test_line_cap(void)
 	CHECK(trace_nlines(t) == 2 + 1 + 2);
 	CHECK(trace_ndropped(t) == 1 + 3);
 	CHECK_CONTAINS(trace_line_at(t, 2)->text, "4 lines not kept");
+	CHECK_CONTAINS(trace_line_at(t, 2)->text, "the last 2 lines");
 	CHECK_STR(trace_line_at(t, 4)->text, "bbbbb");
 	trace_free(t);
 
@@ -432,6 +524,7 @@ int main(void)
 	test_outcome_infer();
 	test_run_failed();
 	test_sanitize();
+	test_sanitize_same();
 	test_lines();
 	test_format();
 	return CHECK_DONE();
