@@ -238,7 +238,7 @@ d=$H_WORK/rostate
 mkdir -p "$c"
 cp -r "$H_STATE" "$d"
 export c d
-if [ "$(id -u)" = 0 ] && [ -z "${DISK_AS:-}" ]; then
+if [ "$(id -u)" = 0 ] && [ -z "${H_AS:-}" ]; then
 	if [ ${#NS[@]} -gt 0 ]; then
 		ns "mount --bind \"\$d\" \"\$d\" && mount -o remount,bind,ro \"\$d\" || exit 90
 $ro_script"
@@ -375,21 +375,6 @@ hostile_clean "imports"
 
 echo "# ${SECONDS} s so far"
 # ---- as nobody (when root) ------------------------------------------------------
-if [ "$(id -u)" = 0 ] && [ -z "${DISK_AS:-}" ]; then
-	if command -v setpriv >/dev/null; then
-		d=$(mktemp -d /tmp/disk-nobody.XXXXXX)
-		chmod 755 "$d"
-		chown nobody:nogroup "$d"
-		setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$d" TMPDIR="$d" \
-			DISK_AS=nobody PARLAB_STATE=off PARLAB_TRUST=1 PARLAB_SRC="$src" LANG=C.UTF-8 \
-			bash "$0" "$parlab" >"$H_WORK/nobody.out" 2>&1
-		rc=$?
-		sed 's/^/  nobody| /' "$H_WORK/nobody.out"
-		rm -rf "$d"
-		[ $rc = 0 ] || bad "as nobody: exit $rc"
-	else
-		echo "# no setpriv: not run as nobody"
-	fi
-fi
+hostile_as_nobody "$0" "$parlab"
 echo "# ${SECONDS} s in all"
 hostile_done

@@ -127,7 +127,7 @@ hostile_as_nobody() {
 	chown nobody:nogroup "$d"
 	echo "# again as nobody"
 	setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$d" TMPDIR="$d" SHELL=/bin/sh \
-		TMUX_TMPDIR="$d" TERM="${TERM:-xterm}" H_AS=nobody PARLAB_STATE=off PARLAB_TRUST=1 \
+		TMUX_TMPDIR="$d" TERM="${TERM:-xterm}" LANG=C.UTF-8 H_AS=nobody PARLAB_STATE=off PARLAB_TRUST=1 \
 		${PARLAB_SRC:+PARLAB_SRC="$PARLAB_SRC"} bash "$1" "$2" || rc=$?
 	rm -rf "$d"
 	[ "$rc" = 0 ] || bad "as nobody: exit $rc"
