@@ -281,11 +281,11 @@ head -c 65536 /dev/urandom >"$t/junk.trace"
 : >"$t/empty.trace"
 mkdir "$t/folder.trace"
 #           name       regex after "parlab CMD: FILE"
-for cse in "truncated:[0-9]+: truncated" "flipped:[0-9]+: (a NUL byte|.*)" "hugeid:[0-9]+: task: id 2147483000" \
+for cse in "truncated(:[0-9]+: truncated|: truncated after line [0-9]+)" "flipped:[0-9]+: (a NUL byte|.*)" "hugeid:[0-9]+: task: id 2147483000" \
 	"hugencpu:[0-9]+: meta: ncpu [0-9.]+ is out of range" "hugenum:[0-9]+: slice: t0 [0-9.]+ is out of range" \
 	"hugeline:2: meta: title is longer than" "text:1: not a parlab trace" "junk:1: (not a parlab trace|a NUL byte)" \
 	"empty: empty file" "folder: Is a directory" "missing: No such file or directory"; do
-	name=${cse%%:*}
+	name=${cse%%[:(]*}
 	re=${cse#"$name"}
 	f=$t/$name.trace
 	[ "$name" = missing ] || [ -e "$f" ] || { bad "no $name trace made"; continue; }
@@ -357,7 +357,7 @@ for cse in "truncated.json:[0-9]+: " "truncated.csv:[0-9]+: a quoted field is no
 	"mb.json: answers\[0\]: NOT NULL constraint failed" "mb.csv:2: NOT NULL constraint failed" "mbline.csv:2: no table" \
 	"empty.json:[0-9]+: " "empty.csv: not a parlab progress CSV" "missing.json: No such file or directory" \
 	"folder.json: Is a directory" "folder.csv: Is a directory" "nul.csv: a NUL byte at offset 25" "escape.json:1: "; do
-	name=${cse%%:*}
+	name=${cse%%[:(]*}
 	re=${cse#"$name"}
 	what="import of $name"
 	"$parlab" progress --import "$i/$name" >"$H_WORK/o" 2>&1

@@ -13,8 +13,10 @@ return lesson {
   run {
     title = "Over the cap",
     processes = 4,
+    barriers = { "flooded" },   -- every last line after every flood: the end of the output
     worker = function(w)
       for i = 1, 200000 do print(string.format("w%d line %06d", w.id, i)) end
+      wait("flooded")
       print(string.format("w%d last line", w.id))
     end,
     timeout = 120,
