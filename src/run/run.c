@@ -609,6 +609,24 @@ static size_t rss_of(pid_t pid)
 
 /* The run's limits, while it runs: the tasks it started and its processes'
  * memory together; past one, the run is stopped and says which. */
+/* The run's tasks (its own: not the runner, not an existing cluster's)
+ * passed its limit: the words for it. */
+static int tasks_passed(const run *r, int tasks, char *why, size_t cap)
+{
+	if (tasks <= run_task_limit(r->spec.max_tasks)) return 0;
+	snprintf(why, cap, "the run started %d tasks, more than this lesson's limit of %d", tasks,
+		 run_task_limit(r->spec.max_tasks));
+	return 1;
+}
+
+static int own_tasks(const run *r)
+{
+	int n = 0;
+	for (int i = 0; i < trace_ntasks(r->t); i++)
+		n += !trace_task_outside(r->t, i) && !trace_task_is_runner(trace_task_at(r->t, i));
+	return n;
+}
+
 static void check_limits(run *r)
 {
 	if (r->stop_why || r->go >= 0) return;
@@ -624,9 +642,7 @@ static void check_limits(run *r)
 		if (rss > biggest) { biggest = rss; most = i; }
 	}
 	char why[256];
-	if (tasks > run_task_limit(r->spec.max_tasks)) {
-		snprintf(why, sizeof why, "the run started %d tasks, more than this lesson's limit of %d", tasks,
-			 run_task_limit(r->spec.max_tasks));
+	if (tasks_passed(r, tasks, why, sizeof why)) {
 		run_stop(r, why);
 		return;
 	}
@@ -850,6 +866,9 @@ static void finish(run *r)
 		if (m->died < 0) m->died = end;
 		if (r->killed && !m->is_thread && m->exit_status < 0) m->exit_status = SIGKILL;
 	}
+	/* A fork bomb its backstop (RLIMIT_NPROC, the pids cgroup) held and that
+	 * ended before a check saw it still passed the limit: said so. */
+	if (!r->stop_why && tasks_passed(r, own_tasks(r), why, sizeof why)) r->stop_why = xstrdup(why);
 	trace_end_kind kind = outcome(r, why, sizeof why);
 	trace_finish_as(r->t, end, kind, why);
 	if (active == r) active = NULL;

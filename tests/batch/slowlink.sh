@@ -27,9 +27,10 @@ secs() { awk -v t="$1" 'BEGIN { f = t + 0; if (t ~ /us$/) f /= 1e6; else if (t ~
 ge() { awk -v a="$1" -v b="$2" -v s="${3:-0}" 'BEGIN { exit !(a + 0 >= b - s) }'; }
 near() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= s) }'; }
 
-# Can this machine build the real link? (the same steps, by hand)
+# Can this machine build the real link? (the same steps, by hand; ip and tc
+# found where slowlink.py looks: an ordinary user's PATH lacks /usr/sbin)
 real_ok=0
-unshare -rn sh -c 'ip link add pa type veth peer name pb && tc qdisc add dev pa root tbf rate 1mbit burst 32768 latency 100ms && unshare -n true' \
+PATH=$PATH:/usr/sbin:/sbin unshare -rn sh -c 'ip link add pa type veth peer name pb && tc qdisc add dev pa root tbf rate 1mbit burst 32768 latency 100ms && unshare -n true' \
 	>/dev/null 2>&1 && real_ok=1
 
 # check LABEL WANT (real|simulated) [prefix command...]
