@@ -209,17 +209,6 @@ cev_log *cev_log_new(cev_ring *r, const coord *c)
 
 void cev_log_free(cev_log *lg) { free(lg); }
 
-/* The trace's task of worker w, or -1. */
-static int task_of(const trace *t, int w)
-{
-	for (int i = 0; i < trace_ntasks(t); i++) {
-		const trace_task *k = trace_task_at(t, i);
-		if (k->worker == w && trace_task_is_worker(k)) return i;
-	}
-	for (int i = 0; i < trace_ntasks(t); i++)
-		if (trace_task_at(t, i)->worker == w) return i;
-	return -1;
-}
 
 static const char *what_of(const coord *c, int b, int sub)
 {
@@ -244,7 +233,7 @@ static void apply(cev_log *lg, trace *t, int w, int task, const cev_event *e)
 		if (!ok) break;
 		if (lg->wait[w] >= 0) trace_span_close(t, (size_t)lg->wait[w], at);
 		lg->wait[w] = (long)trace_span_open(t, task, TRACE_SPAN_BLOCKED, at, what_of(c, e->block, e->sub),
-						     coord_name(c, e->block), e->holder >= 0 ? task_of(t, e->holder) : -1);
+						     coord_name(c, e->block), e->holder >= 0 ? trace_worker_task(t, e->holder) : -1);
 		break;
 	case CEV_WAKE:
 		if (lg->wait[w] >= 0) trace_span_close(t, (size_t)lg->wait[w], at);
@@ -274,7 +263,7 @@ int cev_log_drain(cev_log *lg, trace *t, int final)
 	for (int w = 0; w < lg->r->nworkers; w++) {
 		int task = -1;
 		while (cev_peek(lg->r, w, &e)) {
-			if (task < 0) task = task_of(t, w);
+			if (task < 0) task = trace_worker_task(t, w);
 			if (task < 0 && !final) break;   /* its task comes later */
 			if (task < 0) lg->lost++;
 			else { apply(lg, t, w, task, &e); moved++; }

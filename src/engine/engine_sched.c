@@ -26,15 +26,6 @@ void engine_sched_next(const engine *e, int w, char *buf, size_t cap, int *can)
 	else snprintf(buf, cap, "not stepped");
 }
 
-/* The trace's task of worker w, or -1 (the run's own marks). */
-static int task_of(const trace *t, int w)
-{
-	for (int i = 0; i < trace_ntasks(t); i++) {
-		const trace_task *k = trace_task_at(t, i);
-		if (k->worker == w && trace_task_is_worker(k)) return i;
-	}
-	return -1;
-}
 
 static void let_go(engine *e, int w, char *what, size_t cap)
 {
@@ -47,7 +38,7 @@ static void let_go(engine *e, int w, char *what, size_t cap)
 	e->sched[e->nsched++] = w;
 	char mark[200];
 	snprintf(mark, sizeof mark, "#%d %s", e->nsched, said);
-	trace_mark_add_task(e->t, task_of(e->t, w), trace_rel(e->t, loop_now_ns()), mark);
+	trace_mark_add_task(e->t, trace_worker_task(e->t, w), trace_rel(e->t, loop_now_ns()), mark);
 	if (what) snprintf(what, cap, "%s", said);
 	coord_step_go(e->gate, w);
 }

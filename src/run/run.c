@@ -609,8 +609,7 @@ static size_t rss_of(pid_t pid)
 
 /* The run's limits, while it runs: the tasks it started and its processes'
  * memory together; past one, the run is stopped and says which. */
-/* The run's tasks (its own: not the runner, not an existing cluster's)
- * passed its limit: the words for it. */
+/* The run's own tasks passed its limit: the words for it. */
 static int tasks_passed(const run *r, int tasks, char *why, size_t cap)
 {
 	if (tasks <= run_task_limit(r->spec.max_tasks)) return 0;
@@ -619,6 +618,7 @@ static int tasks_passed(const run *r, int tasks, char *why, size_t cap)
 	return 1;
 }
 
+/* Its tasks: not the runner, not an existing cluster's. */
 static int own_tasks(const run *r)
 {
 	int n = 0;
@@ -630,21 +630,20 @@ static int own_tasks(const run *r)
 static void check_limits(run *r)
 {
 	if (r->stop_why || r->go >= 0) return;
-	int tasks = 0, most = -1;
+	char why[256];
+	if (tasks_passed(r, own_tasks(r), why, sizeof why)) {
+		run_stop(r, why);
+		return;
+	}
+	int most = -1;
 	size_t total = 0, biggest = 0;
 	for (int i = 0; i < trace_ntasks(r->t); i++) {
 		const trace_task *k = trace_task_at(r->t, i);
 		if (trace_task_outside(r->t, i)) continue;   /* an existing cluster's: not the run's to limit */
-		tasks += !trace_task_is_runner(k);   /* its memory counts: thread workers live in it */
-		if (k->is_thread || k->died >= 0) continue;
+		if (k->is_thread || k->died >= 0) continue;   /* the runner's memory counts: thread workers live in it */
 		size_t rss = rss_of(k->pid);
 		total += rss;
 		if (rss > biggest) { biggest = rss; most = i; }
-	}
-	char why[256];
-	if (tasks_passed(r, tasks, why, sizeof why)) {
-		run_stop(r, why);
-		return;
 	}
 	size_t limit = run_memory_limit(r->spec.memory_mb);
 	if (total > limit && most >= 0) {

@@ -767,3 +767,14 @@ void trace_task_set_pyname(trace *t, int id, const char *name)
 	memcpy(k->pyname, clean, n + 1);   /* n < sizeof k->pyname */
 	t->version++;
 }
+
+int trace_worker_task(const trace *t, int w)
+{
+	for (int i = 0; i < trace_ntasks(t); i++) {
+		const trace_task *k = trace_task_at(t, i);
+		if (k->worker == w && trace_task_is_worker(k)) return i;
+	}
+	for (int i = 0; i < trace_ntasks(t); i++)
+		if (trace_task_at(t, i)->worker == w) return i;
+	return -1;
+}

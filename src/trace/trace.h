@@ -231,6 +231,9 @@ int64_t trace_cpu_counters(const trace *t, int cpu, int64_t a, int64_t b, int64_
 int trace_task_is_runner(const trace_task *k);
 /* The task is a lesson's worker under the lesson's name, w<id>. */
 int trace_task_is_worker(const trace_task *k);
+/* The task of worker id w (its worker's lane; else any task of that id),
+ * or -1. */
+int trace_worker_task(const trace *t, int w);
 /* What a task is called, the same in every front end: a lesson's worker by
  * the lesson's name ("w0"), the runner "parlab", any other task by the
  * program's own name for it if it said one (trace_task_set_pyname), else the
