@@ -47,7 +47,9 @@ env TMPDIR="$H_TMP" PARLAB_STATE="$H_STATE" PARLAB_TRUST=1 LANG=C.UTF-8 LC_ALL=C
 rc=\$?
 stty -g >"$H_WORK/after"
 times >"$H_WORK/times"
-echo "PARLAB-EXITED \$rc"
+# CR LF: after kill -9 the tty is still raw (no onlcr), and a long shell
+# message may sit before it; the marker must start a line of its own.
+printf '\\r\\nPARLAB-EXITED %s\\r\\n' "\$rc"
 exec sleep 3600
 EOS
 	"${T[@]}" new-session -d -s "$PANE" -x "$1" -y "$2" "bash $H_WORK/pane.sh"
