@@ -92,6 +92,35 @@ static watched *find(watched *w, int n, const step *s)
 	return NULL;
 }
 
+/* A level's check: its solution replayed, or its claim searched. */
+static void goal_start(engine *e, const step *s, char **fail)
+{
+	char why[300];
+	if (s->goal_never) {
+		if (engine_sched_search(e, why, sizeof why) < 0) *fail = xasprintf("its claim could not be searched: %s", why);
+		return;
+	}
+	if (!s->solution) return;
+	int *plan, n;
+	if (engine_sched_parse(s->solution, s->nworkers, &plan, &n, why, sizeof why) < 0 ||
+	    engine_sched_replay(e, plan, n, 0, why, sizeof why) < 0)
+		*fail = xasprintf("its solution could not be replayed: %s", why);
+	else free(plan);
+}
+
+/* After the run: what went wrong with the goal, or NULL. */
+static char *goal_judged(engine *e, const step *s)
+{
+	engine_goal g;
+	if (!engine_sched_goal(e, &g)) return NULL;
+	if (g.error) return xasprintf("its goal failed: %s", g.error);
+	if (engine_sched_stopped(e)) return xasprintf("its solution stopped short: %s", engine_sched_stopped(e));
+	if (g.never && g.reached_at >= 0)
+		return xasprintf("a schedule did what its claim says never happens (%s)", g.search ? g.search : "");
+	if (!g.never && s->solution && g.reached_at < 0) return xstrdup("its solution did not reach its goal");
+	return NULL;
+}
+
 /* One repetition: every run step of the course in order, with a fresh
  * engine. Returns the runs made. */
 static int one_pass(course *c, loop *l, watched *w, int nw, FILE *out)
@@ -121,8 +150,14 @@ static int one_pass(course *c, loop *l, watched *w, int nw, FILE *out)
 				free(err);
 				continue;
 			}
-			engine_sched_go(e);   /* a stepped run: every worker goes, in turn */
-			while (!st.done) loop_once(l, 1000);
+			char *goal_fail = NULL;
+			if (s->goal > 0) goal_start(e, s, &goal_fail);
+			while (!st.done) {   /* a stepped run: every worker goes, in turn (once a search is over) */
+				if (!engine_sched_replaying(e)) engine_sched_go(e);
+				loop_once(l, 1000);
+			}
+			if (s->goal > 0 && !goal_fail) goal_fail = goal_judged(e, s);
+			if (goal_fail) { tally_add(&rw->failures, goal_fail); free(goal_fail); }
 			if (engine_run_failed(e)) {
 				trace *t = engine_trace(e);
 				tally_add(&rw->failures, t ? trace_outcome(t) : "failed");

@@ -227,7 +227,7 @@ void course_free(course *c)
 			step *s = &l->steps[j];
 			free(s->title); free(s->body); free(s->lang); free(s->note);
 			free(s->explain); free(s->id); free(s->csv_file); free(s->csv_column); free(s->baseline); free(s->predict); free(s->from);
-			free_list(s->argv); free_list(s->python); free_list(s->files); free(s->start_method); free(s->dask_scheduler);
+			free_list(s->argv); free_list(s->python); free_list(s->files); free(s->start_method); free(s->dask_scheduler); free(s->goal_text); free(s->solution);
 			free_list(s->choices); free_list(s->hints);
 			free(s->answers); free_list(s->accept); free_list(s->patterns);
 			coord_spec_free(s->coord);

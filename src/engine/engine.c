@@ -63,7 +63,7 @@ void engine_free(engine *e)
 	engine_set_progress(e, NULL, NULL);
 	eng_drop_run(e);
 	trace_free(e->t);
-	free(e->sched);
+	eng_sched_destroy(e);
 	eng_free_verdicts(e);
 	for (int i = 0; i < e->loff[course_nlessons(e->c)]; i++) {
 		free(e->ss[i].prediction);

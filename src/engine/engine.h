@@ -55,7 +55,12 @@ typedef struct step {
 	double csv_mean;
 	struct coord_spec *coord;   /* the blocks its workers share (coord.h), or NULL */
 	int stepper;          /* run{ stepper = true }: the student schedules its workers
-	                         one action at a time (engine_step_*) */
+	                         one action at a time (engine_sched_*) */
+	int goal;             /* private: run{ goal = {...} } in the registry, or LUA_NOREF */
+	char *goal_text;      /* its text */
+	int goal_never;       /* it is a claim: 'never' rather than 'reached' */
+	int goal_schedules;   /* a claim: the schedules the search may try */
+	char *solution;       /* a schedule that reaches the goal (parlab check --runs), or NULL */
 	/* quiz */
 	quiz_type qtype;
 	char **choices;       /* NULL-terminated; order: the items, as shown */
@@ -230,8 +235,57 @@ int engine_sched_step(engine *e, int w, char *what, size_t cap);
 /* From now on every worker that can go goes, in turn, until all are done
  * or none can (a deadlock: the run stops as free runs do). */
 void engine_sched_go(engine *e);
-/* The workers let go so far, in order (n of them). */
+/* The workers let go so far, in order (n of them): the live run's, or the
+ * last stepped run's. */
 const int *engine_sched_list(const engine *e, int *n);
+
+/* Starting over. Workers are deterministic given the schedule, so an
+ * earlier state is reached again by running the step from the start and
+ * letting its workers go by a plan. engine_sched_replay stops the live run
+ * of the current (stepped) step, if any, starts it again and lets plan[0],
+ * plan[1]... go (n steps; delay_ms between them, 0: at once); then the
+ * student steps on. 0, or -1 and why. */
+int engine_sched_replay(engine *e, const int *plan, int n, int delay_ms, char *why, size_t cap);
+/* The schedule so far less its last k steps (at least 1), replayed. */
+int engine_sched_undo(engine *e, int k, char *why, size_t cap);
+/* Steps still to replay (1 while starting over or searching), else 0. */
+int engine_sched_replaying(const engine *e);
+/* Why the last replay stopped short of its plan (a step that could not
+ * be taken: the lesson changed?), or NULL. */
+const char *engine_sched_stopped(const engine *e);
+/* A schedule as text: worker ids, "0 1 w1 0" (spaces, commas, new lines;
+ * '#' to the end of a line is a comment), for a run of nworkers. 0 and
+ * *plan (caller frees), or -1 and why ("line 2: 'w7' is not a worker of
+ * this run (w0 to w1)"). */
+int engine_sched_parse(const char *text, int nworkers, int **plan, int *n, char *why, size_t cap);
+/* Writes the schedule so far to path (a comment naming the course and the
+ * run, then the ids), replacing it whole. 0, or -1 and why. */
+int engine_sched_save(const engine *e, const char *path, char *why, size_t cap);
+
+/* A stepped run's goal (run{ goal = {...} }), judged by the engine on the
+ * real state after each step. */
+typedef struct {
+	const char *text;     /* what the student is to do */
+	int never;            /* a claim ("no schedule loses an update"): the
+	                         search checks it; reached_at is then where a
+	                         schedule did what it says never happens */
+	int reached_at;       /* reached after this many steps; -1 not (yet) */
+	const char *msg;      /* what the goal's function said when reached, or NULL */
+	const char *error;    /* the goal's function failed: "file:line: msg" */
+	int steps;            /* steps so far */
+	int searching;        /* the search is going */
+	long tried, bound;    /* schedules it tried, and may try */
+	int proved;           /* it tried every schedule: none reached it */
+	const char *search;   /* the search's outcome in words, or NULL */
+} engine_goal;
+/* 1 and *g when the current step has a goal (its state as of the step's
+ * last stepped run), else 0. */
+int engine_sched_goal(const engine *e, engine_goal *g);
+/* A claim's check: runs the step again and again, each schedule in order
+ * (the lowest worker that can go first), until none is left (proved), the
+ * step's bound is reached, or one does what the claim says never happens
+ * (the run is left there). 0, or -1 and why. */
+int engine_sched_search(engine *e, char *why, size_t cap);
 
 typedef struct {
 	int correct;

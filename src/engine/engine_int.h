@@ -16,6 +16,9 @@
 #include "engine/engine.h"
 #include "engine/progress.h"
 
+struct coord_step;
+struct esched;
+
 /* What the engine keeps per step (of every lesson), this session's and
  * what the saved progress says. */
 struct sstate {
@@ -53,9 +56,7 @@ struct engine {
 	struct coord *co;     /* the run's blocks (coord.h), or NULL */
 	struct cev_ring *ev;  /* the workers' event rings (coord_events.h), or NULL */
 	struct cev_log *evlog;/* ev drained into t */
-	struct coord_step *gate;   /* a stepped run's (coord_step.h), or NULL */
-	int *sched, nsched, capsched;   /* the workers let go so far */
-	int sched_go;         /* engine_sched_go: every worker that can goes */
+	struct esched *sc;    /* the stepped run's scheduling (engine_sched.c), or NULL */
 	long ev_timer;        /* draining them while the run is live, 0 */
 	int64_t ev_sampled, ev_blocks;   /* when it last sampled the queues, the blocks' figures */
 	int64_t ev_last;      /* the last tick's time in the trace (queues sampled since) */
@@ -75,10 +76,16 @@ struct engine {
 	char *dask_scheduler; /* engine_set_dask_scheduler's, or NULL */
 };
 
-/* engine_sched.c: the new live run's gate (made before its runner forked)
- * is watched from the loop, its schedule empty; eng_sched_free ends that. */
-void eng_sched_attach(engine *e, struct coord_step *g);
+/* engine_sched.c: the new live run's gate (made before its runner forked,
+ * NULL: not stepped) is watched from the loop, its schedule empty (a plan
+ * to replay is kept); eng_sched_free ends that, eng_sched_destroy all. */
+void eng_sched_attach(engine *e, struct coord_step *g, const step *s);
 void eng_sched_free(engine *e);
+void eng_sched_destroy(engine *e);
+/* From the run's end (ended_well: it finished, or deadlocked): 1 when the
+ * run is starting over (undo, restart, a replay, the search's next
+ * schedule), and this end is not one to judge or to tell the front end. */
+int eng_sched_restart(engine *e, int ended_well);
 /* stuck_cb's answer for a stepped run: every worker at a point or done,
  * some not done, none can go (why: each one's reason). */
 int eng_sched_stuck(struct coord_step *g, const unsigned char *ended, int n, char *why, size_t cap);

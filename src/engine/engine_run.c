@@ -519,6 +519,8 @@ static void on_done(run *r, void *arg)
 	if (e->ev_timer) loop_timer_del(e->l, e->ev_timer);
 	e->ev_timer = 0;
 	cev_log_drain(e->evlog, e->t, 1);   /* the last of them, before anything reads the trace */
+	trace_end_kind k = trace_outcome_kind(e->t);
+	if (eng_sched_restart(e, k == TRACE_FINISHED || k == TRACE_DEADLOCK)) return;   /* undo, restart, search */
 	sample_queues(e, 1);
 	e->run_failed = run_failed(r);
 	e->run_skipped = run_skipped(r);
@@ -572,7 +574,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	if (!r) { coord_step_free(gate); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
-	eng_sched_attach(e, gate);
+	eng_sched_attach(e, gate, s);
 	e->co = co;
 	e->ev = evr;
 	e->evlog = evr ? cev_log_new(evr, co) : NULL;

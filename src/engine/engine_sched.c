@@ -6,62 +6,134 @@
  * Each step is also a mark on the worker's lane in the trace ("#3 read
  * counter (now 0)"), so a replay, an export and the stats see the
  * schedule as the live view did.
+ *
+ * Undo, restart, a loaded schedule and the search all work the same way:
+ * workers are deterministic given the schedule (the blocks are the only
+ * interleaving points), so an earlier state is reached again by running
+ * from the start with a plan, the schedule to replay. The plan outlives
+ * the run it stops: the next run of the step takes it.
  */
 #include "engine/engine_int.h"
 #include "engine/coord_step.h"
+#include "engine/lua_api.h"
 #include "util/xmalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int engine_sched_workers(const engine *e) { return e->gate && engine_running(e) ? e->t_step->nworkers : 0; }
+#define NOPS (SP_MARK + 1)
+#define SEARCH_MAX_WORKERS 64   /* a step's choices are a 64-bit mask */
 
-int engine_sched_ready(const engine *e) { return engine_sched_workers(e) && coord_step_settled(e->gate); }
+/* Each action's verb, as a goal function reads it (s.workers[i].did.lock). */
+static const char *const op_verb[NOPS] = {
+	[SP_GET] = "get", [SP_SET] = "set", [SP_ADD] = "add", [SP_READ] = "read", [SP_WRITE] = "write",
+	[SP_LOCK] = "lock", [SP_TRY] = "try", [SP_UNLOCK] = "unlock", [SP_ACQUIRE] = "acquire",
+	[SP_RELEASE] = "release", [SP_ARRIVE] = "arrive", [SP_PASS] = "pass", [SP_WAIT] = "wait",
+	[SP_WAKE] = "wake", [SP_NOTIFY] = "notify", [SP_NOTIFY_ALL] = "notify_all", [SP_PUT] = "put",
+	[SP_TAKE] = "take", [SP_PRINT] = "print", [SP_MARK] = "mark",
+};
+
+struct esched {
+	coord_step *gate;             /* the live (or last) stepped run's, or NULL */
+	const step *s;                /* its step */
+	int n;                        /* its workers */
+	int *sched, nsched, cap;      /* the workers let go so far, in order */
+	unsigned long long *en;       /* per step: the workers that could go then */
+	int *did;                     /* [w * NOPS + op]: actions let go */
+	int go;                       /* every worker that can goes, in turn */
+	int *plan, nplan, at;         /* a schedule being replayed: plan[at] goes next */
+	int delay_ms;
+	long timer;                   /* the replay's pace, or 0 */
+	long restart_timer;           /* the run starts again from the loop, or 0 */
+	int restarting;               /* the live run is being stopped to start over */
+	char *stopped;                /* why the last replay stopped short, or NULL */
+	int judged;                   /* steps when the goal was last judged, -1 never */
+	int goal_at;                  /* the goal reached: at this many steps, else -1 */
+	char *goal_msg, *goal_err;
+	int searching;                /* trying every schedule (engine_sched_search) */
+	long tried;
+	int proved;                   /* the search tried every schedule: none reached it */
+	char *search_msg;             /* its outcome, or NULL */
+};
+
+static struct esched *sc_of(engine *e)
+{
+	if (!e->sc) e->sc = xcalloc(1, sizeof *e->sc);
+	return e->sc;
+}
+
+static void set_text(char **dst, char *s) { free(*dst); *dst = s; }
+
+int engine_sched_workers(const engine *e) { return e->sc && e->sc->gate && engine_running(e) ? e->sc->n : 0; }
+
+int engine_sched_ready(const engine *e)
+{
+	return engine_sched_workers(e) && coord_step_settled(e->sc->gate) && !e->sc->restarting;
+}
 
 void engine_sched_next(const engine *e, int w, char *buf, size_t cap, int *can)
 {
 	char why[160];
-	if (can) *can = e->gate && coord_step_enabled(e->gate, w, why, sizeof why);
-	if (e->gate) coord_step_describe(e->gate, w, buf, cap);
+	coord_step *g = e->sc ? e->sc->gate : NULL;
+	if (can) *can = g && coord_step_enabled(g, w, why, sizeof why);
+	if (g) coord_step_describe(g, w, buf, cap);
 	else snprintf(buf, cap, "not stepped");
 }
 
+static unsigned long long enabled_mask(const struct esched *sc)
+{
+	unsigned long long m = 0;
+	char why[160];
+	for (int w = 0; w < sc->n && w < SEARCH_MAX_WORKERS; w++)
+		if (coord_step_enabled(sc->gate, w, why, sizeof why)) m |= 1ull << w;
+	return m;
+}
 
 static void let_go(engine *e, int w, char *what, size_t cap)
 {
+	struct esched *sc = e->sc;
 	char said[160];
-	coord_step_describe(e->gate, w, said, sizeof said);
-	if (e->nsched == e->capsched) {
-		e->capsched = e->capsched ? 2 * e->capsched : 64;
-		e->sched = xrealloc(e->sched, (size_t)e->capsched * sizeof *e->sched);
+	sp_action a;
+	coord_step_describe(sc->gate, w, said, sizeof said);
+	if (coord_step_state(sc->gate, w, &a) == SP_AT && (int)a.op < NOPS) sc->did[w * NOPS + a.op]++;
+	if (sc->nsched == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 64;
+		sc->sched = xrealloc(sc->sched, (size_t)sc->cap * sizeof *sc->sched);
+		sc->en = xrealloc(sc->en, (size_t)sc->cap * sizeof *sc->en);
 	}
-	e->sched[e->nsched++] = w;
+	sc->en[sc->nsched] = enabled_mask(sc);
+	sc->sched[sc->nsched++] = w;
 	char mark[200];
-	snprintf(mark, sizeof mark, "#%d %s", e->nsched, said);
+	snprintf(mark, sizeof mark, "#%d %s", sc->nsched, said);
 	trace_mark_add_task(e->t, trace_worker_task(e->t, w), trace_rel(e->t, loop_now_ns()), mark);
 	if (what) snprintf(what, cap, "%s", said);
-	coord_step_go(e->gate, w);
+	coord_step_go(sc->gate, w);
 }
 
-/* The first worker that can go, after the one let go last. */
-static int next_can(const engine *e)
+/* The first worker that can go, after the one let go last (searching:
+ * the lowest, so that schedules are tried in order). */
+static int next_can(const struct esched *sc)
 {
-	int n = e->t_step->nworkers, from = e->nsched ? e->sched[e->nsched - 1] + 1 : 0;
+	int from = sc->nsched && !sc->searching ? sc->sched[sc->nsched - 1] + 1 : 0;
 	char why[160];
-	for (int i = 0; i < n; i++)
-		if (coord_step_enabled(e->gate, (from + i) % n, why, sizeof why)) return (from + i) % n;
+	for (int i = 0; i < sc->n; i++)
+		if (coord_step_enabled(sc->gate, (from + i) % sc->n, why, sizeof why)) return (from + i) % sc->n;
 	return -1;
 }
 
 int engine_sched_step(engine *e, int w, char *what, size_t cap)
 {
 	if (!engine_sched_workers(e)) { snprintf(what, cap, "no stepped run is going"); return -1; }
-	if (!coord_step_settled(e->gate)) { snprintf(what, cap, "a worker is still running to its next step"); return -1; }
-	int n = e->t_step->nworkers;
-	if (w >= n) { snprintf(what, cap, "there is no w%d: this run has w0 to w%d", w, n - 1); return -1; }
-	if (w < 0 && (w = next_can(e)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
+	struct esched *sc = e->sc;
+	if (sc->restarting || sc->at < sc->nplan) { snprintf(what, cap, "a schedule is being replayed"); return -1; }
+	if (!coord_step_settled(sc->gate)) { snprintf(what, cap, "a worker is still running to its next step"); return -1; }
+	if (w >= sc->n) { snprintf(what, cap, "there is no w%d: this run has w0 to w%d", w, sc->n - 1); return -1; }
+	if (w < 0 && (w = next_can(sc)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
 	char why[160];
-	if (!coord_step_enabled(e->gate, w, why, sizeof why)) { snprintf(what, cap, "w%d cannot go: %s", w, why); return -1; }
+	if (!coord_step_enabled(sc->gate, w, why, sizeof why)) { snprintf(what, cap, "w%d cannot go: %s", w, why); return -1; }
 	let_go(e, w, what, cap);
 	return w;
 }
@@ -69,48 +141,424 @@ int engine_sched_step(engine *e, int w, char *what, size_t cap)
 void engine_sched_go(engine *e)
 {
 	if (!engine_sched_workers(e)) return;
-	e->sched_go = 1;
-	if (coord_step_settled(e->gate)) {
-		int w = next_can(e);
+	struct esched *sc = e->sc;
+	sc->go = 1;
+	if (sc->at >= sc->nplan && !sc->restarting && coord_step_settled(sc->gate)) {
+		int w = next_can(sc);
 		if (w >= 0) let_go(e, w, NULL, 0);
 	}
 }
 
 const int *engine_sched_list(const engine *e, int *n)
 {
-	*n = e->nsched;
-	return e->sched;
+	*n = e->sc ? e->sc->nsched : 0;
+	return e->sc ? e->sc->sched : NULL;
 }
 
-/* A worker reached a point or its end: going freely, the next one goes;
- * the front end redraws either way. */
+/* ---- the goal: judged on the real state after each step --------------------------- */
+
+static void judge(engine *e)
+{
+	struct esched *sc = e->sc;
+	const step *s = sc->s;
+	if (!s || s->goal <= 0 || sc->judged == sc->nsched || sc->goal_err) return;
+	if (sc->goal_at >= 0) return;   /* reached: it stays reached */
+	sc->judged = sc->nsched;
+	char **next = xcalloc((size_t)sc->n, sizeof *next);
+	unsigned char *done = xcalloc((size_t)sc->n, 1);
+	for (int w = 0; w < sc->n; w++) {
+		char buf[160];
+		coord_step_describe(sc->gate, w, buf, sizeof buf);
+		next[w] = xstrdup(buf);
+		done[w] = coord_step_state(sc->gate, w, NULL) == SP_DONE;
+	}
+	char why[512];
+	lapi_goal_state gs = {
+		.co = e->co, .n = sc->n, .sched = sc->sched, .nsched = sc->nsched, .next = (const char *const *)next,
+		.done = done, .did = sc->did, .verbs = op_verb, .nverbs = NOPS,
+		.deadlock = coord_step_stuck(sc->gate, why, sizeof why),
+	};
+	int hit = 0;
+	char *msg = NULL, *err = NULL;
+	if (lapi_goal(course_lua(e->c), s, &gs, &hit, &msg, &err) < 0) set_text(&sc->goal_err, err);
+	else if (hit) {
+		sc->goal_at = sc->nsched;
+		set_text(&sc->goal_msg, msg);
+		msg = NULL;
+	}
+	free(msg);
+	for (int w = 0; w < sc->n; w++) free(next[w]);
+	free(next);
+	free(done);
+}
+
+/* ---- replaying a schedule: the run starts over, its workers go by the plan ---------- */
+
+static void restart_run(engine *e);
+static void search_next(engine *e);
+static void search_stop(engine *e, char *msg);
+
+/* Every worker done, or none can go: this schedule has come to its end. */
+static int at_end(const struct esched *sc)
+{
+	for (int w = 0; w < sc->n; w++) {
+		char why[160];
+		if (coord_step_enabled(sc->gate, w, why, sizeof why)) return 0;
+	}
+	return 1;
+}
+
+static void plan_step(engine *e)
+{
+	struct esched *sc = e->sc;
+	int w = sc->plan[sc->at];
+	char why[160];
+	if (w >= sc->n) {
+		set_text(&sc->stopped, xasprintf("step %d of the schedule names w%d: this run has w0 to w%d", sc->at + 1, w, sc->n - 1));
+	} else if (!coord_step_enabled(sc->gate, w, why, sizeof why)) {
+		set_text(&sc->stopped, xasprintf("step %d of the schedule: w%d cannot go: %s", sc->at + 1, w, why));
+	} else {
+		sc->at++;
+		let_go(e, w, NULL, 0);
+		return;
+	}
+	sc->at = sc->nplan;   /* the rest of it cannot be replayed */
+	sc->go = 0;
+	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
+}
+
+static void on_pace(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	engine *e = arg;
+	e->sc->timer = 0;
+	if (engine_sched_workers(e) && coord_step_settled(e->sc->gate) && e->sc->at < e->sc->nplan) plan_step(e);
+}
+
+/* A worker reached a point or its end: the goal is judged; a replay, a
+ * search or going freely lets the next one go; the front end redraws. */
 static void on_gate(loop *l, int fd, int events, void *arg)
 {
-	(void)l; (void)fd; (void)events;
+	(void)fd; (void)events;
 	engine *e = arg;
-	coord_step_drain(e->gate);
-	if (!coord_step_settled(e->gate)) return;
-	if (e->sched_go) {
-		int w = next_can(e);
+	struct esched *sc = e->sc;
+	coord_step_drain(sc->gate);
+	if (!coord_step_settled(sc->gate) || sc->restarting) return;
+	judge(e);
+	if (sc->searching) { search_next(e); return; }
+	if (sc->at < sc->nplan) {
+		if (!sc->delay_ms) { plan_step(e); return; }
+		if (!sc->timer) sc->timer = loop_timer_add(l, sc->delay_ms, 0, on_pace, e);
+	} else if (sc->go) {
+		int w = next_can(sc);
 		if (w >= 0) { let_go(e, w, NULL, 0); return; }
 	}
 	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
 
-void eng_sched_attach(engine *e, coord_step *g)
+static void take_plan(struct esched *sc, const int *plan, int n, int delay_ms)
 {
-	e->gate = g;
-	e->nsched = 0;
-	e->sched_go = 0;
-	if (g) loop_fd_add(e->l, coord_step_fd(g), LOOP_READ, on_gate, e);
+	int *p = n ? xmalloc((size_t)n * sizeof *p) : NULL;
+	if (n) memcpy(p, plan, (size_t)n * sizeof *p);   /* plan may be sc->sched itself */
+	free(sc->plan);
+	sc->plan = p;
+	sc->nplan = n;
+	sc->at = 0;
+	sc->delay_ms = delay_ms;
+	set_text(&sc->stopped, NULL);
+}
+
+static void on_restart(loop *l, long id, void *arg)
+{
+	(void)l; (void)id;
+	engine *e = arg;
+	struct esched *sc = e->sc;
+	sc->restart_timer = 0;
+	if (engine_step(e) != sc->s) {   /* the student moved on meanwhile */
+		sc->searching = 0;
+		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);
+		return;
+	}
+	char *err = NULL;
+	run_events ev = e->user_ev;
+	if (engine_run(e, &ev, &err) < 0) {   /* the last run's end stands: the front end hears it now */
+		set_text(&sc->stopped, xasprintf("cannot start the run again: %s", err));
+		free(err);
+		sc->searching = 0;
+		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);
+		return;
+	}
+	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
+}
+
+/* Stops the live run to start it again (eng_sched_restart, from its end),
+ * or starts it again soon: from the loop, never inside a run's callback. */
+static void restart_run(engine *e)
+{
+	struct esched *sc = e->sc;
+	if (engine_running(e)) {
+		sc->restarting = 1;
+		engine_stop(e, "started over");
+		return;
+	}
+	if (!sc->restart_timer) sc->restart_timer = loop_timer_add(e->l, 0, 0, on_restart, e);
+}
+
+int eng_sched_restart(engine *e, int ended_well)
+{
+	struct esched *sc = e->sc;
+	if (!sc || !sc->gate) return 0;
+	if (sc->searching && !sc->restarting) {   /* the schedule ended the run before the search saw it */
+		coord_step_drain(sc->gate);
+		judge(e);
+		if (ended_well && sc->goal_at < 0 && !sc->goal_err && at_end(sc)) search_next(e);
+		else if (sc->goal_at < 0) search_stop(e, xasprintf("the search stopped: the run ended (%s)",
+			sc->goal_err ? sc->goal_err : "not as planned"));
+		else search_next(e);
+		return sc->restart_timer != 0;   /* 0: the search is over, the end stands */
+	}
+	if (!sc->restarting) return 0;
+	sc->restarting = 0;
+	restart_run(e);
+	return 1;
+}
+
+/* The step whose stepped run can start over, or NULL with why. */
+static const step *stepped_step(engine *e, char *why, size_t cap)
+{
+	const step *s = engine_step(e);
+	if (!s || s->kind != STEP_RUN || !s->stepper) { snprintf(why, cap, "this step is not a stepped run"); return NULL; }
+	if (e->sc && (e->sc->restarting || e->sc->restart_timer)) { snprintf(why, cap, "the run is starting over already"); return NULL; }
+	return s;
+}
+
+int engine_sched_replay(engine *e, const int *plan, int n, int delay_ms, char *why, size_t cap)
+{
+	const step *s = stepped_step(e, why, cap);
+	if (!s) return -1;
+	for (int i = 0; i < n; i++)
+		if (plan[i] < 0 || plan[i] >= s->nworkers) {
+			snprintf(why, cap, "step %d of the schedule names w%d: this run has w0 to w%d", i + 1, plan[i], s->nworkers - 1);
+			return -1;
+		}
+	struct esched *sc = sc_of(e);
+	take_plan(sc, plan, n, delay_ms);
+	sc->searching = 0;
+	if (engine_sched_workers(e) && sc->s == s && !sc->nsched) {   /* not a step taken yet: this run will do */
+		if (coord_step_settled(sc->gate) && !sc->timer) sc->timer = loop_timer_add(e->l, delay_ms, 0, on_pace, e);
+		return 0;
+	}
+	restart_run(e);
+	return 0;
+}
+
+int engine_sched_undo(engine *e, int k, char *why, size_t cap)
+{
+	int n;
+	const int *l = engine_sched_list(e, &n);
+	if (!e->sc || e->sc->s != engine_step(e) || !n) { snprintf(why, cap, "no step to undo"); return -1; }
+	if (k < 1) k = 1;
+	if (k > n) k = n;
+	return engine_sched_replay(e, l, n - k, 0, why, cap);
+}
+
+int engine_sched_replaying(const engine *e)
+{
+	if (!e->sc) return 0;
+	return e->sc->restarting || e->sc->restart_timer || e->sc->searching ? 1 : e->sc->nplan - e->sc->at;
+}
+
+const char *engine_sched_stopped(const engine *e) { return e->sc ? e->sc->stopped : NULL; }
+
+/* ---- schedules as text: "0 1 w1 0", saved and loaded --------------------------------- */
+
+int engine_sched_parse(const char *text, int nworkers, int **plan, int *n, char *why, size_t cap)
+{
+	int *p = NULL, k = 0, c = 0, line = 1;
+	*plan = NULL;
+	*n = 0;
+	for (const char *q = text; *q;) {
+		if (*q == '#') { while (*q && *q != '\n') q++; continue; }
+		if (*q == '\n') line++;
+		if (strchr(" \t\r\n,", *q)) { q++; continue; }
+		const char *w0 = q + (*q == 'w' || *q == 'W');
+		char *end;
+		errno = 0;
+		long v = strtol(w0, &end, 10);
+		if (end == w0 || errno || !strchr(" \t\r\n,#", *end ? *end : ' ') || v < 0 || v >= nworkers) {
+			int len = 0;
+			while (q[len] && !strchr(" \t\r\n,", q[len]) && len < 20) len++;
+			snprintf(why, cap, "line %d: '%.*s' is not a worker of this run (w0 to w%d)", line, len, q, nworkers - 1);
+			free(p);
+			return -1;
+		}
+		if (k == c) p = xrealloc(p, (size_t)(c = c ? 2 * c : 64) * sizeof *p);
+		p[k++] = (int)v;
+		q = end;
+	}
+	*plan = p;
+	*n = k;
+	return 0;
+}
+
+int engine_sched_save(const engine *e, const char *path, char *why, size_t cap)
+{
+	int n;
+	const int *l = engine_sched_list(e, &n);
+	const step *s = e->sc ? e->sc->s : NULL;
+	if (!s) { snprintf(why, cap, "no stepped run to save the schedule of"); return -1; }
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) { snprintf(why, cap, "cannot write %s: %s", tmp, strerror(errno)); free(tmp); return -1; }
+	fprintf(f, "# parlab schedule: %s, \"%s\" (%d steps)\n", course_title(e->c), s->title, n);
+	for (int i = 0; i < n; i++) fprintf(f, "%d%s", l[i], (i + 1) % 32 && i + 1 < n ? " " : "\n");
+	int bad = ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) < 0) {
+		snprintf(why, cap, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* ---- the goal, and the search of every schedule ---------------------------------------- */
+
+int engine_sched_goal(const engine *e, engine_goal *g)
+{
+	const step *s = engine_step(e);
+	memset(g, 0, sizeof *g);
+	if (!s || s->kind != STEP_RUN || s->goal <= 0) return 0;
+	const struct esched *sc = e->sc && e->sc->s == s ? e->sc : NULL;
+	g->text = s->goal_text;
+	g->never = s->goal_never;
+	g->reached_at = sc ? sc->goal_at : -1;
+	g->proved = sc && sc->proved;
+	g->msg = sc ? sc->goal_msg : NULL;
+	g->error = sc ? sc->goal_err : NULL;
+	g->searching = sc && sc->searching;
+	g->tried = sc ? sc->tried : 0;
+	g->bound = s->goal_schedules;
+	g->steps = sc ? sc->nsched : 0;
+	g->search = sc ? sc->search_msg : NULL;
+	return 1;
+}
+
+int engine_sched_search(engine *e, char *why, size_t cap)
+{
+	const step *s = stepped_step(e, why, cap);
+	if (!s) return -1;
+	if (s->goal <= 0 || !s->goal_never) {
+		snprintf(why, cap, "this run's goal is reached by a schedule of yours; there is nothing to search");
+		return -1;
+	}
+	if (s->nworkers > SEARCH_MAX_WORKERS) { snprintf(why, cap, "a search takes at most %d workers", SEARCH_MAX_WORKERS); return -1; }
+	struct esched *sc = sc_of(e);
+	take_plan(sc, NULL, 0, 0);
+	sc->searching = 1;
+	sc->tried = 0;
+	sc->proved = 0;
+	set_text(&sc->search_msg, NULL);
+	restart_run(e);
+	return 0;
+}
+
+static void search_stop(engine *e, char *msg)
+{
+	struct esched *sc = e->sc;
+	sc->searching = 0;
+	set_text(&sc->search_msg, msg);
+	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
+}
+
+/* Searching, after a step: on by the plan, else the lowest worker that can
+ * go; at a schedule's end the next one in order starts, until none is
+ * left, the bound is reached, or one reached what the goal says never
+ * happens (then the run stays there, for the student to see). */
+static void search_next(engine *e)
+{
+	struct esched *sc = e->sc;
+	if (sc->goal_err) { search_stop(e, xasprintf("the search stopped: %s", sc->goal_err)); return; }
+	if (sc->goal_at >= 0) {
+		search_stop(e, xasprintf("schedule %ld of the search reached it", sc->tried + 1));
+		return;
+	}
+	if (sc->at < sc->nplan) { plan_step(e); return; }
+	if (!at_end(sc)) { let_go(e, next_can(sc), NULL, 0); return; }
+	sc->tried++;
+	int i = sc->nsched - 1;
+	unsigned long long later = 0;
+	for (; i >= 0; i--) {
+		later = sc->en[i] & ~((2ull << sc->sched[i]) - 1);   /* workers after the one taken */
+		if (later) break;
+	}
+	if (i < 0) {
+		sc->proved = 1;
+		search_stop(e, xasprintf("every schedule (%ld) tried: none reached it", sc->tried));
+		return;
+	}
+	if (sc->tried >= sc->s->goal_schedules) {
+		search_stop(e, xasprintf("%ld schedules tried, the first in order of more: none reached it", sc->tried));
+		return;
+	}
+	int *p = xmalloc((size_t)(i + 1) * sizeof *p);
+	memcpy(p, sc->sched, (size_t)i * sizeof *p);
+	p[i] = __builtin_ctzll(later);
+	take_plan(sc, p, i + 1, 0);
+	free(p);
+	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
+	restart_run(e);
+}
+
+/* ---- the run's gate ------------------------------------------------------------------ */
+
+void eng_sched_attach(engine *e, coord_step *g, const step *s)
+{
+	if (!g) return;
+	struct esched *sc = sc_of(e);
+	sc->gate = g;
+	sc->s = s;
+	sc->n = s->nworkers;
+	sc->nsched = 0;
+	sc->go = 0;
+	sc->judged = -1;
+	sc->goal_at = -1;
+	set_text(&sc->goal_msg, NULL);
+	set_text(&sc->goal_err, NULL);
+	free(sc->did);
+	sc->did = xcalloc((size_t)sc->n * NOPS, sizeof *sc->did);
+	loop_fd_add(e->l, coord_step_fd(g), LOOP_READ, on_gate, e);
 }
 
 void eng_sched_free(engine *e)
 {
-	if (!e->gate) return;
-	loop_fd_del(e->l, coord_step_fd(e->gate));
-	coord_step_free(e->gate);
-	e->gate = NULL;
+	struct esched *sc = e->sc;
+	if (!sc || !sc->gate) return;
+	if (sc->timer) loop_timer_del(e->l, sc->timer);
+	sc->timer = 0;
+	loop_fd_del(e->l, coord_step_fd(sc->gate));
+	coord_step_free(sc->gate);
+	sc->gate = NULL;
+}
+
+void eng_sched_destroy(engine *e)
+{
+	struct esched *sc = e->sc;
+	if (!sc) return;
+	if (sc->restart_timer) loop_timer_del(e->l, sc->restart_timer);
+	eng_sched_free(e);
+	free(sc->sched);
+	free(sc->en);
+	free(sc->did);
+	free(sc->plan);
+	free(sc->stopped);
+	free(sc->goal_msg);
+	free(sc->goal_err);
+	free(sc->search_msg);
+	free(sc);
+	e->sc = NULL;
 }
 
 int eng_sched_stuck(coord_step *g, const unsigned char *ended, int n, char *why, size_t cap)

@@ -452,7 +452,7 @@ static int l_run(lua_State *L)
 {
 	static const char *const fields[] = { "title", "processes", "threads", "command", "worker",
 		"timeout", "note", "files", "python", "start_method", "optional", "dask_scheduler", "csv", "baseline",
-		"expect", "shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", "stepper", NULL };
+		"expect", "shared", "locks", "semaphores", "barriers", "conditions", "queues", "memory", "tasks", "stepper", "goal", NULL };
 	luaL_argexpected(L, lua_istable(L, 1), 1, "table");
 	check_fields(L, 1, "run", fields);
 	const char *expect = opt_string(L, 1, "expect", "run");
@@ -518,6 +518,7 @@ static int l_run(lua_State *L)
 		luaL_error(L, "run{}: 'stepper' must be true or false, not %s", lua_typename(L, sty));
 	if (stepped && has_c)
 		luaL_error(L, "run{}: 'stepper' steps a run's Lua workers (processes or threads), not a 'command'");
+	lapi_check_goal(L, 1, has_p ? np : nt, stepped);
 	lua_getfield(L, 1, "optional");
 	int oty = lua_type(L, -1), opt = lua_toboolean(L, -1);
 	lua_pop(L, 1);
@@ -1217,6 +1218,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 	lua_getfield(L, t, "stepper");
 	s->stepper = lua_toboolean(L, -1);
 	lua_pop(L, 1);
+	lapi_goal_to_c(L, t, s);
 	s->dask_scheduler = field_dup(L, t, "dask_scheduler");
 	s->files = lapi_field_list(L, t, "files", NULL);
 	s->baseline = field_dup(L, t, "baseline");

@@ -105,6 +105,34 @@ void lapi_observed_free(lapi_observed *o);
 int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, const int *refs, int nruns,
 	      char **text, char **err);
 
+/* Runs fn(arg) in protected mode (lua_observe.c); 0, or -1 with *err,
+ * "file:line: message" (caller frees). */
+int lapi_protect(lua_State *L, lua_CFunction fn, void *arg, char **err);
+
+/* ---- a stepped run's goal (lua_goal.c) ---- */
+/* Checks run{}'s goal field at table t (stepped: stepper = true), a Lua
+ * error at the lesson's line if it is wrong. */
+void lapi_check_goal(lua_State *L, int t, int nworkers, int stepped);
+/* Copies it into s (s->goal: the table in the registry). */
+void lapi_goal_to_c(lua_State *L, int t, step *s);
+/* What the goal's function reads, from the screen's side of a stepped run. */
+typedef struct {
+	const struct coord *co;       /* the run's blocks, or NULL */
+	int n;                        /* workers */
+	const int *sched;             /* the schedule so far */
+	int nsched;
+	const char *const *next;      /* each worker's next action in words */
+	const unsigned char *done;    /* each worker is done */
+	const int *did;               /* [w * nverbs + v]: actions of each verb let go */
+	const char *const *verbs;
+	int nverbs;
+	int deadlock;                 /* no worker can go, some are not done */
+} lapi_goal_state;
+/* Calls s's goal function (reached or never) on gs: 0 and *hit (what it
+ * says is so) and *msg (the text it returned, or NULL; caller frees), or
+ * -1 and *err. */
+int lapi_goal(lua_State *L, const step *s, const lapi_goal_state *gs, int *hit, char **msg, char **err);
+
 /* From now on L may hold cap bytes more than it does (0: no limit); an
  * allocation past it fails (Lua's "not enough memory"). */
 void lapi_set_mem_cap(lua_State *L, size_t cap);

@@ -564,7 +564,7 @@ static int msg_handler(lua_State *L)
 }
 
 /* Runs fn(arg) in protected mode; 0, or -1 with *err (caller frees). */
-static int protect(lua_State *L, lua_CFunction fn, void *arg, char **err)
+int lapi_protect(lua_State *L, lua_CFunction fn, void *arg, char **err)
 {
 	int top = lua_gettop(L);
 	lua_pushcfunction(L, msg_handler);
@@ -587,7 +587,7 @@ int lapi_summary(lua_State *L, const trace *t, int failed, int prev_ref, char **
 	wsum *w = workers_of(t, &st, &n);
 	sum_args a = { t, &st, w, n, failed, prev_ref, LUA_NOREF };
 	if (err) *err = NULL;
-	protect(L, summary_p, &a, err);
+	lapi_protect(L, summary_p, &a, err);
 	free(w);
 	trace_stats_free(&st);
 	return a.ref;
@@ -662,7 +662,7 @@ int lapi_observe(lua_State *L, int fn, int run_ref, const char *prediction, cons
 	memset(out, 0, sizeof *out);
 	obs_args a = { fn, run_ref, prediction, titles, refs, nruns, out };
 	char *err = NULL;
-	int rc = protect(L, observe_p, &a, &err);
+	int rc = lapi_protect(L, observe_p, &a, &err);
 	lapi_budget_off(L);
 	if (rc < 0) {
 		free(out->note);
@@ -718,7 +718,7 @@ int lapi_note(lua_State *L, int fn, int run_ref, const char *const *titles, cons
 {
 	note_args a = { fn, run_ref, titles, refs, nruns, NULL, 0 };
 	*text = *err = NULL;
-	int rc = protect(L, note_p, &a, err);
+	int rc = lapi_protect(L, note_p, &a, err);
 	lapi_budget_off(L);
 	if (rc == 0 && a.bad_type) {   /* the caller puts the run's file:line in front */
 		*err = xasprintf("returned a %s, not a text (or nil)", lua_typename(L, a.bad_type));

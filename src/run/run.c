@@ -683,6 +683,27 @@ static void on_stuck_check(loop *l, long id, void *arg)
 	run_stop(r, "deadlock");
 }
 
+/* write(2) to a pipe whose reader may be gone (the runner stopped before
+ * it read): EPIPE, not SIGPIPE, and nothing pending after. The
+ * disposition is left alone: a child would inherit an ignored SIGPIPE
+ * through exec, and a lesson's program must see the default. */
+static ssize_t write_quiet(int fd, const void *buf, size_t n)
+{
+	sigset_t pipe_set, old;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	ssize_t rc = write(fd, buf, n);
+	if (rc < 0 && errno == EPIPE) {
+		int saved = errno;
+		struct timespec now = { 0, 0 };
+		sigtimedwait(&pipe_set, NULL, &now);   /* the one this write raised, if it was not pending before */
+		errno = saved;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 /* The runner has prepared: the run starts now. Arm capture, then let the
  * runner create the workers. */
 static void start_workers(run *r)
@@ -705,7 +726,7 @@ static void start_workers(run *r)
 	/* go, with the run's time 0: the workers' now() counts from it, as the
 	 * trace does (arming capture took some of it) */
 	int64_t zero = trace_start_ns(t);
-	if (write(r->go, &zero, sizeof zero) < 0) { /* runner died: SIGCHLD tells */ }
+	if (write_quiet(r->go, &zero, sizeof zero) < 0) { /* runner died (stopped at once?): SIGCHLD tells */ }
 	close(r->go);
 	r->go = -1;
 }

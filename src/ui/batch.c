@@ -538,6 +538,47 @@ static void sched_print_next(engine *e, FILE *out)
 	}
 }
 
+/* "search": the goal's claim checked over every schedule (up to its
+ * bound); then the run goes on to its end. */
+static void sched_search(engine *e, loop *l, FILE *out, const batch_state *st)
+{
+	char why[300];
+	engine_goal g;
+	if (engine_sched_search(e, why, sizeof why) < 0) {
+		wrapf(out, "", "  ", "search: %s", why);
+	} else {
+		while (!st->done && engine_sched_goal(e, &g) && (g.searching || engine_sched_replaying(e))) loop_once(l, 100);
+		if (engine_sched_goal(e, &g) && g.search) wrapf(out, "", "  ", "search: %s", g.search);
+		if (g.reached_at >= 0) {
+			int n;
+			const int *sched = engine_sched_list(e, &n);
+			fprintf(out, "its schedule:");
+			for (int i = 0; i < n; i++) fprintf(out, " %d", sched[i]);
+			fputc('\n', out);
+		}
+	}
+	fprintf(out, "go: every worker that can goes, in turn\n");
+	fflush(out);
+	while (!st->done && !engine_sched_ready(e)) loop_once(l, 100);
+	engine_sched_go(e);
+}
+
+/* What came of a stepped run's goal, after the run. */
+static void print_goal(engine *e, FILE *out)
+{
+	engine_goal g;
+	if (!engine_sched_goal(e, &g)) return;
+	if (g.error) wrapf(out, "", "  ", "goal: not judged: %s", g.error);
+	else if (g.never && g.reached_at >= 0)
+		wrapf(out, "", "  ", "goal: a schedule did what the claim says never happens, at step %d%s%s", g.reached_at,
+		      g.msg ? ": " : "", g.msg ? g.msg : "");
+	else if (g.never) wrapf(out, "", "  ", "goal: %s", g.proved ? "proved: no schedule does what the claim says never happens"
+							      : "not proved: search every schedule (type search as the schedule)");
+	else if (g.reached_at >= 0)
+		wrapf(out, "", "  ", "goal reached at step %d%s%s", g.reached_at, g.msg ? ": " : "", g.msg ? g.msg : "");
+	else wrapf(out, "", "  ", "goal not reached (%d step%s)", g.steps, g.steps == 1 ? "" : "s");
+}
+
 /* A stepped run (run{ stepper = true }): the schedule is one answer line
  * of worker ids ("0 0 1 0"); each step is said, then what every worker
  * would do next; then every worker that can goes, in turn, to the end. */
@@ -550,7 +591,11 @@ static void sched_drive(engine *e, loop *l, FILE *in, FILE *out, const batch_sta
 	fputc('\n', out);
 	if (!sched_wait(e, l, st)) return;
 	fprintf(out, "stepped run: the workers wait at their first steps\n");
+	engine_goal g;
+	if (engine_sched_goal(e, &g)) wrapf(out, "", "  ", "goal: %s", g.text);
 	sched_print_next(e, out);
+	char word[8];
+	if (sscanf(line, " %7s", word) == 1 && !strcmp(word, "search")) { sched_search(e, l, out, st); return; }
 	int k = 0;
 	for (char *tok = strtok(line, " \t,"); tok; tok = strtok(NULL, " \t,")) {
 		char *end, what[200];
@@ -619,6 +664,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *in, FILE *out)
 	print_marks(out, t);
 	fputc('\n', out);
 	wrapf(out, "", "  ", "run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
+	if (s->stepper) print_goal(e, out);
 	int ran = trace_outcome_kind(t) != TRACE_NOT_RUN;   /* not run: no tasks, no figures, no note (as on screen) */
 	if (ran) {
 		fprintf(out, "capture: %s, %d CPUs\n", trace_backend(t), trace_ncpu(t));
