@@ -140,7 +140,7 @@ static int one_pass(course *c, loop *l, watched *w, int nw, FILE *out)
 			if (s->kind != STEP_RUN || engine_goto(e, li, si) != 0) continue;
 			watched *rw = find(w, nw, s);
 			waiter st = { 0 };
-			run_events ev = { NULL, on_done, &st };
+			run_events ev = { NULL, on_done, &st, NULL };
 			char *err = NULL;
 			runs++;
 			if (engine_run(e, &ev, &err) < 0) {

@@ -97,10 +97,21 @@ static const char *scratch_parent(void)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
-/* Whether pid is a parlab still running (its scratch folders are in use). */
-static int parlab_alive(long pid)
+/* When process pid started (clock ticks after boot, /proc's field 22), or
+ * -1 when there is no such process. */
+static long long started_at(long pid)
+{
+	char buf[512];
+	long long t;
+	return procfs_stat((pid_t)pid, 0, buf, sizeof buf) && procfs_stat_field(buf, 22, &t) == 0 ? t : -1;
+}
+
+/* Whether the process that made a folder named with pid (and, in newer
+ * names, its start time: a pid used again is another process) runs still. */
+static int maker_alive(long pid, long long start)
 {
 	char buf[512], comm[32];
+	if (start >= 0) return started_at(pid) == start;
 	return procfs_stat((pid_t)pid, 0, buf, sizeof buf) && procfs_stat_comm(buf, comm, sizeof comm) == 0 &&
 	       !strncmp(comm, "parlab", 6);   /* "parlab", or a runner that outlived it: not yet */
 }
@@ -112,10 +123,12 @@ void eng_scratch_sweep(void)
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		long pid = 0;
+		long long start = -1;
 		int n = 0;
 		if (strncmp(de->d_name, "parlab-run-", 11)) continue;
 		int named = sscanf(de->d_name, "parlab-run-%ld-%n", &pid, &n) == 1 && n && pid > 0;
-		if (named && parlab_alive(pid)) continue;
+		if (named && sscanf(de->d_name + n, "t%lld-", &start) != 1) start = -1;
+		if (named && maker_alive(pid, start)) continue;
 		char *path = xasprintf("%s/%s", scratch_parent(), de->d_name);
 		struct stat st;
 		/* one of an older parlab (no pid in its name): left a day ago, it is not in use */
@@ -127,13 +140,15 @@ void eng_scratch_sweep(void)
 }
 
 /* A fresh scratch folder in $TMPDIR (or /tmp), named by our pid (so that
- * the next parlab can tell it was left by one that died: eng_scratch_sweep),
+ * and its start time (so that the next parlab can tell it was left by one
+ * that died: eng_scratch_sweep),
  * or NULL and *err: a run without one must not start, or it would work in
  * (and litter) the current folder. */
 static char *make_scratch(char **err)
 {
 	const char *dir = scratch_parent();
-	char *tmpl = xasprintf("%s/parlab-run-%ld-XXXXXX", dir, (long)getpid());
+	/* pid and start time: a unit test (not named parlab) is known alive too */
+	char *tmpl = xasprintf("%s/parlab-run-%ld-t%lld-XXXXXX", dir, (long)getpid(), started_at(getpid()));
 	if (mkdtemp(tmpl)) return tmpl;
 	*err = xasprintf("cannot make a scratch folder for the run in %s: %s", dir, strerror(errno));
 	free(tmpl);
@@ -569,7 +584,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 		.expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
 		.stuck = co || gate ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
 	};
-	run_events mine = { on_update, on_done, e };
+	run_events mine = { on_update, on_done, e, NULL };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
 	if (!r) { coord_step_free(gate); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);

@@ -232,7 +232,7 @@ static void on_pace(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	engine *e = arg;
 	e->sc->timer = 0;
-	if (engine_sched_workers(e) && coord_step_settled(e->sc->gate) && e->sc->at < e->sc->nplan) plan_step(e);
+	if (!e->sc->restarting && !e->sc->restart_timer && engine_sched_workers(e) && coord_step_settled(e->sc->gate) && e->sc->at < e->sc->nplan) plan_step(e);
 }
 
 /* A worker reached a point or its end: the goal is judged; a replay, a
@@ -243,8 +243,9 @@ static void on_gate(loop *l, int fd, int events, void *arg)
 	engine *e = arg;
 	struct esched *sc = e->sc;
 	coord_step_drain(sc->gate);
-	if (!coord_step_settled(sc->gate) || sc->restarting) return;
+	if (!coord_step_settled(sc->gate) || sc->restarting || sc->restart_timer) return;   /* a new run is coming */
 	judge(e);
+	if (!engine_running(e)) return;   /* its end is on the way (or told): nothing more goes */
 	if (sc->searching) { search_next(e); return; }
 	if (sc->at < sc->nplan) {
 		if (!sc->delay_ms) { plan_step(e); return; }
@@ -288,6 +289,7 @@ static void on_restart(loop *l, long id, void *arg)
 		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);
 		return;
 	}
+	if (e->user_ev.started) e->user_ev.started(e->r, e->user_ev.arg);
 	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
 
@@ -317,7 +319,11 @@ int eng_sched_restart(engine *e, int ended_well)
 		else search_next(e);
 		return sc->restart_timer != 0;   /* 0: the search is over, the end stands */
 	}
-	if (!sc->restarting) return 0;
+	if (!sc->restarting) {   /* it ended on its own: the goal as it left it */
+		coord_step_drain(sc->gate);
+		judge(e);
+		return 0;
+	}
 	sc->restarting = 0;
 	restart_run(e);
 	return 1;
@@ -482,7 +488,7 @@ static void search_next(engine *e)
 	struct esched *sc = e->sc;
 	if (sc->goal_err) { search_stop(e, xasprintf("the search stopped: %s", sc->goal_err)); return; }
 	if (sc->goal_at >= 0) {
-		search_stop(e, xasprintf("schedule %ld of the search reached it", sc->tried + 1));
+		search_stop(e, xasprintf("schedule %ld of the search did what the claim says never happens", sc->tried + 1));
 		return;
 	}
 	if (sc->at < sc->nplan) { plan_step(e); return; }
@@ -496,11 +502,11 @@ static void search_next(engine *e)
 	}
 	if (i < 0) {
 		sc->proved = 1;
-		search_stop(e, xasprintf("every schedule (%ld) tried: none reached it", sc->tried));
+		search_stop(e, xasprintf("every schedule (%ld) tried: none did what the claim says never happens", sc->tried));
 		return;
 	}
 	if (sc->tried >= sc->s->goal_schedules) {
-		search_stop(e, xasprintf("%ld schedules tried, the first in order of more: none reached it", sc->tried));
+		search_stop(e, xasprintf("the first %ld schedules in order tried (there are more): none did what the claim says never happens", sc->tried));
 		return;
 	}
 	int *p = xmalloc((size_t)(i + 1) * sizeof *p);

@@ -46,7 +46,7 @@ void lapi_check_goal(lua_State *L, int t, int nworkers, int stepped)
 		if (!ok) {
 			const char *near = k ? lapi_nearest(k, fields) : NULL;
 			luaL_error(L, "run{}: 'goal' has no field '%s'%s%s%s (it takes text, reached or never, schedules, solution)",
-				   k ? k : "?", near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+				   k ? k : "?", near ? ": did you mean '" : "", near ? near : "", near ? "'?" : "");
 		}
 	}
 	lua_getfield(L, g, "text");

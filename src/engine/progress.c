@@ -816,33 +816,9 @@ static int csv_typed(const char *s, char type)
 	return end != s && !*end && errno != ERANGE && isfinite(d);
 }
 
-static char *slurp(const char *file, char **err)
-{
-	FILE *f = fopen(file, "r");
-	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return NULL; }
-	size_t cap = 4096, len = 0;
-	errno = 0;
-	char *buf = xmalloc(cap);
-	size_t k;
-	while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += k;
-		if (cap - len < 2) buf = xrealloc(buf, cap *= 2);
-	}
-	int bad = ferror(f), e = errno;
-	fclose(f);
-	buf[len] = '\0';
-	if (bad || strlen(buf) != len) {   /* a folder; a NUL would end the text unseen */
-		*err = bad ? xasprintf("%s: %s", file, strerror(e ? e : EIO))
-			   : xasprintf("%s: a NUL byte at offset %zu (not a text file)", file, strlen(buf));
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static int import_csv(progress *p, const char *file, char **err)
 {
-	char *buf = slurp(file, err), *pos;
+	char *buf = fs_slurp(file, 0, err), *pos;
 	if (!buf) return -1;
 	pos = buf;
 	char *head[32], *f[32];

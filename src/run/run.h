@@ -68,6 +68,10 @@ typedef struct {
 	void (*update)(run *r, void *arg);   /* trace changed (output, tasks) */
 	void (*done)(run *r, void *arg);     /* everything reaped; trace final */
 	void *arg;
+	/* Not the runner's: the engine started the step's run again by itself
+	 * (a stepped run's undo, restart, replay, search); the last run's trace
+	 * is gone, r is the new run. NULL: not told. */
+	void (*started)(run *r, void *arg);
 } run_events;
 
 /* Starts a run recording into t (which the caller owns). NULL and *err on

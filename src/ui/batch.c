@@ -636,7 +636,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *in, FILE *out)
 	fprintf(out, ") ---\n");
 	fflush(out);
 	batch_state st = { out, 0 };
-	run_events ev = { NULL, on_done, &st };
+	run_events ev = { NULL, on_done, &st, NULL };
 	char *err = NULL;
 	if (engine_run(e, &ev, &err) < 0) {
 		fprintf(out, "parlab: cannot start the run: %s\n", err);

@@ -695,6 +695,31 @@ void tui_msg(tui *t, int role, const char *fmt, ...)
 	t->dirty |= D_STATUS;
 }
 
+/* The live picture follows the new run of s from its start. */
+static void run_began(tui *t, const step *s)
+{
+	live_step = s;
+	run_state *rs = lesson_run(t, s);
+	rs->state = 1;
+	rs->failed = 0;
+	t->lane_top = 0;
+	t->out_anchor = -1;
+	view_reset(&t->view);
+	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
+	if (!t->anim) t->anim = loop_timer_add(t->l, ANIM_MS, 1, on_anim, t);
+}
+
+/* The engine started the stepped run again (undo, restart, search): the
+ * old trace is gone. */
+static void on_run_started(run *r, void *arg)
+{
+	(void)r;
+	tui *t = arg;
+	t->tr = NULL;
+	t->tr_step = NULL;
+	if (t->open) run_began(t, engine_step(t->e));
+}
+
 /* run: engine_run with this screen's callbacks; the redraw timer runs
  * while the run is live. */
 void tui_run(tui *t)
@@ -705,7 +730,7 @@ void tui_run(tui *t)
 		t->tr = NULL;
 		t->tr_step = NULL;
 	}
-	run_events ev = { on_run_update, on_run_done, t };
+	run_events ev = { on_run_update, on_run_done, t, on_run_started };
 	char *err = NULL;
 	if (engine_run(t->e, &ev, &err) < 0) {
 		if (s && s->kind != STEP_RUN)
@@ -715,15 +740,7 @@ void tui_run(tui *t)
 		free(err);
 		return;
 	}
-	live_step = s;
-	run_state *rs = lesson_run(t, s);
-	rs->state = 1;
-	rs->failed = 0;
-	t->lane_top = 0;
-	t->out_anchor = -1;
-	view_reset(&t->view);
-	t->dirty |= D_DOC | D_TL | D_OUT | D_STATUS;
-	if (!t->anim) t->anim = loop_timer_add(t->l, ANIM_MS, 1, on_anim, t);
+	run_began(t, s);
 	if (!engine_running(t->e)) on_run_done(NULL, t);   /* over already */
 }
 

@@ -195,10 +195,115 @@ static void do_sched_go(tui *t, const char *arg)
 	tui_msg(t, R_DIM, "Go: every worker that can goes, in turn, to the end.");
 }
 
-/* schedule: the workers let go so far. */
-static void do_sched_list(tui *t, const char *arg)
+/* The step is a stepped run (live or not): undo, restart, replay and
+ * search start it again. */
+static int stepped_step(tui *t)
+{
+	const step *s = engine_step(t->e);
+	if (s && s->kind == STEP_RUN && s->stepper) return 1;
+	tui_msg(t, R_DIM, "This step is not a stepped run: undo, restart, replay and search are for one.");
+	return 0;
+}
+
+static void said(tui *t, int rc, const char *why, const char *fmt, int n)
+{
+	if (rc < 0) tui_msg(t, R_HINT, "%c%s.", toupper((unsigned char)why[0]), why + 1);
+	else tui_msg(t, R_DIM, fmt, n, n == 1 ? "" : "s");
+	t->dirty |= D_DOC;
+}
+
+/* undo [N]: the run starts over and replays the schedule less its last N steps. */
+static void do_sched_undo(tui *t, const char *arg)
+{
+	if (!stepped_step(t)) return;
+	char *end, why[200];
+	long k = *arg ? strtol(arg, &end, 10) : 1;
+	if (*arg && (*end || k < 1)) { tui_msg(t, R_ERR, "undo takes a number of steps (1 when none is given)"); return; }
+	int n;
+	engine_sched_list(t->e, &n);
+	int left = n - (k > n ? n : (int)k);
+	said(t, engine_sched_undo(t->e, (int)k, why, sizeof why), why,
+	     "Undone: the run starts over and replays the first %d step%s.", left);
+}
+
+/* restart: the stepped run from its start, no step taken. */
+static void do_sched_restart(tui *t, const char *arg)
 {
 	(void)arg;
+	if (!stepped_step(t)) return;
+	char why[200];
+	said(t, engine_sched_replay(t->e, NULL, 0, 0, why, sizeof why), why, "The run starts over%.0d%s: no step taken.", 0);
+}
+
+/* replay [N]: the schedule so far again from the start, N steps a second. */
+static void do_sched_replay(tui *t, const char *arg)
+{
+	if (!stepped_step(t)) return;
+	char *end, why[200];
+	double rate = *arg ? strtod(arg, &end) : 2;
+	if (*arg && (*end || !(rate >= 0.1 && rate <= 1000))) {
+		tui_msg(t, R_ERR, "replay takes steps a second, 0.1 to 1000 (2 when none is given)");
+		return;
+	}
+	int n;
+	const int *l = engine_sched_list(t->e, &n);
+	if (!n) { tui_msg(t, R_DIM, "No schedule to replay yet: step first (or schedule load FILE)."); return; }
+	said(t, engine_sched_replay(t->e, l, n, (int)(1000 / rate), why, sizeof why), why,
+	     "Replaying the schedule's %d step%s from the start.", n);
+}
+
+/* search: the goal's claim checked over every schedule. */
+static void do_sched_search(tui *t, const char *arg)
+{
+	(void)arg;
+	if (!stepped_step(t)) return;
+	char why[300];
+	engine_goal g;
+	if (engine_sched_search(t->e, why, sizeof why) < 0) { said(t, -1, why, "", 0); return; }
+	engine_sched_goal(t->e, &g);
+	tui_msg(t, R_DIM, "Searching: each schedule in turn, up to %ld of them%s", g.bound, tui_glyph.ellipsis);
+	t->dirty |= D_DOC;
+}
+
+static char *home_path(const char *arg)
+{
+	const char *home = getenv("HOME");
+	return arg[0] == '~' && arg[1] == '/' && home ? xasprintf("%s%s", home, arg + 1) : xstrdup(arg);
+}
+
+/* schedule save FILE / schedule load FILE. */
+static void sched_file(tui *t, int save, const char *arg)
+{
+	if (!*arg) { tui_msg(t, R_ERR, "schedule %s FILE: name the file.", save ? "save" : "load"); return; }
+	if (!stepped_step(t)) return;
+	char *path = home_path(arg), why[300];
+	if (save) {
+		int n;
+		engine_sched_list(t->e, &n);
+		if (engine_sched_save(t->e, path, why, sizeof why) < 0) tui_msg(t, R_ERR, "Not saved: %s", why);
+		else tui_msg(t, R_OK, "Saved the schedule (%d step%s) to %s; schedule load FILE replays it.", n, n == 1 ? "" : "s", path);
+		free(path);
+		return;
+	}
+	char *err = NULL, *text = fs_slurp(path, 1 << 20, &err);
+	int *plan = NULL, n = 0;
+	if (!text) tui_msg(t, R_ERR, "Not loaded: %s", err);
+	else if (engine_sched_parse(text, engine_step(t->e)->nworkers, &plan, &n, why, sizeof why) < 0)
+		tui_msg(t, R_ERR, "Not loaded: %s: %s", path, why);
+	else said(t, engine_sched_replay(t->e, plan, n, 0, why, sizeof why), why,
+		  "Loaded: the run starts over and replays the schedule's %d step%s.", n);
+	free(plan);
+	free(text);
+	free(err);
+	free(path);
+}
+
+/* schedule: the workers let go so far; schedule save|load FILE. */
+static void do_sched_list(tui *t, const char *arg)
+{
+	if (!strncmp(arg, "save", 4) && (!arg[4] || arg[4] == ' ')) { sched_file(t, 1, arg[4] ? arg + 5 : ""); return; }
+	if (!strncmp(arg, "load", 4) && (!arg[4] || arg[4] == ' ')) { sched_file(t, 0, arg[4] ? arg + 5 : ""); return; }
+	if (*arg) { tui_msg(t, R_ERR, "schedule shows the steps so far; schedule save FILE, schedule load FILE"); return; }
 	int n;
 	const int *l = engine_sched_list(t->e, &n);
 	if (!engine_sched_workers(t->e) && !n) { stepped(t); return; }
@@ -451,7 +556,15 @@ static const tui_cmd table[] = {
 	{ .name = "step", .aliases = { "s" }, .args = "[wN]", .where = L, .fn = do_sched_step,
 	  .help = "a stepped run: one action of worker N (or of the next worker that can go)" },
 	{ .name = "go", .where = L, .fn = do_sched_go, .help = "a stepped run: every worker that can goes, in turn, to the end" },
-	{ .name = "schedule", .where = L, .fn = do_sched_list, .help = "a stepped run: the workers let go so far" },
+	{ .name = "undo", .aliases = { "u" }, .args = "[N]", .where = L, .fn = do_sched_undo,
+	  .help = "a stepped run: take back the last step (or N): the run starts over and replays the rest" },
+	{ .name = "restart", .where = L, .fn = do_sched_restart, .help = "a stepped run: start over, no step taken" },
+	{ .name = "replay", .args = "[N]", .where = L, .fn = do_sched_replay,
+	  .help = "a stepped run: start over and replay the schedule so far, N steps a second (2)" },
+	{ .name = "search", .where = L, .fn = do_sched_search,
+	  .help = "a stepped run whose goal is a claim: try every schedule, in order, for one that breaks it" },
+	{ .name = "schedule", .args = "[save|load FILE]", .where = L, .fn = do_sched_list,
+	  .help = "a stepped run: the workers let go so far; save them to FILE, or load FILE and replay it" },
 	{ .name = "focus", .args = "PANE", .where = LR, .keeps = STATS, .fn = do_focus,
 	  .help = "focus lesson, timeline or output (what PgUp/PgDn move)" },
 	{ .name = "help", .aliases = { "?", "h" }, .where = LR, .keeps = OVERLAY, .fn = do_help,

@@ -168,6 +168,37 @@ static int key_q(int c, int k)
 	cmd_close(&tui_screen);
 	return 0;
 }
+/* A stepped run of this step, and nothing typed: keys step it (0-9: that
+ * worker, '.': the next that can, '>': go, Backspace: undo). */
+static int sched_keys(void)
+{
+	tui *t = &tui_screen;
+	const step *s = t->e ? engine_step(t->e) : NULL;
+	return !rl_end && !t->overlay && !t->replay && s && s->kind == STEP_RUN && s->stepper;
+}
+static int sched_key(const char *line)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%s", line);
+	cmd_line(&tui_screen, buf);
+	return 0;
+}
+static int key_digit(int c, int k)
+{
+	char line[16];
+	if (!sched_keys() || !engine_sched_workers(tui_screen.e)) return rl_insert(c, k);
+	snprintf(line, sizeof line, "step w%c", k);   /* readline: (count, key) */
+	return sched_key(line);
+}
+static int key_dot(int c, int k) { return sched_keys() && engine_sched_workers(tui_screen.e) ? sched_key("step") : rl_insert(c, k); }
+static int key_gt(int c, int k) { return sched_keys() && engine_sched_workers(tui_screen.e) ? sched_key("go") : rl_insert(c, k); }
+static int key_rubout(int c, int k)
+{
+	int n;
+	if (!sched_keys() || (engine_sched_list(tui_screen.e, &n), n == 0)) return rl_rubout(c, k);
+	return sched_key("undo");
+}
+
 /* Up/Down over an open page: the menu's selection, else a line. */
 static int overlay_line(int delta)
 {
@@ -255,8 +286,10 @@ void input_init(void)
 		{ "\\e-", key_zoom_out }, { "\\e=", key_zoom_in }, { "\\e+", key_zoom_in },
 		{ "\\e[1;2D", key_cur_left }, { "\\e[1;2C", key_cur_right },
 		{ "\\C-l", key_redraw },
+		{ ".", key_dot }, { ">", key_gt }, { "\\C-?", key_rubout }, { "\\C-h", key_rubout },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) rl_bind_keyseq(keys[i].seq, keys[i].fn);
+	for (char d[2] = "0"; d[0] <= '9'; d[0]++) rl_bind_keyseq(d, key_digit);
 	using_history();
 	stifle_history(500);
 }

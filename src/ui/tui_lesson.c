@@ -105,16 +105,65 @@ static void sched_box(tui *t, tdoc *in)
 		doc_flow(in, &src, NULL, NULL, 0);
 	}
 	tline_clear(&src);
-	tline_adds(&src, R_TEXT, "Type ");
-	tline_adds(&src, R_KEY, "step w0");
-	tline_adds(&src, R_TEXT, " (one action of w0), ");
-	tline_adds(&src, R_KEY, "step");
-	tline_adds(&src, R_TEXT, " (the next worker that can), ");
-	tline_adds(&src, R_KEY, "go");
-	tline_adds(&src, R_TEXT, " (all, in turn, to the end) or ");
-	tline_adds(&src, R_KEY, "stop");
-	tline_adds(&src, R_TEXT, ".");
+	if (engine_sched_replaying(t->e)) {
+		tline_adds(&src, R_DIM, "Replaying the schedule");
+		tline_adds(&src, R_DIM, tui_glyph.ellipsis);
+		doc_flow(in, &src, NULL, NULL, 1);
+		tline_free(&src);
+		return;
+	}
+	static const char *const keys[][2] = {
+		{ "0", "-9 step that worker, " }, { ".", " the next that can, " }, { ">", " go (all, in turn), " },
+		{ "Backspace", " undo. Type " }, { "undo", ", " }, { "restart", ", " }, { "schedule", " or " },
+		{ "stop", "." },
+	};
+	tline_adds(&src, R_TEXT, "Keys: ");
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		tline_adds(&src, R_KEY, keys[i][0]);
+		tline_adds(&src, R_TEXT, keys[i][1]);
+	}
 	doc_flow(in, &src, NULL, NULL, 1);
+	tline_free(&src);
+}
+
+/* A stepped run's goal: what to do, and how far the student's run got. */
+static void goal_box(tui *t, tdoc *in)
+{
+	engine_goal g;
+	if (!engine_sched_goal(t->e, &g)) return;
+	tline src = { 0 };
+	tline_adds(&src, R_BOLD, "Goal: ");
+	tline_adds(&src, R_TEXT, g.text);
+	doc_flow(in, &src, NULL, NULL, 1);
+	tline_clear(&src);
+	char buf[400];
+	int role = R_DIM;
+	const char *mark = "";
+	if (g.error) { role = R_ERR; mark = tui_glyph.bad; snprintf(buf, sizeof buf, " the goal could not be judged: %s", g.error); }
+	else if (g.searching) snprintf(buf, sizeof buf, "Searching: %ld schedule%s tried%s", g.tried, g.tried == 1 ? "" : "s", tui_glyph.ellipsis);
+	else if (g.never && g.reached_at >= 0) {
+		role = R_ERR;
+		mark = tui_glyph.bad;
+		snprintf(buf, sizeof buf, " At step %d this schedule did what the claim says never happens%s%s", g.reached_at,
+			 g.msg ? ": " : ".", g.msg ? g.msg : "");
+	} else if (g.never && g.proved) { role = R_OK; mark = tui_glyph.ok; snprintf(buf, sizeof buf, " Proved: %s.", g.search); }
+	else if (g.never) snprintf(buf, sizeof buf, "%s%s", g.search ? g.search : "Try to break it; then type search: parlab tries every schedule",
+				   g.search ? "." : ".");
+	else if (g.reached_at >= 0) {
+		role = R_OK;
+		mark = tui_glyph.ok;
+		snprintf(buf, sizeof buf, " Reached at step %d%s%s", g.reached_at, g.msg ? ": " : ".", g.msg ? g.msg : "");
+	} else snprintf(buf, sizeof buf, "Not reached yet (%d step%s).", g.steps, g.steps == 1 ? "" : "s");
+	tline_adds(&src, role, mark);
+	tline_adds(&src, role, buf);
+	doc_flow(in, &src, NULL, NULL, 1);
+	const char *stopped = engine_sched_stopped(t->e);
+	if (stopped) {
+		tline_clear(&src);
+		tline_adds(&src, R_HINT, "The replay stopped: ");
+		tline_adds(&src, R_HINT, stopped);
+		doc_flow(in, &src, NULL, NULL, 1);
+	}
 	tline_free(&src);
 }
 
@@ -164,6 +213,7 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	}
 	run_state *rs = lesson_run(t, s);
 	tline src = { 0 };
+	if (current && s->stepper) goal_box(t, &in);
 	if (rs->state == 1 && engine_sched_workers(t->e)) {
 		sched_box(t, &in);
 	} else if (rs->state == 1) {
@@ -191,7 +241,12 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 			tline_clear(&src);
 			tline_adds(&src, R_TEXT, "Type ");
 			tline_adds(&src, R_KEY, "run");
-			tline_adds(&src, R_TEXT, " to run it again, Enter to go on.");
+			tline_adds(&src, R_TEXT, " to run it again, ");
+			if (s->stepper) {
+				tline_adds(&src, R_KEY, "undo");
+				tline_adds(&src, R_TEXT, " (or Backspace) to take back the last step, ");
+			}
+			tline_adds(&src, R_TEXT, "Enter to go on.");
 			doc_flow(&in, &src, NULL, NULL, 1);
 		}
 	} else if (!current) {

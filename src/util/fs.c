@@ -1,10 +1,12 @@
-/* fs.c: small file-system helpers (mkdir -p); see fs.h. */
+/* fs.c: small file-system helpers (mkdir -p, a slug, a whole text file); see fs.h. */
 #include "util/fs.h"
 #include "util/xmalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int fs_mkdirs(const char *dir, mode_t mode)
@@ -37,4 +39,34 @@ size_t fs_slug(char *dst, size_t cap, const char *title)
 	while (o && dst[o - 1] == '-') o--;
 	if (cap) dst[o] = '\0';
 	return o;
+}
+
+char *fs_slurp(const char *file, size_t max, char **err)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) { *err = xasprintf("%s: %s", file, strerror(errno)); return NULL; }
+	size_t cap = 4096, len = 0;
+	errno = 0;
+	char *buf = xmalloc(cap);
+	size_t k;
+	while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += k;
+		if (max && len > max) {
+			fclose(f);
+			free(buf);
+			*err = xasprintf("%s: more than %zu bytes (not a file of this kind)", file, max);
+			return NULL;
+		}
+		if (cap - len < 2) buf = xrealloc(buf, cap *= 2);
+	}
+	int bad = ferror(f), e = errno;
+	fclose(f);
+	buf[len] = '\0';
+	if (bad || strlen(buf) != len) {   /* a folder; a NUL would end the text unseen */
+		*err = bad ? xasprintf("%s: %s", file, strerror(e ? e : EIO))
+			   : xasprintf("%s: a NUL byte at offset %zu (not a text file)", file, strlen(buf));
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

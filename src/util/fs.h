@@ -14,4 +14,9 @@ int fs_mkdirs(const char *dir, mode_t mode);
  * nothing of title was kept). */
 size_t fs_slug(char *dst, size_t cap, const char *title);
 
+/* The whole text file (caller frees), or NULL and *err ("FILE: why",
+ * caller frees): it cannot be read, holds a NUL byte, or is longer than
+ * max bytes (0: any length). */
+char *fs_slurp(const char *file, size_t max, char **err);
+
 #endif

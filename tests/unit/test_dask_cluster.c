@@ -100,7 +100,7 @@ int main(void)
 	while (engine_step(e)->kind != STEP_RUN || !engine_dask_scheduler(e, engine_step(e)))
 		if (engine_next(e) != 0) { fprintf(stderr, "lesson 7 has no Dask cluster run\n"); return 1; }
 	CHECK_STR(engine_dask_scheduler(e, engine_step(e)), addr);
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	if (engine_run(e, &ev, &err) < 0) { fprintf(stderr, "engine_run: %s\n", err); return 1; }
 	for (int i = 0; i < 3000 && !done; i++) loop_once(l, 100);   /* 300 s at most */
 	CHECK(done);

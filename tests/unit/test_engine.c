@@ -12,7 +12,7 @@ static void on_done(run *r, void *arg) { (void)r; (void)arg; done = 1; }
 
 static trace *run_step(engine *e, loop *l)
 {
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	char *err = NULL;
 	done = 0;
 	if (engine_run(e, &ev, &err) < 0) {
@@ -128,7 +128,7 @@ static int run_without_fds(engine *e, char **err)
 	none = old;
 	none.rlim_cur = 0;
 	CHECK(setrlimit(RLIMIT_NOFILE, &none) == 0);
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	*err = NULL;
 	int rc = engine_run(e, &ev, err);
 	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);

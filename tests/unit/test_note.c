@@ -19,7 +19,7 @@ static void on_done(run *r, void *arg) { (void)r; (void)arg; done = 1; }
 /* Runs step si of lesson 1 and returns its note (caller frees). */
 static char *run_note(int si)
 {
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	char *err = NULL;
 	CHECK(engine_goto(E, 0, si) == 0);
 	done = 0;

@@ -66,7 +66,7 @@ static void hogs_stop(void)
 static int share_of_run(const char **note)
 {
 	quiz_result res;
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	char *err = NULL;
 	CHECK(engine_goto(E, 0, 0) == 0 && engine_answer(E, "0", &res) == 0);
 	CHECK(engine_goto(E, 0, 1) == 0);

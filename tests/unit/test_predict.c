@@ -14,7 +14,7 @@ static void on_done(run *r, void *arg) { (void)r; (void)arg; done = 1; }
 
 static int run_at(int step)
 {
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	char *err = NULL;
 	CHECK(engine_goto(E, 0, step) == 0);
 	done = 0;

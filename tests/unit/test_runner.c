@@ -49,7 +49,7 @@ static void *nothing(void *arg) { return arg; }
 static trace *run_it(loop *l, const run_spec *spec)
 {
 	trace *t = trace_new("t", loop_now_ns());
-	run_events ev = { NULL, on_done, NULL };
+	run_events ev = { NULL, on_done, NULL, NULL };
 	char *err = NULL;
 	done = 0;
 	failed = skipped = -1;
