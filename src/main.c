@@ -48,7 +48,7 @@ static void usage(FILE *f)
 	      "  --answers FILE  (batch) read the answers from FILE: one line per question,\n"
 	      "                  in order; \"-\" or an empty line skips one, # starts a comment;\n"
 	      "                  a line \"hint\" prints the question's next hint; a stepped\n"
-	      "                  run reads its schedule, worker ids: \"0 1 0 1\"\n"
+	      "                  run reads its schedule, worker ids: \"0 1 0 1\" (or \"search\")\n"
 	      "  --save-trace DIR  (batch) save each run's trace as DIR/NN-<run>.trace\n"
 	      "  --state DIR     keep progress in DIR/progress.db (batch records only\n"
 	      "                  with --state or PARLAB_STATE; it never resumes);\n"

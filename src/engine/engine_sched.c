@@ -335,6 +335,10 @@ static const step *stepped_step(engine *e, char *why, size_t cap)
 	const step *s = engine_step(e);
 	if (!s || s->kind != STEP_RUN || !s->stepper) { snprintf(why, cap, "this step is not a stepped run"); return NULL; }
 	if (e->sc && (e->sc->restarting || e->sc->restart_timer)) { snprintf(why, cap, "the run is starting over already"); return NULL; }
+	if (engine_running(e) && e->t_step != s) {
+		snprintf(why, cap, "the run of another step is going (type stop to end it)");
+		return NULL;
+	}
 	return s;
 }
 
