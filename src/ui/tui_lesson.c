@@ -153,7 +153,8 @@ static void goal_box(tui *t, tdoc *in)
 		role = R_OK;
 		mark = tui_glyph.ok;
 		snprintf(buf, sizeof buf, " Reached at step %d%s%s", g.reached_at, g.msg ? ": " : ".", g.msg ? g.msg : "");
-	} else snprintf(buf, sizeof buf, "Not reached yet (%d step%s).", g.steps, g.steps == 1 ? "" : "s");
+	} else if (engine_sched_workers(t->e)) snprintf(buf, sizeof buf, "Not reached yet.");
+	else snprintf(buf, sizeof buf, "Not reached in %d step%s: undo, restart or run to try again.", g.steps, g.steps == 1 ? "" : "s");
 	tline_adds(&src, role, mark);
 	tline_adds(&src, role, buf);
 	doc_flow(in, &src, NULL, NULL, 1);

@@ -38,7 +38,7 @@ walk() {   # $1 $2: the terminal's size
 	type_line next
 	type_line run
 	wait_left "Goal: Make the counter end short of 4." 20
-	wait_left "Not reached yet (0 steps)."
+	wait_left "Not reached yet."
 	press 0 1
 	press 1 2
 	press 0 3
@@ -57,12 +57,12 @@ walk() {   # $1 $2: the terminal's size
 	grep -qx "0 1 0 1 0 1 0 1" "$WORK/lose.schedule" || fail "saved schedule: $(cat "$WORK/lose.schedule")"
 	type_line restart
 	wait_left "You are the scheduler: 0 steps so far." 20
-	wait_left "Not reached yet (0 steps)."
+	wait_left "Not reached yet."
 	type_line "schedule load $WORK/lose.schedule"
 	wait_left "Reached at step 8: the counter ended at 2 of 4" 20
 	type_line "undo 5"
 	wait_left "You are the scheduler: 3 steps so far." 20
-	wait_left "Not reached yet (3 steps)."
+	wait_left "Not reached yet."
 	# the lock's claim, proved by the search; first, another step's live run
 	type_line next
 	type_line search
