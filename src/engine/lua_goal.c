@@ -112,6 +112,15 @@ static void push_shared(lua_State *L, const coord *c, int b)
 	}
 }
 
+/* s[tab][name] = the value on top (popped); s is just below it. */
+static void set_in(lua_State *L, const char *tab, const char *name)
+{
+	lua_getfield(L, -2, tab);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, name);
+	lua_pop(L, 1);
+}
+
 /* s.values, s.lost, s.locks, s.semaphores, s.queues: each block by name. */
 static void block_tables(lua_State *L, const lapi_goal_state *gs)
 {
@@ -123,35 +132,23 @@ static void block_tables(lua_State *L, const lapi_goal_state *gs)
 		coord_figures f;
 		switch (coord_kind_of(c, b)) {
 		case COORD_SHARED:
-			lua_getfield(L, -1, "values");
 			push_shared(L, c, b);
-			lua_setfield(L, -2, name);
-			lua_pop(L, 1);
+			set_in(L, "values", name);
 			coord_figures_of(c, b, &f);
-			if (!f.has_lost) break;
-			lua_getfield(L, -1, "lost");
-			lua_pushnumber(L, f.lost);
-			lua_setfield(L, -2, name);
-			lua_pop(L, 1);
+			if (f.has_lost) { lua_pushnumber(L, f.lost); set_in(L, "lost", name); }
 			break;
 		case COORD_LOCK:
-			lua_getfield(L, -1, "locks");
 			if (coord_holder(c, b) >= 0) lua_pushinteger(L, coord_holder(c, b));
 			else lua_pushboolean(L, 0);
-			lua_setfield(L, -2, name);
-			lua_pop(L, 1);
+			set_in(L, "locks", name);
 			break;
 		case COORD_SEMAPHORE:
-			lua_getfield(L, -1, "semaphores");
 			lua_pushinteger(L, coord_count(c, b));
-			lua_setfield(L, -2, name);
-			lua_pop(L, 1);
+			set_in(L, "semaphores", name);
 			break;
 		case COORD_QUEUE:
-			lua_getfield(L, -1, "queues");
 			lua_pushinteger(L, coord_length(c, b));
-			lua_setfield(L, -2, name);
-			lua_pop(L, 1);
+			set_in(L, "queues", name);
 			break;
 		default:
 			break;

@@ -41,6 +41,13 @@ return lesson {
       if w.id == 1 then first, second = "B", "A" end
       lock(first); lock(second); unlock(second); unlock(first)
     end,
-    goal = { text = "Deadlock them.", reached = function(s) return s.deadlock end, solution = "0 1" },
+    goal = {
+      text = "Deadlock them.",
+      reached = function(s)   -- the state a goal reads: locks' holders, what each worker did
+        return s.deadlock and s.locks.A == 0 and s.locks.B == 1 and s.workers[0].did.lock == 1
+          and s.workers[1].steps == 1 and s.workers[1].next == "lock A (held by w0)" and #s.schedule == 2
+      end,
+      solution = "0 1",
+    },
   },
 }
