@@ -7,6 +7,9 @@
 
 -- The schedule the run took, from its step marks ("#3 write counter = 1
 -- (now 0)" on worker 0's lane): a list of { id, n, what } in step order.
+-- A mark made before the trace knew its worker's task is on the run's own
+-- lane (no id): it is left out. A worker's first step is a read, never the
+-- stale write the note looks for.
 local function steps(run)
   local t = {}
   for _, m in ipairs(run.marks or {}) do

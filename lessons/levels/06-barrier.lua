@@ -11,7 +11,8 @@ local function reads(run)
   local t = {}
   for _, m in ipairs(run.marks or {}) do
     local n, slot, v = m.text:match("^#(%d+) read part%[(%d)%] %(now (%-?%d+)%)$")
-    if n and m.id then t[#t + 1] = { id = m.id, n = tonumber(n), slot = tonumber(slot), value = tonumber(v) } end
+    -- each reads the other's slot: part[2] is w0's read, part[1] w1's
+    if n then t[#t + 1] = { id = 2 - tonumber(slot), n = tonumber(n), slot = tonumber(slot), value = tonumber(v) } end
   end
   table.sort(t, function(a, b) return a.n < b.n end)
   return t
@@ -33,11 +34,20 @@ local function worker(w)
   return theirs
 end
 
--- The goal's state: a worker has read the other's part while it is still 0.
+-- The goal: a worker read the other's part before it was written. Read
+-- off the schedule, which only grows, so that once true it stays true
+-- whenever the goal is judged: a worker's first action is its write, and
+-- once it has read (did.get), its read was its last action.
 local function early(s)
+  local first, last = {}, {}
+  for i, id in ipairs(s.schedule) do
+    first[id] = first[id] or i
+    last[id] = i
+  end
   for id = 0, 1 do
-    if s.workers[id].did.get >= 1 and s.values.part[2 - id] == 0 then
-      return ("w%d read w%d's part after %d steps, before w%d wrote it: it got 0"):format(id, 1 - id, s.steps, 1 - id)
+    local other = 1 - id
+    if s.workers[id].did.get >= 1 and not (first[other] and first[other] < last[id]) then
+      return ("w%d read w%d's part at step %d, before w%d wrote it: it got 0"):format(id, other, last[id], other)
     end
   end
   return false
