@@ -40,6 +40,21 @@ end
 This level's goal is a claim: no schedule loses an update. Try to break it: look for a schedule that loses one. {screen: When you believe none can, type search: parlab runs the workers again under every schedule there is, one after the other, and says whether any lost an update.}{batch: In this transcript, the schedule "search" has parlab run the workers again under every schedule there is.}
 ]],
 
+  quiz {
+    q = "Before you try: will your run lose an update?",
+    choices = {
+      "Yes: I will find a schedule that loses one",
+      "No: with the lock, no schedule can",
+    },
+    predict = "Level 2: try to lose an update",
+    observe = function(run)
+      local c = run.values.counter
+      if type(c) ~= "number" then return nil, "the run has no final counter" end
+      return c < 4 and 1 or 2, ("your counter ended at %d of 4"):format(c)
+    end,
+    explain = "Whatever schedule you chose, each read and its write happened while one worker held L, so nothing was lost.",
+  },
+
   run {
     title = "Level 2: try to lose an update",
     processes = 2,

@@ -42,7 +42,7 @@ end
   },
 
   text [[
-Every time L is given back, whoever asks next can take it. Who asks next is up to the scheduler: you. Starve w2: let w0 and w1 have all their turns with the lock while w2, which wants it from the start, gets none.
+Every time L is given back, any worker waiting for it could take it next. Which one does is up to the scheduler: you. Starve w2: let w0 and w1 have all their turns with the lock while w2, which wants it from the start, gets none.
 ]],
 
   run {

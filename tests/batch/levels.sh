@@ -62,15 +62,17 @@ goals() {   # $1: quiet or under load
 
 	# 2: the lock. The search proves the claim over its 6 schedules (the
 	# answer to the lesson's question); a step the lock refuses stops the schedule.
-	level 02-lock.lua '2\nsearch\n6\n'
+	level 02-lock.lua '2\n2\nsearch\n6\n'
 	has "search: every schedule (6) tried" "$w: level 2 search"
 	has "goal: proved: no schedule does what the claim says never happens" "$w: level 2 proved"
 	has "The counter ended at 4 of 4: no update lost. The lock was taken 4 times" "$w: level 2 note"
-	has "2 of 2 questions answered right" "$w: level 2 answers"
-	level 02-lock.lua '2\n0 1\n6\n'
+	has "Observed: 2) No: with the lock, no schedule can (your counter ended at 4 of 4)" "$w: level 2 prediction"
+	has "3 of 3 questions answered right" "$w: level 2 answers"
+	level 02-lock.lua '2\n1\n0 1\n6\n'
 	has "step 2: w1 cannot go: lock L is held by w0: the schedule stops there" "$w: level 2 refused step"
 	has "goal: not proved: search every schedule" "$w: level 2 without a search"
 	has "counter (shared): ended at 4; 0 updates lost" "$w: level 2 without a search"
+	has "Observed: 2) No: with the lock, no schedule can" "$w: level 2 prediction, wrong"
 
 	# 3: deadlock, expected; one lock order proved over its 2 schedules. A
 	# run that does not deadlock is no failure either (exit 0, checked in level).
@@ -141,11 +143,11 @@ echo "ok - check --runs 1 lessons/levels (${t}s)"
 goals quiet
 
 # The whole course in one transcript: every answer, exit 0.
-printf '4\n0 1 0 1 0 1 0 1\n2\n2\n2\nsearch\n6\n2\n0 1\nsearch\n2\n0 0 0 1 1 1 0 0 0 1 1 1 0 0 0 1 1 1\n2\n2\n0 1 0 1 0 1\n2\n0 0 0\n2\nsearch\n0 1 0 1\n1\nsearch\n' |
+printf '4\n0 1 0 1 0 1 0 1\n2\n2\n2\n2\nsearch\n6\n2\n0 1\nsearch\n2\n0 0 0 1 1 1 0 0 0 1 1 1 0 0 0 1 1 1\n2\n2\n0 1 0 1 0 1\n2\n0 0 0\n2\nsearch\n0 1 0 1\n1\nsearch\n' |
 	timeout 300 "$parlab" --batch --state off "$dir" >"$tmp/all" 2>&1 || bad "the whole course: exit $?: $(tail -5 "$tmp/all")"
 [ "$(grep -c '^goal reached' "$tmp/all")" = 6 ] || bad "the whole course: want 6 goals reached: $(grep '^goal' "$tmp/all")"
 [ "$(grep -c '^goal: proved' "$tmp/all")" = 4 ] || bad "the whole course: want 4 claims proved: $(grep '^goal' "$tmp/all")"
-grep -q "=== end of You are the scheduler: 12 of 12 questions answered right ===" "$tmp/all" || bad "the whole course's score: $(tail -1 "$tmp/all")"
+grep -q "=== end of You are the scheduler: 13 of 13 questions answered right ===" "$tmp/all" || bad "the whole course's score: $(tail -1 "$tmp/all")"
 
 # Bundled: parlab list names it and its levels.
 out=$(cd / && "$parlab" list 2>&1) || bad "parlab list: $out"
