@@ -130,4 +130,36 @@ add_racy adds the way a plain "counter = counter + 1" does on a real machine: it
     hints = { "Can the last write be of 0 + 1? What did its worker read, and after which of its own writes?" },
     explain = "2. A worker's second read comes after its own first write, so it reads at least 1 and writes at least 2; the last write of the run is somebody's second write. The schedule 0 1 0 1 0 1 0 1 (read, read, write, write, twice) ends at 2.",
   },
+
+  text [[
+# Bonus level: three adds each
+
+Now each worker adds 3 times: 6 additions. The same reasoning says the counter cannot end below 2. Can it end at 2 even now? One worker must hold on to an old read for a long time.
+]],
+
+  run {
+    title = "Bonus: three adds each",
+    threads = 2,
+    stepper = true,
+    shared = { counter = 0 },
+    worker = function(w)
+      for _ = 1, 3 do add_racy("counter") end
+    end,
+    goal = {
+      text = "Each worker adds 1 three times: make the counter end at 2.",
+      reached = function(s)
+        if not (s.done and s.values.counter == 2) then return false end
+        return "the counter ended at 2 of 6: 4 updates lost"
+      end,
+      solution = "0 1 1 1 1 0 1 0 0 0 0 1",
+    },
+    note = function(run)
+      local c = run.values.counter
+      if type(c) ~= "number" then return nil end
+      if c == 2 then
+        return "Your counter ended at 2 of 6: 4 of the 6 additions were lost, written over by values read long before."
+      end
+      return ("Your counter ended at %d of 6. A way to 2: let w0 read 0 and wait; let w1 add twice; now w0 writes 1 over them; let w1 read that 1 and wait while w0 adds its last two; then w1 writes 2."):format(c)
+    end,
+  },
 }
