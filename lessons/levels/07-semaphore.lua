@@ -41,12 +41,12 @@ The room below is meant for one worker at a time, but its author made the semaph
     title = "each worker runs",
     lang = "lua",
     src = [[
-acquire("room")            -- wait for a place in the room
+acquire("room")                        -- wait for a place in the room
 if add_atomic("inside", 1) == 2 then   -- in; found the other in too:
   add_atomic("crowded", 1)             -- count it
 end
 add_atomic("inside", -1)               -- out
-release("room")            -- give the place back
+release("room")                        -- give the place back
 ]],
   },
 
