@@ -141,7 +141,7 @@ static int cmd_new(int argc, char **argv)
 }
 
 /* The bundled courses, in the order list shows them. */
-static const char *const bundled_courses[] = { "module14", "concurrency" };
+static const char *const bundled_courses[] = { "module14", "concurrency", "levels" };
 
 static int cmd_list(void)
 {

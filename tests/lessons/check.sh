@@ -14,6 +14,9 @@ fi
 
 # The second course by its own path, as docs/testing.md says.
 out=$("$parlab" check "$src"/lessons/concurrency 2>&1) || { echo "FAIL: lessons/concurrency does not pass check:"; echo "$out"; fail=1; }
+# The third, by its own path too (its goals' solutions and claims are
+# replayed and searched by batch.levels: check --runs).
+out=$("$parlab" check "$src"/lessons/levels 2>&1) || { echo "FAIL: lessons/levels does not pass check:"; echo "$out"; fail=1; }
 
 for f in "$here"/bad/*.lua; do
 	# Its first lines say every error it has, in order: "-- expect: <error>".
