@@ -133,8 +133,11 @@ int engine_position(const engine *e, int *total)
 
 /* ---- settled questions, status, score ----------------------------------------------- */
 
+int engine_is_level(const step *s) { return s && s->kind == STEP_RUN && s->goal > 0; }
+
 int engine_settled(const engine *e, const step *q)
 {
+	if (engine_is_level(q)) return eng_sst(e, q)->right || eng_sst(e, q)->saved_right;
 	if (!q || q->kind != STEP_QUIZ) return 0;
 	const struct sstate *x = eng_sst(e, q);
 	if (q->predict) return x->prediction || x->saved_tries;
@@ -169,7 +172,7 @@ void engine_lesson_status(const engine *e, int li, lesson_status *st)
 	for (int i = 0; i < l->nsteps; i++) {
 		const struct sstate *x = &e->ss[e->loff[li] + i];
 		st->seen += x->seen || x->saved_seen;
-		if (l->steps[i].kind != STEP_QUIZ) continue;
+		if (l->steps[i].kind != STEP_QUIZ && !engine_is_level(&l->steps[i])) continue;
 		st->questions++;
 		st->settled += engine_settled(e, &l->steps[i]);
 		if (x->saved_tries) { st->asked++; st->right += x->saved_first_right; }

@@ -435,8 +435,14 @@ void engine_lesson_status(const engine *e, int li, lesson_status *st);
  * q has been answered (a judged answer, right or wrong), it counts as
  * settled. Input of no answer's shape does not settle it. */
 void engine_reveal(engine *e, const step *q);
-/* The current question is settled (see above); 0 for other steps. */
+/* The current question is settled (see above); a level, once its goal was
+ * reached (or its claim proved), now or in the saved progress; 0 for
+ * other steps. */
 int engine_settled(const engine *e, const step *q);
+/* s is a level: a stepped run with a goal. Progress keeps it as a question
+ * answered by a schedule (a right answer when the goal was reached), and
+ * lessons count it with their questions. */
+int engine_is_level(const step *s);
 
 /* Keeps the session's progress in p (see engine/progress.h) under the
  * course id: every move (position, steps seen, time per lesson) and every

@@ -99,6 +99,9 @@ void eng_note_move(engine *e, int old_li);
 /* One more judged answer to s (predict questions: a verdict); choice: the
  * choice it meant, else 0. */
 void eng_note_answer(engine *e, const step *s, const char *input, int correct, int choice);
+/* Level s (a stepped run's goal) reached by the schedule sched (n steps):
+ * kept as a right answer, once a session. */
+void eng_note_goal(engine *e, const step *s, const int *sched, int n);
 /* A prediction on s, kept until its run judges it. */
 void eng_note_prediction(engine *e, const step *s, const char *input);
 

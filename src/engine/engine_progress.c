@@ -29,6 +29,10 @@ static uint64_t fnv(uint64_t h, const char *s)
 
 char *engine_step_key(const engine *e, const step *s)
 {
+	if (engine_is_level(s)) {   /* a level: by its run's title and goal */
+		uint64_t h = fnv(fnv(fnv(14695981039346656037ULL, s->title ? s->title : ""), "\n"), s->goal_text);
+		return xasprintf("goal:%016llx", (unsigned long long)h);
+	}
 	if (s->kind != STEP_QUIZ) return NULL;
 	if (s->id) return xasprintf("id:%s", s->id);
 	uint64_t h = fnv(fnv(14695981039346656037ULL, quiz_name(s->qtype)), "\n");
@@ -102,6 +106,18 @@ void eng_note_answer(engine *e, const step *s, const char *input, int correct, i
 	free(key);
 }
 
+void eng_note_goal(engine *e, const step *s, const int *sched, int n)
+{
+	struct sstate *x = eng_sst(e, s);
+	if (x->right) return;   /* once a session: the first schedule that did it */
+	size_t cap = (size_t)n * 12 + 1, o = 0;
+	char *text = xmalloc(cap);
+	text[0] = '\0';
+	for (int i = 0; i < n; i++) o += (size_t)snprintf(text + o, cap - o, "%s%d", i ? " " : "", sched[i]);
+	eng_note_answer(e, s, text, 1, 0);
+	free(text);
+}
+
 /* A prediction on s: kept (the run judges it), and saved. */
 void eng_note_prediction(engine *e, const step *s, const char *input)
 {
@@ -133,7 +149,7 @@ static int step_by_key(const engine *e, int li, const char *key)
 {
 	const lesson *l = course_lesson(e->c, li);
 	for (int i = 0; i < l->nsteps; i++) {
-		if (l->steps[i].kind != STEP_QUIZ) continue;
+		if (l->steps[i].kind != STEP_QUIZ && !engine_is_level(&l->steps[i])) continue;
 		char *k = engine_step_key(e, &l->steps[i]);
 		int same = k && !strcmp(k, key);
 		free(k);
