@@ -38,10 +38,10 @@ return lesson {
 In this course you decide which worker runs. Each level shows the code its workers run and gives you a goal. The workers are real: threads or processes of this machine. But before each action on something they share, each one stops and waits until you let it go. Between those stops a worker runs on by itself.
 
 {screen:
-- step w0: worker 0 makes its next action (step alone: the next worker that can).
-- go: every worker that can goes, in turn, to the end.
-- undo, restart: take back your last step, or start over.
-- schedule: the order you let the workers go so far.
+- 0, 1, 2...: that worker makes its next action (or type step w0; step alone: the next worker that can).
+- Backspace (or undo): take back your last step; restart: start over.
+- > (or go): every worker that can goes, in turn, to the end.
+- schedule: the order you let the workers go so far; schedule save FILE keeps it.
 
 The run box lists what each worker will do next, and says when you reached the goal.
 }
