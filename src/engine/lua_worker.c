@@ -109,7 +109,7 @@ static coord_step *step_of(lua_State *L);
 static int l_now(lua_State *L)
 {
 	coord_step *s = step_of(L);
-	if (s) lua_pushnumber(L, (double)coord_step_count(s));
+	if (s) lua_pushinteger(L, (lua_Integer)coord_step_count(s));   /* a count: prints as 7, not 7.0 */
 	else lua_pushnumber(L, (double)(loop_now_ns() - worker_of(L)->start_ns) / 1e6);
 	return 1;
 }
