@@ -785,9 +785,9 @@ static const char *task_status(const tl_view *v, int task, int smax, char *buf, 
 		const trace_slice *s = trace_slices(v->tr, task, &n);
 		const trace_span *hs = trace_span_find(v->tr, task, TRACE_SPAN_STEP, v->now);
 		while (i < n && s[i].t0 < v->now) i++;
-		if (hs && hs->t1 < 0) held_word(buf, cap, hs, smax);   /* at a step point now: "sleep" would hide why */
+		if (hs) held_word(buf, cap, hs, smax);   /* at a step point then: "sleep" would hide why */
 		else if (i) state_word(buf, cap, s[i - 1].state, s[i - 1].cpu);
-		r = hs && hs->t1 < 0 ? R_STEP : R_TEXT;
+		r = hs ? R_STEP : R_TEXT;
 	}
 	if (role) *role = r;
 	return buf;
