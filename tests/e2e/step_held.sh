@@ -45,7 +45,7 @@ walk() {   # $1 $2: the terminal's size, $3: the locale, $4: the held glyph ther
 	wait_for "finished: all 2 workers exited 0" 20
 	type_line "save $WORK/run-$1-$3.trace"   # step 1's instant: its mark's
 	for ((i = 0; i < 50; i++)); do [ -s "$WORK/run-$1-$3.trace" ] && break; sleep 0.1; done
-	t1=$(sed -n 's/^mark \([0-9]*\) [0-9]* "#1 .*/\1/p' "$WORK/run-$1-$3.trace")
+	t1=$(sed -n 's/^mark \([0-9]*\) -\{0,1\}[0-9]* "#1 .*/\1/p' "$WORK/run-$1-$3.trace")   # (task -1: made before its task was known)
 	[ -n "$t1" ] || fail "no mark of step 1 in the saved trace"
 	type_line "at $((t1 / 1000))us"
 	wait_until said "w1: held at a step point, next: read counter"
