@@ -168,6 +168,13 @@ void cev_mark(int w, const char *text)
 	push_at(current, w, 0, CEV_MARK, -1, -1, 0, text);
 }
 
+void cev_step(int w, int go, int block, const char *action)
+{
+	if (!current) return;
+	if (!go) flush_pending();   /* a lock held at the point shows held while it waits */
+	push_at(current, w, 0, go ? CEV_STEP_GO : CEV_STEP, block, -1, 0, go ? NULL : action);
+}
+
 int cev_peek(const cev_ring *r, int w, cev_event *out)
 {
 	if (!r || w < 0 || w >= r->nworkers) return 0;
@@ -194,6 +201,7 @@ struct cev_log {
 	unsigned long lost;        /* events of workers that never had a task */
 	long wait[COORD_MAX_WORKERS];   /* each worker's open blocked span, -1 */
 	long held[COORD_MAX_BLOCKS];    /* each lock's open held span, -1 */
+	long step[COORD_MAX_WORKERS];   /* each worker's open step span, -1 */
 };
 
 cev_log *cev_log_new(cev_ring *r, const coord *c)
@@ -202,7 +210,7 @@ cev_log *cev_log_new(cev_ring *r, const coord *c)
 	lg->r = r;
 	lg->c = c;
 	lg->lost = 0;
-	for (int i = 0; i < COORD_MAX_WORKERS; i++) lg->wait[i] = -1;
+	for (int i = 0; i < COORD_MAX_WORKERS; i++) lg->wait[i] = lg->step[i] = -1;
 	for (int i = 0; i < COORD_MAX_BLOCKS; i++) lg->held[i] = -1;
 	return lg;
 }
@@ -252,7 +260,25 @@ static void apply(cev_log *lg, trace *t, int w, int task, const cev_event *e)
 	case CEV_MARK:
 		trace_mark_add_task(t, task, at, e->text);
 		break;
+	case CEV_STEP:
+		if (lg->step[w] >= 0) trace_span_close(t, (size_t)lg->step[w], at);
+		lg->step[w] = (long)trace_span_open(t, task, TRACE_SPAN_STEP, at, e->text, ok ? coord_name(c, e->block) : "", -1);
+		break;
+	case CEV_STEP_GO:
+		if (lg->step[w] >= 0) trace_span_close(t, (size_t)lg->step[w], at);
+		lg->step[w] = -1;
+		break;
 	}
+}
+
+/* The end of worker w's span i still open when the run ended: its task's
+ * death (killed at a step point, or crashed), else the run's end. */
+static int64_t open_end(trace *t, long i)
+{
+	const trace_span *sp = trace_span_at(t, (size_t)i);
+	const trace_task *k = sp ? trace_task_at(t, sp->task) : NULL;
+	int64_t end = trace_end(t);
+	return k && k->died >= 0 && k->died < end ? k->died : end;
 }
 
 int cev_log_drain(cev_log *lg, trace *t, int final)
@@ -271,8 +297,10 @@ int cev_log_drain(cev_log *lg, trace *t, int final)
 		}
 	}
 	if (final && trace_end(t) >= 0) {   /* what was still waiting or held when the run ended */
-		for (int w = 0; w < COORD_MAX_WORKERS; w++)
+		for (int w = 0; w < COORD_MAX_WORKERS; w++) {
 			if (lg->wait[w] >= 0) { trace_span_close(t, (size_t)lg->wait[w], trace_end(t)); lg->wait[w] = -1; }
+			if (lg->step[w] >= 0) { trace_span_close(t, (size_t)lg->step[w], open_end(t, lg->step[w])); lg->step[w] = -1; }
+		}
 		for (int b = 0; b < COORD_MAX_BLOCKS; b++)
 			if (lg->held[b] >= 0) { trace_span_close(t, (size_t)lg->held[b], trace_end(t)); lg->held[b] = -1; }
 	}

@@ -28,7 +28,9 @@ typedef enum {
 	CEV_WAKE,       /* stopped waiting on block */
 	CEV_TAKE,       /* took lock block (sub: see cev_note) */
 	CEV_RELEASE,    /* released lock block (sub: 1 when another worker waited for it then) */
-	CEV_MARK        /* mark(text) */
+	CEV_MARK,       /* mark(text) */
+	CEV_STEP,       /* a stepped run: held at a step point (block: its action's or -1; text: the action, "lock") */
+	CEV_STEP_GO     /* let go from it by the schedule */
 } cev_kind;
 
 enum { CEV_FULL = 1, CEV_EMPTY = 2 };   /* a queue wait: put on a full one, take from an empty one */
@@ -67,6 +69,10 @@ void cev_push(cev_ring *r, int w, cev_kind kind, int block, int holder, int sub,
 #define CEV_HOLD_FLUSH_NS 20000000LL
 void cev_note(int w, cev_kind kind, int block, int holder, int sub);
 void cev_mark(int w, const char *text);
+/* A stepped run's step point (coord_step.h): worker w is held at one
+ * (go 0; action: its next action's word, block: its block or -1), or was
+ * let go from it (go 1). A hold not yet in the ring goes in first. */
+void cev_step(int w, int go, int block, const char *action);
 /* Worker side, at its end: a lock it still holds goes into the ring. */
 void cev_flush(void);
 unsigned long cev_short_holds(const cev_ring *r);
@@ -87,7 +93,8 @@ void cev_log_free(cev_log *lg);
 /* Moves every event whose worker's task is in t into t: blocked spans, a
  * lock's held spans on its holder's lane, marks; events of a worker with
  * no task yet wait in the ring unless final (then they are dropped and
- * counted). Sets the trace's dropped events. Returns the events moved. */
+ * counted); a stepped run's step points become step spans. Sets the
+ * trace's dropped events. Returns the events moved. */
 int cev_log_drain(cev_log *lg, trace *t, int final);
 
 #endif

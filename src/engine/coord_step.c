@@ -8,6 +8,7 @@
  * it bumps only after it saw SP_AT, so a worker never misses its turn.
  */
 #include "engine/coord_step.h"
+#include "engine/coord_events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@ struct coord_step {
 	size_t size;
 	int nworkers;
 	int fd[2];             /* the pipe: workers write, the screen polls */
+	uint64_t steps;        /* actions let go so far, the whole run's: its logical time */
 	coord *c;              /* the run's blocks, mapped before the fork too */
 	struct cslot slot[];
 };
@@ -71,16 +73,35 @@ static void tell(coord_step *s)
 
 static int valid(const coord_step *s, int w) { return s && w >= 0 && w < s->nworkers; }
 
+const char *coord_step_verb(sp_op op)
+{
+	static const char *const verb[] = {
+		[SP_GET] = "read", [SP_SET] = "set", [SP_ADD] = "add", [SP_READ] = "read", [SP_WRITE] = "write",
+		[SP_LOCK] = "lock", [SP_TRY] = "try to lock", [SP_UNLOCK] = "unlock", [SP_ACQUIRE] = "acquire",
+		[SP_RELEASE] = "release", [SP_ARRIVE] = "arrive at", [SP_PASS] = "pass", [SP_WAIT] = "wait on",
+		[SP_WAKE] = "wake from", [SP_NOTIFY] = "notify", [SP_NOTIFY_ALL] = "notify all on",
+		[SP_PUT] = "put into", [SP_TAKE] = "take from", [SP_PRINT] = "print", [SP_MARK] = "mark",
+	};
+	return (unsigned)op < sizeof verb / sizeof *verb && verb[op] ? verb[op] : "act";
+}
+
 void coord_step_point(coord_step *s, int w, const sp_action *a)
 {
 	if (!valid(s, w)) return;
 	struct cslot *sl = &s->slot[w];
 	uint32_t go = __atomic_load_n(&sl->go, __ATOMIC_ACQUIRE);
+	cev_step(w, 0, a->block, coord_step_verb(a->op));   /* the lane's "held" span begins */
 	sl->a = *a;
 	__atomic_store_n(&sl->state, SP_AT, __ATOMIC_RELEASE);
 	tell(s);
 	while (__atomic_load_n(&sl->go, __ATOMIC_ACQUIRE) == go)
 		syscall(SYS_futex, &sl->go, FUTEX_WAIT, go, NULL, NULL, 0);   /* shared: not FUTEX_PRIVATE */
+	cev_step(w, 1, a->block, NULL);   /* ... and ends */
+}
+
+unsigned long coord_step_count(const coord_step *s)
+{
+	return s ? (unsigned long)__atomic_load_n(&s->steps, __ATOMIC_ACQUIRE) : 0;
 }
 
 void coord_step_end(coord_step *s, int w)
@@ -112,6 +133,7 @@ void coord_step_go(coord_step *s, int w)
 	struct cslot *sl = &s->slot[w];
 	if (__atomic_load_n(&sl->state, __ATOMIC_ACQUIRE) != SP_AT) return;
 	__atomic_store_n(&sl->state, SP_RUNNING, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&s->steps, 1, __ATOMIC_RELEASE);   /* before the wake: w reads it counted */
 	__atomic_fetch_add(&sl->go, 1, __ATOMIC_RELEASE);
 	syscall(SYS_futex, &sl->go, FUTEX_WAKE, 1, NULL, NULL, 0);
 }

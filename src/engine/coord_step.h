@@ -12,7 +12,9 @@
  * The gate is one MAP_SHARED region made before the runner forks, as the
  * coord region is: worker processes and threads alike see it. A worker
  * waits on a futex word of its own (off the CPU, nothing polls) and says it
- * is at a point (or done) with a byte on a pipe the screen polls.
+ * is at a point (or done) with a byte on a pipe the screen polls. The time
+ * it waits there goes into its event ring (coord_events.h: CEV_STEP, then
+ * CEV_STEP_GO), a "held" span on its lane.
  * Curses-free, Lua-free.
  */
 #ifndef PARLAB_COORD_STEP_H
@@ -55,6 +57,14 @@ void coord_step_free(coord_step *s);
 void coord_step_point(coord_step *s, int w, const sp_action *a);
 /* Worker w is done (returned, or ended by an error). */
 void coord_step_end(coord_step *s, int w);
+/* The run's logical time: how many actions were let go so far (all
+ * workers'). Only coord_step_go moves it, and it goes one worker at a
+ * time, waiting until that one is at its next point: a worker reading it
+ * between two points reads the same number for the same schedule, in
+ * processes and threads (now() in a stepped run; 0 for NULL). */
+unsigned long coord_step_count(const coord_step *s);
+/* An action's verb: "read", "lock", "put into", "print". */
+const char *coord_step_verb(sp_op op);
 
 /* ---- the screen's side ---- */
 /* Readable when a worker reached a point or its end (coord_step_drain). */

@@ -101,9 +101,16 @@ static int l_crash(lua_State *L)
 	return 0;
 }
 
+static coord_step *step_of(lua_State *L);
+
+/* now(): ms since the run started; in a stepped run its logical time
+ * instead, the steps the whole run took so far (1 step = 1 ms), so the
+ * same schedule reads the same values (coord_step_count). */
 static int l_now(lua_State *L)
 {
-	lua_pushnumber(L, (double)(loop_now_ns() - worker_of(L)->start_ns) / 1e6);
+	coord_step *s = step_of(L);
+	if (s) lua_pushinteger(L, (lua_Integer)coord_step_count(s));   /* a count: prints as 7, not 7.0 */
+	else lua_pushnumber(L, (double)(loop_now_ns() - worker_of(L)->start_ns) / 1e6);
 	return 1;
 }
 

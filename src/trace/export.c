@@ -322,11 +322,13 @@ static void ex_lines(json_t *evs, const trace *t)
 	}
 }
 
-/* ---- blocked and held spans ---------------------------------------------- */
+/* ---- blocked, held and step spans ----------------------------------------- */
 
 /* Each span as an async slice ("b" then "e", id: its index) of its task's
  * process, named in words ("waiting for lock A, held by w0", "holds lock
- * A"): its own track, beside the task's state slices it overlaps. */
+ * A", "held at a step point, next: lock A"), its category the kind's word
+ * (blocked, held, step): its own track, beside the task's state slices
+ * it overlaps. */
 static void ex_spans(json_t *evs, const trace *t)
 {
 	for (size_t i = 0; i < trace_nspans(t); i++) {
@@ -337,7 +339,7 @@ static void ex_spans(json_t *evs, const trace *t)
 		trace_span_describe(t, sp, name, sizeof name);
 		int64_t t1 = sp->t1 >= 0 ? sp->t1 : trace_last(t);
 		for (int end = 0; end < 2; end++) {
-			json_t *e = ex_event(end ? "e" : "b", ex_str(name), sp->kind == TRACE_SPAN_HELD ? "held" : "blocked",
+			json_t *e = ex_event(end ? "e" : "b", ex_str(name), trace_span_kind_word(sp->kind),
 					     k->pid, k->tid);
 			ex_set(e, "id", json_integer((json_int_t)i));
 			ex_set(e, "ts", ex_us(end ? t1 : sp->t0));

@@ -40,6 +40,7 @@ struct trace {
 	size_t nmarks, capmarks;
 	trace_span *spans;
 	size_t nspans, capspans;
+	size_t nspans_of[TRACE_SPAN_NKINDS];   /* how many of each kind */
 	unsigned long ev_dropped;
 	trace_cpusample *samples;   /* in time order */
 	size_t nsamples, capsamples;
@@ -535,6 +536,7 @@ void trace_span_add(trace *t, const trace_span *sp)
 {
 	t->spans = xgrow(t->spans, &t->capspans, t->nspans + 1, sizeof *t->spans);
 	t->spans[t->nspans++] = *sp;
+	if ((unsigned)sp->kind < TRACE_SPAN_NKINDS) t->nspans_of[sp->kind]++;
 	touch(t, sp->t1 > sp->t0 ? sp->t1 : sp->t0);
 }
 
@@ -547,6 +549,15 @@ void trace_span_close(trace *t, size_t i, int64_t at)
 }
 
 size_t trace_nspans(const trace *t) { return t->nspans; }
+const char *trace_span_kind_word(trace_span_kind kind)
+{
+	return kind == TRACE_SPAN_HELD ? "held" : kind == TRACE_SPAN_STEP ? "step" : "blocked";
+}
+
+size_t trace_nspans_of(const trace *t, trace_span_kind kind)
+{
+	return (unsigned)kind < TRACE_SPAN_NKINDS ? t->nspans_of[kind] : 0;
+}
 const trace_span *trace_span_at(const trace *t, size_t i) { return i < t->nspans ? &t->spans[i] : NULL; }
 
 const trace_span *trace_span_find(const trace *t, int task, trace_span_kind kind, int64_t at)
@@ -561,17 +572,20 @@ const trace_span *trace_span_find(const trace *t, int task, trace_span_kind kind
 	return best;
 }
 
-int64_t trace_blocked_ns(const trace *t, int task)
+static int64_t spans_ns(const trace *t, int task, trace_span_kind kind)
 {
 	int64_t sum = 0, last = trace_last(t);
 	for (size_t i = 0; i < t->nspans; i++) {
 		const trace_span *sp = &t->spans[i];
-		if (sp->task != task || sp->kind != TRACE_SPAN_BLOCKED) continue;
+		if (sp->task != task || sp->kind != kind) continue;
 		int64_t e = sp->t1 >= 0 ? sp->t1 : last;
 		if (e > sp->t0) sum += e - sp->t0;
 	}
 	return sum;
 }
+
+int64_t trace_blocked_ns(const trace *t, int task) { return spans_ns(t, task, TRACE_SPAN_BLOCKED); }
+int64_t trace_step_ns(const trace *t, int task) { return spans_ns(t, task, TRACE_SPAN_STEP); }
 
 char *trace_span_describe(const trace *t, const trace_span *sp, char *buf, size_t cap)
 {
@@ -581,6 +595,10 @@ char *trace_span_describe(const trace *t, const trace_span *sp, char *buf, size_
 	if (paren) what[paren - sp->what > 0 ? paren - sp->what - 1 : 0] = '\0';
 	if (sp->kind == TRACE_SPAN_HELD) {
 		snprintf(buf, cap, "holds %s %s", what, sp->block);
+		return buf;
+	}
+	if (sp->kind == TRACE_SPAN_STEP) {   /* the schedule held it: no holder, no paren */
+		snprintf(buf, cap, "held at a step point, next: %s%s%s", sp->what, *sp->block ? " " : "", sp->block);
 		return buf;
 	}
 	const trace_task *h = sp->holder >= 0 ? trace_task_at(t, sp->holder) : NULL;

@@ -59,8 +59,12 @@ typedef struct {
 
 /* A coordination interval (issue 11): a task blocked on one of the run's
  * blocks (a lock another holds, a full or empty queue, a barrier, a
- * semaphore at 0, a condition), or a lock held by its holder. */
-typedef enum { TRACE_SPAN_BLOCKED, TRACE_SPAN_HELD } trace_span_kind;
+ * semaphore at 0, a condition), or a lock held by its holder; in a
+ * stepped run (issue 14) also a worker held at a step point until the
+ * schedule let it go (what: its next action, "lock"; block: that
+ * action's block, "" for print and mark). */
+typedef enum { TRACE_SPAN_BLOCKED, TRACE_SPAN_HELD, TRACE_SPAN_STEP } trace_span_kind;
+#define TRACE_SPAN_NKINDS 3
 
 #define TRACE_SPAN_NAME 32
 typedef struct {
@@ -68,7 +72,8 @@ typedef struct {
 	trace_span_kind kind;
 	int64_t t0, t1;   /* t1 -1: still open (a live run) */
 	char what[TRACE_SPAN_NAME];    /* "lock", "semaphore", "barrier", "condition",
-	                                  "queue (full)", "queue (empty)" */
+	                                  "queue (full)", "queue (empty)"; a step
+	                                  span: the action, "read", "lock", "print" */
 	char block[TRACE_SPAN_NAME];   /* the block's name */
 	int holder;       /* blocked on a lock: the task holding it when the wait began, or -1 */
 } trace_span;
@@ -199,12 +204,19 @@ void trace_span_close(trace *t, size_t i, int64_t at);
 /* Adds a whole span (t1 -1: open), as a trace file has it. */
 void trace_span_add(trace *t, const trace_span *sp);
 size_t trace_nspans(const trace *t);
+/* A kind's word in trace files and exports: "blocked", "held", "step". */
+const char *trace_span_kind_word(trace_span_kind kind);
+/* How many of the spans are of that kind. */
+size_t trace_nspans_of(const trace *t, trace_span_kind kind);
 const trace_span *trace_span_at(const trace *t, size_t i);
 /* The span of that kind task is in at time at (the latest one begun), or NULL. */
 const trace_span *trace_span_find(const trace *t, int task, trace_span_kind kind, int64_t at);
 /* Total time task spent blocked on the run's blocks (open spans count to the last time). */
 int64_t trace_blocked_ns(const trace *t, int task);
-/* "waiting for lock A, held by w0" / "holds lock A": a span in words. */
+/* Total time task was held at step points (the same way). */
+int64_t trace_step_ns(const trace *t, int task);
+/* "waiting for lock A, held by w0" / "holds lock A" / "held at a step
+ * point, next: lock A": a span in words. */
 char *trace_span_describe(const trace *t, const trace_span *sp, char *buf, size_t cap);
 /* Records dropped by the workers' event rings (full): said, never hidden. */
 void trace_set_events_dropped(trace *t, unsigned long n);

@@ -159,8 +159,7 @@ static void tf_write(FILE *f, const trace *t)
 	}
 	for (size_t i = 0; i < trace_nspans(t); i++) {
 		const trace_span *sp = trace_span_at(t, i);
-		fprintf(f, "span %d %s %" PRId64 " %" PRId64, sp->task, sp->kind == TRACE_SPAN_HELD ? "held" : "blocked",
-			sp->t0, sp->t1);
+		fprintf(f, "span %d %s %" PRId64 " %" PRId64, sp->task, trace_span_kind_word(sp->kind), sp->t0, sp->t1);
 		tf_put_str(f, sp->what);
 		tf_put_str(f, sp->block);
 		fprintf(f, " %d\n", sp->holder);
@@ -542,7 +541,8 @@ static int tf_pyname(tf_reader *r, tf_tok *tok)
 }
 
 /* "span TASK KIND T0 T1 WHAT BLOCK HOLDER" (version 4 on): a task blocked
- * on a block, or holding a lock. */
+ * on a block, or holding a lock; KIND step (version 7 on): held at a step
+ * point of a stepped run. */
 static int tf_span(tf_reader *r, tf_tok *tok)
 {
 	char w[32];
@@ -553,14 +553,18 @@ static int tf_span(tf_reader *r, tf_tok *tok)
 	if (tf_task_ref(r, &tok[0], 0, &sp.task) < 0) return -1;
 	if (!tok[1].quoted && !strcmp(tok[1].s, "blocked")) sp.kind = TRACE_SPAN_BLOCKED;
 	else if (!tok[1].quoted && !strcmp(tok[1].s, "held")) sp.kind = TRACE_SPAN_HELD;
-	else return tf_fail(r, "unknown kind '%s' (blocked or held)", tf_word(w, sizeof w, tok[1].s, strlen(tok[1].s)));
+	else if (!tok[1].quoted && !strcmp(tok[1].s, "step") && r->version >= 7) sp.kind = TRACE_SPAN_STEP;
+	else if (!tok[1].quoted && !strcmp(tok[1].s, "step"))
+		return tf_fail(r, "step spans came with version 7 (this file is version %d)", r->version);
+	else return tf_fail(r, "unknown kind '%s' (blocked, held or step)", tf_word(w, sizeof w, tok[1].s, strlen(tok[1].s)));
 	if (tf_int(r, &tok[2], "t0", 0, INT64_MAX, &t0) < 0 || tf_int(r, &tok[3], "t1", -1, INT64_MAX, &t1) < 0 ||
 	    tf_str(r, &tok[4], "what", TRACE_SPAN_NAME - 1, 0, &what) < 0 ||
 	    tf_str(r, &tok[5], "block", TRACE_SPAN_NAME - 1, 0, &block) < 0 ||
 	    tf_task_ref(r, &tok[6], 1, &sp.holder) < 0)
 		return -1;
 	if (t1 >= 0 && t1 < t0) return tf_fail(r, "ends (%" PRId64 ") before it starts (%" PRId64 ")", t1, t0);
-	if (sp.kind == TRACE_SPAN_HELD && sp.holder >= 0) return tf_fail(r, "a held span has no holder (write -1)");
+	if (sp.kind != TRACE_SPAN_BLOCKED && sp.holder >= 0)
+		return tf_fail(r, "a %s span has no holder (write -1)", trace_span_kind_word(sp.kind));
 	sp.t0 = t0;
 	sp.t1 = t1;
 	memcpy(sp.what, what, strlen(what) + 1);

@@ -18,7 +18,7 @@
  * Python names of tasks ("pyname"); version 6 Dask's task stream: its
  * workers, the tasks their threads ran and the data moved between them
  * ("dworker", "dtask", "dxfer"). */
-#define TRACE_FILE_VERSION 6
+#define TRACE_FILE_VERSION 7
 /* CPU numbers a file may name (the kernel's NR_CPUS limit). */
 #define TRACE_FILE_MAX_CPU 8192
 

@@ -142,10 +142,14 @@ void trace_stats_until(const trace *t, int64_t until, trace_stats *s)
 	par_ev *ev = xmalloc(sizeof *ev * (2 * nrun + 1)), *wev = xmalloc(sizeof *wev * (2 * nrun + 1));
 	size_t nev = 0, nwev = 0;
 	int full = until >= trace_last(t);
-	for (size_t j = 0; j < trace_nspans(t); j++) {   /* blocked on the run's blocks, up to until */
+	for (size_t j = 0; j < trace_nspans(t); j++) {   /* blocked on the run's blocks, held at step points, up to until */
 		const trace_span *sp = trace_span_at(t, j);
 		int64_t b = sp->t1 >= 0 && sp->t1 < until ? sp->t1 : until;
-		if (sp->kind != TRACE_SPAN_BLOCKED || sp->task < 0 || sp->task >= s->ntasks || b <= sp->t0) continue;
+		if (sp->kind == TRACE_SPAN_HELD || sp->task < 0 || sp->task >= s->ntasks || b <= sp->t0) continue;
+		if (sp->kind == TRACE_SPAN_STEP) {   /* held by the schedule, not by another worker */
+			s->task[sp->task].step_ns += b - sp->t0;
+			continue;
+		}
 		s->task[sp->task].coord_ns += b - sp->t0;
 		s->coord_ns += b - sp->t0;
 	}
@@ -349,10 +353,11 @@ static void print_cpus(const trace_stats *s, FILE *out)
 static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 {
 	char a[24], b[24], c[24], sw[48], mg[24];
-	int approx = 0, *o = print_order(t, s->ntasks), spans = trace_nspans(t) > 0;
+	int approx = 0, *o = print_order(t, s->ntasks);
+	int spans = trace_nspans(t) > trace_nspans_of(t, TRACE_SPAN_STEP), steps = trace_nspans_of(t, TRACE_SPAN_STEP) > 0;
 	int w = trace_task_name_width(t, 14);
-	fprintf(out, "  %-*s %10s %10s  %-18s %s%s\n", w, "task", "cpu time", "waited", "switches vol+pre", "migrations",
-		spans ? "  blocked" : "");
+	fprintf(out, "  %-*s %10s %10s  %-18s %s%s%s\n", w, "task", "cpu time", "waited", "switches vol+pre", "migrations",
+		spans ? "  blocked" : "", steps ? "     held" : "");
 	for (int i = 0; i < s->ntasks; i++) {
 		const trace_task_stats *ts = &s->task[o[i]];
 		int ksw = ts->kernel & TSS_K_SWITCH, kmg = ts->kernel & TSS_K_MIGR;
@@ -360,11 +365,14 @@ static void print_tasks(const trace *t, const trace_stats *s, FILE *out)
 		snprintf(sw, sizeof sw, "%s%ld+%ld", ksw ? "" : "~", ts->vol, ts->invol);
 		snprintf(mg, sizeof mg, "%s%ld", kmg ? "" : "~", ts->migrations);
 		fprintf(out, "  %-*.*s %10s %10s  %-18s %-*s", w, w, trace_task_name(trace_task_at(t, o[i])),
-			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, spans ? 10 : 0, mg);
+			trace_fmt_ns(a, sizeof a, ts->cpu_ns), trace_fmt_ns(b, sizeof b, ts->wait_ns), sw, spans || steps ? 10 : 0,
+			mg);
 		if (spans) fprintf(out, " %8s", trace_fmt_ns(c, sizeof c, ts->coord_ns));
+		if (steps) fprintf(out, " %8s", trace_fmt_ns(c, sizeof c, ts->step_ns));
 		fputc('\n', out);
 	}
 	if (spans) fputs("  (blocked: waiting for a lock, queue, barrier, semaphore or condition\n   of the run)\n", out);
+	if (steps) fputs("  (held: waiting at a step point until the schedule let it go)\n", out);
 	if (approx && s->ntasks) fputs("  (~ counted from the sampled timeline: at least that many)\n", out);
 	free(o);
 }

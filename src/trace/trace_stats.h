@@ -31,6 +31,7 @@ typedef struct {
 	int64_t sleep_ns;     /* sleeping (from the slices) */
 	int64_t blocked_ns;   /* uninterruptible, usually I/O (from the slices) */
 	int64_t coord_ns;     /* blocked on the run's blocks: a lock, queue, barrier... (its spans) */
+	int64_t step_ns;      /* a stepped run: held at step points until let go (its spans) */
 	long vol, invol;      /* context switches: gave the CPU up (slept,
 			       * blocked) / was preempted (became runnable) */
 	long migrations;      /* moved to another CPU */

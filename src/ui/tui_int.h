@@ -49,6 +49,7 @@ enum {
 	R_FOCUS,      /* the focused pane's title */
 	R_FOCUS_RULE, /* the focused pane's rule or separator */
 	R_COORD,      /* a task blocked on one of the run's blocks (a lock, queue, ...) */
+	R_STEP,       /* a worker held at a step point of a stepped run */
 	R_WORKER, /* R_WORKER + 0 .. TUI_NWCOL-1 */
 	R_NROLES = R_WORKER + TUI_NWCOL
 };
@@ -74,7 +75,8 @@ typedef struct {
 	const char *run, *wait, *sleep, *blocked, *idle, *vline, *hline, *ellipsis,
 		*up, *down, *ok, *bad, *bullet, *tl, *tr, *bl, *br, *cont, *play, *nl, *dot, *says,
 		*other,   /* a CPU other programs kept busy */
-		*coord;   /* a task blocked on one of the run's blocks (lane; ASCII b) */
+		*coord,   /* a task blocked on one of the run's blocks (lane; ASCII b) */
+		*held;    /* a worker held at a stepped run's step point (lane; ASCII h) */
 	const char *level[9];   /* how busy a CPU was: nothing .. all the time */
 } tui_glyphs;
 extern tui_glyphs tui_glyph;

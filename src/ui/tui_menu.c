@@ -105,7 +105,9 @@ void menu_help(tui *t)
 			    "a lower block (%s%s%s) ran part of that moment, as high as the share it ran. "
 			    "%s blocked: waiting for one of the run's blocks (a lock another worker holds, a full "
 			    "or empty queue, a barrier, a semaphore at 0, a condition); an underlined stretch: "
-			    "the task held a lock then (a hold under 0.1 ms that no one waited for is not drawn); %s a mark the task made (mark(\"text\")), also a line in "
+			    "the task held a lock then (a hold under 0.1 ms that no one waited for is not drawn); "
+			    "%s held: in a stepped run, waiting at a step point until you let it go; "
+			    "%s a mark the task made (mark(\"text\")), also a line in "
 			    "the output. A queue of the run has a lane of its own under the CPUs, named as the "
 			    "lesson names it: a bar as high as the queue was full on average in that moment (%s half "
 			    "full, %s full, %s empty; at least %s where jobs passed through), its length of its "
@@ -131,7 +133,7 @@ void menu_help(tui *t)
 			    "then waits for them.",
 			    tui_glyph.idle, tui_glyph.other, tui_glyph.run, tui_glyph.wait,
 			    tui_glyph.sleep, tui_glyph.blocked, tui_glyph.level[1], tui_glyph.level[4], tui_glyph.level[7],
-			    tui_glyph.coord, tui_glyph.down, tui_glyph.level[4], tui_glyph.level[8], tui_glyph.level[0],
+			    tui_glyph.coord, tui_glyph.held, tui_glyph.down, tui_glyph.level[4], tui_glyph.level[8], tui_glyph.level[0],
 			    tui_glyph.level[1], tui_glyph.says);
 	doc_paras(d, R_TEXT, s, NULL, NULL, R_TEXT);
 	free(s);

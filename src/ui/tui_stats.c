@@ -182,8 +182,14 @@ static void blocks(tdoc *d, const trace *tr)
 		  "adds a racy add's window overwrote.", NULL, NULL, R_DIM);
 }
 
-/* The run's blocks: each task's time blocked on them, and the marks, up to
- * until. */
+/* " (12 %)": part of the wall time, when there is any. */
+static void share(tline *l, int64_t ns, int64_t wall)
+{
+	if (wall > 0 && ns) tline_addf(l, R_DIM, " (%.0f %%)", 100.0 * (double)ns / (double)wall);
+}
+
+/* The run's blocks: each task's time blocked on them (a stepped run's:
+ * held at step points), and the marks, up to until. */
 static void coordination(tdoc *d, const trace *tr, const trace_stats *s, int64_t until)
 {
 	char a[24], name[48];
@@ -191,6 +197,8 @@ static void coordination(tdoc *d, const trace *tr, const trace_stats *s, int64_t
 	for (size_t i = 0; i < trace_nmarks(tr); i++) nm += trace_mark_at(tr, i)->t <= until;
 	if (!trace_nspans(tr) && !nm) return;
 	heading(d, "Waits and marks");
+	size_t steps = trace_nspans_of(tr, TRACE_SPAN_STEP);
+	int coord = trace_nspans(tr) > steps;   /* blocked and lock spans: a stepped run's may have none */
 	if (trace_nspans(tr)) {
 		int *order = view_lane_order(tr);
 		for (int i = 0; i < s->ntasks; i++) {
@@ -199,9 +207,14 @@ static void coordination(tdoc *d, const trace *tr, const trace_stats *s, int64_t
 			tui_task_name(tr, ts->task, 12, 0, name, sizeof name);
 			tline *l = doc_line(d);
 			tline_addf(l, tui_task_role(tr, ts->task), " %-12s", name);
-			tline_addf(l, ts->coord_ns ? R_TEXT : R_DIM, " blocked %s", trace_fmt_ns(a, sizeof a, ts->coord_ns));
-			if (s->wall_ns > 0 && ts->coord_ns)
-				tline_addf(l, R_DIM, " (%.0f %%)", 100.0 * (double)ts->coord_ns / (double)s->wall_ns);
+			if (coord) {
+				tline_addf(l, ts->coord_ns ? R_TEXT : R_DIM, " blocked %s", trace_fmt_ns(a, sizeof a, ts->coord_ns));
+				share(l, ts->coord_ns, s->wall_ns);
+			}
+			if (steps) {   /* the time the schedule kept it waiting */
+				tline_addf(l, ts->step_ns ? R_TEXT : R_DIM, " held %s", trace_fmt_ns(a, sizeof a, ts->step_ns));
+				share(l, ts->step_ns, s->wall_ns);
+			}
 		}
 		free(order);
 	}
@@ -229,8 +242,12 @@ static void coordination(tdoc *d, const trace *tr, const trace_stats *s, int64_t
 		tline_addf(doc_line(d), R_ERR, " %lu events of the workers' waits and marks were not kept (too many at once)",
 			   trace_events_dropped(tr));
 	doc_blank(d);
-	doc_paras(d, R_DIM, "blocked: waiting for a lock, queue, barrier, semaphore or condition of the run (off the CPU).",
-		  NULL, NULL, R_DIM);
+	if (coord || !steps)
+		doc_paras(d, R_DIM, "blocked: waiting for a lock, queue, barrier, semaphore or condition of the run (off the CPU).",
+			  NULL, NULL, R_DIM);
+	if (steps)
+		doc_paras(d, R_DIM, "held: waiting at a step point until the schedule let it go (off the CPU).", NULL, NULL,
+			  R_DIM);
 }
 
 /* "32 B", "1.5 kB", "3.4 MB": a transfer's size. */

@@ -65,6 +65,7 @@ void tui_theme_init(int colour)
 		roles[R_FOCUS] = A_BOLD | A_REVERSE;
 		roles[R_FOCUS_RULE] = A_BOLD;
 		roles[R_COORD] = A_BOLD;
+		roles[R_STEP] = A_BOLD | A_DIM;
 		for (int i = 0; i < TUI_NWCOL; i++) roles[R_WORKER + i] = A_NORMAL;
 		ncolours = 1;
 		return;
@@ -111,6 +112,7 @@ void tui_theme_init(int colour)
 	roles[R_FOCUS] = pair(n++, COLOR_BLACK, COLOR_CYAN) | A_BOLD;
 	roles[R_FOCUS_RULE] = pair(n++, COLOR_CYAN, bg) | A_BOLD;
 	roles[R_COORD] = pair(n++, COLOR_WHITE, COLOR_RED);
+	roles[R_STEP] = pair(n++, COLOR_BLACK, COLOR_YELLOW);
 }
 
 attr_t tui_attr(int role)
@@ -143,7 +145,7 @@ static int ascii_only;   /* the locale has no UTF-8: stand-ins for the rest */
 
 /* Outside UTF-8 every glyph has an ASCII form, one per meaning: a lane's
  * states (# run, : wait, . sleep, x I/O, b blocked on a lock, queue...,
- * - idle, v a mark), + right and X wrong,
+ * h held at a step point, - idle, v a mark), + right and X wrong,
  * o a bullet, * the selection and play, > parlab's own output lines, \ a
  * code line's continuation, / between hints, \n a newline. Rules, boxes
  * and lines are drawing only (| - and . . ' ' corners). */
@@ -152,11 +154,11 @@ void tui_glyphs_init(int utf8)
 	ascii_only = !utf8;
 	if (utf8)
 		tui_glyph = (tui_glyphs){ "█", "░", "·", "×", "─", "│", "─", "…", "▲", "▼", "✓", "✗", "•",
-				  "┌", "┐", "└", "┘", "↪", "▶", "↵", "·", "»", "▒", "▚",
+				  "┌", "┐", "└", "┘", "↪", "▶", "↵", "·", "»", "▒", "▚", "‖",
 				  { "─", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" } };
 	else
 		tui_glyph = (tui_glyphs){ "#", ":", ".", "x", "-", "|", "-", "~", "^", "v", "+", "X", "o",
-				  ".", ".", "'", "'", "\\", "*", "\\n", "/", ">", "%", "b",
+				  ".", ".", "'", "'", "\\", "*", "\\n", "/", ">", "%", "b", "h",
 				  { "-", "_", "_", "=", "=", "#", "#", "#", "#" } };
 }
 
@@ -169,7 +171,7 @@ static const struct {
 	const char *ascii;
 } stand_ins[] = {
 	{ 0x00A0, " " }, { 0x00B0, "o" }, { 0x00B1, "+-" }, { 0x00B5, "u" }, { 0x00B7, "." },
-	{ 0x00D7, "x" }, { 0x00F7, "/" }, { 0x2013, "-" }, { 0x2014, "--" }, { 0x2018, "'" },
+	{ 0x00D7, "x" }, { 0x00F7, "/" }, { 0x2013, "-" }, { 0x2014, "--" }, { 0x2016, "h" }, { 0x2018, "'" },
 	{ 0x2019, "'" }, { 0x201C, "\"" }, { 0x201D, "\"" }, { 0x2022, "o" }, { 0x2026, "..." },
 	{ 0x2190, "<-" }, { 0x2192, "->" }, { 0x21AA, "\\" }, { 0x21B5, "\\n" }, { 0x21D2, "=>" },
 	{ 0x2248, "~" }, { 0x2260, "!=" }, { 0x2264, "<=" }, { 0x2265, ">=" }, { 0x2500, "-" },

@@ -67,18 +67,22 @@ static int cpu_lanes(const trace *tr, int *out, int max)
  * runner's note, I/O, idle, holds, marks, ...), never run, wait and sleep,
  * nor a partial block, which is what a busy machine shows most. help
  * explains them all. */
-enum { LG_RUN, LG_PART, LG_WAIT, LG_SLEEP, LG_BLOCKED, LG_HOLDS, LG_MARK, LG_QUEUED, LG_DASK, LG_XFER, LG_IO,
+enum { LG_RUN, LG_PART, LG_WAIT, LG_SLEEP, LG_BLOCKED, LG_HELD, LG_HOLDS, LG_MARK, LG_QUEUED, LG_DASK, LG_XFER, LG_IO,
        LG_IDLE, LG_OTHER, LG_WHO, LG_N };
 
-/* dk: the run has Dask task lanes (1), with transfers into them (2). */
+/* blk: SPANS_COORD the run has blocked or lock spans, SPANS_STEP step
+ * spans (span_legend). dk: the run has Dask task lanes (1), with
+ * transfers into them (2). */
+enum { SPANS_COORD = 1, SPANS_STEP = 2 };
 static void legend(tline *l, int W, int runner, int blk, int mk, int qs, int dk)
 {
 	static const int drop[] = { LG_WHO, LG_IO, LG_IDLE, LG_HOLDS, LG_XFER, LG_MARK, LG_QUEUED, LG_BLOCKED, LG_OTHER,
-				    LG_DASK };
+				    LG_HELD, LG_DASK };
 	int on[LG_N];
 	for (int k = 0; k < LG_N; k++) on[k] = 1;
 	on[LG_WHO] = runner;
-	on[LG_BLOCKED] = on[LG_HOLDS] = blk;
+	on[LG_BLOCKED] = on[LG_HOLDS] = !!(blk & SPANS_COORD);
+	on[LG_HELD] = !!(blk & SPANS_STEP);
 	on[LG_MARK] = mk;
 	on[LG_QUEUED] = qs;
 	on[LG_DASK] = dk > 0;
@@ -88,6 +92,7 @@ static void legend(tline *l, int W, int runner, int blk, int mk, int qs, int dk)
 			[LG_RUN] = { R_WORKER, tui_glyph.run, "run " }, [LG_PART] = { R_WORKER, tui_glyph.level[3], "part " },
 			[LG_WAIT] = { R_WORKER, tui_glyph.wait, "wait " }, [LG_SLEEP] = { R_DIM, tui_glyph.sleep, "sleep " },
 			[LG_BLOCKED] = { R_COORD, tui_glyph.coord, "blocked " }, [LG_HOLDS] = { R_KEY, "_", "holds " },
+			[LG_HELD] = { R_STEP, tui_glyph.held, "held " },
 			[LG_MARK] = { R_KEY, tui_glyph.down, "mark " }, [LG_QUEUED] = { R_COORD, tui_glyph.level[4], "queued " },
 			[LG_DASK] = { R_WORKER + 1, tui_glyph.level[5], "Dask task " },
 			[LG_XFER] = { R_KEY, tui_glyph.says, "data in " },
@@ -113,6 +118,14 @@ static int has_runner(const trace *tr)
 	return 0;
 }
 
+/* The legend's span items (SPANS_*): a stepped run's step spans have
+ * their own, blocked and lock spans theirs. */
+static int span_legend(const trace *tr)
+{
+	size_t st = trace_nspans_of(tr, TRACE_SPAN_STEP);
+	return (trace_nspans(tr) > st ? SPANS_COORD : 0) | (st ? SPANS_STEP : 0);
+}
+
 /* The legend's Dask item: 0 no task lanes, 1 task lanes, 2 with transfers. */
 static int dask_legend(const trace *tr)
 {
@@ -131,7 +144,7 @@ static int footer_rows(const trace *tr, int W)
 {
 	if (!tr) return 2;
 	tline l = { 0 };
-	legend(&l, W, 0, trace_nspans(tr) > 0, trace_nmarks(tr) > 0, trace_nqueues(tr) > 0, dask_legend(tr));
+	legend(&l, W, 0, span_legend(tr), trace_nmarks(tr) > 0, trace_nqueues(tr) > 0, dask_legend(tr));
 	char *be = backend_str(tr);
 	int need = tline_width(&l) + 2 + utf8_width(be, strlen(be));
 	tline_free(&l);
@@ -295,18 +308,23 @@ static int run_level(int64_t ran, double span)
 	return lvl < 1 ? 1 : lvl > 8 ? 8 : lvl;
 }
 
-/* Per column of task's lane: time blocked on the run's blocks (k 0) and
- * holding a lock (k 1), into co[col * 2 + k]; marks[col] set where the
- * task marked. */
+/* Per column of task's lane: time blocked on the run's blocks (k 0),
+ * holding a lock (k 1) and held at a step point (k 2), into
+ * co[col * CO_N + k]; marks[col] set where the task marked. An open span
+ * (a live run) lasts until now, or the task's death (killed while held). */
+enum { CO_BLOCKED, CO_HOLDS, CO_STEP, CO_N };
 static void coord_cols(const tl_view *v, int task, int64_t *co, unsigned char *marks)
 {
 	const trace *tr = v->tr;
-	memset(co, 0, sizeof(int64_t) * 2 * (size_t)v->lw);
+	const trace_task *k = trace_task_at(tr, task);
+	memset(co, 0, sizeof(int64_t) * CO_N * (size_t)v->lw);
 	memset(marks, 0, (size_t)v->lw);
 	for (size_t i = 0; i < trace_nspans(tr); i++) {
 		const trace_span *sp = trace_span_at(tr, i);
 		if (sp->task != task || sp->t0 >= v->now) continue;
-		spread(co, 2, sp->kind == TRACE_SPAN_HELD, v, sp->t0, sp->t1 >= 0 ? sp->t1 : v->now);
+		int64_t t1 = sp->t1 >= 0 ? sp->t1 : k->died >= 0 && k->died < v->now ? k->died : v->now;
+		int kind = sp->kind == TRACE_SPAN_HELD ? CO_HOLDS : sp->kind == TRACE_SPAN_STEP ? CO_STEP : CO_BLOCKED;
+		spread(co, CO_N, kind, v, sp->t0, t1);
 	}
 	for (size_t i = 0; i < trace_nmarks(tr); i++) {
 		const trace_mark *m = trace_mark_at(tr, i);
@@ -318,8 +336,9 @@ static void coord_cols(const tl_view *v, int task, int64_t *co, unsigned char *m
 
 /* A task's lane: per column, the share it ran as a bar (full: █), else
  * the state it spent most of the column in; blocked on one of the run's
- * blocks for at least half of it, its own glyph; a lock held underlines
- * whatever is drawn; a mark is a ▼ at its moment. */
+ * blocks, or held at a step point, for at least half of it, its own
+ * glyph; a lock held underlines whatever is drawn; a mark is a ▼ at its
+ * moment. */
 static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, int64_t *acc)
 {
 	WINDOW *w = t->tl;
@@ -333,7 +352,7 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 	for (size_t i = view_slice_from(s, n, v->v0); i < n && s[i].t0 < v->now; i++)
 		if (view_spread(acc, TS_NSTATES, s[i].state, &cw, s[i].t0, s[i].t1)) break;   /* past the window */
 	int coord = trace_nspans(tr) > 0 || trace_nmarks(tr) > 0;
-	int64_t *co = coord ? xmalloc(sizeof(int64_t) * 2 * (size_t)lw) : NULL;
+	int64_t *co = coord ? xmalloc(sizeof(int64_t) * CO_N * (size_t)lw) : NULL;
 	unsigned char *mk = coord ? xmalloc((size_t)lw) : NULL;
 	if (coord) coord_cols(v, task, co, mk);
 	wmove(w, y, x0);
@@ -352,7 +371,8 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 		}
 		double span = cs + v->scale <= (double)v->now ? v->scale : (double)v->now - cs;   /* the live edge */
 		int lvl = run_level(a[TS_RUNNING], span);
-		attr_t held = co && co[c * 2 + 1] > 0 ? A_UNDERLINE : 0;
+		int64_t *cc = co ? co + c * CO_N : NULL;
+		attr_t held = cc && cc[CO_HOLDS] > 0 ? A_UNDERLINE : 0;
 		if (mk && mk[c]) {
 			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(role) | A_BOLD | held), tui_glyph.down);
 			continue;
@@ -361,8 +381,12 @@ static void draw_task_lane(tui *t, const tl_view *v, int task, int y, int x0, in
 			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(role) | held), tui_glyph.level[lvl]);
 			continue;
 		}
-		if (!lvl && co && co[c * 2] > 0 && (double)co[c * 2] * 2 >= span) {
+		if (!lvl && cc && cc[CO_BLOCKED] > 0 && (double)cc[CO_BLOCKED] * 2 >= span) {
 			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_COORD) | held), tui_glyph.coord);
+			continue;
+		}
+		if (!lvl && cc && cc[CO_STEP] > 0 && (double)cc[CO_STEP] * 2 >= span) {   /* the schedule held it */
+			tui_puts(w, -1, 0, 1, at_cur(v, c, tui_attr(R_STEP) | held), tui_glyph.held);
 			continue;
 		}
 		if (lvl == 8) best = TS_RUNNING;
@@ -722,6 +746,15 @@ static const char *dlane_status(const tl_view *v, int l, char *buf, size_t cap, 
 
 /* ---- the status column ------------------------------------------------------------ */
 
+/* "held counter" (narrow: "‖ counter"): a step span in a lane's status column;
+ * `at` says the action in full. */
+static void held_word(char *buf, size_t cap, const trace_span *hs, int smax)
+{
+	const char *what = *hs->block ? hs->block : hs->what;
+	if (smax >= 12) snprintf(buf, cap, "held %s", what);
+	else snprintf(buf, cap, "%s %s", tui_glyph.held, what);
+}
+
 /* The end of a task lane. At the cursor: what the task was doing then
  * ("cpu1", "wait", "sleep", "I/O", "exit 0"). Otherwise its end ("exit 0",
  * "SIGSEGV", "done") or, while the picture grows, its latest state. */
@@ -742,15 +775,19 @@ static const char *task_status(const tl_view *v, int task, int smax, char *buf, 
 	} else if (v->at >= 0) {   /* exactly at the cursor */
 		trace_state st = task_appears(v->tr, task) > at ? TS_UNKNOWN : trace_state_at(v->tr, task, at, &cpu);
 		const trace_span *sp = st != TS_RUNNING ? trace_span_find(v->tr, task, TRACE_SPAN_BLOCKED, at) : NULL;
+		const trace_span *hs = st != TS_RUNNING && !sp ? trace_span_find(v->tr, task, TRACE_SPAN_STEP, at) : NULL;
 		if (sp) snprintf(buf, cap, "%s %s", smax >= 12 ? "blocked" : tui_glyph.coord, sp->block);   /* `at` says on what, in full */
+		else if (hs) held_word(buf, cap, hs, smax);
 		else state_word(buf, cap, st, cpu);
-		r = sp ? R_COORD : st == TS_UNKNOWN ? R_DIM : R_TEXT;
+		r = sp ? R_COORD : hs ? R_STEP : st == TS_UNKNOWN ? R_DIM : R_TEXT;
 	} else if (v->growing) {   /* the latest state the capture saw before now */
 		size_t n, i = 0;
 		const trace_slice *s = trace_slices(v->tr, task, &n);
+		const trace_span *hs = trace_span_find(v->tr, task, TRACE_SPAN_STEP, v->now);
 		while (i < n && s[i].t0 < v->now) i++;
-		if (i) state_word(buf, cap, s[i - 1].state, s[i - 1].cpu);
-		r = R_TEXT;
+		if (hs) held_word(buf, cap, hs, smax);   /* at a step point then: "sleep" would hide why */
+		else if (i) state_word(buf, cap, s[i - 1].state, s[i - 1].cpu);
+		r = hs ? R_STEP : R_TEXT;
 	}
 	if (role) *role = r;
 	return buf;
@@ -934,7 +971,7 @@ static void timeline_footer(tui *t, const trace *tr, int y, int foot, int legend
 	char *be = backend_str(tr);
 	int bw = utf8_width(be, strlen(be));
 	if (legend_ok) {   /* the runner's note where it leaves the backend its room */
-		int blk = trace_nspans(tr) > 0, mk = trace_nmarks(tr) > 0, qs = trace_nqueues(tr) > 0;
+		int blk = span_legend(tr), mk = trace_nmarks(tr) > 0, qs = trace_nqueues(tr) > 0;
 		legend(&l, foot == 2 ? W - 2 - bw : W, has_runner(tr), blk, mk, qs, dask_legend(tr));
 		if (foot == 2 && tline_width(&l) + 2 + bw > W) legend(&l, W, 0, blk, mk, qs, dask_legend(tr));
 	} else tline_adds(&l, R_DIM, "- alive (states not captured)");
@@ -1182,7 +1219,8 @@ int timeline_pan(tui *t, int quarters)
 
 /* What the tasks were waiting for and holding at the cursor, as the
  * status line says it ("at 120ms: w1: waiting for lock A, held by w0;
- * w0: holds lock A"), how full each queue was, and what each Dask lane
+ * w0: holds lock A"; a stepped run's "w1: held at a step point, next:
+ * read counter"), how full each queue was, and what each Dask lane
  * ran then ("dask 5857.0 getitem ('getitem-…', 2) 15.3ms"); 0 when none
  * of these is in the run. */
 static int coord_at(const trace *tr, int64_t at, char *buf, size_t cap)
@@ -1190,7 +1228,7 @@ static int coord_at(const trace *tr, int64_t at, char *buf, size_t cap)
 	char ts[24], d[160];
 	size_t o = (size_t)snprintf(buf, cap, "at %s:", trace_fmt_ns(ts, sizeof ts, at));
 	int n = 0;
-	for (int kind = TRACE_SPAN_BLOCKED; kind <= TRACE_SPAN_HELD; kind++)
+	for (int kind = TRACE_SPAN_BLOCKED; kind < TRACE_SPAN_NKINDS; kind++)
 		for (size_t i = 0; i < trace_nspans(tr) && o < cap; i++) {
 			const trace_span *sp = trace_span_at(tr, i);
 			int64_t t1 = sp->t1 >= 0 ? sp->t1 : trace_last(tr);

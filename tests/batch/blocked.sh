@@ -44,7 +44,7 @@ for tr in "$tmp"/tr/*.trace; do
 	n=$(awk -v a="$w0" '$1 == "span" && $2 == a && $3 == "held" && $7 == "\"A\"" && $5 - $4 > 150000000' "$tr" | wc -l)
 	[ "$n" -eq 1 ] || bad "$tr: w0 holds A over 150 ms: $n spans"
 	grep -q "^mark [0-9]* $w0 \"took the lock\"$" "$tr" || bad "$tr: w0's mark on its task"
-	head -1 "$tr" | grep -qx "parlab-trace 6" || bad "$tr: version 6"
+	head -1 "$tr" | grep -qx "parlab-trace 7" || bad "$tr: version 7"
 	json="$tmp/$(basename "$tr" .trace).json"
 	o=$("$parlab" export "$tr" --perfetto "$json" 2>&1) || bad "export $tr: $o"
 	python3 - "$json" <<'P' || bad "$tr: the export"

@@ -76,7 +76,7 @@ fi
 # The saved trace and its export.
 tr=$(ls "$tmp"/tr/*-a-local-dask-cluster.trace 2>/dev/null | head -1)
 [ -f "$tr" ] || { bad "no saved trace of the cluster run"; exit 1; }
-head -1 "$tr" | grep -qx "parlab-trace 6" || bad "$tr: not version 6"
+head -1 "$tr" | grep -qx "parlab-trace 7" || bad "$tr: not version 7"
 [ "$(grep -c '^dworker ' "$tr")" -eq 2 ] || bad "$tr: want 2 dworker records"
 [ "$(grep -c '^dtask ' "$tr")" -eq "$total" ] || bad "$tr: want $total dtask records"
 [ "$(grep -c '^dxfer ' "$tr")" -eq "$xfers" ] || bad "$tr: want $xfers dxfer records"

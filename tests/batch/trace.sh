@@ -18,7 +18,7 @@ out=$("$parlab" --batch --save-trace "$dir" "$mini" </dev/null); rc=$?
 for f in 01-three-processes 02-two-threads; do
 	[ -s "$dir/$f.trace" ] || bad "$f.trace was not saved"
 	[[ "$out" == *"trace saved: $dir/$f.trace"* ]] || bad "the transcript does not name $f.trace"
-	[ "$(head -n1 "$dir/$f.trace")" = "parlab-trace 6" ] || bad "$f.trace: no header"
+	[ "$(head -n1 "$dir/$f.trace")" = "parlab-trace 7" ] || bad "$f.trace: no header"
 done
 [ "$(ls "$dir" | wc -l)" -eq 2 ] || bad "expected 2 files in $dir: $(ls "$dir")"
 

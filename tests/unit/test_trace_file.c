@@ -83,6 +83,9 @@ static trace *sample(void)
 	trace_span_close(t, sp, 300);
 	trace_span_open(t, b, TRACE_SPAN_HELD, 50, "lock", "A", -1);   /* still open: closed at the end */
 	trace_span_open(t, c, TRACE_SPAN_BLOCKED, 60, "queue (full)", "jobs \xe2\x82\xac", -1);
+	sp = trace_span_open(t, a, TRACE_SPAN_STEP, 400, "put into", "jobs", -1);   /* a stepped run's (version 7) */
+	trace_span_close(t, sp, 450);
+	trace_span_open(t, a, TRACE_SPAN_STEP, 500, "print", "", -1);   /* open: the end closes it */
 	trace_set_events_dropped(t, 7);
 	trace_cpu_sample(t, 0, 0, 1000000000000LL, 5, 2000000000000LL);
 	trace_cpu_sample(t, 0, 7, 3, 0, 4);
@@ -234,7 +237,7 @@ static void test_round_trip(void)
 	size_t n1 = 0, n2 = 0;
 	char *b1 = slurp(path, &n1), *b2 = slurp(tmp_path("again.trace"), &n2);
 	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
-	CHECK(!strncmp(b1, "parlab-trace 6\n", 15));
+	CHECK(!strncmp(b1, "parlab-trace 7\n", 15));
 	/* Dask's records, before the end: the open task closed at it */
 	CHECK_CONTAINS(b1, "\ndworker \"tcp://127.0.0.1:41271\" \"0\" 100 2 1\n");
 	CHECK_CONTAINS(b1, "\ndworker \"tls://10.0.0.2:9000\" \"ext \\\"1\\\" \xe2\x82\xac\" 4242 4 0\n");
@@ -251,6 +254,16 @@ static void test_round_trip(void)
 	CHECK_CONTAINS(b1, "\nspan 0 blocked 100 300 \"lock\" \"A\" 1\n");
 	CHECK_CONTAINS(b1, "\nspan 1 held 50 2000 \"lock\" \"A\" -1\n");   /* closed by the end */
 	CHECK_CONTAINS(b1, "\nmeta events_dropped 7\n");
+	CHECK_CONTAINS(b1, "\nspan 0 step 400 450 \"put into\" \"jobs\" -1\n");
+	CHECK_CONTAINS(b1, "\nspan 0 step 500 2000 \"print\" \"\" -1\n");
+	CHECK(trace_step_ns(u, 0) == 1550 && trace_step_ns(u, 1) == 0 && trace_nspans_of(u, TRACE_SPAN_STEP) == 2);
+	{
+		char d[96];
+		CHECK_STR(trace_span_describe(u, trace_span_find(u, 0, TRACE_SPAN_STEP, 420), d, sizeof d),
+			  "held at a step point, next: put into jobs");
+		CHECK_STR(trace_span_describe(u, trace_span_find(u, 0, TRACE_SPAN_STEP, 600), d, sizeof d),
+			  "held at a step point, next: print");
+	}
 	CHECK(trace_blocked_ns(u, 0) == 200 && trace_blocked_ns(u, 1) == 0 && trace_blocked_ns(u, 2) == 1940);
 	CHECK(trace_ncpu_samples(t) == 4);
 	CHECK_CONTAINS(b1, "\ncpu 1200 0 1000000000900 6 2000000000300\n");
@@ -319,6 +332,7 @@ static void test_truncated(void)
 #define HDR4 "parlab-trace 4\n"
 #define HDR5 "parlab-trace 5\n"
 #define HDR6 "parlab-trace 6\n"
+#define HDR7 "parlab-trace 7\n"
 #define DW0 "dworker \"tcp://a:1\" \"0\" 5 2 1\n"
 #define TASK0 "task 0 10 10 1 0 \"w0\" 0 -1 -1 0 0 0x1 -1 -1 -1 -1 \"w0\"\n"
 
@@ -327,10 +341,10 @@ static const struct {
 	const char *expect;
 } bad_files[] = {
 	{ "", "empty file (not a parlab trace)" },
-	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 6')" },
+	{ "hello\n", ":1: not a parlab trace (the first line must be 'parlab-trace 7')" },
 	{ "\x7f" "ELF\x02\x01\x01", ":1: not a parlab trace" },
 	{ "parlab-trace\n", ":1: not a parlab trace" },
-	{ "parlab-trace 7\nend -1 running -\n", ":1: trace format version 7 is not supported (this parlab reads versions 1 to 6)" },
+	{ "parlab-trace 8\nend -1 running -\n", ":1: trace format version 8 is not supported (this parlab reads versions 1 to 7)" },
 	/* Dask's records: not before version 6, and checked field by field */
 	{ HDR5 DW0 "end -1 running -\n", ":2: dworker: came with version 6 (this file is version 5)" },
 	{ HDR5 "dtask 0 5 1 2 \"p\" \"k\"\nend -1 running -\n", ":2: dtask: came with version 6 (this file is version 5)" },
@@ -386,7 +400,10 @@ static const struct {
 	{ HDR4 TASK0 "mark 5 \"x\"\nend -1 running -\n", ":3: mark: expected 3 fields, got 2" },
 	{ HDR4 TASK0 "mark 5 3 \"x\"\nend -1 running -\n", ":3: mark: task 3 does not exist" },
 	{ HDR4 TASK0 "mark 5 0 \"a\\tb\"\nend -1 running -\n", ":3: mark: text has control characters" },
-	{ HDR4 TASK0 "span 0 waiting 1 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: unknown kind 'waiting' (blocked or held)" },
+	{ HDR4 TASK0 "span 0 waiting 1 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: unknown kind 'waiting' (blocked, held or step)" },
+	{ HDR6 TASK0 "span 0 step 1 2 \"read\" \"c\" -1\nend -1 running -\n",
+	  ":3: span: step spans came with version 7 (this file is version 6)" },
+	{ HDR7 TASK0 "span 0 step 1 2 \"read\" \"c\" 0\nend -1 running -\n", ":3: span: a step span has no holder" },
 	{ HDR4 TASK0 "span 0 blocked 5 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: ends (2) before it starts (5)" },
 	{ HDR4 TASK0 "span 0 held 1 2 \"lock\" \"A\" 0\nend -1 running -\n", ":3: span: a held span has no holder" },
 	{ HDR4 TASK0 "span -1 held 1 2 \"lock\" \"A\" -1\nend -1 running -\n", ":3: span: task -1 is out of range" },
