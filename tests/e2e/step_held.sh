@@ -26,6 +26,8 @@ LESSON=$HERE/../lessons/good/step_held.lua
 said() { cap | tail -5 | tr -s ' \n' '  '; }   # the status rows, wrapped, as one line
 lane() { cap | grep -E "^.*[│|] +w$1 [0-9]+ " || true; }   # task lane N's row
 
+free_box() { cap | sed -n '/Run: free threads/,/└/p'; }
+
 walk() {   # $1 $2: the terminal's size, $3: the locale, $4: the held glyph there
 	local g=$4 t1 i
 	launch "$1" "$2" PARLAB_STATE="$WORK/state-$1-$3" TMPDIR="$WORK" LANG="$3" LC_ALL="$3" -- "$LESSON"
@@ -61,8 +63,7 @@ walk() {   # $1 $2: the terminal's size, $3: the locale, $4: the held glyph ther
 	type_line next
 	type_line next
 	type_line run   # the free run
-	wait_for "finished: all 2 workers exited 0" 20
-	wait_for "Run: free threads"
+	wait_until free_box "finished: all 2 workers exited 0" 20   # its own box: the stepped run's says so too
 	expect_not "${g}held"
 	lane 1 | grep -qF "$g" && fail "the free run's w1 lane shows $g"
 	type_line quit
