@@ -11,6 +11,7 @@
 #include "trace/trace_stats.h"
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
+#include "engine/sched_gate.h"
 #include "run/proto.h"
 #include "util/procfs.h"
 #include "util/xmalloc.h"
@@ -177,7 +178,8 @@ typedef struct {
 	engine *e;
 	const step *s;
 	coord *co;   /* its blocks, mapped here so the screen can read them too */
-	coord_step *gate;   /* a stepped run's gate, or NULL */
+	coord_step *gate;   /* a stepped run's gate for its Lua workers, or NULL */
+	sched_gate *sg;     /* the screen's side of a stepped run's gate, or NULL */
 } run_ctx;
 
 static run_ctx the_ctx;   /* the runner's copy is what its children read */
@@ -360,7 +362,7 @@ static int work_cb(void *ctx, const run_worker *w)
 static int stuck_cb(void *ctx, const unsigned char *ended, int n, char *why, size_t cap)
 {
 	run_ctx *rc = ctx;
-	if (rc->gate) return eng_sched_stuck(rc->gate, ended, n, why, cap);
+	if (rc->sg) return eng_sched_stuck(rc->sg, ended, n, why, cap);
 	if (!rc->co) return 0;
 	for (int w = 0; w < n; w++)
 		if (ended[w]) coord_set_live(rc->co, w, 0);
@@ -576,20 +578,21 @@ int engine_run(engine *e, const run_events *ev, char **err)
 		*err = xasprintf("cannot map the stepper's gate: %s", strerror(errno));
 		cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
 	}
+	sched_gate *sg = sched_gate_coord(gate, s->nworkers);
 	cev_set_current(evr);   /* the runner forks with it */
-	the_ctx = (run_ctx){ e, s, co, gate };   /* the runner forks with it */
+	the_ctx = (run_ctx){ e, s, co, gate, sg };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
 		.timeout_ms = gate ? 0 : s->timeout_ms,   /* a stepped run waits for the student */
 		.expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
-		.stuck = co || gate ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
+		.stuck = co || sg ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
 	};
 	run_events mine = { on_update, on_done, e, NULL };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
-	if (!r) { coord_step_free(gate); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
+	if (!r) { sched_gate_free(sg); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
-	eng_sched_attach(e, gate, s);
+	eng_sched_attach(e, sg, s);
 	e->co = co;
 	e->ev = evr;
 	e->evlog = evr ? cev_log_new(evr, co) : NULL;
