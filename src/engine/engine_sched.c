@@ -69,7 +69,7 @@ static int cs_stuck(void *g, const unsigned char *ended, int n, char *why, size_
 }
 
 static const sched_gate_ops coord_ops = {
-	cs_nworkers, cs_fd, cs_drain, cs_settled, cs_state, cs_enabled, cs_describe, cs_go, cs_stuck, cs_free,
+	cs_nworkers, cs_fd, cs_drain, cs_settled, cs_state, cs_enabled, cs_describe, cs_go, cs_stuck, cs_free, NULL,
 	op_verb, NOPS,
 };
 
@@ -165,6 +165,15 @@ static unsigned long long enabled_mask(const struct esched *sc)
 	return m;
 }
 
+/* Worker w's lane in the trace: a Lua worker's, or a Python thread's (the
+ * command's until the capture has seen it). */
+static int task_of(engine *e, int w)
+{
+	const sched_gate *g = e->sc->gate;
+	int tid = g->ops->tid ? g->ops->tid(g->impl, w) : 0, task = tid > 0 ? trace_task_find(e->t, tid) : -1;
+	return task >= 0 ? task : trace_worker_task(e->t, g->ops->tid ? 0 : w);
+}
+
 static void let_go(engine *e, int w, char *what, size_t cap)
 {
 	struct esched *sc = e->sc;
@@ -183,7 +192,7 @@ static void let_go(engine *e, int w, char *what, size_t cap)
 	sc->sched[sc->nsched++] = w;
 	char mark[200];
 	snprintf(mark, sizeof mark, "#%d %s", sc->nsched, said);
-	trace_mark_add_task(e->t, trace_worker_task(e->t, w), trace_rel(e->t, loop_now_ns()), mark);
+	trace_mark_add_task(e->t, task_of(e, w), trace_rel(e->t, loop_now_ns()), mark);
 	if (what) snprintf(what, cap, "%s", said);
 	sc->gate->ops->go(sc->gate->impl, w);
 }
