@@ -478,10 +478,13 @@ int engine_sched_parse(const char *text, int nworkers, int **plan, int *n, char 
 		char *end;
 		errno = 0;
 		long v = strtol(w0, &end, 10);
-		if (end == w0 || errno || !strchr(" \t\r\n,#", *end ? *end : ' ') || v < 0 || v >= nworkers) {
+		if (end == w0 || errno || !strchr(" \t\r\n,#", *end ? *end : ' ') || v < 0 || (nworkers > 0 && v >= nworkers) ||
+		    v > 1000000) {
 			int len = 0;
 			while (q[len] && !strchr(" \t\r\n,", q[len]) && len < 20) len++;
-			snprintf(why, cap, "line %d: '%.*s' is not a worker of this run (w0 to w%d)", line, len, q, nworkers - 1);
+			if (nworkers > 0)
+				snprintf(why, cap, "line %d: '%.*s' is not a worker of this run (w0 to w%d)", line, len, q, nworkers - 1);
+			else snprintf(why, cap, "line %d: '%.*s' is not a worker (w0, w1, ...)", line, len, q);
 			free(p);
 			return -1;
 		}

@@ -312,7 +312,7 @@ static void py_describe(void *g, int w, char *buf, size_t cap)
 		snprintf(more, sizeof more, " (held by w%d)", o->holder);
 	if ((a->verb == PV_PUT || a->verb == PV_TAKE) && o)
 		snprintf(more, sizeof more, a->arg > 0 ? " (%ld of %ld)" : " (%ld in it)", o->len, a->arg);
-	if (j >= 0) snprintf(more, sizeof more, " w%d (%s)%s", j, p->w[j].name, p->w[j].state == SG_DONE ? "" : ", not done");
+	if (j >= 0) snprintf(more, sizeof more, " w%d (%s%s)", j, p->w[j].name, p->w[j].state == SG_DONE ? "" : ", not done");
 	switch (a->verb) {
 	case PV_PUT: snprintf(buf, cap, "%s: put %s%sinto %s%s", k->name, a->detail, sp, name, more); break;
 	case PV_TAKE: snprintf(buf, cap, "%s: take from %s%s", k->name, name, more); break;

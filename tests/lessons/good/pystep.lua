@@ -11,9 +11,11 @@ end
 return lesson {
   title = "Stepping Python",
   py("racy processes", "racy"),
+  py("racy threads", "tracy"),
   py("locked processes", "locked"),
   py("locked threads", "threads"),
   py("process queue", "queue"),
   py("thread queue", "tqueue"),
   py("lock order", "deadlock", { expect = "deadlock" }),
+  run { title = "not stepped", command = { "python3", "pystep.py", "locked" }, files = { "pystep.py" } },
 }

@@ -2,6 +2,7 @@
 # run under run{ stepper = true }, its locks, Values, queues and its
 # threads' and processes' start and join are step points.
 #   racy:     two processes each do v.value += 1 (a read, then a write)
+#   tracy:    the same in two threads
 #   locked:   the same under a multiprocessing.Lock
 #   threads:  two threads, each v.value += 1 under a threading.Lock
 #   queue:    a process puts two items into a Queue(1), the main one takes them
@@ -44,6 +45,8 @@ def main(mode):
     v = mp.Value("i", 0)
     if mode == "racy":
         run_all([mp.Process(target=racy, args=(v,)) for _ in range(2)])
+    elif mode == "tracy":
+        run_all([threading.Thread(target=racy, args=(v,)) for _ in range(2)])
     elif mode == "locked":
         lock = mp.Lock()
         run_all([mp.Process(target=locked, args=(v, lock)) for _ in range(2)])
