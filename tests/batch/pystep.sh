@@ -62,6 +62,32 @@ done
 out=$(cd "$src/tests/lessons/good" && PARLAB_STEP=1 PYTHONPATH=$src/python timeout 30 /usr/bin/python3 pystep.py locked 2>&1)
 [ "$out" = "final value 2" ] || bad "outside parlab: $out"
 
+# parlab gone mid-run (its socket and the thread's reply socket closed
+# after the program's first step point): the program runs on unhooked.
+out=$(cd "$src/tests/lessons/good" && PYTHONPATH=$src/python timeout 60 /usr/bin/python3 - "$work/gone.out" <<'PY'
+import array, os, socket, subprocess, sys
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+env = dict(os.environ, PARLAB_MARK_FD=str(b.fileno()), PARLAB_STEP="1")
+with open(sys.argv[1], "w") as out:   # a file, not a pipe: the helper leaves it alone
+    p = subprocess.Popen([sys.executable, "pystep.py", "locked"], pass_fds=[b.fileno()], env=env,
+                         stdout=out, stderr=subprocess.STDOUT)
+b.close()
+steps = 0
+while steps == 0:
+    msg, anc, _, _ = a.recvmsg(512, socket.CMSG_SPACE(4 * 4))
+    for _, _, data in anc:   # the reply sockets: closed, as when parlab dies
+        fds = array.array("i")
+        fds.frombytes(data[:len(data) - len(data) % 4])
+        for fd in fds:
+            os.close(fd)
+    steps += msg.startswith(b"\x01step at")
+a.close()
+print(p.wait(timeout=30), open(sys.argv[1]).read().strip())
+PY
+)
+[ "$out" = "0 final value 2" ] || bad "parlab gone: the program did not run on: $out"
+[ $fail -eq 0 ] && echo "ok - without parlab (PARLAB_STEP=1 alone, or parlab gone mid-run) the program runs on"
+
 for _ in 1 2; do (while :; do :; done) & hogs+=($!); done
 check "two CPU hogs"
 [ $fail -eq 0 ] && echo PASS
