@@ -165,13 +165,14 @@ static unsigned long long enabled_mask(const struct esched *sc)
 	return m;
 }
 
-/* Worker w's lane in the trace: a Lua worker's, or a Python thread's (the
- * command's until the capture has seen it). */
-static int task_of(engine *e, int w)
+/* The step's mark on worker w's lane: a Lua worker's, or a Python
+ * thread's (run.c places it once the capture has seen the thread). */
+static void mark_step(engine *e, int w, const char *mark)
 {
 	const sched_gate *g = e->sc->gate;
-	int tid = g->ops->tid ? g->ops->tid(g->impl, w) : 0, task = tid > 0 ? trace_task_find(e->t, tid) : -1;
-	return task >= 0 ? task : trace_worker_task(e->t, g->ops->tid ? 0 : w);
+	int tid = g->ops->tid ? g->ops->tid(g->impl, w) : 0;
+	if (tid > 0 && e->r) run_mark(e->r, (pid_t)tid, mark);
+	else trace_mark_add_task(e->t, trace_worker_task(e->t, g->ops->tid ? 0 : w), trace_rel(e->t, loop_now_ns()), mark);
 }
 
 static void let_go(engine *e, int w, char *what, size_t cap)
@@ -192,7 +193,7 @@ static void let_go(engine *e, int w, char *what, size_t cap)
 	sc->sched[sc->nsched++] = w;
 	char mark[200];
 	snprintf(mark, sizeof mark, "#%d %s", sc->nsched, said);
-	trace_mark_add_task(e->t, task_of(e, w), trace_rel(e->t, loop_now_ns()), mark);
+	mark_step(e, w, mark);
 	if (what) snprintf(what, cap, "%s", said);
 	sc->gate->ops->go(sc->gate->impl, w);
 }
@@ -248,9 +249,9 @@ static void judge(engine *e)
 	const step *s = sc->s;
 	if (!s || s->goal <= 0 || sc->judged == sc->nsched || sc->goal_err) return;
 	if (sc->goal_at >= 0) return;   /* reached: it stays reached */
-	sc->judged = sc->nsched;
 	grow(sc);
-	if (!sc->n) return;
+	if (!sc->n) return;   /* a Python program's first worker is not there yet */
+	sc->judged = sc->nsched;
 	char **next = xcalloc((size_t)sc->n, sizeof *next);
 	unsigned char *done = xcalloc((size_t)sc->n, 1);
 	for (int w = 0; w < sc->n; w++) {

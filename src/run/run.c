@@ -460,6 +460,13 @@ static void place_marks(run *r, int all)
 	r->npmarks -= i;
 }
 
+void run_mark(run *r, pid_t tid, const char *text)
+{
+	if (r->done) return;
+	pend(r, tid, trace_rel(r->t, loop_now_ns()), PM_MARK, text, strlen(text));
+	place_marks(r, 0);
+}
+
 static void on_marks(loop *l, int fd, int events, void *arg)
 {
 	(void)l; (void)fd; (void)events;

@@ -119,6 +119,11 @@ const char *run_importing(const run *r, int64_t *since);
  * ("generating data.csv (100000 rows)"), for the screen to show with the
  * time preparing has taken so far. */
 void run_report_preparing(const char *what);
+/* A mark with text on thread tid's lane (a thread or process of a
+ * command's run: a stepped Python program's step), placed in order with
+ * the program's own marks once the capture has seen tid; on the command's
+ * lane if it never does. */
+void run_mark(run *r, pid_t tid, const char *text);
 /* Stops if live, waits for the reaping to finish, frees. */
 void run_free(run *r);
 
