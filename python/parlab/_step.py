@@ -309,11 +309,11 @@ def _sem_key(semlock):
     return "s" + (semlock.name or "%x" % semlock.handle).lstrip("/")
 
 
-def _step_semlock(obj, reentrant):
+def _step_semlock(obj, reentrant, key=None):
     """A program's multiprocessing Lock or RLock: acquire and release step."""
     if getattr(obj, "_parlab", None):
         return
-    key = _sem_key(obj._semlock)
+    key = key or _sem_key(obj._semlock)
     acq, rel = obj._semlock.acquire, obj._semlock.release
 
     def acquire(block=True, timeout=None):
@@ -324,7 +324,54 @@ def _step_semlock(obj, reentrant):
         _point("unlock", key, "-", 0, _hint(obj))
         return rel()
     obj.acquire, obj.release = acquire, release
-    obj._parlab = key
+    obj._parlab, obj._parlab_re = key, reentrant
+
+
+def _rebuild_value(f, args, p):
+    """A stepped Value in a spawned process: the one its parent stepped."""
+    v = f(*args)
+    v._parlab = p
+    lk = v.get_lock()
+    if hasattr(lk, "_semlock"):   # .value's own use of the lock is no step (as in its parent)
+        v.acquire, v.release = lk._semlock.acquire, lk._semlock.release
+        lk._parlab_of = v
+    return v
+
+
+def _hook_pickling(synchronize, sharedctypes, queues):
+    """spawn and forkserver pickle what a new process gets: a stepped lock,
+    Value or Queue arrives stepped, under the same key."""
+    s_get, s_set = synchronize.SemLock.__getstate__, synchronize.SemLock.__setstate__
+
+    def sem_getstate(self):
+        st, key = s_get(self), getattr(self, "_parlab", None)
+        return ("parlab", st, key, self._parlab_re) if key else st
+
+    def sem_setstate(self, state):
+        s_set(self, state[1] if state[0] == "parlab" else state)
+        if state[0] == "parlab":
+            _step_semlock(self, state[3], state[2])
+    synchronize.SemLock.__getstate__, synchronize.SemLock.__setstate__ = sem_getstate, sem_setstate
+
+    reduce_ = sharedctypes.SynchronizedBase.__reduce__
+
+    def v_reduce(self):
+        f, args = reduce_(self)
+        p = getattr(self, "_parlab", None)
+        return (_rebuild_value, (f, args, p)) if p else (f, args)
+    sharedctypes.SynchronizedBase.__reduce__ = v_reduce
+
+    q_get, q_set = queues.Queue.__getstate__, queues.Queue.__setstate__
+
+    def q_getstate(self):
+        st, key = q_get(self), getattr(self, "_parlab", None)
+        return ("parlab", st, key, self._parlab_max) if key else st
+
+    def q_setstate(self, state):
+        q_set(self, state[1] if state[0] == "parlab" else state)
+        if state[0] == "parlab":
+            self._parlab, self._parlab_max = state[2], state[3]
+    queues.Queue.__getstate__, queues.Queue.__setstate__ = q_getstate, q_setstate
 
 
 def _hook_multiprocessing():
@@ -340,6 +387,7 @@ def _hook_multiprocessing():
     def s_exit(self, *exc):
         return self.release() if getattr(self, "_parlab", None) else exit_(self, *exc)
     synchronize.SemLock.__enter__, synchronize.SemLock.__exit__ = s_enter, s_exit
+    _hook_pickling(synchronize, sharedctypes, queues)
 
     def step_value(v):
         lk = getattr(v, "get_lock", lambda: None)()

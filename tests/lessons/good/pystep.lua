@@ -1,6 +1,7 @@
 -- A Python program under the stepper (run{ command = python3, stepper = true }):
 -- its threads and processes are the workers, its locks, Values and queues
--- the step points (python/parlab/_step.py). tests/batch/pystep.sh drives it.
+-- the step points (python/parlab/_step.py), with any start method.
+-- tests/batch/pystep.sh drives it.
 local function py(title, mode, extra)
   local r = { title = title, command = { "python3", "pystep.py", mode }, files = { "pystep.py" },
               stepper = true, start_method = "fork" }
@@ -17,5 +18,6 @@ return lesson {
   py("process queue", "queue"),
   py("thread queue", "tqueue"),
   py("lock order", "deadlock", { expect = "deadlock" }),
+  py("racy spawn", "racy", { start_method = "spawn" }),
   run { title = "not stepped", command = { "python3", "pystep.py", "locked" }, files = { "pystep.py" } },
 }
