@@ -9,7 +9,8 @@
 # gives the same steps and output; in threads too; a Lock held by another
 # refuses the step and the program ends at 2; a Queue empty or full
 # refuses a take or a put; two threads taking two Locks in opposite order
-# end as a deadlock in a free run's words; the same program not stepped
+# end as a deadlock in a free run's words, a goal that says so reached by
+# its solution (check --runs replays it); the same program not stepped
 # runs freely. Under two CPU hogs too: the schedule, not the machine,
 # decides.
 set -u
@@ -46,10 +47,16 @@ check() {   # $1: quiet or under load
 	has "step 3: w1 cannot go: queue q is full" "$1: a full queue.Queue"
 	[ "$(grep -c 'took ab' "$work/out")" = 2 ] || bad "$1: the queues' values"
 	has "run: racy spawn (python3 pystep.py racy) --- schedule> stepped run: the workers wait at their first steps w0: MainProcess: start Process-1 step 1: w0 MainProcess: start Process-1 step 2: w0 MainProcess: start Process-2 step 3: w1 Process-1: get v.value step 4: w2 Process-2: get v.value step 5: w1 Process-1: set v.value = 1 step 6: w2 Process-2: set v.value = 1" "$1: spawn, the lost update"
+	has "goal: Make the two threads deadlock." "$1: the lock order's goal"
+	has "goal reached at step 4" "$1: the goal judged on the Python run"
 	has "deadlock, as this step expects: w0 waits for w1 (Thread-1 (opposite)) to end; w1 holds a and waits for b; w2 holds b and waits for a" "$1: the lock order"
 	echo "ok - $1: Python threads and processes stepped: a lost update, locks, queues, a deadlock"
 }
 check quiet
+
+# check --runs: every stepped run goes freely; the goal's solution is replayed and reaches it.
+out=$(timeout 300 "$parlab" check --runs 1 "$lesson" 2>&1) || bad "check --runs: $out"
+grep -q "stable" <<<"$out" || bad "check --runs: not stable: $out"
 
 for _ in 1 2; do (while :; do :; done) & hogs+=($!); done
 

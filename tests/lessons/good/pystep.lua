@@ -17,7 +17,10 @@ return lesson {
   py("locked threads", "threads"),
   py("process queue", "queue"),
   py("thread queue", "tqueue"),
-  py("lock order", "deadlock", { expect = "deadlock" }),
+  py("lock order", "deadlock", {
+    expect = "deadlock",
+    goal = { text = "Make the two threads deadlock.", reached = function(s) return s.deadlock end, solution = "0 0 1 2" },
+  }),
   py("racy spawn", "racy", { start_method = "spawn" }),
   run { title = "not stepped", command = { "python3", "pystep.py", "locked" }, files = { "pystep.py" } },
 }
