@@ -225,6 +225,8 @@ class _Lock:
         self.release()
 
     def __getattr__(self, name):   # locked(), _is_owned(), ...
+        if name == "_real":
+            raise AttributeError(name)
         return getattr(self._real, name)
 
 

@@ -8,6 +8,7 @@
  * program's state whenever a step may be taken.
  */
 #include "engine/pystep.h"
+#include "trace/trace.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -109,7 +110,9 @@ static struct pobj *obj_get(pystep *p, const char *key, int verb, const char *hi
 	memset(o, 0, sizeof *o);
 	snprintf(o->key, sizeof o->key, "%s", key);
 	o->holder = -1;
-	if (hint && *hint && strcmp(hint, "-") && !name_used(p, hint)) snprintf(o->name, sizeof o->name, "%s", hint);
+	char h[NAME_MAX_];
+	trace_sanitize(h, sizeof h, hint ? hint : "", hint ? strlen(hint) : 0);
+	if (*h && strcmp(h, "-") && !name_used(p, h)) snprintf(o->name, sizeof o->name, "%s", h);
 	else if (verb == PV_GET || verb == PV_SET) snprintf(o->name, sizeof o->name, "value%d", ++p->nvalues);
 	else if (verb == PV_PUT || verb == PV_TAKE) snprintf(o->name, sizeof o->name, "queue%d", ++p->nqueues);
 	else snprintf(o->name, sizeof o->name, "lock%d", ++p->nlocks);
@@ -146,7 +149,7 @@ static void on_hello(pystep *p, pid_t pid, const char *rest, const int *fds, int
 	w->tid = (pid_t)tid;
 	w->state = SG_RUNNING;
 	w->fd = fds[0];
-	snprintf(w->name, sizeof w->name, "%s", rest + off);
+	trace_sanitize(w->name, sizeof w->name, rest + off, strlen(rest + off));   /* the program's words */
 	for (int i = 0; started && i < p->n - 1; i++) p->w[i].pending = 0;   /* the start that made it is over */
 }
 
@@ -170,7 +173,7 @@ static void on_at(pystep *p, struct pworker *w, const char *rest)
 	a->arg = arg;
 	const char *d = rest + off;
 	while (*d == ' ') d++;
-	snprintf(a->detail, sizeof a->detail, "%s", d);
+	trace_sanitize(a->detail, sizeof a->detail, d, strlen(d));
 	if (a->verb != PV_START && a->verb != PV_JOIN) obj_get(p, key, a->verb, hint);
 	w->state = SG_AT;
 }

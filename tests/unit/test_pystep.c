@@ -11,7 +11,7 @@
  *    take that does not wait;
  *  - join waits for its worker's end;
  *  - a lock cycle is stuck, in a free run's words; a thread whose socket
- *    hung up is done.
+ *    hung up is done; the program's words lose their escape sequences.
  * Then through the whole engine, with a real Python program
  * (tests/lessons/good/pystep.py, /usr/bin/python3): two processes' racy
  * v.value += 1 stepped so that an update is lost, then undone one step
@@ -200,6 +200,18 @@ static void test_failed_start_and_hangup(void)
 	free_gate(&t);
 }
 
+/* The program's words (names, values, its names for objects) are shown
+ * without its escape sequences. */
+static void test_words(void)
+{
+	gate t = { 0 };
+	new_gate(&t);
+	hello(&t, 51, 0, "\x1b[2Jred");
+	msg(&t, "at 51 set V - 0 \x1b[31mv 7\x1b[0m");
+	CHECK_STR(describe(&t, 0), "red: set v = 7");
+	free_gate(&t);
+}
+
 /* ---- through the engine ---- */
 
 static int done;
@@ -274,6 +286,7 @@ int main(void)
 	test_start_and_locks();
 	test_values_queues_join();
 	test_failed_start_and_hangup();
+	test_words();
 	if (access("/usr/bin/python3", X_OK) != 0) { printf("SKIP: no /usr/bin/python3\n"); return check_failures ? 1 : 77; }
 	char tmp[] = "/tmp/test_pystep.XXXXXX", *err = NULL;
 	if (mkdtemp(tmp)) setenv("TMPDIR", tmp, 1);   /* its scratch folders: no other engine's sweep sees them */
