@@ -8,6 +8,8 @@ sender's pid from the kernel, SO_PASSCRED):
   "\\x01thread TID NAME": a thread's Python name and native id;
   "\\x01import NAME", "\\x01imported NAME": a top-level import began, ended
       (parlab says what is being imported while lanes are still quiet);
+  "\\x01step ...": a stepped run's step points (parlab/_step.py, only
+      when PARLAB_STEP=1; src/engine/pystep.h lists them);
   anything else: mark lines.
 """
 import os
@@ -168,3 +170,9 @@ def start():
     _hook_processes()
     _hook_threads()
     _hook_imports()
+    if os.environ.get("PARLAB_STEP") == "1":   # a stepped run: the program's step points
+        try:
+            from parlab import _step
+            _step.install()
+        except Exception:
+            pass

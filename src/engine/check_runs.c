@@ -102,7 +102,7 @@ static void goal_start(engine *e, const step *s, char **fail)
 	}
 	if (!s->solution) return;
 	int *plan, n;
-	if (engine_sched_parse(s->solution, s->nworkers, &plan, &n, why, sizeof why) < 0 ||
+	if (engine_sched_parse(s->solution, s->rkind == RUN_COMMAND ? 0 : s->nworkers, &plan, &n, why, sizeof why) < 0 ||
 	    engine_sched_replay(e, plan, n, 0, why, sizeof why) < 0)
 		*fail = xasprintf("its solution could not be replayed: %s", why);
 	else free(plan);

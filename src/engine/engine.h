@@ -254,7 +254,8 @@ int engine_sched_replaying(const engine *e);
  * be taken: the lesson changed?), or NULL. */
 const char *engine_sched_stopped(const engine *e);
 /* A schedule as text: worker ids, "0 1 w1 0" (spaces, commas, new lines;
- * '#' to the end of a line is a comment), for a run of nworkers. 0 and
+ * '#' to the end of a line is a comment), for a run of nworkers (0: a
+ * Python program's, whose workers appear as it runs: any id). 0 and
  * *plan (caller frees), or -1 and why ("line 2: 'w7' is not a worker of
  * this run (w0 to w1)"). */
 int engine_sched_parse(const char *text, int nworkers, int **plan, int *n, char *why, size_t cap);

@@ -16,7 +16,7 @@
 #include "engine/engine.h"
 #include "engine/progress.h"
 
-struct coord_step;
+struct sched_gate;
 struct esched;
 
 /* What the engine keeps per step (of every lesson), this session's and
@@ -77,9 +77,9 @@ struct engine {
 };
 
 /* engine_sched.c: the new live run's gate (made before its runner forked,
- * NULL: not stepped) is watched from the loop, its schedule empty (a plan
+ * NULL: not stepped; it owns it from now) is watched from the loop, its schedule empty (a plan
  * to replay is kept); eng_sched_free ends that, eng_sched_destroy all. */
-void eng_sched_attach(engine *e, struct coord_step *g, const step *s);
+void eng_sched_attach(engine *e, struct sched_gate *g, const step *s);
 void eng_sched_free(engine *e);
 void eng_sched_destroy(engine *e);
 /* From the run's end (ended_well: it finished, or deadlocked): 1 when the
@@ -88,7 +88,7 @@ void eng_sched_destroy(engine *e);
 int eng_sched_restart(engine *e, int ended_well);
 /* stuck_cb's answer for a stepped run: every worker at a point or done,
  * some not done, none can go (why: each one's reason). */
-int eng_sched_stuck(struct coord_step *g, const unsigned char *ended, int n, char *why, size_t cap);
+int eng_sched_stuck(struct sched_gate *g, const unsigned char *ended, int n, char *why, size_t cap);
 
 /* engine.c: the state of step s (any step of the course). */
 struct sstate *eng_sst(const engine *e, const step *s);

@@ -11,6 +11,8 @@
 #include "trace/trace_stats.h"
 #include "engine/lua_api.h"
 #include "engine/prepare.h"
+#include "engine/pystep.h"
+#include "engine/sched_gate.h"
 #include "run/proto.h"
 #include "util/procfs.h"
 #include "util/xmalloc.h"
@@ -177,7 +179,9 @@ typedef struct {
 	engine *e;
 	const step *s;
 	coord *co;   /* its blocks, mapped here so the screen can read them too */
-	coord_step *gate;   /* a stepped run's gate, or NULL */
+	coord_step *gate;   /* a stepped run's gate for its Lua workers, or NULL */
+	sched_gate *sg;     /* the screen's side of a stepped run's gate, or NULL */
+	pystep *py;         /* a stepped Python program's gate (sg's), or NULL */
 } run_ctx;
 
 static run_ctx the_ctx;   /* the runner's copy is what its children read */
@@ -244,6 +248,8 @@ static int prepare_python_step(const step *s, char **argv, FILE *msg)
 	python_helper_path();
 	if (s->start_method) setenv("PARLAB_START_METHOD", s->start_method, 1);   /* the helper sets it */
 	else unsetenv("PARLAB_START_METHOD");
+	if (s->stepper) setenv("PARLAB_STEP", "1", 1);   /* the helper makes its step points (_step.py) */
+	else unsetenv("PARLAB_STEP");
 	return 0;
 }
 
@@ -360,11 +366,19 @@ static int work_cb(void *ctx, const run_worker *w)
 static int stuck_cb(void *ctx, const unsigned char *ended, int n, char *why, size_t cap)
 {
 	run_ctx *rc = ctx;
-	if (rc->gate) return eng_sched_stuck(rc->gate, ended, n, why, cap);
+	if (rc->sg) return eng_sched_stuck(rc->sg, ended, n, why, cap);
 	if (!rc->co) return 0;
 	for (int w = 0; w < n; w++)
 		if (ended[w]) coord_set_live(rc->co, w, 0);
 	return coord_deadlock(rc->co, why, cap);
+}
+
+/* Screen side: a stepped Python program's step message (run.c's hook). */
+static void step_msg_cb(void *ctx, pid_t pid, const char *msg, const int *fds, int nfds)
+{
+	run_ctx *rc = ctx;
+	if (rc->py) pystep_message(rc->py, pid, msg, fds, nfds);
+	else for (int i = 0; i < nfds; i++) close(fds[i]);
 }
 
 /* Screen side: the trace grew; the front end redraws. */
@@ -571,25 +585,29 @@ int engine_run(engine *e, const run_events *ev, char **err)
 		*err = xasprintf("cannot map the run's event rings: %s", strerror(errno));
 		coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
 	}
-	coord_step *gate = s->stepper ? coord_step_new(co, s->nworkers) : NULL;
-	if (s->stepper && !gate) {
+	int py_stepped = s->stepper && s->rkind == RUN_COMMAND;   /* lua_api allows only a Python one */
+	coord_step *gate = s->stepper && !py_stepped ? coord_step_new(co, s->nworkers) : NULL;
+	pystep *py = py_stepped ? pystep_new() : NULL;
+	if (s->stepper && !gate && !py) {
 		*err = xasprintf("cannot map the stepper's gate: %s", strerror(errno));
 		cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
 	}
+	sched_gate *sg = py ? pystep_gate(py) : sched_gate_coord(gate, s->nworkers);
 	cev_set_current(evr);   /* the runner forks with it */
-	the_ctx = (run_ctx){ e, s, co, gate };   /* the runner forks with it */
+	the_ctx = (run_ctx){ e, s, co, gate, sg, py };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
 		.timeout_ms = gate ? 0 : s->timeout_ms,   /* a stepped run waits for the student */
 		.expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
-		.stuck = co || gate ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
+		.stuck = co || sg ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
+		.step_msg = py ? step_msg_cb : NULL,
 	};
 	run_events mine = { on_update, on_done, e, NULL };
 	run *r = run_start(e->l, &spec, t, &mine, err);   /* its events come from the loop, later */
-	if (!r) { coord_step_free(gate); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
+	if (!r) { sched_gate_free(sg); cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1; }
 	engine_touch(e);
 	eng_drop_run(e);
-	eng_sched_attach(e, gate, s);
+	eng_sched_attach(e, sg, s);
 	e->co = co;
 	e->ev = evr;
 	e->evlog = evr ? cev_log_new(evr, co) : NULL;

@@ -1,6 +1,7 @@
 /*
  * engine_sched.c: a stepped run, the student as its scheduler (engine.h,
- * "a stepped run"; the gate is coord_step.h). The screen's side only: it
+ * "a stepped run"; the gate is a sched_gate.h: coord_step.h's for Lua
+ * workers, pystep.h's for a Python program). The screen's side only: it
  * lets workers go and reads where they are; it never runs their work.
  *
  * Each step is also a mark on the worker's lane in the trace ("#3 read
@@ -16,6 +17,7 @@
 #include "engine/engine_int.h"
 #include "engine/coord_step.h"
 #include "engine/lua_api.h"
+#include "engine/sched_gate.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -27,6 +29,8 @@
 #define NOPS (SP_MARK + 1)
 #define SEARCH_MAX_WORKERS 64   /* a step's choices are a 64-bit mask */
 
+/* ---- coord_step's gate as a sched_gate ---------------------------------------------- */
+
 /* Each action's verb, as a goal function reads it (s.workers[i].did.lock). */
 static const char *const op_verb[NOPS] = {
 	[SP_GET] = "get", [SP_SET] = "set", [SP_ADD] = "add", [SP_READ] = "read", [SP_WRITE] = "write",
@@ -36,13 +40,71 @@ static const char *const op_verb[NOPS] = {
 	[SP_TAKE] = "take", [SP_PRINT] = "print", [SP_MARK] = "mark",
 };
 
+/* The adapter's gate: coord_step knows its workers, but does not say. */
+struct cs_gate { coord_step *s; int n; };
+#define CS(g) (((struct cs_gate *)(g))->s)
+
+static int cs_nworkers(void *g) { return ((struct cs_gate *)g)->n; }
+static int cs_fd(void *g) { return coord_step_fd(CS(g)); }
+static void cs_drain(void *g) { coord_step_drain(CS(g)); }
+static int cs_settled(void *g) { return coord_step_settled(CS(g)); }
+static int cs_enabled(void *g, int w, char *why, size_t cap) { return coord_step_enabled(CS(g), w, why, cap); }
+static void cs_describe(void *g, int w, char *buf, size_t cap) { coord_step_describe(CS(g), w, buf, cap); }
+static void cs_go(void *g, int w) { coord_step_go(CS(g), w); }
+static void cs_free(void *g) { coord_step_free(CS(g)); free(g); }
+
+static sg_state cs_state(void *g, int w, int *verb)
+{
+	sp_action a;
+	sp_state st = coord_step_state(CS(g), w, &a);
+	if (st == SP_AT && verb) *verb = (int)a.op;
+	return st == SP_AT ? SG_AT : st == SP_DONE ? SG_DONE : SG_RUNNING;
+}
+
+static int cs_stuck(void *g, const unsigned char *ended, int n, char *why, size_t cap)
+{
+	for (int w = 0; w < n; w++)
+		if (ended[w]) coord_step_end(CS(g), w);   /* a worker that crashed says nothing itself */
+	return coord_step_stuck(CS(g), why, cap);
+}
+
+static const sched_gate_ops coord_ops = {
+	cs_nworkers, cs_fd, cs_drain, cs_settled, cs_state, cs_enabled, cs_describe, cs_go, cs_stuck, cs_free, NULL,
+	op_verb, NOPS,
+};
+
+sched_gate *sched_gate_coord(coord_step *s, int nworkers)
+{
+	if (!s) return NULL;
+	struct cs_gate *cg = xmalloc(sizeof *cg);
+	*cg = (struct cs_gate){ s, nworkers };
+	sched_gate *g = xmalloc(sizeof *g);
+	g->ops = &coord_ops;
+	g->impl = cg;
+	return g;
+}
+
+void sched_gate_free(sched_gate *g)
+{
+	if (!g) return;
+	g->ops->free(g->impl);
+	free(g);
+}
+
+/* The gate's operations, shorter. */
+#define G_N(g) ((g)->ops->nworkers((g)->impl))
+#define G_SETTLED(g) ((g)->ops->settled((g)->impl))
+#define G_STATE(g, w, v) ((g)->ops->state((g)->impl, (w), (v)))
+#define G_ENABLED(g, w, why, cap) ((g)->ops->enabled((g)->impl, (w), (why), (cap)))
+#define G_DESCRIBE(g, w, buf, cap) ((g)->ops->describe((g)->impl, (w), (buf), (cap)))
+
 struct esched {
-	coord_step *gate;             /* the live (or last) stepped run's, or NULL */
+	sched_gate *gate;             /* the live (or last) stepped run's, or NULL */
 	const step *s;                /* its step */
-	int n;                        /* its workers */
+	int n;                        /* its workers so far (a Python run's grow: grow()) */
 	int *sched, nsched, cap;      /* the workers let go so far, in order */
 	unsigned long long *en;       /* per step: the workers that could go then */
-	int *did;                     /* [w * NOPS + op]: actions let go */
+	int *did;                     /* [w * nverbs + verb]: actions let go, for n workers */
 	int go;                       /* every worker that can goes, in turn */
 	int *plan, nplan, at;         /* a schedule being replayed: plan[at] goes next */
 	int delay_ms;
@@ -67,20 +129,31 @@ static struct esched *sc_of(engine *e)
 
 static void set_text(char **dst, char *s) { free(*dst); *dst = s; }
 
-int engine_sched_workers(const engine *e) { return e->sc && e->sc->gate && engine_running(e) ? e->sc->n : 0; }
+int engine_sched_workers(const engine *e) { return e->sc && e->sc->gate && engine_running(e) ? G_N(e->sc->gate) : 0; }
 
 int engine_sched_ready(const engine *e)
 {
-	return engine_sched_workers(e) && coord_step_settled(e->sc->gate) && !e->sc->restarting;
+	return engine_sched_workers(e) && G_SETTLED(e->sc->gate) && !e->sc->restarting;
 }
 
 void engine_sched_next(const engine *e, int w, char *buf, size_t cap, int *can)
 {
 	char why[160];
-	coord_step *g = e->sc ? e->sc->gate : NULL;
-	if (can) *can = g && coord_step_enabled(g, w, why, sizeof why);
-	if (g) coord_step_describe(g, w, buf, cap);
+	sched_gate *g = e->sc ? e->sc->gate : NULL;
+	if (can) *can = g && G_ENABLED(g, w, why, sizeof why);
+	if (g) G_DESCRIBE(g, w, buf, cap);
 	else snprintf(buf, cap, "not stepped");
+}
+
+/* The gate's workers so far: a Python run's appear as it goes, and the
+ * per-worker counts grow with them. */
+static void grow(struct esched *sc)
+{
+	int n = G_N(sc->gate), nv = sc->gate->ops->nverbs;
+	if (n <= sc->n) return;
+	sc->did = xrealloc(sc->did, (size_t)n * (size_t)nv * sizeof *sc->did);
+	memset(sc->did + (size_t)sc->n * (size_t)nv, 0, (size_t)(n - sc->n) * (size_t)nv * sizeof *sc->did);
+	sc->n = n;
 }
 
 static unsigned long long enabled_mask(const struct esched *sc)
@@ -88,17 +161,29 @@ static unsigned long long enabled_mask(const struct esched *sc)
 	unsigned long long m = 0;
 	char why[160];
 	for (int w = 0; w < sc->n && w < SEARCH_MAX_WORKERS; w++)
-		if (coord_step_enabled(sc->gate, w, why, sizeof why)) m |= 1ull << w;
+		if (G_ENABLED(sc->gate, w, why, sizeof why)) m |= 1ull << w;
 	return m;
+}
+
+/* The step's mark on worker w's lane: a Lua worker's, or a Python
+ * thread's (run.c places it once the capture has seen the thread). */
+static void mark_step(engine *e, int w, const char *mark)
+{
+	const sched_gate *g = e->sc->gate;
+	int tid = g->ops->tid ? g->ops->tid(g->impl, w) : 0;
+	if (tid > 0 && e->r) run_mark(e->r, (pid_t)tid, mark);
+	else trace_mark_add_task(e->t, trace_worker_task(e->t, g->ops->tid ? 0 : w), trace_rel(e->t, loop_now_ns()), mark);
 }
 
 static void let_go(engine *e, int w, char *what, size_t cap)
 {
 	struct esched *sc = e->sc;
 	char said[160];
-	sp_action a;
-	coord_step_describe(sc->gate, w, said, sizeof said);
-	if (coord_step_state(sc->gate, w, &a) == SP_AT && (int)a.op < NOPS) sc->did[w * NOPS + a.op]++;
+	int verb = -1;
+	grow(sc);
+	G_DESCRIBE(sc->gate, w, said, sizeof said);
+	if (G_STATE(sc->gate, w, &verb) == SG_AT && verb >= 0 && verb < sc->gate->ops->nverbs)
+		sc->did[w * sc->gate->ops->nverbs + verb]++;
 	if (sc->nsched == sc->cap) {
 		sc->cap = sc->cap ? 2 * sc->cap : 64;
 		sc->sched = xrealloc(sc->sched, (size_t)sc->cap * sizeof *sc->sched);
@@ -108,19 +193,20 @@ static void let_go(engine *e, int w, char *what, size_t cap)
 	sc->sched[sc->nsched++] = w;
 	char mark[200];
 	snprintf(mark, sizeof mark, "#%d %s", sc->nsched, said);
-	trace_mark_add_task(e->t, trace_worker_task(e->t, w), trace_rel(e->t, loop_now_ns()), mark);
+	mark_step(e, w, mark);
 	if (what) snprintf(what, cap, "%s", said);
-	coord_step_go(sc->gate, w);
+	sc->gate->ops->go(sc->gate->impl, w);
 }
 
 /* The first worker that can go, after the one let go last (searching:
  * the lowest, so that schedules are tried in order). */
 static int next_can(const struct esched *sc)
 {
+	int n = G_N(sc->gate);
 	int from = sc->nsched && !sc->searching ? sc->sched[sc->nsched - 1] + 1 : 0;
 	char why[160];
-	for (int i = 0; i < sc->n; i++)
-		if (coord_step_enabled(sc->gate, (from + i) % sc->n, why, sizeof why)) return (from + i) % sc->n;
+	for (int i = 0; i < n; i++)
+		if (G_ENABLED(sc->gate, (from + i) % n, why, sizeof why)) return (from + i) % n;
 	return -1;
 }
 
@@ -129,11 +215,11 @@ int engine_sched_step(engine *e, int w, char *what, size_t cap)
 	if (!engine_sched_workers(e)) { snprintf(what, cap, "no stepped run is going"); return -1; }
 	struct esched *sc = e->sc;
 	if (sc->restarting || sc->at < sc->nplan) { snprintf(what, cap, "a schedule is being replayed"); return -1; }
-	if (!coord_step_settled(sc->gate)) { snprintf(what, cap, "a worker is still running to its next step"); return -1; }
-	if (w >= sc->n) { snprintf(what, cap, "there is no w%d: this run has w0 to w%d", w, sc->n - 1); return -1; }
+	if (!G_SETTLED(sc->gate)) { snprintf(what, cap, "a worker is still running to its next step"); return -1; }
+	if (w >= G_N(sc->gate)) { snprintf(what, cap, "there is no w%d: this run has w0 to w%d", w, G_N(sc->gate) - 1); return -1; }
 	if (w < 0 && (w = next_can(sc)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
 	char why[160];
-	if (!coord_step_enabled(sc->gate, w, why, sizeof why)) { snprintf(what, cap, "w%d cannot go: %s", w, why); return -1; }
+	if (!G_ENABLED(sc->gate, w, why, sizeof why)) { snprintf(what, cap, "w%d cannot go: %s", w, why); return -1; }
 	let_go(e, w, what, cap);
 	return w;
 }
@@ -143,7 +229,7 @@ void engine_sched_go(engine *e)
 	if (!engine_sched_workers(e)) return;
 	struct esched *sc = e->sc;
 	sc->go = 1;
-	if (sc->at >= sc->nplan && !sc->restarting && coord_step_settled(sc->gate)) {
+	if (sc->at >= sc->nplan && !sc->restarting && G_SETTLED(sc->gate)) {
 		int w = next_can(sc);
 		if (w >= 0) let_go(e, w, NULL, 0);
 	}
@@ -163,20 +249,22 @@ static void judge(engine *e)
 	const step *s = sc->s;
 	if (!s || s->goal <= 0 || sc->judged == sc->nsched || sc->goal_err) return;
 	if (sc->goal_at >= 0) return;   /* reached: it stays reached */
+	grow(sc);
+	if (!sc->n) return;   /* a Python program's first worker is not there yet */
 	sc->judged = sc->nsched;
 	char **next = xcalloc((size_t)sc->n, sizeof *next);
 	unsigned char *done = xcalloc((size_t)sc->n, 1);
 	for (int w = 0; w < sc->n; w++) {
 		char buf[160];
-		coord_step_describe(sc->gate, w, buf, sizeof buf);
+		G_DESCRIBE(sc->gate, w, buf, sizeof buf);
 		next[w] = xstrdup(buf);
-		done[w] = coord_step_state(sc->gate, w, NULL) == SP_DONE;
+		done[w] = G_STATE(sc->gate, w, NULL) == SG_DONE;
 	}
 	char why[512];
 	lapi_goal_state gs = {
 		.co = e->co, .n = sc->n, .sched = sc->sched, .nsched = sc->nsched, .next = (const char *const *)next,
-		.done = done, .did = sc->did, .verbs = op_verb, .nverbs = NOPS,
-		.deadlock = coord_step_stuck(sc->gate, why, sizeof why),
+		.done = done, .did = sc->did, .verbs = sc->gate->ops->verbs, .nverbs = sc->gate->ops->nverbs,
+		.deadlock = sc->gate->ops->stuck(sc->gate->impl, NULL, 0, why, sizeof why),
 	};
 	int hit = 0;
 	char *msg = NULL, *err = NULL;
@@ -201,9 +289,9 @@ static void search_stop(engine *e, char *msg);
 /* Every worker done, or none can go: this schedule has come to its end. */
 static int at_end(const struct esched *sc)
 {
-	for (int w = 0; w < sc->n; w++) {
+	for (int w = 0; w < G_N(sc->gate); w++) {
 		char why[160];
-		if (coord_step_enabled(sc->gate, w, why, sizeof why)) return 0;
+		if (G_ENABLED(sc->gate, w, why, sizeof why)) return 0;
 	}
 	return 1;
 }
@@ -213,9 +301,9 @@ static void plan_step(engine *e)
 	struct esched *sc = e->sc;
 	int w = sc->plan[sc->at];
 	char why[160];
-	if (w >= sc->n) {
-		set_text(&sc->stopped, xasprintf("step %d of the schedule names w%d: this run has w0 to w%d", sc->at + 1, w, sc->n - 1));
-	} else if (!coord_step_enabled(sc->gate, w, why, sizeof why)) {
+	if (w >= G_N(sc->gate)) {
+		set_text(&sc->stopped, xasprintf("step %d of the schedule names w%d: this run has w0 to w%d", sc->at + 1, w, G_N(sc->gate) - 1));
+	} else if (!G_ENABLED(sc->gate, w, why, sizeof why)) {
 		set_text(&sc->stopped, xasprintf("step %d of the schedule: w%d cannot go: %s", sc->at + 1, w, why));
 	} else {
 		sc->at++;
@@ -232,7 +320,7 @@ static void on_pace(loop *l, long id, void *arg)
 	(void)l; (void)id;
 	engine *e = arg;
 	e->sc->timer = 0;
-	if (!e->sc->restarting && !e->sc->restart_timer && engine_sched_workers(e) && coord_step_settled(e->sc->gate) && e->sc->at < e->sc->nplan) plan_step(e);
+	if (!e->sc->restarting && !e->sc->restart_timer && engine_sched_workers(e) && G_SETTLED(e->sc->gate) && e->sc->at < e->sc->nplan) plan_step(e);
 }
 
 /* A worker reached a point or its end: the goal is judged; a replay, a
@@ -242,8 +330,8 @@ static void on_gate(loop *l, int fd, int events, void *arg)
 	(void)fd; (void)events;
 	engine *e = arg;
 	struct esched *sc = e->sc;
-	coord_step_drain(sc->gate);
-	if (!coord_step_settled(sc->gate) || sc->restarting || sc->restart_timer) return;   /* a new run is coming */
+	sc->gate->ops->drain(sc->gate->impl);
+	if (!G_SETTLED(sc->gate) || sc->restarting || sc->restart_timer) return;   /* a new run is coming */
 	judge(e);
 	if (!engine_running(e)) return;   /* its end is on the way (or told): nothing more goes */
 	if (sc->searching) { search_next(e); return; }
@@ -311,7 +399,7 @@ int eng_sched_restart(engine *e, int ended_well)
 	struct esched *sc = e->sc;
 	if (!sc || !sc->gate) return 0;
 	if (sc->searching && !sc->restarting) {   /* the schedule ended the run before the search saw it */
-		coord_step_drain(sc->gate);
+		sc->gate->ops->drain(sc->gate->impl);
 		judge(e);
 		if (ended_well && sc->goal_at < 0 && !sc->goal_err && at_end(sc)) search_next(e);
 		else if (sc->goal_at < 0) search_stop(e, xasprintf("the search stopped: the run ended (%s)",
@@ -320,7 +408,7 @@ int eng_sched_restart(engine *e, int ended_well)
 		return sc->restart_timer != 0;   /* 0: the search is over, the end stands */
 	}
 	if (!sc->restarting) {   /* it ended on its own: the goal as it left it */
-		coord_step_drain(sc->gate);
+		sc->gate->ops->drain(sc->gate->impl);
 		judge(e);
 		return 0;
 	}
@@ -347,7 +435,7 @@ int engine_sched_replay(engine *e, const int *plan, int n, int delay_ms, char *w
 	const step *s = stepped_step(e, why, cap);
 	if (!s) return -1;
 	for (int i = 0; i < n; i++)
-		if (plan[i] < 0 || plan[i] >= s->nworkers) {
+		if (plan[i] < 0 || (s->rkind != RUN_COMMAND && plan[i] >= s->nworkers)) {   /* a program's: as they appear */
 			snprintf(why, cap, "step %d of the schedule names w%d: this run has w0 to w%d", i + 1, plan[i], s->nworkers - 1);
 			return -1;
 		}
@@ -355,7 +443,7 @@ int engine_sched_replay(engine *e, const int *plan, int n, int delay_ms, char *w
 	take_plan(sc, plan, n, delay_ms);
 	sc->searching = 0;
 	if (engine_sched_workers(e) && sc->s == s && !sc->nsched) {   /* not a step taken yet: this run will do */
-		if (coord_step_settled(sc->gate) && !sc->timer) sc->timer = loop_timer_add(e->l, delay_ms, 0, on_pace, e);
+		if (G_SETTLED(sc->gate) && !sc->timer) sc->timer = loop_timer_add(e->l, delay_ms, 0, on_pace, e);
 		return 0;
 	}
 	restart_run(e);
@@ -395,10 +483,13 @@ int engine_sched_parse(const char *text, int nworkers, int **plan, int *n, char 
 		char *end;
 		errno = 0;
 		long v = strtol(w0, &end, 10);
-		if (end == w0 || errno || !strchr(" \t\r\n,#", *end ? *end : ' ') || v < 0 || v >= nworkers) {
+		if (end == w0 || errno || !strchr(" \t\r\n,#", *end ? *end : ' ') || v < 0 || (nworkers > 0 && v >= nworkers) ||
+		    v > 1000000) {
 			int len = 0;
 			while (q[len] && !strchr(" \t\r\n,", q[len]) && len < 20) len++;
-			snprintf(why, cap, "line %d: '%.*s' is not a worker of this run (w0 to w%d)", line, len, q, nworkers - 1);
+			if (nworkers > 0)
+				snprintf(why, cap, "line %d: '%.*s' is not a worker of this run (w0 to w%d)", line, len, q, nworkers - 1);
+			else snprintf(why, cap, "line %d: '%.*s' is not a worker (w0, w1, ...)", line, len, q);
 			free(p);
 			return -1;
 		}
@@ -524,13 +615,13 @@ static void search_next(engine *e)
 
 /* ---- the run's gate ------------------------------------------------------------------ */
 
-void eng_sched_attach(engine *e, coord_step *g, const step *s)
+void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 {
 	if (!g) return;
 	struct esched *sc = sc_of(e);
 	sc->gate = g;
 	sc->s = s;
-	sc->n = s->nworkers;
+	sc->n = 0;
 	sc->nsched = 0;
 	sc->go = 0;
 	sc->judged = -1;
@@ -538,8 +629,9 @@ void eng_sched_attach(engine *e, coord_step *g, const step *s)
 	set_text(&sc->goal_msg, NULL);
 	set_text(&sc->goal_err, NULL);
 	free(sc->did);
-	sc->did = xcalloc((size_t)sc->n * NOPS, sizeof *sc->did);
-	loop_fd_add(e->l, coord_step_fd(g), LOOP_READ, on_gate, e);
+	sc->did = NULL;
+	grow(sc);
+	loop_fd_add(e->l, g->ops->fd(g->impl), LOOP_READ, on_gate, e);
 }
 
 void eng_sched_free(engine *e)
@@ -548,8 +640,8 @@ void eng_sched_free(engine *e)
 	if (!sc || !sc->gate) return;
 	if (sc->timer) loop_timer_del(e->l, sc->timer);
 	sc->timer = 0;
-	loop_fd_del(e->l, coord_step_fd(sc->gate));
-	coord_step_free(sc->gate);
+	loop_fd_del(e->l, sc->gate->ops->fd(sc->gate->impl));
+	sched_gate_free(sc->gate);
 	sc->gate = NULL;
 }
 
@@ -571,9 +663,7 @@ void eng_sched_destroy(engine *e)
 	e->sc = NULL;
 }
 
-int eng_sched_stuck(coord_step *g, const unsigned char *ended, int n, char *why, size_t cap)
+int eng_sched_stuck(sched_gate *g, const unsigned char *ended, int n, char *why, size_t cap)
 {
-	for (int w = 0; w < n; w++)
-		if (ended[w]) coord_step_end(g, w);   /* a worker that crashed says nothing itself */
-	return coord_step_stuck(g, why, cap);
+	return g->ops->stuck(g->impl, ended, n, why, cap);
 }

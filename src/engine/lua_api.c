@@ -461,7 +461,9 @@ static int l_run(lua_State *L)
 		luaL_error(L, "run{}: 'expect' must be one of %s, not '%s'", engine_expect_names(), expect);
 	if (expect && ek == TRACE_DEADLOCK) {   /* only the run's own blocks can deadlock, as parlab sees it */
 		static const char *const waits[] = { "locks", "semaphores", "barriers", "conditions", "queues" };
-		int any = 0;
+		lua_getfield(L, 1, "stepper");
+		int any = lua_toboolean(L, -1) && python_command(L, 1);   /* a stepped program's own locks and queues */
+		lua_pop(L, 1);
 		for (size_t i = 0; i < sizeof waits / sizeof *waits; i++) {
 			lua_getfield(L, 1, waits[i]);
 			any |= !lua_isnil(L, -1);
@@ -516,8 +518,9 @@ static int l_run(lua_State *L)
 	lua_pop(L, 1);
 	if (sty != LUA_TNIL && sty != LUA_TBOOLEAN)
 		luaL_error(L, "run{}: 'stepper' must be true or false, not %s", lua_typename(L, sty));
-	if (stepped && has_c)
-		luaL_error(L, "run{}: 'stepper' steps a run's Lua workers (processes or threads), not a 'command'");
+	if (stepped && has_c && !python_command(L, 1))
+		luaL_error(L, "run{}: a command's program is stepped only when it is Python (the helper makes its locks, "
+			   "values and queues step points)");
 	lapi_check_goal(L, 1, has_p ? np : nt, stepped);
 	lua_getfield(L, 1, "optional");
 	int oty = lua_type(L, -1), opt = lua_toboolean(L, -1);

@@ -287,7 +287,8 @@ static void on_pipe(loop *l, int fd, int events, void *arg)
 static void add_own_pipe(run *r, int fd, pid_t pid, int stream);
 
 /* A helper's message ("\1out", "\1name NAME", "\1thread TID NAME", see
- * python/parlab/_boot.py) from pid, with the fds it sent. */
+ * python/parlab/_boot.py; "\1step ...", to the spec's step_msg) from pid,
+ * with the fds it sent. */
 /* The import going on is name (as sanitized). */
 static int importing_is(const run *r, const char *name)
 {
@@ -337,7 +338,10 @@ static void watch_outside_worker(run *r, const char *rest)
 static void helper_message(run *r, pid_t pid, int64_t at, const char *msg, const int *fds, int nfds)
 {
 	int used = 0;
-	if (!strcmp(msg, "out") && nfds == 2 && pid > 0) {
+	if (!strncmp(msg, "step ", 5) && r->spec.step_msg && !r->done) {   /* a stepped program's step point */
+		r->spec.step_msg(r->spec.ctx, pid, msg + 5, fds, nfds);
+		used = 1;
+	} else if (!strcmp(msg, "out") && nfds == 2 && pid > 0) {
 		add_own_pipe(r, fds[0], pid, 1);
 		add_own_pipe(r, fds[1], pid, 2);
 		used = 1;
@@ -454,6 +458,13 @@ static void place_marks(run *r, int all)
 	if (!i) return;
 	memmove(r->pmarks, r->pmarks + i, (r->npmarks - i) * sizeof *r->pmarks);
 	r->npmarks -= i;
+}
+
+void run_mark(run *r, pid_t tid, const char *text)
+{
+	if (r->done) return;
+	pend(r, tid, trace_rel(r->t, loop_now_ns()), PM_MARK, text, strlen(text));
+	place_marks(r, 0);
 }
 
 static void on_marks(loop *l, int fd, int events, void *arg)

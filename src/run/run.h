@@ -14,6 +14,8 @@
 #include "trace/trace.h"
 #include "util/loop.h"
 
+#include <sys/types.h>
+
 typedef enum { RUN_PROCESSES, RUN_THREADS, RUN_COMMAND } run_kind;
 
 /* A run's limits (run_spec): its memory, all its processes' resident
@@ -58,6 +60,10 @@ typedef struct {
 	 * whose end the screen has seen. Two such answers in a row stop the
 	 * run at once, of kind TRACE_DEADLOCK. */
 	int (*stuck)(void *ctx, const unsigned char *ended, int n, char *why, size_t cap);
+	/* Screen side, NULL: none. A stepped Python program's "\1step ..."
+	 * message (python/parlab/_step.py) from process pid: its text after
+	 * "step ", and the fds it brought, which the callee owns from now. */
+	void (*step_msg)(void *ctx, pid_t pid, const char *msg, const int *fds, int nfds);
 } run_spec;
 
 #define RUN_STUCK_MS 25
@@ -113,6 +119,11 @@ const char *run_importing(const run *r, int64_t *since);
  * ("generating data.csv (100000 rows)"), for the screen to show with the
  * time preparing has taken so far. */
 void run_report_preparing(const char *what);
+/* A mark with text on thread tid's lane (a thread or process of a
+ * command's run: a stepped Python program's step), placed in order with
+ * the program's own marks once the capture has seen tid; on the command's
+ * lane if it never does. */
+void run_mark(run *r, pid_t tid, const char *text);
 /* Stops if live, waits for the reaping to finish, frees. */
 void run_free(run *r);
 

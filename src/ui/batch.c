@@ -600,12 +600,12 @@ static void sched_drive(engine *e, loop *l, FILE *in, FILE *out, const batch_sta
 	for (char *tok = strtok(line, " \t,"); tok; tok = strtok(NULL, " \t,")) {
 		char *end, what[200];
 		long w = strtol(tok[0] == 'w' ? tok + 1 : tok, &end, 10);
+		if (!sched_wait(e, l, st)) return;   /* first: a Python program's workers appear as it runs */
 		if (*end || end == tok || w < 0 || w >= engine_sched_workers(e)) {
 			wrapf(out, "", "  ", "schedule: '%s' is not a worker (w0 to w%d): the schedule stops there", tok,
 			      engine_sched_workers(e) - 1);
 			break;
 		}
-		if (!sched_wait(e, l, st)) return;
 		if (engine_sched_step(e, (int)w, what, sizeof what) < 0) {
 			wrapf(out, "", "  ", "step %d: %s: the schedule stops there", k + 1, what);
 			break;

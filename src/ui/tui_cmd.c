@@ -288,7 +288,8 @@ static void sched_file(tui *t, int save, const char *arg)
 	char *err = NULL, *text = fs_slurp(path, 1 << 20, &err);
 	int *plan = NULL, n = 0;
 	if (!text) tui_msg(t, R_ERR, "Not loaded: %s", err);
-	else if (engine_sched_parse(text, engine_step(t->e)->nworkers, &plan, &n, why, sizeof why) < 0)
+	else if (engine_sched_parse(text, engine_step(t->e)->rkind == RUN_COMMAND ? 0 : engine_step(t->e)->nworkers, &plan, &n,
+				    why, sizeof why) < 0)   /* a Python program's workers appear as it runs */
 		tui_msg(t, R_ERR, "Not loaded: %s: %s", path, why);
 	else said(t, engine_sched_replay(t->e, plan, n, 0, why, sizeof why), why,
 		  "Loaded: the run starts over and replays the schedule's %d step%s.", n);

@@ -1,4 +1,4 @@
--- expect: stepper_command.lua:4: run{}: 'stepper' steps a run's Lua workers (processes or threads), not a 'command'
+-- expect: stepper_command.lua:4: run{}: a command's program is stepped only when it is Python (the helper makes its locks, values and queues step points)
 return lesson {
   title = "A stepped command",
   run {
