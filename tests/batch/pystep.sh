@@ -63,7 +63,7 @@ for _ in 1 2; do (while :; do :; done) & hogs+=($!); done
 # The same schedule, 20 times (under the hogs): the same steps, the same output.
 for i in $(seq 20); do
 	run '0 0 1 2 1 2\n' "$src/tests/lessons/good/pystep_racy.lua"
-	grep -E '^(step|  w[0-9]:)|final value' "$work/out" | sed 's/^ *[0-9.]*ms *//' | head -20 >"$work/steps.$i"
+	grep -E '^(step|  w[0-9]:)|final value' "$work/out" | sed -E 's/^ *[0-9.]+(ns|us|ms|s) +//' | head -20 >"$work/steps.$i"
 	grep -q 'final value 1' "$work/steps.$i" || { bad "replay $i: no lost update: $(cat "$work/steps.$i")"; break; }
 	[ "$i" = 1 ] || cmp -s "$work/steps.1" "$work/steps.$i" || { bad "replay $i differs: $(diff "$work/steps.1" "$work/steps.$i" | head -5)"; break; }
 done
