@@ -22,6 +22,7 @@
 
 struct cslot {
 	int state;             /* sp_state */
+	int tid;               /* the worker's thread id, once at a point (its lane in the trace) */
 	sp_action a;
 	uint32_t go;           /* futex word: bumped once per action let go */
 };
@@ -92,6 +93,7 @@ void coord_step_point(coord_step *s, int w, const sp_action *a)
 	uint32_t go = __atomic_load_n(&sl->go, __ATOMIC_ACQUIRE);
 	cev_step(w, 0, a->block, coord_step_verb(a->op));   /* the lane's "held" span begins */
 	sl->a = *a;
+	__atomic_store_n(&sl->tid, (int)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	__atomic_store_n(&sl->state, SP_AT, __ATOMIC_RELEASE);
 	tell(s);
 	while (__atomic_load_n(&sl->go, __ATOMIC_ACQUIRE) == go)
@@ -112,6 +114,11 @@ void coord_step_end(coord_step *s, int w)
 }
 
 int coord_step_fd(const coord_step *s) { return s->fd[0]; }
+
+int coord_step_tid(const coord_step *s, int w)
+{
+	return valid(s, w) ? __atomic_load_n(&s->slot[w].tid, __ATOMIC_ACQUIRE) : 0;
+}
 
 void coord_step_drain(coord_step *s)
 {

@@ -67,6 +67,9 @@ unsigned long coord_step_count(const coord_step *s);
 const char *coord_step_verb(sp_op op);
 
 /* ---- the screen's side ---- */
+/* Worker w's thread id (its task in the trace), once it reached a point;
+ * else 0. */
+int coord_step_tid(const coord_step *s, int w);
 /* Readable when a worker reached a point or its end (coord_step_drain). */
 int coord_step_fd(const coord_step *s);
 void coord_step_drain(coord_step *s);

@@ -90,6 +90,13 @@ int eng_sched_restart(engine *e, int ended_well);
  * some not done, none can go (why: each one's reason). */
 int eng_sched_stuck(struct sched_gate *g, const unsigned char *ended, int n, char *why, size_t cap);
 
+/* The goal of run step s as of its last stepped run (engine_sched_goal's,
+ * for any step): 1 and *g, or 0 when s has none. */
+int eng_sched_goal_of(const engine *e, const step *s, engine_goal *g);
+/* A stepped run's summary (the registry's ref, built for its note and
+ * observe calls) gets run.schedule and run.goal. */
+void eng_sched_summary(engine *e, const step *s, int ref);
+
 /* engine.c: the state of step s (any step of the course). */
 struct sstate *eng_sst(const engine *e, const step *s);
 
@@ -99,8 +106,9 @@ void eng_note_move(engine *e, int old_li);
 /* One more judged answer to s (predict questions: a verdict); choice: the
  * choice it meant, else 0. */
 void eng_note_answer(engine *e, const step *s, const char *input, int correct, int choice);
-/* Level s (a stepped run's goal) reached by the schedule sched (n steps):
- * kept as a right answer, once a session. */
+/* Level s (a stepped run's goal) reached by the schedule sched (n steps;
+ * NULL: its claim proved by the search): kept as a right answer, once a
+ * session. */
 void eng_note_goal(engine *e, const step *s, const int *sched, int n);
 /* A prediction on s, kept until its run judges it. */
 void eng_note_prediction(engine *e, const step *s, const char *input);

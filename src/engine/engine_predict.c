@@ -217,6 +217,7 @@ void eng_observe_run(engine *e, const step *r)
 	x->prev_ref = x->sum_ref;
 	char *why = NULL;
 	x->sum_ref = lapi_summary(L, e->t, e->run_failed, x->prev_ref, &why);
+	if (r->stepper) eng_sched_summary(e, r, x->sum_ref);
 	int li;
 	engine_locate(e, r, &li);
 	const lesson *l = course_lesson(e->c, li);

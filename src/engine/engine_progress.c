@@ -110,6 +110,7 @@ void eng_note_goal(engine *e, const step *s, const int *sched, int n)
 {
 	struct sstate *x = eng_sst(e, s);
 	if (x->right) return;   /* once a session: the first schedule that did it */
+	if (!sched) { eng_note_answer(e, s, "search", 1, 0); return; }   /* a claim, proved */
 	size_t cap = (size_t)n * 12 + 1, o = 0;
 	char *text = xmalloc(cap);
 	text[0] = '\0';

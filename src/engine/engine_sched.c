@@ -52,6 +52,7 @@ static int cs_enabled(void *g, int w, char *why, size_t cap) { return coord_step
 static void cs_describe(void *g, int w, char *buf, size_t cap) { coord_step_describe(CS(g), w, buf, cap); }
 static void cs_go(void *g, int w) { coord_step_go(CS(g), w); }
 static void cs_free(void *g) { coord_step_free(CS(g)); free(g); }
+static int cs_tid(void *g, int w) { return coord_step_tid(CS(g), w); }
 
 static sg_state cs_state(void *g, int w, int *verb)
 {
@@ -69,7 +70,7 @@ static int cs_stuck(void *g, const unsigned char *ended, int n, char *why, size_
 }
 
 static const sched_gate_ops coord_ops = {
-	cs_nworkers, cs_fd, cs_drain, cs_settled, cs_state, cs_enabled, cs_describe, cs_go, cs_stuck, cs_free, NULL,
+	cs_nworkers, cs_fd, cs_drain, cs_settled, cs_state, cs_enabled, cs_describe, cs_go, cs_stuck, cs_free, cs_tid,
 	op_verb, NOPS,
 };
 
@@ -171,13 +172,16 @@ static void mark_step(engine *e, int w, const char *mark)
 {
 	const sched_gate *g = e->sc->gate;
 	int tid = g->ops->tid ? g->ops->tid(g->impl, w) : 0;
-	if (tid > 0 && e->r) run_mark(e->r, (pid_t)tid, mark);
-	else trace_mark_add_task(e->t, trace_worker_task(e->t, g->ops->tid ? 0 : w), trace_rel(e->t, loop_now_ns()), mark);
+	if (tid > 0 && e->r) run_mark(e->r, (pid_t)tid, mark);   /* on its lane, once the capture has seen it */
+	else trace_mark_add_task(e->t, trace_worker_task(e->t, g->ops == &coord_ops ? w : 0), trace_rel(e->t, loop_now_ns()), mark);
 }
+
+static void judge(engine *e);
 
 static void let_go(engine *e, int w, char *what, size_t cap)
 {
 	struct esched *sc = e->sc;
+	judge(e);   /* the state this step leaves behind, before it goes (once a state) */
 	char said[160];
 	int verb = -1;
 	grow(sc);
@@ -273,6 +277,7 @@ static void judge(engine *e)
 		sc->goal_at = sc->nsched;
 		set_text(&sc->goal_msg, msg);
 		msg = NULL;
+		if (!s->goal_never) eng_note_goal(e, s, sc->sched, sc->nsched);   /* the level is solved */
 	}
 	free(msg);
 	for (int w = 0; w < sc->n; w++) free(next[w]);
@@ -527,9 +532,10 @@ int engine_sched_save(const engine *e, const char *path, char *why, size_t cap)
 
 /* ---- the goal, and the search of every schedule ---------------------------------------- */
 
-int engine_sched_goal(const engine *e, engine_goal *g)
+int engine_sched_goal(const engine *e, engine_goal *g) { return eng_sched_goal_of(e, engine_step(e), g); }
+
+int eng_sched_goal_of(const engine *e, const step *s, engine_goal *g)
 {
-	const step *s = engine_step(e);
 	memset(g, 0, sizeof *g);
 	if (!s || s->kind != STEP_RUN || s->goal <= 0) return 0;
 	const struct esched *sc = e->sc && e->sc->s == s ? e->sc : NULL;
@@ -597,6 +603,7 @@ static void search_next(engine *e)
 	}
 	if (i < 0) {
 		sc->proved = 1;
+		eng_note_goal(e, sc->s, NULL, 0);   /* the claim's level: proved */
 		search_stop(e, xasprintf("every schedule (%ld) tried: none did what the claim says never happens", sc->tried));
 		return;
 	}
@@ -666,4 +673,12 @@ void eng_sched_destroy(engine *e)
 int eng_sched_stuck(sched_gate *g, const unsigned char *ended, int n, char *why, size_t cap)
 {
 	return g->ops->stuck(g->impl, ended, n, why, cap);
+}
+
+void eng_sched_summary(engine *e, const step *s, int ref)
+{
+	if (!e->sc || e->sc->s != s || ref < 0) return;
+	engine_goal g;
+	int has = eng_sched_goal_of(e, s, &g);
+	lapi_goal_summary(course_lua(e->c), ref, e->sc->sched, e->sc->nsched, has ? &g : NULL);
 }

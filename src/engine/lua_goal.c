@@ -233,3 +233,38 @@ int lapi_goal(lua_State *L, const step *s, const lapi_goal_state *gs, int *hit, 
 	*msg = a.msg ? lapi_expand(a.msg) : NULL;
 	return 0;
 }
+
+/* ---- what a note and an observe function read of a stepped run ---------------------- */
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (!v) return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+void lapi_goal_summary(lua_State *L, int ref, const int *sched, int n, const engine_goal *g)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	if (!lua_istable(L, -1)) { lua_pop(L, 1); return; }
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_pushinteger(L, sched[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "schedule");
+	if (g) {
+		lua_createtable(L, 0, 6);
+		set_str(L, "text", g->text);
+		lua_pushboolean(L, !g->never && g->reached_at >= 0);
+		lua_setfield(L, -2, "reached");
+		if (g->reached_at >= 0) { lua_pushinteger(L, g->reached_at); lua_setfield(L, -2, "step"); }
+		set_str(L, "said", g->msg);
+		lua_pushboolean(L, g->proved);
+		lua_setfield(L, -2, "proved");
+		if (g->never) { lua_pushboolean(L, g->reached_at >= 0); lua_setfield(L, -2, "broken"); }
+		set_str(L, "error", g->error);
+		lua_setfield(L, -2, "goal");
+	}
+	lua_pop(L, 1);
+}

@@ -32,8 +32,8 @@ typedef struct {
 	 * nothing itself). 1 when settled, some not done and none can go. */
 	int (*stuck)(void *g, const unsigned char *ended, int n, char *why, size_t cap);
 	void (*free)(void *g);
-	/* NULL: worker w is the run's worker w (trace_worker_task); else the
-	 * thread id of its task in the trace (0: not known). */
+	/* The thread id of w's task in the trace (0: not known yet): its step
+	 * marks go on that lane. NULL: the run's worker w's (trace_worker_task). */
 	int (*tid)(void *g, int w);
 	/* The actions' verbs, as a goal reads them (s.workers[i].did.lock). */
 	const char *const *verbs;

@@ -22,6 +22,10 @@ return lesson {
   run {
     title = "lose one", threads = 2, stepper = true, shared = { counter = 0 }, worker = two_adds,
     goal = { text = "Make the counter end short of 4.", reached = lost, solution = "0 1 0 1 0 1 0 1" },
+    note = function(run)   -- what a note reads of a stepped run: its schedule and goal
+      return ("Schedule %s: goal %s at step %s (%s)."):format(table.concat(run.schedule, " "),
+        run.goal.reached and "reached" or "not reached", tostring(run.goal.step), tostring(run.goal.said))
+    end,
   },
   run {
     title = "locked", processes = 2, stepper = true, shared = { counter = 0 }, locks = { "L" },
@@ -33,6 +37,9 @@ return lesson {
   run {
     title = "racy claim", threads = 2, stepper = true, shared = { counter = 0 }, worker = two_adds,
     goal = { text = "No schedule loses an update (wrong).", never = lost },
+    note = function(run)
+      return ("Claim broken: %s, proved: %s."):format(tostring(run.goal.broken), tostring(run.goal.proved))
+    end,
   },
   run {
     title = "deadlock", threads = 2, stepper = true, locks = { "A", "B" }, expect = "deadlock",
