@@ -597,7 +597,7 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	the_ctx = (run_ctx){ e, s, co, gate, sg, py };   /* the runner forks with it */
 	run_spec spec = {
 		.kind = s->rkind, .nworkers = s->nworkers, .argv = s->argv, .cwd = scratch,
-		.timeout_ms = gate ? 0 : s->timeout_ms,   /* a stepped run waits for the student */
+		.timeout_ms = sg ? 0 : s->timeout_ms,   /* a stepped run (Lua or Python) waits for the student */
 		.expect = s->expect, .ctx = &the_ctx, .prepare = prepare_cb, .work = work_cb,
 		.stuck = co || sg ? stuck_cb : NULL, .memory_mb = s->memory_mb, .max_tasks = s->max_tasks,
 		.step_msg = py ? step_msg_cb : NULL,

@@ -5,5 +5,6 @@ return lesson {
   run {
     title = "racy processes", command = { "python3", "pystep.py", "racy" }, files = { "pystep.py" },
     stepper = true, start_method = "fork",
+    timeout = 2,   -- a free run's; a stepped one waits for the student (e2e.pystep waits longer)
   },
 }
