@@ -235,6 +235,9 @@ int engine_sched_step(engine *e, int w, char *what, size_t cap);
 /* From now on every worker that can go goes, in turn, until all are done
  * or none can (a deadlock: the run stops as free runs do). */
 void engine_sched_go(engine *e);
+/* Lets w go, and again each time it is at its next point, until it cannot
+ * (it waits for another worker) or is done. 0, or -1 and why. */
+int engine_sched_go_worker(engine *e, int w, char *why, size_t cap);
 /* The workers let go so far, in order (n of them): the live run's, or the
  * last stepped run's. */
 const int *engine_sched_list(const engine *e, int *n);

@@ -107,6 +107,7 @@ struct esched {
 	unsigned long long *en;       /* per step: the workers that could go then */
 	int *did;                     /* [w * nverbs + verb]: actions let go, for n workers */
 	int go;                       /* every worker that can goes, in turn */
+	int go_w;                     /* this worker goes until it cannot (blocked, done), or -1 */
 	int *plan, nplan, at;         /* a schedule being replayed: plan[at] goes next */
 	int delay_ms;
 	long timer;                   /* the replay's pace, or 0 */
@@ -239,6 +240,25 @@ void engine_sched_go(engine *e)
 	}
 }
 
+int engine_sched_go_worker(engine *e, int w, char *why, size_t cap)
+{
+	if (!engine_sched_workers(e)) { snprintf(why, cap, "no stepped run is going"); return -1; }
+	struct esched *sc = e->sc;
+	if (sc->restarting || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
+	if (!G_SETTLED(sc->gate)) { snprintf(why, cap, "a worker is still running to its next step"); return -1; }
+	int n = G_N(sc->gate);
+	if (w < 0 || w >= n) { snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1); return -1; }
+	if (!G_ENABLED(sc->gate, w, why, cap)) {
+		char was[160];
+		snprintf(was, sizeof was, "%s", why);
+		snprintf(why, cap, "w%d cannot go: %s", w, was);
+		return -1;
+	}
+	sc->go_w = w;
+	let_go(e, w, NULL, 0);
+	return 0;
+}
+
 const int *engine_sched_list(const engine *e, int *n)
 {
 	*n = e->sc ? e->sc->nsched : 0;
@@ -317,6 +337,7 @@ static void plan_step(engine *e)
 	}
 	sc->at = sc->nplan;   /* the rest of it cannot be replayed */
 	sc->go = 0;
+	sc->go_w = -1;
 	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
 
@@ -346,6 +367,10 @@ static void on_gate(loop *l, int fd, int events, void *arg)
 	} else if (sc->go) {
 		int w = next_can(sc);
 		if (w >= 0) { let_go(e, w, NULL, 0); return; }
+	} else if (sc->go_w >= 0) {   /* on until it blocks or ends */
+		char why[160];
+		if (G_ENABLED(sc->gate, sc->go_w, why, sizeof why)) { let_go(e, sc->go_w, NULL, 0); return; }
+		sc->go_w = -1;
 	}
 	if (e->user_ev.update) e->user_ev.update(e->r, e->user_ev.arg);
 }
@@ -631,6 +656,7 @@ void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 	sc->n = 0;
 	sc->nsched = 0;
 	sc->go = 0;
+	sc->go_w = -1;
 	sc->judged = -1;
 	sc->goal_at = -1;
 	set_text(&sc->goal_msg, NULL);

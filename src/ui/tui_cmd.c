@@ -186,13 +186,25 @@ static void do_sched_step(tui *t, const char *arg)
 	t->dirty |= D_DOC;
 }
 
-/* go: every worker that can goes, in turn, to the end. */
+/* go: every worker that can goes, in turn, to the end; go wN: wN alone,
+ * until it waits for another or is done. */
 static void do_sched_go(tui *t, const char *arg)
 {
-	(void)arg;
 	if (!stepped(t)) return;
-	engine_sched_go(t->e);
-	tui_msg(t, R_DIM, "Go: every worker that can goes, in turn, to the end.");
+	if (!*arg) {
+		engine_sched_go(t->e);
+		tui_msg(t, R_DIM, "Go: every worker that can goes, in turn, to the end.");
+		return;
+	}
+	char *end, why[200];
+	long w = strtol(arg + (*arg == 'w' || *arg == 'W'), &end, 10);
+	if (*end || end == arg + (*arg == 'w' || *arg == 'W') || w < 0 || w >= engine_sched_workers(t->e)) {
+		tui_msg(t, R_ERR, "go takes a worker, w0 to w%d (or nothing: every worker, in turn)", engine_sched_workers(t->e) - 1);
+		return;
+	}
+	if (engine_sched_go_worker(t->e, (int)w, why, sizeof why) < 0) tui_msg(t, R_HINT, "%s.", why);
+	else tui_msg(t, R_DIM, "Go w%ld: it goes on until it waits for another worker or is done.", w);
+	t->dirty |= D_DOC;
 }
 
 /* The step is a stepped run (live or not): undo, restart, replay and
@@ -556,7 +568,8 @@ static const tui_cmd table[] = {
 	  .help = "back to the live picture (F12)" },
 	{ .name = "step", .aliases = { "s" }, .args = "[wN]", .where = L, .fn = do_sched_step,
 	  .help = "a stepped run: one action of worker N (or of the next worker that can go)" },
-	{ .name = "go", .where = L, .fn = do_sched_go, .help = "a stepped run: every worker that can goes, in turn, to the end" },
+	{ .name = "go", .args = "[wN]", .where = L, .fn = do_sched_go,
+	  .help = "a stepped run: every worker that can goes, in turn, to the end; go wN: worker N alone, until it waits for another or is done" },
 	{ .name = "undo", .aliases = { "u" }, .args = "[N]", .where = L, .fn = do_sched_undo,
 	  .help = "a stepped run: take back the last step (or N): the run starts over and replays the rest" },
 	{ .name = "restart", .where = L, .fn = do_sched_restart, .help = "a stepped run: start over, no step taken" },

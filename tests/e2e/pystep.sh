@@ -23,16 +23,11 @@ T=(tmux -L "$SOCK" -f /dev/null)
 PANE=pystep
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+# shellcheck source=lib/stepper.bash
+. "$(dirname "$0")/lib/stepper.bash"
 cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 LESSON=$HERE/../lessons/good/pystep_racy.lua
-left() { cap | LC_ALL=C.UTF-8 sed -E 's/[│▲▼] [^│]*$//; s/^ *│ ?//' | tr -s ' \n' '  '; }
-wait_left() { wait_until left "$@"; }
-steps() { [ "$1" = 1 ] && echo "1 step so far" || echo "$1 steps so far"; }
-press() {   # $1: a key; $2: the steps it leads to
-	key "$1"
-	wait_left "You are the scheduler: $(steps "$2")." 30
-}
 
 walk() {   # $1 $2: the terminal's size
 	launch "$1" "$2" PARLAB_STATE="$WORK/state-$1" PARLAB_TRUST=1 TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$LESSON"

@@ -20,12 +20,11 @@ T=(tmux -L "$SOCK" -f /dev/null)
 PANE=stepper
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+# shellcheck source=lib/stepper.bash
+. "$(dirname "$0")/lib/stepper.bash"
 cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 LESSON=$HERE/../lessons/good/stepper.lua
-# The lesson pane (left of the separator, inside the run box) as one line of words.
-left() { cap | LC_ALL=C.UTF-8 sed -E 's/[│▲▼] [^│]*$//; s/^ *│ ?//' | tr -s ' \n' '  '; }
-wait_left() { wait_until left "$@"; }
 
 walk() {   # $1 $2: the terminal's size
 	launch "$1" "$2" PARLAB_STATE="$WORK/state-$1" TMPDIR="$WORK" LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "$LESSON"

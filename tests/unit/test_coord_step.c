@@ -7,6 +7,7 @@
 #include "engine/coord_step.h"
 #include "check.h"
 #include "team.h"
+#include "settle.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -14,18 +15,6 @@
 
 static coord_step *gate;   /* made before the workers fork: theirs too */
 
-/* Until every worker is at a point or done (nothing polls: the pipe). */
-static void settle(coord_step *s)
-{
-	for (int i = 0; i < 200; i++) {   /* 20 s at most */
-		coord_step_drain(s);
-		if (coord_step_settled(s)) return;
-		struct pollfd p = { coord_step_fd(s), POLLIN, 0 };
-		poll(&p, 1, 100);
-	}
-	fprintf(stderr, "the workers never settled\n");
-	exit(1);
-}
 
 /* Takes the steps of sched (worker ids); each step's action into said
  * (when not NULL). The index of the first step that could not be taken

@@ -11,6 +11,7 @@
 #include "engine/coord_step.h"
 #include "check.h"
 #include "team.h"
+#include "settle.h"
 #include "util/loop.h"
 
 #include <poll.h>
@@ -20,17 +21,6 @@
 static coord_step *gate;     /* made before the workers fork: theirs too */
 static unsigned long *seen;  /* MAP_SHARED: per worker, the counts it read */
 
-static void settle(coord_step *s)
-{
-	for (int i = 0; i < 200; i++) {   /* 20 s at most */
-		coord_step_drain(s);
-		if (coord_step_settled(s)) return;
-		struct pollfd p = { coord_step_fd(s), POLLIN, 0 };
-		poll(&p, 1, 100);
-	}
-	fprintf(stderr, "the workers never settled\n");
-	exit(1);
-}
 
 static void drive(coord_step *s, const int *sched, int n)
 {

@@ -153,6 +153,37 @@ static void test_goal(engine *e, loop *l)
 	CHECK(engine_run_as_expected(e));
 }
 
+/* go w0: w0 alone to its end (nobody blocks it); a lock held stops it. */
+static void test_go_worker(engine *e, loop *l)
+{
+	char why[200], next[160];
+	int n;
+	CHECK(start(e, l, 0, 2));
+	CHECK(engine_sched_go_worker(e, 0, why, sizeof why) == 0);
+	for (int i = 0; i < 600 && (engine_sched_list(e, &n), n < 4 || !engine_sched_ready(e)); i++) loop_once(l, 50);
+	engine_sched_list(e, &n);
+	CHECK(n == 4);
+	engine_sched_next(e, 0, next, sizeof next, NULL);
+	CHECK_STR(next, "done");
+	engine_sched_next(e, 1, next, sizeof next, NULL);
+	CHECK_STR(next, "read counter (now 2)");
+	CHECK(engine_sched_go_worker(e, 0, why, sizeof why) == -1);
+	CHECK_STR(why, "w0 cannot go: w0 is done");
+	finish(e, l);
+	/* the deadlock run: w0 takes A, then B; with w1 holding B, it stops at B */
+	CHECK(start(e, l, 0, 5));
+	char what[200];
+	CHECK(engine_sched_step(e, 1, what, sizeof what) == 1);
+	CHECK(settle(e, l));
+	CHECK(engine_sched_go_worker(e, 0, why, sizeof why) == 0);
+	for (int i = 0; i < 100; i++) loop_once(l, 20);   /* it would have gone on by now */
+	engine_sched_list(e, &n);
+	CHECK(n == 2);
+	engine_sched_next(e, 0, next, sizeof next, NULL);
+	CHECK_STR(next, "lock B (held by w1)");
+	finish(e, l);
+}
+
 static void test_refused(engine *e, loop *l)
 {
 	char why[200];
@@ -181,6 +212,7 @@ int main(void)
 	test_undo(e, l, 0);   /* threads */
 	test_undo(e, l, 1);   /* processes */
 	test_goal(e, l);
+	test_go_worker(e, l);
 	test_refused(e, l);
 	engine_free(e);
 	course_free(c);
