@@ -143,7 +143,7 @@ static int one_pass(course *c, loop *l, watched *w, int nw, FILE *out)
 			run_events ev = { NULL, on_done, &st, NULL };
 			char *err = NULL;
 			runs++;
-			if (engine_run(e, &ev, &err) < 0) {
+			if ((s->goal > 0 ? engine_run_stepped(e, &ev, &err) : engine_run(e, &ev, &err)) < 0) {   /* a level: stepped */
 				char *m = xasprintf("could not start: %s", err);
 				tally_add(&rw->failures, m);
 				free(m);

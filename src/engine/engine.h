@@ -55,7 +55,9 @@ typedef struct step {
 	double csv_mean;
 	struct coord_spec *coord;   /* the blocks its workers share (coord.h), or NULL */
 	int stepper;          /* run{ stepper = true }: the student schedules its workers
-	                         one action at a time (engine_sched_*) */
+	                         one action at a time (engine_sched_*): STEPPER_ON;
+	                         "allow": it runs freely, or stepped when started so
+	                         (engine_run_stepped): STEPPER_ALLOW; else STEPPER_OFF */
 	int goal;             /* private: run{ goal = {...} } in the registry, or LUA_NOREF */
 	char *goal_text;      /* its text */
 	int goal_never;       /* it is a claim: 'never' rather than 'reached' */
@@ -89,6 +91,8 @@ typedef struct step {
 	int ref;              /* private: worker function in the registry */
 	int index;            /* private: 1-based position in the lesson table */
 } step;
+
+enum { STEPPER_OFF, STEPPER_ON, STEPPER_ALLOW };
 
 typedef struct {
 	char *title;
@@ -165,6 +169,9 @@ int engine_position(const engine *e, int *total);
  * are kept then as they were (ended; NULL if there was none): no trace is
  * left without an end. */
 int engine_run(engine *e, const run_events *ev, char **err);
+/* The same, stepped: for a step with stepper = true or "allow" (the
+ * student is the scheduler); else as engine_run. */
+int engine_run_stepped(engine *e, const run_events *ev, char **err);
 void engine_stop(engine *e, const char *why);
 int engine_running(const engine *e);
 /* The trace of the last run of the current step, or NULL. */

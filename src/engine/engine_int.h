@@ -57,6 +57,7 @@ struct engine {
 	struct cev_ring *ev;  /* the workers' event rings (coord_events.h), or NULL */
 	struct cev_log *evlog;/* ev drained into t */
 	struct esched *sc;    /* the stepped run's scheduling (engine_sched.c), or NULL */
+	int want_step;        /* engine_run_stepped: a stepper = "allow" step runs stepped */
 	long ev_timer;        /* draining them while the run is live, 0 */
 	int64_t ev_sampled, ev_blocks;   /* when it last sampled the queues, the blocks' figures */
 	int64_t ev_last;      /* the last tick's time in the trace (queues sampled since) */

@@ -248,7 +248,7 @@ static int prepare_python_step(const step *s, char **argv, FILE *msg)
 	python_helper_path();
 	if (s->start_method) setenv("PARLAB_START_METHOD", s->start_method, 1);   /* the helper sets it */
 	else unsetenv("PARLAB_START_METHOD");
-	if (s->stepper) setenv("PARLAB_STEP", "1", 1);   /* the helper makes its step points (_step.py) */
+	if (the_ctx.py) setenv("PARLAB_STEP", "1", 1);   /* stepped: the helper makes its step points (_step.py) */
 	else unsetenv("PARLAB_STEP");
 	return 0;
 }
@@ -585,10 +585,11 @@ int engine_run(engine *e, const run_events *ev, char **err)
 		*err = xasprintf("cannot map the run's event rings: %s", strerror(errno));
 		coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
 	}
-	int py_stepped = s->stepper && s->rkind == RUN_COMMAND;   /* lua_api allows only a Python one */
-	coord_step *gate = s->stepper && !py_stepped ? coord_step_new(co, s->nworkers) : NULL;
+	int stepped = s->stepper == STEPPER_ON || (s->stepper == STEPPER_ALLOW && e->want_step);
+	int py_stepped = stepped && s->rkind == RUN_COMMAND;   /* lua_api allows only a Python one */
+	coord_step *gate = stepped && !py_stepped ? coord_step_new(co, s->nworkers) : NULL;
 	pystep *py = py_stepped ? pystep_new() : NULL;
-	if (s->stepper && !gate && !py) {
+	if (stepped && !gate && !py) {
 		*err = xasprintf("cannot map the stepper's gate: %s", strerror(errno));
 		cev_free(evr); coord_free(co); trace_free(t); remove_scratch(scratch); return -1;
 	}
@@ -625,6 +626,14 @@ int engine_run(engine *e, const run_events *ev, char **err)
 	e->t_step = s;
 	e->user_ev = ev ? *ev : (run_events){ 0 };
 	return 0;
+}
+
+int engine_run_stepped(engine *e, const run_events *ev, char **err)
+{
+	e->want_step = 1;
+	int rc = engine_run(e, ev, err);
+	e->want_step = 0;
+	return rc;
 }
 
 void engine_stop(engine *e, const char *why)

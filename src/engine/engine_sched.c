@@ -400,7 +400,7 @@ static void on_restart(loop *l, long id, void *arg)
 	}
 	char *err = NULL;
 	run_events ev = e->user_ev;
-	if (engine_run(e, &ev, &err) < 0) {   /* the last run's end stands: the front end hears it now */
+	if (engine_run_stepped(e, &ev, &err) < 0) {   /* the last run's end stands: the front end hears it now */
 		set_text(&sc->stopped, xasprintf("cannot start the run again: %s", err));
 		free(err);
 		sc->searching = 0;
@@ -649,7 +649,10 @@ static void search_next(engine *e)
 
 void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 {
-	if (!g) return;
+	if (!g) {   /* a free run: what the last stepped run of s did is no more its last run's */
+		if (e->sc && e->sc->s == s) { e->sc->s = NULL; e->sc->nsched = 0; }
+		return;
+	}
 	struct esched *sc = sc_of(e);
 	sc->gate = g;
 	sc->s = s;

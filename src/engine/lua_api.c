@@ -515,9 +515,14 @@ static int l_run(lua_State *L)
 		luaL_error(L, "run{}: 'start_method' is for a Python command (command = { \"python3\", ... })");
 	lua_getfield(L, 1, "stepper");
 	int sty = lua_type(L, -1), stepped = lua_toboolean(L, -1);
+	if (sty != LUA_TNIL && sty != LUA_TBOOLEAN && (sty != LUA_TSTRING || strcmp(lua_tostring(L, -1), "allow"))) {
+		if (sty == LUA_TSTRING)
+			luaL_error(L, "run{}: 'stepper' must be true, false or \"allow\" (it runs freely; step runs it stepped), not '%s'",
+				   lua_tostring(L, -1));
+		luaL_error(L, "run{}: 'stepper' must be true, false or \"allow\" (it runs freely; step runs it stepped), not %s",
+			   lua_typename(L, sty));
+	}
 	lua_pop(L, 1);
-	if (sty != LUA_TNIL && sty != LUA_TBOOLEAN)
-		luaL_error(L, "run{}: 'stepper' must be true or false, not %s", lua_typename(L, sty));
 	if (stepped && has_c && !python_command(L, 1))
 		luaL_error(L, "run{}: a command's program is stepped only when it is Python (the helper makes its locks, "
 			   "values and queues step points)");
@@ -1219,7 +1224,7 @@ static void run_to_c(lua_State *L, int t, step *s)
 	s->optional = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	lua_getfield(L, t, "stepper");
-	s->stepper = lua_toboolean(L, -1);
+	s->stepper = lua_type(L, -1) == LUA_TSTRING ? STEPPER_ALLOW : lua_toboolean(L, -1) ? STEPPER_ON : STEPPER_OFF;
 	lua_pop(L, 1);
 	lapi_goal_to_c(L, t, s);
 	s->dask_scheduler = field_dup(L, t, "dask_scheduler");

@@ -647,7 +647,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *in, FILE *out)
 	 * said once, at the time it is being done; a quick one not at all, so
 	 * that transcripts stay the same from one machine to the next. */
 	int said_prep = 0;
-	if (s->stepper) sched_drive(e, l, in, out, &st);
+	if (s->stepper == STEPPER_ON) sched_drive(e, l, in, out, &st);   /* "allow": batch runs it freely */
 	while (!st.done) {
 		loop_once(l, said_prep ? 1000 : 100);
 		int64_t since;
@@ -664,7 +664,7 @@ static int do_run(engine *e, loop *l, const step *s, FILE *in, FILE *out)
 	print_marks(out, t);
 	fputc('\n', out);
 	wrapf(out, "", "  ", "run %s after %s: %s", s->title, trace_fmt_ns(w, sizeof w, trace_end(t)), trace_outcome(t));
-	if (s->stepper) print_goal(e, out);
+	if (s->stepper == STEPPER_ON) print_goal(e, out);
 	int ran = trace_outcome_kind(t) != TRACE_NOT_RUN;   /* not run: no tasks, no figures, no note (as on screen) */
 	if (ran) {
 		fprintf(out, "capture: %s, %d CPUs\n", trace_backend(t), trace_ncpu(t));

@@ -722,7 +722,9 @@ static void on_run_started(run *r, void *arg)
 
 /* run: engine_run with this screen's callbacks; the redraw timer runs
  * while the run is live. */
-void tui_run(tui *t)
+void tui_run(tui *t) { tui_run_as(t, 0); }
+
+void tui_run_as(tui *t, int stepped)
 {
 	const step *s = engine_step(t->e);
 	if (s && s->kind == STEP_RUN && !engine_running(t->e)) {
@@ -732,7 +734,7 @@ void tui_run(tui *t)
 	}
 	run_events ev = { on_run_update, on_run_done, t, on_run_started };
 	char *err = NULL;
-	if (engine_run(t->e, &ev, &err) < 0) {
+	if ((stepped ? engine_run_stepped(t->e, &ev, &err) : engine_run(t->e, &ev, &err)) < 0) {
 		if (s && s->kind != STEP_RUN)
 			tui_msg(t, R_ERR, "Nothing to run on this step: run steps have a box with \"Type run\".");
 		else

@@ -158,6 +158,12 @@ static void do_stop(tui *t, const char *arg)
 static int stepped(tui *t)
 {
 	if (engine_sched_workers(t->e)) return 1;
+	const step *s = engine_step(t->e);
+	if (s && s->kind == STEP_RUN && s->stepper && !engine_running(t->e)) {   /* not going: step starts it */
+		tui_run_as(t, 1);
+		if (engine_running(t->e)) tui_msg(t, R_DIM, "The run starts stepped: you are its scheduler.");
+		return 0;
+	}
 	tui_msg(t, R_DIM, "Nothing to schedule: step and go are for a stepped run while it goes (its box says so).");
 	return 0;
 }

@@ -273,6 +273,8 @@ void tui_layout(tui *t, int clear);
 void tui_moved(tui *t);
 /* Starts the current step's run (or says why not). */
 void tui_run(tui *t);
+/* The same, stepped (a step whose stepper is true or "allow"). */
+void tui_run_as(tui *t, int stepped);
 /* Leaves the loop; the screen closes with exit code rc. */
 void tui_quit(tui *t, int rc);
 /* "lesson", "timeline", "output" for F_LESSON .. F_OUTPUT. */

@@ -263,7 +263,13 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 		}
 		tline_adds(&src, R_TEXT, "Type ");
 		tline_adds(&src, R_KEY, "run");
-		tline_adds(&src, R_TEXT, " to start it.");
+		tline_adds(&src, R_TEXT, " to start it");
+		if (s->stepper == STEPPER_ALLOW) {
+			tline_adds(&src, R_TEXT, ", or ");
+			tline_adds(&src, R_KEY, "step");
+			tline_adds(&src, R_TEXT, " to start it stepped: you are its scheduler");
+		}
+		tline_adds(&src, R_TEXT, ".");
 		if (s->timeout_ms > 0) {
 			char tb[64];
 			snprintf(tb, sizeof tb, " (time limit %g s)", s->timeout_ms / 1000.0);

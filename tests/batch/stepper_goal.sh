@@ -36,6 +36,9 @@ check() {   # $1: quiet or under load
 	has "goal: proved: no schedule does what the claim says never happens" "$1: the lock's claim" "goal"
 	has "search: schedule 2 of the search did what the claim says never happens its schedule: 0 0 0 1 0 1 1 1" "$1: the wrong claim" "search"
 	has "goal: a schedule did what the claim says never happens, at step 8: the counter ended at 3 of 4" "$1: the wrong claim" "goal"
+	sed -n '/^--- run: allowed/,/^--- run: deadlock/p' "$work/out" >"$work/allowed"
+	grep -q "run allowed after .*: finished" "$work/allowed" || bad "$1: stepper = \"allow\": the free run: $(head -5 "$work/allowed")"
+	grep -q "schedule>\|^goal" "$work/allowed" && bad "$1: stepper = \"allow\" runs freely in batch: $(grep "schedule>\|^goal" "$work/allowed")"
 	has "deadlock, as this step expects" "$1: the deadlock" "deadlock"
 	has "goal reached at step 2" "$1: the deadlock" "goal"
 	# schedules that do not reach it

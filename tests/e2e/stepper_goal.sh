@@ -4,7 +4,8 @@
 # last step (the run starts over and replays the rest), and the schedule
 # that loses an update reaches the goal in the goal's own words. schedule
 # save / restart / schedule load replay it to the same end; undo N goes
-# back N steps. A claim's search proves the lock keeps every update.
+# back N steps. A claim's search proves the lock keeps every update. A run
+# that allows the stepper starts stepped with step.
 #
 #   tests/e2e/stepper_goal.sh BUILD/parlab
 set -euo pipefail
@@ -69,6 +70,16 @@ walk() {   # $1 $2: the terminal's size
 	wait_left "Goal: No schedule loses an update." 20
 	type_line search
 	wait_left "Proved: every schedule (6) tried: none did what the claim says never happens." 60
+	# stepper = "allow": run runs it freely; step starts it stepped
+	type_line next
+	type_line next
+	wait_left "Type run to start it, or step to start it stepped: you are its scheduler." 20
+	type_line step
+	wait_for "The run starts stepped: you are its scheduler."
+	wait_left "You are the scheduler: 0 steps so far." 20
+	press 0 1
+	type_line stop
+	wait_left "stopped by you" 20
 	type_line quit
 	wait_for "PARLAB-EXITED 0" 10
 	cmp -s "$WORK/stty.before" "$WORK/stty.after" || fail "tty modes not restored"

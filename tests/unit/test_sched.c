@@ -145,7 +145,7 @@ static void test_goal(engine *e, loop *l)
 	const int *sched = engine_sched_list(e, &n);
 	CHECK(n == 8 && sched[0] == 0 && sched[1] == 0 && sched[2] == 0 && sched[3] == 1);
 	/* a deadlock is a goal too; the run ends as one */
-	CHECK(start(e, l, 0, 5));
+	CHECK(start(e, l, 0, 6));
 	int both[] = { 0, 1 };
 	CHECK(engine_sched_replay(e, both, 2, 0, why, sizeof why) == 0);
 	finish(e, l);
@@ -171,7 +171,7 @@ static void test_go_worker(engine *e, loop *l)
 	CHECK_STR(why, "w0 cannot go: w0 is done");
 	finish(e, l);
 	/* the deadlock run: w0 takes A, then B; with w1 holding B, it stops at B */
-	CHECK(start(e, l, 0, 5));
+	CHECK(start(e, l, 0, 6));
 	char what[200];
 	CHECK(engine_sched_step(e, 1, what, sizeof what) == 1);
 	CHECK(settle(e, l));
@@ -182,6 +182,28 @@ static void test_go_worker(engine *e, loop *l)
 	engine_sched_next(e, 0, next, sizeof next, NULL);
 	CHECK_STR(next, "lock B (held by w1)");
 	finish(e, l);
+}
+
+/* stepper = "allow": run runs it freely, engine_run_stepped stepped. */
+static void test_allowed(engine *e, loop *l)
+{
+	run_events ev = { NULL, on_done, NULL, NULL };
+	char *err = NULL, why[200];
+	CHECK(engine_goto(e, 0, 5) == 0);
+	done = 0;
+	CHECK(engine_run(e, &ev, &err) == 0);
+	CHECK(engine_sched_workers(e) == 0);
+	for (int i = 0; i < 600 && !done; i++) loop_once(l, 50);
+	CHECK(done);
+	done = 0;
+	CHECK(engine_run_stepped(e, &ev, &err) == 0);
+	CHECK(settle(e, l) && engine_sched_workers(e) == 2);
+	int plan[] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+	CHECK(engine_sched_replay(e, plan, 8, 0, why, sizeof why) == 0);
+	finish(e, l);
+	engine_goal g;
+	CHECK(engine_sched_goal(e, &g) && g.reached_at == 8);
+	CHECK(engine_settled(e, engine_step(e)));   /* a level solved */
 }
 
 static void test_refused(engine *e, loop *l)
@@ -213,6 +235,7 @@ int main(void)
 	test_undo(e, l, 1);   /* processes */
 	test_goal(e, l);
 	test_go_worker(e, l);
+	test_allowed(e, l);
 	test_refused(e, l);
 	engine_free(e);
 	course_free(c);

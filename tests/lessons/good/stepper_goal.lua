@@ -41,6 +41,10 @@ return lesson {
       return ("Claim broken: %s, proved: %s."):format(tostring(run.goal.broken), tostring(run.goal.proved))
     end,
   },
+  run {   -- runs freely (batch too); step starts it stepped
+    title = "allowed", threads = 2, stepper = "allow", shared = { counter = 0 }, worker = two_adds,
+    goal = { text = "Lose one, if you step it.", reached = lost, solution = "0 1 0 1 0 1 0 1" },
+  },
   run {
     title = "deadlock", threads = 2, stepper = true, locks = { "A", "B" }, expect = "deadlock",
     worker = function(w)
