@@ -18,6 +18,7 @@
 #include "engine/coord_step.h"
 #include "engine/lua_api.h"
 #include "engine/sched_gate.h"
+#include "util/fs.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -215,16 +216,24 @@ static int next_can(const struct esched *sc)
 	return -1;
 }
 
+/* A step may be taken now, by w if w >= 0: 0, or -1 and why. */
+static int may_step(const engine *e, int w, char *why, size_t cap)
+{
+	if (!engine_sched_workers(e)) { snprintf(why, cap, "no stepped run is going"); return -1; }
+	const struct esched *sc = e->sc;
+	if (sc->restarting || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
+	if (!G_SETTLED(sc->gate)) { snprintf(why, cap, "a worker is still running to its next step"); return -1; }
+	int n = G_N(sc->gate);
+	if (w >= n) { snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1); return -1; }
+	char not[160];
+	if (w >= 0 && !G_ENABLED(sc->gate, w, not, sizeof not)) { snprintf(why, cap, "w%d cannot go: %s", w, not); return -1; }
+	return 0;
+}
+
 int engine_sched_step(engine *e, int w, char *what, size_t cap)
 {
-	if (!engine_sched_workers(e)) { snprintf(what, cap, "no stepped run is going"); return -1; }
-	struct esched *sc = e->sc;
-	if (sc->restarting || sc->at < sc->nplan) { snprintf(what, cap, "a schedule is being replayed"); return -1; }
-	if (!G_SETTLED(sc->gate)) { snprintf(what, cap, "a worker is still running to its next step"); return -1; }
-	if (w >= G_N(sc->gate)) { snprintf(what, cap, "there is no w%d: this run has w0 to w%d", w, G_N(sc->gate) - 1); return -1; }
-	if (w < 0 && (w = next_can(sc)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
-	char why[160];
-	if (!G_ENABLED(sc->gate, w, why, sizeof why)) { snprintf(what, cap, "w%d cannot go: %s", w, why); return -1; }
+	if (may_step(e, w, what, cap) < 0) return -1;
+	if (w < 0 && (w = next_can(e->sc)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
 	let_go(e, w, what, cap);
 	return w;
 }
@@ -242,19 +251,9 @@ void engine_sched_go(engine *e)
 
 int engine_sched_go_worker(engine *e, int w, char *why, size_t cap)
 {
-	if (!engine_sched_workers(e)) { snprintf(why, cap, "no stepped run is going"); return -1; }
-	struct esched *sc = e->sc;
-	if (sc->restarting || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
-	if (!G_SETTLED(sc->gate)) { snprintf(why, cap, "a worker is still running to its next step"); return -1; }
-	int n = G_N(sc->gate);
-	if (w < 0 || w >= n) { snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1); return -1; }
-	if (!G_ENABLED(sc->gate, w, why, cap)) {
-		char was[160];
-		snprintf(was, sizeof was, "%s", why);
-		snprintf(why, cap, "w%d cannot go: %s", w, was);
-		return -1;
-	}
-	sc->go_w = w;
+	if (w < 0) { snprintf(why, cap, "there is no w%d", w); return -1; }
+	if (may_step(e, w, why, cap) < 0) return -1;
+	e->sc->go_w = w;
 	let_go(e, w, NULL, 0);
 	return 0;
 }
@@ -393,18 +392,13 @@ static void on_restart(loop *l, long id, void *arg)
 	engine *e = arg;
 	struct esched *sc = e->sc;
 	sc->restart_timer = 0;
-	if (engine_step(e) != sc->s) {   /* the student moved on meanwhile */
-		sc->searching = 0;
-		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);
-		return;
-	}
 	char *err = NULL;
 	run_events ev = e->user_ev;
-	if (engine_run_stepped(e, &ev, &err) < 0) {   /* the last run's end stands: the front end hears it now */
-		set_text(&sc->stopped, xasprintf("cannot start the run again: %s", err));
+	if (engine_step(e) != sc->s || engine_run_stepped(e, &ev, &err) < 0) {   /* moved on, or cannot start */
+		if (err) set_text(&sc->stopped, xasprintf("cannot start the run again: %s", err));
 		free(err);
 		sc->searching = 0;
-		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);
+		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);   /* the last run's end stands */
 		return;
 	}
 	if (e->user_ev.started) e->user_ev.started(e->r, e->user_ev.arg);
@@ -532,27 +526,28 @@ int engine_sched_parse(const char *text, int nworkers, int **plan, int *n, char 
 	return 0;
 }
 
+struct save_args { const engine *e; const step *s; };
+
+static int save_put(FILE *f, void *arg, char **err)
+{
+	(void)err;
+	struct save_args *a = arg;
+	int n;
+	const int *l = engine_sched_list(a->e, &n);
+	fprintf(f, "# parlab schedule: %s, \"%s\" (%d steps)\n", course_title(a->e->c), a->s->title, n);
+	for (int i = 0; i < n; i++) fprintf(f, "%d%s", l[i], (i + 1) % 32 && i + 1 < n ? " " : "\n");
+	return 0;
+}
+
 int engine_sched_save(const engine *e, const char *path, char *why, size_t cap)
 {
-	int n;
-	const int *l = engine_sched_list(e, &n);
-	const step *s = e->sc ? e->sc->s : NULL;
-	if (!s) { snprintf(why, cap, "no stepped run to save the schedule of"); return -1; }
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) { snprintf(why, cap, "cannot write %s: %s", tmp, strerror(errno)); free(tmp); return -1; }
-	fprintf(f, "# parlab schedule: %s, \"%s\" (%d steps)\n", course_title(e->c), s->title, n);
-	for (int i = 0; i < n; i++) fprintf(f, "%d%s", l[i], (i + 1) % 32 && i + 1 < n ? " " : "\n");
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) < 0) {
-		snprintf(why, cap, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+	struct save_args a = { e, e->sc ? e->sc->s : NULL };
+	if (!a.s) { snprintf(why, cap, "no stepped run to save the schedule of"); return -1; }
+	char *err = NULL;
+	int rc = fs_write_whole(path, save_put, &a, &err);
+	if (rc < 0) snprintf(why, cap, "cannot write %s", err);
+	free(err);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- the goal, and the search of every schedule ---------------------------------------- */

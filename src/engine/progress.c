@@ -701,33 +701,24 @@ static int export_to(progress *p, FILE *f, int csv, char **err)
 	return rc ? -1 : rows;
 }
 
-/* The export is written to FILE.tmp-PID in FILE's folder and renamed over
- * FILE at the end (as trace_save does): an export that fails (a full disk,
- * a file size limit, FILE a folder) leaves FILE as it was, and no
- * temporary file behind. */
+struct export_args { progress *p; int csv; };
+
+static int export_put(FILE *f, void *arg, char **err)
+{
+	struct export_args *a = arg;
+	return export_to(a->p, f, a->csv, err);
+}
+
+/* The export is written whole or not at all (fs_write_whole, as
+ * trace_save): an export that fails (a full disk, a file size limit, FILE
+ * a folder) leaves FILE as it was, and no temporary file behind. */
 int progress_export(progress *p, const char *file, char **err)
 {
 	*err = NULL;
 	int csv = ends_with(file, ".csv");
 	if (!csv && !ends_with(file, ".json")) { *err = xasprintf("%s: name a .json or .csv file", file); return -1; }
-	char *tmp = xasprintf("%s.tmp-%ld", file, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	int e = errno, rows = -1, bad = !f;
-	if (f) {
-		errno = 0;
-		rows = export_to(p, f, csv, err);
-		bad = rows < 0 || fflush(f) != 0 || ferror(f);
-		e = errno ? errno : EIO;
-		if (fclose(f) != 0 && !bad) { bad = 1; e = errno; }
-		if (!bad && rename(tmp, file) != 0) { bad = 1; e = errno; }
-	} else if (fd >= 0) {
-		close(fd);
-	}
-	if (bad && fd >= 0) unlink(tmp);
-	if (bad && !*err) *err = xasprintf("%s: %s", file, strerror(e));
-	free(tmp);
-	return bad ? -1 : rows;
+	struct export_args a = { p, csv };
+	return fs_write_whole(file, export_put, &a, err);
 }
 
 static const struct table *table_named(const char *name)

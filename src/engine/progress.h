@@ -78,7 +78,7 @@ int progress_report(progress *p, FILE *out);
 char **progress_courses(progress *p, int *n);
 /* Forgets one course (or all when course is NULL). Returns rows removed. */
 int progress_reset(progress *p, const char *course);
-/* .json or .csv by the file's extension; written to FILE.tmp-PID and
+/* .json or .csv by the file's extension; written to FILE.PID.tmp and
  * renamed over file, so a failed export leaves file as it was. The rows
  * exported, or -1 with *err (caller frees). */
 int progress_export(progress *p, const char *file, char **err);

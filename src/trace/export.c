@@ -13,6 +13,7 @@
  */
 #include "trace/export.h"
 #include "trace/trace_stats.h"
+#include "util/fs.h"
 #include "util/xmalloc.h"
 
 #include <errno.h>
@@ -613,6 +614,13 @@ static json_t *ex_build(const trace *t)
 	return root;
 }
 
+/* 15 digits keep every nanosecond of a day-long trace. */
+static int ex_put(FILE *f, void *root, char **err)
+{
+	(void)err;
+	return json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15)) < 0 || fputc('\n', f) == EOF ? -1 : 0;
+}
+
 /* A file is written to PATH.PID.tmp beside it and renamed over PATH at the
  * end (as trace_save does): an export that fails (a full disk, a file size
  * limit) leaves no half-written PATH, and an earlier PATH as it was. What
@@ -625,20 +633,16 @@ int export_perfetto(const trace *t, const char *path, char **err)
 	int to_stdout = !strcmp(path, "-");
 	struct stat st;
 	int in_place = to_stdout || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
-	char *tmp = in_place ? NULL : xasprintf("%s.%ld.tmp", path, (long)getpid());
-	FILE *f = to_stdout ? stdout : fopen(tmp ? tmp : path, "w");
-	int bad = !f, e = errno;
-	/* 15 digits keep every nanosecond of a day-long trace. */
-	if (f && json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(15)) < 0) { bad = 1; e = errno; }
-	if (f && !bad && (fputc('\n', f) == EOF || fflush(f) != 0)) { bad = 1; e = errno; }
-	if (f && !to_stdout && fclose(f) != 0 && !bad) { bad = 1; e = errno; }
-	if (tmp && f && !bad && rename(tmp, path) != 0) { bad = 1; e = errno; }
-	if (tmp && f && bad) unlink(tmp);
-	free(tmp);
-	json_decref(root);
-	if (bad) {
-		*err = xasprintf("%s: %s", to_stdout ? "(stdout)" : path, strerror(e ? e : EIO));
-		return -1;
+	int rc;
+	if (!in_place) {
+		rc = fs_write_whole(path, ex_put, root, err);
+	} else {
+		FILE *f = to_stdout ? stdout : fopen(path, "w");
+		int bad = !f || ex_put(f, root, err) < 0 || fflush(f) != 0, e = errno;
+		if (f && !to_stdout && fclose(f) != 0 && !bad) { bad = 1; e = errno; }
+		if (bad) *err = xasprintf("%s: %s", to_stdout ? "(stdout)" : path, strerror(e ? e : EIO));
+		rc = bad ? -1 : 0;
 	}
-	return n;
+	json_decref(root);
+	return rc < 0 ? -1 : n;
 }

@@ -5,6 +5,7 @@
  * built exactly as a live one is.
  */
 #include "trace/trace_file.h"
+#include "util/fs.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 
@@ -176,28 +177,16 @@ static void tf_write(FILE *f, const trace *t)
 	fputc('\n', f);
 }
 
+static int tf_put(FILE *f, void *t, char **err)
+{
+	(void)err;
+	tf_write(f, t);
+	return 0;
+}
+
 int trace_save(const trace *t, const char *path, char **err)
 {
-	*err = NULL;
-	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	int bad = !f, e = errno;
-	if (f) {
-		tf_write(f, t);
-		bad = fflush(f) != 0 || ferror(f);
-		e = errno;
-		if (fclose(f) != 0 && !bad) { bad = 1; e = errno; }
-		if (!bad && rename(tmp, path) != 0) { bad = 1; e = errno; }
-	} else if (fd >= 0) {
-		close(fd);
-	}
-	if (bad) {
-		if (fd >= 0) unlink(tmp);
-		*err = xasprintf("%s: %s", path, strerror(e));
-	}
-	free(tmp);
-	return bad ? -1 : 0;
+	return fs_write_whole(path, tf_put, (void *)t, err) < 0 ? -1 : 0;
 }
 
 /* ---- reading -------------------------------------------------------------- */

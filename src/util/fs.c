@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int fs_mkdirs(const char *dir, mode_t mode)
 {
@@ -69,4 +71,27 @@ char *fs_slurp(const char *file, size_t max, char **err)
 		return NULL;
 	}
 	return buf;
+}
+
+int fs_write_whole(const char *file, int (*put)(FILE *f, void *arg, char **err), void *arg, char **err)
+{
+	*err = NULL;
+	char *tmp = xasprintf("%s.%ld.tmp", file, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	int e = errno, rc = -1, bad = !f;
+	if (f) {
+		errno = 0;
+		rc = put(f, arg, err);
+		bad = rc < 0 || fflush(f) != 0 || ferror(f);
+		e = errno ? errno : EIO;
+		if (fclose(f) != 0 && !bad) { bad = 1; e = errno; }
+		if (!bad && rename(tmp, file) != 0) { bad = 1; e = errno; }
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (bad && fd >= 0) unlink(tmp);
+	if (bad && !*err) *err = xasprintf("%s: %s", file, strerror(e));
+	free(tmp);
+	return bad ? -1 : rc;
 }

@@ -95,13 +95,13 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert [a["key"] fo
 	bad "a schema 1 export's rows are keyed by position"
 out=$("$parlab" progress --import "$work/nope.json" 2>&1); [ $? -eq 1 ] && [[ "$out" == *"nope.json"* ]] || bad "missing import file: $out"
 out=$("$parlab" progress --export "$work/p.txt" 2>&1); [ $? -eq 1 ] && [[ "$out" == *".json or .csv"* ]] || bad "bad extension: $out"
-# An export goes to FILE.tmp-PID, renamed over FILE at the end: onto a
+# An export goes to FILE.PID.tmp, renamed over FILE at the end: onto a
 # folder it fails, and leaves neither a changed folder nor a temporary file.
 mkdir "$work/folder.json"
 out=$("$parlab" progress --export "$work/folder.json" 2>&1); [ $? -eq 1 ] && [[ "$out" == *"folder.json: Is a directory"* ]] || bad "export onto a folder: $out"
 [ -z "$(ls -A "$work/folder.json")" ] || bad "export onto a folder changed it"
 "$parlab" progress --export "$work/p.json" >/dev/null || bad "export over an earlier export"
-left=$(ls "$work" | grep -F ".tmp-"); [ -z "$left" ] || bad "temporary export files left: $left"
+left=$(ls "$work" | grep -E '\.[0-9]+\.tmp$'); [ -z "$left" ] || bad "temporary export files left: $left"
 
 # A corrupt database: said, kept aside, and parlab goes on.
 head -c 8192 /dev/urandom >"$PARLAB_STATE/progress.db"
