@@ -114,7 +114,7 @@ static char *goal_judged(engine *e, const step *s)
 	engine_goal g;
 	if (!engine_sched_goal(e, &g)) return NULL;
 	if (g.error) return xasprintf("its goal failed: %s", g.error);
-	if (engine_sched_stopped(e)) return xasprintf("its solution stopped short: %s", engine_sched_stopped(e));
+	if (engine_sched_stopped(e)) return xasprintf("its solution fell short: %s", engine_sched_stopped(e));
 	if (g.never && g.reached_at >= 0)
 		return xasprintf("a schedule did what its claim says never happens (%s)", g.search ? g.search : "");
 	if (!g.never && s->solution && g.reached_at < 0) return xstrdup("its solution did not reach its goal");

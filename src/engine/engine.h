@@ -239,6 +239,14 @@ void engine_sched_next(const engine *e, int w, char *buf, size_t cap, int *can);
  * one let go last). The worker let go (its action in what), or -1 with
  * why ("w1 cannot go: lock A is held by w0"). */
 int engine_sched_step(engine *e, int w, char *what, size_t cap);
+/* As engine_sched_step, for keys typed faster than workers move (a Python
+ * program starting a process): while a worker still runs to its next
+ * point, the step waits for every worker to reach one, after those asked
+ * for before it (at most 8), and ENGINE_SCHED_AHEAD is returned. A step
+ * that cannot go when its turn comes goes no more, nor do those after
+ * it: engine_sched_stopped says why. */
+#define ENGINE_SCHED_AHEAD (-2)
+int engine_sched_ahead(engine *e, int w, char *what, size_t cap);
 /* From now on every worker that can go goes, in turn, until all are done
  * or none can (a deadlock: the run stops as free runs do). */
 void engine_sched_go(engine *e);
@@ -261,7 +269,8 @@ int engine_sched_undo(engine *e, int k, char *why, size_t cap);
 /* Steps still to replay (1 while starting over or searching), else 0. */
 int engine_sched_replaying(const engine *e);
 /* Why the last replay stopped short of its plan (a step that could not
- * be taken: the lesson changed?), or NULL. */
+ * be taken: the lesson changed?), or a step asked ahead did not go, as a
+ * sentence ("the replay stopped: step 3 ..."), or NULL. */
 const char *engine_sched_stopped(const engine *e);
 /* A schedule as text: worker ids, "0 1 w1 0" (spaces, commas, new lines;
  * '#' to the end of a line is a comment), for a run of nworkers (0: a

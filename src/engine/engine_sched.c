@@ -29,6 +29,7 @@
 
 #define NOPS (SP_MARK + 1)
 #define SEARCH_MAX_WORKERS 64   /* a step's choices are a 64-bit mask */
+#define AHEAD_MAX 8             /* steps asked for before the workers were ready */
 
 /* ---- coord_step's gate as a sched_gate ---------------------------------------------- */
 
@@ -110,11 +111,12 @@ struct esched {
 	int go;                       /* every worker that can goes, in turn */
 	int go_w;                     /* this worker goes until it cannot (blocked, done), or -1 */
 	int *plan, nplan, at;         /* a schedule being replayed: plan[at] goes next */
+	int ahead[AHEAD_MAX], nahead; /* steps asked for while a worker still ran (-1: the next that can) */
 	int delay_ms;
 	long timer;                   /* the replay's pace, or 0 */
 	long restart_timer;           /* the run starts again from the loop, or 0 */
 	int restarting;               /* the live run is being stopped to start over */
-	char *stopped;                /* why the last replay stopped short, or NULL */
+	char *stopped;                /* why a replay or a step asked ahead stopped short, or NULL */
 	int judged;                   /* steps when the goal was last judged, -1 never */
 	int goal_at;                  /* the goal reached: at this many steps, else -1 */
 	char *goal_msg, *goal_err;
@@ -216,15 +218,16 @@ static int next_can(const struct esched *sc)
 	return -1;
 }
 
-/* A step may be taken now, by w if w >= 0: 0, or -1 and why. */
+/* A step may be taken now, by w if w >= 0: 0; -1 and why; or -2 and why
+ * when it could be once every worker is at its next step. */
 static int may_step(const engine *e, int w, char *why, size_t cap)
 {
 	if (!engine_sched_workers(e)) { snprintf(why, cap, "no stepped run is going"); return -1; }
 	const struct esched *sc = e->sc;
-	if (sc->restarting || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
-	if (!G_SETTLED(sc->gate)) { snprintf(why, cap, "a worker is still running to its next step"); return -1; }
+	if (sc->restarting || sc->searching || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
 	int n = G_N(sc->gate);
 	if (w >= n) { snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1); return -1; }
+	if (!G_SETTLED(sc->gate) || sc->nahead) { snprintf(why, cap, "a worker is still running to its next step"); return -2; }
 	char not[160];
 	if (w >= 0 && !G_ENABLED(sc->gate, w, not, sizeof not)) { snprintf(why, cap, "w%d cannot go: %s", w, not); return -1; }
 	return 0;
@@ -234,8 +237,43 @@ int engine_sched_step(engine *e, int w, char *what, size_t cap)
 {
 	if (may_step(e, w, what, cap) < 0) return -1;
 	if (w < 0 && (w = next_can(e->sc)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
+	set_text(&e->sc->stopped, NULL);   /* the student steps on: why the last one stopped is old news */
 	let_go(e, w, what, cap);
 	return w;
+}
+
+int engine_sched_ahead(engine *e, int w, char *what, size_t cap)
+{
+	int rc = may_step(e, w, what, cap);
+	if (rc == 0) return engine_sched_step(e, w, what, cap);
+	if (rc == -1) return -1;
+	struct esched *sc = e->sc;
+	if (sc->nahead == AHEAD_MAX) {
+		snprintf(what, cap, "%d steps are waiting already for every worker to reach its next step", AHEAD_MAX);
+		return -1;
+	}
+	sc->ahead[sc->nahead++] = w;
+	set_text(&sc->stopped, NULL);
+	return ENGINE_SCHED_AHEAD;
+}
+
+/* Every worker is at its next step: the first step asked ahead goes, or
+ * none of them does (it cannot go now: the student is told why). */
+static int ahead_step(engine *e)
+{
+	struct esched *sc = e->sc;
+	int w = sc->ahead[0];
+	memmove(sc->ahead, sc->ahead + 1, (size_t)--sc->nahead * sizeof *sc->ahead);
+	char why[160] = "no worker can go";
+	if (w < 0) w = next_can(sc);
+	if (w >= 0 && G_ENABLED(sc->gate, w, why, sizeof why)) {
+		let_go(e, w, NULL, 0);
+		return 1;
+	}
+	set_text(&sc->stopped, w < 0 ? xasprintf("a step asked for before the workers were ready did not go: %s", why)
+				      : xasprintf("w%d's step, asked for before the workers were ready, did not go: %s", w, why));
+	sc->nahead = 0;
+	return 0;
 }
 
 void engine_sched_go(engine *e)
@@ -326,9 +364,10 @@ static void plan_step(engine *e)
 	int w = sc->plan[sc->at];
 	char why[160];
 	if (w >= G_N(sc->gate)) {
-		set_text(&sc->stopped, xasprintf("step %d of the schedule names w%d: this run has w0 to w%d", sc->at + 1, w, G_N(sc->gate) - 1));
+		set_text(&sc->stopped, xasprintf("the replay stopped: step %d of the schedule names w%d: this run has w0 to w%d",
+						  sc->at + 1, w, G_N(sc->gate) - 1));
 	} else if (!G_ENABLED(sc->gate, w, why, sizeof why)) {
-		set_text(&sc->stopped, xasprintf("step %d of the schedule: w%d cannot go: %s", sc->at + 1, w, why));
+		set_text(&sc->stopped, xasprintf("the replay stopped: step %d of the schedule: w%d cannot go: %s", sc->at + 1, w, why));
 	} else {
 		sc->at++;
 		let_go(e, w, NULL, 0);
@@ -363,6 +402,8 @@ static void on_gate(loop *l, int fd, int events, void *arg)
 	if (sc->at < sc->nplan) {
 		if (!sc->delay_ms) { plan_step(e); return; }
 		if (!sc->timer) sc->timer = loop_timer_add(l, sc->delay_ms, 0, on_pace, e);
+	} else if (sc->nahead && ahead_step(e)) {
+		return;
 	} else if (sc->go) {
 		int w = next_can(sc);
 		if (w >= 0) { let_go(e, w, NULL, 0); return; }
@@ -382,6 +423,7 @@ static void take_plan(struct esched *sc, const int *plan, int n, int delay_ms)
 	sc->plan = p;
 	sc->nplan = n;
 	sc->at = 0;
+	sc->nahead = 0;
 	sc->delay_ms = delay_ms;
 	set_text(&sc->stopped, NULL);
 }
@@ -655,6 +697,7 @@ void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 	sc->nsched = 0;
 	sc->go = 0;
 	sc->go_w = -1;
+	sc->nahead = 0;
 	sc->judged = -1;
 	sc->goal_at = -1;
 	set_text(&sc->goal_msg, NULL);

@@ -9,6 +9,7 @@
 #include "ui/tui_int.h"
 #include "util/xmalloc.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,8 +162,9 @@ static void goal_box(tui *t, tdoc *in)
 	const char *stopped = engine_sched_stopped(t->e);
 	if (stopped) {
 		tline_clear(&src);
-		tline_adds(&src, R_HINT, "The replay stopped: ");
-		tline_adds(&src, R_HINT, stopped);
+		char *say = xasprintf("%c%s.", toupper((unsigned char)stopped[0]), stopped + 1);
+		tline_adds(&src, R_HINT, say);
+		free(say);
 		doc_flow(in, &src, NULL, NULL, 1);
 	}
 	tline_free(&src);

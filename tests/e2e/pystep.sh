@@ -5,7 +5,8 @@
 # appear (MainProcess, then Process-1 and Process-2 once started); the keys
 # step them; Backspace undoes a step (the program starts over and replays
 # the rest); a schedule that reads twice before either writes loses an
-# update, and the program itself prints it once its joins are let go; a
+# update, and the program itself prints it once its joins are let go;
+# keys pressed before the workers are at their steps wait for them; a
 # stepped Python run has no timeout while it waits for the student (it had
 # one: a program left waiting 30 s was killed); quit restores the terminal.
 #
@@ -35,10 +36,9 @@ walk() {   # $1 $2: the terminal's size
 	type_line run
 	wait_left "w0 MainProcess: start Process-1" 60   # Python's start-up, under load too
 	sleep 3                        # longer than the run's timeout (2 s): a stepped run has none
-	press 0 1
-	wait_left "w1 Process-1: get v.value" 30
-	press 0 2
-	press 1 3
+	key 0 0                        # both starts at once: the second waits for Process-1's hello
+	wait_left "You are the scheduler: 2 steps so far." 30
+	press 1 3                      # at once too: Process-2 may still be on its way to its step
 	press BSpace 2                 # undo: the program starts over, two steps replayed
 	wait_left "w1 Process-1: get v.value" 30
 	press 1 3

@@ -184,6 +184,48 @@ static void test_go_worker(engine *e, loop *l)
 	finish(e, l);
 }
 
+/* Steps asked for while a worker still runs to its next point (keys typed
+ * faster than workers move) wait for every worker to reach one, in order;
+ * one that cannot go then goes no more, nor do those after it. The
+ * workers sleep 300 ms before each point (stepper_ahead.lua). */
+static void test_ahead(loop *l)
+{
+	char *err = NULL, what[200];
+	course *c = course_load(fixture("lessons/good/stepper_ahead.lua"), &err);
+	CHECK(c != NULL);
+	if (!c) { fprintf(stderr, "%s\n", err); return; }
+	engine *e = engine_new(c, l);
+	int n;
+	CHECK(start(e, l, 0, 0));
+	CHECK(engine_sched_step(e, 0, what, sizeof what) == 0);   /* w0 takes L, then sleeps */
+	CHECK(!engine_sched_ready(e));
+	CHECK(engine_sched_ahead(e, 0, what, sizeof what) == ENGINE_SCHED_AHEAD);
+	CHECK(engine_sched_ahead(e, 1, what, sizeof what) == ENGINE_SCHED_AHEAD);
+	CHECK(engine_sched_ahead(e, -1, what, sizeof what) == ENGINE_SCHED_AHEAD);
+	CHECK(engine_sched_step(e, 1, what, sizeof what) == -1);   /* not before those asked for */
+	CHECK_STR(what, "a worker is still running to its next step");
+	CHECK(engine_sched_ahead(e, 7, what, sizeof what) == -1);
+	CHECK_STR(what, "there is no w7: this run has w0 to w1");
+	for (int k = 0; k < 5; k++) CHECK(engine_sched_ahead(e, 1, what, sizeof what) == ENGINE_SCHED_AHEAD);
+	CHECK(engine_sched_ahead(e, 1, what, sizeof what) == -1);
+	CHECK_STR(what, "8 steps are waiting already for every worker to reach its next step");
+	/* w0 unlocks; w1 locks; -1: w0 waits for L, so w1 unlocks; w1 then has
+	 * 3 steps left of the 5 asked for: the last one cannot go */
+	for (int i = 0; i < 600 && !engine_sched_stopped(e); i++) loop_once(l, 50);
+	const int *sched = engine_sched_list(e, &n);
+	int want[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
+	CHECK(n == 8 && !memcmp(sched, want, sizeof want));
+	CHECK(engine_sched_stopped(e) != NULL);
+	CHECK_STR(engine_sched_stopped(e) ? engine_sched_stopped(e) : "",
+		  "w1's step, asked for before the workers were ready, did not go: w1 is done");
+	CHECK(settle(e, l));
+	CHECK(engine_sched_step(e, 0, what, sizeof what) == 0);   /* the student steps on */
+	CHECK(engine_sched_stopped(e) == NULL);
+	finish(e, l);
+	engine_free(e);
+	course_free(c);
+}
+
 /* stepper = "allow": run runs it freely, engine_run_stepped stepped. */
 static void test_allowed(engine *e, loop *l)
 {
@@ -235,6 +277,7 @@ int main(void)
 	test_undo(e, l, 1);   /* processes */
 	test_goal(e, l);
 	test_go_worker(e, l);
+	test_ahead(l);
 	test_allowed(e, l);
 	test_refused(e, l);
 	engine_free(e);
