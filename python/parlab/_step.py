@@ -187,6 +187,14 @@ def _nochild():
         parlab._send(("\x01step nochild %d" % _tid()).encode())
 
 
+def _started(pid):
+    """The process this thread's start made: parlab watches it, in case
+    it ends before its hello (a spawned child that cannot load its target)."""
+    c = getattr(_tls, "chan", None)
+    if c is not None and c[1] == os.getpid() and pid:
+        parlab._send(("\x01step started %d %d" % (_tid(), pid)).encode())
+
+
 def _forget():
     """In a new child process: the forking thread's socket is its parent's."""
     c = getattr(_tls, "chan", None)
@@ -457,10 +465,12 @@ def _hook_multiprocessing():
         _point("start", detail=self.name)
         self._parlab = True
         try:
-            return p_start(self)
+            r = p_start(self)
         except BaseException:
             _nochild()
             raise
+        _started(self.pid)
+        return r
 
     def join(self, timeout=None):
         if getattr(self, "_parlab", False) and self.pid and _called_by_user():

@@ -6,6 +6,11 @@
  * it let go: each one is done for real right after, and the next step
  * waits until every worker is at its next point, so the model is the
  * program's state whenever a step may be taken.
+ *
+ * A start let go keeps its worker running until the new thread or
+ * process says hello; a process that dies before it can (a spawned child
+ * that cannot unpickle its target) never will, so the gate watches the
+ * child its parent names (a pidfd, in the epoll set the loop polls).
  */
 #include "engine/pystep.h"
 #include "trace/trace.h"
@@ -17,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { PV_LOCK, PV_TRY, PV_UNLOCK, PV_GET, PV_SET, PV_PUT, PV_TAKE, PV_START, PV_JOIN, NVERBS };
@@ -39,6 +46,8 @@ struct pworker {
 	sg_state state;
 	int fd;           /* the reply socket: a byte lets it go; -1 none */
 	int pending;      /* let go a start: running until its thread or process says hello */
+	int child_fd;     /* a pidfd of the process that start made, until it says hello; -1 none */
+	int child_gone;   /* that process ended: its start is over after one more turn of the loop */
 	struct pact a;    /* at a point: its action */
 };
 
@@ -50,6 +59,7 @@ struct pobj {
 };
 
 struct pystep {
+	int ep;           /* the gate's fd: wake[0] and the children's pidfds */
 	int wake[2];      /* a byte when a worker reached a point or its end */
 	struct pworker *w;
 	int n, cap;
@@ -126,10 +136,19 @@ static const char *obj_name(const pystep *p, const char *key)
 	return o ? o->name : key;
 }
 
+/* w's start is over: its thread or process said hello, or is gone. */
+static void start_over(struct pworker *w)
+{
+	w->pending = 0;
+	w->child_gone = 0;
+	if (w->child_fd >= 0) close(w->child_fd);   /* (out of the epoll set with it) */
+	w->child_fd = -1;
+}
+
 static void worker_done(struct pworker *w)
 {
 	w->state = SG_DONE;
-	w->pending = 0;
+	start_over(w);
 	if (w->fd >= 0) close(w->fd);
 	w->fd = -1;
 }
@@ -149,8 +168,9 @@ static void on_hello(pystep *p, pid_t pid, const char *rest, const int *fds, int
 	w->tid = (pid_t)tid;
 	w->state = SG_RUNNING;
 	w->fd = fds[0];
+	w->child_fd = -1;
 	trace_sanitize(w->name, sizeof w->name, rest + off, strlen(rest + off));   /* the program's words */
-	for (int i = 0; started && i < p->n - 1; i++) p->w[i].pending = 0;   /* the start that made it is over */
+	for (int i = 0; started && i < p->n - 1; i++) start_over(&p->w[i]);   /* the start that made it is over */
 }
 
 static int verb_of(const char *s)
@@ -178,6 +198,21 @@ static void on_at(pystep *p, struct pworker *w, const char *rest)
 	w->state = SG_AT;
 }
 
+/* w's start made process child, which has not said hello yet: watched. */
+static void on_started(pystep *p, struct pworker *w, const char *rest)
+{
+	long child;
+	if (!w->pending || w->child_fd >= 0 || sscanf(rest, "%ld", &child) != 1 || child <= 0) return;
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)child, 0);
+	if (fd < 0) {
+		if (errno == ESRCH) start_over(w);   /* gone and reaped already */
+		return;   /* (no pidfds, before Linux 5.3: as before, it waits for the hello) */
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	if (epoll_ctl(p->ep, EPOLL_CTL_ADD, fd, &ev) < 0) { close(fd); return; }
+	w->child_fd = fd;
+}
+
 void pystep_message(pystep *p, pid_t pid, const char *msg, const int *fds, int nfds)
 {
 	int taken = 0;
@@ -194,7 +229,9 @@ void pystep_message(pystep *p, pid_t pid, const char *msg, const int *fds, int n
 		} else if (w && !strcmp(kind, "end")) {
 			worker_done(w);
 		} else if (w && !strcmp(kind, "nochild")) {
-			w->pending = 0;
+			start_over(w);
+		} else if (w && !strcmp(kind, "started")) {
+			on_started(p, w, msg + off);
 		}
 	}
 	for (int i = taken; i < nfds; i++) close(fds[i]);
@@ -222,12 +259,28 @@ static void reap(pystep *p)
 /* ---- the gate's operations --------------------------------------------------------- */
 
 static int py_nworkers(void *g) { return ((pystep *)g)->n; }
-static int py_fd(void *g) { return ((pystep *)g)->wake[0]; }
+static int py_fd(void *g) { return ((pystep *)g)->ep; }
 
+/* The wake-ups read. A started process that ended before its hello ends
+ * its start a turn of the loop later: a hello it sent before it ended was
+ * ready in the side channel when its end was, and is read by then. */
 static void py_drain(void *g)
 {
+	pystep *p = g;
 	char buf[256];
-	while (read(((pystep *)g)->wake[0], buf, sizeof buf) > 0) {}
+	while (read(p->wake[0], buf, sizeof buf) > 0) {}
+	for (int i = 0; i < p->n; i++) {
+		struct pworker *w = &p->w[i];
+		struct pollfd pf = { w->child_fd, POLLIN, 0 };
+		if (w->child_gone) {
+			start_over(w);
+		} else if (pf.fd >= 0 && poll(&pf, 1, 0) == 1) {
+			close(w->child_fd);   /* out of the epoll set: the loop wakes for it no more */
+			w->child_fd = -1;
+			w->child_gone = 1;
+			wake(p);
+		}
+	}
 }
 
 static int py_settled(void *g)
@@ -387,8 +440,11 @@ static int py_stuck(void *g, const unsigned char *ended, int n, char *why, size_
 static void py_free(void *g)
 {
 	pystep *p = g;
-	for (int i = 0; i < p->n; i++)
+	for (int i = 0; i < p->n; i++) {
 		if (p->w[i].fd >= 0) close(p->w[i].fd);
+		if (p->w[i].child_fd >= 0) close(p->w[i].child_fd);
+	}
+	close(p->ep);
 	close(p->wake[0]);
 	close(p->wake[1]);
 	free(p->w);
@@ -411,6 +467,14 @@ pystep *pystep_new(void)
 {
 	pystep *p = xcalloc(1, sizeof *p);
 	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(p);
+		return NULL;
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = p->wake[0] };
+	if ((p->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 || epoll_ctl(p->ep, EPOLL_CTL_ADD, p->wake[0], &ev) < 0) {
+		if (p->ep >= 0) close(p->ep);
+		close(p->wake[0]);
+		close(p->wake[1]);
 		free(p);
 		return NULL;
 	}

@@ -8,7 +8,9 @@
 # what a new process gets carries its step points), and the same schedule 20 times
 # gives the same steps and output; in threads too; a Lock held by another
 # refuses the step and the program ends at 2; a Queue empty or full
-# refuses a take or a put; two threads taking two Locks in opposite order
+# refuses a take or a put; a spawned child that dies before its hello (its
+# target is not there for it) ends its parent's start, not the run; two
+# threads taking two Locks in opposite order
 # end as a deadlock in a free run's words, a goal that says so reached by
 # its solution (check --runs replays it); the same program not stepped
 # runs freely. Under two CPU hogs too: the schedule, not the machine,
@@ -34,7 +36,7 @@ run() {   # $1: the answers (one schedule line per stepped run), $2: the lesson;
 has() { grep -qF -- "$1" "$work/flat" || bad "$2: no \"$1\""; }
 
 check() {   # $1: quiet or under load
-	run '0 0 1 2 1 2\n0 0 1 2 1 2\n0 0 1 2\n0 0 1 2\n0 0\n0 1 1\n0 0 1 2\n0 0 1 2 1 2\n'
+	run '0 0 1 2 1 2\n0 0 1 2 1 2\n0 0 1 2\n0 0 1 2\n0 0\n0 1 1\n0 0 1 2\n0 0 1 2 1 2\n0 0\n'
 	[ "$(cat "$work/rc")" = 0 ] || bad "$1: exit $(cat "$work/rc"), want 0"
 	has "step 1: w0 MainProcess: start Process-1 step 2: w0 MainProcess: start Process-2 step 3: w1 Process-1: get v.value step 4: w2 Process-2: get v.value step 5: w1 Process-1: set v.value = 1 step 6: w2 Process-2: set v.value = 1" "$1: processes, the lost update step by step"
 	[ "$(grep -c 'MainProcess *| final value 1$' "$work/out")" = 3 ] || bad "$1: processes (fork, spawn) and threads do not all lose the update: $(grep 'final value' "$work/out")"
@@ -50,7 +52,10 @@ check() {   # $1: quiet or under load
 	has "goal: Make the two threads deadlock." "$1: the lock order's goal"
 	has "goal reached at step 4" "$1: the goal judged on the Python run"
 	has "deadlock, as this step expects: w0 waits for w1 (Thread-1 (opposite)) to end; w1 holds a and waits for b; w2 holds b and waits for a" "$1: the lock order"
-	echo "ok - $1: Python threads and processes stepped: a lost update, locks, queues, a deadlock"
+	has "step 1: w0 MainProcess: start Process-1 step 2: w0 MainProcess: join Process-1 after 2 steps, next: w0: done" "$1: a child that dies before its hello ends its start"
+	has "AttributeError: Can't get attribute 'hidden'" "$1: the dead child's own words"
+	has "MainProcess | exit code 1" "$1: the program goes on past the child it lost"
+	echo "ok - $1: Python threads and processes stepped: a lost update, locks, queues, a deadlock, a child lost"
 }
 check quiet
 

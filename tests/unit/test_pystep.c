@@ -9,7 +9,8 @@
  *    is its holder's again; a Value's get waits for its lock;
  *  - a queue's length from the puts and takes let go: full, empty, and a
  *    take that does not wait;
- *  - join waits for its worker's end;
+ *  - join waits for its worker's end; a started process that ends before
+ *    its hello ends its parent's start;
  *  - a lock cycle is stuck, in a free run's words; a thread whose socket
  *    hung up is done; the program's words lose their escape sequences.
  * Then through the whole engine, with a real Python program
@@ -21,9 +22,11 @@
 #include "engine/pystep.h"
 #include "check.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct {
@@ -200,6 +203,59 @@ static void test_failed_start_and_hangup(void)
 	free_gate(&t);
 }
 
+/* A started process that ends before its hello (a spawned child that
+ * cannot load its target) ends its parent's start, a turn of the loop
+ * after its end shows: the gate watches it from the parent's "started". */
+static void test_child_gone(void)
+{
+	gate t = { 0 };
+	char why[160];
+	int hold[2];
+	new_gate(&t);
+	hello(&t, 61, 0, "MainProcess");
+	msg(&t, "at 61 start - - 0 - Process-1");
+	go(&t, 0);
+	CHECK(pipe(hold) == 0);
+	pid_t child = fork();
+	if (child == 0) {   /* the started process: ends when the test lets it */
+		char c;
+		close(hold[1]);
+		_exit(read(hold[0], &c, 1) < 0 ? 2 : 1);
+	}
+	close(hold[0]);
+	char m[64];
+	snprintf(m, sizeof m, "started 61 %d", (int)child);
+	msg(&t, m);
+	msg(&t, "at 61 join - 0.0 0 - Process-1");
+	int fd = t.g->ops->fd(t.g->impl);
+	struct pollfd pf = { fd, POLLIN, 0 };
+	for (int i = 0; i < 3; i++) {   /* alive, and no hello: still starting */
+		t.g->ops->drain(t.g->impl);
+		poll(&pf, 1, 50);
+	}
+	CHECK(!settled(&t) && !enabled(&t, 0, why));
+	close(hold[1]);   /* it ends (a zombie until reaped: ended all the same) */
+	for (int i = 0; i < 100 && !settled(&t); i++) {
+		poll(&pf, 1, 100);
+		t.g->ops->drain(t.g->impl);
+	}
+	CHECK(settled(&t) && enabled(&t, 0, why));
+	CHECK_STR(describe(&t, 0), "MainProcess: join Process-1");
+	waitpid(child, NULL, 0);
+	free_gate(&t);
+
+	new_gate(&t);   /* its hello came first: a "started" after it changes nothing */
+	hello(&t, 71, 0, "MainProcess");
+	msg(&t, "at 71 start - - 0 - Process-1");
+	go(&t, 0);
+	hello(&t, 72, 1, "Process-1");
+	msg(&t, "started 71 999999");
+	msg(&t, "at 71 join - 0.0 0 - Process-1");
+	msg(&t, "at 72 get v - 0 v");
+	CHECK(settled(&t));
+	free_gate(&t);
+}
+
 /* The program's words (names, values, its names for objects) are shown
  * without its escape sequences. */
 static void test_words(void)
@@ -286,6 +342,7 @@ int main(void)
 	test_start_and_locks();
 	test_values_queues_join();
 	test_failed_start_and_hangup();
+	test_child_gone();
 	test_words();
 	if (access("/usr/bin/python3", X_OK) != 0) { printf("SKIP: no /usr/bin/python3\n"); return check_failures ? 1 : 77; }
 	char tmp[] = "/tmp/test_pystep.XXXXXX", *err = NULL;

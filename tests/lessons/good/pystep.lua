@@ -23,4 +23,5 @@ return lesson {
   }),
   py("racy spawn", "racy", { start_method = "spawn" }),
   run { title = "not stepped", command = { "python3", "pystep.py", "locked" }, files = { "pystep.py" } },
+  py("a child that dies before its hello", "hidden", { start_method = "spawn" }),
 }

@@ -8,6 +8,8 @@
 #   queue:    a process puts two items into a Queue(1), the main one takes them
 #   tqueue:   the same with a thread and a queue.Queue(1)
 #   deadlock: two threads take two threading.Locks in opposite order
+#   hidden:   a spawned process whose target its new interpreter cannot
+#             find (defined under the main guard): it dies before its hello
 import multiprocessing as mp
 import queue
 import sys
@@ -60,6 +62,12 @@ def main(mode):
         print("took", q.get() + q.get())
         p.join()
         return
+    elif mode == "hidden":
+        p = mp.Process(target=hidden, args=(v,))
+        p.start()
+        p.join()
+        print("exit code", p.exitcode)
+        return
     elif mode == "deadlock":
         a, b = threading.Lock(), threading.Lock()
         run_all([threading.Thread(target=opposite, args=(a, b)), threading.Thread(target=opposite, args=(b, a))])
@@ -68,4 +76,7 @@ def main(mode):
 
 
 if __name__ == "__main__":
+    def hidden(v):   # a spawned child imports this file as __mp_main__: no hidden there
+        v.value += 1
+
     main(sys.argv[1])
