@@ -2,7 +2,8 @@
  * program's threads send. Each input line is a message after "\1step "
  * ("hello ..." comes with a fresh reply socket, as from the helper), or
  * one of the screen's moves: "!go N" lets worker N go (when it may), "!stuck"
- * asks for a deadlock, "!hup N" hangs up worker N's socket. After each,
+ * asks for a deadlock, "!hup N" hangs up worker N's socket, "!drain" reads
+ * the gate's wake-ups (and its started children's ends). After each,
  * for every worker: its words are clean (no control character), it may go
  * only at a point, and the gate is stuck only when settled; workers never
  * disappear. */
@@ -53,7 +54,8 @@ static void move(sched_gate *g, const char *line, int *socks, int nsocks)
 	char why[160];
 	int w = atoi(line + strcspn(line, "0123456789"));   /* (may overflow: negative) */
 	if (w < 0) return;
-	if (!strncmp(line, "!go", 3) && w < g->ops->nworkers(g->impl) && g->ops->enabled(g->impl, w, why, sizeof why))
+	if (!strncmp(line, "!drain", 6)) g->ops->drain(g->impl);
+	else if (!strncmp(line, "!go", 3) && w < g->ops->nworkers(g->impl) && g->ops->enabled(g->impl, w, why, sizeof why))
 		g->ops->go(g->impl, w);
 	else if (!strncmp(line, "!hup", 4) && w < nsocks && socks[w] >= 0) {
 		close(socks[w]);
