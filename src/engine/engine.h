@@ -247,6 +247,8 @@ int engine_sched_step(engine *e, int w, char *what, size_t cap);
  * it: engine_sched_stopped says why. */
 #define ENGINE_SCHED_AHEAD (-2)
 int engine_sched_ahead(engine *e, int w, char *what, size_t cap);
+/* Steps asked for ahead that have not gone yet. */
+int engine_sched_waiting(const engine *e);
 /* From now on every worker that can go goes, in turn, until all are done
  * or none can (a deadlock: the run stops as free runs do). */
 void engine_sched_go(engine *e);

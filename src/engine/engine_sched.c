@@ -270,8 +270,8 @@ static int ahead_step(engine *e)
 		let_go(e, w, NULL, 0);
 		return 1;
 	}
-	set_text(&sc->stopped, w < 0 ? xasprintf("a step asked for before the workers were ready did not go: %s", why)
-				      : xasprintf("w%d's step, asked for before the workers were ready, did not go: %s", w, why));
+	set_text(&sc->stopped, w < 0 ? xasprintf("the step asked for before the workers were ready did not go: %s", why)
+				      : xasprintf("the step of w%d asked for before the workers were ready did not go: %s", w, why));
 	sc->nahead = 0;
 	return 0;
 }
@@ -533,6 +533,8 @@ int engine_sched_replaying(const engine *e)
 }
 
 const char *engine_sched_stopped(const engine *e) { return e->sc ? e->sc->stopped : NULL; }
+
+int engine_sched_waiting(const engine *e) { return e->sc && engine_sched_workers(e) ? e->sc->nahead : 0; }
 
 /* ---- schedules as text: "0 1 w1 0", saved and loaded --------------------------------- */
 

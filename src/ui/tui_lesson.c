@@ -94,7 +94,9 @@ static void sched_box(tui *t, tdoc *in)
 	int n, nw = engine_sched_workers(t->e);
 	engine_sched_list(t->e, &n);
 	char buf[200], next[160];
-	snprintf(buf, sizeof buf, "You are the scheduler: %d step%s so far.", n, n == 1 ? "" : "s");
+	int ahead = engine_sched_waiting(t->e);
+	if (ahead) snprintf(buf, sizeof buf, "You are the scheduler: %d step%s so far, %d more waiting for the workers.", n, n == 1 ? "" : "s", ahead);
+	else snprintf(buf, sizeof buf, "You are the scheduler: %d step%s so far.", n, n == 1 ? "" : "s");
 	doc_paras(in, R_BOLD, buf, NULL, NULL, R_BOLD);
 	for (int w = 0; w < nw; w++) {
 		int can;
@@ -159,15 +161,17 @@ static void goal_box(tui *t, tdoc *in)
 	tline_adds(&src, role, mark);
 	tline_adds(&src, role, buf);
 	doc_flow(in, &src, NULL, NULL, 1);
-	const char *stopped = engine_sched_stopped(t->e);
-	if (stopped) {
-		tline_clear(&src);
-		char *say = xasprintf("%c%s.", toupper((unsigned char)stopped[0]), stopped + 1);
-		tline_adds(&src, R_HINT, say);
-		free(say);
-		doc_flow(in, &src, NULL, NULL, 1);
-	}
 	tline_free(&src);
+}
+
+/* Why the last replay, or a step asked for ahead, stopped short. */
+static void stopped_box(tui *t, tdoc *in)
+{
+	const char *stopped = engine_sched_stopped(t->e);
+	if (!stopped) return;
+	char *say = xasprintf("%c%s.", toupper((unsigned char)stopped[0]), stopped + 1);
+	doc_paras(in, R_HINT, say, NULL, NULL, R_HINT);
+	free(say);
 }
 
 static void step_run(tui *t, tdoc *d, const step *s, int current)
@@ -216,7 +220,10 @@ static void step_run(tui *t, tdoc *d, const step *s, int current)
 	}
 	run_state *rs = lesson_run(t, s);
 	tline src = { 0 };
-	if (current && s->stepper) goal_box(t, &in);
+	if (current && s->stepper) {
+		goal_box(t, &in);
+		stopped_box(t, &in);
+	}
 	if (rs->state == 1 && engine_sched_workers(t->e)) {
 		sched_box(t, &in);
 	} else if (rs->state == 1) {

@@ -202,6 +202,7 @@ static void test_ahead(loop *l)
 	CHECK(engine_sched_ahead(e, 0, what, sizeof what) == ENGINE_SCHED_AHEAD);
 	CHECK(engine_sched_ahead(e, 1, what, sizeof what) == ENGINE_SCHED_AHEAD);
 	CHECK(engine_sched_ahead(e, -1, what, sizeof what) == ENGINE_SCHED_AHEAD);
+	CHECK(engine_sched_waiting(e) == 3);
 	CHECK(engine_sched_step(e, 1, what, sizeof what) == -1);   /* not before those asked for */
 	CHECK_STR(what, "a worker is still running to its next step");
 	CHECK(engine_sched_ahead(e, 7, what, sizeof what) == -1);
@@ -212,12 +213,13 @@ static void test_ahead(loop *l)
 	/* w0 unlocks; w1 locks; -1: w0 waits for L, so w1 unlocks; w1 then has
 	 * 3 steps left of the 5 asked for: the last one cannot go */
 	for (int i = 0; i < 600 && !engine_sched_stopped(e); i++) loop_once(l, 50);
+	CHECK(engine_sched_waiting(e) == 0);
 	const int *sched = engine_sched_list(e, &n);
 	int want[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
 	CHECK(n == 8 && !memcmp(sched, want, sizeof want));
 	CHECK(engine_sched_stopped(e) != NULL);
 	CHECK_STR(engine_sched_stopped(e) ? engine_sched_stopped(e) : "",
-		  "w1's step, asked for before the workers were ready, did not go: w1 is done");
+		  "the step of w1 asked for before the workers were ready did not go: w1 is done");
 	CHECK(settle(e, l));
 	CHECK(engine_sched_step(e, 0, what, sizeof what) == 0);   /* the student steps on */
 	CHECK(engine_sched_stopped(e) == NULL);
