@@ -225,9 +225,12 @@ static int may_step(const engine *e, int w, char *why, size_t cap)
 	if (!engine_sched_workers(e)) { snprintf(why, cap, "no stepped run is going"); return -1; }
 	const struct esched *sc = e->sc;
 	if (sc->restarting || sc->searching || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
-	int n = G_N(sc->gate);
-	if (w >= n) { snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1); return -1; }
-	if (!G_SETTLED(sc->gate) || sc->nahead) { snprintf(why, cap, "a worker is still running to its next step"); return -2; }
+	int n = G_N(sc->gate), settled = G_SETTLED(sc->gate) && !sc->nahead;
+	if (w >= n && (settled || sc->s->rkind != RUN_COMMAND)) {   /* a program's workers appear as it runs */
+		snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1);
+		return -1;
+	}
+	if (!settled) { snprintf(why, cap, "a worker is still running to its next step"); return -2; }
 	char not[160];
 	if (w >= 0 && !G_ENABLED(sc->gate, w, not, sizeof not)) { snprintf(why, cap, "w%d cannot go: %s", w, not); return -1; }
 	return 0;
@@ -266,7 +269,8 @@ static int ahead_step(engine *e)
 	memmove(sc->ahead, sc->ahead + 1, (size_t)--sc->nahead * sizeof *sc->ahead);
 	char why[160] = "no worker can go";
 	if (w < 0) w = next_can(sc);
-	if (w >= 0 && G_ENABLED(sc->gate, w, why, sizeof why)) {
+	if (w >= G_N(sc->gate)) snprintf(why, sizeof why, "there is no w%d: this run has w0 to w%d", w, G_N(sc->gate) - 1);
+	else if (w >= 0 && G_ENABLED(sc->gate, w, why, sizeof why)) {
 		let_go(e, w, NULL, 0);
 		return 1;
 	}

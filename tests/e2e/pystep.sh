@@ -36,15 +36,12 @@ walk() {   # $1 $2: the terminal's size
 	type_line run
 	wait_left "w0 MainProcess: start Process-1" 60   # Python's start-up, under load too
 	sleep 3                        # longer than the run's timeout (2 s): a stepped run has none
-	key 0 0                        # both starts at once: the second waits for Process-1's hello
-	wait_left "You are the scheduler: 2 steps so far." 30
-	press 1 3                      # at once too: Process-2 may still be on its way to its step
+	key 0 0 1                      # at once: the second start waits for Process-1's hello, w1's
+	wait_left "You are the scheduler: 3 steps so far." 30   # step for its process to be there
 	press BSpace 2                 # undo: the program starts over, two steps replayed
 	wait_left "w1 Process-1: get v.value" 30
-	press 1 3
-	press 2 4                      # both have read 0
-	press 1 5
-	press 2 6                      # w2 writes 1 over w1's 1: an update lost
+	key 1 2 1 2                    # both read 0, then w2 writes 1 over w1's 1: an update lost
+	wait_left "You are the scheduler: 6 steps so far." 30
 	wait_left "w0 MainProcess: join w1 (Process-1)"
 	press 0 7
 	press 0 8
