@@ -187,8 +187,8 @@ static void do_sched_step(tui *t, const char *arg)
 	char what[200];
 	int got = engine_sched_ahead(t->e, w, what, sizeof what), n;
 	engine_sched_list(t->e, &n);
-	if (got == ENGINE_SCHED_AHEAD && w >= 0) tui_msg(t, R_DIM, "w%d goes once every worker is at its next step.", w);
-	else if (got == ENGINE_SCHED_AHEAD) tui_msg(t, R_DIM, "The next worker that can goes once every worker is at its next step.");
+	if (got == ENGINE_SCHED_AHEAD && w >= 0) tui_msg(t, R_DIM, "Asked for w%d: it goes once every worker is at its next step.", w);
+	else if (got == ENGINE_SCHED_AHEAD) tui_msg(t, R_DIM, "Asked for a step: it goes once every worker is at its next step.");
 	else if (got < 0) tui_msg(t, R_HINT, "%s.", what);
 	else tui_msg(t, R_DIM, "Step %d: w%d %s.", n, got, what);
 	t->dirty |= D_DOC;
