@@ -2,30 +2,16 @@
 -- twice, racily: add_racy is two actions (read, then write what it read
 -- plus 1), and the student picks the order. The goal: the counter ends
 -- short of 4. The note retells the student's own schedule from the run's
--- step marks; the question after the run is judged by the run's lost
--- updates.
+-- steps; the question after the run is judged by the run's lost updates.
 
--- The schedule the run took, from its step marks ("#3 write counter = 1
--- (now 0)" on worker 0's lane): a list of { id, n, what } in step order.
--- A mark made before the trace knew its worker's task is on the run's own
--- lane (no id): it is left out. A worker's first step is a read, never the
--- stale write the note looks for.
-local function steps(run)
-  local t = {}
-  for _, m in ipairs(run.marks or {}) do
-    local n, what = m.text:match("^#(%d+) (.*)$")
-    if n and m.id then t[#t + 1] = { id = m.id, n = tonumber(n), what = what } end
-  end
-  table.sort(t, function(a, b) return a.n < b.n end)
-  return t
-end
-
--- The first write that overwrote another worker's update: a write whose
+-- The first write that overwrote another worker's update (run.actions[n]
+-- = { worker = 0, text = "write counter = 1 (now 0)" }): a write whose
 -- "now" (the value just before it) is not the value it writes less 1.
+-- Its step number and worker, the value it wrote and the one before it.
 local function first_stale(run)
-  for _, s in ipairs(steps(run)) do
-    local v, now = s.what:match("^write counter = (%d+) %(now (%d+)%)$")
-    if v and tonumber(now) ~= tonumber(v) - 1 then return s, tonumber(v), tonumber(now) end
+  for n, s in ipairs(run.actions or {}) do
+    local v, now = s.text:match("^write counter = (%d+) %(now (%d+)%)$")
+    if v and tonumber(now) ~= tonumber(v) - 1 then return n, s.worker, tonumber(v), tonumber(now) end
   end
 end
 
@@ -100,11 +86,11 @@ add_racy adds the way a plain "counter = counter + 1" does on a real machine: it
       if c == 4 then
         return "The counter ended at 4: no update was lost. Each worker wrote before the other read. Try letting both read before either writes."
       end
-      local s, v, now = first_stale(run)
+      local n, w, v, now = first_stale(run)
       local t = { ("Your counter ended at %d of 4."):format(c) }
-      if s then
+      if n then
         t[#t + 1] = ("At step %d, w%d wrote %d while the counter held %d: it had read %d before the other worker's write, and wrote over it.")
-          :format(s.n, s.id, v, now, v - 1)
+          :format(n, w, v, now, v - 1)
       end
       return table.concat(t, " ")
     end,

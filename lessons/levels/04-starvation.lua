@@ -4,17 +4,15 @@
 -- one holder at a time, not a fair turn.
 
 -- How many times each worker took the lock, and the step at which w2
--- first did, from the run's step marks. Each turn's add names the
--- worker's own slot ("#20 add 1 to turns[3] at once (now 0)": w2's add,
--- one step after its lock), so the text alone says whose turn it was.
+-- first did, from the run's steps: each turn's add (run.actions[20] = {
+-- worker = 2, text = "add 1 to turns[3] at once (now 0)" }) comes one
+-- step after its lock.
 local function turns(run)
   local t, first = { [0] = 0, 0, 0 }, nil
-  for _, m in ipairs(run.marks or {}) do
-    local n, slot = m.text:match("^#(%d+) add 1 to turns%[(%d)%]")
-    if n then
-      local id = tonumber(slot) - 1
-      t[id] = t[id] + 1
-      if id == 2 and (not first or tonumber(n) - 1 < first) then first = tonumber(n) - 1 end
+  for n, s in ipairs(run.actions or {}) do
+    if s.text:match("^add 1 to turns%[") then
+      t[s.worker] = t[s.worker] + 1
+      if s.worker == 2 and not first then first = n - 1 end
     end
   end
   return t, first

@@ -5,23 +5,12 @@
 -- value inside, which each worker raises on entering and lowers on
 -- leaving, reaches 2).
 
--- The steps of the run, { n, what }, from its step marks.
-local function steps(run)
-  local t = {}
-  for _, m in ipairs(run.marks or {}) do
-    local n, what = m.text:match("^#(%d+) (.*)$")
-    if n then t[#t + 1] = { n = tonumber(n), what = what } end
-  end
-  table.sort(t, function(a, b) return a.n < b.n end)
-  return t
-end
-
 -- The step at which inside reached 2 (the second worker came in), or nil.
--- An add's mark says the value before it: "#6 add 1 to inside at once (now 1)".
+-- An add's action says the value before it: "add 1 to inside at once (now 1)".
 local function both_in(run)
-  for _, s in ipairs(steps(run)) do
-    local d, now = s.what:match("^add (%-?%d+) to inside at once %(now (%-?%d+)%)$")
-    if d and tonumber(now) + tonumber(d) >= 2 then return s.n end
+  for n, s in ipairs(run.actions or {}) do
+    local d, now = s.text:match("^add (%-?%d+) to inside at once %(now (%-?%d+)%)$")
+    if d and tonumber(now) + tonumber(d) >= 2 then return n end
   end
 end
 

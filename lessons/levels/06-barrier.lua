@@ -5,16 +5,14 @@
 -- it is written. Then the barrier for 2, as a claim the search proves
 -- (18 schedules).
 
--- The reads of the run (its step marks, "#4 read part[2] (now 0)"):
--- a list of { id, n, slot, value } in step order.
+-- The reads of the run (run.actions[4] = { worker = 0, text = "read
+-- part[2] (now 0)" }): a list of { id, n, slot, value } in step order.
 local function reads(run)
   local t = {}
-  for _, m in ipairs(run.marks or {}) do
-    local n, slot, v = m.text:match("^#(%d+) read part%[(%d)%] %(now (%-?%d+)%)$")
-    -- each reads the other's slot: part[2] is w0's read, part[1] w1's
-    if n then t[#t + 1] = { id = 2 - tonumber(slot), n = tonumber(n), slot = tonumber(slot), value = tonumber(v) } end
+  for n, s in ipairs(run.actions or {}) do
+    local slot, v = s.text:match("^read part%[(%d)%] %(now (%-?%d+)%)$")
+    if slot then t[#t + 1] = { id = s.worker, n = n, slot = tonumber(slot), value = tonumber(v) } end
   end
-  table.sort(t, function(a, b) return a.n < b.n end)
   return t
 end
 

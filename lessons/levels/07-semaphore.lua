@@ -2,15 +2,13 @@
 -- is a semaphore, but it was made with a count of 2: both workers can be
 -- inside at once. Then the count of 1, as a claim the search proves.
 
--- The step at which inside reached 2, from the step marks ("#4 add 1 to
--- inside at once (now 1)": the value before the add).
+-- The step at which inside reached 2, from the run's steps (an action
+-- "add 1 to inside at once (now 1)" says the value before the add).
 local function both_in(run)
-  local best
-  for _, m in ipairs(run.marks or {}) do
-    local n, d, now = m.text:match("^#(%d+) add (%-?%d+) to inside at once %(now (%-?%d+)%)$")
-    if n and tonumber(now) + tonumber(d) >= 2 and (not best or tonumber(n) < best) then best = tonumber(n) end
+  for n, s in ipairs(run.actions or {}) do
+    local d, now = s.text:match("^add (%-?%d+) to inside at once %(now (%-?%d+)%)$")
+    if d and tonumber(now) + tonumber(d) >= 2 then return n end
   end
-  return best
 end
 
 local function worker()

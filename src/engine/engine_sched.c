@@ -106,6 +106,7 @@ struct esched {
 	const step *s;                /* its step */
 	int n;                        /* its workers so far (a Python run's grow: grow()) */
 	int *sched, nsched, cap;      /* the workers let go so far, in order */
+	char **said;                  /* per step: its action in words (run.actions) */
 	unsigned long long *en;       /* per step: the workers that could go then */
 	int *did;                     /* [w * nverbs + verb]: actions let go, for n workers */
 	int go;                       /* every worker that can goes, in turn */
@@ -133,6 +134,13 @@ static struct esched *sc_of(engine *e)
 }
 
 static void set_text(char **dst, char *s) { free(*dst); *dst = s; }
+
+/* The schedule so far is no more (a new run, or a free one). */
+static void forget_steps(struct esched *sc)
+{
+	for (int i = 0; i < sc->nsched; i++) free(sc->said[i]);
+	sc->nsched = 0;
+}
 
 int engine_sched_workers(const engine *e) { return e->sc && e->sc->gate && engine_running(e) ? G_N(e->sc->gate) : 0; }
 
@@ -196,8 +204,10 @@ static void let_go(engine *e, int w, char *what, size_t cap)
 		sc->cap = sc->cap ? 2 * sc->cap : 64;
 		sc->sched = xrealloc(sc->sched, (size_t)sc->cap * sizeof *sc->sched);
 		sc->en = xrealloc(sc->en, (size_t)sc->cap * sizeof *sc->en);
+		sc->said = xrealloc(sc->said, (size_t)sc->cap * sizeof *sc->said);
 	}
 	sc->en[sc->nsched] = enabled_mask(sc);
+	sc->said[sc->nsched] = xstrdup(said);
 	sc->sched[sc->nsched++] = w;
 	char mark[200];
 	snprintf(mark, sizeof mark, "#%d %s", sc->nsched, said);
@@ -693,14 +703,14 @@ static void search_next(engine *e)
 void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 {
 	if (!g) {   /* a free run: what the last stepped run of s did is no more its last run's */
-		if (e->sc && e->sc->s == s) { e->sc->s = NULL; e->sc->nsched = 0; }
+		if (e->sc && e->sc->s == s) { e->sc->s = NULL; forget_steps(e->sc); }
 		return;
 	}
 	struct esched *sc = sc_of(e);
 	sc->gate = g;
 	sc->s = s;
 	sc->n = 0;
-	sc->nsched = 0;
+	forget_steps(sc);
 	sc->go = 0;
 	sc->go_w = -1;
 	sc->nahead = 0;
@@ -731,6 +741,8 @@ void eng_sched_destroy(engine *e)
 	if (!sc) return;
 	if (sc->restart_timer) loop_timer_del(e->l, sc->restart_timer);
 	eng_sched_free(e);
+	forget_steps(sc);
+	free(sc->said);
 	free(sc->sched);
 	free(sc->en);
 	free(sc->did);
@@ -753,5 +765,5 @@ void eng_sched_summary(engine *e, const step *s, int ref)
 	if (!e->sc || e->sc->s != s || ref < 0) return;
 	engine_goal g;
 	int has = eng_sched_goal_of(e, s, &g);
-	lapi_goal_summary(course_lua(e->c), ref, e->sc->sched, e->sc->nsched, has ? &g : NULL);
+	lapi_goal_summary(course_lua(e->c), ref, e->sc->sched, (const char *const *)e->sc->said, e->sc->nsched, has ? &g : NULL);
 }

@@ -133,10 +133,11 @@ typedef struct {
  * -1 and *err. */
 int lapi_goal(lua_State *L, const step *s, const lapi_goal_state *gs, int *hit, char **msg, char **err);
 
-/* Sets run.schedule (the worker ids let go, in order) and, g not NULL,
- * run.goal = { text, reached, step, said, proved, error } on the summary
- * table at registry ref. */
-void lapi_goal_summary(lua_State *L, int ref, const int *sched, int n, const engine_goal *g);
+/* Sets run.schedule (the worker ids let go, in order), run.actions (each
+ * step's { worker, text }: said[i] is step i+1's action in words) and,
+ * g not NULL, run.goal = { text, reached, step, said, proved, error } on
+ * the summary table at registry ref. */
+void lapi_goal_summary(lua_State *L, int ref, const int *sched, const char *const *said, int n, const engine_goal *g);
 
 /* From now on L may hold cap bytes more than it does (0: no limit); an
  * allocation past it fails (Lua's "not enough memory"). */

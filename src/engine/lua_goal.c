@@ -243,7 +243,7 @@ static void set_str(lua_State *L, const char *k, const char *v)
 	lua_setfield(L, -2, k);
 }
 
-void lapi_goal_summary(lua_State *L, int ref, const int *sched, int n, const engine_goal *g)
+void lapi_goal_summary(lua_State *L, int ref, const int *sched, const char *const *said, int n, const engine_goal *g)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 	if (!lua_istable(L, -1)) { lua_pop(L, 1); return; }
@@ -253,6 +253,15 @@ void lapi_goal_summary(lua_State *L, int ref, const int *sched, int n, const eng
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_setfield(L, -2, "schedule");
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushinteger(L, sched[i]);
+		lua_setfield(L, -2, "worker");
+		set_str(L, "text", said[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "actions");
 	if (g) {
 		lua_createtable(L, 0, 6);
 		set_str(L, "text", g->text);

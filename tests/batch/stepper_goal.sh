@@ -30,7 +30,7 @@ check() {   # $1: quiet or under load
 	[ "$(cat "$work/rc")" = 0 ] || bad "$1: exit $(cat "$work/rc"), want 0"
 	has "goal: Make the counter end short of 4." "$1: the goal said" "goal"
 	has "goal reached at step 8: the counter ended at 2 of 4" "$1: the solution" "goal"
-	has "Schedule 0 1 0 1 0 1 0 1: goal reached at step 8 (the counter ended at 2 of 4)." "$1: the note reads run.schedule, run.goal" "Schedule"
+	has "Schedule 0 1 0 1 0 1 0 1: goal reached at step 8 (the counter ended at 2 of 4). 8 actions, the last w1 write counter = 2 (now 2)." "$1: the note reads run.schedule, run.actions, run.goal" "Schedule"
 	has "Claim broken: true, proved: false." "$1: the note reads a claim's run.goal" "Claim"
 	has "search: every schedule (6) tried: none did what the claim says never happens" "$1: the lock's claim" "search"
 	has "goal: proved: no schedule does what the claim says never happens" "$1: the lock's claim" "goal"
@@ -44,7 +44,7 @@ check() {   # $1: quiet or under load
 	# schedules that do not reach it
 	run '\n\n0 0 0 0 1 1 1 1\n\n\n\n'
 	has "goal not reached (8 steps)" "$1: adds kept whole" "goal"
-	has "Schedule 0 0 0 0 1 1 1 1: goal not reached at step nil (nil)." "$1: the note of a goal not reached" "Schedule"
+	has "Schedule 0 0 0 0 1 1 1 1: goal not reached at step nil (nil). 8 actions, the last w1 write counter = 4 (now 3)." "$1: the note of a goal not reached" "Schedule"
 	has "goal: not proved: search every schedule (type search as the schedule)" "$1: no search" "goal"
 	echo "ok - $1: goals reached and not, a claim proved and one broken, a deadlock"
 }

@@ -22,9 +22,11 @@ return lesson {
   run {
     title = "lose one", threads = 2, stepper = true, shared = { counter = 0 }, worker = two_adds,
     goal = { text = "Make the counter end short of 4.", reached = lost, solution = "0 1 0 1 0 1 0 1" },
-    note = function(run)   -- what a note reads of a stepped run: its schedule and goal
-      return ("Schedule %s: goal %s at step %s (%s)."):format(table.concat(run.schedule, " "),
-        run.goal.reached and "reached" or "not reached", tostring(run.goal.step), tostring(run.goal.said))
+    note = function(run)   -- what a note reads of a stepped run: its schedule, actions and goal
+      local last = run.actions[#run.actions]
+      return ("Schedule %s: goal %s at step %s (%s). %d actions, the last w%d %s."):format(table.concat(run.schedule, " "),
+        run.goal.reached and "reached" or "not reached", tostring(run.goal.step), tostring(run.goal.said),
+        #run.actions, last.worker, last.text)
     end,
   },
   run {
