@@ -234,7 +234,12 @@ static int may_step(const engine *e, int w, char *why, size_t cap)
 {
 	if (!engine_sched_workers(e)) { snprintf(why, cap, "no stepped run is going"); return -1; }
 	const struct esched *sc = e->sc;
-	if (sc->restarting || sc->searching || sc->at < sc->nplan) { snprintf(why, cap, "a schedule is being replayed"); return -1; }
+	if (sc->searching) { snprintf(why, cap, "the search is going"); return -1; }
+	if (sc->restarting || sc->at < sc->nplan) {   /* undo, restart, load: at once, then the keys typed meanwhile */
+		snprintf(why, cap, "a schedule is being replayed");
+		if (sc->delay_ms || (w >= sc->s->nworkers && sc->s->rkind != RUN_COMMAND)) return -1;
+		return -2;
+	}
 	int n = G_N(sc->gate), settled = G_SETTLED(sc->gate) && !sc->nahead;
 	if (w >= n && (settled || sc->s->rkind != RUN_COMMAND)) {   /* a program's workers appear as it runs */
 		snprintf(why, cap, "there is no w%d: this run has w0 to w%d", w, n - 1);
@@ -454,6 +459,7 @@ static void on_restart(loop *l, long id, void *arg)
 		if (err) set_text(&sc->stopped, xasprintf("cannot start the run again: %s", err));
 		free(err);
 		sc->searching = 0;
+		sc->nahead = 0;
 		if (e->user_ev.done && e->r) e->user_ev.done(e->r, e->user_ev.arg);   /* the last run's end stands */
 		return;
 	}
@@ -488,6 +494,7 @@ int eng_sched_restart(engine *e, int ended_well)
 		return sc->restart_timer != 0;   /* 0: the search is over, the end stands */
 	}
 	if (!sc->restarting) {   /* it ended on its own: the goal as it left it */
+		sc->nahead = 0;
 		sc->gate->ops->drain(sc->gate->impl);
 		judge(e);
 		return 0;
@@ -703,7 +710,7 @@ static void search_next(engine *e)
 void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 {
 	if (!g) {   /* a free run: what the last stepped run of s did is no more its last run's */
-		if (e->sc && e->sc->s == s) { e->sc->s = NULL; forget_steps(e->sc); }
+		if (e->sc && e->sc->s == s) { e->sc->s = NULL; e->sc->nahead = 0; forget_steps(e->sc); }
 		return;
 	}
 	struct esched *sc = sc_of(e);
@@ -713,7 +720,6 @@ void eng_sched_attach(engine *e, sched_gate *g, const step *s)
 	forget_steps(sc);
 	sc->go = 0;
 	sc->go_w = -1;
-	sc->nahead = 0;
 	sc->judged = -1;
 	sc->goal_at = -1;
 	set_text(&sc->goal_msg, NULL);

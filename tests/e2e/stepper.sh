@@ -38,6 +38,8 @@ walk() {   # $1 $2: the terminal's size
 	type_line "step 1"
 	wait_for "Step 2: w1 read counter (now 0)."
 	type_line "step w7"
+	wait_for "there is no w7: this run has w0 to w1."
+	type_line "step x"
 	wait_for "step takes a worker, w0 to w1"
 	type_line "step"                      # the next that can, after w1: w0
 	wait_for "Step 3: w0 write counter = 1 (now 0)."

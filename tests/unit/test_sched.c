@@ -223,6 +223,17 @@ static void test_ahead(loop *l)
 	CHECK(settle(e, l));
 	CHECK(engine_sched_step(e, 0, what, sizeof what) == 0);   /* the student steps on */
 	CHECK(engine_sched_stopped(e) == NULL);
+	/* a key typed while an undo starts the run over goes after the replay */
+	CHECK(settle(e, l));
+	CHECK(engine_sched_undo(e, 2, what, sizeof what) == 0);
+	CHECK(engine_sched_ahead(e, 1, what, sizeof what) == ENGINE_SCHED_AHEAD);
+	CHECK(engine_sched_ahead(e, 7, what, sizeof what) == -1);
+	CHECK_STR(what, "a schedule is being replayed");
+	for (int i = 0; i < 600 && (engine_sched_list(e, &n), n < 8 || !engine_sched_ready(e) || engine_sched_replaying(e)); i++)
+		loop_once(l, 50);
+	sched = engine_sched_list(e, &n);
+	CHECK(n == 8 && !memcmp(sched, want, sizeof want));   /* 7 replayed, then w1's */
+	CHECK(engine_sched_stopped(e) == NULL);
 	finish(e, l);
 	engine_free(e);
 	course_free(c);
