@@ -722,8 +722,6 @@ static void start_workers(run *r)
 	if (r->go < 0) return;
 	trace *t = r->t;
 	trace_restart(t, loop_now_ns());
-	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);   /* preparing is over */
-	r->timeout_timer = r->spec.timeout_ms > 0 ? loop_timer_add(r->l, r->spec.timeout_ms, 0, on_timeout, r) : 0;
 	sample_cpus(r, 0);
 	r->sample_timer = loop_timer_add(r->l, SAMPLE_MS, 1, on_sample, r);
 	if (r->spec.stuck) r->stuck_timer = loop_timer_add(r->l, RUN_STUCK_MS, 1, on_stuck_check, r);
@@ -734,6 +732,9 @@ static void start_workers(run *r)
 		if (strncmp(trace_backend(t), "none (", 6))   /* keep the backend's own reason */
 			trace_set_backend(t, "none (capture could not start)");
 	}
+	/* the timeout counts from here: preparing and arming capture are not the lesson's */
+	if (r->timeout_timer) loop_timer_del(r->l, r->timeout_timer);
+	r->timeout_timer = r->spec.timeout_ms > 0 ? loop_timer_add(r->l, r->spec.timeout_ms, 0, on_timeout, r) : 0;
 	/* go, with the run's time 0: the workers' now() counts from it, as the
 	 * trace does (arming capture took some of it) */
 	int64_t zero = trace_start_ns(t);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # A run's timeout counts from its workers' start, not from the preparation
-# before it (a large generated CSV here): such a run finishes; a run whose
+# before it (finding a Python that takes 3 s a probe, for a run of 2 s; a
+# large generated CSV): such a run finishes; a run whose
 # workers outlive the timeout is stopped at it and says so, and batch mode
 # fails. A run that declares the timeout it expects (run{ expect =
 # "timeout" }, tests/runner/expect.lua) says so, keeps its timeline up to
@@ -15,7 +16,7 @@ out=$("$parlab" --batch --state off "$src/tests/lessons/good/prepare_slow.lua" <
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 [[ "$out" == *"the worker ran"* && "$out" =~ "run Big CSV after "[0-9.]+(us|ms|s)": finished: the worker exited 0" ]] ||
-	bad "the slow preparation counted against the timeout"
+	bad "the run prepared with a CSV did not finish"
 [[ "$out" =~ "run Endless after "[0-9.]+(ms|s)": timed out after 0.3 s: every task killed and reaped" ]] ||
 	bad "the endless worker was not stopped at its timeout"
 [ $rc -eq 1 ] || bad "exit $rc, want 1 (a run timed out)"
@@ -70,15 +71,18 @@ nf=$(flat "$no")
 	bad "an unexpected timeout said it was expected"
 
 # Preparing is said once, and only when it takes more than a second: here a
-# python3 that takes 1.5 s per probe (PARLAB_PYTHON); the quick runs above not.
+# python3 that takes 3 s per probe (PARLAB_PYTHON; a probe is "python3 -c
+# ..."), longer than the run's timeout of 2 s, which the run's own program
+# (ran.py) is well inside; the quick runs above not.
 [[ "$ex" != *"preparing:"* ]] || bad "a quick preparation was said in the transcript"
 if py=$(command -v python3); then
-	printf '#!/bin/sh\nsleep 1.5\nexec %s "$@"\n' "$py" >"$tmp/slowpy"
+	printf '#!/bin/sh\n[ "$1" = -c ] && sleep 3\nexec %s "$@"\n' "$py" >"$tmp/slowpy"
 	chmod +x "$tmp/slowpy"
+	echo "print('the run ran')" >"$tmp/ran.py"
 	cat >"$tmp/slow.lua" <<'EOS'
 return lesson {
   title = "Slow to prepare",
-  run { title = "Slow Python", python = { "json" }, timeout = 3, command = { "python3", "-c", "print('the run ran')" } },
+  run { title = "Slow Python", python = { "json" }, timeout = 2, command = { "python3", "ran.py" }, files = { "ran.py" } },
 }
 EOS
 	sp=$(PARLAB_PYTHON="$tmp/slowpy" "$parlab" --batch --state off "$tmp/slow.lua" </dev/null 2>&1); rc=$?
