@@ -9,23 +9,11 @@
 #
 #   tests/e2e/blocked.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: blocked.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/blocked-e2e.XXXXXX")
-SOCK=parlab-blocked-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=blocked
 # shellcheck source=lib/tmux.bash
-. "$HERE/lib/tmux.bash"
+. "$(dirname "$0")/lib/tmux.bash"
+e2e_init blocked "$@"
 hogs=()
-cleanup() {
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
+cleanup() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done; e2e_cleanup; }
 trap cleanup EXIT
 for _ in 1 2; do (while :; do :; done) & hogs+=($!); done
 

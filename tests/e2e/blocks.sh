@@ -5,19 +5,9 @@
 #
 #   tests/e2e/blocks.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: blocks.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/blocks-e2e.XXXXXX")
-SOCK=parlab-blocks-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=blocks
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init blocks "$@"
 
 start_parlab "$HERE/../lessons/good/deadlock.lua"
 "${T[@]}" resize-window -t "$PANE" -x 200 -y 60

@@ -9,20 +9,10 @@
 #
 #   tests/e2e/concurrency.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: concurrency.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/concurrency-e2e.XXXXXX")
-SOCK=parlab-concurrency-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=concurrency
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init concurrency "$@"
+SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
 
 # The lesson pane (the left 44 columns) from the top of the screen and a
 # few pages below it, as one line of words (the pane wraps sentences).

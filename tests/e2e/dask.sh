@@ -11,24 +11,14 @@
 #
 #   tests/e2e/dask.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: dask.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
+e2e_init dask "$@"
 SRC=$(cd "$HERE/../.." && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
 if ! /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
 	echo "SKIP: /usr/bin/python3 cannot import distributed (apt-get install python3-distributed)"
 	exit 77
 fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dask-e2e.XXXXXX")
-SOCK=parlab-dask-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=dask
-# shellcheck source=lib/tmux.bash
-. "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
 
 # The screen's timeline read by its geometry (every glyph one column):
 #   geom span: "MID SPAN" in ms, the middle and width of the time the Dask

@@ -6,20 +6,12 @@
 #
 #   tests/e2e/hangup.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: hangup.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/hangup-e2e.XXXXXX")
-SOCK=parlab-hangup-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=hangup
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+e2e_init hangup "$@"
 cp "$HERE/mini.lua" "$WORK/mini.lua"
 mine() { pgrep -f -- "$WORK/mini.lua" || true; }
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; for p in $(mine); do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; for p in $(mine); do kill -KILL "$p" 2>/dev/null || true; done; e2e_cleanup; }
 trap cleanup EXIT
 
 for try in 1 2 3 4 5; do

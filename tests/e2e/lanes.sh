@@ -8,21 +8,11 @@
 #
 #   tests/e2e/lanes.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: lanes.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed to read the screen's colours"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanes-e2e.XXXXXX")
-SOCK=parlab-lanes-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=lanes
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init lanes "$@"
+SRC=$(cd "$HERE/../.." && pwd)
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed to read the screen's colours"; exit 1; }
 
 # start LESSON COLS ROWS TERM: parlab in a fresh tmux of that size, whose
 # terminal type is TERM (screen-256color: 256 colours).

@@ -11,19 +11,12 @@
 #   tests/e2e/locale.sh BUILD/parlab
 set -euo pipefail
 
-BIN=${1:?usage: locale.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
+e2e_init locale "$@"
 SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
 mini=$SRC/tests/lessons/good/mini.lua
 
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/locale-e2e.XXXXXX")
-SOCK=parlab-locale-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=loc
-# shellcheck source=lib/tmux.bash
-. "$HERE/lib/tmux.bash"
 trap '"${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
 # ---- a decimal-comma locale: the system's, else one made for this test --------------

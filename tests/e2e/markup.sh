@@ -14,18 +14,11 @@
 #   tests/e2e/markup.sh BUILD/parlab
 set -euo pipefail
 
-BIN=${1:?usage: markup.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/tmux.bash
+. "$(dirname "$0")/lib/tmux.bash"
+e2e_init markup "$@"
 SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
 
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/markup-e2e.XXXXXX")
-SOCK=parlab-markup-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=mk
-# shellcheck source=lib/tmux.bash
-. "$HERE/lib/tmux.bash"
 trap '"${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
 # The lesson pane: left of its separator (│, column 46 at 80x24).

@@ -6,23 +6,11 @@
 #
 #   tests/e2e/other.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: other.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/other-e2e.XXXXXX")
-SOCK=parlab-other-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=other
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+e2e_init other "$@"
 hogs=()
-cleanup() {
-	for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done
-	"${T[@]}" kill-server >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
+cleanup() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done; e2e_cleanup; }
 trap cleanup EXIT
 
 start_parlab "$HERE/other.lua"

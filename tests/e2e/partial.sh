@@ -7,19 +7,9 @@
 #
 #   tests/e2e/partial.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: partial.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/partial-e2e.XXXXXX")
-SOCK=parlab-partial-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=partial
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init partial "$@"
 
 start_parlab "$HERE/duty.lua"
 type_line run

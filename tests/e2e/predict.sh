@@ -7,21 +7,11 @@
 #
 #   tests/e2e/predict.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: predict.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/predict-e2e.XXXXXX")
-cp "$SRC/tests/lessons/good/predict.lua" "$WORK/"
-SOCK=parlab-predict-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=predict
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init predict "$@"
+SRC=${PARLAB_SRC:-$(cd "$HERE/../.." && pwd)}
+cp "$SRC/tests/lessons/good/predict.lua" "$WORK/"
 
 start() { start_parlab "$WORK/predict.lua"; }
 

@@ -8,19 +8,10 @@
 #
 #   tests/e2e/prepare.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: prepare.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/prepare-e2e.XXXXXX")
-SOCK=parlab-prepare-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=prepare
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init prepare "$@"
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 
 PY=$(command -v python3)
 printf '#!/bin/sh\nsleep 1.5\nexec %s "$@"\n' "$PY" >"$WORK/slowpy"

@@ -12,22 +12,12 @@
 #
 #   tests/e2e/pystep.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: pystep.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/pystep-e2e.XXXXXX")
-SOCK=parlab-pystep-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=pystep
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+e2e_init pystep "$@"
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 # shellcheck source=lib/stepper.bash
 . "$(dirname "$0")/lib/stepper.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
 LESSON=$HERE/../lessons/good/pystep_racy.lua
 
 walk() {   # $1 $2: the terminal's size

@@ -8,19 +8,9 @@
 #
 #   tests/e2e/queue.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: queue.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/queue-e2e.XXXXXX")
-SOCK=parlab-queue-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=queue
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init queue "$@"
 
 # The timeline's lane of the queue: "jobs" then bars, then its status.
 lane() { cap | grep -E '│ jobs ' | head -1 || true; }

@@ -7,19 +7,9 @@
 #
 #   tests/e2e/reload.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: reload.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/reload-e2e.XXXXXX")
-SOCK=parlab-reload-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=reload
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init reload "$@"
 
 mkdir "$WORK/course"
 L="$WORK/course/mini.lua"

@@ -6,19 +6,9 @@
 #
 #   tests/e2e/resume.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: resume.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/resume-e2e.XXXXXX")
-SOCK=parlab-resume-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=resume
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init resume "$@"
 
 start() { start_parlab "$HERE/mini.lua"; }
 

@@ -6,20 +6,10 @@
 #
 #   tests/e2e/screen.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: screen.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/screen-e2e.XXXXXX")
-cp "$HERE/wrap.lua" "$WORK/"
-SOCK=parlab-screen-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=screen
 # shellcheck source=lib/tmux.bash
-. "$HERE/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+. "$(dirname "$0")/lib/tmux.bash"
+e2e_init screen "$@"
+cp "$HERE/wrap.lua" "$WORK/"
 export XDG_DATA_HOME="$WORK/data"   # save's folder, made by save
 mkdir "$WORK/cwd" && cd "$WORK/cwd"  # parlab's current folder: save leaves it empty
 

@@ -9,19 +9,9 @@
 #
 #   tests/e2e/step_held.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: step_held.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/step-held-e2e.XXXXXX")
-SOCK=parlab-step-held-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=held
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init step-held "$@"
 LESSON=$HERE/../lessons/good/step_held.lua
 said() { cap | tail -5 | tr -s ' \n' '  '; }   # the status rows, wrapped, as one line
 lane() { cap | grep -E "^.*[│|] +w$1 [0-9]+ " || true; }   # task lane N's row

@@ -9,21 +9,11 @@
 #
 #   tests/e2e/stepper.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: stepper.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/stepper-e2e.XXXXXX")
-SOCK=parlab-stepper-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=stepper
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+e2e_init stepper "$@"
 # shellcheck source=lib/stepper.bash
 . "$(dirname "$0")/lib/stepper.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
 LESSON=$HERE/../lessons/good/stepper.lua
 
 walk() {   # $1 $2: the terminal's size

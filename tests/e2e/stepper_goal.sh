@@ -9,21 +9,11 @@
 #
 #   tests/e2e/stepper_goal.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: stepper_goal.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/stepper-goal-e2e.XXXXXX")
-SOCK=parlab-stepper-goal-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=stepper_goal
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
+e2e_init stepper-goal "$@"
 # shellcheck source=lib/stepper.bash
 . "$(dirname "$0")/lib/stepper.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
 LESSON=$HERE/../lessons/good/stepper_goal.lua
 
 walk() {   # $1 $2: the terminal's size

@@ -6,17 +6,9 @@
 #
 #   tests/e2e/trust.sh BUILD/parlab
 set -euo pipefail
-BIN=${1:?usage: trust.sh PATH/TO/parlab}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/trust-e2e.XXXXXX")
-SOCK=parlab-trust-$$
-T=(tmux -L "$SOCK" -f /dev/null)
-PANE=trust
 # shellcheck source=lib/tmux.bash
 . "$(dirname "$0")/lib/tmux.bash"
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+e2e_init trust "$@"
 
 mkdir "$WORK/course"
 L="$WORK/course/greet.lua"

@@ -1,5 +1,24 @@
 # Helpers the tmux tests share (sourced, not a test: ctest runs e2e/*.sh).
-# The caller sets T=(tmux -L SOCKET -f /dev/null) and PANE before use.
+# A test calls e2e_init first (or sets T=(tmux -L SOCKET -f /dev/null) and
+# PANE itself).
+
+# e2e_init NAME PARLAB: a test's set-up. BIN (PARLAB, made absolute), HERE
+# (tests/e2e), WORK (a new folder), a tmux server of its own (T; its pane
+# PANE=NAME); tmux is needed. At exit e2e_cleanup kills the server and
+# removes WORK (a test with more to clean traps its own, calling it).
+e2e_init() {
+	local name=$1
+	BIN=${2:?usage: $name.sh PATH/TO/parlab}
+	BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+	HERE=$(cd "$(dirname "$0")" && pwd)
+	command -v tmux >/dev/null || { echo "FAIL: tmux is needed for this test (apt-get install tmux)"; exit 1; }
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/$name-e2e.XXXXXX")
+	SOCK=parlab-$name-$$
+	T=(tmux -L "$SOCK" -f /dev/null)
+	PANE=$name
+	trap e2e_cleanup EXIT
+}
+e2e_cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 
 # The screen as text.
 cap() { "${T[@]}" capture-pane -p -t "$PANE" 2>/dev/null || true; }
