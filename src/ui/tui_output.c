@@ -90,11 +90,11 @@ static out_fmt fmt_of(const trace *tr, size_t n, int W, int ended)
 		trace_fmt_ns(ts, sizeof ts, trace_end(tr));
 		if ((int)strlen(ts) > f.tw) f.tw = (int)strlen(ts);
 	}
-	for (int i = 0; i < trace_ntasks(tr); i++) {   /* only workers write output */
+	for (int i = 0; i < trace_ntasks(tr); i++) {   /* the runner's lines say "parlab" */
 		const trace_task *k = trace_task_at(tr, i);
 		const char *name = trace_task_name(k);
 		int lw_ = utf8_width(name, strlen(name));
-		if (k->worker >= 0 && lw_ > f.labw) f.labw = lw_;
+		if (!trace_task_is_runner(k) && lw_ > f.labw) f.labw = lw_;
 	}
 	if (f.labw > 10) f.labw = 10;
 	return f;

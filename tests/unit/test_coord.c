@@ -11,6 +11,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,7 +58,7 @@ static coord *make(coord_spec *s, int n)
 
 /* ---- counters ------------------------------------------------------------ */
 
-#define ROUNDS 20000
+#define ROUNDS 2000
 
 static int count_work(coord *c, int w, void *arg)
 {
@@ -595,6 +598,30 @@ static int released_work(coord *c, int w, void *arg)
 	return 0;
 }
 
+/* Stops worker process pid inside its wait in the kernel (a futex: its
+ * condition wait, with the block's mutex released). Stopped in user space
+ * it might hold that mutex (preempted between saying it waits and waiting,
+ * on a busy machine), and the test's release would wait for it forever:
+ * then it is let go and stopped again. Where /proc/PID/syscall cannot be
+ * read, the first stop stands. */
+static void stop_in_wait(pid_t pid)
+{
+	for (int i = 0; i < 1000; i++) {
+		int st;
+		char path[64], buf[64] = "";
+		kill(pid, SIGSTOP);
+		if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st)) return;
+		snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+		FILE *f = fopen(path, "r");
+		if (!f) return;
+		int got = fgets(buf, sizeof buf, f) != NULL;
+		fclose(f);
+		if (!got || atol(buf) == SYS_futex) return;   /* ("running": in user space) */
+		kill(pid, SIGCONT);
+		ms_sleep(2);
+	}
+}
+
 static void test_released_not_stuck(void)
 {
 	for (int use_queue = 0; use_queue <= 1; use_queue++) {
@@ -607,8 +634,7 @@ static void test_released_not_stuck(void)
 		team t;
 		start(&t, PROCS, 2, c, released_work, &use_queue);
 		CHECK(wait_until_waiting(c, 0, coord_find(c, use_queue ? "q" : "b")));
-		kill(t.pid[0], SIGSTOP);
-		ms_sleep(20);
+		stop_in_wait(t.pid[0]);
 		if (use_queue) { coord_value v = { .type = COORD_NUMBER, .num = 1 }; coord_put(c, coord_find(c, "q"), 2, &v); }
 		else coord_barrier_wait(c, coord_find(c, "b"), 2);   /* the last arrival: w0 may go */
 		coord_release(c, coord_find(c, "go"));
