@@ -251,19 +251,24 @@ static int may_step(const engine *e, int w, char *why, size_t cap)
 	return 0;
 }
 
-int engine_sched_step(engine *e, int w, char *what, size_t cap)
+/* A step may_step allowed: w, or the next that can, goes now. */
+static int step_now(engine *e, int w, char *what, size_t cap)
 {
-	if (may_step(e, w, what, cap) < 0) return -1;
 	if (w < 0 && (w = next_can(e->sc)) < 0) { snprintf(what, cap, "no worker can go"); return -1; }
 	set_text(&e->sc->stopped, NULL);   /* the student steps on: why the last one stopped is old news */
 	let_go(e, w, what, cap);
 	return w;
 }
 
+int engine_sched_step(engine *e, int w, char *what, size_t cap)
+{
+	return may_step(e, w, what, cap) < 0 ? -1 : step_now(e, w, what, cap);
+}
+
 int engine_sched_ahead(engine *e, int w, char *what, size_t cap)
 {
 	int rc = may_step(e, w, what, cap);
-	if (rc == 0) return engine_sched_step(e, w, what, cap);
+	if (rc == 0) return step_now(e, w, what, cap);
 	if (rc == -1) return -1;
 	struct esched *sc = e->sc;
 	if (sc->nahead == AHEAD_MAX) {
