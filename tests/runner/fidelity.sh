@@ -60,9 +60,12 @@ grep -q "^capture: perf_event context switches" "$tmp/perf.out" || bad "PARLAB_C
 # Each worker's running slices in the saved traces add up to its CPU_NS,
 # the kernel's total the runner read at its end, within 0.1 % (+ 5 us): the
 # capture reconciles them with it (a thread's total is its own CPU clock,
-# read just before it returns). In a sanitized build the exit paths take
-# milliseconds the records cannot place (a thread's after that read, a
-# process's after perf's EXIT record): there, within 3 ms.
+# read just before it returns). A process's exit path after perf's last
+# record for it is charged by the kernel with no slice to place it in (0.1
+# to 0.2 ms quiet; 0.7 ms seen in a fresh Debian under load): the slices
+# may fall short of the total by up to 1 ms, never exceed it by more than
+# the 0.1 %. In a sanitized build the exit paths take milliseconds the
+# records cannot place (a thread's after that read too): there, within 3 ms.
 ntraces=0
 while IFS= read -r f; do
 	ntraces=$((ntraces + 1))
@@ -75,6 +78,7 @@ while IFS= read -r f; do
 				n++
 				d = run[id] - cpu[id]
 				if (san && d >= -3000000 && d <= 3000000) d = 0
+				if (d < 0 && d >= -1000000) d = 0   # the exit tail, short of the total
 				if (d < 0) d = -d
 				if (cpu[id] <= 0 || d > cpu[id] / 1000 + 5000) {
 					printf "%s: %s: slices %d ns, cpu_ns %d\n", f, label[id], run[id], cpu[id]; bad = 1
